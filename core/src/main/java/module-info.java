@@ -1,0 +1,11 @@
+/**
+ * starttls4j core: sans-I/O negotiation of TLS on SMTP, IMAP and POP3 connections. Depends on the
+ * JDK alone.
+ */
+module org.starttls4j.core {
+    exports org.starttls4j;
+    exports org.starttls4j.spi;
+    exports org.starttls4j.text;
+    exports org.starttls4j.tls;
+    exports org.starttls4j.smtp;
+}

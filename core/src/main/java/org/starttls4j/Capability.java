@@ -1,0 +1,31 @@
+package org.starttls4j;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One capability a server announced: an SMTP EHLO keyword with its parameters, an IMAP
+ * capability atom, or a POP3 CAPA tag with its arguments.
+ *
+ * @param name       the keyword as the server spelled it; compare with {@link #is(String)}
+ * @param parameters the words after it, in order, as sent
+ */
+public record Capability(String name, List<String> parameters) {
+
+    /** Copies the parameters so the value stays immutable. */
+    public Capability {
+        Objects.requireNonNull(name, "name");
+        parameters = List.copyOf(parameters);
+    }
+
+    /** Whether this capability is {@code keyword}, ignoring ASCII case. */
+    public boolean is(String keyword) {
+        return name.toUpperCase(Locale.ROOT).equals(keyword.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+        return parameters.isEmpty() ? name : name + " " + String.join(" ", parameters);
+    }
+}

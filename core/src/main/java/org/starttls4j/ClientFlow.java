@@ -1,0 +1,422 @@
+package org.starttls4j;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import org.starttls4j.spi.ClientDialog;
+import org.starttls4j.spi.ClientStep;
+import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.text.Framed;
+import org.starttls4j.text.LineFramer;
+import org.starttls4j.tls.EngineSetup;
+import org.starttls4j.tls.HandshakeFailures;
+import org.starttls4j.tls.TlsPump;
+
+/**
+ * The client's side of every protocol: the dialog supplies the protocol, this supplies the rest.
+ *
+ * <pre>
+ *  Unstarted ──begin──▶ Plain ──GoAhead──▶ Handshaking ──done──▶ Encrypted ──Ready──▶ Secured
+ *      │ IMPLICIT          │ Ready + policy says hand over                  ▲
+ *      └───────────────────┼──────────────▶ Handshaking ──done──(greeting)─┘
+ *                          ├──▶ Plaintext (OPPORTUNISTIC fallback, PLAINTEXT_ONLY)
+ *                          └──▶ Failed (any state: bad input, bounds, deadline, policy)
+ * </pre>
+ *
+ * <p>The policy is applied here, in one place: when the dialog is {@link ClientStep.Ready} in
+ * plaintext, STARTTLS is sent if it is offered or its offer is unknown; when STARTTLS is not
+ * possible ({@link ClientStep.NoTls}, or not offered), {@code OPPORTUNISTIC} hands over in
+ * plaintext and every other policy fails. Inside TLS, STARTTLS is never sent again.
+ */
+final class ClientFlow implements Flow {
+
+    private sealed interface Phase {
+    }
+
+    private record Unstarted(ClientDialog dialog) implements Phase {
+    }
+
+    /** Reading lines; {@code pump} is null in plaintext and set inside TLS. */
+    private record Reading(ClientDialog dialog, TlsPump pump, byte[] pending, int received, Instant deadline) implements Phase {
+    }
+
+    private record Handshaking(TlsPump pump, ClientDialog dialog, boolean implicit, Instant deadline,
+                               boolean awaitingTasks) implements Phase {
+    }
+
+    private record Finished(Outcome outcome) implements Phase {
+    }
+
+    private final ClientConfig config;
+    private final Instant startedAt;
+    private final Phase phase;
+
+    private ClientFlow(ClientConfig config, Instant startedAt, Phase phase) {
+        this.config = config;
+        this.startedAt = startedAt;
+        this.phase = phase;
+    }
+
+    static ClientFlow start(ClientConfig config, ClientDialog dialog) {
+        return new ClientFlow(config, null, new Unstarted(dialog));
+    }
+
+    @Override
+    public Transition begin(Output out) {
+        if (!(phase instanceof Unstarted)) {
+            throw new IllegalStateException("begin() was already called");
+        }
+        ClientFlow started = new ClientFlow(config, out.now(), phase);
+        ClientDialog dialog = ((Unstarted) phase).dialog();
+        if (config.policy().startsWithTls()) {
+            return started.startHandshake(dialog, true, out);
+        }
+        return started.run(dialog.start(false), dialog, null, new byte[0], 0, out);
+    }
+
+    @Override
+    public Transition onReceived(ByteBuffer bytes, Output out) {
+        if (phase instanceof Reading) {
+            Reading r = (Reading) phase;
+            byte[] fresh = drain(bytes);
+            if (r.pump() == null) {
+                return feed(r, fresh, out);
+            }
+            return afterPump(r.pump().receive(ByteBuffer.wrap(fresh), out), r, out);
+        }
+        if (phase instanceof Handshaking) {
+            Handshaking h = (Handshaking) phase;
+            if (h.awaitingTasks()) {
+                if (!h.pump().hold(bytes)) {
+                    return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the server flooded the handshake"), "", h.pump(), out);
+                }
+                return out.to(next(h));
+            }
+            return handshakeProgress(h.pump().receive(bytes, out), h.pump(), h.dialog(), h.implicit(), out);
+        }
+        throw new IllegalStateException("begin() first");
+    }
+
+    @Override
+    public Transition onTasksCompleted(Output out) {
+        if (!(phase instanceof Handshaking) || !((Handshaking) phase).awaitingTasks()) {
+            throw new IllegalStateException("no delegated tasks are outstanding");
+        }
+        Handshaking h = (Handshaking) phase;
+        return handshakeProgress(h.pump().resume(out), h.pump(), h.dialog(), h.implicit(), out);
+    }
+
+    @Override
+    public Transition onEndOfStream(Output out) {
+        TlsPump pump = pump();
+        String how = pump == null ? "the server closed the connection"
+                : pump.isInboundDone() ? "the server closed TLS (close_notify)" : "the server closed the connection without close_notify";
+        return fail(Failure.of(Failure.Reason.PEER_CLOSED, how + " in state " + state()), "", pump, out);
+    }
+
+    @Override
+    public Transition onTick(Output out) {
+        Optional<Instant> deadline = deadline();
+        if (deadline.isEmpty() || out.now().isBefore(deadline.get())) {
+            return out.to(new Negotiation(this));
+        }
+        return fail(Failure.of(Failure.Reason.TIMEOUT, "no answer from the server in state " + state()), "", pump(), out);
+    }
+
+    @Override
+    public Optional<Instant> deadline() {
+        if (phase instanceof Reading) {
+            return Optional.of(((Reading) phase).deadline());
+        }
+        if (phase instanceof Handshaking) {
+            return Optional.of(((Handshaking) phase).deadline());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Outcome> outcome() {
+        return phase instanceof Finished ? Optional.of(((Finished) phase).outcome()) : Optional.empty();
+    }
+
+    @Override
+    public boolean ownsEngine() {
+        return pump() != null;
+    }
+
+    @Override
+    public String state() {
+        if (phase instanceof Unstarted) {
+            return "Unstarted";
+        }
+        if (phase instanceof Reading) {
+            return ((Reading) phase).dialog().state();
+        }
+        if (phase instanceof Handshaking) {
+            return ((Handshaking) phase).awaitingTasks() ? "AwaitingDelegatedTasks" : "Handshaking";
+        }
+        Outcome o = ((Finished) phase).outcome();
+        return o instanceof Outcome.Secured ? "Secured" : o instanceof Outcome.Plaintext ? "Plaintext" : "Failed";
+    }
+
+    // ---- reading lines, in plaintext or inside TLS ----
+
+    private Transition feed(Reading r, byte[] fresh, Output out) {
+        int received = r.received() + fresh.length;
+        if (received > config.limits().maxPlaintextBytes()) {
+            return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT,
+                    "more than " + config.limits().maxPlaintextBytes() + " bytes before the hand-over"), "", r.pump(), out);
+        }
+        return run(null, r.dialog(), r.pump(), concat(r.pending(), fresh), received, out);
+    }
+
+    private Transition afterPump(TlsPump.Progress progress, Reading r, Output out) {
+        if (progress instanceof TlsPump.Progress.Failed) {
+            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+        }
+        if (progress instanceof TlsPump.Progress.PeerClosed) {
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS in state " + state()), "", r.pump(), out);
+        }
+        if (progress instanceof TlsPump.Progress.NeedsTasks) {
+            // Post-handshake tasks are rare (a TLS 1.2 renegotiation); run them rather than stall.
+            ((TlsPump.Progress.NeedsTasks) progress).tasks().forEach(Runnable::run);
+            return afterPump(r.pump().resume(out), r, out);
+        }
+        return feed(r, r.pump().takePlaintext(), out);
+    }
+
+    /**
+     * Applies {@code step} (if any), then frames and feeds lines from {@code buffer} until it runs
+     * out or the negotiation leaves the reading phase.
+     */
+    private Transition run(ClientStep first, ClientDialog dialog, TlsPump pump, byte[] buffer, int received, Output out) {
+        boolean encrypted = pump != null;
+        ClientStep step = first;
+        int position = 0;
+        while (true) {
+            if (step != null) {
+                boolean more = position < buffer.length;
+                if (step instanceof ClientStep.Await) {
+                    ClientStep.Await await = (ClientStep.Await) step;
+                    out.events(await.events());
+                    if (!send(await.send(), pump, out)) {
+                        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed while sending"), "", null, out);
+                    }
+                    dialog = await.next();
+                } else if (step instanceof ClientStep.Fail) {
+                    ClientStep.Fail f = (ClientStep.Fail) step;
+                    return fail(f.failure(), f.send(), pump, out);
+                } else if (step instanceof ClientStep.GoAhead) {
+                    if (encrypted) {
+                        return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a STARTTLS go-ahead inside TLS"), "", pump, out);
+                    }
+                    if (more) {
+                        // RFC 3207 §4.2 / RFC 2595 §3.1: nothing received after the go-ahead is acted on.
+                        return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                                (buffer.length - position) + " plaintext bytes after the STARTTLS go-ahead",
+                                preview(buffer, position)), "", null, out);
+                    }
+                    out.event(new Event.StartTlsAccepted());
+                    return startHandshake(((ClientStep.GoAhead) step).next(), false, out);
+                } else if (more) {
+                    // Ready or NoTls: the dialog is idle, so the server spoke out of turn.
+                    ClientDialog idle = step instanceof ClientStep.Ready ? ((ClientStep.Ready) step).next() : ((ClientStep.NoTls) step).next();
+                    return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "the server sent a reply when no command was outstanding",
+                            preview(buffer, position)), idle.farewell(), pump, out);
+                } else if (step instanceof ClientStep.Ready) {
+                    ClientStep.Ready ready = (ClientStep.Ready) step;
+                    out.event(new Event.CapabilitiesReceived(ready.capabilities(), encrypted));
+                    if (encrypted) {
+                        return secured(pump, ready.capabilities(), out);
+                    }
+                    if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
+                        return plaintext(ready.capabilities(), Optional.empty(), out);
+                    }
+                    if (ready.offer() == StartTlsOffer.NOT_OFFERED) {
+                        return noTls(ready.next(), Failure.of(Failure.Reason.STARTTLS_NOT_OFFERED,
+                                "the server did not announce STARTTLS"), ready.capabilities(), out);
+                    }
+                    step = ready.next().requestStartTls();
+                    continue;
+                } else {
+                    ClientStep.NoTls no = (ClientStep.NoTls) step;
+                    if (encrypted) {
+                        return secured(pump, no.capabilities(), out); // e.g. IMAP PREAUTH inside implicit TLS
+                    }
+                    return noTls(no.next(), no.why(), no.capabilities(), out);
+                }
+            }
+            Framed framed = LineFramer.next(buffer, position, buffer.length, config.limits().maxLineLength());
+            if (framed instanceof Framed.Incomplete) {
+                byte[] pending = Arrays.copyOfRange(buffer, position, buffer.length);
+                Instant deadline = config.timeouts().deadline(startedAt, out.now());
+                return out.to(next(new Reading(dialog, pump, pending, received, deadline)));
+            }
+            if (framed instanceof Framed.TooLong) {
+                return fail(Failure.of(Failure.Reason.LINE_TOO_LONG,
+                        "a line longer than " + config.limits().maxLineLength() + " bytes"), "", pump, out);
+            }
+            if (framed instanceof Framed.Malformed) {
+                return fail(Failure.of(Failure.Reason.MALFORMED_REPLY, ((Framed.Malformed) framed).why() + " in a reply",
+                        preview(buffer, position)), "", pump, out);
+            }
+            Framed.Complete line = (Framed.Complete) framed;
+            position += line.consumed();
+            out.received(line.line(), encrypted);
+            step = dialog.onLine(line.line());
+        }
+    }
+
+    // ---- TLS ----
+
+    private Transition startHandshake(ClientDialog dialog, boolean implicit, Output out) {
+        SSLEngine engine = EngineSetup.client(config.engineFactory().create(config.serverName(), config.serverPort()),
+                config.serverName(), config.tlsFloor(), config.certificateCheck());
+        TlsPump pump = TlsPump.over(engine, config.delegatedTasks() == DelegatedTasks.RUN_INLINE);
+        return handshakeProgress(pump.start(out), pump, dialog, implicit, out);
+    }
+
+    private Transition handshakeProgress(TlsPump.Progress progress, TlsPump pump, ClientDialog dialog, boolean implicit, Output out) {
+        Instant deadline = config.timeouts().deadline(startedAt, out.now());
+        if (progress instanceof TlsPump.Progress.NeedsInput) {
+            return out.to(next(new Handshaking(pump, dialog, implicit, deadline, false)));
+        }
+        if (progress instanceof TlsPump.Progress.NeedsTasks) {
+            out.tasks(((TlsPump.Progress.NeedsTasks) progress).tasks());
+            return out.to(next(new Handshaking(pump, dialog, implicit, deadline, true)));
+        }
+        if (progress instanceof TlsPump.Progress.PeerClosed) {
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS during the handshake"), "", null, out);
+        }
+        if (progress instanceof TlsPump.Progress.Failed) {
+            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+        }
+        return established(pump, dialog, implicit, out);
+    }
+
+    private Transition established(TlsPump pump, ClientDialog dialog, boolean implicit, Output out) {
+        TlsFacts facts = pump.facts();
+        if (!config.tlsFloor().admits(facts.protocol())) {
+            return fail(Failure.of(Failure.Reason.TLS_VERSION_TOO_OLD,
+                    facts.protocol() + " is below the floor " + config.tlsFloor().jsseName()), "", pump, out);
+        }
+        Optional<String> fingerprint = facts.peerCertificateSha256();
+        if (!config.certificateCheck().pinnedSha256().isEmpty()
+                && (fingerprint.isEmpty() || !config.certificateCheck().pinAllows(fingerprint.get()))) {
+            return fail(Failure.certificate(CertificateProblem.PIN_MISMATCH,
+                    "the certificate's SHA-256 fingerprint " + fingerprint.orElse("(none)") + " is not pinned",
+                    facts.peerCertificate().map(c -> c.getSubjectX500Principal().getName())), "", pump, out);
+        }
+        out.event(new Event.TlsEstablished(facts));
+        // RFC 3207 §4.2: everything learned before TLS is forgotten; the dialog starts afresh.
+        ClientStep first = implicit ? dialog.start(true) : dialog.restartAfterTls();
+        return feedAfter(first, dialog, pump, out);
+    }
+
+    private Transition feedAfter(ClientStep first, ClientDialog dialog, TlsPump pump, Output out) {
+        byte[] early = pump.takePlaintext();
+        if (early.length > config.limits().maxPlaintextBytes()) {
+            return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "too many bytes right after the handshake"), "", pump, out);
+        }
+        return run(first, dialog, pump, early, early.length, out);
+    }
+
+    // ---- endings ----
+
+    private Transition noTls(ClientDialog idle, Failure why, Capabilities capabilities, Output out) {
+        if (config.policy() == TlsPolicy.OPPORTUNISTIC) {
+            out.event(new Event.FellBackToPlaintext(why));
+            return plaintext(capabilities, Optional.of(why), out);
+        }
+        if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
+            return plaintext(capabilities, Optional.empty(), out);
+        }
+        return fail(why, idle.farewell(), null, out);
+    }
+
+    private Transition plaintext(Capabilities capabilities, Optional<Failure> cause, Output out) {
+        PlaintextSession session = new PlaintextSession(Role.CLIENT, capabilities, cause, ByteBuffer.allocate(0));
+        out.event(new Event.HandedOverInPlaintext(session));
+        return out.to(next(new Finished(new Outcome.Plaintext(session))));
+    }
+
+    private Transition secured(TlsPump pump, Capabilities capabilities, Output out) {
+        SecureSession session = pump.handOver(Role.CLIENT, capabilities);
+        out.event(new Event.Secured(session));
+        return out.to(next(new Finished(new Outcome.Secured(session))));
+    }
+
+    private Transition fail(Failure failure, String farewell, TlsPump pump, Output out) {
+        if (!farewell.isEmpty()) {
+            send(farewell, pump, out);
+        }
+        if (pump != null) {
+            pump.closeOutbound(out);
+        }
+        out.event(new Event.Failed(failure));
+        return out.to(next(new Finished(new Outcome.Failed(failure))));
+    }
+
+    // ---- helpers ----
+
+    /** Sends a dialog line, encrypting it inside TLS; false if TLS refused it. */
+    private static boolean send(String text, TlsPump pump, Output out) {
+        if (text.isEmpty()) {
+            return true;
+        }
+        out.sent(text, pump != null);
+        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+        if (pump == null) {
+            out.write(bytes);
+            return true;
+        }
+        return pump.encrypt(bytes, out) instanceof TlsPump.Progress.Idle;
+    }
+
+    private TlsPump pump() {
+        if (phase instanceof Reading) {
+            return ((Reading) phase).pump();
+        }
+        if (phase instanceof Handshaking) {
+            return ((Handshaking) phase).pump();
+        }
+        return null;
+    }
+
+    private Negotiation next(Phase phase) {
+        return new Negotiation(new ClientFlow(config, startedAt, phase));
+    }
+
+    private Negotiation next(Handshaking same) {
+        return next((Phase) same);
+    }
+
+    static byte[] drain(ByteBuffer bytes) {
+        byte[] data = new byte[bytes.remaining()];
+        bytes.get(data);
+        return data;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** The first bytes of what the peer sent, for a failure report (never acted on). */
+    static String preview(byte[] buffer, int from) {
+        int to = Math.min(buffer.length, from + 120);
+        String text = new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
+        StringBuilder shown = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            shown.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return shown + (to < buffer.length ? "…" : "");
+    }
+}

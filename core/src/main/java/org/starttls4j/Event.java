@@ -1,0 +1,99 @@
+package org.starttls4j;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Something that happened during a negotiation, reported in {@link Transition#events()} in the
+ * order it happened. The {@link Line} events together are the transcript.
+ */
+public sealed interface Event {
+
+    /** Which way a transcript line travelled. */
+    enum Direction {
+        /** From the peer to us. */
+        RECEIVED,
+        /** From us to the peer. */
+        SENT
+    }
+
+    /**
+     * One line of the dialog, as it crossed the wire.
+     *
+     * @param direction whether we sent or received it
+     * @param encrypted whether it travelled inside TLS
+     * @param at        the time passed in with the input that carried it
+     * @param text      the line without its CRLF, bytes as ISO-8859-1 characters; credentials never
+     *                  pass through the negotiation, so nothing here needs masking
+     */
+    record Line(Direction direction, boolean encrypted, Instant at, String text) implements Event {
+        /** Checks the components are present. */
+        public Line {
+            Objects.requireNonNull(direction, "direction");
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * The server's greeting.
+     *
+     * @param text      the greeting's text; untrusted when {@code encrypted} is false
+     * @param encrypted whether it arrived inside TLS (implicit TLS)
+     */
+    record GreetingReceived(String text, boolean encrypted) implements Event {
+    }
+
+    /**
+     * The server's capabilities.
+     *
+     * @param capabilities what was announced
+     * @param encrypted    whether they arrived inside TLS. Only these are ever handed over.
+     */
+    record CapabilitiesReceived(Capabilities capabilities, boolean encrypted) implements Event {
+    }
+
+    /** The STARTTLS/STLS go-ahead was received (client) or sent (server); the handshake begins. */
+    record StartTlsAccepted() implements Event {
+    }
+
+    /**
+     * The TLS handshake completed and the session passed every check.
+     *
+     * @param facts the negotiated protocol, cipher suite and certificates
+     */
+    record TlsEstablished(TlsFacts facts) implements Event {
+    }
+
+    /**
+     * An opportunistic negotiation gave up on TLS and continues in plaintext.
+     *
+     * @param cause what would have been the failure under {@link TlsPolicy#REQUIRED}
+     */
+    record FellBackToPlaintext(Failure cause) implements Event {
+    }
+
+    /**
+     * The negotiation ended with a TLS session; the application takes over.
+     *
+     * @param session the TLS pipe and its facts
+     */
+    record Secured(SecureSession session) implements Event {
+    }
+
+    /**
+     * The negotiation ended without TLS, as the policy allows; the application takes over.
+     *
+     * @param session the plaintext connection's state, saying why it is not encrypted
+     */
+    record HandedOverInPlaintext(PlaintextSession session) implements Event {
+    }
+
+    /**
+     * The negotiation failed.
+     *
+     * @param failure why
+     */
+    record Failed(Failure failure) implements Event {
+    }
+}

@@ -1,0 +1,108 @@
+package org.starttls4j;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Why a negotiation ended without the connection the policy asks for. Peer misbehaviour is always
+ * reported this way, never thrown. The bytes to send before closing (a {@code QUIT}, a
+ * {@code 421}, a TLS alert) are the {@link Transition#outbound()} of the transition that failed.
+ *
+ * @param reason             the stable classification
+ * @param message            a human-readable explanation
+ * @param peerReply          the peer's reply or command that caused it, where there was one. Text
+ *                           received before TLS is untrusted: show it, never act on it.
+ * @param certificateProblem for {@link Reason#CERTIFICATE_REJECTED}, what was wrong
+ * @param certificateSubject for {@link Reason#CERTIFICATE_REJECTED}, the rejected certificate's
+ *                           subject, where the engine showed it
+ */
+public record Failure(Reason reason, String message, Optional<String> peerReply,
+                      Optional<CertificateProblem> certificateProblem, Optional<String> certificateSubject) {
+
+    /** Checks the components are present. */
+    public Failure {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(peerReply, "peerReply");
+        Objects.requireNonNull(certificateProblem, "certificateProblem");
+        Objects.requireNonNull(certificateSubject, "certificateSubject");
+    }
+
+    /** A failure with no peer reply and no certificate. */
+    public static Failure of(Reason reason, String message) {
+        return new Failure(reason, message, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** A failure caused by what the peer sent. */
+    public static Failure of(Reason reason, String message, String peerReply) {
+        return new Failure(reason, message, Optional.of(peerReply), Optional.empty(), Optional.empty());
+    }
+
+    /** A rejected certificate. */
+    public static Failure certificate(CertificateProblem problem, String message, Optional<String> subject) {
+        return new Failure(Reason.CERTIFICATE_REJECTED, message, Optional.empty(), Optional.of(problem), subject);
+    }
+
+    /**
+     * The RFC 8460 (TLS-RPT) result type for this failure: {@code starttls-not-supported} when
+     * the peer did not offer or refused STARTTLS, the certificate problem's own type for a
+     * rejected certificate, and {@code validation-failure} for everything else.
+     */
+    public String tlsRptResultType() {
+        if (reason == Reason.STARTTLS_NOT_OFFERED || reason == Reason.STARTTLS_REFUSED || reason == Reason.STARTTLS_NOT_USED) {
+            return "starttls-not-supported";
+        }
+        return certificateProblem.map(CertificateProblem::tlsRptResultType).orElse("validation-failure");
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder(reason.name()).append(": ").append(message);
+        certificateProblem.ifPresent(p -> s.append(" [").append(p).append(']'));
+        certificateSubject.ifPresent(subject -> s.append(" subject=").append(subject));
+        peerReply.ifPresent(r -> s.append(" (peer said: ").append(r).append(')'));
+        return s.toString();
+    }
+
+    /** The stable classification of a failure. Names never change meaning between releases. */
+    public enum Reason {
+        /** The server did not announce STARTTLS/STLS. */
+        STARTTLS_NOT_OFFERED,
+        /** The server answered STARTTLS/STLS with a refusal (SMTP 454, IMAP NO/BAD, POP3 -ERR). */
+        STARTTLS_REFUSED,
+        /** (Server) The client went on in plaintext without STARTTLS; reported only on a plaintext hand-over. */
+        STARTTLS_NOT_USED,
+        /** Plaintext arrived after the STARTTLS command or its go-ahead; none of it was acted on. */
+        PLAINTEXT_INJECTION,
+        /** An IMAP server said PREAUTH, so STARTTLS is impossible, and the policy requires TLS. */
+        PREAUTH_WITHOUT_TLS,
+        /** The server's greeting said it will not serve (SMTP 554, IMAP BYE, POP3 -ERR). */
+        GREETING_REJECTED,
+        /** The peer said it is closing the connection (SMTP 421, IMAP BYE, client QUIT/LOGOUT). */
+        SERVICE_CLOSING,
+        /** The server rejected the capability request outright (SMTP EHLO and HELO both refused). */
+        COMMAND_REJECTED,
+        /** A reply arrived when no command was outstanding, a second reply to one command, or a tag that was never sent. */
+        UNEXPECTED_REPLY,
+        /** A reply that breaks the protocol's syntax: bad code, bare LF, NUL, inconsistent multi-line reply. */
+        MALFORMED_REPLY,
+        /** A client command that breaks the protocol's syntax (bare LF, NUL). */
+        MALFORMED_COMMAND,
+        /** A line longer than {@link Limits#maxLineLength()}. */
+        LINE_TOO_LONG,
+        /** A multi-line reply longer than {@link Limits#maxLinesPerReply()}, or an IMAP literal over its bound. */
+        REPLY_TOO_LONG,
+        /** More than {@link Limits#maxPlaintextBytes()} received before TLS. */
+        TOO_MUCH_PLAINTEXT,
+        /** The TLS handshake failed for a reason other than the certificate or the version. */
+        TLS_HANDSHAKE_FAILED,
+        /** The peer's certificate was rejected; {@link Failure#certificateProblem()} says why. */
+        CERTIFICATE_REJECTED,
+        /** The peer offered only TLS versions below the configured floor. */
+        TLS_VERSION_TOO_OLD,
+        /** The peer closed the connection (or TLS, with or without close_notify) mid-negotiation. */
+        PEER_CLOSED,
+        /** The peer did not answer before the deadline. */
+        TIMEOUT
+    }
+}

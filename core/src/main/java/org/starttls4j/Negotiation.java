@@ -1,0 +1,175 @@
+package org.starttls4j;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.starttls4j.spi.ClientDialog;
+import org.starttls4j.spi.ServerDialog;
+
+/**
+ * One state of a TLS negotiation on a mail connection. Feed it input, get a {@link Transition}:
+ * the next state, the bytes to send, the events. It does no I/O, starts no thread and reads no
+ * clock: the caller passes the time in and ticks it when {@link #deadline()} passes.
+ *
+ * <pre>{@code
+ * Transition t = Smtp.client(config).begin(now);
+ * write(t.outbound());
+ * while (!t.isFinished()) {
+ *     t = t.next().onReceived(read(), now());   // or onTick / onEndOfStream
+ *     write(t.outbound());
+ * }
+ * }</pre>
+ *
+ * <p><b>Ownership.</b> Plaintext states are immutable values: feeding the same state the same
+ * bytes gives the same transition, any number of times. From the TLS handshake on, a state owns a
+ * mutable {@link javax.net.ssl.SSLEngine}; such a state is consumed by the first call that feeds
+ * it, and any further call on it throws {@link IllegalStateException}. Always continue with
+ * {@link Transition#next()}.
+ *
+ * <p><b>Failures.</b> Nothing the peer sends makes a method throw: peer misbehaviour ends in a
+ * finished state whose {@link #outcome()} is {@link Outcome.Failed}. Exceptions are for misuse:
+ * feeding a consumed or finished state, or beginning twice.
+ */
+public final class Negotiation {
+
+    private final Flow flow;
+    private boolean spent;
+
+    Negotiation(Flow flow) {
+        this.flow = flow;
+    }
+
+    /**
+     * A client negotiation for any protocol: the entry point protocol packages build on.
+     *
+     * @param config the client configuration
+     * @param dialog the protocol's client dialog, before its greeting
+     * @return the unstarted negotiation; call {@link #begin}
+     */
+    public static Negotiation client(ClientConfig config, ClientDialog dialog) {
+        return new Negotiation(ClientFlow.start(config, dialog));
+    }
+
+    /**
+     * A server negotiation for any protocol.
+     *
+     * @param config the server configuration
+     * @param dialog the protocol's server dialog, before its greeting
+     * @return the unstarted negotiation; call {@link #begin}
+     */
+    public static Negotiation server(ServerConfig config, ServerDialog dialog) {
+        return new Negotiation(ServerFlow.start(config, dialog, true));
+    }
+
+    /**
+     * A server negotiation that resumes on a connection already greeted: {@link #begin} sends
+     * nothing and the first command fed is answered as by a fresh dialog. This is how an
+     * application hands a plaintext connection back when the client sends STARTTLS later.
+     *
+     * @param config the server configuration
+     * @param dialog the protocol's server dialog, in the state after the greeting
+     * @return the unstarted negotiation; call {@link #begin}
+     */
+    public static Negotiation serverResuming(ServerConfig config, ServerDialog dialog) {
+        return new Negotiation(ServerFlow.start(config, dialog, false));
+    }
+
+    /**
+     * Starts the negotiation: a server's greeting, or an implicit-TLS client's ClientHello, is in
+     * the transition's outbound bytes.
+     *
+     * @param now the current time; deadlines count from it
+     * @return the first transition
+     */
+    public Transition begin(Instant now) {
+        return take().begin(new Output(Objects.requireNonNull(now, "now")));
+    }
+
+    /**
+     * Feeds bytes received from the peer. Every byte is consumed: the buffer's position moves to
+     * its limit.
+     *
+     * @param bytes the bytes read
+     * @param now   the current time
+     * @return the transition
+     */
+    public Transition onReceived(ByteBuffer bytes, Instant now) {
+        Objects.requireNonNull(bytes, "bytes");
+        return take().onReceived(bytes, new Output(Objects.requireNonNull(now, "now")));
+    }
+
+    /**
+     * Tells the negotiation the peer closed its end of the connection.
+     *
+     * @param now the current time
+     * @return the transition (always to a finished state)
+     */
+    public Transition onEndOfStream(Instant now) {
+        return take().onEndOfStream(new Output(Objects.requireNonNull(now, "now")));
+    }
+
+    /**
+     * Lets time pass: when {@code now} is at or past {@link #deadline()}, the negotiation fails with
+     * {@link Failure.Reason#TIMEOUT}; otherwise nothing happens.
+     *
+     * @param now the current time
+     * @return the transition
+     */
+    public Transition onTick(Instant now) {
+        return take().onTick(new Output(Objects.requireNonNull(now, "now")));
+    }
+
+    /**
+     * Goes on after the caller ran the {@link Transition#delegatedTasks()}.
+     *
+     * @param now the current time
+     * @return the transition
+     */
+    public Transition onTasksCompleted(Instant now) {
+        return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now")));
+    }
+
+    /** When to call {@link #onTick} at the latest; empty before {@link #begin} and once finished. */
+    public Optional<Instant> deadline() {
+        return flow.deadline();
+    }
+
+    /** Whether the negotiation has ended; a finished state accepts no more input. */
+    public boolean isFinished() {
+        return flow.outcome().isPresent();
+    }
+
+    /** How the negotiation ended, once it has. */
+    public Optional<Outcome> outcome() {
+        return flow.outcome();
+    }
+
+    /** The state's name, for diagnostics: e.g. {@code "AwaitingEhloReply"}, {@code "Handshaking"}. */
+    public String state() {
+        return flow.state();
+    }
+
+    /** Whether feeding this state again would throw (it owned an engine and was fed). */
+    public boolean isConsumed() {
+        return spent;
+    }
+
+    @Override
+    public String toString() {
+        return "Negotiation[" + state() + (spent ? ", consumed" : "") + "]";
+    }
+
+    private Flow take() {
+        if (flow.outcome().isPresent()) {
+            throw new IllegalStateException("the negotiation has finished: " + flow.outcome().get());
+        }
+        if (flow.ownsEngine()) {
+            if (spent) {
+                throw new IllegalStateException("this state owns an SSLEngine and was already fed; continue with Transition.next()");
+            }
+            spent = true;
+        }
+        return flow;
+    }
+}

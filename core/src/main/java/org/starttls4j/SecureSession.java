@@ -1,0 +1,92 @@
+package org.starttls4j;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * A connection handed over inside TLS: a sans-I/O pipe that turns application bytes into network
+ * bytes and back, plus what the negotiation learned.
+ *
+ * <p>The pipe reads from and writes into buffers the caller owns; in the steady state it
+ * allocates nothing of its own and holds no buffer while idle. A {@code SecureSession} owns a
+ * mutable {@link javax.net.ssl.SSLEngine}: use it from one thread at a time.
+ *
+ * <p>Bytes that arrived during the negotiation after its last line (on a server, typically the
+ * client's first command inside TLS) come out of the first {@link #decrypt} calls, before anything
+ * from the caller's buffer; {@link #hasBufferedPlaintext()} says when some are waiting, so a
+ * selector loop never waits for the socket while the session already holds data.
+ */
+public non-sealed interface SecureSession extends Session {
+
+    /** The negotiated protocol, cipher suite and certificates. */
+    TlsFacts tls();
+
+    /**
+     * Encrypts as much of {@code source} as fits into {@code destination}. Also emits any TLS
+     * output the engine owes first (for example a KeyUpdate answer).
+     *
+     * @param source      application bytes; its position advances past what was consumed
+     * @param destination network bytes; should have at least {@link #minNetworkBufferSize()} free
+     * @return what happened
+     */
+    TlsResult encrypt(ByteBuffer source, ByteBuffer destination);
+
+    /**
+     * Decrypts as many whole TLS records of {@code source} as fit into {@code destination}. An
+     * incomplete record stays in {@code source} (status {@link TlsResult.Status#NEEDS_INPUT}):
+     * compact it and read more.
+     *
+     * @param source      network bytes; its position advances past what was consumed
+     * @param destination application bytes
+     * @return what happened; {@link TlsResult#wantsToWrite()} asks for an {@link #encrypt} call
+     */
+    TlsResult decrypt(ByteBuffer source, ByteBuffer destination);
+
+    /**
+     * Starts or continues a clean close: writes our {@code close_notify} into {@code destination}.
+     * Call again while it returns {@link TlsResult.Status#NEEDS_OUTPUT_SPACE}.
+     *
+     * @param destination network bytes
+     * @return what happened; {@link TlsResult.Status#CLOSED} once our close_notify is out
+     */
+    TlsResult close(ByteBuffer destination);
+
+    /**
+     * Tells the session that the peer's end of the stream was reached.
+     *
+     * @return {@link Termination#CLEAN} if the peer sent {@code close_notify} first,
+     *         {@link Termination#TRUNCATED} if it did not (data may have been cut off)
+     */
+    Termination onEndOfStream();
+
+    /** Why the session broke, once a call returned {@link TlsResult.Status#FAILED}. */
+    Optional<Failure> failure();
+
+    /** Whether decrypted bytes are waiting to be returned by {@link #decrypt}. */
+    boolean hasBufferedPlaintext();
+
+    /** Whether the peer's {@code close_notify} has been received. */
+    boolean isInboundDone();
+
+    /** Whether our {@code close_notify} has been produced. */
+    boolean isOutboundDone();
+
+    /** The smallest network buffer that always holds one TLS record. */
+    int minNetworkBufferSize();
+
+    /** The smallest application buffer that always holds one record's plaintext. */
+    int minApplicationBufferSize();
+
+    @Override
+    default boolean isEncrypted() {
+        return true;
+    }
+
+    /** How the peer's side of a TLS connection ended. */
+    enum Termination {
+        /** The peer sent {@code close_notify} before closing. */
+        CLEAN,
+        /** The stream ended without {@code close_notify}: a truncation attack or a crash. */
+        TRUNCATED
+    }
+}

@@ -1,0 +1,300 @@
+package org.starttls4j;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import org.starttls4j.spi.ServerDialog;
+import org.starttls4j.spi.ServerStep;
+import org.starttls4j.text.Framed;
+import org.starttls4j.text.LineFramer;
+import org.starttls4j.tls.EngineSetup;
+import org.starttls4j.tls.HandshakeFailures;
+import org.starttls4j.tls.TlsPump;
+
+/**
+ * The server's side of every protocol.
+ *
+ * <pre>
+ *  Unstarted ──begin (greet)──▶ Plain ──GoAhead──▶ Handshaking ──done──▶ Secured
+ *      │ IMPLICIT                  ├──HandOver──▶ Plaintext (command left unread)
+ *      └──▶ Handshaking ──done, greet inside TLS──▶ Secured
+ *                                  └──▶ Failed (QUIT, bad input, bounds, deadline)
+ * </pre>
+ *
+ * <p>The session is handed over at the first byte after the handshake: the client's first command
+ * inside TLS is the application's, and comes out of {@link SecureSession#decrypt} first.
+ */
+final class ServerFlow implements Flow {
+
+    private sealed interface Phase {
+    }
+
+    private record Unstarted(ServerDialog dialog, boolean greet) implements Phase {
+    }
+
+    private record Plain(ServerDialog dialog, byte[] pending, int received, Instant deadline) implements Phase {
+    }
+
+    private record Handshaking(TlsPump pump, ServerDialog dialog, boolean implicit, Instant deadline,
+                               boolean awaitingTasks) implements Phase {
+    }
+
+    private record Finished(Outcome outcome) implements Phase {
+    }
+
+    private final ServerConfig config;
+    private final Instant startedAt;
+    private final Phase phase;
+
+    private ServerFlow(ServerConfig config, Instant startedAt, Phase phase) {
+        this.config = config;
+        this.startedAt = startedAt;
+        this.phase = phase;
+    }
+
+    static ServerFlow start(ServerConfig config, ServerDialog dialog, boolean greet) {
+        return new ServerFlow(config, null, new Unstarted(dialog, greet));
+    }
+
+    @Override
+    public Transition begin(Output out) {
+        if (!(phase instanceof Unstarted)) {
+            throw new IllegalStateException("begin() was already called");
+        }
+        Unstarted u = (Unstarted) phase;
+        ServerFlow started = new ServerFlow(config, out.now(), phase);
+        if (config.policy().startsWithTls()) {
+            return started.startHandshake(u.dialog(), true, out);
+        }
+        if (!u.greet()) {
+            return started.run(u.dialog(), new byte[0], 0, out);
+        }
+        ServerStep greeting = u.dialog().start();
+        if (!(greeting instanceof ServerStep.Reply)) {
+            throw new IllegalStateException("a server dialog must start with a greeting reply, not " + greeting);
+        }
+        ServerStep.Reply reply = (ServerStep.Reply) greeting;
+        sendPlain(reply.send(), out);
+        return started.run(reply.next(), new byte[0], 0, out);
+    }
+
+    @Override
+    public Transition onReceived(ByteBuffer bytes, Output out) {
+        if (phase instanceof Plain) {
+            Plain p = (Plain) phase;
+            byte[] fresh = ClientFlow.drain(bytes);
+            int received = p.received() + fresh.length;
+            if (received > config.limits().maxPlaintextBytes()) {
+                return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT,
+                        "more than " + config.limits().maxPlaintextBytes() + " bytes before TLS"),
+                        p.dialog().farewell(Failure.Reason.TOO_MUCH_PLAINTEXT), null, out);
+            }
+            return run(p.dialog(), ClientFlow.concat(p.pending(), fresh), received, out);
+        }
+        if (phase instanceof Handshaking) {
+            Handshaking h = (Handshaking) phase;
+            if (h.awaitingTasks()) {
+                if (!h.pump().hold(bytes)) {
+                    return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the client flooded the handshake"), "", h.pump(), out);
+                }
+                return out.to(next(h));
+            }
+            return handshakeProgress(h.pump().receive(bytes, out), h, out);
+        }
+        throw new IllegalStateException("begin() first");
+    }
+
+    @Override
+    public Transition onTasksCompleted(Output out) {
+        if (!(phase instanceof Handshaking) || !((Handshaking) phase).awaitingTasks()) {
+            throw new IllegalStateException("no delegated tasks are outstanding");
+        }
+        Handshaking h = (Handshaking) phase;
+        return handshakeProgress(h.pump().resume(out), h, out);
+    }
+
+    @Override
+    public Transition onEndOfStream(Output out) {
+        TlsPump pump = phase instanceof Handshaking ? ((Handshaking) phase).pump() : null;
+        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed the connection in state " + state()), "", pump, out);
+    }
+
+    @Override
+    public Transition onTick(Output out) {
+        Optional<Instant> deadline = deadline();
+        if (deadline.isEmpty() || out.now().isBefore(deadline.get())) {
+            return out.to(new Negotiation(this));
+        }
+        Failure timeout = Failure.of(Failure.Reason.TIMEOUT, "no command from the client in state " + state());
+        if (phase instanceof Plain) {
+            return fail(timeout, ((Plain) phase).dialog().farewell(Failure.Reason.TIMEOUT), null, out);
+        }
+        return fail(timeout, "", ((Handshaking) phase).pump(), out);
+    }
+
+    @Override
+    public Optional<Instant> deadline() {
+        if (phase instanceof Plain) {
+            return Optional.of(((Plain) phase).deadline());
+        }
+        if (phase instanceof Handshaking) {
+            return Optional.of(((Handshaking) phase).deadline());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Outcome> outcome() {
+        return phase instanceof Finished ? Optional.of(((Finished) phase).outcome()) : Optional.empty();
+    }
+
+    @Override
+    public boolean ownsEngine() {
+        return phase instanceof Handshaking;
+    }
+
+    @Override
+    public String state() {
+        if (phase instanceof Unstarted) {
+            return "Unstarted";
+        }
+        if (phase instanceof Plain) {
+            return ((Plain) phase).dialog().state();
+        }
+        if (phase instanceof Handshaking) {
+            return ((Handshaking) phase).awaitingTasks() ? "AwaitingDelegatedTasks" : "Handshaking";
+        }
+        Outcome o = ((Finished) phase).outcome();
+        return o instanceof Outcome.Secured ? "Secured" : o instanceof Outcome.Plaintext ? "Plaintext" : "Failed";
+    }
+
+    /** Frames and answers commands until the buffer runs out or the negotiation leaves plaintext. */
+    private Transition run(ServerDialog dialog, byte[] buffer, int received, Output out) {
+        int position = 0;
+        while (true) {
+            Framed framed = LineFramer.next(buffer, position, buffer.length, config.limits().maxLineLength());
+            if (framed instanceof Framed.Incomplete) {
+                byte[] pending = Arrays.copyOfRange(buffer, position, buffer.length);
+                Instant deadline = config.timeouts().deadline(startedAt, out.now());
+                return out.to(next(new Plain(dialog, pending, received, deadline)));
+            }
+            if (framed instanceof Framed.TooLong) {
+                return fail(Failure.of(Failure.Reason.LINE_TOO_LONG,
+                        "a command longer than " + config.limits().maxLineLength() + " bytes"),
+                        dialog.farewell(Failure.Reason.LINE_TOO_LONG), null, out);
+            }
+            if (framed instanceof Framed.Malformed) {
+                return fail(Failure.of(Failure.Reason.MALFORMED_COMMAND, ((Framed.Malformed) framed).why() + " in a command",
+                        ClientFlow.preview(buffer, position)), dialog.farewell(Failure.Reason.MALFORMED_COMMAND), null, out);
+            }
+            Framed.Complete line = (Framed.Complete) framed;
+            int lineStart = position;
+            position += line.consumed();
+            out.received(line.line(), false);
+            ServerStep step = dialog.onLine(line.line());
+            if (step instanceof ServerStep.Reply) {
+                ServerStep.Reply reply = (ServerStep.Reply) step;
+                sendPlain(reply.send(), out);
+                dialog = reply.next();
+            } else if (step instanceof ServerStep.Close) {
+                ServerStep.Close close = (ServerStep.Close) step;
+                return fail(close.failure(), close.send(), null, out);
+            } else if (step instanceof ServerStep.HandOver) {
+                return handOver(((ServerStep.HandOver) step).capabilities(), Arrays.copyOfRange(buffer, lineStart, buffer.length), out);
+            } else {
+                if (position < buffer.length) {
+                    // RFC 3207 §4.2: commands pipelined after STARTTLS are discarded, never executed.
+                    return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                            (buffer.length - position) + " plaintext bytes after the STARTTLS command",
+                            ClientFlow.preview(buffer, position)), dialog.farewell(Failure.Reason.PLAINTEXT_INJECTION), null, out);
+                }
+                sendPlain(((ServerStep.GoAhead) step).send(), out);
+                out.event(new Event.StartTlsAccepted());
+                return startHandshake(null, false, out);
+            }
+        }
+    }
+
+    private Transition handOver(Capabilities announced, byte[] unread, Output out) {
+        if (!config.policy().allowsPlaintext()) {
+            throw new IllegalStateException("the dialog handed over in plaintext under " + config.policy());
+        }
+        Optional<Failure> cause = Optional.empty();
+        if (config.policy() == TlsPolicy.OPPORTUNISTIC) {
+            Failure notUsed = Failure.of(Failure.Reason.STARTTLS_NOT_USED, "the client went on without STARTTLS",
+                    ClientFlow.preview(unread, 0));
+            out.event(new Event.FellBackToPlaintext(notUsed));
+            cause = Optional.of(notUsed);
+        }
+        PlaintextSession session = new PlaintextSession(Role.SERVER, announced, cause, ByteBuffer.wrap(unread));
+        out.event(new Event.HandedOverInPlaintext(session));
+        return out.to(next(new Finished(new Outcome.Plaintext(session))));
+    }
+
+    private Transition startHandshake(ServerDialog dialogForImplicitGreeting, boolean implicit, Output out) {
+        TlsPump pump = TlsPump.over(EngineSetup.server(config.engineFactory().create(null, -1), config.tlsFloor()),
+                config.delegatedTasks() == DelegatedTasks.RUN_INLINE);
+        return handshakeProgress(pump.start(out), new Handshaking(pump, dialogForImplicitGreeting, implicit, null, false), out);
+    }
+
+    private Transition handshakeProgress(TlsPump.Progress progress, Handshaking h, Output out) {
+        Instant deadline = config.timeouts().deadline(startedAt, out.now());
+        if (progress instanceof TlsPump.Progress.NeedsInput) {
+            return out.to(next(new Handshaking(h.pump(), h.dialog(), h.implicit(), deadline, false)));
+        }
+        if (progress instanceof TlsPump.Progress.NeedsTasks) {
+            out.tasks(((TlsPump.Progress.NeedsTasks) progress).tasks());
+            return out.to(next(new Handshaking(h.pump(), h.dialog(), h.implicit(), deadline, true)));
+        }
+        if (progress instanceof TlsPump.Progress.PeerClosed) {
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed TLS during the handshake"), "", null, out);
+        }
+        if (progress instanceof TlsPump.Progress.Failed) {
+            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+        }
+        TlsFacts facts = h.pump().facts();
+        if (!config.tlsFloor().admits(facts.protocol())) {
+            return fail(Failure.of(Failure.Reason.TLS_VERSION_TOO_OLD,
+                    facts.protocol() + " is below the floor " + config.tlsFloor().jsseName()), "", h.pump(), out);
+        }
+        out.event(new Event.TlsEstablished(facts));
+        if (h.implicit()) {
+            ServerStep greeting = h.dialog().start();
+            if (!(greeting instanceof ServerStep.Reply)) {
+                throw new IllegalStateException("a server dialog must start with a greeting reply, not " + greeting);
+            }
+            String text = ((ServerStep.Reply) greeting).send();
+            out.sent(text, true);
+            if (!(h.pump().encrypt(text.getBytes(StandardCharsets.ISO_8859_1), out) instanceof TlsPump.Progress.Idle)) {
+                return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed before the greeting"), "", null, out);
+            }
+        }
+        SecureSession session = h.pump().handOver(Role.SERVER, config.capabilitiesAfterTls());
+        out.event(new Event.Secured(session));
+        return out.to(next(new Finished(new Outcome.Secured(session))));
+    }
+
+    private Transition fail(Failure failure, String farewell, TlsPump pump, Output out) {
+        if (!farewell.isEmpty()) {
+            sendPlain(farewell, out);
+        }
+        if (pump != null) {
+            pump.closeOutbound(out);
+        }
+        out.event(new Event.Failed(failure));
+        return out.to(next(new Finished(new Outcome.Failed(failure))));
+    }
+
+    private static void sendPlain(String text, Output out) {
+        if (!text.isEmpty()) {
+            out.sent(text, false);
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private Negotiation next(Phase phase) {
+        return new Negotiation(new ServerFlow(config, startedAt, phase));
+    }
+}

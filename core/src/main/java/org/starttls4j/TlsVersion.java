@@ -1,0 +1,40 @@
+package org.starttls4j;
+
+import java.util.Optional;
+
+/**
+ * The TLS versions a floor may name. SSLv2, SSLv3, TLS 1.0 and TLS 1.1 are deliberately absent:
+ * they are deprecated (RFC 8996) and can never be enabled through this library.
+ */
+public enum TlsVersion {
+    /** TLS 1.2 (RFC 5246), the default floor. */
+    TLS_1_2("TLSv1.2"),
+    /** TLS 1.3 (RFC 8446). */
+    TLS_1_3("TLSv1.3");
+
+    private final String jsseName;
+
+    TlsVersion(String jsseName) {
+        this.jsseName = jsseName;
+    }
+
+    /** The protocol name as JSSE spells it, e.g. {@code "TLSv1.3"}. */
+    public String jsseName() {
+        return jsseName;
+    }
+
+    /** The version JSSE calls {@code name}, if it is one this library allows. */
+    public static Optional<TlsVersion> fromJsseName(String name) {
+        for (TlsVersion v : values()) {
+            if (v.jsseName.equals(name)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code jsseProtocol} (e.g. {@code "TLSv1.1"}) is this version or newer. */
+    public boolean admits(String jsseProtocol) {
+        return fromJsseName(jsseProtocol).map(v -> v.compareTo(this) >= 0).orElse(false);
+    }
+}

@@ -1,0 +1,41 @@
+package org.starttls4j.spi;
+
+/**
+ * A protocol's client side, as an immutable state machine over lines: the one interface a new
+ * protocol implements for the client role. It never sees bytes, TLS or time: the
+ * {@link org.starttls4j.Negotiation} frames lines, drives the engine, applies the policy and
+ * enforces the bounds and deadlines.
+ */
+public interface ClientDialog {
+
+    /** The state's name, for diagnostics (e.g. {@code "AwaitingEhloReply"}). */
+    String state();
+
+    /**
+     * The connection is open (or, for implicit TLS, the handshake is done): usually await the greeting.
+     *
+     * @param encrypted whether TLS is already up (implicit TLS), so what follows is trustworthy
+     * @return what to do
+     */
+    ClientStep start(boolean encrypted);
+
+    /**
+     * One complete line from the server.
+     *
+     * @param line the line without CRLF, one ISO-8859-1 character per byte
+     * @return what to do
+     */
+    ClientStep onLine(String line);
+
+    /** Called on a dialog that returned {@link ClientStep.Ready}, when the policy wants TLS: send STARTTLS. */
+    ClientStep requestStartTls();
+
+    /**
+     * Called on {@link ClientStep.GoAhead#next()} once the handshake is done: forget everything
+     * learned before TLS and ask for the capabilities again.
+     */
+    ClientStep restartAfterTls();
+
+    /** What to send when the negotiation gives up in this state (e.g. {@code QUIT\r\n}), or empty. */
+    String farewell();
+}

@@ -1,0 +1,75 @@
+package org.starttls4j.spi;
+
+import java.util.List;
+import java.util.Objects;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Event;
+import org.starttls4j.Failure;
+
+/**
+ * What a {@link ClientDialog} decided after one input. The negotiation applies the policy to it:
+ * dialogs describe the protocol, the negotiation decides what TLS requires.
+ */
+public sealed interface ClientStep {
+
+    /**
+     * Keep reading; a reply is outstanding (or the greeting is awaited).
+     *
+     * @param next   the dialog to feed next
+     * @param send   a command to send now, CRLF included; empty for none
+     * @param events what the line meant (e.g. {@link Event.GreetingReceived})
+     */
+    record Await(ClientDialog next, String send, List<Event> events) implements ClientStep {
+        /** Copies the events. */
+        public Await {
+            Objects.requireNonNull(next, "next");
+            Objects.requireNonNull(send, "send");
+            events = List.copyOf(events);
+        }
+
+        /** Await the next line, sending {@code send}, with no event. */
+        public static Await sending(ClientDialog next, String send) {
+            return new Await(next, send, List.of());
+        }
+    }
+
+    /**
+     * The capabilities are known and no command is outstanding. The negotiation then asks for
+     * STARTTLS ({@link ClientDialog#requestStartTls()}), hands over, or fails, per the policy.
+     *
+     * @param next         the idle dialog
+     * @param capabilities what the server announced in the current layer (plaintext or TLS)
+     * @param offer        whether STARTTLS was announced
+     */
+    record Ready(ClientDialog next, Capabilities capabilities, StartTlsOffer offer) implements ClientStep {
+    }
+
+    /**
+     * The go-ahead for STARTTLS was read. Nothing after it may be read in plaintext.
+     *
+     * @param next the dialog to restart after the handshake ({@link ClientDialog#restartAfterTls()})
+     */
+    record GoAhead(ClientDialog next) implements ClientStep {
+    }
+
+    /**
+     * STARTTLS cannot happen on this connection (refused, or IMAP PREAUTH), and the dialog is idle
+     * in plaintext. Under {@code OPPORTUNISTIC} the connection is handed over; under
+     * {@code REQUIRED} it fails with {@code why} after sending {@link ClientDialog#farewell()}.
+     *
+     * @param next         the idle dialog
+     * @param why          the failure this is under {@code REQUIRED}
+     * @param capabilities what the server announced, for a plaintext hand-over
+     */
+    record NoTls(ClientDialog next, Failure why, Capabilities capabilities) implements ClientStep {
+    }
+
+    /**
+     * The negotiation fails whatever the policy.
+     *
+     * @param failure why
+     * @param send    what to send before closing (a QUIT where the dialog can say it), or empty
+     */
+    record Fail(Failure failure, String send) implements ClientStep {
+    }
+}

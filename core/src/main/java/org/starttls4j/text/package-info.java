@@ -1,0 +1,2 @@
+/** Bounded CRLF line framing shared by all dialogs. */
+package org.starttls4j.text;

@@ -1,0 +1,80 @@
+package org.starttls4j.tls;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import org.starttls4j.CertificateCheck;
+import org.starttls4j.TlsVersion;
+
+/**
+ * Puts the negotiation's rules onto an engine, whoever made it: the role, the version floor
+ * (nothing older can be enabled), SNI and hostname verification.
+ */
+public final class EngineSetup {
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private EngineSetup() {
+    }
+
+    /**
+     * Configures a client engine.
+     *
+     * @param engine     a new engine, created for {@code serverName}
+     * @param serverName the name for SNI and hostname verification
+     * @param floor      the oldest version to enable
+     * @param check      whether to verify the hostname
+     * @return the engine
+     * @throws IllegalStateException if the engine supports no version at or above the floor
+     */
+    public static SSLEngine client(SSLEngine engine, String serverName, TlsVersion floor, CertificateCheck check) {
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(protocolsAtOrAbove(engine, floor));
+        parameters.setEndpointIdentificationAlgorithm(check.verifyHostname() ? "HTTPS" : null);
+        if (isHostName(serverName)) {
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            } catch (IllegalArgumentException notAnSniName) {
+                // a name SNI cannot carry (e.g. with an underscore); the handshake goes on without SNI
+            }
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    /**
+     * Configures a server engine.
+     *
+     * @param engine a new engine holding the server's key
+     * @param floor  the oldest version to enable
+     * @return the engine
+     */
+    public static SSLEngine server(SSLEngine engine, TlsVersion floor) {
+        engine.setUseClientMode(false);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(protocolsAtOrAbove(engine, floor));
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    private static String[] protocolsAtOrAbove(SSLEngine engine, TlsVersion floor) {
+        List<String> allowed = new ArrayList<>();
+        for (String protocol : engine.getSupportedProtocols()) {
+            if (floor.admits(protocol)) {
+                allowed.add(protocol);
+            }
+        }
+        if (allowed.isEmpty()) {
+            throw new IllegalStateException("the engine supports no TLS version at or above " + floor.jsseName());
+        }
+        return allowed.toArray(String[]::new);
+    }
+
+    private static boolean isHostName(String name) {
+        return name.indexOf(':') < 0 && !IPV4.matcher(name).matches() && name.indexOf('.') > 0;
+    }
+}

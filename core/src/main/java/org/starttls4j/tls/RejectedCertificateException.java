@@ -1,0 +1,31 @@
+package org.starttls4j.tls;
+
+import java.security.cert.CertificateException;
+import java.util.Optional;
+import org.starttls4j.CertificateProblem;
+
+/**
+ * Thrown by {@link ClassifyingTrustManager} so the classification survives the engine's wrapping
+ * of it into an {@link javax.net.ssl.SSLHandshakeException}.
+ */
+final class RejectedCertificateException extends CertificateException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final CertificateProblem problem;
+    private final String subject;
+
+    RejectedCertificateException(CertificateProblem problem, String subject, Throwable cause) {
+        super(problem + ": " + (cause == null ? "" : cause.getMessage()), cause);
+        this.problem = problem;
+        this.subject = subject;
+    }
+
+    CertificateProblem problem() {
+        return problem;
+    }
+
+    Optional<String> subject() {
+        return Optional.ofNullable(subject);
+    }
+}

@@ -1,0 +1,79 @@
+package org.starttls4j.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.starttls4j.CertificateCheck;
+
+/** Builds the client {@link SSLContext}s the configuration asks for. */
+public final class TlsContexts {
+
+    private TlsContexts() {
+    }
+
+    /**
+     * A client context that verifies as {@code check} says, against {@code anchors} or the JDK's
+     * default trust store.
+     *
+     * @param trustManager the trust anchors' manager, or empty for the JDK's default
+     * @param check        how to judge the certificate
+     * @return a new context
+     */
+    public static SSLContext client(Optional<X509ExtendedTrustManager> trustManager, CertificateCheck check) {
+        TrustManager tm = check.verifyChain()
+                ? new ClassifyingTrustManager(trustManager.orElseGet(TlsContexts::jdkDefaultTrustManager))
+                : new AcceptAnyTrustManager();
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {tm}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no TLS SSLContext", e);
+        }
+    }
+
+    /**
+     * A PKIX trust manager that trusts exactly {@code anchors}.
+     *
+     * @param anchors the trusted certificates (usually CA roots)
+     * @return the trust manager
+     */
+    public static X509ExtendedTrustManager trusting(Collection<X509Certificate> anchors) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (X509Certificate anchor : anchors) {
+                store.setCertificateEntry("anchor-" + i++, anchor);
+            }
+            return firstExtended(store);
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalArgumentException("cannot build a trust store from the anchors", e);
+        }
+    }
+
+    private static X509ExtendedTrustManager jdkDefaultTrustManager() {
+        try {
+            return firstExtended(null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's default trust store cannot be loaded", e);
+        }
+    }
+
+    private static X509ExtendedTrustManager firstExtended(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        for (TrustManager tm : factory.getTrustManagers()) {
+            if (tm instanceof X509ExtendedTrustManager) {
+                return (X509ExtendedTrustManager) tm;
+            }
+        }
+        throw new IllegalStateException("no X509ExtendedTrustManager from " + factory.getAlgorithm());
+    }
+}

@@ -1,0 +1,76 @@
+package org.starttls4j.testing;
+
+import java.security.GeneralSecurityException;
+import java.security.Provider;
+import java.security.cert.X509Certificate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+
+/**
+ * {@link SSLContext}s from BouncyCastle's JSSE provider (bctls): a second, independent TLS
+ * implementation to check interoperability against, next to the JDK's SunJSSE.
+ *
+ * <p>Neither provider is installed with {@code Security.addProvider}: they are passed explicitly
+ * to the {@code getInstance} calls, so the rest of the JVM (and every other test) keeps using the
+ * JDK's providers. BCJSSE is given its own BouncyCastle crypto provider for the same reason.
+ */
+public final class BcJsse {
+
+    /**
+     * Shared because constructing BouncyCastle providers is slow. Providers are stateless
+     * factories, so sharing them between tests is safe.
+     */
+    static final Provider CRYPTO = new BouncyCastleProvider();
+    private static final Provider JSSE = new BouncyCastleJsseProvider(CRYPTO);
+
+    /**
+     * BCJSSE logs every failed handshake at INFO with a full stack trace, which buries real test
+     * output; keep its warnings. Held in a field because the logging framework only keeps a weak
+     * reference, and a collected logger would forget its level.
+     */
+    private static final Logger BC_JSSE_LOG = quiet(Logger.getLogger("org.bouncycastle.jsse"));
+
+    private BcJsse() {
+    }
+
+    private static Logger quiet(Logger logger) {
+        logger.setLevel(Level.WARNING);
+        return logger;
+    }
+
+    /** The (not globally installed) BCJSSE provider instance used by this class. */
+    public static Provider provider() {
+        return JSSE;
+    }
+
+    /** A fresh BCJSSE client context that trusts only {@code anchors} (PKIX) and has no key. */
+    public static SSLContext clientContextTrusting(X509Certificate... anchors) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX", JSSE);
+            trust.init(TestPki.trustStore(anchors));
+            SSLContext context = SSLContext.getInstance("TLS", JSSE);
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh BCJSSE server context presenting {@code identity}, with default protocols. */
+    public static SSLContext serverContext(Identity identity) {
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance("PKIX", JSSE);
+            keys.init(identity.keyStore(), identity.keyStorePassword());
+            SSLContext context = SSLContext.getInstance("TLS", JSSE);
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
