@@ -8,4 +8,6 @@ module org.starttls4j.core {
     exports org.starttls4j.text;
     exports org.starttls4j.tls;
     exports org.starttls4j.smtp;
+    exports org.starttls4j.imap;
+    exports org.starttls4j.pop3;
 }

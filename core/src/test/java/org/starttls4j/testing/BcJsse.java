@@ -3,8 +3,6 @@ package org.starttls4j.testing;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.cert.X509Certificate;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -18,6 +16,10 @@ import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
  * <p>Neither provider is installed with {@code Security.addProvider}: they are passed explicitly
  * to the {@code getInstance} calls, so the rest of the JVM (and every other test) keeps using the
  * JDK's providers. BCJSSE is given its own BouncyCastle crypto provider for the same reason.
+ *
+ * <p>Expect noise: BCJSSE logs each failed handshake through java.util.logging at INFO, with a
+ * stack trace. (Tests compile inside the {@code org.starttls4j.core} module, which reads only
+ * {@code java.base}, so this class cannot reach java.util.logging to turn that down.)
  */
 public final class BcJsse {
 
@@ -28,19 +30,7 @@ public final class BcJsse {
     static final Provider CRYPTO = new BouncyCastleProvider();
     private static final Provider JSSE = new BouncyCastleJsseProvider(CRYPTO);
 
-    /**
-     * BCJSSE logs every failed handshake at INFO with a full stack trace, which buries real test
-     * output; keep its warnings. Held in a field because the logging framework only keeps a weak
-     * reference, and a collected logger would forget its level.
-     */
-    private static final Logger BC_JSSE_LOG = quiet(Logger.getLogger("org.bouncycastle.jsse"));
-
     private BcJsse() {
-    }
-
-    private static Logger quiet(Logger logger) {
-        logger.setLevel(Level.WARNING);
-        return logger;
     }
 
     /** The (not globally installed) BCJSSE provider instance used by this class. */

@@ -1,0 +1,2 @@
+/** IMAP dialogs (in progress). */
+package org.starttls4j.imap;

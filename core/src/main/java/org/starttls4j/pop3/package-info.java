@@ -1,0 +1,2 @@
+/** POP3 dialogs (in progress). */
+package org.starttls4j.pop3;
