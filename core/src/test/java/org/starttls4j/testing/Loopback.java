@@ -75,12 +75,33 @@ public final class Loopback {
         return run(client, server, now, new Tamper() { });
     }
 
+    /** Runs both negotiations without tampering, with {@code app} answering after the server hands over. */
+    public static Result run(Negotiation client, Negotiation server, Instant now, ServerApp app) {
+        return run(client, server, now, new Tamper() { }, app);
+    }
+
+    /** Runs both negotiations with tampering; nobody answers after the server hands over. */
+    public static Result run(Negotiation client, Negotiation server, Instant now, Tamper tamper) {
+        return run(client, server, now, tamper, line -> null);
+    }
+
+    /**
+     * The application behind the server once it has handed over: gets each complete line the
+     * client sends (decrypted if the session is secure), returns the reply text (CRLF included)
+     * or null for none.
+     */
+    @FunctionalInterface
+    public interface ServerApp {
+        /** The reply to {@code line} (without CRLF), or null. */
+        String onLine(String line);
+    }
+
     /**
      * Runs both negotiations to the end. When one side finishes, the bytes it produced are still
      * delivered; when the other side then waits for input that will never come, it is told the
      * stream ended.
      */
-    public static Result run(Negotiation client, Negotiation server, Instant now, Tamper tamper) {
+    public static Result run(Negotiation client, Negotiation server, Instant now, Tamper tamper, ServerApp app) {
         List<Event> clientEvents = new ArrayList<>();
         List<Event> serverEvents = new ArrayList<>();
         ByteArrayOutputStream clientSent = new ByteArrayOutputStream();
@@ -95,8 +116,35 @@ public final class Loopback {
         clientSent.writeBytes(toServer);
         Negotiation cn = c.next();
         Negotiation sn = s.next();
+        StringBuilder appInput = new StringBuilder();
+        boolean unreadDelivered = false;
         for (int step = 0; step < 1000 && !(cn.isFinished() && sn.isFinished()); step++) {
             boolean progressed = false;
+            if (sn.isFinished() && !unreadDelivered) {
+                unreadDelivered = true;
+                Outcome o = sn.outcome().get();
+                if (o instanceof Outcome.Secured) {
+                    appInput.append(latin1(drainBuffered(((Outcome.Secured) o).session())));
+                } else if (o instanceof Outcome.Plaintext) {
+                    appInput.append(latin1(bytesOf(((Outcome.Plaintext) o).session().unread())));
+                }
+                byte[] reply = answer(appInput, app, o);
+                serverSent.writeBytes(reply);
+                toClient = concat(toClient, reply);
+            }
+            if (sn.isFinished() && toServer.length > 0 && !(sn.outcome().get() instanceof Outcome.Failed)) {
+                Outcome o = sn.outcome().get();
+                byte[] plain = o instanceof Outcome.Secured ? decryptAll(((Outcome.Secured) o).session(), tamper.clientToServer(toServer))
+                        : tamper.clientToServer(toServer);
+                toServer = new byte[0];
+                appInput.append(latin1(plain));
+                byte[] reply = answer(appInput, app, o);
+                serverSent.writeBytes(reply);
+                toClient = concat(toClient, reply);
+                progressed = reply.length > 0;
+            } else if (sn.isFinished()) {
+                toServer = new byte[0];
+            }
             if (!sn.isFinished() && toServer.length > 0) {
                 s = settle(sn.onReceived(ByteBuffer.wrap(tamper.clientToServer(toServer)), now), now);
                 toServer = new byte[0];
@@ -132,6 +180,58 @@ public final class Loopback {
             }
         }
         return new Result(cn, sn, clientEvents, serverEvents, clientSent.toByteArray(), serverSent.toByteArray());
+    }
+
+    private static byte[] answer(StringBuilder input, ServerApp app, Outcome outcome) {
+        StringBuilder reply = new StringBuilder();
+        int end;
+        while ((end = input.indexOf("\r\n")) >= 0) {
+            String line = input.substring(0, end);
+            input.delete(0, end + 2);
+            String r = app.onLine(line);
+            if (r != null) {
+                reply.append(r);
+            }
+        }
+        byte[] plain = reply.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (plain.length == 0 || !(outcome instanceof Outcome.Secured)) {
+            return plain;
+        }
+        SecureSession session = ((Outcome.Secured) outcome).session();
+        ByteBuffer net = ByteBuffer.allocate(session.minNetworkBufferSize() * 4 + plain.length * 2);
+        session.encrypt(ByteBuffer.wrap(plain), net);
+        net.flip();
+        return bytesOf(net);
+    }
+
+    private static byte[] decryptAll(SecureSession session, byte[] net) {
+        ByteBuffer source = ByteBuffer.wrap(net);
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ByteBuffer buffer = ByteBuffer.allocate(session.minApplicationBufferSize());
+        while (source.hasRemaining() || session.hasBufferedPlaintext()) {
+            buffer.clear();
+            TlsResult r = session.decrypt(source, buffer);
+            buffer.flip();
+            plain.write(buffer.array(), 0, buffer.limit());
+            if (r.status() != TlsResult.Status.OK) {
+                break;
+            }
+        }
+        return plain.toByteArray();
+    }
+
+    private static byte[] drainBuffered(SecureSession session) {
+        return decryptAll(session, new byte[0]);
+    }
+
+    private static byte[] bytesOf(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    private static String latin1(byte[] bytes) {
+        return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** Runs handed-over delegated tasks until the transition needs none. */
