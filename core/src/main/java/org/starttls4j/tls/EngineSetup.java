@@ -61,15 +61,20 @@ public final class EngineSetup {
         return engine;
     }
 
+    /**
+     * The engine's enabled protocols at or above the floor: a factory may narrow the versions
+     * further (say, to TLS 1.3 only) but nothing can widen them below the floor.
+     */
     private static String[] protocolsAtOrAbove(SSLEngine engine, TlsVersion floor) {
         List<String> allowed = new ArrayList<>();
-        for (String protocol : engine.getSupportedProtocols()) {
+        for (String protocol : engine.getEnabledProtocols()) {
             if (floor.admits(protocol)) {
                 allowed.add(protocol);
             }
         }
         if (allowed.isEmpty()) {
-            throw new IllegalStateException("the engine supports no TLS version at or above " + floor.jsseName());
+            throw new IllegalStateException("the engine enables no TLS version at or above " + floor.jsseName()
+                    + " (enabled: " + String.join(", ", engine.getEnabledProtocols()) + ")");
         }
         return allowed.toArray(String[]::new);
     }

@@ -122,10 +122,11 @@ final class BcTlsEngine extends SSLEngine {
         if (consumed > 0 && !protocol.isClosed()) {
             byte[] input = new byte[consumed];
             source.get(input);
+            boolean handshaking = protocol.isHandshaking(); // a failure closes the protocol
             try {
                 protocol.offerInput(input);
             } catch (IOException e) {
-                throw protocol.isConnected() ? new SSLException(e.getMessage(), e) : handshakeFailure(e);
+                throw handshaking ? handshakeFailure(e) : new SSLException(e.getMessage(), e);
             }
         }
         int produced = 0;

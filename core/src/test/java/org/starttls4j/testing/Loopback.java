@@ -43,9 +43,10 @@ public final class Loopback {
      * @param serverEvents every server event in order
      * @param clientSent   every byte the client produced (before tampering)
      * @param serverSent   every byte the server produced (before tampering)
+     * @param delegatedTasksRun how many delegated tasks were handed to the caller and run
      */
     public record Result(Negotiation client, Negotiation server, List<Event> clientEvents, List<Event> serverEvents,
-                         byte[] clientSent, byte[] serverSent) {
+                         byte[] clientSent, byte[] serverSent, int delegatedTasksRun) {
         /** The client's outcome (the test fails if it has none). */
         public Outcome clientOutcome() {
             return client.outcome().orElseThrow(() -> new AssertionError("client did not finish: " + client));
@@ -64,6 +65,20 @@ public final class Loopback {
         /** The server's secure session (the test fails if it has none). */
         public SecureSession serverSession() {
             return ((Outcome.Secured) serverOutcome()).session();
+        }
+    }
+
+    /** Delegated tasks run by this thread's loopbacks (thread-local so parallel tests do not mix). */
+    private static final ThreadLocal<int[]> TASK_COUNT = ThreadLocal.withInitial(() -> new int[1]);
+    private static final Counter TASKS = new Counter();
+
+    private static final class Counter {
+        int get() {
+            return TASK_COUNT.get()[0];
+        }
+
+        void addAndGet(int n) {
+            TASK_COUNT.get()[0] += n;
         }
     }
 
@@ -102,6 +117,7 @@ public final class Loopback {
      * stream ended.
      */
     public static Result run(Negotiation client, Negotiation server, Instant now, Tamper tamper, ServerApp app) {
+        int tasksBefore = TASKS.get();
         List<Event> clientEvents = new ArrayList<>();
         List<Event> serverEvents = new ArrayList<>();
         ByteArrayOutputStream clientSent = new ByteArrayOutputStream();
@@ -179,7 +195,7 @@ public final class Loopback {
                 }
             }
         }
-        return new Result(cn, sn, clientEvents, serverEvents, clientSent.toByteArray(), serverSent.toByteArray());
+        return new Result(cn, sn, clientEvents, serverEvents, clientSent.toByteArray(), serverSent.toByteArray(), TASKS.get() - tasksBefore);
     }
 
     private static byte[] answer(StringBuilder input, ServerApp app, Outcome outcome) {
@@ -242,6 +258,7 @@ public final class Loopback {
         bytes.writeBytes(t.outboundBytes());
         while (!current.delegatedTasks().isEmpty()) {
             current.delegatedTasks().forEach(Runnable::run);
+            TASKS.addAndGet(current.delegatedTasks().size());
             current = current.next().onTasksCompleted(now);
             events.addAll(current.events());
             bytes.writeBytes(current.outboundBytes());

@@ -1,0 +1,271 @@
+package org.starttls4j.imap;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Event;
+import org.starttls4j.Failure;
+import org.starttls4j.Limits;
+import org.starttls4j.spi.ClientDialog;
+import org.starttls4j.spi.ClientStep;
+import org.starttls4j.spi.StartTlsOffer;
+
+/**
+ * The IMAP client's side of STARTTLS (RFC 9051 §6.2.1, RFC 3501 §6.2.1, RFC 2595) and of implicit
+ * TLS on port 993 (RFC 8314), as an immutable state machine.
+ *
+ * <p>Theory of operation. Exactly one command is outstanding at a time, under a tag never used
+ * before on the connection ({@code A1}, {@code A2}, …; the counter runs on across TLS). Only the
+ * tagged response carrying the outstanding tag completes it: a tagged response for any other tag,
+ * or a continuation request (we never send literals), is a protocol error. Untagged responses
+ * may come at any time and are skipped — literals included, counted by
+ * {@link ImapResponseReader} — except {@code * CAPABILITY} while CAPABILITY is outstanding, and
+ * {@code * BYE}, which ends the negotiation. Response codes received before TLS ({@code [ALERT]},
+ * {@code [REFERRAL …]}) are never surfaced as trusted and never followed: they appear only in
+ * the transcript, marked as plaintext. Capabilities learned before TLS decide whether to send
+ * STARTTLS and nothing else: the {@code [CAPABILITY …]} code of the STARTTLS go-ahead and any
+ * {@code * CAPABILITY} sent with it are ignored, and CAPABILITY is always asked again inside TLS.
+ *
+ * <pre>
+ * state                     response                         next
+ * AwaitingGreeting          * OK [CAPABILITY …]              Ready(capabilities) → Idle
+ *                           * OK                             send An CAPABILITY → AwaitingCapabilityReply
+ *                           * PREAUTH (plaintext)            NoTls(PREAUTH_WITHOUT_TLS) → Idle (preauthenticated)
+ *                           * PREAUTH (inside TLS)           as * OK
+ *                           * BYE                            fail GREETING_REJECTED
+ *                           anything else                    fail GREETING_REJECTED (MALFORMED_REPLY if unparsable)
+ * AwaitingCapabilityReply   * CAPABILITY atoms               remember them (the last one wins)
+ *                           An OK                            Ready(what * CAPABILITY said, else the OK's
+ *                                                            [CAPABILITY] code) → Idle; offer OFFERED or
+ *                                                            NOT_OFFERED; if neither was sent, UNKNOWN
+ *                           An NO / An BAD                   Ready(no capabilities, UNKNOWN) → Idle
+ * Idle                      any response                     fail UNEXPECTED_REPLY, LOGOUT
+ *                           (requestStartTls)                send An STARTTLS → AwaitingStartTlsReply
+ * AwaitingStartTlsReply     An OK                            GoAhead → AwaitingHandshake
+ *                           An NO / An BAD                   NoTls(STARTTLS_REFUSED) → Idle
+ * AwaitingHandshake         (restartAfterTls)                send An CAPABILITY → AwaitingCapabilityReply,
+ *                                                            knowing nothing from before TLS
+ * any awaiting state        * BYE                            fail SERVICE_CLOSING
+ *                           other untagged responses         ignored (EXISTS, FETCH, LIST, * OK [ALERT] …)
+ *                           tagged, not the outstanding tag  fail UNEXPECTED_REPLY
+ *                           +                                fail UNEXPECTED_REPLY
+ * </pre>
+ *
+ * <p>{@code NO} or {@code BAD} to CAPABILITY, or an OK without any capability list, leaves the
+ * STARTTLS offer {@link StartTlsOffer#UNKNOWN}: the negotiation then sends STARTTLS anyway (under
+ * {@code REQUIRED}, "TLS or nothing"; under {@code OPPORTUNISTIC}, a refusal still falls back),
+ * since a server that cannot list its capabilities may still support STARTTLS. Inside TLS the same
+ * answers hand over with no capabilities.
+ *
+ * <p>{@link #farewell()} is {@code An LOGOUT} when idle, except after a plaintext PREAUTH
+ * greeting: there nothing at all is sent before closing, as a required policy sends nothing but
+ * the negotiation in plaintext and the negotiation never started.
+ */
+public final class ImapClientDialog implements ClientDialog {
+
+    private sealed interface State {
+    }
+
+    private record AwaitingGreeting(boolean encrypted) implements State {
+    }
+
+    private record AwaitingCapabilityReply(String tag, boolean encrypted, Optional<Capabilities> announced) implements State {
+    }
+
+    private record Idle(Capabilities capabilities, boolean preauthenticated) implements State {
+    }
+
+    private record AwaitingStartTlsReply(String tag, Capabilities capabilities) implements State {
+    }
+
+    private record AwaitingHandshake() implements State {
+    }
+
+    private final Limits limits;
+    private final int nextTag;
+    private final State state;
+    private final ImapResponseReader reader;
+
+    private ImapClientDialog(Limits limits, int nextTag, State state, ImapResponseReader reader) {
+        this.limits = limits;
+        this.nextTag = nextTag;
+        this.state = state;
+        this.reader = reader;
+    }
+
+    /**
+     * A dialog before the greeting.
+     *
+     * @param limits bounds on responses (lines per response, literal size)
+     * @return the dialog
+     */
+    public static ImapClientDialog create(Limits limits) {
+        return new ImapClientDialog(limits, 1, new AwaitingGreeting(false), ImapResponseReader.empty(limits));
+    }
+
+    @Override
+    public String state() {
+        return state.getClass().getSimpleName();
+    }
+
+    @Override
+    public ClientStep start(boolean encrypted) {
+        return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted)), "");
+    }
+
+    @Override
+    public ClientStep onLine(String line) {
+        if (state instanceof Idle || state instanceof AwaitingHandshake) {
+            return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
+                    farewell());
+        }
+        ImapResponseReader.Read read = reader.accept(line);
+        if (read instanceof ImapResponseReader.Bad bad) {
+            return new ClientStep.Fail(bad.failure(), "");
+        }
+        if (read instanceof ImapResponseReader.More more) {
+            return ClientStep.Await.sending(new ImapClientDialog(limits, nextTag, state, more.next()), "");
+        }
+        ImapResponse response = ((ImapResponseReader.Complete) read).response();
+        if (state instanceof AwaitingGreeting greeting) {
+            return onGreeting(response, greeting.encrypted());
+        }
+        return onResponse(response);
+    }
+
+    private ClientStep onGreeting(ImapResponse greeting, boolean encrypted) {
+        boolean ok = greeting.is(ImapResponse.Kind.UNTAGGED_STATUS, "OK");
+        boolean preauth = greeting.is(ImapResponse.Kind.UNTAGGED_STATUS, "PREAUTH");
+        if (greeting.is(ImapResponse.Kind.UNTAGGED_STATUS, "BYE")) {
+            return fail(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting (BYE)", greeting);
+        }
+        if (!ok && !preauth) {
+            return fail(Failure.Reason.GREETING_REJECTED, "the greeting was not * OK, * PREAUTH or * BYE", greeting);
+        }
+        Optional<Capabilities> announced = Optional.empty();
+        Optional<String> code = greeting.codeArgument("CAPABILITY");
+        if (code.isPresent()) {
+            announced = ImapSyntax.capabilities(code.get());
+            if (announced.isEmpty()) {
+                return fail(Failure.Reason.MALFORMED_REPLY, "a CAPABILITY response code that is not a list of atoms", greeting);
+            }
+        }
+        if (preauth && !encrypted) {
+            // RFC 9051 §6.2.1: STARTTLS is only valid in the not-authenticated state; PREAUTH has
+            // left it, so TLS is impossible on this connection.
+            Capabilities capabilities = announced.orElse(Capabilities.NONE);
+            return new ClientStep.NoTls(to(new Idle(capabilities, true)), Failure.of(Failure.Reason.PREAUTH_WITHOUT_TLS,
+                    "the server greeted with PREAUTH, so STARTTLS is impossible", greeting.line()), capabilities);
+        }
+        if (announced.isPresent()) {
+            // RFC 9051 §7.1: a [CAPABILITY] code in the greeting spares the CAPABILITY command.
+            // (The greeting event is lost here: ClientStep.Ready carries no events.)
+            return ready(announced.get());
+        }
+        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
+                List.of(new Event.GreetingReceived(greeting.line(), encrypted)));
+    }
+
+    private ClientStep onResponse(ImapResponse response) {
+        String outstanding = state instanceof AwaitingCapabilityReply c ? c.tag() : ((AwaitingStartTlsReply) state).tag();
+        switch (response.kind()) {
+            case CONTINUATION:
+                return fail(Failure.Reason.UNEXPECTED_REPLY, "a continuation request, but no literal was sent", response);
+            case UNTAGGED_STATUS:
+                if (response.keyword().equals("BYE")) {
+                    return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection (BYE)", response);
+                }
+                return stay(state); // * OK [ALERT] …, * NO …: informational, and untrusted before TLS
+            case UNTAGGED_DATA:
+                if (state instanceof AwaitingCapabilityReply c && response.keyword().equals("CAPABILITY")) {
+                    Optional<Capabilities> announced = ImapSyntax.capabilities(response.text());
+                    if (announced.isEmpty()) {
+                        return fail(Failure.Reason.MALFORMED_REPLY, "a CAPABILITY response that is not a list of atoms", response);
+                    }
+                    return stay(new AwaitingCapabilityReply(c.tag(), c.encrypted(), announced));
+                }
+                return stay(state); // EXISTS, FETCH, LIST…, and CAPABILITY sent along with STARTTLS's answer
+            default:
+                break;
+        }
+        if (!response.tag().equals(outstanding)) {
+            return fail(Failure.Reason.UNEXPECTED_REPLY,
+                    "a tagged response for " + response.tag() + ", but the outstanding command is " + outstanding, response);
+        }
+        if (state instanceof AwaitingCapabilityReply c) {
+            return onCapabilityCompleted(response, c);
+        }
+        Capabilities capabilities = ((AwaitingStartTlsReply) state).capabilities();
+        if (response.keyword().equals("OK")) {
+            // Whatever capabilities came with the go-ahead are forgotten with the rest.
+            return new ClientStep.GoAhead(to(new AwaitingHandshake()));
+        }
+        return new ClientStep.NoTls(to(new Idle(capabilities, false)), Failure.of(Failure.Reason.STARTTLS_REFUSED,
+                "the server answered STARTTLS with " + response.keyword(), response.line()), capabilities);
+    }
+
+    private ClientStep onCapabilityCompleted(ImapResponse response, AwaitingCapabilityReply c) {
+        if (!response.keyword().equals("OK")) {
+            return new ClientStep.Ready(to(new Idle(Capabilities.NONE, false)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
+        }
+        Optional<Capabilities> announced = c.announced();
+        Optional<String> code = response.codeArgument("CAPABILITY");
+        if (announced.isEmpty() && code.isPresent()) {
+            announced = ImapSyntax.capabilities(code.get());
+            if (announced.isEmpty()) {
+                return fail(Failure.Reason.MALFORMED_REPLY, "a CAPABILITY response code that is not a list of atoms", response);
+            }
+        }
+        if (announced.isEmpty()) {
+            return new ClientStep.Ready(to(new Idle(Capabilities.NONE, false)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
+        }
+        return ready(announced.get());
+    }
+
+    @Override
+    public ClientStep requestStartTls() {
+        if (!(state instanceof Idle idle) || idle.preauthenticated()) {
+            throw new IllegalStateException("STARTTLS can only be sent when idle and not authenticated, not in " + state());
+        }
+        return command("STARTTLS", tag -> new AwaitingStartTlsReply(tag, idle.capabilities()), List.of());
+    }
+
+    @Override
+    public ClientStep restartAfterTls() {
+        if (!(state instanceof AwaitingHandshake)) {
+            throw new IllegalStateException("restartAfterTls() is for the dialog a GoAhead returned, not " + state());
+        }
+        // RFC 9051 §6.2.1: discard all knowledge from before TLS and issue CAPABILITY first.
+        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, true, Optional.empty()), List.of());
+    }
+
+    @Override
+    public String farewell() {
+        return state instanceof Idle idle && !idle.preauthenticated() ? "A" + nextTag + " LOGOUT\r\n" : "";
+    }
+
+    private ClientStep ready(Capabilities capabilities) {
+        StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
+        return new ClientStep.Ready(to(new Idle(capabilities, false)), capabilities, offer);
+    }
+
+    /** Sends {@code verb} under the next tag, moving to the state made for that tag. */
+    private ClientStep command(String verb, Function<String, State> awaiting, List<Event> events) {
+        String tag = "A" + nextTag;
+        ImapClientDialog next = new ImapClientDialog(limits, nextTag + 1, awaiting.apply(tag), ImapResponseReader.empty(limits));
+        return new ClientStep.Await(next, tag + " " + verb + "\r\n", events);
+    }
+
+    private ClientStep stay(State same) {
+        return ClientStep.Await.sending(to(same), "");
+    }
+
+    private static ClientStep fail(Failure.Reason reason, String message, ImapResponse response) {
+        return new ClientStep.Fail(Failure.of(reason, message, response.line()), "");
+    }
+
+    private ImapClientDialog to(State next) {
+        return new ImapClientDialog(limits, nextTag, next, ImapResponseReader.empty(limits));
+    }
+}

@@ -1,0 +1,129 @@
+package org.starttls4j.imap;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One IMAP server response (RFC 9051 §7), as far as a STARTTLS negotiation reads it: whom it is
+ * for, its status or data keyword, and its response code. Literal data is counted by
+ * {@link ImapResponseReader}, never kept.
+ *
+ * @param kind    tagged, untagged status, untagged data, or a continuation request
+ * @param tag     the tag of a tagged response; {@code "*"} or {@code "+"} otherwise
+ * @param keyword for status responses the condition ({@code OK NO BAD BYE PREAUTH}), for data
+ *                the keyword ({@code CAPABILITY}, {@code EXISTS} after its number, {@code FETCH}…),
+ *                upper-cased; empty for a continuation request
+ * @param code    the response code in brackets, for status responses that carry one
+ * @param text    what follows the keyword (and the code): human text for status responses,
+ *                the data for data responses (e.g. the capability atoms)
+ * @param line    the response's first line as received, for reports; untrusted before TLS
+ */
+record ImapResponse(Kind kind, String tag, String keyword, Optional<Code> code, String text, String line) {
+
+    /** Which of the three kinds of response (RFC 9051 §2.2.2) this is. */
+    enum Kind {
+        /** {@code tag SP (OK / NO / BAD) …}: the completion of the command with that tag. */
+        TAGGED,
+        /** {@code * SP (OK / NO / BAD / BYE / PREAUTH) …}. */
+        UNTAGGED_STATUS,
+        /** {@code * SP …} any other untagged data: CAPABILITY, EXISTS, FETCH, LIST… */
+        UNTAGGED_DATA,
+        /** {@code +}: a command continuation request. */
+        CONTINUATION
+    }
+
+    /**
+     * A response code, {@code [NAME argument]} (RFC 9051 §7.1).
+     *
+     * @param name     the code's atom, upper-cased ({@code CAPABILITY}, {@code ALERT}, {@code REFERRAL}…)
+     * @param argument the text after the name, empty when none
+     */
+    record Code(String name, String argument) {
+    }
+
+    /** What {@link #parse} made of a line. */
+    sealed interface Parsed {
+    }
+
+    /** A well-formed response line. */
+    record Ok(ImapResponse response) implements Parsed {
+    }
+
+    /** A line that is not an IMAP response. */
+    record Malformed(String why) implements Parsed {
+    }
+
+    /** Whether this is a status response with condition {@code condition}. */
+    boolean is(Kind expectedKind, String condition) {
+        return kind == expectedKind && keyword.equals(condition);
+    }
+
+    /** The argument of response code {@code name}, if this response carries that code. */
+    Optional<String> codeArgument(String name) {
+        return code.filter(c -> c.name().equals(name)).map(Code::argument);
+    }
+
+    /** Parses the first line of a response. */
+    static Parsed parse(String line) {
+        if (line.equals("+") || line.startsWith("+ ")) {
+            return new Ok(new ImapResponse(Kind.CONTINUATION, "+", "", Optional.empty(),
+                    line.length() > 2 ? line.substring(2) : "", line));
+        }
+        int space = line.indexOf(' ');
+        if (space <= 0) {
+            return new Malformed("a response needs a tag or '*', a space, and more");
+        }
+        String tag = line.substring(0, space);
+        String rest = line.substring(space + 1);
+        boolean untagged = tag.equals("*");
+        if (!untagged && !ImapSyntax.isTag(tag)) {
+            return new Malformed("not a tag, '*' or '+'");
+        }
+        int wordEnd = rest.indexOf(' ');
+        String word = wordEnd < 0 ? rest : rest.substring(0, wordEnd);
+        String afterWord = wordEnd < 0 ? "" : rest.substring(wordEnd + 1);
+        String upper = word.toUpperCase(Locale.ROOT);
+        boolean state = upper.equals("OK") || upper.equals("NO") || upper.equals("BAD");
+        boolean status = state || upper.equals("BYE") || upper.equals("PREAUTH");
+        if (!untagged) {
+            if (!state) {
+                return new Malformed("a tagged response must be OK, NO or BAD");
+            }
+            return status(Kind.TAGGED, tag, upper, afterWord, line);
+        }
+        if (status) {
+            return status(Kind.UNTAGGED_STATUS, tag, upper, afterWord, line);
+        }
+        if (!word.isEmpty() && word.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // message-data and mailbox-data with a number first: "* 23 EXISTS", "* 1 FETCH (…)".
+            int keywordEnd = afterWord.indexOf(' ');
+            word = keywordEnd < 0 ? afterWord : afterWord.substring(0, keywordEnd);
+            afterWord = keywordEnd < 0 ? "" : afterWord.substring(keywordEnd + 1);
+        }
+        if (!ImapSyntax.isAtom(word)) {
+            return new Malformed("untagged data without a keyword");
+        }
+        return new Ok(new ImapResponse(Kind.UNTAGGED_DATA, tag, word.toUpperCase(Locale.ROOT), Optional.empty(), afterWord, line));
+    }
+
+    /** {@code resp-text = ["[" resp-text-code "]" SP] [text]}, leniently allowing no SP after the code. */
+    private static Parsed status(Kind kind, String tag, String condition, String respText, String line) {
+        if (!respText.startsWith("[")) {
+            return new Ok(new ImapResponse(kind, tag, condition, Optional.empty(), respText, line));
+        }
+        int close = respText.indexOf(']');
+        if (close < 0) {
+            return new Malformed("a response code without ']'");
+        }
+        String inside = respText.substring(1, close);
+        int space = inside.indexOf(' ');
+        String name = space < 0 ? inside : inside.substring(0, space);
+        if (!ImapSyntax.isAtom(name)) {
+            return new Malformed("a response code that is not an atom");
+        }
+        String argument = space < 0 ? "" : inside.substring(space + 1);
+        String text = respText.substring(close + 1);
+        text = text.startsWith(" ") ? text.substring(1) : text;
+        return new Ok(new ImapResponse(kind, tag, condition, Optional.of(new Code(name.toUpperCase(Locale.ROOT), argument)), text, line));
+    }
+}

@@ -1,0 +1,88 @@
+package org.starttls4j.imap;
+
+import org.starttls4j.Failure;
+import org.starttls4j.Limits;
+
+/**
+ * Assembles response lines into {@link ImapResponse}s. Most responses are one line; untagged data
+ * (FETCH, LIST, …) may end a line with a literal {@code {n}}, whose bytes are then counted across
+ * the following lines (see {@link Literal}) and after which the response continues, possibly
+ * with more literals. Status responses (tagged, untagged OK/NO/BAD/BYE/PREAUTH) and continuation
+ * requests carry {@code resp-text}, where RFC 9051's grammar has no literals: a trailing
+ * {@code {n}} there is text. Immutable: each line gives a new reader.
+ *
+ * <p>Bounds: a literal larger than {@link Limits#maxLiteralSize()}, or a response spanning more
+ * than {@link Limits#maxLinesPerReply()} lines, is {@code REPLY_TOO_LONG}.
+ *
+ * @param pending the response whose literal is being counted, or null between responses
+ * @param literal the literal being counted, or null between responses
+ * @param lines   lines of the pending response so far
+ * @param limits  the bounds
+ */
+record ImapResponseReader(ImapResponse pending, Literal literal, int lines, Limits limits) {
+
+    /** What one line did. */
+    sealed interface Read {
+    }
+
+    /** The response continues. */
+    record More(ImapResponseReader next) implements Read {
+    }
+
+    /** The response is complete. */
+    record Complete(ImapResponse response) implements Read {
+    }
+
+    /** The line cannot be part of a response. */
+    record Bad(Failure failure) implements Read {
+    }
+
+    static ImapResponseReader empty(Limits limits) {
+        return new ImapResponseReader(null, null, 0, limits);
+    }
+
+    Read accept(String line) {
+        if (pending == null) {
+            ImapResponse.Parsed parsed = ImapResponse.parse(line);
+            if (parsed instanceof ImapResponse.Malformed m) {
+                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, m.why(), line));
+            }
+            ImapResponse response = ((ImapResponse.Ok) parsed).response();
+            if (response.kind() != ImapResponse.Kind.UNTAGGED_DATA) {
+                return new Complete(response);
+            }
+            return afterText(response, line, 1);
+        }
+        if (lines + 1 > limits.maxLinesPerReply()) {
+            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+                    "a response of more than " + limits.maxLinesPerReply() + " lines", pending.line()));
+        }
+        Literal.Advance advance = literal.advance(line);
+        if (advance instanceof Literal.Inside inside) {
+            return new More(new ImapResponseReader(pending, inside.next(), lines + 1, limits));
+        }
+        if (advance instanceof Literal.Split) {
+            return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "a literal ended between CR and LF", pending.line()));
+        }
+        return afterText(pending, ((Literal.Ended) advance).rest(), lines + 1);
+    }
+
+    /** Whether a response is partly read (a literal is being counted). */
+    boolean midResponse() {
+        return pending != null;
+    }
+
+    /** {@code text} ended a line of {@code response}: complete, unless it announces a literal. */
+    private Read afterText(ImapResponse response, String text, int linesSoFar) {
+        long size = Literal.announcedBy(text);
+        if (size < 0) {
+            return new Complete(response);
+        }
+        if (size > limits.maxLiteralSize()) {
+            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+                    "a literal of " + (size == Long.MAX_VALUE ? "absurdly many" : String.valueOf(size))
+                            + " bytes, more than " + limits.maxLiteralSize(), response.line()));
+        }
+        return new More(new ImapResponseReader(response, new Literal(size), linesSoFar, limits));
+    }
+}

@@ -1,0 +1,259 @@
+package org.starttls4j.imap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Capability;
+import org.starttls4j.Failure;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
+import org.starttls4j.spi.ServerDialog;
+import org.starttls4j.spi.ServerStep;
+
+/**
+ * The IMAP server's side of STARTTLS (RFC 9051 §6.2.1, RFC 2595) and of implicit TLS (RFC 8314),
+ * in the not-authenticated state: it greets, answers the commands the negotiation owns, and
+ * hands everything else to the application.
+ *
+ * <pre>
+ * command                           REQUIRED                      OPPORTUNISTIC           PLAINTEXT_ONLY
+ * (greeting)                        * OK [CAPABILITY …] host IMAP4rev1 ready
+ * t CAPABILITY                      * CAPABILITY …, t OK; STARTTLS announced              (no STARTTLS)
+ * t NOOP                            t OK
+ * t LOGOUT                          * BYE, t OK, close (SERVICE_CLOSING)
+ * t STARTTLS                        t OK Begin TLS … → handshake → hand over              t BAD
+ * t CAPABILITY|NOOP|LOGOUT|STARTTLS
+ *   with arguments                  t BAD
+ * t LOGIN, t AUTHENTICATE           t NO [PRIVACYREQUIRED]        hand over, unread, if allowAuthBeforeTls;
+ *                                                                 else t NO [PRIVACYREQUIRED]
+ * t any other command               t BAD                         hand over, unread       hand over, unread
+ * a line without a valid tag        * BAD
+ * t without a valid command name    t BAD
+ * </pre>
+ *
+ * <p>Before TLS the capabilities announced are the configured ones, less {@code AUTH=…} unless
+ * {@link ServerConfig#allowAuthBeforeTls()}, plus {@code STARTTLS} (except under
+ * {@code PLAINTEXT_ONLY}), plus {@code LOGINDISABLED} whenever LOGIN is refused before TLS (always
+ * under {@code REQUIRED}); {@code IMAP4rev1} comes first if the configuration names no IMAP
+ * revision. Under {@code IMPLICIT} the greeting, sent inside TLS, carries the post-TLS
+ * capabilities, never STARTTLS. A byte pipelined after STARTTLS fails the negotiation
+ * ({@code PLAINTEXT_INJECTION}); the negotiation enforces that, not this dialog.
+ *
+ * <p>A command the dialog answers itself may end in a non-synchronizing literal ({@code {n+}},
+ * {@code {n-}}, RFC 7888): its bytes are counted and skipped (never read as commands) and the
+ * answer is sent once the command is complete. A literal larger than
+ * {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection ({@code REPLY_TOO_LONG},
+ * {@code * BYE [TOOBIG]}). A synchronizing literal ({@code {n}}) is answered at once without a
+ * continuation request, so the client never sends it.
+ */
+public final class ImapServerDialog implements ServerDialog {
+
+    private sealed interface State {
+    }
+
+    private record AwaitingCommand() implements State {
+    }
+
+    /** Skipping a non-synchronizing literal of a command already decided on; {@code reply} goes out at its end. */
+    private record SkippingLiteral(String tag, String reply, Literal literal, int lines) implements State {
+    }
+
+    private final ServerConfig config;
+    private final State state;
+
+    private ImapServerDialog(ServerConfig config, State state) {
+        this.config = config;
+        this.state = state;
+    }
+
+    /**
+     * The dialog for {@code config}.
+     *
+     * @param config the server configuration
+     * @return the dialog, before its greeting
+     */
+    public static ImapServerDialog create(ServerConfig config) {
+        return new ImapServerDialog(config, new AwaitingCommand());
+    }
+
+    @Override
+    public String state() {
+        return state.getClass().getSimpleName();
+    }
+
+    @Override
+    public ServerStep start() {
+        Capabilities announced = config.policy() == TlsPolicy.IMPLICIT ? announcedAfterTls(config) : announcedBeforeTls();
+        return reply("* OK [CAPABILITY " + ImapSyntax.render(announced) + "] " + config.hostname() + " IMAP4rev1 ready\r\n");
+    }
+
+    @Override
+    public ServerStep onLine(String line) {
+        if (state instanceof SkippingLiteral skipping) {
+            return skip(skipping, line);
+        }
+        int space = line.indexOf(' ');
+        String tag = space < 0 ? line : line.substring(0, space);
+        if (!ImapSyntax.isTag(tag)) {
+            return reply("* BAD Missing or invalid tag\r\n");
+        }
+        String rest = space < 0 ? "" : line.substring(space + 1);
+        int end = rest.indexOf(' ');
+        String name = end < 0 ? rest : rest.substring(0, end);
+        boolean arguments = end >= 0;
+        if (!ImapSyntax.isAtom(name)) {
+            return reply(tag + " BAD Missing or invalid command name\r\n");
+        }
+        ServerStep step = command(tag, name.toUpperCase(Locale.ROOT), arguments);
+        if (step instanceof ServerStep.Reply answer && Literal.isNonSynchronizing(line)) {
+            // RFC 7888: the literal follows without a continuation request; skip it, then answer.
+            return afterText(tag, answer.send(), line, 1);
+        }
+        return step;
+    }
+
+    private ServerStep command(String tag, String name, boolean arguments) {
+        boolean required = config.policy() == TlsPolicy.REQUIRED || config.policy() == TlsPolicy.IMPLICIT;
+        switch (name) {
+            case "CAPABILITY":
+                return arguments ? reply(tag + " BAD CAPABILITY takes no arguments\r\n")
+                        : reply("* CAPABILITY " + ImapSyntax.render(announcedBeforeTls()) + "\r\n" + tag + " OK CAPABILITY completed\r\n");
+            case "NOOP":
+                return reply(tag + (arguments ? " BAD NOOP takes no arguments\r\n" : " OK NOOP completed\r\n"));
+            case "LOGOUT":
+                if (arguments) {
+                    return reply(tag + " BAD LOGOUT takes no arguments\r\n");
+                }
+                return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client logged out before TLS"),
+                        "* BYE " + config.hostname() + " logging out\r\n" + tag + " OK LOGOUT completed\r\n");
+            case "STARTTLS":
+                if (arguments) {
+                    return reply(tag + " BAD STARTTLS takes no arguments\r\n");
+                }
+                if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
+                    return reply(tag + " BAD STARTTLS not available\r\n");
+                }
+                return new ServerStep.GoAhead(tag + " OK Begin TLS negotiation now\r\n");
+            case "LOGIN":
+            case "AUTHENTICATE":
+                if (required || !config.allowAuthBeforeTls()) {
+                    // RFC 9051 §6.2.3 (LOGINDISABLED) and RFC 5530 §3.
+                    return reply(tag + " NO [PRIVACYREQUIRED] Must issue a STARTTLS command first\r\n");
+                }
+                return new ServerStep.HandOver(announcedBeforeTls());
+            default:
+                if (required) {
+                    return reply(tag + " BAD Must issue a STARTTLS command first\r\n");
+                }
+                return new ServerStep.HandOver(announcedBeforeTls());
+        }
+    }
+
+    private ServerStep skip(SkippingLiteral skipping, String line) {
+        if (skipping.lines() + 1 > config.limits().maxLinesPerReply()) {
+            return new ServerStep.Close(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+                    "a command of more than " + config.limits().maxLinesPerReply() + " lines"), "* BYE Command too long\r\n");
+        }
+        Literal.Advance advance = skipping.literal().advance(line);
+        if (advance instanceof Literal.Inside inside) {
+            return new ServerStep.Reply(to(new SkippingLiteral(skipping.tag(), skipping.reply(), inside.next(), skipping.lines() + 1)), "");
+        }
+        if (advance instanceof Literal.Split) {
+            return new ServerStep.Close(Failure.of(Failure.Reason.MALFORMED_COMMAND, "a literal ended between CR and LF"),
+                    "* BYE Malformed command\r\n");
+        }
+        String rest = ((Literal.Ended) advance).rest();
+        if (Literal.isNonSynchronizing(rest)) {
+            return afterText(skipping.tag(), skipping.reply(), rest, skipping.lines() + 1);
+        }
+        // The command is complete (a synchronizing literal at its end is never sent: no "+" goes out).
+        return new ServerStep.Reply(to(new AwaitingCommand()), skipping.reply());
+    }
+
+    /** {@code text} ends with a non-synchronizing literal: skip it, then answer {@code reply}. */
+    private ServerStep afterText(String tag, String reply, String text, int lines) {
+        long size = Literal.announcedBy(text);
+        if (size > config.limits().maxLiteralSize()) {
+            return new ServerStep.Close(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+                    "a command literal larger than " + config.limits().maxLiteralSize() + " bytes"),
+                    tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n");
+        }
+        return new ServerStep.Reply(to(new SkippingLiteral(tag, reply, new Literal(size), lines)), "");
+    }
+
+    @Override
+    public String farewell(Failure.Reason reason) {
+        switch (reason) {
+            case TIMEOUT:
+                return "* BYE Autologout; idle for too long\r\n";
+            case LINE_TOO_LONG:
+                return "* BYE Command line too long\r\n";
+            case MALFORMED_COMMAND:
+                return "* BYE Malformed command: bare CR, LF or NUL\r\n";
+            case TOO_MUCH_PLAINTEXT:
+                return "* BYE Too much data before TLS\r\n";
+            case PLAINTEXT_INJECTION:
+                // Nothing more in plaintext once STARTTLS was received; just close.
+                return "";
+            default:
+                return "* BYE " + config.hostname() + " closing connection\r\n";
+        }
+    }
+
+    /**
+     * The capabilities announced before TLS: the configured ones less {@code STARTTLS},
+     * {@code LOGINDISABLED} and (unless allowed) {@code AUTH=…}; then {@code STARTTLS} unless the
+     * policy is {@code PLAINTEXT_ONLY}, and {@code LOGINDISABLED} when LOGIN is refused before TLS.
+     */
+    Capabilities announcedBeforeTls() {
+        boolean loginRefused = config.policy() == TlsPolicy.REQUIRED || !config.allowAuthBeforeTls();
+        List<Capability> list = new ArrayList<>();
+        for (Capability c : withRevision(config.capabilitiesBeforeTls()).list()) {
+            if (!c.is("STARTTLS") && !c.is("LOGINDISABLED") && (!isAuth(c) || config.allowAuthBeforeTls())) {
+                list.add(c);
+            }
+        }
+        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
+            list.add(new Capability("STARTTLS", List.of()));
+        }
+        if (loginRefused) {
+            list.add(new Capability("LOGINDISABLED", List.of()));
+        }
+        return new Capabilities(list);
+    }
+
+    /** The capabilities announced inside TLS: the configured ones, never STARTTLS. */
+    static Capabilities announcedAfterTls(ServerConfig config) {
+        List<Capability> list = new ArrayList<>();
+        for (Capability c : withRevision(config.capabilitiesAfterTls()).list()) {
+            if (!c.is("STARTTLS")) {
+                list.add(c);
+            }
+        }
+        return new Capabilities(list);
+    }
+
+    /** {@code configured}, with {@code IMAP4rev1} first if it names no IMAP revision (RFC 9051 §7.2.2 requires one). */
+    private static Capabilities withRevision(Capabilities configured) {
+        if (configured.has("IMAP4rev1") || configured.has("IMAP4rev2")) {
+            return configured;
+        }
+        List<Capability> list = new ArrayList<>();
+        list.add(new Capability("IMAP4rev1", List.of()));
+        list.addAll(configured.list());
+        return new Capabilities(list);
+    }
+
+    private static boolean isAuth(Capability c) {
+        return c.is("AUTH") || c.name().toUpperCase(Locale.ROOT).startsWith("AUTH=");
+    }
+
+    private ServerStep reply(String text) {
+        return new ServerStep.Reply(to(new AwaitingCommand()), text);
+    }
+
+    private ImapServerDialog to(State next) {
+        return new ImapServerDialog(config, next);
+    }
+}

@@ -1,0 +1,172 @@
+package org.starttls4j.pop3;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Capability;
+import org.starttls4j.Failure;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
+import org.starttls4j.spi.ServerDialog;
+import org.starttls4j.spi.ServerStep;
+
+/**
+ * The POP3 server's side of STLS (RFC 1939, CAPA per RFC 2449, STLS per RFC 2595 §4): one state,
+ * {@code AwaitingCommand}, answering the commands the negotiation owns in the AUTHORIZATION state.
+ * Command keywords are case-insensitive (RFC 1939 §3).
+ *
+ * <pre>
+ * command                       REQUIRED                 OPPORTUNISTIC               PLAINTEXT_ONLY
+ * (greeting)                    +OK host POP3 server ready
+ * CAPA                          +OK and the configured list, USER and SASL withheld   (no STLS)
+ *                               unless allowed before TLS, STLS added, then "."
+ * STLS                          +OK Begin TLS negotiation → handshake → hand over     -ERR
+ * STLS with arguments           -ERR
+ * NOOP                          +OK
+ * QUIT                          +OK, close (SERVICE_CLOSING)
+ * USER PASS APOP AUTH           -ERR [AUTH] …            allowed: hand over, unread; else -ERR [AUTH] …
+ * STAT LIST RETR DELE RSET TOP  -ERR …                   hand over, unread           hand over, unread
+ *   UIDL UTF8 LANG
+ * anything else                 -ERR Unknown command
+ * </pre>
+ *
+ * <p>The refusal of authentication before TLS carries the RFC 3206 response code {@code [AUTH]}:
+ * POP3 has no PRIVACYREQUIRED (IMAP's code), and RFC 3206 §4 defines {@code AUTH} for an
+ * authentication failure not caused by a system problem, naming "an attempt to authenticate in
+ * violation of policy" among its causes; it tells the client not to retry the same thing as if
+ * the server were broken, which {@code [SYS/PERM]} would suggest. (Dovecot answers the same way.)
+ * Clients that do not know response codes see an ordinary {@code -ERR}.
+ *
+ * <p>A byte pipelined after STLS fails the negotiation ({@code PLAINTEXT_INJECTION}); the
+ * negotiation enforces that, not this dialog. Under {@code IMPLICIT} the dialog only greets,
+ * inside TLS, and the session is handed over at once.
+ */
+public final class Pop3ServerDialog implements ServerDialog {
+
+    /**
+     * Commands of the AUTHORIZATION and TRANSACTION states (RFC 1939, UTF8 and LANG from RFC 6856)
+     * that belong to the application: before authentication most of them fail, but that is for the
+     * application to say.
+     */
+    private static final Set<String> APPLICATION_COMMANDS = Set.of("STAT", "LIST", "RETR", "DELE", "RSET", "TOP", "UIDL",
+            "UTF8", "LANG");
+
+    /** The commands that carry credentials (RFC 1939 §7, RFC 5034). */
+    private static final Set<String> AUTHENTICATION_COMMANDS = Set.of("USER", "PASS", "APOP", "AUTH");
+
+    private final ServerConfig config;
+
+    private Pop3ServerDialog(ServerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * The dialog for {@code config}.
+     *
+     * @param config the server configuration
+     * @return the dialog, before its greeting
+     */
+    public static Pop3ServerDialog create(ServerConfig config) {
+        return new Pop3ServerDialog(config);
+    }
+
+    @Override
+    public String state() {
+        return "AwaitingCommand";
+    }
+
+    @Override
+    public ServerStep start() {
+        return reply("+OK " + config.hostname() + " POP3 server ready\r\n");
+    }
+
+    @Override
+    public ServerStep onLine(String line) {
+        int space = line.indexOf(' ');
+        String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String arguments = space < 0 ? "" : line.substring(space + 1).trim();
+        switch (keyword) {
+            case "CAPA":
+                return reply(CapaList.reply(announcedBeforeTls()));
+            case "NOOP":
+                return reply("+OK\r\n");
+            case "QUIT":
+                return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client quit before TLS"),
+                        "+OK " + config.hostname() + " POP3 server signing off\r\n");
+            case "STLS":
+                if (!arguments.isEmpty()) {
+                    return reply("-ERR STLS takes no arguments\r\n");
+                }
+                if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
+                    return reply("-ERR STLS not available\r\n");
+                }
+                return new ServerStep.GoAhead("+OK Begin TLS negotiation\r\n");
+            default:
+                break;
+        }
+        boolean authentication = AUTHENTICATION_COMMANDS.contains(keyword);
+        if (!authentication && !APPLICATION_COMMANDS.contains(keyword)) {
+            return reply("-ERR Unknown command\r\n");
+        }
+        if (authentication && !authenticationBeforeTls()) {
+            return reply("-ERR [AUTH] Authentication requires TLS: send STLS first\r\n");
+        }
+        if (required()) {
+            return reply("-ERR Command not permitted before STLS\r\n");
+        }
+        return new ServerStep.HandOver(announcedBeforeTls());
+    }
+
+    @Override
+    public String farewell(Failure.Reason reason) {
+        switch (reason) {
+            case TIMEOUT:
+                // RFC 1939 §3: a session ended by the autologout timer is closed without a response.
+                return "";
+            case PLAINTEXT_INJECTION:
+                // Nothing more in plaintext once STLS was received; just close.
+                return "";
+            case LINE_TOO_LONG:
+                return "-ERR Line too long\r\n";
+            case MALFORMED_COMMAND:
+                return "-ERR Syntax error: bare CR, LF or NUL\r\n";
+            case TOO_MUCH_PLAINTEXT:
+                return "-ERR Too much data before TLS\r\n";
+            default:
+                return "-ERR " + config.hostname() + " closing connection\r\n";
+        }
+    }
+
+    /**
+     * The capabilities announced before TLS: the configured ones less STLS, less USER and SASL
+     * unless authentication is allowed before TLS, plus STLS unless the policy is
+     * {@code PLAINTEXT_ONLY}.
+     */
+    Capabilities announcedBeforeTls() {
+        List<Capability> list = new ArrayList<>();
+        for (Capability c : config.capabilitiesBeforeTls().list()) {
+            boolean authentication = c.is("USER") || c.is("SASL");
+            if (!c.is("STLS") && (!authentication || authenticationBeforeTls())) {
+                list.add(c);
+            }
+        }
+        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
+            list.add(new Capability("STLS", List.of()));
+        }
+        return new Capabilities(list);
+    }
+
+    private boolean required() {
+        return config.policy() == TlsPolicy.REQUIRED || config.policy() == TlsPolicy.IMPLICIT;
+    }
+
+    private boolean authenticationBeforeTls() {
+        return config.allowAuthBeforeTls() && !required();
+    }
+
+    private ServerStep reply(String text) {
+        return new ServerStep.Reply(this, text);
+    }
+}
