@@ -67,11 +67,6 @@ record ImapResponseReader(ImapResponse pending, Literal literal, int lines, Limi
         return afterText(pending, ((Literal.Ended) advance).rest(), lines + 1);
     }
 
-    /** Whether a response is partly read (a literal is being counted). */
-    boolean midResponse() {
-        return pending != null;
-    }
-
     /** {@code text} ended a line of {@code response}: complete, unless it announces a literal. */
     private Read afterText(ImapResponse response, String text, int linesSoFar) {
         long size = Literal.announcedBy(text);

@@ -114,7 +114,6 @@ public final class ImapServerDialog implements ServerDialog {
     }
 
     private ServerStep command(String tag, String name, boolean arguments) {
-        boolean required = config.policy() == TlsPolicy.REQUIRED || config.policy() == TlsPolicy.IMPLICIT;
         switch (name) {
             case "CAPABILITY":
                 return arguments ? reply(tag + " BAD CAPABILITY takes no arguments\r\n")
@@ -137,13 +136,13 @@ public final class ImapServerDialog implements ServerDialog {
                 return new ServerStep.GoAhead(tag + " OK Begin TLS negotiation now\r\n");
             case "LOGIN":
             case "AUTHENTICATE":
-                if (required || !config.allowAuthBeforeTls()) {
+                if (loginRefusedBeforeTls()) {
                     // RFC 9051 §6.2.3 (LOGINDISABLED) and RFC 5530 §3.
                     return reply(tag + " NO [PRIVACYREQUIRED] Must issue a STARTTLS command first\r\n");
                 }
                 return new ServerStep.HandOver(announcedBeforeTls());
             default:
-                if (required) {
+                if (!config.policy().allowsPlaintext()) {
                     return reply(tag + " BAD Must issue a STARTTLS command first\r\n");
                 }
                 return new ServerStep.HandOver(announcedBeforeTls());
@@ -207,7 +206,6 @@ public final class ImapServerDialog implements ServerDialog {
      * policy is {@code PLAINTEXT_ONLY}, and {@code LOGINDISABLED} when LOGIN is refused before TLS.
      */
     Capabilities announcedBeforeTls() {
-        boolean loginRefused = config.policy() == TlsPolicy.REQUIRED || !config.allowAuthBeforeTls();
         List<Capability> list = new ArrayList<>();
         for (Capability c : withRevision(config.capabilitiesBeforeTls()).list()) {
             if (!c.is("STARTTLS") && !c.is("LOGINDISABLED") && (!isAuth(c) || config.allowAuthBeforeTls())) {
@@ -217,10 +215,15 @@ public final class ImapServerDialog implements ServerDialog {
         if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
             list.add(new Capability("STARTTLS", List.of()));
         }
-        if (loginRefused) {
+        if (loginRefusedBeforeTls()) {
             list.add(new Capability("LOGINDISABLED", List.of()));
         }
         return new Capabilities(list);
+    }
+
+    /** Whether LOGIN and AUTHENTICATE are refused before TLS (then LOGINDISABLED is announced). */
+    private boolean loginRefusedBeforeTls() {
+        return !config.policy().allowsPlaintext() || !config.allowAuthBeforeTls();
     }
 
     /** The capabilities announced inside TLS: the configured ones, never STARTTLS. */

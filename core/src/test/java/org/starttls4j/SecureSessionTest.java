@@ -1,0 +1,163 @@
+package org.starttls4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.starttls4j.smtp.Smtp;
+import org.starttls4j.testing.Loopback;
+import org.starttls4j.testing.TestPki;
+import org.starttls4j.testing.TestPki.KeyType;
+
+/** The TLS pipe handed over after the negotiation: buffers, bytes left from the negotiation, close. */
+class SecureSessionTest {
+
+    static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    static final String HOST = "mail.example.test";
+
+    static ServerConfig server() {
+        return ServerConfig.builder().hostname(HOST).sslContext(TestPki.server(KeyType.EC_P256, HOST).serverContext()).build();
+    }
+
+    static ClientConfig client() {
+        return ClientConfig.builder(HOST).trustAnchors(List.of(TestPki.ca(KeyType.EC_P256))).build();
+    }
+
+    static Loopback.Result secured() {
+        return Loopback.run(Smtp.client(client()), Smtp.server(server()), NOW,
+                line -> line.startsWith("EHLO") ? "250 " + HOST + "\r\n" : null);
+    }
+
+    @Test
+    void bulkDataCrossesBothWaysIntact() {
+        Loopback.Result r = secured();
+        byte[] data = new byte[300_000];
+        new Random(42).nextBytes(data);
+
+        assertThat(Loopback.send(r.clientSession(), r.serverSession(), data)).isEqualTo(data);
+        assertThat(Loopback.send(r.serverSession(), r.clientSession(), data)).isEqualTo(data);
+    }
+
+    @Test
+    void aDestinationSmallerThanARecordStillReceivesEverything() {
+        Loopback.Result r = secured();
+        byte[] data = "x".repeat(5000).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer net = ByteBuffer.allocate(r.clientSession().minNetworkBufferSize());
+        r.clientSession().encrypt(ByteBuffer.wrap(data), net);
+        net.flip();
+
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        ByteBuffer tiny = ByteBuffer.allocate(7);
+        boolean sawBuffered = false;
+        for (int i = 0; i < 10_000 && received.size() < data.length; i++) {
+            tiny.clear();
+            r.serverSession().decrypt(net, tiny);
+            sawBuffered |= r.serverSession().hasBufferedPlaintext();
+            received.write(tiny.array(), 0, tiny.position());
+        }
+
+        assertThat(received.toByteArray()).isEqualTo(data);
+        assertThat(sawBuffered).isTrue();
+        assertThat(r.serverSession().hasBufferedPlaintext()).isFalse();
+    }
+
+    @Test
+    void aTooSmallNetworkBufferAsksForSpaceInsteadOfFailing() {
+        Loopback.Result r = secured();
+
+        TlsResult result = r.clientSession().encrypt(ByteBuffer.wrap(new byte[100]), ByteBuffer.allocate(10));
+
+        assertThat(result.status()).isEqualTo(TlsResult.Status.NEEDS_OUTPUT_SPACE);
+        assertThat(result.consumed()).isZero();
+    }
+
+    @Test
+    void aPartialRecordIsReportedAsNeedingInputAndLeftInTheSource() {
+        Loopback.Result r = secured();
+        ByteBuffer net = ByteBuffer.allocate(r.clientSession().minNetworkBufferSize());
+        r.clientSession().encrypt(ByteBuffer.wrap("NOOP\r\n".getBytes(StandardCharsets.US_ASCII)), net);
+        net.flip();
+        ByteBuffer firstHalf = net.duplicate();
+        firstHalf.limit(net.limit() / 2);
+
+        TlsResult result = r.serverSession().decrypt(firstHalf, ByteBuffer.allocate(100));
+
+        assertThat(result.status()).isEqualTo(TlsResult.Status.NEEDS_INPUT);
+        assertThat(result.consumed()).isZero();
+        assertThat(firstHalf.remaining()).isEqualTo(net.limit() / 2);
+    }
+
+    @Test
+    void closeNotifyIsSentAndSeenAsACleanClose() {
+        Loopback.Result r = secured();
+        ByteBuffer net = ByteBuffer.allocate(r.clientSession().minNetworkBufferSize());
+
+        TlsResult closing = r.clientSession().close(net);
+        net.flip();
+        TlsResult seen = r.serverSession().decrypt(net, ByteBuffer.allocate(100));
+
+        assertThat(closing.status()).isEqualTo(TlsResult.Status.CLOSED);
+        assertThat(r.clientSession().isOutboundDone()).isTrue();
+        assertThat(seen.status()).isEqualTo(TlsResult.Status.CLOSED);
+        assertThat(r.serverSession().isInboundDone()).isTrue();
+        assertThat(r.serverSession().onEndOfStream()).isEqualTo(SecureSession.Termination.CLEAN);
+    }
+
+    @Test
+    void endOfStreamWithoutCloseNotifyIsTruncation() {
+        Loopback.Result r = secured();
+
+        assertThat(r.serverSession().onEndOfStream()).isEqualTo(SecureSession.Termination.TRUNCATED);
+    }
+
+    @Test
+    void garbageAfterTheHandOverIsATypedFailureNotAnException() {
+        Loopback.Result r = secured();
+        // A well-formed application-data record header followed by bytes that fail authentication.
+        byte[] garbage = new byte[5 + 32];
+        Arrays.fill(garbage, (byte) 0x5a);
+        garbage[0] = 0x17;
+        garbage[1] = 0x03;
+        garbage[2] = 0x03;
+        garbage[3] = 0x00;
+        garbage[4] = 0x20;
+
+        TlsResult result = r.serverSession().decrypt(ByteBuffer.wrap(garbage), ByteBuffer.allocate(1000));
+
+        assertThat(result.status()).isEqualTo(TlsResult.Status.FAILED);
+        assertThat(r.serverSession().failure()).isPresent();
+    }
+
+    @Test
+    void recordsThatArrivedWithTheLastHandshakeFlightComeOutOfTheServerSessionFirst() {
+        // The client's Finished and its first command inside TLS travel together; the server hands
+        // over at the first byte after the handshake, so whole records become buffered plaintext and
+        // a partial record is carried into the session.
+        for (int cut = 1; cut < 40; cut += 7) {
+            Transition s = Smtp.server(server()).begin(NOW);
+            Transition c = Smtp.client(client()).begin(NOW);
+            c = c.next().onReceived(s.outbound(), NOW);
+            s = s.next().onReceived(c.outbound(), NOW); // EHLO
+            c = c.next().onReceived(s.outbound(), NOW); // → STARTTLS
+            s = s.next().onReceived(c.outbound(), NOW); // → 220
+            c = c.next().onReceived(s.outbound(), NOW); // → ClientHello
+            s = s.next().onReceived(c.outbound(), NOW); // → server flight
+            c = c.next().onReceived(s.outbound(), NOW); // → Finished + encrypted EHLO
+            byte[] lastFlight = c.outboundBytes();
+            s = s.next().onReceived(ByteBuffer.wrap(lastFlight, 0, lastFlight.length - cut), NOW);
+
+            SecureSession session = ((Outcome.Secured) s.outcome().orElseThrow()).session();
+            ByteBuffer app = ByteBuffer.allocate(session.minApplicationBufferSize());
+            TlsResult result = session.decrypt(ByteBuffer.wrap(lastFlight, lastFlight.length - cut, cut), app);
+
+            assertThat(result.status()).isIn(TlsResult.Status.OK, TlsResult.Status.NEEDS_INPUT);
+            assertThat(new String(app.array(), 0, app.position(), StandardCharsets.US_ASCII)).isEqualTo("EHLO localhost\r\n");
+        }
+    }
+}

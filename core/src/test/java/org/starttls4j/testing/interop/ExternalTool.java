@@ -1,0 +1,64 @@
+package org.starttls4j.testing.interop;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The programs the interop tests run, found on {@code PATH} (plus {@code /usr/sbin}, where Debian
+ * puts {@code dovecot}). A missing program fails the test with a message that says how to install
+ * it; it never skips.
+ */
+public enum ExternalTool {
+    /** OpenSSL's command line, for {@code s_client}. */
+    OPENSSL("openssl", "openssl"),
+    /** curl, for smtp://, imap://, pop3:// with {@code --ssl-reqd}. */
+    CURL("curl", "curl"),
+    /** Dovecot's master process (IMAP and POP3 servers). */
+    DOVECOT("dovecot", "dovecot-core dovecot-imapd dovecot-pop3d");
+
+    /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
+    public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";
+
+    private final String executable;
+    private final String debianPackages;
+
+    ExternalTool(String executable, String debianPackages) {
+        this.executable = executable;
+        this.debianPackages = debianPackages;
+    }
+
+    /**
+     * The executable's path.
+     *
+     * @return an executable file
+     * @throws AssertionError when it is not installed, naming the install script
+     */
+    public Path path() {
+        List<Path> candidates = new ArrayList<>();
+        String pathVariable = System.getenv("PATH");
+        if (pathVariable != null) {
+            for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
+                if (!dir.isEmpty()) {
+                    candidates.add(Path.of(dir, executable));
+                }
+            }
+        }
+        candidates.add(Path.of("/usr/sbin", executable));
+        candidates.add(Path.of("/usr/bin", executable));
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new AssertionError(executable + " is not installed (Debian package(s): " + debianPackages
+                + "). The interop tests need it: run `sudo " + INSTALL_SCRIPT + "` from the repository root"
+                + " (CI runs it from .ci/run).");
+    }
+
+    /** The path as a string, for a command line. */
+    public String command() {
+        return path().toString();
+    }
+}
