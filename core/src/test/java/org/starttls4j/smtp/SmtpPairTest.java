@@ -11,6 +11,8 @@ import org.starttls4j.Capability;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Event;
 import org.starttls4j.Outcome;
+import org.starttls4j.PlaintextSession;
+import org.starttls4j.Transition;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.testing.Loopback;
@@ -43,5 +45,46 @@ class SmtpPairTest {
         assertThat(r.clientEvents()).anySatisfy(e -> assertThat(e).isInstanceOf(Event.TlsEstablished.class));
         byte[] echoed = Loopback.send(r.clientSession(), r.serverSession(), "MAIL FROM:<a@b>\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(new String(echoed, StandardCharsets.US_ASCII)).isEqualTo("MAIL FROM:<a@b>\r\n");
+    }
+
+    @Test
+    void aPlaintextConnectionHandedOverCanBeHandedBackWhenTheClientSendsStartTlsLater() {
+        ServerConfig config = ServerConfig.builder().hostname(HOST).policy(TlsPolicy.OPPORTUNISTIC)
+                .sslContext(TestPki.server(KeyType.EC_P256, HOST).serverContext()).build();
+        Transition t = Smtp.server(config).begin(NOW);
+        t = t.next().onReceived(ascii("EHLO client.test\r\nMAIL FROM:<a@b>\r\n"), NOW);
+        PlaintextSession handedOver = ((Outcome.Plaintext) t.outcome().orElseThrow()).session();
+        assertThat(ascii(handedOver.unread())).isEqualTo("MAIL FROM:<a@b>\r\n");
+        // ... the application runs the transaction (MAIL, RCPT, DATA, "."), then the client asks for TLS:
+
+        Transition resumed = Smtp.serverResuming(config).begin(NOW);
+        assertThat(resumed.outboundBytes()).isEmpty();
+        Transition goAhead = resumed.next().onReceived(ascii("STARTTLS\r\n"), NOW);
+
+        assertThat(ascii(goAhead.outbound())).isEqualTo("220 2.0.0 Ready to start TLS\r\n");
+        assertThat(goAhead.next().state()).isEqualTo("Handshaking");
+        assertThat(goAhead.events()).contains(new Event.StartTlsAccepted());
+    }
+
+    @Test
+    void theReadyAnswerToASecondStartTlsIs503AndPostTlsEhloNeverAnnouncesStartTls() {
+        ServerConfig config = ServerConfig.builder().hostname(HOST)
+                .sslContext(TestPki.server(KeyType.EC_P256, HOST).serverContext())
+                .capabilitiesAfterTls(new Capabilities(List.of(new Capability("STARTTLS", List.of()), new Capability("SIZE", List.of("10")))))
+                .build();
+
+        assertThat(Smtp.REPLY_TLS_ALREADY_ACTIVE).startsWith("503 ");
+        assertThat(Smtp.ehloReplyAfterTls(config, "client.test"))
+                .isEqualTo("250-" + HOST + " greets client.test\r\n250 SIZE 10\r\n");
+    }
+
+    static java.nio.ByteBuffer ascii(String s) {
+        return java.nio.ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static String ascii(java.nio.ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
+        b.duplicate().get(bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 }

@@ -1,0 +1,9 @@
+/** starttls4j in a Netty pipeline: client and server ChannelHandlers. */
+module org.starttls4j.netty {
+    requires transitive org.starttls4j.core;
+    requires io.netty.handler;
+    requires io.netty.transport;
+    requires io.netty.buffer;
+    requires io.netty.common;
+    exports org.starttls4j.netty;
+}

@@ -1,0 +1,2 @@
+/** JMH benchmarks (being written). */
+package org.starttls4j.bench;
