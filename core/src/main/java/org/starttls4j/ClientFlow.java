@@ -189,71 +189,70 @@ final class ClientFlow implements Flow {
     }
 
     /**
-     * Applies {@code step} (if any), then frames and feeds lines from {@code buffer} until it runs
+     * Applies {@code first} (if any), then frames and feeds lines from {@code buffer} until it runs
      * out or the negotiation leaves the reading phase.
+     *
+     * <p>Two facts about one read drive the security checks here. Once the dialog has sent a
+     * command, every further line of the same read was sent by the server before it could have
+     * seen that command, so it goes to {@link ClientDialog#onLineBeforeCommandSeen} instead of
+     * being taken as the answer. And when the dialog becomes idle ({@link ClientStep.Ready} or
+     * {@link ClientStep.NoTls}), the policy's decision waits until the read is consumed: lines
+     * still in it are unsolicited and go to the idle dialog, which refuses them (SMTP) or may
+     * accept some (IMAP untagged data).
      */
     private Transition run(ClientStep first, ClientDialog dialog, TlsPump pump, byte[] buffer, int received, Output out) {
         boolean encrypted = pump != null;
+        boolean commandSentThisRead = false;
+        ClientStep idle = null;
         ClientStep step = first;
         int position = 0;
         while (true) {
-            if (step != null) {
-                boolean more = position < buffer.length;
-                if (step instanceof ClientStep.Await) {
-                    ClientStep.Await await = (ClientStep.Await) step;
-                    out.events(await.events());
+            if (step instanceof ClientStep.Await) {
+                ClientStep.Await await = (ClientStep.Await) step;
+                out.events(await.events());
+                if (!await.send().isEmpty()) {
+                    commandSentThisRead = true;
                     if (!send(await.send(), pump, out)) {
                         return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed while sending"), "", null, out);
                     }
-                    dialog = await.next();
-                } else if (step instanceof ClientStep.Fail) {
-                    ClientStep.Fail f = (ClientStep.Fail) step;
-                    return fail(f.failure(), f.send(), pump, out);
-                } else if (step instanceof ClientStep.GoAhead) {
-                    if (encrypted) {
-                        return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a STARTTLS go-ahead inside TLS"), "", pump, out);
-                    }
-                    if (more) {
-                        // RFC 3207 §4.2 / RFC 2595 §3.1: nothing received after the go-ahead is acted on.
-                        return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
-                                (buffer.length - position) + " plaintext bytes after the STARTTLS go-ahead",
-                                preview(buffer, position)), "", null, out);
-                    }
-                    out.event(new Event.StartTlsAccepted());
-                    return startHandshake(((ClientStep.GoAhead) step).next(), false, out);
-                } else if (more) {
-                    // Ready or NoTls: the dialog is idle, so the server spoke out of turn.
-                    ClientDialog idle = step instanceof ClientStep.Ready ? ((ClientStep.Ready) step).next() : ((ClientStep.NoTls) step).next();
-                    return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "the server sent a reply when no command was outstanding",
-                            preview(buffer, position)), idle.farewell(), pump, out);
-                } else if (step instanceof ClientStep.Ready) {
-                    ClientStep.Ready ready = (ClientStep.Ready) step;
-                    out.event(new Event.CapabilitiesReceived(ready.capabilities(), encrypted));
-                    if (encrypted) {
-                        return secured(pump, ready.capabilities(), out);
-                    }
-                    if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
-                        return plaintext(ready.capabilities(), Optional.empty(), out);
-                    }
-                    if (ready.offer() == StartTlsOffer.NOT_OFFERED) {
-                        return noTls(ready.next(), Failure.of(Failure.Reason.STARTTLS_NOT_OFFERED,
-                                "the server did not announce STARTTLS"), ready.capabilities(), out);
-                    }
-                    step = ready.next().requestStartTls();
-                    continue;
-                } else {
-                    ClientStep.NoTls no = (ClientStep.NoTls) step;
-                    if (encrypted) {
-                        return secured(pump, no.capabilities(), out); // e.g. IMAP PREAUTH inside implicit TLS
-                    }
-                    return noTls(no.next(), no.why(), no.capabilities(), out);
                 }
+                dialog = await.next();
+            } else if (step instanceof ClientStep.Fail) {
+                ClientStep.Fail f = (ClientStep.Fail) step;
+                return fail(f.failure(), f.send(), pump, out);
+            } else if (step instanceof ClientStep.GoAhead) {
+                if (encrypted || idle != null) {
+                    return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a STARTTLS go-ahead nobody asked for"), "", pump, out);
+                }
+                if (position < buffer.length) {
+                    // RFC 3207 §4.2 / RFC 2595 §3.1: nothing received after the go-ahead is acted on.
+                    return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                            (buffer.length - position) + " plaintext bytes after the STARTTLS go-ahead",
+                            preview(buffer, position)), "", null, out);
+                }
+                out.event(new Event.StartTlsAccepted());
+                return startHandshake(((ClientStep.GoAhead) step).next(), false, out);
+            } else if (step instanceof ClientStep.Ready) {
+                ClientStep.Ready ready = (ClientStep.Ready) step;
+                out.event(new Event.CapabilitiesReceived(ready.capabilities(), encrypted));
+                idle = step;
+                dialog = ready.next();
+            } else if (step instanceof ClientStep.NoTls) {
+                idle = step;
+                dialog = ((ClientStep.NoTls) step).next();
             }
             Framed framed = LineFramer.next(buffer, position, buffer.length, config.limits().maxLineLength());
             if (framed instanceof Framed.Incomplete) {
-                byte[] pending = Arrays.copyOfRange(buffer, position, buffer.length);
-                Instant deadline = config.timeouts().deadline(startedAt, out.now());
-                return out.to(next(new Reading(dialog, pump, pending, received, deadline)));
+                if (idle == null) {
+                    byte[] pending = Arrays.copyOfRange(buffer, position, buffer.length);
+                    Instant deadline = config.timeouts().deadline(startedAt, out.now());
+                    return out.to(next(new Reading(dialog, pump, pending, received, deadline)));
+                }
+                if (position < buffer.length) {
+                    return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "the server sent data when no command was outstanding",
+                            preview(buffer, position)), dialog.farewell(), pump, out);
+                }
+                return decide(idle, dialog, pump, received, out);
             }
             if (framed instanceof Framed.TooLong) {
                 return fail(Failure.of(Failure.Reason.LINE_TOO_LONG,
@@ -266,8 +265,40 @@ final class ClientFlow implements Flow {
             Framed.Complete line = (Framed.Complete) framed;
             position += line.consumed();
             out.received(line.line(), encrypted);
-            step = dialog.onLine(line.line());
+            step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line.line()) : dialog.onLine(line.line());
+            if (idle != null && !(step instanceof ClientStep.Await || step instanceof ClientStep.Fail)) {
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line.line()),
+                        dialog.farewell(), pump, out);
+            }
+            if (idle != null && step instanceof ClientStep.Await && !((ClientStep.Await) step).send().isEmpty()) {
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line.line()),
+                        dialog.farewell(), pump, out);
+            }
         }
+    }
+
+    /** The dialog is idle with the read consumed: apply the policy. */
+    private Transition decide(ClientStep idle, ClientDialog dialog, TlsPump pump, int received, Output out) {
+        boolean encrypted = pump != null;
+        if (idle instanceof ClientStep.NoTls) {
+            ClientStep.NoTls no = (ClientStep.NoTls) idle;
+            if (encrypted) {
+                return secured(pump, no.capabilities(), out); // e.g. IMAP PREAUTH inside implicit TLS
+            }
+            return noTls(dialog, no.why(), no.capabilities(), out);
+        }
+        ClientStep.Ready ready = (ClientStep.Ready) idle;
+        if (encrypted) {
+            return secured(pump, ready.capabilities(), out);
+        }
+        if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
+            return plaintext(ready.capabilities(), Optional.empty(), out);
+        }
+        if (ready.offer() == StartTlsOffer.NOT_OFFERED) {
+            return noTls(dialog, Failure.of(Failure.Reason.STARTTLS_NOT_OFFERED,
+                    "the server did not announce STARTTLS"), ready.capabilities(), out);
+        }
+        return run(dialog.requestStartTls(), dialog, null, new byte[0], received, out);
     }
 
     // ---- TLS ----

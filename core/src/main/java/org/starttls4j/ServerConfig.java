@@ -30,7 +30,9 @@ public final class ServerConfig {
         this.hostname = b.hostname;
         this.tlsFloor = b.tlsFloor;
         this.capabilitiesBeforeTls = b.capabilitiesBeforeTls;
-        this.capabilitiesAfterTls = b.capabilitiesAfterTls;
+        // STARTTLS (SMTP, IMAP) and STLS (POP3) are never announced once TLS is up (RFC 3207 §4.2).
+        this.capabilitiesAfterTls = new Capabilities(b.capabilitiesAfterTls.list().stream()
+                .filter(c -> !c.is("STARTTLS") && !c.is("STLS")).collect(java.util.stream.Collectors.toList()));
         this.allowAuthBeforeTls = b.allowAuthBeforeTls;
         this.limits = b.limits;
         this.timeouts = b.timeouts;
@@ -79,7 +81,7 @@ public final class ServerConfig {
         return capabilitiesBeforeTls;
     }
 
-    /** The capabilities the application announces once TLS is up. */
+    /** The capabilities the application announces once TLS is up; never STARTTLS or STLS. */
     public Capabilities capabilitiesAfterTls() {
         return capabilitiesAfterTls;
     }

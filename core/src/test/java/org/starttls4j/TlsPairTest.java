@@ -244,8 +244,9 @@ class TlsPairTest {
     @Test
     void aStateThatOwnsAnEngineCannotBeFedTwice() {
         Transition t = Smtp.client(client(KeyType.EC_P256).build()).begin(NOW);
-        t = t.next().onReceived(java.nio.ByteBuffer.wrap("220 hi\r\n250-x\r\n250 STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII)), NOW);
-        t = t.next().onReceived(java.nio.ByteBuffer.wrap("220 go\r\n".getBytes(StandardCharsets.US_ASCII)), NOW);
+        t = t.next().onReceived(ascii("220 hi\r\n"), NOW);
+        t = t.next().onReceived(ascii("250-x\r\n250 STARTTLS\r\n"), NOW);
+        t = t.next().onReceived(ascii("220 go\r\n"), NOW);
         assertThat(t.next().state()).isEqualTo("Handshaking");
         Negotiation handshaking = t.next();
         handshaking.onTick(NOW);

@@ -60,16 +60,12 @@ import org.starttls4j.spi.StartTlsOffer;
  * chosen; APOP protects nothing that TLS does not already protect.
  *
  * <p><b>Lines that arrive early.</b> A line the server sends before it has read our command
- * cannot be an answer to it. The dialog sees lines, not reads, so it cannot tell "arrived with the
- * greeting" from "arrived after our CAPA". What it can and does catch: a line while idle (the
- * negotiation catches it first: bytes after a {@link ClientStep.Ready} or {@link ClientStep.NoTls}),
- * a second status line inside the CAPA list (a {@code +OK} or {@code -ERR} line among the
- * capabilities, which is how an extra status line sent with the greeting shows up once the real
- * CAPA response follows), and any line after the list's terminating dot. An extra {@code -ERR}
- * sent together with the greeting is taken as the answer to CAPA; the real CAPA response then
- * arrives as the answer to STLS and the negotiation fails (a plaintext injection or a failed
- * handshake), never falling back silently. Catching every early line needs the negotiation:
- * bytes still unread when a command is sent were sent before the server saw that command.
+ * cannot be an answer to it. The negotiation sees reads, so it catches every such line: bytes
+ * still unread in the read that made us send a command go to
+ * {@link ClientDialog#onLineBeforeCommandSeen}, which fails with {@code UNEXPECTED_REPLY} (POP3 has
+ * no unsolicited data). Bytes after the dialog became idle are refused the same way. Inside a
+ * reply, the dialog itself refuses a second status line among the CAPA lines and anything after
+ * the list's terminating dot.
  */
 public final class Pop3ClientDialog implements ClientDialog {
 
@@ -147,7 +143,7 @@ public final class Pop3ClientDialog implements ClientDialog {
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting",
                     line), QUIT);
         }
-        return new ClientStep.Await(to(new AwaitingCapaReply(Pop3ReplyReader.multiLine(limits.maxLinesPerReply()))), CAPA,
+        return new ClientStep.Await(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), CAPA,
                 List.of(new Event.GreetingReceived(greeting.text(), encrypted)));
     }
 
@@ -199,7 +195,7 @@ public final class Pop3ClientDialog implements ClientDialog {
             throw new IllegalStateException("restartAfterTls is for the dialog of a GoAhead, not " + state());
         }
         // RFC 2595 §4: discard what was learned before TLS and ask CAPA again.
-        return ClientStep.Await.sending(to(new AwaitingCapaReply(Pop3ReplyReader.multiLine(limits.maxLinesPerReply()))), CAPA);
+        return ClientStep.Await.sending(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), CAPA);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.starttls4j.spi;
 
+import org.starttls4j.Failure;
+
 /**
  * A protocol's client side, as an immutable state machine over lines: the one interface a new
  * protocol implements for the client role. It never sees bytes, TLS or time: the
@@ -26,6 +28,21 @@ public interface ClientDialog {
      * @return what to do
      */
     ClientStep onLine(String line);
+
+    /**
+     * A line that arrived in the same read as the reply that made the dialog send its last
+     * command: the server sent it before it could have seen that command, so it cannot be the
+     * answer. Treating it as one is the response-injection bug (a forged reply queued behind a
+     * genuine one); by default it is a protocol error. A protocol with unsolicited data (IMAP's
+     * untagged responses) may override this to accept some lines.
+     *
+     * @param line the line without CRLF
+     * @return what to do
+     */
+    default ClientStep onLineBeforeCommandSeen(String line) {
+        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY,
+                "a reply the server sent before it could have seen our command", line), "");
+    }
 
     /** Called on a dialog that returned {@link ClientStep.Ready}, when the policy wants TLS: send STARTTLS. */
     ClientStep requestStartTls();

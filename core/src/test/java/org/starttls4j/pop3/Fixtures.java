@@ -52,9 +52,19 @@ final class Fixtures {
         return clientBuilder(policy).limits(limits).build();
     }
 
+    /** One server context for all tests: an {@link SSLContext} is thread-safe, and making one is slow. */
+    private static SSLContext serverContext;
+
+    static synchronized SSLContext serverContext() {
+        if (serverContext == null) {
+            serverContext = TestPki.server(KEY, HOST).serverContext();
+        }
+        return serverContext;
+    }
+
     static ServerConfig.Builder serverBuilder(TlsPolicy policy) {
         return ServerConfig.builder().policy(policy).hostname(HOST)
-                .sslContext(TestPki.server(KEY, HOST).serverContext())
+                .sslContext(serverContext())
                 .capabilitiesBeforeTls(BEFORE_TLS).capabilitiesAfterTls(AFTER_TLS);
     }
 
@@ -64,16 +74,11 @@ final class Fixtures {
 
     /** A server builder whose engines negotiate exactly {@code version}. */
     static ServerConfig.Builder serverBuilder(TlsPolicy policy, TlsVersion version) {
-        SSLContext context = TestPki.server(KEY, HOST).serverContext();
+        SSLContext context = serverContext();
         return serverBuilder(policy).engineFactory((host, port) -> {
+            // The negotiation keeps the factory's enabled versions at or above the floor.
             SSLEngine engine = context.createSSLEngine();
-            if (version == TlsVersion.TLS_1_2) {
-                // The negotiation enables every version at or above the floor; a server with no TLS 1.3
-                // cipher suite enabled cannot pick TLS 1.3, so this one speaks TLS 1.2 at most.
-                engine.setEnabledCipherSuites(Arrays.stream(engine.getEnabledCipherSuites())
-                        .filter(suite -> !suite.startsWith("TLS_AES_") && !suite.startsWith("TLS_CHACHA20_"))
-                        .toArray(String[]::new));
-            }
+            engine.setEnabledProtocols(new String[] {version.jsseName()});
             return engine;
         });
     }

@@ -27,25 +27,26 @@ class Pop3ReplyReaderTest {
 
     @Test
     void statusLinesAreReadWithTheirText() {
-        assertThat(complete(Pop3ReplyReader.singleLine(10).accept("+OK POP3 server ready <1.2@host>")))
+        assertThat(Pop3Reply.parseStatus("+OK POP3 server ready <1.2@host>"))
                 .isEqualTo(new Pop3Reply(true, "POP3 server ready <1.2@host>", List.of()));
-        assertThat(complete(Pop3ReplyReader.singleLine(10).accept("+OK"))).isEqualTo(new Pop3Reply(true, "", List.of()));
-        assertThat(complete(Pop3ReplyReader.singleLine(10).accept("-ERR no")))
-                .isEqualTo(new Pop3Reply(false, "no", List.of()));
-        assertThat(complete(Pop3ReplyReader.singleLine(10).accept("-ERR"))).isEqualTo(new Pop3Reply(false, "", List.of()));
+        assertThat(Pop3Reply.parseStatus("+OK")).isEqualTo(new Pop3Reply(true, "", List.of()));
+        assertThat(Pop3Reply.parseStatus("-ERR no")).isEqualTo(new Pop3Reply(false, "no", List.of()));
+        assertThat(Pop3Reply.parseStatus("-ERR")).isEqualTo(new Pop3Reply(false, "", List.of()));
+        assertThat(Pop3Reply.parseStatus("+OK  two spaces")).isEqualTo(new Pop3Reply(true, " two spaces", List.of()));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "+ok", "-err nope", "OK", "+OKAY", "-ERROR", " +OK", "220 smtp", "* OK imap", "+OK\tx"})
     void anythingButAnUpperCaseStatusIndicatorIsMalformed(String line) {
-        Failure failure = bad(Pop3ReplyReader.multiLine(10).accept(line));
+        assertThat(Pop3Reply.parseStatus(line)).isNull();
+        Failure failure = bad(Pop3ReplyReader.empty(10).accept(line));
         assertThat(failure.reason()).isEqualTo(Failure.Reason.MALFORMED_REPLY);
         assertThat(failure.peerReply()).contains(line);
     }
 
     @Test
     void aMultiLineResponseEndsAtALoneDotAndIsUnstuffed() {
-        Pop3ReplyReader r = more(Pop3ReplyReader.multiLine(10).accept("+OK Capability list follows"));
+        Pop3ReplyReader r = more(Pop3ReplyReader.empty(10).accept("+OK Capability list follows"));
         r = more(r.accept("TOP"));
         r = more(r.accept("..HIDDEN-DOT arg"));
         r = more(r.accept(". "));
@@ -57,13 +58,13 @@ class Pop3ReplyReaderTest {
 
     @Test
     void aNegativeAnswerToAMultiLineCommandIsOneLine() {
-        assertThat(complete(Pop3ReplyReader.multiLine(10).accept("-ERR unknown command")))
+        assertThat(complete(Pop3ReplyReader.empty(10).accept("-ERR unknown command")))
                 .isEqualTo(new Pop3Reply(false, "unknown command", List.of()));
     }
 
     @Test
     void theStatusLineAndTheDataLinesCountTowardsTheBoundButTheDotDoesNot() {
-        Pop3ReplyReader r = more(Pop3ReplyReader.multiLine(3).accept("+OK"));
+        Pop3ReplyReader r = more(Pop3ReplyReader.empty(3).accept("+OK"));
         r = more(r.accept("ONE"));
         r = more(r.accept("TWO"));
         assertThat(complete(r.accept(".")).lines()).containsExactly("ONE", "TWO");
@@ -74,7 +75,7 @@ class Pop3ReplyReaderTest {
 
     @Test
     void aReaderIsAValueThatGivesTheSameAnswerEachTime() {
-        Pop3ReplyReader r = more(more(Pop3ReplyReader.multiLine(10).accept("+OK")).accept("A"));
+        Pop3ReplyReader r = more(more(Pop3ReplyReader.empty(10).accept("+OK")).accept("A"));
         Pop3ReplyReader withB = more(r.accept("B"));
         Pop3ReplyReader withC = more(r.accept("C"));
         assertThat(complete(withB.accept(".")).lines()).containsExactly("A", "B");

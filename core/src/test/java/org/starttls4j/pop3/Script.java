@@ -100,4 +100,12 @@ final class Script {
     Failure.Reason reason() {
         return failure().reason();
     }
+
+    /** The remaining bytes of a buffer, without moving its position. */
+    static byte[] drain(java.nio.ByteBuffer buffer) {
+        java.nio.ByteBuffer view = buffer.duplicate();
+        byte[] bytes = new byte[view.remaining()];
+        view.get(bytes);
+        return bytes;
+    }
 }

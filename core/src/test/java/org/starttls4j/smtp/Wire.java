@@ -62,7 +62,7 @@ final class Wire {
                 .trustAnchors(List.of(TestPki.ca(KeyType.EC_P256)));
     }
 
-    static ClientConfig client(TlsPolicy policy) {
+    static ClientConfig clientConfig(TlsPolicy policy) {
         return clientBuilder(policy).build();
     }
 
@@ -79,7 +79,7 @@ final class Wire {
         return ServerConfig.builder().hostname(HOST).policy(policy).sslContext(serverContext());
     }
 
-    static ServerConfig server(TlsPolicy policy) {
+    static ServerConfig serverConfig(TlsPolicy policy) {
         return serverBuilder(policy).build();
     }
 
@@ -94,12 +94,17 @@ final class Wire {
 
     // ---------------------------------------------------------------- driving
 
+    /** Records from an already made first transition on. */
+    static Wire of(Transition first) {
+        return new Wire(first);
+    }
+
     static Wire client(ClientConfig config) {
         return new Wire(Smtp.client(config).begin(NOW));
     }
 
     static Wire client(TlsPolicy policy) {
-        return client(client(policy));
+        return client(clientConfig(policy));
     }
 
     static Wire server(ServerConfig config) {
@@ -107,7 +112,7 @@ final class Wire {
     }
 
     static Wire server(TlsPolicy policy) {
-        return server(server(policy));
+        return server(serverConfig(policy));
     }
 
     /** Feeds {@code text} (one ISO-8859-1 character per byte) as one read. */
