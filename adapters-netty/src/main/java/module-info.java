@@ -2,7 +2,7 @@
 module org.starttls4j.netty {
     requires transitive org.starttls4j.core;
     requires io.netty.handler;
-    requires io.netty.transport;
+    requires transitive io.netty.transport; // the handlers extend ChannelDuplexHandler
     requires io.netty.buffer;
     requires io.netty.common;
     exports org.starttls4j.netty;

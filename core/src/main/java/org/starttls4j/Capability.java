@@ -1,7 +1,6 @@
 package org.starttls4j;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -21,7 +20,19 @@ public record Capability(String name, List<String> parameters) {
 
     /** Whether this capability is {@code keyword}, ignoring ASCII case. */
     public boolean is(String keyword) {
-        return name.toUpperCase(Locale.ROOT).equals(keyword.toUpperCase(Locale.ROOT));
+        if (name.length() != keyword.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (asciiUpper(name.charAt(i)) != asciiUpper(keyword.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiUpper(char c) {
+        return c >= 'a' && c <= 'z' ? (char) (c - 'a' + 'A') : c;
     }
 
     @Override
