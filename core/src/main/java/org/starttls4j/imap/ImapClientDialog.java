@@ -61,6 +61,12 @@ import org.starttls4j.spi.StartTlsOffer;
  * <p>{@link #farewell()} is {@code An LOGOUT} when idle, except after a plaintext PREAUTH
  * greeting: there nothing at all is sent before closing, as a required policy sends nothing but
  * the negotiation in plaintext and the negotiation never started.
+ *
+ * <p><b>Lockstep.</b> Any response, untagged ones included, that arrives in the same read as the
+ * response that made us send a command was sent before the server could have seen that command;
+ * the negotiation hands it to {@link #onLineBeforeCommandSeen}, which keeps the default and fails
+ * with {@code UNEXPECTED_REPLY}. Accepting it would let a forged {@code * CAPABILITY} queued behind
+ * the greeting strip STARTTLS from the list. Real servers send their greeting alone.
  */
 public final class ImapClientDialog implements ClientDialog {
 

@@ -1,0 +1,127 @@
+package org.starttls4j.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.starttls4j.imap.ImapClientTest.caps;
+
+import org.junit.jupiter.api.Test;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Event;
+import org.starttls4j.Failure;
+import org.starttls4j.Limits;
+import org.starttls4j.spi.ClientDialog;
+import org.starttls4j.spi.ClientStep;
+import org.starttls4j.spi.StartTlsOffer;
+
+/**
+ * The client dialog on its own, for what the driver only reaches through TLS: the restart after
+ * the handshake, and greetings inside implicit TLS.
+ */
+class ImapClientDialogTest {
+
+    private static ClientStep.Await await(ClientStep step) {
+        assertThat(step).isInstanceOf(ClientStep.Await.class);
+        return (ClientStep.Await) step;
+    }
+
+    private static ClientStep.Ready ready(ClientStep step) {
+        assertThat(step).isInstanceOf(ClientStep.Ready.class);
+        return (ClientStep.Ready) step;
+    }
+
+    /** Walks a dialog to the STARTTLS go-ahead; the server slips capabilities in along with it. */
+    private static ClientDialog afterGoAhead() {
+        ClientDialog d = await(ImapClientDialog.create(Limits.DEFAULT).start(false)).next();
+        ClientStep.Await asked = await(d.onLine("* OK hi"));
+        assertThat(asked.send()).isEqualTo("A1 CAPABILITY\r\n");
+        d = await(asked.next().onLine("* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN")).next();
+        ClientStep.Ready r = ready(d.onLine("A1 OK done"));
+        assertThat(r.offer()).isEqualTo(StartTlsOffer.OFFERED);
+        ClientStep.Await startTls = await(r.next().requestStartTls());
+        assertThat(startTls.send()).isEqualTo("A2 STARTTLS\r\n");
+        d = await(startTls.next().onLine("* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=EVIL")).next();
+        ClientStep go = d.onLine("A2 OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=EVIL] Begin TLS");
+        assertThat(go).isInstanceOf(ClientStep.GoAhead.class);
+        return ((ClientStep.GoAhead) go).next();
+    }
+
+    @Test
+    void afterTlsCapabilitiesAreAskedAgainUnderAFreshTag() {
+        ClientStep.Await again = await(afterGoAhead().restartAfterTls());
+        assertThat(again.send()).isEqualTo("A3 CAPABILITY\r\n");
+        ClientDialog d = await(again.next().onLine("* CAPABILITY IMAP4rev1 AUTH=SCRAM-SHA-256")).next();
+        ClientStep.Ready r = ready(d.onLine("A3 OK done"));
+        assertThat(r.capabilities()).isEqualTo(caps("IMAP4rev1", "AUTH=SCRAM-SHA-256"));
+    }
+
+    @Test
+    void nothingLearnedBeforeTlsSurvivesTheRestart() {
+        ClientStep.Await again = await(afterGoAhead().restartAfterTls());
+        // The server answers without any capability list: the pre-TLS ones (and the ones that
+        // came with the go-ahead) must not fill the gap.
+        ClientStep.Ready r = ready(again.next().onLine("A3 OK done"));
+        assertThat(r.capabilities()).isEqualTo(Capabilities.NONE);
+        assertThat(r.offer()).isEqualTo(StartTlsOffer.UNKNOWN);
+    }
+
+    @Test
+    void theOldTagsAreNotAcceptedAfterTls() {
+        ClientStep.Await again = await(afterGoAhead().restartAfterTls());
+        ClientStep step = again.next().onLine("A2 OK done");
+        assertThat(step).isInstanceOf(ClientStep.Fail.class);
+        assertThat(((ClientStep.Fail) step).failure().reason()).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+    }
+
+    @Test
+    void preauthInsideImplicitTlsIsFine() {
+        ClientDialog d = await(ImapClientDialog.create(Limits.DEFAULT).start(true)).next();
+        ClientStep.Ready r = ready(d.onLine("* PREAUTH [CAPABILITY IMAP4rev2 IDLE] welcome back"));
+        assertThat(r.capabilities()).isEqualTo(caps("IMAP4rev2", "IDLE"));
+    }
+
+    @Test
+    void preauthInsideImplicitTlsWithoutCapabilitiesAsksForThem() {
+        ClientDialog d = await(ImapClientDialog.create(Limits.DEFAULT).start(true)).next();
+        ClientStep.Await asked = await(d.onLine("* PREAUTH welcome back"));
+        assertThat(asked.send()).isEqualTo("A1 CAPABILITY\r\n");
+        assertThat(asked.events()).containsExactly(new Event.GreetingReceived("* PREAUTH welcome back", true));
+    }
+
+    @Test
+    void preauthInPlaintextIsNoTlsAndSaysNothingOnTheWayOut() {
+        ClientDialog d = await(ImapClientDialog.create(Limits.DEFAULT).start(false)).next();
+        ClientStep step = d.onLine("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] hi");
+        assertThat(step).isInstanceOf(ClientStep.NoTls.class);
+        ClientStep.NoTls no = (ClientStep.NoTls) step;
+        assertThat(no.why().reason()).isEqualTo(Failure.Reason.PREAUTH_WITHOUT_TLS);
+        assertThat(no.next().farewell()).isEmpty();
+        assertThatThrownBy(() -> no.next().requestStartTls()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void farewellIsLogoutOnlyWhenIdle() {
+        ClientDialog waiting = await(ImapClientDialog.create(Limits.DEFAULT).start(false)).next();
+        assertThat(waiting.farewell()).isEmpty();
+        ClientStep.Await asked = await(waiting.onLine("* OK hi"));
+        assertThat(asked.next().farewell()).isEmpty();
+        ClientStep.Ready r = ready(asked.next().onLine("A1 BAD no"));
+        assertThat(r.next().farewell()).isEqualTo("A2 LOGOUT\r\n");
+    }
+
+    @Test
+    void misuseThrows() {
+        ImapClientDialog fresh = ImapClientDialog.create(Limits.DEFAULT);
+        assertThatThrownBy(fresh::requestStartTls).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(fresh::restartAfterTls).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theDialogIsAValue() {
+        ClientDialog d = await(ImapClientDialog.create(Limits.DEFAULT).start(false)).next();
+        ClientStep.Await first = await(d.onLine("* OK hi"));
+        ClientStep.Await second = await(d.onLine("* OK hi"));
+        assertThat(first.send()).isEqualTo(second.send()).isEqualTo("A1 CAPABILITY\r\n");
+        assertThat(first.events()).isEqualTo(second.events());
+        assertThat(d.state()).isEqualTo("AwaitingGreeting");
+    }
+}
