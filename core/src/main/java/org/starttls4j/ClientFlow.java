@@ -234,10 +234,12 @@ final class ClientFlow implements Flow {
                 return startHandshake(((ClientStep.GoAhead) step).next(), false, out);
             } else if (step instanceof ClientStep.Ready) {
                 ClientStep.Ready ready = (ClientStep.Ready) step;
+                out.events(ready.events());
                 out.event(new Event.CapabilitiesReceived(ready.capabilities(), encrypted));
                 idle = step;
                 dialog = ready.next();
             } else if (step instanceof ClientStep.NoTls) {
+                out.events(((ClientStep.NoTls) step).events());
                 idle = step;
                 dialog = ((ClientStep.NoTls) step).next();
             }

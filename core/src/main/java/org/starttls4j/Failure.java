@@ -90,7 +90,10 @@ public record Failure(Reason reason, String message, Optional<String> peerReply,
         MALFORMED_COMMAND,
         /** A line longer than {@link Limits#maxLineLength()}. */
         LINE_TOO_LONG,
-        /** A multi-line reply longer than {@link Limits#maxLinesPerReply()}, or an IMAP literal over its bound. */
+        /**
+         * A multi-line reply (or, on a server, a multi-line command) longer than
+         * {@link Limits#maxLinesPerReply()}, or an IMAP literal over {@link Limits#maxLiteralSize()}.
+         */
         REPLY_TOO_LONG,
         /** More than {@link Limits#maxPlaintextBytes()} received before TLS. */
         TOO_MUCH_PLAINTEXT,

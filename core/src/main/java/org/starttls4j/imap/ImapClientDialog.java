@@ -162,12 +162,15 @@ public final class ImapClientDialog implements ClientDialog {
             // left it, so TLS is impossible on this connection.
             Capabilities capabilities = announced.orElse(Capabilities.NONE);
             return new ClientStep.NoTls(to(new Idle(capabilities, true)), Failure.of(Failure.Reason.PREAUTH_WITHOUT_TLS,
-                    "the server greeted with PREAUTH, so STARTTLS is impossible", greeting.line()), capabilities);
+                    "the server greeted with PREAUTH, so STARTTLS is impossible", greeting.line()), capabilities,
+                    List.of(new Event.GreetingReceived(greeting.line(), false)));
         }
         if (announced.isPresent()) {
             // RFC 9051 §7.1: a [CAPABILITY] code in the greeting spares the CAPABILITY command.
-            // (The greeting event is lost here: ClientStep.Ready carries no events.)
-            return ready(announced.get());
+            Capabilities capabilities = announced.get();
+            StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
+            return new ClientStep.Ready(to(new Idle(capabilities, false)), capabilities, offer,
+                    List.of(new Event.GreetingReceived(greeting.line(), encrypted)));
         }
         return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
                 List.of(new Event.GreetingReceived(greeting.line(), encrypted)));

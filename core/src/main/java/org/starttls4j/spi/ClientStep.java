@@ -40,8 +40,19 @@ public sealed interface ClientStep {
      * @param next         the idle dialog
      * @param capabilities what the server announced in the current layer (plaintext or TLS)
      * @param offer        whether STARTTLS was announced
+     * @param events       what the last line meant besides the capabilities (e.g. a greeting that
+     *                     carried them)
      */
-    record Ready(ClientDialog next, Capabilities capabilities, StartTlsOffer offer) implements ClientStep {
+    record Ready(ClientDialog next, Capabilities capabilities, StartTlsOffer offer, List<Event> events) implements ClientStep {
+        /** Copies the events. */
+        public Ready {
+            events = List.copyOf(events);
+        }
+
+        /** Ready with no further event. */
+        public Ready(ClientDialog next, Capabilities capabilities, StartTlsOffer offer) {
+            this(next, capabilities, offer, List.of());
+        }
     }
 
     /**
@@ -60,8 +71,18 @@ public sealed interface ClientStep {
      * @param next         the idle dialog
      * @param why          the failure this is under {@code REQUIRED}
      * @param capabilities what the server announced, for a plaintext hand-over
+     * @param events       what the last line meant (e.g. a PREAUTH greeting)
      */
-    record NoTls(ClientDialog next, Failure why, Capabilities capabilities) implements ClientStep {
+    record NoTls(ClientDialog next, Failure why, Capabilities capabilities, List<Event> events) implements ClientStep {
+        /** Copies the events. */
+        public NoTls {
+            events = List.copyOf(events);
+        }
+
+        /** NoTls with no further event. */
+        public NoTls(ClientDialog next, Failure why, Capabilities capabilities) {
+            this(next, why, capabilities, List.of());
+        }
     }
 
     /**
