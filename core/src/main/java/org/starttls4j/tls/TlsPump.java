@@ -232,7 +232,14 @@ public final class TlsPump {
                     case NEED_UNWRAP_AGAIN:
                         SSLEngineResult.Status unwrapped = unwrap();
                         if (unwrapped == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-                            return new Progress.NeedsInput();
+                            SSLEngineResult.HandshakeStatus now = engine.getHandshakeStatus();
+                            if (now == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
+                                    || now == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN) {
+                                return new Progress.NeedsInput();
+                            }
+                            // BoringSSL reports NEED_UNWRAP after the client's Finished and only
+                            // finishes the handshake on the next (empty) unwrap: look again.
+                            break;
                         }
                         if (unwrapped == SSLEngineResult.Status.CLOSED) {
                             return new Progress.PeerClosed();

@@ -55,10 +55,13 @@ public record Identity(PrivateKey key, List<X509Certificate> chain) {
         }
     }
 
-    /** JDK PKIX key managers holding just this identity. */
+    /**
+     * JDK key managers holding just this identity. SunX509 keeps the decrypted key; PKIX would
+     * re-derive it from the PKCS#12 store (PBKDF2) on every handshake, which load tests feel.
+     */
     public KeyManager[] keyManagers() {
         try {
-            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
             factory.init(keyStore(), KEY_STORE_PASSWORD);
             return factory.getKeyManagers();
         } catch (GeneralSecurityException e) {

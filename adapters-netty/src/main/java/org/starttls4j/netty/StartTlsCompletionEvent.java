@@ -1,0 +1,100 @@
+package org.starttls4j.netty;
+
+import java.util.List;
+import java.util.Objects;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Event;
+import org.starttls4j.Failure;
+import org.starttls4j.PlaintextSession;
+import org.starttls4j.Role;
+import org.starttls4j.TlsFacts;
+
+/**
+ * The user event a {@link StartTlsHandler} fires exactly once, when its negotiation ends: in the
+ * spirit of Netty's {@code SslHandshakeCompletionEvent}, but with the three outcomes a mail
+ * connection can have. It is fired before any application byte travels up the pipeline, so a
+ * handler may install the application's codecs in {@code userEventTriggered} and still see every
+ * byte.
+ *
+ * <p>{@link #events()} is the negotiation's whole record, its transcript included. An
+ * {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to the handler, which
+ * keeps encrypting and decrypting through it; do not call it.
+ */
+public sealed interface StartTlsCompletionEvent {
+
+    /** Everything the negotiation reported, in order; the {@link Event.Line}s are the transcript. */
+    List<Event> events();
+
+    /** Whether the connection the application now owns is encrypted. */
+    boolean isEncrypted();
+
+    /**
+     * TLS is up: the handler stays in the pipeline and carries plaintext {@code ByteBuf}s through
+     * TLS in both directions.
+     *
+     * @param role         which end we are
+     * @param tls          the negotiated protocol, cipher suite and certificates
+     * @param capabilities for a client, the capabilities the server announced inside TLS; for a
+     *                     server, those it is configured to announce after TLS
+     * @param events       everything the negotiation reported, in order
+     */
+    record Secured(Role role, TlsFacts tls, Capabilities capabilities, List<Event> events)
+            implements StartTlsCompletionEvent {
+
+        /** Checks the components and copies the events. */
+        public Secured {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(capabilities, "capabilities");
+            events = List.copyOf(events);
+        }
+
+        @Override
+        public boolean isEncrypted() {
+            return true;
+        }
+    }
+
+    /**
+     * The connection goes on unencrypted, as the policy allows ({@code OPPORTUNISTIC} or
+     * {@code PLAINTEXT_ONLY}). The handler passes {@link PlaintextSession#unread()} up the pipeline
+     * right after this event, then removes itself.
+     *
+     * @param session the plaintext connection's state, with why it is not encrypted
+     * @param events  everything the negotiation reported, in order
+     */
+    record Plaintext(PlaintextSession session, List<Event> events) implements StartTlsCompletionEvent {
+
+        /** Checks the components and copies the events. */
+        public Plaintext {
+            Objects.requireNonNull(session, "session");
+            events = List.copyOf(events);
+        }
+
+        @Override
+        public boolean isEncrypted() {
+            return false;
+        }
+    }
+
+    /**
+     * The negotiation failed. The handler has written what the negotiation had to say before
+     * closing (a {@code QUIT}, a {@code 421}, a TLS alert) and closes the channel.
+     *
+     * @param failure why
+     * @param events  everything the negotiation reported, in order
+     */
+    record Failed(Failure failure, List<Event> events) implements StartTlsCompletionEvent {
+
+        /** Checks the components and copies the events. */
+        public Failed {
+            Objects.requireNonNull(failure, "failure");
+            events = List.copyOf(events);
+        }
+
+        @Override
+        public boolean isEncrypted() {
+            return false;
+        }
+    }
+}

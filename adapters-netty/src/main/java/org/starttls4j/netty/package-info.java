@@ -1,0 +1,14 @@
+/**
+ * starttls4j in a Netty pipeline.
+ *
+ * <p>{@link org.starttls4j.netty.StartTlsClientHandler} and
+ * {@link org.starttls4j.netty.StartTlsServerHandler} run a starttls4j negotiation (SMTP, IMAP,
+ * POP3, any protocol of the core) as soon as the channel is active, fire exactly one
+ * {@link org.starttls4j.netty.StartTlsCompletionEvent} when it ends, and then either carry
+ * application bytes through TLS (plaintext {@link io.netty.buffer.ByteBuf}s above the handler,
+ * TLS records below it), step out of the pipeline for a plaintext hand-over, or close the channel
+ * after a failure. All protocol rules live in the core; the handlers only move bytes, keep time
+ * and respect Netty's manners (back-pressure, {@code autoRead}, coalesced flushes, reference
+ * counting, no blocking on the event loop).
+ */
+package org.starttls4j.netty;

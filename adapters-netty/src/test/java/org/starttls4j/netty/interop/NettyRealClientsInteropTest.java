@@ -1,0 +1,99 @@
+package org.starttls4j.netty.interop;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.starttls4j.netty.testing.Leaks;
+import org.starttls4j.testing.interop.MailProtocol;
+import org.starttls4j.testing.interop.RealClientScenarios;
+
+/**
+ * {@code openssl s_client} and {@code curl} against the Netty server ({@link
+ * org.starttls4j.netty.StartTlsServerHandler}) over 127.0.0.1, for SMTP, IMAP and POP3: the same
+ * {@link RealClientScenarios} the NIO adapter runs. The tools come from
+ * {@code .ci/install-interop-tools}; a missing one fails the test and says so.
+ */
+@ExtendWith(Leaks.Check.class)
+class NettyRealClientsInteropTest {
+
+    @TempDir
+    Path workDir;
+
+    private RealClientScenarios scenarios;
+    private RealClientScenarios withBoringSsl;
+
+    @BeforeEach
+    void setUp() {
+        scenarios = new RealClientScenarios(NettyInterop.SERVERS, workDir);
+        withBoringSsl = new RealClientScenarios(NettyInterop.SERVERS_BORINGSSL, workDir);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void opensslStartTls(MailProtocol protocol) throws IOException {
+        scenarios.opensslStartTls(protocol, RealClientScenarios.TLS_1_3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void opensslStartTlsWithTls12(MailProtocol protocol) throws IOException {
+        scenarios.opensslStartTls(protocol, "TLSv1.2", "-tls1_2");
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void opensslImplicitTls(MailProtocol protocol) throws IOException {
+        scenarios.opensslImplicit(protocol);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void curlSslReqdAgainstRequired(MailProtocol protocol) throws IOException {
+        scenarios.curlStartTlsRequired(protocol);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void curlSslAgainstOpportunistic(MailProtocol protocol) throws IOException {
+        scenarios.curlStartTlsOpportunistic(protocol);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void curlImplicitTls(MailProtocol protocol) throws IOException {
+        scenarios.curlImplicit(protocol);
+    }
+
+    @Test
+    void curlWithoutTlsAgainstOpportunisticSmtpIsHandedOverInPlaintext() throws IOException {
+        scenarios.curlPlaintextSmtpAgainstOpportunistic();
+    }
+
+    @Test
+    void curlWithoutTlsAgainstRequiredSmtpIsRefused() throws IOException {
+        scenarios.curlPlaintextSmtpAgainstRequired();
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void opensslStartTlsAgainstABoringSslServer(MailProtocol protocol) throws IOException {
+        withBoringSsl.opensslStartTls(protocol, RealClientScenarios.TLS_1_3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void opensslImplicitTlsAgainstABoringSslServer(MailProtocol protocol) throws IOException {
+        withBoringSsl.opensslImplicit(protocol);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void curlSslReqdAgainstABoringSslServer(MailProtocol protocol) throws IOException {
+        withBoringSsl.curlStartTlsRequired(protocol);
+    }
+}

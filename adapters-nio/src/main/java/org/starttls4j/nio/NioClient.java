@@ -1,0 +1,226 @@
+package org.starttls4j.nio;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.starttls4j.ClientConfig;
+import org.starttls4j.Negotiation;
+
+/**
+ * The blocking client: connects, negotiates, and returns the channel, or throws. Every wait has a
+ * bound: the connect timeout, then the negotiation's own deadlines
+ * ({@link org.starttls4j.Timeouts} in the configuration).
+ *
+ * <pre>{@code
+ * ClientConfig config = ClientConfig.builder("mail.example.com").build();   // REQUIRED by default
+ * try (NegotiatedChannel channel = NioClient.create()
+ *         .connect(new InetSocketAddress("mail.example.com", 587), config, Smtp::client)) {
+ *     NegotiationReport report = channel.report();  // TLS facts, post-TLS capabilities, transcript
+ *     channel.write(...); channel.read(...);         // the application's protocol, inside TLS
+ * } catch (NegotiationException e) {
+ *     e.failure().reason();                          // STARTTLS_NOT_OFFERED, CERTIFICATE_REJECTED, ...
+ * }
+ * }</pre>
+ *
+ * <p>The protocol is a function from the configuration to an unstarted negotiation, so any
+ * protocol's entry point fits: {@code Smtp::client}, {@code Imap::client}, {@code Pop3::client}.
+ * The returned channel is in blocking mode. Under {@link org.starttls4j.TlsPolicy#OPPORTUNISTIC} it
+ * may be a {@link PlaintextChannel}: check {@link NegotiatedChannel#isEncrypted()} or the report.
+ *
+ * <p>Internally the socket is non-blocking and waited on with a private selector, so the same
+ * negotiation code serves {@link NonBlockingNegotiation} and this class. An instance is
+ * immutable and may be shared.
+ */
+public final class NioClient {
+
+    private final Duration connectTimeout;
+    private final Duration closeTimeout;
+    private final Clock clock;
+    private final BufferPool pool;
+    private final Executor taskExecutor;
+
+    private NioClient(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.closeTimeout = b.closeTimeout;
+        this.clock = b.clock;
+        this.pool = b.pool;
+        this.taskExecutor = b.taskExecutor;
+    }
+
+    /** A client with the defaults: 30-second connect timeout, shared buffer pool, delegated tasks inline. */
+    public static NioClient create() {
+        return builder().build();
+    }
+
+    /** A builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Connects to {@code host:port} and negotiates. The name is resolved first, by the system's
+     * resolver and outside the timeouts; the certificate is checked against
+     * {@link ClientConfig#serverName()}, not against {@code host}.
+     *
+     * @param host     the server's host name or address literal
+     * @param port     the server's port, e.g. 25, 587, 465, 143, 993, 110, 995
+     * @param config   the client configuration
+     * @param protocol the protocol's entry point, e.g. {@code Smtp::client}
+     * @return the negotiated channel, in blocking mode
+     * @throws NegotiationException if the negotiation failed (the connection is closed)
+     * @throws IOException          if the name does not resolve, or the connect failed or timed out
+     */
+    public NegotiatedChannel connect(String host, int port, ClientConfig config,
+                                     Function<? super ClientConfig, Negotiation> protocol) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new UnknownHostException(host);
+        }
+        return connect(address, config, protocol);
+    }
+
+    /**
+     * Connects to {@code address} and negotiates.
+     *
+     * @param address  the server
+     * @param config   the client configuration (policy, name to verify, trust, timeouts)
+     * @param protocol the protocol's entry point, e.g. {@code Smtp::client}
+     * @return the negotiated channel, in blocking mode
+     * @throws NegotiationException if the negotiation failed (the connection is closed)
+     * @throws IOException          if the connect failed or timed out
+     */
+    public NegotiatedChannel connect(SocketAddress address, ClientConfig config,
+                                     Function<? super ClientConfig, Negotiation> protocol) throws IOException {
+        return connect(address, protocol.apply(config));
+    }
+
+    /**
+     * Connects to {@code address} and runs {@code negotiation} on the connection.
+     *
+     * @param address     the server
+     * @param negotiation an unstarted client negotiation
+     * @return the negotiated channel, in blocking mode
+     * @throws NegotiationException if the negotiation failed (the connection is closed)
+     * @throws IOException          if the connect failed or timed out
+     */
+    public NegotiatedChannel connect(SocketAddress address, Negotiation negotiation) throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(negotiation, "negotiation");
+        SocketChannel socket = SocketChannel.open();
+        try {
+            socket.configureBlocking(false);
+            socket.connect(address);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return negotiate(socket, negotiation);
+    }
+
+    /**
+     * Runs {@code negotiation} on a socket that is connected (or whose non-blocking connect is
+     * pending). The socket is put in non-blocking mode; on failure it is closed.
+     *
+     * @param socket      the socket
+     * @param negotiation an unstarted negotiation (client or server)
+     * @return the negotiated channel, in blocking mode
+     * @throws NegotiationException if the negotiation failed
+     * @throws IOException          if the connect failed or timed out, or the thread was interrupted
+     */
+    public NegotiatedChannel negotiate(SocketChannel socket, Negotiation negotiation) throws IOException {
+        NonBlockingNegotiation n = null;
+        try (Selector selector = Selector.open()) {
+            NonBlockingNegotiation.Builder b = NonBlockingNegotiation.builder(socket, negotiation)
+                    .clock(clock).bufferPool(pool).connectTimeout(connectTimeout).closeTimeout(closeTimeout)
+                    .blockingResult(true);
+            if (taskExecutor != null) {
+                b.taskExecutor(taskExecutor, selector::wakeup);
+            }
+            n = b.start();
+            if (!n.isFinished()) {
+                SelectionKey key = n.register(selector);
+                while (!n.isFinished()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        n.abort();
+                        throw new InterruptedIOException("interrupted while negotiating");
+                    }
+                    selector.select(n.millisUntilDeadline());
+                    selector.selectedKeys().clear();
+                    n.handle(key);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (n != null) {
+                n.abort();
+            } else {
+                socket.close();
+            }
+            throw e;
+        }
+        return n.channel();
+    }
+
+    /** Configures a {@link NioClient}. */
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(1);
+        private Clock clock = MonotonicClock.INSTANCE;
+        private BufferPool pool = BufferPool.shared();
+        private Executor taskExecutor;
+
+        private Builder() {
+        }
+
+        /** How long the TCP connect may take; default 30 seconds. */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = NonBlockingNegotiation.Builder.positive(value, "connectTimeout");
+            return this;
+        }
+
+        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of the channels; default one second. */
+        public Builder closeTimeout(Duration value) {
+            Objects.requireNonNull(value, "closeTimeout");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative");
+            }
+            this.closeTimeout = value;
+            return this;
+        }
+
+        /** The clock the negotiation's deadlines are read from; default a monotonic clock. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Where network buffers come from; default {@link BufferPool#shared()}. */
+        public Builder bufferPool(BufferPool value) {
+            this.pool = Objects.requireNonNull(value, "bufferPool");
+            return this;
+        }
+
+        /**
+         * Where delegated engine tasks run under {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER};
+         * default: on the calling thread, which blocks anyway.
+         */
+        public Builder taskExecutor(Executor value) {
+            this.taskExecutor = Objects.requireNonNull(value, "taskExecutor");
+            return this;
+        }
+
+        /** The client. */
+        public NioClient build() {
+            return new NioClient(this);
+        }
+    }
+}

@@ -1,0 +1,526 @@
+package org.starttls4j.nio;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.starttls4j.Negotiation;
+import org.starttls4j.ServerConfig;
+
+/**
+ * A selector-based acceptor: one thread accepts connections, negotiates each (greeting,
+ * capabilities, STARTTLS, handshake — all decided by the core) and hands every finished session
+ * to the application's callback.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.builder().hostname("mx.example.com").sslContext(context).build();
+ * NioServer server = NioServer.builder(config, Smtp::server)
+ *         .bind(new InetSocketAddress(25))
+ *         .onSession(channel -> workers.submit(() -> serve(channel)))   // secured (or plaintext) channel
+ *         .start();
+ * ...
+ * server.close();
+ * }</pre>
+ *
+ * <p><b>Hand-over.</b> The callback runs on the acceptor thread and must not block: hand the
+ * channel to a worker or register it with another selector. The channel is in non-blocking mode
+ * ({@link NegotiatedChannel#configureBlocking} changes that). On a server the first thing to read
+ * is the client's first command after the negotiation (inside TLS, typically {@code EHLO}; in
+ * plaintext under an opportunistic policy, the command the negotiation did not own): it may
+ * already be buffered, see {@link NegotiatedChannel#hasBufferedInput()}. From then on the channel
+ * is the application's: the server neither counts nor closes it.
+ *
+ * <p><b>Timeouts.</b> Each connection's negotiation has its own deadlines, from the configuration's
+ * {@link org.starttls4j.Timeouts} (per step and in total); a connection that misses one ends with
+ * {@link org.starttls4j.Failure.Reason#TIMEOUT} and the protocol's farewell, and the others are not
+ * affected.
+ *
+ * <p><b>Cap.</b> At most {@link Builder#maxNegotiating(int)} connections negotiate at once. When the
+ * cap is reached the server stops accepting: further connections wait in the listen backlog (the
+ * kernel completes their TCP handshake; they get their greeting when a slot frees, and their
+ * negotiation clock starts then). Nothing is refused, so no client sees a farewell it did not earn;
+ * a client that tires of waiting gives up by its own timeout.
+ *
+ * <p><b>Shutdown.</b> {@link #close()} closes the listener and every connection still negotiating,
+ * waits for the acceptor thread to end, and leaves handed-over channels alone.
+ *
+ * <p>{@link #stats()} counts connections: accepted = negotiating + secured + plaintext + failed +
+ * aborted, at every moment the acceptor is between steps.
+ */
+public final class NioServer implements AutoCloseable {
+
+    private final Supplier<Negotiation> negotiations;
+    private final Consumer<? super NegotiatedChannel> onSession;
+    private final BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure;
+    private final int maxNegotiating;
+    private final Clock clock;
+    private final BufferPool pool;
+    private final Executor taskExecutor;
+    private final Duration closeTimeout;
+    private final ServerSocketChannel listener;
+    private final Selector selector;
+    private final SelectionKey acceptKey;
+    private final InetSocketAddress localAddress;
+    private final Thread thread;
+    private final Set<Connection> live = new LinkedHashSet<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicInteger negotiating = new AtomicInteger();
+    private final AtomicLong secured = new AtomicLong();
+    private final AtomicLong plaintext = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong aborted = new AtomicLong();
+    private volatile boolean running = true;
+    private Instant acceptPausedUntil;
+
+    /** One connection still negotiating. */
+    private static final class Connection {
+        final NonBlockingNegotiation negotiation;
+        final SocketAddress remote;
+        SelectionKey key;
+
+        Connection(NonBlockingNegotiation negotiation, SocketAddress remote) {
+            this.negotiation = negotiation;
+            this.remote = remote;
+        }
+    }
+
+    /**
+     * Connection counts.
+     *
+     * @param accepted    connections accepted since the start
+     * @param negotiating connections negotiating now: the channels the server holds open
+     * @param secured     connections handed over inside TLS
+     * @param plaintext   connections handed over in plaintext
+     * @param failed      negotiations that failed (each closed, and reported to the failure callback)
+     * @param aborted     connections closed without an outcome: by {@link #close()}, or because
+     *                    their setup failed
+     */
+    public record Stats(long accepted, int negotiating, long secured, long plaintext, long failed, long aborted) {
+
+        /** Connections handed to the application. */
+        public long handedOver() {
+            return secured + plaintext;
+        }
+
+        /** Connections that have ended their negotiation one way or another. */
+        public long finished() {
+            return secured + plaintext + failed + aborted;
+        }
+    }
+
+    private NioServer(Builder b, ServerSocketChannel listener, Selector selector) throws IOException {
+        this.negotiations = b.negotiations;
+        this.onSession = b.onSession;
+        this.onFailure = b.onFailure;
+        this.maxNegotiating = b.maxNegotiating;
+        this.clock = b.clock;
+        this.pool = b.pool;
+        this.taskExecutor = b.taskExecutor;
+        this.closeTimeout = b.closeTimeout;
+        this.listener = listener;
+        this.selector = selector;
+        this.localAddress = (InetSocketAddress) listener.getLocalAddress();
+        this.acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+        ThreadFactory factory = b.threadFactory != null ? b.threadFactory : r -> {
+            Thread t = new Thread(r, "starttls4j-nio-server-" + localAddress.getPort());
+            t.setDaemon(true);
+            return t;
+        };
+        this.thread = factory.newThread(this::run);
+    }
+
+    /**
+     * A builder for a server speaking the protocol of {@code protocol}.
+     *
+     * @param config   the server configuration (policy, certificate, capabilities, timeouts)
+     * @param protocol the protocol's entry point, e.g. {@code Smtp::server}
+     * @return the builder
+     */
+    public static Builder builder(ServerConfig config, Function<? super ServerConfig, Negotiation> protocol) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(protocol, "protocol");
+        return new Builder(() -> protocol.apply(config));
+    }
+
+    /**
+     * A builder for a server that starts each connection's negotiation with {@code negotiations}.
+     *
+     * @param negotiations gives a fresh unstarted server negotiation per connection
+     * @return the builder
+     */
+    public static Builder builder(Supplier<Negotiation> negotiations) {
+        return new Builder(Objects.requireNonNull(negotiations, "negotiations"));
+    }
+
+    /** The address the server listens on (with the actual port when bound to port 0). */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The counts, as of now. */
+    public Stats stats() {
+        return new Stats(accepted.get(), negotiating.get(), secured.get(), plaintext.get(), failed.get(), aborted.get());
+    }
+
+    /** Whether the server is still accepting (not closed, and its thread alive). */
+    public boolean isOpen() {
+        return running && terminated.getCount() > 0;
+    }
+
+    /**
+     * Stops: closes the listener and every connection still negotiating, and waits (up to ten
+     * seconds) for the acceptor thread to end. Channels already handed over stay open. Idempotent.
+     */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (Thread.currentThread() == thread) {
+            return; // called from a callback: the loop ends after it returns
+        }
+        try {
+            if (!terminated.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the acceptor thread did not stop within ten seconds");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the acceptor thread ----
+
+    private void run() {
+        try {
+            while (running) {
+                long timeout = tickAll();
+                if (!running) {
+                    break;
+                }
+                selector.select(timeout);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (key == acceptKey) {
+                        if (key.isValid() && key.isAcceptable()) {
+                            acceptSome();
+                        }
+                    } else {
+                        Connection c = (Connection) key.attachment();
+                        try {
+                            c.negotiation.handle(key);
+                        } catch (RuntimeException e) {
+                            c.negotiation.abort();
+                            report(e);
+                        }
+                    }
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException | RuntimeException e) {
+            report(e);
+        } finally {
+            shutdown();
+        }
+    }
+
+    /** Ticks every connection, retires the finished ones, resumes accepting if there is room; returns the select timeout. */
+    private long tickAll() {
+        Instant now = clock.instant();
+        Instant earliest = null;
+        for (Iterator<Connection> it = live.iterator(); it.hasNext(); ) {
+            Connection c = it.next();
+            try {
+                c.negotiation.onTick(now);
+                c.negotiation.updateInterest(c.key);
+            } catch (RuntimeException e) {
+                c.negotiation.abort();
+                report(e);
+            }
+            if (c.negotiation.isFinished()) {
+                it.remove();
+                retire(c);
+            } else {
+                Instant d = c.negotiation.deadline().orElse(null);
+                if (d != null && (earliest == null || d.isBefore(earliest))) {
+                    earliest = d;
+                }
+            }
+        }
+        if (acceptPausedUntil != null) {
+            if (now.isBefore(acceptPausedUntil)) {
+                earliest = earliest == null || acceptPausedUntil.isBefore(earliest) ? acceptPausedUntil : earliest;
+            } else {
+                acceptPausedUntil = null;
+            }
+        }
+        boolean room = live.size() < maxNegotiating && acceptPausedUntil == null;
+        if (acceptKey.isValid()) {
+            acceptKey.interestOps(room ? SelectionKey.OP_ACCEPT : 0);
+        }
+        if (earliest == null) {
+            return 0; // nothing pending: wait for a connection (or close's wakeup)
+        }
+        return Math.max(1, Duration.between(now, earliest).toMillis() + 1);
+    }
+
+    private void acceptSome() {
+        while (live.size() < maxNegotiating) {
+            SocketChannel socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                // Typically out of file descriptors: pause rather than spin on the ready listener.
+                acceptPausedUntil = clock.instant().plusMillis(100);
+                return;
+            }
+            if (socket == null) {
+                return;
+            }
+            accepted.incrementAndGet();
+            negotiating.incrementAndGet();
+            open(socket);
+        }
+    }
+
+    private void open(SocketChannel socket) {
+        Connection c;
+        try {
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            SocketAddress remote = socket.getRemoteAddress();
+            NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, negotiations.get())
+                    .clock(clock).bufferPool(pool).taskExecutor(taskExecutor, selector::wakeup)
+                    .closeTimeout(closeTimeout).start();
+            c = new Connection(n, remote);
+            if (!n.isFinished()) {
+                c.key = socket.register(selector, n.interestOps(), c);
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+            negotiating.decrementAndGet();
+            aborted.incrementAndGet();
+            if (e instanceof RuntimeException) {
+                report(e); // a misconfiguration, not the peer's doing
+            }
+            return;
+        }
+        if (c.negotiation.isFinished()) {
+            retire(c);
+        } else {
+            live.add(c);
+        }
+    }
+
+    /** Counts a finished connection and calls the application. */
+    private void retire(Connection c) {
+        if (c.key != null) {
+            c.key.cancel(); // the channel is the application's now, to register where it likes
+        }
+        negotiating.decrementAndGet();
+        NegotiatedChannel channel;
+        try {
+            channel = c.negotiation.channel();
+        } catch (NegotiationException e) {
+            failed.incrementAndGet();
+            try {
+                onFailure.accept(c.remote, e.report());
+            } catch (RuntimeException callbackFailed) {
+                report(callbackFailed);
+            }
+            return;
+        } catch (IOException e) {
+            aborted.incrementAndGet();
+            return;
+        }
+        (channel.isEncrypted() ? secured : plaintext).incrementAndGet();
+        try {
+            onSession.accept(channel);
+        } catch (RuntimeException e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // the application's callback failed; the channel is closed either way
+            }
+            report(e);
+        }
+    }
+
+    private void shutdown() {
+        for (Connection c : live) {
+            c.negotiation.abort();
+            negotiating.decrementAndGet();
+            aborted.incrementAndGet();
+        }
+        live.clear();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing is all that is left
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing is all that is left
+        }
+        running = false;
+        terminated.countDown();
+    }
+
+    private void report(Throwable e) {
+        Thread t = Thread.currentThread();
+        t.getUncaughtExceptionHandler().uncaughtException(t, e);
+    }
+
+    /** Configures a {@link NioServer}. */
+    public static final class Builder {
+        private final Supplier<Negotiation> negotiations;
+        private SocketAddress address;
+        private int backlog = 1024;
+        private int maxNegotiating = 1024;
+        private Consumer<? super NegotiatedChannel> onSession;
+        private BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure = (peer, report) -> { };
+        private Clock clock = MonotonicClock.INSTANCE;
+        private BufferPool pool = BufferPool.shared();
+        private Executor taskExecutor = ForkJoinPool.commonPool();
+        private Duration closeTimeout = Duration.ofSeconds(1);
+        private ThreadFactory threadFactory;
+
+        private Builder(Supplier<Negotiation> negotiations) {
+            this.negotiations = negotiations;
+        }
+
+        /** The address to listen on, e.g. {@code new InetSocketAddress("127.0.0.1", 0)} for any free port. Required. */
+        public Builder bind(SocketAddress value) {
+            this.address = Objects.requireNonNull(value, "address");
+            return this;
+        }
+
+        /** The listen backlog, where connections over the cap wait; default 1024 (the kernel may cap it). */
+        public Builder backlog(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("backlog must be positive");
+            }
+            this.backlog = value;
+            return this;
+        }
+
+        /** The most connections negotiating at once; default 1024. Further ones wait in the backlog. */
+        public Builder maxNegotiating(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxNegotiating must be positive");
+            }
+            this.maxNegotiating = value;
+            return this;
+        }
+
+        /**
+         * What to do with each negotiated channel; runs on the acceptor thread and must not block.
+         * If it throws, the channel is closed and the exception goes to the thread's uncaught
+         * exception handler. Required.
+         */
+        public Builder onSession(Consumer<? super NegotiatedChannel> value) {
+            this.onSession = Objects.requireNonNull(value, "onSession");
+            return this;
+        }
+
+        /** Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional. */
+        public Builder onFailure(BiConsumer<? super SocketAddress, ? super NegotiationReport> value) {
+            this.onFailure = Objects.requireNonNull(value, "onFailure");
+            return this;
+        }
+
+        /** The clock deadlines are read from; default a monotonic clock. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Where network buffers come from (negotiations and handed-over channels); default {@link BufferPool#shared()}. */
+        public Builder bufferPool(BufferPool value) {
+            this.pool = Objects.requireNonNull(value, "bufferPool");
+            return this;
+        }
+
+        /**
+         * Where delegated engine tasks run when the configuration says
+         * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool.
+         */
+        public Builder taskExecutor(Executor value) {
+            this.taskExecutor = Objects.requireNonNull(value, "taskExecutor");
+            return this;
+        }
+
+        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of handed-over channels; default one second. */
+        public Builder closeTimeout(Duration value) {
+            Objects.requireNonNull(value, "closeTimeout");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative");
+            }
+            this.closeTimeout = value;
+            return this;
+        }
+
+        /** Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}. */
+        public Builder threadFactory(ThreadFactory value) {
+            this.threadFactory = Objects.requireNonNull(value, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Binds and starts the acceptor thread.
+         *
+         * @return the running server
+         * @throws IOException if the address cannot be bound
+         */
+        public NioServer start() throws IOException {
+            if (address == null) {
+                throw new IllegalStateException("bind(address) is required");
+            }
+            if (onSession == null) {
+                throw new IllegalStateException("onSession(callback) is required");
+            }
+            ServerSocketChannel listener = ServerSocketChannel.open();
+            Selector selector = null;
+            try {
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                listener.bind(address, backlog);
+                listener.configureBlocking(false);
+                selector = Selector.open();
+                NioServer server = new NioServer(this, listener, selector);
+                server.thread.start();
+                return server;
+            } catch (IOException | RuntimeException e) {
+                listener.close();
+                if (selector != null) {
+                    selector.close();
+                }
+                throw e;
+            }
+        }
+    }
+}

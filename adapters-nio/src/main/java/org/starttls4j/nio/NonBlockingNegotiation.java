@@ -1,0 +1,593 @@
+package org.starttls4j.nio;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.starttls4j.DelegatedTasks;
+import org.starttls4j.Event;
+import org.starttls4j.Failure;
+import org.starttls4j.Negotiation;
+import org.starttls4j.Outcome;
+import org.starttls4j.Transition;
+
+/**
+ * One negotiation on a non-blocking {@link SocketChannel}, driven by the caller's own
+ * {@link Selector} loop: readiness goes in, interest ops and a deadline come out. It moves bytes
+ * between the socket and the core's {@link Negotiation} and does nothing else; all protocol
+ * decisions are the core's.
+ *
+ * <pre>{@code
+ * Selector selector = Selector.open();
+ * SocketChannel socket = SocketChannel.open();
+ * socket.configureBlocking(false);
+ * socket.connect(address);                                    // may still be pending
+ * NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, Smtp.client(config))
+ *         .taskExecutor(executor, selector::wakeup)            // for DelegatedTasks.HAND_TO_CALLER
+ *         .start();
+ * n.register(selector);                                       // attaches n to its key
+ * while (!n.isFinished()) {
+ *     selector.select(n.millisUntilDeadline());               // never 0 (forever) while unfinished
+ *     for (SelectionKey key : selector.selectedKeys()) {
+ *         ((NonBlockingNegotiation) key.attachment()).handle(key);
+ *     }
+ *     selector.selectedKeys().clear();
+ *     n.onTick();                                             // deadlines, finished delegated tasks
+ *     n.updateInterest(n.socketChannel().keyFor(selector));
+ * }
+ * NegotiatedChannel channel = n.channel();                    // or NegotiationException
+ * }</pre>
+ *
+ * <p>With many negotiations, call {@link #onTick()} on each after every select (it is cheap when
+ * nothing is due), and select with the earliest {@link #deadline()}.
+ *
+ * <p><b>Delegated tasks.</b> When the configuration says {@link DelegatedTasks#HAND_TO_CALLER},
+ * the engine's tasks go to the {@linkplain Builder#taskExecutor executor}; meanwhile the
+ * negotiation asks for no readiness, and when they are done it calls the wakeup action (typically
+ * {@link Selector#wakeup()}) so that the loop's next {@link #onTick()} goes on. Without an
+ * executor they run inline.
+ *
+ * <p><b>Endings.</b> On success the outbound bytes are flushed (still within the deadline) before
+ * {@link #isFinished()} turns true, and {@link #channel()} returns a {@link SecureChannel} or
+ * {@link PlaintextChannel} in non-blocking mode over the same socket. On failure the bytes the
+ * negotiation had to send (an SMTP {@code QUIT} or {@code 421}, a TLS alert) are written if the
+ * socket takes them at once (it does unless the peer stopped reading), the socket is closed, and
+ * {@link #channel()} throws a {@link NegotiationException}. A socket error counts as the peer
+ * closing ({@link Failure.Reason#PEER_CLOSED}). A connect that fails or times out is no
+ * negotiation: {@link #channel()} throws the connect's own {@link IOException}.
+ *
+ * <p>Not thread-safe: use it from the loop's thread only (the executor's wakeup is the only
+ * cross-thread call).
+ */
+public final class NonBlockingNegotiation {
+
+    private enum Phase {
+        CONNECTING, NEGOTIATING, AWAITING_TASKS, FLUSHING, DONE
+    }
+
+    private final SocketChannel socket;
+    private final Clock clock;
+    private final BufferPool pool;
+    private final Executor taskExecutor;
+    private final Runnable wakeup;
+    private final Duration connectTimeout;
+    private final Duration closeTimeout;
+    private final boolean blockingResult;
+    private final List<Event> events = new ArrayList<>();
+    private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+    private Negotiation negotiation;
+    private Phase phase;
+    private Instant connectDeadline;
+    private Instant lastDeadline;
+    private volatile boolean tasksDone;
+    private NegotiatedChannel result;
+    private IOException error;
+    private NegotiationReport report;
+
+    private NonBlockingNegotiation(Builder b) {
+        this.socket = b.socket;
+        this.negotiation = b.negotiation;
+        this.clock = b.clock;
+        this.pool = b.pool;
+        this.taskExecutor = b.taskExecutor;
+        this.wakeup = b.wakeup;
+        this.connectTimeout = b.connectTimeout;
+        this.closeTimeout = b.closeTimeout;
+        this.blockingResult = b.blockingResult;
+    }
+
+    /**
+     * A builder for a negotiation on {@code socket}.
+     *
+     * @param socket      a socket that is connected or whose non-blocking connect is pending
+     * @param negotiation the unstarted negotiation, e.g. {@code Smtp.client(config)} or
+     *                    {@code Smtp.server(config)}
+     * @return the builder
+     */
+    public static Builder builder(SocketChannel socket, Negotiation negotiation) {
+        return new Builder(socket, negotiation);
+    }
+
+    // ---- readiness in ----
+
+    /**
+     * Dispatches the key's ready operations, ticks, and updates the key's interest (see
+     * {@link #updateInterest}). The usual way to drive a negotiation from a selector loop.
+     *
+     * @param key this negotiation's key, as selected
+     */
+    public void handle(SelectionKey key) {
+        if (key.isValid()) {
+            int ready = key.readyOps();
+            if ((ready & SelectionKey.OP_CONNECT) != 0) {
+                onConnectable();
+            }
+            if ((ready & SelectionKey.OP_WRITE) != 0) {
+                onWritable();
+            }
+            if ((ready & SelectionKey.OP_READ) != 0) {
+                onReadable();
+            }
+        }
+        onTick();
+        updateInterest(key);
+    }
+
+    /** The socket's non-blocking connect can be completed. */
+    public void onConnectable() {
+        if (phase != Phase.CONNECTING) {
+            return;
+        }
+        try {
+            if (!socket.finishConnect()) {
+                return;
+            }
+        } catch (IOException e) {
+            end(e);
+            return;
+        }
+        phase = Phase.NEGOTIATING;
+        apply(negotiation.begin(now()));
+    }
+
+    /** The socket has bytes (or the end of the stream) to read. */
+    public void onReadable() {
+        if (phase != Phase.NEGOTIATING) {
+            return;
+        }
+        ByteBuffer buffer = pool.acquire(0);
+        try {
+            int n;
+            try {
+                n = socket.read(buffer);
+            } catch (IOException reset) {
+                n = -1;
+            }
+            if (n > 0) {
+                buffer.flip();
+                apply(negotiation.onReceived(buffer, now()));
+            } else if (n < 0) {
+                apply(negotiation.onEndOfStream(now()));
+            }
+        } finally {
+            pool.release(buffer);
+        }
+    }
+
+    /** The socket can take more bytes. */
+    public void onWritable() {
+        if (phase != Phase.NEGOTIATING && phase != Phase.AWAITING_TASKS && phase != Phase.FLUSHING) {
+            return;
+        }
+        if (!writeOut()) {
+            if (phase == Phase.FLUSHING) {
+                fail(Failure.of(Failure.Reason.PEER_CLOSED, "the peer closed the connection before the negotiation's last bytes were out"));
+            } else {
+                apply(negotiation.onEndOfStream(now()));
+            }
+        } else if (phase == Phase.FLUSHING && outbound.isEmpty()) {
+            complete();
+        }
+    }
+
+    /** Lets time pass, reading the clock: see {@link #onTick(Instant)}. */
+    public void onTick() {
+        onTick(now());
+    }
+
+    /**
+     * Lets time pass: goes on after finished delegated tasks, and fails the negotiation (or the
+     * connect) once its deadline has passed. Cheap when nothing is due.
+     *
+     * @param now the current time, from the same clock as the negotiation's
+     */
+    public void onTick(Instant now) {
+        while (phase == Phase.AWAITING_TASKS && tasksDone) {
+            tasksDone = false;
+            phase = Phase.NEGOTIATING;
+            apply(negotiation.onTasksCompleted(now));
+        }
+        switch (phase) {
+            case CONNECTING:
+                if (!now.isBefore(connectDeadline)) {
+                    end(new SocketTimeoutException("connect timed out after " + connectTimeout));
+                }
+                break;
+            case NEGOTIATING:
+            case AWAITING_TASKS:
+                Optional<Instant> deadline = negotiation.deadline();
+                if (deadline.isPresent() && !now.isBefore(deadline.get())) {
+                    apply(negotiation.onTick(now));
+                }
+                break;
+            case FLUSHING:
+                if (lastDeadline != null && !now.isBefore(lastDeadline)) {
+                    fail(Failure.of(Failure.Reason.TIMEOUT, "the peer did not take the negotiation's last bytes in time"));
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    // ---- interest and deadline out ----
+
+    /** The {@link SelectionKey} operations to wait for now; 0 once finished and while delegated tasks run without output pending. */
+    public int interestOps() {
+        switch (phase) {
+            case CONNECTING:
+                return SelectionKey.OP_CONNECT;
+            case NEGOTIATING:
+                return SelectionKey.OP_READ | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+            case AWAITING_TASKS:
+                return outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE;
+            case FLUSHING:
+                return SelectionKey.OP_WRITE;
+            default:
+                return 0;
+        }
+    }
+
+    /** When to call {@link #onTick} at the latest; empty once finished. */
+    public Optional<Instant> deadline() {
+        switch (phase) {
+            case CONNECTING:
+                return Optional.of(connectDeadline);
+            case NEGOTIATING:
+            case AWAITING_TASKS:
+                return negotiation.deadline();
+            case FLUSHING:
+                return Optional.ofNullable(lastDeadline);
+            default:
+                return Optional.empty();
+        }
+    }
+
+    /**
+     * Milliseconds from now to {@link #deadline()}, at least 1, for {@link Selector#select(long)};
+     * 0 (forever) only once finished.
+     */
+    public long millisUntilDeadline() {
+        Optional<Instant> deadline = deadline();
+        if (deadline.isEmpty()) {
+            return isFinished() ? 0 : 1000;
+        }
+        return Math.max(1, Duration.between(now(), deadline.get()).toMillis() + 1);
+    }
+
+    /**
+     * Sets the key's interest to {@link #interestOps()}. Once the negotiation has finished that is
+     * 0 and the key stays registered, so that the loop can go on with the same key for the
+     * channel ({@code key.attach(...)}, {@code key.interestOps(OP_READ)}): a cancelled key could
+     * not be replaced until the next select. Cancel it yourself if the channel moves elsewhere.
+     * After a failure the socket is closed, which cancels the key.
+     *
+     * @param key this negotiation's key, or null (ignored)
+     */
+    public void updateInterest(SelectionKey key) {
+        if (key != null && key.isValid()) {
+            int ops = interestOps();
+            if (key.interestOps() != ops) { // each set queues a selector update, even an unchanged one
+                key.interestOps(ops);
+            }
+        }
+    }
+
+    /**
+     * Registers the socket with {@code selector} for {@link #interestOps()}, with this negotiation
+     * as the key's attachment.
+     *
+     * @param selector the loop's selector
+     * @return the key
+     * @throws ClosedChannelException if the socket is closed (the negotiation already failed)
+     */
+    public SelectionKey register(Selector selector) throws ClosedChannelException {
+        return socket.register(selector, interestOps(), this);
+    }
+
+    // ---- result ----
+
+    /** Whether the negotiation has ended, in success or failure. */
+    public boolean isFinished() {
+        return phase == Phase.DONE;
+    }
+
+    /**
+     * The negotiated channel, once {@link #isFinished()}.
+     *
+     * @return a {@link SecureChannel}, or a {@link PlaintextChannel} where the policy allowed it
+     * @throws NegotiationException if the negotiation failed (the socket is closed)
+     * @throws IOException          the connect's failure, if the connect failed or timed out
+     * @throws IllegalStateException if the negotiation has not finished
+     */
+    public NegotiatedChannel channel() throws IOException {
+        if (phase != Phase.DONE) {
+            throw new IllegalStateException("the negotiation has not finished: " + state());
+        }
+        if (error != null) {
+            throw error;
+        }
+        return result;
+    }
+
+    /** What happened so far; the final report once finished. */
+    public NegotiationReport report() {
+        return report != null ? report : NegotiationReport.of(events, Optional.empty());
+    }
+
+    /** Why the negotiation failed, if it did. */
+    public Optional<Failure> failure() {
+        return report().failure();
+    }
+
+    /** The socket. */
+    public SocketChannel socketChannel() {
+        return socket;
+    }
+
+    /** The state's name, for diagnostics, e.g. {@code "NEGOTIATING/Handshaking"}. */
+    public String state() {
+        return phase + "/" + negotiation.state();
+    }
+
+    /**
+     * Gives up: closes the socket. Does nothing once finished. {@link #channel()} then throws an
+     * {@link AsynchronousCloseException}.
+     */
+    public void abort() {
+        if (phase != Phase.DONE) {
+            end(new AsynchronousCloseException());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "NonBlockingNegotiation[" + state() + "]";
+    }
+
+    // ---- moving bytes ----
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private void start() throws IOException {
+        socket.configureBlocking(false);
+        if (socket.isConnected()) {
+            phase = Phase.NEGOTIATING;
+            apply(negotiation.begin(now()));
+        } else if (socket.isConnectionPending()) {
+            phase = Phase.CONNECTING;
+            connectDeadline = now().plus(connectTimeout);
+        } else {
+            throw new NotYetConnectedException();
+        }
+    }
+
+    private void apply(Transition t) {
+        events.addAll(t.events());
+        ByteBuffer out = t.outbound();
+        if (out.hasRemaining()) {
+            outbound.add(out);
+        }
+        negotiation = t.next();
+        negotiation.deadline().ifPresent(d -> lastDeadline = d);
+        boolean written = writeOut();
+        if (negotiation.isFinished()) {
+            finish();
+            return;
+        }
+        if (!t.delegatedTasks().isEmpty()) {
+            phase = Phase.AWAITING_TASKS;
+            submit(t.delegatedTasks());
+        }
+        if (!written) {
+            apply(negotiation.onEndOfStream(now())); // the socket broke: the peer is gone
+        }
+    }
+
+    /** Writes what the socket takes now; false if the socket failed. */
+    private boolean writeOut() {
+        try {
+            while (!outbound.isEmpty()) {
+                ByteBuffer head = outbound.peek();
+                socket.write(head);
+                if (head.hasRemaining()) {
+                    return true;
+                }
+                outbound.poll();
+            }
+            return true;
+        } catch (IOException e) {
+            outbound.clear();
+            return false;
+        }
+    }
+
+    private void submit(List<Runnable> tasks) {
+        Runnable job = () -> {
+            try {
+                for (Runnable task : tasks) {
+                    task.run();
+                }
+            } finally {
+                tasksDone = true;
+                wakeup.run();
+            }
+        };
+        if (taskExecutor == null) {
+            job.run();
+            return;
+        }
+        try {
+            taskExecutor.execute(job);
+        } catch (RejectedExecutionException e) {
+            job.run();
+        }
+    }
+
+    private void finish() {
+        Outcome outcome = negotiation.outcome().orElseThrow();
+        if (outcome instanceof Outcome.Failed) {
+            fail(((Outcome.Failed) outcome).failure());
+        } else if (outbound.isEmpty()) {
+            complete();
+        } else {
+            phase = Phase.FLUSHING;
+        }
+    }
+
+    private void complete() {
+        report = NegotiationReport.of(events, negotiation.outcome());
+        Endpoint io = new Endpoint(socket, blockingResult);
+        Outcome outcome = negotiation.outcome().orElseThrow();
+        if (outcome instanceof Outcome.Secured) {
+            result = new SecureChannel(io, ((Outcome.Secured) outcome).session(), report, pool, closeTimeout);
+        } else {
+            result = new PlaintextChannel(io, ((Outcome.Plaintext) outcome).session(), report);
+        }
+        phase = Phase.DONE;
+    }
+
+    private void fail(Failure failure) {
+        report = NegotiationReport.failed(events, failure);
+        end(new NegotiationException(report));
+    }
+
+    private void end(IOException why) {
+        outbound.clear();
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all that is left to do
+        }
+        error = why;
+        phase = Phase.DONE;
+    }
+
+    /** Configures and starts a {@link NonBlockingNegotiation}. */
+    public static final class Builder {
+        private final SocketChannel socket;
+        private final Negotiation negotiation;
+        private Clock clock = MonotonicClock.INSTANCE;
+        private BufferPool pool = BufferPool.shared();
+        private Executor taskExecutor;
+        private Runnable wakeup = () -> { };
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(1);
+        private boolean blockingResult;
+
+        private Builder(SocketChannel socket, Negotiation negotiation) {
+            this.socket = Objects.requireNonNull(socket, "socket");
+            this.negotiation = Objects.requireNonNull(negotiation, "negotiation");
+        }
+
+        /**
+         * The clock deadlines are read from; default a monotonic clock (wall time advanced by
+         * {@link System#nanoTime()}). Tests inject their own.
+         */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** Where network buffers come from; default {@link BufferPool#shared()}. */
+        public Builder bufferPool(BufferPool value) {
+            this.pool = Objects.requireNonNull(value, "bufferPool");
+            return this;
+        }
+
+        /**
+         * Where delegated engine tasks run under {@link DelegatedTasks#HAND_TO_CALLER}, and what to
+         * call once they are done (from the executor's thread) so that the loop ticks again.
+         *
+         * @param executor the executor
+         * @param wakeup   e.g. {@code selector::wakeup}
+         * @return this builder
+         */
+        public Builder taskExecutor(Executor executor, Runnable wakeup) {
+            this.taskExecutor = Objects.requireNonNull(executor, "executor");
+            this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
+            return this;
+        }
+
+        /** How long a pending connect may take; default 30 seconds. */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = positive(value, "connectTimeout");
+            return this;
+        }
+
+        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of the resulting channel; default one second. */
+        public Builder closeTimeout(Duration value) {
+            Objects.requireNonNull(value, "closeTimeout");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must not be negative");
+            }
+            this.closeTimeout = value;
+            return this;
+        }
+
+        Builder blockingResult(boolean value) {
+            this.blockingResult = value;
+            return this;
+        }
+
+        /**
+         * Puts the socket in non-blocking mode and starts: a connected socket begins the
+         * negotiation at once (a server's greeting is written if the socket takes it), a pending
+         * connect waits for {@code OP_CONNECT}.
+         *
+         * @return the negotiation, to register with a selector
+         * @throws IOException if the socket cannot be put in non-blocking mode
+         * @throws NotYetConnectedException if the socket is neither connected nor connecting
+         */
+        public NonBlockingNegotiation start() throws IOException {
+            NonBlockingNegotiation n = new NonBlockingNegotiation(this);
+            n.start();
+            return n;
+        }
+
+        static Duration positive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return value;
+        }
+    }
+}

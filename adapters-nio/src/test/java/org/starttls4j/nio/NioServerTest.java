@@ -1,0 +1,155 @@
+package org.starttls4j.nio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.starttls4j.Failure;
+import org.starttls4j.TlsPolicy;
+import org.starttls4j.smtp.Smtp;
+
+/** The acceptor: its cap on negotiations, its shutdown, its counts, and a failing application callback. */
+class NioServerTest {
+
+    @Test
+    void overTheCapConnectionsWaitInTheBacklogUntilASlotFrees() throws Exception {
+        try (ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build(), b -> b.maxNegotiating(2))) {
+            RawPeer a = greeted(server);
+            RawPeer b = greeted(server);
+            try (RawPeer c = new RawPeer(new Socket(server.address().getAddress(), server.address().getPort()))) {
+                // c's TCP connect completed in the kernel's backlog; the server has not taken it.
+                assertThat(c.readSome(Duration.ofMillis(500))).as("no greeting while the cap is reached").isZero();
+                assertThat(server.server.stats().accepted()).isEqualTo(2);
+                assertThat(server.server.stats().negotiating()).isEqualTo(2);
+
+                a.send("QUIT\r\n");
+                assertThat(a.reply()).startsWith("221 ");
+                assertThat(server.nextFailure().report().failure().orElseThrow().reason()).isEqualTo(Failure.Reason.SERVICE_CLOSING);
+                assertThat(c.line()).as("greeted once a slot freed").startsWith("220 ");
+                assertThat(server.server.stats()).isEqualTo(new NioServer.Stats(3, 2, 0, 0, 1, 0));
+
+                server.server.close();
+                assertThat(b.untilClosed()).isEmpty();
+                assertThat(c.untilClosed()).isEmpty();
+                NioServer.Stats stats = server.server.stats();
+                assertThat(stats).isEqualTo(new NioServer.Stats(3, 0, 0, 0, 1, 2));
+                assertThat(stats.finished()).isEqualTo(stats.accepted());
+            } finally {
+                a.close();
+                b.close();
+            }
+        }
+    }
+
+    @Test
+    void closeStopsListeningAndClosesEveryNegotiatingConnection() throws Exception {
+        ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build());
+        RawPeer a = greeted(server);
+        RawPeer b = greeted(server);
+        b.send("EHLO b.example.test\r\n");
+        assertThat(b.reply()).startsWith("250 ");
+        assertThat(server.server.isOpen()).isTrue();
+
+        server.close();
+        server.close(); // idempotent
+
+        assertThat(server.server.isOpen()).isFalse();
+        assertThat(a.untilClosed()).isEmpty();
+        assertThat(b.untilClosed()).isEmpty();
+        assertThatThrownBy(() -> new Socket(server.address().getAddress(), server.address().getPort()).close())
+                .isInstanceOf(ConnectException.class);
+        assertThat(server.server.stats()).isEqualTo(new NioServer.Stats(2, 0, 0, 0, 0, 2));
+        assertThat(server.pool.inUse()).isZero();
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aCallbackThatThrowsClosesItsChannelAndTheServerGoesOn() throws Exception {
+        BlockingQueue<Throwable> uncaught = new LinkedBlockingQueue<>();
+        AtomicBoolean first = new AtomicBoolean(true);
+        var config = Fixtures.server(TlsPolicy.REQUIRED).build();
+        try (SmtpResponder app = new SmtpResponder(config);
+             NioServer server = NioServer.builder(config, Smtp::server)
+                     .bind(Fixtures.anyLoopbackPort())
+                     .onSession(channel -> {
+                         if (first.getAndSet(false)) {
+                             throw new IllegalStateException("the application broke");
+                         }
+                         app.accept(channel);
+                     })
+                     .threadFactory(r -> {
+                         Thread t = new Thread(r, "test-acceptor");
+                         t.setDaemon(true);
+                         t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+                         return t;
+                     })
+                     .start()) {
+            NioClient client = NioClient.create();
+            NegotiationException e = catchThrowableOfType(NegotiationException.class,
+                    () -> client.connect(server.localAddress(), Fixtures.client(TlsPolicy.REQUIRED).build(), Smtp::client));
+            assertThat(e.failure().reason()).isEqualTo(Failure.Reason.PEER_CLOSED);
+            assertThat(uncaught.poll(20, TimeUnit.SECONDS)).hasMessage("the application broke");
+
+            try (NegotiatedChannel second = client.connect(server.localAddress(), Fixtures.client(TlsPolicy.REQUIRED).build(), Smtp::client)) {
+                Fixtures.send(second, "NOOP\r\n");
+                assertThat(Fixtures.readReply(second)).startsWith("250 ");
+            }
+            assertThat(server.stats().secured()).isEqualTo(2);
+            assertThat(server.localAddress().getAddress().isLoopbackAddress()).isTrue();
+        }
+    }
+
+    @Test
+    void theBuilderRefusesAnIncompleteSetup() {
+        var config = Fixtures.server(TlsPolicy.REQUIRED).build();
+        assertThatThrownBy(() -> NioServer.builder(config, Smtp::server).onSession(c -> { }).start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("bind");
+        assertThatThrownBy(() -> NioServer.builder(config, Smtp::server).bind(Fixtures.anyLoopbackPort()).start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("onSession");
+        assertThatThrownBy(() -> NioServer.builder(config, Smtp::server).maxNegotiating(0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theBufferPoolCountsWhatIsOutAndKeepsABoundedFew() {
+        BufferPool pool = BufferPool.create(2048, 2, false);
+        var a = pool.acquire(100);
+        var b = pool.acquire(2048);
+        var c = pool.acquire(2048);
+        var big = pool.acquire(5000);
+        assertThat(List.of(a.capacity(), b.capacity(), c.capacity(), big.capacity())).containsExactly(2048, 2048, 2048, 5000);
+        assertThat(pool.inUse()).isEqualTo(4);
+        a.put((byte) 1);
+        pool.release(a);
+        pool.release(b);
+        pool.release(c); // over maxRetained: dropped
+        pool.release(big); // one-off: dropped
+        pool.release(null);
+        assertThat(pool.inUse()).isZero();
+        assertThat(pool.retained()).isEqualTo(2);
+        assertThat(pool.allocations()).isEqualTo(4);
+        var again = pool.acquire(10);
+        assertThat(again.position()).isZero();
+        assertThat(again.limit()).isEqualTo(2048);
+        assertThat(pool.allocations()).as("reused, not allocated").isEqualTo(4);
+        assertThatThrownBy(() -> BufferPool.create(10, 1, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(BufferPool.shared().bufferSize()).isEqualTo(BufferPool.DEFAULT_BUFFER_SIZE);
+    }
+
+    private static RawPeer greeted(ServerHarness server) throws IOException {
+        RawPeer p = new RawPeer(new Socket(server.address().getAddress(), server.address().getPort()));
+        assertThat(p.line()).startsWith("220 ");
+        return p;
+    }
+}
