@@ -1,0 +1,526 @@
+package org.starttls4j.probe;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.starttls4j.Capabilities;
+import org.starttls4j.CertificateProblem;
+import org.starttls4j.Failure;
+import org.starttls4j.TlsPolicy;
+
+/**
+ * The active checks of {@code starttls4j audit}, each ending in PASS, WARN or FAIL with a
+ * one-line reason.
+ *
+ * <pre>
+ * check                    how
+ * STARTTLS offered         a negotiation (opportunistic, any certificate): announced? accepted?
+ * TLS 1.0 … TLS 1.3        one handshake per version, offering only that version (BouncyCastle)
+ * certificate trusted      a negotiation that verifies as the options say (JDK trust store by default)
+ * certificate name         the same negotiation's verdict, or RFC 6125 matching when the chain failed
+ * certificate expiry       days left on the leaf certificate
+ * login before TLS         the capabilities announced in plaintext (AUTH, AUTH=…, LOGINDISABLED, USER, SASL)
+ * commands before TLS      SMTP MAIL (530 expected on submission), IMAP AUTHENTICATE PLAIN, POP3 USER
+ * command injection        STARTTLS and a harmless command in one write, then TLS: is the command answered?
+ * </pre>
+ */
+final class Audit {
+
+    /** A check's verdict. */
+    enum Verdict {
+        /** As it should be. */
+        PASS,
+        /** Worth an operator's attention. */
+        WARN,
+        /** Wrong. */
+        FAIL
+    }
+
+    /**
+     * One check.
+     *
+     * @param name    what was checked
+     * @param verdict the verdict
+     * @param reason  why, in one line
+     */
+    record Check(String name, Verdict verdict, String reason) {
+    }
+
+    /**
+     * All checks of one audit.
+     *
+     * @param target   what was audited
+     * @param adapter  the adapter of the negotiations
+     * @param checks   the checks, in the order they ran
+     * @param started  when the audit began
+     * @param finished when it ended
+     */
+    record Report(Target target, String adapter, List<Check> checks, Instant started, Instant finished) {
+
+        /** Copies the checks. */
+        Report {
+            checks = List.copyOf(checks);
+        }
+
+        long count(Verdict v) {
+            return checks.stream().filter(c -> c.verdict() == v).count();
+        }
+
+        /** The worst verdict. */
+        Verdict overall() {
+            return count(Verdict.FAIL) > 0 ? Verdict.FAIL : count(Verdict.WARN) > 0 ? Verdict.WARN : Verdict.PASS;
+        }
+    }
+
+    private static final List<String> VERSIONS = List.of("1.0", "1.1", "1.2", "1.3");
+
+    private final Target target;
+    private final ClientSettings settings;
+    private final InetSocketAddress address;
+    private final List<Check> checks = new ArrayList<>();
+
+    private Audit(Target target, ClientSettings settings, InetSocketAddress address) {
+        this.target = target;
+        this.settings = settings;
+        this.address = address;
+    }
+
+    /**
+     * Runs every check that applies to {@code target}.
+     *
+     * @throws UnreachableException when the server cannot be reached at all
+     */
+    static Report run(Target target, ClientSettings settings) throws UnreachableException {
+        Instant started = Instant.now();
+        Audit audit = new Audit(target, settings, Prober.resolve(target));
+        audit.all();
+        return new Report(target, settings.adapter().lowerName(), audit.checks, started, Instant.now());
+    }
+
+    private void add(String name, Verdict verdict, String reason) {
+        checks.add(new Check(name, verdict, reason));
+    }
+
+    private void all() throws UnreachableException {
+        Protocol protocol = target.protocol();
+        String word = protocol.startTlsWord();
+        // 1. An opportunistic negotiation that accepts any certificate: what is offered, and whether TLS comes up.
+        ProbeResult look = Prober.probe(target, settings.insecureCopy().withPolicy(TlsPolicy.OPPORTUNISTIC));
+        Optional<Capabilities> before = look.capabilitiesBeforeTls();
+        if (!target.implicit()) {
+            startTlsOffered(look, word, before);
+        }
+        if (target.implicit() || look.startTlsAccepted()) {
+            if (look.tls().isPresent()) {
+                add("TLS handshake", Verdict.PASS, look.tls().get().protocol() + ", " + look.tls().get().cipherSuite());
+            } else {
+                add("TLS handshake", Verdict.FAIL, "failed with a TLS " + settings.tlsMin().jsseName().substring(4)
+                        + " floor: " + look.failure().map(Words::failure).orElse("no outcome"));
+            }
+            List<X509Certificate> seen = tlsVersions();
+            certificate(look, seen);
+        }
+        if (!target.implicit()) {
+            loginBeforeTls(before);
+            commandsBeforeTls();
+            if (look.startTlsAccepted()) {
+                injection();
+            } else {
+                add("command injection", Verdict.WARN, "not tested: " + word + " never got a go-ahead");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ STARTTLS
+
+    private void startTlsOffered(ProbeResult look, String word, Optional<Capabilities> before) {
+        boolean announced = before.map(c -> c.has(word)).orElse(false);
+        if (look.startTlsAccepted()) {
+            add(word + " offered", announced ? Verdict.PASS : Verdict.WARN, announced
+                    ? "announced before TLS and accepted"
+                    : "accepted, but not announced in the capabilities");
+            return;
+        }
+        Optional<Failure> cause = look.fallbackCause().or(look::failure);
+        String why = cause.map(Words::failure).orElse("no negotiation");
+        if (cause.isPresent() && cause.get().reason() == Failure.Reason.STARTTLS_NOT_OFFERED) {
+            add(word + " offered", Verdict.FAIL, word + " not announced: mail to and from this server travels in plaintext");
+        } else {
+            add(word + " offered", Verdict.FAIL, why);
+        }
+    }
+
+    // ------------------------------------------------------------------ TLS versions
+
+    /** Tries each version alone; returns the certificate chain any accepted handshake showed. */
+    private List<X509Certificate> tlsVersions() throws UnreachableException {
+        List<X509Certificate> seen = List.of();
+        String name = settings.nameFor(target);
+        boolean[] accepted = new boolean[VERSIONS.size()];
+        String[] how = new String[VERSIONS.size()];
+        boolean[] tried = new boolean[VERSIONS.size()];
+        for (int i = 0; i < VERSIONS.size(); i++) {
+            TlsVersionProbe.Result r = TlsVersionProbe.attempt(target, address, name, settings.ehlo(), VERSIONS.get(i),
+                    settings.timeout());
+            tried[i] = !(r instanceof TlsVersionProbe.NotTried);
+            accepted[i] = r instanceof TlsVersionProbe.Accepted;
+            if (r instanceof TlsVersionProbe.Accepted a && seen.isEmpty()) {
+                seen = a.chain();
+            }
+            how[i] = r instanceof TlsVersionProbe.Refused refused ? refused.how()
+                    : r instanceof TlsVersionProbe.NotTried not ? not.why() : "accepted";
+        }
+        for (int i = 0; i < VERSIONS.size(); i++) {
+            String check = "TLS " + VERSIONS.get(i);
+            if (!tried[i]) {
+                add(check, Verdict.WARN, "not tested: " + how[i]);
+            } else if (i < 2) {
+                add(check, accepted[i] ? Verdict.WARN : Verdict.PASS, accepted[i]
+                        ? "accepted; TLS " + VERSIONS.get(i) + " is deprecated (RFC 8996)"
+                        : "refused (" + how[i] + ")");
+            } else if (i == 2) {
+                add(check, accepted[i] || accepted[3] ? Verdict.PASS : Verdict.FAIL, accepted[i] ? "accepted"
+                        : accepted[3] ? "refused; TLS 1.3 only (" + how[i] + ")" : "refused (" + how[i] + ")");
+            } else {
+                add(check, accepted[i] ? Verdict.PASS : Verdict.WARN, accepted[i] ? "accepted"
+                        : "not supported (" + how[i] + ")");
+            }
+        }
+        return seen;
+    }
+
+    // ------------------------------------------------------------------ certificate
+
+    private void certificate(ProbeResult look, List<X509Certificate> seen) throws UnreachableException {
+        Optional<X509Certificate> leaf = look.leaf().or(() -> seen.stream().findFirst());
+        String name = settings.nameFor(target);
+        if (settings.insecure()) {
+            add("certificate trusted", Verdict.WARN, "not checked (--insecure)");
+            add("certificate name", Verdict.WARN, "not checked (--insecure)");
+        } else {
+            ProbeResult verified = Prober.probe(target, settings.withPolicy(
+                    settings.policy() == TlsPolicy.OPPORTUNISTIC ? TlsPolicy.REQUIRED : settings.policy()));
+            Optional<Failure> failure = verified.failure();
+            Optional<CertificateProblem> problem = failure.flatMap(Failure::certificateProblem);
+            boolean chainChecked = !settings.verificationWords(target).startsWith("SHA-256 pin only");
+            if (verified.tls().isPresent()) {
+                add("certificate trusted", Verdict.PASS, "verified: " + settings.verificationWords(target));
+                if (chainChecked) {
+                    add("certificate name", Verdict.PASS, "names " + name);
+                } else {
+                    nameOffline(leaf, name);
+                }
+            } else if (problem.isPresent()) {
+                switch (problem.get()) {
+                    case HOST_MISMATCH -> {
+                        add("certificate trusted", Verdict.PASS, "the chain verifies (" + settings.verificationWords(target) + ")");
+                        add("certificate name", Verdict.FAIL, "does not name " + name + namesOf(leaf));
+                    }
+                    case PIN_MISMATCH -> {
+                        add("certificate trusted", Verdict.FAIL, "not the pinned certificate (sha256 "
+                                + leaf.map(org.starttls4j.TlsFacts::sha256).orElse("unknown") + ")");
+                        nameOffline(leaf, name);
+                    }
+                    default -> {
+                        add("certificate trusted", Verdict.FAIL, Words.problem(problem.get().name())
+                                + failure.map(f -> ": " + f.message()).orElse(""));
+                        nameOffline(leaf, name);
+                    }
+                }
+            } else {
+                add("certificate trusted", Verdict.WARN, "not judged: " + failure.map(Words::failure).orElse("no outcome"));
+                nameOffline(leaf, name);
+            }
+        }
+        if (leaf.isEmpty()) {
+            add("certificate expiry", Verdict.FAIL, "the server sent no certificate");
+            return;
+        }
+        long days = Duration.between(Instant.now(), leaf.get().getNotAfter().toInstant()).toDays();
+        String date = leaf.get().getNotAfter().toInstant().toString().substring(0, 10);
+        if (days < 0) {
+            add("certificate expiry", Verdict.FAIL, "expired " + Words.plural(-days, "day") + " ago (" + date + ")");
+        } else if (days <= Words.EXPIRY_WARNING_DAYS) {
+            add("certificate expiry", Verdict.WARN, "certificate expires in " + Words.plural(days, "day") + " (" + date + ")");
+        } else {
+            add("certificate expiry", Verdict.PASS, "expires in " + Words.plural(days, "day") + " (" + date + ")");
+        }
+    }
+
+    private void nameOffline(Optional<X509Certificate> leaf, String name) {
+        if (leaf.isEmpty()) {
+            add("certificate name", Verdict.FAIL, "no certificate to judge");
+        } else if (HostNames.matches(leaf.get(), name)) {
+            add("certificate name", Verdict.PASS, "names " + name);
+        } else {
+            add("certificate name", Verdict.FAIL, "does not name " + name + namesOf(leaf));
+        }
+    }
+
+    private static String namesOf(Optional<X509Certificate> leaf) {
+        return leaf.map(c -> " (it names " + String.join(", ", Words.subjectAltNames(c)) + ")").orElse("");
+    }
+
+    // ------------------------------------------------------------------ before TLS
+
+    private void loginBeforeTls(Optional<Capabilities> before) {
+        if (before.isEmpty()) {
+            add("login before TLS", Verdict.WARN, "not judged: no capabilities were announced in plaintext");
+            return;
+        }
+        List<String> offers = target.protocol().loginOffers(before.get());
+        if (offers.isEmpty()) {
+            add("login before TLS", Verdict.PASS, switch (target.protocol()) {
+                case SMTP -> "no AUTH announced before TLS";
+                case IMAP -> "LOGINDISABLED and no AUTH= announced before TLS";
+                case POP3 -> "neither USER nor SASL announced before TLS";
+            });
+        } else {
+            add("login before TLS", Verdict.WARN, String.join("; ", Words.loginBeforeTls(target.protocol(), offers)));
+        }
+    }
+
+    private void commandsBeforeTls() throws UnreachableException {
+        try (RawDialog d = RawDialog.open(address, target.protocol(), settings.timeout())) {
+            d.greeting();
+            d.capabilities(settings.ehlo());
+            switch (target.protocol()) {
+                case SMTP -> {
+                    List<String> reply = d.smtp("MAIL FROM:<>");
+                    String last = reply.get(reply.size() - 1);
+                    boolean refused = !last.startsWith("2");
+                    if (target.scheme().equals("smtp")) {
+                        // RFC 3207 §4: a publicly referenced server must not require TLS for mail to it.
+                        add("commands before TLS", refused && last.startsWith("530") ? Verdict.WARN : Verdict.PASS, refused
+                                ? "MAIL refused before TLS (" + last + "); a public MX on port 25 must accept mail without TLS (RFC 3207 §4)"
+                                : "MAIL accepted before TLS, as a public MX must (submission:// would require a refusal)");
+                    } else {
+                        add("commands before TLS", refused ? Verdict.PASS : Verdict.FAIL, refused
+                                ? "MAIL refused before TLS (" + last + ")"
+                                : "MAIL accepted before TLS (" + last + "): mail could be submitted in plaintext");
+                    }
+                    if (!refused) {
+                        d.smtp("RSET");
+                    }
+                    d.smtp("QUIT");
+                }
+                case IMAP -> {
+                    String t = d.nextTag();
+                    d.write(t + " AUTHENTICATE PLAIN\r\n");
+                    String first = RawDialog.line(d.socket().getInputStream());
+                    if (first.startsWith("+")) {
+                        d.write("*\r\n"); // RFC 9051 §6.2.2: cancel; no credentials are ever sent
+                        RawDialog.imapUntilTagged(d.socket().getInputStream(), t);
+                        add("commands before TLS", Verdict.FAIL, "AUTHENTICATE PLAIN accepted before TLS (continuation request);"
+                                + " credentials could be sent in plaintext");
+                    } else {
+                        List<String> rest = first.regionMatches(true, 0, t + " ", 0, t.length() + 1) ? List.of(first)
+                                : RawDialog.imapUntilTagged(d.socket().getInputStream(), t);
+                        add("commands before TLS", Verdict.PASS, "AUTHENTICATE refused before TLS (" + rest.get(rest.size() - 1) + ")");
+                    }
+                    d.imap("LOGOUT");
+                }
+                case POP3 -> {
+                    String reply = d.pop3("USER starttls4j-audit");
+                    add("commands before TLS", reply.startsWith("+OK") ? Verdict.FAIL : Verdict.PASS, reply.startsWith("+OK")
+                            ? "USER accepted before TLS (" + reply + "): PASS could follow in plaintext"
+                            : "USER refused before TLS (" + reply + ")");
+                    d.pop3("QUIT");
+                }
+                default -> throw new IllegalStateException();
+            }
+        } catch (IOException e) {
+            add("commands before TLS", Verdict.WARN, "not tested: " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ command injection
+
+    /**
+     * Sends STARTTLS and a harmless command in one write, completes the handshake (without
+     * judging the certificate), sends the protocol's goodbye inside TLS and reads everything up to
+     * its answer: any answer to the harmless command there means the server kept plaintext that
+     * arrived before TLS and acted on it inside TLS (the CVE-2011-0411 family).
+     */
+    private void injection() throws UnreachableException {
+        Protocol protocol = target.protocol();
+        String name = "command injection";
+        try (RawDialog d = RawDialog.open(address, protocol, settings.timeout())) {
+            List<String> reply;
+            String injectedTag = null;
+            String goodbyeTag = null;
+            try {
+                d.greeting();
+                d.capabilities(settings.ehlo());
+                if (protocol == Protocol.IMAP) {
+                    // the STARTTLS tag comes first, then the injected command's, then the goodbye's
+                    String startTlsTag = "A" + 2;
+                    injectedTag = "A" + 3;
+                    goodbyeTag = "A" + 4;
+                    d.write(startTlsTag + " STARTTLS\r\n" + injectedTag + " NOOP\r\n");
+                    reply = RawDialog.imapUntilTagged(d.socket().getInputStream(), startTlsTag);
+                    reply = List.of(reply.get(reply.size() - 1));
+                } else {
+                    reply = d.startTls("NOOP\r\n");
+                }
+            } catch (EOFException e) {
+                add(name, Verdict.PASS, "the server closed the connection when plaintext followed "
+                        + protocol.startTlsWord() + " (nothing was acted on)");
+                return;
+            }
+            String last = reply.get(reply.size() - 1);
+            boolean goAhead = protocol == Protocol.IMAP ? last.matches("(?i)A2 OK.*") : d.isGoAhead(reply);
+            if (!goAhead) {
+                add(name, Verdict.PASS, protocol.startTlsWord() + " with pipelined plaintext was refused (" + last + ")");
+                return;
+            }
+            SSLSocket tls;
+            try {
+                tls = (SSLSocket) trustingContext().getSocketFactory().createSocket(d.socket(), settings.nameFor(target),
+                        target.port(), true);
+                tls.setSoTimeout((int) settings.timeout().toMillis());
+                tls.startHandshake();
+            } catch (SSLException e) {
+                String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+                if (message.contains("plaintext") || message.contains("unrecognized") || message.contains("unsupported")) {
+                    add(name, Verdict.WARN, "the server answered the pipelined command in plaintext instead of starting TLS");
+                } else {
+                    add(name, Verdict.PASS, "the server did not complete TLS after the pipelined command (" + e.getMessage() + ")");
+                }
+                return;
+            } catch (IOException e) {
+                add(name, Verdict.PASS, "the server dropped the connection after the pipelined command (" + e.getMessage() + ")");
+                return;
+            }
+            List<String> answered = afterTls(tls, protocol, injectedTag, goodbyeTag);
+            if (answered.isEmpty()) {
+                add(name, Verdict.PASS, "NOOP pipelined after " + protocol.startTlsWord() + " was not acted on inside TLS");
+            } else {
+                add(name, Verdict.FAIL, "the server acted on plaintext pipelined after " + protocol.startTlsWord()
+                        + ": NOOP was answered inside TLS (" + answered.get(0) + ")");
+            }
+        } catch (IOException e) {
+            add(name, Verdict.WARN, "not tested: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            add(name, Verdict.WARN, "not tested: no TLS context (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Sends the goodbye inside TLS and returns the replies that answered the injected command instead. */
+    private List<String> afterTls(SSLSocket tls, Protocol protocol, String injectedTag, String goodbyeTag) throws IOException {
+        InputStream in = tls.getInputStream();
+        OutputStream out = tls.getOutputStream();
+        List<String> extra = new ArrayList<>();
+        try {
+            switch (protocol) {
+                case SMTP -> {
+                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    while (true) {
+                        List<String> reply = RawDialog.smtpReply(in);
+                        String last = reply.get(reply.size() - 1);
+                        if (last.startsWith("221")) {
+                            return extra;
+                        }
+                        extra.add(last);
+                    }
+                }
+                case IMAP -> {
+                    out.write((goodbyeTag + " LOGOUT\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    for (String line : RawDialog.imapUntilTagged(in, goodbyeTag)) {
+                        if (line.regionMatches(true, 0, injectedTag + " ", 0, injectedTag.length() + 1)) {
+                            extra.add(line);
+                        }
+                    }
+                    return extra;
+                }
+                default -> {
+                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    List<String> statuses = new ArrayList<>();
+                    while (statuses.size() < 2) {
+                        String line = RawDialog.line(in);
+                        if (line.startsWith("+OK") || line.startsWith("-ERR")) {
+                            statuses.add(line);
+                        }
+                    }
+                    return statuses.subList(0, 1);
+                }
+            }
+        } catch (EOFException | SocketTimeoutException e) {
+            return extra; // the server closed after the goodbye (or said nothing more)
+        } finally {
+            closeQuietly(tls);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all that is left
+        }
+    }
+
+    /** A context that accepts any certificate: this check is about the dialog, not the certificate. */
+    private static SSLContext trustingContext() throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        return context;
+    }
+
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
+    static Duration elapsed(Report r) {
+        return Duration.between(r.started(), r.finished());
+    }
+}

@@ -1,0 +1,327 @@
+package org.starttls4j.probe;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.starttls4j.TlsFacts;
+import org.starttls4j.TlsPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The picocli commands: thin, each turning its options into a call and an exit status. */
+final class Commands {
+
+    private Commands() {
+    }
+
+    /**
+     * Where a command writes, and what stops a server.
+     *
+     * @param out   standard output
+     * @param err   standard error
+     * @param style colour or not
+     * @param stop  completes when {@code serve} should stop (never, in a real process: Ctrl-C ends it)
+     */
+    record Io(PrintWriter out, PrintWriter err, Style style, CompletableFuture<Void> stop) {
+        Io(PrintWriter out, PrintWriter err, Style style) {
+            this(out, err, style, new CompletableFuture<>());
+        }
+    }
+
+    /** Prints the version from the jar. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"starttls4j " + Main.version()};
+        }
+    }
+
+    @Command(name = "starttls4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = {"Negotiates TLS on mail connections: SMTP STARTTLS, IMAP STARTTLS, POP3 STLS, and implicit TLS.",
+                "Without a command, runs the demo: reference servers on loopback, probed through both adapters."},
+            footer = {"", "Exit status: 0 as the policy demands, 1 not (the report says why), 2 usage error, 3 unreachable."})
+    static final class Root implements Callable<Integer> {
+        private final Io io;
+
+        Root(Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            return Demo.run(io.out(), io.style());
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Starts SMTP, IMAP and POP3 reference servers (STARTTLS and implicit TLS) on free loopback ports "
+                    + "and probes each through both adapters. The same as no command at all.")
+    static final class DemoCommand implements Callable<Integer> {
+        private final Io io;
+
+        DemoCommand(Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            return Demo.run(io.out(), io.style());
+        }
+    }
+
+    @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Connects as a client, negotiates TLS as the policy says, and reports what happened.",
+                "URL: smtp://host[:25] submission://host[:587] smtps://host[:465] imap://host[:143] imaps://host[:993]"
+                        + " pop3://host[:110] pop3s://host[:995]"},
+            footer = {"", "Exit status: 0 negotiated as the policy demands, 1 not, 2 usage error, 3 server unreachable."})
+    static final class ProbeCommand implements Callable<Integer> {
+        private final Io io;
+
+        @Parameters(index = "0", paramLabel = "URL", description = "What to probe, e.g. submission://mail.example.com")
+        String url;
+
+        @Mixin
+        ClientOptions options = new ClientOptions();
+
+        @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
+        boolean transcript;
+
+        ProbeCommand(Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() {
+            Target target = Target.parse(url);
+            ClientSettings settings = options.settings(target);
+            ProbeResult result;
+            try {
+                result = Prober.probe(target, settings);
+            } catch (UnreachableException e) {
+                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
+            }
+            if (options.json) {
+                io.out().println(ProbeOutput.write(ProbeOutput.json(result, transcript)));
+            } else {
+                ProbeOutput.human(result, transcript, io.style(), io.out());
+            }
+            io.out().flush();
+            return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
+        }
+    }
+
+    @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Runs the checks an operator wants, each PASS, WARN or FAIL with a one-line reason.",
+                "STARTTLS offered; TLS 1.0, 1.1, 1.2, 1.3 each tried alone; certificate trusted, naming the server, days to"
+                        + " expiry; login offered before TLS; commands before TLS refused (SMTP MAIL, IMAP AUTHENTICATE,"
+                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection)."},
+            footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
+    static final class AuditCommand implements Callable<Integer> {
+        private final Io io;
+
+        @Parameters(index = "0", paramLabel = "URL", description = "What to audit, e.g. smtp://mx.example.com")
+        String url;
+
+        @Mixin
+        ClientOptions options = new ClientOptions();
+
+        AuditCommand(Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() {
+            Target target = Target.parse(url);
+            ClientSettings settings = options.settings(target);
+            Audit.Report report;
+            try {
+                report = Audit.run(target, settings);
+            } catch (UnreachableException e) {
+                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
+            }
+            if (options.json) {
+                io.out().println(ProbeOutput.write(AuditOutput.json(report)));
+            } else {
+                AuditOutput.human(report, io.style(), io.out());
+            }
+            io.out().flush();
+            return report.overall() == Audit.Verdict.FAIL ? Main.NOT_AS_DEMANDED : Main.OK;
+        }
+    }
+
+    static int unreachable(Io io, boolean json, Target target, String policy, UnreachableException e) {
+        if (json) {
+            io.out().println(ProbeOutput.write(ProbeOutput.JSON.createObjectNode()
+                    .put("url", target.url())
+                    .put("protocol", target.protocol().lowerName())
+                    .put("policy", policy)
+                    .put("outcome", "unreachable")
+                    .put("error", e.getMessage())));
+            io.out().flush();
+        }
+        io.err().println("starttls4j: " + e.getMessage());
+        io.err().flush();
+        return Main.UNREACHABLE;
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Runs a reference server for testing mail clients.",
+                "It negotiates, then answers enough of the protocol inside TLS for common clients to complete a session"
+                        + " (any credentials, only inside TLS; mail accepted and discarded; an empty mailbox). Logs each command"
+                        + " with [plain] or [tls], credentials masked. Listens on loopback unless --bind says otherwise.",
+                "Default ports: smtp 3025 (implicit 3465), imap 3143 (3993), pop3 3110 (3995)."},
+            footer = {"", "Exit status: 0 stopped, 1 cannot listen, 2 usage error."})
+    static final class ServeCommand implements Callable<Integer> {
+        private final Io io;
+
+        @Parameters(index = "0", paramLabel = "smtp|imap|pop3", description = "The protocol.")
+        String protocolName;
+
+        @Option(names = "--port", paramLabel = "N", description = "Port (0: any free port).")
+        Integer port;
+
+        @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default: 127.0.0.1).")
+        String bind = "127.0.0.1";
+
+        @Option(names = "--implicit", description = "Implicit TLS (465/993/995 style) instead of STARTTLS.")
+        boolean implicit;
+
+        @Option(names = "--policy", paramLabel = "opportunistic|required", description = "STARTTLS policy (default: required).")
+        String policy = "required";
+
+        @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain, leaf first (with --key).")
+        Path cert;
+
+        @Option(names = "--key", paramLabel = "PEM", description = "Unencrypted private key (with --cert).")
+        Path key;
+
+        @Option(names = "--self-signed", paramLabel = "NAME",
+                description = "Make a self-signed certificate for NAME (the default, for localhost).")
+        String selfSigned;
+
+        @Option(names = "--adapter", paramLabel = "nio|netty", description = "Which adapter moves the bytes (default: nio).")
+        String adapter = "nio";
+
+        ServeCommand(Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() throws IOException {
+            Protocol protocol = switch (protocolName.toLowerCase(Locale.ROOT)) {
+                case "smtp" -> Protocol.SMTP;
+                case "imap" -> Protocol.IMAP;
+                case "pop3" -> Protocol.POP3;
+                default -> throw new IllegalArgumentException("the protocol is smtp, imap or pop3, not " + protocolName);
+            };
+            TlsPolicy p = switch (policy.toLowerCase(Locale.ROOT)) {
+                case "required" -> TlsPolicy.REQUIRED;
+                case "opportunistic" -> TlsPolicy.OPPORTUNISTIC;
+                default -> throw new IllegalArgumentException("--policy is opportunistic or required, not " + policy);
+            };
+            if (implicit && p == TlsPolicy.OPPORTUNISTIC) {
+                throw new IllegalArgumentException("--implicit means TLS from the first byte; --policy opportunistic applies to STARTTLS");
+            }
+            Adapter a = switch (adapter.toLowerCase(Locale.ROOT)) {
+                case "nio" -> Adapter.NIO;
+                case "netty" -> Adapter.NETTY;
+                default -> throw new IllegalArgumentException("--adapter is nio or netty, not " + adapter);
+            };
+            if ((cert == null) != (key == null)) {
+                throw new IllegalArgumentException("--cert and --key go together");
+            }
+            if (cert != null && selfSigned != null) {
+                throw new IllegalArgumentException("either --cert and --key, or --self-signed, not both");
+            }
+            int listenPort = port != null ? port : defaultPort(protocol, implicit);
+            if (listenPort < 0 || listenPort > 65535) {
+                throw new IllegalArgumentException("--port is from 0 to 65535");
+            }
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("--bind: unknown address " + bind);
+            }
+            ServerIdentity identity = cert != null ? ServerIdentity.fromPem(cert, key)
+                    : ServerIdentity.selfSigned(selfSigned != null ? selfSigned : "localhost");
+            ReferenceServer.Settings settings = new ReferenceServer.Settings(protocol, implicit ? TlsPolicy.IMPLICIT : p,
+                    new InetSocketAddress(address, listenPort), identity, a);
+            PrintWriter out = io.out();
+            ReferenceServer started;
+            try {
+                started = ReferenceServer.start(settings, line -> {
+                    out.println(line);
+                    out.flush();
+                });
+            } catch (IOException e) {
+                io.err().println("starttls4j serve: cannot listen on " + Adapter.describe(settings.bind()) + ": " + e.getMessage());
+                io.err().flush();
+                return Main.NOT_AS_DEMANDED;
+            }
+            try (ReferenceServer server = started) {
+                String where = Adapter.describe(server.address());
+                String scheme = protocol.lowerName() + (implicit ? "s" : "");
+                String sha256 = TlsFacts.sha256(identity.leaf());
+                out.println(io.style().bold("starttls4j serve " + protocol.lowerName()) + " — listening on " + where + " ("
+                        + (implicit ? "implicit TLS" : protocol.startTlsWord() + ", policy " + p.name().toLowerCase(Locale.ROOT))
+                        + ", adapter " + a.lowerName() + ")");
+                out.println("  certificate  " + identity.leaf().getSubjectX500Principal().getName());
+                out.println("  sha256       " + sha256);
+                out.println("  try          starttls4j probe " + scheme + "://" + where + " --pin " + sha256 + " --transcript");
+                if (!address.isLoopbackAddress()) {
+                    out.println("  " + io.style().warn("warning") + "      listening beyond loopback: anyone who can reach "
+                            + where + " can use this test server");
+                }
+                out.println("  stop with Ctrl-C");
+                out.flush();
+                Thread hook = new Thread(server::close, "starttls4j-serve-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    io.stop().join();
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running already
+                    }
+                }
+            }
+            return Main.OK;
+        }
+
+        static int defaultPort(Protocol protocol, boolean implicit) {
+            return switch (protocol) {
+                case SMTP -> implicit ? 3465 : 3025;
+                case IMAP -> implicit ? 3993 : 3143;
+                case POP3 -> implicit ? 3995 : 3110;
+            };
+        }
+    }
+
+    @Command(name = "diagrams", hidden = true, mixinStandardHelpOptions = true,
+            description = "Prints the client state diagrams (Mermaid) generated from the core's dialogs: probe/DIAGRAMS.md.")
+    static final class DiagramsCommand implements Callable<Integer> {
+        private final Io io;
+
+        DiagramsCommand(Io io) {
+            this.io = io;
+        }
+
+        @Override
+        public Integer call() {
+            io.out().print(Diagrams.markdown());
+            io.out().flush();
+            return Main.OK;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package org.starttls4j.probe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Capability;
+import org.starttls4j.ClientConfig;
+import org.starttls4j.Negotiation;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.imap.Imap;
+import org.starttls4j.pop3.Pop3;
+import org.starttls4j.smtp.Smtp;
+
+/** The three mail protocols as the command line knows them: entry points, words and defaults. */
+public enum Protocol {
+    /** SMTP: STARTTLS (RFC 3207) on 25 and 587, implicit TLS on 465 (RFC 8314). */
+    SMTP("STARTTLS",
+            caps("PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES"),
+            caps("PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES", "AUTH PLAIN LOGIN")),
+    /** IMAP: STARTTLS (RFC 9051, RFC 2595) on 143, implicit TLS on 993. */
+    IMAP("STARTTLS",
+            caps("IMAP4rev1", "ID", "NAMESPACE", "UNSELECT"),
+            caps("IMAP4rev1", "ID", "NAMESPACE", "UNSELECT", "AUTH=PLAIN")),
+    /** POP3: STLS (RFC 2595) on 110, implicit TLS on 995. */
+    POP3("STLS",
+            caps("UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION starttls4j"),
+            caps("UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION starttls4j", "USER", "SASL PLAIN"));
+
+    private final String startTlsWord;
+    private final Capabilities serverCapabilitiesBeforeTls;
+    private final Capabilities serverCapabilitiesAfterTls;
+
+    Protocol(String startTlsWord, Capabilities before, Capabilities after) {
+        this.startTlsWord = startTlsWord;
+        this.serverCapabilitiesBeforeTls = before;
+        this.serverCapabilitiesAfterTls = after;
+    }
+
+    /**
+     * The client negotiation: {@code Smtp.client}, {@code Imap.client} or {@code Pop3.client}.
+     *
+     * @param config the client configuration
+     * @return the unstarted negotiation
+     */
+    public Negotiation client(ClientConfig config) {
+        return switch (this) {
+            case SMTP -> Smtp.client(config);
+            case IMAP -> Imap.client(config);
+            case POP3 -> Pop3.client(config);
+        };
+    }
+
+    /**
+     * The server negotiation: {@code Smtp.server}, {@code Imap.server} or {@code Pop3.server}.
+     *
+     * @param config the server configuration
+     * @return the unstarted negotiation
+     */
+    public Negotiation server(ServerConfig config) {
+        return switch (this) {
+            case SMTP -> Smtp.server(config);
+            case IMAP -> Imap.server(config);
+            case POP3 -> Pop3.server(config);
+        };
+    }
+
+    /** The command that asks for TLS: {@code STARTTLS}, or {@code STLS} for POP3. */
+    public String startTlsWord() {
+        return startTlsWord;
+    }
+
+    /** What the reference server announces before TLS (the negotiation adds STARTTLS/STLS). */
+    public Capabilities serverCapabilitiesBeforeTls() {
+        return serverCapabilitiesBeforeTls;
+    }
+
+    /** What the reference server announces inside TLS: with authentication, which needs TLS. */
+    public Capabilities serverCapabilitiesAfterTls() {
+        return serverCapabilitiesAfterTls;
+    }
+
+    /** The lower-case name, as in URLs and on the command line. */
+    public String lowerName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The polite goodbye a client sends once the negotiation handed over (IMAP with a tag of its own). */
+    String goodbye() {
+        return switch (this) {
+            case SMTP, POP3 -> "QUIT\r\n";
+            case IMAP -> "A100 LOGOUT\r\n";
+        };
+    }
+
+    /**
+     * Whether {@code capability} offers a way to log in: SMTP {@code AUTH}, IMAP {@code AUTH=…}
+     * (or LOGIN, which IMAP allows unless {@code LOGINDISABLED} is announced), POP3 {@code USER}
+     * or {@code SASL}.
+     */
+    boolean isLogin(Capability capability) {
+        String name = capability.name().toUpperCase(Locale.ROOT);
+        return switch (this) {
+            case SMTP -> name.equals("AUTH");
+            case IMAP -> name.startsWith("AUTH=");
+            case POP3 -> name.equals("USER") || name.equals("SASL");
+        };
+    }
+
+    /** Describes the ways to log in that {@code capabilities} offer, or an empty list. */
+    List<String> loginOffers(Capabilities capabilities) {
+        List<String> offers = new ArrayList<>();
+        for (Capability c : capabilities.list()) {
+            if (isLogin(c)) {
+                offers.add(c.toString());
+            }
+        }
+        if (this == IMAP && !capabilities.isEmpty() && !capabilities.has("LOGINDISABLED")) {
+            offers.add("LOGIN (no LOGINDISABLED)");
+        }
+        return offers;
+    }
+
+    private static Capabilities caps(String... announced) {
+        List<Capability> list = new ArrayList<>();
+        for (String one : announced) {
+            String[] words = one.split(" ");
+            list.add(new Capability(words[0], List.of(words).subList(1, words.length)));
+        }
+        return new Capabilities(list);
+    }
+}

@@ -1,0 +1,151 @@
+package org.starttls4j.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
+
+/** The reference server's application, line by line, without sockets. */
+class ConversationTest {
+
+    private static ServerConfig config(Protocol p) {
+        return ServerConfig.builder().policy(TlsPolicy.OPPORTUNISTIC).hostname("mx.example.test")
+                .sslContext(Servers.identity().serverContext())
+                .capabilitiesBeforeTls(p.serverCapabilitiesBeforeTls()).capabilitiesAfterTls(p.serverCapabilitiesAfterTls())
+                .build();
+    }
+
+    private static String say(Conversation c, String line) {
+        return c.onLine(line).send();
+    }
+
+    @Test
+    void smtpTransactionOrderIsEnforced() {
+        Conversation c = Conversation.open(Protocol.SMTP, config(Protocol.SMTP), true);
+
+        assertThat(say(c, "DATA")).startsWith("503 5.5.1 Error: need RCPT");
+        assertThat(say(c, "MAIL")).startsWith("501");
+        assertThat(say(c, "MAIL FROM:<>")).startsWith("250 2.1.0");
+        assertThat(say(c, "RCPT bob")).startsWith("501");
+        assertThat(say(c, "RCPT TO:<bob@example.test>")).startsWith("250 2.1.5");
+        assertThat(say(c, "RSET")).startsWith("250");
+        assertThat(say(c, "DATA")).startsWith("503");
+        assertThat(say(c, "EHLO")).startsWith("501");
+        assertThat(say(c, "HELO client")).isEqualTo("250 mx.example.test\r\n");
+        assertThat(say(c, "VRFY bob")).startsWith("252");
+        assertThat(say(c, "AUTH CRAM-MD5")).startsWith("504");
+        assertThat(say(c, "WHAT")).startsWith("500");
+        assertThat(c.onLine("QUIT")).isEqualTo(new Conversation.Answer("221 2.0.0 Bye\r\n", true));
+    }
+
+    @Test
+    void smtpInPlaintextRefusesAuthAndOffersNoAuth() {
+        Conversation c = Conversation.open(Protocol.SMTP, config(Protocol.SMTP), false);
+
+        assertThat(say(c, "EHLO client")).contains("250 ENHANCEDSTATUSCODES").doesNotContain("AUTH", "STARTTLS");
+        assertThat(say(c, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")).startsWith("538 5.7.11");
+        assertThat(say(c, "STARTTLS")).startsWith("454");
+    }
+
+    @Test
+    void smtpLogMasksEveryCredentialAndTheMessage() {
+        Conversation c = Conversation.open(Protocol.SMTP, config(Protocol.SMTP), true);
+
+        assertThat(logThenSay(c, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")).isEqualTo("AUTH PLAIN ****");
+        assertThat(logThenSay(c, "AUTH PLAIN")).isEqualTo("AUTH PLAIN");
+        assertThat(logThenSay(c, "AGFsaWNlAHNlY3JldA==")).isEqualTo("****");
+        assertThat(logThenSay(c, "AUTH LOGIN YWxpY2U=")).isEqualTo("AUTH LOGIN ****");
+        assertThat(logThenSay(c, "c2VjcmV0")).isEqualTo("****");
+        logThenSay(c, "MAIL FROM:<a@example.test>");
+        logThenSay(c, "RCPT TO:<b@example.test>");
+        logThenSay(c, "DATA");
+        assertThat(logThenSay(c, "Subject: private")).isNull();
+        assertThat(logThenSay(c, ".")).isEqualTo("(end of message data, 1 line)");
+        assertThat(logThenSay(c, "NOOP")).isEqualTo("NOOP");
+    }
+
+    @Test
+    void imapStatesAndMasking() {
+        Conversation c = Conversation.open(Protocol.IMAP, config(Protocol.IMAP), true);
+
+        assertThat(say(c, "a1 CAPABILITY")).contains("AUTH=PLAIN").doesNotContain("STARTTLS").endsWith("a1 OK CAPABILITY completed\r\n");
+        assertThat(say(c, "a2 SELECT INBOX")).isEqualTo("a2 NO Log in first\r\n");
+        assertThat(say(c, "a3 LOGIN alice")).startsWith("a3 BAD");
+        assertThat(say(c, "a4 LOGIN {5}")).startsWith("a4 BAD Literals");
+        assertThat(c.logged("a5 LOGIN alice secret")).isEqualTo("a5 LOGIN alice ****");
+        assertThat(say(c, "a5 LOGIN alice secret")).startsWith("a5 OK");
+        assertThat(say(c, "a6 CLOSE")).startsWith("a6 BAD No mailbox selected");
+        assertThat(say(c, "a7 EXAMINE \"INBOX\"")).endsWith("a7 OK [READ-ONLY] EXAMINE completed\r\n");
+        assertThat(say(c, "a8 UID SEARCH ALL")).isEqualTo("* SEARCH\r\na8 OK SEARCH completed\r\n");
+        assertThat(say(c, "a9 FETCH 1:* FLAGS")).isEqualTo("a9 OK FETCH completed\r\n");
+        assertThat(say(c, "b1 STATUS INBOX (MESSAGES)")).startsWith("* STATUS INBOX (MESSAGES 0");
+        assertThat(say(c, "b2 UNSELECT")).isEqualTo("b2 OK UNSELECT completed\r\n");
+        assertThat(say(c, "b3 ID NIL")).startsWith("* ID (");
+        assertThat(say(c, "b4 NAMESPACE")).startsWith("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+        assertThat(say(c, "b5 AUTHENTICATE CRAM-MD5")).startsWith("b5 NO");
+        assertThat(say(c, "b6 AUTHENTICATE PLAIN")).isEqualTo("+ \r\n");
+        assertThat(c.logged("AGFsaWNlAHNlY3JldA==")).isEqualTo("****");
+        assertThat(say(c, "*")).isEqualTo("b6 BAD AUTHENTICATE cancelled\r\n");
+        assertThat(say(c, "b7 FROB")).isEqualTo("b7 BAD Unknown command\r\n");
+        assertThat(say(c, "lonely")).isEqualTo("* BAD Missing command\r\n");
+        assertThat(say(c, "{x} NOOP")).isEqualTo("* BAD Invalid tag\r\n");
+    }
+
+    @Test
+    void imapInPlaintextRefusesLogin() {
+        Conversation c = Conversation.open(Protocol.IMAP, config(Protocol.IMAP), false);
+
+        assertThat(say(c, "a1 CAPABILITY")).contains("LOGINDISABLED").doesNotContain("AUTH=", "STARTTLS");
+        assertThat(say(c, "a2 LOGIN alice secret")).isEqualTo("a2 NO [PRIVACYREQUIRED] LOGIN only inside TLS\r\n");
+        assertThat(say(c, "a3 AUTHENTICATE PLAIN")).startsWith("a3 NO [PRIVACYREQUIRED]");
+    }
+
+    @Test
+    void pop3StatesAndMasking() {
+        Conversation c = Conversation.open(Protocol.POP3, config(Protocol.POP3), true);
+
+        assertThat(say(c, "PASS x")).isEqualTo("-ERR USER first\r\n");
+        assertThat(say(c, "USER")).startsWith("-ERR");
+        assertThat(say(c, "AUTH")).isEqualTo("+OK\r\nPLAIN\r\n.\r\n");
+        assertThat(say(c, "AUTH PLAIN")).isEqualTo("+ \r\n");
+        assertThat(c.logged("AGFsaWNlAHNlY3JldA==")).isEqualTo("****");
+        assertThat(say(c, "AGFsaWNlAHNlY3JldA==")).isEqualTo("+OK Logged in\r\n");
+        assertThat(say(c, "LIST 1")).startsWith("-ERR No such message");
+        assertThat(say(c, "UIDL 1")).startsWith("-ERR No such message");
+        assertThat(say(c, "DELE 1")).startsWith("-ERR No such message");
+        assertThat(say(c, "RSET")).isEqualTo("+OK\r\n");
+        assertThat(say(c, "XYZZY")).startsWith("-ERR Unknown");
+        assertThat(c.logged("AUTH PLAIN AGFsaWNl")).isEqualTo("AUTH PLAIN ****");
+        assertThat(c.onLine("QUIT").close()).isTrue();
+    }
+
+    @Test
+    void pop3InPlaintextOffersNoLogin() {
+        Conversation c = Conversation.open(Protocol.POP3, config(Protocol.POP3), false);
+
+        String capa = say(c, "CAPA");
+        assertThat(capa.split("\r\n")).contains("UIDL", ".").doesNotContain("USER", "SASL PLAIN", "STLS");
+        assertThat(say(c, "AUTH PLAIN")).startsWith("-ERR [AUTH]");
+    }
+
+    @Test
+    void negotiationLinesAreMaskedToo() {
+        for (String[] pair : List.of(
+                new String[] {"PASS hunter2", "PASS ****"},
+                new String[] {"AUTH PLAIN AGFsaWNl", "AUTH PLAIN ****"},
+                new String[] {"AUTH LOGIN", "AUTH LOGIN"},
+                new String[] {"A1 LOGIN alice hunter2", "A1 LOGIN alice ****"},
+                new String[] {"A2 AUTHENTICATE PLAIN AGFsaWNl", "A2 AUTHENTICATE PLAIN ****"},
+                new String[] {"EHLO client", "EHLO client"})) {
+            assertThat(Conversation.maskCommand(pair[0])).isEqualTo(pair[1]);
+        }
+    }
+
+    private static String logThenSay(Conversation c, String line) {
+        String logged = c.logged(line);
+        c.onLine(line);
+        return logged;
+    }
+}

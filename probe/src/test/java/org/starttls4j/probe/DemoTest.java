@@ -1,0 +1,40 @@
+package org.starttls4j.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code starttls4j} with no arguments: the embedded demo. */
+class DemoTest {
+
+    @Test
+    void noArgumentsRunsTheDemoAndEveryConnectionIsSecured() {
+        Cli.Result r = Cli.run();
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        List<String> rows = r.out().lines().filter(l -> l.matches("  (SMTP|IMAP|POP3) .*")).toList();
+        assertThat(rows).as(r.out()).hasSize(12).allMatch(l -> l.contains(" secured ") && l.contains("TLSv1.3"));
+        for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
+            for (String mode : List.of("STARTTLS", "implicit")) {
+                for (String adapter : List.of("nio", "netty")) {
+                    assertThat(rows).as(protocol + " " + mode + " " + adapter)
+                            .anyMatch(l -> l.matches("  " + protocol + " +" + mode + " +\\d+ +" + adapter + " +secured .*"));
+                }
+            }
+        }
+        assertThat(r.out()).contains("All 12 connections secured", "verifies the name " + Demo.NAME);
+        assertThat(r.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        Cli.Result help = Cli.run("--help");
+        Cli.Result version = Cli.run("--version");
+
+        assertThat(help.status()).isZero();
+        assertThat(help.out()).contains("probe", "audit", "serve", "demo").doesNotContain("diagrams");
+        assertThat(version.status()).isZero();
+        assertThat(version.out()).startsWith("starttls4j ");
+    }
+}
