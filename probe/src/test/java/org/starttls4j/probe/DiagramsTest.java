@@ -37,6 +37,25 @@ class DiagramsTest {
     }
 
     @Test
+    void theReadmeShowsTheGeneratedDiagrams() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+
+        assertThat(mermaidBlocks(readme)).as("the README's state diagrams are stale: paste the blocks of probe/DIAGRAMS.md")
+                .isEqualTo(mermaidBlocks(Diagrams.markdown()))
+                .hasSize(3);
+    }
+
+    private static List<String> mermaidBlocks(String markdown) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("```mermaid\n.*?```", java.util.regex.Pattern.DOTALL)
+                .matcher(markdown);
+        List<String> blocks = new java.util.ArrayList<>();
+        while (m.find()) {
+            blocks.add(m.group());
+        }
+        return blocks;
+    }
+
+    @Test
     void theHiddenCommandPrintsTheSameText() {
         Cli.Result r = Cli.run("diagrams");
 
