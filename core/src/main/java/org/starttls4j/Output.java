@@ -1,6 +1,5 @@
 package org.starttls4j;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,7 +10,8 @@ import java.util.function.Consumer;
 final class Output implements Consumer<ByteBuffer> {
 
     private final Instant now;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private byte[] bytes = new byte[0];
+    private int length;
     private final List<Event> events = new ArrayList<>();
     private final List<Runnable> tasks = new ArrayList<>();
 
@@ -26,13 +26,22 @@ final class Output implements Consumer<ByteBuffer> {
     @Override
     public void accept(ByteBuffer buffer) {
         ByteBuffer view = buffer.duplicate();
-        byte[] chunk = new byte[view.remaining()];
-        view.get(chunk);
-        bytes.write(chunk, 0, chunk.length);
+        int n = view.remaining();
+        ensure(n);
+        view.get(bytes, length, n);
+        length += n;
     }
 
     void write(byte[] data) {
-        bytes.write(data, 0, data.length);
+        ensure(data.length);
+        System.arraycopy(data, 0, bytes, length, data.length);
+        length += data.length;
+    }
+
+    private void ensure(int more) {
+        if (length + more > bytes.length) {
+            bytes = java.util.Arrays.copyOf(bytes, Math.max(length + more, bytes.length * 2));
+        }
     }
 
     void received(String line, boolean encrypted) {
@@ -41,8 +50,14 @@ final class Output implements Consumer<ByteBuffer> {
 
     /** Records the lines of {@code text} (CRLF-separated) as sent. */
     void sent(String text, boolean encrypted) {
-        for (String line : text.split("\r\n")) {
-            events.add(new Event.Line(Event.Direction.SENT, encrypted, now, line));
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf("\r\n", start);
+            if (end < 0) {
+                end = text.length();
+            }
+            events.add(new Event.Line(Event.Direction.SENT, encrypted, now, text.substring(start, end)));
+            start = end + 2;
         }
     }
 
@@ -59,6 +74,6 @@ final class Output implements Consumer<ByteBuffer> {
     }
 
     Transition to(Negotiation next) {
-        return new Transition(next, ByteBuffer.wrap(bytes.toByteArray()), events, tasks);
+        return new Transition(next, ByteBuffer.wrap(bytes, 0, length).slice(), events, tasks);
     }
 }

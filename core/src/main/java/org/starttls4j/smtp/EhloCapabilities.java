@@ -9,6 +9,8 @@ import org.starttls4j.Capability;
 /** Reads and writes the capability lines of an EHLO reply (RFC 5321 §4.1.1.1). */
 final class EhloCapabilities {
 
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
+
     private EhloCapabilities() {
     }
 
@@ -19,7 +21,7 @@ final class EhloCapabilities {
     static Capabilities parse(SmtpReply reply) {
         List<Capability> list = new ArrayList<>();
         for (String line : reply.lines().subList(1, reply.lines().size())) {
-            String[] words = line.trim().split(" +");
+            String[] words = SPACES.split(line.trim());
             if (!words[0].isEmpty()) {
                 list.add(new Capability(words[0], Arrays.asList(words).subList(1, words.length)));
             }

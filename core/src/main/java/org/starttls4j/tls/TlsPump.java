@@ -37,7 +37,11 @@ public final class TlsPump {
     private final boolean runTasksInline;
     private ByteBuffer inbox;   // read mode: [position, limit) not yet unwrapped
     private ByteBuffer plain;   // write mode: [0, position) decrypted, not yet taken
-    private ByteBuffer scratch; // wrap output, handed to the consumer and reused
+    /**
+     * Wrap output, handed to the consumer (which copies it) and reused within one call. JSSE wants
+     * a packet-sized destination for every wrap, so one buffer per thread serves every pump.
+     */
+    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
     /** Where a call to the pump left the engine. */
     public sealed interface Progress {
@@ -73,10 +77,10 @@ public final class TlsPump {
     private TlsPump(SSLEngine engine, boolean runTasksInline) {
         this.engine = engine;
         this.runTasksInline = runTasksInline;
-        SSLSession session = engine.getSession();
-        this.inbox = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
-        this.plain = ByteBuffer.allocate(session.getApplicationBufferSize());
-        this.scratch = ByteBuffer.allocate(session.getPacketBufferSize());
+        // No full-size buffer up front: handshake flights are a few KB and the dialog's lines a few
+        // hundred bytes, so both buffers start empty and grow to what the records need.
+        this.inbox = ByteBuffer.allocate(0);
+        this.plain = ByteBuffer.allocate(0);
     }
 
     /**
@@ -208,7 +212,6 @@ public final class TlsPump {
         SecureSession session = new EngineSession(engine, role, capabilities, facts(), leftoverPlain, leftoverNet);
         inbox = null;
         plain = null;
-        scratch = null;
         return session;
     }
 
@@ -273,10 +276,10 @@ public final class TlsPump {
             SSLEngineResult result = engine.unwrap(inbox, plain);
             switch (result.getStatus()) {
                 case BUFFER_OVERFLOW:
-                    plain = grow(plain, engine.getSession().getApplicationBufferSize());
+                    plain = grow(plain, Math.max(nextRecordLength(), 512));
                     continue;
                 case BUFFER_UNDERFLOW:
-                    int needed = engine.getSession().getPacketBufferSize();
+                    int needed = nextRecordLength();
                     if (inbox.capacity() < needed) {
                         inbox = ByteBuffer.allocate(needed).put(inbox).flip();
                     }
@@ -291,12 +294,27 @@ public final class TlsPump {
         }
     }
 
+    /** The length of the record at the head of the inbox, header included (5 while the header is incomplete). */
+    private int nextRecordLength() {
+        if (inbox.remaining() < 5) {
+            return 5;
+        }
+        int p = inbox.position();
+        return 5 + (((inbox.get(p + 3) & 0xff) << 8) | (inbox.get(p + 4) & 0xff));
+    }
+
     private SSLEngineResult wrap(ByteBuffer source, Consumer<ByteBuffer> out) throws SSLException {
+        ByteBuffer[] holder = SCRATCH.get();
+        int size = engine.getSession().getPacketBufferSize();
+        if (holder[0] == null || holder[0].capacity() < size) {
+            holder[0] = ByteBuffer.allocate(size);
+        }
         while (true) {
+            ByteBuffer scratch = holder[0];
             scratch.clear();
             SSLEngineResult result = engine.wrap(source, scratch);
             if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                scratch = ByteBuffer.allocate(Math.max(scratch.capacity() * 2, engine.getSession().getPacketBufferSize()));
+                holder[0] = ByteBuffer.allocate(scratch.capacity() * 2);
                 continue;
             }
             scratch.flip();
