@@ -1,0 +1,458 @@
+package org.starttls4j.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.starttls4j.ClientConfig;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.netty.StartTlsClientHandler;
+import org.starttls4j.netty.StartTlsCompletionEvent;
+import org.starttls4j.netty.StartTlsServerHandler;
+import org.starttls4j.nio.NegotiatedChannel;
+import org.starttls4j.nio.NioClient;
+import org.starttls4j.nio.NioServer;
+import org.starttls4j.smtp.Smtp;
+
+/**
+ * Benchmark 3: whole SMTP STARTTLS negotiations over loopback TCP, through each adapter, beside a
+ * plain Netty pipeline that does the same dialog with Netty's own {@link SslHandler} (line decoder,
+ * EHLO, STARTTLS, {@code SslHandler} added in front, EHLO again: the way Netty users do it today).
+ *
+ * <p>One operation is one connection: connect, greeting, EHLO, STARTTLS, handshake, EHLO inside
+ * TLS and its reply, both ends secured, the client closes (close_notify), the server follows. {@code connections1} runs one connection at a time,
+ * {@code connections64} keeps 64 in flight (64 JMH threads, each waiting for its own). Every
+ * variant uses the same JDK {@code SSLEngine}s from the same contexts (TLS 1.3, ECDSA P-256,
+ * chain and host name checked, no resumption), and the same client and server each time:
+ * <ul>
+ * <li>{@code nio}: {@link NioServer} (one acceptor thread negotiates every connection; the
+ *     application answers the EHLO inside TLS on a worker) and {@link NioClient} (blocking,
+ *     one call per connection);</li>
+ * <li>{@code netty}: {@link StartTlsServerHandler} and {@link StartTlsClientHandler}, one event
+ *     loop thread each;</li>
+ * <li>{@code sslhandler}: the plain Netty pipeline, one event loop thread each.</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g",
+        "-Djdk.tls.client.enableSessionTicketExtension=false",
+        "-Djdk.tls.server.enableSessionTicketExtension=false"})
+public class AdapterLoopbackBenchmark {
+
+    private static final long TIMEOUT_SECONDS = 30;
+    private static final String GREETING = "220 " + Pki.SERVER_NAME + " ESMTP\r\n";
+
+    /** The servers and clients of one variant, shared by all benchmark threads. */
+    @State(Scope.Benchmark)
+    public static class Loopback {
+
+        /** {@code nio}, {@code netty} or {@code sslhandler} (the baseline). */
+        @Param({"sslhandler", "nio", "netty"})
+        public String server;
+
+        private Fixture fixture;
+        private ClientConfig clientConfig;
+        private ServerConfig serverConfig;
+        private byte[] ehloBeforeTls;
+        private byte[] ehloAfterTls;
+        private InetSocketAddress address;
+        private NioServer nioServer;
+        private NioClient nioClient;
+        private ExecutorService workers;
+        private EventLoopGroup serverLoop;
+        private EventLoopGroup clientLoop;
+        private Channel listener;
+        private Bootstrap client;
+        private final AtomicLong negotiations = new AtomicLong();
+        private final AtomicLong serverFailures = new AtomicLong();
+        private long handshakesBefore;
+
+        /** Starts the server and prepares the client. */
+        @Setup(Level.Trial)
+        public void start() throws Exception {
+            fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3");
+            clientConfig = fixture.clientConfig();
+            serverConfig = fixture.serverConfig(MailProtocol.SMTP);
+            ehloAfterTls = Smtp.ehloReplyAfterTls(serverConfig, "localhost").getBytes(StandardCharsets.US_ASCII);
+            // What the core's SMTP server announces before TLS: the configured list less AUTH, plus STARTTLS.
+            StringBuilder before = new StringBuilder("250-" + Pki.SERVER_NAME + " greets localhost\r\n");
+            for (org.starttls4j.Capability c : serverConfig.capabilitiesBeforeTls().list()) {
+                if (!c.is("AUTH")) {
+                    before.append("250-").append(c).append("\r\n");
+                }
+            }
+            ehloBeforeTls = before.append("250 STARTTLS\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+            switch (server) {
+                case "nio":
+                    workers = Executors.newCachedThreadPool(daemon("bench-nio-app"));
+                    nioServer = NioServer.builder(serverConfig, Smtp::server).bind(any)
+                            .onSession(channel -> workers.execute(() -> answerEhlo(channel)))
+                            .onFailure((peer, report) -> serverFailures.incrementAndGet())
+                            .start();
+                    address = nioServer.localAddress();
+                    nioClient = NioClient.create();
+                    break;
+                case "netty":
+                case "sslhandler":
+                    serverLoop = new MultiThreadIoEventLoopGroup(1, daemon("bench-server-loop"), NioIoHandler.newFactory());
+                    clientLoop = new MultiThreadIoEventLoopGroup(1, daemon("bench-client-loop"), NioIoHandler.newFactory());
+                    boolean plain = server.equals("sslhandler");
+                    listener = new ServerBootstrap().group(serverLoop).channel(NioServerSocketChannel.class)
+                            .option(ChannelOption.SO_BACKLOG, 1024)
+                            .childHandler(new ChannelInitializer<SocketChannel>() {
+                                @Override
+                                protected void initChannel(SocketChannel ch) {
+                                    if (plain) {
+                                        ch.pipeline().addLast(new LineBasedFrameDecoder(1000), new PlainSmtpServer());
+                                    } else {
+                                        ch.pipeline().addLast(new StartTlsServerHandler(serverConfig, Smtp::server), new NettyServerApp());
+                                    }
+                                }
+                            })
+                            .bind(any).sync().channel();
+                    address = (InetSocketAddress) listener.localAddress();
+                    client = new Bootstrap().group(clientLoop).channel(NioSocketChannel.class);
+                    break;
+                default:
+                    throw new IllegalArgumentException(server);
+            }
+            negotiate(); // one to check the whole path before timing
+            handshakesBefore = fixture.fullHandshakes();
+            negotiations.set(0);
+        }
+
+        /** Stops everything; fails the run if a handshake was resumed or a server end failed. */
+        @TearDown(Level.Trial)
+        public void stop() throws Exception {
+            long full = fixture.fullHandshakes() - handshakesBefore;
+            if (nioServer != null) {
+                nioServer.close();
+                workers.shutdownNow();
+            }
+            if (listener != null) {
+                listener.close().sync();
+                serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+                clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            }
+            if (full != negotiations.get()) {
+                throw new IllegalStateException(negotiations.get() + " negotiations but " + full + " full handshakes");
+            }
+            if (serverFailures.get() != 0) {
+                throw new IllegalStateException(serverFailures.get() + " server ends failed");
+            }
+        }
+
+        /** One connection, negotiated to the end on both sides, then closed. */
+        Object negotiate() throws Exception {
+            Object result;
+            switch (server) {
+                case "nio":
+                    NegotiatedChannel channel = nioClient.connect(address, clientConfig, Smtp::client);
+                    if (!channel.isEncrypted()) {
+                        throw new IllegalStateException("not encrypted");
+                    }
+                    result = channel.report();
+                    channel.close();
+                    break;
+                case "netty":
+                    result = viaNetty(new NettyClientApp(), ch -> ch.pipeline().addLast(
+                            new StartTlsClientHandler(clientConfig, Smtp::client)));
+                    break;
+                default:
+                    result = viaNetty(new PlainSmtpClient(), ch -> ch.pipeline().addLast(new LineBasedFrameDecoder(1000)));
+                    break;
+            }
+            negotiations.incrementAndGet();
+            return result;
+        }
+
+        private Object viaNetty(ClientApp app, java.util.function.Consumer<SocketChannel> front) throws Exception {
+            Channel ch = client.clone().handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel c) {
+                    front.accept(c);
+                    c.pipeline().addLast(app);
+                }
+            }).connect(address).sync().channel();
+            Object result = app.done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            ch.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return result;
+        }
+
+        /** The NIO server's application: reads the EHLO sent inside TLS, answers it, closes. */
+        private void answerEhlo(NegotiatedChannel channel) {
+            try (channel) {
+                channel.configureBlocking(true);
+                ByteBuffer in = ByteBuffer.allocate(512);
+                while (!endsWithCrlf(in)) {
+                    if (channel.read(in) < 0) {
+                        throw new IOException("end of stream before EHLO");
+                    }
+                }
+                ByteBuffer reply = ByteBuffer.wrap(ehloAfterTls);
+                while (reply.hasRemaining()) {
+                    channel.write(reply);
+                }
+                // The client closes first, as a client that got what it wanted does.
+                in.clear();
+                while (channel.read(in) >= 0) {
+                    in.clear();
+                }
+            } catch (IOException | RuntimeException e) {
+                serverFailures.incrementAndGet();
+            }
+        }
+
+        /** The application behind {@link StartTlsServerHandler}: answers the EHLO inside TLS, closes. */
+        private final class NettyServerApp extends ChannelInboundHandlerAdapter {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof StartTlsCompletionEvent && !((StartTlsCompletionEvent) evt).isEncrypted()) {
+                    serverFailures.incrementAndGet();
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf buf = (ByteBuf) msg;
+                line.append(buf.toString(StandardCharsets.US_ASCII));
+                buf.release();
+                if (line.indexOf("\r\n") >= 0) {
+                    line.setLength(0);
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(ehloAfterTls)); // the client closes first
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        }
+
+        /** The baseline server: SMTP's STARTTLS dialog by hand, with Netty's {@link SslHandler}. */
+        private final class PlainSmtpServer extends SimpleChannelInboundHandler<ByteBuf> {
+            private boolean secured;
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer(GREETING, StandardCharsets.US_ASCII));
+            }
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                String command = msg.toString(StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
+                if (command.startsWith("EHLO ") && secured) {
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(ehloAfterTls)); // the client closes first
+                } else if (command.startsWith("EHLO ")) {
+                    ctx.writeAndFlush(Unpooled.wrappedBuffer(ehloBeforeTls));
+                } else if (command.equals("STARTTLS") && !secured) {
+                    secured = true;
+                    // startTls = true: the 220 below still goes out in plaintext.
+                    ctx.pipeline().addFirst(new SslHandler(fixture.bareServerEngine(), true));
+                    ctx.writeAndFlush(Unpooled.copiedBuffer("220 2.0.0 Ready to start TLS\r\n", StandardCharsets.US_ASCII));
+                } else {
+                    ctx.writeAndFlush(Unpooled.copiedBuffer("500 5.5.1 Unrecognized command\r\n", StandardCharsets.US_ASCII))
+                            .addListener(ChannelFutureListener.CLOSE);
+                    serverFailures.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof SslCloseCompletionEvent) {
+                    ctx.close(); // the client's close_notify
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        }
+
+        /** A client-side application that completes {@link #done} when the connection is secured. */
+        private abstract static class ClientApp extends SimpleChannelInboundHandler<ByteBuf> {
+            final CompletableFuture<Object> done = new CompletableFuture<>();
+
+            void finish(ChannelHandlerContext ctx, Object result) {
+                done.complete(result);
+                ctx.close();
+            }
+
+            void fail(ChannelHandlerContext ctx, Throwable cause) {
+                done.completeExceptionally(cause);
+                ctx.close();
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                fail(ctx, cause);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                done.completeExceptionally(new IOException("closed before the end"));
+            }
+        }
+
+        /** The client behind {@link StartTlsClientHandler}: done at the completion event. */
+        private static final class NettyClientApp extends ClientApp {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof StartTlsCompletionEvent.Secured) {
+                    finish(ctx, evt);
+                } else if (evt instanceof StartTlsCompletionEvent) {
+                    fail(ctx, new IllegalStateException(evt.toString()));
+                }
+            }
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                // nothing is expected after the negotiation
+            }
+        }
+
+        /** The baseline client: greeting, EHLO, STARTTLS, {@link SslHandler}, EHLO, done at its reply. */
+        private final class PlainSmtpClient extends ClientApp {
+            private int state; // 0 greeting, 1 EHLO reply, 2 STARTTLS reply, 3 handshaking, 4 EHLO reply inside TLS
+            private boolean startTlsOffered;
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                String line = msg.toString(StandardCharsets.US_ASCII);
+                boolean last = line.length() < 4 || line.charAt(3) != '-';
+                switch (state) {
+                    case 0:
+                        expect(line, "220");
+                        state = 1;
+                        send(ctx, "EHLO localhost\r\n");
+                        break;
+                    case 1:
+                        expect(line, "250");
+                        startTlsOffered |= line.regionMatches(true, 4, "STARTTLS", 0, 8);
+                        if (last) {
+                            if (!startTlsOffered) {
+                                throw new IllegalStateException("no STARTTLS");
+                            }
+                            state = 2;
+                            send(ctx, "STARTTLS\r\n");
+                        }
+                        break;
+                    case 2:
+                        expect(line, "220");
+                        state = 3;
+                        ctx.pipeline().addFirst(new SslHandler(fixture.bareClientEngine()));
+                        break;
+                    case 4:
+                        expect(line, "250");
+                        if (last) {
+                            finish(ctx, line);
+                        }
+                        break;
+                    default:
+                        throw new IllegalStateException("unexpected " + line);
+                }
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof SslHandshakeCompletionEvent) {
+                    SslHandshakeCompletionEvent e = (SslHandshakeCompletionEvent) evt;
+                    if (!e.isSuccess()) {
+                        fail(ctx, e.cause());
+                        return;
+                    }
+                    state = 4;
+                    send(ctx, "EHLO localhost\r\n");
+                }
+            }
+
+            private void expect(String line, String code) {
+                if (!line.startsWith(code)) {
+                    throw new IllegalStateException("expected " + code + ": " + line);
+                }
+            }
+
+            private void send(ChannelHandlerContext ctx, String text) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+            }
+        }
+
+        private static boolean endsWithCrlf(ByteBuffer b) {
+            int p = b.position();
+            return p >= 2 && b.get(p - 2) == '\r' && b.get(p - 1) == '\n';
+        }
+
+        private static java.util.concurrent.ThreadFactory daemon(String name) {
+            AtomicLong n = new AtomicLong();
+            return r -> {
+                Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+        }
+    }
+
+    /** One connection at a time. */
+    @Benchmark
+    @Threads(1)
+    public Object connections1(Loopback loopback) throws Exception {
+        return loopback.negotiate();
+    }
+
+    /** 64 connections in flight at every moment. */
+    @Benchmark
+    @Threads(64)
+    public Object connections64(Loopback loopback) throws Exception {
+        return loopback.negotiate();
+    }
+}

@@ -1,0 +1,150 @@
+package org.starttls4j.bench;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import org.starttls4j.CertificateCheck;
+import org.starttls4j.ClientConfig;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.tls.TlsContexts;
+
+/**
+ * The TLS set-up shared by a core pair and its bare baseline: one key type, one TLS version, the
+ * same server context, the same trust anchor and the same checks (chain, host name, SNI) on the
+ * client.
+ *
+ * <p><b>No resumption.</b> Every client engine is created for a port number no earlier engine
+ * had, so the client's session cache (keyed by host and port) never offers an earlier session;
+ * both session caches are also cut down to one entry, and the forked JVMs run with
+ * {@code jdk.tls.client/server.enableSessionTicketExtension=false}. {@link #fullHandshakes()}
+ * counts the server chains the client verified, which only a full handshake sends, and the
+ * benchmarks compare it with the number of handshakes they ran.
+ *
+ * <p>Thread-safe: the loopback benchmark makes engines from many threads.
+ */
+public final class Fixture {
+
+    private final Pki.KeyType keyType;
+    private final String protocol;
+    private final SSLContext serverContext;
+    private final SSLContext bareClientContext;
+    private final SSLContext coreClientContext;
+    private final CountingTrustManager trust;
+    private final AtomicInteger port = new AtomicInteger(1024);
+    private volatile boolean repeatPorts;
+
+    /**
+     * A fixture.
+     *
+     * @param keyType  the server's key type
+     * @param protocol the one TLS version enabled on both sides ({@code TLSv1.3} or {@code TLSv1.2})
+     */
+    public Fixture(Pki.KeyType keyType, String protocol) {
+        this.keyType = keyType;
+        this.protocol = protocol;
+        Pki.Identity identity = Pki.identity(keyType);
+        this.trust = new CountingTrustManager(identity.trustManager());
+        this.serverContext = identity.serverContext();
+        try {
+            this.bareClientContext = SSLContext.getInstance("TLS");
+            bareClientContext.init(null, new TrustManager[] {trust}, null);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        // Exactly the context the core builds for ClientConfig.trustManager(...), with its
+        // classifying trust manager, so the core's own certificate path is measured too.
+        this.coreClientContext = TlsContexts.client(Optional.of(trust), CertificateCheck.standard());
+        for (SSLContext c : List.of(serverContext, bareClientContext, coreClientContext)) {
+            c.getClientSessionContext().setSessionCacheSize(1);
+            c.getServerSessionContext().setSessionCacheSize(1);
+        }
+    }
+
+    /** The key type. */
+    public Pki.KeyType keyType() {
+        return keyType;
+    }
+
+    /** The TLS version. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** Client chains checked so far: one per full handshake, none for a resumed one. */
+    public long fullHandshakes() {
+        return trust.serverChecks();
+    }
+
+    /** A new port number, so that no client engine can find a cached session. */
+    private int nextPort() {
+        if (repeatPorts) {
+            return port.get();
+        }
+        return port.updateAndGet(p -> p == 65535 ? 1024 : p + 1);
+    }
+
+    /** For the tests that prove {@link #fullHandshakes()} sees resumption: reuse one port from now on. */
+    void repeatPorts() {
+        repeatPorts = true;
+    }
+
+    /**
+     * A bare client engine, set up as {@code EngineSetup.client} sets up the core's: client mode,
+     * one protocol, SNI, host name verification.
+     */
+    public SSLEngine bareClientEngine() {
+        SSLEngine engine = bareClientContext.createSSLEngine(Pki.SERVER_NAME, nextPort());
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(new String[] {protocol});
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setServerNames(List.of(new SNIHostName(Pki.SERVER_NAME)));
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    /** A bare server engine: server mode, one protocol. */
+    public SSLEngine bareServerEngine() {
+        SSLEngine engine = serverContext.createSSLEngine();
+        engine.setUseClientMode(false);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setProtocols(new String[] {protocol});
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    /** The core client configuration: policy REQUIRED, the core's default checks, this fixture's engines. */
+    public ClientConfig clientConfig() {
+        return ClientConfig.builder(Pki.SERVER_NAME)
+                .engineFactory((host, ignoredPort) -> {
+                    SSLEngine engine = coreClientContext.createSSLEngine(host, nextPort());
+                    engine.setEnabledProtocols(new String[] {protocol});
+                    return engine;
+                })
+                .build();
+    }
+
+    /**
+     * A core server configuration: policy REQUIRED, this fixture's server engines.
+     *
+     * @param p the protocol, for its capabilities
+     * @return the configuration
+     */
+    public ServerConfig serverConfig(MailProtocol p) {
+        return ServerConfig.builder()
+                .hostname(Pki.SERVER_NAME)
+                .engineFactory((host, ignoredPort) -> {
+                    SSLEngine engine = serverContext.createSSLEngine();
+                    engine.setEnabledProtocols(new String[] {protocol});
+                    return engine;
+                })
+                .capabilitiesBeforeTls(p.capabilitiesBeforeTls())
+                .capabilitiesAfterTls(p.capabilitiesAfterTls())
+                .build();
+    }
+}

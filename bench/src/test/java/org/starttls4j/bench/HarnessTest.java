@@ -1,0 +1,134 @@
+package org.starttls4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.Test;
+import org.starttls4j.SecureSession;
+
+/**
+ * Smoke tests: every harness runs once, so the benchmarks cannot rot unnoticed. Nothing here is
+ * timed, and it all takes a few seconds.
+ */
+class HarnessTest {
+
+    @Test
+    void everyProtocolNegotiatesFullHandshakesOnly() {
+        Fixture fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3");
+        long before = fixture.fullHandshakes();
+        for (MailProtocol p : MailProtocol.values()) {
+            CorePair pair = new CorePair(fixture, p);
+            for (int i = 0; i < 2; i++) {
+                SecureSession client = pair.negotiate();
+                assertEquals("TLSv1.3", client.tls().protocol());
+                assertEquals("TLSv1.3", pair.lastServer().tls().protocol());
+                assertTrue(client.capabilities().list().size() >= 3, p + ": capabilities after TLS " + client.capabilities());
+            }
+        }
+        assertEquals(6, fixture.fullHandshakes() - before);
+    }
+
+    @Test
+    void rsaAndTls12AreWhatIsNegotiated() throws Exception {
+        Fixture fixture = new Fixture(Pki.KeyType.RSA_2048, "TLSv1.2");
+        CorePair pair = new CorePair(fixture, MailProtocol.SMTP);
+        SecureSession client = pair.negotiate();
+        assertEquals("TLSv1.2", client.tls().protocol());
+        assertTrue(client.tls().cipherSuite().contains("_RSA_"), client.tls().cipherSuite());
+        SSLEngine bare = new BarePair(fixture, pair.lineAfterTls(), pair.replyAfterTls()).handshake();
+        assertEquals("TLSv1.2", bare.getSession().getProtocol());
+        assertEquals(client.tls().cipherSuite(), bare.getSession().getCipherSuite());
+    }
+
+    @Test
+    void theCountRevealsResumption() throws Exception {
+        for (String tls : new String[] {"TLSv1.3", "TLSv1.2"}) {
+            Fixture fixture = new Fixture(Pki.KeyType.EC_P256, tls);
+            CorePair pair = new CorePair(fixture, MailProtocol.SMTP);
+            pair.negotiate();
+            BarePair bare = new BarePair(fixture, pair.lineAfterTls(), pair.replyAfterTls());
+            long before = fixture.fullHandshakes();
+            bare.handshake();
+            bare.handshake();
+            assertEquals(2, fixture.fullHandshakes() - before, tls + ": fresh ports, full handshakes");
+            fixture.repeatPorts();
+            bare.handshake(); // full, and cached under the port now repeated
+            before = fixture.fullHandshakes();
+            bare.handshake();
+            bare.handshake();
+            assertEquals(0, fixture.fullHandshakes() - before, tls + ": same port, resumed, so not counted");
+        }
+    }
+
+    @Test
+    void negotiationBenchmarkFailsOnResumption() throws Exception {
+        NegotiationBenchmark b = new NegotiationBenchmark();
+        b.cert = "EC_P256";
+        b.tls = "TLSv1.3";
+        b.via = "IMAP";
+        b.setUp();
+        b.negotiate();
+        b.checkNoResumption();
+        b.via = "bare";
+        b.setUp();
+        b.negotiate();
+        b.checkNoResumption();
+        b.repeatPorts(); // from now on the client offers its cached session, and the server takes it
+        b.negotiate();
+        b.negotiate();
+        assertThrows(IllegalStateException.class, b::checkNoResumption);
+    }
+
+    @Test
+    void bulkMovesEveryByte() throws Exception {
+        for (String via : new String[] {"bare", "core"}) {
+            int size = via.equals("bare") ? 1024 : 16384;
+            BulkBenchmark b = new BulkBenchmark();
+            b.size = size;
+            b.tls = "TLSv1.3";
+            b.via = via;
+            b.setUp();
+            assertEquals(size, b.write());
+            assertEquals(size, b.write());
+        }
+    }
+
+    @Test
+    void recordsAreCounted() throws Exception {
+        Fixture fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.2");
+        RecordCheck.Cut cut = RecordCheck.core(fixture, 16384);
+        assertTrue(cut.records() >= 1 && cut.wireBytes() > 16384, cut.toString());
+        CorePair pair = new CorePair(fixture, MailProtocol.SMTP);
+        pair.negotiate();
+        RecordCheck.Cut bare = RecordCheck.bare(fixture, pair.lineAfterTls(), pair.replyAfterTls(), 40_000);
+        assertEquals(3, bare.records(), bare.toString());
+    }
+
+    @Test
+    void everyLoopbackVariantNegotiatesOverTcp() throws Exception {
+        for (String server : new String[] {"sslhandler", "nio", "netty"}) {
+            AdapterLoopbackBenchmark.Loopback loopback = new AdapterLoopbackBenchmark.Loopback();
+            loopback.server = server;
+            loopback.start(); // negotiates once, then resets the counts
+            try {
+                assertTrue(loopback.negotiate() != null, server);
+                assertTrue(loopback.negotiate() != null, server);
+            } finally {
+                loopback.stop(); // fails on a resumed handshake or a failed server end
+            }
+        }
+    }
+
+    @Test
+    void idleMemoryHarnessRuns() throws Exception {
+        Map<String, Object> m = IdleMemory.measure(10, 1);
+        assertEquals(10, m.get("sessions"));
+        assertEquals("TLSv1.3", m.get("protocol"));
+        for (String key : new String[] {"core.client", "core.server", "bare.client", "bare.server", "bare.clientWithBuffers"}) {
+            assertTrue(m.get(key) instanceof Long, key + " in " + m);
+        }
+    }
+}
