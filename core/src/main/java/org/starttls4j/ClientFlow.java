@@ -178,7 +178,14 @@ final class ClientFlow implements Flow {
             return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
-            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS in state " + state()), "", r.pump(), out);
+            // A reply and close_notify may share a read: let the dialog see the reply first (a 421,
+            // or the capabilities that secure the session), and fail only if it is still waiting.
+            String closedIn = state();
+            Transition read = feed(r, r.pump().takePlaintext(), out);
+            if (read.isFinished()) {
+                return read;
+            }
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS in state " + closedIn), "", r.pump(), out);
         }
         if (progress instanceof TlsPump.Progress.NeedsTasks) {
             // Post-handshake tasks are rare (a TLS 1.2 renegotiation); run them rather than stall.

@@ -160,4 +160,33 @@ class SecureSessionTest {
             assertThat(new String(app.array(), 0, app.position(), StandardCharsets.US_ASCII)).isEqualTo("EHLO localhost\r\n");
         }
     }
+
+    @Test
+    void aReplyThatArrivesWithTheServersCloseNotifyIsStillRead() {
+        // The server answers the post-TLS EHLO and closes TLS in the same flight: the client must
+        // act on the reply (here: secured with its capabilities), not just report PEER_CLOSED.
+        Transition s = Smtp.server(server()).begin(NOW);
+        Transition c = Smtp.client(client()).begin(NOW);
+        c = c.next().onReceived(s.outbound(), NOW);
+        s = s.next().onReceived(c.outbound(), NOW);
+        c = c.next().onReceived(s.outbound(), NOW);
+        s = s.next().onReceived(c.outbound(), NOW);
+        c = c.next().onReceived(s.outbound(), NOW);
+        s = s.next().onReceived(c.outbound(), NOW);
+        c = c.next().onReceived(s.outbound(), NOW); // client Finished + encrypted EHLO
+        s = s.next().onReceived(c.outbound(), NOW); // server secured; EHLO buffered in its session
+        SecureSession serverSession = ((Outcome.Secured) s.outcome().orElseThrow()).session();
+        ByteBuffer net = ByteBuffer.allocate(serverSession.minNetworkBufferSize() * 2);
+        net.put(s.outbound()); // what the server's handshake still had to say (a TLS 1.3 session ticket)
+        serverSession.encrypt(ByteBuffer.wrap("250-mail.example.test\r\n250 SIZE 10\r\n".getBytes(StandardCharsets.US_ASCII)), net);
+        serverSession.close(net);
+        net.flip();
+
+        Transition last = c.next().onReceived(net, NOW);
+
+        assertThat(last.outcome()).containsInstanceOf(Outcome.Secured.class);
+        SecureSession clientSession = ((Outcome.Secured) last.outcome().orElseThrow()).session();
+        assertThat(clientSession.capabilities().has("SIZE")).isTrue();
+        assertThat(clientSession.isInboundDone()).isTrue();
+    }
 }
