@@ -161,7 +161,7 @@ public final class Pop3ClientDialog implements ClientDialog {
         }
         Pop3Reply reply = ((Pop3ReplyReader.Complete) read).reply();
         if (!reply.positive()) {
-            // RFC 2449 §5 is not implemented (the server predates it): capabilities unknown; see the class comment.
+            // The server predates RFC 2449 (no CAPA): capabilities unknown; see the class comment.
             return new ClientStep.Ready(to(new Idle(Capabilities.NONE)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
         }
         Capabilities capabilities = CapaList.parse(reply);
