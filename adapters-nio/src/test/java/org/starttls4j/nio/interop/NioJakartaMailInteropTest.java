@@ -1,38 +1,13 @@
 package org.starttls4j.nio.interop;
 
-import org.starttls4j.testing.interop.JakartaMailScenarios;
-import org.starttls4j.testing.interop.SubEthaSmtpScenarios;
+import org.starttls4j.testing.interop.JakartaMailInteropContract;
+import org.starttls4j.testing.interop.StartTlsServers;
 
-import jakarta.mail.MessagingException;
-import java.io.IOException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.starttls4j.TlsPolicy;
+/** Jakarta Mail against the {@link org.starttls4j.nio.NioServer}: the shared {@link JakartaMailInteropContract}. */
+class NioJakartaMailInteropTest extends JakartaMailInteropContract {
 
-/**
- * Jakarta Mail (Eclipse Angus) against the {@link org.starttls4j.nio.NioServer} over 127.0.0.1:
- * SMTP, IMAP and POP3 with {@code starttls.required} against a {@code REQUIRED} server, and the
- * implicit-TLS providers against an {@code IMPLICIT} one.
- */
-class NioJakartaMailInteropTest {
-
-    private final JakartaMailScenarios scenarios = new JakartaMailScenarios(NioInterop.SERVERS);
-
-    @ParameterizedTest
-    @EnumSource(value = TlsPolicy.class, names = {"REQUIRED", "IMPLICIT"})
-    void smtpSendsMail(TlsPolicy policy) throws IOException, MessagingException {
-        scenarios.sendMail(policy);
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = TlsPolicy.class, names = {"REQUIRED", "IMPLICIT"})
-    void imapOpensInbox(TlsPolicy policy) throws IOException, MessagingException {
-        scenarios.readImapInbox(policy);
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = TlsPolicy.class, names = {"REQUIRED", "IMPLICIT"})
-    void pop3ReadsInbox(TlsPolicy policy) throws IOException, MessagingException {
-        scenarios.readPop3Inbox(policy);
+    @Override
+    protected StartTlsServers servers() {
+        return NioInterop.SERVERS;
     }
 }
