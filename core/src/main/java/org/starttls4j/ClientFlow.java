@@ -81,11 +81,10 @@ final class ClientFlow implements Flow {
     public Transition onReceived(ByteBuffer bytes, Output out) {
         if (phase instanceof Reading) {
             Reading r = (Reading) phase;
-            byte[] fresh = drain(bytes);
             if (r.pump() == null) {
-                return feed(r, fresh, out);
+                return feed(r, drain(bytes), out);
             }
-            return afterPump(r.pump().receive(ByteBuffer.wrap(fresh), out), r, out);
+            return afterPump(r.pump().receive(bytes, out), r, out);
         }
         if (phase instanceof Handshaking) {
             Handshaking h = (Handshaking) phase;
@@ -343,12 +342,13 @@ final class ClientFlow implements Flow {
             return fail(Failure.of(Failure.Reason.TLS_VERSION_TOO_OLD,
                     facts.protocol() + " is below the floor " + config.tlsFloor().jsseName()), "", pump, out);
         }
-        Optional<String> fingerprint = facts.peerCertificateSha256();
-        if (!config.certificateCheck().pinnedSha256().isEmpty()
-                && (fingerprint.isEmpty() || !config.certificateCheck().pinAllows(fingerprint.get()))) {
-            return fail(Failure.certificate(CertificateProblem.PIN_MISMATCH,
-                    "the certificate's SHA-256 fingerprint " + fingerprint.orElse("(none)") + " is not pinned",
-                    facts.peerCertificate().map(c -> c.getSubjectX500Principal().getName())), "", pump, out);
+        if (!config.certificateCheck().pinnedSha256().isEmpty()) {
+            Optional<String> fingerprint = facts.peerCertificateSha256();
+            if (fingerprint.isEmpty() || !config.certificateCheck().pinAllows(fingerprint.get())) {
+                return fail(Failure.certificate(CertificateProblem.PIN_MISMATCH,
+                        "the certificate's SHA-256 fingerprint " + fingerprint.orElse("(none)") + " is not pinned",
+                        facts.peerCertificate().map(c -> c.getSubjectX500Principal().getName())), "", pump, out);
+            }
         }
         out.event(new Event.TlsEstablished(facts));
         // RFC 3207 §4.2: everything learned before TLS is forgotten; the dialog starts afresh.
@@ -408,12 +408,11 @@ final class ClientFlow implements Flow {
             return true;
         }
         out.sent(text, pump != null);
-        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
         if (pump == null) {
-            out.write(bytes);
+            out.write(text);
             return true;
         }
-        return pump.encrypt(bytes, out) instanceof TlsPump.Progress.Idle;
+        return pump.encrypt(text.getBytes(StandardCharsets.ISO_8859_1), out) instanceof TlsPump.Progress.Idle;
     }
 
     private TlsPump pump() {

@@ -3,20 +3,37 @@ package org.starttls4j;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Collects what one transition produces: bytes, events, delegated tasks. Lives for one call. */
+/**
+ * Collects what one transition produces: bytes, events, delegated tasks. Lives for one call.
+ *
+ * <p>Outbound bytes are gathered in a per-thread scratch array and copied once, at the exact
+ * length, into the {@link Transition}: a handshake flight arrives in several pieces, and growing
+ * a fresh array for each transition would copy it several times over.
+ */
 final class Output implements Consumer<ByteBuffer> {
 
+    /** The largest scratch array a thread keeps between calls; bigger ones are left to the GC. */
+    private static final int KEEP_AT_MOST = 1 << 16;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+
     private final Instant now;
-    private byte[] bytes = new byte[0];
+    private byte[] bytes;
     private int length;
     private final List<Event> events = new ArrayList<>();
-    private final List<Runnable> tasks = new ArrayList<>();
+    private List<Runnable> tasks = List.of(); // made mutable only when an engine hands out tasks
 
     Output(Instant now) {
         this.now = now;
+        // Borrowed, not shared: should anything run a second negotiation on this thread while
+        // this one is open (a trust manager could), that one finds no scratch and makes its own.
+        byte[][] holder = SCRATCH.get();
+        this.bytes = holder[0] != null ? holder[0] : new byte[1024];
+        holder[0] = null;
     }
 
     Instant now() {
@@ -25,22 +42,28 @@ final class Output implements Consumer<ByteBuffer> {
 
     @Override
     public void accept(ByteBuffer buffer) {
-        ByteBuffer view = buffer.duplicate();
-        int n = view.remaining();
+        int n = buffer.remaining();
         ensure(n);
-        view.get(bytes, length, n);
+        buffer.get(buffer.position(), bytes, length, n); // absolute: the buffer stays as it was
         length += n;
     }
 
-    void write(byte[] data) {
-        ensure(data.length);
-        System.arraycopy(data, 0, bytes, length, data.length);
-        length += data.length;
+    /**
+     * Writes dialog text as it travels, one byte per character (ISO-8859-1), without a copy of its
+     * own. A character beyond ISO-8859-1 becomes {@code '?'}, as {@code getBytes} would make it:
+     * cutting it to its low byte could turn U+010A into a line feed.
+     */
+    void write(String text) {
+        ensure(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes[length++] = c <= 0xFF ? (byte) c : (byte) '?';
+        }
     }
 
     private void ensure(int more) {
         if (length + more > bytes.length) {
-            bytes = java.util.Arrays.copyOf(bytes, Math.max(length + more, bytes.length * 2));
+            bytes = Arrays.copyOf(bytes, Math.max(length + more, bytes.length * 2));
         }
     }
 
@@ -70,10 +93,20 @@ final class Output implements Consumer<ByteBuffer> {
     }
 
     void tasks(List<Runnable> more) {
-        tasks.addAll(more);
+        if (tasks.isEmpty()) {
+            tasks = new ArrayList<>(more);
+        } else {
+            tasks.addAll(more);
+        }
     }
 
+    /** Ends this output: the transition gets its own copy of the bytes, the scratch goes back. */
     Transition to(Negotiation next) {
-        return new Transition(next, ByteBuffer.wrap(bytes, 0, length).slice(), events, tasks);
+        ByteBuffer outbound = length == 0 ? EMPTY : ByteBuffer.wrap(Arrays.copyOf(bytes, length));
+        if (bytes.length <= KEEP_AT_MOST) {
+            SCRATCH.get()[0] = bytes;
+        }
+        bytes = null; // an Output is used once; a second to() fails loudly
+        return new Transition(next, outbound, events, tasks);
     }
 }

@@ -290,7 +290,7 @@ final class ServerFlow implements Flow {
     private static void sendPlain(String text, Output out) {
         if (!text.isEmpty()) {
             out.sent(text, false);
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(text);
         }
     }
 

@@ -12,6 +12,9 @@ public enum TlsVersion {
     /** TLS 1.3 (RFC 8446). */
     TLS_1_3("TLSv1.3");
 
+    /** {@link #values()} copies its array on every call; this is read on every handshake. */
+    private static final TlsVersion[] VERSIONS = values();
+
     private final String jsseName;
 
     TlsVersion(String jsseName) {
@@ -25,7 +28,7 @@ public enum TlsVersion {
 
     /** The version JSSE calls {@code name}, if it is one this library allows. */
     public static Optional<TlsVersion> fromJsseName(String name) {
-        for (TlsVersion v : values()) {
+        for (TlsVersion v : VERSIONS) {
             if (v.jsseName.equals(name)) {
                 return Optional.of(v);
             }
@@ -35,6 +38,11 @@ public enum TlsVersion {
 
     /** Whether {@code jsseProtocol} (e.g. {@code "TLSv1.1"}) is this version or newer. */
     public boolean admits(String jsseProtocol) {
-        return fromJsseName(jsseProtocol).map(v -> v.compareTo(this) >= 0).orElse(false);
+        for (TlsVersion v : VERSIONS) {
+            if (v.jsseName.equals(jsseProtocol)) {
+                return v.compareTo(this) >= 0;
+            }
+        }
+        return false;
     }
 }

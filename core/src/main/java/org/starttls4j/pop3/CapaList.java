@@ -1,8 +1,5 @@
 package org.starttls4j.pop3;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 
@@ -17,14 +14,7 @@ final class CapaList {
      * compared without case) and its space-separated arguments. Blank lines are skipped.
      */
     static Capabilities parse(Pop3Reply reply) {
-        List<Capability> list = new ArrayList<>();
-        for (String line : reply.lines()) {
-            String[] words = line.trim().split(" +");
-            if (!words[0].isEmpty()) {
-                list.add(new Capability(words[0], Arrays.asList(words).subList(1, words.length)));
-            }
-        }
-        return new Capabilities(list);
+        return Capabilities.fromLines(reply.lines());
     }
 
     /** A positive, dot-terminated CAPA response announcing {@code capabilities}, byte-stuffed. */

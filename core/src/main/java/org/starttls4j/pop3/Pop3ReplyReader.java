@@ -1,8 +1,7 @@
 package org.starttls4j.pop3;
 
-import java.util.Arrays;
-import java.util.List;
 import org.starttls4j.Failure;
+import org.starttls4j.text.LineChain;
 
 /**
  * Assembles the lines of a response that is multi-line when positive (CAPA) into a
@@ -14,14 +13,14 @@ import org.starttls4j.Failure;
  * not counted) is refused with {@code REPLY_TOO_LONG}.
  *
  * <p>Immutable: each line gives a new reader, and an old reader fed again gives the same answer.
- * The data lines are kept in a persistent chain, so a long list costs one small object per line
+ * The data lines are kept in a {@link LineChain}, so a long list costs one small object per line
  * rather than a copy of the list per line.
  *
  * @param status    the status line read so far, or null before it
  * @param lines     the data lines so far, unstuffed, newest first; null when none
  * @param maxLines  the bound on lines per response
  */
-record Pop3ReplyReader(Pop3Reply status, Chain lines, int maxLines) {
+record Pop3ReplyReader(Pop3Reply status, LineChain lines, int maxLines) {
 
     /** What one line did. */
     sealed interface Read {
@@ -37,23 +36,6 @@ record Pop3ReplyReader(Pop3Reply status, Chain lines, int maxLines) {
 
     /** The line cannot be part of a response. */
     record Bad(Failure failure) implements Read {
-    }
-
-    /** An immutable list link: one data line and the ones before it. */
-    record Chain(String line, Chain before, int size) {
-        /** The number of lines in {@code chain} (null is empty). */
-        static int size(Chain chain) {
-            return chain == null ? 0 : chain.size();
-        }
-
-        /** The lines of {@code chain}, oldest first. */
-        static List<String> toList(Chain chain) {
-            String[] all = new String[size(chain)];
-            for (Chain c = chain; c != null; c = c.before()) {
-                all[c.size() - 1] = c.line();
-            }
-            return Arrays.asList(all);
-        }
     }
 
     /** A reader before the status line. */
@@ -78,13 +60,13 @@ record Pop3ReplyReader(Pop3Reply status, Chain lines, int maxLines) {
             return new More(new Pop3ReplyReader(reply, null, maxLines));
         }
         if (line.equals(".")) {
-            return new Complete(new Pop3Reply(true, status.text(), Chain.toList(lines)));
+            return new Complete(new Pop3Reply(true, status.text(), LineChain.toList(lines)));
         }
-        int count = Chain.size(lines);
+        int count = LineChain.size(lines);
         if (1 + count + 1 > maxLines) {
             return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a response of more than " + maxLines + " lines", line));
         }
         String unstuffed = line.startsWith(".") ? line.substring(1) : line;
-        return new More(new Pop3ReplyReader(status, new Chain(unstuffed, lines, count + 1), maxLines));
+        return new More(new Pop3ReplyReader(status, LineChain.append(lines, unstuffed), maxLines));
     }
 }

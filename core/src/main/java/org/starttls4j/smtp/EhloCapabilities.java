@@ -1,15 +1,11 @@
 package org.starttls4j.smtp;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 
 /** Reads and writes the capability lines of an EHLO reply (RFC 5321 §4.1.1.1). */
 final class EhloCapabilities {
-
-    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
 
     private EhloCapabilities() {
     }
@@ -19,14 +15,7 @@ final class EhloCapabilities {
      * compared without case) and its space-separated parameters.
      */
     static Capabilities parse(SmtpReply reply) {
-        List<Capability> list = new ArrayList<>();
-        for (String line : reply.lines().subList(1, reply.lines().size())) {
-            String[] words = SPACES.split(line.trim());
-            if (!words[0].isEmpty()) {
-                list.add(new Capability(words[0], Arrays.asList(words).subList(1, words.length)));
-            }
-        }
-        return new Capabilities(list);
+        return Capabilities.fromLines(reply.lines().subList(1, reply.lines().size()));
     }
 
     /** A 250 reply announcing {@code capabilities}, first line {@code "<host> greets <client>"}. */

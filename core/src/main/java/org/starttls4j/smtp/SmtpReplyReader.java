@@ -1,20 +1,20 @@
 package org.starttls4j.smtp;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.starttls4j.Failure;
+import org.starttls4j.text.LineChain;
 
 /**
  * Assembles reply lines into {@link SmtpReply}s, enforcing RFC 5321 §4.2's syntax: a three-digit
  * code (first digit 2–5, second 0–5), then {@code '-'} for "more lines follow" or {@code ' '} (or
  * nothing) for the last line, every line of one reply carrying the same code, and no more lines
- * than the bound. Immutable: each line gives a new reader.
+ * than the bound. Immutable: each line gives a new reader, and the texts so far are a
+ * {@link LineChain}, so a reader costs one small link per line.
  *
  * @param code     the code of the reply being assembled, or 0 when none has started
- * @param lines    texts so far
+ * @param lines    texts so far, or null when none
  * @param maxLines the bound on lines per reply
  */
-record SmtpReplyReader(int code, List<String> lines, int maxLines) {
+record SmtpReplyReader(int code, LineChain lines, int maxLines) {
 
     /** What one line did. */
     sealed interface Read {
@@ -33,7 +33,7 @@ record SmtpReplyReader(int code, List<String> lines, int maxLines) {
     }
 
     static SmtpReplyReader empty(int maxLines) {
-        return new SmtpReplyReader(0, List.of(), maxLines);
+        return new SmtpReplyReader(0, null, maxLines);
     }
 
     Read accept(String line) {
@@ -41,7 +41,7 @@ record SmtpReplyReader(int code, List<String> lines, int maxLines) {
                 || !isDigit(line.charAt(2), '0', '9')) {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an SMTP reply line", line));
         }
-        int lineCode = Integer.parseInt(line.substring(0, 3));
+        int lineCode = (line.charAt(0) - '0') * 100 + (line.charAt(1) - '0') * 10 + (line.charAt(2) - '0');
         if (code != 0 && lineCode != code) {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY,
                     "a multi-line reply changed its code from " + code + " to " + lineCode, line));
@@ -50,15 +50,14 @@ record SmtpReplyReader(int code, List<String> lines, int maxLines) {
         if (separator != ' ' && separator != '-') {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "no space or hyphen after the reply code", line));
         }
-        if (lines.size() + 1 > maxLines) {
+        if (LineChain.size(lines) + 1 > maxLines) {
             return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a reply of more than " + maxLines + " lines", line));
         }
-        List<String> texts = new ArrayList<>(lines);
-        texts.add(line.length() > 4 ? line.substring(4) : "");
+        LineChain texts = LineChain.append(lines, line.length() > 4 ? line.substring(4) : "");
         if (separator == '-') {
-            return new More(new SmtpReplyReader(lineCode, List.copyOf(texts), maxLines));
+            return new More(new SmtpReplyReader(lineCode, texts, maxLines));
         }
-        return new Complete(new SmtpReply(lineCode, texts));
+        return new Complete(new SmtpReply(lineCode, LineChain.toList(texts)));
     }
 
     boolean midReply() {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
@@ -20,10 +21,11 @@ import org.starttls4j.TlsFacts;
  * Drives an {@link SSLEngine} through the handshake and the few encrypted lines of the dialog
  * that follow it, then hands it over as a {@link SecureSession}.
  *
- * <p>This is the negotiation phase, so it favours simplicity over zero-copy: received bytes are
- * copied into an inbox, decrypted bytes into a buffer the dialog takes lines from, and produced
- * bytes are given to a consumer that copies them. Every buffer is bounded. A pump is mutable and
- * owned by exactly one negotiation state at a time.
+ * <p>Handshakes are short and many run at once, so the pump keeps nothing it does not have to:
+ * the engine works in per-thread scratch buffers, and the pump keeps only an incomplete record
+ * left at the end of a read and the decrypted dialog bytes, while the consumer copies the
+ * produced records. Every buffer is bounded. A pump is mutable and owned by exactly one
+ * negotiation state at a time.
  */
 public final class TlsPump {
 
@@ -31,17 +33,29 @@ public final class TlsPump {
     static final int MAX_INBOX = 1 << 20;
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final byte[] NOTHING = new byte[0];
     private static final int MAX_STEPS = 10_000;
+
+    /**
+     * Wrap output, handed to the consumer (which copies it), and unwrap output, from which the
+     * decrypted bytes are copied: JSSE wants a full-size destination for every call, so one pair
+     * of buffers per thread serves every pump. Borrowed for the length of one engine call.
+     */
+    private static final ThreadLocal<ByteBuffer[]> WRAP_SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    private static final ThreadLocal<ByteBuffer[]> UNWRAP_SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    /** Received bytes while the engine works through them (see {@link #receive}). */
+    private static final ThreadLocal<ByteBuffer[]> INBOX_SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    /** The largest per-thread buffer kept between calls; a bigger one is left to the GC. */
+    private static final int KEEP_AT_MOST = 1 << 17;
 
     private final SSLEngine engine;
     private final boolean runTasksInline;
-    private ByteBuffer inbox;   // read mode: [position, limit) not yet unwrapped
-    private ByteBuffer plain;   // write mode: [0, position) decrypted, not yet taken
-    /**
-     * Wrap output, handed to the consumer (which copies it) and reused within one call. JSSE wants
-     * a packet-sized destination for every wrap, so one buffer per thread serves every pump.
-     */
-    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    private ByteBuffer inbox;   // read mode: [position, limit) received in an earlier call, not yet unwrapped
+    private ByteBuffer source;  // what the engine unwraps from during a call: the caller's bytes or the inbox
+    private byte[] plain;       // [0, plainLength) decrypted, not yet taken; null when none
+    private int plainLength;
+    private SSLSession factsOf; // the session the cached facts describe
+    private TlsFacts facts;
 
     /** Where a call to the pump left the engine. */
     public sealed interface Progress {
@@ -77,10 +91,8 @@ public final class TlsPump {
     private TlsPump(SSLEngine engine, boolean runTasksInline) {
         this.engine = engine;
         this.runTasksInline = runTasksInline;
-        // No full-size buffer up front: handshake flights are a few KB and the dialog's lines a few
-        // hundred bytes, so both buffers start empty and grow to what the records need.
-        this.inbox = ByteBuffer.allocate(0);
-        this.plain = ByteBuffer.allocate(0);
+        this.inbox = EMPTY;
+        this.source = EMPTY;
     }
 
     /**
@@ -111,8 +123,27 @@ public final class TlsPump {
         if (inbox.remaining() + bytes.remaining() > MAX_INBOX) {
             return fail(new SSLException("more than " + MAX_INBOX + " bytes of unprocessed TLS records"), out);
         }
-        append(bytes);
-        return drive(out);
+        if (inbox.hasRemaining()) {
+            append(bytes);
+            return drive(out);
+        }
+        // The common case: nothing held back. The bytes go into a per-thread buffer, and only what
+        // the engine leaves there (an incomplete record) is kept by the pump. The engine never reads
+        // the caller's buffer itself: JSSE decrypts records in place, in its source buffer.
+        ByteBuffer[] holder = INBOX_SCRATCH.get();
+        ByteBuffer scratch = holder[0] != null && holder[0].capacity() >= bytes.remaining()
+                ? holder[0] : ByteBuffer.allocate(Math.max(bytes.remaining(), 1 << 12));
+        holder[0] = null;
+        source = scratch.clear().put(bytes).flip();
+        try {
+            return drive(out);
+        } finally {
+            source = inbox;
+            append(scratch);
+            if (scratch.capacity() <= KEEP_AT_MOST) {
+                holder[0] = scratch;
+            }
+        }
     }
 
     /**
@@ -135,10 +166,10 @@ public final class TlsPump {
 
     /** Encrypts dialog bytes (a command line) into {@code out}. */
     public Progress encrypt(byte[] data, Consumer<ByteBuffer> out) {
-        ByteBuffer source = ByteBuffer.wrap(data);
+        ByteBuffer text = ByteBuffer.wrap(data);
         try {
-            while (source.hasRemaining()) {
-                if (wrap(source, out).getStatus() == SSLEngineResult.Status.CLOSED) {
+            while (text.hasRemaining()) {
+                if (wrap(text, out).getStatus() == SSLEngineResult.Status.CLOSED) {
                     return new Progress.PeerClosed();
                 }
             }
@@ -152,15 +183,17 @@ public final class TlsPump {
 
     /** Number of decrypted bytes waiting to be taken. */
     public int plaintextAvailable() {
-        return plain.position();
+        return plainLength;
     }
 
     /** Takes every decrypted byte waiting. */
     public byte[] takePlaintext() {
-        plain.flip();
-        byte[] data = new byte[plain.remaining()];
-        plain.get(data);
-        plain.clear();
+        if (plain == null) {
+            return NOTHING;
+        }
+        byte[] data = plainLength == plain.length ? plain : Arrays.copyOf(plain, plainLength);
+        plain = null;
+        plainLength = 0;
         return data;
     }
 
@@ -183,16 +216,20 @@ public final class TlsPump {
         return engine.isInboundDone();
     }
 
-    /** What the handshake settled. */
+    /** What the handshake settled (read once per TLS session: the engine copies the chains on every call). */
     public TlsFacts facts() {
         SSLSession session = engine.getSession();
-        List<X509Certificate> peer;
-        try {
-            peer = x509(session.getPeerCertificates());
-        } catch (SSLPeerUnverifiedException none) {
-            peer = List.of();
+        if (session != factsOf) {
+            List<X509Certificate> peer;
+            try {
+                peer = x509(session.getPeerCertificates());
+            } catch (SSLPeerUnverifiedException none) {
+                peer = List.of();
+            }
+            facts = new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
+            factsOf = session;
         }
-        return new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
+        return facts;
     }
 
     /**
@@ -204,14 +241,14 @@ public final class TlsPump {
      * @return the session
      */
     public SecureSession handOver(Role role, Capabilities capabilities) {
-        ByteBuffer leftoverPlain = plain.position() == 0 ? null : ByteBuffer.wrap(takePlaintext());
+        ByteBuffer leftoverPlain = plainLength == 0 ? null : ByteBuffer.wrap(takePlaintext());
         ByteBuffer leftoverNet = null;
         if (inbox.hasRemaining()) {
             leftoverNet = ByteBuffer.allocate(inbox.remaining()).put(inbox).flip();
         }
         SecureSession session = new EngineSession(engine, role, capabilities, facts(), leftoverPlain, leftoverNet);
         inbox = null;
-        plain = null;
+        source = null;
         return session;
     }
 
@@ -249,7 +286,7 @@ public final class TlsPump {
                         }
                         break;
                     default: // NOT_HANDSHAKING or FINISHED: decrypt whatever whole records are here
-                        if (!inbox.hasRemaining()) {
+                        if (!source.hasRemaining()) {
                             return new Progress.Idle();
                         }
                         SSLEngineResult.Status status = unwrap();
@@ -272,56 +309,83 @@ public final class TlsPump {
     }
 
     private SSLEngineResult.Status unwrap() throws SSLException {
-        while (true) {
-            SSLEngineResult result = engine.unwrap(inbox, plain);
-            switch (result.getStatus()) {
-                case BUFFER_OVERFLOW:
-                    plain = grow(plain, Math.max(nextRecordLength(), 512));
-                    continue;
-                case BUFFER_UNDERFLOW:
-                    int needed = nextRecordLength();
-                    if (inbox.capacity() < needed) {
-                        inbox = ByteBuffer.allocate(needed).put(inbox).flip();
-                    }
-                    return SSLEngineResult.Status.BUFFER_UNDERFLOW;
-                default:
-                    if (result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
-                            && result.bytesProduced() == 0 && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+        ByteBuffer[] holder = UNWRAP_SCRATCH.get();
+        ByteBuffer scratch = holder[0] != null ? holder[0] : ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+        holder[0] = null;
+        try {
+            while (true) {
+                scratch.clear();
+                SSLEngineResult result = engine.unwrap(source, scratch);
+                keepPlaintext(scratch.flip());
+                switch (result.getStatus()) {
+                    case BUFFER_OVERFLOW:
+                        scratch = ByteBuffer.allocate(Math.max(scratch.capacity() * 2, engine.getSession().getApplicationBufferSize()));
+                        continue;
+                    case BUFFER_UNDERFLOW:
+                        int needed = nextRecordLength();
+                        if (source == inbox && inbox.capacity() < needed) {
+                            inbox = ByteBuffer.allocate(needed).put(inbox).flip();
+                            source = inbox;
+                        }
                         return SSLEngineResult.Status.BUFFER_UNDERFLOW;
-                    }
-                    return result.getStatus();
+                    default:
+                        if (result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
+                                && result.bytesProduced() == 0 && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+                            return SSLEngineResult.Status.BUFFER_UNDERFLOW;
+                        }
+                        return result.getStatus();
+                }
             }
+        } finally {
+            holder[0] = scratch;
         }
     }
 
-    /** The length of the record at the head of the inbox, header included (5 while the header is incomplete). */
+    /** Appends decrypted bytes to those waiting to be taken; the dialog bounds how many it accepts. */
+    private void keepPlaintext(ByteBuffer decrypted) {
+        int n = decrypted.remaining();
+        if (n == 0) {
+            return;
+        }
+        if (plain == null) {
+            plain = new byte[n];
+        } else if (plainLength + n > plain.length) {
+            plain = Arrays.copyOf(plain, Math.max(plainLength + n, plain.length * 2));
+        }
+        decrypted.get(plain, plainLength, n);
+        plainLength += n;
+    }
+
+    /** The length of the record at the head of the source, header included (5 while the header is incomplete). */
     private int nextRecordLength() {
-        if (inbox.remaining() < 5) {
+        if (source.remaining() < 5) {
             return 5;
         }
-        int p = inbox.position();
-        return 5 + (((inbox.get(p + 3) & 0xff) << 8) | (inbox.get(p + 4) & 0xff));
+        int p = source.position();
+        return 5 + (((source.get(p + 3) & 0xff) << 8) | (source.get(p + 4) & 0xff));
     }
 
-    private SSLEngineResult wrap(ByteBuffer source, Consumer<ByteBuffer> out) throws SSLException {
-        ByteBuffer[] holder = SCRATCH.get();
+    private SSLEngineResult wrap(ByteBuffer data, Consumer<ByteBuffer> out) throws SSLException {
+        ByteBuffer[] holder = WRAP_SCRATCH.get();
         int size = engine.getSession().getPacketBufferSize();
-        if (holder[0] == null || holder[0].capacity() < size) {
-            holder[0] = ByteBuffer.allocate(size);
-        }
-        while (true) {
-            ByteBuffer scratch = holder[0];
-            scratch.clear();
-            SSLEngineResult result = engine.wrap(source, scratch);
-            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                holder[0] = ByteBuffer.allocate(scratch.capacity() * 2);
-                continue;
+        ByteBuffer scratch = holder[0] != null && holder[0].capacity() >= size ? holder[0] : ByteBuffer.allocate(size);
+        holder[0] = null;
+        try {
+            while (true) {
+                scratch.clear();
+                SSLEngineResult result = engine.wrap(data, scratch);
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                    scratch = ByteBuffer.allocate(scratch.capacity() * 2);
+                    continue;
+                }
+                scratch.flip();
+                if (scratch.hasRemaining()) {
+                    out.accept(scratch);
+                }
+                return result;
             }
-            scratch.flip();
-            if (scratch.hasRemaining()) {
-                out.accept(scratch);
-            }
-            return result;
+        } finally {
+            holder[0] = scratch;
         }
     }
 
@@ -334,32 +398,32 @@ public final class TlsPump {
     }
 
     private Progress fail(SSLException cause, Consumer<ByteBuffer> out) {
+
         closeOutbound(out); // produces the alert the engine has ready, if any
         return new Progress.Failed(cause);
     }
 
+    /** Moves {@code bytes} to the end of the inbox, which grows to exactly what it must hold. */
     private void append(ByteBuffer bytes) {
-        inbox.compact();
-        if (inbox.remaining() < bytes.remaining()) {
-            inbox = grow(inbox, bytes.remaining());
+        if (!bytes.hasRemaining()) {
+            return;
         }
-        inbox.put(bytes);
-        inbox.flip();
-    }
-
-    /** A larger buffer in write mode holding {@code buffer}'s written bytes. */
-    private static ByteBuffer grow(ByteBuffer buffer, int extra) {
-        buffer.flip();
-        return ByteBuffer.allocate(buffer.capacity() + extra).put(buffer);
+        if (inbox.capacity() - inbox.remaining() < bytes.remaining()) {
+            inbox = ByteBuffer.allocate(inbox.remaining() + bytes.remaining()).put(inbox).put(bytes).flip();
+        } else {
+            inbox.compact().put(bytes).flip();
+        }
+        source = inbox;
     }
 
     private static List<X509Certificate> x509(Certificate[] certificates) {
-        List<X509Certificate> list = new ArrayList<>();
-        if (certificates != null) {
-            for (Certificate c : certificates) {
-                if (c instanceof X509Certificate) {
-                    list.add((X509Certificate) c);
-                }
+        if (certificates == null) {
+            return List.of();
+        }
+        List<X509Certificate> list = new ArrayList<>(certificates.length);
+        for (Certificate c : certificates) {
+            if (c instanceof X509Certificate) {
+                list.add((X509Certificate) c);
             }
         }
         return list;

@@ -1,0 +1,53 @@
+package org.starttls4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.starttls4j.smtp.Smtp;
+
+class OutputTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private static final Negotiation ANY = Smtp.client(ClientConfig.builder("mail.example.test").build());
+
+    @Test
+    void aCharacterBeyondLatin1IsWrittenAsAQuestionMarkNeverAsItsLowByte() {
+        Output out = new Output(NOW);
+        out.write("EHLO a\u010Ab\u010Dc\r\n"); // low bytes would be LF and CR: a smuggled line
+
+        assertThat(new String(out.to(ANY).outboundBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("EHLO a?b?c\r\n");
+    }
+
+    @Test
+    void outputsOpenAtTheSameTimeOnOneThreadKeepTheirOwnBytes() {
+        Output first = new Output(NOW);
+        first.write("first ");
+        Output second = new Output(NOW); // e.g. a trust manager running a negotiation of its own
+        second.write("second");
+        first.accept(ByteBuffer.wrap("line".getBytes(StandardCharsets.US_ASCII)));
+
+        Transition one = first.to(ANY);
+        Transition two = second.to(ANY);
+        Output third = new Output(NOW); // reuses a scratch array: must start empty
+        third.write("3");
+
+        assertThat(new String(one.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("first line");
+        assertThat(new String(two.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("second");
+        assertThat(new String(third.to(ANY).outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("3");
+        assertThat(new String(one.outboundBytes(), StandardCharsets.US_ASCII)).as("earlier bytes unchanged").isEqualTo("first line");
+    }
+
+    @Test
+    void acceptLeavesTheBufferAsItWas() {
+        ByteBuffer buffer = ByteBuffer.wrap("abcdef".getBytes(StandardCharsets.US_ASCII), 2, 3);
+        Output out = new Output(NOW);
+        out.accept(buffer);
+
+        assertThat(buffer.position()).isEqualTo(2);
+        assertThat(buffer.remaining()).isEqualTo(3);
+        assertThat(new String(out.to(ANY).outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("cde");
+    }
+}
