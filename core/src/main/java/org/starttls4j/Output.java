@@ -24,6 +24,7 @@ final class Output implements Consumer<ByteBuffer> {
     private final Instant now;
     private byte[] bytes;
     private int length;
+    private boolean lent; // bytes is (grown from) this thread's scratch array, to give back at to()
     private final List<Event> events = new ArrayList<>();
     private List<Runnable> tasks = List.of(); // made mutable only when an engine hands out tasks
 
@@ -33,6 +34,7 @@ final class Output implements Consumer<ByteBuffer> {
         // this one is open (a trust manager could), that one finds no scratch and makes its own.
         byte[][] holder = SCRATCH.get();
         this.bytes = holder[0] != null ? holder[0] : new byte[1024];
+        this.lent = true;
         holder[0] = null;
     }
 
@@ -100,13 +102,21 @@ final class Output implements Consumer<ByteBuffer> {
         }
     }
 
-    /** Ends this output: the transition gets its own copy of the bytes, the scratch goes back. */
+    /**
+     * The transition: it gets its own copy of the bytes, and the scratch array goes back to the
+     * thread. A flow may go on after this (a read that ended the dialog, then a failure) and call
+     * it again; the second transition then holds everything, and nothing written after the first
+     * can reach the first's bytes.
+     */
     Transition to(Negotiation next) {
-        ByteBuffer outbound = length == 0 ? EMPTY : ByteBuffer.wrap(Arrays.copyOf(bytes, length));
-        if (bytes.length <= KEEP_AT_MOST) {
-            SCRATCH.get()[0] = bytes;
+        byte[] exact = Arrays.copyOf(bytes, length);
+        if (lent) {
+            if (bytes.length <= KEEP_AT_MOST) {
+                SCRATCH.get()[0] = bytes;
+            }
+            lent = false;
+            bytes = exact; // full: the next write grows it into a new array
         }
-        bytes = null; // an Output is used once; a second to() fails loudly
-        return new Transition(next, outbound, events, tasks);
+        return new Transition(next, length == 0 ? EMPTY : ByteBuffer.wrap(exact), events, tasks);
     }
 }

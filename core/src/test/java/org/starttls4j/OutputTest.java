@@ -41,6 +41,19 @@ class OutputTest {
     }
 
     @Test
+    void aSecondTransitionFromOneOutputHoldsEverythingAndLeavesTheFirstAlone() {
+        // ClientFlow does this when a read ends the dialog and a failure follows in the same call.
+        Output out = new Output(NOW);
+        out.write("reply\r\n");
+        Transition first = out.to(ANY);
+        out.write("QUIT\r\n");
+        Transition second = out.to(ANY);
+
+        assertThat(new String(first.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("reply\r\n");
+        assertThat(new String(second.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("reply\r\nQUIT\r\n");
+    }
+
+    @Test
     void acceptLeavesTheBufferAsItWas() {
         ByteBuffer buffer = ByteBuffer.wrap("abcdef".getBytes(StandardCharsets.US_ASCII), 2, 3);
         Output out = new Output(NOW);
