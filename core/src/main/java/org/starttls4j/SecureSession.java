@@ -25,6 +25,13 @@ public non-sealed interface SecureSession extends Session {
      * Encrypts as much of {@code source} as fits into {@code destination}. Also emits any TLS
      * output the engine owes first (for example a KeyUpdate answer).
      *
+     * <p>A source that fits one record ({@link #maxRecordPlaintext()} bytes) goes out as one
+     * record. A larger one is cut into the fewest records that hold it, of nearly equal size (they
+     * differ by one byte at most), never into full records and a small tail: 16,384 bytes under the
+     * JDK's TLS 1.3 go out as two records of 8,192, not 16,367 + 17. When {@code destination} has
+     * room for only some of those records, the call stops there (status OK, {@code source}
+     * positioned after what was consumed); the next call cuts what is left the same way.
+     *
      * @param source      application bytes; its position advances past what was consumed
      * @param destination network bytes; should have at least {@link #minNetworkBufferSize()} free
      * @return what happened
@@ -76,6 +83,22 @@ public non-sealed interface SecureSession extends Session {
 
     /** The smallest application buffer that always holds one record's plaintext. */
     int minApplicationBufferSize();
+
+    /**
+     * The most application bytes one TLS record of this session carries. Writing in chunks of this
+     * size (or handing {@link #encrypt} a multiple of it) fills every record; any other size is cut
+     * into even records (see {@link #encrypt}).
+     *
+     * <p>At most 16,384 (2^14, TLS's limit). Under TLS 1.3 with the JDK's own engine it is 16,367:
+     * that engine keeps each whole encrypted record within 2^14 bytes, so the 16-byte
+     * authentication tag and the content type byte come off the plaintext. The value is known before
+     * the first write; if the engine then cuts a record shorter than expected (for example because
+     * the peer asked for a smaller {@code record_size_limit}, RFC 8449), it drops to what the engine
+     * did.
+     *
+     * @return bytes of application data per full record, at least 1
+     */
+    int maxRecordPlaintext();
 
     @Override
     default boolean isEncrypted() {

@@ -9,8 +9,10 @@ import org.starttls4j.TlsResult;
 
 /**
  * How one write is cut into TLS records, through the core and through a bare engine: the number of
- * records and the smallest one's length. A write of 16 KiB that leaves a tiny tail record costs a
- * whole record's overhead (header, tag, a cipher call) for a few bytes.
+ * records and the smallest and largest one's length. A write of 16 KiB that leaves a tiny tail
+ * record costs a whole record's overhead (header, tag, a cipher call) for a few bytes. Each check
+ * writes once on a fresh session, so the core's cut is the one it makes before it has seen the
+ * engine fill a record.
  */
 public final class RecordCheck {
 
@@ -19,12 +21,22 @@ public final class RecordCheck {
      *
      * @param records     how many
      * @param smallest    the smallest record's length field (ciphertext bytes after the header)
+     * @param largest     the largest record's length field
      * @param wireBytes   bytes on the wire, headers included
      */
-    public record Cut(int records, int smallest, int wireBytes) {
+    public record Cut(int records, int smallest, int largest, int wireBytes) {
+        /**
+         * Whether one record is less than half the size of another: a remainder left after full
+         * records (16,367 + 17 bytes), rather than an even cut (8,192 + 8,192), whose records
+         * differ by a byte, or by a block's padding.
+         */
+        public boolean uneven() {
+            return smallest < largest / 2;
+        }
+
         @Override
         public String toString() {
-            return records + (records == 1 ? " record" : " records") + ", smallest " + smallest + " B";
+            return records == 1 ? "1 record, " + smallest + " B" : records + " records, " + smallest + " to " + largest + " B";
         }
     }
 
@@ -42,7 +54,7 @@ public final class RecordCheck {
         SecureSession client = new CorePair(fixture, MailProtocol.SMTP).negotiate();
         ByteBuffer net = ByteBuffer.allocate(4 * client.minNetworkBufferSize() + size);
         TlsResult r = client.encrypt(ByteBuffer.allocate(size), net);
-        if (r.status() != TlsResult.Status.OK) {
+        if (r.status() != TlsResult.Status.OK || r.consumed() != size) {
             throw new IllegalStateException("encrypt: " + r);
         }
         return cut(net.flip());
@@ -75,13 +87,15 @@ public final class RecordCheck {
     private static Cut cut(ByteBuffer net) {
         int records = 0;
         int smallest = Integer.MAX_VALUE;
+        int largest = 0;
         int wire = net.remaining();
         while (net.remaining() >= 5) {
             int length = ((net.get(net.position() + 3) & 0xff) << 8) | (net.get(net.position() + 4) & 0xff);
             records++;
             smallest = Math.min(smallest, length);
+            largest = Math.max(largest, length);
             net.position(net.position() + 5 + length);
         }
-        return new Cut(records, records == 0 ? 0 : smallest, wire);
+        return new Cut(records, records == 0 ? 0 : smallest, largest, wire);
     }
 }

@@ -1,6 +1,7 @@
 package org.starttls4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,19 @@ class HarnessTest {
         pair.negotiate();
         RecordCheck.Cut bare = RecordCheck.bare(fixture, pair.lineAfterTls(), pair.replyAfterTls(), 40_000);
         assertEquals(3, bare.records(), bare.toString());
+    }
+
+    @Test
+    void aTls13WriteOf16KiBIsCutEvenlyByTheCoreAndUnevenlyByABareJdkEngine() throws Exception {
+        Fixture fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3");
+        CorePair pair = new CorePair(fixture, MailProtocol.SMTP);
+        pair.negotiate();
+        RecordCheck.Cut core = RecordCheck.core(fixture, 16384);
+        RecordCheck.Cut bare = RecordCheck.bare(fixture, pair.lineAfterTls(), pair.replyAfterTls(), 16384);
+
+        assertEquals(2, core.records(), core.toString());
+        assertFalse(core.uneven(), core.toString());
+        assertTrue(bare.uneven(), "the JDK's own cut leaves a tail (what the report's verdict must see): " + bare);
     }
 
     @Test
