@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 7, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Measurement(iterations = 8, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g",
         "-Djdk.tls.client.enableSessionTicketExtension=false",
         "-Djdk.tls.server.enableSessionTicketExtension=false"})
