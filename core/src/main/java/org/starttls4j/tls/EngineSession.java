@@ -30,12 +30,12 @@ import org.starttls4j.TlsResult;
  * {@code k = ceil(n / limit)} records of {@code ceil(n / k)} or {@code floor(n / k)} bytes, by
  * moving the source's limit for each {@code wrap} (no copy, no allocation).
  *
- * <p><b>No allocation per call.</b> {@link #encrypt} and {@link #decrypt} are two-line wrappers
- * around {@link #encryptRecords} and {@link #decryptRecords}, which do the work and leave the byte
- * counts in fields. The wrappers are small enough for the JIT to inline into any caller (28 bytes of
- * bytecode; HotSpot inlines methods under 35 bytes wherever they are called), so the
- * {@link TlsResult} is built where the caller reads it, and escape analysis removes it when the
- * caller only reads its fields (as callers do). Keep them that small.
+ * <p><b>No allocation per call in a steady stream.</b> {@link #encryptRecords} and
+ * {@link #decryptRecords} do the work and leave the byte counts in fields; {@link #encrypt} and
+ * {@link #decrypt} then hand out the previous {@link TlsResult} of the same direction when the new
+ * one would equal it (results are values), so a stream of equal writes allocates nothing, whatever
+ * the JIT decides to inline. Without that, whether escape analysis removed the result varied from
+ * one JVM to the next.
  */
 final class EngineSession implements SecureSession {
 
@@ -63,6 +63,10 @@ final class EngineSession implements SecureSession {
     /** Byte counts of the last call, for the {@link TlsResult} its public wrapper builds. */
     private int lastConsumed;
     private int lastProduced;
+    private TlsResult lastEncrypt;
+    private TlsResult lastDecrypt;
+    /** Where the last engine call left the handshake (see {@link #runTasks}). */
+    private SSLEngineResult.HandshakeStatus status;
 
     EngineSession(SSLEngine engine, Role role, Capabilities capabilities, TlsFacts facts,
                   ByteBuffer leftoverPlain, ByteBuffer leftoverNet) {
@@ -73,6 +77,7 @@ final class EngineSession implements SecureSession {
         this.spill = leftoverPlain;
         this.carry = leftoverNet;
         this.recordLimit = expectedRecordLimit(engine, facts.protocol());
+        this.status = engine.getHandshakeStatus();
     }
 
     /**
@@ -111,13 +116,22 @@ final class EngineSession implements SecureSession {
 
     @Override
     public TlsResult encrypt(ByteBuffer source, ByteBuffer destination) {
-        TlsResult.Status status = encryptRecords(source, destination);
-        return new TlsResult(status, lastConsumed, lastProduced, wantsToWrite);
+        lastEncrypt = result(encryptRecords(source, destination), lastEncrypt);
+        return lastEncrypt;
     }
 
     @Override
     public TlsResult decrypt(ByteBuffer source, ByteBuffer destination) {
-        TlsResult.Status status = decryptRecords(source, destination);
+        lastDecrypt = result(decryptRecords(source, destination), lastDecrypt);
+        return lastDecrypt;
+    }
+
+    /** The result of the call just made: {@code previous} again if it says the same. */
+    private TlsResult result(TlsResult.Status status, TlsResult previous) {
+        if (previous != null && previous.status() == status && previous.consumed() == lastConsumed
+                && previous.produced() == lastProduced && previous.wantsToWrite() == wantsToWrite) {
+            return previous;
+        }
         return new TlsResult(status, lastConsumed, lastProduced, wantsToWrite);
     }
 
@@ -137,6 +151,7 @@ final class EngineSession implements SecureSession {
                 } finally {
                     source.limit(end);
                 }
+                status = r.getHandshakeStatus();
                 consumed += r.bytesConsumed();
                 produced += r.bytesProduced();
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
@@ -150,7 +165,7 @@ final class EngineSession implements SecureSession {
                 if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
                     break;
                 }
-            } while (source.hasRemaining() || engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP);
+            } while (source.hasRemaining() || status == SSLEngineResult.HandshakeStatus.NEED_WRAP);
             return finish(TlsResult.Status.OK, consumed, produced);
         } catch (SSLException | RuntimeException e) {
             return broken(e, consumed, produced);
@@ -244,6 +259,7 @@ final class EngineSession implements SecureSession {
         try {
             while (!engine.isOutboundDone()) {
                 SSLEngineResult r = engine.wrap(EMPTY, destination);
+                status = r.getHandshakeStatus();
                 produced += r.bytesProduced();
                 if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                     return lastResult(finish(TlsResult.Status.NEEDS_OUTPUT_SPACE, 0, produced));
@@ -311,6 +327,7 @@ final class EngineSession implements SecureSession {
             // The caller's buffer is empty yet too small for one record: decrypt aside and hand out in pieces.
             ByteBuffer overflow = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
             r = engine.unwrap(source, overflow);
+            status = r.getHandshakeStatus();
             overflow.flip();
             spill = overflow.hasRemaining() ? overflow : null;
             return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), r.bytesConsumed(), 0);
@@ -360,11 +377,18 @@ final class EngineSession implements SecureSession {
         return ((buffer.get(p + 3) & 0xff) << 8) | (buffer.get(p + 4) & 0xff);
     }
 
+    /**
+     * Notes where {@code r} left the handshake and runs any delegated tasks it asked for. The
+     * result says where the engine stands; asking the engine again costs a lock per call, which on
+     * the hot path is measurable, so it is asked only after tasks have run.
+     */
     private void runTasks(SSLEngineResult r) {
-        if (r.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+        status = r.getHandshakeStatus();
+        if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
             for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
                 task.run();
             }
+            status = engine.getHandshakeStatus();
         }
     }
 
@@ -372,7 +396,7 @@ final class EngineSession implements SecureSession {
     private TlsResult.Status finish(TlsResult.Status status, int consumed, int produced) {
         lastConsumed = consumed;
         lastProduced = produced;
-        wantsToWrite = engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP;
+        wantsToWrite = this.status == SSLEngineResult.HandshakeStatus.NEED_WRAP;
         return status;
     }
 
