@@ -516,7 +516,10 @@ public final class Report {
     }
 
     private static String signed(double b) {
-        return (b >= 0 ? "+" : "") + bytes(b);
+        if (Math.abs(b) < 0.5) {
+            return "0 B"; // not "-0 B"
+        }
+        return (b > 0 ? "+" : "") + bytes(b);
     }
 
     private static String bytes(double b) {

@@ -1,11 +1,15 @@
 package org.starttls4j.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.SecureSession;
@@ -95,6 +99,35 @@ class HarnessTest {
             assertEquals(size, b.write());
             assertEquals(size, b.write());
         }
+    }
+
+    @Test
+    void allocationSitesChargesTheCoresOwnAllocationToCoreFrames() throws Exception {
+        // A JVM of its own: the table is exact only without TLABs.
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:-UseTLAB", "-cp", System.getProperty("java.class.path"),
+                AllocationSites.class.getName(), "SMTP", "3").redirectErrorStream(true).start();
+        boolean finished = p.waitFor(2, TimeUnit.MINUTES); // its output (a few KB) fits the pipe meanwhile
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        assertTrue(finished, "AllocationSites finished within 2 minutes");
+        String table = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), table);
+        assertTrue(table.contains("the JDK's TLS code") && table.contains("the core"), table);
+        assertTrue(table.contains("Output.") && table.contains("LineFramer."), table);
+    }
+
+    @Test
+    void allocationSitesRefusesToCountWithTlabs() {
+        assertThrows(IllegalStateException.class, () -> AllocationSites.main(new String[] {"SMTP", "1"}));
+    }
+
+    @Test
+    void theMediansConfidenceIntervalComesFromTheBinomialTable() {
+        // Published tables: n = 10 gives the 2nd and 9th values, n = 40 the 14th and 27th.
+        assertArrayEquals(new int[] {1, 8}, InterleavedRate.medianConfidenceInterval(10));
+        assertArrayEquals(new int[] {13, 26}, InterleavedRate.medianConfidenceInterval(40));
     }
 
     @Test
