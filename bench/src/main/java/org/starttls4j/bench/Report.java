@@ -341,8 +341,9 @@ public final class Report {
             sameRecords = " (TLS 1.3, 16 KiB: " + signed(own) + " beside a bare engine writing the core's even records)";
             md.append("The core cuts a TLS 1.3 write of 16 KiB into two even records where the JDK's engine writes 16,367 + 17 "
                     + "bytes, and the JDK's AES-GCM allocates per record according to its length. A bare engine handed the "
-                    + "core's cut allocates ").append(bytes(allocation(bareEven))).append(" per write, so the core's own "
-                    + "allocation there is ").append(signed(own)).append(" per write.\n\n");
+                    + "core's cut allocates ").append(bytes(allocation(bareEven))).append(" per write; the core, ")
+                    .append(signed(own)).append(" beside it (the JDK's GCM allocation moves by 50–300 B from fork to fork "
+                    + "with what the JIT inlines; bench/PROFILE.md).\n\n");
         }
         verdict("(2) ≤ 64 B per write beyond the bare engine's", "worst +" + bytes(worstExcess) + sameRecords,
                 worstExcess <= BULK_ALLOC_TARGET);
