@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.starttls4j.internal.ThreadScratch;
 
 /**
  * Collects what one transition produces: bytes, events, delegated tasks. Lives for one call.
@@ -19,7 +20,7 @@ final class Output implements Consumer<ByteBuffer> {
     /** The largest scratch array a thread keeps between calls; bigger ones are left to the GC. */
     private static final int KEEP_AT_MOST = 1 << 16;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+    private static final ThreadScratch<byte[]> SCRATCH = new ThreadScratch<>();
 
     private final Instant now;
     private byte[] bytes;
@@ -30,12 +31,9 @@ final class Output implements Consumer<ByteBuffer> {
 
     Output(Instant now) {
         this.now = now;
-        // Borrowed, not shared: should anything run a second negotiation on this thread while
-        // this one is open (a trust manager could), that one finds no scratch and makes its own.
-        byte[][] holder = SCRATCH.get();
-        this.bytes = holder[0] != null ? holder[0] : new byte[1024];
+        byte[] kept = SCRATCH.borrow();
+        this.bytes = kept != null ? kept : new byte[1024];
         this.lent = true;
-        holder[0] = null;
     }
 
     Instant now() {
@@ -112,7 +110,7 @@ final class Output implements Consumer<ByteBuffer> {
         byte[] exact = Arrays.copyOf(bytes, length);
         if (lent) {
             if (bytes.length <= KEEP_AT_MOST) {
-                SCRATCH.get()[0] = bytes;
+                SCRATCH.giveBack(bytes);
             }
             lent = false;
             bytes = exact; // full: the next write grows it into a new array

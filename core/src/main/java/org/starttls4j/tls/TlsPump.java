@@ -16,6 +16,7 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Role;
 import org.starttls4j.SecureSession;
 import org.starttls4j.TlsFacts;
+import org.starttls4j.internal.ThreadScratch;
 
 /**
  * Drives an {@link SSLEngine} through the handshake and the few encrypted lines of the dialog
@@ -41,10 +42,10 @@ public final class TlsPump {
      * decrypted bytes are copied: JSSE wants a full-size destination for every call, so one pair
      * of buffers per thread serves every pump. Borrowed for the length of one engine call.
      */
-    private static final ThreadLocal<ByteBuffer[]> WRAP_SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
-    private static final ThreadLocal<ByteBuffer[]> UNWRAP_SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    private static final ThreadScratch<ByteBuffer> WRAP_SCRATCH = new ThreadScratch<>();
+    private static final ThreadScratch<ByteBuffer> UNWRAP_SCRATCH = new ThreadScratch<>();
     /** Received bytes while the engine works through them (see {@link #receive}). */
-    private static final ThreadLocal<ByteBuffer[]> INBOX_SCRATCH = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+    private static final ThreadScratch<ByteBuffer> INBOX_SCRATCH = new ThreadScratch<>();
     /** The largest per-thread buffer kept between calls; a bigger one is left to the GC. */
     private static final int KEEP_AT_MOST = 1 << 17;
 
@@ -130,10 +131,9 @@ public final class TlsPump {
         // The common case: nothing held back. The bytes go into a per-thread buffer, and only what
         // the engine leaves there (an incomplete record) is kept by the pump. The engine never reads
         // the caller's buffer itself: JSSE decrypts records in place, in its source buffer.
-        ByteBuffer[] holder = INBOX_SCRATCH.get();
-        ByteBuffer scratch = holder[0] != null && holder[0].capacity() >= bytes.remaining()
-                ? holder[0] : ByteBuffer.allocate(Math.max(bytes.remaining(), 1 << 12));
-        holder[0] = null;
+        ByteBuffer kept = INBOX_SCRATCH.borrow();
+        ByteBuffer scratch = kept != null && kept.capacity() >= bytes.remaining()
+                ? kept : ByteBuffer.allocate(Math.max(bytes.remaining(), 1 << 12));
         source = scratch.clear().put(bytes).flip();
         try {
             return drive(out);
@@ -141,7 +141,7 @@ public final class TlsPump {
             source = inbox;
             append(scratch);
             if (scratch.capacity() <= KEEP_AT_MOST) {
-                holder[0] = scratch;
+                INBOX_SCRATCH.giveBack(scratch);
             }
         }
     }
@@ -309,9 +309,8 @@ public final class TlsPump {
     }
 
     private SSLEngineResult.Status unwrap() throws SSLException {
-        ByteBuffer[] holder = UNWRAP_SCRATCH.get();
-        ByteBuffer scratch = holder[0] != null ? holder[0] : ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-        holder[0] = null;
+        ByteBuffer kept = UNWRAP_SCRATCH.borrow();
+        ByteBuffer scratch = kept != null ? kept : ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         try {
             while (true) {
                 scratch.clear();
@@ -337,7 +336,7 @@ public final class TlsPump {
                 }
             }
         } finally {
-            holder[0] = scratch;
+            UNWRAP_SCRATCH.giveBack(scratch);
         }
     }
 
@@ -366,10 +365,9 @@ public final class TlsPump {
     }
 
     private SSLEngineResult wrap(ByteBuffer data, Consumer<ByteBuffer> out) throws SSLException {
-        ByteBuffer[] holder = WRAP_SCRATCH.get();
+        ByteBuffer kept = WRAP_SCRATCH.borrow();
         int size = engine.getSession().getPacketBufferSize();
-        ByteBuffer scratch = holder[0] != null && holder[0].capacity() >= size ? holder[0] : ByteBuffer.allocate(size);
-        holder[0] = null;
+        ByteBuffer scratch = kept != null && kept.capacity() >= size ? kept : ByteBuffer.allocate(size);
         try {
             while (true) {
                 scratch.clear();
@@ -385,7 +383,7 @@ public final class TlsPump {
                 return result;
             }
         } finally {
-            holder[0] = scratch;
+            WRAP_SCRATCH.giveBack(scratch);
         }
     }
 
