@@ -10,15 +10,11 @@ import static org.starttls4j.smtp.Wire.QUIT;
 import static org.starttls4j.smtp.Wire.STARTTLS;
 import static org.starttls4j.smtp.Wire.caps;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,6 +29,7 @@ import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testing.DelegatingEngine;
 import org.starttls4j.testing.LegacyTls;
 import org.starttls4j.testing.Loopback;
 import org.starttls4j.testing.TestPki;
@@ -441,56 +438,9 @@ class SmtpClientSecurityTest {
      * parameters set on it, as an old server would: our own server refuses to enable anything
      * below its floor, so only a foreign engine can play the legacy peer.
      */
-    static final class ClaimsModernVersions extends SSLEngine {
-        private final SSLEngine legacy;
-
+    static final class ClaimsModernVersions extends DelegatingEngine {
         ClaimsModernVersions(SSLEngine legacy) {
-            this.legacy = legacy;
-        }
-
-        @Override
-        public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
-            return legacy.wrap(srcs, offset, length, dst);
-        }
-
-        @Override
-        public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-            return legacy.unwrap(src, dsts, offset, length);
-        }
-
-        @Override
-        public Runnable getDelegatedTask() {
-            return legacy.getDelegatedTask();
-        }
-
-        @Override
-        public void closeInbound() throws SSLException {
-            legacy.closeInbound();
-        }
-
-        @Override
-        public boolean isInboundDone() {
-            return legacy.isInboundDone();
-        }
-
-        @Override
-        public void closeOutbound() {
-            legacy.closeOutbound();
-        }
-
-        @Override
-        public boolean isOutboundDone() {
-            return legacy.isOutboundDone();
-        }
-
-        @Override
-        public String[] getSupportedCipherSuites() {
-            return legacy.getSupportedCipherSuites();
-        }
-
-        @Override
-        public String[] getEnabledCipherSuites() {
-            return legacy.getEnabledCipherSuites();
+            super(legacy);
         }
 
         @Override
@@ -521,66 +471,6 @@ class SmtpClientSecurityTest {
         @Override
         public void setSSLParameters(SSLParameters parameters) {
             // fixed by the legacy engine
-        }
-
-        @Override
-        public SSLSession getSession() {
-            return legacy.getSession();
-        }
-
-        @Override
-        public SSLSession getHandshakeSession() {
-            return legacy.getHandshakeSession();
-        }
-
-        @Override
-        public void beginHandshake() throws SSLException {
-            legacy.beginHandshake();
-        }
-
-        @Override
-        public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
-            return legacy.getHandshakeStatus();
-        }
-
-        @Override
-        public void setUseClientMode(boolean mode) {
-            legacy.setUseClientMode(mode);
-        }
-
-        @Override
-        public boolean getUseClientMode() {
-            return legacy.getUseClientMode();
-        }
-
-        @Override
-        public void setNeedClientAuth(boolean need) {
-            legacy.setNeedClientAuth(need);
-        }
-
-        @Override
-        public boolean getNeedClientAuth() {
-            return legacy.getNeedClientAuth();
-        }
-
-        @Override
-        public void setWantClientAuth(boolean want) {
-            legacy.setWantClientAuth(want);
-        }
-
-        @Override
-        public boolean getWantClientAuth() {
-            return legacy.getWantClientAuth();
-        }
-
-        @Override
-        public void setEnableSessionCreation(boolean flag) {
-            legacy.setEnableSessionCreation(flag);
-        }
-
-        @Override
-        public boolean getEnableSessionCreation() {
-            return legacy.getEnableSessionCreation();
         }
     }
 }
