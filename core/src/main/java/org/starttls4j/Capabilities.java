@@ -1,7 +1,6 @@
 package org.starttls4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,11 +28,24 @@ public record Capabilities(List<Capability> list) {
      * @return the capabilities, in order
      */
     public static Capabilities fromLines(List<String> lines) {
+        return fromLines(lines, 0);
+    }
+
+    /**
+     * Capabilities announced one per line, each line read from its {@code skip}-th character on:
+     * an SMTP reply's lines as they arrived, code and separator included, are read with a skip of
+     * 4, without cutting the code off each line first.
+     *
+     * @param lines the capability lines
+     * @param skip  how many characters of every line come before the capability
+     * @return the capabilities, in order
+     */
+    public static Capabilities fromLines(List<String> lines, int skip) {
         List<Capability> parsed = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            String[] words = words(line);
-            if (words.length > 0) {
-                parsed.add(new Capability(words[0], List.of(Arrays.copyOfRange(words, 1, words.length))));
+        for (int i = 0; i < lines.size(); i++) {
+            Capability capability = parse(lines.get(i), skip);
+            if (capability != null) {
+                parsed.add(capability);
             }
         }
         return new Capabilities(parsed);
@@ -66,37 +78,62 @@ public record Capabilities(List<Capability> list) {
     }
 
     private Capability first(String keyword) {
-        for (Capability c : list) {
-            if (c.is(keyword)) {
-                return c;
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).is(keyword)) {
+                return list.get(i);
             }
         }
         return null;
     }
 
-    /** The words of {@code line}, trimmed, split at runs of spaces (by hand: a regex costs a matcher per line). */
-    private static String[] words(String line) {
-        String trimmed = line.trim();
-        String[] words = new String[count(trimmed)];
-        int i = 0;
-        for (int w = 0; w < words.length; w++) {
-            int start = i;
-            while (i < trimmed.length() && trimmed.charAt(i) != ' ') {
-                i++;
-            }
-            words[w] = trimmed.substring(start, i);
-            while (i < trimmed.length() && trimmed.charAt(i) == ' ') {
-                i++;
-            }
+    /**
+     * The capability on {@code line} from {@code from} on: trimmed, split at runs of spaces (by
+     * hand, each word cut out once: a regex costs a matcher per line), or null for a blank line.
+     */
+    private static Capability parse(String line, int from) {
+        int start = Math.min(from, line.length());
+        int end = line.length();
+        while (start < end && line.charAt(start) <= ' ') {
+            start++;
         }
-        return words;
+        while (end > start && line.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (start == end) {
+            return null;
+        }
+        int keywordEnd = wordEnd(line, start, end);
+        String keyword = line.substring(start, keywordEnd);
+        int count = words(line, keywordEnd, end);
+        if (count == 0) {
+            return new Capability(keyword, List.of());
+        }
+        String[] parameters = new String[count];
+        int i = keywordEnd;
+        for (int w = 0; w < count; w++) {
+            while (line.charAt(i) == ' ') {
+                i++;
+            }
+            int wordEnd = wordEnd(line, i, end);
+            parameters[w] = line.substring(i, wordEnd);
+            i = wordEnd;
+        }
+        return new Capability(keyword, List.of(parameters));
     }
 
-    /** The number of words in a trimmed line: one more than its runs of spaces, none if it is empty. */
-    private static int count(String trimmed) {
-        int words = trimmed.isEmpty() ? 0 : 1;
-        for (int i = 1; i < trimmed.length(); i++) {
-            if (trimmed.charAt(i) == ' ' && trimmed.charAt(i - 1) != ' ') {
+    private static int wordEnd(String line, int from, int end) {
+        int i = from;
+        while (i < end && line.charAt(i) != ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The number of words in {@code line[from, end)}: one per space followed by a non-space. */
+    private static int words(String line, int from, int end) {
+        int words = 0;
+        for (int i = from; i + 1 < end; i++) {
+            if (line.charAt(i) == ' ' && line.charAt(i + 1) != ' ') {
                 words++;
             }
         }

@@ -9,7 +9,6 @@ import javax.net.ssl.SSLEngine;
 import org.starttls4j.spi.ClientDialog;
 import org.starttls4j.spi.ClientStep;
 import org.starttls4j.spi.StartTlsOffer;
-import org.starttls4j.text.Framed;
 import org.starttls4j.text.LineFramer;
 import org.starttls4j.tls.EngineSetup;
 import org.starttls4j.tls.HandshakeFailures;
@@ -74,7 +73,7 @@ final class ClientFlow implements Flow {
         if (config.policy().startsWithTls()) {
             return started.startHandshake(dialog, true, out);
         }
-        return started.run(dialog.start(false), dialog, null, new byte[0], 0, out);
+        return started.run(dialog.start(false), dialog, null, NOTHING, 0, out);
     }
 
     @Override
@@ -249,10 +248,10 @@ final class ClientFlow implements Flow {
                 idle = step;
                 dialog = ((ClientStep.NoTls) step).next();
             }
-            Framed framed = LineFramer.next(buffer, position, buffer.length, config.limits().maxLineLength());
-            if (framed instanceof Framed.Incomplete) {
+            int found = LineFramer.scan(buffer, position, buffer.length, config.limits().maxLineLength());
+            if (found == LineFramer.INCOMPLETE) {
                 if (idle == null) {
-                    byte[] pending = Arrays.copyOfRange(buffer, position, buffer.length);
+                    byte[] pending = rest(buffer, position);
                     Instant deadline = config.timeouts().deadline(startedAt, out.now());
                     return out.to(next(new Reading(dialog, pump, pending, received, deadline)));
                 }
@@ -262,24 +261,24 @@ final class ClientFlow implements Flow {
                 }
                 return decide(idle, dialog, pump, received, out);
             }
-            if (framed instanceof Framed.TooLong) {
+            if (found == LineFramer.TOO_LONG) {
                 return fail(Failure.of(Failure.Reason.LINE_TOO_LONG,
                         "a line longer than " + config.limits().maxLineLength() + " bytes"), "", pump, out);
             }
-            if (framed instanceof Framed.Malformed) {
-                return fail(Failure.of(Failure.Reason.MALFORMED_REPLY, ((Framed.Malformed) framed).why() + " in a reply",
+            if (found < 0) {
+                return fail(Failure.of(Failure.Reason.MALFORMED_REPLY, LineFramer.why(found) + " in a reply",
                         preview(buffer, position)), "", pump, out);
             }
-            Framed.Complete line = (Framed.Complete) framed;
-            position += line.consumed();
-            out.received(line.line(), encrypted);
-            step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line.line()) : dialog.onLine(line.line());
+            String line = LineFramer.line(buffer, position, found);
+            position += found;
+            out.received(line, encrypted);
+            step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line) : dialog.onLine(line);
             if (idle != null && !(step instanceof ClientStep.Await || step instanceof ClientStep.Fail)) {
-                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line.line()),
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line),
                         dialog.farewell(), pump, out);
             }
             if (idle != null && step instanceof ClientStep.Await && !((ClientStep.Await) step).send().isEmpty()) {
-                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line.line()),
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line),
                         dialog.farewell(), pump, out);
             }
         }
@@ -306,7 +305,7 @@ final class ClientFlow implements Flow {
             return noTls(dialog, Failure.of(Failure.Reason.STARTTLS_NOT_OFFERED,
                     "the server did not announce STARTTLS"), ready.capabilities(), out);
         }
-        return run(dialog.requestStartTls(), dialog, null, new byte[0], received, out);
+        return run(dialog.requestStartTls(), dialog, null, NOTHING, received, out);
     }
 
     // ---- TLS ----
@@ -431,6 +430,14 @@ final class ClientFlow implements Flow {
 
     private Negotiation next(Handshaking same) {
         return next((Phase) same);
+    }
+
+    /** No bytes: what a reading state holds when every byte it received was a whole line. */
+    static final byte[] NOTHING = new byte[0];
+
+    /** The bytes of {@code buffer} from {@code position} on, kept for the next read. */
+    static byte[] rest(byte[] buffer, int position) {
+        return position == buffer.length ? NOTHING : Arrays.copyOfRange(buffer, position, buffer.length);
     }
 
     static byte[] drain(ByteBuffer bytes) {

@@ -19,14 +19,17 @@ final class Output implements Consumer<ByteBuffer> {
 
     /** The largest scratch array a thread keeps between calls; bigger ones are left to the GC. */
     private static final int KEEP_AT_MOST = 1 << 16;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final ThreadScratch<byte[]> SCRATCH = new ThreadScratch<>();
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final Instant now;
     private byte[] bytes;
     private int length;
     private boolean lent; // bytes is (grown from) this thread's scratch array, to give back at to()
-    private final List<Event> events = new ArrayList<>();
+    private Object[] entries; // the transcript so far (see Transcript); null until the first entry
+    private byte[] flags;
+    private int count;
+    private boolean handedOut; // entries and flags belong to a Transition: copy before writing
     private List<Runnable> tasks = List.of(); // made mutable only when an engine hands out tasks
 
     Output(Instant now) {
@@ -67,29 +70,39 @@ final class Output implements Consumer<ByteBuffer> {
         }
     }
 
+    /** Records a line received (without its CRLF). */
     void received(String line, boolean encrypted) {
-        events.add(new Event.Line(Event.Direction.RECEIVED, encrypted, now, line));
+        record(line, encrypted ? Transcript.ENCRYPTED : 0);
     }
 
-    /** Records the lines of {@code text} (CRLF-separated) as sent. */
+    /** Records the lines of {@code text} (each ending in CRLF) as sent. */
     void sent(String text, boolean encrypted) {
-        int start = 0;
-        while (start < text.length()) {
-            int end = text.indexOf("\r\n", start);
-            if (end < 0) {
-                end = text.length();
-            }
-            events.add(new Event.Line(Event.Direction.SENT, encrypted, now, text.substring(start, end)));
-            start = end + 2;
-        }
+        record(text, (byte) (Transcript.SENT | (encrypted ? Transcript.ENCRYPTED : 0)));
     }
 
     void event(Event event) {
-        events.add(event);
+        record(event, (byte) 0);
     }
 
     void events(List<Event> more) {
-        events.addAll(more);
+        for (int i = 0; i < more.size(); i++) {
+            record(more.get(i), (byte) 0);
+        }
+    }
+
+    private void record(Object entry, byte flag) {
+        if (entries == null) {
+            entries = new Object[8];
+            flags = new byte[8];
+        } else if (handedOut || count == entries.length) {
+            int size = count == entries.length ? count * 2 : entries.length;
+            entries = Arrays.copyOf(entries, size);
+            flags = Arrays.copyOf(flags, size);
+            handedOut = false;
+        }
+        entries[count] = entry;
+        flags[count] = flag;
+        count++;
     }
 
     void tasks(List<Runnable> more) {
@@ -107,7 +120,7 @@ final class Output implements Consumer<ByteBuffer> {
      * can reach the first's bytes.
      */
     Transition to(Negotiation next) {
-        byte[] exact = Arrays.copyOf(bytes, length);
+        byte[] exact = length == 0 ? NO_BYTES : Arrays.copyOf(bytes, length);
         if (lent) {
             if (bytes.length <= KEEP_AT_MOST) {
                 SCRATCH.giveBack(bytes);
@@ -115,6 +128,11 @@ final class Output implements Consumer<ByteBuffer> {
             lent = false;
             bytes = exact; // full: the next write grows it into a new array
         }
-        return new Transition(next, length == 0 ? EMPTY : ByteBuffer.wrap(exact), events, tasks);
+        Transcript transcript = null;
+        if (count > 0) {
+            transcript = new Transcript(entries, flags, count, now);
+            handedOut = true;
+        }
+        return new Transition(next, exact, transcript, tasks.isEmpty() ? List.of() : List.copyOf(tasks));
     }
 }

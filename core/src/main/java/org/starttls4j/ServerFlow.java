@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
-import org.starttls4j.text.Framed;
 import org.starttls4j.text.LineFramer;
 import org.starttls4j.tls.EngineSetup;
 import org.starttls4j.tls.HandshakeFailures;
@@ -69,7 +68,7 @@ final class ServerFlow implements Flow {
             return started.startHandshake(u.dialog(), true, out);
         }
         if (!u.greet()) {
-            return started.run(u.dialog(), new byte[0], 0, out);
+            return started.run(u.dialog(), ClientFlow.NOTHING, 0, out);
         }
         ServerStep greeting = u.dialog().start();
         if (!(greeting instanceof ServerStep.Reply)) {
@@ -77,7 +76,7 @@ final class ServerFlow implements Flow {
         }
         ServerStep.Reply reply = (ServerStep.Reply) greeting;
         sendPlain(reply.send(), out);
-        return started.run(reply.next(), new byte[0], 0, out);
+        return started.run(reply.next(), ClientFlow.NOTHING, 0, out);
     }
 
     @Override
@@ -174,26 +173,26 @@ final class ServerFlow implements Flow {
     private Transition run(ServerDialog dialog, byte[] buffer, int received, Output out) {
         int position = 0;
         while (true) {
-            Framed framed = LineFramer.next(buffer, position, buffer.length, config.limits().maxLineLength());
-            if (framed instanceof Framed.Incomplete) {
-                byte[] pending = Arrays.copyOfRange(buffer, position, buffer.length);
+            int found = LineFramer.scan(buffer, position, buffer.length, config.limits().maxLineLength());
+            if (found == LineFramer.INCOMPLETE) {
+                byte[] pending = ClientFlow.rest(buffer, position);
                 Instant deadline = config.timeouts().deadline(startedAt, out.now());
                 return out.to(next(new Plain(dialog, pending, received, deadline)));
             }
-            if (framed instanceof Framed.TooLong) {
+            if (found == LineFramer.TOO_LONG) {
                 return fail(Failure.of(Failure.Reason.LINE_TOO_LONG,
                         "a command longer than " + config.limits().maxLineLength() + " bytes"),
                         dialog.farewell(Failure.Reason.LINE_TOO_LONG), null, out);
             }
-            if (framed instanceof Framed.Malformed) {
-                return fail(Failure.of(Failure.Reason.MALFORMED_COMMAND, ((Framed.Malformed) framed).why() + " in a command",
+            if (found < 0) {
+                return fail(Failure.of(Failure.Reason.MALFORMED_COMMAND, LineFramer.why(found) + " in a command",
                         ClientFlow.preview(buffer, position)), dialog.farewell(Failure.Reason.MALFORMED_COMMAND), null, out);
             }
-            Framed.Complete line = (Framed.Complete) framed;
+            String line = LineFramer.line(buffer, position, found);
             int lineStart = position;
-            position += line.consumed();
-            out.received(line.line(), false);
-            ServerStep step = dialog.onLine(line.line());
+            position += found;
+            out.received(line, false);
+            ServerStep step = dialog.onLine(line);
             if (step instanceof ServerStep.Reply) {
                 ServerStep.Reply reply = (ServerStep.Reply) step;
                 sendPlain(reply.send(), out);

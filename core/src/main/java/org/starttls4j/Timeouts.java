@@ -32,8 +32,16 @@ public record Timeouts(Duration perStep, Duration total) {
 
     /** The deadline for a wait that starts at {@code now} in a negotiation started at {@code start}. */
     public Instant deadline(Instant start, Instant now) {
-        Instant step = now.plus(perStep);
-        Instant whole = start.plus(total);
-        return step.isBefore(whole) ? step : whole;
+        // Compared as numbers first, so only the answer becomes an Instant (one per transition).
+        long stepSeconds = Math.addExact(now.getEpochSecond(), perStep.getSeconds());
+        long stepNanos = (long) now.getNano() + perStep.getNano();
+        long wholeSeconds = Math.addExact(start.getEpochSecond(), total.getSeconds());
+        long wholeNanos = (long) start.getNano() + total.getNano();
+        stepSeconds += stepNanos / 1_000_000_000L;
+        stepNanos %= 1_000_000_000L;
+        wholeSeconds += wholeNanos / 1_000_000_000L;
+        wholeNanos %= 1_000_000_000L;
+        boolean stepFirst = stepSeconds < wholeSeconds || (stepSeconds == wholeSeconds && stepNanos < wholeNanos);
+        return stepFirst ? Instant.ofEpochSecond(stepSeconds, stepNanos) : Instant.ofEpochSecond(wholeSeconds, wholeNanos);
     }
 }

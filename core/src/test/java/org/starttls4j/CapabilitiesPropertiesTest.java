@@ -37,6 +37,26 @@ class CapabilitiesPropertiesTest {
         assertThat(parsed.list()).isEqualTo(expected);
     }
 
+    @Property(tries = 500)
+    void skippingACodeGivesWhatCuttingItOffWouldHaveGiven(@ForAll @Size(max = 6) List<@net.jqwik.api.From("lines") String> lines,
+                                                         @ForAll("prefixes") String prefix) {
+        // EHLO lines are parsed as they arrived, "250-" and all, with a skip of four.
+        List<String> withCodes = new ArrayList<>();
+        for (String line : lines) {
+            withCodes.add(prefix + line);
+        }
+        List<String> cut = new ArrayList<>();
+        for (String line : withCodes) {
+            cut.add(line.length() > 4 ? line.substring(4) : "");
+        }
+        assertThat(Capabilities.fromLines(withCodes, 4)).isEqualTo(Capabilities.fromLines(cut));
+    }
+
+    @Provide
+    Arbitrary<String> prefixes() {
+        return Arbitraries.of("250-", "250 ", "250", "", "25", "250-  ");
+    }
+
     @Test
     void keywordsAreFoundWithoutRegardToAsciiCase() {
         Capabilities c = Capabilities.fromLines(List.of("  SIZE   35882577 ", "", "auth PLAIN LOGIN", "STARTTLS"));

@@ -100,7 +100,7 @@ public final class AllocationSites {
         bySite.entrySet().stream()
                 .filter(site -> !site.getKey().startsWith("JDK") && !site.getKey().startsWith("bench"))
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
-                .limit(40)
+                .limit(70)
                 .forEach(site -> System.out.printf(Locale.ROOT, "%10.2f KB  %s%n", site.getValue() / 1024.0 / count, site.getKey()));
     }
 

@@ -105,10 +105,10 @@ public final class SmtpClientDialog implements ClientDialog {
         if (read instanceof SmtpReplyReader.More) {
             return ClientStep.Await.sending(new SmtpClientDialog(clientName, limits, state, ((SmtpReplyReader.More) read).next()), "");
         }
-        return onReply(((SmtpReplyReader.Complete) read).reply());
+        return onReply((SmtpReplyReader.Complete) read);
     }
 
-    private ClientStep onReply(SmtpReply reply) {
+    private ClientStep onReply(SmtpReplyReader.Complete reply) {
         int code = reply.code();
         if (code == 421) {
             // RFC 5321 §3.8: the server is closing the channel, whatever we asked.
@@ -118,7 +118,7 @@ public final class SmtpClientDialog implements ClientDialog {
             if (code == 220) {
                 boolean encrypted = ((AwaitingGreeting) state).encrypted();
                 return new ClientStep.Await(to(new AwaitingEhloReply()), "EHLO " + clientName + "\r\n",
-                        List.of(new Event.GreetingReceived(String.join("\n", reply.lines()), encrypted)));
+                        List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), encrypted)));
             }
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED,
                     code == 554 ? "the server refused service in its greeting" : "the greeting was not 220", reply.summary()), QUIT);
@@ -175,6 +175,6 @@ public final class SmtpClientDialog implements ClientDialog {
     }
 
     private SmtpClientDialog to(State next) {
-        return new SmtpClientDialog(clientName, limits, next, SmtpReplyReader.empty(limits.maxLinesPerReply()));
+        return new SmtpClientDialog(clientName, limits, next, reader.fresh());
     }
 }

@@ -1,17 +1,20 @@
 package org.starttls4j.smtp;
 
+import java.util.List;
 import org.starttls4j.Failure;
 import org.starttls4j.text.LineChain;
 
 /**
- * Assembles reply lines into {@link SmtpReply}s, enforcing RFC 5321 §4.2's syntax: a three-digit
+ * Assembles reply lines into complete replies, enforcing RFC 5321 §4.2's syntax: a three-digit
  * code (first digit 2–5, second 0–5), then {@code '-'} for "more lines follow" or {@code ' '} (or
  * nothing) for the last line, every line of one reply carrying the same code, and no more lines
- * than the bound. Immutable: each line gives a new reader, and the texts so far are a
- * {@link LineChain}, so a reader costs one small link per line.
+ * than the bound. Immutable: each line gives a new reader, and the lines so far are a
+ * {@link LineChain} of the lines as they arrived, so a reader costs one small link per line and
+ * no text is cut out of a line until a reply is complete.
+ *
  *
  * @param code     the code of the reply being assembled, or 0 when none has started
- * @param lines    texts so far, or null when none
+ * @param lines    the lines so far, code and separator included, or null when none
  * @param maxLines the bound on lines per reply
  */
 record SmtpReplyReader(int code, LineChain lines, int maxLines) {
@@ -24,8 +27,27 @@ record SmtpReplyReader(int code, LineChain lines, int maxLines) {
     record More(SmtpReplyReader next) implements Read {
     }
 
-    /** The reply is complete. */
-    record Complete(SmtpReply reply) implements Read {
+    /**
+     * The reply is complete.
+     *
+     * @param code  its code
+     * @param lines its lines as they arrived, code and separator included
+     */
+    record Complete(int code, List<String> lines) implements Read {
+
+        /** The reply as it was sent, for reports (see {@link SmtpReply#summary()}). */
+        String summary() {
+            return reply().summary();
+        }
+
+        /** The reply, with the text after the code and separator of each line. */
+        SmtpReply reply() {
+            String[] texts = new String[lines.size()];
+            for (int i = 0; i < texts.length; i++) {
+                texts[i] = textOf(lines.get(i));
+            }
+            return new SmtpReply(code, List.of(texts));
+        }
     }
 
     /** The line cannot be part of a reply. */
@@ -35,6 +57,14 @@ record SmtpReplyReader(int code, LineChain lines, int maxLines) {
     static SmtpReplyReader empty(int maxLines) {
         return new SmtpReplyReader(0, null, maxLines);
     }
+
+    /** A reader for a new reply: this one if it holds no line, so a one-line reply costs no new reader. */
+    SmtpReplyReader fresh() {
+        return lines == null ? this : empty(maxLines);
+    }
+
+    /** The characters before a line's text: the code and the separator. */
+    static final int TEXT_OFFSET = 4;
 
     Read accept(String line) {
         if (line.length() < 3 || !isDigit(line.charAt(0), '2', '5') || !isDigit(line.charAt(1), '0', '5')
@@ -53,15 +83,16 @@ record SmtpReplyReader(int code, LineChain lines, int maxLines) {
         if (LineChain.size(lines) + 1 > maxLines) {
             return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a reply of more than " + maxLines + " lines", line));
         }
-        LineChain texts = LineChain.append(lines, line.length() > 4 ? line.substring(4) : "");
+        LineChain all = LineChain.append(lines, line);
         if (separator == '-') {
-            return new More(new SmtpReplyReader(lineCode, texts, maxLines));
+            return new More(new SmtpReplyReader(lineCode, all, maxLines));
         }
-        return new Complete(new SmtpReply(lineCode, LineChain.toList(texts)));
+        return new Complete(lineCode, LineChain.toList(all));
     }
 
-    boolean midReply() {
-        return code != 0;
+    /** The text of a reply line, after its code and separator (possibly empty). */
+    static String textOf(String line) {
+        return line.length() > TEXT_OFFSET ? line.substring(TEXT_OFFSET) : "";
     }
 
     private static boolean isDigit(char c, char low, char high) {

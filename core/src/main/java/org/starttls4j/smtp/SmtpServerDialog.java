@@ -38,10 +38,28 @@ public final class SmtpServerDialog implements ServerDialog {
 
     private static final Set<String> APPLICATION_COMMANDS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "VRFY", "EXPN", "ETRN", "AUTH");
 
+    /**
+     * What a configuration announces before TLS, and the EHLO reply lines that say it. A server
+     * negotiates many times with one configuration, so the last one prepared is kept (configurations
+     * are values, compared by identity here only to keep the check cheap).
+     */
+    private record Announcement(ServerConfig config, Capabilities capabilities, String ehloLines) {
+    }
+
+    private static volatile Announcement lastPrepared;
+
     private final ServerConfig config;
+    private final Announcement announcement;
 
     private SmtpServerDialog(ServerConfig config) {
         this.config = config;
+        Announcement last = lastPrepared;
+        if (last == null || last.config() != config) {
+            Capabilities announced = announcedBeforeTls(config);
+            last = new Announcement(config, announced, EhloCapabilities.lines(announced));
+            lastPrepared = last;
+        }
+        this.announcement = last;
     }
 
     /**
@@ -73,7 +91,8 @@ public final class SmtpServerDialog implements ServerDialog {
         switch (verb) {
             case "EHLO":
                 return argument.isEmpty() ? reply("501 5.5.4 Syntax: EHLO hostname\r\n")
-                        : reply(EhloCapabilities.reply(config.hostname(), argument, announcedBeforeTls()));
+                        : reply(EhloCapabilities.reply(config.hostname(), argument, announcement.capabilities().isEmpty(),
+                                announcement.ehloLines()));
             case "HELO":
                 return argument.isEmpty() ? reply("501 5.5.4 Syntax: HELO hostname\r\n")
                         : reply("250 " + config.hostname() + "\r\n");
@@ -106,7 +125,7 @@ public final class SmtpServerDialog implements ServerDialog {
             // RFC 4954 §6: the mechanism needs encryption we do not have yet.
             return reply("538 5.7.11 Encryption required for requested authentication mechanism\r\n");
         }
-        return new ServerStep.HandOver(announcedBeforeTls());
+        return new ServerStep.HandOver(announcement.capabilities());
     }
 
     @Override
@@ -127,7 +146,7 @@ public final class SmtpServerDialog implements ServerDialog {
     }
 
     /** The capabilities announced before TLS: the configured ones, less AUTH unless allowed, plus STARTTLS. */
-    Capabilities announcedBeforeTls() {
+    private static Capabilities announcedBeforeTls(ServerConfig config) {
         List<Capability> list = new ArrayList<>();
         for (Capability c : config.capabilitiesBeforeTls().list()) {
             boolean auth = c.is("AUTH") || c.name().toUpperCase(Locale.ROOT).startsWith("AUTH=");

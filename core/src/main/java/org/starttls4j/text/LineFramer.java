@@ -18,6 +18,17 @@ public final class LineFramer {
     private LineFramer() {
     }
 
+    /** {@link #scan}: no complete line yet; more bytes are needed. */
+    public static final int INCOMPLETE = -1;
+    /** {@link #scan}: the line is longer than allowed, whether or not its end has arrived. */
+    public static final int TOO_LONG = -2;
+    /** {@link #scan}: a LF without the CR before it. */
+    public static final int BARE_LF = -3;
+    /** {@link #scan}: a CR followed by something other than LF. */
+    public static final int BARE_CR = -4;
+    /** {@link #scan}: a NUL byte. */
+    public static final int NUL = -5;
+
     /**
      * Frames the first line of {@code buffer[from, to)}.
      *
@@ -29,23 +40,73 @@ public final class LineFramer {
      * @return what is there
      */
     public static Framed next(byte[] buffer, int from, int to, int maxLineLength) {
+        int found = scan(buffer, from, to, maxLineLength);
+        if (found > 0) {
+            return new Framed.Complete(line(buffer, from, found), found);
+        }
+        if (found == INCOMPLETE) {
+            return new Framed.Incomplete();
+        }
+        return found == TOO_LONG ? new Framed.TooLong() : new Framed.Malformed(why(found));
+    }
+
+    /**
+     * Frames the first line of {@code buffer[from, to)} like {@link #next}, without allocating: the
+     * answer is a number, for loops that frame every line they receive.
+     *
+     * @param buffer        bytes received
+     * @param from          first byte to look at
+     * @param to            one past the last byte
+     * @param maxLineLength longest line allowed, CRLF included
+     * @return the bytes the complete line takes, CRLF included (always positive), or one of
+     *         {@link #INCOMPLETE}, {@link #TOO_LONG}, {@link #BARE_LF}, {@link #BARE_CR}, {@link #NUL}
+     */
+    public static int scan(byte[] buffer, int from, int to, int maxLineLength) {
         int limit = Math.min(to, from + maxLineLength);
         for (int i = from; i < limit; i++) {
             byte b = buffer[i];
             if (b == LF) {
-                if (i == from || buffer[i - 1] != CR) {
-                    return new Framed.Malformed("bare LF");
-                }
-                return new Framed.Complete(new String(buffer, from, i - 1 - from, StandardCharsets.ISO_8859_1), i + 1 - from);
+                return i == from || buffer[i - 1] != CR ? BARE_LF : i + 1 - from;
             }
             if (b == 0) {
-                return new Framed.Malformed("NUL byte");
+                return NUL;
             }
             if (b == CR && i + 1 < to && buffer[i + 1] != LF) {
-                return new Framed.Malformed("bare CR");
+                return BARE_CR;
             }
         }
-        return to - from >= maxLineLength ? new Framed.TooLong() : new Framed.Incomplete();
+        return to - from >= maxLineLength ? TOO_LONG : INCOMPLETE;
+    }
+
+    /**
+     * The text of a line {@link #scan} found.
+     *
+     * @param buffer   the bytes scanned
+     * @param from     where the line starts
+     * @param consumed what {@link #scan} answered
+     * @return the line without its CRLF, one ISO-8859-1 character per byte
+     */
+    public static String line(byte[] buffer, int from, int consumed) {
+        return new String(buffer, from, consumed - 2, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Why bytes are not a line, in words.
+     *
+     * @param malformed {@link #BARE_LF}, {@link #BARE_CR} or {@link #NUL}
+     * @return e.g. {@code "bare LF"}
+     */
+    public static String why(int malformed) {
+        switch (malformed) {
+            case BARE_LF:
+                return "bare LF";
+            case BARE_CR:
+                return "bare CR";
+            case NUL:
+                return "NUL byte";
+            default:
+                throw new IllegalArgumentException("not a malformation: " + malformed);
+        }
     }
 
     /** The bytes of {@code line} plus CRLF, as they travel. */

@@ -2,7 +2,6 @@ package org.starttls4j.tls;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -14,8 +13,6 @@ import org.starttls4j.TlsVersion;
  * (nothing older can be enabled), SNI and hostname verification.
  */
 public final class EngineSetup {
-
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private EngineSetup() {
     }
@@ -80,6 +77,26 @@ public final class EngineSetup {
     }
 
     private static boolean isHostName(String name) {
-        return name.indexOf(':') < 0 && !IPV4.matcher(name).matches() && name.indexOf('.') > 0;
+        return name.indexOf(':') < 0 && !isIpv4(name) && name.indexOf('.') > 0;
+    }
+
+    /** Four groups of one to three digits, separated by dots (checked by hand: a regex costs a matcher per engine). */
+    static boolean isIpv4(String name) {
+        int groups = 0;
+        int digits = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0 && groups < 3) {
+                groups++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return groups == 3 && digits > 0;
     }
 }

@@ -36,6 +36,10 @@ public final class TlsPump {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final byte[] NOTHING = new byte[0];
     private static final int MAX_STEPS = 10_000;
+    // The answers without components, made once: the pump gives one on every call.
+    private static final Progress IDLE = new Progress.Idle();
+    private static final Progress NEEDS_INPUT = new Progress.NeedsInput();
+    private static final Progress PEER_CLOSED = new Progress.PeerClosed();
 
     /**
      * Wrap output, handed to the consumer (which copies it), and unwrap output, from which the
@@ -170,10 +174,10 @@ public final class TlsPump {
         try {
             while (text.hasRemaining()) {
                 if (wrap(text, out).getStatus() == SSLEngineResult.Status.CLOSED) {
-                    return new Progress.PeerClosed();
+                    return PEER_CLOSED;
                 }
             }
-            return new Progress.Idle();
+            return IDLE;
         } catch (SSLException e) {
             return fail(e, out);
         } catch (RuntimeException e) {
@@ -220,11 +224,15 @@ public final class TlsPump {
     public TlsFacts facts() {
         SSLSession session = engine.getSession();
         if (session != factsOf) {
-            List<X509Certificate> peer;
-            try {
-                peer = x509(session.getPeerCertificates());
-            } catch (SSLPeerUnverifiedException none) {
-                peer = List.of();
+            List<X509Certificate> peer = List.of();
+            // A server that asked for no client certificate has none to read, and asking anyway
+            // costs an exception (with its stack trace) on every handshake.
+            if (engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
+                try {
+                    peer = x509(session.getPeerCertificates());
+                } catch (SSLPeerUnverifiedException none) {
+                    peer = List.of();
+                }
             }
             facts = new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
             factsOf = session;
@@ -257,15 +265,16 @@ public final class TlsPump {
             for (int step = 0; step < MAX_STEPS; step++) {
                 switch (engine.getHandshakeStatus()) {
                     case NEED_TASK:
-                        List<Runnable> tasks = takeTasks();
                         if (!runTasksInline) {
-                            return new Progress.NeedsTasks(tasks);
+                            return new Progress.NeedsTasks(takeTasks());
                         }
-                        tasks.forEach(Runnable::run);
+                        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+                            task.run();
+                        }
                         break;
                     case NEED_WRAP:
                         if (wrap(EMPTY, out).getStatus() == SSLEngineResult.Status.CLOSED && engine.isInboundDone()) {
-                            return new Progress.PeerClosed();
+                            return PEER_CLOSED;
                         }
                         break;
                     case NEED_UNWRAP:
@@ -275,26 +284,26 @@ public final class TlsPump {
                             SSLEngineResult.HandshakeStatus now = engine.getHandshakeStatus();
                             if (now == SSLEngineResult.HandshakeStatus.NEED_UNWRAP
                                     || now == SSLEngineResult.HandshakeStatus.NEED_UNWRAP_AGAIN) {
-                                return new Progress.NeedsInput();
+                                return NEEDS_INPUT;
                             }
                             // BoringSSL reports NEED_UNWRAP after the client's Finished and only
                             // finishes the handshake on the next (empty) unwrap: look again.
                             break;
                         }
                         if (unwrapped == SSLEngineResult.Status.CLOSED) {
-                            return new Progress.PeerClosed();
+                            return PEER_CLOSED;
                         }
                         break;
                     default: // NOT_HANDSHAKING or FINISHED: decrypt whatever whole records are here
                         if (!source.hasRemaining()) {
-                            return new Progress.Idle();
+                            return IDLE;
                         }
                         SSLEngineResult.Status status = unwrap();
                         if (status == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
-                            return new Progress.Idle();
+                            return IDLE;
                         }
                         if (status == SSLEngineResult.Status.CLOSED) {
-                            return new Progress.PeerClosed();
+                            return PEER_CLOSED;
                         }
                         break;
                 }

@@ -70,6 +70,21 @@ class SmtpServerTranscriptTest {
     }
 
     @Test
+    void serversWithDifferentConfigurationsEachAnnounceTheirOwn() {
+        // The announcement is prepared once per configuration and kept: alternating must not mix them.
+        ServerConfig withholding = withCapabilities(TlsPolicy.OPPORTUNISTIC, false);
+        ServerConfig allowing = withCapabilities(TlsPolicy.OPPORTUNISTIC, true);
+        String withheld = "250-mail.example.test greets c\r\n250-SIZE 35882577\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 STARTTLS\r\n";
+        String allowed = "250-mail.example.test greets c\r\n250-SIZE 35882577\r\n250-8BITMIME\r\n250-AUTH PLAIN LOGIN\r\n"
+                + "250-AUTH=LOGIN\r\n250-PIPELINING\r\n250 STARTTLS\r\n";
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(Wire.server(withholding).receive("EHLO c\r\n").lastSent()).isEqualTo(withheld);
+            assertThat(Wire.server(allowing).receive("EHLO c\r\n").lastSent()).isEqualTo(allowed);
+        }
+    }
+
+    @Test
     void ehloAnnouncesAuthBeforeTlsWhenAllowed() {
         Wire s = Wire.server(withCapabilities(TlsPolicy.OPPORTUNISTIC, true)).receive("EHLO client.example.test\r\n");
 

@@ -65,4 +65,28 @@ class LineFramerTest {
             assertThat(LineFramer.toBytes(c.line())).isEqualTo(java.util.Arrays.copyOf(bytes, c.consumed()));
         }
     }
+
+    @Property(tries = 1000)
+    void theNumericScanSaysWhatTheFramedAnswerSays(@ForAll("lineish") byte[] bytes, @ForAll @IntRange(min = 3, max = 40) int limit,
+                                                  @ForAll @IntRange(min = 0, max = 5) int from) {
+        int start = Math.min(from, bytes.length);
+        int found = LineFramer.scan(bytes, start, bytes.length, limit);
+        Framed framed = LineFramer.next(bytes, start, bytes.length, limit);
+        if (found > 0) {
+            assertThat(framed).isEqualTo(new Framed.Complete(LineFramer.line(bytes, start, found), found));
+        } else if (found == LineFramer.INCOMPLETE) {
+            assertThat(framed).isInstanceOf(Framed.Incomplete.class);
+        } else if (found == LineFramer.TOO_LONG) {
+            assertThat(framed).isInstanceOf(Framed.TooLong.class);
+        } else {
+            assertThat(framed).isEqualTo(new Framed.Malformed(LineFramer.why(found)));
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<byte[]> lineish() {
+        // Mostly letters, with CR, LF and NUL often enough that every verdict comes up.
+        return net.jqwik.api.Arbitraries.of((byte) 'a', (byte) 'b', (byte) ' ', (byte) '\r', (byte) '\n', (byte) 0)
+                .array(byte[].class).ofMaxSize(50);
+    }
 }

@@ -1,0 +1,39 @@
+package org.starttls4j.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Pattern;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class EngineSetupTest {
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    @Test
+    void addressesAreToldFromNames() {
+        assertThat(EngineSetup.isIpv4("127.0.0.1")).isTrue();
+        assertThat(EngineSetup.isIpv4("999.1.22.333")).as("shape, not range: such a name is no host name either").isTrue();
+        assertThat(EngineSetup.isIpv4("mail.example.test")).isFalse();
+        assertThat(EngineSetup.isIpv4("1.2.3")).isFalse();
+        assertThat(EngineSetup.isIpv4("1.2.3.4.")).isFalse();
+        assertThat(EngineSetup.isIpv4(".1.2.3")).isFalse();
+        assertThat(EngineSetup.isIpv4("1..2.3")).isFalse();
+        assertThat(EngineSetup.isIpv4("1234.1.1.1")).isFalse();
+        assertThat(EngineSetup.isIpv4("")).isFalse();
+    }
+
+    @Property(tries = 3000)
+    void theHandCheckAgreesWithTheRegularExpression(@ForAll("addressLike") String name) {
+        assertThat(EngineSetup.isIpv4(name)).isEqualTo(IPV4.matcher(name).matches());
+    }
+
+    @Provide
+    Arbitrary<String> addressLike() {
+        return Arbitraries.strings().withChars("0123456789.a٣").ofMaxLength(18);
+    }
+}
