@@ -262,7 +262,7 @@ public final class ImapClientDialog implements ClientDialog {
     /** Sends {@code verb} under the next tag, moving to the state made for that tag. */
     private ClientStep command(String verb, Function<String, State> awaiting, List<Event> events) {
         String tag = "A" + nextTag;
-        ImapClientDialog next = new ImapClientDialog(limits, nextTag + 1, awaiting.apply(tag), ImapResponseReader.empty(limits));
+        ImapClientDialog next = new ImapClientDialog(limits, nextTag + 1, awaiting.apply(tag), reader.fresh());
         return new ClientStep.Await(next, tag + " " + verb + "\r\n", events);
     }
 
@@ -275,6 +275,6 @@ public final class ImapClientDialog implements ClientDialog {
     }
 
     private ImapClientDialog to(State next) {
-        return new ImapClientDialog(limits, nextTag, next, ImapResponseReader.empty(limits));
+        return new ImapClientDialog(limits, nextTag, next, reader.fresh());
     }
 }

@@ -41,6 +41,11 @@ record ImapResponseReader(ImapResponse pending, Literal literal, int lines, Limi
         return new ImapResponseReader(null, null, 0, limits);
     }
 
+    /** A reader between responses: this one if it is, so a one-line response costs no new reader. */
+    ImapResponseReader fresh() {
+        return pending == null ? this : empty(limits);
+    }
+
     Read accept(String line) {
         if (pending == null) {
             ImapResponse.Parsed parsed = ImapResponse.parse(line);

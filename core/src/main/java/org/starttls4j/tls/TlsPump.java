@@ -225,8 +225,8 @@ public final class TlsPump {
         SSLSession session = engine.getSession();
         if (session != factsOf) {
             List<X509Certificate> peer = List.of();
-            // A server that asked for no client certificate has none to read, and asking anyway
-            // costs an exception (with its stack trace) on every handshake.
+            // A server that asked for no client certificate has none to read: skip the call, which
+            // may only throw SSLPeerUnverifiedException (as the API specifies) or copy an empty chain.
             if (engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
                 try {
                     peer = x509(session.getPeerCertificates());
