@@ -26,9 +26,10 @@ public non-sealed interface SecureSession extends Session {
      * output the engine owes first (for example a KeyUpdate answer).
      *
      * <p>A source that fits one record ({@link #maxRecordPlaintext()} bytes) goes out as one
-     * record. A larger one is cut into the fewest records that hold it, of nearly equal size (they
-     * differ by one byte at most), never into full records and a small tail: 16,384 bytes under the
-     * JDK's TLS 1.3 go out as two records of 8,192, not 16,367 + 17. When {@code destination} has
+     * record. A larger one is cut into the fewest records that hold it, of nearly equal size (each
+     * but the last is the even share of what is left, less at most 15 bytes so that it fills whole
+     * AES blocks), never into full records and a small tail: 16,384 bytes under the JDK's TLS 1.3
+     * go out as 8,191 + 8,193, not 16,367 + 17. When {@code destination} has
      * room for only some of those records, the call stops there (status OK, {@code source}
      * positioned after what was consumed); the next call cuts what is left the same way.
      *

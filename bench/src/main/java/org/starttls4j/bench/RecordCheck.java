@@ -27,8 +27,8 @@ public final class RecordCheck {
     public record Cut(int records, int smallest, int largest, int wireBytes) {
         /**
          * Whether one record is less than half the size of another: a remainder left after full
-         * records (16,367 + 17 bytes), rather than an even cut (8,192 + 8,192), whose records
-         * differ by a byte, or by a block's padding.
+         * records (16,367 + 17 bytes), rather than a nearly even cut (8,191 + 8,193), whose
+         * records differ by a few bytes, or by a block's padding.
          */
         public boolean uneven() {
             return smallest < largest / 2;

@@ -338,9 +338,10 @@ public final class Report {
         String sameRecords = "";
         if (bareEven != null && core13 != null) {
             double own = allocation(core13) - allocation(bareEven);
-            sameRecords = " (TLS 1.3, 16 KiB: " + signed(own) + " beside a bare engine writing the core's even records)";
-            md.append("The core cuts a TLS 1.3 write of 16 KiB into two even records where the JDK's engine writes 16,367 + 17 "
-                    + "bytes, and the JDK's AES-GCM allocates per record according to its length. A bare engine handed the "
+            sameRecords = " (TLS 1.3, 16 KiB: " + signed(own) + " beside a bare engine writing the core's records)";
+            md.append("The core cuts a TLS 1.3 write of 16 KiB into two nearly even records (8,191 + 8,193) where the JDK's "
+                    + "engine writes 16,367 + 17 bytes; in both cuts one record ends in a partial AES block, for which the JDK's "
+                    + "AES-GCM allocates a little more. A bare engine handed the "
                     + "core's cut allocates ").append(bytes(allocation(bareEven))).append(" per write; the core, ")
                     .append(signed(own)).append(" beside it (the JDK's GCM allocation moves by 50–300 B from fork to fork "
                     + "with what the JIT inlines; bench/PROFILE.md).\n\n");

@@ -142,7 +142,7 @@ class HarnessTest {
     }
 
     @Test
-    void aTls13WriteOf16KiBIsCutEvenlyByTheCoreAndUnevenlyByABareJdkEngine() throws Exception {
+    void aTls13WriteOf16KiBIsCutNearlyEvenlyByTheCoreAndUnevenlyByABareJdkEngine() throws Exception {
         Fixture fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3");
         CorePair pair = new CorePair(fixture, MailProtocol.SMTP);
         pair.negotiate();
@@ -152,6 +152,23 @@ class HarnessTest {
         assertEquals(2, core.records(), core.toString());
         assertFalse(core.uneven(), core.toString());
         assertTrue(bare.uneven(), "the JDK's own cut leaves a tail (what the report's verdict must see): " + bare);
+    }
+
+    @Test
+    void bareEvenHandsTheBareEngineTheCoresOwnSlices() throws Exception {
+        // Every record of one session carries the same overhead beyond its plaintext, so the
+        // smallest and largest records give the smallest and largest slices away.
+        Fixture fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3");
+        for (int size : new int[] {16384, 40_000}) {
+            RecordCheck.Cut core = RecordCheck.core(fixture, size);
+            int[] slices = BulkBenchmark.coreSlices(size, 16_367, 1);
+            int smallest = java.util.Arrays.stream(slices).min().getAsInt();
+            int largest = java.util.Arrays.stream(slices).max().getAsInt();
+
+            assertEquals(core.records(), slices.length, core.toString());
+            assertEquals(core.largest() - core.smallest(), largest - smallest, core.toString());
+            assertTrue(largest > smallest, "the cuts under test are not even: " + java.util.Arrays.toString(slices));
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Role;
 import org.starttls4j.SecureSession;
 import org.starttls4j.TlsFacts;
+import org.starttls4j.TlsVersion;
 import org.starttls4j.TlsResult;
 
 /**
@@ -26,9 +27,9 @@ import org.starttls4j.TlsResult;
  * <p><b>Even records.</b> An engine fills each record to its limit and puts what is left in the
  * next, so a write just over the limit costs a whole second record (a cipher call, a tag, a
  * header) for a few bytes: the JDK's 16,384-byte TLS 1.3 write goes out as 16,367 + 17 bytes.
- * {@link #encrypt} therefore hands the engine the source in even slices: {@code n} bytes as
- * {@code k = ceil(n / limit)} records of {@code ceil(n / k)} or {@code floor(n / k)} bytes, by
- * moving the source's limit for each {@code wrap} (no copy, no allocation).
+ * {@link #encrypt} therefore hands the engine the source in nearly even slices, {@code n} bytes
+ * as {@code k = ceil(n / limit)} records, by moving the source's limit for each {@code wrap} (no
+ * copy, no allocation); each slice but the last fills whole AES blocks (see {@link #nextSlice}).
  *
  * <p><b>No allocation per call in a steady stream.</b> {@link #encryptRecords} and
  * {@link #decryptRecords} do the work and leave the byte counts in fields; {@link #encrypt} and
@@ -49,6 +50,7 @@ final class EngineSession implements SecureSession {
      * type byte come off the plaintext.
      */
     private static final int JDK_TLS13_RESERVE = 16 + 1;
+    private static final int AES_BLOCK = 16;
 
     private final SSLEngine engine;
     private final Role role;
@@ -60,6 +62,8 @@ final class EngineSession implements SecureSession {
     private Failure failure;
     /** The most plaintext handed to one {@code wrap}; see {@link #maxRecordPlaintext()}. */
     private int recordLimit;
+    /** Bytes a record's cipher input has beyond its plaintext: TLS 1.3's inner content type. */
+    private final int cipherInputExtra;
     /** Byte counts of the last call, for the {@link TlsResult} its public wrapper builds. */
     private int lastConsumed;
     private int lastProduced;
@@ -77,6 +81,7 @@ final class EngineSession implements SecureSession {
         this.spill = leftoverPlain;
         this.carry = leftoverNet;
         this.recordLimit = expectedRecordLimit(engine, facts.protocol());
+        this.cipherInputExtra = TlsVersion.TLS_1_3.jsseName().equals(facts.protocol()) ? 1 : 0;
         this.status = engine.getHandshakeStatus();
     }
 
@@ -174,15 +179,24 @@ final class EngineSession implements SecureSession {
 
     /**
      * How many of the {@code remaining} source bytes the next record carries: all of them if they
-     * fit one record, else an even share of the fewest records that hold them. Called again for
-     * each record, the shares stay even: {@code floor(n / k)} or {@code ceil(n / k)} bytes each.
+     * fit one record, else a share of the fewest records that hold them. The share is the even one,
+     * {@code ceil(n / k)}, taken down by up to 15 bytes so that the record's cipher input (its
+     * plaintext, plus TLS 1.3's content type byte) fills whole 16-byte AES blocks, as long as the
+     * rest still fits the records left. Called again for each record, the shares stay nearly even,
+     * and only the last record may end in a partial block: 16,384 bytes under the
+     * JDK's TLS 1.3 go out as 8,191 + 8,193. A partial block is the slow path of AES-GCM (the
+     * JDK's takes it in Java code and allocates for it), so an even cut with two partial blocks
+     * would cost more than the engine's own 16,367 + 17, which has one.
      */
     private int nextSlice(int remaining) {
         if (remaining <= recordLimit) {
             return remaining;
         }
         int records = 1 + (remaining - 1) / recordLimit; // ceil(remaining / recordLimit), without overflow
-        return 1 + (remaining - 1) / records;
+        int share = 1 + (remaining - 1) / records;
+        int aligned = share - (share + cipherInputExtra) % AES_BLOCK;
+        boolean restFits = remaining - aligned <= (long) (records - 1) * recordLimit;
+        return aligned > 0 && restFits ? aligned : share;
     }
 
     /**
