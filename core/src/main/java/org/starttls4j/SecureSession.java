@@ -88,7 +88,7 @@ public non-sealed interface SecureSession extends Session {
     /**
      * The most application bytes one TLS record of this session carries. Writing in chunks of this
      * size (or handing {@link #encrypt} a multiple of it) fills every record; any other size is cut
-     * into even records (see {@link #encrypt}).
+     * into nearly even records (see {@link #encrypt}).
      *
      * <p>At most 16,384 (2^14, TLS's limit). Under TLS 1.3 with the JDK's own engine it is 16,367:
      * that engine keeps each whole encrypted record within 2^14 bytes, so the 16-byte
