@@ -19,6 +19,9 @@ import org.starttls4j.text.LineChain;
  */
 record SmtpReplyReader(int code, LineChain lines, int maxLines) {
 
+    /** The characters before a line's text: the code and the separator. */
+    static final int TEXT_OFFSET = 4;
+
     /** What one line did. */
     sealed interface Read {
     }
@@ -63,9 +66,6 @@ record SmtpReplyReader(int code, LineChain lines, int maxLines) {
         return lines == null ? this : empty(maxLines);
     }
 
-    /** The characters before a line's text: the code and the separator. */
-    static final int TEXT_OFFSET = 4;
-
     Read accept(String line) {
         if (line.length() < 3 || !isDigit(line.charAt(0), '2', '5') || !isDigit(line.charAt(1), '0', '5')
                 || !isDigit(line.charAt(2), '0', '9')) {
@@ -91,7 +91,7 @@ record SmtpReplyReader(int code, LineChain lines, int maxLines) {
     }
 
     /** The text of a reply line, after its code and separator (possibly empty). */
-    static String textOf(String line) {
+    private static String textOf(String line) {
         return line.length() > TEXT_OFFSET ? line.substring(TEXT_OFFSET) : "";
     }
 
