@@ -1,6 +1,7 @@
 package org.starttls4j.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,7 +16,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,8 +55,19 @@ import org.starttls4j.Transition;
  * given to the constructor and the negotiation resumes on the event loop; the loop never blocks.
  * With {@code autoRead} off the handler reads on its own until the negotiation ends; from the
  * outcome on, reads are the application's again (call {@code read()} after the event), and when
- * a read it asked for brings only part of a TLS record, the handler asks for another. Application
- * writes made meanwhile wait, counted against the channel's writability, for the outcome.
+ * a read it asked for brings only part of a TLS record, the handler asks for another. A client's
+ * application writes made meanwhile wait, counted against the channel's writability, for the
+ * outcome; a server's fail at once (see {@link StartTlsServerHandler}).
+ *
+ * <p><b>Bounded.</b> The handler reads no more than it can answer: while the channel is not
+ * writable or more than {@value #MAX_UNSENT_NEGOTIATION_BYTES} bytes of the negotiation's own
+ * output are not yet on the wire, it stops reading ({@code autoRead} off, or no {@code read()} of
+ * its own) and resumes when the output drains ({@code channelWritabilityChanged}, write
+ * completions), restoring {@code autoRead} at the latest with the outcome. The record it keeps
+ * for the completion event holds every event but a bounded transcript: the first and the last
+ * {@value #TRANSCRIPT_LINES_KEPT_AT_EACH_END} lines. After a failure, the bytes owed to the peer
+ * get {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before the channel is closed anyway: a peer
+ * that does not read cannot keep a failed connection open.
  *
  * <p><b>Engines.</b> Whatever the configuration's {@code EngineFactory} makes: the JDK's
  * {@code SSLEngine}, or Netty's BoringSSL engine through
@@ -88,8 +103,23 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     /** More than any cipher suite adds to a record (header, IV, MAC or tag, padding). */
     private static final int RECORD_OVERHEAD = 1024;
 
-    /** How long our close_notify may take to leave before the channel is closed anyway. */
-    private static final long CLOSE_NOTIFY_TIMEOUT_MILLIS = 3_000;
+    /** How long our close_notify, or a failed negotiation's last words, may take to leave before the channel is closed anyway. */
+    static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
+
+    /**
+     * Most bytes of the negotiation's own output written and not yet on the wire before the
+     * handler stops reading: a few dozen replies, so a peer that sends commands and never reads
+     * the answers makes the server hold little.
+     */
+    static final int MAX_UNSENT_NEGOTIATION_BYTES = 4 * 1024;
+
+    /** Transcript lines kept for the completion event at each end (first and last); all other events are kept. */
+    static final int TRANSCRIPT_LINES_KEPT_AT_EACH_END = 32;
+
+    /** Most bytes kept, for the failure's preview, of plaintext that followed a resumed command. */
+    private static final int MAX_HELD_AFTER_COMMAND = 512;
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     /** Guards against an engine that keeps asking for room it never uses. */
     private static final int MAX_IDLE_TURNS = 16;
@@ -100,6 +130,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     private final Negotiation unstarted;
     private final Executor taskExecutor;
+    private final boolean serverRole;             // the application's writes fail while negotiating
+    private final NegotiationCapacity capacity;   // server only; null: no limit
+    private final byte[] resumedCommand;          // set by StartTlsServerHandler.resume; fed once the read batch is over
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
     private final List<Event> events = new ArrayList<>();
 
@@ -121,10 +154,25 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private boolean closing;             // our close_notify is (being) sent
     private boolean closeNotifyReceived;
     private boolean decrypting;
+    private int transcriptLines;         // Event.Lines in events
+    private long unsentNegotiationBytes; // written by the negotiation, not yet on the wire
+    private boolean readsPaused;         // output is not leaving: no more reads until it does
+    private boolean autoReadSuspended;   // and autoRead was turned off to stop them
+    private boolean holdsCapacity;
+    private boolean resumedCommandFed;
+    private byte[] heldAfterCommand;     // plaintext that followed the resumed command (bounded preview)
 
     StartTlsHandler(Negotiation unstarted, Executor delegatedTaskExecutor) {
+        this(unstarted, delegatedTaskExecutor, false, null, null);
+    }
+
+    StartTlsHandler(Negotiation unstarted, Executor delegatedTaskExecutor, boolean serverRole,
+                    NegotiationCapacity capacity, byte[] resumedCommand) {
         this.unstarted = Objects.requireNonNull(unstarted, "the protocol function returned null");
         this.taskExecutor = Objects.requireNonNull(delegatedTaskExecutor, "delegatedTaskExecutor");
+        this.serverRole = serverRole;
+        this.capacity = capacity;
+        this.resumedCommand = resumedCommand;
         if (unstarted.isFinished() || unstarted.deadline().isPresent() || unstarted.isConsumed()) {
             throw new IllegalArgumentException("the negotiation must not be started yet: " + unstarted);
         }
@@ -173,6 +221,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (phase == Phase.NEW || phase == Phase.NEGOTIATING) {
             abort("the handler was removed before the negotiation finished");
         }
+        releaseCapacity();
+        restoreReading();
         cancelTick();
         if (!pendingWrites.isEmpty()) {
             pendingWrites.releaseAndFailAll(ctx, new ClosedChannelException());
@@ -198,6 +248,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                         "the peer closed the connection without close_notify: data may have been truncated"), true));
             }
         }
+        releaseCapacity();
         cancelTick();
         if (!pendingWrites.isEmpty()) {
             pendingWrites.releaseAndFailAll(ctx, new ClosedChannelException());
@@ -220,7 +271,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         reading = true;
         switch (phase) {
             case NEGOTIATING:
-                feed(in);
+                if (awaitingResumedCommand()) {
+                    hold(in); // arrived after the resumed command, before its go-ahead: an injection
+                } else {
+                    feed(in);
+                }
                 break;
             case SECURED:
                 decryptInbound(in);
@@ -237,7 +292,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         flushIfNeeded();
         if (!ctx.channel().config().isAutoRead()) {
             if (phase == Phase.NEGOTIATING) {
-                ctx.read(); // the negotiation reads on its own until it ends
+                if (!readsPaused) {
+                    ctx.read(); // the negotiation reads on its own until it ends
+                }
             } else if (phase == Phase.SECURED && appReadRequested && !closing) {
                 ctx.read(); // the application asked for bytes and the records read so far held none
             }
@@ -245,10 +302,19 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.fireChannelReadComplete();
     }
 
+    @Override
+    public final void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        resumeReadingIfDrained();
+        ctx.fireChannelWritabilityChanged();
+    }
+
     // ------------------------------------------------------------------ outbound
 
     @Override
     public final void read(ChannelHandlerContext ctx) {
+        if (phase == Phase.NEGOTIATING && readsPaused) {
+            return; // the peer is not reading our answers: read nothing more until it does
+        }
         if (phase == Phase.SECURED) {
             appReadRequested = true;
         }
@@ -267,7 +333,14 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         switch (phase) {
             case NEW:
             case NEGOTIATING:
-                pendingWrites.add(buf, promise); // sent, encrypted or not, once the outcome is known
+                if (serverRole) {
+                    // A reply written now answers plaintext and would travel inside TLS: refused.
+                    buf.release();
+                    promise.tryFailure(new IllegalStateException("the server's negotiation is running ("
+                            + state() + "): nothing the application writes goes out before its StartTlsCompletionEvent"));
+                } else {
+                    pendingWrites.add(buf, promise); // sent, encrypted or not, once the outcome is known
+                }
                 break;
             case SECURED:
                 if (closing) {
@@ -332,7 +405,13 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             internalError(e);
             return;
         }
-        if (phase == Phase.NEGOTIATING && !ctx.channel().config().isAutoRead()) {
+        if (phase == Phase.NEGOTIATING && resumedCommand != null) {
+            // After the read batch that brought the command: whatever the application's decoders
+            // still fire from it, or removing them forwards, reaches the guard first and is fed
+            // behind the command, so the core sees it as what it is, plaintext after STARTTLS.
+            ctx.executor().execute(this::feedResumedCommand);
+        }
+        if (phase == Phase.NEGOTIATING && !readsPaused && !ctx.channel().config().isAutoRead()) {
             ctx.read();
         }
     }
@@ -358,7 +437,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     private void apply(Transition t) {
         negotiation = t.next();
-        events.addAll(t.events());
+        record(t.events());
         if (t.isFinished()) {
             finish(t.outcome().orElseThrow(), t.outbound());
             return;
@@ -369,6 +448,156 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         scheduleTick();
         flushIfNeeded();
+        pauseReadingIfBacklogged();
+    }
+
+    /** Keeps every event but only the first and the last lines of a long transcript. */
+    private void record(List<Event> happened) {
+        for (Event e : happened) {
+            if (e instanceof Event.Line) {
+                if (transcriptLines == 2 * TRANSCRIPT_LINES_KEPT_AT_EACH_END) {
+                    dropLineAfterTheFirst(TRANSCRIPT_LINES_KEPT_AT_EACH_END);
+                } else {
+                    transcriptLines++;
+                }
+            }
+            events.add(e);
+        }
+    }
+
+    private void dropLineAfterTheFirst(int kept) {
+        int lines = 0;
+        for (Iterator<Event> it = events.iterator(); it.hasNext(); ) {
+            if (it.next() instanceof Event.Line && lines++ == kept) {
+                it.remove();
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ back-pressure
+
+    private void pauseReadingIfBacklogged() {
+        if (phase != Phase.NEGOTIATING || readsPaused) {
+            return;
+        }
+        if (unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES || !ctx.channel().isWritable()) {
+            readsPaused = true;
+            ChannelConfig config = ctx.channel().config();
+            if (config.isAutoRead()) {
+                autoReadSuspended = true;
+                config.setAutoRead(false);
+            }
+        }
+    }
+
+    private void resumeReadingIfDrained() {
+        if (!readsPaused || phase == Phase.NEGOTIATING
+                && (unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES / 2 || !ctx.channel().isWritable())) {
+            return;
+        }
+        boolean ownRead = !autoReadSuspended && phase == Phase.NEGOTIATING;
+        restoreReading();
+        if (ownRead) {
+            ctx.read();
+        }
+    }
+
+    /** Gives reading back as it was: with the outcome, or once the output drained. */
+    private void restoreReading() {
+        readsPaused = false;
+        if (autoReadSuspended) {
+            autoReadSuspended = false;
+            ctx.channel().config().setAutoRead(true); // which reads at once
+        }
+    }
+
+    /** Whether the handler stopped reading because its output does not leave; for tests. */
+    final boolean isReadingPaused() {
+        return readsPaused;
+    }
+
+    // ------------------------------------------------------------------ a resumed command
+
+    private boolean awaitingResumedCommand() {
+        return resumedCommand != null && !resumedCommandFed;
+    }
+
+    private void hold(ByteBuf in) {
+        try {
+            hold(in, null);
+        } finally {
+            in.release();
+        }
+    }
+
+    /**
+     * What reached the guard after the application's decoders (or the handler itself, from a later
+     * read) once a command was resumed: never delivered, never answered. Before the command is fed
+     * it goes behind it (the core then fails with PLAINTEXT_INJECTION, sending nothing); later it
+     * fails the negotiation the same way.
+     */
+    final void plaintextAfterCommand(Object msg) {
+        try {
+            if (phase != Phase.NEGOTIATING) {
+                return; // nothing is read past an outcome; the guard leaves with the event
+            }
+            byte[] text = null;
+            if (!(msg instanceof ByteBuf)) {
+                String s = String.valueOf(msg);
+                text = (s.length() > MAX_HELD_AFTER_COMMAND ? s.substring(0, MAX_HELD_AFTER_COMMAND) : s + "\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1); // a decoded line: its delimiter was stripped
+            } else if (!((ByteBuf) msg).isReadable()) {
+                text = CRLF; // an empty line, its delimiter stripped
+            }
+            if (awaitingResumedCommand()) {
+                hold(msg instanceof ByteBuf ? (ByteBuf) msg : null, text);
+            } else {
+                int n = text != null ? text.length : ((ByteBuf) msg).readableBytes();
+                String preview = text != null ? new String(text, StandardCharsets.ISO_8859_1)
+                        : ((ByteBuf) msg).toString(((ByteBuf) msg).readerIndex(),
+                                Math.min(n, MAX_HELD_AFTER_COMMAND), StandardCharsets.ISO_8859_1);
+                abortAndClose(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                        n + " plaintext bytes reached the application's pipeline after the resumed command", preview));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Keeps a bounded preview of {@code bytes} (or of {@code text} when not null); does not release. */
+    private void hold(ByteBuf bytes, byte[] text) {
+        int n = text != null ? text.length : bytes.readableBytes();
+        if (heldAfterCommand == null) {
+            heldAfterCommand = new byte[0];
+        }
+        int room = MAX_HELD_AFTER_COMMAND - heldAfterCommand.length;
+        int kept = Math.min(room, n);
+        if (kept > 0) {
+            int at = heldAfterCommand.length;
+            heldAfterCommand = Arrays.copyOf(heldAfterCommand, at + kept);
+            if (text != null) {
+                System.arraycopy(text, 0, heldAfterCommand, at, kept);
+            } else {
+                bytes.getBytes(bytes.readerIndex(), heldAfterCommand, at, kept);
+            }
+        }
+    }
+
+    private void feedResumedCommand() {
+        if (phase != Phase.NEGOTIATING || resumedCommandFed) {
+            return;
+        }
+        resumedCommandFed = true;
+        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
+        heldAfterCommand = null;
+        byte[] both = Arrays.copyOf(resumedCommand, resumedCommand.length + held.length);
+        System.arraycopy(held, 0, both, resumedCommand.length, held.length);
+        try {
+            apply(negotiation.onReceived(ByteBuffer.wrap(both), now()));
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
     }
 
     private void runDelegated(List<Runnable> tasks) {
@@ -446,6 +675,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void finish(Outcome outcome, ByteBuffer outbound) {
         cancelTick();
         tasksOutstanding = false;
+        restoreReading();
         if (outcome instanceof Outcome.Secured) {
             secured(((Outcome.Secured) outcome).session(), outbound);
         } else if (outcome instanceof Outcome.Plaintext) {
@@ -507,7 +737,13 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         needsFlush = false;
         if (last != null) {
             ctx.flush();
-            last.addListener(written -> ctx.close());
+            ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+                ctx.close(); // the peer does not read: its last words are not worth holding the connection for
+            }, LAST_WORDS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            last.addListener(written -> {
+                timeout.cancel(false);
+                ctx.close();
+            });
         } else {
             ctx.flush();
             ctx.close();
@@ -519,8 +755,16 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
             return;
         }
-        String where = state();
+        abort(Failure.of(Failure.Reason.PEER_CLOSED, why + " (in state " + state() + ")"));
+    }
+
+    /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not. */
+    private void abort(Failure failure) {
+        if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
+            return;
+        }
         cancelTick();
+        restoreReading();
         if (negotiation != null && !negotiation.isFinished()) {
             try {
                 negotiation.onEndOfStream(now()); // lets the core close its engine; its words do not apply
@@ -529,7 +773,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             }
         }
         phase = Phase.FAILED;
-        Failure failure = Failure.of(Failure.Reason.PEER_CLOSED, why + " (in state " + where + ")");
         events.add(new Event.Failed(failure));
         pendingWrites.releaseAndFailAll(ctx, new StartTlsException(failure, false));
         complete(new StartTlsCompletionEvent.Failed(failure, events));
@@ -537,6 +780,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     private void abortAndClose(String why) {
         abort(why);
+        ctx.close();
+    }
+
+    private void abortAndClose(Failure failure) {
+        abort(failure);
         ctx.close();
     }
 
@@ -553,6 +801,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     private void complete(StartTlsCompletionEvent event) {
+        releaseCapacity();
         ctx.fireUserEventTriggered(event);
         completion.complete(event);
     }
@@ -756,7 +1005,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ChannelFuture sent = ctx.writeAndFlush(net);
         ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
             ctx.close(); // the peer does not read: close without waiting for close_notify to leave
-        }, CLOSE_NOTIFY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }, LAST_WORDS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         sent.addListener(done -> {
             timeout.cancel(false);
             ctx.close(promise);
@@ -793,10 +1042,24 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (!bytes.hasRemaining()) {
             return null;
         }
-        ByteBuf buf = ctx.alloc().buffer(bytes.remaining());
+        int n = bytes.remaining();
+        ByteBuf buf = ctx.alloc().buffer(n);
         buf.writeBytes(bytes);
         needsFlush = true;
-        return ctx.write(buf);
+        unsentNegotiationBytes += n;
+        ChannelFuture written = ctx.write(buf);
+        written.addListener(done -> {
+            unsentNegotiationBytes -= n;
+            resumeReadingIfDrained();
+        });
+        return written;
+    }
+
+    private void releaseCapacity() {
+        if (holdsCapacity) {
+            holdsCapacity = false;
+            capacity.release();
+        }
     }
 
     private void flushIfNeeded() {
