@@ -13,8 +13,15 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +32,7 @@ import org.starttls4j.Failure.Reason;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.netty.RecipeServer.Protocol;
+import org.starttls4j.netty.interop.NettyInterop;
 import org.starttls4j.netty.testing.Leaks;
 import org.starttls4j.smtp.Smtp;
 import org.starttls4j.testing.TestPki;
@@ -172,6 +180,39 @@ class ResumeRecipeTest {
         assertThat(app.writes).hasSize(2).last().satisfies(f -> assertThat(f.cause())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("negotiation is running"));
         assertThat(drainOutbound(server)).isEqualTo("220 2.0.0 Ready to start TLS\r\n");
+    }
+
+    @Test
+    void overLoopbackACommandPipelinedBehindStartTlsInOneWriteIsNeitherDeliveredNorAnswered() throws Exception {
+        Queue<RecipeServer> apps = new ConcurrentLinkedQueue<>();
+        CompletableFuture<StartTlsCompletionEvent> last = new CompletableFuture<>();
+        try (NettyInterop.Server server = NettyInterop.startServer(() -> {
+            RecipeServer recipe = new RecipeServer(Protocol.SMTP, config(), false, false);
+            apps.add(recipe);
+            return List.of(new StartTlsServerHandler(config(), Smtp::server), recipe, new ChannelInboundHandlerAdapter() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    if (evt instanceof StartTlsCompletionEvent.Failed) {
+                        last.complete((StartTlsCompletionEvent) evt);
+                    }
+                }
+            });
+        }); Socket client = new Socket()) {
+            client.connect(server.address(), (int) NettyInterop.IO_TIMEOUT.toMillis());
+            client.setSoTimeout((int) NettyInterop.IO_TIMEOUT.toMillis()); // a guard against a hang only
+            InputStream in = client.getInputStream();
+            assertThat(Renegotiator.readReply(in)).startsWith("220 ");
+            client.getOutputStream().write("MAIL FROM:<a@example.test>\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(Renegotiator.readLine(in)).isEqualTo("250 2.0.0 done: MAIL FROM:<a@example.test>");
+
+            client.getOutputStream().write("STARTTLS\r\nRCPT TO:<evil@example.test>\r\n".getBytes(StandardCharsets.ISO_8859_1));
+
+            assertThat(in.readAllBytes()).as("no go-ahead, no answer: the connection just ends").isEmpty();
+            StartTlsCompletionEvent outcome = last.get(NettyInterop.IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(((StartTlsCompletionEvent.Failed) outcome).failure().reason()).isEqualTo(Reason.PLAINTEXT_INJECTION);
+            assertThat(apps).singleElement().satisfies(app -> assertThat(app.lines)
+                    .containsExactly("plain:MAIL FROM:<a@example.test>", "plain:STARTTLS"));
+        }
     }
 
     @Test
