@@ -16,13 +16,15 @@ import org.starttls4j.TlsFacts;
  * handler may install the application's codecs in {@code userEventTriggered} and still see every
  * byte.
  *
- * <p>{@link #events()} is the negotiation's whole record, its transcript included. An
- * {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to the handler, which
- * keeps encrypting and decrypting through it; do not call it.
+ * <p>{@link #events()} is the negotiation's record: every event, and its transcript bounded as a
+ * server facing the Internet needs it, the first and the last
+ * {@value StartTlsHandler#TRANSCRIPT_LINES_KEPT_AT_EACH_END} lines (a long transcript is a hostile
+ * or broken peer's). An {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to
+ * the handler, which keeps encrypting and decrypting through it; do not call it.
  */
 public sealed interface StartTlsCompletionEvent {
 
-    /** Everything the negotiation reported, in order; the {@link Event.Line}s are the transcript. */
+    /** Everything the negotiation reported, in order; the {@link Event.Line}s are the (bounded) transcript. */
     List<Event> events();
 
     /** Whether the connection the application now owns is encrypted. */

@@ -675,7 +675,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void finish(Outcome outcome, ByteBuffer outbound) {
         cancelTick();
         tasksOutstanding = false;
-        restoreReading();
+        if (!(outcome instanceof Outcome.Failed)) {
+            restoreReading(); // a failed channel is closing: nothing more is worth reading
+        }
         if (outcome instanceof Outcome.Secured) {
             secured(((Outcome.Secured) outcome).session(), outbound);
         } else if (outcome instanceof Outcome.Plaintext) {

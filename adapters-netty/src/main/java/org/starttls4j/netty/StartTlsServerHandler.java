@@ -160,7 +160,9 @@ public final class StartTlsServerHandler extends StartTlsHandler {
      *                 {@code Imap::serverResuming} or {@code Pop3::serverResuming}
      * @return the handler, now first in the pipeline (for its {@link #completionFuture()})
      * @throws IllegalArgumentException if {@code protocol} greets (a fresh negotiation, not a
-     *                                  resuming one) or the policy is {@code IMPLICIT}
+     *                                  resuming one), the policy is {@code IMPLICIT}, or {@code ctx}'s
+     *                                  handler is itself a byte decoder (it would keep decoding
+     *                                  what it holds: resume from the handler after it)
      * @throws IllegalStateException    if called off the event loop, from a removed context, or
      *                                  while a negotiation already runs on the channel
      */
@@ -179,7 +181,8 @@ public final class StartTlsServerHandler extends StartTlsHandler {
      * @param protocol              the protocol's resuming entry point, e.g. {@code Smtp::serverResuming}
      * @param delegatedTaskExecutor where certificate validation and key exchange run, off the event loop
      * @return the handler, now first in the pipeline
-     * @throws IllegalArgumentException if {@code protocol} greets or the policy is {@code IMPLICIT}
+     * @throws IllegalArgumentException if {@code protocol} greets, the policy is {@code IMPLICIT},
+     *                                  or {@code ctx}'s handler is a byte decoder
      * @throws IllegalStateException    if called off the event loop, from a removed context, or
      *                                  while a negotiation already runs on the channel
      */
@@ -198,6 +201,10 @@ public final class StartTlsServerHandler extends StartTlsHandler {
         }
         if (config.policy().startsWithTls()) {
             throw new IllegalArgumentException("an implicit-TLS connection has no STARTTLS to resume at");
+        }
+        if (isByteDecoder(ctx.handler())) {
+            throw new IllegalArgumentException("resume from the handler after your decoder, not from the decoder: "
+                    + "it would go on decoding the plaintext it holds behind the command");
         }
         ChannelPipeline pipeline = ctx.pipeline();
         if (pipeline.get(StartTlsHandler.class) != null) {
@@ -243,6 +250,10 @@ public final class StartTlsServerHandler extends StartTlsHandler {
         return (text + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    private static boolean isByteDecoder(ChannelHandler h) {
+        return h instanceof ByteToMessageDecoder || h instanceof ByteToMessageCodec;
+    }
+
     private static List<ChannelHandler> byteDecodersBetween(ChannelPipeline pipeline, ChannelHandler first,
                                                             ChannelHandlerContext last) {
         List<ChannelHandler> decoders = new ArrayList<>();
@@ -252,7 +263,7 @@ public final class StartTlsServerHandler extends StartTlsHandler {
             if (name.equals(last.name())) {
                 break;
             }
-            if (between && (h instanceof ByteToMessageDecoder || h instanceof ByteToMessageCodec)) {
+            if (between && isByteDecoder(h)) {
                 decoders.add(h);
             }
             if (h == first) {

@@ -236,4 +236,21 @@ class ResumeRecipeTest {
 
         assertThat(drainOutbound(server)).isEqualTo("220 2.0.0 Ready to start TLS\r\n");
     }
+
+    @Test
+    void aDecoderCannotResumeForItWouldGoOnDecodingWhatItHolds() {
+        EmbeddedChannel server = new EmbeddedChannel(new io.netty.handler.codec.ByteToMessageDecoder() {
+            @Override
+            protected void decode(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf in, List<Object> out) {
+                in.skipBytes(in.readableBytes());
+                assertThatThrownBy(() -> StartTlsServerHandler.resume(ctx, "STARTTLS", config(), Smtp::serverResuming))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after your decoder");
+            }
+        });
+        channels.add(server);
+
+        server.writeInbound(ascii("STARTTLS\r\n"));
+
+        assertThat(server.pipeline().get(StartTlsServerHandler.class)).isNull();
+    }
 }
