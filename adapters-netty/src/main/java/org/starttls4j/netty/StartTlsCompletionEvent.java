@@ -17,9 +17,9 @@ import org.starttls4j.TlsFacts;
  * byte.
  *
  * <p>{@link #events()} is the negotiation's record: every event, and its transcript bounded as a
- * server facing the Internet needs it, the first and the last
- * {@value StartTlsHandler#TRANSCRIPT_LINES_KEPT_AT_EACH_END} lines (a long transcript is a hostile
- * or broken peer's). An {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to
+ * server facing the Internet needs it: the first {@value StartTlsHandler#MAX_TRANSCRIPT_LINES}
+ * lines, then an {@link Event.TranscriptTruncated} (a long transcript is a hostile or broken
+ * peer's). An {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to
  * the handler, which keeps encrypting and decrypting through it; do not call it.
  */
 public sealed interface StartTlsCompletionEvent {

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,8 +63,8 @@ import org.starttls4j.Transition;
  * output are not yet on the wire, it stops reading ({@code autoRead} off, or no {@code read()} of
  * its own) and resumes when the output drains ({@code channelWritabilityChanged}, write
  * completions), restoring {@code autoRead} at the latest with the outcome. The record it keeps
- * for the completion event holds every event but a bounded transcript: the first and the last
- * {@value #TRANSCRIPT_LINES_KEPT_AT_EACH_END} lines. After a failure, the bytes owed to the peer
+ * for the completion event holds every event but a bounded transcript: its first
+ * {@value #MAX_TRANSCRIPT_LINES} lines, then an {@link Event.TranscriptTruncated}. After a failure, the bytes owed to the peer
  * get {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before the channel is closed anyway: a peer
  * that does not read cannot keep a failed connection open.
  *
@@ -113,8 +112,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
      */
     static final int MAX_UNSENT_NEGOTIATION_BYTES = 4 * 1024;
 
-    /** Transcript lines kept for the completion event at each end (first and last); all other events are kept. */
-    static final int TRANSCRIPT_LINES_KEPT_AT_EACH_END = 32;
+    /** Transcript lines kept for the completion event across the negotiation; all other events are kept. */
+    static final int MAX_TRANSCRIPT_LINES = 64;
 
     /** Most bytes kept, for the failure's preview, of plaintext that followed a resumed command. */
     private static final int MAX_HELD_AFTER_COMMAND = 512;
@@ -155,10 +154,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private boolean closeNotifyReceived;
     private boolean decrypting;
     private int transcriptLines;         // Event.Lines in events
+    private boolean transcriptCut;       // a TranscriptTruncated is in events: no more lines
     private long unsentNegotiationBytes; // written by the negotiation, not yet on the wire
     private boolean readsPaused;         // output is not leaving: no more reads until it does
     private boolean autoReadSuspended;   // and autoRead was turned off to stop them
     private boolean holdsCapacity;
+    private boolean refusingAtCapacity;  // no place was free: the "too busy" reply is on its way
     private boolean resumedCommandFed;
     private byte[] heldAfterCommand;     // plaintext that followed the resumed command (bounded preview)
 
@@ -190,13 +191,17 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     /**
      * Where the handler is, for diagnostics: the negotiation's state while it runs (e.g.
-     * {@code "AwaitingEhloReply"}, {@code "Handshaking"}), then {@code "SECURED"}, {@code "PLAINTEXT"},
+     * {@code "AwaitingEhloReply"}, {@code "Handshaking"}; {@code "AtCapacity"} for a server about to
+     * refuse), then {@code "SECURED"}, {@code "PLAINTEXT"},
      * {@code "FAILED"} or {@code "CLOSED"}.
      *
      * @return the state's name
      */
     public final String state() {
-        return phase == Phase.NEGOTIATING ? negotiation.state() : phase.name();
+        if (phase == Phase.NEGOTIATING) {
+            return refusingAtCapacity ? "AtCapacity" : negotiation.state();
+        }
+        return phase.name();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -234,7 +239,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     @Override
     public final void channelInactive(ChannelHandlerContext ctx) {
-        if (phase == Phase.NEGOTIATING) {
+        if (phase == Phase.NEGOTIATING && refusingAtCapacity) {
+            abort("the client left before it was told the server is busy");
+        } else if (phase == Phase.NEGOTIATING) {
             try {
                 apply(negotiation.onEndOfStream(now()));
             } catch (RuntimeException e) {
@@ -271,7 +278,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         reading = true;
         switch (phase) {
             case NEGOTIATING:
-                if (awaitingResumedCommand()) {
+                if (refusingAtCapacity) {
+                    in.release(); // nothing of a refused client's is read
+                } else if (awaitingResumedCommand()) {
                     hold(in); // arrived after the resumed command, before its go-ahead: an injection
                 } else {
                     feed(in);
@@ -399,6 +408,14 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         phase = Phase.NEGOTIATING;
         origin = Instant.now();
         originNanos = ctx.executor().ticker().nanoTime();
+        if (capacity != null && !capacity.tryAcquire()) {
+            // Refused from a task: begin() may run in handlerAdded, inside the server's
+            // ChannelInitializer, before the application's handlers that must see the event.
+            refusingAtCapacity = true;
+            ctx.executor().execute(this::refuseAtCapacity);
+            return;
+        }
+        holdsCapacity = capacity != null;
         try {
             apply(unstarted.begin(now()));
         } catch (RuntimeException e) {
@@ -413,6 +430,17 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         if (phase == Phase.NEGOTIATING && !readsPaused && !ctx.channel().config().isAutoRead()) {
             ctx.read();
+        }
+    }
+
+    private void refuseAtCapacity() {
+        if (phase != Phase.NEGOTIATING) {
+            return; // closed or removed meanwhile
+        }
+        try {
+            apply(unstarted.beginAtCapacity(now())); // the protocol's "too busy", then close
+        } catch (RuntimeException e) {
+            internalError(e);
         }
     }
 
@@ -451,27 +479,25 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         pauseReadingIfBacklogged();
     }
 
-    /** Keeps every event but only the first and the last lines of a long transcript. */
+    /**
+     * Keeps every event and the transcript's first {@value #MAX_TRANSCRIPT_LINES} lines: past them
+     * (or past the core's own cut in one transition), one {@link Event.TranscriptTruncated} and no
+     * more lines, as the core does within a transition.
+     */
     private void record(List<Event> happened) {
         for (Event e : happened) {
-            if (e instanceof Event.Line) {
-                if (transcriptLines == 2 * TRANSCRIPT_LINES_KEPT_AT_EACH_END) {
-                    dropLineAfterTheFirst(TRANSCRIPT_LINES_KEPT_AT_EACH_END);
-                } else {
-                    transcriptLines++;
+            if (e instanceof Event.Line || e instanceof Event.TranscriptTruncated) {
+                if (transcriptCut) {
+                    continue;
+                }
+                if (e instanceof Event.TranscriptTruncated) {
+                    transcriptCut = true;
+                } else if (transcriptLines++ == MAX_TRANSCRIPT_LINES) {
+                    transcriptCut = true;
+                    e = new Event.TranscriptTruncated(MAX_TRANSCRIPT_LINES, Integer.MAX_VALUE);
                 }
             }
             events.add(e);
-        }
-    }
-
-    private void dropLineAfterTheFirst(int kept) {
-        int lines = 0;
-        for (Iterator<Event> it = events.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof Event.Line && lines++ == kept) {
-                it.remove();
-                return;
-            }
         }
     }
 

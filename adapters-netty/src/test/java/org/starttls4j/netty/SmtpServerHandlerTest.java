@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.starttls4j.Failure.Reason;
 import org.starttls4j.ServerConfig;
+import org.starttls4j.Timeouts;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.netty.testing.Leaks;
 import org.starttls4j.smtp.Smtp;
@@ -139,12 +140,13 @@ class SmtpServerHandlerTest {
     void theDeadlineIsATaskOnTheEventLoopAndEndsTheNegotiationWith421() {
         open(TlsPolicy.REQUIRED);
         drainOutbound(channel);
+        long first = Timeouts.DEFAULT.firstCommand().toSeconds();
 
-        channel.advanceTimeBy(4, TimeUnit.MINUTES);
+        channel.advanceTimeBy(first - 1, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
-        assertThat(app.completions).as("default per-step timeout is five minutes").isEmpty();
+        assertThat(app.completions).as("a client that said nothing yet has Timeouts.firstCommand").isEmpty();
 
-        channel.advanceTimeBy(1, TimeUnit.MINUTES);
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
 
         assertThat(app.completion(StartTlsCompletionEvent.Failed.class).failure().reason()).isEqualTo(Reason.TIMEOUT);
@@ -156,17 +158,18 @@ class SmtpServerHandlerTest {
     void everyCommandMovesTheDeadline() {
         open(TlsPolicy.REQUIRED);
         drainOutbound(channel);
+        long next = Timeouts.DEFAULT.nextCommand().toSeconds();
 
-        channel.advanceTimeBy(4, TimeUnit.MINUTES);
+        channel.advanceTimeBy(10, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
         channel.writeInbound(ascii("NOOP\r\n"));
-        channel.advanceTimeBy(4, TimeUnit.MINUTES);
+        channel.advanceTimeBy(next - 1, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
 
         assertThat(app.completions).as("the step's deadline moved with the NOOP").isEmpty();
         assertThat(drainOutbound(channel)).isEqualTo("250 2.0.0 OK\r\n");
 
-        channel.advanceTimeBy(1, TimeUnit.MINUTES);
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
         channel.runScheduledPendingTasks();
 
         assertThat(app.completion(StartTlsCompletionEvent.Failed.class).failure().reason()).isEqualTo(Reason.TIMEOUT);
