@@ -172,6 +172,21 @@ class ResumeRecipeTest {
     }
 
     @Test
+    void plaintextReachingTheGuardAfterTheGoAheadStillFailsTheNegotiation() {
+        EmbeddedChannel server = handedOver(Protocol.SMTP);
+        server.writeInbound(ascii("STARTTLS\r\n"));
+        assertThat(drainOutbound(server)).isEqualTo("220 2.0.0 Ready to start TLS\r\n");
+
+        // as a handler of the application's that held a line back would deliver it, late
+        server.pipeline().context(StartTlsServerHandler.class).fireChannelRead(ascii("RCPT TO:<evil@example.test>"));
+
+        assertThat(app.lines).containsExactly("plain:" + Protocol.SMTP.handedOver, "plain:STARTTLS");
+        assertThat(app.completions).last().isInstanceOfSatisfying(StartTlsCompletionEvent.Failed.class,
+                failed -> assertThat(failed.failure().reason()).isEqualTo(Reason.PLAINTEXT_INJECTION));
+        assertThat(server.isOpen()).isFalse();
+    }
+
+    @Test
     void theApplicationsWritesFailWhileTheNegotiationRuns() {
         EmbeddedChannel server = handedOver(Protocol.SMTP, false, true);
 
