@@ -24,10 +24,18 @@ import org.starttls4j.TlsFacts;
  */
 public sealed interface StartTlsCompletionEvent {
 
-    /** Everything the negotiation reported, in order; the {@link Event.Line}s are the (bounded) transcript. */
+    /**
+     * Everything the negotiation reported, in order.
+     *
+     * @return the events; the {@link Event.Line}s among them are the (bounded) transcript
+     */
     List<Event> events();
 
-    /** Whether the connection the application now owns is encrypted. */
+    /**
+     * Whether the connection the application now owns is encrypted.
+     *
+     * @return true only for {@link Secured}
+     */
     boolean isEncrypted();
 
     /**
