@@ -517,12 +517,13 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
+    /** Reads again once the output drained; only while negotiating (an outcome restores reading itself). */
     private void resumeReadingIfDrained() {
-        if (!readsPaused || phase == Phase.NEGOTIATING
-                && (unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES / 2 || !ctx.channel().isWritable())) {
+        if (!readsPaused || phase != Phase.NEGOTIATING
+                || unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES / 2 || !ctx.channel().isWritable()) {
             return;
         }
-        boolean ownRead = !autoReadSuspended && phase == Phase.NEGOTIATING;
+        boolean ownRead = !autoReadSuspended;
         restoreReading();
         if (ownRead) {
             ctx.read();
