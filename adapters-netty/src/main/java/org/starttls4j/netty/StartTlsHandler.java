@@ -14,9 +14,9 @@ import io.netty.util.concurrent.PromiseCombiner;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,9 +64,9 @@ import org.starttls4j.Transition;
  * its own) and resumes when the output drains ({@code channelWritabilityChanged}, write
  * completions), restoring {@code autoRead} at the latest with the outcome. The record it keeps
  * for the completion event holds every event but a bounded transcript: its first
- * {@value #MAX_TRANSCRIPT_LINES} lines, then an {@link Event.TranscriptTruncated}. After a failure, the bytes owed to the peer
- * get {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before the channel is closed anyway: a peer
- * that does not read cannot keep a failed connection open.
+ * {@value #MAX_TRANSCRIPT_LINES} lines, then an {@link Event.TranscriptTruncated}. After a
+ * failure, the bytes owed to the peer get {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before
+ * the channel is closed anyway: a peer that does not read cannot keep a failed connection open.
  *
  * <p><b>Engines.</b> Whatever the configuration's {@code EngineFactory} makes: the JDK's
  * {@code SSLEngine}, or Netty's BoringSSL engine through
@@ -102,7 +102,10 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     /** More than any cipher suite adds to a record (header, IV, MAC or tag, padding). */
     private static final int RECORD_OVERHEAD = 1024;
 
-    /** How long our close_notify, or a failed negotiation's last words, may take to leave before the channel is closed anyway. */
+    /**
+     * How long our close_notify, or a failed negotiation's last words, may take to leave before the
+     * channel is closed anyway.
+     */
     static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
 
     /**
@@ -281,7 +284,10 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                 if (refusingAtCapacity) {
                     in.release(); // nothing of a refused client's is read
                 } else if (awaitingResumedCommand()) {
-                    hold(in); // arrived after the resumed command, before its go-ahead: an injection
+                    if (in.isReadable()) {
+                        hold(plaintextOf(in)); // after the resumed command, before its go-ahead: an injection
+                    }
+                    in.release();
                 } else {
                     feed(in);
                 }
@@ -550,65 +556,54 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         return resumedCommand != null && !resumedCommandFed;
     }
 
-    private void hold(ByteBuf in) {
-        try {
-            hold(in, null);
-        } finally {
-            in.release();
-        }
-    }
-
     /**
-     * What reached the guard after the application's decoders (or the handler itself, from a later
-     * read) once a command was resumed: never delivered, never answered. Before the command is fed
-     * it goes behind it (the core then fails with PLAINTEXT_INJECTION, sending nothing); later it
-     * fails the negotiation the same way.
+     * What reached the guard after the application's decoders once a command was resumed: never
+     * delivered, never answered. Before the command is fed it goes behind it (the core then fails
+     * with PLAINTEXT_INJECTION and sends nothing, not even the go-ahead); later it fails the
+     * negotiation the same way.
      */
     final void plaintextAfterCommand(Object msg) {
         try {
             if (phase != Phase.NEGOTIATING) {
                 return; // nothing is read past an outcome; the guard leaves with the event
             }
-            byte[] text = null;
-            if (!(msg instanceof ByteBuf)) {
-                String s = String.valueOf(msg);
-                text = (s.length() > MAX_HELD_AFTER_COMMAND ? s.substring(0, MAX_HELD_AFTER_COMMAND) : s + "\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1); // a decoded line: its delimiter was stripped
-            } else if (!((ByteBuf) msg).isReadable()) {
-                text = CRLF; // an empty line, its delimiter stripped
-            }
+            byte[] bytes = plaintextOf(msg);
             if (awaitingResumedCommand()) {
-                hold(msg instanceof ByteBuf ? (ByteBuf) msg : null, text);
+                hold(bytes);
             } else {
-                int n = text != null ? text.length : ((ByteBuf) msg).readableBytes();
-                String preview = text != null ? new String(text, StandardCharsets.ISO_8859_1)
-                        : ((ByteBuf) msg).toString(((ByteBuf) msg).readerIndex(),
-                                Math.min(n, MAX_HELD_AFTER_COMMAND), StandardCharsets.ISO_8859_1);
                 abortAndClose(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
-                        n + " plaintext bytes reached the application's pipeline after the resumed command", preview));
+                        "plaintext reached the application's pipeline after the resumed command",
+                        new String(bytes, StandardCharsets.ISO_8859_1)));
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    /** Keeps a bounded preview of {@code bytes} (or of {@code text} when not null); does not release. */
-    private void hold(ByteBuf bytes, byte[] text) {
-        int n = text != null ? text.length : bytes.readableBytes();
-        if (heldAfterCommand == null) {
-            heldAfterCommand = new byte[0];
-        }
-        int room = MAX_HELD_AFTER_COMMAND - heldAfterCommand.length;
-        int kept = Math.min(room, n);
-        if (kept > 0) {
-            int at = heldAfterCommand.length;
-            heldAfterCommand = Arrays.copyOf(heldAfterCommand, at + kept);
-            if (text != null) {
-                System.arraycopy(text, 0, heldAfterCommand, at, kept);
-            } else {
-                bytes.getBytes(bytes.readerIndex(), heldAfterCommand, at, kept);
+    /**
+     * At most {@value #MAX_HELD_AFTER_COMMAND} bytes of what a message carries; a decoded line gets
+     * back the CRLF its decoder stripped.
+     */
+    private static byte[] plaintextOf(Object msg) {
+        if (msg instanceof ByteBuf) {
+            ByteBuf buf = (ByteBuf) msg;
+            if (!buf.isReadable()) {
+                return CRLF; // an empty line, its delimiter stripped
             }
+            byte[] bytes = new byte[Math.min(buf.readableBytes(), MAX_HELD_AFTER_COMMAND)];
+            buf.getBytes(buf.readerIndex(), bytes);
+            return bytes;
         }
+        byte[] line = (msg + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        return line.length > MAX_HELD_AFTER_COMMAND ? Arrays.copyOf(line, MAX_HELD_AFTER_COMMAND) : line;
+    }
+
+    /** Keeps what followed the resumed command, up to {@value #MAX_HELD_AFTER_COMMAND} bytes: enough to see and quote. */
+    private void hold(byte[] more) {
+        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
+        int kept = Math.min(MAX_HELD_AFTER_COMMAND - held.length, more.length);
+        heldAfterCommand = Arrays.copyOf(held, held.length + kept);
+        System.arraycopy(more, 0, heldAfterCommand, held.length, kept);
     }
 
     private void feedResumedCommand() {
