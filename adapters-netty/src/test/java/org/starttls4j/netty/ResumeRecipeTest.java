@@ -107,12 +107,15 @@ class ResumeRecipeTest {
                 .doesNotContain("done:");
         assertThat(server.pipeline().first()).isInstanceOf(StartTlsServerHandler.class);
         assertThat(server.pipeline().get(LineBasedFrameDecoder.class)).as("the plaintext decoder is gone").isNull();
+        assertThat(server.pipeline().get(ResumeGuard.class)).as("a guard in front of the application").isNotNull();
 
         Fixtures.Recorder clientApp = new Fixtures.Recorder();
         EmbeddedChannel client = new EmbeddedChannel(clientContext().newHandler(ByteBufAllocator.DEFAULT, Fixtures.HOST, 25), clientApp);
         channels.add(client);
         Fixtures.pump(client, server);
         assertThat(app.completions).hasSize(2).last().isInstanceOf(StartTlsCompletionEvent.Secured.class);
+        assertThat(server.pipeline().get(ResumeGuard.class)).as("gone with the completion event").isNull();
+        assertThat(server.pipeline().get(LineBasedFrameDecoder.class)).as("a fresh one, installed on the event").isNotNull();
 
         client.writeAndFlush(ascii(protocol.firstInsideTls + "\r\n"));
         Fixtures.pump(client, server);
