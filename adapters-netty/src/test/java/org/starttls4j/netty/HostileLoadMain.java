@@ -47,7 +47,9 @@ import org.starttls4j.testing.TestPki;
  * unpooled heap buffers (so that Netty's buffers are part of the live heap measured): a Netty SMTP
  * server with the library's defaults faces, at once, {@value #IDLE} connections that never send a
  * byte, {@value #SPAMMERS} that send {@value #SPAM_BYTES} bytes of {@code EHLO} with a tiny
- * receive window and never read, {@value #RENEGOTIATORS} TLS 1.2 clients that renegotiate, and
+ * receive window and never read (and as many against a server whose command cap is raised out of
+ * the way), {@value #LOITERERS} one command short of the cap with a partial line, {@value #STALLERS}
+ * stalled mid-handshake, {@value #RENEGOTIATORS} TLS 1.2 clients that renegotiate, and
  * {@value #HONEST} honest clients. It prints {@code RESULT name=value} lines: the live heap each
  * idle and each spamming connection costs, how many honest clients were secured and answered, and
  * how many renegotiations were refused. Every wait is a latch or a future, guarded against a hang.
@@ -95,19 +97,11 @@ final class HostileLoadMain {
             return t;
         });
         try {
-            Channel listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    // A small kernel send buffer, so that unread answers pile up where the heap sees them.
-                    .childOption(ChannelOption.SO_SNDBUF, 4096)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new Probe(phase), new StartTlsServerHandler(config, Smtp::server, capacity),
-                                    new Answerer(refusals));
-                        }
-                    })
-                    .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-            InetSocketAddress address = (InetSocketAddress) listener.localAddress();
+            InetSocketAddress address = listen(group, config, capacity, refusals);
+            // The same server with the command cap raised out of the way: the adapter's own
+            // back-pressure is then all that bounds what an amplifying client makes it hold.
+            InetSocketAddress uncapped = listen(group, Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.JDK)
+                    .limits(Limits.DEFAULT.withMaxCommandsBeforeTls(1_000_000)).build(), capacity, refusals);
 
             for (int i = 0; i < 3; i++) { // loads and warms what every session uses
                 require(honest(group, address).get(GUARD_SECONDS, TimeUnit.SECONDS), "a warm-up session was not secured");
@@ -127,6 +121,7 @@ final class HostileLoadMain {
             long withSpam = settle(SPAMMERS, Kind.SPAM, address, sockets, threads);
             long withLoiterers = settle(LOITERERS, Kind.LOITER, address, sockets, threads);
             long withStallers = settle(STALLERS, Kind.STALL, address, sockets, threads);
+            long withUncapped = settle(SPAMMERS, Kind.SPAM, uncapped, sockets, threads);
 
             List<Future<Renegotiator.Outcome>> renegotiations = new ArrayList<>();
             for (int i = 0; i < RENEGOTIATORS; i++) {
@@ -150,6 +145,7 @@ final class HostileLoadMain {
             System.out.println("RESULT spamBytesPerConnection=" + (withSpam - withIdle) / SPAMMERS);
             System.out.println("RESULT loiterBytesPerConnection=" + (withLoiterers - withSpam) / LOITERERS);
             System.out.println("RESULT stallBytesPerConnection=" + (withStallers - withLoiterers) / STALLERS);
+            System.out.println("RESULT uncappedSpamBytesPerConnection=" + (withUncapped - withStallers) / SPAMMERS);
             System.out.println("RESULT honestSecuredAndAnswered=" + secured);
             System.out.println("RESULT renegotiationsEnded=" + ended);
             System.out.println("RESULT renegotiationsRefusedByServer="
@@ -166,6 +162,23 @@ final class HostileLoadMain {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
         System.exit(0);
+    }
+
+    private static InetSocketAddress listen(EventLoopGroup group, ServerConfig config, NegotiationCapacity capacity,
+                                            Queue<Failure.Reason> refusals) throws InterruptedException {
+        Channel listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                // A small kernel send buffer, so that unread answers pile up where the heap sees them.
+                .childOption(ChannelOption.SO_SNDBUF, 4096)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new Probe(phase), new StartTlsServerHandler(config, Smtp::server, capacity),
+                                new Answerer(refusals));
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        return (InetSocketAddress) listener.localAddress();
     }
 
     private static void require(boolean condition, String why) {
