@@ -19,11 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * });
  * }</pre>
  *
- * <p>What figure: a negotiation costs its connection's socket and at most a few hundred KB of
- * heap (see {@link StartTlsHandler}), so the bound is the number of file descriptors and the heap
- * the server may spend on clients that have not yet secured; Postfix's {@code smtpd} default is
- * 100 processes per service, Dovecot's {@code login} processes serve a few hundred each. It limits
- * negotiations only: the application's secured sessions are its own to count. Thread-safe.
+ * <p>What figure: a negotiation costs its connection's socket and a few tens of KB of heap (see
+ * {@link StartTlsHandler}), so the bound is the number of file descriptors and the heap the server
+ * may spend on clients that have not secured yet; {@code NioServer}'s default is 1024. Postfix
+ * bounds the same with {@code default_process_limit} (100 {@code smtpd} processes), Dovecot with
+ * its login service's {@code process_limit × client_limit}. It limits negotiations only: the
+ * application's secured sessions are its own to count. Thread-safe.
  */
 public final class NegotiationCapacity {
 

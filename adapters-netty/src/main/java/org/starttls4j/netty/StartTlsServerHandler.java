@@ -29,7 +29,7 @@ import org.starttls4j.ServerConfig;
  * NegotiationCapacity capacity = NegotiationCapacity.of(1_000); // one for the whole server
  * serverBootstrap.childHandler(new ChannelInitializer<SocketChannel>() {
  *     protected void initChannel(SocketChannel ch) {
- *         ch.pipeline().addLast(new StartTlsServerHandler(config, Smtp::server, capacity), new MySmtpServer());
+ *         ch.pipeline().addLast(new StartTlsServerHandler(config, Smtp::server, capacity), new MySmtpServer(config));
  *     }
  * });
  * }</pre>
@@ -43,6 +43,12 @@ import org.starttls4j.ServerConfig;
  *
  * <pre>{@code
  * final class MySmtpServer extends ChannelInboundHandlerAdapter {
+ *     private final ServerConfig config; // the handler's, OPPORTUNISTIC
+ *
+ *     MySmtpServer(ServerConfig config) {
+ *         this.config = config;
+ *     }
+ *
  *     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
  *         if (evt instanceof StartTlsCompletionEvent && !(evt instanceof StartTlsCompletionEvent.Failed)) {
  *             // A fresh decoder for each session handed over, in plaintext or inside TLS: nothing
