@@ -246,8 +246,8 @@ class ServerFlowTest {
                 .receive("CAPS\r\n".repeat(10)).receive("CAPS " + "x".repeat(35)).receive("y");
         Run nul = new Run(config(TlsPolicy.REQUIRED).build()).receive("CA\0PS\r\n");
 
-        assertThat(tooLong.failure().reason()).isEqualTo(Failure.Reason.LINE_TOO_LONG);
-        assertThat(tooLong.sent.toString()).endsWith("-BYE LINE_TOO_LONG\r\n");
+        assertThat(tooLong.failure().reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
+        assertThat(tooLong.sent.toString()).endsWith("-BYE COMMAND_TOO_LONG\r\n");
         assertThat(tooMuch.failure().reason()).isEqualTo(Failure.Reason.TOO_MUCH_PLAINTEXT);
         assertThat(tooMuch.sent.toString()).endsWith("-BYE TOO_MUCH_PLAINTEXT\r\n");
         assertThat(nul.failure().reason()).isEqualTo(Failure.Reason.MALFORMED_COMMAND);
