@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * <p>How the heap is measured: for each kind of held connection (idle, a partial command line,
  * unread replies, mid-handshake) 400 are opened and brought to that state, then the heap in use
  * after {@code System.gc()} (the serial collector, so a full collection) is compared with the
- * figure before they were opened, and the difference divided by 400. The client sockets live in
+ * figure before they were opened (each baseline after an honest session and after the heap settled
+ * from the load before), and the difference divided by 400. The client sockets live in
  * the same JVM and are counted too, so the figure overstates the server's share.
  */
 class HostileLoadTest {
