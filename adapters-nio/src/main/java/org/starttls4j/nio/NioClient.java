@@ -49,12 +49,20 @@ public final class NioClient {
         this.options = b.options;
     }
 
-    /** A client with the defaults: 30-second connect timeout, shared buffer pool, delegated tasks inline. */
+    /**
+     * A client with the defaults: 30-second connect timeout, shared buffer pool, delegated tasks inline.
+     *
+     * @return the client
+     */
     public static NioClient create() {
         return builder().build();
     }
 
-    /** A builder. */
+    /**
+     * A builder, with {@link #create()}'s defaults.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }

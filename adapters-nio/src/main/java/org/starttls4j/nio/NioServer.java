@@ -491,13 +491,24 @@ public final class NioServer implements AutoCloseable {
             this.negotiations = negotiations;
         }
 
-        /** The address to listen on, e.g. {@code new InetSocketAddress("127.0.0.1", 0)} for any free port. Required. */
+        /**
+         * The address to listen on, e.g. {@code new InetSocketAddress("127.0.0.1", 0)} for any free
+         * port. Required.
+         *
+         * @param value the address
+         * @return this builder
+         */
         public Builder bind(SocketAddress value) {
             this.address = Objects.requireNonNull(value, "address");
             return this;
         }
 
-        /** The listen backlog, where connections over the cap wait; default 1024 (the kernel may cap it). */
+        /**
+         * The listen backlog, where connections over the cap wait; default 1024 (the kernel may cap it).
+         *
+         * @param value the backlog, at least 1
+         * @return this builder
+         */
         public Builder backlog(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("backlog must be positive");
@@ -525,13 +536,21 @@ public final class NioServer implements AutoCloseable {
          * What to do with each negotiated channel; runs on the acceptor thread and must not block.
          * If it throws, the channel is closed and the exception goes to the thread's uncaught
          * exception handler. Required.
+         *
+         * @param value the callback
+         * @return this builder
          */
         public Builder onSession(Consumer<? super NegotiatedChannel> value) {
             this.onSession = Objects.requireNonNull(value, "onSession");
             return this;
         }
 
-        /** Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional. */
+        /**
+         * Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional.
+         *
+         * @param value the callback
+         * @return this builder
+         */
         public Builder onFailure(BiConsumer<? super SocketAddress, ? super NegotiationReport> value) {
             this.onFailure = Objects.requireNonNull(value, "onFailure");
             return this;
@@ -539,13 +558,22 @@ public final class NioServer implements AutoCloseable {
 
         /**
          * Where delegated engine tasks run when the configuration says
-         * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool.
+         * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool,
+         * so that no handshake task ever runs on the acceptor thread.
+         *
+         * @param value the executor
+         * @return this builder
          */
         public Builder taskExecutor(Executor value) {
             return taskExecutorOption(value);
         }
 
-        /** Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}. */
+        /**
+         * Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}.
+         *
+         * @param value the factory
+         * @return this builder
+         */
         public Builder threadFactory(ThreadFactory value) {
             this.threadFactory = Objects.requireNonNull(value, "threadFactory");
             return this;
