@@ -45,8 +45,9 @@ public final class NioClient {
 
     private final NioOptions options;
 
-    private NioClient(Builder b) {
-        this.options = b.options;
+    /** A client with these settings: a builder's, or a server's for a connection it resumes. */
+    NioClient(NioOptions options) {
+        this.options = options;
     }
 
     /**
@@ -205,7 +206,7 @@ public final class NioClient {
          * @return a client with these settings
          */
         public NioClient build() {
-            return new NioClient(this);
+            return new NioClient(options);
         }
     }
 }

@@ -530,7 +530,7 @@ public final class NonBlockingNegotiation {
         if (outcome instanceof Outcome.Secured) {
             result = new SecureChannel(io, ((Outcome.Secured) outcome).session(), report, options.bufferPool(), options.closeTimeout());
         } else {
-            result = new PlaintextChannel(io, ((Outcome.Plaintext) outcome).session(), report);
+            result = new PlaintextChannel(io, ((Outcome.Plaintext) outcome).session(), report, options);
         }
         phase = Phase.DONE;
     }

@@ -20,10 +20,12 @@ import org.starttls4j.Role;
  */
 public final class PlaintextChannel extends AbstractNegotiatedChannel<PlaintextSession> implements NegotiatedChannel {
 
+    private final NioOptions options; // for a resumed negotiation: the same pool, clock, executor, timeouts
     private ByteBuffer unread; // guarded by readLock; null when empty
 
-    PlaintextChannel(Endpoint io, PlaintextSession session, NegotiationReport report) {
+    PlaintextChannel(Endpoint io, PlaintextSession session, NegotiationReport report, NioOptions options) {
         super(io, session, report);
+        this.options = options;
         ByteBuffer bytes = session.unread();
         this.unread = bytes.hasRemaining() ? bytes : null;
     }
@@ -117,7 +119,9 @@ public final class PlaintextChannel extends AbstractNegotiatedChannel<PlaintextS
      * {@link org.starttls4j.Failure.Reason#PLAINTEXT_INJECTION}: never answered, never delivered.
      * From this call on this channel is closed to the application (reads and writes throw
      * {@link ClosedChannelException}, so nothing it writes meanwhile goes out, let alone inside
-     * TLS) without closing the socket, which the returned channel owns.
+     * TLS) without closing the socket, which the returned channel owns. The negotiation and the
+     * channel it returns keep the settings of the server that handed this channel over (its buffer
+     * pool, clock, task executor and close timeout).
      *
      * <pre>{@code
      * // an SMTP server under OPPORTUNISTIC; NioServer handed over `plain` (a PlaintextChannel)
@@ -144,13 +148,15 @@ public final class PlaintextChannel extends AbstractNegotiatedChannel<PlaintextS
      */
     public NegotiatedChannel startTls(Negotiation resuming, ByteBuffer fromCommand) throws IOException {
         ByteBuffer bytes = handBack(resuming, fromCommand);
-        return NioClient.create().negotiate(io.socket, resuming, bytes);
+        return new NioClient(options).negotiate(io.socket, resuming, bytes);
     }
 
     /**
      * {@link #startTls}, for a selector loop: hands the connection back and returns the started
      * negotiation, to register with the loop's selector (first cancel this channel's key there, if
-     * it has one). Its {@link NonBlockingNegotiation#channel()} is in non-blocking mode.
+     * it has one). Its {@link NonBlockingNegotiation#channel()} is in non-blocking mode. It keeps the
+     * server's buffer pool, clock and close timeout, and runs delegated tasks inline (an executor
+     * would need the wakeup of the caller's loop).
      *
      * @param resuming    the negotiation to resume with
      * @param fromCommand the command line, CRLF included, and every byte read after it
@@ -160,7 +166,9 @@ public final class PlaintextChannel extends AbstractNegotiatedChannel<PlaintextS
      */
     public NonBlockingNegotiation startTlsNonBlocking(Negotiation resuming, ByteBuffer fromCommand) throws IOException {
         ByteBuffer bytes = handBack(resuming, fromCommand);
-        return NonBlockingNegotiation.builder(io.socket, resuming).alreadyRead(bytes).start();
+        // The caller's loop drives it: its own executor and wakeup, if any, are its to set.
+        return NonBlockingNegotiation.builder(io.socket, resuming).options(options.withTaskExecutor(null), () -> { })
+                .alreadyRead(bytes).start();
     }
 
     /** Closes this channel to the application, keeping the socket; returns the bytes to feed first. */

@@ -10,6 +10,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.starttls4j.Failure;
@@ -255,6 +259,32 @@ class ResumeTest {
             plain.close(); // the socket is the negotiation's: closing the old view leaves it open
             assertThat(resumed.socketChannel().isOpen()).isTrue();
             assertThat(line(in)).as("only the go-ahead went out").isEqualTo(p.goAhead);
+            resumed.abort();
+        }
+    }
+
+    @Test
+    void theResumedNegotiationKeepsTheServersSettings() throws Exception {
+        Protocol p = Protocol.SMTP;
+        Application app = new Application(p, config());
+        // A clock far in the past: the resumed negotiation's deadline shows which clock it reads.
+        Instant then = Instant.parse("2001-01-01T00:00:00Z");
+        BlockingQueue<PlaintextChannel> handed = new LinkedBlockingQueue<>();
+        try (NioServer server = NioServer.builder(app.config, p.server).bind(Fixtures.anyLoopbackPort())
+                .clock(Clock.fixed(then, ZoneOffset.UTC))
+                .onSession(channel -> handed.add((PlaintextChannel) channel)).start();
+             Socket socket = new Socket(server.localAddress().getAddress(), server.localAddress().getPort())) {
+            assertThat(line(socket.getInputStream())).isNotNull();
+            socket.getOutputStream().write((p.handedOver + "\r\n" + p.startTls + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            PlaintextChannel plain = handed.poll(30, TimeUnit.SECONDS);
+            plain.configureBlocking(true);
+            LineReader lines = new LineReader(plain);
+            assertThat(lines.next()).isEqualTo(p.handedOver);
+            assertThat(lines.next()).isEqualTo(p.startTls);
+
+            NonBlockingNegotiation resumed = plain.startTlsNonBlocking(p.resuming.apply(app.config), lines.commandAndRest());
+
+            assertThat(resumed.deadline()).hasValueSatisfying(d -> assertThat(d).isBetween(then, then.plusSeconds(3600)));
             resumed.abort();
         }
     }
