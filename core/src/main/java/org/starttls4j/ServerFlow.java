@@ -251,7 +251,7 @@ final class ServerFlow implements Flow {
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed TLS during the handshake"), "", null, out);
         }
         if (progress instanceof TlsPump.Progress.Failed) {
-            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause(), h.pump().handshakeDone()), "", null, out);
         }
         TlsFacts facts = h.pump().facts();
         if (!config.tlsFloor().admits(facts.protocol())) {
