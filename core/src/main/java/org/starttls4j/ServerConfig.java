@@ -2,6 +2,7 @@ package org.starttls4j;
 
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.starttls4j.tls.EngineSetup;
 
 /**
  * Everything a server negotiation needs to know. Immutable and reusable; build one with
@@ -37,6 +38,10 @@ public final class ServerConfig {
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
+        if (b.engineFactory != null && b.sslContext != null) {
+            throw new IllegalStateException("both sslContext(...) and engineFactory(...) are set, and only one can make"
+                    + " the engines: keep one (an SSLContext is the factory (host, port) -> context.createSSLEngine())");
+        }
         if (b.engineFactory != null) {
             this.engineFactory = b.engineFactory;
         } else if (b.sslContext != null) {
@@ -48,6 +53,10 @@ public final class ServerConfig {
             };
         } else {
             throw new IllegalStateException("a server that offers TLS needs an sslContext or engineFactory");
+        }
+        if (policy != TlsPolicy.PLAINTEXT_ONLY) {
+            EngineSetup.requireVersionAtOrAbove(engineFactory.create(null, -1), tlsFloor,
+                    b.engineFactory != null ? "the engineFactory" : "the sslContext");
         }
     }
 
@@ -189,7 +198,14 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The configuration. */
+        /**
+         * The configuration; checks that the engines enable a TLS version at or above the floor.
+         *
+         * @return the configuration
+         * @throws IllegalStateException if settings contradict each other, TLS is offered without
+         *                               a context or factory, or its engines enable no version at
+         *                               or above the floor; the message says what to change
+         */
         public ServerConfig build() {
             if (allowAuthBeforeTls && policy == TlsPolicy.REQUIRED) {
                 throw new IllegalStateException("REQUIRED never allows AUTH before TLS");
