@@ -38,10 +38,6 @@ public final class ServerConfig {
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
-        if (b.engineFactory != null && b.sslContext != null) {
-            throw new IllegalStateException("both sslContext(...) and engineFactory(...) are set, and only one can make"
-                    + " the engines: keep one (an SSLContext is the factory (host, port) -> context.createSSLEngine())");
-        }
         if (b.engineFactory != null) {
             this.engineFactory = b.engineFactory;
         } else if (b.sslContext != null) {
@@ -156,7 +152,15 @@ public final class ServerConfig {
             return this;
         }
 
-        /** An engine factory (another provider) instead of an {@link SSLContext}. */
+        /**
+         * An engine factory (another provider) instead of an {@link SSLContext}; when both are
+         * set, the factory makes the engines (the context may still serve other purposes, such as
+         * a key for tests). Its engines must enable a TLS version at or above the floor;
+         * {@link #build()} checks one.
+         *
+         * @param value the factory
+         * @return this builder
+         */
         public Builder engineFactory(EngineFactory value) {
             this.engineFactory = Objects.requireNonNull(value, "engineFactory");
             return this;
