@@ -66,6 +66,29 @@ class TlsSessionBrokenTest {
         assertThat(session.failure()).hasValueSatisfying(f -> assertThat(f.reason()).isEqualTo(Failure.Reason.TLS_SESSION_BROKEN));
     }
 
+    @org.junit.jupiter.api.Test
+    void aBrokenRecordRightAfterTheClientsFinishedBreaksTheServersSession() {
+        byte[] empty = {0x17, 0x03, 0x03, 0x00, 0x00};
+        Loopback.Tamper afterFinished = new Loopback.Tamper() {
+            @Override
+            public byte[] clientToServer(byte[] bytes) {
+                // TLS 1.3: the client's last flight opens with the compatibility ChangeCipherSpec
+                if (bytes.length > 0 && bytes[0] == 0x14) {
+                    byte[] more = java.util.Arrays.copyOf(bytes, bytes.length + empty.length);
+                    System.arraycopy(empty, 0, more, bytes.length, empty.length);
+                    return more;
+                }
+                return bytes;
+            }
+        };
+
+        Loopback.Result r = Loopback.run(Smtp.client(TlsPairTest.client(KeyType.EC_P256).build()),
+                Smtp.server(TlsPairTest.server(KeyType.EC_P256).build()), TlsPairTest.NOW, afterFinished, TlsPairTest.SMTP_APP);
+
+        Failure failure = ((Outcome.Failed) r.serverOutcome()).failure();
+        assertThat(failure.reason()).as(failure.toString()).isEqualTo(Failure.Reason.TLS_SESSION_BROKEN);
+    }
+
     /** A REQUIRED client through STARTTLS and the handshake with a bare JDK server, its EHLO sent inside TLS. */
     static Transition clientWaitingForItsEhloReplyInsideTls() throws SSLException {
         SSLEngine server = TestPki.server(KeyType.EC_P256, HOST).serverContext().createSSLEngine();
