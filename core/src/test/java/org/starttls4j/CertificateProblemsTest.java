@@ -134,4 +134,19 @@ class CertificateProblemsTest {
 
         assertThat(failure(against(trustingRsa(HOST).build(), weakAndWrong)).certificateProblem()).contains(CertificateProblem.WEAK_KEY);
     }
+
+    @Test
+    void anotherProvidersRejectionsAreClassifiedByTypeToo() {
+        javax.net.ssl.SSLContext bc = org.starttls4j.testing.BcJsse.clientContextTrusting(TestPki.ca(KeyType.RSA_2048));
+        ClientConfig client = ClientConfig.builder(HOST).engineFactory(bc::createSSLEngine).build();
+
+        Failure expired = failure(against(client, TestPki.expiredServer(KeyType.RSA_2048, HOST)));
+        assertThat(expired.certificateProblem()).as(expired.toString()).contains(CertificateProblem.EXPIRED);
+        assertThat(failure(against(client, TestPki.selfSigned(KeyType.RSA_2048, HOST))).certificateProblem())
+                .contains(CertificateProblem.NOT_TRUSTED);
+        assertThat(failure(against(client, Leaf.rsa(HOST).signedWith("SHA1withRSA").issue())).certificateProblem())
+                .as("the floor, after the handshake").contains(CertificateProblem.WEAK_SIGNATURE);
+        assertThat(failure(against(ClientConfig.builder("mail.test").engineFactory(bc::createSSLEngine).build(),
+                Leaf.rsa("*.test").issue())).certificateProblem()).contains(CertificateProblem.HOST_MISMATCH);
+    }
 }

@@ -130,9 +130,11 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
 
     /**
      * The problem a certificate exception's type, or a certificate-path reason in its causes,
-     * names; null when none does.
+     * names; null when none does. A path builder's failure says only that no trusted path was
+     * found, so a more precise cause below it (BouncyCastle keeps the expiry there) wins.
      */
     static CertificateProblem problemOf(Throwable e) {
+        CertificateProblem noPath = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RejectedCertificateException rejected) {
                 return rejected.problem();
@@ -150,13 +152,13 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
                 }
             }
             if (t instanceof CertPathBuilderException) {
-                return CertificateProblem.NOT_TRUSTED; // no path to any anchor
+                noPath = CertificateProblem.NOT_TRUSTED; // no path to any anchor, unless a cause says why
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return null;
+        return noPath;
     }
 
     private static CertificateProblem problemOf(CertPathValidatorException.Reason reason) {

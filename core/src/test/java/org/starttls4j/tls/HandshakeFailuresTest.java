@@ -48,6 +48,10 @@ class HandshakeFailuresTest {
         assertThat(problem(because(PKIXReason.INVALID_KEY_USAGE))).isEqualTo(CertificateProblem.WRONG_PURPOSE);
         assertThat(problem(because(PKIXReason.NO_TRUST_ANCHOR))).isEqualTo(CertificateProblem.NOT_TRUSTED);
         assertThat(problem(new CertPathBuilderException("unable to find valid certification path"))).isEqualTo(CertificateProblem.NOT_TRUSTED);
+        assertThat(problem(new CertPathBuilderException("no path", because(BasicReason.UNSPECIFIED))))
+                .isEqualTo(CertificateProblem.NOT_TRUSTED);
+        assertThat(problem(new CertPathBuilderException("no path", new CertificateExpiredException("x"))))
+                .as("BouncyCastle keeps the expiry below the builder's failure").isEqualTo(CertificateProblem.EXPIRED);
     }
 
     @ParameterizedTest
