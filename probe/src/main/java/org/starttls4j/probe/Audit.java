@@ -24,6 +24,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.Capabilities;
 import org.starttls4j.CertificateProblem;
+import org.starttls4j.CertificateStrength;
+import org.starttls4j.TlsFacts;
+import org.starttls4j.tls.CertificateStrengths;
 import org.starttls4j.Failure;
 import org.starttls4j.TlsPolicy;
 
@@ -38,6 +41,8 @@ import org.starttls4j.TlsPolicy;
  * certificate trusted      a negotiation that verifies as the options say (JDK trust store by default)
  * certificate name         the same negotiation's verdict, or RFC 6125 matching when the chain failed
  * certificate expiry       days left on the leaf certificate
+ * certificate strength     key type and size and signature algorithm of each certificate sent, against the
+ *                          floor a starttls4j client holds verified chains to (RSA 2048, EC 256, no SHA-1/MD5)
  * login before TLS         the capabilities announced in plaintext (AUTH, AUTH=…, LOGINDISABLED, USER, SASL)
  * commands before TLS      SMTP MAIL (530 expected on submission), IMAP AUTHENTICATE PLAIN, POP3 USER
  * command injection        STARTTLS and a harmless command in one write, then TLS: is the command answered?
@@ -138,6 +143,7 @@ final class Audit {
             }
             List<X509Certificate> seen = tlsVersions();
             certificate(look, seen);
+            strength(look.tls().map(TlsFacts::peerCertificates).filter(c -> !c.isEmpty()).orElse(seen));
         }
         if (!target.implicit()) {
             loginBeforeTls(before);
@@ -266,10 +272,36 @@ final class Audit {
         }
     }
 
+    /**
+     * Each certificate's key and signature, and whether the chain meets the floor a starttls4j
+     * client applies by default ({@link CertificateStrength#DEFAULT}); a self-issued root's own
+     * signature proves nothing and is not judged.
+     */
+    private void strength(List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            add("certificate strength", Verdict.FAIL, "the server sent no certificate");
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
+            parts.add((i == 0 ? "leaf " : "CA ") + CertificateStrengths.keyDescription(c.getPublicKey())
+                    + (c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) ? ", self-signed" : ", " + c.getSigAlgName()));
+        }
+        String described = String.join("; ", parts);
+        Optional<CertificateStrengths.Weakness> weak = CertificateStrengths.weakness(chain, CertificateStrength.DEFAULT, c -> false);
+        if (weak.isPresent()) {
+            add("certificate strength", Verdict.FAIL, (weak.get().problem() == CertificateProblem.WEAK_KEY ? "weak key: " : "weak signature: ")
+                    + weak.get().message() + " (" + described + ")");
+        } else {
+            add("certificate strength", Verdict.PASS, described);
+        }
+    }
+
     private void nameOffline(Optional<X509Certificate> leaf, String name) {
         if (leaf.isEmpty()) {
             add("certificate name", Verdict.FAIL, "no certificate to judge");
-        } else if (HostNames.matches(leaf.get(), name)) {
+        } else if (org.starttls4j.tls.HostNames.matches(leaf.get(), name)) {
             add("certificate name", Verdict.PASS, "names " + name);
         } else {
             add("certificate name", Verdict.FAIL, "does not name " + name + namesOf(leaf));
