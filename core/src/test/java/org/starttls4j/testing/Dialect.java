@@ -180,11 +180,11 @@ public record Dialect(Function<ClientConfig, Negotiation> client, Function<Serve
                 at += size;
                 events.addAll(t.events());
                 byte[] out = t.outboundBytes();
-                if (t.events().stream().anyMatch(e -> e instanceof Event.StartTlsAccepted) && out.length > 0 && out[0] == 0x16) {
-                    tls = true; // a ClientHello: random, so not compared
-                } else if (!tls) {
-                    plain.writeBytes(out);
+                boolean began = t.events().stream().anyMatch(e -> e instanceof Event.StartTlsAccepted);
+                if (!tls && !(began && out.length > 0 && out[0] == 0x16)) {
+                    plain.writeBytes(out); // a client's ClientHello is random, so not compared
                 }
+                tls |= began;
             }
         }
         return new Run(events.stream().map(Dialect::withoutPreview).toList(), text(plain.toByteArray()), tls, t.isFinished());
