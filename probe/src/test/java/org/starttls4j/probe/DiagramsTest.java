@@ -42,7 +42,7 @@ class DiagramsTest {
 
         assertThat(mermaidBlocks(readme)).as("the README's state diagrams are stale: paste the blocks of probe/DIAGRAMS.md")
                 .isEqualTo(mermaidBlocks(Diagrams.markdown()))
-                .hasSize(3);
+                .hasSize(Protocol.values().length);
     }
 
     private static List<String> mermaidBlocks(String markdown) {
