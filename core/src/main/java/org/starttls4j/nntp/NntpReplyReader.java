@@ -7,8 +7,8 @@ import org.starttls4j.text.LineChain;
  * Assembles the lines of a response to CAPABILITIES into an {@link NntpReply} (RFC 3977 §3.1.1):
  * a status line; if its code is 101, data lines up to a line holding a single {@code "."}, any
  * other line starting with {@code "."} losing that dot. Every other code is a one-line response.
- * A data line starting with a digit cannot be a capability label (RFC 3977 §3.3.1: labels begin
- * with a letter): it is a status line sent out of turn, {@code UNEXPECTED_REPLY}. More than
+ * A data line that reads as a status line ({@code 382 …}) cannot be a capability label (RFC 3977
+ * §3.3.1: labels begin with a letter): it is a response sent out of turn, {@code UNEXPECTED_REPLY}. More than
  * {@code maxLines} lines (status and data; the dot not counted) is {@code REPLY_TOO_LONG}.
  * Immutable: each line gives a new reader.
  *
@@ -52,7 +52,7 @@ record NntpReplyReader(NntpReply status, LineChain lines, int maxLines) {
         if (line.equals(".")) {
             return new Complete(new NntpReply(status.code(), status.text(), LineChain.toList(lines)));
         }
-        if (!line.isEmpty() && line.charAt(0) >= '0' && line.charAt(0) <= '9') {
+        if (NntpReply.parseStatus(line) != null) {
             return new Bad(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the capability list", line));
         }
         if (1 + LineChain.size(lines) + 1 > maxLines) {
