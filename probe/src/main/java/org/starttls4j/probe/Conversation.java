@@ -621,7 +621,9 @@ abstract class Conversation {
                     authenticating = true;
                     return Answer.of("\"\"\r\n");
                 case "NOOP":
-                    return Answer.of("OK \"NOOP completed\"\r\n");
+                    // RFC 5804 §2.11: a string argument comes back in a TAG response code (sieve-connect
+                    // sends NOOP "STARTTLS-RESYNC-CAPA" after TLS and waits for exactly that).
+                    return Answer.of(arg.isEmpty() ? "OK \"NOOP completed\"\r\n" : "OK (TAG " + arg + ") \"Done\"\r\n");
                 case "LOGOUT":
                     return new Answer("OK \"Logout completed\"\r\n", true);
                 case "STARTTLS":
