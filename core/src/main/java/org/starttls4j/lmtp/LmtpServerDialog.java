@@ -7,6 +7,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.EhloCapabilities;
+import org.starttls4j.smtp.SmtpServerDialog;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
 
@@ -38,10 +39,12 @@ public final class LmtpServerDialog implements ServerDialog {
 
     private final ServerConfig config;
     private final Capabilities announced;
+    private final SmtpServerDialog smtp;
 
     private LmtpServerDialog(ServerConfig config) {
         this.config = config;
         this.announced = EhloCapabilities.beforeTls(config);
+        this.smtp = SmtpServerDialog.create(config);
     }
 
     /**
@@ -107,18 +110,8 @@ public final class LmtpServerDialog implements ServerDialog {
 
     @Override
     public String farewell(Failure.Reason reason) {
-        switch (reason) {
-            case TIMEOUT:
-                return "421 4.4.2 " + config.hostname() + " Error: timeout exceeded\r\n";
-            case LINE_TOO_LONG:
-                return "500 5.5.6 Line too long\r\n";
-            case MALFORMED_COMMAND:
-                return "500 5.5.2 Syntax error: bare CR, LF or NUL\r\n";
-            case PLAINTEXT_INJECTION:
-                return "";
-            default:
-                return "421 4.7.0 " + config.hostname() + " Closing connection\r\n";
-        }
+        // LMTP's replies are SMTP's (RFC 2033 §4.2): the same 421, 500 or nothing.
+        return smtp.farewell(reason);
     }
 
     private ServerStep reply(String text) {

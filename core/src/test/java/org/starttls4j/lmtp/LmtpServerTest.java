@@ -16,8 +16,12 @@ import org.starttls4j.testing.Dialect.Script;
 class LmtpServerTest {
 
     static ServerConfig config(TlsPolicy policy) {
+        return builder(policy).build();
+    }
+
+    static ServerConfig.Builder builder(TlsPolicy policy) {
         return Dialect.serverBuilder(policy, Dialect.caps("PIPELINING", "ENHANCEDSTATUSCODES", "AUTH PLAIN"),
-                Dialect.caps("PIPELINING", "AUTH PLAIN LOGIN", "STARTTLS")).build();
+                Dialect.caps("PIPELINING", "AUTH PLAIN LOGIN", "STARTTLS"));
     }
 
     private static Script server(TlsPolicy policy) {

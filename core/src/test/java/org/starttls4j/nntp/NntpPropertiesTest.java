@@ -1,97 +1,57 @@
 package org.starttls4j.nntp;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.ByteArrayOutputStream;
 import java.util.List;
-import java.util.function.Supplier;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import org.starttls4j.Event;
 import org.starttls4j.Limits;
 import org.starttls4j.Negotiation;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.testing.Dialect;
+import org.starttls4j.testing.DialectProperties;
 
 /** Any split gives the same outcome, no input throws, and the bounds hold, for both NNTP roles. */
-class NntpPropertiesTest {
+class NntpPropertiesTest extends DialectProperties {
 
     private static final String GREETING = NntpClientTest.GREETING;
 
-    private record Case(Supplier<Negotiation> negotiation, List<String> turns) {
+    @Override
+    protected Negotiation client(TlsPolicy policy, Limits limits) {
+        return Nntp.client(Dialect.clientBuilder(policy).limits(limits).build());
     }
 
-    private static Case client(TlsPolicy policy, Limits limits, String... turns) {
-        return new Case(() -> Nntp.client(Dialect.clientBuilder(policy).limits(limits).build()), List.of(turns));
+    @Override
+    protected Negotiation server(TlsPolicy policy, Limits limits) {
+        return Nntp.server(NntpServerTest.builder(policy).limits(limits).build());
     }
 
-    private static Case server(TlsPolicy policy, String... turns) {
-        return new Case(() -> Nntp.server(NntpServerTest.config(policy)), List.of(turns));
+    private Case client(TlsPolicy policy, Limits limits, String... turns) {
+        return new Case(() -> client(policy, limits), List.of(turns));
     }
 
-    private static final List<Case> CASES = List.of(
-            client(TlsPolicy.REQUIRED, Limits.DEFAULT, GREETING, NntpClientTest.CAPS_WITH_STARTTLS, "382 go\r\n"),
-            client(TlsPolicy.REQUIRED, Limits.DEFAULT, GREETING, NntpClientTest.CAPS_WITHOUT_STARTTLS),
-            client(TlsPolicy.OPPORTUNISTIC, Limits.DEFAULT, GREETING, NntpClientTest.CAPS_WITH_STARTTLS, "580 no\r\n"),
-            client(TlsPolicy.REQUIRED, Dialect.SMALL, "200 ok\r\n", "101 list\r\nA\r\nB\r\nC\r\nD\r\n.\r\n"),
-            client(TlsPolicy.PLAINTEXT_ONLY, Limits.DEFAULT, GREETING, "101 list\r\n..X\r\nREADER\r\n.\r\n"),
-            server(TlsPolicy.REQUIRED, "CAPABILITIES\r\n", "GROUP a\r\n", "HELP\r\n", "STARTTLS\r\n"),
-            server(TlsPolicy.OPPORTUNISTIC, "CAPABILITIES\r\n", "AUTHINFO USER a\r\n", "LIST\r\n"),
-            server(TlsPolicy.PLAINTEXT_ONLY, "STARTTLS\r\n", "capabilities\r\n", "QUIT\r\n"));
-
-    @Property(tries = 300)
-    void anySplitGivesTheSameOutcome(@ForAll @IntRange(min = 0, max = 7) int which,
-                                     @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 1, max = 9) Integer> cuts) {
-        Case c = CASES.get(which);
-        Dialect.Run whole = Dialect.run(c.negotiation().get(), c.turns(), List.of());
-        assertThat(Dialect.run(c.negotiation().get(), c.turns(), cuts)).isEqualTo(whole);
-        assertThat(whole.finished() || whole.tlsBegan()).as("each case ends or reaches the handshake").isTrue();
+    private Case server(TlsPolicy policy, String... turns) {
+        return new Case(() -> server(policy, Limits.DEFAULT), List.of(turns));
     }
 
-    private static final List<String> TOKENS = List.of("200 ", "101 ", "382 ", "580 ", "400 ", "\r\n", "\r\n", "\r", "\n", ".", "..",
-            ".\r\n", "STARTTLS", "CAPABILITIES", "VERSION 2", "AUTHINFO USER a", "GROUP x", "QUIT", "\0", "\u0016\u0003\u0001",
-            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-
-    @Provide
-    Arbitrary<byte[]> wire() {
-        Arbitrary<byte[]> token = Arbitraries.of(TOKENS).map(Dialect::bytes);
-        Arbitrary<byte[]> noise = Arbitraries.bytes().array(byte[].class).ofMaxSize(8);
-        Arbitrary<String> prefix = Arbitraries.of("", GREETING, GREETING + NntpClientTest.CAPS_WITH_STARTTLS, "CAPABILITIES\r\n");
-        return Arbitraries.frequencyOf(Tuple.of(4, token), Tuple.of(1, noise)).list().ofMaxSize(60).flatMap(parts -> prefix.map(p -> {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.writeBytes(Dialect.bytes(p));
-            parts.forEach(all::writeBytes);
-            return all.toByteArray();
-        }));
+    @Override
+    protected List<Case> cases() {
+        return List.of(
+                client(TlsPolicy.REQUIRED, Limits.DEFAULT, GREETING, NntpClientTest.CAPS_WITH_STARTTLS, "382 go\r\n"),
+                client(TlsPolicy.REQUIRED, Limits.DEFAULT, GREETING, NntpClientTest.CAPS_WITHOUT_STARTTLS),
+                client(TlsPolicy.OPPORTUNISTIC, Limits.DEFAULT, GREETING, NntpClientTest.CAPS_WITH_STARTTLS, "580 no\r\n"),
+                client(TlsPolicy.REQUIRED, Dialect.SMALL, "200 ok\r\n", "101 list\r\nA\r\nB\r\nC\r\nD\r\n.\r\n"),
+                client(TlsPolicy.PLAINTEXT_ONLY, Limits.DEFAULT, GREETING, "101 list\r\n..X\r\nREADER\r\n.\r\n"),
+                server(TlsPolicy.REQUIRED, "CAPABILITIES\r\n", "GROUP a\r\n", "HELP\r\n", "STARTTLS\r\n"),
+                server(TlsPolicy.OPPORTUNISTIC, "CAPABILITIES\r\n", "AUTHINFO USER a\r\n", "LIST\r\n"),
+                server(TlsPolicy.PLAINTEXT_ONLY, "STARTTLS\r\n", "capabilities\r\n", "QUIT\r\n"));
     }
 
-    @Provide
-    Arbitrary<TlsPolicy> policy() {
-        return Arbitraries.of(TlsPolicy.PLAINTEXT_ONLY, TlsPolicy.OPPORTUNISTIC, TlsPolicy.REQUIRED);
+    @Override
+    protected List<String> tokens() {
+        return List.of("200 ", "101 ", "382 ", "580 ", "400 ", "\r\n", "\r\n", "\r", "\n", ".", "..", ".\r\n", "STARTTLS",
+                "CAPABILITIES", "VERSION 2", "AUTHINFO USER a", "GROUP x", "QUIT", "\0", "\u0016\u0003\u0001",
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
     }
 
-    @Property(tries = 300)
-    void noInputMakesEitherRoleThrowAndEachEndsOnce(@ForAll("wire") byte[] input, @ForAll("policy") TlsPolicy policy,
-                                                    @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 64) Integer> cuts) {
-        assertThat(Dialect.endings(Dialect.feedToTheEnd(Nntp.client(Dialect.clientBuilder(policy).build()), input, cuts))).isEqualTo(1);
-        List<Event> server = Dialect.feedToTheEnd(Nntp.server(NntpServerTest.config(policy)), input, cuts);
-        assertThat(Dialect.endings(server)).isEqualTo(1);
-        if (policy == TlsPolicy.REQUIRED) {
-            assertThat(server).doesNotHaveAnyElementsOfTypes(Event.HandedOverInPlaintext.class);
-        }
-    }
-
-    @Property(tries = 300)
-    void theBoundsHoldForAnyInput(@ForAll("wire") byte[] input, @ForAll("policy") TlsPolicy policy,
-                                  @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 64) Integer> cuts) {
-        Dialect.checkBounds(Nntp.client(Dialect.clientBuilder(policy).limits(Dialect.SMALL).build()), input, cuts);
-        Dialect.checkBounds(Nntp.server(Dialect.serverBuilder(policy, Dialect.caps("X"), Dialect.caps("X")).limits(Dialect.SMALL).build()),
-                input, cuts);
+    @Override
+    protected List<String> prefixes() {
+        return List.of("", GREETING, GREETING + NntpClientTest.CAPS_WITH_STARTTLS, "CAPABILITIES\r\n");
     }
 }

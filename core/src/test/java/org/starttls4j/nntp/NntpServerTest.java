@@ -16,8 +16,12 @@ import org.starttls4j.testing.Dialect.Script;
 class NntpServerTest {
 
     static ServerConfig config(TlsPolicy policy) {
+        return builder(policy).build();
+    }
+
+    static ServerConfig.Builder builder(TlsPolicy policy) {
         return Dialect.serverBuilder(policy, Dialect.caps("READER", "AUTHINFO USER", "SASL PLAIN", "LIST ACTIVE"),
-                Dialect.caps("READER", "AUTHINFO USER SASL", "SASL PLAIN SCRAM-SHA-256", "POST", "STARTTLS")).build();
+                Dialect.caps("READER", "AUTHINFO USER SASL", "SASL PLAIN SCRAM-SHA-256", "POST", "STARTTLS"));
     }
 
     private static Script server(TlsPolicy policy) {
