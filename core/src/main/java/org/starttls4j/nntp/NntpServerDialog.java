@@ -111,7 +111,13 @@ public final class NntpServerDialog implements ServerDialog {
             case TIMEOUT:
                 return "400 Timeout, closing connection\r\n";
             case LINE_TOO_LONG:
+            case COMMAND_TOO_LONG:
                 return "400 Line too long, closing connection\r\n";
+            case TOO_MANY_COMMANDS:
+                return "400 Too many commands before STARTTLS, closing connection\r\n";
+            case SERVER_BUSY:
+                // RFC 3977 §5.1.1: 400, service temporarily unavailable, instead of the greeting.
+                return "400 Service temporarily unavailable, try again later\r\n";
             case MALFORMED_COMMAND:
                 return "400 Bare CR, LF or NUL, closing connection\r\n";
             case TOO_MUCH_PLAINTEXT:

@@ -44,7 +44,7 @@ import org.starttls4j.text.Literal;
  * <p>A command the dialog answers may end in a literal ({@code {n+}}, RFC 5804 §4): its bytes are
  * counted and skipped, never read as commands, and the answer goes out at the command's end. A
  * literal larger than {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection
- * ({@code REPLY_TOO_LONG}). A byte pipelined after STARTTLS fails the negotiation
+ * ({@code COMMAND_TOO_LONG}). A byte pipelined after STARTTLS fails the negotiation
  * ({@code PLAINTEXT_INJECTION}); the negotiation enforces that, not this dialog.
  */
 public final class SieveServerDialog implements ServerDialog {
@@ -150,7 +150,7 @@ public final class SieveServerDialog implements ServerDialog {
 
     private ServerStep skip(SkippingLiteral skipping, String line) {
         if (skipping.lines() + 1 > config.limits().maxLinesPerReply()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
                     "a command of more than " + config.limits().maxLinesPerReply() + " lines"), "BYE \"Command too long\"\r\n");
         }
         Literal.Advance advance = skipping.literal().advance(line);
@@ -172,7 +172,7 @@ public final class SieveServerDialog implements ServerDialog {
     private ServerStep afterText(String reply, String text, int lines) {
         long size = Literal.announcedBy(text);
         if (size > config.limits().maxLiteralSize()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
                     "a command literal larger than " + config.limits().maxLiteralSize() + " bytes"), "BYE \"Literal too big\"\r\n");
         }
         return new ServerStep.Reply(to(new SkippingLiteral(reply, new Literal(size), lines)), "");
@@ -187,7 +187,13 @@ public final class SieveServerDialog implements ServerDialog {
             case TIMEOUT:
                 return "BYE \"Disconnected for inactivity\"\r\n";
             case LINE_TOO_LONG:
+            case COMMAND_TOO_LONG:
                 return "BYE \"Line too long\"\r\n";
+            case TOO_MANY_COMMANDS:
+                return "BYE \"Too many commands before STARTTLS\"\r\n";
+            case SERVER_BUSY:
+                // RFC 5804 §1.3: TRYLATER, a temporary failure; instead of the greeting.
+                return "BYE (TRYLATER) \"Server busy, try again later\"\r\n";
             case MALFORMED_COMMAND:
                 return "BYE \"Malformed command: bare CR, LF or NUL\"\r\n";
             case TOO_MUCH_PLAINTEXT:

@@ -9,6 +9,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Outcome;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.Transition;
 import org.starttls4j.testing.Dialect;
 import org.starttls4j.testing.Dialect.Script;
 
@@ -96,8 +97,16 @@ class LmtpServerTest {
     void overlongAndMalformedCommandsCloseWithAReply() {
         Script s = Script.begin(Lmtp.server(Dialect.serverBuilder(TlsPolicy.REQUIRED, Dialect.caps("X"), Dialect.caps("X"))
                 .limits(Dialect.SMALL).build())).receive("NOOP " + "x".repeat(60) + "\r\n");
-        assertThat(s.reason()).isEqualTo(Failure.Reason.LINE_TOO_LONG);
+        assertThat(s.reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
         assertThat(s.lastSent()).startsWith("500 5.5.6");
         assertThat(server(TlsPolicy.REQUIRED).receive("NO\nOP\r\n").reason()).isEqualTo(Failure.Reason.MALFORMED_COMMAND);
+    }
+
+    @Test
+    void atCapacityTheServerSaysItIsBusyInsteadOfGreeting() {
+        Transition busy = Lmtp.server(config(TlsPolicy.REQUIRED)).beginAtCapacity(Dialect.T0);
+        assertThat(Dialect.text(busy.outboundBytes())).isEqualTo("421 4.3.2 mail.example.test Service busy, try again later\r\n");
+        assertThat(busy.outcome()).hasValueSatisfying(o -> assertThat(((Outcome.Failed) o).failure().reason())
+                .isEqualTo(Failure.Reason.SERVER_BUSY));
     }
 }

@@ -9,6 +9,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Outcome;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.Transition;
 import org.starttls4j.testing.Dialect;
 import org.starttls4j.testing.Dialect.Script;
 
@@ -84,5 +85,13 @@ class NntpServerTest {
                 + "AUTHINFO USER SASL\r\nSASL PLAIN SCRAM-SHA-256\r\nPOST\r\n.\r\n");
         assertThat(Nntp.REPLY_TLS_ALREADY_ACTIVE).startsWith("502 ");
         assertThat(server(TlsPolicy.REQUIRED).receive("NO\rOP\r\n").lastSent()).startsWith("400 ");
+    }
+
+    @Test
+    void atCapacityTheServerSaysItIsBusyInsteadOfGreeting() {
+        Transition busy = Nntp.server(config(TlsPolicy.REQUIRED)).beginAtCapacity(Dialect.T0);
+        assertThat(Dialect.text(busy.outboundBytes())).isEqualTo("400 Service temporarily unavailable, try again later\r\n");
+        assertThat(busy.outcome()).hasValueSatisfying(o -> assertThat(((Outcome.Failed) o).failure().reason())
+                .isEqualTo(Failure.Reason.SERVER_BUSY));
     }
 }

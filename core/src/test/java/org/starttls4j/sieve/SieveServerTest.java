@@ -10,6 +10,7 @@ import org.starttls4j.Limits;
 import org.starttls4j.Outcome;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.Transition;
 import org.starttls4j.testing.Dialect;
 import org.starttls4j.testing.Dialect.Script;
 
@@ -57,7 +58,7 @@ class SieveServerTest {
         assertThat(s.finished()).isFalse();
         Script tooBig = Script.begin(ManageSieve.server(builder(TlsPolicy.REQUIRED).limits(new Limits(1000, 100, 65536, 10)).build()))
                 .receive("PUTSCRIPT \"a\" {11+}\r\n");
-        assertThat(tooBig.reason()).isEqualTo(Failure.Reason.REPLY_TOO_LONG);
+        assertThat(tooBig.reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
         assertThat(tooBig.lastSent()).isEqualTo("BYE \"Literal too big\"\r\n");
     }
 
@@ -105,5 +106,13 @@ class SieveServerTest {
                 + "\"SIEVE\" \"fileinto vacation\"\r\n\"SASL\" \"PLAIN SCRAM-SHA-256\"\r\n\"VERSION\" \"1.0\"\r\n"
                 + "OK \"TLS negotiation successful\"\r\n");
         assertThat(ManageSieve.REPLY_TLS_ALREADY_ACTIVE).startsWith("NO ");
+    }
+
+    @Test
+    void atCapacityTheServerSaysItIsBusyInsteadOfGreeting() {
+        Transition busy = ManageSieve.server(config(TlsPolicy.REQUIRED)).beginAtCapacity(Dialect.T0);
+        assertThat(Dialect.text(busy.outboundBytes())).isEqualTo("BYE (TRYLATER) \"Server busy, try again later\"\r\n");
+        assertThat(busy.outcome()).hasValueSatisfying(o -> assertThat(((Outcome.Failed) o).failure().reason())
+                .isEqualTo(Failure.Reason.SERVER_BUSY));
     }
 }
