@@ -325,6 +325,9 @@ final class Audit {
                 case SMTP -> "no AUTH announced before TLS";
                 case IMAP -> "LOGINDISABLED and no AUTH= announced before TLS";
                 case POP3 -> "neither USER nor SASL announced before TLS";
+                case LMTP -> "no AUTH announced before TLS";
+                case SIEVE -> "no SASL mechanism announced before TLS";
+                case NNTP -> "neither AUTHINFO nor SASL announced before TLS";
             });
         } else {
             add("login before TLS", Verdict.WARN, String.join("; ", Words.loginBeforeTls(target.protocol(), offers)));
@@ -376,6 +379,40 @@ final class Audit {
                     add("commands before TLS", reply.startsWith("+OK") ? Verdict.FAIL : Verdict.PASS, reply.startsWith("+OK")
                             ? "USER accepted before TLS (" + reply + "): PASS could follow in plaintext"
                             : "USER refused before TLS (" + reply + ")");
+                    d.pop3("QUIT");
+                }
+                case LMTP -> {
+                    List<String> reply = d.smtp("MAIL FROM:<>");
+                    String last = reply.get(reply.size() - 1);
+                    boolean refused = !last.startsWith("2");
+                    // LMTP usually runs on a trusted network, so plaintext delivery is a warning, not a failure.
+                    add("commands before TLS", refused ? Verdict.PASS : Verdict.WARN, refused
+                            ? "MAIL refused before TLS (" + last + ")"
+                            : "MAIL accepted before TLS (" + last + "): mail can be delivered in plaintext");
+                    if (!refused) {
+                        d.smtp("RSET");
+                    }
+                    d.smtp("QUIT");
+                }
+                case SIEVE -> {
+                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
+                    String first = RawDialog.line(d.socket().getInputStream());
+                    if (first.startsWith("\"") || first.startsWith("{")) {
+                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
+                        RawDialog.sieveResponse(d.socket().getInputStream());
+                        add("commands before TLS", Verdict.FAIL, "AUTHENTICATE \"PLAIN\" accepted before TLS (a continuation);"
+                                + " credentials could be sent in plaintext");
+                    } else {
+                        add("commands before TLS", Verdict.PASS, "AUTHENTICATE refused before TLS (" + first + ")");
+                    }
+                    d.write("LOGOUT\r\n");
+                }
+                case NNTP -> {
+                    String reply = d.pop3("AUTHINFO USER starttls4j-audit");
+                    boolean accepted = reply.startsWith("381") || reply.startsWith("281");
+                    add("commands before TLS", accepted ? Verdict.FAIL : Verdict.PASS, accepted
+                            ? "AUTHINFO USER accepted before TLS (" + reply + "): AUTHINFO PASS could follow in plaintext"
+                            : "AUTHINFO USER refused before TLS (" + reply + ")");
                     d.pop3("QUIT");
                 }
                 default -> throw new IllegalStateException();
@@ -464,7 +501,7 @@ final class Audit {
         List<String> extra = new ArrayList<>();
         try {
             switch (protocol) {
-                case SMTP -> {
+                case SMTP, LMTP -> {
                     out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     while (true) {
@@ -485,6 +522,29 @@ final class Audit {
                         }
                     }
                     return extra;
+                }
+                case NNTP -> {
+                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    while (true) {
+                        String line = RawDialog.line(in);
+                        if (line.startsWith("205")) {
+                            return extra;
+                        }
+                        extra.add(line);
+                    }
+                }
+                case SIEVE -> {
+                    // The server speaks first inside TLS (its capabilities and OK); then LOGOUT's OK.
+                    // A third status line answered the NOOP that was pipelined in plaintext.
+                    out.write("LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    List<String> statuses = new ArrayList<>();
+                    while (statuses.size() < 3) {
+                        List<String> response = RawDialog.sieveResponse(in);
+                        statuses.add(response.get(response.size() - 1));
+                    }
+                    return statuses.subList(2, 3);
                 }
                 default -> {
                     out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The programs the interop tests run, found on {@code PATH} (plus {@code /usr/sbin}, where Debian
- * puts {@code dovecot}). A missing program fails the test with a message that says how to install
+ * puts {@code dovecot}, and {@code /usr/lib/news/bin}, where it puts {@code nnrpd}). A missing program fails the test with a message that says how to install
  * it; it never skips.
  */
 public enum ExternalTool {
@@ -15,8 +15,12 @@ public enum ExternalTool {
     OPENSSL("openssl", "openssl"),
     /** curl, for smtp://, imap://, pop3:// with {@code --ssl-reqd}. */
     CURL("curl", "curl"),
-    /** Dovecot's master process (IMAP and POP3 servers). */
-    DOVECOT("dovecot", "dovecot-core dovecot-imapd dovecot-pop3d");
+    /** Dovecot's master process (IMAP, POP3, LMTP and ManageSieve servers). */
+    DOVECOT("dovecot", "dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved"),
+    /** INN's NNTP reader server, run standalone ({@code nnrpd -D}); Debian puts it in /usr/lib/news/bin. */
+    NNRPD("nnrpd", "inn2"),
+    /** sieve-connect, a ManageSieve client (Perl). */
+    SIEVE_CONNECT("sieve-connect", "sieve-connect");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";
@@ -47,6 +51,7 @@ public enum ExternalTool {
         }
         candidates.add(Path.of("/usr/sbin", executable));
         candidates.add(Path.of("/usr/bin", executable));
+        candidates.add(Path.of("/usr/lib/news/bin", executable));
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate;
