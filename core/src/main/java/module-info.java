@@ -10,4 +10,7 @@ module org.starttls4j.core {
     exports org.starttls4j.smtp;
     exports org.starttls4j.imap;
     exports org.starttls4j.pop3;
+    exports org.starttls4j.mtasts;
+    exports org.starttls4j.dane;
+    exports org.starttls4j.tlsrpt;
 }

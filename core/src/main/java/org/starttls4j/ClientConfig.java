@@ -27,6 +27,7 @@ public final class ClientConfig {
     private final Limits limits;
     private final Timeouts timeouts;
     private final DelegatedTasks delegatedTasks;
+    private final Optional<ChainCheck> chainCheck;
 
     private ClientConfig(Builder b) {
         this.policy = b.policy;
@@ -38,6 +39,7 @@ public final class ClientConfig {
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
+        this.chainCheck = Optional.ofNullable(b.chainCheck);
         if (b.engineFactory != null) {
             this.engineFactory = b.engineFactory;
         } else if (policy == TlsPolicy.PLAINTEXT_ONLY) {
@@ -112,6 +114,11 @@ public final class ClientConfig {
         return delegatedTasks;
     }
 
+    /** The further check of the server's chain after the handshake (DANE), if any. */
+    public Optional<ChainCheck> chainCheck() {
+        return chainCheck;
+    }
+
     /** A builder preset with this configuration, for a variant. */
     public Builder toBuilder() {
         Builder b = new Builder(serverName);
@@ -124,6 +131,7 @@ public final class ClientConfig {
         b.limits = limits;
         b.timeouts = timeouts;
         b.delegatedTasks = delegatedTasks;
+        b.chainCheck = chainCheck.orElse(null);
         return b;
     }
 
@@ -141,6 +149,7 @@ public final class ClientConfig {
         private Limits limits = Limits.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
+        private ChainCheck chainCheck;
 
         private Builder(String serverName) {
             this.serverName = requireText(serverName, "serverName");
@@ -230,6 +239,20 @@ public final class ClientConfig {
         /** Where delegated engine tasks run; default inline. */
         public Builder delegatedTasks(DelegatedTasks value) {
             this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
+            return this;
+        }
+
+        /**
+         * A further check of the server's chain once the handshake is done, beside the
+         * {@link #certificateCheck certificate check} (or instead of it, when that accepts any
+         * certificate). A rejection fails the negotiation with
+         * {@link Failure.Reason#CERTIFICATE_REJECTED} before anything else is sent. Default: none.
+         *
+         * @param value the check
+         * @return this builder
+         */
+        public Builder chainCheck(ChainCheck value) {
+            this.chainCheck = Objects.requireNonNull(value, "chainCheck");
             return this;
         }
 
