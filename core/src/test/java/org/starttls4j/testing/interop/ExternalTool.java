@@ -16,7 +16,13 @@ public enum ExternalTool {
     /** curl, for smtp://, imap://, pop3:// with {@code --ssl-reqd}. */
     CURL("curl", "curl"),
     /** Dovecot's master process (IMAP and POP3 servers). */
-    DOVECOT("dovecot", "dovecot-core dovecot-imapd dovecot-pop3d");
+    DOVECOT("dovecot", "dovecot-core dovecot-imapd dovecot-pop3d"),
+    /** NSD, the authoritative DNS server serving the resolvers' DNSSEC-signed test zones. */
+    NSD("nsd", "nsd"),
+    /** LDNS's key generator, for the test zones' signing keys. */
+    LDNS_KEYGEN("ldns-keygen", "ldnsutils"),
+    /** LDNS's zone signer. */
+    LDNS_SIGNZONE("ldns-signzone", "ldnsutils");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";
