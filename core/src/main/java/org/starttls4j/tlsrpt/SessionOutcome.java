@@ -76,4 +76,14 @@ public record SessionOutcome(AppliedPolicy policy, String receivingMxHostname, O
     public SessionOutcome withAddresses(String sendingMtaIp, String receivingIp) {
         return new SessionOutcome(policy, receivingMxHostname, Optional.of(receivingIp), Optional.of(sendingMtaIp), failure, failureReasonCode);
     }
+
+    /**
+     * This outcome with the address of the MX host connected to.
+     *
+     * @param receivingIp the MX host's address
+     * @return the outcome
+     */
+    public SessionOutcome withReceivingIp(String receivingIp) {
+        return new SessionOutcome(policy, receivingMxHostname, Optional.of(receivingIp), sendingMtaIp, failure, failureReasonCode);
+    }
 }

@@ -20,10 +20,12 @@ import org.starttls4j.testing.interop.FreePort;
  * An HTTPS server on 127.0.0.1 answering {@code /.well-known/mta-sts.txt} with whatever a test
  * sets: a status, a media type, a body, a redirect, or no answer until released.
  */
-final class PolicyServer implements AutoCloseable {
+public final class PolicyServer implements AutoCloseable {
 
-    record Reply(int status, String contentType, byte[] body, String location) {
-        static Reply policy(String text) {
+    /** What the server answers. */
+    public record Reply(int status, String contentType, byte[] body, String location) {
+        /** A 200 text/plain answer with this policy. */
+        public static Reply policy(String text) {
             return new Reply(200, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), null);
         }
     }
@@ -34,7 +36,12 @@ final class PolicyServer implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile CountDownLatch hold = new CountDownLatch(0);
 
-    PolicyServer(Identity identity) {
+    /**
+     * Starts a server presenting {@code identity}.
+     *
+     * @param identity the certificate (for {@code mta-sts.<domain>}) and its key
+     */
+    public PolicyServer(Identity identity) {
         try {
             server = HttpsServer.create(new InetSocketAddress(FreePort.LOOPBACK, 0), 16);
         } catch (IOException e) {
@@ -66,26 +73,30 @@ final class PolicyServer implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    /** The server's port on 127.0.0.1. */
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    PolicyServer answer(Reply value) {
+    /** Sets what the server answers. */
+    public PolicyServer answer(Reply value) {
         reply.set(value);
         return this;
     }
 
     /** Holds every answer until {@link #release()}. */
-    PolicyServer holdAnswers() {
+    public PolicyServer holdAnswers() {
         hold = new CountDownLatch(1);
         return this;
     }
 
-    void release() {
+    /** Lets held answers go. */
+    public void release() {
         hold.countDown();
     }
 
-    int requests() {
+    /** How many requests arrived. */
+    public int requests() {
         return requests.get();
     }
 

@@ -20,7 +20,7 @@ import org.starttls4j.testing.interop.ProcessRun;
  * zones' DS records) a validating resolver needs. A zone may be {@linkplain Zone#tampered
  * tampered} after signing, so that its answers are bogus, or left unsigned.
  */
-final class SignedZones implements AutoCloseable {
+public final class SignedZones implements AutoCloseable {
 
     /**
      * A zone to serve.
@@ -31,16 +31,16 @@ final class SignedZones implements AutoCloseable {
      * @param tampered text to replace (first occurrence) in the signed zone file, after signing; null for none
      * @param with     the replacement
      */
-    record Zone(String name, String records, boolean signed, String tampered, String with) {
-        static Zone signed(String name, String records) {
+    public record Zone(String name, String records, boolean signed, String tampered, String with) {
+        public static Zone signed(String name, String records) {
             return new Zone(name, records, true, null, null);
         }
 
-        static Zone unsigned(String name, String records) {
+        public static Zone unsigned(String name, String records) {
             return new Zone(name, records, false, null, null);
         }
 
-        Zone tamperedAfterSigning(String text, String replacement) {
+        public Zone tamperedAfterSigning(String text, String replacement) {
             return new Zone(name, records, signed, text, replacement);
         }
     }
@@ -50,7 +50,13 @@ final class SignedZones implements AutoCloseable {
     private final int port;
     private final String trustAnchors;
 
-    SignedZones(Path dir, List<Zone> zones) {
+    /**
+     * Signs the zones and starts NSD serving them.
+     *
+     * @param dir   a fresh directory for keys, zone files and NSD's state
+     * @param zones the zones
+     */
+    public SignedZones(Path dir, List<Zone> zones) {
         this.dir = dir;
         StringBuilder anchors = new StringBuilder();
         StringBuilder zoneConfig = new StringBuilder();
@@ -95,21 +101,22 @@ final class SignedZones implements AutoCloseable {
     }
 
     /** The server's address. */
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(FreePort.LOOPBACK, port);
     }
 
     /** The signed zones' DS records, in zone file syntax. */
-    String trustAnchors() {
+    public String trustAnchors() {
         return trustAnchors;
     }
 
     /** A validating resolver asking this server, trusting the signed zones' keys. */
-    DnssecResolver resolver() {
+    public DnssecResolver resolver() {
         return DnssecResolver.create(address(), trustAnchors, Clock.systemUTC(), Duration.ofSeconds(5));
     }
 
-    String log() {
+    /** NSD's output and log, for failure messages. */
+    public String log() {
         try {
             Path out = dir.resolve("nsd.out");
             Path log = dir.resolve("nsd.log");

@@ -18,12 +18,18 @@ import org.starttls4j.testing.interop.FreePort;
  * An SMTP server of this library (the core's server dialog behind the NIO adapter) on 127.0.0.1,
  * presenting a given certificate after STARTTLS: it answers the EHLO sent inside TLS, then closes.
  */
-final class SmtpMx implements AutoCloseable {
+public final class SmtpMx implements AutoCloseable {
 
     private final NioServer server;
     private final ExecutorService app = Executors.newSingleThreadExecutor();
 
-    SmtpMx(String hostname, Identity identity) {
+    /**
+     * Starts a server.
+     *
+     * @param hostname the name it gives itself
+     * @param identity the certificate it presents and its key
+     */
+    public SmtpMx(String hostname, Identity identity) {
         ServerConfig config = ServerConfig.builder().hostname(hostname).sslContext(identity.serverContext()).build();
         try {
             server = NioServer.builder(config, Smtp::server)
@@ -35,7 +41,8 @@ final class SmtpMx implements AutoCloseable {
         }
     }
 
-    InetSocketAddress address() {
+    /** Where it listens. */
+    public InetSocketAddress address() {
         return server.localAddress();
     }
 
