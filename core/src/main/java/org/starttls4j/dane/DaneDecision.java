@@ -18,7 +18,16 @@ public sealed interface DaneDecision {
      *                      ({@link ResultType#TLSA_INVALID} for an unusable RRset), or null
      */
     record Deliver(ClientConfig config, boolean authenticated, ResultType report) implements DaneDecision {
-        /** Checks the configuration is present. */
+        /**
+         * Checks the configuration is present.
+         *
+         * @param config the client configuration to negotiate with
+         * @param authenticated {@code true} when usable records authenticate the server through {@link
+         *                      DaneCheck}; {@code false} when every record was unusable, so TLS is mandatory
+         *                      but unauthenticated (RFC 7672 §2.2)
+         * @param report what to report to TLS-RPT even if the session succeeds ({@link
+         *               ResultType#TLSA_INVALID} for an unusable RRset), or null
+         */
         public Deliver {
             Objects.requireNonNull(config, "config");
         }
@@ -30,7 +39,11 @@ public sealed interface DaneDecision {
      * @param why a human-readable explanation
      */
     record NotApplicable(String why) implements DaneDecision {
-        /** Checks the explanation is present. */
+        /**
+         * Checks the explanation is present.
+         *
+         * @param why a human-readable explanation
+         */
         public NotApplicable {
             Objects.requireNonNull(why, "why");
         }
@@ -43,7 +56,12 @@ public sealed interface DaneDecision {
      * @param why    a human-readable explanation
      */
     record DoNotDeliver(ResultType report, String why) implements DaneDecision {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param report the failure to report
+         * @param why a human-readable explanation
+         */
         public DoNotDeliver {
             Objects.requireNonNull(report, "report");
             Objects.requireNonNull(why, "why");

@@ -13,7 +13,12 @@ public sealed interface DaneVerdict {
      * @param depth  where in the chain it matched: 0 the leaf (DANE-EE), above 0 an issuer (DANE-TA)
      */
     record Authenticated(Tlsa record, int depth) implements DaneVerdict {
-        /** Checks the record is present. */
+        /**
+         * Checks the record is present.
+         *
+         * @param record the record that matched
+         * @param depth where in the chain it matched: 0 the leaf (DANE-EE), above 0 an issuer (DANE-TA)
+         */
         public Authenticated {
             Objects.requireNonNull(record, "record");
         }
@@ -28,7 +33,14 @@ public sealed interface DaneVerdict {
      * @param why     a human-readable explanation
      */
     record Rejected(CertificateProblem problem, String why) implements DaneVerdict {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param problem {@link CertificateProblem#DANE_MISMATCH} when no record matched the chain; {@link
+         *                CertificateProblem#HOST_MISMATCH}, {@link CertificateProblem#EXPIRED} or another
+         *                when a DANE-TA record matched an issuer but the chain below it failed
+         * @param why a human-readable explanation
+         */
         public Rejected {
             Objects.requireNonNull(problem, "problem");
             Objects.requireNonNull(why, "why");

@@ -17,7 +17,11 @@ public sealed interface TlsaLookup {
      * @param records the records
      */
     record Secure(List<Tlsa> records) implements TlsaLookup {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param records the records
+         */
         public Secure {
             records = List.copyOf(records);
         }
@@ -39,7 +43,11 @@ public sealed interface TlsaLookup {
      * @param why a human-readable explanation
      */
     record Failed(String why) implements TlsaLookup {
-        /** Checks the explanation is present. */
+        /**
+         * Checks the explanation is present.
+         *
+         * @param why a human-readable explanation
+         */
         public Failed {
             Objects.requireNonNull(why, "why");
         }

@@ -17,7 +17,14 @@ public sealed interface MxDecision {
      *                     report the failure (TLS-RPT) and deliver as if there were no policy.
      */
     record Deliver(ClientConfig config, boolean failureFinal) implements MxDecision {
-        /** Checks the configuration is present. */
+        /**
+         * Checks the configuration is present.
+         *
+         * @param config the client configuration to negotiate with
+         * @param failureFinal {@code true} under {@link StsMode#ENFORCE}: if the negotiation fails, do not
+         *                     deliver to this MX. {@code false} under {@link StsMode#TESTING}: report the
+         *                     failure (TLS-RPT) and deliver as if there were no policy.
+         */
         public Deliver {
             Objects.requireNonNull(config, "config");
         }
@@ -31,7 +38,12 @@ public sealed interface MxDecision {
      * @param why    a human-readable explanation
      */
     record WithoutPolicy(ResultType report, String why) implements MxDecision {
-        /** Checks the explanation is present. */
+        /**
+         * Checks the explanation is present.
+         *
+         * @param report the failure to report, or null when there is nothing to report
+         * @param why a human-readable explanation
+         */
         public WithoutPolicy {
             Objects.requireNonNull(why, "why");
         }
@@ -44,7 +56,12 @@ public sealed interface MxDecision {
      * @param why    a human-readable explanation
      */
     record DoNotDeliver(ResultType report, String why) implements MxDecision {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param report the failure to report
+         * @param why a human-readable explanation
+         */
         public DoNotDeliver {
             Objects.requireNonNull(report, "report");
             Objects.requireNonNull(why, "why");

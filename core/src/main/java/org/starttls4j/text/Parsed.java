@@ -21,7 +21,11 @@ public sealed interface Parsed<T, P extends Enum<P>> {
      * @param <P>   the reasons' type
      */
     record Valid<T, P extends Enum<P>>(T value) implements Parsed<T, P> {
-        /** Checks the value is present. */
+        /**
+         * Checks the value is present.
+         *
+         * @param value the parsed value
+         */
         public Valid {
             Objects.requireNonNull(value, "value");
         }
@@ -36,7 +40,12 @@ public sealed interface Parsed<T, P extends Enum<P>> {
      * @param <P>     the reasons' type
      */
     record Invalid<T, P extends Enum<P>>(P problem, String detail) implements Parsed<T, P> {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param problem why, stable across releases
+         * @param detail  a human-readable explanation
+         */
         public Invalid {
             Objects.requireNonNull(problem, "problem");
             Objects.requireNonNull(detail, "detail");

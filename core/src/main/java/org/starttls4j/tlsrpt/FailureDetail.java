@@ -17,7 +17,26 @@ import java.util.Optional;
 public record FailureDetail(ResultType resultType, Optional<String> sendingMtaIp, String receivingMxHostname,
                             Optional<String> receivingIp, long failedSessionCount, Optional<String> failureReasonCode) {
 
-    /** Checks the components. */
+    /**
+
+     * Checks the components.
+
+     *
+
+     * @param resultType why they failed
+
+     * @param sendingMtaIp the sender's address, if recorded
+
+     * @param receivingMxHostname the MX host
+
+     * @param receivingIp the MX host's address, if recorded
+
+     * @param failedSessionCount how many sessions
+
+     * @param failureReasonCode a free-form code, if recorded
+
+     */
+
     public FailureDetail {
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(sendingMtaIp, "sendingMtaIp");

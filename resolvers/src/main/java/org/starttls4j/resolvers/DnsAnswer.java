@@ -18,7 +18,12 @@ public sealed interface DnsAnswer<T> {
      * @param <T>    the records' converted type
      */
     record Found<T>(List<T> values, boolean secure) implements DnsAnswer<T> {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param values the records, converted
+         * @param secure whether this resolver validated them with DNSSEC up to its trust anchor
+         */
         public Found {
             values = List.copyOf(values);
         }
@@ -41,7 +46,11 @@ public sealed interface DnsAnswer<T> {
      * @param <T> the records' converted type
      */
     record Failed<T>(String why) implements DnsAnswer<T> {
-        /** Checks the explanation is present. */
+        /**
+         * Checks the explanation is present.
+         *
+         * @param why a human-readable explanation
+         */
         public Failed {
             Objects.requireNonNull(why, "why");
         }

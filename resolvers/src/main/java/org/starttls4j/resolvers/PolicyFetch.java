@@ -13,7 +13,11 @@ public sealed interface PolicyFetch {
      * @param policy the policy
      */
     record Fetched(StsPolicy policy) implements PolicyFetch {
-        /** Checks the policy is present. */
+        /**
+         * Checks the policy is present.
+         *
+         * @param policy the policy
+         */
         public Fetched {
             Objects.requireNonNull(policy, "policy");
         }
@@ -29,7 +33,15 @@ public sealed interface PolicyFetch {
      * @param why    a human-readable explanation
      */
     record Failed(ResultType report, String why) implements PolicyFetch {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param report {@link ResultType#STS_WEBPKI_INVALID} when the HTTPS server's certificate was
+         *               rejected, {@link ResultType#STS_POLICY_INVALID} for a body that is not a valid
+         *               policy, {@link ResultType#STS_POLICY_FETCH_ERROR} for everything else (no connection,
+         *               a status other than 200, a redirect, a timeout)
+         * @param why a human-readable explanation
+         */
         public Failed {
             Objects.requireNonNull(report, "report");
             Objects.requireNonNull(why, "why");

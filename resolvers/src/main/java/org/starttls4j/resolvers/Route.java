@@ -37,7 +37,18 @@ public sealed interface Route {
      */
     record Negotiate(MxHost mx, ClientConfig config, Optional<ClientConfig> fallback, AppliedPolicy policy, String demanded,
                      ResultType report) implements Route {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param mx the MX host
+         * @param config the configuration to negotiate with
+         * @param fallback under an MTA-STS {@code testing} policy, the configuration to deliver with after
+         *                 {@code config} failed (and the failure was reported); empty when a failure of
+         *                 {@code config} means this MX must not get the mail
+         * @param policy the policy applied
+         * @param demanded what the policy demanded, in words
+         * @param report what to report even if the session succeeds, or null
+         */
         public Negotiate {
             Objects.requireNonNull(mx, "mx");
             Objects.requireNonNull(config, "config");
@@ -56,7 +67,14 @@ public sealed interface Route {
      * @param why    a human-readable explanation
      */
     record Skip(MxHost mx, AppliedPolicy policy, ResultType report, String why) implements Route {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param mx the MX host
+         * @param policy the policy that forbids it
+         * @param report the failure to report
+         * @param why a human-readable explanation
+         */
         public Skip {
             Objects.requireNonNull(mx, "mx");
             Objects.requireNonNull(policy, "policy");
