@@ -22,7 +22,13 @@ public enum ExternalTool {
     /** LDNS's key generator, for the test zones' signing keys. */
     LDNS_KEYGEN("ldns-keygen", "ldnsutils"),
     /** LDNS's zone signer. */
-    LDNS_SIGNZONE("ldns-signzone", "ldnsutils");
+    LDNS_SIGNZONE("ldns-signzone", "ldnsutils"),
+    /** Unbound, the validating recursive resolver in front of NSD for posttls-finger. */
+    UNBOUND("unbound", "unbound"),
+    /** Postfix's TLS probe, whose DANE verdicts the resolvers' tests compare with the library's. */
+    POSTTLS_FINGER("posttls-finger", "postfix"),
+    /** util-linux's unshare, to give posttls-finger a private /etc/resolv.conf. */
+    UNSHARE("unshare", "util-linux");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";
