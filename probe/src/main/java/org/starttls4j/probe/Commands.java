@@ -5,12 +5,15 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.starttls4j.TlsFacts;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.dane.DaneLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
@@ -95,14 +98,37 @@ final class Commands {
         @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
         boolean transcript;
 
+        @Option(names = "--mx", description = "Treat the URL's host as a recipient domain: resolve its MX hosts, MTA-STS"
+                + " policy, TLSA and TLS-RPT records, and negotiate with each MX host under the policy that results"
+                + " (smtp:// only; the URL's port is the MX hosts' port).")
+        boolean mx;
+
+        @Option(names = "--dns", paramLabel = "HOST[:PORT]", description = "With --mx: the recursive resolver to ask"
+                + " (default: 127.0.0.1:53). DNSSEC is validated here, from --trust-anchor, not trusted from it.")
+        String dns = "127.0.0.1:53";
+
+        @Option(names = "--trust-anchor", paramLabel = "FILE", description = "With --mx: DS or DNSKEY records (zone file"
+                + " syntax) to validate DNSSEC from (default: the root zone's KSK-2017).")
+        Path trustAnchor;
+
+        @Option(names = "--dane", paramLabel = "dane|dane-only|none", description = "With --mx: Postfix's DANE level"
+                + " (default: dane).")
+        String dane = "dane";
+
+        @Option(names = "--mta-sts-port", paramLabel = "N", hidden = true, description = "With --mx: the policy servers' HTTPS port (tests).")
+        int mtaStsPort = 443;
+
         ProbeCommand(Io io) {
             this.io = io;
         }
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             Target target = Target.parse(url);
             ClientSettings settings = options.settings(target);
+            if (mx) {
+                return mx(target, settings);
+            }
             ProbeResult result;
             try {
                 result = Prober.probe(target, settings);
@@ -116,6 +142,53 @@ final class Commands {
             }
             io.out().flush();
             return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
+        }
+
+        private int mx(Target target, ClientSettings settings) throws IOException {
+            if (!target.scheme().equals("smtp")) {
+                throw new IllegalArgumentException("--mx is for smtp:// URLs (mail between domains, port 25)");
+            }
+            Optional<DaneLevel> level = switch (dane.toLowerCase(Locale.ROOT)) {
+                case "dane" -> Optional.of(DaneLevel.DANE);
+                case "dane-only" -> Optional.of(DaneLevel.DANE_ONLY);
+                case "none" -> Optional.empty();
+                default -> throw new IllegalArgumentException("--dane is dane, dane-only or none, not " + dane);
+            };
+            String anchors = trustAnchor == null ? MxProbe.ROOT_TRUST_ANCHOR : Files.readString(trustAnchor);
+            MxProbe.Result result = MxProbe.run(target, settings, hostAndPort(dns, 53), anchors, level, mtaStsPort);
+            if (options.json) {
+                io.out().println(ProbeOutput.write(MxProbe.json(result)));
+                io.out().flush();
+            } else {
+                MxProbe.human(result, io.style(), io.out());
+            }
+            if (result.plan().problem().isPresent()) {
+                io.err().println("starttls4j: " + result.plan().problem().get());
+                io.err().flush();
+                return Main.UNREACHABLE;
+            }
+            return result.asDemanded() ? Main.OK : Main.NOT_AS_DEMANDED;
+        }
+    }
+
+    /** {@code host[:port]} or {@code [v6]:port}, resolved. */
+    static InetSocketAddress hostAndPort(String text, int defaultPort) {
+        String host = text;
+        int port = defaultPort;
+        int colon = text.lastIndexOf(':');
+        if (colon > 0 && text.indexOf(':') == colon || text.startsWith("[") && text.contains("]:")) {
+            host = text.substring(0, colon);
+            try {
+                port = Integer.parseInt(text.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not HOST[:PORT]: " + text);
+            }
+        }
+        host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("not HOST[:PORT]: " + text);
         }
     }
 

@@ -66,6 +66,19 @@ public final class DeliveryPlanner {
      * @return the plan
      */
     public DeliveryPlan plan(String domain, Instant now) {
+        return plan(domain, 25, now);
+    }
+
+    /**
+     * Plans delivery to a domain whose MX hosts listen on another port than 25 (tests, labs); the
+     * TLSA records are those of that port, {@code _<port>._tcp.<host>}.
+     *
+     * @param domain the recipient domain
+     * @param port   the SMTP port of the MX hosts
+     * @param now    the time, for the MTA-STS cache
+     * @return the plan
+     */
+    public DeliveryPlan plan(String domain, int port, Instant now) {
         String d = domain.toLowerCase(Locale.ROOT);
         StsLookup sts = mtaSts.lookup(d, now);
         Optional<TlsRptRecord> rpt = tlsRpt(d);
@@ -85,15 +98,15 @@ public final class DeliveryPlanner {
         }
         List<Route> routes = new ArrayList<>();
         for (MxHost host : hosts) {
-            routes.add(route(d, host, mxSecure, sts));
+            routes.add(route(d, host, port, mxSecure, sts));
         }
         return new DeliveryPlan(d, routes, sts, rpt, Optional.empty());
     }
 
-    private Route route(String domain, MxHost mx, boolean mxSecure, StsLookup sts) {
+    private Route route(String domain, MxHost mx, int port, boolean mxSecure, StsLookup sts) {
         if (dane.isPresent()) {
             // RFC 7672 §2.2.1: TLSA records count only when the MX RRset itself was validated.
-            TlsaLookup tlsa = mxSecure ? dns.tlsa(mx.host(), 25) : new TlsaLookup.Insecure();
+            TlsaLookup tlsa = mxSecure ? dns.tlsa(mx.host(), port) : new TlsaLookup.Insecure();
             DaneDecision decision = Dane.decide(tlsa, mx.host(), mx.host(), dane.get(), sender);
             AppliedPolicy policy = tlsa instanceof TlsaLookup.Secure
                     ? AppliedPolicy.tlsa(domain, mx.host(), ((TlsaLookup.Secure) tlsa).records())

@@ -2,6 +2,7 @@ package org.starttls4j.resolvers;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -13,6 +14,8 @@ import java.util.Locale;
 import java.util.function.Function;
 import org.starttls4j.dane.Tlsa;
 import org.starttls4j.dane.TlsaLookup;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
@@ -95,6 +98,33 @@ public final class DnssecResolver {
             return new DnsAnswer.Found<>(sorted, ((DnsAnswer.Found<MxHost>) answer).secure());
         }
         return answer;
+    }
+
+    /**
+     * The IPv4 and IPv6 addresses of a host (A, then AAAA records).
+     *
+     * @param host the host name
+     * @return the addresses (secure only when both lookups were), none, or a failure
+     */
+    public DnsAnswer<InetAddress> addresses(String host) {
+        DnsAnswer<InetAddress> v4 = query(host, Type.A, r -> ((ARecord) r).getAddress());
+        DnsAnswer<InetAddress> v6 = query(host, Type.AAAA, r -> ((AAAARecord) r).getAddress());
+        if (v4 instanceof DnsAnswer.Failed && !(v6 instanceof DnsAnswer.Found)) {
+            return v4;
+        }
+        List<InetAddress> all = new ArrayList<>();
+        boolean secure = true;
+        for (DnsAnswer<InetAddress> a : List.of(v4, v6)) {
+            if (a instanceof DnsAnswer.Found) {
+                all.addAll(((DnsAnswer.Found<InetAddress>) a).values());
+                secure &= ((DnsAnswer.Found<InetAddress>) a).secure();
+            } else if (a instanceof DnsAnswer.None) {
+                secure &= ((DnsAnswer.None<InetAddress>) a).secure();
+            } else {
+                secure = false;
+            }
+        }
+        return all.isEmpty() ? new DnsAnswer.None<>(secure) : new DnsAnswer.Found<>(all, secure);
     }
 
     /**

@@ -71,6 +71,15 @@ class DnssecResolverInteropTest {
     }
 
     @Test
+    void addressesAreLookedUpAndValidated() throws Exception {
+        assertThat(resolver.addresses("mx.example.test")).isEqualTo(
+                new DnsAnswer.Found<>(List.of(java.net.InetAddress.getByName("127.0.0.1")), true));
+        assertThat(resolver.addresses("none.example.test")).isEqualTo(new DnsAnswer.None<>(true));
+        assertThat(resolver.addresses("mx.plain.test")).isInstanceOfSatisfying(DnsAnswer.Found.class,
+                found -> assertThat(found.secure()).isFalse());
+    }
+
+    @Test
     void txtRecordsJoinTheirStrings() {
         assertThat(resolver.txt("_smtp._tls.example.test"))
                 .isEqualTo(new DnsAnswer.Found<>(List.of("v=TLSRPTv1; rua=mailto:tlsrpt@example.test"), true));
