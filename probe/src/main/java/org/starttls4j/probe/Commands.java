@@ -5,15 +5,12 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.starttls4j.TlsFacts;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.dane.DaneLevel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
@@ -98,35 +95,18 @@ final class Commands {
         @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
         boolean transcript;
 
-        @Option(names = "--mx", description = "Treat the URL's host as a recipient domain: resolve its MX hosts, MTA-STS"
-                + " policy, TLSA and TLS-RPT records, and negotiate with each MX host under the policy that results"
-                + " (smtp:// only; the URL's port is the MX hosts' port).")
-        boolean mx;
-
-        @Option(names = "--dns", paramLabel = "HOST[:PORT]", description = "With --mx: the recursive resolver to ask"
-                + " (default: 127.0.0.1:53). DNSSEC is validated here, from --trust-anchor, not trusted from it.")
-        String dns = "127.0.0.1:53";
-
-        @Option(names = "--trust-anchor", paramLabel = "FILE", description = "With --mx: DS or DNSKEY records (zone file"
-                + " syntax) to validate DNSSEC from (default: the root zone's KSK-2017).")
-        Path trustAnchor;
-
-        @Option(names = "--dane", paramLabel = "dane|dane-only|none", description = "With --mx: Postfix's DANE level"
-                + " (default: dane).")
-        String dane = "dane";
-
-        @Option(names = "--mta-sts-port", paramLabel = "N", hidden = true, description = "With --mx: the policy servers' HTTPS port (tests).")
-        int mtaStsPort = 443;
+        @Mixin
+        MxOptions mxOptions = new MxOptions();
 
         ProbeCommand(Io io) {
             this.io = io;
         }
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() {
             Target target = Target.parse(url);
             ClientSettings settings = options.settings(target);
-            if (mx) {
+            if (mxOptions.mx) {
                 return mx(target, settings);
             }
             ProbeResult result;
@@ -144,18 +124,10 @@ final class Commands {
             return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
         }
 
-        private int mx(Target target, ClientSettings settings) throws IOException {
-            if (!target.scheme().equals("smtp")) {
-                throw new IllegalArgumentException("--mx is for smtp:// URLs (mail between domains, port 25)");
-            }
-            Optional<DaneLevel> level = switch (dane.toLowerCase(Locale.ROOT)) {
-                case "dane" -> Optional.of(DaneLevel.DANE);
-                case "dane-only" -> Optional.of(DaneLevel.DANE_ONLY);
-                case "none" -> Optional.empty();
-                default -> throw new IllegalArgumentException("--dane is dane, dane-only or none, not " + dane);
-            };
-            String anchors = trustAnchor == null ? MxProbe.ROOT_TRUST_ANCHOR : Files.readString(trustAnchor);
-            MxProbe.Result result = MxProbe.run(target, settings, hostAndPort(dns, 53), anchors, level, mtaStsPort);
+        private int mx(Target target, ClientSettings settings) {
+            mxOptions.check(target);
+            MxProbe.Result result = MxProbe.run(target, settings, mxOptions.dnsAddress(), mxOptions.trustAnchors(),
+                    mxOptions.daneLevel(), mxOptions.mtaStsPort);
             if (options.json) {
                 io.out().println(ProbeOutput.write(MxProbe.json(result)));
                 io.out().flush();
@@ -171,32 +143,13 @@ final class Commands {
         }
     }
 
-    /** {@code host[:port]} or {@code [v6]:port}, resolved. */
-    static InetSocketAddress hostAndPort(String text, int defaultPort) {
-        String host = text;
-        int port = defaultPort;
-        int colon = text.lastIndexOf(':');
-        if (colon > 0 && text.indexOf(':') == colon || text.startsWith("[") && text.contains("]:")) {
-            host = text.substring(0, colon);
-            try {
-                port = Integer.parseInt(text.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not HOST[:PORT]: " + text);
-            }
-        }
-        host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("not HOST[:PORT]: " + text);
-        }
-    }
-
     @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Runs the checks an operator wants, each PASS, WARN or FAIL with a one-line reason.",
                 "STARTTLS offered; TLS 1.0, 1.1, 1.2, 1.3 each tried alone; certificate trusted, naming the server, days to"
                         + " expiry; login offered before TLS; commands before TLS refused (SMTP MAIL, IMAP AUTHENTICATE,"
-                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection)."},
+                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection).",
+                "With --mx, the domain's inbound checks: MX records and DNSSEC, TLS-RPT record, MTA-STS record and policy"
+                        + " consistent with the MX hosts, TLSA records matching the certificate each MX host serves."},
             footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
     static final class AuditCommand implements Callable<Integer> {
         private final Io io;
@@ -206,6 +159,9 @@ final class Commands {
 
         @Mixin
         ClientOptions options = new ClientOptions();
+
+        @Mixin
+        MxOptions mxOptions = new MxOptions();
 
         AuditCommand(Io io) {
             this.io = io;
@@ -217,7 +173,7 @@ final class Commands {
             ClientSettings settings = options.settings(target);
             Audit.Report report;
             try {
-                report = Audit.run(target, settings);
+                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings);
             } catch (UnreachableException e) {
                 return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
             }

@@ -38,9 +38,6 @@ import org.starttls4j.tlsrpt.ResultType;
  */
 final class MxProbe {
 
-    /** The root zone's KSK-2017 as a DS record: the default DNSSEC trust anchor. */
-    static final String ROOT_TRUST_ANCHOR = ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D";
-
     /**
      * What happened at one MX host.
      *
@@ -147,7 +144,7 @@ final class MxProbe {
         }
     }
 
-    private static SSLContext trusting(ClientSettings settings) {
+    static SSLContext trusting(ClientSettings settings) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {TlsContexts.trusting(settings.trust())}, null);

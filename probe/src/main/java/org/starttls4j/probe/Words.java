@@ -38,6 +38,7 @@ final class Words {
             case "NOT_YET_VALID" -> "the certificate is not valid yet";
             case "NOT_TRUSTED" -> "no trusted authority vouches for the certificate";
             case "PIN_MISMATCH" -> "the certificate is not the pinned one";
+            case "DANE_MISMATCH" -> "no TLSA record names the certificate or its issuer";
             default -> "the certificate was rejected";
         };
     }

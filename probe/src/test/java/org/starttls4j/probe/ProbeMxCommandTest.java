@@ -94,6 +94,31 @@ class ProbeMxCommandTest {
     }
 
     @Test
+    void auditPassesADomainWhoseTlsaRecordsMatchAndSaysWhatIsMissing() {
+        Cli.Result r = Cli.run("audit", "smtp://example.test:" + genuine.address().getPort(), "--mx", "--json",
+                "--dns", "127.0.0.1:" + zones.address().getPort(), "--trust-anchor", anchors.toString(), "--timeout", "10");
+        assertThat(r.status()).as(r.toString()).isEqualTo(Main.OK);
+        assertThat(verdicts(r.json())).containsEntry("MX records", "PASS").containsEntry("DNSSEC", "PASS")
+                .containsEntry("TLS-RPT record", "PASS").containsEntry("MTA-STS record", "WARN")
+                .containsEntry("TLSA mx.example.test", "PASS");
+    }
+
+    @Test
+    void auditFailsAnMxHostServingACertificateItsTlsaRecordsDoNotName() {
+        Cli.Result r = Cli.run("audit", "smtp://other.test:" + impostor.address().getPort(), "--mx", "--json",
+                "--dns", "127.0.0.1:" + zones.address().getPort(), "--trust-anchor", anchors.toString(), "--timeout", "10");
+        assertThat(r.status()).as(r.toString()).isEqualTo(Main.NOT_AS_DEMANDED);
+        assertThat(verdicts(r.json())).containsEntry("TLSA mx.other.test", "FAIL").containsEntry("TLS-RPT record", "WARN");
+        assertThat(r.out()).contains("no TLSA record names the certificate");
+    }
+
+    static java.util.Map<String, String> verdicts(JsonNode audit) {
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+        audit.get("checks").forEach(c -> all.put(c.get("name").asText(), c.get("verdict").asText()));
+        return all;
+    }
+
+    @Test
     void mxIsForSmtpUrlsOnly() {
         Cli.Result r = Cli.run("probe", "imap://example.test", "--mx");
         assertThat(r.status()).isEqualTo(Main.USAGE);
