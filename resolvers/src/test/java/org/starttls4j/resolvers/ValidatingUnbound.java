@@ -53,6 +53,15 @@ final class ValidatingUnbound implements AutoCloseable {
         awaitAnswering(zones);
     }
 
+    /** Where it listens (port 53). */
+    java.net.InetSocketAddress address() {
+        try {
+            return new java.net.InetSocketAddress(InetAddress.getByName(address), 53);
+        } catch (java.net.UnknownHostException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A resolv.conf naming this resolver, with {@code trust-ad} so the C library passes on its AD bit. */
     Path resolvConf() {
         return dir.resolve("resolv.conf");
