@@ -145,6 +145,28 @@ class DaneVerifierTest {
         assertThat(DaneVerifier.verify(records, NAMES, LEAF_AND_CA, NOW)).isNotNull();
     }
 
+    @Property(tries = 100)
+    void pkixUsagesNeverAuthenticateEvenWhenTheyMatch(@ForAll("pkixRecordsOfThisChain") List<Tlsa> records) {
+        // RFC 7672 §3.1.3: usages 0 and 1 are unusable for SMTP, however well they match.
+        assertThat(DaneVerifier.verify(records, NAMES, LEAF_AND_CA, NOW)).isEqualTo(new DaneVerdict.NoUsableRecords());
+    }
+
+    @Provide
+    Arbitrary<List<Tlsa>> pkixRecordsOfThisChain() throws Exception {
+        List<Tlsa> matching = new java.util.ArrayList<>();
+        for (int usage : new int[] {0, 1}) {
+            for (X509Certificate cert : LEAF_AND_CA) {
+                for (int selector : new int[] {0, 1}) {
+                    byte[] selected = selector == 0 ? cert.getEncoded() : cert.getPublicKey().getEncoded();
+                    for (int type : new int[] {0, 1, 2}) {
+                        matching.add(record(usage, selector, type, selected));
+                    }
+                }
+            }
+        }
+        return Arbitraries.of(matching).list().ofMinSize(1).ofMaxSize(6);
+    }
+
     @Provide
     Arbitrary<List<Tlsa>> anyRecords() {
         Arbitrary<Integer> small = Arbitraries.integers().between(0, 4);

@@ -55,6 +55,28 @@ class MtaStsTest {
                 .isInstanceOfSatisfying(MxDecision.Deliver.class, d -> assertThat(d.failureFinal()).isFalse());
     }
 
+    @net.jqwik.api.Property(tries = 200)
+    void anEnforcedPolicyEitherVerifiesTheMxHostOrRefusesIt(@net.jqwik.api.ForAll("hosts") String host) {
+        MxDecision d = MtaSts.decide(ENFORCE, host, b -> b.certificateCheck(CertificateCheck.dangerouslyAcceptAny()));
+        if (ENFORCE.allows(host)) {
+            assertThat(d).isInstanceOfSatisfying(MxDecision.Deliver.class, deliver -> {
+                assertThat(deliver.config().policy()).isEqualTo(TlsPolicy.REQUIRED);
+                assertThat(deliver.config().certificateCheck()).isEqualTo(CertificateCheck.standard());
+                assertThat(deliver.config().serverName()).isEqualToIgnoringCase(host.endsWith(".") ? host.substring(0, host.length() - 1) : host);
+            });
+        } else {
+            assertThat(d).isInstanceOf(MxDecision.DoNotDeliver.class);
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> hosts() {
+        net.jqwik.api.Arbitrary<String> label = net.jqwik.api.Arbitraries.of("mail", "mx1", "a", "b", "example", "com", "net",
+                "backupmx", "MAIL", "evil");
+        return label.list().ofMinSize(1).ofMaxSize(4).map(l -> String.join(".", l))
+                .flatMap(h -> net.jqwik.api.Arbitraries.of(h, h + "."));
+    }
+
     @Test
     void modeNoneIsDeliveryWithoutPolicy() {
         StsPolicy none = new StsPolicy(StsMode.NONE, List.of(), java.time.Duration.ofDays(1), java.util.Map.of());
