@@ -9,7 +9,6 @@ import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -71,25 +70,45 @@ import org.starttls4j.Transition;
  * closing ({@link Failure.Reason#PEER_CLOSED}). A connect that fails or times out is no
  * negotiation: {@link #channel()} throws the connect's own {@link IOException}.
  *
+ * <p><b>Bounded.</b> What one connection can make it hold is small whatever the peer sends and
+ * however slowly it reads: it reads no more than it can answer (while more than
+ * {@link #PENDING_OUTPUT_BOUND} bytes wait for the socket, it asks for no {@code OP_READ}, so a
+ * peer that does not read its answers stops being read; the kernel's buffers hold the rest), each
+ * read is one pooled buffer given back at once, the core's own bounds
+ * ({@link org.starttls4j.Limits}) hold the negotiation's state, and the report keeps at most
+ * {@link #MAX_REPORTED_LINES} transcript lines and {@link #MAX_REPORTED_CHARS} characters (then one
+ * {@link Event.TranscriptTruncated}; other events are always kept).
+ *
  * <p>Not thread-safe: use it from the loop's thread only (the executor's wakeup is the only
  * cross-thread call).
  */
 public final class NonBlockingNegotiation {
+
+    /**
+     * Pending output above which the negotiation stops reading: a handshake flight or a few dozen
+     * answers, never what a peer that does not read could pile up.
+     */
+    public static final int PENDING_OUTPUT_BOUND = 8 * 1024;
+    /** The most transcript lines a report keeps. */
+    public static final int MAX_REPORTED_LINES = 200;
+    /** The most transcript characters a report keeps. */
+    public static final int MAX_REPORTED_CHARS = 32 * 1024;
 
     private enum Phase {
         CONNECTING, NEGOTIATING, AWAITING_TASKS, FLUSHING, DONE
     }
 
     private final SocketChannel socket;
-    private final Clock clock;
-    private final BufferPool pool;
-    private final Executor taskExecutor;
+    private final NioOptions options;
     private final Runnable wakeup;
-    private final Duration connectTimeout;
-    private final Duration closeTimeout;
     private final boolean blockingResult;
     private final List<Event> events = new ArrayList<>();
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+    private int pendingOutput; // bytes in outbound
+    private int reportedLines;
+    private int reportedChars;
+    private boolean reportTruncated;
+    private ByteBuffer alreadyRead; // fed right after begin (a resumed connection); null when none
     private Negotiation negotiation;
     private Phase phase;
     private Instant connectDeadline;
@@ -102,13 +121,10 @@ public final class NonBlockingNegotiation {
     private NonBlockingNegotiation(Builder b) {
         this.socket = b.socket;
         this.negotiation = b.negotiation;
-        this.clock = b.clock;
-        this.pool = b.pool;
-        this.taskExecutor = b.taskExecutor;
+        this.options = b.options;
         this.wakeup = b.wakeup;
-        this.connectTimeout = b.connectTimeout;
-        this.closeTimeout = b.closeTimeout;
         this.blockingResult = b.blockingResult;
+        this.alreadyRead = b.alreadyRead;
     }
 
     /**
@@ -170,7 +186,7 @@ public final class NonBlockingNegotiation {
         if (phase != Phase.NEGOTIATING) {
             return;
         }
-        ByteBuffer buffer = pool.acquire(0);
+        ByteBuffer buffer = options.bufferPool().acquire(0);
         try {
             int n;
             try {
@@ -185,7 +201,7 @@ public final class NonBlockingNegotiation {
                 apply(negotiation.onEndOfStream(now()));
             }
         } finally {
-            pool.release(buffer);
+            options.bufferPool().release(buffer);
         }
     }
 
@@ -225,7 +241,7 @@ public final class NonBlockingNegotiation {
         switch (phase) {
             case CONNECTING:
                 if (!now.isBefore(connectDeadline)) {
-                    end(new SocketTimeoutException("connect timed out after " + connectTimeout));
+                    end(new SocketTimeoutException("connect timed out after " + options.connectTimeout()));
                 }
                 break;
             case NEGOTIATING:
@@ -253,7 +269,9 @@ public final class NonBlockingNegotiation {
             case CONNECTING:
                 return SelectionKey.OP_CONNECT;
             case NEGOTIATING:
-                return SelectionKey.OP_READ | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+                // Back-pressure: a peer that does not read what we answer is not read either.
+                return (pendingOutput > PENDING_OUTPUT_BOUND ? 0 : SelectionKey.OP_READ)
+                        | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
             case AWAITING_TASKS:
                 return outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE;
             case FLUSHING:
@@ -383,7 +401,7 @@ public final class NonBlockingNegotiation {
     // ---- moving bytes ----
 
     private Instant now() {
-        return clock.instant();
+        return options.clock().instant();
     }
 
     private void start() throws IOException {
@@ -391,19 +409,25 @@ public final class NonBlockingNegotiation {
         if (socket.isConnected()) {
             phase = Phase.NEGOTIATING;
             apply(negotiation.begin(now()));
+            if (alreadyRead != null && phase == Phase.NEGOTIATING) {
+                ByteBuffer first = alreadyRead;
+                alreadyRead = null;
+                apply(negotiation.onReceived(first, now()));
+            }
         } else if (socket.isConnectionPending()) {
             phase = Phase.CONNECTING;
-            connectDeadline = now().plus(connectTimeout);
+            connectDeadline = now().plus(options.connectTimeout());
         } else {
             throw new NotYetConnectedException();
         }
     }
 
     private void apply(Transition t) {
-        events.addAll(t.events());
+        keep(t.events());
         ByteBuffer out = t.outbound();
         if (out.hasRemaining()) {
             outbound.add(out);
+            pendingOutput += out.remaining();
         }
         negotiation = t.next();
         negotiation.deadline().ifPresent(d -> lastDeadline = d);
@@ -421,12 +445,37 @@ public final class NonBlockingNegotiation {
         }
     }
 
+    /** Keeps the events for the report, transcript lines within the bounds. */
+    private void keep(List<Event> more) {
+        for (Event e : more) {
+            if (e instanceof Event.Line) {
+                int chars = ((Event.Line) e).text().length();
+                if (reportTruncated) {
+                    continue;
+                }
+                if (reportedLines + 1 > MAX_REPORTED_LINES || reportedChars + chars > MAX_REPORTED_CHARS) {
+                    reportTruncated = true;
+                    events.add(new Event.TranscriptTruncated(MAX_REPORTED_LINES, MAX_REPORTED_CHARS));
+                    continue;
+                }
+                reportedLines++;
+                reportedChars += chars;
+            } else if (e instanceof Event.TranscriptTruncated) {
+                if (reportTruncated) {
+                    continue;
+                }
+                reportTruncated = true; // the core cut a transition's lines: later lines would leave a gap
+            }
+            events.add(e);
+        }
+    }
+
     /** Writes what the socket takes now; false if the socket failed. */
     private boolean writeOut() {
         try {
             while (!outbound.isEmpty()) {
                 ByteBuffer head = outbound.peek();
-                socket.write(head);
+                pendingOutput -= socket.write(head);
                 if (head.hasRemaining()) {
                     return true;
                 }
@@ -435,6 +484,7 @@ public final class NonBlockingNegotiation {
             return true;
         } catch (IOException e) {
             outbound.clear();
+            pendingOutput = 0;
             return false;
         }
     }
@@ -450,12 +500,13 @@ public final class NonBlockingNegotiation {
                 wakeup.run();
             }
         };
-        if (taskExecutor == null) {
+        Executor executor = options.taskExecutor();
+        if (executor == null) {
             job.run();
             return;
         }
         try {
-            taskExecutor.execute(job);
+            executor.execute(job);
         } catch (RejectedExecutionException e) {
             job.run();
         }
@@ -477,9 +528,9 @@ public final class NonBlockingNegotiation {
         Endpoint io = new Endpoint(socket, blockingResult);
         Outcome outcome = negotiation.outcome().orElseThrow();
         if (outcome instanceof Outcome.Secured) {
-            result = new SecureChannel(io, ((Outcome.Secured) outcome).session(), report, pool, closeTimeout);
+            result = new SecureChannel(io, ((Outcome.Secured) outcome).session(), report, options.bufferPool(), options.closeTimeout());
         } else {
-            result = new PlaintextChannel(io, ((Outcome.Plaintext) outcome).session(), report);
+            result = new PlaintextChannel(io, ((Outcome.Plaintext) outcome).session(), report, options);
         }
         phase = Phase.DONE;
     }
@@ -491,6 +542,7 @@ public final class NonBlockingNegotiation {
 
     private void end(IOException why) {
         outbound.clear();
+        pendingOutput = 0;
         try {
             socket.close();
         } catch (IOException ignored) {
@@ -500,36 +552,18 @@ public final class NonBlockingNegotiation {
         phase = Phase.DONE;
     }
 
-    /** Configures and starts a {@link NonBlockingNegotiation}. */
-    public static final class Builder {
+    /** Configures and starts a {@link NonBlockingNegotiation}: the settings every NIO builder has, and its own. */
+    public static final class Builder extends NioBuilder<Builder> {
         private final SocketChannel socket;
         private final Negotiation negotiation;
-        private Clock clock = MonotonicClock.INSTANCE;
-        private BufferPool pool = BufferPool.shared();
-        private Executor taskExecutor;
         private Runnable wakeup = () -> { };
-        private Duration connectTimeout = Duration.ofSeconds(30);
-        private Duration closeTimeout = Duration.ofSeconds(1);
         private boolean blockingResult;
+        private ByteBuffer alreadyRead;
 
         private Builder(SocketChannel socket, Negotiation negotiation) {
+            super(NioOptions.DEFAULTS);
             this.socket = Objects.requireNonNull(socket, "socket");
             this.negotiation = Objects.requireNonNull(negotiation, "negotiation");
-        }
-
-        /**
-         * The clock deadlines are read from; default a monotonic clock (wall time advanced by
-         * {@link System#nanoTime()}). Tests inject their own.
-         */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /** Where network buffers come from; default {@link BufferPool#shared()}. */
-        public Builder bufferPool(BufferPool value) {
-            this.pool = Objects.requireNonNull(value, "bufferPool");
-            return this;
         }
 
         /**
@@ -541,29 +575,47 @@ public final class NonBlockingNegotiation {
          * @return this builder
          */
         public Builder taskExecutor(Executor executor, Runnable wakeup) {
-            this.taskExecutor = Objects.requireNonNull(executor, "executor");
+            taskExecutorOption(executor);
             this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
             return this;
         }
 
-        /** How long a pending connect may take; default 30 seconds. */
+        /**
+         * How long a pending connect may take; default 30 seconds.
+         *
+         * @param value the bound
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
         public Builder connectTimeout(Duration value) {
-            this.connectTimeout = positive(value, "connectTimeout");
-            return this;
+            return connectTimeoutOption(value);
         }
 
-        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of the resulting channel; default one second. */
-        public Builder closeTimeout(Duration value) {
-            Objects.requireNonNull(value, "closeTimeout");
-            if (value.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative");
-            }
-            this.closeTimeout = value;
+        /** A client's or server's settings whole, with the wakeup of the loop that drives this negotiation. */
+        Builder options(NioOptions value, Runnable loopWakeup) {
+            this.options = Objects.requireNonNull(value, "options");
+            this.wakeup = Objects.requireNonNull(loopWakeup, "wakeup");
             return this;
         }
 
         Builder blockingResult(boolean value) {
             this.blockingResult = value;
+            return this;
+        }
+        /**
+         * Bytes the application already read from the socket itself, fed to the negotiation right
+         * after it begins: for a connection resumed at STARTTLS with
+         * {@link org.starttls4j.Negotiation#serverResuming}, the STARTTLS (or STLS) command line
+         * and every byte read after it. Whatever follows the command fails the negotiation with
+         * {@link Failure.Reason#PLAINTEXT_INJECTION}: it is never answered, and never reaches the
+         * application. {@link PlaintextChannel#startTls} does this for a channel the server handed over.
+         *
+         * @param value the bytes, from the command line on; copied
+         * @return this builder
+         */
+        public Builder alreadyRead(ByteBuffer value) {
+            Objects.requireNonNull(value, "alreadyRead");
+            this.alreadyRead = value.hasRemaining() ? ByteBuffer.allocate(value.remaining()).put(value.duplicate()).flip() : null;
             return this;
         }
 
@@ -580,14 +632,6 @@ public final class NonBlockingNegotiation {
             NonBlockingNegotiation n = new NonBlockingNegotiation(this);
             n.start();
             return n;
-        }
-
-        static Duration positive(Duration value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive");
-            }
-            return value;
         }
     }
 }
