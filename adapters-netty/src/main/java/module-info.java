@@ -2,8 +2,9 @@
 module org.starttls4j.netty {
     requires transitive org.starttls4j.core;
     requires io.netty.handler;
+    requires transitive io.netty.codec; // ResponseDecoder extends ByteToMessageDecoder
     requires transitive io.netty.transport; // the handlers extend ChannelDuplexHandler
-    requires io.netty.buffer;
+    requires transitive io.netty.buffer; // ResponseDecoder.decode takes a ByteBuf
     requires io.netty.common;
     exports org.starttls4j.netty;
 }

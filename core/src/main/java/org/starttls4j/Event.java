@@ -38,7 +38,10 @@ public sealed interface Event {
     }
 
     /**
-     * The server's greeting.
+     * The server's greeting. Its text is, in every protocol, what follows the status: SMTP
+     * {@code 220 mx.example.org ESMTP} gives {@code mx.example.org ESMTP} (the lines of a
+     * multi-line greeting joined by LF), IMAP {@code * OK [CAPABILITY …] ready} gives
+     * {@code [CAPABILITY …] ready}, POP3 {@code +OK ready <1.2@host>} gives {@code ready <1.2@host>}.
      *
      * @param text      the greeting's text; untrusted when {@code encrypted} is false
      * @param encrypted whether it arrived inside TLS (implicit TLS)

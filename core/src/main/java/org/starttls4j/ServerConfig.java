@@ -1,6 +1,8 @@
 package org.starttls4j;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -24,6 +26,7 @@ public final class ServerConfig {
     private final Limits limits;
     private final Timeouts timeouts;
     private final DelegatedTasks delegatedTasks;
+    private final Optional<String> greeting;
 
     private ServerConfig(Builder b) {
         this.policy = b.policy;
@@ -37,17 +40,21 @@ public final class ServerConfig {
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
+        this.greeting = Optional.ofNullable(b.greeting);
         if (b.engineFactory != null) {
             this.engineFactory = b.engineFactory;
         } else if (b.sslContext != null) {
             SSLContext context = b.sslContext;
             this.engineFactory = (host, port) -> context.createSSLEngine();
-        } else if (policy == TlsPolicy.PLAINTEXT_ONLY) {
-            this.engineFactory = (host, port) -> {
-                throw new IllegalStateException("PLAINTEXT_ONLY never makes an SSLEngine");
-            };
         } else {
-            throw new IllegalStateException("a server that offers TLS needs an sslContext or engineFactory");
+            // A configuration that never reaches TLS (PLAINTEXT_ONLY, a test that stops before the
+            // handshake) needs no certificate; one that does is told here, when the first engine is made.
+            TlsPolicy why = policy;
+            this.engineFactory = (host, port) -> {
+                throw new IllegalStateException(why == TlsPolicy.PLAINTEXT_ONLY ? "PLAINTEXT_ONLY never makes an SSLEngine"
+                        : "this ServerConfig has no certificate, so it cannot do TLS: give its builder "
+                                + "certificateChain(chainPem, keyPem), sslContext(...) or engineFactory(...)");
+            };
         }
     }
 
@@ -106,6 +113,27 @@ public final class ServerConfig {
         return delegatedTasks;
     }
 
+    /**
+     * The greeting's text, when the application chose one; empty for each protocol's default
+     * ({@code <hostname> ESMTP starttls4j}, {@code <hostname> IMAP4rev1 ready},
+     * {@code <hostname> POP3 server ready}).
+     *
+     * @return the text after the greeting's status (see {@link Builder#greeting(String)})
+     */
+    public Optional<String> greeting() {
+        return greeting;
+    }
+
+    /**
+     * The greeting's text: the configured one, or {@code defaultText}.
+     *
+     * @param defaultText the protocol's default
+     * @return the text to greet with
+     */
+    public String greetingOr(String defaultText) {
+        return greeting.orElse(defaultText);
+    }
+
     /** Builds a {@link ServerConfig}. */
     public static final class Builder {
         private TlsPolicy policy = TlsPolicy.REQUIRED;
@@ -119,6 +147,7 @@ public final class ServerConfig {
         private Limits limits = Limits.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
+        private String greeting;
 
         private Builder() {
         }
@@ -138,6 +167,41 @@ public final class ServerConfig {
         /** The oldest TLS version accepted; default TLS 1.2. */
         public Builder tlsFloor(TlsVersion value) {
             this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
+            return this;
+        }
+
+        /**
+         * The server's certificate chain and private key, from PEM files (see {@link Pem} for
+         * the forms read): the same as {@code sslContext(Pem.serverContext(chain, key))}.
+         *
+         * @param chain PEM certificates, the server's own first
+         * @param key   its PEM private key: PKCS#8, or the RSA or EC form OpenSSL writes
+         * @return this builder
+         * @throws IllegalArgumentException when a file holds nothing usable or the key does not
+         *                                  belong to the first certificate
+         * @throws java.io.UncheckedIOException when a file cannot be read
+         */
+        public Builder certificateChain(Path chain, Path key) {
+            return sslContext(Pem.serverContext(Objects.requireNonNull(chain, "chain"), Objects.requireNonNull(key, "key")));
+        }
+
+        /**
+         * The text of the greeting, after its status: SMTP sends {@code 220 <text>} (RFC 5321
+         * §4.3.1 wants it to start with the server's name), IMAP
+         * {@code * OK [CAPABILITY …] <text>}, POP3 {@code +OK <text>} (an APOP timestamp
+         * {@code <…@…>} goes here). Default: the host name and the protocol's words.
+         *
+         * @param text printable ASCII, 1 to 400 characters, no CR or LF
+         * @return this builder
+         * @throws IllegalArgumentException when the text is empty, too long, or not printable ASCII
+         */
+        public Builder greeting(String text) {
+            Objects.requireNonNull(text, "greeting");
+            if (text.isEmpty() || text.length() > 400 || !text.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+                throw new IllegalArgumentException("a greeting is 1 to 400 printable ASCII characters on one line, was \""
+                        + text.replaceAll("[^\\x20-\\x7e]", "?") + "\"");
+            }
+            this.greeting = text;
             return this;
         }
 

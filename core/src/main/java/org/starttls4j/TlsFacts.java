@@ -38,6 +38,40 @@ public record TlsFacts(String protocol, String cipherSuite, List<X509Certificate
         return peerCertificate().map(TlsFacts::sha256);
     }
 
+    /**
+     * One line for logs: protocol, suite, and each side's leaf by subject, issuer, SHA-256 and
+     * validity (never the certificates' full dump), e.g.
+     * {@code TlsFacts[TLSv1.3 TLS_AES_256_GCM_SHA384, peer {subject CN=mx.example.org, issuer CN=R11,
+     * sha256 4b52…, valid 2026-11-01T00:00:00Z to 2027-01-30T00:00:00Z, chain of 2}, local none]}.
+     *
+     * @return a single line
+     */
+    @Override
+    public String toString() {
+        return "TlsFacts[" + protocol + " " + cipherSuite + ", peer " + describe(peerCertificates)
+                + ", local " + describe(localCertificates) + "]";
+    }
+
+    /**
+     * A certificate in one line: subject, issuer, SHA-256, validity.
+     *
+     * @param certificate the certificate
+     * @return e.g. {@code subject CN=a, issuer CN=b, sha256 …, valid 2026-11-01T00:00:00Z to 2027-01-30T00:00:00Z}
+     */
+    public static String describe(X509Certificate certificate) {
+        return "subject " + certificate.getSubjectX500Principal().getName()
+                + ", issuer " + certificate.getIssuerX500Principal().getName()
+                + ", sha256 " + sha256(certificate)
+                + ", valid " + certificate.getNotBefore().toInstant() + " to " + certificate.getNotAfter().toInstant();
+    }
+
+    private static String describe(List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            return "none";
+        }
+        return "{" + describe(chain.get(0)) + (chain.size() > 1 ? ", chain of " + chain.size() : "") + "}";
+    }
+
     /** The SHA-256 fingerprint of a certificate's DER encoding, lowercase hex without separators. */
     public static String sha256(X509Certificate certificate) {
         try {

@@ -79,7 +79,7 @@ public final class SmtpServerDialog implements ServerDialog {
 
     @Override
     public ServerStep start() {
-        return reply("220 " + config.hostname() + " ESMTP starttls4j\r\n");
+        return reply("220 " + config.greetingOr(config.hostname() + " ESMTP starttls4j") + "\r\n");
     }
 
     @Override
@@ -143,6 +143,11 @@ public final class SmtpServerDialog implements ServerDialog {
             default:
                 return "421 4.7.0 " + config.hostname() + " Closing connection\r\n";
         }
+    }
+
+    /** The EHLO reply this dialog sends in plaintext, for {@link Smtp#ehloReplyInPlaintext}. */
+    static String ehloReplyInPlaintext(ServerConfig config, String clientDomain) {
+        return EhloCapabilities.reply(config.hostname(), clientDomain, announcedBeforeTls(config));
     }
 
     /** The capabilities announced before TLS: the configured ones, less AUTH unless allowed, plus STARTTLS. */
