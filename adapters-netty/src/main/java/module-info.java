@@ -2,7 +2,9 @@
 module org.starttls4j.netty {
     requires transitive org.starttls4j.core;
     requires io.netty.handler;
-    requires transitive io.netty.codec; // ResponseDecoder extends ByteToMessageDecoder
+    // ResponseDecoder extends ByteToMessageDecoder; resume removes the application's byte
+    // decoders, whose buffers may hold plaintext.
+    requires transitive io.netty.codec;
     requires transitive io.netty.transport; // the handlers extend ChannelDuplexHandler
     requires transitive io.netty.buffer; // ResponseDecoder.decode takes a ByteBuf
     requires io.netty.common;
