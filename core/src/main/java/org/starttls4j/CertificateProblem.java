@@ -24,7 +24,11 @@ public enum CertificateProblem {
         this.tlsRptResultType = tlsRptResultType;
     }
 
-    /** The RFC 8460 result type this problem is reported as. */
+    /**
+     * The RFC 8460 result type this problem is reported as.
+     *
+     * @return the RFC 8460 result type this problem is reported as
+     */
     public String tlsRptResultType() {
         return tlsRptResultType;
     }

@@ -62,57 +62,101 @@ public final class ClientConfig {
         return new Builder(serverName);
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the policy
+     */
     public TlsPolicy policy() {
         return policy;
     }
 
-    /** The name sent in SNI and verified in the certificate. */
+    /**
+     * The name sent in SNI and verified in the certificate.
+     *
+     * @return the name sent in SNI and verified in the certificate
+     */
     public String serverName() {
         return serverName;
     }
 
-    /** The server's port, a hint for TLS session caching; -1 when unknown. */
+    /**
+     * The server's port, a hint for TLS session caching; -1 when unknown.
+     *
+     * @return the server's port, a hint for TLS session caching
+     */
     public int serverPort() {
         return serverPort;
     }
 
-    /** The name the client gives itself (SMTP EHLO/HELO argument). */
+    /**
+     * The name the client gives itself (SMTP EHLO/HELO argument).
+     *
+     * @return the name the client gives itself (SMTP EHLO/HELO argument)
+     */
     public String clientName() {
         return clientName;
     }
 
-    /** The oldest TLS version accepted. */
+    /**
+     * The oldest TLS version accepted.
+     *
+     * @return the oldest TLS version accepted
+     */
     public TlsVersion tlsFloor() {
         return tlsFloor;
     }
 
-    /** How the server's certificate is judged. */
+    /**
+     * How the server's certificate is judged.
+     *
+     * @return how the server's certificate is judged
+     */
     public CertificateCheck certificateCheck() {
         return certificateCheck;
     }
 
-    /** Where engines come from. */
+    /**
+     * Where engines come from.
+     *
+     * @return where engines come from
+     */
     public EngineFactory engineFactory() {
         return engineFactory;
     }
 
-    /** Bounds on what the server may make us hold. */
+    /**
+     * Bounds on what the server may make us hold.
+     *
+     * @return bounds on what the server may make us hold
+     */
     public Limits limits() {
         return limits;
     }
 
-    /** How long to wait. */
+    /**
+     * How long to wait.
+     *
+     * @return how long to wait
+     */
     public Timeouts timeouts() {
         return timeouts;
     }
 
-    /** Where delegated engine tasks run. */
+    /**
+     * Where delegated engine tasks run.
+     *
+     * @return where delegated engine tasks run
+     */
     public DelegatedTasks delegatedTasks() {
         return delegatedTasks;
     }
 
-    /** A builder preset with this configuration, for a variant. */
+    /**
+     * A builder preset with this configuration, for a variant.
+     *
+     * @return a new builder holding these settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder(serverName);
         b.policy = policy;
@@ -146,25 +190,46 @@ public final class ClientConfig {
             this.serverName = requireText(serverName, "serverName");
         }
 
-        /** The policy; default {@link TlsPolicy#REQUIRED}. */
+        /**
+         * The policy; default {@link TlsPolicy#REQUIRED}.
+         *
+         * @param value the policy
+         * @return this builder
+         */
         public Builder policy(TlsPolicy value) {
             this.policy = Objects.requireNonNull(value, "policy");
             return this;
         }
 
-        /** The name to send in SNI and verify in the certificate (when it differs from the host dialled). */
+        /**
+         * The name to send in SNI and verify in the certificate (when it differs from the host dialled).
+         *
+         * @param value the name to send in SNI and verify in the certificate (when it differs from the host
+         *              dialled)
+         * @return this builder
+         */
         public Builder serverName(String value) {
             this.serverName = requireText(value, "serverName");
             return this;
         }
 
-        /** The server's port, used only as a session-cache hint. */
+        /**
+         * The server's port, used only as a session-cache hint.
+         *
+         * @param value the server's port, used only as a session-cache hint
+         * @return this builder
+         */
         public Builder serverPort(int value) {
             this.serverPort = value;
             return this;
         }
 
-        /** The name the client gives itself in EHLO/HELO; default {@code localhost}. Must be one token. */
+        /**
+         * The name the client gives itself in EHLO/HELO; default {@code localhost}. Must be one token.
+         *
+         * @param value the name the client gives itself in EHLO/HELO
+         * @return this builder
+         */
         public Builder clientName(String value) {
             String name = requireText(value, "clientName");
             if (!name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -174,13 +239,23 @@ public final class ClientConfig {
             return this;
         }
 
-        /** The oldest TLS version accepted; default TLS 1.2. */
+        /**
+         * The oldest TLS version accepted; default TLS 1.2.
+         *
+         * @param value the oldest TLS version accepted
+         * @return this builder
+         */
         public Builder tlsFloor(TlsVersion value) {
             this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
             return this;
         }
 
-        /** How the certificate is judged; default {@link CertificateCheck#standard()}. */
+        /**
+         * How the certificate is judged; default {@link CertificateCheck#standard()}.
+         *
+         * @param value how the certificate is judged
+         * @return this builder
+         */
         public Builder certificateCheck(CertificateCheck value) {
             this.certificateCheck = Objects.requireNonNull(value, "certificateCheck");
             return this;
@@ -189,13 +264,21 @@ public final class ClientConfig {
         /**
          * Trust anchors to verify the chain against, instead of the JDK's. Failures are classified
          * precisely ({@link CertificateProblem}).
+         *
+         * @param value Trust anchors to verify the chain against, instead of the JDK's
+         * @return this builder
          */
         public Builder trustManager(X509ExtendedTrustManager value) {
             this.trustManager = Objects.requireNonNull(value, "trustManager");
             return this;
         }
 
-        /** Trusts exactly these anchors (usually CA certificates) instead of the JDK's. */
+        /**
+         * Trusts exactly these anchors (usually CA certificates) instead of the JDK's.
+         *
+         * @param anchors the CA (or self-signed) certificates to trust, e.g. from {@link Pem#certificates(java.nio.file.Path)}
+         * @return this builder
+         */
         public Builder trustAnchors(Collection<X509Certificate> anchors) {
             return trustManager(TlsContexts.trusting(anchors));
         }
@@ -203,37 +286,64 @@ public final class ClientConfig {
         /**
          * A ready {@link SSLContext}: its own trust managers then verify the chain, while the
          * negotiation still sets hostname verification, the version floor and SNI, and checks pins.
+         *
+         * @param value a ready {@link SSLContext}
+         * @return this builder
          */
         public Builder sslContext(SSLContext value) {
             this.sslContext = Objects.requireNonNull(value, "sslContext");
             return this;
         }
 
-        /** An engine factory (another provider), as for {@link #sslContext}. */
+        /**
+         * An engine factory (another provider), as for {@link #sslContext}.
+         *
+         * @param value an engine factory (another provider), as for {@link #sslContext}
+         * @return this builder
+         */
         public Builder engineFactory(EngineFactory value) {
             this.engineFactory = Objects.requireNonNull(value, "engineFactory");
             return this;
         }
 
-        /** Bounds on what the server may make us hold. */
+        /**
+         * Bounds on what the server may make us hold.
+         *
+         * @param value bounds on what the server may make us hold
+         * @return this builder
+         */
         public Builder limits(Limits value) {
             this.limits = Objects.requireNonNull(value, "limits");
             return this;
         }
 
-        /** How long to wait. */
+        /**
+         * How long to wait.
+         *
+         * @param value how long to wait
+         * @return this builder
+         */
         public Builder timeouts(Timeouts value) {
             this.timeouts = Objects.requireNonNull(value, "timeouts");
             return this;
         }
 
-        /** Where delegated engine tasks run; default inline. */
+        /**
+         * Where delegated engine tasks run; default inline.
+         *
+         * @param value where delegated engine tasks run
+         * @return this builder
+         */
         public Builder delegatedTasks(DelegatedTasks value) {
             this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
             return this;
         }
 
-        /** The configuration. Creates the default {@link SSLContext} when none was given. */
+        /**
+         * The configuration. Creates the default {@link SSLContext} when none was given.
+         *
+         * @return the configuration
+         */
         public ClientConfig build() {
             return new ClientConfig(this);
         }

@@ -58,57 +58,101 @@ public final class ServerConfig {
         }
     }
 
-    /** A builder with the safe defaults: {@link TlsPolicy#REQUIRED}, TLS 1.2 floor, no AUTH before TLS. */
+    /**
+     * A builder with the safe defaults: {@link TlsPolicy#REQUIRED}, TLS 1.2 floor, no AUTH before TLS.
+     *
+     * @return a builder with the safe defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the policy
+     */
     public TlsPolicy policy() {
         return policy;
     }
 
-    /** The host name the server gives itself in greetings. */
+    /**
+     * The host name the server gives itself in greetings.
+     *
+     * @return the host name the server gives itself in greetings
+     */
     public String hostname() {
         return hostname;
     }
 
-    /** The oldest TLS version accepted. */
+    /**
+     * The oldest TLS version accepted.
+     *
+     * @return the oldest TLS version accepted
+     */
     public TlsVersion tlsFloor() {
         return tlsFloor;
     }
 
-    /** Where engines come from. */
+    /**
+     * Where engines come from.
+     *
+     * @return where engines come from
+     */
     public EngineFactory engineFactory() {
         return engineFactory;
     }
 
-    /** The capabilities announced before TLS, without STARTTLS (added by the negotiation). */
+    /**
+     * The capabilities announced before TLS, without STARTTLS (added by the negotiation).
+     *
+     * @return the capabilities announced before TLS, without STARTTLS (added by the negotiation)
+     */
     public Capabilities capabilitiesBeforeTls() {
         return capabilitiesBeforeTls;
     }
 
-    /** The capabilities the application announces once TLS is up; never STARTTLS or STLS. */
+    /**
+     * The capabilities the application announces once TLS is up; never STARTTLS or STLS.
+     *
+     * @return the capabilities the application announces once TLS is up
+     */
     public Capabilities capabilitiesAfterTls() {
         return capabilitiesAfterTls;
     }
 
-    /** Whether AUTH may be announced and used before TLS. */
+    /**
+     * Whether AUTH may be announced and used before TLS.
+     *
+     * @return whether AUTH may be announced and used before TLS
+     */
     public boolean allowAuthBeforeTls() {
         return allowAuthBeforeTls;
     }
 
-    /** Bounds on what the client may make us hold. */
+    /**
+     * Bounds on what the client may make us hold.
+     *
+     * @return bounds on what the client may make us hold
+     */
     public Limits limits() {
         return limits;
     }
 
-    /** How long to wait. */
+    /**
+     * How long to wait.
+     *
+     * @return how long to wait
+     */
     public Timeouts timeouts() {
         return timeouts;
     }
 
-    /** Where delegated engine tasks run. */
+    /**
+     * Where delegated engine tasks run.
+     *
+     * @return where delegated engine tasks run
+     */
     public DelegatedTasks delegatedTasks() {
         return delegatedTasks;
     }
@@ -152,19 +196,34 @@ public final class ServerConfig {
         private Builder() {
         }
 
-        /** The policy; default {@link TlsPolicy#REQUIRED}. */
+        /**
+         * The policy; default {@link TlsPolicy#REQUIRED}.
+         *
+         * @param value the policy
+         * @return this builder
+         */
         public Builder policy(TlsPolicy value) {
             this.policy = Objects.requireNonNull(value, "policy");
             return this;
         }
 
-        /** The host name in greetings; default {@code localhost}. */
+        /**
+         * The host name in greetings; default {@code localhost}.
+         *
+         * @param value the host name in greetings
+         * @return this builder
+         */
         public Builder hostname(String value) {
             this.hostname = ClientConfig.requireText(value, "hostname");
             return this;
         }
 
-        /** The oldest TLS version accepted; default TLS 1.2. */
+        /**
+         * The oldest TLS version accepted; default TLS 1.2.
+         *
+         * @param value the oldest TLS version accepted
+         * @return this builder
+         */
         public Builder tlsFloor(TlsVersion value) {
             this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
             return this;
@@ -205,55 +264,99 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The context holding the server's key and certificate. */
+        /**
+         * The context holding the server's key and certificate.
+         *
+         * @param value the context holding the server's key and certificate
+         * @return this builder
+         */
         public Builder sslContext(SSLContext value) {
             this.sslContext = Objects.requireNonNull(value, "sslContext");
             return this;
         }
 
-        /** An engine factory (another provider) instead of an {@link SSLContext}. */
+        /**
+         * An engine factory (another provider) instead of an {@link SSLContext}.
+         *
+         * @param value an engine factory (another provider) instead of an {@link SSLContext}
+         * @return this builder
+         */
         public Builder engineFactory(EngineFactory value) {
             this.engineFactory = Objects.requireNonNull(value, "engineFactory");
             return this;
         }
 
-        /** Capabilities announced before TLS (STARTTLS is added by the negotiation). */
+        /**
+         * Capabilities announced before TLS (STARTTLS is added by the negotiation).
+         *
+         * @param value capabilities announced before TLS (STARTTLS is added by the negotiation)
+         * @return this builder
+         */
         public Builder capabilitiesBeforeTls(Capabilities value) {
             this.capabilitiesBeforeTls = Objects.requireNonNull(value, "capabilitiesBeforeTls");
             return this;
         }
 
-        /** Capabilities the application announces after TLS. */
+        /**
+         * Capabilities the application announces after TLS.
+         *
+         * @param value capabilities the application announces after TLS
+         * @return this builder
+         */
         public Builder capabilitiesAfterTls(Capabilities value) {
             this.capabilitiesAfterTls = Objects.requireNonNull(value, "capabilitiesAfterTls");
             return this;
         }
 
-        /** Whether AUTH may be announced before TLS; default false. Never true under REQUIRED. */
+        /**
+         * Whether AUTH may be announced before TLS; default false. Never true under REQUIRED.
+         *
+         * @param value whether AUTH may be announced before TLS
+         * @return this builder
+         */
         public Builder allowAuthBeforeTls(boolean value) {
             this.allowAuthBeforeTls = value;
             return this;
         }
 
-        /** Bounds on what the client may make us hold. */
+        /**
+         * Bounds on what the client may make us hold.
+         *
+         * @param value bounds on what the client may make us hold
+         * @return this builder
+         */
         public Builder limits(Limits value) {
             this.limits = Objects.requireNonNull(value, "limits");
             return this;
         }
 
-        /** How long to wait. */
+        /**
+         * How long to wait.
+         *
+         * @param value how long to wait
+         * @return this builder
+         */
         public Builder timeouts(Timeouts value) {
             this.timeouts = Objects.requireNonNull(value, "timeouts");
             return this;
         }
 
-        /** Where delegated engine tasks run; default inline. */
+        /**
+         * Where delegated engine tasks run; default inline.
+         *
+         * @param value where delegated engine tasks run
+         * @return this builder
+         */
         public Builder delegatedTasks(DelegatedTasks value) {
             this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
             return this;
         }
 
-        /** The configuration. */
+        /**
+         * The configuration.
+         *
+         * @return the configuration
+         */
         public ServerConfig build() {
             if (allowAuthBeforeTls && policy == TlsPolicy.REQUIRED) {
                 throw new IllegalStateException("REQUIRED never allows AUTH before TLS");

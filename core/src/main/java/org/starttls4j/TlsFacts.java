@@ -20,7 +20,14 @@ import java.util.Optional;
 public record TlsFacts(String protocol, String cipherSuite, List<X509Certificate> peerCertificates,
                        List<X509Certificate> localCertificates) {
 
-    /** Copies the lists so the value stays immutable. */
+    /**
+     * Copies the lists so the value stays immutable.
+     *
+     * @param protocol the negotiated version as JSSE names it, e.g. {@code "TLSv1.3"}
+     * @param cipherSuite the negotiated cipher suite, e.g. {@code "TLS_AES_128_GCM_SHA256"}
+     * @param peerCertificates the peer's chain, leaf first; empty when the peer sent none
+     * @param localCertificates the chain we sent, leaf first; empty when we sent none
+     */
     public TlsFacts {
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(cipherSuite, "cipherSuite");
@@ -28,12 +35,20 @@ public record TlsFacts(String protocol, String cipherSuite, List<X509Certificate
         localCertificates = List.copyOf(localCertificates);
     }
 
-    /** The peer's leaf certificate, if it sent one. */
+    /**
+     * The peer's leaf certificate, if it sent one.
+     *
+     * @return the peer's leaf certificate, if it sent one
+     */
     public Optional<X509Certificate> peerCertificate() {
         return peerCertificates.isEmpty() ? Optional.empty() : Optional.of(peerCertificates.get(0));
     }
 
-    /** The SHA-256 fingerprint of the peer's leaf certificate, lowercase hex without separators. */
+    /**
+     * The SHA-256 fingerprint of the peer's leaf certificate, lowercase hex without separators.
+     *
+     * @return the SHA-256 fingerprint of the peer's leaf certificate, lowercase hex without separators
+     */
     public Optional<String> peerCertificateSha256() {
         return peerCertificate().map(TlsFacts::sha256);
     }
@@ -55,7 +70,7 @@ public record TlsFacts(String protocol, String cipherSuite, List<X509Certificate
     /**
      * A certificate in one line: subject, issuer, SHA-256, validity.
      *
-     * @param certificate the certificate
+     * @param certificate an X.509 certificate
      * @return e.g. {@code subject CN=a, issuer CN=b, sha256 …, valid 2026-11-01T00:00:00Z to 2027-01-30T00:00:00Z}
      */
     public static String describe(X509Certificate certificate) {
@@ -72,7 +87,12 @@ public record TlsFacts(String protocol, String cipherSuite, List<X509Certificate
         return "{" + describe(chain.get(0)) + (chain.size() > 1 ? ", chain of " + chain.size() : "") + "}";
     }
 
-    /** The SHA-256 fingerprint of a certificate's DER encoding, lowercase hex without separators. */
+    /**
+     * The SHA-256 fingerprint of a certificate's DER encoding, lowercase hex without separators.
+     *
+     * @param certificate an X.509 certificate
+     * @return the SHA-256 fingerprint of a certificate's DER encoding, lowercase hex without separators
+     */
     public static String sha256(X509Certificate certificate) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());

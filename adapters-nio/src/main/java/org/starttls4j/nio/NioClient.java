@@ -57,12 +57,20 @@ public final class NioClient {
         this.taskExecutor = b.taskExecutor;
     }
 
-    /** A client with the defaults: 30-second connect timeout, shared buffer pool, delegated tasks inline. */
+    /**
+     * A client with the defaults: 30-second connect timeout, shared buffer pool, delegated tasks inline.
+     *
+     * @return a client with the defaults
+     */
     public static NioClient create() {
         return builder().build();
     }
 
-    /** A builder. */
+    /**
+     * A builder.
+     *
+     * @return a builder with the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -181,13 +189,23 @@ public final class NioClient {
         private Builder() {
         }
 
-        /** How long the TCP connect may take; default 30 seconds. */
+        /**
+         * How long the TCP connect may take; default 30 seconds.
+         *
+         * @param value how long the TCP connect may take
+         * @return this builder
+         */
         public Builder connectTimeout(Duration value) {
             this.connectTimeout = NonBlockingNegotiation.Builder.positive(value, "connectTimeout");
             return this;
         }
 
-        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of the channels; default one second. */
+        /**
+         * The {@linkplain SecureChannel#setCloseTimeout close timeout} of the channels; default one second.
+         *
+         * @param value the {@linkplain SecureChannel#setCloseTimeout close timeout} of the channels
+         * @return this builder
+         */
         public Builder closeTimeout(Duration value) {
             Objects.requireNonNull(value, "closeTimeout");
             if (value.isNegative()) {
@@ -197,13 +215,23 @@ public final class NioClient {
             return this;
         }
 
-        /** The clock the negotiation's deadlines are read from; default a monotonic clock. */
+        /**
+         * The clock the negotiation's deadlines are read from; default a monotonic clock.
+         *
+         * @param value the clock the negotiation's deadlines are read from
+         * @return this builder
+         */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 
-        /** Where network buffers come from; default {@link BufferPool#shared()}. */
+        /**
+         * Where network buffers come from; default {@link BufferPool#shared()}.
+         *
+         * @param value where network buffers come from
+         * @return this builder
+         */
         public Builder bufferPool(BufferPool value) {
             this.pool = Objects.requireNonNull(value, "bufferPool");
             return this;
@@ -212,13 +240,21 @@ public final class NioClient {
         /**
          * Where delegated engine tasks run under {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER};
          * default: on the calling thread, which blocks anyway.
+         *
+         * @param value where delegated engine tasks run under {@link
+         *              org.starttls4j.DelegatedTasks#HAND_TO_CALLER}
+         * @return this builder
          */
         public Builder taskExecutor(Executor value) {
             this.taskExecutor = Objects.requireNonNull(value, "taskExecutor");
             return this;
         }
 
-        /** The client. */
+        /**
+         * The client.
+         *
+         * @return the client, immutable and shareable
+         */
         public NioClient build() {
             return new NioClient(this);
         }

@@ -120,12 +120,20 @@ public final class NioServer implements AutoCloseable {
      */
     public record Stats(long accepted, int negotiating, long secured, long plaintext, long failed, long aborted) {
 
-        /** Connections handed to the application. */
+        /**
+         * Connections handed to the application.
+         *
+         * @return connections handed to the application
+         */
         public long handedOver() {
             return secured + plaintext;
         }
 
-        /** Connections that have ended their negotiation one way or another. */
+        /**
+         * Connections that have ended their negotiation one way or another.
+         *
+         * @return connections that have ended their negotiation one way or another
+         */
         public long finished() {
             return secured + plaintext + failed + aborted;
         }
@@ -175,17 +183,29 @@ public final class NioServer implements AutoCloseable {
         return new Builder(Objects.requireNonNull(negotiations, "negotiations"));
     }
 
-    /** The address the server listens on (with the actual port when bound to port 0). */
+    /**
+     * The address the server listens on (with the actual port when bound to port 0).
+     *
+     * @return the address the server listens on (with the actual port when bound to port 0)
+     */
     public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    /** The counts, as of now. */
+    /**
+     * The counts, as of now.
+     *
+     * @return the counts, as of now
+     */
     public Stats stats() {
         return new Stats(accepted.get(), negotiating.get(), secured.get(), plaintext.get(), failed.get(), aborted.get());
     }
 
-    /** Whether the server is still accepting (not closed, and its thread alive). */
+    /**
+     * Whether the server is still accepting (not closed, and its thread alive).
+     *
+     * @return whether the server is still accepting (not closed, and its thread alive)
+     */
     public boolean isOpen() {
         return running && terminated.getCount() > 0;
     }
@@ -414,13 +434,23 @@ public final class NioServer implements AutoCloseable {
             this.negotiations = negotiations;
         }
 
-        /** The address to listen on, e.g. {@code new InetSocketAddress("127.0.0.1", 0)} for any free port. Required. */
+        /**
+         * The address to listen on, e.g. {@code new InetSocketAddress("127.0.0.1", 0)} for any free port. Required.
+         *
+         * @param value the address to listen on
+         * @return this builder
+         */
         public Builder bind(SocketAddress value) {
             this.address = Objects.requireNonNull(value, "address");
             return this;
         }
 
-        /** The listen backlog, where connections over the cap wait; default 1024 (the kernel may cap it). */
+        /**
+         * The listen backlog, where connections over the cap wait; default 1024 (the kernel may cap it).
+         *
+         * @param value the listen backlog, where connections over the cap wait
+         * @return this builder
+         */
         public Builder backlog(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("backlog must be positive");
@@ -429,7 +459,12 @@ public final class NioServer implements AutoCloseable {
             return this;
         }
 
-        /** The most connections negotiating at once; default 1024. Further ones wait in the backlog. */
+        /**
+         * The most connections negotiating at once; default 1024. Further ones wait in the backlog.
+         *
+         * @param value the most connections negotiating at once
+         * @return this builder
+         */
         public Builder maxNegotiating(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("maxNegotiating must be positive");
@@ -442,25 +477,43 @@ public final class NioServer implements AutoCloseable {
          * What to do with each negotiated channel; runs on the acceptor thread and must not block.
          * If it throws, the channel is closed and the exception goes to the thread's uncaught
          * exception handler. Required.
+         *
+         * @param value what to do with each negotiated channel
+         * @return this builder
          */
         public Builder onSession(Consumer<? super NegotiatedChannel> value) {
             this.onSession = Objects.requireNonNull(value, "onSession");
             return this;
         }
 
-        /** Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional. */
+        /**
+         * Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional.
+         *
+         * @param value told of each failed negotiation, with the peer's address
+         * @return this builder
+         */
         public Builder onFailure(BiConsumer<? super SocketAddress, ? super NegotiationReport> value) {
             this.onFailure = Objects.requireNonNull(value, "onFailure");
             return this;
         }
 
-        /** The clock deadlines are read from; default a monotonic clock. */
+        /**
+         * The clock deadlines are read from; default a monotonic clock.
+         *
+         * @param value the clock deadlines are read from
+         * @return this builder
+         */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 
-        /** Where network buffers come from (negotiations and handed-over channels); default {@link BufferPool#shared()}. */
+        /**
+         * Where network buffers come from (negotiations and handed-over channels); default {@link BufferPool#shared()}.
+         *
+         * @param value where network buffers come from (negotiations and handed-over channels)
+         * @return this builder
+         */
         public Builder bufferPool(BufferPool value) {
             this.pool = Objects.requireNonNull(value, "bufferPool");
             return this;
@@ -469,13 +522,22 @@ public final class NioServer implements AutoCloseable {
         /**
          * Where delegated engine tasks run when the configuration says
          * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool.
+         *
+         * @param value where delegated engine tasks run when the configuration says {@link
+         *              org.starttls4j.DelegatedTasks#HAND_TO_CALLER}
+         * @return this builder
          */
         public Builder taskExecutor(Executor value) {
             this.taskExecutor = Objects.requireNonNull(value, "taskExecutor");
             return this;
         }
 
-        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of handed-over channels; default one second. */
+        /**
+         * The {@linkplain SecureChannel#setCloseTimeout close timeout} of handed-over channels; default one second.
+         *
+         * @param value the {@linkplain SecureChannel#setCloseTimeout close timeout} of handed-over channels
+         * @return this builder
+         */
         public Builder closeTimeout(Duration value) {
             Objects.requireNonNull(value, "closeTimeout");
             if (value.isNegative()) {
@@ -485,7 +547,12 @@ public final class NioServer implements AutoCloseable {
             return this;
         }
 
-        /** Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}. */
+        /**
+         * Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}.
+         *
+         * @param value makes the acceptor thread
+         * @return this builder
+         */
         public Builder threadFactory(ThreadFactory value) {
             this.threadFactory = Objects.requireNonNull(value, "threadFactory");
             return this;

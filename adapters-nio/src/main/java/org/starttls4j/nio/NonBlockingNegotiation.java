@@ -247,7 +247,11 @@ public final class NonBlockingNegotiation {
 
     // ---- interest and deadline out ----
 
-    /** The {@link SelectionKey} operations to wait for now; 0 once finished and while delegated tasks run without output pending. */
+    /**
+     * The {@link SelectionKey} operations to wait for now; 0 once finished and while delegated tasks run without output pending.
+     *
+     * @return the {@link SelectionKey} operations to wait for now
+     */
     public int interestOps() {
         switch (phase) {
             case CONNECTING:
@@ -263,7 +267,11 @@ public final class NonBlockingNegotiation {
         }
     }
 
-    /** When to call {@link #onTick} at the latest; empty once finished. */
+    /**
+     * When to call {@link #onTick} at the latest; empty once finished.
+     *
+     * @return when to call {@link #onTick} at the latest
+     */
     public Optional<Instant> deadline() {
         switch (phase) {
             case CONNECTING:
@@ -281,6 +289,8 @@ public final class NonBlockingNegotiation {
     /**
      * Milliseconds from now to {@link #deadline()}, at least 1, for {@link Selector#select(long)};
      * 0 (forever) only once finished.
+     *
+     * @return milliseconds from now to {@link #deadline()}, at least 1
      */
     public long millisUntilDeadline() {
         Optional<Instant> deadline = deadline();
@@ -322,7 +332,11 @@ public final class NonBlockingNegotiation {
 
     // ---- result ----
 
-    /** Whether the negotiation has ended, in success or failure. */
+    /**
+     * Whether the negotiation has ended, in success or failure.
+     *
+     * @return whether the negotiation has ended, in success or failure
+     */
     public boolean isFinished() {
         return phase == Phase.DONE;
     }
@@ -345,22 +359,38 @@ public final class NonBlockingNegotiation {
         return result;
     }
 
-    /** What happened so far; the final report once finished. */
+    /**
+     * What happened so far; the final report once finished.
+     *
+     * @return what happened so far
+     */
     public NegotiationReport report() {
         return report != null ? report : NegotiationReport.of(events, Optional.empty());
     }
 
-    /** Why the negotiation failed, if it did. */
+    /**
+     * Why the negotiation failed, if it did.
+     *
+     * @return why the negotiation failed, if it did
+     */
     public Optional<Failure> failure() {
         return report().failure();
     }
 
-    /** The socket. */
+    /**
+     * The socket.
+     *
+     * @return the socket
+     */
     public SocketChannel socketChannel() {
         return socket;
     }
 
-    /** The state's name, for diagnostics, e.g. {@code "NEGOTIATING/Handshaking"}. */
+    /**
+     * The state's name, for diagnostics, e.g. {@code "NEGOTIATING/Handshaking"}.
+     *
+     * @return the state's name, for diagnostics
+     */
     public String state() {
         return phase + "/" + negotiation.state();
     }
@@ -520,13 +550,21 @@ public final class NonBlockingNegotiation {
         /**
          * The clock deadlines are read from; default a monotonic clock (wall time advanced by
          * {@link System#nanoTime()}). Tests inject their own.
+         *
+         * @param value the clock deadlines are read from
+         * @return this builder
          */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
             return this;
         }
 
-        /** Where network buffers come from; default {@link BufferPool#shared()}. */
+        /**
+         * Where network buffers come from; default {@link BufferPool#shared()}.
+         *
+         * @param value where network buffers come from
+         * @return this builder
+         */
         public Builder bufferPool(BufferPool value) {
             this.pool = Objects.requireNonNull(value, "bufferPool");
             return this;
@@ -546,13 +584,24 @@ public final class NonBlockingNegotiation {
             return this;
         }
 
-        /** How long a pending connect may take; default 30 seconds. */
+        /**
+         * How long a pending connect may take; default 30 seconds.
+         *
+         * @param value how long a pending connect may take
+         * @return this builder
+         */
         public Builder connectTimeout(Duration value) {
             this.connectTimeout = positive(value, "connectTimeout");
             return this;
         }
 
-        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of the resulting channel; default one second. */
+        /**
+         * The {@linkplain SecureChannel#setCloseTimeout close timeout} of the resulting channel; default one second.
+         *
+         * @param value the {@linkplain SecureChannel#setCloseTimeout close timeout} of the resulting
+         *              channel
+         * @return this builder
+         */
         public Builder closeTimeout(Duration value) {
             Objects.requireNonNull(value, "closeTimeout");
             if (value.isNegative()) {

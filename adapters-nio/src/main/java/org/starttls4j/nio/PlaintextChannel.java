@@ -50,7 +50,11 @@ public final class PlaintextChannel implements NegotiatedChannel {
         return session;
     }
 
-    /** Why this connection is not encrypted, in words. */
+    /**
+     * Why this connection is not encrypted, in words.
+     *
+     * @return why this connection is not encrypted, in words
+     */
     public String why() {
         return session.why();
     }

@@ -81,7 +81,11 @@ public final class SecureChannel implements NegotiatedChannel {
         return session;
     }
 
-    /** The negotiated TLS version, cipher suite and certificates. */
+    /**
+     * The negotiated TLS version, cipher suite and certificates.
+     *
+     * @return the negotiated TLS version, cipher suite and certificates
+     */
     public TlsFacts tls() {
         return session.tls();
     }
