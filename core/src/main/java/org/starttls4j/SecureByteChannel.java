@@ -17,7 +17,7 @@ import java.util.Objects;
  * if (t.outcome().get() instanceof Outcome.Secured s) {
  *     SecureByteChannel tls = new SecureByteChannel(s.session(), socketChannel);
  *     tls.write(US_ASCII.encode("NOOP\r\n"));
- *     Parsed<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(tls, ByteBuffer.allocate(4096));
+ *     Received<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(tls, ByteBuffer.allocate(4096));
  * }
  * }</pre>
  *

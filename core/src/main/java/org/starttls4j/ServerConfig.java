@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.starttls4j.tls.EngineSetup;
 
 /**
  * Everything a server negotiation needs to know. Immutable and reusable; build one with
@@ -55,6 +56,10 @@ public final class ServerConfig {
                         : "this ServerConfig has no certificate, so it cannot do TLS: give its builder "
                                 + "certificateChain(chainPem, keyPem), sslContext(...) or engineFactory(...)");
             };
+        }
+        if (policy != TlsPolicy.PLAINTEXT_ONLY && (b.engineFactory != null || b.sslContext != null)) {
+            EngineSetup.requireVersionAtOrAbove(engineFactory.create(null, -1), tlsFloor,
+                    b.engineFactory != null ? "the engineFactory" : "the sslContext");
         }
     }
 
@@ -248,7 +253,8 @@ public final class ServerConfig {
          * The text of the greeting, after its status: SMTP sends {@code 220 <text>} (RFC 5321
          * §4.3.1 wants it to start with the server's name), IMAP
          * {@code * OK [CAPABILITY …] <text>}, POP3 {@code +OK <text>} (an APOP timestamp
-         * {@code <…@…>} goes here). Default: the host name and the protocol's words.
+         * {@code <…@…>} goes here), LMTP {@code 220 <text>}, NNTP {@code 200 <text>}, ManageSieve
+         * {@code OK "<text>"}. Default: the host name and the protocol's words.
          *
          * @param text printable ASCII, 1 to 400 characters, no CR or LF
          * @return this builder
@@ -276,9 +282,12 @@ public final class ServerConfig {
         }
 
         /**
-         * An engine factory (another provider) instead of an {@link SSLContext}.
+         * An engine factory (another provider) instead of an {@link SSLContext}; when both are
+         * set, the factory makes the engines (the context may still serve other purposes, such as
+         * a key for tests). Its engines must enable a TLS version at or above the floor;
+         * {@link #build()} checks one.
          *
-         * @param value an engine factory (another provider) instead of an {@link SSLContext}
+         * @param value the factory
          * @return this builder
          */
         public Builder engineFactory(EngineFactory value) {
@@ -353,9 +362,14 @@ public final class ServerConfig {
         }
 
         /**
-         * The configuration.
+         * The configuration; checks that the engines enable a TLS version at or above the floor.
          *
          * @return the configuration
+         * @throws IllegalStateException if settings contradict each other, or the engines of the
+         *                               context or factory given enable no version at or above
+         *                               the floor; the message says what to change (a
+         *                               configuration without either builds, and says what is
+         *                               missing when its first handshake needs an engine)
          */
         public ServerConfig build() {
             if (allowAuthBeforeTls && policy == TlsPolicy.REQUIRED) {

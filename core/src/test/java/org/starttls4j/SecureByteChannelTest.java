@@ -16,7 +16,7 @@ import org.starttls4j.smtp.Smtp;
 import org.starttls4j.smtp.SmtpReply;
 import org.starttls4j.smtp.SmtpReplyParser;
 import org.starttls4j.testing.Loopback;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 
 /**
  * The core-only pump: two secured sessions, each behind a {@link SecureByteChannel}, over a pair
@@ -80,7 +80,7 @@ class SecureByteChannelTest {
         assertThat(readLine(server)).isEqualTo("NOOP\r\n");
         server.write(ascii("250-2.0.0 fine\r\n250 2.0.0 OK\r\n"));
 
-        Parsed<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(client, ByteBuffer.allocate(64).flip());
+        Received<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(client, ByteBuffer.allocate(64).flip());
 
         assertThat(reply.response()).contains(new SmtpReply(250, List.of("2.0.0 fine", "2.0.0 OK")));
         assertThat(client.session().tls().protocol()).startsWith("TLSv1.");

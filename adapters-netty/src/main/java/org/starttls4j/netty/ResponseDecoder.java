@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import org.starttls4j.FailureException;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 import org.starttls4j.text.ResponseParser;
 
 /**
@@ -51,11 +51,11 @@ public final class ResponseDecoder<T> extends ByteToMessageDecoder {
         }
         ByteBuffer view = in.nioBuffer();
         int before = view.position();
-        Parsed<T> parsed = parser.next(view);
+        Received<T> parsed = parser.next(view);
         in.skipBytes(view.position() - before);
-        if (parsed instanceof Parsed.Complete<T> complete) {
+        if (parsed instanceof Received.Complete<T> complete) {
             out.add(complete.value());
-        } else if (parsed instanceof Parsed.Failed<T> f) {
+        } else if (parsed instanceof Received.Failed<T> f) {
             failed = true;
             in.skipBytes(in.readableBytes());
             ctx.fireExceptionCaught(new FailureException(f.failure()));

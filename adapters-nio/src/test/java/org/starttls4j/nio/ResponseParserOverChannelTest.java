@@ -10,7 +10,7 @@ import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.Smtp;
 import org.starttls4j.smtp.SmtpReply;
 import org.starttls4j.smtp.SmtpReplyParser;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 
 /** The core's reply parsers read straight from the adapter's secured channel. */
 class ResponseParserOverChannelTest {
@@ -24,8 +24,8 @@ class ResponseParserOverChannelTest {
             ByteBuffer buffer = ByteBuffer.allocate(256).flip();
 
             channel.write(StandardCharsets.US_ASCII.encode("MAIL FROM:<a@example.test>\r\nQUIT\r\n"));
-            Parsed<SmtpReply> mail = replies.read(channel, buffer);
-            Parsed<SmtpReply> quit = replies.read(channel, buffer);
+            Received<SmtpReply> mail = replies.read(channel, buffer);
+            Received<SmtpReply> quit = replies.read(channel, buffer);
 
             assertThat(channel.isEncrypted()).isTrue();
             assertThat(mail.response()).hasValueSatisfying(r -> assertThat(r.code()).isEqualTo(250));

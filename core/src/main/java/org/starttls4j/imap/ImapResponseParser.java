@@ -9,7 +9,8 @@ import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.text.Framed;
 import org.starttls4j.text.LineReader;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Literal;
+import org.starttls4j.text.Received;
 import org.starttls4j.text.ResponseParser;
 
 /**
@@ -22,8 +23,8 @@ import org.starttls4j.text.ResponseParser;
  * <pre>{@code
  * ImapResponseParser responses = ImapResponseParser.create(Limits.DEFAULT.withMaxLiteralSize(1 << 20));
  * channel.write(US_ASCII.encode("a1 FETCH 1 BODY[]\r\n"));
- * Parsed<ImapResponse> r;
- * while ((r = responses.read(channel, buffer)) instanceof Parsed.Complete<ImapResponse> c
+ * Received<ImapResponse> r;
+ * while ((r = responses.read(channel, buffer)) instanceof Received.Complete<ImapResponse> c
  *         && !c.value().tag().equals("a1")) {
  *     // untagged data: c.value().literalBytes(0) is the message
  * }
@@ -60,14 +61,14 @@ public final class ImapResponseParser implements ResponseParser<ImapResponse> {
     }
 
     @Override
-    public Parsed<ImapResponse> next(ByteBuffer source) {
+    public Received<ImapResponse> next(ByteBuffer source) {
         while (failure == null) {
             if (literal != null) {
                 int take = Math.min(source.remaining(), literal.length - literalFilled);
                 source.get(literal, literalFilled, take);
                 literalFilled += take;
                 if (literalFilled < literal.length) {
-                    return new Parsed.NeedsInput<>();
+                    return new Received.NeedsInput<>();
                 }
                 literals.add(new String(literal, StandardCharsets.ISO_8859_1));
                 literal = null;
@@ -75,33 +76,33 @@ public final class ImapResponseParser implements ResponseParser<ImapResponse> {
             }
             Framed framed = lineReader.next(source);
             if (framed instanceof Framed.Incomplete) {
-                return new Parsed.NeedsInput<>();
+                return new Received.NeedsInput<>();
             }
             if (!(framed instanceof Framed.Complete complete)) {
                 failure = lineReader.failure().orElseThrow();
                 break;
             }
-            Parsed<ImapResponse> done = accept(complete.line());
+            Received<ImapResponse> done = accept(complete.line());
             if (done != null) {
                 return done;
             }
         }
-        return new Parsed.Failed<>(failure);
+        return new Received.Failed<>(failure);
     }
 
     /** One whole line: the response is complete (returned), continues (null), or failed. */
-    private Parsed<ImapResponse> accept(String line) {
+    private Received<ImapResponse> accept(String line) {
         if (first == null) {
             ImapResponse.Parsed parsed = ImapResponse.parse(line);
             if (parsed instanceof ImapResponse.Malformed m) {
                 failure = Failure.of(Failure.Reason.MALFORMED_REPLY, m.why(), line);
-                return new Parsed.Failed<>(failure);
+                return new Received.Failed<>(failure);
             }
             first = ((ImapResponse.Ok) parsed).response();
         } else if (lines.size() + 1 > limits.maxLinesPerReply()) {
             failure = Failure.of(Failure.Reason.REPLY_TOO_LONG,
                     "a response of more than " + limits.maxLinesPerReply() + " lines", first.line());
-            return new Parsed.Failed<>(failure);
+            return new Received.Failed<>(failure);
         }
         lines.add(line);
         long size = first.kind() == ImapResponse.Kind.UNTAGGED_DATA ? Literal.announcedBy(line) : -1;
@@ -111,13 +112,13 @@ public final class ImapResponseParser implements ResponseParser<ImapResponse> {
             first = null;
             lines.clear();
             literals.clear();
-            return new Parsed.Complete<>(whole);
+            return new Received.Complete<>(whole);
         }
         if (size > limits.maxLiteralSize()) {
             failure = Failure.of(Failure.Reason.REPLY_TOO_LONG, "a literal of "
                     + (size == Long.MAX_VALUE ? "absurdly many" : String.valueOf(size))
                     + " bytes, more than " + limits.maxLiteralSize(), first.line());
-            return new Parsed.Failed<>(failure);
+            return new Received.Failed<>(failure);
         }
         literal = new byte[(int) size];
         literalFilled = 0;

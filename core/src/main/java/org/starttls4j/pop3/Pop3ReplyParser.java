@@ -6,7 +6,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.text.Framed;
 import org.starttls4j.text.LineReader;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 import org.starttls4j.text.ResponseParser;
 
 /**
@@ -19,9 +19,9 @@ import org.starttls4j.text.ResponseParser;
  * <pre>{@code
  * Pop3ReplyParser replies = Pop3ReplyParser.create(Limits.DEFAULT);
  * channel.write(US_ASCII.encode("STAT\r\n"));
- * Parsed<Pop3Reply> stat = replies.read(channel, buffer);
+ * Received<Pop3Reply> stat = replies.read(channel, buffer);
  * channel.write(US_ASCII.encode("LIST\r\n"));
- * Parsed<Pop3Reply> list = replies.multiLine().read(channel, buffer);
+ * Received<Pop3Reply> list = replies.multiLine().read(channel, buffer);
  * }</pre>
  *
  * <p>Bounded by {@link Limits#maxLineLength()} per line and {@link Limits#maxLinesPerReply()}
@@ -57,11 +57,11 @@ public final class Pop3ReplyParser implements ResponseParser<Pop3Reply> {
      * Reads a one-line response ({@code +OK …} or {@code -ERR …}).
      *
      * @param source received bytes, in read mode
-     * @return the response, {@link Parsed.NeedsInput}, or {@link Parsed.Failed}
+     * @return the response, {@link Received.NeedsInput}, or {@link Received.Failed}
      * @throws IllegalStateException when a multi-line response is half read
      */
     @Override
-    public Parsed<Pop3Reply> next(ByteBuffer source) {
+    public Received<Pop3Reply> next(ByteBuffer source) {
         return next(source, false);
     }
 
@@ -75,7 +75,7 @@ public final class Pop3ReplyParser implements ResponseParser<Pop3Reply> {
         return multiLine;
     }
 
-    private Parsed<Pop3Reply> next(ByteBuffer source, boolean multi) {
+    private Received<Pop3Reply> next(ByteBuffer source, boolean multi) {
         if (failure == null && pendingMultiLine != null && pendingMultiLine != multi) {
             throw new IllegalStateException("a " + (pendingMultiLine ? "multi-line" : "one-line")
                     + " response is half read; finish it the same way");
@@ -87,7 +87,7 @@ public final class Pop3ReplyParser implements ResponseParser<Pop3Reply> {
                 if (!lines.inLine() && !reply.inList()) {
                     pendingMultiLine = null;
                 }
-                return new Parsed.NeedsInput<>();
+                return new Received.NeedsInput<>();
             }
             if (!(framed instanceof Framed.Complete complete)) {
                 failure = lines.failure().orElseThrow();
@@ -101,7 +101,7 @@ public final class Pop3ReplyParser implements ResponseParser<Pop3Reply> {
                             complete.line());
                     break;
                 }
-                return new Parsed.Complete<>(status);
+                return new Received.Complete<>(status);
             }
             Pop3ReplyReader.Read read = reply.accept(complete.line());
             if (read instanceof Pop3ReplyReader.More more) {
@@ -109,11 +109,11 @@ public final class Pop3ReplyParser implements ResponseParser<Pop3Reply> {
             } else if (read instanceof Pop3ReplyReader.Complete done) {
                 reply = Pop3ReplyReader.empty(maxLines);
                 pendingMultiLine = null;
-                return new Parsed.Complete<>(done.reply());
+                return new Received.Complete<>(done.reply());
             } else {
                 failure = ((Pop3ReplyReader.Bad) read).failure();
             }
         }
-        return new Parsed.Failed<>(failure);
+        return new Received.Failed<>(failure);
     }
 }

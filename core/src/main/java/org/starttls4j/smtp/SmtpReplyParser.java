@@ -5,7 +5,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.text.Framed;
 import org.starttls4j.text.LineReader;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 import org.starttls4j.text.ResponseParser;
 
 /**
@@ -16,7 +16,7 @@ import org.starttls4j.text.ResponseParser;
  * <pre>{@code
  * SmtpReplyParser replies = SmtpReplyParser.create(Limits.DEFAULT);
  * channel.write(US_ASCII.encode("MAIL FROM:<a@example.org>\r\n"));
- * Parsed<SmtpReply> reply = replies.read(channel, buffer);   // or replies.next(decryptedBytes)
+ * Received<SmtpReply> reply = replies.read(channel, buffer);   // or replies.next(decryptedBytes)
  * }</pre>
  *
  * <p>Bounded by {@link Limits#maxLineLength()} per line and {@link Limits#maxLinesPerReply()}
@@ -46,11 +46,11 @@ public final class SmtpReplyParser implements ResponseParser<SmtpReply> {
     }
 
     @Override
-    public Parsed<SmtpReply> next(ByteBuffer source) {
+    public Received<SmtpReply> next(ByteBuffer source) {
         while (failure == null) {
             Framed framed = lines.next(source);
             if (framed instanceof Framed.Incomplete) {
-                return new Parsed.NeedsInput<>();
+                return new Received.NeedsInput<>();
             }
             if (!(framed instanceof Framed.Complete complete)) {
                 failure = lines.failure().orElseThrow();
@@ -61,11 +61,11 @@ public final class SmtpReplyParser implements ResponseParser<SmtpReply> {
                 reply = more.next();
             } else if (read instanceof SmtpReplyReader.Complete done) {
                 reply = reply.fresh();
-                return new Parsed.Complete<>(done.reply());
+                return new Received.Complete<>(done.reply());
             } else {
                 failure = ((SmtpReplyReader.Bad) read).failure();
             }
         }
-        return new Parsed.Failed<>(failure);
+        return new Received.Failed<>(failure);
     }
 }

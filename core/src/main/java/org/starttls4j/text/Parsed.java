@@ -2,76 +2,112 @@ package org.starttls4j.text;
 
 import java.util.Objects;
 import java.util.Optional;
-import org.starttls4j.Failure;
 
 /**
- * What a {@link ResponseParser} made of the bytes it was given: a complete response, a need for
- * more bytes, or a peer that broke the protocol (a typed {@link Failure}, never an exception).
+ * What a parser of untrusted text or bytes made of its input: a value, or a typed reason the input
+ * was rejected. Parsers return this instead of throwing, so that no input, however hostile, makes
+ * them throw.
  *
- * @param <T> the response type
+ * @param <T> the parsed value
+ * @param <P> the enumeration of reasons this parser rejects input for
  */
-public sealed interface Parsed<T> {
+public sealed interface Parsed<T, P extends Enum<P>> {
 
     /**
-     * A complete response.
+     * The input was valid.
      *
-     * @param <T>   the response type
-     * @param value the response
+     * @param value the parsed value
+     * @param <T>   the parsed value's type
+     * @param <P>   the reasons' type
      */
-    record Complete<T>(T value) implements Parsed<T> {
-
+    record Valid<T, P extends Enum<P>>(T value) implements Parsed<T, P> {
         /**
          * Checks the value is present.
          *
-         * @param value the response
+         * @param value the parsed value
          */
-        public Complete {
+        public Valid {
             Objects.requireNonNull(value, "value");
         }
     }
 
     /**
-     * Every byte given was taken and the response is not complete yet: read more and call again.
+     * The input was rejected.
      *
-     * @param <T> the response type
+     * @param problem why, stable across releases
+     * @param detail  a human-readable explanation, never containing more than a short excerpt of the input
+     * @param <T>     the parsed value's type
+     * @param <P>     the reasons' type
      */
-    record NeedsInput<T>() implements Parsed<T> {
-    }
-
-    /**
-     * The peer sent something that is not a response, or more than the bounds allow. The parser
-     * stays failed: every later call gives the same failure.
-     *
-     * @param <T>     the response type
-     * @param failure why
-     */
-    record Failed<T>(Failure failure) implements Parsed<T> {
-
+    record Invalid<T, P extends Enum<P>>(P problem, String detail) implements Parsed<T, P> {
         /**
-         * Checks the failure is present.
+         * Checks the components are present.
          *
-         * @param failure why
+         * @param problem why, stable across releases
+         * @param detail  a human-readable explanation
          */
-        public Failed {
-            Objects.requireNonNull(failure, "failure");
+        public Invalid {
+            Objects.requireNonNull(problem, "problem");
+            Objects.requireNonNull(detail, "detail");
         }
     }
 
     /**
-     * The response, if this is one.
+     * A valid result.
      *
-     * @return the value of a {@link Complete}, or empty
+     * @param value the value
+     * @param <T>   the value's type
+     * @param <P>   the reasons' type
+     * @return the result
      */
-    default Optional<T> response() {
-        return this instanceof Complete<T> c ? Optional.of(c.value()) : Optional.empty();
+    static <T, P extends Enum<P>> Parsed<T, P> valid(T value) {
+        return new Valid<>(value);
     }
 
     /**
-     * Why the peer's bytes are not a response, if they are not.
+     * A rejection.
      *
-     * @return the failure of a {@link Failed}, or empty
+     * @param problem why
+     * @param detail  a human-readable explanation
+     * @param <T>     the value's type
+     * @param <P>     the reasons' type
+     * @return the result
      */
-    default Optional<Failure> failed() {
-        return this instanceof Failed<T> f ? Optional.of(f.failure()) : Optional.empty();
+    static <T, P extends Enum<P>> Parsed<T, P> invalid(P problem, String detail) {
+        return new Invalid<>(problem, detail);
+    }
+
+    /**
+     * The value, if the input was valid.
+     *
+     * @return the value or empty
+     */
+    default Optional<T> valid() {
+        return this instanceof Valid ? Optional.of(((Valid<T, P>) this).value()) : Optional.empty();
+    }
+
+    /**
+     * The reason, if the input was rejected.
+     *
+     * @return the reason or empty
+     */
+    default Optional<P> rejection() {
+        return this instanceof Invalid ? Optional.of(((Invalid<T, P>) this).problem()) : Optional.empty();
+    }
+
+    /**
+     * A short, printable excerpt of untrusted input for a {@link Invalid#detail()}: at most 40
+     * characters, controls and non-ASCII shown as {@code ?}.
+     *
+     * @param input the input
+     * @return the excerpt, quoted
+     */
+    static String excerpt(CharSequence input) {
+        StringBuilder s = new StringBuilder("\"");
+        for (int i = 0; i < input.length() && i < 40; i++) {
+            char c = input.charAt(i);
+            s.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return s.append(input.length() > 40 ? "…\"" : "\"").toString();
     }
 }

@@ -8,7 +8,7 @@ import org.starttls4j.Failure;
 /**
  * Reads a server's responses from the bytes that follow the hand-over, one complete response at
  * a time, within bounds (a line too long, a reply of too many lines, a literal too large is a
- * {@link Parsed.Failed}, never a larger buffer). One parser per connection and direction; it keeps
+ * {@link Received.Failed}, never a larger buffer). One parser per connection and direction; it keeps
  * the part of a response that has arrived so far, so it is not thread-safe.
  *
  * <p>Sans-I/O: {@link #next(ByteBuffer)} takes whatever bytes the caller has (decrypted by a
@@ -26,10 +26,10 @@ public interface ResponseParser<T> {
      * Bytes after the response stay in {@code source} for the next call.
      *
      * @param source received bytes, in read mode; its position advances past what was taken
-     * @return the response, {@link Parsed.NeedsInput} when {@code source} ran out first (all of it
-     *         was taken), or {@link Parsed.Failed}
+     * @return the response, {@link Received.NeedsInput} when {@code source} ran out first (all of it
+     *         was taken), or {@link Received.Failed}
      */
-    Parsed<T> next(ByteBuffer source);
+    Received<T> next(ByteBuffer source);
 
     /**
      * Reads from a blocking channel until one response is complete: first from what
@@ -38,22 +38,22 @@ public interface ResponseParser<T> {
      *
      * @param channel a channel in blocking mode
      * @param buffer  received bytes not yet parsed, in read mode (empty at first); any capacity
-     * @return {@link Parsed.Complete} or {@link Parsed.Failed} ({@code PEER_CLOSED} when the
-     *         stream ends first); {@link Parsed.NeedsInput} only when a non-blocking channel had
+     * @return {@link Received.Complete} or {@link Received.Failed} ({@code PEER_CLOSED} when the
+     *         stream ends first); {@link Received.NeedsInput} only when a non-blocking channel had
      *         nothing to read
      * @throws IOException when reading fails
      */
-    default Parsed<T> read(ReadableByteChannel channel, ByteBuffer buffer) throws IOException {
+    default Received<T> read(ReadableByteChannel channel, ByteBuffer buffer) throws IOException {
         while (true) {
-            Parsed<T> parsed = next(buffer);
-            if (!(parsed instanceof Parsed.NeedsInput)) {
+            Received<T> parsed = next(buffer);
+            if (!(parsed instanceof Received.NeedsInput)) {
                 return parsed;
             }
             buffer.clear();
             int read = channel.read(buffer);
             buffer.flip();
             if (read < 0) {
-                return new Parsed.Failed<>(Failure.of(Failure.Reason.PEER_CLOSED,
+                return new Received.Failed<>(Failure.of(Failure.Reason.PEER_CLOSED,
                         "the connection ended before the response was complete"));
             }
             if (read == 0) {

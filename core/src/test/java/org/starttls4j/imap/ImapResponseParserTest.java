@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 
 /** IMAP responses after the hand-over: tagged, untagged, continuation, literals kept whole. */
 class ImapResponseParserTest {
@@ -29,8 +29,8 @@ class ImapResponseParserTest {
     private static List<ImapResponse> feed(ImapResponseParser parser, List<ByteBuffer> pieces) {
         List<ImapResponse> out = new ArrayList<>();
         for (ByteBuffer piece : pieces) {
-            Parsed<ImapResponse> p;
-            while (!((p = parser.next(piece)) instanceof Parsed.NeedsInput)) {
+            Received<ImapResponse> p;
+            while (!((p = parser.next(piece)) instanceof Received.NeedsInput)) {
                 out.add(p.response().orElseThrow(() -> new AssertionError("failed")));
             }
         }
@@ -77,7 +77,7 @@ class ImapResponseParserTest {
 
     @Test
     void aLiteralOverTheBoundIsRefusedBeforeItsBytesAreHeld() {
-        Parsed<ImapResponse> p = ImapResponseParser.create(Limits.DEFAULT.withMaxLiteralSize(10))
+        Received<ImapResponse> p = ImapResponseParser.create(Limits.DEFAULT.withMaxLiteralSize(10))
                 .next(bytes("* 1 FETCH (BODY[] {11}\r\n"));
 
         assertThat(p.failed()).map(Failure::reason).contains(Failure.Reason.REPLY_TOO_LONG);

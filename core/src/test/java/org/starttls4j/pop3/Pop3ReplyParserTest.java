@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 
 /** POP3 responses after the hand-over: one-line or multi-line as the command says. */
 class Pop3ReplyParserTest {
@@ -28,13 +28,13 @@ class Pop3ReplyParserTest {
         ByteBuffer first = ByteBuffer.wrap(wire, 0, Math.min(cut, wire.length));
         ByteBuffer rest = ByteBuffer.wrap(wire, first.limit(), wire.length - first.limit());
 
-        Parsed<Pop3Reply> list = parser.multiLine().next(first);
-        if (list instanceof Parsed.NeedsInput) {
+        Received<Pop3Reply> list = parser.multiLine().next(first);
+        if (list instanceof Received.NeedsInput) {
             list = parser.multiLine().next(rest);
         }
         ByteBuffer left = first.hasRemaining() ? first : rest;
-        Parsed<Pop3Reply> ok = parser.next(left);
-        if (ok instanceof Parsed.NeedsInput) {
+        Received<Pop3Reply> ok = parser.next(left);
+        if (ok instanceof Received.NeedsInput) {
             ok = parser.next(rest);
         }
 
@@ -54,7 +54,7 @@ class Pop3ReplyParserTest {
     @Test
     void switchingShapeInTheMiddleOfAResponseIsAProgrammingError() {
         Pop3ReplyParser parser = Pop3ReplyParser.create(Limits.DEFAULT);
-        assertThat(parser.multiLine().next(bytes("+OK\r\nline\r\n"))).isInstanceOf(Parsed.NeedsInput.class);
+        assertThat(parser.multiLine().next(bytes("+OK\r\nline\r\n"))).isInstanceOf(Received.NeedsInput.class);
 
         assertThatThrownBy(() -> parser.next(bytes(".\r\n"))).isInstanceOf(IllegalStateException.class);
         assertThat(parser.multiLine().next(bytes(".\r\n")).response()).contains(new Pop3Reply(true, "", List.of("line")));

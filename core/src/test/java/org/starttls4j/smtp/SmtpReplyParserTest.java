@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 
 /** SMTP replies after the hand-over, from bytes in any pieces, within bounds. */
 class SmtpReplyParserTest {
@@ -24,13 +24,13 @@ class SmtpReplyParserTest {
     }
 
     /** Every reply the parser completes from {@code pieces}, fed in order. */
-    private static List<Parsed<SmtpReply>> feed(SmtpReplyParser parser, List<ByteBuffer> pieces) {
-        List<Parsed<SmtpReply>> out = new ArrayList<>();
+    private static List<Received<SmtpReply>> feed(SmtpReplyParser parser, List<ByteBuffer> pieces) {
+        List<Received<SmtpReply>> out = new ArrayList<>();
         for (ByteBuffer piece : pieces) {
-            Parsed<SmtpReply> p;
-            while (!((p = parser.next(piece)) instanceof Parsed.NeedsInput)) {
+            Received<SmtpReply> p;
+            while (!((p = parser.next(piece)) instanceof Received.NeedsInput)) {
                 out.add(p);
-                if (p instanceof Parsed.Failed) {
+                if (p instanceof Received.Failed) {
                     return out;
                 }
             }
@@ -44,12 +44,12 @@ class SmtpReplyParserTest {
         int lo = Math.min(Math.min(a, b), wire.length);
         int hi = Math.min(Math.max(a, b), wire.length);
 
-        List<Parsed<SmtpReply>> replies = feed(SmtpReplyParser.create(Limits.DEFAULT), List.of(
+        List<Received<SmtpReply>> replies = feed(SmtpReplyParser.create(Limits.DEFAULT), List.of(
                 ByteBuffer.wrap(wire, 0, lo), ByteBuffer.wrap(wire, lo, hi - lo), ByteBuffer.wrap(wire, hi, wire.length - hi)));
 
         assertThat(replies).containsExactly(
-                new Parsed.Complete<>(new SmtpReply(250, List.of("mail.example.org", "PIPELINING", "SIZE 1000"))),
-                new Parsed.Complete<>(new SmtpReply(354, List.of("go ahead"))));
+                new Received.Complete<>(new SmtpReply(250, List.of("mail.example.org", "PIPELINING", "SIZE 1000"))),
+                new Received.Complete<>(new SmtpReply(354, List.of("go ahead"))));
     }
 
     @Test
@@ -66,7 +66,7 @@ class SmtpReplyParserTest {
     void aReplyOfMoreLinesThanTheBoundFailsAndStaysFailed() {
         SmtpReplyParser parser = SmtpReplyParser.create(Limits.DEFAULT.withMaxLinesPerReply(2));
 
-        Parsed<SmtpReply> p = parser.next(bytes("250-a\r\n250-b\r\n250 c\r\n"));
+        Received<SmtpReply> p = parser.next(bytes("250-a\r\n250-b\r\n250 c\r\n"));
 
         assertThat(p.failed()).map(Failure::reason).contains(Failure.Reason.REPLY_TOO_LONG);
         assertThat(parser.next(bytes("250 ok\r\n"))).isEqualTo(p);

@@ -17,7 +17,7 @@ import org.starttls4j.Transition;
 import org.starttls4j.smtp.Smtp;
 import org.starttls4j.smtp.SmtpReply;
 import org.starttls4j.smtp.SmtpReplyParser;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 
 /**
  * The README's quick start for the core: an SMTP client whose bytes move over a blocking
@@ -66,7 +66,7 @@ public final class CoreQuickStart {
                 s.session().capabilities();                              // announced inside TLS only
                 SecureByteChannel tls = new SecureByteChannel(s.session(), socket);   // the TLS pump
                 tls.write(StandardCharsets.US_ASCII.encode("NOOP\r\n"));
-                Parsed<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(tls, ByteBuffer.allocate(512).flip());
+                Received<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(tls, ByteBuffer.allocate(512).flip());
                 return reply.response().map(SmtpReply::summary).orElseThrow();      // "250 2.0.0 OK"
             }
             return t.outcome().get().toString();                         // Failed[failure=STARTTLS_NOT_OFFERED: ...]

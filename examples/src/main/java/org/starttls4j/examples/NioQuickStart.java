@@ -18,7 +18,7 @@ import org.starttls4j.nio.NioServer;
 import org.starttls4j.smtp.Smtp;
 import org.starttls4j.smtp.SmtpReply;
 import org.starttls4j.smtp.SmtpReplyParser;
-import org.starttls4j.text.Parsed;
+import org.starttls4j.text.Received;
 
 /** The README's quick start for the NIO adapter: a blocking client and a one-thread server. */
 public final class NioQuickStart {
@@ -38,7 +38,7 @@ public final class NioQuickStart {
         try (NegotiatedChannel channel = NioClient.create().connect("mail.example.org", 587, config, Smtp::client)) {
             NegotiationReport report = channel.report();     // events, TLS facts, capabilities inside TLS
             channel.write(StandardCharsets.US_ASCII.encode("NOOP\r\n"));
-            Parsed<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(channel, ByteBuffer.allocate(512).flip());
+            Received<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(channel, ByteBuffer.allocate(512).flip());
         } catch (NegotiationException e) {
             Failure why = e.failure();                        // QUIT was sent and the socket closed
         }

@@ -24,6 +24,9 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.Capabilities;
 import org.starttls4j.CertificateProblem;
+import org.starttls4j.CertificateStrength;
+import org.starttls4j.TlsFacts;
+import org.starttls4j.tls.CertificateStrengths;
 import org.starttls4j.Failure;
 import org.starttls4j.TlsPolicy;
 
@@ -38,6 +41,8 @@ import org.starttls4j.TlsPolicy;
  * certificate trusted      a negotiation that verifies as the options say (JDK trust store by default)
  * certificate name         the same negotiation's verdict, or RFC 6125 matching when the chain failed
  * certificate expiry       days left on the leaf certificate
+ * certificate strength     key type and size and signature algorithm of each certificate sent, against the
+ *                          floor a starttls4j client holds verified chains to (RSA 2048, EC 256, no SHA-1/MD5)
  * login before TLS         the capabilities announced in plaintext (AUTH, AUTH=…, LOGINDISABLED, USER, SASL)
  * commands before TLS      SMTP MAIL (530 expected on submission), IMAP AUTHENTICATE PLAIN, POP3 USER
  * command injection        STARTTLS and a harmless command in one write, then TLS: is the command answered?
@@ -138,6 +143,7 @@ final class Audit {
             }
             List<X509Certificate> seen = tlsVersions();
             certificate(look, seen);
+            strength(look.tls().map(TlsFacts::peerCertificates).filter(c -> !c.isEmpty()).orElse(seen));
         }
         if (!target.implicit()) {
             loginBeforeTls(before);
@@ -266,10 +272,36 @@ final class Audit {
         }
     }
 
+    /**
+     * Each certificate's key and signature, and whether the chain meets the floor a starttls4j
+     * client applies by default ({@link CertificateStrength#DEFAULT}); a self-issued root's own
+     * signature proves nothing and is not judged.
+     */
+    private void strength(List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            add("certificate strength", Verdict.FAIL, "the server sent no certificate");
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < chain.size(); i++) {
+            X509Certificate c = chain.get(i);
+            parts.add((i == 0 ? "leaf " : "CA ") + CertificateStrengths.keyDescription(c.getPublicKey())
+                    + (c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) ? ", self-signed" : ", " + c.getSigAlgName()));
+        }
+        String described = String.join("; ", parts);
+        Optional<CertificateStrengths.Weakness> weak = CertificateStrengths.weakness(chain, CertificateStrength.DEFAULT, c -> false);
+        if (weak.isPresent()) {
+            add("certificate strength", Verdict.FAIL, (weak.get().problem() == CertificateProblem.WEAK_KEY ? "weak key: " : "weak signature: ")
+                    + weak.get().message() + " (" + described + ")");
+        } else {
+            add("certificate strength", Verdict.PASS, described);
+        }
+    }
+
     private void nameOffline(Optional<X509Certificate> leaf, String name) {
         if (leaf.isEmpty()) {
             add("certificate name", Verdict.FAIL, "no certificate to judge");
-        } else if (HostNames.matches(leaf.get(), name)) {
+        } else if (org.starttls4j.tls.HostNames.matches(leaf.get(), name)) {
             add("certificate name", Verdict.PASS, "names " + name);
         } else {
             add("certificate name", Verdict.FAIL, "does not name " + name + namesOf(leaf));
@@ -293,6 +325,9 @@ final class Audit {
                 case SMTP -> "no AUTH announced before TLS";
                 case IMAP -> "LOGINDISABLED and no AUTH= announced before TLS";
                 case POP3 -> "neither USER nor SASL announced before TLS";
+                case LMTP -> "no AUTH announced before TLS";
+                case SIEVE -> "no SASL mechanism announced before TLS";
+                case NNTP -> "neither AUTHINFO nor SASL announced before TLS";
             });
         } else {
             add("login before TLS", Verdict.WARN, String.join("; ", Words.loginBeforeTls(target.protocol(), offers)));
@@ -344,6 +379,40 @@ final class Audit {
                     add("commands before TLS", reply.startsWith("+OK") ? Verdict.FAIL : Verdict.PASS, reply.startsWith("+OK")
                             ? "USER accepted before TLS (" + reply + "): PASS could follow in plaintext"
                             : "USER refused before TLS (" + reply + ")");
+                    d.pop3("QUIT");
+                }
+                case LMTP -> {
+                    List<String> reply = d.smtp("MAIL FROM:<>");
+                    String last = reply.get(reply.size() - 1);
+                    boolean refused = !last.startsWith("2");
+                    // LMTP usually runs on a trusted network, so plaintext delivery is a warning, not a failure.
+                    add("commands before TLS", refused ? Verdict.PASS : Verdict.WARN, refused
+                            ? "MAIL refused before TLS (" + last + ")"
+                            : "MAIL accepted before TLS (" + last + "): mail can be delivered in plaintext");
+                    if (!refused) {
+                        d.smtp("RSET");
+                    }
+                    d.smtp("QUIT");
+                }
+                case SIEVE -> {
+                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
+                    String first = RawDialog.line(d.socket().getInputStream());
+                    if (first.startsWith("\"") || first.startsWith("{")) {
+                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
+                        RawDialog.sieveResponse(d.socket().getInputStream());
+                        add("commands before TLS", Verdict.FAIL, "AUTHENTICATE \"PLAIN\" accepted before TLS (a continuation);"
+                                + " credentials could be sent in plaintext");
+                    } else {
+                        add("commands before TLS", Verdict.PASS, "AUTHENTICATE refused before TLS (" + first + ")");
+                    }
+                    d.write("LOGOUT\r\n");
+                }
+                case NNTP -> {
+                    String reply = d.pop3("AUTHINFO USER starttls4j-audit");
+                    boolean accepted = reply.startsWith("381") || reply.startsWith("281");
+                    add("commands before TLS", accepted ? Verdict.FAIL : Verdict.PASS, accepted
+                            ? "AUTHINFO USER accepted before TLS (" + reply + "): AUTHINFO PASS could follow in plaintext"
+                            : "AUTHINFO USER refused before TLS (" + reply + ")");
                     d.pop3("QUIT");
                 }
                 default -> throw new IllegalStateException();
@@ -432,7 +501,7 @@ final class Audit {
         List<String> extra = new ArrayList<>();
         try {
             switch (protocol) {
-                case SMTP -> {
+                case SMTP, LMTP -> {
                     out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     while (true) {
@@ -453,6 +522,29 @@ final class Audit {
                         }
                     }
                     return extra;
+                }
+                case NNTP -> {
+                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    while (true) {
+                        String line = RawDialog.line(in);
+                        if (line.startsWith("205")) {
+                            return extra;
+                        }
+                        extra.add(line);
+                    }
+                }
+                case SIEVE -> {
+                    // The server speaks first inside TLS (its capabilities and OK); then LOGOUT's OK.
+                    // A third status line answered the NOOP that was pipelined in plaintext.
+                    out.write("LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    List<String> statuses = new ArrayList<>();
+                    while (statuses.size() < 3) {
+                        List<String> response = RawDialog.sieveResponse(in);
+                        statuses.add(response.get(response.size() - 1));
+                    }
+                    return statuses.subList(2, 3);
                 }
                 default -> {
                     out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
