@@ -54,11 +54,11 @@ public sealed interface StartTlsCompletionEvent {
         /**
          * Checks the components and copies the events.
          *
+         * @param role which end we are
+         * @param tls the negotiated protocol, cipher suite and certificates
          * @param capabilities for a client, the capabilities the server announced inside TLS; for a server,
          *                     those it is configured to announce after TLS
          * @param events everything the negotiation reported, in order
-         * @param role which end we are
-         * @param tls the negotiated protocol, cipher suite and certificates
          */
         public Secured {
             Objects.requireNonNull(role, "role");
@@ -86,8 +86,8 @@ public sealed interface StartTlsCompletionEvent {
         /**
          * Checks the components and copies the events.
          *
-         * @param events everything the negotiation reported, in order
          * @param session the plaintext connection's state, with why it is not encrypted
+         * @param events everything the negotiation reported, in order
          */
         public Plaintext {
             Objects.requireNonNull(session, "session");
@@ -112,8 +112,8 @@ public sealed interface StartTlsCompletionEvent {
         /**
          * Checks the components and copies the events.
          *
-         * @param events everything the negotiation reported, in order
          * @param failure why
+         * @param events everything the negotiation reported, in order
          */
         public Failed {
             Objects.requireNonNull(failure, "failure");

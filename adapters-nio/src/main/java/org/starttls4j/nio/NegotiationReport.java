@@ -34,16 +34,16 @@ public record NegotiationReport(List<Event> events, boolean encrypted, Optional<
     /**
      * Copies the events and checks the components agree.
      *
+     * @param events everything that happened, in order; the {@link Event.Line}s are the transcript
+     * @param encrypted whether the connection handed over is encrypted. False for a plaintext hand-over, a
+     *                  failure, and a negotiation that has not finished.
+     * @param tls the negotiated TLS version, cipher suite and certificates, when encrypted
      * @param capabilities the server's capabilities as handed over: those announced inside TLS on an
      *                     encrypted connection, those announced in plaintext on a plaintext one, none after
      *                     a failure (the events still show what was said)
-     * @param encrypted whether the connection handed over is encrypted. False for a plaintext hand-over, a
-     *                  failure, and a negotiation that has not finished.
-     * @param events everything that happened, in order; the {@link Event.Line}s are the transcript
-     * @param failure why the negotiation failed, if it did
-     * @param tls the negotiated TLS version, cipher suite and certificates, when encrypted
      * @param whyNotEncrypted when not encrypted, why, in words (e.g. {@code "not encrypted:
      *                        STARTTLS_NOT_OFFERED: the server did not announce STARTTLS"})
+     * @param failure why the negotiation failed, if it did
      */
     public NegotiationReport {
         events = List.copyOf(events);
