@@ -14,7 +14,7 @@ module org.starttls4j.testkit {
     requires org.bouncycastle.util;
 
     exports org.starttls4j.testkit;
-    // exports org.starttls4j.testkit.hostile;
+    exports org.starttls4j.testkit.hostile;
     // exports org.starttls4j.testkit.checks;
     // exports org.starttls4j.testkit.jqwik;
 }

@@ -1,5 +1,8 @@
 package org.starttls4j.testkit;
 
+import org.starttls4j.testkit.hostile.HostileRun;
+import org.starttls4j.testkit.hostile.HostileRunAssert;
+
 /**
  * The kit's AssertJ entry points. Import them statically next to AssertJ's own: Java resolves the
  * overloads across both classes.
@@ -32,5 +35,15 @@ public final class StartTlsAssertions {
      */
     public static DeliveredMessageAssert assertThat(DeliveredMessage message) {
         return new DeliveredMessageAssert(message);
+    }
+
+    /**
+     * Assertions on a client's run against a hostile server.
+     *
+     * @param run the run
+     * @return the assertions, e.g. {@code clientStayedSafe()}
+     */
+    public static HostileRunAssert assertThat(HostileRun run) {
+        return new HostileRunAssert(run);
     }
 }

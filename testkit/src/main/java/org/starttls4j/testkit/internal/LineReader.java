@@ -17,6 +17,8 @@ public final class LineReader {
     private final byte[] buffer = new byte[8192];
     private int start;
     private int end;
+    private byte[] line = new byte[128]; // the line so far: kept across a read timeout
+    private int length;
 
     /**
      * A reader.
@@ -34,21 +36,19 @@ public final class LineReader {
      *
      * @return the line, or null at the end of the stream (a partial last line is dropped)
      * @throws LineTooLongException when a line exceeds the bound
-     * @throws IOException          when reading fails
+     * @throws IOException          when reading fails; after a {@link java.net.SocketTimeoutException}
+     *                              the partial line is kept and the next call goes on with it
      */
     public String readLine() throws IOException {
-        byte[] line = new byte[128];
-        int length = 0;
         while (true) {
             if (start == end && !fill()) {
                 return null;
             }
             byte b = buffer[start++];
             if (b == '\n') {
-                if (length > 0 && line[length - 1] == '\r') {
-                    length--;
-                }
-                return new String(line, 0, length, StandardCharsets.ISO_8859_1);
+                int n = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+                length = 0;
+                return new String(line, 0, n, StandardCharsets.ISO_8859_1);
             }
             if (length == maxLine) {
                 throw new LineTooLongException(maxLine);
