@@ -17,7 +17,7 @@ class ReferenceServerTest {
     @EnumSource(MailProtocol.class)
     void jakartaMailCompletesAStartTlsSessionAndOnlyTheNegotiationTravelsInPlaintext(MailProtocol protocol) throws Exception {
         try (ReferenceServer server = ReferenceServer.builder(protocol).start()) {
-            JakartaMail.session(protocol, server.host(), server.port(), server.clientContext());
+            JakartaMailClient.session(protocol, server.host(), server.port(), server.clientContext());
 
             assertThat(server.recording()).onlyNegotiationBeforeTls().usedTls().noCredentialsInPlaintext().loggedInInsideTls("alice");
             assertThat(server.recording().commands(Layer.PLAINTEXT)).extracting(c -> c.verb(protocol))
@@ -36,9 +36,9 @@ class ReferenceServerTest {
     void implicitTlsCarriesEveryLineInsideTls(MailProtocol protocol) throws Exception {
         try (ReferenceServer server = ReferenceServer.builder(protocol).tls(TlsMode.IMPLICIT_TLS).start()) {
             if (protocol == MailProtocol.SMTP) {
-                JakartaMail.send(server.host(), server.port(), server.clientContext(), true, "bob@example.test", "implicit");
+                JakartaMailClient.send(server.host(), server.port(), server.clientContext(), true, "bob@example.test", "implicit");
             } else {
-                JakartaMail.readInbox(protocol.lowerName(), server.host(), server.port(), server.clientContext(), true);
+                JakartaMailClient.readInbox(protocol.lowerName(), server.host(), server.port(), server.clientContext(), true);
             }
 
             assertThat(server.recording().commands(Layer.PLAINTEXT)).isEmpty();
@@ -49,7 +49,7 @@ class ReferenceServerTest {
     @Test
     void anExpiredCertificateIsRefusedByJakartaMailAndNothingIsSent() throws IOException {
         try (ReferenceServer server = ReferenceServer.builder(MailProtocol.SMTP).certificate(CertificateKind.EXPIRED).start()) {
-            assertThatThrownBy(() -> JakartaMail.session(MailProtocol.SMTP, server.host(), server.port(), server.clientContext()))
+            assertThatThrownBy(() -> JakartaMailClient.session(MailProtocol.SMTP, server.host(), server.port(), server.clientContext()))
                     .isInstanceOf(MessagingException.class);
 
             assertThat(server.recording().commands(Layer.TLS)).isEmpty();

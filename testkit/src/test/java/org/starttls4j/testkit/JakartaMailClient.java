@@ -2,7 +2,6 @@ package org.starttls4j.testkit;
 
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
-import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.Transport;
@@ -16,15 +15,15 @@ import javax.net.ssl.SSLContext;
  * ({@code mail.<proto>.starttls.required=true}) or implicit TLS, trusting only the given context,
  * checking the server's name, with short timeouts so that a hanging server ends the session.
  */
-final class JakartaMail {
+public final class JakartaMailClient {
 
     static final String TIMEOUT_MILLIS = "4000";
 
-    private JakartaMail() {
+    private JakartaMailClient() {
     }
 
     /** Sends one message with AUTH as alice. */
-    static void send(String host, int port, SSLContext trust, boolean implicit, String to, String subject) throws MessagingException {
+    public static void send(String host, int port, SSLContext trust, boolean implicit, String to, String subject) throws Exception {
         String protocol = implicit ? "smtps" : "smtp";
         Properties props = properties(protocol, host, port, trust, implicit);
         props.put("mail." + protocol + ".auth", "true");
@@ -42,7 +41,7 @@ final class JakartaMail {
     }
 
     /** Logs in as alice, opens INBOX read-only and returns its message count. */
-    static int readInbox(String storeProtocol, String host, int port, SSLContext trust, boolean implicit) throws MessagingException {
+    public static int readInbox(String storeProtocol, String host, int port, SSLContext trust, boolean implicit) throws Exception {
         String protocol = implicit ? storeProtocol + "s" : storeProtocol;
         Session session = Session.getInstance(properties(protocol, host, port, trust, implicit));
         try (Store store = session.getStore(protocol)) {
@@ -58,7 +57,7 @@ final class JakartaMail {
     }
 
     /** One session of {@code protocol} (smtp, imap, pop3) with STARTTLS required; returns nothing, throws what Angus throws. */
-    static void session(MailProtocol protocol, String host, int port, SSLContext trust) throws MessagingException {
+    public static void session(MailProtocol protocol, String host, int port, SSLContext trust) throws Exception {
         if (protocol == MailProtocol.SMTP) {
             send(host, port, trust, false, "bob@example.test", "starttls4j testkit");
         } else {
