@@ -15,6 +15,6 @@ module org.starttls4j.testkit {
 
     exports org.starttls4j.testkit;
     exports org.starttls4j.testkit.hostile;
-    // exports org.starttls4j.testkit.checks;
+    exports org.starttls4j.testkit.checks;
     // exports org.starttls4j.testkit.jqwik;
 }

@@ -70,7 +70,7 @@ public final class ReferenceServer implements AutoCloseable {
                 .sslContext(pki.serverContext(certificate))
                 .capabilitiesBeforeTls(capabilities(protocol))
                 .capabilitiesAfterTls(capabilities(protocol))
-                .timeouts(Timeouts.of(Duration.ofSeconds(30)))
+                .timeouts(Timeouts.of(b.negotiationTimeout))
                 // a server without TLS that refused every login would test nothing
                 .allowAuthBeforeTls(mode == TlsMode.PLAINTEXT)
                 .build();
@@ -257,6 +257,7 @@ public final class ReferenceServer implements AutoCloseable {
         private CertificateKind certificate = CertificateKind.VALID;
         private String serverName = "localhost";
         private ThrowawayPki pki;
+        private Duration negotiationTimeout = Duration.ofSeconds(30);
 
         private Builder(MailProtocol protocol) {
             this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -303,6 +304,17 @@ public final class ReferenceServer implements AutoCloseable {
          */
         public Builder pki(ThrowawayPki value) {
             this.pki = Objects.requireNonNull(value, "pki");
+            return this;
+        }
+
+        /**
+         * How long the negotiation waits for each client step (and in all) before closing the connection.
+         *
+         * @param value the timeout; default 30 s
+         * @return this builder
+         */
+        public Builder negotiationTimeout(Duration value) {
+            this.negotiationTimeout = Objects.requireNonNull(value, "negotiationTimeout");
             return this;
         }
 

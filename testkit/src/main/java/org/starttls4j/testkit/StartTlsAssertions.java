@@ -1,5 +1,7 @@
 package org.starttls4j.testkit;
 
+import org.starttls4j.testkit.checks.ServerAudit;
+import org.starttls4j.testkit.checks.ServerAuditAssert;
 import org.starttls4j.testkit.hostile.HostileRun;
 import org.starttls4j.testkit.hostile.HostileRunAssert;
 
@@ -45,5 +47,15 @@ public final class StartTlsAssertions {
      */
     public static HostileRunAssert assertThat(HostileRun run) {
         return new HostileRunAssert(run);
+    }
+
+    /**
+     * Assertions on the checks run against a server.
+     *
+     * @param audit the results
+     * @return the assertions, e.g. {@code passed(ServerCheck.COMMAND_INJECTION)}
+     */
+    public static ServerAuditAssert assertThat(ServerAudit audit) {
+        return new ServerAuditAssert(audit);
     }
 }
