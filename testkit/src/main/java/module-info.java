@@ -16,5 +16,5 @@ module org.starttls4j.testkit {
     exports org.starttls4j.testkit;
     exports org.starttls4j.testkit.hostile;
     exports org.starttls4j.testkit.checks;
-    // exports org.starttls4j.testkit.jqwik;
+    exports org.starttls4j.testkit.jqwik;
 }
