@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.testing.interop.DovecotServer;
 import org.starttls4j.testing.interop.FreePort;
@@ -22,6 +23,7 @@ import org.subethamail.smtp.server.SMTPServer;
  * STARTTLS required), all presenting the interop certificate, which the commands verify against
  * the interop CA by name.
  */
+@Tag("interop")
 class InteropTest {
 
     private static DovecotServer dovecot;

@@ -3,6 +3,7 @@ package org.starttls4j.netty.interop;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.starttls4j.testing.interop.RealClientScenarios;
  * {@code .ci/install-interop-tools}; a missing one fails the test and says so.
  */
 @ExtendWith(Leaks.Check.class)
+@Tag("interop")
 class NettyRealClientsInteropTest {
 
     @TempDir

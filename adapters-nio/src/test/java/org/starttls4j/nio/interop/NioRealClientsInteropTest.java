@@ -3,6 +3,7 @@ package org.starttls4j.nio.interop;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import org.starttls4j.testing.interop.RealClientScenarios;
  * the Netty adapter; see {@link RealClientScenarios}). The tools come from
  * {@code .ci/install-interop-tools}; a missing one fails the test and says so.
  */
+@Tag("interop")
 class NioRealClientsInteropTest {
 
     @TempDir

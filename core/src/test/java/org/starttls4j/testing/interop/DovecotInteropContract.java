@@ -3,6 +3,7 @@ package org.starttls4j.testing.interop;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.TestInstance;
  * says how its client connects; the tests are written once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("interop")
 public abstract class DovecotInteropContract {
 
     private DovecotServer dovecot;

@@ -98,9 +98,9 @@ public final class DovecotServer implements AutoCloseable {
     private static DovecotServer startOnce(String dovecot) {
         try {
             Path root = Files.createTempDirectory("starttls4j-dovecot-");
-            // This process's own uid and gid are those of /proc/self (Linux, as Dovecot is here).
-            int myUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            int myGid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+            // This process's uid and gid own the directory it just made (any Unix, no /proc needed).
+            int myUid = (Integer) Files.getAttribute(root, "unix:uid");
+            int myGid = (Integer) Files.getAttribute(root, "unix:gid");
             String me = System.getProperty("user.name");
             boolean asRoot = myUid == 0;
             int[] ids = asRoot ? nobody() : new int[] {myUid, myGid};
@@ -151,7 +151,7 @@ public final class DovecotServer implements AutoCloseable {
                     "disable_plaintext_auth = yes",
                     "auth_mechanisms = plain",
                     "default_internal_user = " + internalUser,
-                    "default_internal_group = " + (asRoot ? "root" : groupName(myGid)),
+                    "default_internal_group = " + groupName(myGid),
                     "default_login_user = " + loginUser,
                     "first_valid_uid = 1",
                     "mail_location = maildir:~/Maildir",

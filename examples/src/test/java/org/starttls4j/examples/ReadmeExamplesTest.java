@@ -1,0 +1,110 @@
+package org.starttls4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's Java is code that compiles: every {@code ```java} block of README.md is a region of
+ * this module's sources, between a {@code // README: name} line and a {@code // README end} line
+ * (compared without the region's common indentation), and every region is in the README.
+ */
+class ReadmeExamplesTest {
+
+    private static final Path README = Path.of("..", "README.md");
+    private static final Path SOURCES = Path.of("src", "main", "java");
+    private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
+
+    @Test
+    void everyJavaBlockOfTheReadmeIsCompiledExampleCode() throws IOException {
+        Map<String, String> regions = regions();
+        List<String> blocks = javaBlocks(Files.readString(README, StandardCharsets.UTF_8));
+
+        assertThat(blocks).as("Java blocks in README.md").isNotEmpty();
+        for (String block : blocks) {
+            assertThat(regions.values()).as("README.md shows Java that no example source holds (edit "
+                    + "examples/src/main/java, between // README: and // README end, then paste it):\n" + block)
+                    .contains(block);
+        }
+        for (Map.Entry<String, String> region : regions.entrySet()) {
+            assertThat(blocks).as("the example region '" + region.getKey() + "' is not in README.md").contains(region.getValue());
+        }
+    }
+
+    @Test
+    void regionsAreFoundAndUnindented() {
+        Map<String, String> regions = regionsOf("x.java", String.join("\n",
+                "class X {",
+                "    void m() {",
+                "        // README: demo",
+                "        int a = 1;",
+                "            a++;",
+                "        // README end",
+                "    }",
+                "}"));
+
+        assertThat(regions).containsExactly(Map.entry("demo", "int a = 1;\n    a++;\n"));
+    }
+
+    private static List<String> javaBlocks(String markdown) {
+        List<String> blocks = new ArrayList<>();
+        Matcher m = JAVA_BLOCK.matcher(markdown);
+        while (m.find()) {
+            blocks.add(m.group(1));
+        }
+        return blocks;
+    }
+
+    private static Map<String, String> regions() throws IOException {
+        Map<String, String> all = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                all.putAll(regionsOf(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+            }
+        }
+        assertThat(all).as("regions in " + SOURCES.toAbsolutePath()).isNotEmpty();
+        return all;
+    }
+
+    static Map<String, String> regionsOf(String file, String source) {
+        Map<String, String> regions = new LinkedHashMap<>();
+        String name = null;
+        List<String> lines = new ArrayList<>();
+        for (String line : source.split("\n", -1)) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("// README:")) {
+                name = trimmed.substring("// README:".length()).strip();
+                lines.clear();
+            } else if (trimmed.equals("// README end")) {
+                assertThat(name).as(file + ": // README end without a start").isNotNull();
+                regions.put(name, unindent(lines));
+                name = null;
+            } else if (name != null) {
+                lines.add(line);
+            }
+        }
+        assertThat(name).as(file + ": region '" + name + "' is never ended").isNull();
+        return regions;
+    }
+
+    private static String unindent(List<String> lines) {
+        int indent = lines.stream().filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        StringBuilder s = new StringBuilder();
+        for (String line : lines) {
+            s.append(line.isBlank() ? "" : line.substring(indent)).append('\n');
+        }
+        return s.toString();
+    }
+}
