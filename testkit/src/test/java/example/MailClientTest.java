@@ -1,3 +1,4 @@
+// README: testkit-client
 package example;
 
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -61,3 +62,4 @@ class MailClientTest {
         Transport.send(message, "alice", "secret");
     }
 }
+// README end

@@ -1,3 +1,4 @@
+// README: testkit-server
 package example;
 
 import static org.starttls4j.testkit.StartTlsAssertions.assertThat;
@@ -34,3 +35,4 @@ class MailServerTest {
         }
     }
 }
+// README end

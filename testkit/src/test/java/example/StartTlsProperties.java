@@ -1,3 +1,4 @@
+// README: testkit-jqwik
 package example;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,3 +61,4 @@ class StartTlsProperties {
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
     }
 }
+// README end
