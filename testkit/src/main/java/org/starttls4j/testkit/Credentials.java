@@ -17,6 +17,11 @@ public record Credentials(int connection, Layer layer, String mechanism, String 
     /**
      * Checks the components are present.
      *
+     * @param connection which connection
+     * @param layer the layer they travelled in
+     * @param mechanism how they were sent
+     * @param user the user name
+     * @param password the password
      * @throws NullPointerException when one is missing
      */
     public Credentials {

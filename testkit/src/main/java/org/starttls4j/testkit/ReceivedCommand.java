@@ -17,6 +17,10 @@ public record ReceivedCommand(int connection, Layer layer, String line, Instant 
     /**
      * Checks the components are present.
      *
+     * @param connection which connection
+     * @param layer the layer it arrived in
+     * @param line the line
+     * @param at when it was read
      * @throws NullPointerException when one is missing
      */
     public ReceivedCommand {

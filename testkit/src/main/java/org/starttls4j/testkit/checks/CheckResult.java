@@ -14,6 +14,9 @@ public record CheckResult(ServerCheck check, Verdict verdict, String evidence) {
     /**
      * Checks the components are present.
      *
+     * @param check the check
+     * @param verdict PASS, WARN or FAIL
+     * @param evidence what happened
      * @throws NullPointerException when one is missing
      */
     public CheckResult {

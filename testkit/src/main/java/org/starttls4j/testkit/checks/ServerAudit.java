@@ -16,6 +16,9 @@ public record ServerAudit(MailProtocol protocol, String target, List<CheckResult
     /**
      * Copies the results.
      *
+     * @param protocol the protocol
+     * @param target {@code host:port}
+     * @param results the results
      * @throws NullPointerException when a component is missing
      */
     public ServerAudit {

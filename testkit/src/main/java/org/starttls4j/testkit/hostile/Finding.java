@@ -13,6 +13,8 @@ public record Finding(ClientFinding kind, String evidence) {
     /**
      * Checks the components are present.
      *
+     * @param kind what the client did
+     * @param evidence what shows it
      * @throws NullPointerException when one is missing
      */
     public Finding {
