@@ -3,11 +3,8 @@ package org.starttls4j.testkit.hostile;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.starttls4j.testkit.StartTlsAssertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.starttls4j.testkit.JakartaMailClient;
 import org.starttls4j.testkit.MailProtocol;
@@ -24,18 +21,8 @@ class JakartaMailAgainstHostileServersTest {
     /** What Angus 2.0.5 was observed to do: it bounds neither a line nor a multi-line reply. */
     private static final Set<HostileScenario> UNBOUNDED = Set.of(HostileScenario.OVER_LONG_LINE, HostileScenario.ENDLESS_MULTILINE_REPLY);
 
-    static List<Arguments> everyScenario() {
-        List<Arguments> all = new ArrayList<>();
-        for (MailProtocol protocol : MailProtocol.values()) {
-            for (HostileScenario scenario : HostileScenario.forProtocol(protocol)) {
-                all.add(Arguments.of(protocol, scenario));
-            }
-        }
-        return all;
-    }
-
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everyScenario")
+    @MethodSource("org.starttls4j.testkit.hostile.OwnClientAgainstHostileServersTest#everyScenario")
     void jakartaMailWithStartTlsRequired(MailProtocol protocol, HostileScenario scenario) throws Exception {
         try (HostileServer server = HostileServer.start(protocol, scenario)) {
             catchThrowable(() -> JakartaMailClient.session(protocol, server.host(), server.port(), server.clientContext()));

@@ -26,6 +26,7 @@ import org.starttls4j.testkit.MailProtocol;
 /** The library's own client (NIO adapter, policy REQUIRED) stays safe against every hostile scenario, and bounds what it reads. */
 class OwnClientAgainstHostileServersTest {
 
+    /** Every protocol with every scenario that applies to it (also the rows of the Jakarta Mail proof). */
     static List<Arguments> everyScenario() {
         List<Arguments> all = new ArrayList<>();
         for (MailProtocol protocol : MailProtocol.values()) {
