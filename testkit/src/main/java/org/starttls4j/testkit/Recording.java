@@ -153,6 +153,22 @@ public final class Recording {
         return List.copyOf(notes);
     }
 
+    /**
+     * What one connection did, as a recording of its own.
+     *
+     * @param connection the connection's number
+     * @return a new recording holding that connection's commands, credentials, messages and notes
+     */
+    public synchronized Recording connection(int connection) {
+        Recording one = new Recording(protocol);
+        one.connections.set(1);
+        commands.stream().filter(c -> c.connection() == connection).forEach(one.commands::add);
+        credentials.stream().filter(c -> c.connection() == connection).forEach(one.credentials::add);
+        messages.stream().filter(m -> m.connection() == connection).forEach(one.messages::add);
+        notes.stream().filter(n -> n.startsWith("#" + connection + " ")).forEach(one.notes::add);
+        return one;
+    }
+
     /** Forgets everything recorded, and restarts the connection count. */
     public synchronized void clear() {
         commands.clear();

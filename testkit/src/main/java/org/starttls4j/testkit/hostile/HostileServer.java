@@ -2,12 +2,12 @@ package org.starttls4j.testkit.hostile;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.starttls4j.testkit.Layer;
 import org.starttls4j.testkit.MailProtocol;
@@ -43,8 +44,10 @@ public final class HostileServer implements AutoCloseable {
     private static final Duration RUN_WAIT = Duration.ofSeconds(30);
 
     private final MailProtocol protocol;
+    private final List<HostileScenario> scenarios;
     private final HostileScenario scenario;
     private final ThrowawayPki pki;
+    private final Consumer<HostileRun> onConnectionJudged;
     private final Recording recording;
     private final ServerSocket listener;
     private final ExecutorService threads;
@@ -52,17 +55,22 @@ public final class HostileServer implements AutoCloseable {
     private final List<Finding> findings = new CopyOnWriteArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
-    private HostileServer(MailProtocol protocol, HostileScenario scenario, ThrowawayPki pki) throws IOException {
-        if (!scenario.appliesTo(protocol)) {
-            throw new IllegalArgumentException(scenario + " does not apply to " + protocol);
+    private HostileServer(Builder b) throws IOException {
+        for (HostileScenario s : b.scenarios) {
+            if (!s.appliesTo(b.protocol)) {
+                throw new IllegalArgumentException(s + " does not apply to " + b.protocol);
+            }
         }
-        this.protocol = protocol;
-        this.scenario = scenario;
-        this.pki = pki;
+        this.protocol = b.protocol;
+        this.scenarios = b.scenarios;
+        this.scenario = b.scenarios.get(0);
+        this.pki = b.pki != null ? b.pki : ThrowawayPki.forServer("localhost");
+        this.onConnectionJudged = b.onConnectionJudged;
         this.recording = new Recording(protocol);
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.listener = new ServerSocket();
+        listener.bind(b.bind, 50);
         this.threads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "starttls4j-hostile-" + scenario.name().toLowerCase(Locale.ROOT));
+            Thread t = new Thread(r, "starttls4j-hostile-" + protocol.lowerName());
             t.setDaemon(true);
             return t;
         });
@@ -79,7 +87,7 @@ public final class HostileServer implements AutoCloseable {
      * @throws IllegalArgumentException when the scenario does not apply to the protocol
      */
     public static HostileServer start(MailProtocol protocol, HostileScenario scenario) throws IOException {
-        return start(protocol, scenario, ThrowawayPki.forServer("localhost"));
+        return builder(protocol, scenario).start();
     }
 
     /**
@@ -93,8 +101,19 @@ public final class HostileServer implements AutoCloseable {
      * @throws IllegalArgumentException when the scenario does not apply to the protocol
      */
     public static HostileServer start(MailProtocol protocol, HostileScenario scenario, ThrowawayPki pki) throws IOException {
-        return new HostileServer(Objects.requireNonNull(protocol, "protocol"), Objects.requireNonNull(scenario, "scenario"),
-                Objects.requireNonNull(pki, "pki"));
+        return builder(protocol, scenario).pki(pki).start();
+    }
+
+    /**
+     * A builder: the server plays {@code scenarios} in turn, one per connection (the first
+     * connection gets the first scenario, and so on, round and round).
+     *
+     * @param protocol  SMTP, IMAP or POP3
+     * @param scenarios at least one scenario
+     * @return the builder
+     */
+    public static Builder builder(MailProtocol protocol, HostileScenario... scenarios) {
+        return new Builder(protocol, List.of(scenarios));
     }
 
     private void accept() {
@@ -103,12 +122,21 @@ public final class HostileServer implements AutoCloseable {
                 Socket socket = listener.accept();
                 open.add(socket);
                 int number = recording.connectionOpened();
-                HostileConnection connection = new HostileConnection(protocol, scenario, pki, socket, recording, number, findings::add);
+                HostileScenario played = scenarios.get((number - 1) % scenarios.size());
+                List<Finding> own = new CopyOnWriteArrayList<>();
+                HostileConnection connection = new HostileConnection(protocol, played, pki, socket, recording, number, own::add);
                 connections.add(threads.submit(() -> {
                     try {
                         connection.play();
                     } finally {
                         open.remove(socket);
+                        findings.addAll(own);
+                        if (onConnectionJudged != null) {
+                            Recording alone = recording.connection(number);
+                            List<Finding> all = new ArrayList<>(own);
+                            all.addAll(judge(protocol, played, alone));
+                            onConnectionJudged.accept(new HostileRun(protocol, played, all, alone));
+                        }
                     }
                 }));
             } catch (IOException e) {
@@ -145,7 +173,7 @@ public final class HostileServer implements AutoCloseable {
     }
 
     /**
-     * The scenario.
+     * The scenario (the first, when the server plays several in turn).
      *
      * @return what the server does
      */
@@ -187,8 +215,13 @@ public final class HostileServer implements AutoCloseable {
      *
      * @param wait how long to wait for the client to finish
      * @return the run
+     * @throws IllegalStateException when the server plays several scenarios in turn
      */
     public HostileRun run(Duration wait) {
+        if (scenarios.size() > 1) {
+            throw new IllegalStateException("the server plays " + scenarios.size() + " scenarios in turn: judge each connection"
+                    + " with Builder.onConnectionJudged");
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         for (Future<?> f : connections) {
             try {
@@ -274,5 +307,66 @@ public final class HostileServer implements AutoCloseable {
     @Override
     public String toString() {
         return protocol + " hostile server (" + scenario + ") on " + host() + ":" + port();
+    }
+
+    /** Configures a {@link HostileServer}. */
+    public static final class Builder {
+        private final MailProtocol protocol;
+        private final List<HostileScenario> scenarios;
+        private ThrowawayPki pki;
+        private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private Consumer<HostileRun> onConnectionJudged;
+
+        private Builder(MailProtocol protocol, List<HostileScenario> scenarios) {
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            if (scenarios.isEmpty()) {
+                throw new IllegalArgumentException("at least one scenario");
+            }
+            this.scenarios = List.copyOf(scenarios);
+        }
+
+        /**
+         * The certificates to use instead of a new PKI for {@code localhost}.
+         *
+         * @param value the PKI
+         * @return this builder
+         */
+        public Builder pki(ThrowawayPki value) {
+            this.pki = Objects.requireNonNull(value, "pki");
+            return this;
+        }
+
+        /**
+         * Where to listen.
+         *
+         * @param value the address; default a free port of the loopback address
+         * @return this builder
+         */
+        public Builder bind(InetSocketAddress value) {
+            this.bind = Objects.requireNonNull(value, "bind");
+            return this;
+        }
+
+        /**
+         * Told the verdict of each connection as it ends (on the connection's thread), e.g. to print it.
+         *
+         * @param value what to tell
+         * @return this builder
+         */
+        public Builder onConnectionJudged(Consumer<HostileRun> value) {
+            this.onConnectionJudged = Objects.requireNonNull(value, "onConnectionJudged");
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @return the running server
+         * @throws IOException              when the address cannot be bound
+         * @throws IllegalArgumentException when a scenario does not apply to the protocol
+         */
+        public HostileServer start() throws IOException {
+            return new HostileServer(this);
+        }
     }
 }

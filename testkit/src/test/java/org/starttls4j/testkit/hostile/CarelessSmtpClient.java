@@ -63,6 +63,9 @@ final class CarelessSmtpClient {
             if (offered) {
                 List<String> answer = command("STARTTLS");
                 if (answer.get(0).startsWith("220")) {
+                    // before the handshake the server sends nothing more: what the buffer holds arrived with the go-ahead
+                    byte[] left = new byte[buffered.available()];
+                    int n = buffered.read(left, 0, left.length);
                     SSLSocket tls = (SSLSocket) context().getSocketFactory().createSocket(socket, host, port, true);
                     if (bug != Bug.TRUSTS_ANY_CERTIFICATE) {
                         SSLParameters parameters = tls.getSSLParameters();
@@ -70,8 +73,6 @@ final class CarelessSmtpClient {
                         tls.setSSLParameters(parameters);
                     }
                     tls.startHandshake();
-                    byte[] left = new byte[buffered.available()];
-                    int n = buffered.read(left, 0, left.length);
                     in = bug == Bug.KEEPS_PLAINTEXT_BUFFER
                             ? new SequenceInputStream(new ByteArrayInputStream(left, 0, Math.max(n, 0)), tls.getInputStream())
                             : tls.getInputStream();

@@ -86,4 +86,30 @@ class FindingsFireTest {
         assertThat(catchThrowable(() -> HostileServer.start(MailProtocol.SMTP, HostileScenario.PREAUTH)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PREAUTH does not apply to SMTP");
     }
+
+    @Test
+    void aServerThatPlaysScenariosInTurnJudgesEachConnectionAlone() throws Exception {
+        java.util.List<HostileRun> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch judged = new java.util.concurrent.CountDownLatch(2);
+        try (HostileServer server = HostileServer.builder(MailProtocol.SMTP, HostileScenario.STARTTLS_STRIPPED,
+                HostileScenario.EXPIRED_CERTIFICATE).onConnectionJudged(run -> {
+                    runs.add(run);
+                    judged.countDown();
+                }).start()) {
+            catchThrowable(() -> new CarelessSmtpClient(Bug.FALLS_BACK_TO_PLAINTEXT, server.clientContext()).session(server.host(), server.port()));
+            catchThrowable(() -> new CarelessSmtpClient(Bug.FALLS_BACK_TO_PLAINTEXT, server.clientContext()).session(server.host(), server.port()));
+            assertThat(judged.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            assertThat(runs).extracting(HostileRun::scenario)
+                    .containsExactlyInAnyOrder(HostileScenario.STARTTLS_STRIPPED, HostileScenario.EXPIRED_CERTIFICATE);
+            for (HostileRun run : runs) {
+                if (run.scenario() == HostileScenario.STARTTLS_STRIPPED) {
+                    assertThat(run).hasFinding(ClientFinding.CREDENTIALS_IN_PLAINTEXT);
+                } else {
+                    assertThat(run).clientStayedSafe(); // it refuses the expired certificate, and nothing of connection 1 counts here
+                }
+            }
+            assertThat(catchThrowable(server::run)).isInstanceOf(IllegalStateException.class);
+        }
+    }
 }
