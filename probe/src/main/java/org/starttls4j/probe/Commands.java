@@ -211,6 +211,12 @@ final class Commands {
         @Option(names = "--adapter", paramLabel = "nio|netty", description = "Which adapter moves the bytes (default: nio).")
         String adapter = "nio";
 
+        @Option(names = "--hostile", paramLabel = "SCENARIO|all",
+                description = "Instead, a hostile server of the test kit: one scenario on every connection (e.g. starttls_stripped,"
+                        + " response_injection, expired_certificate), or all of them, one per connection in turn; prints each"
+                        + " client's verdict. Takes --port and --bind only.")
+        String hostile;
+
         ServeCommand(Io io) {
             this.io = io;
         }
@@ -223,6 +229,10 @@ final class Commands {
                 case "pop3" -> Protocol.POP3;
                 default -> throw new IllegalArgumentException("the protocol is smtp, imap or pop3, not " + protocolName);
             };
+            if (hostile != null) {
+                return HostileServe.run(io, protocol, hostile, port != null ? port : defaultPort(protocol, false), bind,
+                        implicit || cert != null || key != null || selfSigned != null || !adapter.equals("nio") || !policy.equals("required"));
+            }
             TlsPolicy p = switch (policy.toLowerCase(Locale.ROOT)) {
                 case "required" -> TlsPolicy.REQUIRED;
                 case "opportunistic" -> TlsPolicy.OPPORTUNISTIC;
