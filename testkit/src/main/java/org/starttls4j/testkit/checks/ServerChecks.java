@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.starttls4j.testkit.MailProtocol;
 
@@ -107,15 +108,22 @@ public final class ServerChecks {
             try {
                 reply = d.startTls(d.harmless(injectedTag));
             } catch (EOFException e) {
-                return new CheckResult(check, Verdict.PASS, "the server closed the connection when plaintext followed " + word());
+                return new CheckResult(check, Verdict.PASS, "the server closed the connection when plaintext followed " + word()
+                        + " (nothing was acted on)");
             }
             if (!d.positive(reply)) {
                 return new CheckResult(check, Verdict.PASS, word() + " with a pipelined command was refused: " + reply.get(reply.size() - 1));
             }
             try {
                 d.upgrade();
-            } catch (IOException e) {
+            } catch (SSLException e) {
+                String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+                if (message.contains("plaintext") || message.contains("unrecognized") || message.contains("unsupported")) {
+                    return new CheckResult(check, Verdict.WARN, "the server answered the pipelined command in plaintext instead of starting TLS");
+                }
                 return new CheckResult(check, Verdict.PASS, "the server did not complete TLS after the pipelined command (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.PASS, "the server dropped the connection after the pipelined command (" + e.getMessage() + ")");
             }
             d.write(d.goodbye());
             List<String> after = d.linesUntilClosed();
@@ -139,9 +147,9 @@ public final class ServerChecks {
                 }
             }
             return answered.isEmpty()
-                    ? new CheckResult(check, Verdict.PASS, "the command pipelined after " + word() + " was not answered inside TLS")
-                    : new CheckResult(check, Verdict.FAIL, "the server acted inside TLS on plaintext read before it: the NOOP pipelined after "
-                    + word() + " was answered inside TLS with '" + answered.get(0) + "'");
+                    ? new CheckResult(check, Verdict.PASS, "NOOP pipelined after " + word() + " was not acted on inside TLS")
+                    : new CheckResult(check, Verdict.FAIL, "the server acted on plaintext pipelined after " + word()
+                    + ": NOOP was answered inside TLS (" + answered.get(0) + ")");
         }
     }
 
