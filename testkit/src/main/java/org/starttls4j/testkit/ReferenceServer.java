@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import javax.net.ssl.SSLContext;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.Negotiation;
+import org.starttls4j.PlaintextSession;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.Timeouts;
 import org.starttls4j.imap.Imap;
@@ -83,7 +85,9 @@ public final class ReferenceServer implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0))
                 .onSession(channel -> {
                     int number = recording.connectionOpened();
-                    NegotiationLines.record(protocol, recording, number, channel.report().events());
+                    String unread = channel.session() instanceof PlaintextSession plain
+                            ? StandardCharsets.ISO_8859_1.decode(plain.unread()).toString() : "";
+                    NegotiationLines.record(protocol, recording, number, channel.report().events(), unread);
                     open.add(channel);
                     workers.execute(() -> serve(number, channel));
                 })
@@ -223,7 +227,9 @@ public final class ReferenceServer implements AutoCloseable {
     }
 
     /**
-     * What the server received.
+     * What the server received. A command after the hand-over is recorded before it is answered,
+     * so a client that has read its answer finds it here; the lines of the negotiation itself
+     * (EHLO, STARTTLS, a refused command before TLS) are recorded when the negotiation ends.
      *
      * @return the live recording (cleared by {@link MailServerExtension} before each test)
      */

@@ -30,8 +30,38 @@ public final class NegotiationLines {
      * @param events     the negotiation's events
      */
     public static void record(MailProtocol protocol, Recording recording, int connection, List<Event> events) {
+        record(protocol, recording, connection, events, "");
+    }
+
+    /**
+     * Records as {@link #record(MailProtocol, Recording, int, List)}, leaving out the last received
+     * line when it is the first of the bytes handed over unread: the application reads and records
+     * it again.
+     *
+     * @param protocol   the protocol
+     * @param recording  where to record
+     * @param connection the connection's number
+     * @param events     the negotiation's events
+     * @param unread     the bytes handed over unread, as ISO-8859-1 text (empty for none)
+     */
+    public static void record(MailProtocol protocol, Recording recording, int connection, List<Event> events, String unread) {
+        String firstUnread = unread.split("\r?\n", 2)[0];
+        Event.Line lastReceived = null;
+        if (!unread.isEmpty()) {
+            for (Event e : events) {
+                if (e instanceof Event.Line line && line.direction() == Event.Direction.RECEIVED) {
+                    lastReceived = line;
+                }
+            }
+            if (lastReceived != null && !lastReceived.text().equals(firstUnread)) {
+                lastReceived = null;
+            }
+        }
         String user = null;
         for (Event e : events) {
+            if (e == lastReceived) {
+                continue;
+            }
             if (e instanceof Event.Line line && line.direction() == Event.Direction.RECEIVED) {
                 Layer layer = line.encrypted() ? Layer.TLS : Layer.PLAINTEXT;
                 recording.add(new ReceivedCommand(connection, layer, line.text(), line.at()));
