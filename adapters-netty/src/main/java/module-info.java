@@ -2,6 +2,7 @@
 module org.starttls4j.netty {
     requires transitive org.starttls4j.core;
     requires io.netty.handler;
+    requires io.netty.codec; // resume removes the application's byte decoders, whose buffers may hold plaintext
     requires transitive io.netty.transport; // the handlers extend ChannelDuplexHandler
     requires io.netty.buffer;
     requires io.netty.common;

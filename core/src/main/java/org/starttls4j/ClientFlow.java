@@ -136,6 +136,11 @@ final class ClientFlow implements Flow {
     }
 
     @Override
+    public Limits limits() {
+        return config.limits();
+    }
+
+    @Override
     public Optional<Outcome> outcome() {
         return phase instanceof Finished ? Optional.of(((Finished) phase).outcome()) : Optional.empty();
     }
@@ -175,6 +180,9 @@ final class ClientFlow implements Flow {
         if (progress instanceof TlsPump.Progress.Failed) {
             return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
         }
+        if (progress instanceof TlsPump.Progress.Refused) {
+            return fail(((TlsPump.Progress.Refused) progress).failure(), "", null, out);
+        }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
             // A reply and close_notify may share a read: let the dialog see the reply first (a 421,
             // or the capabilities that secure the session), and fail only if it is still waiting.
@@ -186,7 +194,8 @@ final class ClientFlow implements Flow {
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS in state " + closedIn), "", r.pump(), out);
         }
         if (progress instanceof TlsPump.Progress.NeedsTasks) {
-            // Post-handshake tasks are rare (a TLS 1.2 renegotiation); run them rather than stall.
+            // Post-handshake tasks are rare (a TLS 1.3 ticket or KeyUpdate: the pump refuses a
+            // renegotiation before it gets here); run them rather than stall.
             ((TlsPump.Progress.NeedsTasks) progress).tasks().forEach(Runnable::run);
             return afterPump(r.pump().resume(out), r, out);
         }
@@ -331,6 +340,9 @@ final class ClientFlow implements Flow {
         }
         if (progress instanceof TlsPump.Progress.Failed) {
             return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+        }
+        if (progress instanceof TlsPump.Progress.Refused) {
+            return fail(((TlsPump.Progress.Refused) progress).failure(), "", null, out);
         }
         return established(pump, dialog, implicit, out);
     }

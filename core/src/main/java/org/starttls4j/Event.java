@@ -38,6 +38,17 @@ public sealed interface Event {
     }
 
     /**
+     * The transcript of this transition was cut at {@link Limits#maxTranscriptLines()} or
+     * {@link Limits#maxTranscriptBytes()}: the lines after this marker crossed the wire (and were
+     * processed as usual) but are not reported. Other events are always reported.
+     *
+     * @param maxLines the line bound that applied
+     * @param maxBytes the character bound that applied
+     */
+    record TranscriptTruncated(int maxLines, int maxBytes) implements Event {
+    }
+
+    /**
      * The server's greeting.
      *
      * @param text      the greeting's text; untrusted when {@code encrypted} is false

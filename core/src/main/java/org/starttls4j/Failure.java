@@ -106,6 +106,37 @@ public record Failure(Reason reason, String message, Optional<String> peerReply,
         /** The peer closed the connection (or TLS, with or without close_notify) mid-negotiation. */
         PEER_CLOSED,
         /** The peer did not answer before the deadline. */
-        TIMEOUT
+        TIMEOUT,
+        /**
+         * (Server) The client sent more than {@link Limits#maxCommandsBeforeTls()} commands before
+         * TLS or the hand-over; the last was not executed, and the connection ends with the
+         * protocol's own words ({@code 421 4.7.0}, {@code * BYE}, {@code -ERR}). A server-side
+         * reason: TLS-RPT reports are the sending side's, so it maps to {@code validation-failure}
+         * only as every reason without a type of its own does.
+         */
+        TOO_MANY_COMMANDS,
+        /**
+         * (Server) A client command longer than {@link Limits#maxLineLength()}, a command of more
+         * than {@link Limits#maxLinesPerReply()} lines, or a command's IMAP literal over
+         * {@link Limits#maxLiteralSize()}. The client-side counterparts are {@link #LINE_TOO_LONG}
+         * and {@link #REPLY_TOO_LONG}. TLS-RPT: {@code validation-failure}, as for every reason
+         * without a type of its own.
+         */
+        COMMAND_TOO_LONG,
+        /**
+         * The peer tried to renegotiate TLS 1.2 (a ClientHello after the handshake, or a server's
+         * HelloRequest), or sent more TLS 1.3 post-handshake requests (KeyUpdate) than the bound
+         * allows, during the negotiation or afterwards through {@link SecureSession}. A renegotiation
+         * is a full handshake on the server's CPU at the client's request and is never accepted.
+         * TLS-RPT: {@code validation-failure}.
+         */
+        RENEGOTIATION_REFUSED,
+        /**
+         * (Server) Refused at capacity: the connection got the protocol's "too busy" reply
+         * ({@code 421 4.3.2}, {@code * BYE [UNAVAILABLE]}, {@code -ERR [SYS/TEMP]}) from
+         * {@link Negotiation#beginAtCapacity} and was closed. A server-side reason; TLS-RPT
+         * {@code validation-failure} only as the default.
+         */
+        SERVER_BUSY
     }
 }

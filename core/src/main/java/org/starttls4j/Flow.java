@@ -23,6 +23,14 @@ interface Flow {
 
     Optional<Outcome> outcome();
 
+    /** The bounds, of which the transcript's apply to every transition's {@link Output}. */
+    Limits limits();
+
+    /** A server's refusal at capacity; a client has none. */
+    default Transition beginAtCapacity(Output out) {
+        throw new IllegalStateException("only a server negotiation answers at capacity");
+    }
+
     /** Whether this state holds an engine, and so may be fed only once. */
     boolean ownsEngine();
 

@@ -83,7 +83,24 @@ public final class Negotiation {
      * @return the first transition
      */
     public Transition begin(Instant now) {
-        return take().begin(new Output(Objects.requireNonNull(now, "now")));
+        return take().begin(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+    }
+
+    /**
+     * Refuses the connection at capacity, instead of {@link #begin}: the protocol's own "too busy"
+     * words go out in plaintext ({@code 421 4.3.2} for SMTP, {@code * BYE [UNAVAILABLE]} for IMAP,
+     * {@code -ERR [SYS/TEMP]} for POP3: {@link ServerDialog#farewell} for
+     * {@link Failure.Reason#SERVER_BUSY}), and the transition is finished with
+     * {@link Failure.Reason#SERVER_BUSY}. No engine is made. Under {@link TlsPolicy#IMPLICIT} the
+     * client expects a TLS handshake, which is what a busy server must not spend, so nothing is
+     * sent: close the connection. Write the outbound bytes, then close.
+     *
+     * @param now the current time
+     * @return the finished transition
+     * @throws IllegalStateException for a client negotiation, or one already begun
+     */
+    public Transition beginAtCapacity(Instant now) {
+        return take().beginAtCapacity(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
     }
 
     /**
@@ -96,7 +113,7 @@ public final class Negotiation {
      */
     public Transition onReceived(ByteBuffer bytes, Instant now) {
         Objects.requireNonNull(bytes, "bytes");
-        return take().onReceived(bytes, new Output(Objects.requireNonNull(now, "now")));
+        return take().onReceived(bytes, new Output(Objects.requireNonNull(now, "now"), flow.limits()));
     }
 
     /**
@@ -106,7 +123,7 @@ public final class Negotiation {
      * @return the transition (always to a finished state)
      */
     public Transition onEndOfStream(Instant now) {
-        return take().onEndOfStream(new Output(Objects.requireNonNull(now, "now")));
+        return take().onEndOfStream(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
     }
 
     /**
@@ -117,7 +134,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTick(Instant now) {
-        return take().onTick(new Output(Objects.requireNonNull(now, "now")));
+        return take().onTick(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
     }
 
     /**
@@ -127,7 +144,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTasksCompleted(Instant now) {
-        return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now")));
+        return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
     }
 
     /** When to call {@link #onTick} at the latest; empty before {@link #begin} and once finished. */

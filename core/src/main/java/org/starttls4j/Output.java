@@ -23,6 +23,11 @@ final class Output implements Consumer<ByteBuffer> {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final Instant now;
+    private final int maxLines; // transcript bounds of this transition (Limits)
+    private final int maxChars;
+    private int lines;
+    private int chars;
+    private boolean truncated; // the marker is recorded; no more lines
     private byte[] bytes;
     private int length;
     private boolean lent; // bytes is (grown from) this thread's scratch array, to give back at to()
@@ -33,7 +38,13 @@ final class Output implements Consumer<ByteBuffer> {
     private List<Runnable> tasks = List.of(); // made mutable only when an engine hands out tasks
 
     Output(Instant now) {
+        this(now, Limits.DEFAULT);
+    }
+
+    Output(Instant now, Limits limits) {
         this.now = now;
+        this.maxLines = limits.maxTranscriptLines();
+        this.maxChars = limits.maxTranscriptBytes();
         byte[] kept = SCRATCH.borrow();
         this.bytes = kept != null ? kept : new byte[1024];
         this.lent = true;
@@ -70,14 +81,45 @@ final class Output implements Consumer<ByteBuffer> {
         }
     }
 
-    /** Records a line received (without its CRLF). */
+    /** Records a line received (without its CRLF), within the transcript bounds. */
     void received(String line, boolean encrypted) {
-        record(line, encrypted ? Transcript.ENCRYPTED : 0);
+        if (fits(1, line.length())) {
+            record(line, encrypted ? Transcript.ENCRYPTED : 0);
+        }
     }
 
-    /** Records the lines of {@code text} (each ending in CRLF) as sent. */
+    /** Records the lines of {@code text} (each ending in CRLF) as sent, within the transcript bounds. */
     void sent(String text, boolean encrypted) {
-        record(text, (byte) (Transcript.SENT | (encrypted ? Transcript.ENCRYPTED : 0)));
+        if (fits(lineCount(text), text.length())) {
+            record(text, (byte) (Transcript.SENT | (encrypted ? Transcript.ENCRYPTED : 0)));
+        }
+    }
+
+    /**
+     * Whether {@code n} more lines of {@code length} characters stay within the bounds; if not, the
+     * marker is recorded once and every later line is left out. A hostile peer's input is bounded
+     * by the flows' own limits; this keeps what one transition reports bounded whatever they are.
+     */
+    private boolean fits(int n, int length) {
+        if (truncated) {
+            return false;
+        }
+        if (lines + n > maxLines || chars + length > maxChars) {
+            truncated = true;
+            record(new Event.TranscriptTruncated(maxLines, maxChars), (byte) 0);
+            return false;
+        }
+        lines += n;
+        chars += length;
+        return true;
+    }
+
+    private static int lineCount(String text) {
+        int n = 0;
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+            n++;
+        }
+        return Math.max(n, 1);
     }
 
     void event(Event event) {

@@ -33,7 +33,15 @@ final class ServerFlow implements Flow {
     private record Unstarted(ServerDialog dialog, boolean greet) implements Phase {
     }
 
-    private record Plain(ServerDialog dialog, byte[] pending, int received, Instant deadline) implements Phase {
+    /**
+     * Reading commands in plaintext.
+     *
+     * @param received bytes received so far (bounded by {@link Limits#maxPlaintextBytes()})
+     * @param commands commands answered so far (bounded by {@link Limits#maxCommandsBeforeTls()})
+     * @param heard    whether the client has said anything yet (it has, on a resumed connection)
+     */
+    private record Plain(ServerDialog dialog, byte[] pending, int received, int commands, boolean heard,
+                         Instant deadline) implements Phase {
     }
 
     private record Handshaking(TlsPump pump, ServerDialog dialog, boolean implicit, Instant deadline,
@@ -68,7 +76,7 @@ final class ServerFlow implements Flow {
             return started.startHandshake(u.dialog(), true, out);
         }
         if (!u.greet()) {
-            return started.run(u.dialog(), ClientFlow.NOTHING, 0, out);
+            return started.run(u.dialog(), ClientFlow.NOTHING, 0, 0, true, out);
         }
         ServerStep greeting = u.dialog().start();
         if (!(greeting instanceof ServerStep.Reply)) {
@@ -76,7 +84,22 @@ final class ServerFlow implements Flow {
         }
         ServerStep.Reply reply = (ServerStep.Reply) greeting;
         sendPlain(reply.send(), out);
-        return started.run(reply.next(), ClientFlow.NOTHING, 0, out);
+        return started.run(reply.next(), ClientFlow.NOTHING, 0, 0, false, out);
+    }
+
+    /**
+     * The busy answer instead of a greeting: the dialog's words for {@code SERVER_BUSY}, in
+     * plaintext, and nothing at all under implicit TLS (a handshake is what a busy server must not
+     * spend, and plaintext would be garbage to a TLS client).
+     */
+    @Override
+    public Transition beginAtCapacity(Output out) {
+        if (!(phase instanceof Unstarted)) {
+            throw new IllegalStateException("begin() was already called");
+        }
+        ServerFlow started = new ServerFlow(config, out.now(), phase);
+        String words = config.policy().startsWithTls() ? "" : ((Unstarted) phase).dialog().farewell(Failure.Reason.SERVER_BUSY);
+        return started.fail(Failure.of(Failure.Reason.SERVER_BUSY, "refused at capacity"), words, null, out);
     }
 
     @Override
@@ -90,7 +113,7 @@ final class ServerFlow implements Flow {
                         "more than " + config.limits().maxPlaintextBytes() + " bytes before TLS"),
                         p.dialog().farewell(Failure.Reason.TOO_MUCH_PLAINTEXT), null, out);
             }
-            return run(p.dialog(), ClientFlow.concat(p.pending(), fresh), received, out);
+            return run(p.dialog(), ClientFlow.concat(p.pending(), fresh), received, p.commands(), p.heard() || received > 0, out);
         }
         if (phase instanceof Handshaking) {
             Handshaking h = (Handshaking) phase;
@@ -145,6 +168,11 @@ final class ServerFlow implements Flow {
     }
 
     @Override
+    public Limits limits() {
+        return config.limits();
+    }
+
+    @Override
     public Optional<Outcome> outcome() {
         return phase instanceof Finished ? Optional.of(((Finished) phase).outcome()) : Optional.empty();
     }
@@ -170,19 +198,20 @@ final class ServerFlow implements Flow {
     }
 
     /** Frames and answers commands until the buffer runs out or the negotiation leaves plaintext. */
-    private Transition run(ServerDialog dialog, byte[] buffer, int received, Output out) {
+    private Transition run(ServerDialog dialog, byte[] buffer, int received, int commands, boolean heard, Output out) {
         int position = 0;
         while (true) {
             int found = LineFramer.scan(buffer, position, buffer.length, config.limits().maxLineLength());
             if (found == LineFramer.INCOMPLETE) {
                 byte[] pending = ClientFlow.rest(buffer, position);
-                Instant deadline = config.timeouts().deadline(startedAt, out.now());
-                return out.to(next(new Plain(dialog, pending, received, deadline)));
+                Timeouts timeouts = config.timeouts();
+                Instant deadline = timeouts.deadline(startedAt, out.now(), heard ? timeouts.nextCommand() : timeouts.firstCommand());
+                return out.to(next(new Plain(dialog, pending, received, commands, heard, deadline)));
             }
             if (found == LineFramer.TOO_LONG) {
-                return fail(Failure.of(Failure.Reason.LINE_TOO_LONG,
+                return fail(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
                         "a command longer than " + config.limits().maxLineLength() + " bytes"),
-                        dialog.farewell(Failure.Reason.LINE_TOO_LONG), null, out);
+                        dialog.farewell(Failure.Reason.COMMAND_TOO_LONG), null, out);
             }
             if (found < 0) {
                 return fail(Failure.of(Failure.Reason.MALFORMED_COMMAND, LineFramer.why(found) + " in a command",
@@ -195,6 +224,12 @@ final class ServerFlow implements Flow {
             ServerStep step = dialog.onLine(line);
             if (step instanceof ServerStep.Reply) {
                 ServerStep.Reply reply = (ServerStep.Reply) step;
+                // A command counts when it is answered: the lines of an IMAP literal get no answer of their own.
+                if (!reply.send().isEmpty() && ++commands > config.limits().maxCommandsBeforeTls()) {
+                    return fail(Failure.of(Failure.Reason.TOO_MANY_COMMANDS,
+                            "more than " + config.limits().maxCommandsBeforeTls() + " commands before TLS", line),
+                            dialog.farewell(Failure.Reason.TOO_MANY_COMMANDS), null, out);
+                }
                 sendPlain(reply.send(), out);
                 dialog = reply.next();
             } else if (step instanceof ServerStep.Close) {
@@ -239,7 +274,10 @@ final class ServerFlow implements Flow {
     }
 
     private Transition handshakeProgress(TlsPump.Progress progress, Handshaking h, Output out) {
-        Instant deadline = config.timeouts().deadline(startedAt, out.now());
+        // Under implicit TLS, a client that has not sent its ClientHello has said nothing yet.
+        Timeouts timeouts = config.timeouts();
+        boolean silent = h.implicit() && h.deadline() == null && progress instanceof TlsPump.Progress.NeedsInput;
+        Instant deadline = timeouts.deadline(startedAt, out.now(), silent ? timeouts.firstCommand() : timeouts.nextCommand());
         if (progress instanceof TlsPump.Progress.NeedsInput) {
             return out.to(next(new Handshaking(h.pump(), h.dialog(), h.implicit(), deadline, false)));
         }
@@ -252,6 +290,9 @@ final class ServerFlow implements Flow {
         }
         if (progress instanceof TlsPump.Progress.Failed) {
             return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+        }
+        if (progress instanceof TlsPump.Progress.Refused) {
+            return fail(((TlsPump.Progress.Refused) progress).failure(), "", null, out);
         }
         TlsFacts facts = h.pump().facts();
         if (!config.tlsFloor().admits(facts.protocol())) {

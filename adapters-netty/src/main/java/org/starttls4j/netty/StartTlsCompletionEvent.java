@@ -16,16 +16,26 @@ import org.starttls4j.TlsFacts;
  * handler may install the application's codecs in {@code userEventTriggered} and still see every
  * byte.
  *
- * <p>{@link #events()} is the negotiation's whole record, its transcript included. An
- * {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to the handler, which
- * keeps encrypting and decrypting through it; do not call it.
+ * <p>{@link #events()} is the negotiation's record: every event, and its transcript bounded as a
+ * server facing the Internet needs it: the first {@value StartTlsHandler#MAX_TRANSCRIPT_LINES}
+ * lines, then an {@link Event.TranscriptTruncated} (a long transcript is a hostile or broken
+ * peer's). An {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to
+ * the handler, which keeps encrypting and decrypting through it; do not call it.
  */
 public sealed interface StartTlsCompletionEvent {
 
-    /** Everything the negotiation reported, in order; the {@link Event.Line}s are the transcript. */
+    /**
+     * Everything the negotiation reported, in order.
+     *
+     * @return the events; the {@link Event.Line}s among them are the (bounded) transcript
+     */
     List<Event> events();
 
-    /** Whether the connection the application now owns is encrypted. */
+    /**
+     * Whether the connection the application now owns is encrypted.
+     *
+     * @return true only for {@link Secured}
+     */
     boolean isEncrypted();
 
     /**

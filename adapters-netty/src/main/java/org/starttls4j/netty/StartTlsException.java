@@ -24,7 +24,11 @@ public final class StartTlsException extends SSLException {
         this.truncation = truncation;
     }
 
-    /** The failure, classified as the core classifies it. Null only after Java deserialization. */
+    /**
+     * The failure, classified as the core classifies it.
+     *
+     * @return the failure; null only after Java deserialization
+     */
     public Failure failure() {
         return failure;
     }
@@ -32,6 +36,8 @@ public final class StartTlsException extends SSLException {
     /**
      * Whether the peer closed the connection without {@code close_notify} after TLS was up: the
      * application's data may have been cut off by an attacker (or a crash).
+     *
+     * @return true for a truncation
      */
     public boolean isTruncation() {
         return truncation;

@@ -1,6 +1,7 @@
 package org.starttls4j.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,9 +14,11 @@ import io.netty.util.concurrent.PromiseCombiner;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,8 +54,19 @@ import org.starttls4j.Transition;
  * given to the constructor and the negotiation resumes on the event loop; the loop never blocks.
  * With {@code autoRead} off the handler reads on its own until the negotiation ends; from the
  * outcome on, reads are the application's again (call {@code read()} after the event), and when
- * a read it asked for brings only part of a TLS record, the handler asks for another. Application
- * writes made meanwhile wait, counted against the channel's writability, for the outcome.
+ * a read it asked for brings only part of a TLS record, the handler asks for another. A client's
+ * application writes made meanwhile wait, counted against the channel's writability, for the
+ * outcome; a server's fail at once (see {@link StartTlsServerHandler}).
+ *
+ * <p><b>Bounded.</b> The handler reads no more than it can answer: while the channel is not
+ * writable or more than {@value #MAX_UNSENT_NEGOTIATION_BYTES} bytes of the negotiation's own
+ * output are not yet on the wire, it stops reading ({@code autoRead} off, or no {@code read()} of
+ * its own) and resumes when the output drains ({@code channelWritabilityChanged}, write
+ * completions), restoring {@code autoRead} at the latest with the outcome. The record it keeps
+ * for the completion event holds every event but a bounded transcript: its first
+ * {@value #MAX_TRANSCRIPT_LINES} lines, then an {@link Event.TranscriptTruncated}. After a
+ * failure, the bytes owed to the peer get {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before
+ * the channel is closed anyway: a peer that does not read cannot keep a failed connection open.
  *
  * <p><b>Engines.</b> Whatever the configuration's {@code EngineFactory} makes: the JDK's
  * {@code SSLEngine}, or Netty's BoringSSL engine through
@@ -88,8 +102,26 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     /** More than any cipher suite adds to a record (header, IV, MAC or tag, padding). */
     private static final int RECORD_OVERHEAD = 1024;
 
-    /** How long our close_notify may take to leave before the channel is closed anyway. */
-    private static final long CLOSE_NOTIFY_TIMEOUT_MILLIS = 3_000;
+    /**
+     * How long our close_notify, or a failed negotiation's last words, may take to leave before the
+     * channel is closed anyway.
+     */
+    static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
+
+    /**
+     * Most bytes of the negotiation's own output written and not yet on the wire before the
+     * handler stops reading: a few dozen replies, so a peer that sends commands and never reads
+     * the answers makes the server hold little.
+     */
+    static final int MAX_UNSENT_NEGOTIATION_BYTES = 4 * 1024;
+
+    /** Transcript lines kept for the completion event across the negotiation; all other events are kept. */
+    static final int MAX_TRANSCRIPT_LINES = 64;
+
+    /** Most bytes kept, for the failure's preview, of plaintext that followed a resumed command. */
+    private static final int MAX_HELD_AFTER_COMMAND = 512;
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     /** Guards against an engine that keeps asking for room it never uses. */
     private static final int MAX_IDLE_TURNS = 16;
@@ -100,6 +132,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     private final Negotiation unstarted;
     private final Executor taskExecutor;
+    private final boolean serverRole;             // the application's writes fail while negotiating
+    private final NegotiationCapacity capacity;   // server only; null: no limit
+    private final byte[] resumedCommand;          // set by StartTlsServerHandler.resume; fed once the read batch is over
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
     private final List<Event> events = new ArrayList<>();
 
@@ -121,10 +156,27 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private boolean closing;             // our close_notify is (being) sent
     private boolean closeNotifyReceived;
     private boolean decrypting;
+    private int transcriptLines;         // Event.Lines in events
+    private boolean transcriptCut;       // a TranscriptTruncated is in events: no more lines
+    private long unsentNegotiationBytes; // written by the negotiation, not yet on the wire
+    private boolean readsPaused;         // output is not leaving: no more reads until it does
+    private boolean autoReadSuspended;   // and autoRead was turned off to stop them
+    private boolean holdsCapacity;
+    private boolean refusingAtCapacity;  // no place was free: the "too busy" reply is on its way
+    private boolean resumedCommandFed;
+    private byte[] heldAfterCommand;     // plaintext that followed the resumed command (bounded preview)
 
     StartTlsHandler(Negotiation unstarted, Executor delegatedTaskExecutor) {
+        this(unstarted, delegatedTaskExecutor, false, null, null);
+    }
+
+    StartTlsHandler(Negotiation unstarted, Executor delegatedTaskExecutor, boolean serverRole,
+                    NegotiationCapacity capacity, byte[] resumedCommand) {
         this.unstarted = Objects.requireNonNull(unstarted, "the protocol function returned null");
         this.taskExecutor = Objects.requireNonNull(delegatedTaskExecutor, "delegatedTaskExecutor");
+        this.serverRole = serverRole;
+        this.capacity = capacity;
+        this.resumedCommand = resumedCommand;
         if (unstarted.isFinished() || unstarted.deadline().isPresent() || unstarted.isConsumed()) {
             throw new IllegalArgumentException("the negotiation must not be started yet: " + unstarted);
         }
@@ -142,13 +194,17 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     /**
      * Where the handler is, for diagnostics: the negotiation's state while it runs (e.g.
-     * {@code "AwaitingEhloReply"}, {@code "Handshaking"}), then {@code "SECURED"}, {@code "PLAINTEXT"},
+     * {@code "AwaitingEhloReply"}, {@code "Handshaking"}; {@code "AtCapacity"} for a server about to
+     * refuse), then {@code "SECURED"}, {@code "PLAINTEXT"},
      * {@code "FAILED"} or {@code "CLOSED"}.
      *
      * @return the state's name
      */
     public final String state() {
-        return phase == Phase.NEGOTIATING ? negotiation.state() : phase.name();
+        if (phase == Phase.NEGOTIATING) {
+            return refusingAtCapacity ? "AtCapacity" : negotiation.state();
+        }
+        return phase.name();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -173,6 +229,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (phase == Phase.NEW || phase == Phase.NEGOTIATING) {
             abort("the handler was removed before the negotiation finished");
         }
+        releaseCapacity();
+        restoreReading();
         cancelTick();
         if (!pendingWrites.isEmpty()) {
             pendingWrites.releaseAndFailAll(ctx, new ClosedChannelException());
@@ -184,7 +242,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     @Override
     public final void channelInactive(ChannelHandlerContext ctx) {
-        if (phase == Phase.NEGOTIATING) {
+        if (phase == Phase.NEGOTIATING && refusingAtCapacity) {
+            abort("the client left before it was told the server is busy");
+        } else if (phase == Phase.NEGOTIATING) {
             try {
                 apply(negotiation.onEndOfStream(now()));
             } catch (RuntimeException e) {
@@ -198,6 +258,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                         "the peer closed the connection without close_notify: data may have been truncated"), true));
             }
         }
+        releaseCapacity();
         cancelTick();
         if (!pendingWrites.isEmpty()) {
             pendingWrites.releaseAndFailAll(ctx, new ClosedChannelException());
@@ -220,7 +281,16 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         reading = true;
         switch (phase) {
             case NEGOTIATING:
-                feed(in);
+                if (refusingAtCapacity) {
+                    in.release(); // nothing of a refused client's is read
+                } else if (awaitingResumedCommand()) {
+                    if (in.isReadable()) {
+                        hold(plaintextOf(in)); // after the resumed command, before its go-ahead: an injection
+                    }
+                    in.release();
+                } else {
+                    feed(in);
+                }
                 break;
             case SECURED:
                 decryptInbound(in);
@@ -237,7 +307,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         flushIfNeeded();
         if (!ctx.channel().config().isAutoRead()) {
             if (phase == Phase.NEGOTIATING) {
-                ctx.read(); // the negotiation reads on its own until it ends
+                if (!readsPaused) {
+                    ctx.read(); // the negotiation reads on its own until it ends
+                }
             } else if (phase == Phase.SECURED && appReadRequested && !closing) {
                 ctx.read(); // the application asked for bytes and the records read so far held none
             }
@@ -245,10 +317,19 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.fireChannelReadComplete();
     }
 
+    @Override
+    public final void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        resumeReadingIfDrained();
+        ctx.fireChannelWritabilityChanged();
+    }
+
     // ------------------------------------------------------------------ outbound
 
     @Override
     public final void read(ChannelHandlerContext ctx) {
+        if (phase == Phase.NEGOTIATING && readsPaused) {
+            return; // the peer is not reading our answers: read nothing more until it does
+        }
         if (phase == Phase.SECURED) {
             appReadRequested = true;
         }
@@ -267,7 +348,14 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         switch (phase) {
             case NEW:
             case NEGOTIATING:
-                pendingWrites.add(buf, promise); // sent, encrypted or not, once the outcome is known
+                if (serverRole) {
+                    // A reply written now answers plaintext and would travel inside TLS: refused.
+                    buf.release();
+                    promise.tryFailure(new IllegalStateException("the server's negotiation is running ("
+                            + state() + "): nothing the application writes goes out before its StartTlsCompletionEvent"));
+                } else {
+                    pendingWrites.add(buf, promise); // sent, encrypted or not, once the outcome is known
+                }
                 break;
             case SECURED:
                 if (closing) {
@@ -326,14 +414,39 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         phase = Phase.NEGOTIATING;
         origin = Instant.now();
         originNanos = ctx.executor().ticker().nanoTime();
+        if (capacity != null && !capacity.tryAcquire()) {
+            // Refused from a task: begin() may run in handlerAdded, inside the server's
+            // ChannelInitializer, before the application's handlers that must see the event.
+            refusingAtCapacity = true;
+            ctx.executor().execute(this::refuseAtCapacity);
+            return;
+        }
+        holdsCapacity = capacity != null;
         try {
             apply(unstarted.begin(now()));
         } catch (RuntimeException e) {
             internalError(e);
             return;
         }
-        if (phase == Phase.NEGOTIATING && !ctx.channel().config().isAutoRead()) {
+        if (phase == Phase.NEGOTIATING && resumedCommand != null) {
+            // After the read batch that brought the command: whatever the application's decoders
+            // still fire from it, or removing them forwards, reaches the guard first and is fed
+            // behind the command, so the core sees it as what it is, plaintext after STARTTLS.
+            ctx.executor().execute(this::feedResumedCommand);
+        }
+        if (phase == Phase.NEGOTIATING && !readsPaused && !ctx.channel().config().isAutoRead()) {
             ctx.read();
+        }
+    }
+
+    private void refuseAtCapacity() {
+        if (phase != Phase.NEGOTIATING) {
+            return; // closed or removed meanwhile
+        }
+        try {
+            apply(unstarted.beginAtCapacity(now())); // the protocol's "too busy", then close
+        } catch (RuntimeException e) {
+            internalError(e);
         }
     }
 
@@ -358,7 +471,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     private void apply(Transition t) {
         negotiation = t.next();
-        events.addAll(t.events());
+        record(t.events());
         if (t.isFinished()) {
             finish(t.outcome().orElseThrow(), t.outbound());
             return;
@@ -369,6 +482,144 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         scheduleTick();
         flushIfNeeded();
+        pauseReadingIfBacklogged();
+    }
+
+    /**
+     * Keeps every event and the transcript's first {@value #MAX_TRANSCRIPT_LINES} lines: past them
+     * (or past the core's own cut in one transition), one {@link Event.TranscriptTruncated} and no
+     * more lines, as the core does within a transition.
+     */
+    private void record(List<Event> happened) {
+        for (Event e : happened) {
+            if (e instanceof Event.Line || e instanceof Event.TranscriptTruncated) {
+                if (transcriptCut) {
+                    continue;
+                }
+                if (e instanceof Event.TranscriptTruncated) {
+                    transcriptCut = true;
+                } else if (transcriptLines++ == MAX_TRANSCRIPT_LINES) {
+                    transcriptCut = true;
+                    e = new Event.TranscriptTruncated(MAX_TRANSCRIPT_LINES, Integer.MAX_VALUE);
+                }
+            }
+            events.add(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ back-pressure
+
+    private void pauseReadingIfBacklogged() {
+        if (phase != Phase.NEGOTIATING || readsPaused) {
+            return;
+        }
+        if (unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES || !ctx.channel().isWritable()) {
+            readsPaused = true;
+            ChannelConfig config = ctx.channel().config();
+            if (config.isAutoRead()) {
+                autoReadSuspended = true;
+                config.setAutoRead(false);
+            }
+        }
+    }
+
+    /** Reads again once the output drained; only while negotiating (an outcome restores reading itself). */
+    private void resumeReadingIfDrained() {
+        if (!readsPaused || phase != Phase.NEGOTIATING
+                || unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES / 2 || !ctx.channel().isWritable()) {
+            return;
+        }
+        boolean ownRead = !autoReadSuspended;
+        restoreReading();
+        if (ownRead) {
+            ctx.read();
+        }
+    }
+
+    /** Gives reading back as it was: with the outcome, or once the output drained. */
+    private void restoreReading() {
+        readsPaused = false;
+        if (autoReadSuspended) {
+            autoReadSuspended = false;
+            ctx.channel().config().setAutoRead(true); // which reads at once
+        }
+    }
+
+    /** Whether the handler stopped reading because its output does not leave; for tests. */
+    final boolean isReadingPaused() {
+        return readsPaused;
+    }
+
+    // ------------------------------------------------------------------ a resumed command
+
+    private boolean awaitingResumedCommand() {
+        return resumedCommand != null && !resumedCommandFed;
+    }
+
+    /**
+     * What reached the guard after the application's decoders once a command was resumed: never
+     * delivered, never answered. Before the command is fed it goes behind it (the core then fails
+     * with PLAINTEXT_INJECTION and sends nothing, not even the go-ahead); later it fails the
+     * negotiation the same way.
+     */
+    final void plaintextAfterCommand(Object msg) {
+        try {
+            if (phase != Phase.NEGOTIATING) {
+                return; // nothing is read past an outcome; the guard leaves with the event
+            }
+            byte[] bytes = plaintextOf(msg);
+            if (awaitingResumedCommand()) {
+                hold(bytes);
+            } else {
+                abortAndClose(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                        "plaintext reached the application's pipeline after the resumed command",
+                        new String(bytes, StandardCharsets.ISO_8859_1)));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * At most {@value #MAX_HELD_AFTER_COMMAND} bytes of what a message carries; a decoded line gets
+     * back the CRLF its decoder stripped.
+     */
+    private static byte[] plaintextOf(Object msg) {
+        if (msg instanceof ByteBuf) {
+            ByteBuf buf = (ByteBuf) msg;
+            if (!buf.isReadable()) {
+                return CRLF; // an empty line, its delimiter stripped
+            }
+            byte[] bytes = new byte[Math.min(buf.readableBytes(), MAX_HELD_AFTER_COMMAND)];
+            buf.getBytes(buf.readerIndex(), bytes);
+            return bytes;
+        }
+        byte[] line = (msg + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        return line.length > MAX_HELD_AFTER_COMMAND ? Arrays.copyOf(line, MAX_HELD_AFTER_COMMAND) : line;
+    }
+
+    /** Keeps what followed the resumed command, up to {@value #MAX_HELD_AFTER_COMMAND} bytes: enough to see and quote. */
+    private void hold(byte[] more) {
+        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
+        int kept = Math.min(MAX_HELD_AFTER_COMMAND - held.length, more.length);
+        heldAfterCommand = Arrays.copyOf(held, held.length + kept);
+        System.arraycopy(more, 0, heldAfterCommand, held.length, kept);
+    }
+
+    private void feedResumedCommand() {
+        if (phase != Phase.NEGOTIATING || resumedCommandFed) {
+            return;
+        }
+        resumedCommandFed = true;
+        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
+        heldAfterCommand = null;
+        byte[] both = Arrays.copyOf(resumedCommand, resumedCommand.length + held.length);
+        System.arraycopy(held, 0, both, resumedCommand.length, held.length);
+        try {
+            apply(negotiation.onReceived(ByteBuffer.wrap(both), now()));
+        } catch (RuntimeException e) {
+            internalError(e);
+        }
     }
 
     private void runDelegated(List<Runnable> tasks) {
@@ -446,6 +697,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void finish(Outcome outcome, ByteBuffer outbound) {
         cancelTick();
         tasksOutstanding = false;
+        if (!(outcome instanceof Outcome.Failed)) {
+            restoreReading(); // a failed channel is closing: nothing more is worth reading
+        }
         if (outcome instanceof Outcome.Secured) {
             secured(((Outcome.Secured) outcome).session(), outbound);
         } else if (outcome instanceof Outcome.Plaintext) {
@@ -507,7 +761,13 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         needsFlush = false;
         if (last != null) {
             ctx.flush();
-            last.addListener(written -> ctx.close());
+            ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+                ctx.close(); // the peer does not read: its last words are not worth holding the connection for
+            }, LAST_WORDS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            last.addListener(written -> {
+                timeout.cancel(false);
+                ctx.close();
+            });
         } else {
             ctx.flush();
             ctx.close();
@@ -519,8 +779,16 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
             return;
         }
-        String where = state();
+        abort(Failure.of(Failure.Reason.PEER_CLOSED, why + " (in state " + state() + ")"));
+    }
+
+    /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not. */
+    private void abort(Failure failure) {
+        if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
+            return;
+        }
         cancelTick();
+        restoreReading();
         if (negotiation != null && !negotiation.isFinished()) {
             try {
                 negotiation.onEndOfStream(now()); // lets the core close its engine; its words do not apply
@@ -529,7 +797,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             }
         }
         phase = Phase.FAILED;
-        Failure failure = Failure.of(Failure.Reason.PEER_CLOSED, why + " (in state " + where + ")");
         events.add(new Event.Failed(failure));
         pendingWrites.releaseAndFailAll(ctx, new StartTlsException(failure, false));
         complete(new StartTlsCompletionEvent.Failed(failure, events));
@@ -537,6 +804,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     private void abortAndClose(String why) {
         abort(why);
+        ctx.close();
+    }
+
+    private void abortAndClose(Failure failure) {
+        abort(failure);
         ctx.close();
     }
 
@@ -553,6 +825,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     private void complete(StartTlsCompletionEvent event) {
+        releaseCapacity();
         ctx.fireUserEventTriggered(event);
         completion.complete(event);
     }
@@ -756,7 +1029,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ChannelFuture sent = ctx.writeAndFlush(net);
         ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
             ctx.close(); // the peer does not read: close without waiting for close_notify to leave
-        }, CLOSE_NOTIFY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }, LAST_WORDS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         sent.addListener(done -> {
             timeout.cancel(false);
             ctx.close(promise);
@@ -793,10 +1066,24 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (!bytes.hasRemaining()) {
             return null;
         }
-        ByteBuf buf = ctx.alloc().buffer(bytes.remaining());
+        int n = bytes.remaining();
+        ByteBuf buf = ctx.alloc().buffer(n);
         buf.writeBytes(bytes);
         needsFlush = true;
-        return ctx.write(buf);
+        unsentNegotiationBytes += n;
+        ChannelFuture written = ctx.write(buf);
+        written.addListener(done -> {
+            unsentNegotiationBytes -= n;
+            resumeReadingIfDrained();
+        });
+        return written;
+    }
+
+    private void releaseCapacity() {
+        if (holdsCapacity) {
+            holdsCapacity = false;
+            capacity.release();
+        }
     }
 
     private void flushIfNeeded() {

@@ -9,6 +9,10 @@
  * TLS records below it), step out of the pipeline for a plaintext hand-over, or close the channel
  * after a failure. All protocol rules live in the core; the handlers only move bytes, keep time
  * and respect Netty's manners (back-pressure, {@code autoRead}, coalesced flushes, reference
- * counting, no blocking on the event loop).
+ * counting, no blocking on the event loop). A server's handler holds little whatever its peer
+ * sends (it stops reading while its answers do not leave), refuses the application's writes while
+ * it negotiates, answers "too busy" beyond a shared {@link org.starttls4j.netty.NegotiationCapacity},
+ * and is the only way back into a negotiation after a plaintext hand-over
+ * ({@link org.starttls4j.netty.StartTlsServerHandler#resume}).
  */
 package org.starttls4j.netty;

@@ -40,7 +40,10 @@ import org.starttls4j.spi.StartTlsOffer;
  *                                                            [CAPABILITY] code) → Idle; offer OFFERED or
  *                                                            NOT_OFFERED; if neither was sent, UNKNOWN
  *                           An NO / An BAD                   Ready(no capabilities, UNKNOWN) → Idle
- * Idle                      any response                     fail UNEXPECTED_REPLY, LOGOUT
+ * Idle (plaintext)          untagged response                ignored (servers send * CAPABILITY, * OK … after
+ *                                                            their greeting); * BYE: fail SERVICE_CLOSING;
+ *                                                            tagged or +: fail UNEXPECTED_REPLY
+ * Idle (inside TLS, PREAUTH) any response                    fail UNEXPECTED_REPLY, LOGOUT
  *                           (requestStartTls)                send An STARTTLS → AwaitingStartTlsReply
  * AwaitingStartTlsReply     An OK                            GoAhead → AwaitingHandshake
  *                           An NO / An BAD                   NoTls(STARTTLS_REFUSED) → Idle
@@ -64,9 +67,10 @@ import org.starttls4j.spi.StartTlsOffer;
  *
  * <p><b>Lockstep.</b> Any response, untagged ones included, that arrives in the same read as the
  * response that made us send a command was sent before the server could have seen that command;
- * the negotiation hands it to {@link #onLineBeforeCommandSeen}, which keeps the default and fails
- * with {@code UNEXPECTED_REPLY}. Accepting it would let a forged {@code * CAPABILITY} queued behind
- * the greeting strip STARTTLS from the list. Real servers send their greeting alone.
+ * the negotiation hands it to {@link #onLineBeforeCommandSeen}: an untagged response there is
+ * skipped and never taken as the answer (taking a {@code * CAPABILITY} queued behind the greeting
+ * as the answer would let a forgery strip STARTTLS from the list; skipping it lets the many servers
+ * that send one unasked work), and anything tagged fails with {@code UNEXPECTED_REPLY}.
  */
 public final class ImapClientDialog implements ClientDialog {
 
@@ -79,7 +83,13 @@ public final class ImapClientDialog implements ClientDialog {
     private record AwaitingCapabilityReply(String tag, boolean encrypted, Optional<Capabilities> announced) implements State {
     }
 
-    private record Idle(Capabilities capabilities, boolean preauthenticated) implements State {
+    /**
+     * Capabilities known, no command outstanding.
+     *
+     * @param encrypted whether TLS is up: inside TLS, anything unsolicited would be lost to the
+     *                  application, so it stays an error there
+     */
+    private record Idle(Capabilities capabilities, boolean preauthenticated, boolean encrypted) implements State {
     }
 
     private record AwaitingStartTlsReply(String tag, Capabilities capabilities) implements State {
@@ -122,6 +132,9 @@ public final class ImapClientDialog implements ClientDialog {
 
     @Override
     public ClientStep onLine(String line) {
+        if (state instanceof Idle idle && !idle.encrypted() && !idle.preauthenticated()) {
+            return unsolicited(line);
+        }
         if (state instanceof Idle || state instanceof AwaitingHandshake) {
             return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
                     farewell());
@@ -138,6 +151,45 @@ public final class ImapClientDialog implements ClientDialog {
             return onGreeting(response, greeting.encrypted());
         }
         return onResponse(response);
+    }
+
+    /**
+     * A line the server sent before it could have seen our command (see the class comment): an
+     * untagged response other than BYE is skipped unread, never taken as the answer, so a
+     * {@code * CAPABILITY} queued behind the greeting is never the capability list; anything else
+     * is an error.
+     */
+    @Override
+    public ClientStep onLineBeforeCommandSeen(String line) {
+        if (state instanceof Idle || state instanceof AwaitingHandshake || state instanceof AwaitingGreeting) {
+            return onLine(line);
+        }
+        return unsolicited(line);
+    }
+
+    /**
+     * An unsolicited response in plaintext, before the client's first command was seen or while it
+     * is idle: many servers send {@code * CAPABILITY …} or {@code * OK} lines right after their
+     * greeting. Untagged responses are skipped (literals included); {@code * BYE} ends the
+     * negotiation; a tagged response or a continuation request answers nothing we sent.
+     */
+    private ClientStep unsolicited(String line) {
+        ImapResponseReader.Read read = reader.accept(line);
+        if (read instanceof ImapResponseReader.Bad bad) {
+            return new ClientStep.Fail(bad.failure(), "");
+        }
+        if (read instanceof ImapResponseReader.More more) {
+            return ClientStep.Await.sending(new ImapClientDialog(limits, nextTag, state, more.next()), "");
+        }
+        ImapResponse response = ((ImapResponseReader.Complete) read).response();
+        if (response.is(ImapResponse.Kind.UNTAGGED_STATUS, "BYE")) {
+            return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection (BYE)", response);
+        }
+        if (response.kind() == ImapResponse.Kind.UNTAGGED_STATUS || response.kind() == ImapResponse.Kind.UNTAGGED_DATA) {
+            return stay(state);
+        }
+        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY,
+                "a tagged response or continuation request that answers no command we sent", line), farewell());
     }
 
     private ClientStep onGreeting(ImapResponse greeting, boolean encrypted) {
@@ -161,7 +213,7 @@ public final class ImapClientDialog implements ClientDialog {
             // RFC 9051 §6.2.1: STARTTLS is only valid in the not-authenticated state; PREAUTH has
             // left it, so TLS is impossible on this connection.
             Capabilities capabilities = announced.orElse(Capabilities.NONE);
-            return new ClientStep.NoTls(to(new Idle(capabilities, true)), Failure.of(Failure.Reason.PREAUTH_WITHOUT_TLS,
+            return new ClientStep.NoTls(to(new Idle(capabilities, true, encrypted)), Failure.of(Failure.Reason.PREAUTH_WITHOUT_TLS,
                     "the server greeted with PREAUTH, so STARTTLS is impossible", greeting.line()), capabilities,
                     List.of(new Event.GreetingReceived(greeting.line(), false)));
         }
@@ -169,7 +221,7 @@ public final class ImapClientDialog implements ClientDialog {
             // RFC 9051 §7.1: a [CAPABILITY] code in the greeting spares the CAPABILITY command.
             Capabilities capabilities = announced.get();
             StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-            return new ClientStep.Ready(to(new Idle(capabilities, false)), capabilities, offer,
+            return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, offer,
                     List.of(new Event.GreetingReceived(greeting.line(), encrypted)));
         }
         return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
@@ -210,13 +262,13 @@ public final class ImapClientDialog implements ClientDialog {
             // Whatever capabilities came with the go-ahead are forgotten with the rest.
             return new ClientStep.GoAhead(to(new AwaitingHandshake()));
         }
-        return new ClientStep.NoTls(to(new Idle(capabilities, false)), Failure.of(Failure.Reason.STARTTLS_REFUSED,
+        return new ClientStep.NoTls(to(new Idle(capabilities, false, false)), Failure.of(Failure.Reason.STARTTLS_REFUSED,
                 "the server answered STARTTLS with " + response.keyword(), response.line()), capabilities);
     }
 
     private ClientStep onCapabilityCompleted(ImapResponse response, AwaitingCapabilityReply c) {
         if (!response.keyword().equals("OK")) {
-            return new ClientStep.Ready(to(new Idle(Capabilities.NONE, false)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
+            return new ClientStep.Ready(to(new Idle(Capabilities.NONE, false, c.encrypted())), Capabilities.NONE, StartTlsOffer.UNKNOWN);
         }
         Optional<Capabilities> announced = c.announced();
         Optional<String> code = response.codeArgument("CAPABILITY");
@@ -227,9 +279,9 @@ public final class ImapClientDialog implements ClientDialog {
             }
         }
         if (announced.isEmpty()) {
-            return new ClientStep.Ready(to(new Idle(Capabilities.NONE, false)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
+            return new ClientStep.Ready(to(new Idle(Capabilities.NONE, false, c.encrypted())), Capabilities.NONE, StartTlsOffer.UNKNOWN);
         }
-        return ready(announced.get());
+        return ready(announced.get(), c.encrypted());
     }
 
     @Override
@@ -254,9 +306,9 @@ public final class ImapClientDialog implements ClientDialog {
         return state instanceof Idle idle && !idle.preauthenticated() ? "A" + nextTag + " LOGOUT\r\n" : "";
     }
 
-    private ClientStep ready(Capabilities capabilities) {
+    private ClientStep ready(Capabilities capabilities, boolean encrypted) {
         StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-        return new ClientStep.Ready(to(new Idle(capabilities, false)), capabilities, offer);
+        return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, offer);
     }
 
     /** Sends {@code verb} under the next tag, moving to the state made for that tag. */

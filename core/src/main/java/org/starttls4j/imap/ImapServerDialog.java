@@ -43,7 +43,7 @@ import org.starttls4j.spi.ServerStep;
  * <p>A command the dialog answers itself may end in a non-synchronizing literal ({@code {n+}},
  * {@code {n-}}, RFC 7888): its bytes are counted and skipped (never read as commands) and the
  * answer is sent once the command is complete. A literal larger than
- * {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection ({@code REPLY_TOO_LONG},
+ * {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection ({@code COMMAND_TOO_LONG},
  * {@code * BYE [TOOBIG]}). A synchronizing literal ({@code {n}}) is answered at once without a
  * continuation request, so the client never sends it.
  */
@@ -151,7 +151,7 @@ public final class ImapServerDialog implements ServerDialog {
 
     private ServerStep skip(SkippingLiteral skipping, String line) {
         if (skipping.lines() + 1 > config.limits().maxLinesPerReply()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
                     "a command of more than " + config.limits().maxLinesPerReply() + " lines"), "* BYE Command too long\r\n");
         }
         Literal.Advance advance = skipping.literal().advance(line);
@@ -174,7 +174,7 @@ public final class ImapServerDialog implements ServerDialog {
     private ServerStep afterText(String tag, String reply, String text, int lines) {
         long size = Literal.announcedBy(text);
         if (size > config.limits().maxLiteralSize()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
                     "a command literal larger than " + config.limits().maxLiteralSize() + " bytes"),
                     tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n");
         }
@@ -187,7 +187,14 @@ public final class ImapServerDialog implements ServerDialog {
             case TIMEOUT:
                 return "* BYE Autologout; idle for too long\r\n";
             case LINE_TOO_LONG:
+            case COMMAND_TOO_LONG:
                 return "* BYE Command line too long\r\n";
+            case TOO_MANY_COMMANDS:
+                // As Dovecot ends a client past its limit of bad commands, with a BYE.
+                return "* BYE Too many commands before STARTTLS\r\n";
+            case SERVER_BUSY:
+                // RFC 5530 §3: UNAVAILABLE, a temporary failure; try again later.
+                return "* BYE [UNAVAILABLE] Server busy, try again later\r\n";
             case MALFORMED_COMMAND:
                 return "* BYE Malformed command: bare CR, LF or NUL\r\n";
             case TOO_MUCH_PLAINTEXT:

@@ -129,7 +129,13 @@ public final class Pop3ServerDialog implements ServerDialog {
                 // Nothing more in plaintext once STLS was received; just close.
                 return "";
             case LINE_TOO_LONG:
+            case COMMAND_TOO_LONG:
                 return "-ERR Line too long\r\n";
+            case TOO_MANY_COMMANDS:
+                return "-ERR Too many commands before STLS\r\n";
+            case SERVER_BUSY:
+                // RFC 3206 §4: SYS/TEMP, a temporary system failure; try again later.
+                return "-ERR [SYS/TEMP] Server busy, try again later\r\n";
             case MALFORMED_COMMAND:
                 return "-ERR Syntax error: bare CR, LF or NUL\r\n";
             case TOO_MUCH_PLAINTEXT:

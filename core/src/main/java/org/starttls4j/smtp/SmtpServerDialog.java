@@ -134,7 +134,14 @@ public final class SmtpServerDialog implements ServerDialog {
             case TIMEOUT:
                 return "421 4.4.2 " + config.hostname() + " Error: timeout exceeded\r\n";
             case LINE_TOO_LONG:
+            case COMMAND_TOO_LONG:
                 return "500 5.5.6 Line too long\r\n";
+            case TOO_MANY_COMMANDS:
+                // Postfix's words when a client passes smtpd_hard_error_limit.
+                return "421 4.7.0 " + config.hostname() + " Error: too many commands before STARTTLS\r\n";
+            case SERVER_BUSY:
+                // RFC 3463 X.3.2: system not accepting network messages (Postfix postscreen: "all server ports are busy").
+                return "421 4.3.2 " + config.hostname() + " Service busy, try again later\r\n";
             case MALFORMED_COMMAND:
                 return "500 5.5.2 Syntax error: bare CR, LF or NUL\r\n";
             case PLAINTEXT_INJECTION:

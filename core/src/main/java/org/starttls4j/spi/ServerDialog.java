@@ -22,6 +22,15 @@ public interface ServerDialog {
      */
     ServerStep onLine(String line);
 
-    /** The reply to send when the negotiation ends for {@code reason} (e.g. a 421), or empty. */
+    /**
+     * The reply to send when the negotiation ends for {@code reason} (e.g. a 421), or empty. Called
+     * on a dialog before its greeting too: for {@link Failure.Reason#SERVER_BUSY} the answer is the
+     * protocol's "too busy" reply sent instead of the greeting (SMTP {@code 421 4.3.2}, IMAP
+     * {@code * BYE [UNAVAILABLE]}, POP3 {@code -ERR [SYS/TEMP]}); for
+     * {@link Failure.Reason#TOO_MANY_COMMANDS} it replaces the answer to the command over the bound.
+     *
+     * @param reason why the negotiation ends
+     * @return the reply, CRLF included, or empty for none
+     */
     String farewell(Failure.Reason reason);
 }

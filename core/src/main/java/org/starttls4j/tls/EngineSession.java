@@ -21,8 +21,10 @@ import org.starttls4j.TlsResult;
  * so an idle session costs little more than its engine: {@code spill}, for decrypted bytes that
  * did not fit the caller's buffer (and the bytes decrypted during the negotiation), and
  * {@code carry}, for TLS records that arrived during the negotiation but belong to the
- * application. Delegated tasks after the handshake (a TLS 1.2 renegotiation, if the engine allows
- * one) run inline.
+ * application. Delegated tasks after the handshake run inline; a TLS 1.2 renegotiation never gets
+ * that far: {@link PostHandshake} decides what the engine may do after its handshake, and the
+ * session fails with {@link Failure.Reason#RENEGOTIATION_REFUSED} before the engine works on a
+ * refused request.
  *
  * <p><b>Even records.</b> An engine fills each record to its limit and puts what is left in the
  * next, so a write just over the limit costs a whole second record (a cipher call, a tag, a
@@ -71,6 +73,11 @@ final class EngineSession implements SecureSession {
     private TlsResult lastDecrypt;
     /** Where the last engine call left the handshake (see {@link #runTasks}). */
     private SSLEngineResult.HandshakeStatus status;
+    /** Whether the engine went back to handshaking and has not finished (see {@link #watch}). */
+    private boolean handshaking;
+    /** Times the engine went back to handshaking, and application bytes received: {@link PostHandshake}'s inputs. */
+    private long episodes;
+    private long received;
 
     EngineSession(SSLEngine engine, Role role, Capabilities capabilities, TlsFacts facts,
                   ByteBuffer leftoverPlain, ByteBuffer leftoverNet) {
@@ -341,12 +348,15 @@ final class EngineSession implements SecureSession {
             // The caller's buffer is empty yet too small for one record: decrypt aside and hand out in pieces.
             ByteBuffer overflow = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
             r = engine.unwrap(source, overflow);
+            watch(r);
             status = r.getHandshakeStatus();
+            received += r.bytesProduced();
             overflow.flip();
             spill = overflow.hasRemaining() ? overflow : null;
             return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), r.bytesConsumed(), 0);
         }
         runTasks(r);
+        received += r.bytesProduced();
         return r;
     }
 
@@ -396,13 +406,43 @@ final class EngineSession implements SecureSession {
      * result says where the engine stands; asking the engine again costs a lock per call, which on
      * the hot path is measurable, so it is asked only after tasks have run.
      */
-    private void runTasks(SSLEngineResult r) {
+    private void runTasks(SSLEngineResult r) throws RenegotiationRefused {
+        watch(r);
         status = r.getHandshakeStatus();
         if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
             for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
                 task.run();
             }
             status = engine.getHandshakeStatus();
+        }
+    }
+
+    /**
+     * Counts each time the engine goes back to handshaking, and refuses it (before any of its tasks
+     * run) when {@link PostHandshake} says so. A close is not a handshake.
+     */
+    private void watch(SSLEngineResult r) throws RenegotiationRefused {
+        SSLEngineResult.HandshakeStatus next = r.getHandshakeStatus();
+        boolean working = next != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && next != SSLEngineResult.HandshakeStatus.FINISHED && r.getStatus() != SSLEngineResult.Status.CLOSED;
+        if (working && !handshaking) {
+            Failure refused = PostHandshake.refusal(engine, ++episodes,
+                    PostHandshake.FREE_IN_SESSION + received / PostHandshake.BYTES_PER_EPISODE);
+            if (refused != null) {
+                throw new RenegotiationRefused(refused);
+            }
+        }
+        handshaking = working;
+    }
+
+    /** Carries a refusal out of the engine loops to {@link #broken}. */
+    private static final class RenegotiationRefused extends SSLException {
+        private static final long serialVersionUID = 1L;
+        private final transient Failure failure;
+
+        RenegotiationRefused(Failure failure) {
+            super(failure.message());
+            this.failure = failure;
         }
     }
 
@@ -420,7 +460,7 @@ final class EngineSession implements SecureSession {
 
     private TlsResult.Status broken(Exception e, int consumed, int produced) {
         SSLException cause = e instanceof SSLException ? (SSLException) e : new SSLException(e);
-        failure = HandshakeFailures.classify(cause);
+        failure = e instanceof RenegotiationRefused ? ((RenegotiationRefused) e).failure : HandshakeFailures.classify(cause);
         engine.closeOutbound();
         lastConsumed = consumed;
         lastProduced = produced;

@@ -13,6 +13,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.starttls4j.Capabilities;
+import org.starttls4j.Failure;
 import org.starttls4j.Role;
 import org.starttls4j.SecureSession;
 import org.starttls4j.TlsFacts;
@@ -61,6 +62,8 @@ public final class TlsPump {
     private int plainLength;
     private SSLSession factsOf; // the session the cached facts describe
     private TlsFacts facts;
+    private boolean established; // the engine has been seen not handshaking after the handshake began
+    private int postHandshake;   // times the engine went back to handshaking since (see PostHandshake)
 
     /** Where a call to the pump left the engine. */
     public sealed interface Progress {
@@ -90,6 +93,15 @@ public final class TlsPump {
          * @param cause the engine's exception
          */
         record Failed(SSLException cause) implements Progress {
+        }
+
+        /**
+         * The pump refused what the peer asked for (a renegotiation, see {@link PostHandshake}) and
+         * closed the engine's outbound side; the close has been produced.
+         *
+         * @param failure why
+         */
+        record Refused(Failure failure) implements Progress {
         }
     }
 
@@ -263,7 +275,19 @@ public final class TlsPump {
     private Progress drive(Consumer<ByteBuffer> out) {
         try {
             for (int step = 0; step < MAX_STEPS; step++) {
-                switch (engine.getHandshakeStatus()) {
+                SSLEngineResult.HandshakeStatus handshake = engine.getHandshakeStatus();
+                if (handshake == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || handshake == SSLEngineResult.HandshakeStatus.FINISHED) {
+                    established = true;
+                } else if (established) {
+                    // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
+                    established = false;
+                    Failure refused = PostHandshake.refusal(engine, ++postHandshake, PostHandshake.FREE_DURING_NEGOTIATION);
+                    if (refused != null) {
+                        closeOutbound(out);
+                        return new Progress.Refused(refused);
+                    }
+                }
+                switch (handshake) {
                     case NEED_TASK:
                         if (!runTasksInline) {
                             return new Progress.NeedsTasks(takeTasks());

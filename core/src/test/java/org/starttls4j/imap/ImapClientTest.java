@@ -282,10 +282,10 @@ class ImapClientTest {
     }
 
     @Test
-    void aResponseWhenIdleIsUnexpectedAndAnsweredWithLogout() {
+    void aTaggedResponseWhenIdleIsUnexpectedAndAnsweredWithLogout() {
         Wire w = imapClient(client(TlsPolicy.OPPORTUNISTIC));
         w.feed(GREETING);
-        assertThat(w.feed("* CAPABILITY IMAP4rev1\r\nA1 OK done\r\n* OK stray\r\n")).isEqualTo("A2 LOGOUT\r\n");
+        assertThat(w.feed("* CAPABILITY IMAP4rev1\r\nA1 OK done\r\nA7 OK stray\r\n")).isEqualTo("A2 LOGOUT\r\n");
         assertThat(w.reason()).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
     }
 

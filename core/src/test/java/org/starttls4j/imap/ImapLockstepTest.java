@@ -34,10 +34,44 @@ class ImapLockstepTest {
     void anUntaggedCapabilityQueuedBehindTheGreetingIsNeverUsed(TlsPolicy policy) {
         Transition t = afterOneRead(policy, "* OK ready\r\n* CAPABILITY IMAP4rev1\r\nA1 OK done\r\n");
 
+        // The untagged CAPABILITY is skipped; the tagged answer to a command not yet seen is the error.
         Failure failure = ((Outcome.Failed) t.outcome().orElseThrow()).failure();
         assertThat(failure.reason()).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
-        assertThat(failure.peerReply()).contains("* CAPABILITY IMAP4rev1");
+        assertThat(failure.peerReply()).contains("A1 OK done");
         assertThat(new String(t.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("A1 CAPABILITY\r\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsPolicy.class, names = {"OPPORTUNISTIC", "REQUIRED"})
+    void untaggedResponsesBehindTheGreetingAreSkippedNotTakenAsTheAnswer(TlsPolicy policy) {
+        Transition t = afterOneRead(policy, "* OK ready\r\n* CAPABILITY IDLE\r\n* LIST () \"/\" \"x\"\r\n* OK still here\r\n");
+
+        assertThat(t.isFinished()).isFalse();
+        assertThat(new String(t.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("A1 CAPABILITY\r\n");
+        assertThat(t.events()).noneMatch(e -> e instanceof Event.CapabilitiesReceived);
+
+        // The answer to A1 CAPABILITY carries no list: the skipped one is not used instead.
+        Transition answer = t.next().onReceived(ByteBuffer.wrap("A1 OK done\r\n".getBytes(StandardCharsets.US_ASCII)), NOW);
+        assertThat(answer.events()).contains(new Event.CapabilitiesReceived(org.starttls4j.Capabilities.NONE, false));
+        assertThat(new String(answer.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("A2 STARTTLS\r\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsPolicy.class, names = {"OPPORTUNISTIC", "REQUIRED"})
+    void untaggedResponsesBehindAGreetingWithCapabilitiesAreSkipped(TlsPolicy policy) {
+        Transition t = afterOneRead(policy,
+                "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n* CAPABILITY IMAP4rev1 IDLE\r\n* LIST () \"/\" \"x\"\r\n");
+
+        assertThat(t.isFinished()).isFalse();
+        assertThat(new String(t.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("A1 STARTTLS\r\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsPolicy.class, names = {"OPPORTUNISTIC", "REQUIRED"})
+    void aByeBehindTheGreetingEndsTheNegotiation(TlsPolicy policy) {
+        Transition t = afterOneRead(policy, "* OK ready\r\n* BYE going away\r\n");
+
+        assertThat(((Outcome.Failed) t.outcome().orElseThrow()).failure().reason()).isEqualTo(Failure.Reason.SERVICE_CLOSING);
     }
 
     @ParameterizedTest

@@ -137,6 +137,25 @@ class ImapScenariosTest {
                 new Event.CapabilitiesReceived(ImapPairTest.AFTER, true));
     }
 
+    @ParameterizedTest
+    @EnumSource(ImapPairTest.Version.class)
+    void untaggedResponsesRightAfterTheGreetingAreSkippedAndNeverReportedAfterTls(ImapPairTest.Version version) {
+        ServerConfig server = ImapPairTest.serverConfig(TlsPolicy.REQUIRED, version);
+        boolean[] first = {true};
+        ImapLoopback.Result r = ImapLoopback.run(Imap.client(Wire.client(TlsPolicy.REQUIRED)), Imap.server(server), server, bytes -> {
+            if (!first[0]) {
+                return bytes;
+            }
+            first[0] = false; // the greeting, and what some servers send right behind it, unasked
+            String extra = "* CAPABILITY IMAP4rev1 IDLE AUTH=EVIL\r\n* LIST () \"/\" \"x\"\r\n* OK [ALERT] welcome\r\n";
+            return (new String(bytes, StandardCharsets.ISO_8859_1) + extra).getBytes(StandardCharsets.ISO_8859_1);
+        });
+
+        assertThat(r.clientOutcome()).isInstanceOf(Outcome.Secured.class);
+        assertThat(r.clientSession().capabilities()).isEqualTo(ImapPairTest.AFTER);
+        assertThat(r.clientEvents()).noneMatch(e -> e instanceof Event.CapabilitiesReceived c && c.capabilities().has("AUTH=EVIL"));
+    }
+
     // ---- Rule 3 again, with a man in the middle ----
 
     @Test

@@ -206,7 +206,7 @@ class ImapServerTest {
     void aLiteralOverTheBoundCloses() {
         Wire w = imapServer(required());
         assertThat(w.feed("A1 NOOP {8193+}\r\n")).isEqualTo("A1 BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n");
-        assertThat(w.reason()).isEqualTo(Failure.Reason.REPLY_TOO_LONG);
+        assertThat(w.reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
     }
 
     @Test
@@ -225,7 +225,7 @@ class ImapServerTest {
         w.feed("b\r\n");
         assertThat(w.finished()).isFalse();
         assertThat(w.feed("c\r\n")).isEqualTo("* BYE Command too long\r\n");
-        assertThat(w.reason()).isEqualTo(Failure.Reason.REPLY_TOO_LONG);
+        assertThat(w.reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
     }
 
     @Test
@@ -276,7 +276,7 @@ class ImapServerTest {
     void aCommandLineTooLongIsAnsweredWithByeAndFails() {
         Wire w = imapServer(required());
         assertThat(w.feed("A1 LOGIN " + "x".repeat(1000))).isEqualTo("* BYE Command line too long\r\n");
-        assertThat(w.reason()).isEqualTo(Failure.Reason.LINE_TOO_LONG);
+        assertThat(w.reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
     }
 
     @Test

@@ -79,7 +79,7 @@ class SmtpBoundsTest {
         assertThat(s.finished()).isFalse();
         s.receive("x");
 
-        assertThat(s.reason()).isEqualTo(Reason.LINE_TOO_LONG);
+        assertThat(s.reason()).isEqualTo(Reason.COMMAND_TOO_LONG);
         assertThat(s.lastSent()).isEqualTo("500 5.5.6 Line too long\r\n");
     }
 
@@ -125,7 +125,7 @@ class SmtpBoundsTest {
 
     @Test
     void moreThanMaxPlaintextBytesFromTheClientFailsAsTooMuchPlaintextWith421() {
-        Wire s = smallServer();
+        Wire s = Wire.server(Wire.serverBuilder(TlsPolicy.REQUIRED).limits(SMALL.withMaxCommandsBeforeTls(100)).build());
         for (int i = 0; i < 21; i++) {
             s.receive("NOOP\r\n");
         }

@@ -21,7 +21,7 @@ import org.starttls4j.smtp.Smtp;
  * However the peer's bytes are cut into reads, the handler writes the same bytes, fires the same
  * single event and hands the same unread bytes to the application.
  */
-class FragmentationProperties {
+class FragmentationPropertiesTest {
 
     static final String SCRIPT = "EHLO c\r\nNOOP\r\nHELP\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<b@example.test>\r\n";
 

@@ -1,0 +1,71 @@
+package org.starttls4j.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.starttls4j.Failure.Reason;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
+import org.starttls4j.netty.interop.NettyInterop;
+import org.starttls4j.netty.interop.ResponderHandler;
+import org.starttls4j.netty.testing.Leaks;
+import org.starttls4j.smtp.Smtp;
+import org.starttls4j.testing.interop.MailProtocol;
+import org.starttls4j.testing.interop.Responder;
+
+/**
+ * A real TLS 1.2 client (the JDK's {@code SSLSocket}) over 127.0.0.1 renegotiates after STARTTLS
+ * against a Netty server: the session ends with {@code RENEGOTIATION_REFUSED}, reported through
+ * {@code exceptionCaught}; without the renegotiation the same client is answered.
+ */
+@ExtendWith(Leaks.Check.class)
+class RenegotiationTest {
+
+    static final long GUARD_SECONDS = 60;
+
+    /** Completes with the first exception that reaches it. */
+    static final class FirstException extends ChannelInboundHandlerAdapter {
+        final CompletableFuture<Throwable> cause = new CompletableFuture<>();
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+            cause.complete(t);
+            ctx.fireExceptionCaught(t);
+        }
+    }
+
+    @Test
+    void aClientInitiatedRenegotiationEndsTheSessionWithRenegotiationRefused() throws Exception {
+        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED);
+        Responder responder = new Responder(MailProtocol.SMTP, config);
+        FirstException seen = new FirstException();
+        try (NettyInterop.Server server = NettyInterop.startServer(() -> List.of(
+                new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(responder), seen))) {
+
+            Renegotiator.Outcome outcome = Renegotiator.run(server.address(), true);
+
+            assertThat(outcome).as("the NOOP after the renegotiation is never answered").isEqualTo(Renegotiator.Outcome.ENDED);
+            Throwable cause = seen.cause.get(GUARD_SECONDS, TimeUnit.SECONDS);
+            assertThat(cause).isInstanceOf(StartTlsException.class);
+            assertThat(((StartTlsException) cause).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+        }
+    }
+
+    @Test
+    void theSameClientWithoutRenegotiatingIsAnswered() throws Exception {
+        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED);
+        Responder responder = new Responder(MailProtocol.SMTP, config);
+        try (NettyInterop.Server server = NettyInterop.startServer(() -> List.of(
+                new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(responder)))) {
+
+            assertThat(Renegotiator.run(server.address(), false)).isEqualTo(Renegotiator.Outcome.ANSWERED);
+            assertThat(server.exceptions()).isEmpty();
+        }
+    }
+}

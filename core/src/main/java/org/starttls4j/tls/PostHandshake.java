@@ -1,0 +1,60 @@
+package org.starttls4j.tls;
+
+import javax.net.ssl.SSLEngine;
+import org.starttls4j.Failure;
+import org.starttls4j.TlsVersion;
+
+/**
+ * What an engine may do after its handshake, in either role: the one place that decides.
+ *
+ * <p><b>TLS 1.2 and older: nothing.</b> An engine that goes back to handshaking is renegotiating
+ * (a client's ClientHello on a server, a server's HelloRequest on a client). A client-initiated
+ * renegotiation is a full handshake on the server's CPU at the client's request, over and over
+ * (the "renegotiation DoS"), and a mail connection never needs one: Postfix and Dovecot refuse it
+ * too (OpenSSL's {@code SSL_OP_NO_RENEGOTIATION}). So the first one ends the connection with
+ * {@link Failure.Reason#RENEGOTIATION_REFUSED}. A client never offers one either: it never starts
+ * one, and a server's request fails the same way rather than be answered with a ClientHello.
+ *
+ * <p><b>TLS 1.3: KeyUpdate and NewSessionTicket, bounded.</b> TLS 1.3 has no renegotiation. What
+ * can make an engine work after the handshake is a KeyUpdate (either peer; answered with one of
+ * ours when the peer asks, RFC 8446 §4.6.3: a key derivation, no public-key operation) and, on a
+ * client, the server's NewSessionTickets (kept for resumption). Both are legitimate: an engine
+ * updates its keys after enough data (the JDK's {@code jdk.tls.keyLimits}, 2^37 bytes for AES-GCM),
+ * and servers send a ticket or two. Post-handshake client authentication is never requested here.
+ * So they are allowed, but each time the engine goes back to work counts, and a peer gets a small
+ * free allowance plus one per MiB of application data it sent: far more than any engine's key
+ * limits need, far less than a loop of KeyUpdate requests would take.
+ */
+final class PostHandshake {
+
+    /** Post-handshake episodes allowed during the negotiation (a ticket or two, a KeyUpdate). */
+    static final int FREE_DURING_NEGOTIATION = 8;
+    /** Post-handshake episodes a session allows before it counts application data. */
+    static final int FREE_IN_SESSION = 16;
+    /** Application bytes received that earn one more episode. */
+    static final long BYTES_PER_EPISODE = 1 << 20;
+
+    private PostHandshake() {
+    }
+
+    /**
+     * Whether the engine may go on after going back to handshaking for the {@code episode}th time.
+     *
+     * @param engine  the engine, after its handshake
+     * @param episode how many times it went back to handshaking, this one included
+     * @param allowed how many the peer may have caused so far
+     * @return the failure to end with, or null to go on
+     */
+    static Failure refusal(SSLEngine engine, long episode, long allowed) {
+        String protocol = engine.getSession().getProtocol();
+        if (!TlsVersion.TLS_1_3.jsseName().equals(protocol)) {
+            return Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
+                    "the peer tried to renegotiate " + protocol + "; renegotiation is refused");
+        }
+        if (episode > allowed) {
+            return Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
+                    "more TLS 1.3 post-handshake messages (KeyUpdate, NewSessionTicket) than allowed: " + episode);
+        }
+        return null;
+    }
+}
