@@ -329,7 +329,7 @@ public final class ServerChecks {
             }
             long received = drain(d.socket().getInputStream());
             double ratio = (double) received / bytes.length;
-            String evidence = String.format(Locale.ROOT, "%,d junk commands (%,d bytes) drew %,d bytes: %.1f bytes out per byte in",
+            String evidence = String.format(Locale.ROOT, "%,d junk commands (%,d bytes) drew %,d bytes: %.2f bytes out per byte in",
                     JUNK_COMMANDS, bytes.length, received, ratio);
             Verdict verdict = ratio > 10 ? Verdict.FAIL : ratio > 2 ? Verdict.WARN : Verdict.PASS;
             return new CheckResult(check, verdict, evidence + (verdict == Verdict.PASS ? "" : "; a server should stop answering (and close) after a few errors"));

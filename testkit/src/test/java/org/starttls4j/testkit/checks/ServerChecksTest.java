@@ -73,11 +73,10 @@ class ServerChecksTest {
         try (ReferenceServer server = ReferenceServer.builder(protocol).negotiationTimeout(Duration.ofSeconds(1)).start()) {
             ServerAudit audit = quick(protocol, server.port()).runAll();
 
-            assertThat(audit).passed(ServerCheck.COMMAND_INJECTION, ServerCheck.SECOND_STARTTLS, ServerCheck.COMMANDS_BEFORE_TLS,
-                    ServerCheck.OVER_LONG_LINE, ServerCheck.IDLE_CONNECTIONS);
-            // observed: the JDK engine under the core accepts a client's TLS 1.2 renegotiation (DESIGN rule 4 says it
-            // must refuse), and every command refused before TLS draws a reply, 3 to 5 bytes per byte
-            assertThat(audit).hasVerdict(ServerCheck.RENEGOTIATION, Verdict.FAIL).hasVerdict(ServerCheck.AMPLIFICATION, Verdict.WARN);
+            // every check, renegotiation and amplification included since the core refuses a renegotiation
+            // and closes after a few errors before TLS (before that, the kit found both: docs/TESTKIT-FINDINGS.md)
+            assertThat(audit).allPassed();
+            assertThat(audit.result(ServerCheck.RENEGOTIATION).orElseThrow().evidence()).contains("refused the renegotiation");
         }
     }
 }
