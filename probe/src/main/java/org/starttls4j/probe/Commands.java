@@ -294,19 +294,24 @@ final class Commands {
                 }
                 out.println("  stop with Ctrl-C");
                 out.flush();
-                Thread hook = new Thread(server::close, "starttls4j-serve-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                try {
-                    io.stop().join();
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook is running already
-                    }
-                }
+                awaitStop(io, server::close);
             }
             return Main.OK;
+        }
+
+        /** Waits until {@code io.stop()} completes, closing through {@code close} if the JVM is stopped (Ctrl-C) first. */
+        static void awaitStop(Io io, Runnable close) {
+            Thread hook = new Thread(close, "starttls4j-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                io.stop().join();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running already
+                }
+            }
         }
 
         static int defaultPort(Protocol protocol, boolean implicit) {

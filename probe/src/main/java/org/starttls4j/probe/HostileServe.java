@@ -73,17 +73,7 @@ final class HostileServe {
             out.println("  judges       a client that requires TLS: anything beyond the negotiation in plaintext is a finding");
             out.println("  stop with Ctrl-C");
             out.flush();
-            Thread hook = new Thread(server::close, "starttls4j-serve-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                io.stop().join();
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running already
-                }
-            }
+            Commands.ServeCommand.awaitStop(io, server::close);
         }
         return Main.OK;
     }

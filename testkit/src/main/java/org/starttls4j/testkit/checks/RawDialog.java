@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +16,8 @@ import java.util.Locale;
 import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.starttls4j.testkit.MailProtocol;
+import org.starttls4j.testkit.internal.TrustAnything;
 
 /**
  * A deliberately naive client: it writes exactly the bytes it is told to (pipelining included,
@@ -272,24 +270,7 @@ final class RawDialog implements AutoCloseable {
 
     private static SSLContext trustingContext() throws IOException {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                    // a hostile client checks nothing
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    // the checks are about the dialog, not the certificate
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
-            return context;
+            return TrustAnything.context();
         } catch (GeneralSecurityException e) {
             throw new IOException("no TLS context", e);
         }

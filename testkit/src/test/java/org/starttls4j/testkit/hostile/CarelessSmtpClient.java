@@ -9,15 +9,13 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import org.starttls4j.testkit.internal.TrustAnything;
 
 /**
  * An SMTP client with the classic STARTTLS bugs, each behind a switch: the positive controls that
@@ -101,22 +99,7 @@ final class CarelessSmtpClient {
         if (bug != Bug.TRUSTS_ANY_CERTIFICATE) {
             return trust;
         }
-        SSLContext any = SSLContext.getInstance("TLS");
-        any.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return any;
+        return TrustAnything.context();
     }
 
     private List<String> command(String line) throws IOException {
