@@ -19,8 +19,9 @@ package org.starttls4j;
  * @param maxLiteralSize       largest IMAP literal accepted before TLS
  * @param maxCommandsBeforeTls (server) most commands answered before STARTTLS or the hand-over;
  *                             one more ends the connection with {@link Failure.Reason#TOO_MANY_COMMANDS}.
- *                             The default, 20, is Postfix's {@code smtpd_hard_error_limit} and
- *                             Dovecot's limit of bad commands per login: an honest client needs two
+ *                             The default, 20, is Postfix's {@code smtpd_hard_error_limit}
+ *                             (1 under stress) and Dovecot's limit of invalid commands after login
+ *                             (it allows 3 before login): an honest client needs two
  *                             (EHLO, STARTTLS) or three, so 20 leaves room for any real client
  *                             while a client sending {@code EHLO x} in a loop is cut off after 20
  *                             replies instead of one reply per 8 bytes of its 64 KiB allowance.

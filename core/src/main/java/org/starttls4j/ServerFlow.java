@@ -18,9 +18,15 @@ import org.starttls4j.tls.TlsPump;
  * <pre>
  *  Unstarted ──begin (greet)──▶ Plain ──GoAhead──▶ Handshaking ──done──▶ Secured
  *      │ IMPLICIT                  ├──HandOver──▶ Plaintext (command left unread)
- *      └──▶ Handshaking ──done, greet inside TLS──▶ Secured
- *                                  └──▶ Failed (QUIT, bad input, bounds, deadline)
+ *      ├──▶ Handshaking ──done, greet inside TLS──▶ Secured
+ *      │                           └──▶ Failed (QUIT, bad input, bounds, deadline)
+ *      └──beginAtCapacity (the busy reply instead of the greeting)──▶ Failed (SERVER_BUSY)
  * </pre>
+ *
+ * <p>Bounds in plaintext: bytes ({@link Limits#maxPlaintextBytes()}), the line being read
+ * ({@link Limits#maxLineLength()}), commands answered ({@link Limits#maxCommandsBeforeTls()});
+ * waits: {@link Timeouts#firstCommand()} until the client's first byte (under implicit TLS, its
+ * ClientHello), {@link Timeouts#nextCommand()} after it, within {@link Timeouts#total()}.
  *
  * <p>The session is handed over at the first byte after the handshake: the client's first command
  * inside TLS is the application's, and comes out of {@link SecureSession#decrypt} first.

@@ -18,10 +18,10 @@ import java.util.Objects;
  * the next command; that wait is meant for a mail transaction (a slow DATA, a user typing), which
  * starts after the hand-over and is the application's. Before TLS an honest client sends EHLO and
  * STARTTLS without waiting on anyone, so a server here waits 30 seconds for the first command
- * (Postfix's {@code postscreen} decides within a few seconds; Postfix's {@code smtpd_timeout} drops
- * to 10 seconds under stress) and 60 seconds for each later one or a handshake flight (Dovecot's
- * login processes disconnect a client that has not logged in within 60 seconds). The whole
- * negotiation is bounded by {@code total}, ten minutes.
+ * and 60 seconds for each later one or a handshake flight: between Postfix's {@code smtpd_timeout}
+ * under stress (10 seconds, against 300 normally) and what it does normally, and well inside
+ * Dovecot's three minutes for a client to log in (its pre-login timeout, shortened when all login
+ * slots are taken). The whole negotiation is bounded by {@code total}, ten minutes.
  *
  * @param perStep      (client) longest wait for any one reply or handshake flight from the server
  * @param total        longest the whole negotiation may take, from {@link Negotiation#begin}

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.SelectionKey;
+import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Clock;
@@ -138,11 +139,16 @@ public final class NioClient {
      * @throws IOException          if the connect failed or timed out, or the thread was interrupted
      */
     public NegotiatedChannel negotiate(SocketChannel socket, Negotiation negotiation) throws IOException {
+        return negotiate(socket, negotiation, ByteBuffer.allocate(0));
+    }
+
+    /** {@link #negotiate(SocketChannel, Negotiation)}, first feeding bytes an application already read (a resume). */
+    NegotiatedChannel negotiate(SocketChannel socket, Negotiation negotiation, ByteBuffer alreadyRead) throws IOException {
         NonBlockingNegotiation n = null;
         try (Selector selector = Selector.open()) {
             NonBlockingNegotiation.Builder b = NonBlockingNegotiation.builder(socket, negotiation)
                     .clock(clock).bufferPool(pool).connectTimeout(connectTimeout).closeTimeout(closeTimeout)
-                    .blockingResult(true);
+                    .blockingResult(true).alreadyRead(alreadyRead);
             if (taskExecutor != null) {
                 b.taskExecutor(taskExecutor, selector::wakeup);
             }

@@ -26,8 +26,11 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.nio.ByteBuffer;
 import org.starttls4j.Negotiation;
+import org.starttls4j.Outcome;
 import org.starttls4j.ServerConfig;
+import org.starttls4j.Transition;
 
 /**
  * A selector-based acceptor: one thread accepts connections, negotiates each (greeting,
@@ -53,23 +56,35 @@ import org.starttls4j.ServerConfig;
  * is the application's: the server neither counts nor closes it.
  *
  * <p><b>Timeouts.</b> Each connection's negotiation has its own deadlines, from the configuration's
- * {@link org.starttls4j.Timeouts} (per step and in total); a connection that misses one ends with
- * {@link org.starttls4j.Failure.Reason#TIMEOUT} and the protocol's farewell, and the others are not
- * affected.
+ * {@link org.starttls4j.Timeouts}: a short one for a client that has said nothing yet
+ * ({@code firstCommand}), a longer one per later step ({@code nextCommand}), and one in total. A
+ * connection that misses one ends with {@link org.starttls4j.Failure.Reason#TIMEOUT} and the
+ * protocol's farewell, and the others are not affected.
  *
- * <p><b>Cap.</b> At most {@link Builder#maxNegotiating(int)} connections negotiate at once. When the
- * cap is reached the server stops accepting: further connections wait in the listen backlog (the
- * kernel completes their TCP handshake; they get their greeting when a slot frees, and their
- * negotiation clock starts then). Nothing is refused, so no client sees a farewell it did not earn;
- * a client that tires of waiting gives up by its own timeout.
+ * <p><b>Capacity.</b> At most {@link Builder#maxNegotiating(int)} connections negotiate at once.
+ * A connection accepted beyond that gets the protocol's "too busy" reply at once
+ * ({@link Negotiation#beginAtCapacity}: {@code 421 4.3.2}, {@code * BYE [UNAVAILABLE]},
+ * {@code -ERR [SYS/TEMP]}) and is closed, and {@link Builder#onFailure} hears of it with
+ * {@link org.starttls4j.Failure.Reason#SERVER_BUSY}: a client is always answered, never left
+ * waiting in the listen backlog, and retries later as it would with Postfix or Dovecot at their
+ * process limits. Idle connections cannot hold the server for long either: a client that says
+ * nothing is dropped after {@code Timeouts.firstCommand} (30 seconds by default).
+ *
+ * <p><b>Per connection.</b> What one connection holds while it negotiates is bounded, whatever the
+ * client sends and however slowly it reads: see {@link NonBlockingNegotiation} (back-pressure, a
+ * bounded report) and {@link org.starttls4j.Limits} (commands, line length, bytes before TLS). With
+ * the defaults it is well under 256 KB (measured by {@code HostileLoadTest}).
  *
  * <p><b>Shutdown.</b> {@link #close()} closes the listener and every connection still negotiating,
  * waits for the acceptor thread to end, and leaves handed-over channels alone.
  *
  * <p>{@link #stats()} counts connections: accepted = negotiating + secured + plaintext + failed +
- * aborted, at every moment the acceptor is between steps.
+ * aborted + refused, at every moment the acceptor is between steps.
  */
 public final class NioServer implements AutoCloseable {
+
+    /** Connections accepted per select, so that a burst of connects never starves the live ones. */
+    private static final int ACCEPT_BATCH = 64;
 
     private final Supplier<Negotiation> negotiations;
     private final Consumer<? super NegotiatedChannel> onSession;
@@ -92,6 +107,7 @@ public final class NioServer implements AutoCloseable {
     private final AtomicLong plaintext = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
     private volatile boolean running = true;
     private Instant acceptPausedUntil;
 
@@ -117,17 +133,41 @@ public final class NioServer implements AutoCloseable {
      * @param failed      negotiations that failed (each closed, and reported to the failure callback)
      * @param aborted     connections closed without an outcome: by {@link #close()}, or because
      *                    their setup failed
+     * @param refused     connections answered with the "too busy" reply at capacity and closed
      */
-    public record Stats(long accepted, int negotiating, long secured, long plaintext, long failed, long aborted) {
+    public record Stats(long accepted, int negotiating, long secured, long plaintext, long failed, long aborted,
+                        long refused) {
 
-        /** Connections handed to the application. */
+        /**
+         * Counts without refusals, as before there were any.
+         *
+         * @param accepted    see {@link #accepted()}
+         * @param negotiating see {@link #negotiating()}
+         * @param secured     see {@link #secured()}
+         * @param plaintext   see {@link #plaintext()}
+         * @param failed      see {@link #failed()}
+         * @param aborted     see {@link #aborted()}
+         */
+        public Stats(long accepted, int negotiating, long secured, long plaintext, long failed, long aborted) {
+            this(accepted, negotiating, secured, plaintext, failed, aborted, 0);
+        }
+
+        /**
+         * Connections handed to the application.
+         *
+         * @return secured plus plaintext
+         */
         public long handedOver() {
             return secured + plaintext;
         }
 
-        /** Connections that have ended their negotiation one way or another. */
+        /**
+         * Connections that have ended their negotiation one way or another.
+         *
+         * @return every count but accepted and negotiating, summed
+         */
         public long finished() {
-            return secured + plaintext + failed + aborted;
+            return secured + plaintext + failed + aborted + refused;
         }
     }
 
@@ -182,7 +222,8 @@ public final class NioServer implements AutoCloseable {
 
     /** The counts, as of now. */
     public Stats stats() {
-        return new Stats(accepted.get(), negotiating.get(), secured.get(), plaintext.get(), failed.get(), aborted.get());
+        return new Stats(accepted.get(), negotiating.get(), secured.get(), plaintext.get(), failed.get(), aborted.get(),
+                refused.get());
     }
 
     /** Whether the server is still accepting (not closed, and its thread alive). */
@@ -274,9 +315,10 @@ public final class NioServer implements AutoCloseable {
                 acceptPausedUntil = null;
             }
         }
-        boolean room = live.size() < maxNegotiating && acceptPausedUntil == null;
+        // Accepting goes on at capacity: those over it get the busy reply (see acceptSome).
+        boolean accepting = acceptPausedUntil == null;
         if (acceptKey.isValid()) {
-            acceptKey.interestOps(room ? SelectionKey.OP_ACCEPT : 0);
+            acceptKey.interestOps(accepting ? SelectionKey.OP_ACCEPT : 0);
         }
         if (earliest == null) {
             return 0; // nothing pending: wait for a connection (or close's wakeup)
@@ -284,8 +326,9 @@ public final class NioServer implements AutoCloseable {
         return Math.max(1, Duration.between(now, earliest).toMillis() + 1);
     }
 
+    /** Accepts what is waiting, a bounded batch per select so that the live connections get their turn. */
     private void acceptSome() {
-        while (live.size() < maxNegotiating) {
+        for (int i = 0; i < ACCEPT_BATCH; i++) {
             SocketChannel socket;
             try {
                 socket = listener.accept();
@@ -298,8 +341,52 @@ public final class NioServer implements AutoCloseable {
                 return;
             }
             accepted.incrementAndGet();
+            if (live.size() >= maxNegotiating) {
+                refuse(socket);
+                continue;
+            }
             negotiating.incrementAndGet();
             open(socket);
+        }
+    }
+
+    /**
+     * At capacity: the protocol's busy reply, written at once (a fresh socket's send buffer always
+     * takes it), then the close. The client's own bytes, if any arrived, are read away first, as a
+     * close with unread input would reset the connection and could destroy the reply before the
+     * client reads it.
+     */
+    private void refuse(SocketChannel socket) {
+        refused.incrementAndGet();
+        SocketAddress remote = null;
+        Transition busy = null;
+        try {
+            socket.configureBlocking(false);
+            remote = socket.getRemoteAddress();
+            busy = negotiations.get().beginAtCapacity(clock.instant());
+            socket.write(busy.outbound());
+            socket.shutdownOutput();
+            ByteBuffer sink = ByteBuffer.allocate(512);
+            for (int i = 0; i < 8 && socket.read(sink.clear()) > 0; i++) {
+                // discarded: nothing a refused client says is read
+            }
+        } catch (IOException e) {
+            // the client went away first; it is closed either way
+        } catch (RuntimeException e) {
+            report(e); // a misconfiguration, not the client's doing
+        } finally {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+        if (busy != null && busy.outcome().orElse(null) instanceof Outcome.Failed f) {
+            try {
+                onFailure.accept(remote, NegotiationReport.failed(busy.events(), f.failure()));
+            } catch (RuntimeException callbackFailed) {
+                report(callbackFailed);
+            }
         }
     }
 
@@ -429,7 +516,13 @@ public final class NioServer implements AutoCloseable {
             return this;
         }
 
-        /** The most connections negotiating at once; default 1024. Further ones wait in the backlog. */
+        /**
+         * The most connections negotiating at once; default 1024. Further ones get the protocol's
+         * "too busy" reply and are closed (see the class comment).
+         *
+         * @param value the cap, at least 1
+         * @return this builder
+         */
         public Builder maxNegotiating(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("maxNegotiating must be positive");

@@ -71,10 +71,29 @@ import org.starttls4j.Transition;
  * closing ({@link Failure.Reason#PEER_CLOSED}). A connect that fails or times out is no
  * negotiation: {@link #channel()} throws the connect's own {@link IOException}.
  *
+ * <p><b>Bounded.</b> What one connection can make it hold is small whatever the peer sends and
+ * however slowly it reads: it reads no more than it can answer (while more than
+ * {@link #PENDING_OUTPUT_BOUND} bytes wait for the socket, it asks for no {@code OP_READ}, so a
+ * peer that does not read its answers stops being read; the kernel's buffers hold the rest), each
+ * read is one pooled buffer given back at once, the core's own bounds
+ * ({@link org.starttls4j.Limits}) hold the negotiation's state, and the report keeps at most
+ * {@link #MAX_REPORTED_LINES} transcript lines and {@link #MAX_REPORTED_CHARS} characters (then one
+ * {@link Event.TranscriptTruncated}; other events are always kept).
+ *
  * <p>Not thread-safe: use it from the loop's thread only (the executor's wakeup is the only
  * cross-thread call).
  */
 public final class NonBlockingNegotiation {
+
+    /**
+     * Pending output above which the negotiation stops reading: a handshake flight or a few dozen
+     * answers, never what a peer that does not read could pile up.
+     */
+    public static final int PENDING_OUTPUT_BOUND = 8 * 1024;
+    /** The most transcript lines a report keeps. */
+    public static final int MAX_REPORTED_LINES = 200;
+    /** The most transcript characters a report keeps. */
+    public static final int MAX_REPORTED_CHARS = 32 * 1024;
 
     private enum Phase {
         CONNECTING, NEGOTIATING, AWAITING_TASKS, FLUSHING, DONE
@@ -90,6 +109,11 @@ public final class NonBlockingNegotiation {
     private final boolean blockingResult;
     private final List<Event> events = new ArrayList<>();
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
+    private int pendingOutput; // bytes in outbound
+    private int reportedLines;
+    private int reportedChars;
+    private boolean reportTruncated;
+    private ByteBuffer alreadyRead; // fed right after begin (a resumed connection); null when none
     private Negotiation negotiation;
     private Phase phase;
     private Instant connectDeadline;
@@ -109,6 +133,7 @@ public final class NonBlockingNegotiation {
         this.connectTimeout = b.connectTimeout;
         this.closeTimeout = b.closeTimeout;
         this.blockingResult = b.blockingResult;
+        this.alreadyRead = b.alreadyRead;
     }
 
     /**
@@ -253,7 +278,9 @@ public final class NonBlockingNegotiation {
             case CONNECTING:
                 return SelectionKey.OP_CONNECT;
             case NEGOTIATING:
-                return SelectionKey.OP_READ | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+                // Back-pressure: a peer that does not read what we answer is not read either.
+                return (pendingOutput > PENDING_OUTPUT_BOUND ? 0 : SelectionKey.OP_READ)
+                        | (outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE);
             case AWAITING_TASKS:
                 return outbound.isEmpty() ? 0 : SelectionKey.OP_WRITE;
             case FLUSHING:
@@ -391,6 +418,11 @@ public final class NonBlockingNegotiation {
         if (socket.isConnected()) {
             phase = Phase.NEGOTIATING;
             apply(negotiation.begin(now()));
+            if (alreadyRead != null && phase == Phase.NEGOTIATING) {
+                ByteBuffer first = alreadyRead;
+                alreadyRead = null;
+                apply(negotiation.onReceived(first, now()));
+            }
         } else if (socket.isConnectionPending()) {
             phase = Phase.CONNECTING;
             connectDeadline = now().plus(connectTimeout);
@@ -400,10 +432,11 @@ public final class NonBlockingNegotiation {
     }
 
     private void apply(Transition t) {
-        events.addAll(t.events());
+        keep(t.events());
         ByteBuffer out = t.outbound();
         if (out.hasRemaining()) {
             outbound.add(out);
+            pendingOutput += out.remaining();
         }
         negotiation = t.next();
         negotiation.deadline().ifPresent(d -> lastDeadline = d);
@@ -421,12 +454,37 @@ public final class NonBlockingNegotiation {
         }
     }
 
+    /** Keeps the events for the report, transcript lines within the bounds. */
+    private void keep(List<Event> more) {
+        for (Event e : more) {
+            if (e instanceof Event.Line) {
+                int chars = ((Event.Line) e).text().length();
+                if (reportTruncated) {
+                    continue;
+                }
+                if (reportedLines + 1 > MAX_REPORTED_LINES || reportedChars + chars > MAX_REPORTED_CHARS) {
+                    reportTruncated = true;
+                    events.add(new Event.TranscriptTruncated(MAX_REPORTED_LINES, MAX_REPORTED_CHARS));
+                    continue;
+                }
+                reportedLines++;
+                reportedChars += chars;
+            } else if (e instanceof Event.TranscriptTruncated) {
+                if (reportTruncated) {
+                    continue;
+                }
+                reportTruncated = true; // the core cut a transition's lines: later lines would leave a gap
+            }
+            events.add(e);
+        }
+    }
+
     /** Writes what the socket takes now; false if the socket failed. */
     private boolean writeOut() {
         try {
             while (!outbound.isEmpty()) {
                 ByteBuffer head = outbound.peek();
-                socket.write(head);
+                pendingOutput -= socket.write(head);
                 if (head.hasRemaining()) {
                     return true;
                 }
@@ -435,6 +493,7 @@ public final class NonBlockingNegotiation {
             return true;
         } catch (IOException e) {
             outbound.clear();
+            pendingOutput = 0;
             return false;
         }
     }
@@ -491,6 +550,7 @@ public final class NonBlockingNegotiation {
 
     private void end(IOException why) {
         outbound.clear();
+        pendingOutput = 0;
         try {
             socket.close();
         } catch (IOException ignored) {
@@ -511,6 +571,7 @@ public final class NonBlockingNegotiation {
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration closeTimeout = Duration.ofSeconds(1);
         private boolean blockingResult;
+        private ByteBuffer alreadyRead;
 
         private Builder(SocketChannel socket, Negotiation negotiation) {
             this.socket = Objects.requireNonNull(socket, "socket");
@@ -564,6 +625,23 @@ public final class NonBlockingNegotiation {
 
         Builder blockingResult(boolean value) {
             this.blockingResult = value;
+            return this;
+        }
+
+        /**
+         * Bytes the application already read from the socket itself, fed to the negotiation right
+         * after it begins: for a connection resumed at STARTTLS with
+         * {@link org.starttls4j.Negotiation#serverResuming}, the STARTTLS (or STLS) command line
+         * and every byte read after it. Whatever follows the command fails the negotiation with
+         * {@link Failure.Reason#PLAINTEXT_INJECTION}: it is never answered, and never reaches the
+         * application. {@link PlaintextChannel#startTls} does this for a channel the server handed over.
+         *
+         * @param value the bytes, from the command line on; copied
+         * @return this builder
+         */
+        public Builder alreadyRead(ByteBuffer value) {
+            Objects.requireNonNull(value, "alreadyRead");
+            this.alreadyRead = value.hasRemaining() ? ByteBuffer.allocate(value.remaining()).put(value.duplicate()).flip() : null;
             return this;
         }
 

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.starttls4j.Negotiation;
 import org.starttls4j.PlaintextSession;
+import org.starttls4j.Role;
 
 /**
  * A mail connection handed over <em>unencrypted</em>, as {@link org.starttls4j.TlsPolicy#OPPORTUNISTIC}
@@ -30,6 +32,7 @@ public final class PlaintextChannel implements NegotiatedChannel {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean handedBack; // the socket belongs to a resumed negotiation now
     private ByteBuffer unread; // guarded by readLock; null when empty
 
     PlaintextChannel(Endpoint io, PlaintextSession session, NegotiationReport report) {
@@ -258,14 +261,93 @@ public final class PlaintextChannel implements NegotiatedChannel {
         io.socket.shutdownOutput();
     }
 
+    /**
+     * Hands the connection back for TLS when the client sent {@code STARTTLS} (SMTP, IMAP) or
+     * {@code STLS} (POP3) after the hand-over, and negotiates it; blocks until it is done. The
+     * application read that command itself, with its own line reader: it passes the command line
+     * and every byte its reader already holds after it. Those later bytes were sent before the
+     * client could have seen the go-ahead, so they fail the negotiation with
+     * {@link org.starttls4j.Failure.Reason#PLAINTEXT_INJECTION}: never answered, never delivered.
+     * From this call on this channel is closed to the application (reads and writes throw
+     * {@link ClosedChannelException}, so nothing it writes meanwhile goes out, let alone inside
+     * TLS) without closing the socket, which the returned channel owns.
+     *
+     * <pre>{@code
+     * // an SMTP server under OPPORTUNISTIC; NioServer handed over `plain` (a PlaintextChannel)
+     * LineReader lines = new LineReader(plain);                 // the application's own reader
+     * for (String line = lines.next(); line != null; line = lines.next()) {
+     *     if (line.equalsIgnoreCase("STARTTLS")) {
+     *         ByteBuffer fromCommand = lines.commandAndRest(); // "STARTTLS
+" + whatever it read past it
+     *         NegotiatedChannel secure = plain.startTls(Smtp.serverResuming(config), fromCommand);
+     *         serveInsideTls(secure);                          // or a NegotiationException
+     *         return;
+     *     }
+     *     answer(line);
+     * }
+     * }</pre>
+     *
+     * @param resuming    the negotiation to resume with: {@code Smtp.serverResuming(config)},
+     *                    {@code Imap.serverResuming(config)} or {@code Pop3.serverResuming(config)}
+     * @param fromCommand the command line, CRLF included, and every byte read after it
+     * @return the negotiated channel, in blocking mode
+     * @throws NegotiationException if the negotiation failed (the socket is closed)
+     * @throws IOException          if this channel was closed or handed back already
+     * @throws IllegalStateException on a client's channel
+     */
+    public NegotiatedChannel startTls(Negotiation resuming, ByteBuffer fromCommand) throws IOException {
+        ByteBuffer bytes = handBack(resuming, fromCommand);
+        return NioClient.create().negotiate(io.socket, resuming, bytes);
+    }
+
+    /**
+     * {@link #startTls}, for a selector loop: hands the connection back and returns the started
+     * negotiation, to register with the loop's selector (first cancel this channel's key there, if
+     * it has one). Its {@link NonBlockingNegotiation#channel()} is in non-blocking mode.
+     *
+     * @param resuming    the negotiation to resume with
+     * @param fromCommand the command line, CRLF included, and every byte read after it
+     * @return the negotiation, already fed those bytes
+     * @throws IOException if this channel was closed or handed back already
+     * @throws IllegalStateException on a client's channel
+     */
+    public NonBlockingNegotiation startTlsNonBlocking(Negotiation resuming, ByteBuffer fromCommand) throws IOException {
+        ByteBuffer bytes = handBack(resuming, fromCommand);
+        return NonBlockingNegotiation.builder(io.socket, resuming).alreadyRead(bytes).start();
+    }
+
+    /** Closes this channel to the application, keeping the socket; returns the bytes to feed first. */
+    private ByteBuffer handBack(Negotiation resuming, ByteBuffer fromCommand) throws IOException {
+        Objects.requireNonNull(resuming, "resuming");
+        Objects.requireNonNull(fromCommand, "fromCommand");
+        if (session.role() != Role.SERVER) {
+            throw new IllegalStateException("only a server hands a connection back for STARTTLS");
+        }
+        readLock.lock();
+        writeLock.lock();
+        try {
+            ensureOpen();
+            handedBack = true;
+            closed.set(true);
+            // What the negotiation left unread comes after what the application read from it.
+            ByteBuffer rest = unread == null ? ByteBuffer.allocate(0) : unread;
+            unread = null;
+            return ByteBuffer.allocate(fromCommand.remaining() + rest.remaining()).put(fromCommand).put(rest).flip();
+        } finally {
+            writeLock.unlock();
+            readLock.unlock();
+        }
+    }
+
     @Override
     public boolean isOpen() {
         return !closed.get();
     }
 
+    /** Closes the socket, unless the connection was handed back (then the negotiation owns it). */
     @Override
     public void close() throws IOException {
-        if (closed.compareAndSet(false, true)) {
+        if (closed.compareAndSet(false, true) && !handedBack) {
             io.close();
         }
     }

@@ -67,11 +67,11 @@ class HostileInputTest {
             }));
 
             RawPeer longLine = greeted(server);
-            expected.put(longLine.localPort(), Failure.Reason.LINE_TOO_LONG);
+            expected.put(longLine.localPort(), Failure.Reason.COMMAND_TOO_LONG);
             ends.put(longLine.localPort(), hostile(longLine, "A".repeat(200_000).getBytes()));
 
             RawPeer manyLines = greeted(server);
-            expected.put(manyLines.localPort(), Failure.Reason.TOO_MUCH_PLAINTEXT);
+            expected.put(manyLines.localPort(), Failure.Reason.TOO_MANY_COMMANDS);
             ends.put(manyLines.localPort(), hostile(manyLines, "NOOP\r\n".repeat(20_000).getBytes()));
 
             RawPeer garbage = greeted(server);

@@ -44,7 +44,7 @@ class LoadTest {
         List<Client> clients = new ArrayList<>();
         ServerHarness server = new ServerHarness(
                 Fixtures.server(TlsPolicy.REQUIRED).timeouts(Timeouts.of(Duration.ofSeconds(90))).build(),
-                b -> b.maxNegotiating(250).backlog(CLIENTS).closeTimeout(Duration.ZERO));
+                b -> b.maxNegotiating(CLIENTS).backlog(CLIENTS).closeTimeout(Duration.ZERO));
         try (Selector selector = Selector.open()) {
             for (int i = 0; i < CLIENTS; i++) {
                 SocketChannel socket = SocketChannel.open();

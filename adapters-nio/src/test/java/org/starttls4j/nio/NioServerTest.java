@@ -22,27 +22,28 @@ import org.starttls4j.smtp.Smtp;
 class NioServerTest {
 
     @Test
-    void overTheCapConnectionsWaitInTheBacklogUntilASlotFrees() throws Exception {
+    void overTheCapAConnectionGetsTheBusyReplyAtOnceAndAFreedSlotServesTheNext() throws Exception {
         try (ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build(), b -> b.maxNegotiating(2))) {
             RawPeer a = greeted(server);
             RawPeer b = greeted(server);
             try (RawPeer c = new RawPeer(new Socket(server.address().getAddress(), server.address().getPort()))) {
-                // c's TCP connect completed in the kernel's backlog; the server has not taken it.
-                assertThat(c.readSome(Duration.ofMillis(500))).as("no greeting while the cap is reached").isZero();
-                assertThat(server.server.stats().accepted()).isEqualTo(2);
-                assertThat(server.server.stats().negotiating()).isEqualTo(2);
+                assertThat(c.untilClosed()).as("answered at once, then closed")
+                        .isEqualTo("421 4.3.2 mail.example.test Service busy, try again later\r\n");
+                assertThat(server.nextFailure().report().failure().orElseThrow().reason()).isEqualTo(Failure.Reason.SERVER_BUSY);
+                assertThat(server.server.stats()).isEqualTo(new NioServer.Stats(3, 2, 0, 0, 0, 0, 1));
 
                 a.send("QUIT\r\n");
                 assertThat(a.reply()).startsWith("221 ");
                 assertThat(server.nextFailure().report().failure().orElseThrow().reason()).isEqualTo(Failure.Reason.SERVICE_CLOSING);
-                assertThat(c.line()).as("greeted once a slot freed").startsWith("220 ");
-                assertThat(server.server.stats()).isEqualTo(new NioServer.Stats(3, 2, 0, 0, 1, 0));
+                try (RawPeer d = greeted(server)) {
+                    assertThat(server.server.stats()).isEqualTo(new NioServer.Stats(4, 2, 0, 0, 1, 0, 1));
 
-                server.server.close();
-                assertThat(b.untilClosed()).isEmpty();
-                assertThat(c.untilClosed()).isEmpty();
+                    server.server.close();
+                    assertThat(b.untilClosed()).isEmpty();
+                    assertThat(d.untilClosed()).isEmpty();
+                }
                 NioServer.Stats stats = server.server.stats();
-                assertThat(stats).isEqualTo(new NioServer.Stats(3, 0, 0, 0, 1, 2));
+                assertThat(stats).isEqualTo(new NioServer.Stats(4, 0, 0, 0, 1, 2, 1));
                 assertThat(stats.finished()).isEqualTo(stats.accepted());
             } finally {
                 a.close();

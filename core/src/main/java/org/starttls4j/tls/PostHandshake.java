@@ -10,8 +10,8 @@ import org.starttls4j.TlsVersion;
  * <p><b>TLS 1.2 and older: nothing.</b> An engine that goes back to handshaking is renegotiating
  * (a client's ClientHello on a server, a server's HelloRequest on a client). A client-initiated
  * renegotiation is a full handshake on the server's CPU at the client's request, over and over
- * (the "renegotiation DoS"), and a mail connection never needs one: Postfix and Dovecot refuse it
- * too (OpenSSL's {@code SSL_OP_NO_RENEGOTIATION}). So the first one ends the connection with
+ * (the "renegotiation DoS"), and a mail connection never needs one (OpenSSL servers turn it off
+ * with {@code SSL_OP_NO_RENEGOTIATION}; Postfix with {@code tls_ssl_options = NO_RENEGOTIATION}). So the first one ends the connection with
  * {@link Failure.Reason#RENEGOTIATION_REFUSED}. A client never offers one either: it never starts
  * one, and a server's request fails the same way rather than be answered with a ClientHello.
  *

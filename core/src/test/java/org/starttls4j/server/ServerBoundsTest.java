@@ -208,6 +208,35 @@ class ServerBoundsTest {
     }
 
     @Test
+    void underImplicitTlsTheClientHelloIsTheFirstCommandAndLaterFlightsTheNext() throws Exception {
+        Negotiation silent = Smtp.server(config(TlsPolicy.IMPLICIT).build()).begin(NOW).next();
+        assertThat(silent.deadline()).contains(NOW.plus(Timeouts.DEFAULT.firstCommand()));
+
+        javax.net.ssl.SSLEngine client = org.starttls4j.testing.TestPki.clientContextTrusting(
+                org.starttls4j.testing.TestPki.ca(KeyType.EC_P256)).createSSLEngine(HOST, 465);
+        client.setUseClientMode(true);
+        client.beginHandshake();
+        ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+        client.wrap(ByteBuffer.allocate(0), hello);
+        Instant later = NOW.plusSeconds(5);
+        Negotiation handshaking = silent.onReceived(hello.flip(), later).next();
+
+        assertThat(handshaking.isFinished()).isFalse();
+        assertThat(handshaking.deadline()).contains(later.plus(Timeouts.DEFAULT.nextCommand()));
+    }
+
+    @Test
+    void afterStartTlsTheHandshakeGetsTheNextCommandWait() {
+        Negotiation greeted = Smtp.server(config(TlsPolicy.REQUIRED).build()).begin(NOW).next();
+        Instant later = NOW.plusSeconds(3);
+
+        Negotiation handshaking = greeted.onReceived(ByteBuffer.wrap("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII)), later).next();
+
+        assertThat(handshaking.state()).isEqualTo("Handshaking");
+        assertThat(handshaking.deadline()).contains(later.plus(Timeouts.DEFAULT.nextCommand()));
+    }
+
+    @Test
     void aResumedConnectionHasAlreadyHeardTheClient() {
         Negotiation resumed = Smtp.serverResuming(config(TlsPolicy.REQUIRED).build()).begin(NOW).next();
 

@@ -65,6 +65,21 @@ public enum Protocol {
         };
     }
 
+    /**
+     * The server negotiation resuming on a connection already greeted, when a plaintext session asks
+     * for TLS: {@code Smtp.serverResuming}, {@code Imap.serverResuming} or {@code Pop3.serverResuming}.
+     *
+     * @param config the server configuration
+     * @return the unstarted negotiation
+     */
+    public Negotiation serverResuming(ServerConfig config) {
+        return switch (this) {
+            case SMTP -> Smtp.serverResuming(config);
+            case IMAP -> Imap.serverResuming(config);
+            case POP3 -> Pop3.serverResuming(config);
+        };
+    }
+
     /** The command that asks for TLS: {@code STARTTLS}, or {@code STLS} for POP3. */
     public String startTlsWord() {
         return startTlsWord;

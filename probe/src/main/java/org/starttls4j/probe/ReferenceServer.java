@@ -44,7 +44,9 @@ import org.starttls4j.TlsPolicy;
 import org.starttls4j.netty.StartTlsCompletionEvent;
 import org.starttls4j.netty.StartTlsServerHandler;
 import org.starttls4j.nio.NegotiatedChannel;
+import org.starttls4j.nio.NegotiationException;
 import org.starttls4j.nio.NioServer;
+import org.starttls4j.nio.PlaintextChannel;
 
 /**
  * The reference server of {@code starttls4j serve} and of the demo: the core's server negotiation
@@ -108,7 +110,10 @@ final class ReferenceServer implements AutoCloseable {
                 .sslContext(settings.identity().serverContext())
                 .capabilitiesBeforeTls(settings.protocol().serverCapabilitiesBeforeTls())
                 .capabilitiesAfterTls(settings.protocol().serverCapabilitiesAfterTls())
-                .timeouts(new Timeouts(Duration.ofSeconds(60), Duration.ofMinutes(5)))
+                // The server waits of Timeouts.DEFAULT (30 s for a silent client, 60 s per step), five minutes in all;
+                // Limits.DEFAULT (20 commands before TLS, 1000-byte lines, 64 KiB) and NioServer's capacity answer.
+                .timeouts(new Timeouts(Duration.ofSeconds(60), Duration.ofMinutes(5))
+                        .withServerWaits(Timeouts.DEFAULT.firstCommand(), Timeouts.DEFAULT.nextCommand()))
                 .build();
         Holder holder = new Holder(settings, config, log);
         return settings.adapter() == Adapter.NIO ? holder.startNio() : holder.startNetty();
@@ -172,15 +177,9 @@ final class ReferenceServer implements AutoCloseable {
                     .bind(settings.bind())
                     .onSession(channel -> {
                         open.add(channel);
-                        workers.execute(() -> {
-                            try {
-                                serveNio(channel);
-                            } finally {
-                                open.remove(channel);
-                            }
-                        });
+                        workers.execute(() -> serveNio(channel, open));
                     })
-                    .onFailure((peer, report) -> negotiation(peer, report.events()))
+                    .onFailure((peer, report) -> negotiation(peer, report.events(), false))
                     .start();
             Runnable stop = () -> {
                 server.close();
@@ -192,9 +191,28 @@ final class ReferenceServer implements AutoCloseable {
             return new ReferenceServer(settings, config, log, server.localAddress(), stop);
         }
 
-        private void serveNio(NegotiatedChannel channel) {
-            SocketAddress peer = channel.remoteAddress();
-            negotiation(peer, channel.report().events());
+        /**
+         * One connection after the negotiation, on a worker thread. A plaintext session (under an
+         * opportunistic policy) that asks for TLS later is handed back to a resuming negotiation with
+         * what was read past the command (bytes there fail it as PLAINTEXT_INJECTION), and goes on
+         * inside TLS.
+         */
+        private void serveNio(NegotiatedChannel first, Set<NegotiatedChannel> open) {
+            SocketAddress peer = first.remoteAddress();
+            negotiation(peer, first.report().events(), false);
+            NegotiatedChannel channel = first;
+            while (channel != null) {
+                NegotiatedChannel resumed = converse(channel, peer);
+                open.remove(channel);
+                if (resumed != null) {
+                    open.add(resumed);
+                }
+                channel = resumed;
+            }
+        }
+
+        /** Serves {@code channel} until it ends; returns the channel resumed inside TLS, if the client asked for TLS. */
+        private NegotiatedChannel converse(NegotiatedChannel channel, SocketAddress peer) {
             Conversation conversation = Conversation.open(settings.protocol(), config, channel.isEncrypted());
             try {
                 channel.configureBlocking(true);
@@ -205,7 +223,7 @@ final class ReferenceServer implements AutoCloseable {
                     in.clear();
                     if (channel.read(in) < 0) {
                         log(peer, channel.isEncrypted(), "(the client closed the connection)");
-                        return;
+                        return null;
                     }
                     in.flip();
                     while (in.hasRemaining()) {
@@ -213,13 +231,18 @@ final class ReferenceServer implements AutoCloseable {
                         if (b != '\n') {
                             if (line.size() >= MAX_LINE) {
                                 log(peer, channel.isEncrypted(), "(a line longer than " + MAX_LINE + " bytes: closing)");
-                                return;
+                                return null;
                             }
                             line.write(b);
                             continue;
                         }
-                        String text = text(line.toByteArray());
+                        byte[] raw = line.toByteArray();
+                        String text = text(raw);
                         line.reset();
+                        if (channel instanceof PlaintextChannel plain && asksForTls(text)) {
+                            return resume(plain, peer, ByteBuffer.allocate(raw.length + 1 + in.remaining())
+                                    .put(raw).put((byte) '\n').put(in).flip());
+                        }
                         Conversation.Answer answer = answer(conversation, peer, channel.isEncrypted(), text);
                         if (!answer.send().isEmpty()) {
                             ByteBuffer out = ByteBuffer.wrap(answer.send().getBytes(StandardCharsets.ISO_8859_1));
@@ -228,14 +251,33 @@ final class ReferenceServer implements AutoCloseable {
                             }
                         }
                         if (answer.close()) {
-                            return;
+                            return null;
                         }
                     }
                 }
             } catch (IOException e) {
                 log(peer, channel.isEncrypted(), "(connection ended: " + e.getMessage() + ")");
+                return null;
             } finally {
-                closeQuietly(channel);
+                closeQuietly(channel); // after a resume, the old view only: the socket is the new channel's
+            }
+        }
+
+        /** Whether a plaintext command is STARTTLS (SMTP, IMAP after its tag) or STLS (POP3), without arguments. */
+        private boolean asksForTls(String text) {
+            String[] words = text.trim().split(" ");
+            int at = settings.protocol() == Protocol.IMAP ? 1 : 0;
+            return words.length == at + 1 && words[at].equalsIgnoreCase(settings.protocol().startTlsWord());
+        }
+
+        private NegotiatedChannel resume(PlaintextChannel plain, SocketAddress peer, ByteBuffer fromCommand) throws IOException {
+            try {
+                NegotiatedChannel secure = plain.startTls(settings.protocol().serverResuming(config), fromCommand);
+                negotiation(peer, secure.report().events(), true);
+                return secure;
+            } catch (NegotiationException e) {
+                negotiation(peer, e.report().events(), true);
+                return null;
             }
         }
 
@@ -284,7 +326,7 @@ final class ReferenceServer implements AutoCloseable {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
                 if (event instanceof StartTlsCompletionEvent done) {
-                    negotiation(ctx.channel().remoteAddress(), done.events());
+                    negotiation(ctx.channel().remoteAddress(), done.events(), false);
                     if (!(done instanceof StartTlsCompletionEvent.Failed)) {
                         encrypted = done.isEncrypted();
                         conversation = Conversation.open(settings.protocol(), config, encrypted);
@@ -339,11 +381,14 @@ final class ReferenceServer implements AutoCloseable {
             return conversation.onLine(line);
         }
 
-        /** Logs what the client sent during the negotiation, and how it ended, each at the time it happened. */
-        private void negotiation(SocketAddress peer, List<Event> events) {
+        /**
+         * Logs what the client sent during the negotiation, and how it ended, each at the time it
+         * happened; {@code resumed} for a negotiation resumed at STARTTLS after a plaintext hand-over.
+         */
+        private void negotiation(SocketAddress peer, List<Event> events, boolean resumed) {
             Instant at = events.stream().filter(e -> e instanceof Event.Line).map(e -> ((Event.Line) e).at()).findFirst()
                     .orElseGet(Instant::now);
-            log(peer, false, "connected", at);
+            log(peer, false, resumed ? "resuming the negotiation at " + settings.protocol().startTlsWord() : "connected", at);
             for (Event e : events) {
                 if (e instanceof Event.Line l) {
                     at = l.at();

@@ -89,6 +89,40 @@ class ServeCommandTest {
     }
 
     @Test
+    void anOpportunisticPlaintextSessionThatAsksForTlsLaterIsResumedInsideTls() throws Exception {
+        try (Serving serve = Serving.start("serve", "smtp", "--port", "0", "--policy", "opportunistic")) {
+            try (TlsLines c = TlsLines.plain(serve.port())) {
+                assertThat(c.smtp()).first().asString().startsWith("220 ");
+                assertThat(c.smtp("EHLO client.example")).isEqualTo("250 STARTTLS");
+                assertThat(c.smtp("MAIL FROM:<a@example.test>")).startsWith("250"); // handed over in plaintext here
+                assertThat(c.smtp("STARTTLS")).isEqualTo("220 2.0.0 Ready to start TLS");
+                c.startTls();
+                c.send("EHLO client.example");
+                assertThat(c.smtp()).contains("250 AUTH PLAIN LOGIN").doesNotContain("250 STARTTLS");
+                assertThat(c.smtp("QUIT")).startsWith("221");
+            }
+            assertThat(serve.outputOnceItShows("[tls]   C: QUIT")).contains("negotiated: handing over in plaintext",
+                    "[plain] C: MAIL FROM:<a@example.test>", "resuming the negotiation at STARTTLS", "[plain] C: STARTTLS",
+                    "negotiated: handing over inside TLS", "[tls]   C: EHLO client.example");
+        }
+    }
+
+    @Test
+    void aCommandPipelinedBehindALaterStartTlsIsNeverAnswered() throws Exception {
+        try (Serving serve = Serving.start("serve", "smtp", "--port", "0", "--policy", "opportunistic")) {
+            try (TlsLines c = TlsLines.plain(serve.port())) {
+                assertThat(c.smtp()).first().asString().startsWith("220 ");
+                assertThat(c.smtp("MAIL FROM:<a@example.test>")).startsWith("250");
+                c.send("STARTTLS\r\nRCPT TO:<evil@example.test>");
+
+                assertThat(c.closedByServer()).as("no go-ahead, no answer to RCPT").isTrue();
+            }
+            assertThat(serve.outputOnceItShows("negotiation failed")).contains("PLAINTEXT_INJECTION")
+                    .doesNotContain("C: RCPT TO:<evil@example.test>\n");
+        }
+    }
+
+    @Test
     void pop3OpportunisticRefusesCredentialsInPlaintextAndMasksThem() throws Exception {
         try (Serving serve = Serving.start("serve", "pop3", "--port", "0", "--policy", "opportunistic")) {
             try (TlsLines c = TlsLines.plain(serve.port())) {

@@ -37,6 +37,9 @@ final class Serving implements AutoCloseable {
                 if (s.out.indexOf("stop with Ctrl-C") >= 0) {
                     s.started.complete(s.out.toString());
                 }
+                synchronized (s) {
+                    s.notifyAll(); // for outputOnceItShows
+                }
             }
 
             @Override
@@ -81,6 +84,24 @@ final class Serving implements AutoCloseable {
 
     /** Everything printed so far: the banner and the log. */
     String output() {
+        return out.toString();
+    }
+
+    /**
+     * Everything printed once the log shows {@code text}: for a line the server writes after the
+     * client has seen the connection end. Waits on the writes, with a 30-second guard against a hang.
+     */
+    String outputOnceItShows(String text) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        synchronized (this) {
+            while (out.indexOf(text) < 0) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("serve never logged \"" + text + "\":\n" + out);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
         return out.toString();
     }
 
