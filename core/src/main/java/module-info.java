@@ -1,6 +1,6 @@
 /**
- * starttls4j core: sans-I/O negotiation of TLS on SMTP, IMAP and POP3 connections. Depends on the
- * JDK alone.
+ * starttls4j core: sans-I/O negotiation of TLS on SMTP, LMTP, IMAP, POP3, ManageSieve and NNTP
+ * connections. Depends on the JDK alone.
  */
 module org.starttls4j.core {
     exports org.starttls4j;
@@ -10,4 +10,10 @@ module org.starttls4j.core {
     exports org.starttls4j.smtp;
     exports org.starttls4j.imap;
     exports org.starttls4j.pop3;
+    exports org.starttls4j.lmtp;
+    exports org.starttls4j.sieve;
+    exports org.starttls4j.nntp;
+    exports org.starttls4j.mtasts;
+    exports org.starttls4j.dane;
+    exports org.starttls4j.tlsrpt;
 }

@@ -1,19 +1,21 @@
 package org.starttls4j;
 
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * How a client judges the server's certificate.
  *
- * <p>The default, {@link #standard()}, validates the chain against the trust anchors and checks
- * that the certificate names the server (RFC 6125 / RFC 7817 as the JDK's {@code "HTTPS"} endpoint
- * identification applies them). Pins are SHA-256 fingerprints of the leaf certificate's DER
- * encoding, as {@code openssl x509 -fingerprint -sha256} prints them (colons and case do not
- * matter); they are checked once the handshake is done, with any engine.
+ * <p>The default, {@link #standard()}, validates the chain against the trust anchors, holds it to
+ * the {@link CertificateStrength} floor, and checks that the certificate names the server by
+ * RFC 6125 as RFC 7817 §3 applies it to mail: a wildcard only as the whole left-most label, over
+ * exactly one label, never over a single-label parent ({@code *.com}); IDNs in A-label form; IP
+ * addresses only against IP entries (see {@code docs/CERTIFICATES.md}). Pins are SHA-256
+ * fingerprints of the leaf certificate's DER encoding, as {@code openssl x509 -fingerprint -sha256}
+ * prints them ({@code sha256 Fingerprint=4B:52:…}; the label, colons and case do not matter);
+ * they are checked once the handshake is done, with any engine. A malformed pin is refused when
+ * the check is made.
  *
  * @param verifyChain    validate the chain against the trust anchors
  * @param verifyHostname check that the certificate names {@link ClientConfig#serverName()}
@@ -66,15 +68,29 @@ public record CertificateCheck(boolean verifyChain, boolean verifyHostname, Set<
         return pinnedSha256.isEmpty() || pinnedSha256.contains(normalisePin(sha256));
     }
 
+    /**
+     * The pin as 64 lowercase hex digits. Accepts what {@code openssl x509 -noout -fingerprint
+     * -sha256} prints ({@code sha256 Fingerprint=4B:52:…}, any case, with or without the label),
+     * hex with colons, spaces or nothing between the bytes, and a {@code sha256/} prefix.
+     */
     private static String normalisePin(String pin) {
-        String hex = Stream.of(pin.split("[:\\s]")).collect(Collectors.joining()).toLowerCase(Locale.ROOT);
-        if (hex.startsWith("sha256/")) {
-            hex = hex.substring("sha256/".length());
+        if (pin == null) {
+            throw new IllegalArgumentException("a pin is null; give the SHA-256 fingerprint of the server's certificate");
         }
-        if (hex.length() != 64) {
-            throw new IllegalArgumentException("not a SHA-256 fingerprint: " + pin);
+        String text = pin.strip();
+        String lower = text.toLowerCase(Locale.ROOT);
+        int equals = lower.indexOf('=');
+        if (equals >= 0 && lower.substring(0, equals).replaceAll("[\\s-]", "").equals("sha256fingerprint")) {
+            text = text.substring(equals + 1); // OpenSSL's "sha256 Fingerprint=" (or "SHA256 Fingerprint=")
+        } else if (lower.startsWith("sha256/")) {
+            text = text.substring("sha256/".length());
         }
-        HexFormat.of().parseHex(hex); // throws IllegalArgumentException on a non-hex digit
+        String hex = text.replaceAll("[:\\s]", "").toLowerCase(Locale.ROOT);
+        if (hex.length() != 64 || !hex.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+            throw new IllegalArgumentException("not a SHA-256 fingerprint: \"" + pin + "\"; expected 64 hex digits"
+                    + " (colons allowed), as `openssl x509 -noout -fingerprint -sha256 -in cert.pem` prints them"
+                    + (hex.length() == 40 ? " (this looks like a SHA-1 fingerprint: ask openssl for -sha256)" : ""));
+        }
         return hex;
     }
 }

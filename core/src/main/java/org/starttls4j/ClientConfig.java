@@ -1,11 +1,15 @@
 package org.starttls4j;
 
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.starttls4j.tls.CertificateStrengths;
+import org.starttls4j.tls.EngineSetup;
+import org.starttls4j.tls.HostNames;
 import org.starttls4j.tls.TlsContexts;
 
 /**
@@ -13,7 +17,13 @@ import org.starttls4j.tls.TlsContexts;
  * for any number of connections; build one with {@link #builder(String)}.
  *
  * <p>Safe by default: policy {@link TlsPolicy#REQUIRED}, TLS 1.2 floor, chain and hostname
- * verification against the JDK's trust anchors.
+ * verification against the JDK's trust anchors, {@link CertificateStrength#DEFAULT}.
+ *
+ * <p>A configuration is a value: its behaviour follows its own settings. The engines come from
+ * the settings when it is built (an {@link SSLContext} made for its certificate check, anchors,
+ * strength floor and server name), unless the caller gave its own {@link Builder#sslContext} or
+ * {@link Builder#engineFactory}. A variant made with {@link #toBuilder()} builds its engines anew
+ * from its settings in the same way. Contradictory settings are refused when it is built.
  */
 public final class ClientConfig {
 
@@ -23,10 +33,17 @@ public final class ClientConfig {
     private final String clientName;
     private final TlsVersion tlsFloor;
     private final CertificateCheck certificateCheck;
+    private final CertificateStrength certificateStrength;
+    private final SSLContext sslContext;
+    private final X509ExtendedTrustManager trustManager;
+    private final EngineFactory ownEngineFactory;
     private final EngineFactory engineFactory;
+    /** Whether the engines' trust manager judges strength and host name during the handshake. */
+    private final boolean judgedDuringHandshake;
     private final Limits limits;
     private final Timeouts timeouts;
     private final DelegatedTasks delegatedTasks;
+    private final Optional<ChainCheck> chainCheck;
 
     private ClientConfig(Builder b) {
         this.policy = b.policy;
@@ -35,19 +52,34 @@ public final class ClientConfig {
         this.clientName = b.clientName;
         this.tlsFloor = b.tlsFloor;
         this.certificateCheck = b.certificateCheck;
+        this.certificateStrength = b.certificateStrength;
+        this.sslContext = b.sslContext;
+        this.trustManager = b.trustManager;
+        this.ownEngineFactory = b.engineFactory;
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
-        if (b.engineFactory != null) {
-            this.engineFactory = b.engineFactory;
+        this.chainCheck = Optional.ofNullable(b.chainCheck);
+        if (ownEngineFactory != null) {
+            this.engineFactory = ownEngineFactory;
+            this.judgedDuringHandshake = false;
+        } else if (sslContext != null) {
+            this.engineFactory = sslContext::createSSLEngine;
+            this.judgedDuringHandshake = false;
         } else if (policy == TlsPolicy.PLAINTEXT_ONLY) {
             this.engineFactory = (host, port) -> {
                 throw new IllegalStateException("PLAINTEXT_ONLY never makes an SSLEngine");
             };
+            this.judgedDuringHandshake = false;
         } else {
-            SSLContext context = b.sslContext != null ? b.sslContext
-                    : TlsContexts.client(Optional.ofNullable(b.trustManager), certificateCheck);
+            SSLContext context = TlsContexts.client(Optional.ofNullable(trustManager), certificateCheck, serverName,
+                    certificateStrength);
             this.engineFactory = context::createSSLEngine;
+            this.judgedDuringHandshake = true;
+        }
+        if (policy != TlsPolicy.PLAINTEXT_ONLY) {
+            String what = ownEngineFactory != null ? "the engineFactory" : sslContext != null ? "the sslContext" : "the JDK's TLS";
+            EngineSetup.requireVersionAtOrAbove(engineFactory.create(serverName, serverPort), tlsFloor, what);
         }
     }
 
@@ -62,57 +94,149 @@ public final class ClientConfig {
         return new Builder(serverName);
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the policy
+     */
     public TlsPolicy policy() {
         return policy;
     }
 
-    /** The name sent in SNI and verified in the certificate. */
+    /**
+     * The name sent in SNI and verified in the certificate.
+     *
+     * @return the server name
+     */
     public String serverName() {
         return serverName;
     }
 
-    /** The server's port, a hint for TLS session caching; -1 when unknown. */
+    /**
+     * The server's port, a hint for TLS session caching.
+     *
+     * @return the port, or -1 when unknown
+     */
     public int serverPort() {
         return serverPort;
     }
 
-    /** The name the client gives itself (SMTP EHLO/HELO argument). */
+    /**
+     * The name the client gives itself (SMTP EHLO/HELO argument).
+     *
+     * @return the client name
+     */
     public String clientName() {
         return clientName;
     }
 
-    /** The oldest TLS version accepted. */
+    /**
+     * The oldest TLS version accepted.
+     *
+     * @return the floor
+     */
     public TlsVersion tlsFloor() {
         return tlsFloor;
     }
 
-    /** How the server's certificate is judged. */
+    /**
+     * How the server's certificate is judged.
+     *
+     * @return the certificate check
+     */
     public CertificateCheck certificateCheck() {
         return certificateCheck;
     }
 
-    /** Where engines come from. */
+    /**
+     * The weakest keys and signatures accepted in a verified chain.
+     *
+     * @return the strength floor
+     */
+    public CertificateStrength certificateStrength() {
+        return certificateStrength;
+    }
+
+    /**
+     * Where engines come from: the caller's own factory or {@link SSLContext}, or one made from
+     * this configuration's settings when it was built.
+     *
+     * @return the engine factory
+     */
     public EngineFactory engineFactory() {
         return engineFactory;
     }
 
-    /** Bounds on what the server may make us hold. */
+    /**
+     * Bounds on what the server may make us hold.
+     *
+     * @return the limits
+     */
     public Limits limits() {
         return limits;
     }
 
-    /** How long to wait. */
+    /**
+     * How long to wait.
+     *
+     * @return the timeouts
+     */
     public Timeouts timeouts() {
         return timeouts;
     }
 
-    /** Where delegated engine tasks run. */
+    /**
+     * Where delegated engine tasks run.
+     *
+     * @return the choice
+     */
     public DelegatedTasks delegatedTasks() {
         return delegatedTasks;
     }
 
-    /** A builder preset with this configuration, for a variant. */
+    /**
+     * The further check of the server's chain after the handshake (DANE), if any.
+     *
+     * @return the check, or empty when there is none
+     */
+    public Optional<ChainCheck> chainCheck() {
+        return chainCheck;
+    }
+
+    /**
+     * What the engine's own trust manager did not judge, once the handshake is done: the
+     * strength floor and the host name, for engines the caller supplied. A context this
+     * configuration built has judged both during the handshake already.
+     */
+    Optional<Failure> judgeAfterHandshake(List<X509Certificate> chain) {
+        if (judgedDuringHandshake || !certificateCheck.verifyChain()) {
+            return Optional.empty();
+        }
+        Optional<String> subject = chain.isEmpty() ? Optional.empty()
+                : Optional.of(chain.get(0).getSubjectX500Principal().getName());
+        Optional<CertificateStrengths.Weakness> weakness = CertificateStrengths.weakness(chain, certificateStrength, c -> false);
+        if (weakness.isPresent()) {
+            return Optional.of(Failure.certificate(weakness.get().problem(), weakness.get().message(), subject));
+        }
+        if (certificateCheck.verifyHostname() && (chain.isEmpty() || !HostNames.matches(chain.get(0), serverName))) {
+            return Optional.of(Failure.certificate(CertificateProblem.HOST_MISMATCH,
+                    "the certificate does not name " + serverName, subject));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A builder preset with this configuration's settings, for a variant. The variant's engines
+     * are made from its own settings when it is built, as for any builder: change the certificate
+     * check, the anchors, the strength floor, the server name or the policy, and the engines
+     * follow. An {@link Builder#sslContext} or {@link Builder#engineFactory} given to this
+     * configuration is copied too, unless the variant changes what it stands for: setting trust
+     * anchors (or a trust manager), or a certificate check that verifies the chain where this one
+     * did not (or the reverse), drops the copied context or factory; setting a context or factory
+     * drops copied anchors.
+     *
+     * @return a builder preset with this configuration's settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder(serverName);
         b.policy = policy;
@@ -120,10 +244,16 @@ public final class ClientConfig {
         b.clientName = clientName;
         b.tlsFloor = tlsFloor;
         b.certificateCheck = certificateCheck;
-        b.engineFactory = engineFactory;
+        b.certificateStrength = certificateStrength;
+        b.sslContext = sslContext;
+        b.engineFactory = ownEngineFactory;
+        b.engineCopied = sslContext != null || ownEngineFactory != null;
+        b.trustManager = trustManager;
+        b.trustCopied = trustManager != null;
         b.limits = limits;
         b.timeouts = timeouts;
         b.delegatedTasks = delegatedTasks;
+        b.chainCheck = chainCheck.orElse(null);
         return b;
     }
 
@@ -135,36 +265,64 @@ public final class ClientConfig {
         private String clientName = "localhost";
         private TlsVersion tlsFloor = TlsVersion.TLS_1_2;
         private CertificateCheck certificateCheck = CertificateCheck.standard();
+        private boolean certificateCheckSet;
+        private CertificateStrength certificateStrength = CertificateStrength.DEFAULT;
         private SSLContext sslContext;
         private X509ExtendedTrustManager trustManager;
         private EngineFactory engineFactory;
+        /** The context or factory came from {@link ClientConfig#toBuilder()}, not from this builder's caller. */
+        private boolean engineCopied;
+        /** The trust manager came from {@link ClientConfig#toBuilder()}. */
+        private boolean trustCopied;
         private Limits limits = Limits.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
+        private ChainCheck chainCheck;
 
         private Builder(String serverName) {
             this.serverName = requireText(serverName, "serverName");
         }
 
-        /** The policy; default {@link TlsPolicy#REQUIRED}. */
+        /**
+         * The policy; default {@link TlsPolicy#REQUIRED}.
+         *
+         * @param value the policy
+         * @return this builder
+         */
         public Builder policy(TlsPolicy value) {
             this.policy = Objects.requireNonNull(value, "policy");
             return this;
         }
 
-        /** The name to send in SNI and verify in the certificate (when it differs from the host dialled). */
+        /**
+         * The name to send in SNI and verify in the certificate (when it differs from the host dialled).
+         *
+         * @param value a host name (A-label or U-label form) or an IP literal
+         * @return this builder
+         */
         public Builder serverName(String value) {
             this.serverName = requireText(value, "serverName");
             return this;
         }
 
-        /** The server's port, used only as a session-cache hint. */
+        /**
+         * The server's port, used only as a session-cache hint.
+         *
+         * @param value the port, or -1
+         * @return this builder
+         */
         public Builder serverPort(int value) {
             this.serverPort = value;
             return this;
         }
 
-        /** The name the client gives itself in EHLO/HELO; default {@code localhost}. Must be one token. */
+        /**
+         * The name the client gives itself in EHLO/HELO; default {@code localhost}. Must be one token.
+         *
+         * @param value printable ASCII without spaces
+         * @return this builder
+         * @throws IllegalArgumentException if it is not one token
+         */
         public Builder clientName(String value) {
             String name = requireText(value, "clientName");
             if (!name.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -174,67 +332,192 @@ public final class ClientConfig {
             return this;
         }
 
-        /** The oldest TLS version accepted; default TLS 1.2. */
+        /**
+         * The oldest TLS version accepted; default TLS 1.2.
+         *
+         * @param value the floor
+         * @return this builder
+         */
         public Builder tlsFloor(TlsVersion value) {
             this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
             return this;
         }
 
-        /** How the certificate is judged; default {@link CertificateCheck#standard()}. */
+        /**
+         * How the certificate is judged; default {@link CertificateCheck#standard()}.
+         *
+         * @param value the check
+         * @return this builder
+         */
         public Builder certificateCheck(CertificateCheck value) {
-            this.certificateCheck = Objects.requireNonNull(value, "certificateCheck");
+            Objects.requireNonNull(value, "certificateCheck");
+            if (engineCopied && value.verifyChain() != certificateCheck.verifyChain()) {
+                dropCopiedEngine(); // the copied context or factory embodies the other choice
+            }
+            this.certificateCheck = value;
+            this.certificateCheckSet = true;
+            return this;
+        }
+
+        /**
+         * The weakest keys and signatures accepted in a verified chain; default
+         * {@link CertificateStrength#DEFAULT}. Lower it ({@link CertificateStrength#LEGACY}) only
+         * for a legacy peer that cannot be fixed.
+         *
+         * @param value the floor
+         * @return this builder
+         */
+        public Builder certificateStrength(CertificateStrength value) {
+            this.certificateStrength = Objects.requireNonNull(value, "certificateStrength");
             return this;
         }
 
         /**
          * Trust anchors to verify the chain against, instead of the JDK's. Failures are classified
-         * precisely ({@link CertificateProblem}).
+         * precisely ({@link CertificateProblem}). Cannot be combined with {@link #sslContext} or
+         * {@link #engineFactory}, whose own trust managers would verify the chain instead.
+         *
+         * @param value a trust manager holding the anchors
+         * @return this builder
          */
         public Builder trustManager(X509ExtendedTrustManager value) {
             this.trustManager = Objects.requireNonNull(value, "trustManager");
+            this.trustCopied = false;
+            if (engineCopied) {
+                dropCopiedEngine();
+            }
             return this;
         }
 
-        /** Trusts exactly these anchors (usually CA certificates) instead of the JDK's. */
+        /**
+         * Trusts exactly these anchors (usually CA certificates) instead of the JDK's. Cannot be
+         * combined with {@link #sslContext} or {@link #engineFactory}.
+         *
+         * @param anchors the trusted certificates
+         * @return this builder
+         */
         public Builder trustAnchors(Collection<X509Certificate> anchors) {
             return trustManager(TlsContexts.trusting(anchors));
         }
 
         /**
          * A ready {@link SSLContext}: its own trust managers then verify the chain, while the
-         * negotiation still sets hostname verification, the version floor and SNI, and checks pins.
+         * negotiation still sets the version floor and SNI, and checks the host name, the strength
+         * floor and pins after the handshake. Cannot be combined with {@link #trustAnchors} or
+         * {@link #engineFactory}.
+         *
+         * @param value the context
+         * @return this builder
          */
         public Builder sslContext(SSLContext value) {
-            this.sslContext = Objects.requireNonNull(value, "sslContext");
+            Objects.requireNonNull(value, "sslContext");
+            takeOwnEngine();
+            this.sslContext = value;
             return this;
         }
 
-        /** An engine factory (another provider), as for {@link #sslContext}. */
+        /**
+         * An engine factory (another provider), as for {@link #sslContext}. Its engines must
+         * enable a TLS version at or above the floor; {@link #build()} checks one.
+         *
+         * @param value the factory
+         * @return this builder
+         */
         public Builder engineFactory(EngineFactory value) {
-            this.engineFactory = Objects.requireNonNull(value, "engineFactory");
+            Objects.requireNonNull(value, "engineFactory");
+            takeOwnEngine();
+            this.engineFactory = value;
             return this;
         }
 
-        /** Bounds on what the server may make us hold. */
+        /** A context or factory set here replaces a copied one, and copied anchors it would contradict. */
+        private void takeOwnEngine() {
+            if (engineCopied) {
+                dropCopiedEngine();
+            }
+            if (trustCopied) {
+                trustManager = null;
+                trustCopied = false;
+            }
+        }
+
+        private void dropCopiedEngine() {
+            sslContext = null;
+            engineFactory = null;
+            engineCopied = false;
+        }
+
+        /**
+         * Bounds on what the server may make us hold.
+         *
+         * @param value the limits
+         * @return this builder
+         */
         public Builder limits(Limits value) {
             this.limits = Objects.requireNonNull(value, "limits");
             return this;
         }
 
-        /** How long to wait. */
+        /**
+         * How long to wait.
+         *
+         * @param value the timeouts
+         * @return this builder
+         */
         public Builder timeouts(Timeouts value) {
             this.timeouts = Objects.requireNonNull(value, "timeouts");
             return this;
         }
 
-        /** Where delegated engine tasks run; default inline. */
+        /**
+         * Where delegated engine tasks run; default inline.
+         *
+         * @param value the choice
+         * @return this builder
+         */
         public Builder delegatedTasks(DelegatedTasks value) {
             this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
             return this;
         }
 
-        /** The configuration. Creates the default {@link SSLContext} when none was given. */
+        /**
+         * A further check of the server's chain once the handshake is done, beside the
+         * {@link #certificateCheck certificate check} (or instead of it, when that accepts any
+         * certificate). A rejection fails the negotiation with
+         * {@link Failure.Reason#CERTIFICATE_REJECTED} before anything else is sent. Default: none.
+         *
+         * @param value the check
+         * @return this builder
+         */
+        public Builder chainCheck(ChainCheck value) {
+            this.chainCheck = Objects.requireNonNull(value, "chainCheck");
+            return this;
+        }
+
+        /**
+         * The configuration. Makes the engines' {@link SSLContext} from the settings when no
+         * context or factory was given, and checks that the engines enable a TLS version at or
+         * above the floor.
+         *
+         * @return the configuration
+         * @throws IllegalStateException if settings contradict each other, or the engines enable
+         *                               no version at or above the floor; the message says what to change
+         */
         public ClientConfig build() {
+            if (sslContext != null && engineFactory != null) {
+                throw new IllegalStateException("both sslContext(...) and engineFactory(...) are set, and only one can make"
+                        + " the engines: keep one (an SSLContext is the factory context::createSSLEngine)");
+            }
+            if (trustManager != null && (sslContext != null || engineFactory != null)) {
+                String other = sslContext != null ? "sslContext(...)" : "engineFactory(...)";
+                throw new IllegalStateException("trustAnchors/trustManager(...) and " + other + " are both set, but the "
+                        + other.substring(0, other.length() - 5) + "'s own trust managers verify the chain and the anchors"
+                        + " would be ignored: build the SSLContext with those anchors, or drop " + other);
+            }
+            if (trustManager != null && !trustCopied && certificateCheckSet && !certificateCheck.verifyChain()) {
+                throw new IllegalStateException("trustAnchors/trustManager(...) is set but the certificate check verifies no"
+                        + " chain (pinnedOnly or dangerouslyAcceptAny), so the anchors would be ignored: drop one of them");
+            }
             return new ClientConfig(this);
         }
     }

@@ -178,7 +178,7 @@ final class ClientFlow implements Flow {
 
     private Transition afterPump(TlsPump.Progress progress, Reading r, Output out) {
         if (progress instanceof TlsPump.Progress.Failed) {
-            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause(), true), "", null, out);
         }
         if (progress instanceof TlsPump.Progress.Refused) {
             return fail(((TlsPump.Progress.Refused) progress).failure(), "", null, out);
@@ -339,7 +339,7 @@ final class ClientFlow implements Flow {
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS during the handshake"), "", null, out);
         }
         if (progress instanceof TlsPump.Progress.Failed) {
-            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause(), pump.handshakeDone()), "", null, out);
         }
         if (progress instanceof TlsPump.Progress.Refused) {
             return fail(((TlsPump.Progress.Refused) progress).failure(), "", null, out);
@@ -353,12 +353,22 @@ final class ClientFlow implements Flow {
             return fail(Failure.of(Failure.Reason.TLS_VERSION_TOO_OLD,
                     facts.protocol() + " is below the floor " + config.tlsFloor().jsseName()), "", pump, out);
         }
+        Optional<Failure> judged = config.judgeAfterHandshake(facts.peerCertificates());
+        if (judged.isPresent()) {
+            return fail(judged.get(), "", pump, out);
+        }
         if (!config.certificateCheck().pinnedSha256().isEmpty()) {
             Optional<String> fingerprint = facts.peerCertificateSha256();
             if (fingerprint.isEmpty() || !config.certificateCheck().pinAllows(fingerprint.get())) {
                 return fail(Failure.certificate(CertificateProblem.PIN_MISMATCH,
                         "the certificate's SHA-256 fingerprint " + fingerprint.orElse("(none)") + " is not pinned",
                         facts.peerCertificate().map(c -> c.getSubjectX500Principal().getName())), "", pump, out);
+            }
+        }
+        if (config.chainCheck().isPresent()) {
+            Optional<Failure> rejected = config.chainCheck().get().check(facts.peerCertificates(), out.now());
+            if (rejected.isPresent()) {
+                return fail(rejected.get(), "", pump, out);
             }
         }
         out.event(new Event.TlsEstablished(facts));

@@ -45,14 +45,13 @@ public record Failure(Reason reason, String message, Optional<String> peerReply,
 
     /**
      * The RFC 8460 (TLS-RPT) result type for this failure: {@code starttls-not-supported} when
-     * the peer did not offer or refused STARTTLS, the certificate problem's own type for a
-     * rejected certificate, and {@code validation-failure} for everything else.
+     * the peer did not offer, refused or made impossible STARTTLS, the certificate problem's own
+     * type for a rejected certificate, and {@code validation-failure} for everything else.
+     *
+     * @return the result type
      */
     public String tlsRptResultType() {
-        if (reason == Reason.STARTTLS_NOT_OFFERED || reason == Reason.STARTTLS_REFUSED || reason == Reason.STARTTLS_NOT_USED) {
-            return "starttls-not-supported";
-        }
-        return certificateProblem.map(CertificateProblem::tlsRptResultType).orElse("validation-failure");
+        return TlsRptResultTypes.of(reason, certificateProblem.orElse(null));
     }
 
     @Override
@@ -99,6 +98,12 @@ public record Failure(Reason reason, String message, Optional<String> peerReply,
         TOO_MUCH_PLAINTEXT,
         /** The TLS handshake failed for a reason other than the certificate or the version. */
         TLS_HANDSHAKE_FAILED,
+        /**
+         * TLS broke after the handshake: a record the peer should never have sent (longer than
+         * TLS allows, an empty TLS 1.3 record, one that fails its integrity check) or a fatal
+         * alert, in the dialog after TLS or on the {@link SecureSession} after the hand-over.
+         */
+        TLS_SESSION_BROKEN,
         /** The peer's certificate was rejected; {@link Failure#certificateProblem()} says why. */
         CERTIFICATE_REJECTED,
         /** The peer offered only TLS versions below the configured floor. */

@@ -2,6 +2,7 @@ package org.starttls4j;
 
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.starttls4j.tls.EngineSetup;
 
 /**
  * Everything a server negotiation needs to know. Immutable and reusable; build one with
@@ -48,6 +49,10 @@ public final class ServerConfig {
             };
         } else {
             throw new IllegalStateException("a server that offers TLS needs an sslContext or engineFactory");
+        }
+        if (policy != TlsPolicy.PLAINTEXT_ONLY) {
+            EngineSetup.requireVersionAtOrAbove(engineFactory.create(null, -1), tlsFloor,
+                    b.engineFactory != null ? "the engineFactory" : "the sslContext");
         }
     }
 
@@ -147,7 +152,15 @@ public final class ServerConfig {
             return this;
         }
 
-        /** An engine factory (another provider) instead of an {@link SSLContext}. */
+        /**
+         * An engine factory (another provider) instead of an {@link SSLContext}; when both are
+         * set, the factory makes the engines (the context may still serve other purposes, such as
+         * a key for tests). Its engines must enable a TLS version at or above the floor;
+         * {@link #build()} checks one.
+         *
+         * @param value the factory
+         * @return this builder
+         */
         public Builder engineFactory(EngineFactory value) {
             this.engineFactory = Objects.requireNonNull(value, "engineFactory");
             return this;
@@ -189,7 +202,14 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The configuration. */
+        /**
+         * The configuration; checks that the engines enable a TLS version at or above the floor.
+         *
+         * @return the configuration
+         * @throws IllegalStateException if settings contradict each other, TLS is offered without
+         *                               a context or factory, or its engines enable no version at
+         *                               or above the floor; the message says what to change
+         */
         public ServerConfig build() {
             if (allowAuthBeforeTls && policy == TlsPolicy.REQUIRED) {
                 throw new IllegalStateException("REQUIRED never allows AUTH before TLS");

@@ -295,7 +295,7 @@ final class ServerFlow implements Flow {
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed TLS during the handshake"), "", null, out);
         }
         if (progress instanceof TlsPump.Progress.Failed) {
-            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause()), "", null, out);
+            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause(), h.pump().handshakeDone()), "", null, out);
         }
         if (progress instanceof TlsPump.Progress.Refused) {
             return fail(((TlsPump.Progress.Refused) progress).failure(), "", null, out);

@@ -8,8 +8,9 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
- * Pumps a negotiation that is handshaking against a bare {@link SSLEngine} playing the server, for
- * peers the core's own server cannot be (a server capped at TLS 1.1).
+ * Pumps a negotiation that is handshaking against a bare {@link SSLEngine} playing the other side,
+ * for peers the core cannot be (a server capped at TLS 1.1, a client that offers only TLS 1.1). A
+ * client-mode peer must have begun its handshake.
  */
 final class RawPeer {
 

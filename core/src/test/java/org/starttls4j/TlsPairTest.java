@@ -52,7 +52,8 @@ class TlsPairTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("versionsAndKeys")
     void requiredNegotiatesEachVersionWithEachKeyType(KeyType type, String version) {
-        ServerConfig server = server(type).engineFactory(onlyVersion(TestPki.server(type, HOST).serverContext(), version)).build();
+        ServerConfig server = ServerConfig.builder().hostname(HOST)
+                .engineFactory(onlyVersion(TestPki.server(type, HOST).serverContext(), version)).build();
 
         Loopback.Result r = run(client(type).build(), server);
 
@@ -120,7 +121,7 @@ class TlsPairTest {
 
     @Test
     void floorOfTls13RefusesATls12OnlyServer() {
-        ServerConfig server = server(KeyType.EC_P256)
+        ServerConfig server = ServerConfig.builder().hostname(HOST)
                 .engineFactory(onlyVersion(TestPki.server(KeyType.EC_P256, HOST).serverContext(), "TLSv1.2")).build();
 
         Loopback.Result r = run(client(KeyType.EC_P256).tlsFloor(TlsVersion.TLS_1_3).build(), server);

@@ -876,7 +876,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                     plain.release();
                 }
                 if (r.status() == TlsResult.Status.FAILED) {
-                    broken(session.failure().orElse(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the TLS session broke")));
+                    broken(session.failure().orElse(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "the TLS session broke")));
                     return;
                 }
                 if (r.status() == TlsResult.Status.CLOSED) {
@@ -895,7 +895,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                     return;
                 }
                 if (idle > MAX_IDLE_TURNS) {
-                    broken(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the TLS engine made no progress decrypting"));
+                    broken(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "the TLS engine made no progress decrypting"));
                     return;
                 }
             }
@@ -965,7 +965,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                 }
                 if (r.status() == TlsResult.Status.FAILED) {
                     failPromise(promise, broken(session.failure()
-                            .orElse(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the TLS session broke"))));
+                            .orElse(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "the TLS session broke"))));
                     return;
                 }
                 if (r.status() == TlsResult.Status.CLOSED) {

@@ -489,7 +489,7 @@ public final class SecureChannel implements NegotiatedChannel {
 
     /** Marks the session broken, sends the alert the engine has ready, and returns the exception to throw. */
     private TlsFailureException breakDown() {
-        Failure failure = session.failure().orElseGet(() -> Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the TLS session broke"));
+        Failure failure = session.failure().orElseGet(() -> Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "the TLS session broke"));
         broken = failure;
         if (writeLock.tryLock()) {
             try {

@@ -2,6 +2,7 @@ package org.starttls4j.imap;
 
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
+import org.starttls4j.text.Literal;
 
 /**
  * Assembles response lines into {@link ImapResponse}s. Most responses are one line; untagged data

@@ -10,6 +10,7 @@ import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
+import org.starttls4j.text.Literal;
 
 /**
  * The IMAP server's side of STARTTLS (RFC 9051 §6.2.1, RFC 2595) and of implicit TLS (RFC 8314),

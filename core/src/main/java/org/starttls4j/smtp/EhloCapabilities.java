@@ -1,11 +1,18 @@
 package org.starttls4j.smtp;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
 
-/** Reads and writes the capability lines of an EHLO reply (RFC 5321 §4.1.1.1). */
-final class EhloCapabilities {
+/**
+ * Reads and writes the capability lines of an EHLO reply (RFC 5321 §4.1.1.1), and of an LHLO
+ * reply, which has the same syntax (RFC 2033 §4.1).
+ */
+public final class EhloCapabilities {
 
     private EhloCapabilities() {
     }
@@ -13,14 +20,24 @@ final class EhloCapabilities {
     /**
      * The capabilities in a 250 EHLO reply: every line after the first is a keyword (kept as sent;
      * compared without case) and its space-separated parameters.
+     *
+     * @param reply a complete 250 reply
+     * @return the capabilities, in order
      */
-    static Capabilities parse(SmtpReplyReader.Complete reply) {
+    public static Capabilities parse(SmtpReplyReader.Complete reply) {
         List<String> lines = reply.lines();
         return Capabilities.fromLines(lines.subList(1, lines.size()), SmtpReplyReader.TEXT_OFFSET);
     }
 
-    /** A 250 reply announcing {@code capabilities}, first line {@code "<host> greets <client>"}. */
-    static String reply(String hostname, String clientDomain, Capabilities capabilities) {
+    /**
+     * A 250 reply announcing {@code capabilities}, first line {@code "<host> greets <client>"}.
+     *
+     * @param hostname     the server's name
+     * @param clientDomain the EHLO (or LHLO) argument
+     * @param capabilities what to announce
+     * @return the reply, CRLF included
+     */
+    public static String reply(String hostname, String clientDomain, Capabilities capabilities) {
         return reply(hostname, clientDomain, capabilities.isEmpty(), lines(capabilities));
     }
 
@@ -37,5 +54,26 @@ final class EhloCapabilities {
             lines.append(i == list.size() - 1 ? "250 " : "250-").append(list.get(i)).append("\r\n");
         }
         return lines.toString();
+    }
+
+    /**
+     * What an SMTP or LMTP server announces before TLS: the configured capabilities, less AUTH
+     * unless allowed before TLS, plus STARTTLS unless the policy is {@code PLAINTEXT_ONLY}.
+     *
+     * @param config the server configuration
+     * @return the capabilities for the EHLO (or LHLO) reply
+     */
+    public static Capabilities beforeTls(ServerConfig config) {
+        List<Capability> list = new ArrayList<>();
+        for (Capability c : config.capabilitiesBeforeTls().list()) {
+            boolean auth = c.is("AUTH") || c.name().toUpperCase(Locale.ROOT).startsWith("AUTH=");
+            if (!c.is("STARTTLS") && (!auth || config.allowAuthBeforeTls())) {
+                list.add(c);
+            }
+        }
+        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
+            list.add(new Capability("STARTTLS", List.of()));
+        }
+        return new Capabilities(list);
     }
 }

@@ -10,24 +10,28 @@ import org.starttls4j.text.LineChain;
  * nothing) for the last line, every line of one reply carrying the same code, and no more lines
  * than the bound. Immutable: each line gives a new reader, and the lines so far are a
  * {@link LineChain} of the lines as they arrived, so a reader costs one small link per line and
- * no text is cut out of a line until a reply is complete.
- *
+ * no text is cut out of a line until a reply is complete. LMTP (RFC 2033 §4.2) replies are read
+ * by the same reader.
  *
  * @param code     the code of the reply being assembled, or 0 when none has started
  * @param lines    the lines so far, code and separator included, or null when none
  * @param maxLines the bound on lines per reply
  */
-record SmtpReplyReader(int code, LineChain lines, int maxLines) {
+public record SmtpReplyReader(int code, LineChain lines, int maxLines) {
 
     /** The characters before a line's text: the code and the separator. */
-    static final int TEXT_OFFSET = 4;
+    public static final int TEXT_OFFSET = 4;
 
     /** What one line did. */
-    sealed interface Read {
+    public sealed interface Read {
     }
 
-    /** The reply continues. */
-    record More(SmtpReplyReader next) implements Read {
+    /**
+     * The reply continues.
+     *
+     * @param next the reader to feed the next line
+     */
+    public record More(SmtpReplyReader next) implements Read {
     }
 
     /**
@@ -36,15 +40,23 @@ record SmtpReplyReader(int code, LineChain lines, int maxLines) {
      * @param code  its code
      * @param lines its lines as they arrived, code and separator included
      */
-    record Complete(int code, List<String> lines) implements Read {
+    public record Complete(int code, List<String> lines) implements Read {
 
-        /** The reply as it was sent, for reports (see {@link SmtpReply#summary()}). */
-        String summary() {
+        /**
+         * The reply as it was sent, for reports (see {@link SmtpReply#summary()}).
+         *
+         * @return the reply's code and lines
+         */
+        public String summary() {
             return reply().summary();
         }
 
-        /** The reply, with the text after the code and separator of each line. */
-        SmtpReply reply() {
+        /**
+         * The reply, with the text after the code and separator of each line.
+         *
+         * @return the parsed reply
+         */
+        public SmtpReply reply() {
             String[] texts = new String[lines.size()];
             for (int i = 0; i < texts.length; i++) {
                 texts[i] = textOf(lines.get(i));
@@ -53,20 +65,40 @@ record SmtpReplyReader(int code, LineChain lines, int maxLines) {
         }
     }
 
-    /** The line cannot be part of a reply. */
-    record Bad(Failure failure) implements Read {
+    /**
+     * The line cannot be part of a reply.
+     *
+     * @param failure why ({@code MALFORMED_REPLY} or {@code REPLY_TOO_LONG})
+     */
+    public record Bad(Failure failure) implements Read {
     }
 
-    static SmtpReplyReader empty(int maxLines) {
+    /**
+     * A reader before any line.
+     *
+     * @param maxLines the bound on lines per reply
+     * @return the reader
+     */
+    public static SmtpReplyReader empty(int maxLines) {
         return new SmtpReplyReader(0, null, maxLines);
     }
 
-    /** A reader for a new reply: this one if it holds no line, so a one-line reply costs no new reader. */
-    SmtpReplyReader fresh() {
+    /**
+     * A reader for a new reply: this one if it holds no line, so a one-line reply costs no new reader.
+     *
+     * @return an empty reader with the same bound
+     */
+    public SmtpReplyReader fresh() {
         return lines == null ? this : empty(maxLines);
     }
 
-    Read accept(String line) {
+    /**
+     * Reads one reply line.
+     *
+     * @param line the line without CRLF
+     * @return whether the reply continues, is complete, or cannot be
+     */
+    public Read accept(String line) {
         if (line.length() < 3 || !isDigit(line.charAt(0), '2', '5') || !isDigit(line.charAt(1), '0', '5')
                 || !isDigit(line.charAt(2), '0', '9')) {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an SMTP reply line", line));

@@ -1,11 +1,9 @@
 package org.starttls4j.smtp;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.starttls4j.Capabilities;
-import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
@@ -55,7 +53,7 @@ public final class SmtpServerDialog implements ServerDialog {
         this.config = config;
         Announcement last = lastPrepared;
         if (last == null || last.config() != config) {
-            Capabilities announced = announcedBeforeTls(config);
+            Capabilities announced = EhloCapabilities.beforeTls(config);
             last = new Announcement(config, announced, EhloCapabilities.lines(announced));
             lastPrepared = last;
         }
@@ -150,21 +148,6 @@ public final class SmtpServerDialog implements ServerDialog {
             default:
                 return "421 4.7.0 " + config.hostname() + " Closing connection\r\n";
         }
-    }
-
-    /** The capabilities announced before TLS: the configured ones, less AUTH unless allowed, plus STARTTLS. */
-    private static Capabilities announcedBeforeTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : config.capabilitiesBeforeTls().list()) {
-            boolean auth = c.is("AUTH") || c.name().toUpperCase(Locale.ROOT).startsWith("AUTH=");
-            if (!c.is("STARTTLS") && (!auth || config.allowAuthBeforeTls())) {
-                list.add(c);
-            }
-        }
-        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability("STARTTLS", List.of()));
-        }
-        return new Capabilities(list);
     }
 
     private ServerStep reply(String text) {

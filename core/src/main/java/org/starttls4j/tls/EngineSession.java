@@ -460,7 +460,7 @@ final class EngineSession implements SecureSession {
 
     private TlsResult.Status broken(Exception e, int consumed, int produced) {
         SSLException cause = e instanceof SSLException ? (SSLException) e : new SSLException(e);
-        failure = e instanceof RenegotiationRefused ? ((RenegotiationRefused) e).failure : HandshakeFailures.classify(cause);
+        failure = e instanceof RenegotiationRefused ? ((RenegotiationRefused) e).failure : HandshakeFailures.classify(cause, true);
         engine.closeOutbound();
         lastConsumed = consumed;
         lastProduced = produced;

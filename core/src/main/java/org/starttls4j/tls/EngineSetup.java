@@ -10,7 +10,9 @@ import org.starttls4j.TlsVersion;
 
 /**
  * Puts the negotiation's rules onto an engine, whoever made it: the role, the version floor
- * (nothing older can be enabled), SNI and hostname verification.
+ * (nothing older can be enabled) and SNI. The engine's own endpoint identification is switched
+ * off: the host name is checked by RFC 7817 ({@link HostNames}), during the handshake by the
+ * trust manager of a context the configuration built, after it for any other engine.
  */
 public final class EngineSetup {
 
@@ -23,7 +25,7 @@ public final class EngineSetup {
      * @param engine     a new engine, created for {@code serverName}
      * @param serverName the name for SNI and hostname verification
      * @param floor      the oldest version to enable
-     * @param check      whether to verify the hostname
+     * @param check      how the certificate is judged (never by the engine's endpoint identification)
      * @return the engine
      * @throws IllegalStateException if the engine supports no version at or above the floor
      */
@@ -31,7 +33,8 @@ public final class EngineSetup {
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(protocolsAtOrAbove(engine, floor));
-        parameters.setEndpointIdentificationAlgorithm(check.verifyHostname() ? "HTTPS" : null);
+        // The JDK's "HTTPS" identification follows the web's wildcard rules, not RFC 7817's.
+        parameters.setEndpointIdentificationAlgorithm(null);
         if (isHostName(serverName)) {
             try {
                 parameters.setServerNames(List.of(new SNIHostName(serverName)));
@@ -56,6 +59,24 @@ public final class EngineSetup {
         parameters.setProtocols(protocolsAtOrAbove(engine, floor));
         engine.setSSLParameters(parameters);
         return engine;
+    }
+
+    /**
+     * Checks that an engine enables a TLS version at or above the floor, so that a configuration
+     * can refuse a factory that never could negotiate when it is built, not at the first STARTTLS.
+     *
+     * @param engine an engine from the factory, not used for anything else
+     * @param floor  the oldest version the configuration accepts
+     * @param what   the setting that made the factory, for the message
+     * @throws IllegalStateException if the engine enables no version at or above the floor
+     */
+    public static void requireVersionAtOrAbove(SSLEngine engine, TlsVersion floor, String what) {
+        try {
+            protocolsAtOrAbove(engine, floor);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(what + ": " + e.getMessage() + "; enable " + floor.jsseName()
+                    + (floor == TlsVersion.TLS_1_2 ? " or TLSv1.3" : "") + " on its engines (setEnabledProtocols)", e);
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.starttls4j.tls;
 
-import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,7 +9,9 @@ import org.starttls4j.Failure;
 
 /**
  * Turns an engine's exception into a {@link Failure}. Our own trust manager classifies exactly;
- * for other providers the exception types and, last, the alert names in the message are read.
+ * for other engines the exception types and certificate-path reasons are read first
+ * ({@link ClassifyingTrustManager#problemOf}), and the alert names in the message only as a last
+ * resort: the JDK reports an unsupported version and a foreign engine's rejection only as text.
  */
 public final class HandshakeFailures {
 
@@ -18,31 +19,45 @@ public final class HandshakeFailures {
     }
 
     /**
-     * Classifies a handshake failure.
+     * Classifies a failure during the handshake.
      *
      * @param e the engine's exception
      * @return the failure
      */
     public static Failure classify(SSLException e) {
+        return classify(e, false);
+    }
+
+    /**
+     * Classifies a failure, during the handshake or after it. After the handshake only a
+     * certificate rejection (a TLS 1.2 renegotiation) keeps its own reason; anything else is
+     * {@link Failure.Reason#TLS_SESSION_BROKEN}, whatever its message says.
+     *
+     * @param e              the engine's exception
+     * @param afterHandshake whether the handshake had completed
+     * @return the failure
+     */
+    public static Failure classify(SSLException e, boolean afterHandshake) {
         String message = describe(e);
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof RejectedCertificateException) {
-                RejectedCertificateException rejected = (RejectedCertificateException) t;
-                return Failure.certificate(rejected.problem(), message, rejected.subject());
-            }
-            if (t.getCause() == t) {
-                break;
-            }
+        Optional<RejectedCertificateException> rejected = cause(e, RejectedCertificateException.class);
+        if (rejected.isPresent()) {
+            return Failure.certificate(rejected.get().problem(), message, rejected.get().subject());
         }
-        CertificateProblem validity = ClassifyingTrustManager.validityProblem(e);
-        if (validity != null) {
-            return Failure.certificate(validity, message, Optional.empty());
+        CertificateProblem typed = ClassifyingTrustManager.problemOf(e);
+        if (typed != null) {
+            return Failure.certificate(typed, message, Optional.empty());
+        }
+        if (afterHandshake) {
+            return Failure.of(Failure.Reason.TLS_SESSION_BROKEN, message);
         }
         String text = allMessages(e).toLowerCase(Locale.ROOT);
         if (text.contains("no subject alternative") || text.contains("no name matching")) {
             return Failure.certificate(CertificateProblem.HOST_MISMATCH, message, Optional.empty());
         }
-        if (hasCause(e, CertificateException.class) || hasCause(e, CertPathBuilderException.class)
+        if (text.contains("extended key usage") || text.contains("keyusage")) {
+            return Failure.certificate(CertificateProblem.WRONG_PURPOSE, message, Optional.empty());
+        }
+        if (cause(e, CertificateException.class).isPresent()
                 || text.contains("pkix path") || text.contains("certificate_unknown") || text.contains("bad_certificate")) {
             return Failure.certificate(CertificateProblem.NOT_TRUSTED, message, Optional.empty());
         }
@@ -69,15 +84,15 @@ public final class HandshakeFailures {
         return all.toString();
     }
 
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return Optional.of(type.cast(t));
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return false;
+        return Optional.empty();
     }
 }

@@ -15,8 +15,8 @@ final class RejectedCertificateException extends CertificateException {
     private final CertificateProblem problem;
     private final String subject;
 
-    RejectedCertificateException(CertificateProblem problem, String subject, Throwable cause) {
-        super(problem + ": " + (cause == null ? "" : cause.getMessage()), cause);
+    RejectedCertificateException(CertificateProblem problem, String subject, String message, Throwable cause) {
+        super(problem + ": " + message, cause);
         this.problem = problem;
         this.subject = subject;
     }

@@ -10,6 +10,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.CertificateCheck;
+import org.starttls4j.CertificateStrength;
 
 /** Builds the client {@link SSLContext}s the configuration asks for. */
 public final class TlsContexts {
@@ -18,16 +19,35 @@ public final class TlsContexts {
     }
 
     /**
-     * A client context that verifies as {@code check} says, against {@code anchors} or the JDK's
-     * default trust store.
+     * A client context that verifies the chain as {@code check} says, against the given anchors
+     * or the JDK's default trust store, with the default {@link CertificateStrength}; the host
+     * name is left to the negotiation (which checks it after the handshake).
      *
      * @param trustManager the trust anchors' manager, or empty for the JDK's default
      * @param check        how to judge the certificate
      * @return a new context
      */
     public static SSLContext client(Optional<X509ExtendedTrustManager> trustManager, CertificateCheck check) {
+        return client(trustManager, check, null, CertificateStrength.DEFAULT);
+    }
+
+    /**
+     * A client context that judges the server's certificate entirely during the handshake, as
+     * {@code check} says: the chain against the given anchors or the JDK's default trust store,
+     * the strength floor, and the host name by RFC 7817 ({@link HostNames}).
+     *
+     * @param trustManager the trust anchors' manager, or empty for the JDK's default
+     * @param check        how to judge the certificate
+     * @param serverName   the name the certificate must carry when {@code check} verifies the
+     *                     host name; null to leave the host name to the caller
+     * @param floor        the weakest keys and signatures accepted in a verified chain
+     * @return a new context
+     */
+    public static SSLContext client(Optional<X509ExtendedTrustManager> trustManager, CertificateCheck check,
+                                    String serverName, CertificateStrength floor) {
         TrustManager tm = check.verifyChain()
-                ? new ClassifyingTrustManager(trustManager.orElseGet(TlsContexts::jdkDefaultTrustManager))
+                ? new ClassifyingTrustManager(trustManager.orElseGet(TlsContexts::jdkDefaultTrustManager),
+                        check.verifyHostname() ? serverName : null, floor)
                 : new AcceptAnyTrustManager();
         try {
             SSLContext context = SSLContext.getInstance("TLS");

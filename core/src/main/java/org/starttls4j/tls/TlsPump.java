@@ -60,6 +60,7 @@ public final class TlsPump {
     private ByteBuffer source;  // what the engine unwraps from during a call: the caller's bytes or the inbox
     private byte[] plain;       // [0, plainLength) decrypted, not yet taken; null when none
     private int plainLength;
+    private boolean handshakeDone; // set once the engine stopped handshaking: later failures break a session
     private SSLSession factsOf; // the session the cached facts describe
     private TlsFacts facts;
     private boolean established; // the engine has been seen not handshaking after the handshake began
@@ -227,6 +228,16 @@ public final class TlsPump {
         }
     }
 
+    /**
+     * Whether the handshake had completed: a failure from then on broke an established session
+     * ({@link org.starttls4j.Failure.Reason#TLS_SESSION_BROKEN}) rather than the handshake.
+     *
+     * @return true once the engine has left the handshake
+     */
+    public boolean handshakeDone() {
+        return handshakeDone;
+    }
+
     /** Whether the peer's close_notify was received. */
     public boolean isInboundDone() {
         return engine.isInboundDone();
@@ -278,6 +289,7 @@ public final class TlsPump {
                 SSLEngineResult.HandshakeStatus handshake = engine.getHandshakeStatus();
                 if (handshake == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || handshake == SSLEngineResult.HandshakeStatus.FINISHED) {
                     established = true;
+                    handshakeDone = true;
                 } else if (established) {
                     // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
                     established = false;

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.text.Literal;
 
 /**
  * Literals in responses: counted across the CRLF-framed lines the driver hands over, never read

@@ -91,6 +91,15 @@ class ImapPairTest {
         assertStartTlsSecured(r, version, "* OK [CAPABILITY IMAP4rev1 SASL-IR ID STARTTLS LOGINDISABLED] mail.example.test IMAP4rev1 ready\r\n");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = TlsPolicy.class, names = {"REQUIRED", "OPPORTUNISTIC", "IMPLICIT"})
+    void theServerHandsOverItsPostTlsCapabilitiesNeverThePreTlsOnes(TlsPolicy policy) {
+        ImapLoopback.Result r = run(policy, policy, Version.TLS_1_3);
+
+        assertThat(r.serverSession().capabilities()).isEqualTo(AFTER);
+        assertThat(r.serverSession().capabilities()).isNotEqualTo(BEFORE);
+    }
+
     private static void assertStartTlsSecured(ImapLoopback.Result r, Version version, String greeting) {
         // Plaintext, byte for byte; then the first TLS record.
         String goAhead = greeting + "A1 OK Begin TLS negotiation now\r\n";

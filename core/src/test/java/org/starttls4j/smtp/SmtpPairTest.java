@@ -25,6 +25,22 @@ class SmtpPairTest {
     static final String HOST = "mail.example.test";
 
     @Test
+    void theServerHandsOverItsPostTlsCapabilitiesNeverThePreTlsOnes() {
+        Capabilities before = new Capabilities(List.of(new Capability("8BITMIME", List.of()), new Capability("X-BEFORE", List.of())));
+        Capabilities after = new Capabilities(List.of(new Capability("AUTH", List.of("PLAIN")), new Capability("SIZE", List.of("2000"))));
+        ServerConfig server = ServerConfig.builder().hostname(HOST)
+                .sslContext(TestPki.server(KeyType.EC_P256, HOST).serverContext())
+                .capabilitiesBeforeTls(before).capabilitiesAfterTls(after).build();
+        ClientConfig client = ClientConfig.builder(HOST).trustAnchors(List.of(TestPki.ca(KeyType.EC_P256))).build();
+
+        Loopback.Result r = Loopback.run(Smtp.client(client), Smtp.server(server), NOW,
+                line -> line.startsWith("EHLO ") ? Smtp.ehloReplyAfterTls(server, line.substring(5)) : null);
+
+        assertThat(r.serverSession().capabilities()).isEqualTo(after);
+        assertThat(r.serverSession().capabilities().has("X-BEFORE")).isFalse();
+    }
+
+    @Test
     void requiredClientAndServerEndSecuredWithPostTlsCapabilities() {
         ServerConfig server = ServerConfig.builder().hostname(HOST)
                 .sslContext(TestPki.server(KeyType.EC_P256, HOST).serverContext())

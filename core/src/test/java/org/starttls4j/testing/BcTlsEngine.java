@@ -2,6 +2,8 @@ package org.starttls4j.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -25,7 +27,9 @@ import org.bouncycastle.tls.TlsProtocol;
  * <p>Deliberately minimal: enough for {@link EnginePair} and simple application-data exchange.
  * Unlike a real engine, {@code unwrap} consumes all available input at once (the protocol object
  * buffers partial records itself), there is no renegotiation and no client authentication, and
- * protocols and cipher suites are fixed by whoever built the peer.
+ * cipher suites are fixed by whoever built the peer. So are the protocols, unless the builder
+ * passed a listener for them: then {@code setEnabledProtocols} (and so {@code setSSLParameters})
+ * before the handshake changes the versions the peer offers, as a real engine's would.
  */
 final class BcTlsEngine extends SSLEngine {
 
@@ -39,8 +43,10 @@ final class BcTlsEngine extends SSLEngine {
     private final Start start;
     private final Supplier<TlsContext> context;
     private final boolean clientMode;
-    private final String[] protocols;
+    private final Consumer<String[]> protocolsChanged;
     private final String[] cipherSuites;
+    private final String[] supportedProtocols;
+    private String[] protocols;
 
     private boolean begun;
     private boolean finishedReported;
@@ -50,18 +56,22 @@ final class BcTlsEngine extends SSLEngine {
      * @param protocol a {@link TlsProtocol} created with its no-argument (non-blocking) constructor
      * @param start connects or accepts with the peer
      * @param context the peer's context; may return {@code null} before the handshake started
-     * @param protocols the JSSE names of the versions the peer offers (for reporting only)
+     * @param protocols the JSSE names of the versions the peer offers
      * @param cipherSuites the JSSE names of the suites the peer offers (for reporting only)
+     * @param protocolsChanged told the versions {@code setEnabledProtocols} enables, before the
+     *                         handshake; null if the versions are fixed
      */
     BcTlsEngine(TlsProtocol protocol, Start start, Supplier<TlsContext> context, boolean clientMode,
-            String peerHost, int peerPort, String[] protocols, String[] cipherSuites) {
+            String peerHost, int peerPort, String[] protocols, String[] cipherSuites, Consumer<String[]> protocolsChanged) {
         super(peerHost, peerPort);
         this.protocol = protocol;
         this.start = start;
         this.context = context;
         this.clientMode = clientMode;
+        this.supportedProtocols = protocols.clone();
         this.protocols = protocols.clone();
         this.cipherSuites = cipherSuites.clone();
+        this.protocolsChanged = protocolsChanged;
     }
 
     // ------------------------------------------------------------------ handshake and I/O
@@ -245,22 +255,32 @@ final class BcTlsEngine extends SSLEngine {
 
     @Override
     public void setEnabledCipherSuites(String[] suites) {
-        throw new UnsupportedOperationException("cipher suites are fixed by the engine's creator");
+        // setSSLParameters hands back what getSSLParameters read: the same suites are no change.
+        if (!Arrays.equals(suites, cipherSuites)) {
+            throw new UnsupportedOperationException("cipher suites are fixed by the engine's creator");
+        }
     }
 
     @Override
     public String[] getSupportedProtocols() {
+        return supportedProtocols.clone();
+    }
+
+    @Override
+    public synchronized String[] getEnabledProtocols() {
         return protocols.clone();
     }
 
     @Override
-    public String[] getEnabledProtocols() {
-        return protocols.clone();
-    }
-
-    @Override
-    public void setEnabledProtocols(String[] enabled) {
-        throw new UnsupportedOperationException("protocols are fixed by the engine's creator");
+    public synchronized void setEnabledProtocols(String[] enabled) {
+        if (protocolsChanged == null) {
+            throw new UnsupportedOperationException("protocols are fixed by the engine's creator");
+        }
+        if (begun) {
+            throw new IllegalStateException("the handshake has begun");
+        }
+        protocols = enabled.clone();
+        protocolsChanged.accept(protocols.clone());
     }
 
     @Override

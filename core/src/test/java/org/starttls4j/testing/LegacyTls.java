@@ -77,7 +77,23 @@ public final class LegacyTls {
         LegacyServer server = new LegacyServer(crypto, identity);
         LegacyServerProtocol protocol = new LegacyServerProtocol();
         return new BcTlsEngine(protocol, () -> protocol.accept(server), server::context, false,
-                null, -1, SERVER_PROTOCOLS, names(server.suites()));
+                null, -1, SERVER_PROTOCOLS, names(server.suites()), null);
+    }
+
+    /**
+     * A server-mode engine presenting {@code identity} that starts with {@code enabled} versions
+     * and, unlike {@link #serverEngineCappedAtTls11}, honours {@code setEnabledProtocols} (and so
+     * {@code setSSLParameters}) before the handshake: what a floor leaves enabled is all it speaks.
+     * It signs only as TLS 1.0/1.1 ask (no signature algorithm negotiation), so a TLS 1.2 it
+     * enables lets a floor keep a version, but a handshake that settles on TLS 1.2 fails.
+     */
+    public static SSLEngine serverEngineHonouringEnabledProtocols(Identity identity, String... enabled) {
+        JcaTlsCrypto crypto = newCrypto();
+        LegacyServer server = new LegacyServer(crypto, identity);
+        server.versions = versions(enabled);
+        LegacyServerProtocol protocol = new LegacyServerProtocol();
+        return new BcTlsEngine(protocol, () -> protocol.accept(server), server::context, false,
+                null, -1, enabled, names(server.suites()), names -> server.versions = versions(names));
     }
 
     /**
@@ -91,7 +107,38 @@ public final class LegacyTls {
         LegacyClient client = new LegacyClient(crypto, trust);
         TlsClientProtocol protocol = new TlsClientProtocol(); // no-argument: non-blocking mode
         return new BcTlsEngine(protocol, () -> protocol.connect(client), client::context, true,
-                null, -1, CLIENT_PROTOCOLS, names(client.suites()));
+                null, -1, CLIENT_PROTOCOLS, names(client.suites()), null);
+    }
+
+    /**
+     * A client-mode engine like {@link #clientEngineAllowingTls11} that starts by offering
+     * {@code enabled} and honours {@code setEnabledProtocols} (and so {@code setSSLParameters})
+     * before the handshake: what a floor leaves enabled is all it offers.
+     */
+    public static SSLEngine clientEngineHonouringEnabledProtocols(X509Certificate anchor, String... enabled) {
+        X509TrustManager trust = x509(TestPki.trustManagers(anchor));
+        JcaTlsCrypto crypto = newCrypto();
+        LegacyClient client = new LegacyClient(crypto, trust);
+        client.versions = versions(enabled);
+        TlsClientProtocol protocol = new TlsClientProtocol();
+        return new BcTlsEngine(protocol, () -> protocol.connect(client), client::context, true,
+                null, -1, enabled, names(client.suites()), names -> client.versions = versions(names));
+    }
+
+    /** BouncyCastle's versions for JSSE names: {@code TLSv1}, {@code TLSv1.1}, {@code TLSv1.2}. */
+    private static ProtocolVersion[] versions(String... jsseNames) {
+        return Arrays.stream(jsseNames).map(name -> {
+            switch (name) {
+                case "TLSv1":
+                    return ProtocolVersion.TLSv10;
+                case "TLSv1.1":
+                    return ProtocolVersion.TLSv11;
+                case "TLSv1.2":
+                    return ProtocolVersion.TLSv12;
+                default:
+                    throw new IllegalArgumentException("not a version this peer speaks: " + name);
+            }
+        }).sorted((a, b) -> Integer.compare(b.getFullVersion(), a.getFullVersion())).toArray(ProtocolVersion[]::new);
     }
 
     /** BouncyCastle's own crypto provider, so nothing depends on what the JDK still allows. */
@@ -130,6 +177,8 @@ public final class LegacyTls {
     private static final class LegacyServer extends DefaultTlsServer {
         private final Identity identity;
         private final boolean rsa;
+        /** Newest first; read when the ClientHello arrives. */
+        ProtocolVersion[] versions = ProtocolVersion.TLSv11.downTo(ProtocolVersion.TLSv10);
 
         LegacyServer(JcaTlsCrypto crypto, Identity identity) {
             super(crypto);
@@ -147,7 +196,7 @@ public final class LegacyTls {
 
         @Override
         protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.TLSv11.downTo(ProtocolVersion.TLSv10);
+            return versions.clone();
         }
 
         @Override
@@ -188,6 +237,8 @@ public final class LegacyTls {
 
     private static final class LegacyClient extends DefaultTlsClient {
         private final X509TrustManager trust;
+        /** Newest first; read when the ClientHello is built. */
+        ProtocolVersion[] versions = ProtocolVersion.TLSv12.downTo(ProtocolVersion.TLSv10);
 
         LegacyClient(JcaTlsCrypto crypto, X509TrustManager trust) {
             super(crypto);
@@ -204,7 +255,7 @@ public final class LegacyTls {
 
         @Override
         protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.TLSv12.downTo(ProtocolVersion.TLSv10);
+            return versions.clone();
         }
 
         @Override

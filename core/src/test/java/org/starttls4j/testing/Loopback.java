@@ -109,6 +109,14 @@ public final class Loopback {
     public interface ServerApp {
         /** The reply to {@code line} (without CRLF), or null. */
         String onLine(String line);
+
+        /**
+         * What the application sends first, unasked, when the server hands a secured session over
+         * (ManageSieve's capabilities after STARTTLS), or null for nothing.
+         */
+        default String onHandOver() {
+            return null;
+        }
     }
 
     /**
@@ -144,7 +152,11 @@ public final class Loopback {
                 } else if (o instanceof Outcome.Plaintext) {
                     appInput.append(latin1(bytesOf(((Outcome.Plaintext) o).session().unread())));
                 }
-                byte[] reply = answer(appInput, app, o);
+                String opening = o instanceof Outcome.Secured ? app.onHandOver() : null;
+                byte[] reply = opening == null ? new byte[0] : protect(opening, o);
+                serverSent.writeBytes(reply);
+                toClient = concat(toClient, reply);
+                reply = answer(appInput, app, o);
                 serverSent.writeBytes(reply);
                 toClient = concat(toClient, reply);
             }
@@ -209,7 +221,12 @@ public final class Loopback {
                 reply.append(r);
             }
         }
-        byte[] plain = reply.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return protect(reply.toString(), outcome);
+    }
+
+    /** {@code text} as it travels: encrypted if the session is secure. */
+    private static byte[] protect(String text, Outcome outcome) {
+        byte[] plain = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         if (plain.length == 0 || !(outcome instanceof Outcome.Secured)) {
             return plain;
         }

@@ -248,6 +248,11 @@ public final class TestPki {
 
     // ---------------------------------------------------------------- generation
 
+    /** The test CA's key pair, for {@link CertificateVariants} to issue unusual leaves under the same CA. */
+    static KeyPair caKeyPair(KeyType keyType) {
+        return ca0(keyType).keyPair();
+    }
+
     private static Ca ca0(KeyType keyType) {
         return CAS.computeIfAbsent(keyType, TestPki::createCa);
     }

@@ -116,14 +116,15 @@ public record ClientSettings(TlsPolicy policy, TlsVersion tlsMin, List<X509Certi
      * @return the configuration
      */
     public ClientConfig config(Target target) {
+        CertificateCheck check = check();
         ClientConfig.Builder b = ClientConfig.builder(nameFor(target))
                 .policy(policyFor(target))
                 .serverPort(target.port())
                 .clientName(ehlo)
                 .tlsFloor(tlsMin)
                 .timeouts(Timeouts.of(timeout))
-                .certificateCheck(check());
-        if (!trust.isEmpty()) {
+                .certificateCheck(check);
+        if (!trust.isEmpty() && check.verifyChain()) { // the config refuses anchors that --insecure would ignore
             b.trustAnchors(trust);
         }
         return b.build();

@@ -46,7 +46,8 @@ final class Commands {
     }
 
     @Command(name = "starttls4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = {"Negotiates TLS on mail connections: SMTP STARTTLS, IMAP STARTTLS, POP3 STLS, and implicit TLS.",
+            description = {"Negotiates TLS on mail connections: SMTP, LMTP, IMAP, ManageSieve and NNTP STARTTLS, POP3 STLS,"
+                    + " and implicit TLS.",
                 "Without a command, runs the demo: reference servers on loopback, probed through both adapters."},
             footer = {"", "Exit status: 0 as the policy demands, 1 not (the report says why), 2 usage error, 3 unreachable."})
     static final class Root implements Callable<Integer> {
@@ -81,7 +82,8 @@ final class Commands {
     @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Connects as a client, negotiates TLS as the policy says, and reports what happened.",
                 "URL: smtp://host[:25] submission://host[:587] smtps://host[:465] imap://host[:143] imaps://host[:993]"
-                        + " pop3://host[:110] pop3s://host[:995]"},
+                        + " pop3://host[:110] pop3s://host[:995] lmtp://host[:24] sieve://host[:4190] nntp://host[:119]"
+                        + " nntps://host[:563]"},
             footer = {"", "Exit status: 0 negotiated as the policy demands, 1 not, 2 usage error, 3 server unreachable."})
     static final class ProbeCommand implements Callable<Integer> {
         private final Io io;
@@ -95,6 +97,9 @@ final class Commands {
         @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
         boolean transcript;
 
+        @Mixin
+        MxOptions mxOptions = new MxOptions();
+
         ProbeCommand(Io io) {
             this.io = io;
         }
@@ -103,6 +108,9 @@ final class Commands {
         public Integer call() {
             Target target = Target.parse(url);
             ClientSettings settings = options.settings(target);
+            if (mxOptions.mx) {
+                return mx(target, settings);
+            }
             ProbeResult result;
             try {
                 result = Prober.probe(target, settings);
@@ -117,13 +125,33 @@ final class Commands {
             io.out().flush();
             return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
         }
+
+        private int mx(Target target, ClientSettings settings) {
+            mxOptions.check(target);
+            MxProbe.Result result = MxProbe.run(target, settings, mxOptions.dnsAddress(), mxOptions.trustAnchors(),
+                    mxOptions.daneLevel(), mxOptions.mtaStsPort);
+            if (options.json) {
+                io.out().println(ProbeOutput.write(MxProbe.json(result)));
+                io.out().flush();
+            } else {
+                MxProbe.human(result, io.style(), io.out());
+            }
+            if (result.plan().problem().isPresent()) {
+                io.err().println("starttls4j: " + result.plan().problem().get());
+                io.err().flush();
+                return Main.UNREACHABLE;
+            }
+            return result.asDemanded() ? Main.OK : Main.NOT_AS_DEMANDED;
+        }
     }
 
     @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Runs the checks an operator wants, each PASS, WARN or FAIL with a one-line reason.",
                 "STARTTLS offered; TLS 1.0, 1.1, 1.2, 1.3 each tried alone; certificate trusted, naming the server, days to"
                         + " expiry; login offered before TLS; commands before TLS refused (SMTP MAIL, IMAP AUTHENTICATE,"
-                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection)."},
+                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection).",
+                "With --mx, the domain's inbound checks: MX records and DNSSEC, TLS-RPT record, MTA-STS record and policy"
+                        + " consistent with the MX hosts, TLSA records matching the certificate each MX host serves."},
             footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
     static final class AuditCommand implements Callable<Integer> {
         private final Io io;
@@ -133,6 +161,9 @@ final class Commands {
 
         @Mixin
         ClientOptions options = new ClientOptions();
+
+        @Mixin
+        MxOptions mxOptions = new MxOptions();
 
         AuditCommand(Io io) {
             this.io = io;
@@ -144,7 +175,7 @@ final class Commands {
             ClientSettings settings = options.settings(target);
             Audit.Report report;
             try {
-                report = Audit.run(target, settings);
+                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings);
             } catch (UnreachableException e) {
                 return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
             }
@@ -178,12 +209,13 @@ final class Commands {
                 "It negotiates, then answers enough of the protocol inside TLS for common clients to complete a session"
                         + " (any credentials, only inside TLS; mail accepted and discarded; an empty mailbox). Logs each command"
                         + " with [plain] or [tls], credentials masked. Listens on loopback unless --bind says otherwise.",
-                "Default ports: smtp 3025 (implicit 3465), imap 3143 (3993), pop3 3110 (3995)."},
+                "Default ports: smtp 3025 (implicit 3465), imap 3143 (3993), pop3 3110 (3995), lmtp 3024, sieve 14190,"
+                        + " nntp 3119 (3563)."},
             footer = {"", "Exit status: 0 stopped, 1 cannot listen, 2 usage error."})
     static final class ServeCommand implements Callable<Integer> {
         private final Io io;
 
-        @Parameters(index = "0", paramLabel = "smtp|imap|pop3", description = "The protocol.")
+        @Parameters(index = "0", paramLabel = "smtp|imap|pop3|lmtp|sieve|nntp", description = "The protocol.")
         String protocolName;
 
         @Option(names = "--port", paramLabel = "N", description = "Port (0: any free port).")
@@ -192,7 +224,7 @@ final class Commands {
         @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address to listen on (default: 127.0.0.1).")
         String bind = "127.0.0.1";
 
-        @Option(names = "--implicit", description = "Implicit TLS (465/993/995 style) instead of STARTTLS.")
+        @Option(names = "--implicit", description = "Implicit TLS (465/993/995/563 style) instead of STARTTLS.")
         boolean implicit;
 
         @Option(names = "--policy", paramLabel = "opportunistic|required", description = "STARTTLS policy (default: required).")
@@ -227,11 +259,17 @@ final class Commands {
                 case "smtp" -> Protocol.SMTP;
                 case "imap" -> Protocol.IMAP;
                 case "pop3" -> Protocol.POP3;
-                default -> throw new IllegalArgumentException("the protocol is smtp, imap or pop3, not " + protocolName);
+                case "lmtp" -> Protocol.LMTP;
+                case "sieve" -> Protocol.SIEVE;
+                case "nntp" -> Protocol.NNTP;
+                default -> throw new IllegalArgumentException("the protocol is smtp, imap, pop3, lmtp, sieve or nntp, not " + protocolName);
             };
             if (hostile != null) {
                 return HostileServe.run(io, protocol, hostile, port != null ? port : defaultPort(protocol, false), bind,
                         implicit || cert != null || key != null || selfSigned != null || !adapter.equals("nio") || !policy.equals("required"));
+            }
+            if (implicit && (protocol == Protocol.LMTP || protocol == Protocol.SIEVE)) {
+                throw new IllegalArgumentException(protocol.lowerName() + " has no implicit-TLS port; leave out --implicit");
             }
             TlsPolicy p = switch (policy.toLowerCase(Locale.ROOT)) {
                 case "required" -> TlsPolicy.REQUIRED;
@@ -319,6 +357,9 @@ final class Commands {
                 case SMTP -> implicit ? 3465 : 3025;
                 case IMAP -> implicit ? 3993 : 3143;
                 case POP3 -> implicit ? 3995 : 3110;
+                case LMTP -> 3024;
+                case SIEVE -> 14190;
+                case NNTP -> implicit ? 3563 : 3119;
             };
         }
     }

@@ -6,9 +6,14 @@ import java.util.Locale;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
 import org.starttls4j.imap.Imap;
+import org.starttls4j.lmtp.Lmtp;
+import org.starttls4j.nntp.Nntp;
 import org.starttls4j.pop3.Pop3;
+import org.starttls4j.sieve.ManageSieve;
 import org.starttls4j.smtp.Smtp;
+import org.starttls4j.text.Literal;
 
 /**
  * The reference server's application: what it answers once a negotiation has handed a
@@ -21,6 +26,12 @@ import org.starttls4j.smtp.Smtp;
  * IMAP  CAPABILITY NOOP LOGIN AUTHENTICATE PLAIN LIST LSUB SELECT EXAMINE STATUS CLOSE UNSELECT
  *       CHECK ID NAMESPACE ENABLE SEARCH FETCH (empty INBOX) LOGOUT
  * POP3  CAPA USER PASS AUTH PLAIN STAT LIST UIDL RETR DELE TOP RSET NOOP QUIT (empty maildrop)
+ * LMTP  as SMTP with LHLO (no EHLO/HELO), one reply per recipient after DATA
+ * Sieve CAPABILITY AUTHENTICATE PLAIN LISTSCRIPTS HAVESPACE PUTSCRIPT CHECKSCRIPT (accepted, discarded)
+ *       SETACTIVE GETSCRIPT DELETESCRIPT RENAMESCRIPT (no scripts) NOOP UNAUTHENTICATE LOGOUT;
+ *       after STARTTLS it speaks first: the capabilities again ({@link #opening()})
+ * NNTP  CAPABILITIES MODE READER AUTHINFO USER/PASS/SASL PLAIN LIST LIST NEWSGROUPS GROUP (no groups)
+ *       NEWGROUPS POST (refused) HELP DATE QUIT
  * </pre>
  *
  * <p>{@link #logged(String)} gives the form of a line fit for a log: passwords, SASL responses and
@@ -53,10 +64,18 @@ abstract class Conversation {
     /** A conversation for {@code protocol} on a connection that is (or is not) encrypted. */
     static Conversation open(Protocol protocol, ServerConfig config, boolean encrypted) {
         return switch (protocol) {
-            case SMTP -> new SmtpConversation(config, encrypted);
+            case SMTP -> new SmtpConversation(config, encrypted, false);
+            case LMTP -> new SmtpConversation(config, encrypted, true);
             case IMAP -> new ImapConversation(config, encrypted);
             case POP3 -> new Pop3Conversation(config, encrypted);
+            case SIEVE -> new SieveConversation(config, encrypted);
+            case NNTP -> new NntpConversation(config, encrypted);
         };
+    }
+
+    /** What the application sends, unasked, as soon as it has the connection; empty for nothing. */
+    String opening() {
+        return "";
     }
 
     /** Answers one line from the client (without its CRLF). */
@@ -115,13 +134,15 @@ abstract class Conversation {
     private static final class SmtpConversation extends Conversation {
         private enum Stage { COMMAND, DATA, AUTH_PLAIN, AUTH_LOGIN_USER, AUTH_LOGIN_PASSWORD }
 
+        private final boolean lmtp;
         private Stage stage = Stage.COMMAND;
         private boolean mail;
-        private boolean recipient;
+        private int recipients;
         private long dataLines;
 
-        SmtpConversation(ServerConfig config, boolean encrypted) {
+        SmtpConversation(ServerConfig config, boolean encrypted, boolean lmtp) {
             super(config, encrypted);
+            this.lmtp = lmtp;
         }
 
         @Override
@@ -140,8 +161,10 @@ abstract class Conversation {
                     if (line.equals(".")) {
                         stage = Stage.COMMAND;
                         mail = false;
-                        recipient = false;
-                        return Answer.of("250 2.0.0 OK: message accepted and discarded\r\n");
+                        // RFC 2033 §4.2: LMTP answers the end of data once per accepted recipient.
+                        String accepted = "250 2.0.0 OK: message accepted and discarded\r\n".repeat(lmtp ? recipients : 1);
+                        recipients = 0;
+                        return Answer.of(accepted);
                     }
                     dataLines++;
                     return Answer.of("");
@@ -165,28 +188,33 @@ abstract class Conversation {
         private Answer command(String line) {
             String verb = verb(line);
             String arg = argument(line);
+            if (lmtp && (verb.equals("EHLO") || verb.equals("HELO"))) {
+                return Answer.of("500 5.5.1 This is LMTP: use LHLO\r\n");
+            }
             switch (verb) {
                 case "EHLO":
-                    if (arg.isEmpty()) {
-                        return Answer.of("501 5.5.4 Syntax: EHLO hostname\r\n");
+                case "LHLO":
+                    if (arg.isEmpty() || verb.equals("LHLO") != lmtp) {
+                        return Answer.of(arg.isEmpty() ? "501 5.5.4 Syntax: " + verb + " hostname\r\n" : "500 5.5.2 Command not recognized\r\n");
                     }
                     mail = false;
-                    recipient = false;
-                    return Answer.of(encrypted ? Smtp.ehloReplyAfterTls(config, arg) : ehloInPlaintext(arg));
+                    recipients = 0;
+                    return Answer.of(encrypted ? (lmtp ? Lmtp.lhloReplyAfterTls(config, arg) : Smtp.ehloReplyAfterTls(config, arg))
+                            : ehloInPlaintext(arg));
                 case "HELO":
                     return Answer.of(arg.isEmpty() ? "501 5.5.4 Syntax: HELO hostname\r\n" : "250 " + config.hostname() + "\r\n");
                 case "NOOP":
                     return Answer.of("250 2.0.0 OK\r\n");
                 case "RSET":
                     mail = false;
-                    recipient = false;
+                    recipients = 0;
                     return Answer.of("250 2.0.0 OK\r\n");
                 case "MAIL":
                     if (!arg.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
                         return Answer.of("501 5.5.4 Syntax: MAIL FROM:<address>\r\n");
                     }
                     mail = true;
-                    recipient = false;
+                    recipients = 0;
                     return Answer.of("250 2.1.0 OK\r\n");
                 case "RCPT":
                     if (!mail) {
@@ -195,10 +223,10 @@ abstract class Conversation {
                     if (!arg.toUpperCase(Locale.ROOT).startsWith("TO:")) {
                         return Answer.of("501 5.5.4 Syntax: RCPT TO:<address>\r\n");
                     }
-                    recipient = true;
+                    recipients++;
                     return Answer.of("250 2.1.5 OK\r\n");
                 case "DATA":
-                    if (!recipient) {
+                    if (recipients == 0) {
                         return Answer.of("503 5.5.1 Error: need RCPT command\r\n");
                     }
                     stage = Stage.DATA;
@@ -521,6 +549,210 @@ abstract class Conversation {
 
         private static Answer noSuchMessage() {
             return Answer.of("-ERR No such message\r\n");
+        }
+    }
+
+    // ------------------------------------------------------------------ ManageSieve
+
+    private static final class SieveConversation extends Conversation {
+        private boolean authenticated;
+        private boolean authenticating;
+        /** The script literal being read (PUTSCRIPT, CHECKSCRIPT), or null. */
+        private Literal script;
+        private String afterScript;
+
+        SieveConversation(ServerConfig config, boolean encrypted) {
+            super(config, encrypted);
+        }
+
+        @Override
+        String opening() {
+            // RFC 5804 §2.2: after STARTTLS the server re-issues its capabilities, unasked.
+            return encrypted && config.policy() != TlsPolicy.IMPLICIT ? ManageSieve.capabilitiesAfterTls(config) : "";
+        }
+
+        @Override
+        String logged(String line) {
+            if (script != null) {
+                return null;
+            }
+            if (authenticating) {
+                return MASK;
+            }
+            String[] words = line.split(" ");
+            return verb(line).equals("AUTHENTICATE") && words.length > 2 ? words[0] + " " + words[1] + " " + MASK : line;
+        }
+
+        @Override
+        Answer onLine(String line) {
+            if (script != null) {
+                Literal.Advance advance = script.advance(line);
+                if (advance instanceof Literal.Inside inside) {
+                    script = inside.next();
+                    return Answer.of("");
+                }
+                script = null;
+                return Answer.of(afterScript);
+            }
+            if (authenticating) {
+                authenticating = false;
+                if (line.equals("\"*\"")) {
+                    return Answer.of("NO \"Authentication cancelled\"\r\n");
+                }
+                authenticated = true;
+                return Answer.of("OK \"Logged in\"\r\n");
+            }
+            String verb = verb(line);
+            String arg = argument(line);
+            switch (verb) {
+                case "CAPABILITY":
+                    return Answer.of(encrypted ? ManageSieve.capabilitiesAfterTls(config) : plaintextCapabilities());
+                case "AUTHENTICATE":
+                    if (!encrypted) {
+                        return Answer.of("NO (ENCRYPT-NEEDED) \"Authentication requires TLS\"\r\n");
+                    }
+                    if (authenticated || !arg.toUpperCase(Locale.ROOT).startsWith("\"PLAIN\"")) {
+                        return Answer.of("NO \"Unsupported mechanism, or logged in already\"\r\n");
+                    }
+                    if (arg.contains(" ")) {
+                        authenticated = true;
+                        return Answer.of("OK \"Logged in\"\r\n");
+                    }
+                    authenticating = true;
+                    return Answer.of("\"\"\r\n");
+                case "NOOP":
+                    // RFC 5804 §2.11: a string argument comes back in a TAG response code (sieve-connect
+                    // sends NOOP "STARTTLS-RESYNC-CAPA" after TLS and waits for exactly that).
+                    return Answer.of(arg.isEmpty() ? "OK \"NOOP completed\"\r\n" : "OK (TAG " + arg + ") \"Done\"\r\n");
+                case "LOGOUT":
+                    return new Answer("OK \"Logout completed\"\r\n", true);
+                case "STARTTLS":
+                    return Answer.of(encrypted ? ManageSieve.REPLY_TLS_ALREADY_ACTIVE : "NO \"TLS not available now\"\r\n");
+                case "UNAUTHENTICATE":
+                    authenticated = false;
+                    return Answer.of("OK\r\n");
+                default:
+                    break;
+            }
+            if (!authenticated) {
+                return Answer.of("NO \"Log in first\"\r\n");
+            }
+            String answer = switch (verb) {
+                case "LISTSCRIPTS" -> "OK \"Listscripts completed\"\r\n";
+                case "HAVESPACE", "PUTSCRIPT", "CHECKSCRIPT" -> "OK\r\n";
+                case "SETACTIVE" -> arg.equals("\"\"") ? "OK\r\n" : "NO (NONEXISTENT) \"There is no such script\"\r\n";
+                case "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT" -> "NO (NONEXISTENT) \"There is no such script\"\r\n";
+                default -> "NO \"Unknown command\"\r\n";
+            };
+            long size = Literal.announcedBy(line);
+            if (size >= 0) {
+                // The script follows as a literal: read past it (it is discarded), then answer.
+                script = new Literal(size);
+                afterScript = answer;
+                return Answer.of("");
+            }
+            return Answer.of(answer);
+        }
+
+        private String plaintextCapabilities() {
+            StringBuilder s = new StringBuilder();
+            for (Capability c : withoutLogin(config.capabilitiesBeforeTls())) {
+                s.append('"').append(c.name()).append('"');
+                if (!c.parameters().isEmpty()) {
+                    s.append(" \"").append(String.join(" ", c.parameters())).append('"');
+                }
+                s.append("\r\n");
+            }
+            return s.append("\"SASL\" \"\"\r\nOK \"Capability completed\"\r\n").toString();
+        }
+    }
+
+    // ------------------------------------------------------------------ NNTP
+
+    private static final class NntpConversation extends Conversation {
+        private boolean userGiven;
+        private boolean authenticated;
+
+        NntpConversation(ServerConfig config, boolean encrypted) {
+            super(config, encrypted);
+        }
+
+        @Override
+        String logged(String line) {
+            String upper = line.toUpperCase(Locale.ROOT);
+            if (upper.startsWith("AUTHINFO PASS ")) {
+                return "AUTHINFO PASS " + MASK;
+            }
+            if (upper.startsWith("AUTHINFO SASL ") && line.split(" ").length > 3) {
+                String[] words = line.split(" ");
+                return words[0] + " " + words[1] + " " + words[2] + " " + MASK;
+            }
+            return line;
+        }
+
+        @Override
+        Answer onLine(String line) {
+            String verb = verb(line);
+            String arg = argument(line).toUpperCase(Locale.ROOT);
+            switch (verb) {
+                case "CAPABILITIES":
+                    if (encrypted) {
+                        return Answer.of(Nntp.capabilitiesReplyAfterTls(config));
+                    }
+                    StringBuilder s = new StringBuilder("101 Capability list:\r\n");
+                    withoutLogin(config.capabilitiesBeforeTls()).stream().filter(c -> !c.is("AUTHINFO"))
+                            .forEach(c -> s.append(c).append("\r\n"));
+                    return Answer.of(s.append(".\r\n").toString());
+                case "MODE":
+                    return Answer.of(arg.equals("READER") ? "200 Reader mode, posting permitted\r\n" : "501 Unknown MODE\r\n");
+                case "AUTHINFO":
+                    return authinfo(arg);
+                case "LIST":
+                    return Answer.of(arg.isEmpty() || arg.equals("ACTIVE") || arg.equals("NEWSGROUPS")
+                            ? "215 Information follows\r\n.\r\n" : "501 Unknown LIST keyword\r\n");
+                case "NEWGROUPS":
+                    return Answer.of("231 List of new newsgroups follows\r\n.\r\n");
+                case "GROUP":
+                    return Answer.of("411 No such newsgroup\r\n");
+                case "POST":
+                    return Answer.of("440 Posting not permitted\r\n");
+                case "DATE":
+                    return Answer.of("111 " + java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                            .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)) + "\r\n");
+                case "HELP":
+                    return Answer.of("100 Help text follows\r\nstarttls4j reference server: CAPABILITIES AUTHINFO LIST GROUP QUIT\r\n.\r\n");
+                case "STARTTLS":
+                    return Answer.of(encrypted ? Nntp.REPLY_TLS_ALREADY_ACTIVE : "580 Can not initiate TLS negotiation\r\n");
+                case "QUIT":
+                    return new Answer("205 Connection closing\r\n", true);
+                default:
+                    return Answer.of("500 Unknown command\r\n");
+            }
+        }
+
+        private Answer authinfo(String arg) {
+            if (!encrypted) {
+                return Answer.of("483 Encryption required\r\n");
+            }
+            if (authenticated) {
+                return Answer.of("502 Already authenticated\r\n");
+            }
+            if (arg.startsWith("USER ")) {
+                userGiven = true;
+                return Answer.of("381 Password required\r\n");
+            }
+            if (arg.startsWith("PASS ")) {
+                if (!userGiven) {
+                    return Answer.of("482 USER first\r\n");
+                }
+                authenticated = true;
+                return Answer.of("281 Authentication accepted\r\n");
+            }
+            if (arg.startsWith("SASL PLAIN ")) {
+                authenticated = true;
+                return Answer.of("281 Authentication accepted\r\n");
+            }
+            return Answer.of("501 Unsupported AUTHINFO\r\n");
         }
     }
 }

@@ -11,7 +11,7 @@ import org.starttls4j.TlsFacts;
 import org.starttls4j.TlsPolicy;
 
 /**
- * {@code starttls4j} with no arguments: reference servers for SMTP, IMAP and POP3, with STARTTLS
+ * {@code starttls4j} with no arguments: reference servers for every protocol, with STARTTLS
  * and with implicit TLS, on free loopback ports, each adapter serving and probing its own set
  * (twelve connections), all with one self-signed certificate that the probes trust as their only
  * anchor and verify by name. Prints a table; exit status 0 when every connection was secured.
@@ -83,6 +83,9 @@ final class Demo {
         for (Adapter adapter : Adapter.values()) {
             for (Protocol protocol : Protocol.values()) {
                 for (boolean implicit : new boolean[] {false, true}) {
+                    if (implicit && !protocol.hasImplicitPort()) {
+                        continue;
+                    }
                     ReferenceServer.Settings s = new ReferenceServer.Settings(protocol,
                             implicit ? TlsPolicy.IMPLICIT : TlsPolicy.REQUIRED, any, identity, adapter);
                     try (ReferenceServer server = ReferenceServer.start(s, line -> { })) {

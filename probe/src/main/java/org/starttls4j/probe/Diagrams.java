@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import org.starttls4j.Limits;
 import org.starttls4j.imap.ImapClientDialog;
+import org.starttls4j.lmtp.LmtpClientDialog;
+import org.starttls4j.nntp.NntpClientDialog;
 import org.starttls4j.pop3.Pop3ClientDialog;
+import org.starttls4j.sieve.SieveClientDialog;
 import org.starttls4j.smtp.SmtpClientDialog;
 import org.starttls4j.spi.ClientDialog;
 import org.starttls4j.spi.ClientStep;
@@ -117,6 +120,31 @@ final class Diagrams {
                     new Input("+OK and a list without STLS", List.of("+OK", "USER", ".")),
                     new Input("-ERR", List.of("-ERR no")),
                     new Input("not a response", List.of("hello")));
+            case LMTP -> List.of(
+                    new Input("220", List.of("220 mail.example.test LMTP")),
+                    new Input("250 with STARTTLS", List.of("250-mail.example.test", "250 STARTTLS")),
+                    new Input("250 without STARTTLS", List.of("250-mail.example.test", "250 8BITMIME")),
+                    new Input("421", List.of("421 4.3.2 closing")),
+                    new Input("454", List.of("454 4.7.0 TLS not available")),
+                    new Input("500", List.of("500 5.5.1 unrecognized")),
+                    new Input("354", List.of("354 go on")),
+                    new Input("not a reply", List.of("hello")));
+            case SIEVE -> List.of(
+                    new Input("capabilities with STARTTLS, OK", List.of("\"IMPLEMENTATION\" \"x\"", "\"STARTTLS\"", "OK")),
+                    new Input("capabilities without STARTTLS, OK", List.of("\"IMPLEMENTATION\" \"x\"", "\"SASL\" \"PLAIN\"", "OK")),
+                    new Input("OK", List.of("OK \"ready\"")),
+                    new Input("NO", List.of("NO \"no\"")),
+                    new Input("BYE", List.of("BYE \"bye\"")),
+                    new Input("not a response", List.of("hello")));
+            case NNTP -> List.of(
+                    new Input("200", List.of("200 news.example.test ready")),
+                    new Input("101 with STARTTLS", List.of("101 Capability list:", "VERSION 2", "STARTTLS", ".")),
+                    new Input("101 without STARTTLS", List.of("101 Capability list:", "VERSION 2", "READER", ".")),
+                    new Input("382", List.of("382 Continue with TLS negotiation")),
+                    new Input("400", List.of("400 closing")),
+                    new Input("500", List.of("500 What?")),
+                    new Input("580", List.of("580 Can not initiate TLS negotiation")),
+                    new Input("not a response", List.of("hello")));
         };
     }
 
@@ -126,6 +154,9 @@ final class Diagrams {
             case SMTP -> SmtpClientDialog.create("localhost", Limits.DEFAULT);
             case IMAP -> ImapClientDialog.create(Limits.DEFAULT);
             case POP3 -> Pop3ClientDialog.create(Limits.DEFAULT);
+            case LMTP -> LmtpClientDialog.create("localhost", Limits.DEFAULT);
+            case SIEVE -> SieveClientDialog.create(Limits.DEFAULT);
+            case NNTP -> NntpClientDialog.create(Limits.DEFAULT);
         };
     }
 
@@ -141,12 +172,14 @@ final class Diagrams {
         ClientDialog start = ((ClientStep.Await) first).next();
         queue.add(new Visit(start, false, "A1", List.of()));
         seen.add(new Node(start.state(), false));
-        ClientStep implicitFirst = dialog(protocol).start(true);
-        ClientDialog implicitStart = ((ClientStep.Await) implicitFirst).next();
-        Node implicitNode = new Node(implicitStart.state(), true);
-        edges.add(new Edge(new Node(IMPLICIT_HANDSHAKE, false), "TLS up", implicitNode, "", "", List.of()));
-        queue.add(new Visit(implicitStart, true, "A1", List.of()));
-        seen.add(implicitNode);
+        if (protocol.hasImplicitPort()) {
+            ClientStep implicitFirst = dialog(protocol).start(true);
+            ClientDialog implicitStart = ((ClientStep.Await) implicitFirst).next();
+            Node implicitNode = new Node(implicitStart.state(), true);
+            edges.add(new Edge(new Node(IMPLICIT_HANDSHAKE, false), "TLS up", implicitNode, "", "", List.of()));
+            queue.add(new Visit(implicitStart, true, "A1", List.of()));
+            seen.add(implicitNode);
+        }
         while (!queue.isEmpty()) {
             Visit v = queue.poll();
             Node from = new Node(v.dialog().state(), v.encrypted());
@@ -277,7 +310,10 @@ final class Diagrams {
         Node first = edges.stream().filter(e -> !e.from().encrypted() && !e.from().name().equals(IMPLICIT_HANDSHAKE))
                 .findFirst().orElseThrow().from();
         s.append("    [*] --> ").append(first.id()).append(" : STARTTLS port\n");
-        s.append("    [*] --> ").append(IMPLICIT_HANDSHAKE).append(" : implicit TLS port\n");
+        boolean implicit = nodes.stream().anyMatch(n -> n.name().equals(IMPLICIT_HANDSHAKE));
+        if (implicit) {
+            s.append("    [*] --> ").append(IMPLICIT_HANDSHAKE).append(" : implicit TLS port\n");
+        }
         // One arrow per pair of states: failures by reason; otherwise the responses, grouped by what the client sends.
         Map<String, Map<String, Set<String>>> merged = new LinkedHashMap<>();
         for (Edge e : edges) {
@@ -308,7 +344,9 @@ final class Diagrams {
             s.append("    NoTls --> Failed : REQUIRED (farewell sent)\n");
         }
         s.append("    Handshaking --> Failed : handshake or certificate fails\n");
-        s.append("    ImplicitHandshake --> Failed : handshake or certificate fails\n");
+        if (implicit) {
+            s.append("    ImplicitHandshake --> Failed : handshake or certificate fails\n");
+        }
         s.append("    Secured --> [*]\n");
         if (anyNoTls) {
             s.append("    Plaintext --> [*]\n");

@@ -43,6 +43,9 @@ final class HostileServe {
             throw new IllegalArgumentException("--hostile plays STARTTLS scenarios with the test kit's own certificates: it takes --port and"
                     + " --bind only");
         }
+        if (protocol != Protocol.SMTP && protocol != Protocol.IMAP && protocol != Protocol.POP3) {
+            throw new IllegalArgumentException("--hostile speaks smtp, imap and pop3, not " + protocol.lowerName());
+        }
         MailProtocol kit = MailProtocol.valueOf(protocol.name());
         List<HostileScenario> scenarios = scenario.equalsIgnoreCase("all") ? HostileScenario.forProtocol(kit) : List.of(parse(kit, scenario));
         InetAddress address;

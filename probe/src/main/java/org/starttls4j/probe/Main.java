@@ -16,7 +16,7 @@ import picocli.CommandLine;
  * starttls4j probe URL [options]     negotiate as a client and report (exit 0 ok, 1 not as the policy demands,
  *                                    2 usage error, 3 unreachable)
  * starttls4j audit URL [options]     active checks, each PASS/WARN/FAIL (exit 1 when any FAIL)
- * starttls4j serve smtp|imap|pop3    a reference server for testing mail clients
+ * starttls4j serve smtp|imap|pop3|lmtp|sieve|nntp   a reference server for testing mail clients
  * </pre>
  */
 public final class Main {

@@ -9,10 +9,13 @@ import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.imap.Imap;
+import org.starttls4j.lmtp.Lmtp;
+import org.starttls4j.nntp.Nntp;
 import org.starttls4j.pop3.Pop3;
+import org.starttls4j.sieve.ManageSieve;
 import org.starttls4j.smtp.Smtp;
 
-/** The three mail protocols as the command line knows them: entry points, words and defaults. */
+/** The mail protocols as the command line knows them: entry points, words and defaults. */
 public enum Protocol {
     /** SMTP: STARTTLS (RFC 3207) on 25 and 587, implicit TLS on 465 (RFC 8314). */
     SMTP("STARTTLS",
@@ -25,7 +28,19 @@ public enum Protocol {
     /** POP3: STLS (RFC 2595) on 110, implicit TLS on 995. */
     POP3("STLS",
             caps("UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION starttls4j"),
-            caps("UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION starttls4j", "USER", "SASL PLAIN"));
+            caps("UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION starttls4j", "USER", "SASL PLAIN")),
+    /** LMTP: STARTTLS (RFC 2033, RFC 3207), usually on 24; no implicit-TLS port. */
+    LMTP("STARTTLS",
+            caps("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME"),
+            caps("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME", "AUTH PLAIN")),
+    /** ManageSieve: STARTTLS (RFC 5804) on 4190; capabilities come unasked, again after TLS. */
+    SIEVE("STARTTLS",
+            caps("IMPLEMENTATION starttls4j", "SIEVE fileinto reject envelope vacation", "SASL PLAIN", "VERSION 1.0"),
+            caps("IMPLEMENTATION starttls4j", "SIEVE fileinto reject envelope vacation", "SASL PLAIN", "VERSION 1.0")),
+    /** NNTP: STARTTLS (RFC 4642) on 119, implicit TLS on 563. */
+    NNTP("STARTTLS",
+            caps("VERSION 2", "READER", "LIST ACTIVE NEWSGROUPS", "AUTHINFO USER"),
+            caps("VERSION 2", "READER", "LIST ACTIVE NEWSGROUPS", "POST", "AUTHINFO USER"));
 
     private final String startTlsWord;
     private final Capabilities serverCapabilitiesBeforeTls;
@@ -38,7 +53,8 @@ public enum Protocol {
     }
 
     /**
-     * The client negotiation: {@code Smtp.client}, {@code Imap.client} or {@code Pop3.client}.
+     * The client negotiation: {@code Smtp.client}, {@code Imap.client}, {@code Pop3.client},
+     * {@code Lmtp.client}, {@code ManageSieve.client} or {@code Nntp.client}.
      *
      * @param config the client configuration
      * @return the unstarted negotiation
@@ -48,11 +64,15 @@ public enum Protocol {
             case SMTP -> Smtp.client(config);
             case IMAP -> Imap.client(config);
             case POP3 -> Pop3.client(config);
+            case LMTP -> Lmtp.client(config);
+            case SIEVE -> ManageSieve.client(config);
+            case NNTP -> Nntp.client(config);
         };
     }
 
     /**
-     * The server negotiation: {@code Smtp.server}, {@code Imap.server} or {@code Pop3.server}.
+     * The server negotiation: {@code Smtp.server}, {@code Imap.server}, {@code Pop3.server},
+     * {@code Lmtp.server}, {@code ManageSieve.server} or {@code Nntp.server}.
      *
      * @param config the server configuration
      * @return the unstarted negotiation
@@ -62,12 +82,16 @@ public enum Protocol {
             case SMTP -> Smtp.server(config);
             case IMAP -> Imap.server(config);
             case POP3 -> Pop3.server(config);
+            case LMTP -> Lmtp.server(config);
+            case SIEVE -> ManageSieve.server(config);
+            case NNTP -> Nntp.server(config);
         };
     }
 
     /**
      * The server negotiation resuming on a connection already greeted, when a plaintext session asks
-     * for TLS: {@code Smtp.serverResuming}, {@code Imap.serverResuming} or {@code Pop3.serverResuming}.
+     * for TLS: {@code serverResuming} of the protocol's entry point ({@code Smtp}, {@code Imap},
+     * {@code Pop3}, {@code Lmtp}, {@code ManageSieve} or {@code Nntp}).
      *
      * @param config the server configuration
      * @return the unstarted negotiation
@@ -77,6 +101,9 @@ public enum Protocol {
             case SMTP -> Smtp.serverResuming(config);
             case IMAP -> Imap.serverResuming(config);
             case POP3 -> Pop3.serverResuming(config);
+            case LMTP -> Lmtp.serverResuming(config);
+            case SIEVE -> ManageSieve.serverResuming(config);
+            case NNTP -> Nntp.serverResuming(config);
         };
     }
 
@@ -95,6 +122,11 @@ public enum Protocol {
         return serverCapabilitiesAfterTls;
     }
 
+    /** Whether the protocol has a port for implicit TLS (SMTP 465, IMAP 993, POP3 995, NNTP 563); LMTP and ManageSieve have none. */
+    public boolean hasImplicitPort() {
+        return this != LMTP && this != SIEVE;
+    }
+
     /** The lower-case name, as in URLs and on the command line. */
     public String lowerName() {
         return name().toLowerCase(Locale.ROOT);
@@ -103,22 +135,26 @@ public enum Protocol {
     /** The polite goodbye a client sends once the negotiation handed over (IMAP with a tag of its own). */
     String goodbye() {
         return switch (this) {
-            case SMTP, POP3 -> "QUIT\r\n";
+            case SMTP, POP3, LMTP, NNTP -> "QUIT\r\n";
             case IMAP -> "A100 LOGOUT\r\n";
+            case SIEVE -> "LOGOUT\r\n";
         };
     }
 
     /**
      * Whether {@code capability} offers a way to log in: SMTP {@code AUTH}, IMAP {@code AUTH=…}
      * (or LOGIN, which IMAP allows unless {@code LOGINDISABLED} is announced), POP3 {@code USER}
-     * or {@code SASL}.
+     * or {@code SASL}, LMTP {@code AUTH}, ManageSieve {@code SASL} with a mechanism, NNTP
+     * {@code AUTHINFO} or {@code SASL}.
      */
     boolean isLogin(Capability capability) {
         String name = capability.name().toUpperCase(Locale.ROOT);
         return switch (this) {
-            case SMTP -> name.equals("AUTH");
+            case SMTP, LMTP -> name.equals("AUTH");
             case IMAP -> name.startsWith("AUTH=");
             case POP3 -> name.equals("USER") || name.equals("SASL");
+            case SIEVE -> name.equals("SASL") && !capability.parameters().isEmpty();
+            case NNTP -> name.equals("AUTHINFO") || name.equals("SASL");
         };
     }
 

@@ -73,17 +73,35 @@ final class RawDialog implements Closeable {
         out.flush();
     }
 
-    /** Reads the greeting (SMTP: a whole reply; IMAP and POP3: one line). */
+    /** Reads the greeting (SMTP and LMTP: a whole reply; ManageSieve: capabilities and OK; the others: one line). */
     List<String> greeting() throws IOException {
-        return protocol == Protocol.SMTP ? smtpReply(in) : List.of(line(in));
+        return switch (protocol) {
+            case SMTP, LMTP -> smtpReply(in);
+            case SIEVE -> sieveResponse(in);
+            default -> List.of(line(in));
+        };
     }
 
-    /** Asks for the capabilities (EHLO, CAPABILITY, CAPA) and returns the reply's lines. */
+    /**
+     * Asks for the capabilities (EHLO, LHLO, CAPABILITY, CAPA, CAPABILITIES) and returns the
+     * reply's lines; ManageSieve announced them in its greeting, so nothing is asked.
+     */
     List<String> capabilities(String ehlo) throws IOException {
         switch (protocol) {
             case SMTP:
-                write("EHLO " + ehlo + "\r\n");
+            case LMTP:
+                write((protocol == Protocol.LMTP ? "LHLO " : "EHLO ") + ehlo + "\r\n");
                 return smtpReply(in);
+            case SIEVE:
+                return List.of();
+            case NNTP:
+                write("CAPABILITIES\r\n");
+                String status = line(in);
+                List<String> list = new ArrayList<>(List.of(status));
+                if (status.startsWith("101")) {
+                    list.addAll(pop3List(in));
+                }
+                return list;
             case IMAP:
                 String t = nextTag();
                 write(t + " CAPABILITY\r\n");
@@ -107,8 +125,15 @@ final class RawDialog implements Closeable {
     List<String> startTls(String extra) throws IOException {
         switch (protocol) {
             case SMTP:
+            case LMTP:
                 write("STARTTLS\r\n" + extra);
                 return smtpReply(in);
+            case SIEVE:
+                write("STARTTLS\r\n" + extra);
+                return sieveResponse(in);
+            case NNTP:
+                write("STARTTLS\r\n" + extra);
+                return List.of(line(in));
             case IMAP:
                 String t = nextTag();
                 write(t + " STARTTLS\r\n" + extra);
@@ -123,9 +148,11 @@ final class RawDialog implements Closeable {
     boolean isGoAhead(List<String> reply) {
         String last = reply.get(reply.size() - 1);
         return switch (protocol) {
-            case SMTP -> last.startsWith("220");
+            case SMTP, LMTP -> last.startsWith("220");
             case IMAP -> last.matches("(?i)A\\d+ OK.*");
             case POP3 -> last.startsWith("+OK");
+            case SIEVE -> isSieveStatus(last, "OK");
+            case NNTP -> last.startsWith("382");
         };
     }
 
@@ -204,6 +231,25 @@ final class RawDialog implements Closeable {
             }
         }
         throw new IOException("more than " + MAX_LINES + " IMAP lines without the tagged response");
+    }
+
+    /** Reads a ManageSieve response: lines up to and including its status line (OK, NO or BYE). */
+    static List<String> sieveResponse(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (lines.size() < MAX_LINES) {
+            String l = line(in);
+            lines.add(l);
+            if (isSieveStatus(l, "OK") || isSieveStatus(l, "NO") || isSieveStatus(l, "BYE")) {
+                return lines;
+            }
+        }
+        throw new IOException("a ManageSieve response of more than " + MAX_LINES + " lines");
+    }
+
+    /** Whether {@code line} is a ManageSieve status line with {@code keyword} (in any case). */
+    static boolean isSieveStatus(String line, String keyword) {
+        return line.regionMatches(true, 0, keyword, 0, keyword.length())
+                && (line.length() == keyword.length() || line.charAt(keyword.length()) == ' ');
     }
 
     /** Reads a POP3 multi-line list after its status line, up to the terminating dot (excluded). */

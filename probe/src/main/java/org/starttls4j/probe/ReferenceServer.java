@@ -217,6 +217,10 @@ final class ReferenceServer implements AutoCloseable {
             try {
                 channel.configureBlocking(true);
                 channel.setTimeout(IDLE);
+                ByteBuffer opening = ByteBuffer.wrap(conversation.opening().getBytes(StandardCharsets.ISO_8859_1));
+                while (opening.hasRemaining()) {
+                    channel.write(opening);
+                }
                 ByteBuffer in = ByteBuffer.allocate(16 * 1024);
                 ByteArrayOutputStream line = new ByteArrayOutputStream();
                 while (true) {
@@ -330,6 +334,9 @@ final class ReferenceServer implements AutoCloseable {
                     if (!(done instanceof StartTlsCompletionEvent.Failed)) {
                         encrypted = done.isEncrypted();
                         conversation = Conversation.open(settings.protocol(), config, encrypted);
+                        if (!conversation.opening().isEmpty()) {
+                            ctx.writeAndFlush(Unpooled.copiedBuffer(conversation.opening(), StandardCharsets.ISO_8859_1));
+                        }
                     }
                 }
                 super.userEventTriggered(ctx, event);

@@ -19,6 +19,10 @@ import java.util.Map;
  *   <tr><td>{@code imaps}</td><td>IMAP</td><td>993</td><td>implicit</td></tr>
  *   <tr><td>{@code pop3}</td><td>POP3</td><td>110</td><td>STLS</td></tr>
  *   <tr><td>{@code pop3s}</td><td>POP3</td><td>995</td><td>implicit</td></tr>
+ *   <tr><td>{@code lmtp}</td><td>LMTP</td><td>24</td><td>STARTTLS</td></tr>
+ *   <tr><td>{@code sieve}</td><td>ManageSieve</td><td>4190</td><td>STARTTLS</td></tr>
+ *   <tr><td>{@code nntp}</td><td>NNTP</td><td>119</td><td>STARTTLS</td></tr>
+ *   <tr><td>{@code nntps}</td><td>NNTP</td><td>563</td><td>implicit</td></tr>
  * </table>
  *
  * @param scheme   the URL scheme, lower case
@@ -32,14 +36,18 @@ public record Target(String scheme, Protocol protocol, String host, int port, bo
     private record Scheme(Protocol protocol, int port, boolean implicit) {
     }
 
-    private static final Map<String, Scheme> SCHEMES = Map.of(
-            "smtp", new Scheme(Protocol.SMTP, 25, false),
-            "submission", new Scheme(Protocol.SMTP, 587, false),
-            "smtps", new Scheme(Protocol.SMTP, 465, true),
-            "imap", new Scheme(Protocol.IMAP, 143, false),
-            "imaps", new Scheme(Protocol.IMAP, 993, true),
-            "pop3", new Scheme(Protocol.POP3, 110, false),
-            "pop3s", new Scheme(Protocol.POP3, 995, true));
+    private static final Map<String, Scheme> SCHEMES = Map.ofEntries(
+            Map.entry("smtp", new Scheme(Protocol.SMTP, 25, false)),
+            Map.entry("submission", new Scheme(Protocol.SMTP, 587, false)),
+            Map.entry("smtps", new Scheme(Protocol.SMTP, 465, true)),
+            Map.entry("imap", new Scheme(Protocol.IMAP, 143, false)),
+            Map.entry("imaps", new Scheme(Protocol.IMAP, 993, true)),
+            Map.entry("pop3", new Scheme(Protocol.POP3, 110, false)),
+            Map.entry("pop3s", new Scheme(Protocol.POP3, 995, true)),
+            Map.entry("lmtp", new Scheme(Protocol.LMTP, 24, false)),
+            Map.entry("sieve", new Scheme(Protocol.SIEVE, 4190, false)),
+            Map.entry("nntp", new Scheme(Protocol.NNTP, 119, false)),
+            Map.entry("nntps", new Scheme(Protocol.NNTP, 563, true)));
 
     /**
      * Parses a URL.
@@ -59,7 +67,7 @@ public record Target(String scheme, Protocol protocol, String host, int port, bo
         Scheme scheme = SCHEMES.get(schemeName);
         if (scheme == null) {
             throw new IllegalArgumentException("unsupported URL scheme in " + url
-                    + " (use smtp, submission, smtps, imap, imaps, pop3 or pop3s)");
+                    + " (use smtp, submission, smtps, imap, imaps, pop3, pop3s, lmtp, sieve, nntp or nntps)");
         }
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {

@@ -38,6 +38,11 @@ final class Words {
             case "NOT_YET_VALID" -> "the certificate is not valid yet";
             case "NOT_TRUSTED" -> "no trusted authority vouches for the certificate";
             case "PIN_MISMATCH" -> "the certificate is not the pinned one";
+            case "WEAK_KEY" -> "a key in the chain is too short";
+            case "WEAK_SIGNATURE" -> "a certificate in the chain is signed with a broken digest (SHA-1 or MD5)";
+            case "WRONG_PURPOSE" -> "the certificate is not for TLS servers (extended key usage or key usage)";
+            case "NAME_CONSTRAINT_VIOLATION" -> "the issuing CA may not vouch for this name (name constraints)";
+            case "DANE_MISMATCH" -> "no TLSA record names the certificate or its issuer";
             default -> "the certificate was rejected";
         };
     }

@@ -9,7 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.nio.file.Path;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testing.CertificateVariants.Leaf;
+import org.starttls4j.testing.Identity;
+import org.starttls4j.testing.TestPki;
 
 /** {@code starttls4j audit} end to end over 127.0.0.1: each check's verdict against servers that pass and fail it. */
 class AuditCommandTest {
@@ -22,7 +26,7 @@ class AuditCommandTest {
             assertThat(r.status()).as(r.toString()).isZero();
             Map<String, JsonNode> checks = checks(r.json());
             assertThat(checks.keySet()).containsExactly("STARTTLS offered", "TLS handshake", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3",
-                    "certificate trusted", "certificate name", "certificate expiry", "login before TLS",
+                    "certificate trusted", "certificate name", "certificate expiry", "certificate strength", "login before TLS",
                     "commands before TLS", "command injection");
             checks.forEach((name, check) -> assertThat(check.get("verdict").asText()).as(name + ": " + check).isEqualTo("PASS"));
             assertThat(reason(checks, "TLS handshake")).startsWith("TLSv1.3, TLS_");
@@ -32,10 +36,11 @@ class AuditCommandTest {
             assertThat(reason(checks, "TLS 1.3")).isEqualTo("accepted");
             assertThat(reason(checks, "certificate name")).isEqualTo("names " + Servers.NAME);
             assertThat(reason(checks, "certificate expiry")).startsWith("expires in 8");
+            assertThat(reason(checks, "certificate strength")).isEqualTo("leaf EC 256-bit, self-signed");
             assertThat(reason(checks, "commands before TLS")).startsWith("MAIL refused before TLS (530");
             assertThat(reason(checks, "command injection")).contains("closed the connection when plaintext followed STARTTLS");
             assertThat(r.json().get("result").asText()).isEqualTo("PASS");
-            assertThat(r.json().get("summary").get("pass").asInt()).isEqualTo(12);
+            assertThat(r.json().get("summary").get("pass").asInt()).isEqualTo(13);
         }
     }
 
@@ -51,7 +56,7 @@ class AuditCommandTest {
             assertThat(r.out()).containsPattern("WARN  login before TLS +AUTH offered before TLS \\(AUTH PLAIN LOGIN\\)");
             assertThat(r.out()).containsPattern("FAIL  commands before TLS +MAIL accepted before TLS");
             assertThat(r.out()).containsPattern("WARN  certificate trusted +not checked \\(--insecure\\)");
-            assertThat(r.out()).contains("result  2 FAIL, 3 WARN, 7 PASS");
+            assertThat(r.out()).contains("result  2 FAIL, 3 WARN, 8 PASS");
             Map<String, JsonNode> checks = checks(json.json());
             assertThat(checks.get("command injection").get("verdict").asText()).isEqualTo("FAIL");
             assertThat(json.json().get("result").asText()).isEqualTo("FAIL");
@@ -96,7 +101,7 @@ class AuditCommandTest {
 
             assertThat(r.status()).as(r.toString()).isZero();
             assertThat(checks(r.json()).keySet()).containsExactly("TLS handshake", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3",
-                    "certificate trusted", "certificate name", "certificate expiry");
+                    "certificate trusted", "certificate name", "certificate expiry", "certificate strength");
         }
     }
 
@@ -116,6 +121,31 @@ class AuditCommandTest {
             assertThat(m.get("certificate trusted").get("verdict").asText()).isEqualTo("PASS");
             assertThat(m.get("certificate name").get("verdict").asText()).isEqualTo("FAIL");
             assertThat(reason(m, "certificate name")).isEqualTo("does not name other.example.test (it names DNS:" + Servers.NAME + ")");
+        }
+    }
+
+    @Test
+    void weakKeysAndSignaturesUnderTheCallersAnchorFailWithWhatIsWeak() {
+        Path ca = Servers.write("starttls4j-rsa-ca-", TestPki.caPem(TestPki.KeyType.RSA_2048));
+        for (String weak : List.of("RSA-1024", "SHA1withRSA")) {
+            Leaf leaf = weak.startsWith("RSA") ? Leaf.rsa(Servers.NAME).withKey(weak) : Leaf.rsa(Servers.NAME).signedWith(weak);
+            Identity issued = leaf.issue();
+            try (Servers.Running server = Servers.start(Protocol.SMTP, TlsPolicy.REQUIRED, Adapter.NIO,
+                    new ServerIdentity(issued.key(), issued.chain()))) {
+                Cli.Result r = Cli.run("audit", server.submissionUrl(), "--trust", ca.toString(), "--server-name", Servers.NAME, "--json");
+
+                Map<String, JsonNode> checks = checks(r.json());
+                assertThat(checks.get("certificate trusted").get("verdict").asText()).as(r.toString()).isEqualTo("FAIL");
+                assertThat(checks.get("certificate strength").get("verdict").asText()).isEqualTo("FAIL");
+                if (weak.startsWith("RSA")) {
+                    assertThat(reason(checks, "certificate trusted")).startsWith("a key in the chain is too short");
+                    assertThat(reason(checks, "certificate strength")).startsWith("weak key:").contains("leaf RSA 1024-bit, SHA256withRSA");
+                } else {
+                    assertThat(reason(checks, "certificate trusted")).startsWith("a certificate in the chain is signed with a broken digest");
+                    assertThat(reason(checks, "certificate strength")).startsWith("weak signature:").contains("leaf RSA 2048-bit, SHA1withRSA");
+                }
+                assertThat(r.status()).isEqualTo(1);
+            }
         }
     }
 

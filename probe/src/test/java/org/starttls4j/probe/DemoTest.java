@@ -13,17 +13,17 @@ class DemoTest {
         Cli.Result r = Cli.run();
 
         assertThat(r.status()).as(r.toString()).isZero();
-        List<String> rows = r.out().lines().filter(l -> l.matches("  (SMTP|IMAP|POP3) .*")).toList();
-        assertThat(rows).as(r.out()).hasSize(12).allMatch(l -> l.contains(" secured ") && l.contains("TLSv1.3"));
-        for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
-            for (String mode : List.of("STARTTLS", "implicit")) {
+        List<String> rows = r.out().lines().filter(l -> l.matches("  (SMTP|IMAP|POP3|LMTP|SIEVE|NNTP) .*")).toList();
+        assertThat(rows).as(r.out()).hasSize(20).allMatch(l -> l.contains(" secured ") && l.contains("TLSv1.3"));
+        for (String protocol : List.of("SMTP", "IMAP", "POP3", "LMTP", "SIEVE", "NNTP")) {
+            for (String mode : protocol.equals("LMTP") || protocol.equals("SIEVE") ? List.of("STARTTLS") : List.of("STARTTLS", "implicit")) {
                 for (String adapter : List.of("nio", "netty")) {
                     assertThat(rows).as(protocol + " " + mode + " " + adapter)
                             .anyMatch(l -> l.matches("  " + protocol + " +" + mode + " +\\d+ +" + adapter + " +secured .*"));
                 }
             }
         }
-        assertThat(r.out()).contains("All 12 connections secured", "verifies the name " + Demo.NAME);
+        assertThat(r.out()).contains("All 20 connections secured", "verifies the name " + Demo.NAME);
         assertThat(r.out()).doesNotContain("\u001b[");
     }
 

@@ -43,7 +43,7 @@ class DiagramsTest {
         assertThat(readme).as("the README links the generated diagrams").contains("(probe/DIAGRAMS.md)");
         assertThat(mermaidBlocks(readme)).as("a copy of the diagrams in the README would drift: link probe/DIAGRAMS.md")
                 .isEmpty();
-        assertThat(mermaidBlocks(Diagrams.markdown())).hasSize(3);
+        assertThat(mermaidBlocks(Diagrams.markdown())).hasSize(Protocol.values().length);
     }
 
     private static List<String> mermaidBlocks(String markdown) {

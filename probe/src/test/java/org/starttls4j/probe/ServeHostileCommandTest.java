@@ -84,6 +84,10 @@ class ServeHostileCommandTest {
         assertThat(preauth.status()).isEqualTo(Main.USAGE);
         assertThat(preauth.err()).contains("does not apply to smtp");
 
+        Cli.Result lmtp = Cli.run("serve", "lmtp", "--hostile", "all");
+        assertThat(lmtp.status()).isEqualTo(Main.USAGE);
+        assertThat(lmtp.err()).contains("--hostile speaks smtp, imap and pop3, not lmtp");
+
         Cli.Result implicit = Cli.run("serve", "imap", "--implicit", "--hostile", "all");
         assertThat(implicit.status()).isEqualTo(Main.USAGE);
         assertThat(implicit.err()).contains("takes --port and --bind only");

@@ -18,6 +18,10 @@ class TargetTest {
         assertThat(Target.parse("imaps://mx.example.com")).isEqualTo(new Target("imaps", Protocol.IMAP, "mx.example.com", 993, true));
         assertThat(Target.parse("pop3://mx.example.com")).isEqualTo(new Target("pop3", Protocol.POP3, "mx.example.com", 110, false));
         assertThat(Target.parse("pop3s://mx.example.com")).isEqualTo(new Target("pop3s", Protocol.POP3, "mx.example.com", 995, true));
+        assertThat(Target.parse("lmtp://mx.example.com")).isEqualTo(new Target("lmtp", Protocol.LMTP, "mx.example.com", 24, false));
+        assertThat(Target.parse("sieve://mx.example.com")).isEqualTo(new Target("sieve", Protocol.SIEVE, "mx.example.com", 4190, false));
+        assertThat(Target.parse("nntp://mx.example.com")).isEqualTo(new Target("nntp", Protocol.NNTP, "mx.example.com", 119, false));
+        assertThat(Target.parse("nntps://mx.example.com")).isEqualTo(new Target("nntps", Protocol.NNTP, "mx.example.com", 563, true));
     }
 
     @Test

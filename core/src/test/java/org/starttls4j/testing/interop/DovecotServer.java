@@ -20,10 +20,11 @@ import java.util.stream.Stream;
 import org.starttls4j.testing.Identity;
 
 /**
- * A private Dovecot (IMAP and POP3) for one test class: {@code dovecot -F -c <config>} from a
- * temporary directory, with no part of the system's configuration, listening on four free ports
- * of 127.0.0.1 — IMAP with STARTTLS, POP3 with STLS, and the implicit-TLS IMAPS and POP3S
- * listeners (993/995 style) — and presenting {@link InteropPki#serverIdentity()}.
+ * A private Dovecot (IMAP, POP3, LMTP and ManageSieve) for one test class:
+ * {@code dovecot -F -c <config>} from a temporary directory, with no part of the system's
+ * configuration, listening on six free ports of 127.0.0.1 — IMAP with STARTTLS, POP3 with STLS,
+ * the implicit-TLS IMAPS and POP3S listeners (993/995 style), LMTP and ManageSieve, both with
+ * STARTTLS — and presenting {@link InteropPki#serverIdentity()}.
  *
  * <p>One user, {@value #USER} / {@value #PASSWORD}, from a passwd-file, with one message in its
  * INBOX. {@code disable_plaintext_auth = yes} is set, but Dovecot counts a connection whose two
@@ -52,21 +53,25 @@ public final class DovecotServer implements AutoCloseable {
     private final int imaps;
     private final int pop3;
     private final int pop3s;
+    private final int lmtp;
+    private final int sieve;
 
-    private DovecotServer(Path root, Process process, int imap, int imaps, int pop3, int pop3s) {
+    private DovecotServer(Path root, Process process, int[] ports) {
         this.root = root;
         this.process = process;
-        this.imap = imap;
-        this.imaps = imaps;
-        this.pop3 = pop3;
-        this.pop3s = pop3s;
+        this.imap = ports[0];
+        this.imaps = ports[1];
+        this.pop3 = ports[2];
+        this.pop3s = ports[3];
+        this.lmtp = ports[4];
+        this.sieve = ports[5];
     }
 
     /**
-     * Writes a private configuration and starts Dovecot; returns once all four listeners accept
+     * Writes a private configuration and starts Dovecot; returns once all six listeners accept
      * connections.
      *
-     * <p>The four ports are picked free just before Dovecot binds them; should another process
+     * <p>The six ports are picked free just before Dovecot binds them; should another process
      * take one in between, Dovecot exits with "Address already in use" and the start is tried
      * again with fresh ports (three attempts in all).
      *
@@ -132,6 +137,8 @@ public final class DovecotServer implements AutoCloseable {
             int imaps = FreePort.pick();
             int pop3 = FreePort.pick();
             int pop3s = FreePort.pick();
+            int lmtp = FreePort.pick();
+            int sieve = FreePort.pick();
             Path log = root.resolve("dovecot.log");
             Path config = root.resolve("dovecot.conf");
             Files.writeString(config, String.join("\n",
@@ -139,7 +146,7 @@ public final class DovecotServer implements AutoCloseable {
                     "base_dir = " + run,
                     "state_dir = " + state,
                     "instance_name = starttls4j-" + root.getFileName(),
-                    "protocols = imap pop3",
+                    "protocols = imap pop3 lmtp sieve",
                     "listen = 127.0.0.1",
                     "log_path = " + log,
                     "info_log_path = " + log,
@@ -181,6 +188,20 @@ public final class DovecotServer implements AutoCloseable {
                     "    ssl = yes",
                     "  }",
                     "}",
+                    "service lmtp {",
+                    "  unix_listener lmtp {",
+                    "    mode = 0600",
+                    "  }",
+                    "  inet_listener lmtp {",
+                    "    address = 127.0.0.1",
+                    "    port = " + lmtp,
+                    "  }",
+                    "}",
+                    "service managesieve-login {",
+                    "  inet_listener sieve {",
+                    "    port = " + sieve,
+                    "  }",
+                    "}",
                     ""));
             Process process = new ProcessBuilder(dovecot, "-F", "-c", config.toString())
                     .directory(root.toFile())
@@ -188,9 +209,10 @@ public final class DovecotServer implements AutoCloseable {
                     .redirectOutput(root.resolve("dovecot.out").toFile())
                     .redirectErrorStream(true)
                     .start();
-            DovecotServer server = new DovecotServer(root, process, imap, imaps, pop3, pop3s);
+            int[] ports = {imap, imaps, pop3, pop3s, lmtp, sieve};
+            DovecotServer server = new DovecotServer(root, process, ports);
             try {
-                for (int port : new int[] {imap, imaps, pop3, pop3s}) {
+                for (int port : ports) {
                     FreePort.awaitListening(port, STARTUP, process.toHandle(), server::log);
                 }
             } catch (AssertionError | RuntimeException e) {
@@ -226,6 +248,16 @@ public final class DovecotServer implements AutoCloseable {
     /** POP3 over implicit TLS (995 style). */
     public InetSocketAddress pop3s() {
         return address(pop3s);
+    }
+
+    /** LMTP with STARTTLS (RFC 2033, RFC 3207). */
+    public InetSocketAddress lmtp() {
+        return address(lmtp);
+    }
+
+    /** ManageSieve with STARTTLS (RFC 5804). */
+    public InetSocketAddress sieve() {
+        return address(sieve);
     }
 
     /** Dovecot's log and output so far, for assertions and failure messages. */

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The programs the interop tests run, found on {@code PATH} (plus {@code /usr/sbin}, where Debian
- * puts {@code dovecot}). A missing program fails the test with a message that says how to install
+ * puts {@code dovecot}, and {@code /usr/lib/news/bin}, where it puts {@code nnrpd}). A missing program fails the test with a message that says how to install
  * it; it never skips.
  */
 public enum ExternalTool {
@@ -15,8 +15,24 @@ public enum ExternalTool {
     OPENSSL("openssl", "openssl"),
     /** curl, for smtp://, imap://, pop3:// with {@code --ssl-reqd}. */
     CURL("curl", "curl"),
-    /** Dovecot's master process (IMAP and POP3 servers). */
-    DOVECOT("dovecot", "dovecot-core dovecot-imapd dovecot-pop3d");
+    /** Dovecot's master process (IMAP, POP3, LMTP and ManageSieve servers). */
+    DOVECOT("dovecot", "dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved"),
+    /** INN's NNTP reader server, run standalone ({@code nnrpd -D}); Debian puts it in /usr/lib/news/bin. */
+    NNRPD("nnrpd", "inn2"),
+    /** sieve-connect, a ManageSieve client (Perl). */
+    SIEVE_CONNECT("sieve-connect", "sieve-connect"),
+    /** NSD, the authoritative DNS server serving the resolvers' DNSSEC-signed test zones. */
+    NSD("nsd", "nsd"),
+    /** LDNS's key generator, for the test zones' signing keys. */
+    LDNS_KEYGEN("ldns-keygen", "ldnsutils"),
+    /** LDNS's zone signer. */
+    LDNS_SIGNZONE("ldns-signzone", "ldnsutils"),
+    /** Unbound, the validating recursive resolver in front of NSD for posttls-finger. */
+    UNBOUND("unbound", "unbound"),
+    /** Postfix's TLS probe, whose DANE verdicts the resolvers' tests compare with the library's. */
+    POSTTLS_FINGER("posttls-finger", "postfix"),
+    /** util-linux's unshare, to give posttls-finger a private /etc/resolv.conf. */
+    UNSHARE("unshare", "util-linux");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";
@@ -47,6 +63,7 @@ public enum ExternalTool {
         }
         candidates.add(Path.of("/usr/sbin", executable));
         candidates.add(Path.of("/usr/bin", executable));
+        candidates.add(Path.of("/usr/lib/news/bin", executable));
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate;

@@ -75,6 +75,20 @@ public final class OpenSslClient {
     }
 
     /**
+     * Runs {@code s_client -starttls NAME} for a protocol {@link MailProtocol} does not list
+     * ({@code lmtp}, {@code sieve}, {@code nntp}) against a server on 127.0.0.1.
+     *
+     * @param opensslName the name {@code -starttls} takes
+     * @param server      the server's address
+     * @param workDir     a directory for the CA file and captured output
+     * @param script      what to type once TLS is up, ending with the protocol's goodbye
+     * @return what it saw
+     */
+    public static Result startTls(String opensslName, InetSocketAddress server, Path workDir, String script) {
+        return run(server, workDir, script, List.of("-starttls", opensslName));
+    }
+
+    /**
      * Runs {@code s_client} with implicit TLS (RFC 8314: 465/993/995 style) against 127.0.0.1.
      *
      * @param server  the server's address

@@ -1,0 +1,64 @@
+package org.starttls4j.nntp;
+
+import org.starttls4j.Failure;
+import org.starttls4j.text.LineChain;
+
+/**
+ * Assembles the lines of a response to CAPABILITIES into an {@link NntpReply} (RFC 3977 §3.1.1):
+ * a status line; if its code is 101, data lines up to a line holding a single {@code "."}, any
+ * other line starting with {@code "."} losing that dot. Every other code is a one-line response.
+ * A data line that reads as a status line ({@code 382 …}) cannot be a capability label (RFC 3977
+ * §3.3.1: labels begin with a letter): it is a response sent out of turn, {@code UNEXPECTED_REPLY}. More than
+ * {@code maxLines} lines (status and data; the dot not counted) is {@code REPLY_TOO_LONG}.
+ * Immutable: each line gives a new reader.
+ *
+ * @param status   the status line, or null before it
+ * @param lines    the data lines so far, unstuffed; null when none
+ * @param maxLines the bound on lines per response
+ */
+record NntpReplyReader(NntpReply status, LineChain lines, int maxLines) {
+
+    /** The code of the capability list that follows. */
+    static final int CAPABILITY_LIST = 101;
+
+    /** What one line did. */
+    sealed interface Read {
+    }
+
+    /** The response continues. */
+    record More(NntpReplyReader next) implements Read {
+    }
+
+    /** The response is complete. */
+    record Complete(NntpReply reply) implements Read {
+    }
+
+    /** The line cannot be part of the response. */
+    record Bad(Failure failure) implements Read {
+    }
+
+    static NntpReplyReader empty(int maxLines) {
+        return new NntpReplyReader(null, null, maxLines);
+    }
+
+    Read accept(String line) {
+        if (status == null) {
+            NntpReply reply = NntpReply.parseStatus(line);
+            if (reply == null) {
+                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an NNTP status line", line));
+            }
+            return reply.code() == CAPABILITY_LIST ? new More(new NntpReplyReader(reply, null, maxLines)) : new Complete(reply);
+        }
+        if (line.equals(".")) {
+            return new Complete(new NntpReply(status.code(), status.text(), LineChain.toList(lines)));
+        }
+        if (NntpReply.parseStatus(line) != null) {
+            return new Bad(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the capability list", line));
+        }
+        if (1 + LineChain.size(lines) + 1 > maxLines) {
+            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a response of more than " + maxLines + " lines", line));
+        }
+        String unstuffed = line.startsWith(".") ? line.substring(1) : line;
+        return new More(new NntpReplyReader(status, LineChain.append(lines, unstuffed), maxLines));
+    }
+}

@@ -1,0 +1,166 @@
+package org.starttls4j.nntp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.starttls4j.Capabilities;
+import org.starttls4j.Capability;
+import org.starttls4j.Failure;
+import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
+import org.starttls4j.spi.ServerDialog;
+import org.starttls4j.spi.ServerStep;
+
+/**
+ * The NNTP server's side of STARTTLS (RFC 3977, RFC 4642): one state, {@code AwaitingCommand},
+ * answering the commands the negotiation owns. Command keywords are case-insensitive (RFC 3977 §3.1).
+ *
+ * <pre>
+ * command                          REQUIRED                OPPORTUNISTIC              PLAINTEXT_ONLY
+ * (greeting)                       200 host NNTP service ready
+ * CAPABILITIES [keyword]           101, VERSION 2, the configured list (AUTHINFO and   (no STARTTLS)
+ *                                  SASL withheld unless allowed), STARTTLS, "."
+ * HELP                             100 and a short text, "."
+ * QUIT                             205, close (SERVICE_CLOSING)
+ * STARTTLS                         382 → handshake → hand over                        580
+ * STARTTLS with arguments          501
+ * AUTHINFO                         483                     allowed: hand over, unread; else 483
+ * ARTICLE BODY HEAD STAT GROUP …   483                     hand over, unread          hand over, unread
+ * anything else                    500
+ * </pre>
+ *
+ * <p>483 is RFC 3977 §3.2.1's "command unavailable until suitable privacy has been arranged".
+ * A byte pipelined after STARTTLS fails the negotiation ({@code PLAINTEXT_INJECTION}); the
+ * negotiation enforces that, not this dialog. Under {@code IMPLICIT} the dialog only greets,
+ * inside TLS, and the session is handed over at once.
+ */
+public final class NntpServerDialog implements ServerDialog {
+
+    /** The commands of RFC 3977 and its common extensions that belong to the application. */
+    private static final Set<String> APPLICATION_COMMANDS = Set.of("ARTICLE", "BODY", "HEAD", "STAT", "GROUP", "LISTGROUP", "LAST",
+            "NEXT", "POST", "IHAVE", "LIST", "NEWGROUPS", "NEWNEWS", "OVER", "XOVER", "HDR", "XHDR", "XPAT", "DATE", "MODE", "CHECK",
+            "TAKETHIS", "COMPRESS");
+
+    private final ServerConfig config;
+
+    private NntpServerDialog(ServerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * The dialog for {@code config}.
+     *
+     * @param config the server configuration
+     * @return the dialog, before its greeting
+     */
+    public static NntpServerDialog create(ServerConfig config) {
+        return new NntpServerDialog(config);
+    }
+
+    @Override
+    public String state() {
+        return "AwaitingCommand";
+    }
+
+    @Override
+    public ServerStep start() {
+        return reply("200 " + config.hostname() + " NNTP service ready (starttls4j)\r\n");
+    }
+
+    @Override
+    public ServerStep onLine(String line) {
+        int space = line.indexOf(' ');
+        String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String arguments = space < 0 ? "" : line.substring(space + 1).trim();
+        switch (keyword) {
+            case "CAPABILITIES":
+                return reply(capabilityList(announcedBeforeTls()));
+            case "HELP":
+                return reply("100 Help text follows\r\nCAPABILITIES, STARTTLS and QUIT now; the rest after STARTTLS\r\n.\r\n");
+            case "QUIT":
+                return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client quit before TLS"),
+                        "205 Connection closing\r\n");
+            case "STARTTLS":
+                if (!arguments.isEmpty()) {
+                    return reply("501 STARTTLS takes no arguments\r\n");
+                }
+                if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
+                    return reply("580 Can not initiate TLS negotiation\r\n");
+                }
+                return new ServerStep.GoAhead("382 Continue with TLS negotiation\r\n");
+            default:
+                break;
+        }
+        boolean authentication = keyword.equals("AUTHINFO");
+        if (!authentication && !APPLICATION_COMMANDS.contains(keyword)) {
+            return reply("500 Unknown command\r\n");
+        }
+        if (!config.policy().allowsPlaintext() || (authentication && !config.allowAuthBeforeTls())) {
+            return reply("483 Encryption required: send STARTTLS first\r\n");
+        }
+        return new ServerStep.HandOver(announcedBeforeTls());
+    }
+
+    @Override
+    public String farewell(Failure.Reason reason) {
+        switch (reason) {
+            case PLAINTEXT_INJECTION:
+                // Nothing more in plaintext once STARTTLS was received; just close.
+                return "";
+            case TIMEOUT:
+                return "400 Timeout, closing connection\r\n";
+            case LINE_TOO_LONG:
+            case COMMAND_TOO_LONG:
+                return "400 Line too long, closing connection\r\n";
+            case TOO_MANY_COMMANDS:
+                return "400 Too many commands before STARTTLS, closing connection\r\n";
+            case SERVER_BUSY:
+                // RFC 3977 §5.1.1: 400, service temporarily unavailable, instead of the greeting.
+                return "400 Service temporarily unavailable, try again later\r\n";
+            case MALFORMED_COMMAND:
+                return "400 Bare CR, LF or NUL, closing connection\r\n";
+            case TOO_MUCH_PLAINTEXT:
+                return "400 Too much data before TLS, closing connection\r\n";
+            default:
+                return "400 " + config.hostname() + " closing connection\r\n";
+        }
+    }
+
+    /**
+     * The capabilities announced before TLS: the configured ones less STARTTLS, less AUTHINFO and
+     * SASL unless authentication is allowed before TLS, plus STARTTLS unless the policy is
+     * {@code PLAINTEXT_ONLY}.
+     */
+    Capabilities announcedBeforeTls() {
+        boolean authentication = config.allowAuthBeforeTls() && config.policy().allowsPlaintext();
+        List<Capability> list = new ArrayList<>();
+        for (Capability c : config.capabilitiesBeforeTls().list()) {
+            if (!c.is("STARTTLS") && (authentication || !(c.is("AUTHINFO") || c.is("SASL")))) {
+                list.add(c);
+            }
+        }
+        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
+            list.add(new Capability("STARTTLS", List.of()));
+        }
+        return new Capabilities(list);
+    }
+
+    /** A 101 response listing {@code capabilities}, {@code VERSION 2} first unless among them, dot-stuffed and terminated. */
+    static String capabilityList(Capabilities capabilities) {
+        StringBuilder reply = new StringBuilder("101 Capability list:\r\n");
+        if (!capabilities.has("VERSION")) {
+            // RFC 3977 §3.3.2: VERSION is always advertised, and first.
+            reply.append("VERSION 2\r\n");
+        }
+        for (Capability c : capabilities.list()) {
+            String line = c.toString();
+            reply.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+        }
+        return reply.append(".\r\n").toString();
+    }
+
+    private ServerStep reply(String text) {
+        return new ServerStep.Reply(this, text);
+    }
+}

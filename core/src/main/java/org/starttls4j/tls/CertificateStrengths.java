@@ -1,0 +1,123 @@
+package org.starttls4j.tls;
+
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.DSAKey;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.starttls4j.CertificateProblem;
+import org.starttls4j.CertificateStrength;
+
+/**
+ * Judges a chain against a {@link CertificateStrength}: every key in it, and the signature of
+ * every certificate below the trust anchor.
+ */
+public final class CertificateStrengths {
+
+    private CertificateStrengths() {
+    }
+
+    /**
+     * What is too weak in {@code chain}, if anything: a weak key first, then a weak signature.
+     *
+     * @param chain    the peer's chain, leaf first, as it sent it
+     * @param floor    the weakest allowed
+     * @param isAnchor which certificates are trust anchors: the chain is judged up to the first
+     *                 one, and its signature (like any self-issued certificate's) is not
+     * @return the problem and a sentence naming the certificate, or empty if the chain is strong enough
+     */
+    public static Optional<Weakness> weakness(List<X509Certificate> chain, CertificateStrength floor,
+                                              Predicate<X509Certificate> isAnchor) {
+        for (X509Certificate certificate : chain) {
+            int bits = keyBits(certificate.getPublicKey());
+            int needed = minimumBits(certificate.getPublicKey(), floor);
+            if (bits > 0 && bits < needed) {
+                return Optional.of(new Weakness(CertificateProblem.WEAK_KEY, describe(certificate) + " has a "
+                        + keyDescription(certificate.getPublicKey()) + " key; at least " + needed + " bits are required"));
+            }
+            boolean anchor = isAnchor.test(certificate);
+            if (!anchor && !selfIssued(certificate) && weakSignature(certificate.getSigAlgName(), floor)) {
+                return Optional.of(new Weakness(CertificateProblem.WEAK_SIGNATURE, describe(certificate)
+                        + " is signed with " + certificate.getSigAlgName() + ", a digest that no longer resists forgery"));
+            }
+            if (anchor) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A chain's weakness.
+     *
+     * @param problem {@link CertificateProblem#WEAK_KEY} or {@link CertificateProblem#WEAK_SIGNATURE}
+     * @param message which certificate and why, in one sentence
+     */
+    public record Weakness(CertificateProblem problem, String message) {
+    }
+
+    /**
+     * The size of a key in bits: an RSA or DSA modulus, an EC field; 0 for key types whose
+     * strength is fixed by their algorithm (Ed25519, Ed448).
+     *
+     * @param key the key
+     * @return its size in bits, or 0
+     */
+    public static int keyBits(PublicKey key) {
+        if (key instanceof RSAKey rsa) {
+            return rsa.getModulus().bitLength();
+        }
+        if (key instanceof ECKey ec) {
+            return ec.getParams().getCurve().getField().getFieldSize();
+        }
+        if (key instanceof DSAKey dsa && dsa.getParams() != null) {
+            return dsa.getParams().getP().bitLength();
+        }
+        return 0;
+    }
+
+    /**
+     * A key's type and size as a person reads it, e.g. {@code "RSA 2048-bit"} or {@code "EC 256-bit"}.
+     *
+     * @param key the key
+     * @return the description
+     */
+    public static String keyDescription(PublicKey key) {
+        int bits = keyBits(key);
+        return bits == 0 ? key.getAlgorithm() : key.getAlgorithm() + " " + bits + "-bit";
+    }
+
+    /**
+     * Whether a signature algorithm is too weak for the floor: MD2 and MD5 always, SHA-1 unless allowed.
+     *
+     * @param signatureAlgorithm the JDK's name for it, e.g. {@code "SHA1withRSA"}
+     * @param floor              the weakest allowed
+     * @return true if it is too weak
+     */
+    public static boolean weakSignature(String signatureAlgorithm, CertificateStrength floor) {
+        String name = signatureAlgorithm.toUpperCase(Locale.ROOT);
+        if (name.startsWith("MD2") || name.startsWith("MD5")) {
+            return true;
+        }
+        return !floor.allowSha1Signatures() && (name.startsWith("SHA1") || name.startsWith("SHA-1"));
+    }
+
+    private static int minimumBits(PublicKey key, CertificateStrength floor) {
+        if (key instanceof ECKey) {
+            return floor.minEcBits();
+        }
+        return key instanceof RSAKey || key instanceof DSAKey ? floor.minRsaBits() : 0;
+    }
+
+    private static boolean selfIssued(X509Certificate certificate) {
+        return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
+    }
+
+    private static String describe(X509Certificate certificate) {
+        return "the certificate of " + certificate.getSubjectX500Principal().getName();
+    }
+}

@@ -1,0 +1,85 @@
+package org.starttls4j.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.PKIXReason;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.starttls4j.CertificateProblem;
+import org.starttls4j.Failure;
+
+/**
+ * Classification reads exception types and certificate-path reasons; the wording of a message
+ * never changes the verdict where a type or reason exists.
+ */
+class HandshakeFailuresTest {
+
+    static SSLHandshakeException wrapping(Throwable cause) {
+        SSLHandshakeException e = new SSLHandshakeException("some words that vary between JDKs: protocol_version pkix path");
+        e.initCause(new CertificateException("more words", cause));
+        return e;
+    }
+
+    static CertificateProblem problem(Throwable cause) {
+        return HandshakeFailures.classify(wrapping(cause)).certificateProblem().orElseThrow();
+    }
+
+    static CertPathValidatorException because(CertPathValidatorException.Reason reason) {
+        return new CertPathValidatorException("any text", null, null, -1, reason);
+    }
+
+    @Test
+    void typesAndReasonsDecide() {
+        assertThat(problem(new CertificateExpiredException("x"))).isEqualTo(CertificateProblem.EXPIRED);
+        assertThat(problem(new CertificateNotYetValidException("x"))).isEqualTo(CertificateProblem.NOT_YET_VALID);
+        assertThat(problem(because(BasicReason.EXPIRED))).isEqualTo(CertificateProblem.EXPIRED);
+        assertThat(problem(because(BasicReason.NOT_YET_VALID))).isEqualTo(CertificateProblem.NOT_YET_VALID);
+        assertThat(problem(because(BasicReason.ALGORITHM_CONSTRAINED))).isEqualTo(CertificateProblem.WEAK_SIGNATURE);
+        assertThat(problem(because(BasicReason.INVALID_SIGNATURE))).isEqualTo(CertificateProblem.NOT_TRUSTED);
+        assertThat(problem(because(PKIXReason.INVALID_NAME))).isEqualTo(CertificateProblem.NAME_CONSTRAINT_VIOLATION);
+        assertThat(problem(because(PKIXReason.INVALID_KEY_USAGE))).isEqualTo(CertificateProblem.WRONG_PURPOSE);
+        assertThat(problem(because(PKIXReason.NO_TRUST_ANCHOR))).isEqualTo(CertificateProblem.NOT_TRUSTED);
+        assertThat(problem(new CertPathBuilderException("unable to find valid certification path"))).isEqualTo(CertificateProblem.NOT_TRUSTED);
+        assertThat(problem(new CertPathBuilderException("no path", because(BasicReason.UNSPECIFIED))))
+                .isEqualTo(CertificateProblem.NOT_TRUSTED);
+        assertThat(problem(new CertPathBuilderException("no path", new CertificateExpiredException("x"))))
+                .as("BouncyCastle keeps the expiry below the builder's failure").isEqualTo(CertificateProblem.EXPIRED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(PKIXReason.class)
+    void everyPkixReasonNamesAProblem(PKIXReason reason) {
+        assertThat(ClassifyingTrustManager.problemOf(because(reason))).isNotNull();
+    }
+
+    @Test
+    void afterTheHandshakeOnlyACertificateKeepsItsReason() {
+        SSLHandshakeException versionWords = new SSLHandshakeException("Received fatal alert: protocol_version");
+
+        assertThat(HandshakeFailures.classify(versionWords).reason()).as("text, the last resort, during the handshake")
+                .isEqualTo(Failure.Reason.TLS_VERSION_TOO_OLD);
+        assertThat(HandshakeFailures.classify(versionWords, true).reason()).isEqualTo(Failure.Reason.TLS_SESSION_BROKEN);
+        assertThat(HandshakeFailures.classify(wrapping(because(BasicReason.EXPIRED)), true).certificateProblem())
+                .contains(CertificateProblem.EXPIRED);
+        assertThat(HandshakeFailures.classify(new SSLHandshakeException("anything")).reason())
+                .isEqualTo(Failure.Reason.TLS_HANDSHAKE_FAILED);
+    }
+
+    @Test
+    void aRejectionOfOurOwnTrustManagerKeepsItsProblemAndSubject() {
+        RejectedCertificateException ours = new RejectedCertificateException(CertificateProblem.WEAK_KEY, "CN=x", "short", null);
+
+        Failure failure = HandshakeFailures.classify(wrapping(ours));
+
+        assertThat(failure.certificateProblem()).contains(CertificateProblem.WEAK_KEY);
+        assertThat(failure.certificateSubject()).contains("CN=x");
+    }
+}
