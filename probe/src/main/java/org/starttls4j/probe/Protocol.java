@@ -90,7 +90,8 @@ public enum Protocol {
 
     /**
      * The server negotiation resuming on a connection already greeted, when a plaintext session asks
-     * for TLS: {@code Smtp.serverResuming}, {@code Imap.serverResuming} or {@code Pop3.serverResuming}.
+     * for TLS: the {@code serverResuming} of {@code Smtp}, {@code Imap}, {@code Pop3}, {@code Lmtp},
+     * {@code ManageSieve} or {@code Nntp}.
      *
      * @param config the server configuration
      * @return the unstarted negotiation
@@ -100,6 +101,9 @@ public enum Protocol {
             case SMTP -> Smtp.serverResuming(config);
             case IMAP -> Imap.serverResuming(config);
             case POP3 -> Pop3.serverResuming(config);
+            case LMTP -> Lmtp.serverResuming(config);
+            case SIEVE -> ManageSieve.serverResuming(config);
+            case NNTP -> Nntp.serverResuming(config);
         };
     }
 
