@@ -13,4 +13,7 @@ module org.starttls4j.core {
     exports org.starttls4j.lmtp;
     exports org.starttls4j.sieve;
     exports org.starttls4j.nntp;
+    exports org.starttls4j.mtasts;
+    exports org.starttls4j.dane;
+    exports org.starttls4j.tlsrpt;
 }

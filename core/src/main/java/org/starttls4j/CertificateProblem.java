@@ -37,6 +37,12 @@ public enum CertificateProblem {
     WEAK_SIGNATURE,
     /** No pinned SHA-256 fingerprint matched (TLS-RPT {@code validation-failure}). */
     PIN_MISMATCH,
+    /**
+     * DANE (RFC 7672): usable TLSA records were published but none matched the chain the server
+     * presented (TLS-RPT {@code tlsa-invalid}: "none of the records in the RRset were found to be
+     * valid", RFC 8460 §4.3.2.1).
+     */
+    DANE_MISMATCH,
     /** Any other rejection (TLS-RPT {@code validation-failure}). */
     OTHER;
 

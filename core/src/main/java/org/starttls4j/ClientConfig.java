@@ -43,6 +43,7 @@ public final class ClientConfig {
     private final Limits limits;
     private final Timeouts timeouts;
     private final DelegatedTasks delegatedTasks;
+    private final Optional<ChainCheck> chainCheck;
 
     private ClientConfig(Builder b) {
         this.policy = b.policy;
@@ -58,6 +59,7 @@ public final class ClientConfig {
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
+        this.chainCheck = Optional.ofNullable(b.chainCheck);
         if (ownEngineFactory != null) {
             this.engineFactory = ownEngineFactory;
             this.judgedDuringHandshake = false;
@@ -193,6 +195,15 @@ public final class ClientConfig {
     }
 
     /**
+     * The further check of the server's chain after the handshake (DANE), if any.
+     *
+     * @return the check, or empty when there is none
+     */
+    public Optional<ChainCheck> chainCheck() {
+        return chainCheck;
+    }
+
+    /**
      * What the engine's own trust manager did not judge, once the handshake is done: the
      * strength floor and the host name, for engines the caller supplied. A context this
      * configuration built has judged both during the handshake already.
@@ -242,6 +253,7 @@ public final class ClientConfig {
         b.limits = limits;
         b.timeouts = timeouts;
         b.delegatedTasks = delegatedTasks;
+        b.chainCheck = chainCheck.orElse(null);
         return b;
     }
 
@@ -265,6 +277,7 @@ public final class ClientConfig {
         private Limits limits = Limits.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
+        private ChainCheck chainCheck;
 
         private Builder(String serverName) {
             this.serverName = requireText(serverName, "serverName");
@@ -464,6 +477,20 @@ public final class ClientConfig {
          */
         public Builder delegatedTasks(DelegatedTasks value) {
             this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
+            return this;
+        }
+
+        /**
+         * A further check of the server's chain once the handshake is done, beside the
+         * {@link #certificateCheck certificate check} (or instead of it, when that accepts any
+         * certificate). A rejection fails the negotiation with
+         * {@link Failure.Reason#CERTIFICATE_REJECTED} before anything else is sent. Default: none.
+         *
+         * @param value the check
+         * @return this builder
+         */
+        public Builder chainCheck(ChainCheck value) {
+            this.chainCheck = Objects.requireNonNull(value, "chainCheck");
             return this;
         }
 

@@ -365,6 +365,12 @@ final class ClientFlow implements Flow {
                         facts.peerCertificate().map(c -> c.getSubjectX500Principal().getName())), "", pump, out);
             }
         }
+        if (config.chainCheck().isPresent()) {
+            Optional<Failure> rejected = config.chainCheck().get().check(facts.peerCertificates(), out.now());
+            if (rejected.isPresent()) {
+                return fail(rejected.get(), "", pump, out);
+            }
+        }
         out.event(new Event.TlsEstablished(facts));
         // RFC 3207 §4.2: everything learned before TLS is forgotten; the dialog starts afresh.
         ClientStep first = implicit ? dialog.start(true) : dialog.restartAfterTls();

@@ -14,8 +14,9 @@ package org.starttls4j;
  *   <tr><td>{@code fingerprint}</td><td>{@link #REQUIRED} with {@link CertificateCheck#pinnedOnly}</td></tr>
  *   <tr><td>{@code verify}, {@code secure}</td><td>{@link #REQUIRED} with {@link CertificateCheck#standard()}
  *       (the default)</td></tr>
- *   <tr><td>{@code dane}</td><td>not built in: resolve TLSA records yourself and pass the matching
- *       certificate digests to {@link CertificateCheck#pinnedOnly}</td></tr>
+ *   <tr><td>{@code dane}, {@code dane-only}</td><td>{@code org.starttls4j.dane.Dane#decide} turns the MX
+ *       host's TLSA lookup into a {@link #REQUIRED} configuration whose {@link ChainCheck} applies the
+ *       records (or into "deliver as without DANE", or "do not deliver")</td></tr>
  * </table>
  */
 public enum TlsPolicy {

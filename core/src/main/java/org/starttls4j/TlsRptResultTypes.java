@@ -7,7 +7,8 @@ package org.starttls4j;
  *
  * <p>TLS-RPT knows {@code starttls-not-supported}, {@code certificate-host-mismatch},
  * {@code certificate-expired}, {@code certificate-not-trusted} and, for everything else,
- * {@code validation-failure} (its DANE and MTA-STS types belong to the policy layer above).
+ * {@code validation-failure}; of its DANE and MTA-STS types, the one a certificate check decides
+ * ({@code tlsa-invalid}) is here, the others belong to the policy layer above.
  */
 final class TlsRptResultTypes {
 
@@ -16,6 +17,7 @@ final class TlsRptResultTypes {
     static final String CERTIFICATE_EXPIRED = "certificate-expired";
     static final String CERTIFICATE_NOT_TRUSTED = "certificate-not-trusted";
     static final String VALIDATION_FAILURE = "validation-failure";
+    static final String TLSA_INVALID = "tlsa-invalid";
 
     private TlsRptResultTypes() {
     }
@@ -26,6 +28,8 @@ final class TlsRptResultTypes {
             case EXPIRED -> CERTIFICATE_EXPIRED;
             // a CA outside its name constraints vouches for nothing: the chain is not trusted
             case NOT_TRUSTED, NAME_CONSTRAINT_VIOLATION -> CERTIFICATE_NOT_TRUSTED;
+            // usable TLSA records were published and none matched (RFC 8460 §4.3.2.1)
+            case DANE_MISMATCH -> TLSA_INVALID;
             default -> VALIDATION_FAILURE; // NOT_YET_VALID, WRONG_PURPOSE, WEAK_KEY, WEAK_SIGNATURE, PIN_MISMATCH, OTHER
         };
     }

@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class FailureTest {
 
+    /** RFC 8460 §4.3.1's negotiation failures, and tlsa-invalid (§4.3.2.1) for a chain no DANE record matches. */
     static final Set<String> TLS_RPT_TYPES = Set.of("starttls-not-supported", "certificate-host-mismatch",
-            "certificate-expired", "certificate-not-trusted", "validation-failure");
+            "certificate-expired", "certificate-not-trusted", "validation-failure", "tlsa-invalid");
 
     @ParameterizedTest
     @EnumSource(Failure.Reason.class)

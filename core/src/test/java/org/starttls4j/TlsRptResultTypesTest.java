@@ -32,6 +32,7 @@ class TlsRptResultTypesTest {
         PROBLEMS.put(CertificateProblem.WEAK_KEY, "validation-failure");
         PROBLEMS.put(CertificateProblem.WEAK_SIGNATURE, "validation-failure");
         PROBLEMS.put(CertificateProblem.PIN_MISMATCH, "validation-failure");
+        PROBLEMS.put(CertificateProblem.DANE_MISMATCH, "tlsa-invalid");
         PROBLEMS.put(CertificateProblem.OTHER, "validation-failure");
     }
 

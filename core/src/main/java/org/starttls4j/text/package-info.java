@@ -1,2 +1,2 @@
-/** Bounded CRLF line framing shared by all dialogs. */
+/** Bounded CRLF line framing shared by all dialogs, and the result type of the core's parsers. */
 package org.starttls4j.text;

@@ -97,6 +97,9 @@ final class Commands {
         @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
         boolean transcript;
 
+        @Mixin
+        MxOptions mxOptions = new MxOptions();
+
         ProbeCommand(Io io) {
             this.io = io;
         }
@@ -105,6 +108,9 @@ final class Commands {
         public Integer call() {
             Target target = Target.parse(url);
             ClientSettings settings = options.settings(target);
+            if (mxOptions.mx) {
+                return mx(target, settings);
+            }
             ProbeResult result;
             try {
                 result = Prober.probe(target, settings);
@@ -119,13 +125,33 @@ final class Commands {
             io.out().flush();
             return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
         }
+
+        private int mx(Target target, ClientSettings settings) {
+            mxOptions.check(target);
+            MxProbe.Result result = MxProbe.run(target, settings, mxOptions.dnsAddress(), mxOptions.trustAnchors(),
+                    mxOptions.daneLevel(), mxOptions.mtaStsPort);
+            if (options.json) {
+                io.out().println(ProbeOutput.write(MxProbe.json(result)));
+                io.out().flush();
+            } else {
+                MxProbe.human(result, io.style(), io.out());
+            }
+            if (result.plan().problem().isPresent()) {
+                io.err().println("starttls4j: " + result.plan().problem().get());
+                io.err().flush();
+                return Main.UNREACHABLE;
+            }
+            return result.asDemanded() ? Main.OK : Main.NOT_AS_DEMANDED;
+        }
     }
 
     @Command(name = "audit", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Runs the checks an operator wants, each PASS, WARN or FAIL with a one-line reason.",
                 "STARTTLS offered; TLS 1.0, 1.1, 1.2, 1.3 each tried alone; certificate trusted, naming the server, days to"
                         + " expiry; login offered before TLS; commands before TLS refused (SMTP MAIL, IMAP AUTHENTICATE,"
-                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection)."},
+                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection).",
+                "With --mx, the domain's inbound checks: MX records and DNSSEC, TLS-RPT record, MTA-STS record and policy"
+                        + " consistent with the MX hosts, TLSA records matching the certificate each MX host serves."},
             footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
     static final class AuditCommand implements Callable<Integer> {
         private final Io io;
@@ -135,6 +161,9 @@ final class Commands {
 
         @Mixin
         ClientOptions options = new ClientOptions();
+
+        @Mixin
+        MxOptions mxOptions = new MxOptions();
 
         AuditCommand(Io io) {
             this.io = io;
@@ -146,7 +175,7 @@ final class Commands {
             ClientSettings settings = options.settings(target);
             Audit.Report report;
             try {
-                report = Audit.run(target, settings);
+                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings);
             } catch (UnreachableException e) {
                 return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
             }

@@ -90,8 +90,8 @@ public enum Protocol {
 
     /**
      * The server negotiation resuming on a connection already greeted, when a plaintext session asks
-     * for TLS: the {@code serverResuming} of {@code Smtp}, {@code Imap}, {@code Pop3}, {@code Lmtp},
-     * {@code ManageSieve} or {@code Nntp}.
+     * for TLS: {@code serverResuming} of the protocol's entry point ({@code Smtp}, {@code Imap},
+     * {@code Pop3}, {@code Lmtp}, {@code ManageSieve} or {@code Nntp}).
      *
      * @param config the server configuration
      * @return the unstarted negotiation

@@ -42,6 +42,7 @@ final class Words {
             case "WEAK_SIGNATURE" -> "a certificate in the chain is signed with a broken digest (SHA-1 or MD5)";
             case "WRONG_PURPOSE" -> "the certificate is not for TLS servers (extended key usage or key usage)";
             case "NAME_CONSTRAINT_VIOLATION" -> "the issuing CA may not vouch for this name (name constraints)";
+            case "DANE_MISMATCH" -> "no TLSA record names the certificate or its issuer";
             default -> "the certificate was rejected";
         };
     }

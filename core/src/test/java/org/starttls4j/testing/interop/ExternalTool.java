@@ -20,7 +20,19 @@ public enum ExternalTool {
     /** INN's NNTP reader server, run standalone ({@code nnrpd -D}); Debian puts it in /usr/lib/news/bin. */
     NNRPD("nnrpd", "inn2"),
     /** sieve-connect, a ManageSieve client (Perl). */
-    SIEVE_CONNECT("sieve-connect", "sieve-connect");
+    SIEVE_CONNECT("sieve-connect", "sieve-connect"),
+    /** NSD, the authoritative DNS server serving the resolvers' DNSSEC-signed test zones. */
+    NSD("nsd", "nsd"),
+    /** LDNS's key generator, for the test zones' signing keys. */
+    LDNS_KEYGEN("ldns-keygen", "ldnsutils"),
+    /** LDNS's zone signer. */
+    LDNS_SIGNZONE("ldns-signzone", "ldnsutils"),
+    /** Unbound, the validating recursive resolver in front of NSD for posttls-finger. */
+    UNBOUND("unbound", "unbound"),
+    /** Postfix's TLS probe, whose DANE verdicts the resolvers' tests compare with the library's. */
+    POSTTLS_FINGER("posttls-finger", "postfix"),
+    /** util-linux's unshare, to give posttls-finger a private /etc/resolv.conf. */
+    UNSHARE("unshare", "util-linux");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";

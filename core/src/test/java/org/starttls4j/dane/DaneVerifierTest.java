@@ -1,0 +1,184 @@
+package org.starttls4j.dane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import javax.security.auth.x500.X500Principal;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.starttls4j.CertificateProblem;
+import org.starttls4j.testing.Identity;
+import org.starttls4j.testing.TestPki;
+import org.starttls4j.testing.TestPki.KeyType;
+
+class DaneVerifierTest {
+
+    static final String MX = "mx.example.test";
+    static final Set<String> NAMES = Set.of(MX);
+    static final Instant NOW = Instant.now();
+
+    static final Identity LEAF = TestPki.server(KeyType.EC_P256, MX);
+    static final X509Certificate CA = TestPki.ca(KeyType.EC_P256);
+    static final List<X509Certificate> LEAF_AND_CA = List.of(LEAF.leaf(), CA);
+
+    @Test
+    void daneEeMatchesTheLeafKeyOrCertificateByEveryMatchingType() throws Exception {
+        X509Certificate leaf = LEAF.leaf();
+        for (Tlsa record : List.of(record(3, 1, 1, leaf.getPublicKey().getEncoded()), record(3, 1, 2, leaf.getPublicKey().getEncoded()),
+                record(3, 0, 1, leaf.getEncoded()), record(3, 0, 0, leaf.getEncoded()), record(3, 1, 0, leaf.getPublicKey().getEncoded()))) {
+            assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(leaf), NOW))
+                    .as(record.toString()).isEqualTo(new DaneVerdict.Authenticated(record, 0));
+        }
+    }
+
+    @Test
+    void daneEeIgnoresNamesAndExpiry() throws Exception {
+        // RFC 7672 §3.1.1: with DANE-EE the validity period and the names of the certificate are ignored.
+        X509Certificate expiredOtherName = TestPki.expiredServer(KeyType.EC_P256, "elsewhere.invalid").leaf();
+        Tlsa record = record(3, 0, 1, expiredOtherName.getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(expiredOtherName), NOW))
+                .isInstanceOf(DaneVerdict.Authenticated.class);
+    }
+
+    @Test
+    void anotherCertificateIsRejectedAsADaneMismatch() throws Exception {
+        X509Certificate other = TestPki.server(KeyType.RSA_2048, MX).leaf();
+        Tlsa pinned = record(3, 1, 1, other.getPublicKey().getEncoded());
+        DaneVerdict v = DaneVerifier.verify(List.of(pinned), NAMES, List.of(LEAF.leaf()), NOW);
+        assertThat(v).isInstanceOfSatisfying(DaneVerdict.Rejected.class,
+                r -> assertThat(r.problem()).isEqualTo(CertificateProblem.DANE_MISMATCH));
+        assertThat(CertificateProblem.DANE_MISMATCH.tlsRptResultType()).isEqualTo("tlsa-invalid");
+    }
+
+    @Test
+    void daneTaAuthenticatesThroughTheIssuerTheServerSentWhenTheLeafNamesTheHost() throws Exception {
+        Tlsa record = record(2, 0, 1, CA.getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, LEAF_AND_CA, NOW)).isEqualTo(new DaneVerdict.Authenticated(record, 1));
+        Tlsa byKey = record(2, 1, 1, CA.getPublicKey().getEncoded());
+        assertThat(DaneVerifier.verify(List.of(byKey), NAMES, LEAF_AND_CA, NOW)).isEqualTo(new DaneVerdict.Authenticated(byKey, 1));
+    }
+
+    @Test
+    void daneTaChecksTheReferenceIdentifiers() throws Exception {
+        Tlsa record = record(2, 0, 1, CA.getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), Set.of("other.example.test"), LEAF_AND_CA, NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.HOST_MISMATCH));
+    }
+
+    @Test
+    void daneTaChecksExpiryBelowTheAnchor() throws Exception {
+        X509Certificate expired = TestPki.expiredServer(KeyType.EC_P256, MX).leaf();
+        Tlsa record = record(2, 0, 1, CA.getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(expired, CA), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.EXPIRED));
+    }
+
+    @Test
+    void daneTaNeverMatchesTheLeafItself() throws Exception {
+        Tlsa record = record(2, 0, 1, LEAF.leaf().getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, LEAF_AND_CA, NOW)).isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
+    void aBareIssuerKeyAuthenticatesAChainThatLeavesTheIssuerOut() {
+        // RFC 7671 §5.2.3: "2 1 0" carries the whole key, so the server need not send the issuer.
+        Tlsa record = new Tlsa(2, 1, 0, CA.getPublicKey().getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(LEAF.leaf()), NOW))
+                .isEqualTo(new DaneVerdict.Authenticated(record, 1));
+        Tlsa otherKey = new Tlsa(2, 1, 0, TestPki.ca(KeyType.RSA_2048).getPublicKey().getEncoded());
+        assertThat(DaneVerifier.verify(List.of(otherKey), NAMES, List.of(LEAF.leaf()), NOW)).isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
+    void onlyUnusableRecordsMeanNoAuthenticationAtAll() throws Exception {
+        byte[] leafKey = LEAF.leaf().getPublicKey().getEncoded();
+        // PKIX-EE would match, but RFC 7672 §3.1.3 makes it unusable: it must not authenticate.
+        List<Tlsa> unusable = List.of(record(1, 1, 1, leafKey), record(0, 0, 1, CA.getEncoded()), new Tlsa(3, 1, 1, new byte[] {1}));
+        assertThat(DaneVerifier.verify(unusable, NAMES, LEAF_AND_CA, NOW)).isEqualTo(new DaneVerdict.NoUsableRecords());
+    }
+
+    @Test
+    void anUnusableMatchDoesNotRescueAUsableMismatch() throws Exception {
+        X509Certificate other = TestPki.server(KeyType.RSA_2048, MX).leaf();
+        List<Tlsa> records = List.of(record(1, 1, 1, LEAF.leaf().getPublicKey().getEncoded()),
+                record(3, 1, 1, other.getPublicKey().getEncoded()));
+        assertThat(DaneVerifier.verify(records, NAMES, List.of(LEAF.leaf()), NOW)).isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
+    void anEmptyChainIsRejected() throws Exception {
+        assertThat(DaneVerifier.verify(List.of(record(3, 1, 1, LEAF.leaf().getPublicKey().getEncoded())), NAMES, List.of(), NOW))
+                .isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
+    void wildcardsCoverExactlyOneWholeLeftmostLabel() {
+        // RFC 7672 §3.2.3
+        assertThat(DaneVerifier.nameMatches("*.example.test", "mx.example.test")).isTrue();
+        assertThat(DaneVerifier.nameMatches("*.example.test", "MX.Example.Test.")).isTrue();
+        assertThat(DaneVerifier.nameMatches("*.example.test", "a.mx.example.test")).isFalse();
+        assertThat(DaneVerifier.nameMatches("*.example.test", "example.test")).isFalse();
+        assertThat(DaneVerifier.nameMatches("m*.example.test", "mx.example.test")).isFalse();
+        assertThat(DaneVerifier.nameMatches("*.*.test", "a.b.test")).isFalse();
+        assertThat(DaneVerifier.nameMatches("mx.example.test.", "mx.example.test")).isTrue();
+    }
+
+    @Test
+    void theCommonNameIsReadWithEscapes() {
+        assertThat(DaneVerifier.commonNames(new X500Principal("CN=mx.example.test, O=Example\\, Inc.")))
+                .containsExactly("mx.example.test");
+        assertThat(DaneVerifier.commonNames(new X500Principal("O=x+CN=a.test"))).containsExactly("a.test");
+    }
+
+    @Property(tries = 200)
+    void noRecordsMakeTheVerifierThrow(@ForAll("anyRecords") List<Tlsa> records) {
+        assertThat(DaneVerifier.verify(records, NAMES, LEAF_AND_CA, NOW)).isNotNull();
+    }
+
+    @Property(tries = 100)
+    void pkixUsagesNeverAuthenticateEvenWhenTheyMatch(@ForAll("pkixRecordsOfThisChain") List<Tlsa> records) {
+        // RFC 7672 §3.1.3: usages 0 and 1 are unusable for SMTP, however well they match.
+        assertThat(DaneVerifier.verify(records, NAMES, LEAF_AND_CA, NOW)).isEqualTo(new DaneVerdict.NoUsableRecords());
+    }
+
+    @Provide
+    Arbitrary<List<Tlsa>> pkixRecordsOfThisChain() throws Exception {
+        List<Tlsa> matching = new java.util.ArrayList<>();
+        for (int usage : new int[] {0, 1}) {
+            for (X509Certificate cert : LEAF_AND_CA) {
+                for (int selector : new int[] {0, 1}) {
+                    byte[] selected = selector == 0 ? cert.getEncoded() : cert.getPublicKey().getEncoded();
+                    for (int type : new int[] {0, 1, 2}) {
+                        matching.add(record(usage, selector, type, selected));
+                    }
+                }
+            }
+        }
+        return Arbitraries.of(matching).list().ofMinSize(1).ofMaxSize(6);
+    }
+
+    @Provide
+    Arbitrary<List<Tlsa>> anyRecords() {
+        Arbitrary<Integer> small = Arbitraries.integers().between(0, 4);
+        Arbitrary<byte[]> data = Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(100),
+                Arbitraries.bytes().array(byte[].class).ofSize(32), Arbitraries.bytes().array(byte[].class).ofSize(64));
+        return Combinators.combine(small, small, small, data).as(Tlsa::new).list().ofMaxSize(5);
+    }
+
+    static Tlsa record(int usage, int selector, int matchingType, byte[] selected) throws Exception {
+        byte[] data = matchingType == 0 ? selected
+                : MessageDigest.getInstance(matchingType == 1 ? "SHA-256" : "SHA-512").digest(selected);
+        return Tlsa.parsePresentation(usage + " " + selector + " " + matchingType + " " + HexFormat.of().formatHex(data))
+                .valid().orElseThrow();
+    }
+}

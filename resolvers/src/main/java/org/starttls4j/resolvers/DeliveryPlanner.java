@@ -1,0 +1,162 @@
+package org.starttls4j.resolvers;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.starttls4j.CertificateCheck;
+import org.starttls4j.ClientConfig;
+import org.starttls4j.TlsPolicy;
+import org.starttls4j.dane.Dane;
+import org.starttls4j.dane.DaneDecision;
+import org.starttls4j.dane.DaneLevel;
+import org.starttls4j.dane.TlsaLookup;
+import org.starttls4j.mtasts.MtaSts;
+import org.starttls4j.mtasts.MxDecision;
+import org.starttls4j.tlsrpt.AppliedPolicy;
+import org.starttls4j.tlsrpt.ResultType;
+import org.starttls4j.tlsrpt.TlsRptRecord;
+
+/**
+ * Plans delivery to a recipient domain: its MX hosts, and for each the policy that applies and the
+ * {@link ClientConfig} to negotiate with.
+ *
+ * <p>Order of precedence per MX host, as Postfix with an MTA-STS policy server applies it and as
+ * RFC 8461 §2 expects ("senders who implement DANE ... use DANE where TLSA records exist"):
+ * <ol>
+ *   <li>DANE, when enabled and the MX RRset and the host's TLSA RRset are DNSSEC-validated
+ *       ({@link Dane#decide}); a failed TLSA lookup blocks the host.</li>
+ *   <li>MTA-STS, when the domain has a policy ({@link MtaSts#decide}).</li>
+ *   <li>Otherwise Postfix's {@code may}: opportunistic STARTTLS, the certificate not judged.</li>
+ * </ol>
+ * The sender's own settings (EHLO name, limits, timeouts, trust anchors) are applied first to
+ * every configuration; the policy's demands are set over them.
+ */
+public final class DeliveryPlanner {
+
+    private final DnssecResolver dns;
+    private final MtaStsResolver mtaSts;
+    private final Optional<DaneLevel> dane;
+    private final UnaryOperator<ClientConfig.Builder> sender;
+
+    /**
+     * A planner.
+     *
+     * @param dns    the validating resolver
+     * @param mtaSts the MTA-STS resolver (with its cache)
+     * @param dane   the DANE level, or empty to ignore TLSA records
+     * @param sender the sender's own settings for every configuration
+     */
+    public DeliveryPlanner(DnssecResolver dns, MtaStsResolver mtaSts, Optional<DaneLevel> dane,
+                           UnaryOperator<ClientConfig.Builder> sender) {
+        this.dns = Objects.requireNonNull(dns, "dns");
+        this.mtaSts = Objects.requireNonNull(mtaSts, "mtaSts");
+        this.dane = Objects.requireNonNull(dane, "dane");
+        this.sender = Objects.requireNonNull(sender, "sender");
+    }
+
+    /**
+     * Plans delivery to a domain.
+     *
+     * @param domain the recipient domain
+     * @param now    the time, for the MTA-STS cache
+     * @return the plan
+     */
+    public DeliveryPlan plan(String domain, Instant now) {
+        return plan(domain, 25, now);
+    }
+
+    /**
+     * Plans delivery to a domain whose MX hosts listen on another port than 25 (tests, labs); the
+     * TLSA records are those of that port, {@code _<port>._tcp.<host>}.
+     *
+     * @param domain the recipient domain
+     * @param port   the SMTP port of the MX hosts
+     * @param now    the time, for the MTA-STS cache
+     * @return the plan
+     */
+    public DeliveryPlan plan(String domain, int port, Instant now) {
+        String d = domain.toLowerCase(Locale.ROOT);
+        StsLookup sts = mtaSts.lookup(d, now);
+        Optional<TlsRptRecord> rpt = tlsRpt(d);
+        DnsAnswer<MxHost> mx = dns.mx(d);
+        if (mx instanceof DnsAnswer.Failed) {
+            return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("MX lookup failed: " + ((DnsAnswer.Failed<MxHost>) mx).why()));
+        }
+        List<MxHost> hosts;
+        boolean mxSecure;
+        if (mx instanceof DnsAnswer.Found) {
+            hosts = ((DnsAnswer.Found<MxHost>) mx).values();
+            mxSecure = ((DnsAnswer.Found<MxHost>) mx).secure();
+        } else {
+            // RFC 5321 §5.1: no MX records, the domain itself is the host.
+            hosts = List.of(new MxHost(0, d));
+            mxSecure = ((DnsAnswer.None<MxHost>) mx).secure();
+        }
+        List<Route> routes = new ArrayList<>();
+        for (MxHost host : hosts) {
+            routes.add(route(d, host, port, mxSecure, sts));
+        }
+        return new DeliveryPlan(d, routes, sts, rpt, Optional.empty());
+    }
+
+    private Route route(String domain, MxHost mx, int port, boolean mxSecure, StsLookup sts) {
+        if (dane.isPresent()) {
+            // RFC 7672 §2.2.1: TLSA records count only when the MX RRset itself was validated.
+            TlsaLookup tlsa = mxSecure ? dns.tlsa(mx.host(), port) : new TlsaLookup.Insecure();
+            DaneDecision decision = Dane.decide(tlsa, mx.host(), mx.host(), dane.get(), sender);
+            AppliedPolicy policy = tlsa instanceof TlsaLookup.Secure
+                    ? AppliedPolicy.tlsa(domain, mx.host(), ((TlsaLookup.Secure) tlsa).records())
+                    : AppliedPolicy.none(domain);
+            if (decision instanceof DaneDecision.DoNotDeliver) {
+                DaneDecision.DoNotDeliver no = (DaneDecision.DoNotDeliver) decision;
+                return new Route.Skip(mx, policy, no.report(), no.why());
+            }
+            if (decision instanceof DaneDecision.Deliver) {
+                DaneDecision.Deliver yes = (DaneDecision.Deliver) decision;
+                return new Route.Negotiate(mx, yes.config(), Optional.empty(), policy,
+                        yes.authenticated() ? "DANE: STARTTLS required, certificate matched against TLSA records"
+                                : "DANE: STARTTLS required, TLSA records unusable so the certificate is not judged",
+                        yes.report());
+            }
+        }
+        if (sts instanceof StsLookup.Found) {
+            StsLookup.Found found = (StsLookup.Found) sts;
+            AppliedPolicy policy = AppliedPolicy.sts(domain, found.policy());
+            MxDecision decision = MtaSts.decide(found.policy(), mx.host(), sender);
+            if (decision instanceof MxDecision.DoNotDeliver) {
+                MxDecision.DoNotDeliver no = (MxDecision.DoNotDeliver) decision;
+                return new Route.Skip(mx, policy, no.report(), no.why());
+            }
+            if (decision instanceof MxDecision.Deliver) {
+                MxDecision.Deliver yes = (MxDecision.Deliver) decision;
+                return new Route.Negotiate(mx, yes.config(), yes.failureFinal() ? Optional.empty() : Optional.of(may(mx)), policy,
+                        "MTA-STS " + found.policy().mode().text() + ": STARTTLS required, TLS 1.2+, certificate valid for " + mx.host(),
+                        null);
+            }
+            MxDecision.WithoutPolicy without = (MxDecision.WithoutPolicy) decision;
+            return new Route.Negotiate(mx, may(mx), Optional.empty(), policy, "MTA-STS: " + without.why() + "; opportunistic TLS",
+                    without.report());
+        }
+        ResultType report = sts instanceof StsLookup.NotFound ? ((StsLookup.NotFound) sts).report() : null;
+        return new Route.Negotiate(mx, may(mx), Optional.empty(), AppliedPolicy.none(domain),
+                "no policy: opportunistic TLS (Postfix may)", report);
+    }
+
+    /** Postfix's {@code may}: STARTTLS when offered, plaintext otherwise, the certificate not judged. */
+    private ClientConfig may(MxHost mx) {
+        return sender.apply(ClientConfig.builder(mx.host())).serverName(mx.host()).policy(TlsPolicy.OPPORTUNISTIC)
+                .certificateCheck(CertificateCheck.dangerouslyAcceptAny()).build();
+    }
+
+    private Optional<TlsRptRecord> tlsRpt(String domain) {
+        DnsAnswer<String> txt = dns.txt("_smtp._tls." + domain);
+        if (!(txt instanceof DnsAnswer.Found)) {
+            return Optional.empty();
+        }
+        return TlsRptRecord.select(((DnsAnswer.Found<String>) txt).values()).valid();
+    }
+}

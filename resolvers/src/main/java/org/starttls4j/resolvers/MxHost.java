@@ -1,0 +1,28 @@
+package org.starttls4j.resolvers;
+
+import java.util.Objects;
+
+/**
+ * One MX record's target.
+ *
+ * @param preference the MX preference; lower is tried first
+ * @param host       the host name, lower case, without a trailing dot
+ */
+public record MxHost(int preference, String host) {
+
+    /**
+
+     * Checks the host is present.
+
+     *
+
+     * @param preference the MX preference; lower is tried first
+
+     * @param host the host name, lower case, without a trailing dot
+
+     */
+
+    public MxHost {
+        Objects.requireNonNull(host, "host");
+    }
+}
