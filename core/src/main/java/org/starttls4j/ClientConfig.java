@@ -7,10 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.starttls4j.tls.CertificateStrengths;
-import org.starttls4j.tls.EngineSetup;
-import org.starttls4j.tls.HostNames;
-import org.starttls4j.tls.TlsContexts;
+import org.starttls4j.internal.tls.CertificateStrengths;
+import org.starttls4j.internal.tls.EngineSetup;
+import org.starttls4j.internal.tls.HostNames;
+import org.starttls4j.internal.tls.TlsContexts;
 
 /**
  * Everything a client negotiation needs to know, fixed before it starts. Immutable and reusable

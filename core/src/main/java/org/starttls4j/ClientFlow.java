@@ -9,10 +9,10 @@ import javax.net.ssl.SSLEngine;
 import org.starttls4j.spi.ClientDialog;
 import org.starttls4j.spi.ClientStep;
 import org.starttls4j.spi.StartTlsOffer;
-import org.starttls4j.text.LineFramer;
-import org.starttls4j.tls.EngineSetup;
-import org.starttls4j.tls.HandshakeFailures;
-import org.starttls4j.tls.TlsPump;
+import org.starttls4j.internal.text.LineFramer;
+import org.starttls4j.internal.tls.EngineSetup;
+import org.starttls4j.internal.tls.HandshakeFailures;
+import org.starttls4j.internal.tls.TlsPump;
 
 /**
  * The client's side of every protocol: the dialog supplies the protocol, this supplies the rest.

@@ -2,7 +2,7 @@ package org.starttls4j;
 
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
-import org.starttls4j.tls.EngineSetup;
+import org.starttls4j.internal.tls.EngineSetup;
 
 /**
  * Everything a server negotiation needs to know. Immutable and reusable; build one with

@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
-import org.starttls4j.text.LineFramer;
-import org.starttls4j.tls.EngineSetup;
-import org.starttls4j.tls.HandshakeFailures;
-import org.starttls4j.tls.TlsPump;
+import org.starttls4j.internal.text.LineFramer;
+import org.starttls4j.internal.tls.EngineSetup;
+import org.starttls4j.internal.tls.HandshakeFailures;
+import org.starttls4j.internal.tls.TlsPump;
 
 /**
  * The server's side of every protocol.

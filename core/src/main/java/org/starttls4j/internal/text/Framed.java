@@ -1,4 +1,4 @@
-package org.starttls4j.text;
+package org.starttls4j.internal.text;
 
 /** What {@link LineFramer} found at the start of a buffer. */
 public sealed interface Framed {
