@@ -2,6 +2,7 @@ package org.starttls4j.nio;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -19,6 +20,8 @@ final class Endpoint {
 
     /** Deadline value meaning "wait as long as it takes". */
     static final long FOREVER = Long.MAX_VALUE;
+    /** Deadline value meaning "do not wait": the call returns what the socket gives at once. */
+    static final long NO_WAIT = Long.MIN_VALUE;
 
     final SocketChannel socket;
     private volatile boolean blocking;
@@ -51,12 +54,14 @@ final class Endpoint {
         timeoutNanos = timeout == null ? 0 : timeout.toNanos();
     }
 
-    Duration timeout() {
-        return Duration.ofNanos(timeoutNanos);
-    }
-
-    /** The deadline (System.nanoTime) for one blocking call starting now. */
+    /**
+     * The deadline (System.nanoTime) for one application call starting now: {@link #NO_WAIT} in
+     * non-blocking mode, else the timeout from now ({@link #FOREVER} without one).
+     */
     long callDeadline() {
+        if (!blocking) {
+            return NO_WAIT;
+        }
         long t = timeoutNanos;
         return t == 0 ? FOREVER : System.nanoTime() + t;
     }
@@ -65,28 +70,24 @@ final class Endpoint {
         return System.nanoTime() + d.toNanos();
     }
 
-    /** Waits until the socket may be readable; false when the deadline passed first. Caller holds the read lock. */
+    /**
+     * Waits until the socket may be readable. Caller holds the read lock.
+     *
+     * @return true when it may be; false at once for {@link #NO_WAIT}
+     * @throws SocketTimeoutException when the deadline passed first
+     */
     boolean awaitReadable(long deadline) throws IOException {
-        Selector waiter;
-        synchronized (this) {
-            if (readWaiter == null) {
-                readWaiter = open(SelectionKey.OP_READ);
-            }
-            waiter = readWaiter;
-        }
-        return await(waiter, deadline);
+        return deadline != NO_WAIT && await(SelectionKey.OP_READ, deadline, "no data from the peer");
     }
 
-    /** Waits until the socket may be writable; false when the deadline passed first. Caller holds the write lock. */
+    /**
+     * Waits until the socket may be writable. Caller holds the write lock.
+     *
+     * @return true when it may be; false at once for {@link #NO_WAIT}
+     * @throws SocketTimeoutException when the deadline passed first
+     */
     boolean awaitWritable(long deadline) throws IOException {
-        Selector waiter;
-        synchronized (this) {
-            if (writeWaiter == null) {
-                writeWaiter = open(SelectionKey.OP_WRITE);
-            }
-            waiter = writeWaiter;
-        }
-        return await(waiter, deadline);
+        return deadline != NO_WAIT && await(SelectionKey.OP_WRITE, deadline, "the peer took no data");
     }
 
     boolean isClosed() {
@@ -103,9 +104,14 @@ final class Endpoint {
         socket.close();
     }
 
-    private synchronized Selector open(int ops) throws IOException {
+    /** The private selector for one direction, opened on first use. */
+    private synchronized Selector waiter(int ops) throws IOException {
         if (closed) {
             throw new AsynchronousCloseException();
+        }
+        Selector existing = ops == SelectionKey.OP_READ ? readWaiter : writeWaiter;
+        if (existing != null) {
+            return existing;
         }
         Selector selector = Selector.open();
         try {
@@ -114,10 +120,16 @@ final class Endpoint {
             selector.close();
             throw e;
         }
+        if (ops == SelectionKey.OP_READ) {
+            readWaiter = selector;
+        } else {
+            writeWaiter = selector;
+        }
         return selector;
     }
 
-    private boolean await(Selector selector, long deadline) throws IOException {
+    private boolean await(int ops, long deadline, String what) throws IOException {
+        Selector selector = waiter(ops);
         try {
             while (true) {
                 if (closed) {
@@ -130,7 +142,7 @@ final class Endpoint {
                 if (deadline != FOREVER) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        return false;
+                        throw new SocketTimeoutException(what + " within the timeout");
                     }
                     millis = Math.max(1, (left + 999_999) / 1_000_000);
                 }

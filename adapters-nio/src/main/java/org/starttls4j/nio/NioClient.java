@@ -9,7 +9,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.ByteBuffer;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -44,26 +43,27 @@ import org.starttls4j.Negotiation;
  */
 public final class NioClient {
 
-    private final Duration connectTimeout;
-    private final Duration closeTimeout;
-    private final Clock clock;
-    private final BufferPool pool;
-    private final Executor taskExecutor;
+    private final NioOptions options;
 
-    private NioClient(Builder b) {
-        this.connectTimeout = b.connectTimeout;
-        this.closeTimeout = b.closeTimeout;
-        this.clock = b.clock;
-        this.pool = b.pool;
-        this.taskExecutor = b.taskExecutor;
+    /** A client with these settings: a builder's, or a server's for a connection it resumes. */
+    NioClient(NioOptions options) {
+        this.options = options;
     }
 
-    /** A client with the defaults: 30-second connect timeout, shared buffer pool, delegated tasks inline. */
+    /**
+     * A client with the defaults: 30-second connect timeout, shared buffer pool, delegated tasks inline.
+     *
+     * @return the client
+     */
     public static NioClient create() {
         return builder().build();
     }
 
-    /** A builder. */
+    /**
+     * A builder, with {@link #create()}'s defaults.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -146,13 +146,8 @@ public final class NioClient {
     NegotiatedChannel negotiate(SocketChannel socket, Negotiation negotiation, ByteBuffer alreadyRead) throws IOException {
         NonBlockingNegotiation n = null;
         try (Selector selector = Selector.open()) {
-            NonBlockingNegotiation.Builder b = NonBlockingNegotiation.builder(socket, negotiation)
-                    .clock(clock).bufferPool(pool).connectTimeout(connectTimeout).closeTimeout(closeTimeout)
-                    .blockingResult(true).alreadyRead(alreadyRead);
-            if (taskExecutor != null) {
-                b.taskExecutor(taskExecutor, selector::wakeup);
-            }
-            n = b.start();
+            n = NonBlockingNegotiation.builder(socket, negotiation).options(options, selector::wakeup)
+                    .blockingResult(true).alreadyRead(alreadyRead).start();
             if (!n.isFinished()) {
                 SelectionKey key = n.register(selector);
                 while (!n.isFinished()) {
@@ -176,57 +171,42 @@ public final class NioClient {
         return n.channel();
     }
 
-    /** Configures a {@link NioClient}. */
-    public static final class Builder {
-        private Duration connectTimeout = Duration.ofSeconds(30);
-        private Duration closeTimeout = Duration.ofSeconds(1);
-        private Clock clock = MonotonicClock.INSTANCE;
-        private BufferPool pool = BufferPool.shared();
-        private Executor taskExecutor;
+    /** Configures a {@link NioClient}: the settings every NIO builder has, and a connect timeout. */
+    public static final class Builder extends NioBuilder<Builder> {
 
         private Builder() {
+            super(NioOptions.DEFAULTS);
         }
 
-        /** How long the TCP connect may take; default 30 seconds. */
+        /**
+         * How long the TCP connect may take; default 30 seconds.
+         *
+         * @param value the bound
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
         public Builder connectTimeout(Duration value) {
-            this.connectTimeout = NonBlockingNegotiation.Builder.positive(value, "connectTimeout");
-            return this;
-        }
-
-        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of the channels; default one second. */
-        public Builder closeTimeout(Duration value) {
-            Objects.requireNonNull(value, "closeTimeout");
-            if (value.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative");
-            }
-            this.closeTimeout = value;
-            return this;
-        }
-
-        /** The clock the negotiation's deadlines are read from; default a monotonic clock. */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /** Where network buffers come from; default {@link BufferPool#shared()}. */
-        public Builder bufferPool(BufferPool value) {
-            this.pool = Objects.requireNonNull(value, "bufferPool");
-            return this;
+            return connectTimeoutOption(value);
         }
 
         /**
          * Where delegated engine tasks run under {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER};
          * default: on the calling thread, which blocks anyway.
+         *
+         * @param value the executor
+         * @return this builder
          */
         public Builder taskExecutor(Executor value) {
-            this.taskExecutor = Objects.requireNonNull(value, "taskExecutor");
-            return this;
+            return taskExecutorOption(value);
         }
 
-        /** The client. */
+        /**
+         * The client.
+         *
+         * @return a client with these settings
+         */
         public NioClient build() {
-            return new NioClient(this);
+            return new NioClient(options);
         }
     }
 }

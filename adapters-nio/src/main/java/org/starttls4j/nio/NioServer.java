@@ -8,7 +8,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -90,10 +89,7 @@ public final class NioServer implements AutoCloseable {
     private final Consumer<? super NegotiatedChannel> onSession;
     private final BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure;
     private final int maxNegotiating;
-    private final Clock clock;
-    private final BufferPool pool;
-    private final Executor taskExecutor;
-    private final Duration closeTimeout;
+    private final NioOptions options;
     private final ServerSocketChannel listener;
     private final Selector selector;
     private final SelectionKey acceptKey;
@@ -176,10 +172,7 @@ public final class NioServer implements AutoCloseable {
         this.onSession = b.onSession;
         this.onFailure = b.onFailure;
         this.maxNegotiating = b.maxNegotiating;
-        this.clock = b.clock;
-        this.pool = b.pool;
-        this.taskExecutor = b.taskExecutor;
-        this.closeTimeout = b.closeTimeout;
+        this.options = b.options;
         this.listener = listener;
         this.selector = selector;
         this.localAddress = (InetSocketAddress) listener.getLocalAddress();
@@ -287,7 +280,7 @@ public final class NioServer implements AutoCloseable {
 
     /** Ticks every connection, retires the finished ones, resumes accepting if there is room; returns the select timeout. */
     private long tickAll() {
-        Instant now = clock.instant();
+        Instant now = options.clock().instant();
         Instant earliest = null;
         for (Iterator<Connection> it = live.iterator(); it.hasNext(); ) {
             Connection c = it.next();
@@ -334,7 +327,7 @@ public final class NioServer implements AutoCloseable {
                 socket = listener.accept();
             } catch (IOException e) {
                 // Typically out of file descriptors: pause rather than spin on the ready listener.
-                acceptPausedUntil = clock.instant().plusMillis(100);
+                acceptPausedUntil = options.clock().instant().plusMillis(100);
                 return;
             }
             if (socket == null) {
@@ -363,7 +356,7 @@ public final class NioServer implements AutoCloseable {
         try {
             socket.configureBlocking(false);
             remote = socket.getRemoteAddress();
-            busy = negotiations.get().beginAtCapacity(clock.instant());
+            busy = negotiations.get().beginAtCapacity(options.clock().instant());
             socket.write(busy.outbound());
             socket.shutdownOutput();
             ByteBuffer sink = ByteBuffer.allocate(512);
@@ -397,8 +390,7 @@ public final class NioServer implements AutoCloseable {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SocketAddress remote = socket.getRemoteAddress();
             NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, negotiations.get())
-                    .clock(clock).bufferPool(pool).taskExecutor(taskExecutor, selector::wakeup)
-                    .closeTimeout(closeTimeout).start();
+                    .options(options, selector::wakeup).start();
             c = new Connection(n, remote);
             if (!n.isFinished()) {
                 c.key = socket.register(selector, n.interestOps(), c);
@@ -483,31 +475,40 @@ public final class NioServer implements AutoCloseable {
         t.getUncaughtExceptionHandler().uncaughtException(t, e);
     }
 
-    /** Configures a {@link NioServer}. */
-    public static final class Builder {
+    /** Configures a {@link NioServer}: the settings every NIO builder has, and the server's own. */
+    public static final class Builder extends NioBuilder<Builder> {
         private final Supplier<Negotiation> negotiations;
         private SocketAddress address;
         private int backlog = 1024;
         private int maxNegotiating = 1024;
         private Consumer<? super NegotiatedChannel> onSession;
         private BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure = (peer, report) -> { };
-        private Clock clock = MonotonicClock.INSTANCE;
-        private BufferPool pool = BufferPool.shared();
-        private Executor taskExecutor = ForkJoinPool.commonPool();
-        private Duration closeTimeout = Duration.ofSeconds(1);
         private ThreadFactory threadFactory;
 
         private Builder(Supplier<Negotiation> negotiations) {
+            // The acceptor thread must never run a handshake's tasks itself.
+            super(NioOptions.DEFAULTS.withTaskExecutor(ForkJoinPool.commonPool()));
             this.negotiations = negotiations;
         }
 
-        /** The address to listen on, e.g. {@code new InetSocketAddress("127.0.0.1", 0)} for any free port. Required. */
+        /**
+         * The address to listen on, e.g. {@code new InetSocketAddress("127.0.0.1", 0)} for any free
+         * port. Required.
+         *
+         * @param value the address
+         * @return this builder
+         */
         public Builder bind(SocketAddress value) {
             this.address = Objects.requireNonNull(value, "address");
             return this;
         }
 
-        /** The listen backlog, where connections over the cap wait; default 1024 (the kernel may cap it). */
+        /**
+         * The listen backlog, where connections over the cap wait; default 1024 (the kernel may cap it).
+         *
+         * @param value the backlog, at least 1
+         * @return this builder
+         */
         public Builder backlog(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("backlog must be positive");
@@ -535,50 +536,44 @@ public final class NioServer implements AutoCloseable {
          * What to do with each negotiated channel; runs on the acceptor thread and must not block.
          * If it throws, the channel is closed and the exception goes to the thread's uncaught
          * exception handler. Required.
+         *
+         * @param value the callback
+         * @return this builder
          */
         public Builder onSession(Consumer<? super NegotiatedChannel> value) {
             this.onSession = Objects.requireNonNull(value, "onSession");
             return this;
         }
 
-        /** Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional. */
+        /**
+         * Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional.
+         *
+         * @param value the callback
+         * @return this builder
+         */
         public Builder onFailure(BiConsumer<? super SocketAddress, ? super NegotiationReport> value) {
             this.onFailure = Objects.requireNonNull(value, "onFailure");
             return this;
         }
 
-        /** The clock deadlines are read from; default a monotonic clock. */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /** Where network buffers come from (negotiations and handed-over channels); default {@link BufferPool#shared()}. */
-        public Builder bufferPool(BufferPool value) {
-            this.pool = Objects.requireNonNull(value, "bufferPool");
-            return this;
+        /**
+         * Where delegated engine tasks run when the configuration says
+         * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool,
+         * so that no handshake task ever runs on the acceptor thread.
+         *
+         * @param value the executor
+         * @return this builder
+         */
+        public Builder taskExecutor(Executor value) {
+            return taskExecutorOption(value);
         }
 
         /**
-         * Where delegated engine tasks run when the configuration says
-         * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool.
+         * Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}.
+         *
+         * @param value the factory
+         * @return this builder
          */
-        public Builder taskExecutor(Executor value) {
-            this.taskExecutor = Objects.requireNonNull(value, "taskExecutor");
-            return this;
-        }
-
-        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of handed-over channels; default one second. */
-        public Builder closeTimeout(Duration value) {
-            Objects.requireNonNull(value, "closeTimeout");
-            if (value.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative");
-            }
-            this.closeTimeout = value;
-            return this;
-        }
-
-        /** Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}. */
         public Builder threadFactory(ThreadFactory value) {
             this.threadFactory = Objects.requireNonNull(value, "threadFactory");
             return this;

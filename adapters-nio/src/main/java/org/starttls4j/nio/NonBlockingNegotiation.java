@@ -9,7 +9,6 @@ import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -100,12 +99,8 @@ public final class NonBlockingNegotiation {
     }
 
     private final SocketChannel socket;
-    private final Clock clock;
-    private final BufferPool pool;
-    private final Executor taskExecutor;
+    private final NioOptions options;
     private final Runnable wakeup;
-    private final Duration connectTimeout;
-    private final Duration closeTimeout;
     private final boolean blockingResult;
     private final List<Event> events = new ArrayList<>();
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
@@ -126,12 +121,8 @@ public final class NonBlockingNegotiation {
     private NonBlockingNegotiation(Builder b) {
         this.socket = b.socket;
         this.negotiation = b.negotiation;
-        this.clock = b.clock;
-        this.pool = b.pool;
-        this.taskExecutor = b.taskExecutor;
+        this.options = b.options;
         this.wakeup = b.wakeup;
-        this.connectTimeout = b.connectTimeout;
-        this.closeTimeout = b.closeTimeout;
         this.blockingResult = b.blockingResult;
         this.alreadyRead = b.alreadyRead;
     }
@@ -195,7 +186,7 @@ public final class NonBlockingNegotiation {
         if (phase != Phase.NEGOTIATING) {
             return;
         }
-        ByteBuffer buffer = pool.acquire(0);
+        ByteBuffer buffer = options.bufferPool().acquire(0);
         try {
             int n;
             try {
@@ -210,7 +201,7 @@ public final class NonBlockingNegotiation {
                 apply(negotiation.onEndOfStream(now()));
             }
         } finally {
-            pool.release(buffer);
+            options.bufferPool().release(buffer);
         }
     }
 
@@ -250,7 +241,7 @@ public final class NonBlockingNegotiation {
         switch (phase) {
             case CONNECTING:
                 if (!now.isBefore(connectDeadline)) {
-                    end(new SocketTimeoutException("connect timed out after " + connectTimeout));
+                    end(new SocketTimeoutException("connect timed out after " + options.connectTimeout()));
                 }
                 break;
             case NEGOTIATING:
@@ -410,7 +401,7 @@ public final class NonBlockingNegotiation {
     // ---- moving bytes ----
 
     private Instant now() {
-        return clock.instant();
+        return options.clock().instant();
     }
 
     private void start() throws IOException {
@@ -425,7 +416,7 @@ public final class NonBlockingNegotiation {
             }
         } else if (socket.isConnectionPending()) {
             phase = Phase.CONNECTING;
-            connectDeadline = now().plus(connectTimeout);
+            connectDeadline = now().plus(options.connectTimeout());
         } else {
             throw new NotYetConnectedException();
         }
@@ -509,12 +500,13 @@ public final class NonBlockingNegotiation {
                 wakeup.run();
             }
         };
-        if (taskExecutor == null) {
+        Executor executor = options.taskExecutor();
+        if (executor == null) {
             job.run();
             return;
         }
         try {
-            taskExecutor.execute(job);
+            executor.execute(job);
         } catch (RejectedExecutionException e) {
             job.run();
         }
@@ -536,9 +528,9 @@ public final class NonBlockingNegotiation {
         Endpoint io = new Endpoint(socket, blockingResult);
         Outcome outcome = negotiation.outcome().orElseThrow();
         if (outcome instanceof Outcome.Secured) {
-            result = new SecureChannel(io, ((Outcome.Secured) outcome).session(), report, pool, closeTimeout);
+            result = new SecureChannel(io, ((Outcome.Secured) outcome).session(), report, options.bufferPool(), options.closeTimeout());
         } else {
-            result = new PlaintextChannel(io, ((Outcome.Plaintext) outcome).session(), report);
+            result = new PlaintextChannel(io, ((Outcome.Plaintext) outcome).session(), report, options);
         }
         phase = Phase.DONE;
     }
@@ -560,37 +552,18 @@ public final class NonBlockingNegotiation {
         phase = Phase.DONE;
     }
 
-    /** Configures and starts a {@link NonBlockingNegotiation}. */
-    public static final class Builder {
+    /** Configures and starts a {@link NonBlockingNegotiation}: the settings every NIO builder has, and its own. */
+    public static final class Builder extends NioBuilder<Builder> {
         private final SocketChannel socket;
         private final Negotiation negotiation;
-        private Clock clock = MonotonicClock.INSTANCE;
-        private BufferPool pool = BufferPool.shared();
-        private Executor taskExecutor;
         private Runnable wakeup = () -> { };
-        private Duration connectTimeout = Duration.ofSeconds(30);
-        private Duration closeTimeout = Duration.ofSeconds(1);
         private boolean blockingResult;
         private ByteBuffer alreadyRead;
 
         private Builder(SocketChannel socket, Negotiation negotiation) {
+            super(NioOptions.DEFAULTS);
             this.socket = Objects.requireNonNull(socket, "socket");
             this.negotiation = Objects.requireNonNull(negotiation, "negotiation");
-        }
-
-        /**
-         * The clock deadlines are read from; default a monotonic clock (wall time advanced by
-         * {@link System#nanoTime()}). Tests inject their own.
-         */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /** Where network buffers come from; default {@link BufferPool#shared()}. */
-        public Builder bufferPool(BufferPool value) {
-            this.pool = Objects.requireNonNull(value, "bufferPool");
-            return this;
         }
 
         /**
@@ -602,24 +575,26 @@ public final class NonBlockingNegotiation {
          * @return this builder
          */
         public Builder taskExecutor(Executor executor, Runnable wakeup) {
-            this.taskExecutor = Objects.requireNonNull(executor, "executor");
+            taskExecutorOption(executor);
             this.wakeup = Objects.requireNonNull(wakeup, "wakeup");
             return this;
         }
 
-        /** How long a pending connect may take; default 30 seconds. */
+        /**
+         * How long a pending connect may take; default 30 seconds.
+         *
+         * @param value the bound
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
         public Builder connectTimeout(Duration value) {
-            this.connectTimeout = positive(value, "connectTimeout");
-            return this;
+            return connectTimeoutOption(value);
         }
 
-        /** The {@linkplain SecureChannel#setCloseTimeout close timeout} of the resulting channel; default one second. */
-        public Builder closeTimeout(Duration value) {
-            Objects.requireNonNull(value, "closeTimeout");
-            if (value.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative");
-            }
-            this.closeTimeout = value;
+        /** A client's or server's settings whole, with the wakeup of the loop that drives this negotiation. */
+        Builder options(NioOptions value, Runnable loopWakeup) {
+            this.options = Objects.requireNonNull(value, "options");
+            this.wakeup = Objects.requireNonNull(loopWakeup, "wakeup");
             return this;
         }
 
@@ -627,7 +602,6 @@ public final class NonBlockingNegotiation {
             this.blockingResult = value;
             return this;
         }
-
         /**
          * Bytes the application already read from the socket itself, fed to the negotiation right
          * after it begins: for a connection resumed at STARTTLS with
@@ -658,14 +632,6 @@ public final class NonBlockingNegotiation {
             NonBlockingNegotiation n = new NonBlockingNegotiation(this);
             n.start();
             return n;
-        }
-
-        static Duration positive(Duration value, String what) {
-            Objects.requireNonNull(value, what);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive");
-            }
-            return value;
         }
     }
 }

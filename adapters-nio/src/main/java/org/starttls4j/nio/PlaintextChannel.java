@@ -1,15 +1,9 @@
 package org.starttls4j.nio;
 
 import java.io.IOException;
-import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.starttls4j.Negotiation;
 import org.starttls4j.PlaintextSession;
 import org.starttls4j.Role;
@@ -24,57 +18,25 @@ import org.starttls4j.Role;
  * from the socket; {@link #hasBufferedInput()} says when some are waiting. See
  * {@link NegotiatedChannel} for blocking and non-blocking use.
  */
-public final class PlaintextChannel implements NegotiatedChannel {
+public final class PlaintextChannel extends AbstractNegotiatedChannel<PlaintextSession> implements NegotiatedChannel {
 
-    private final Endpoint io;
-    private final PlaintextSession session;
-    private final NegotiationReport report;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile boolean handedBack; // the socket belongs to a resumed negotiation now
+    private final NioOptions options; // for a resumed negotiation: the same pool, clock, executor, timeouts
     private ByteBuffer unread; // guarded by readLock; null when empty
 
-    PlaintextChannel(Endpoint io, PlaintextSession session, NegotiationReport report) {
-        this.io = io;
-        this.session = session;
-        this.report = report;
+    PlaintextChannel(Endpoint io, PlaintextSession session, NegotiationReport report, NioOptions options) {
+        super(io, session, report);
+        this.options = options;
         ByteBuffer bytes = session.unread();
         this.unread = bytes.hasRemaining() ? bytes : null;
     }
 
-    @Override
-    public NegotiationReport report() {
-        return report;
-    }
-
-    @Override
-    public PlaintextSession session() {
-        return session;
-    }
-
-    /** Why this connection is not encrypted, in words. */
+    /**
+     * Why this connection is not encrypted, in words.
+     *
+     * @return the reason, as the session gives it
+     */
     public String why() {
         return session.why();
-    }
-
-    @Override
-    public boolean isEncrypted() {
-        return false;
-    }
-
-    @Override
-    public SocketChannel socketChannel() {
-        return io.socket;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        try {
-            return io.socket.getRemoteAddress();
-        } catch (IOException closed) {
-            return null;
-        }
     }
 
     @Override
@@ -84,80 +46,19 @@ public final class PlaintextChannel implements NegotiatedChannel {
     }
 
     @Override
-    public boolean isBlocking() {
-        return io.isBlocking();
-    }
-
-    @Override
-    public void setTimeout(Duration timeout) {
-        io.timeout(timeout);
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
-        readLock.lock();
-        try {
-            ensureOpen();
-            if (!dst.hasRemaining()) {
-                return 0;
-            }
-            if (unread != null) {
-                return takeUnread(dst);
-            }
-            long deadline = io.callDeadline();
-            while (true) {
-                int n = io.socket.read(dst);
-                if (n != 0 || !io.isBlocking()) {
-                    return n;
-                }
-                if (!io.awaitReadable(deadline)) {
-                    throw new SocketTimeoutException("no data from the peer within " + io.timeout());
-                }
-            }
-        } finally {
-            readLock.unlock();
+    int readLocked(ByteBuffer dst, long deadline) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
         }
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        readLock.lock();
-        try {
-            ensureOpen();
-            long total = 0;
-            int i = offset;
-            while (unread != null && i < offset + length) {
-                if (dsts[i].hasRemaining()) {
-                    total += takeUnread(dsts[i]);
-                }
-                if (!dsts[i].hasRemaining()) {
-                    i++;
-                }
-            }
-            if (i == offset + length || (total > 0 && !io.isBlocking())) {
-                return total;
-            }
-            long n = io.socket.read(dsts, i, offset + length - i);
-            if (n == 0 && total == 0 && io.isBlocking()) {
-                long deadline = io.callDeadline();
-                while (n == 0) {
-                    if (!io.awaitReadable(deadline)) {
-                        throw new SocketTimeoutException("no data from the peer within " + io.timeout());
-                    }
-                    n = io.socket.read(dsts, i, offset + length - i);
-                }
-            }
-            return n < 0 ? (total == 0 ? -1 : total) : total + n;
-        } finally {
-            readLock.unlock();
+        if (unread != null) {
+            return takeUnread(dst);
         }
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return read(dsts, 0, dsts.length);
+        while (true) {
+            int n = io.socket.read(dst);
+            if (n != 0 || !io.awaitReadable(deadline)) {
+                return n;
+            }
+        }
     }
 
     private int takeUnread(ByteBuffer dst) {
@@ -173,73 +74,21 @@ public final class PlaintextChannel implements NegotiatedChannel {
     }
 
     @Override
-    public boolean hasBufferedInput() {
-        if (closed.get() || !readLock.tryLock()) {
-            return false;
-        }
-        try {
-            return unread != null;
-        } finally {
-            readLock.unlock();
-        }
+    boolean bufferedLocked() {
+        return unread != null;
     }
 
     @Override
-    public int write(ByteBuffer src) throws IOException {
-        Objects.requireNonNull(src, "src");
-        writeLock.lock();
-        try {
-            ensureOpen();
-            long deadline = io.callDeadline();
-            int total = 0;
-            while (src.hasRemaining()) {
-                int n = io.socket.write(src);
-                total += n;
-                if (n == 0) {
-                    if (!io.isBlocking()) {
-                        break;
-                    }
-                    if (!io.awaitWritable(deadline)) {
-                        throw new SocketTimeoutException("the peer took no data within " + io.timeout());
-                    }
-                }
+    int writeLocked(ByteBuffer src, long deadline) throws IOException {
+        int total = 0;
+        while (src.hasRemaining()) {
+            int n = io.socket.write(src);
+            total += n;
+            if (n == 0 && !io.awaitWritable(deadline)) {
+                break;
             }
-            return total;
-        } finally {
-            writeLock.unlock();
         }
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        writeLock.lock();
-        try {
-            ensureOpen();
-            long deadline = io.callDeadline();
-            long total = 0;
-            while (true) {
-                long n = io.socket.write(srcs, offset, length);
-                total += n;
-                boolean left = false;
-                for (int i = offset; i < offset + length; i++) {
-                    left |= srcs[i].hasRemaining();
-                }
-                if (!left || (n == 0 && !io.isBlocking())) {
-                    return total;
-                }
-                if (n == 0 && !io.awaitWritable(deadline)) {
-                    throw new SocketTimeoutException("the peer took no data within " + io.timeout());
-                }
-            }
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return write(srcs, 0, srcs.length);
+        return total;
     }
 
     /** Always false: writes go straight to the socket. */
@@ -270,7 +119,9 @@ public final class PlaintextChannel implements NegotiatedChannel {
      * {@link org.starttls4j.Failure.Reason#PLAINTEXT_INJECTION}: never answered, never delivered.
      * From this call on this channel is closed to the application (reads and writes throw
      * {@link ClosedChannelException}, so nothing it writes meanwhile goes out, let alone inside
-     * TLS) without closing the socket, which the returned channel owns.
+     * TLS) without closing the socket, which the returned channel owns. The negotiation and the
+     * channel it returns keep the settings of the server that handed this channel over (its buffer
+     * pool, clock, task executor and close timeout).
      *
      * <pre>{@code
      * // an SMTP server under OPPORTUNISTIC; NioServer handed over `plain` (a PlaintextChannel)
@@ -297,13 +148,15 @@ public final class PlaintextChannel implements NegotiatedChannel {
      */
     public NegotiatedChannel startTls(Negotiation resuming, ByteBuffer fromCommand) throws IOException {
         ByteBuffer bytes = handBack(resuming, fromCommand);
-        return NioClient.create().negotiate(io.socket, resuming, bytes);
+        return new NioClient(options).negotiate(io.socket, resuming, bytes);
     }
 
     /**
      * {@link #startTls}, for a selector loop: hands the connection back and returns the started
      * negotiation, to register with the loop's selector (first cancel this channel's key there, if
-     * it has one). Its {@link NonBlockingNegotiation#channel()} is in non-blocking mode.
+     * it has one). Its {@link NonBlockingNegotiation#channel()} is in non-blocking mode. It keeps the
+     * server's buffer pool, clock and close timeout, and runs delegated tasks inline (an executor
+     * would need the wakeup of the caller's loop).
      *
      * @param resuming    the negotiation to resume with
      * @param fromCommand the command line, CRLF included, and every byte read after it
@@ -313,7 +166,9 @@ public final class PlaintextChannel implements NegotiatedChannel {
      */
     public NonBlockingNegotiation startTlsNonBlocking(Negotiation resuming, ByteBuffer fromCommand) throws IOException {
         ByteBuffer bytes = handBack(resuming, fromCommand);
-        return NonBlockingNegotiation.builder(io.socket, resuming).alreadyRead(bytes).start();
+        // The caller's loop drives it: its own executor and wakeup, if any, are its to set.
+        return NonBlockingNegotiation.builder(io.socket, resuming).options(options.withTaskExecutor(null), () -> { })
+                .alreadyRead(bytes).start();
     }
 
     /** Closes this channel to the application, keeping the socket; returns the bytes to feed first. */
@@ -327,8 +182,7 @@ public final class PlaintextChannel implements NegotiatedChannel {
         writeLock.lock();
         try {
             ensureOpen();
-            handedBack = true;
-            closed.set(true);
+            closed.set(true); // close() now leaves the socket to the negotiation
             // What the negotiation left unread comes after what the application read from it.
             ByteBuffer rest = unread == null ? ByteBuffer.allocate(0) : unread;
             unread = null;
@@ -339,27 +193,14 @@ public final class PlaintextChannel implements NegotiatedChannel {
         }
     }
 
+    /** Closes the socket; after a hand-back, {@link #close()} does not get here (the negotiation owns the socket). */
     @Override
-    public boolean isOpen() {
-        return !closed.get();
-    }
-
-    /** Closes the socket, unless the connection was handed back (then the negotiation owns it). */
-    @Override
-    public void close() throws IOException {
-        if (closed.compareAndSet(false, true) && !handedBack) {
-            io.close();
-        }
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-        if (closed.get()) {
-            throw new ClosedChannelException();
-        }
+    void closeOnce() throws IOException {
+        io.close();
     }
 
     @Override
     public String toString() {
-        return "PlaintextChannel[" + remoteAddress() + ", " + why() + (closed.get() ? ", closed" : "") + "]";
+        return describe(why());
     }
 }

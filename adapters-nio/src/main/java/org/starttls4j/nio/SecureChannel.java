@@ -1,15 +1,9 @@
 package org.starttls4j.nio;
 
 import java.io.IOException;
-import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import org.starttls4j.Failure;
 import org.starttls4j.SecureSession;
 import org.starttls4j.TlsFacts;
@@ -37,20 +31,13 @@ import org.starttls4j.TlsResult;
  * {@linkplain #setCloseTimeout close timeout} (default one second; zero does not wait), then closes
  * the socket and gives every buffer back, on every path.
  */
-public final class SecureChannel implements NegotiatedChannel {
+public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession> implements NegotiatedChannel {
 
-    private static final long NO_WAIT = Long.MIN_VALUE;
     private static final int RECORD_HEADER = 5;
 
-    private final Endpoint io;
-    private final SecureSession session;
-    private final NegotiationReport report;
     private final BufferPool pool;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
     private final Object engineLock = new Object();
     private final ByteBuffer empty = ByteBuffer.allocate(0);
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Duration closeTimeout;
     private volatile Failure broken;
 
@@ -64,61 +51,24 @@ public final class SecureChannel implements NegotiatedChannel {
     private boolean outboundDone;
 
     SecureChannel(Endpoint io, SecureSession session, NegotiationReport report, BufferPool pool, Duration closeTimeout) {
-        this.io = io;
-        this.session = session;
-        this.report = report;
+        super(io, session, report);
         this.pool = pool;
         this.closeTimeout = closeTimeout;
     }
 
-    @Override
-    public NegotiationReport report() {
-        return report;
-    }
-
-    @Override
-    public SecureSession session() {
-        return session;
-    }
-
-    /** The negotiated TLS version, cipher suite and certificates. */
+    /**
+     * The negotiated TLS version, cipher suite and certificates.
+     *
+     * @return the session's TLS facts
+     */
     public TlsFacts tls() {
         return session.tls();
-    }
-
-    @Override
-    public boolean isEncrypted() {
-        return true;
-    }
-
-    @Override
-    public SocketChannel socketChannel() {
-        return io.socket;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        try {
-            return io.socket.getRemoteAddress();
-        } catch (IOException closed) {
-            return null;
-        }
     }
 
     @Override
     public SecureChannel configureBlocking(boolean block) {
         io.blocking(block);
         return this;
-    }
-
-    @Override
-    public boolean isBlocking() {
-        return io.isBlocking();
-    }
-
-    @Override
-    public void setTimeout(Duration timeout) {
-        io.timeout(timeout);
     }
 
     /**
@@ -137,65 +87,7 @@ public final class SecureChannel implements NegotiatedChannel {
     // ---- reading ----
 
     @Override
-    public int read(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
-        readLock.lock();
-        try {
-            ensureOpen();
-            return readLocked(dst, io.isBlocking() ? io.callDeadline() : NO_WAIT);
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, dsts.length);
-        readLock.lock();
-        try {
-            ensureOpen();
-            long total = 0;
-            for (int i = offset; i < offset + length; i++) {
-                ByteBuffer dst = dsts[i];
-                if (!dst.hasRemaining()) {
-                    continue;
-                }
-                if (total > 0 && !bufferedLocked()) {
-                    break; // more would mean waiting for the socket
-                }
-                int n = readLocked(dst, total == 0 && io.isBlocking() ? io.callDeadline() : NO_WAIT);
-                if (n < 0) {
-                    return total == 0 ? -1 : total;
-                }
-                total += n;
-                if (dst.hasRemaining()) {
-                    break;
-                }
-            }
-            return total;
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return read(dsts, 0, dsts.length);
-    }
-
-    @Override
-    public boolean hasBufferedInput() {
-        if (closed.get() || !readLock.tryLock()) {
-            return false; // another thread is reading and will see it
-        }
-        try {
-            return bufferedLocked();
-        } finally {
-            readLock.unlock();
-        }
-    }
-
-    private boolean bufferedLocked() {
+    boolean bufferedLocked() {
         if (session.hasBufferedPlaintext()) {
             return true;
         }
@@ -208,8 +100,8 @@ public final class SecureChannel implements NegotiatedChannel {
         return in.remaining() >= RECORD_HEADER + length;
     }
 
-    /** Reads at least one byte, or returns 0 (no wait allowed) or -1; {@code deadline} in nanoTime. */
-    private int readLocked(ByteBuffer dst, long deadline) throws IOException {
+    @Override
+    int readLocked(ByteBuffer dst, long deadline) throws IOException {
         if (broken != null) {
             throw new TlsFailureException(broken);
         }
@@ -253,11 +145,8 @@ public final class SecureChannel implements NegotiatedChannel {
             if (n < 0) {
                 return endOfStream();
             }
-            if (deadline == NO_WAIT) {
-                return 0;
-            }
             if (!io.awaitReadable(deadline)) {
-                throw new SocketTimeoutException("no data from the peer within " + io.timeout());
+                return 0;
             }
         }
     }
@@ -337,7 +226,7 @@ public final class SecureChannel implements NegotiatedChannel {
                 if (r.status() == TlsResult.Status.CLOSED || session.isOutboundDone()) {
                     outboundDone = true;
                 }
-                flushLocked(NO_WAIT);
+                flushLocked(Endpoint.NO_WAIT);
             }
         } catch (IOException e) {
             // the next read or write meets the socket's failure itself
@@ -347,47 +236,6 @@ public final class SecureChannel implements NegotiatedChannel {
     }
 
     // ---- writing ----
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        Objects.requireNonNull(src, "src");
-        writeLock.lock();
-        try {
-            ensureOpen();
-            return writeLocked(src, io.isBlocking() ? io.callDeadline() : NO_WAIT);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Objects.checkFromIndexSize(offset, length, srcs.length);
-        writeLock.lock();
-        try {
-            ensureOpen();
-            long deadline = io.isBlocking() ? io.callDeadline() : NO_WAIT;
-            long total = 0;
-            for (int i = offset; i < offset + length; i++) {
-                ByteBuffer src = srcs[i];
-                if (!src.hasRemaining()) {
-                    continue;
-                }
-                total += writeLocked(src, deadline);
-                if (src.hasRemaining()) {
-                    break;
-                }
-            }
-            return total;
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return write(srcs, 0, srcs.length);
-    }
 
     @Override
     public boolean hasPendingOutput() {
@@ -406,13 +254,14 @@ public final class SecureChannel implements NegotiatedChannel {
         writeLock.lock();
         try {
             ensureOpen();
-            return flushLocked(io.isBlocking() ? io.callDeadline() : NO_WAIT);
+            return flushLocked(io.callDeadline());
         } finally {
             writeLock.unlock();
         }
     }
 
-    private int writeLocked(ByteBuffer src, long deadline) throws IOException {
+    @Override
+    int writeLocked(ByteBuffer src, long deadline) throws IOException {
         if (broken != null) {
             throw new TlsFailureException(broken);
         }
@@ -477,11 +326,8 @@ public final class SecureChannel implements NegotiatedChannel {
                 netOut = null;
                 return true;
             }
-            if (deadline == NO_WAIT) {
-                return false;
-            }
             if (!io.awaitWritable(deadline)) {
-                throw new SocketTimeoutException("the peer took no data within the timeout");
+                return false;
             }
         }
         return true;
@@ -495,7 +341,7 @@ public final class SecureChannel implements NegotiatedChannel {
             try {
                 if (netOut == null && !outboundDone) {
                     closeNotify();
-                    flushLocked(NO_WAIT);
+                    flushLocked(Endpoint.NO_WAIT);
                 }
             } catch (IOException ignored) {
                 // the alert is a courtesy; the session is broken either way
@@ -534,16 +380,12 @@ public final class SecureChannel implements NegotiatedChannel {
         }
     }
 
+    /**
+     * Sends {@code close_notify} (unless already sent), waits for the peer's within the close
+     * timeout, closes the socket and gives every buffer back, on every path.
+     */
     @Override
-    public boolean isOpen() {
-        return !closed.get();
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
+    void closeOnce() throws IOException {
         long deadline = Endpoint.deadlineIn(closeTimeout);
         try {
             if (writeLock.tryLock()) { // a writer stuck on a full socket keeps it: then no close_notify
@@ -606,15 +448,8 @@ public final class SecureChannel implements NegotiatedChannel {
         }
     }
 
-    private void ensureOpen() throws ClosedChannelException {
-        if (closed.get()) {
-            throw new ClosedChannelException();
-        }
-    }
-
     @Override
     public String toString() {
-        return "SecureChannel[" + remoteAddress() + ", " + session.tls().protocol() + ", " + session.tls().cipherSuite()
-                + (closed.get() ? ", closed" : "") + "]";
+        return describe(session.tls().protocol() + ", " + session.tls().cipherSuite());
     }
 }

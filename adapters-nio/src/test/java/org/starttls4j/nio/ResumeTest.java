@@ -10,6 +10,9 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.starttls4j.Failure;
@@ -154,6 +158,27 @@ class ResumeTest {
         }
     }
 
+    /**
+     * A server's plaintext channel whose application has just read STARTTLS: greeted, the
+     * handed-over command and STARTTLS sent, both read through the application's own reader.
+     *
+     * @param plain       the handed-over channel, in blocking mode
+     * @param fromCommand the STARTTLS line and what the reader holds after it
+     */
+    record AtStartTls(PlaintextChannel plain, ByteBuffer fromCommand) {
+        static AtStartTls reach(Protocol p, Socket socket, BlockingQueue<PlaintextChannel> handed) throws Exception {
+            assertThat(line(socket.getInputStream())).as("greeting").isNotNull();
+            socket.getOutputStream().write((p.handedOver + "\r\n" + p.startTls + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            PlaintextChannel plain = handed.poll(30, TimeUnit.SECONDS);
+            assertThat(plain).as("handed over").isNotNull();
+            plain.configureBlocking(true);
+            LineReader lines = new LineReader(plain);
+            assertThat(lines.next()).isEqualTo(p.handedOver);
+            assertThat(lines.next()).isEqualTo(p.startTls);
+            return new AtStartTls(plain, lines.commandAndRest());
+        }
+    }
+
     static NioServer start(Application app) throws IOException {
         return NioServer.builder(app.config, app.protocol.server)
                 .bind(Fixtures.anyLoopbackPort())
@@ -239,15 +264,10 @@ class ResumeTest {
                 .onSession(channel -> handed.add((PlaintextChannel) channel)).start();
              Socket socket = new Socket(server.localAddress().getAddress(), server.localAddress().getPort())) {
             InputStream in = socket.getInputStream();
-            assertThat(line(in)).isNotNull();
-            socket.getOutputStream().write((p.handedOver + "\r\n" + p.startTls + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            PlaintextChannel plain = handed.poll(30, TimeUnit.SECONDS);
-            plain.configureBlocking(true);
-            LineReader lines = new LineReader(plain);
-            assertThat(lines.next()).isEqualTo(p.handedOver);
-            assertThat(lines.next()).isEqualTo(p.startTls);
+            AtStartTls at = AtStartTls.reach(p, socket, handed);
+            PlaintextChannel plain = at.plain();
 
-            NonBlockingNegotiation resumed = plain.startTlsNonBlocking(p.resuming.apply(app.config), lines.commandAndRest());
+            NonBlockingNegotiation resumed = plain.startTlsNonBlocking(p.resuming.apply(app.config), at.fromCommand());
 
             assertThat(resumed.isFinished()).isFalse();
             assertThatThrownBy(() -> plain.write(Fixtures.ascii("250 queued into TLS?\r\n"))).isInstanceOf(ClosedChannelException.class);
@@ -255,6 +275,26 @@ class ResumeTest {
             plain.close(); // the socket is the negotiation's: closing the old view leaves it open
             assertThat(resumed.socketChannel().isOpen()).isTrue();
             assertThat(line(in)).as("only the go-ahead went out").isEqualTo(p.goAhead);
+            resumed.abort();
+        }
+    }
+
+    @Test
+    void theResumedNegotiationKeepsTheServersSettings() throws Exception {
+        Protocol p = Protocol.SMTP;
+        Application app = new Application(p, config());
+        // A clock far in the past: the resumed negotiation's deadline shows which clock it reads.
+        Instant then = Instant.parse("2001-01-01T00:00:00Z");
+        BlockingQueue<PlaintextChannel> handed = new LinkedBlockingQueue<>();
+        try (NioServer server = NioServer.builder(app.config, p.server).bind(Fixtures.anyLoopbackPort())
+                .clock(Clock.fixed(then, ZoneOffset.UTC))
+                .onSession(channel -> handed.add((PlaintextChannel) channel)).start();
+             Socket socket = new Socket(server.localAddress().getAddress(), server.localAddress().getPort())) {
+            AtStartTls at = AtStartTls.reach(p, socket, handed);
+
+            NonBlockingNegotiation resumed = at.plain().startTlsNonBlocking(p.resuming.apply(app.config), at.fromCommand());
+
+            assertThat(resumed.deadline()).hasValueSatisfying(d -> assertThat(d).isBetween(then, then.plusSeconds(3600)));
             resumed.abort();
         }
     }
