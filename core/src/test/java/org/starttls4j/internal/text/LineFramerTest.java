@@ -33,28 +33,28 @@ class LineFramerTest {
     @Test
     void aCrlfLineIsCompleteAndItsLengthCountsTheCrlf() {
         byte[] b = ascii("250 OK\r\nrest");
-        assertThat(LineFramer.next(b, 0, b.length, 100)).isEqualTo(new Framed.Complete("250 OK", 8));
+        assertThat(Framed.frame(b, 0, b.length, 100)).isEqualTo(new Framed.Complete("250 OK", 8));
     }
 
     @Test
     void bareLineFeedBareCarriageReturnAndNulAreMalformed() {
-        assertThat(LineFramer.next(ascii("250 OK\n"), 0, 7, 100)).isInstanceOf(Framed.Malformed.class);
-        assertThat(LineFramer.next(ascii("\n"), 0, 1, 100)).isInstanceOf(Framed.Malformed.class);
-        assertThat(LineFramer.next(ascii("250\rOK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
-        assertThat(LineFramer.next(ascii("25\0 OK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(Framed.frame(ascii("250 OK\n"), 0, 7, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(Framed.frame(ascii("\n"), 0, 1, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(Framed.frame(ascii("250\rOK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(Framed.frame(ascii("25\0 OK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
     }
 
     @Test
     void aCarriageReturnAtTheEndOfTheBufferWaitsForItsLineFeed() {
-        assertThat(LineFramer.next(ascii("250 OK\r"), 0, 7, 100)).isInstanceOf(Framed.Incomplete.class);
+        assertThat(Framed.frame(ascii("250 OK\r"), 0, 7, 100)).isInstanceOf(Framed.Incomplete.class);
     }
 
     @Test
     void aLineOfExactlyTheLimitIsAcceptedAndOneByteMoreIsTooLong() {
         byte[] exact = ascii("x".repeat(8) + "\r\n");
         byte[] over = ascii("x".repeat(9) + "\r\n");
-        assertThat(LineFramer.next(exact, 0, exact.length, 10)).isInstanceOf(Framed.Complete.class);
-        assertThat(LineFramer.next(over, 0, over.length, 10)).isInstanceOf(Framed.TooLong.class);
+        assertThat(Framed.frame(exact, 0, exact.length, 10)).isInstanceOf(Framed.Complete.class);
+        assertThat(Framed.frame(over, 0, over.length, 10)).isInstanceOf(Framed.TooLong.class);
     }
 
     @Property(tries = 300)
@@ -66,7 +66,7 @@ class LineFramerTest {
                 noLf[i] = 'a';
             }
         }
-        Framed f = LineFramer.next(noLf, 0, noLf.length, limit);
+        Framed f = Framed.frame(noLf, 0, noLf.length, limit);
         assertThat(f).isInstanceOf(noLf.length >= limit ? Framed.TooLong.class : Framed.Incomplete.class);
     }
 
@@ -127,7 +127,7 @@ class LineFramerTest {
     void scanAndNextAnswerWhatTheReferenceModelAnswers(@ForAll("cases") Case c) {
         Framed expected = Reference.frame(c.bytes(), c.start(), c.bytes().length, c.limit());
         int scanned = LineFramer.scan(c.bytes(), c.start(), c.bytes().length, c.limit());
-        Framed framed = LineFramer.next(c.bytes(), c.start(), c.bytes().length, c.limit());
+        Framed framed = Framed.frame(c.bytes(), c.start(), c.bytes().length, c.limit());
 
         Statistics.label("verdict").collect(verdict(expected));
         Statistics.label("mutation").collect(c.mutation());
@@ -150,7 +150,7 @@ class LineFramerTest {
         int limit = line.length + room;
         byte[] buffer = concat(List.of(line, next));
 
-        Framed framed = LineFramer.next(buffer, 0, buffer.length, limit);
+        Framed framed = Framed.frame(buffer, 0, buffer.length, limit);
 
         assertThat(framed).isInstanceOf(Framed.Complete.class);
         Framed.Complete complete = (Framed.Complete) framed;
@@ -167,7 +167,7 @@ class LineFramerTest {
         int limit = 1 + under % (line.length - 1); // 1 to one byte short of the line
         int to = limit + cut % (line.length - limit + 1); // the limit reached, the line's end or not
 
-        assertThat(LineFramer.next(line, 0, to, limit)).isInstanceOf(Framed.TooLong.class);
+        assertThat(Framed.frame(line, 0, to, limit)).isInstanceOf(Framed.TooLong.class);
     }
 
     static Verdict verdict(Framed f) {
