@@ -153,7 +153,8 @@ final class ClientFlow implements Flow {
             return "Unstarted";
         }
         if (phase instanceof Reading reading) {
-            return reading.dialog().state();
+            // the same dialog state can wait before TLS and inside it (EHLO's reply, twice)
+            return reading.pump() == null ? reading.dialog().state() : Negotiation.INSIDE_TLS + reading.dialog().state();
         }
         if (phase instanceof Handshaking handshaking) {
             return handshaking.awaitingTasks() ? "AwaitingDelegatedTasks" : "Handshaking";
