@@ -112,26 +112,15 @@ public final class ServerConfig {
     }
 
     /** Builds a {@link ServerConfig}. */
-    public static final class Builder {
-        private TlsPolicy policy = TlsPolicy.REQUIRED;
+    public static final class Builder extends ConfigBuilder<Builder> {
         private String hostname = "localhost";
-        private TlsVersion tlsFloor = TlsVersion.TLS_1_2;
         private SSLContext sslContext;
         private EngineFactory engineFactory;
         private Capabilities capabilitiesBeforeTls = Capabilities.NONE;
         private Capabilities capabilitiesAfterTls = Capabilities.NONE;
         private boolean allowAuthBeforeTls;
-        private Limits limits = Limits.DEFAULT;
-        private Timeouts timeouts = Timeouts.DEFAULT;
-        private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
 
         private Builder() {
-        }
-
-        /** The policy; default {@link TlsPolicy#REQUIRED}. */
-        public Builder policy(TlsPolicy value) {
-            this.policy = Objects.requireNonNull(value, "policy");
-            return this;
         }
 
         /** The host name in greetings; default {@code localhost}. */
@@ -140,9 +129,8 @@ public final class ServerConfig {
             return this;
         }
 
-        /** The oldest TLS version accepted; default TLS 1.2. */
-        public Builder tlsFloor(TlsVersion value) {
-            this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -181,24 +169,6 @@ public final class ServerConfig {
         /** Whether AUTH may be announced before TLS; default false. Never true under REQUIRED. */
         public Builder allowAuthBeforeTls(boolean value) {
             this.allowAuthBeforeTls = value;
-            return this;
-        }
-
-        /** Bounds on what the client may make us hold. */
-        public Builder limits(Limits value) {
-            this.limits = Objects.requireNonNull(value, "limits");
-            return this;
-        }
-
-        /** How long to wait. */
-        public Builder timeouts(Timeouts value) {
-            this.timeouts = Objects.requireNonNull(value, "timeouts");
-            return this;
-        }
-
-        /** Where delegated engine tasks run; default inline. */
-        public Builder delegatedTasks(DelegatedTasks value) {
-            this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
             return this;
         }
 
