@@ -38,8 +38,12 @@ final class ClientFlow implements Flow {
     private record Unstarted(ClientDialog dialog) implements Phase {
     }
 
-    /** Reading lines; {@code pump} is null in plaintext and set inside TLS. */
-    private record Reading(ClientDialog dialog, TlsPump pump, byte[] pending, int received, Instant deadline) implements Phase {
+    /**
+     * Reading lines; {@code pump} is null in plaintext and set inside TLS. {@code startTlsAsked}:
+     * the flow has called {@link ClientDialog#requestStartTls()}, the one time a go-ahead may come.
+     */
+    private record Reading(ClientDialog dialog, TlsPump pump, byte[] pending, int received, Instant deadline,
+                           boolean startTlsAsked) implements Phase {
     }
 
     private record Handshaking(TlsPump pump, ClientDialog dialog, boolean implicit, Instant deadline,
@@ -73,7 +77,7 @@ final class ClientFlow implements Flow {
         if (config.policy().startsWithTls()) {
             return started.startHandshake(dialog, true, out);
         }
-        return started.run(dialog.start(false), dialog, null, NOTHING, 0, out);
+        return started.run(dialog.start(false), dialog, null, NOTHING, 0, false, out);
     }
 
     @Override
@@ -171,7 +175,7 @@ final class ClientFlow implements Flow {
             return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT,
                     "more than " + config.limits().maxPlaintextBytes() + " bytes before the hand-over"), "", r.pump(), out);
         }
-        return run(null, r.dialog(), r.pump(), concat(r.pending(), fresh), received, out);
+        return run(null, r.dialog(), r.pump(), concat(r.pending(), fresh), received, r.startTlsAsked(), out);
     }
 
     private Transition afterPump(TlsPump.Progress progress, Reading r, Output out) {
@@ -212,7 +216,8 @@ final class ClientFlow implements Flow {
      * still in it are unsolicited and go to the idle dialog, which refuses them (SMTP) or may
      * accept some (IMAP untagged data).
      */
-    private Transition run(ClientStep first, ClientDialog dialog, TlsPump pump, byte[] buffer, int received, Output out) {
+    private Transition run(ClientStep first, ClientDialog dialog, TlsPump pump, byte[] buffer, int received,
+                           boolean startTlsAsked, Output out) {
         boolean encrypted = pump != null;
         boolean commandSentThisRead = false;
         ClientStep idle = null;
@@ -231,7 +236,10 @@ final class ClientFlow implements Flow {
             } else if (step instanceof ClientStep.Fail f) {
                 return fail(f.failure(), f.send(), pump, out);
             } else if (step instanceof ClientStep.GoAhead goAhead) {
-                if (encrypted || idle != null) {
+                // Only the answer to the STARTTLS the flow asked for may start a handshake: not one
+                // inside TLS, not one an idle dialog read, not one a (plug-in) dialog returns in
+                // plaintext before the policy chose TLS (under PLAINTEXT_ONLY it never does).
+                if (encrypted || idle != null || !startTlsAsked) {
                     return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a STARTTLS go-ahead nobody asked for"), "", pump, out);
                 }
                 if (position < buffer.length) {
@@ -257,7 +265,7 @@ final class ClientFlow implements Flow {
                 if (idle == null) {
                     byte[] pending = rest(buffer, position);
                     Instant deadline = config.timeouts().deadline(startedAt, out.now());
-                    return out.to(next(new Reading(dialog, pump, pending, received, deadline)));
+                    return out.to(next(new Reading(dialog, pump, pending, received, deadline, startTlsAsked)));
                 }
                 if (position < buffer.length) {
                     return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "the server sent data when no command was outstanding",
@@ -308,7 +316,7 @@ final class ClientFlow implements Flow {
             return noTls(dialog, Failure.of(Failure.Reason.STARTTLS_NOT_OFFERED,
                     "the server did not announce STARTTLS"), ready.capabilities(), out);
         }
-        return run(dialog.requestStartTls(), dialog, null, NOTHING, received, out);
+        return run(dialog.requestStartTls(), dialog, null, NOTHING, received, true, out);
     }
 
     // ---- TLS ----
@@ -376,7 +384,7 @@ final class ClientFlow implements Flow {
         if (early.length > config.limits().maxPlaintextBytes()) {
             return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "too many bytes right after the handshake"), "", pump, out);
         }
-        return run(first, dialog, pump, early, early.length, out);
+        return run(first, dialog, pump, early, early.length, false, out);
     }
 
     // ---- endings ----

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.starttls4j.testing.Loopback;
 import org.starttls4j.testing.TestPki;
 import org.starttls4j.testing.TestPki.KeyType;
@@ -104,6 +106,20 @@ class ClientFlowTest {
         assertThat(c.events(Event.StartTlsAccepted.class)).isEmpty();
         assertThat(c.sent.toString()).isEqualTo("CAPS\r\n" + Toy.FAREWELL);
         assertThat(c.last.next().state()).isEqualTo("Failed");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TlsPolicy.class, names = {"REQUIRED", "OPPORTUNISTIC", "PLAINTEXT_ONLY"})
+    void aGoAheadInPlaintextBeforeStartTlsWasAskedForIsRefused(TlsPolicy policy) {
+        // The dialog (a plug-in's, here the toy's) turns the answer to CAPS into a go-ahead: the
+        // flow never asked for STARTTLS, so no handshake may start, whatever the policy.
+        Run c = upToCaps(policy).receive("+GO\r\n");
+
+        assertThat(c.failure().reason()).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+        assertThat(c.failure().message()).contains("nobody asked for");
+        assertThat(c.events(Event.StartTlsAccepted.class)).isEmpty();
+        assertThat(c.sent.toString()).doesNotContain("STARTTLS");
+        assertThat(log).doesNotContain("requestStartTls in AwaitingCaps");
     }
 
     @Test
