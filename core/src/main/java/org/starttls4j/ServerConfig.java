@@ -2,6 +2,7 @@ package org.starttls4j;
 
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.starttls4j.tls.EngineSetup;
 
 /**
@@ -51,8 +52,12 @@ public final class ServerConfig {
             throw new IllegalStateException("a server that offers TLS needs an sslContext or engineFactory");
         }
         if (policy != TlsPolicy.PLAINTEXT_ONLY) {
-            EngineSetup.requireVersionAtOrAbove(engineFactory.create(null, -1), tlsFloor,
-                    b.engineFactory != null ? "the engineFactory" : "the sslContext");
+            SSLEngine probe = engineFactory.create(null, -1);
+            try {
+                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor, b.engineFactory != null ? "the engineFactory" : "the sslContext");
+            } finally {
+                engineFactory.release(probe);
+            }
         }
     }
 

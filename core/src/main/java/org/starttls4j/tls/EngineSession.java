@@ -6,6 +6,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import org.starttls4j.Capabilities;
+import org.starttls4j.EngineFactory;
 import org.starttls4j.Failure;
 import org.starttls4j.Role;
 import org.starttls4j.SecureSession;
@@ -78,10 +79,16 @@ final class EngineSession implements SecureSession {
     /** Times the engine went back to handshaking, and application bytes received: {@link PostHandshake}'s inputs. */
     private long episodes;
     private long received;
+    /** Takes the engine back once the session ends (see {@link #release}). */
+    private final EngineFactory maker;
+    /** The engine went back to its factory; what it said about the peer's close is kept here. */
+    private boolean released;
+    private boolean inboundDoneAtRelease;
 
     EngineSession(SSLEngine engine, Role role, Capabilities capabilities, TlsFacts facts,
-                  ByteBuffer leftoverPlain, ByteBuffer leftoverNet) {
+                  ByteBuffer leftoverPlain, ByteBuffer leftoverNet, EngineFactory maker) {
         this.engine = engine;
+        this.maker = maker;
         this.role = role;
         this.capabilities = capabilities;
         this.facts = facts;
@@ -292,18 +299,38 @@ final class EngineSession implements SecureSession {
         } catch (SSLException | RuntimeException e) {
             return lastResult(broken(e, 0, produced));
         }
-        return lastResult(finish(TlsResult.Status.CLOSED, 0, produced));
+        TlsResult closed = lastResult(finish(TlsResult.Status.CLOSED, 0, produced));
+        release();
+        return closed;
     }
 
     @Override
     public Termination onEndOfStream() {
+        if (released) {
+            return inboundDoneAtRelease ? Termination.CLEAN : Termination.TRUNCATED;
+        }
         boolean clean = engine.isInboundDone();
         try {
             engine.closeInbound();
         } catch (SSLException truncated) {
             // the JDK's way of saying what `clean` already says
         }
+        release();
         return clean ? Termination.CLEAN : Termination.TRUNCATED;
+    }
+
+    /**
+     * Hands the engine back to its factory, once: the session's end is our close_notify sent or the
+     * peer's end of stream, whichever comes first. A released engine may be freed (Netty's
+     * {@code OPENSSL_REFCNT} kind then reports itself done in both directions, and its wrap and
+     * unwrap return CLOSED), so whether the peer's close_notify came is remembered first.
+     */
+    private void release() {
+        if (!released) {
+            inboundDoneAtRelease = engine.isInboundDone();
+            released = true;
+            maker.release(engine);
+        }
     }
 
     @Override
@@ -313,7 +340,7 @@ final class EngineSession implements SecureSession {
 
     @Override
     public boolean isInboundDone() {
-        return engine.isInboundDone();
+        return released ? inboundDoneAtRelease : engine.isInboundDone();
     }
 
     @Override
