@@ -355,7 +355,14 @@ final class EngineSession implements SecureSession {
 
     @Override
     public int minApplicationBufferSize() {
-        return engine.getSession().getApplicationBufferSize();
+        int size = engine.getSession().getApplicationBufferSize();
+        if (engine.getClass().getName().startsWith("sun.security.ssl.")) {
+            return size;
+        }
+        // Netty's OpenSSL/BoringSSL engine reports 16,384 but refuses (BUFFER_OVERFLOW) to unwrap a
+        // record into less room than the record's encrypted body (16,401 bytes for a full TLS 1.3
+        // record), and only then raises what it reports. A whole record's body always fits this.
+        return Math.max(size, engine.getSession().getPacketBufferSize() - RECORD_HEADER);
     }
 
     @Override
@@ -373,7 +380,7 @@ final class EngineSession implements SecureSession {
         SSLEngineResult r = engine.unwrap(source, destination);
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && destination.position() == 0) {
             // The caller's buffer is empty yet too small for one record: decrypt aside and hand out in pieces.
-            ByteBuffer overflow = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            ByteBuffer overflow = ByteBuffer.allocate(minApplicationBufferSize());
             r = engine.unwrap(source, overflow);
             watch(r);
             status = r.getHandshakeStatus();

@@ -39,11 +39,14 @@ class BoringSslBulkTest {
         byte[] data = new byte[size];
         new java.util.Random(size).nextBytes(data);
 
+        // BoringSSL refuses to unwrap a full TLS 1.3 record into less than its encrypted body (16,401
+        // bytes), and says so only after the first refusal: the session's minimum covers it from the start.
+        assertThat(r.serverSession().minApplicationBufferSize()).isGreaterThanOrEqualTo(16_401);
+        assertThat(r.clientSession().minApplicationBufferSize()).isGreaterThanOrEqualTo(16_401);
         for (int round = 0; round < 3; round++) {
             assertThat(Bulk.send(r.clientSession(), r.serverSession(), data, direct)).isEqualTo(data);
             assertThat(Bulk.send(r.serverSession(), r.clientSession(), data, direct)).isEqualTo(data);
         }
         assertThat(r.clientSession().maxRecordPlaintext()).isEqualTo(16_384);
-        assertThat(r.serverSession().minApplicationBufferSize()).isGreaterThanOrEqualTo(16_384);
     }
 }
