@@ -70,6 +70,7 @@ public final class Report {
         Path raw = Paths.get("bench/target-bench/raw");
         int sessions = 10_000;
         boolean quick = false;
+        boolean boringOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out":
@@ -84,6 +85,9 @@ public final class Report {
                 case "--quick":
                     quick = true;
                     break;
+                case "--boringssl":
+                    boringOnly = true;
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -91,6 +95,10 @@ public final class Report {
         Files.createDirectories(raw);
         long start = System.nanoTime();
         Report report = new Report(quick, raw);
+        if (boringOnly) {
+            report.boringSslOnly(out);
+            return;
+        }
 
         // Benchmark 1, one JMH run per key type and TLS version, so that each bare fork runs right
         // before the core forks it is compared with. SMTP gets the whole matrix; IMAP and POP3 (whose
@@ -117,21 +125,8 @@ public final class Report {
             adapters = Optional.of(report.jmh(ADAPTER_BENCHMARK, "adapters", Map.of()));
         }
         long afterAdapters = System.nanoTime();
-        // Issue 16: BoringSSL engines under the core, beside a bare BoringSSL pair; the bare JDK
-        // pairs of benchmark 1 above are the other baseline. Same matrix as benchmark 1.
-        Collection<RunResult> boringNegotiation = new ArrayList<>();
-        for (String cert : List.of("EC_P256", "RSA_2048")) {
-            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
-                String[] via = cert.equals("EC_P256") && tls.equals("TLSv1.3")
-                        ? new String[] {"bare", "SMTP", "IMAP", "POP3"} : new String[] {"bare", "SMTP"};
-                boringNegotiation.addAll(report.jmh(NegotiationBenchmark.class.getName(), "boringssl-negotiation-" + cert + "-" + tls,
-                        Map.of("engine", new String[] {"boringssl"}, "cert", new String[] {cert}, "tls", new String[] {tls}, "via", via)));
-            }
-        }
-        // Bulk, TLS 1.3: both engines, bare and core, heap and direct buffers, in one JMH run.
-        Collection<RunResult> boringBulk = report.jmh(BulkBenchmark.class.getName(), "boringssl-bulk",
-                Map.of("engine", new String[] {"jdk", "boringssl"}, "tls", new String[] {"TLSv1.3"},
-                        "buffers", new String[] {"heap", "direct"}));
+        Collection<RunResult> boringNegotiation = report.boringSslNegotiation();
+        Collection<RunResult> boringBulk = report.boringSslBulk();
         long afterBoringSsl = System.nanoTime();
         Map<String, String> memory = report.memory(sessions);
         Map<String, RecordCheck.Cut> cuts = cuts();
@@ -146,6 +141,60 @@ public final class Report {
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
         System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * Issue 16's figures alone ({@code bench/run --boringssl}): the bare JDK pairs of benchmark 1
+     * as the second baseline, then the BoringSSL runs; about 7 minutes.
+     */
+    private void boringSslOnly(Path out) throws Exception {
+        long start = System.nanoTime();
+        Collection<RunResult> jdkBare = new ArrayList<>();
+        for (String cert : List.of("EC_P256", "RSA_2048")) {
+            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
+                jdkBare.addAll(jmh(NegotiationBenchmark.class.getName(), "negotiation-bare-" + cert + "-" + tls,
+                        Map.of("cert", new String[] {cert}, "tls", new String[] {tls}, "via", new String[] {"bare"})));
+            }
+        }
+        Collection<RunResult> negotiation = boringSslNegotiation();
+        Collection<RunResult> bulk = boringSslBulk();
+        StringBuilder md = new StringBuilder("# BoringSSL benchmark results\n\n");
+        if (quick) {
+            md.append("> **QUICK RUN** (`--quick`): these figures only show that the pipeline works; they mean nothing.\n\n");
+        }
+        md.append("Run on ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+                .append(", ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
+                .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, in ")
+                .append(seconds(System.nanoTime() - start)).append(". Only the ratios count.\n\n");
+        writeBoringSsl(md, negotiation, jdkBare, bulk);
+        writeVerdicts(md);
+        Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
+        System.out.println(md);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * Issue 16: benchmark 1 over BoringSSL engines, the bare BoringSSL pair first, per key type and
+     * TLS version (the matrix of benchmark 1, whose bare JDK pairs are the other baseline).
+     */
+    private Collection<RunResult> boringSslNegotiation() throws Exception {
+        Collection<RunResult> results = new ArrayList<>();
+        for (String cert : List.of("EC_P256", "RSA_2048")) {
+            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
+                String[] via = cert.equals("EC_P256") && tls.equals("TLSv1.3")
+                        ? new String[] {"bare", "SMTP", "IMAP", "POP3"} : new String[] {"bare", "SMTP"};
+                results.addAll(jmh(NegotiationBenchmark.class.getName(), "boringssl-negotiation-" + cert + "-" + tls,
+                        Map.of("engine", new String[] {"boringssl"}, "cert", new String[] {cert}, "tls", new String[] {tls}, "via", via)));
+            }
+        }
+        return results;
+    }
+
+    /** Issue 16: bulk, TLS 1.3, both engines, bare and core, heap and direct buffers, in one JMH run. */
+    private Collection<RunResult> boringSslBulk() throws Exception {
+        return jmh(BulkBenchmark.class.getName(), "boringssl-bulk",
+                Map.of("engine", new String[] {"jdk", "boringssl"}, "tls", new String[] {"TLSv1.3"},
+                        "buffers", new String[] {"heap", "direct"}));
     }
 
     static boolean adapterBenchmarkPresent() {
