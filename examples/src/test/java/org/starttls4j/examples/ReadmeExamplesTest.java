@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 class ReadmeExamplesTest {
 
     private static final Path README = Path.of("..", "README.md");
-    private static final Path SOURCES = Path.of("src", "main", "java");
+    /** This module's examples, and the test kit's (real tests of that module, shown in "Testing your own mail code"). */
+    private static final List<Path> SOURCES = List.of(Path.of("src", "main", "java"),
+            Path.of("..", "testkit", "src", "test", "java", "example"));
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\n(.*?)```", Pattern.DOTALL);
 
     @Test
@@ -34,7 +36,7 @@ class ReadmeExamplesTest {
         assertThat(blocks).as("Java blocks in README.md").isNotEmpty();
         for (String block : blocks) {
             assertThat(regions.values()).as("README.md shows Java that no example source holds (edit "
-                    + "examples/src/main/java, between // README: and // README end, then paste it):\n" + block)
+                    + "examples/src/main/java or testkit/src/test/java/example, between // README: and // README end, then paste it):\n" + block)
                     .contains(block);
         }
         for (Map.Entry<String, String> region : regions.entrySet()) {
@@ -68,12 +70,14 @@ class ReadmeExamplesTest {
 
     private static Map<String, String> regions() throws IOException {
         Map<String, String> all = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.walk(SOURCES)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                all.putAll(regionsOf(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+        for (Path sources : SOURCES) {
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                    all.putAll(regionsOf(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+                }
             }
         }
-        assertThat(all).as("regions in " + SOURCES.toAbsolutePath()).isNotEmpty();
+        assertThat(all).as("regions in " + SOURCES).isNotEmpty();
         return all;
     }
 

@@ -243,6 +243,12 @@ final class Commands {
         @Option(names = "--adapter", paramLabel = "nio|netty", description = "Which adapter moves the bytes (default: nio).")
         String adapter = "nio";
 
+        @Option(names = "--hostile", paramLabel = "SCENARIO|all",
+                description = "Instead, a hostile server of the test kit: one scenario on every connection (e.g. starttls_stripped,"
+                        + " response_injection, expired_certificate), or all of them, one per connection in turn; prints each"
+                        + " client's verdict. Takes --port and --bind only.")
+        String hostile;
+
         ServeCommand(Io io) {
             this.io = io;
         }
@@ -258,6 +264,10 @@ final class Commands {
                 case "nntp" -> Protocol.NNTP;
                 default -> throw new IllegalArgumentException("the protocol is smtp, imap, pop3, lmtp, sieve or nntp, not " + protocolName);
             };
+            if (hostile != null) {
+                return HostileServe.run(io, protocol, hostile, port != null ? port : defaultPort(protocol, false), bind,
+                        implicit || cert != null || key != null || selfSigned != null || !adapter.equals("nio") || !policy.equals("required"));
+            }
             if (implicit && (protocol == Protocol.LMTP || protocol == Protocol.SIEVE)) {
                 throw new IllegalArgumentException(protocol.lowerName() + " has no implicit-TLS port; leave out --implicit");
             }
@@ -322,19 +332,24 @@ final class Commands {
                 }
                 out.println("  stop with Ctrl-C");
                 out.flush();
-                Thread hook = new Thread(server::close, "starttls4j-serve-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
-                try {
-                    io.stop().join();
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // the hook is running already
-                    }
-                }
+                awaitStop(io, server::close);
             }
             return Main.OK;
+        }
+
+        /** Waits until {@code io.stop()} completes, closing through {@code close} if the JVM is stopped (Ctrl-C) first. */
+        static void awaitStop(Io io, Runnable close) {
+            Thread hook = new Thread(close, "starttls4j-serve-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                io.stop().join();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running already
+                }
+            }
         }
 
         static int defaultPort(Protocol protocol, boolean implicit) {

@@ -63,4 +63,30 @@ class DialectsServeTest {
             assertThat(r.status()).as(r.toString()).isEqualTo(2);
         }
     }
+
+    @Test
+    void anOpportunisticSieveSessionThatAsksForTlsLaterGetsTheCapabilitiesAgainInsideTls() throws Exception {
+        try (Serving serve = Serving.start("serve", "sieve", "--port", "0", "--policy", "opportunistic")) {
+            try (TlsLines c = TlsLines.plain(serve.port())) {
+                String line;
+                while (!(line = c.line()).startsWith("OK")) {
+                    assertThat(line).startsWith("\"");
+                }
+                c.send("LISTSCRIPTS"); // not the negotiation's: handed over in plaintext here
+                assertThat(c.line()).startsWith("NO ");
+                c.send("STARTTLS");
+                assertThat(c.line()).isEqualTo("OK \"Begin TLS negotiation now\"");
+                c.startTls();
+                List<String> again = new java.util.ArrayList<>();
+                while (!(line = c.line()).startsWith("OK")) {
+                    again.add(line);
+                }
+                assertThat(again).contains("\"SASL\" \"PLAIN\"").doesNotContain("\"STARTTLS\"");
+                c.send("LOGOUT");
+                assertThat(c.line()).startsWith("OK");
+            }
+            assertThat(serve.outputOnceItShows("[tls]   C: LOGOUT")).contains("resuming the negotiation at STARTTLS",
+                    "negotiated: handing over inside TLS");
+        }
+    }
 }

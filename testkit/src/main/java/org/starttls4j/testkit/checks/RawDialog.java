@@ -1,0 +1,278 @@
+package org.starttls4j.testkit.checks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.HandshakeCompletedListener;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.starttls4j.testkit.MailProtocol;
+import org.starttls4j.testkit.internal.TrustAnything;
+
+/**
+ * A deliberately naive client: it writes exactly the bytes it is told to (pipelining included,
+ * which a real client must not do) and reads one byte at a time, so that nothing past a go-ahead
+ * is read in plaintext and the socket can then carry TLS. Replies are bounded: 8 KiB a line,
+ * 1,000 lines a reply.
+ */
+final class RawDialog implements AutoCloseable {
+
+    private static final int MAX_LINE = 8192;
+    private static final int MAX_LINES = 1000;
+
+    private final MailProtocol protocol;
+    private final String serverName;
+    private final Socket socket;
+    private Socket current;
+    private InputStream in;
+    private OutputStream out;
+    private int tag;
+
+    private RawDialog(MailProtocol protocol, String serverName, Socket socket) throws IOException {
+        this.protocol = protocol;
+        this.serverName = serverName;
+        this.socket = socket;
+        this.current = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    static RawDialog open(MailProtocol protocol, InetSocketAddress address, String serverName, Duration timeout) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(address, (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            socket.setTcpNoDelay(true);
+            return new RawDialog(protocol, serverName, socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    Socket socket() {
+        return current;
+    }
+
+    /** The next IMAP tag: {@code K1}, {@code K2}, … */
+    String nextTag() {
+        return "K" + ++tag;
+    }
+
+    /** The tag {@link #nextTag()} will give, without taking it. */
+    String peekTag(int ahead) {
+        return "K" + (tag + ahead);
+    }
+
+    void write(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    /** The greeting (SMTP: a whole reply; IMAP and POP3: one line). */
+    List<String> greeting() throws IOException {
+        return protocol == MailProtocol.SMTP ? smtpReply() : List.of(line());
+    }
+
+    /** Asks for the capabilities (EHLO, CAPABILITY, CAPA). */
+    List<String> capabilities() throws IOException {
+        return switch (protocol) {
+            case SMTP -> command("EHLO checker.starttls4j.test");
+            case IMAP -> command("CAPABILITY");
+            case POP3 -> {
+                write("CAPA\r\n");
+                String first = line();
+                List<String> lines = new ArrayList<>(List.of(first));
+                if (first.startsWith("+OK")) {
+                    lines.addAll(pop3List());
+                }
+                yield lines;
+            }
+        };
+    }
+
+    /** Sends a command (IMAP: with the next tag) and reads its whole reply. */
+    List<String> command(String command) throws IOException {
+        return switch (protocol) {
+            case SMTP -> {
+                write(command + "\r\n");
+                yield smtpReply();
+            }
+            case IMAP -> {
+                String t = nextTag();
+                write(t + " " + command + "\r\n");
+                yield imapUntilTagged(t);
+            }
+            case POP3 -> {
+                write(command + "\r\n");
+                yield List.of(line());
+            }
+        };
+    }
+
+    /** Sends STARTTLS (STLS) with {@code extra} in the same write, and reads its answer. */
+    List<String> startTls(String extra) throws IOException {
+        String word = protocol.startTlsCommand();
+        return switch (protocol) {
+            case IMAP -> {
+                String t = nextTag();
+                write(t + " " + word + "\r\n" + extra);
+                yield imapUntilTagged(t);
+            }
+            case SMTP -> {
+                write(word + "\r\n" + extra);
+                yield smtpReply();
+            }
+            case POP3 -> {
+                write(word + "\r\n" + extra);
+                yield List.of(line());
+            }
+        };
+    }
+
+    /** Whether a reply's last line says yes: SMTP 2xx, IMAP tagged OK, POP3 +OK (or an IMAP/SMTP continuation). */
+    boolean positive(List<String> reply) {
+        String last = reply.get(reply.size() - 1);
+        return switch (protocol) {
+            case SMTP -> last.startsWith("2") || last.startsWith("3");
+            case IMAP -> last.startsWith("+") || (last.contains(" ") && last.split(" ", 3)[1].equalsIgnoreCase("OK"));
+            case POP3 -> last.startsWith("+");
+        };
+    }
+
+    /** Upgrades to TLS, trusting any certificate (the checks are about the dialog), with SNI. */
+    SSLSocket upgrade(String... protocols) throws IOException {
+        return upgrade(null, protocols);
+    }
+
+    /** Upgrades as {@link #upgrade(String...)}, with {@code listener} told of every completed handshake (the first included). */
+    SSLSocket upgrade(HandshakeCompletedListener listener, String... protocols) throws IOException {
+        SSLSocket tls = (SSLSocket) trustingContext().getSocketFactory().createSocket(socket, serverName, socket.getPort(), true);
+        if (protocols.length > 0) {
+            tls.setEnabledProtocols(protocols);
+        }
+        if (listener != null) {
+            tls.addHandshakeCompletedListener(listener);
+        }
+        tls.setSoTimeout(socket.getSoTimeout());
+        tls.startHandshake();
+        current = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+        return tls;
+    }
+
+    List<String> smtpReply() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (lines.size() < MAX_LINES) {
+            String line = line();
+            lines.add(line);
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return lines;
+            }
+        }
+        throw new IOException("a reply of more than " + MAX_LINES + " lines");
+    }
+
+    List<String> imapUntilTagged(String t) throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (lines.size() < MAX_LINES) {
+            String line = line();
+            lines.add(line);
+            if (line.regionMatches(true, 0, t + " ", 0, t.length() + 1) || line.startsWith("+")) {
+                return lines;
+            }
+        }
+        throw new IOException("a reply of more than " + MAX_LINES + " lines");
+    }
+
+    List<String> pop3List() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (lines.size() < MAX_LINES) {
+            String line = line();
+            if (line.equals(".")) {
+                return lines;
+            }
+            lines.add(line);
+        }
+        throw new IOException("a list of more than " + MAX_LINES + " lines");
+    }
+
+    /** Everything until the server closes the connection or stays silent for the socket's timeout. */
+    List<String> linesUntilClosed() {
+        List<String> lines = new ArrayList<>();
+        try {
+            while (lines.size() < MAX_LINES) {
+                lines.add(line());
+            }
+        } catch (IOException e) {
+            // closed, reset or silent: what arrived is the answer
+        }
+        return lines;
+    }
+
+    String line() throws IOException {
+        ByteArrayOutputStream s = new ByteArrayOutputStream();
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the server closed the connection");
+            }
+            if (b == '\n') {
+                String text = s.toString(StandardCharsets.ISO_8859_1);
+                return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            }
+            if (s.size() >= MAX_LINE) {
+                throw new IOException("a line longer than " + MAX_LINE + " bytes");
+            }
+            s.write(b);
+        }
+    }
+
+    /** The protocol's goodbye: QUIT, or LOGOUT with the next tag. */
+    String goodbye() {
+        return protocol == MailProtocol.IMAP ? nextTag() + " LOGOUT\r\n" : "QUIT\r\n";
+    }
+
+    /** A harmless command (IMAP: with the given tag). */
+    String harmless(String imapTag) {
+        return protocol == MailProtocol.IMAP ? imapTag + " NOOP\r\n" : "NOOP\r\n";
+    }
+
+    static boolean isPop3Status(String line) {
+        String upper = line.toUpperCase(Locale.ROOT);
+        return upper.startsWith("+OK") || upper.startsWith("-ERR");
+    }
+
+    @Override
+    public void close() {
+        try {
+            current.close();
+        } catch (IOException e) {
+            // closing is all that is left
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing is all that is left
+        }
+    }
+
+    private static SSLContext trustingContext() throws IOException {
+        try {
+            return TrustAnything.context();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("no TLS context", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.starttls4j.testkit.checks;
+
+/** What a hostile client tries against a STARTTLS server. */
+public enum ServerCheck {
+    /**
+     * STARTTLS and a harmless command in one write, then TLS: a server that answers the command
+     * inside TLS kept plaintext read before TLS and acted on it (CVE-2011-0411 and its family).
+     */
+    COMMAND_INJECTION("STARTTLS and a command in one write: is the command answered inside TLS?"),
+    /** STARTTLS again inside TLS must be refused (RFC 3207 §4.2, RFC 2595 §3.1). */
+    SECOND_STARTTLS("STARTTLS again inside TLS: refused?"),
+    /**
+     * Logging in or sending mail before TLS must be refused by a server that requires TLS: SMTP
+     * {@code MAIL} and {@code AUTH PLAIN}, IMAP {@code AUTHENTICATE PLAIN}, POP3 {@code USER}. A
+     * public MX on port 25 must accept mail without TLS (RFC 3207 §4): read this check's verdict
+     * for submission, IMAP and POP3 servers.
+     */
+    COMMANDS_BEFORE_TLS("login and mail before TLS: refused?"),
+    /** A command line of 1 MiB: the server must refuse it or close, not read on without bound. */
+    OVER_LONG_LINE("a command line of 1 MiB: refused or closed?"),
+    /** A client-initiated renegotiation inside TLS 1.2: a server should refuse it (it costs the server a handshake each time). */
+    RENEGOTIATION("client-initiated TLS 1.2 renegotiation: refused?"),
+    /** 4,096 junk commands in one write before TLS: how many bytes does the server send back per byte received? */
+    AMPLIFICATION("4,096 junk commands before TLS: bytes out per byte in"),
+    /** Many silent connections: a fresh one must still be answered, and silent ones closed in time. */
+    IDLE_CONNECTIONS("silent connections: is a fresh one still greeted, are silent ones closed?");
+
+    private final String description;
+
+    ServerCheck(String description) {
+        this.description = description;
+    }
+
+    /**
+     * What the check does, in a few words.
+     *
+     * @return the description
+     */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,503 @@
+package org.starttls4j.testkit.checks;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.starttls4j.testkit.MailProtocol;
+
+/**
+ * Runs {@link ServerCheck}s against a STARTTLS server at any host and port: the hostile client of
+ * {@code starttls4j audit}, as a library. Each check opens its own connections and ends in a
+ * {@link CheckResult}; nothing here throws because of what the server does.
+ *
+ * <pre>{@code
+ * ServerAudit audit = ServerChecks.against(MailProtocol.SMTP, "127.0.0.1", port).runAll();
+ * assertThat(audit).passed(ServerCheck.COMMAND_INJECTION, ServerCheck.SECOND_STARTTLS);
+ * }</pre>
+ */
+public final class ServerChecks {
+
+    private static final int ONE_MIB = 1 << 20;
+    private static final int JUNK_COMMANDS = 4096;
+
+    private final MailProtocol protocol;
+    private final InetSocketAddress address;
+    private final String serverName;
+    private final Duration timeout;
+    private final Duration idleLimit;
+    private final int idleConnections;
+
+    private ServerChecks(Builder b) {
+        this.protocol = b.protocol;
+        this.address = new InetSocketAddress(b.host, b.port);
+        this.serverName = b.serverName;
+        this.timeout = b.timeout;
+        this.idleLimit = b.idleLimit;
+        this.idleConnections = b.idleConnections;
+    }
+
+    /**
+     * Checks for the server at {@code host:port}, with the defaults (SNI {@code localhost}, 5 s
+     * timeout, 20 idle connections, 10 s idle limit); {@link Builder} changes them.
+     *
+     * @param protocol the protocol the server speaks, with STARTTLS
+     * @param host     its address
+     * @param port     its port
+     * @return the builder; {@link Builder#runAll()} runs every check
+     */
+    public static Builder against(MailProtocol protocol, String host, int port) {
+        return new Builder(protocol, host, port);
+    }
+
+    private ServerAudit run(List<ServerCheck> checks) {
+        List<CheckResult> results = new ArrayList<>();
+        for (ServerCheck check : checks) {
+            results.add(run(check));
+        }
+        return new ServerAudit(protocol, address.getHostString() + ":" + address.getPort(), results);
+    }
+
+    private CheckResult run(ServerCheck check) {
+        try {
+            return switch (check) {
+                case COMMAND_INJECTION -> commandInjection();
+                case SECOND_STARTTLS -> secondStartTls();
+                case COMMANDS_BEFORE_TLS -> commandsBeforeTls();
+                case OVER_LONG_LINE -> overLongLine();
+                case RENEGOTIATION -> renegotiation();
+                case AMPLIFICATION -> amplification();
+                case IDLE_CONNECTIONS -> idleConnections();
+            };
+        } catch (IOException e) {
+            return new CheckResult(check, Verdict.WARN, "not tested: " + e);
+        }
+    }
+
+    private RawDialog open() throws IOException {
+        return RawDialog.open(protocol, address, serverName, timeout);
+    }
+
+    private String word() {
+        return protocol.startTlsCommand();
+    }
+
+    // ---------------------------------------------------------------- COMMAND_INJECTION
+
+    private CheckResult commandInjection() throws IOException {
+        ServerCheck check = ServerCheck.COMMAND_INJECTION;
+        try (RawDialog d = open()) {
+            d.greeting();
+            d.capabilities();
+            String injectedTag = d.peekTag(2);
+            List<String> reply;
+            try {
+                reply = d.startTls(d.harmless(injectedTag));
+            } catch (EOFException e) {
+                return new CheckResult(check, Verdict.PASS, "the server closed the connection when plaintext followed " + word()
+                        + " (nothing was acted on)");
+            }
+            if (!d.positive(reply)) {
+                return new CheckResult(check, Verdict.PASS, word() + " with a pipelined command was refused: " + reply.get(reply.size() - 1));
+            }
+            try {
+                d.upgrade();
+            } catch (SSLException e) {
+                String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+                if (message.contains("plaintext") || message.contains("unrecognized") || message.contains("unsupported")) {
+                    return new CheckResult(check, Verdict.WARN, "the server answered the pipelined command in plaintext instead of starting TLS");
+                }
+                return new CheckResult(check, Verdict.PASS, "the server did not complete TLS after the pipelined command (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.PASS, "the server dropped the connection after the pipelined command (" + e.getMessage() + ")");
+            }
+            d.write(d.goodbye());
+            List<String> after = d.linesUntilClosed();
+            List<String> answered = new ArrayList<>();
+            switch (protocol) {
+                case SMTP -> {
+                    // every reply's last line; the goodbye's is the 221, anything before answered the injected NOOP
+                    for (String line : after) {
+                        if (line.length() >= 4 && line.charAt(3) == ' ' && !line.startsWith("221")) {
+                            answered.add(line);
+                        }
+                    }
+                }
+                case IMAP -> after.stream().filter(l -> l.regionMatches(true, 0, injectedTag + " ", 0, injectedTag.length() + 1))
+                        .forEach(answered::add);
+                case POP3 -> {
+                    List<String> statuses = after.stream().filter(RawDialog::isPop3Status).toList();
+                    if (statuses.size() > 1) {
+                        answered.add(statuses.get(0));
+                    }
+                }
+            }
+            return answered.isEmpty()
+                    ? new CheckResult(check, Verdict.PASS, "NOOP pipelined after " + word() + " was not acted on inside TLS")
+                    : new CheckResult(check, Verdict.FAIL, "the server acted on plaintext pipelined after " + word()
+                    + ": NOOP was answered inside TLS (" + answered.get(0) + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- SECOND_STARTTLS
+
+    private CheckResult secondStartTls() throws IOException {
+        ServerCheck check = ServerCheck.SECOND_STARTTLS;
+        try (RawDialog d = open()) {
+            d.greeting();
+            d.capabilities();
+            List<String> first = d.startTls("");
+            if (!d.positive(first)) {
+                return new CheckResult(check, Verdict.WARN, "not tested: the first " + word() + " was refused: " + first.get(first.size() - 1));
+            }
+            d.upgrade();
+            if (protocol == MailProtocol.SMTP) {
+                d.capabilities();
+            }
+            List<String> second;
+            try {
+                second = d.startTls("");
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.PASS, "the server closed the connection on a second " + word() + " (" + e.getMessage() + ")");
+            }
+            String last = second.get(second.size() - 1);
+            return d.positive(second)
+                    ? new CheckResult(check, Verdict.FAIL, "a second " + word() + " inside TLS got a go-ahead: " + last)
+                    : new CheckResult(check, Verdict.PASS, "a second " + word() + " inside TLS was refused: " + last);
+        }
+    }
+
+    // ---------------------------------------------------------------- COMMANDS_BEFORE_TLS
+
+    private CheckResult commandsBeforeTls() throws IOException {
+        ServerCheck check = ServerCheck.COMMANDS_BEFORE_TLS;
+        try (RawDialog d = open()) {
+            d.greeting();
+            d.capabilities();
+            List<String> accepted = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
+            switch (protocol) {
+                case SMTP -> {
+                    List<String> mail = d.command("MAIL FROM:<checker@starttls4j.test>");
+                    (d.positive(mail) ? accepted : refused).add("MAIL → " + mail.get(mail.size() - 1));
+                    if (d.positive(mail)) {
+                        d.command("RSET");
+                    }
+                    List<String> auth = d.command("AUTH PLAIN");
+                    (d.positive(auth) ? accepted : refused).add("AUTH PLAIN → " + auth.get(auth.size() - 1));
+                    if (d.positive(auth)) {
+                        d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
+                        d.smtpReply();
+                    }
+                }
+                case IMAP -> {
+                    String t = d.nextTag();
+                    d.write(t + " AUTHENTICATE PLAIN\r\n");
+                    List<String> reply = d.imapUntilTagged(t);
+                    String last = reply.get(reply.size() - 1);
+                    if (last.startsWith("+")) {
+                        d.write("*\r\n"); // RFC 9051 §6.2.2: cancel; no credentials are ever sent
+                        d.imapUntilTagged(t);
+                        accepted.add("AUTHENTICATE PLAIN → continuation request '" + last + "'");
+                    } else {
+                        refused.add("AUTHENTICATE PLAIN → " + last);
+                    }
+                }
+                case POP3 -> {
+                    List<String> user = d.command("USER checker");
+                    (d.positive(user) ? accepted : refused).add("USER → " + user.get(0));
+                }
+            }
+            return accepted.isEmpty()
+                    ? new CheckResult(check, Verdict.PASS, "refused before TLS: " + String.join("; ", refused))
+                    : new CheckResult(check, Verdict.FAIL, "accepted before TLS, so credentials or mail could travel in plaintext: "
+                    + String.join("; ", accepted));
+        }
+    }
+
+    // ---------------------------------------------------------------- OVER_LONG_LINE
+
+    private CheckResult overLongLine() throws IOException {
+        ServerCheck check = ServerCheck.OVER_LONG_LINE;
+        try (RawDialog d = open()) {
+            d.greeting();
+            OutputStream out = d.socket().getOutputStream();
+            String prefix = protocol == MailProtocol.IMAP ? "K1 NOOP " : "NOOP ";
+            byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+            long sent = 0;
+            try {
+                out.write(prefix.getBytes(StandardCharsets.US_ASCII));
+                while (sent < ONE_MIB) {
+                    out.write(chunk);
+                    sent += chunk.length;
+                }
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.PASS, "the server closed the connection after " + String.format(Locale.ROOT, "%,d", sent)
+                        + " bytes of one line");
+            }
+            String answer;
+            try {
+                answer = d.line();
+            } catch (SocketTimeoutException e) {
+                return new CheckResult(check, Verdict.FAIL, "no answer within " + timeout.toSeconds() + " s to a line of 1 MiB");
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.PASS, "the server closed the connection on a line of 1 MiB (" + e.getMessage() + ")");
+            }
+            boolean positive = d.positive(List.of(answer)) && !answer.startsWith("+ ");
+            return positive
+                    ? new CheckResult(check, Verdict.FAIL, "a command line of 1 MiB was accepted: " + answer)
+                    : new CheckResult(check, Verdict.PASS, "a command line of 1 MiB was refused: " + answer);
+        }
+    }
+
+    // ---------------------------------------------------------------- RENEGOTIATION
+
+    private CheckResult renegotiation() throws IOException {
+        ServerCheck check = ServerCheck.RENEGOTIATION;
+        try (RawDialog d = open()) {
+            d.greeting();
+            d.capabilities();
+            List<String> reply = d.startTls("");
+            if (!d.positive(reply)) {
+                return new CheckResult(check, Verdict.WARN, "not tested: " + word() + " was refused: " + reply.get(reply.size() - 1));
+            }
+            // The JDK reports handshakes on a thread of its own, the first one included: wait for two with a latch.
+            CountDownLatch handshakes = new CountDownLatch(2);
+            SSLSocket tls;
+            try {
+                tls = d.upgrade(event -> handshakes.countDown(), "TLSv1.2");
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.WARN, "not tested: no TLS 1.2 handshake (" + e.getMessage() + ")");
+            }
+            try {
+                tls.startHandshake(); // on an established TLS 1.2 session: a renegotiation
+                List<String> answer = d.command(protocol == MailProtocol.POP3 ? "CAPA" : "NOOP");
+                String last = answer.get(answer.size() - 1);
+                if (await(handshakes)) {
+                    return new CheckResult(check, Verdict.FAIL, "the server renegotiated at the client's request (then answered '" + last + "')");
+                }
+                return new CheckResult(check, Verdict.PASS, "the renegotiation was declined and the session went on ('" + last + "')");
+            } catch (IOException e) {
+                return await(handshakes)
+                        ? new CheckResult(check, Verdict.FAIL, "the server renegotiated at the client's request, then: " + e.getMessage())
+                        : new CheckResult(check, Verdict.PASS, "the server refused the renegotiation (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(Math.min(timeout.toMillis(), 2000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- AMPLIFICATION
+
+    private CheckResult amplification() throws IOException {
+        ServerCheck check = ServerCheck.AMPLIFICATION;
+        try (RawDialog d = open()) {
+            d.greeting();
+            StringBuilder junk = new StringBuilder();
+            for (int i = 0; i < JUNK_COMMANDS; i++) {
+                junk.append(protocol == MailProtocol.IMAP ? "J" + i + " XJUNK\r\n" : "XJUNK\r\n");
+            }
+            byte[] bytes = junk.toString().getBytes(StandardCharsets.US_ASCII);
+            try {
+                d.socket().getOutputStream().write(bytes);
+                d.socket().getOutputStream().flush();
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.PASS, "the server closed the connection while the junk arrived (" + e.getMessage() + ")");
+            }
+            long received = drain(d.socket().getInputStream());
+            double ratio = (double) received / bytes.length;
+            String evidence = String.format(Locale.ROOT, "%,d junk commands (%,d bytes) drew %,d bytes: %.2f bytes out per byte in",
+                    JUNK_COMMANDS, bytes.length, received, ratio);
+            Verdict verdict = ratio > 10 ? Verdict.FAIL : ratio > 2 ? Verdict.WARN : Verdict.PASS;
+            return new CheckResult(check, verdict, evidence + (verdict == Verdict.PASS ? "" : "; a server should stop answering (and close) after a few errors"));
+        }
+    }
+
+    /** Reads until the server closes or stays silent for one timeout; returns the byte count. */
+    private static long drain(InputStream in) {
+        long n = 0;
+        byte[] sink = new byte[8192];
+        try {
+            int r;
+            while ((r = in.read(sink)) >= 0) {
+                n += r;
+            }
+        } catch (IOException e) {
+            // silent or reset: what arrived is the answer
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- IDLE_CONNECTIONS
+
+    private CheckResult idleConnections() throws IOException {
+        ServerCheck check = ServerCheck.IDLE_CONNECTIONS;
+        List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < idleConnections; i++) {
+                Socket s = new Socket();
+                s.connect(address, (int) timeout.toMillis());
+                silent.add(s);
+            }
+            String greeting;
+            try (RawDialog fresh = open()) {
+                greeting = fresh.line();
+            } catch (IOException e) {
+                return new CheckResult(check, Verdict.FAIL, "with " + idleConnections + " silent connections open, a fresh one got no greeting ("
+                        + e.getMessage() + ")");
+            }
+            long deadline = System.nanoTime() + idleLimit.toNanos();
+            int closed = 0;
+            for (Socket s : silent) {
+                long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+                s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                if (closedBy(s)) {
+                    closed++;
+                }
+            }
+            String evidence = "with " + idleConnections + " silent connections open a fresh one was greeted ('" + greeting + "'); the server closed "
+                    + closed + " of them within " + idleLimit.toSeconds() + " s";
+            return new CheckResult(check, closed == idleConnections ? Verdict.PASS : Verdict.WARN, evidence);
+        } finally {
+            for (Socket s : silent) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    // closing is all that is left
+                }
+            }
+        }
+    }
+
+    /** Whether the server closes {@code s} before its read timeout (the greeting and any farewell are read past). */
+    private static boolean closedBy(Socket s) {
+        try {
+            InputStream in = s.getInputStream();
+            byte[] sink = new byte[4096];
+            while (in.read(sink) >= 0) {
+                // the greeting, then perhaps a timeout notice
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the server
+        }
+    }
+
+    /** Configures and runs {@link ServerChecks}. */
+    public static final class Builder {
+        private final MailProtocol protocol;
+        private final String host;
+        private final int port;
+        private String serverName = "localhost";
+        private Duration timeout = Duration.ofSeconds(5);
+        private Duration idleLimit = Duration.ofSeconds(10);
+        private int idleConnections = 20;
+
+        private Builder(MailProtocol protocol, String host, int port) {
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+        }
+
+        /**
+         * The name sent in SNI (certificates are not judged by these checks).
+         *
+         * @param value the name; default {@code localhost}
+         * @return this builder
+         */
+        public Builder serverName(String value) {
+            this.serverName = Objects.requireNonNull(value, "serverName");
+            return this;
+        }
+
+        /**
+         * How long to wait for each answer; silence for this long ends a read.
+         *
+         * @param value the timeout; default 5 s
+         * @return this builder
+         */
+        public Builder timeout(Duration value) {
+            this.timeout = Objects.requireNonNull(value, "timeout");
+            return this;
+        }
+
+        /**
+         * How soon the server should close silent connections for {@link ServerCheck#IDLE_CONNECTIONS} to pass.
+         *
+         * @param value the limit; default 10 s
+         * @return this builder
+         */
+        public Builder idleLimit(Duration value) {
+            this.idleLimit = Objects.requireNonNull(value, "idleLimit");
+            return this;
+        }
+
+        /**
+         * How many silent connections {@link ServerCheck#IDLE_CONNECTIONS} opens.
+         *
+         * @param value the count; default 20
+         * @return this builder
+         */
+        public Builder idleConnections(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("at least one idle connection");
+            }
+            this.idleConnections = value;
+            return this;
+        }
+
+        /**
+         * Runs one check.
+         *
+         * @param check the check
+         * @return its result
+         */
+        public CheckResult run(ServerCheck check) {
+            return new ServerChecks(this).run(Objects.requireNonNull(check, "check"));
+        }
+
+        /**
+         * Runs some checks, in the order given.
+         *
+         * @param checks the checks
+         * @return their results
+         */
+        public ServerAudit run(ServerCheck... checks) {
+            return new ServerChecks(this).run(Arrays.asList(checks));
+        }
+
+        /**
+         * Runs every check, in declaration order.
+         *
+         * @return the results
+         */
+        public ServerAudit runAll() {
+            return run(ServerCheck.values());
+        }
+    }
+}
