@@ -111,6 +111,25 @@ class EngineReleaseTest {
     }
 
     @Test
+    void theTerminationIsStillTheEnginesWordAfterOurCloseReleasedIt() {
+        Counting client = clientEngines();
+        Counting server = serverEngines(HOST);
+        Loopback.Result r = negotiate(client, server, TlsPolicy.REQUIRED);
+        ByteBuffer ours = ByteBuffer.allocate(r.clientSession().minNetworkBufferSize());
+        r.clientSession().close(ours); // released here
+
+        ByteBuffer theirs = ByteBuffer.allocate(r.serverSession().minNetworkBufferSize());
+        assertThat(r.serverSession().close(theirs).status()).isEqualTo(TlsResult.Status.CLOSED);
+        theirs.flip();
+        TlsResult read = r.clientSession().decrypt(theirs, ByteBuffer.allocate(r.clientSession().minApplicationBufferSize()));
+
+        assertThat(read.status()).isEqualTo(TlsResult.Status.CLOSED);
+        assertThat(r.clientSession().isInboundDone()).isTrue();
+        assertThat(r.clientSession().onEndOfStream()).isEqualTo(SecureSession.Termination.CLEAN);
+        client.assertAllReleasedOnce();
+    }
+
+    @Test
     void aSessionEndedByTheStreamReleasesOnceThoughClosedAfterwards() {
         Counting client = clientEngines();
         Counting server = serverEngines(HOST);

@@ -81,9 +81,13 @@ final class EngineSession implements SecureSession {
     private long received;
     /** Takes the engine back once the session ends (see {@link #release}). */
     private final EngineFactory maker;
-    /** The engine went back to its factory; what it said about the peer's close is kept here. */
+    /** The engine went back to its factory (see {@link #release}). */
     private boolean released;
-    private boolean inboundDoneAtRelease;
+    /**
+     * The peer's close_notify was read: known to the engine until it is released, and kept here
+     * because a released engine may be freed and then claims to be done whatever it read.
+     */
+    private boolean closeNotifyReceived;
 
     EngineSession(SSLEngine engine, Role role, Capabilities capabilities, TlsFacts facts,
                   ByteBuffer leftoverPlain, ByteBuffer leftoverNet, EngineFactory maker) {
@@ -307,7 +311,7 @@ final class EngineSession implements SecureSession {
     @Override
     public Termination onEndOfStream() {
         if (released) {
-            return inboundDoneAtRelease ? Termination.CLEAN : Termination.TRUNCATED;
+            return closeNotifyReceived ? Termination.CLEAN : Termination.TRUNCATED;
         }
         boolean clean = engine.isInboundDone();
         try {
@@ -323,11 +327,13 @@ final class EngineSession implements SecureSession {
      * Hands the engine back to its factory, once: the session's end is our close_notify sent or the
      * peer's end of stream, whichever comes first. A released engine may be freed (Netty's
      * {@code OPENSSL_REFCNT} kind then reports itself done in both directions, and its wrap and
-     * unwrap return CLOSED), so whether the peer's close_notify came is remembered first.
+     * unwrap return CLOSED without reading anything), so whether the peer's close_notify came is
+     * remembered: at the release, and by {@link #unwrap} afterwards (an engine the release did not
+     * free, the JDK's, still reads the peer's close_notify after ours).
      */
     private void release() {
         if (!released) {
-            inboundDoneAtRelease = engine.isInboundDone();
+            closeNotifyReceived |= engine.isInboundDone();
             released = true;
             maker.release(engine);
         }
@@ -340,7 +346,7 @@ final class EngineSession implements SecureSession {
 
     @Override
     public boolean isInboundDone() {
-        return released ? inboundDoneAtRelease : engine.isInboundDone();
+        return released ? closeNotifyReceived : engine.isInboundDone();
     }
 
     @Override
@@ -378,6 +384,9 @@ final class EngineSession implements SecureSession {
     /** Unwraps one step; when the caller's buffer cannot hold a record, into {@code spill} instead. */
     private SSLEngineResult unwrap(ByteBuffer source, ByteBuffer destination) throws SSLException {
         SSLEngineResult r = engine.unwrap(source, destination);
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesConsumed() > 0) {
+            closeNotifyReceived = true;
+        }
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && destination.position() == 0) {
             // The caller's buffer is empty yet too small for one record: decrypt aside and hand out in pieces.
             ByteBuffer overflow = ByteBuffer.allocate(minApplicationBufferSize());
