@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * jqwik's {@code @Group}) run and report with their outer class.
  *
  * <p>Run by every module's {@code verify} phase (see the parent pom), with the JDK's source
- * launcher: {@code java TestsRan.java <test-classes> <surefire-reports> <excluded groups> <-Dtest value>}.
+ * launcher: {@code java TestsRan.java <test-classes> <surefire-reports> --excluded-groups=a,b --test=<-Dtest value>}.
  */
 public class TestsRan {
 
@@ -35,8 +35,8 @@ public class TestsRan {
     public static void main(String[] args) throws IOException {
         Path classes = Path.of(args[0]);
         Path reports = Path.of(args[1]);
-        Set<String> excludedGroups = words(args.length > 2 ? args[2] : "");
-        String filter = args.length > 3 ? args[3].trim() : "";
+        Set<String> excludedGroups = words(option(args, "--excluded-groups="));
+        String filter = option(args, "--test=").trim();
         if (!filter.isEmpty() && !filter.startsWith("${")) {
             System.out.println("[tests-ran] not checked: tests were picked with -Dtest=" + filter);
             return;
@@ -69,6 +69,16 @@ public class TestsRan {
             System.exit(1);
         }
         System.out.println("[tests-ran] every one of " + checked + " test classes ran");
+    }
+
+    /** The value of {@code --name=value} among the arguments; empty if absent (an empty property may drop it). */
+    private static String option(String[] args, String prefix) {
+        for (String arg : args) {
+            if (arg.startsWith(prefix)) {
+                return arg.substring(prefix.length());
+            }
+        }
+        return "";
     }
 
     private static Set<String> words(String list) {

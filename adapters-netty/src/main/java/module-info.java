@@ -2,9 +2,11 @@
 module org.starttls4j.netty {
     requires transitive org.starttls4j.core;
     requires transitive io.netty.handler; // BoringSsl takes and makes SslContexts
-    requires io.netty.codec; // resume removes the application's byte decoders, whose buffers may hold plaintext
+    // ResponseDecoder extends ByteToMessageDecoder; resume removes the application's byte
+    // decoders, whose buffers may hold plaintext.
+    requires transitive io.netty.codec;
     requires transitive io.netty.transport; // the handlers extend ChannelDuplexHandler
-    requires io.netty.buffer;
+    requires transitive io.netty.buffer; // ResponseDecoder.decode takes a ByteBuf
     requires io.netty.common;
     exports org.starttls4j.netty;
 }

@@ -15,7 +15,11 @@ public record Capabilities(List<Capability> list) {
     /** No capabilities (none asked yet, or the server announced none). */
     public static final Capabilities NONE = new Capabilities(List.of());
 
-    /** Copies the list so the value stays immutable. */
+    /**
+     * Copies the list so the value stays immutable.
+     *
+     * @param list the capabilities in announcement order
+     */
     public Capabilities {
         list = List.copyOf(list);
     }
@@ -51,23 +55,42 @@ public record Capabilities(List<Capability> list) {
         return new Capabilities(parsed);
     }
 
-    /** Whether {@code keyword} was announced, ignoring ASCII case. */
+    /**
+     * Whether {@code keyword} was announced, ignoring ASCII case.
+     *
+     * @param keyword the capability's keyword, in any case
+     * @return whether {@code keyword} was announced, ignoring ASCII case
+     */
     public boolean has(String keyword) {
         return first(keyword) != null;
     }
 
-    /** The first capability named {@code keyword}, ignoring ASCII case. */
+    /**
+     * The first capability named {@code keyword}, ignoring ASCII case.
+     *
+     * @param keyword the capability's keyword, in any case
+     * @return the first capability named {@code keyword}, ignoring ASCII case
+     */
     public Optional<Capability> find(String keyword) {
         return Optional.ofNullable(first(keyword));
     }
 
-    /** The parameters of {@code keyword}, or an empty list if it was not announced. */
+    /**
+     * The parameters of {@code keyword}, or an empty list if it was not announced.
+     *
+     * @param keyword the capability's keyword, in any case
+     * @return the parameters of {@code keyword}, or an empty list if it was not announced
+     */
     public List<String> parameters(String keyword) {
         Capability found = first(keyword);
         return found == null ? List.of() : found.parameters();
     }
 
-    /** Whether nothing was announced. */
+    /**
+     * Whether nothing was announced.
+     *
+     * @return whether nothing was announced
+     */
     public boolean isEmpty() {
         return list.isEmpty();
     }

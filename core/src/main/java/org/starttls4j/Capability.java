@@ -12,13 +12,23 @@ import java.util.Objects;
  */
 public record Capability(String name, List<String> parameters) {
 
-    /** Copies the parameters so the value stays immutable. */
+    /**
+     * Copies the parameters so the value stays immutable.
+     *
+     * @param name the keyword as the server spelled it; compare with {@link #is(String)}
+     * @param parameters the words after it, in order, as sent
+     */
     public Capability {
         Objects.requireNonNull(name, "name");
         parameters = List.copyOf(parameters);
     }
 
-    /** Whether this capability is {@code keyword}, ignoring ASCII case. */
+    /**
+     * Whether this capability is {@code keyword}, ignoring ASCII case.
+     *
+     * @param keyword a keyword, in any case
+     * @return whether this capability is {@code keyword}, ignoring ASCII case
+     */
     public boolean is(String keyword) {
         if (name.length() != keyword.length()) {
             return false;

@@ -23,7 +23,13 @@ import java.util.stream.Collectors;
  */
 public record CertificateCheck(boolean verifyChain, boolean verifyHostname, Set<String> pinnedSha256) {
 
-    /** Normalises the pins and refuses a hostname check without a chain check. */
+    /**
+     * Normalises the pins and refuses a hostname check without a chain check.
+     *
+     * @param verifyChain validate the chain against the trust anchors
+     * @param verifyHostname check that the certificate names {@link ClientConfig#serverName()}
+     * @param pinnedSha256 accepted leaf fingerprints, lowercase hex; empty means no pinning
+     */
     public CertificateCheck {
         pinnedSha256 = pinnedSha256.stream().map(CertificateCheck::normalisePin).collect(Collectors.toUnmodifiableSet());
         if (verifyHostname && !verifyChain) {
@@ -31,17 +37,31 @@ public record CertificateCheck(boolean verifyChain, boolean verifyHostname, Set<
         }
     }
 
-    /** Chain and hostname verified: Postfix's {@code verify}/{@code secure}. The default. */
+    /**
+     * Chain and hostname verified: Postfix's {@code verify}/{@code secure}. The default.
+     *
+     * @return the check
+     */
     public static CertificateCheck standard() {
         return new CertificateCheck(true, true, Set.of());
     }
 
-    /** Chain and hostname verified, and the leaf must also match one of the pins. */
+    /**
+     * Chain and hostname verified, and the leaf must also match one of the pins.
+     *
+     * @param sha256 SHA-256 fingerprints of accepted leaf certificates
+     * @return the check
+     */
     public static CertificateCheck standardAndPinned(String... sha256) {
         return new CertificateCheck(true, true, Set.of(sha256));
     }
 
-    /** Only the pins count (Postfix's {@code fingerprint}; also how to apply DANE-EE TLSA records). */
+    /**
+     * Only the pins count (Postfix's {@code fingerprint}; also how to apply DANE-EE TLSA records).
+     *
+     * @param sha256 SHA-256 fingerprints of accepted leaf certificates
+     * @return the check
+     */
     public static CertificateCheck pinnedOnly(String... sha256) {
         if (sha256.length == 0) {
             throw new IllegalArgumentException("pinnedOnly needs at least one fingerprint");
@@ -53,17 +73,28 @@ public record CertificateCheck(boolean verifyChain, boolean verifyHostname, Set<
      * Accepts any certificate, so anyone on the path can read and change the traffic. Only for
      * tests, or for Postfix-style {@code may}/{@code encrypt} levels where encryption without
      * authentication is knowingly preferred to plaintext.
+     *
+     * @return the check
      */
     public static CertificateCheck dangerouslyAcceptAny() {
         return new CertificateCheck(false, false, Set.of());
     }
 
-    /** Whether this check accepts any certificate at all. */
+    /**
+     * Whether this check accepts any certificate at all.
+     *
+     * @return whether this check accepts any certificate at all
+     */
     public boolean acceptsAnyCertificate() {
         return !verifyChain && pinnedSha256.isEmpty();
     }
 
-    /** Whether the fingerprint (any common spelling) is one of the pins; true when nothing is pinned. */
+    /**
+     * Whether the fingerprint (any common spelling) is one of the pins; true when nothing is pinned.
+     *
+     * @param sha256 SHA-256 fingerprints of accepted leaf certificates
+     * @return whether the fingerprint (any common spelling) is one of the pins
+     */
     public boolean pinAllows(String sha256) {
         return pinnedSha256.isEmpty() || pinnedSha256.contains(normalisePin(sha256));
     }

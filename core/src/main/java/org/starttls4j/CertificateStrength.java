@@ -34,6 +34,9 @@ public record CertificateStrength(int minRsaBits, int minEcBits, boolean allowSh
     /**
      * Checks the bounds: below 1024-bit RSA or 224-bit EC nothing is left to protect.
      *
+     * @param minRsaBits the shortest RSA (and DSA) modulus accepted, in bits; at least 1024
+     * @param minEcBits the smallest EC field accepted, in bits; at least 224
+     * @param allowSha1Signatures whether certificates below the anchor may be signed with SHA-1
      * @throws IllegalArgumentException if a bound is below that
      */
     public CertificateStrength {

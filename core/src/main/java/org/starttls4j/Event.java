@@ -29,7 +29,17 @@ public sealed interface Event {
      *                  before TLS: mask such lines before logging them
      */
     record Line(Direction direction, boolean encrypted, Instant at, String text) implements Event {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param direction whether we sent or received it
+         * @param encrypted whether it travelled inside TLS
+         * @param at the time passed in with the input that carried it
+         * @param text the line without its CRLF, bytes as ISO-8859-1 characters. A client never sends
+         *             credentials during the negotiation, but a server's transcript shows what the client
+         *             sent, including an {@code AUTH}/{@code PASS} it refused before TLS: mask such lines
+         *             before logging them
+         */
         public Line {
             Objects.requireNonNull(direction, "direction");
             Objects.requireNonNull(at, "at");
@@ -49,7 +59,10 @@ public sealed interface Event {
     }
 
     /**
-     * The server's greeting.
+     * The server's greeting. Its text is, in every protocol, what follows the status: SMTP
+     * {@code 220 mx.example.org ESMTP} gives {@code mx.example.org ESMTP} (the lines of a
+     * multi-line greeting joined by LF), IMAP {@code * OK [CAPABILITY …] ready} gives
+     * {@code [CAPABILITY …] ready}, POP3 {@code +OK ready <1.2@host>} gives {@code ready <1.2@host>}.
      *
      * @param text      the greeting's text; untrusted when {@code encrypted} is false
      * @param encrypted whether it arrived inside TLS (implicit TLS)

@@ -19,7 +19,17 @@ import java.util.Optional;
 public record Failure(Reason reason, String message, Optional<String> peerReply,
                       Optional<CertificateProblem> certificateProblem, Optional<String> certificateSubject) {
 
-    /** Checks the components are present. */
+    /**
+     * Checks the components are present.
+     *
+     * @param reason the stable classification
+     * @param message a human-readable explanation
+     * @param peerReply the peer's reply or command that caused it, where there was one. Text received
+     *                  before TLS is untrusted: show it, never act on it.
+     * @param certificateProblem for {@link Reason#CERTIFICATE_REJECTED}, what was wrong
+     * @param certificateSubject for {@link Reason#CERTIFICATE_REJECTED}, the rejected certificate's
+     *                           subject, where the engine showed it
+     */
     public Failure {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(message, "message");
@@ -28,17 +38,38 @@ public record Failure(Reason reason, String message, Optional<String> peerReply,
         Objects.requireNonNull(certificateSubject, "certificateSubject");
     }
 
-    /** A failure with no peer reply and no certificate. */
+    /**
+     * A failure with no peer reply and no certificate.
+     *
+     * @param reason the stable classification
+     * @param message a human-readable explanation
+     * @return the failure
+     */
     public static Failure of(Reason reason, String message) {
         return new Failure(reason, message, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** A failure caused by what the peer sent. */
+    /**
+     * A failure caused by what the peer sent.
+     *
+     * @param reason the stable classification
+     * @param message a human-readable explanation
+     * @param peerReply the peer's reply or command that caused it, where there was one. Text received
+     *                  before TLS is untrusted: show it, never act on it.
+     * @return the failure
+     */
     public static Failure of(Reason reason, String message, String peerReply) {
         return new Failure(reason, message, Optional.of(peerReply), Optional.empty(), Optional.empty());
     }
 
-    /** A rejected certificate. */
+    /**
+     * A rejected certificate.
+     *
+     * @param problem what was wrong with the certificate
+     * @param message a human-readable explanation
+     * @param subject the rejected certificate's subject, where the engine showed it
+     * @return the failure
+     */
     public static Failure certificate(CertificateProblem problem, String message, Optional<String> subject) {
         return new Failure(Reason.CERTIFICATE_REJECTED, message, Optional.empty(), Optional.of(problem), subject);
     }

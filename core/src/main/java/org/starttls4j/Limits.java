@@ -46,7 +46,28 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      */
     public static final Limits DEFAULT = new Limits(1000, 100, 64 * 1024, 8 * 1024);
 
-    /** Checks that every bound is positive and consistent. */
+    /**
+     * Checks that every bound is positive and consistent.
+     *
+     * @param maxLineLength longest line accepted, CRLF included. RFC 5321 §4.5.3.1 sets 512 for SMTP
+     *                      replies and commands; the default of 1000 tolerates servers that exceed it (RFC
+     *                      5321's text-line limit) without tolerating abuse.
+     * @param maxLinesPerReply most lines in one multi-line reply (EHLO, CAPA, untagged responses) or, on a
+     *                         server, in one command with IMAP literals
+     * @param maxPlaintextBytes most bytes received in plaintext before TLS is up or the hand-over
+     * @param maxLiteralSize largest IMAP literal accepted before TLS
+     * @param maxCommandsBeforeTls (server) most commands answered before STARTTLS or the hand-over; one
+     *                             more ends the connection with {@link Failure.Reason#TOO_MANY_COMMANDS}.
+     *                             The default, 20, is Postfix's {@code smtpd_hard_error_limit} and
+     *                             Dovecot's limit of bad commands per login: an honest client needs two
+     *                             (EHLO, STARTTLS) or three, so 20 leaves room for any real client while a
+     *                             client sending {@code EHLO x} in a loop is cut off after 20 replies
+     *                             instead of one reply per 8 bytes of its 64 KiB allowance.
+     * @param maxTranscriptLines most transcript lines ({@link Event.Line}) one transition reports; past it,
+     *                           one {@link Event.TranscriptTruncated} marker, then none
+     * @param maxTranscriptBytes most characters of transcript text one transition reports; past it, the
+     *                           same marker
+     */
     public Limits {
         if (maxLineLength < 16) {
             throw new IllegalArgumentException("maxLineLength must be at least 16, was " + maxLineLength);

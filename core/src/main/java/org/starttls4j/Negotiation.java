@@ -147,27 +147,47 @@ public final class Negotiation {
         return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
     }
 
-    /** When to call {@link #onTick} at the latest; empty before {@link #begin} and once finished. */
+    /**
+     * When to call {@link #onTick} at the latest; empty before {@link #begin} and once finished.
+     *
+     * @return when to call {@link #onTick} at the latest
+     */
     public Optional<Instant> deadline() {
         return flow.deadline();
     }
 
-    /** Whether the negotiation has ended; a finished state accepts no more input. */
+    /**
+     * Whether the negotiation has ended; a finished state accepts no more input.
+     *
+     * @return whether the negotiation has ended
+     */
     public boolean isFinished() {
         return flow.outcome().isPresent();
     }
 
-    /** How the negotiation ended, once it has. */
+    /**
+     * How the negotiation ended, once it has.
+     *
+     * @return how the negotiation ended, once it has
+     */
     public Optional<Outcome> outcome() {
         return flow.outcome();
     }
 
-    /** The state's name, for diagnostics: e.g. {@code "AwaitingEhloReply"}, {@code "Handshaking"}. */
+    /**
+     * The state's name, for diagnostics: e.g. {@code "AwaitingEhloReply"}, {@code "Handshaking"}.
+     *
+     * @return the state's name, for diagnostics
+     */
     public String state() {
         return flow.state();
     }
 
-    /** Whether feeding this state again would throw (it owned an engine and was fed). */
+    /**
+     * Whether feeding this state again would throw (it owned an engine and was fed).
+     *
+     * @return whether feeding this state again would throw (it owned an engine and was fed)
+     */
     public boolean isConsumed() {
         return spent;
     }

@@ -18,7 +18,11 @@ import java.util.Optional;
  */
 public non-sealed interface SecureSession extends Session {
 
-    /** The negotiated protocol, cipher suite and certificates. */
+    /**
+     * The negotiated protocol, cipher suite and certificates.
+     *
+     * @return the negotiated protocol, cipher suite and certificates
+     */
     TlsFacts tls();
 
     /**
@@ -67,22 +71,46 @@ public non-sealed interface SecureSession extends Session {
      */
     Termination onEndOfStream();
 
-    /** Why the session broke, once a call returned {@link TlsResult.Status#FAILED}. */
+    /**
+     * Why the session broke, once a call returned {@link TlsResult.Status#FAILED}.
+     *
+     * @return why the session broke, once a call returned {@link TlsResult.Status#FAILED}
+     */
     Optional<Failure> failure();
 
-    /** Whether decrypted bytes are waiting to be returned by {@link #decrypt}. */
+    /**
+     * Whether decrypted bytes are waiting to be returned by {@link #decrypt}.
+     *
+     * @return whether decrypted bytes are waiting to be returned by {@link #decrypt}
+     */
     boolean hasBufferedPlaintext();
 
-    /** Whether the peer's {@code close_notify} has been received. */
+    /**
+     * Whether the peer's {@code close_notify} has been received.
+     *
+     * @return whether the peer's {@code close_notify} has been received
+     */
     boolean isInboundDone();
 
-    /** Whether our {@code close_notify} has been produced. */
+    /**
+     * Whether our {@code close_notify} has been produced.
+     *
+     * @return whether our {@code close_notify} has been produced
+     */
     boolean isOutboundDone();
 
-    /** The smallest network buffer that always holds one TLS record. */
+    /**
+     * The smallest network buffer that always holds one TLS record.
+     *
+     * @return the smallest network buffer that always holds one TLS record
+     */
     int minNetworkBufferSize();
 
-    /** The smallest application buffer that always holds one record's plaintext. */
+    /**
+     * The smallest application buffer that always holds one record's plaintext.
+     *
+     * @return the smallest application buffer that always holds one record's plaintext
+     */
     int minApplicationBufferSize();
 
     /**

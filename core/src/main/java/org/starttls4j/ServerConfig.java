@@ -1,6 +1,8 @@
 package org.starttls4j;
 
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.tls.EngineSetup;
@@ -26,6 +28,7 @@ public final class ServerConfig {
     private final Limits limits;
     private final Timeouts timeouts;
     private final DelegatedTasks delegatedTasks;
+    private final Optional<String> greeting;
 
     private ServerConfig(Builder b) {
         this.policy = b.policy;
@@ -39,19 +42,23 @@ public final class ServerConfig {
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
+        this.greeting = Optional.ofNullable(b.greeting);
         if (b.engineFactory != null) {
             this.engineFactory = b.engineFactory;
         } else if (b.sslContext != null) {
             SSLContext context = b.sslContext;
             this.engineFactory = (host, port) -> context.createSSLEngine();
-        } else if (policy == TlsPolicy.PLAINTEXT_ONLY) {
-            this.engineFactory = (host, port) -> {
-                throw new IllegalStateException("PLAINTEXT_ONLY never makes an SSLEngine");
-            };
         } else {
-            throw new IllegalStateException("a server that offers TLS needs an sslContext or engineFactory");
+            // A configuration that never reaches TLS (PLAINTEXT_ONLY, a test that stops before the
+            // handshake) needs no certificate; one that does is told here, when the first engine is made.
+            TlsPolicy why = policy;
+            this.engineFactory = (host, port) -> {
+                throw new IllegalStateException(why == TlsPolicy.PLAINTEXT_ONLY ? "PLAINTEXT_ONLY never makes an SSLEngine"
+                        : "this ServerConfig has no certificate, so it cannot do TLS: give its builder "
+                                + "certificateChain(chainPem, keyPem), sslContext(...) or engineFactory(...)");
+            };
         }
-        if (policy != TlsPolicy.PLAINTEXT_ONLY) {
+        if (policy != TlsPolicy.PLAINTEXT_ONLY && (b.engineFactory != null || b.sslContext != null)) {
             SSLEngine probe = engineFactory.create(null, -1);
             try {
                 EngineSetup.requireVersionAtOrAbove(probe, tlsFloor, b.engineFactory != null ? "the engineFactory" : "the sslContext");
@@ -61,59 +68,124 @@ public final class ServerConfig {
         }
     }
 
-    /** A builder with the safe defaults: {@link TlsPolicy#REQUIRED}, TLS 1.2 floor, no AUTH before TLS. */
+    /**
+     * A builder with the safe defaults: {@link TlsPolicy#REQUIRED}, TLS 1.2 floor, no AUTH before TLS.
+     *
+     * @return a builder with the safe defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The policy. */
+    /**
+     * The policy.
+     *
+     * @return the policy
+     */
     public TlsPolicy policy() {
         return policy;
     }
 
-    /** The host name the server gives itself in greetings. */
+    /**
+     * The host name the server gives itself in greetings.
+     *
+     * @return the host name the server gives itself in greetings
+     */
     public String hostname() {
         return hostname;
     }
 
-    /** The oldest TLS version accepted. */
+    /**
+     * The oldest TLS version accepted.
+     *
+     * @return the oldest TLS version accepted
+     */
     public TlsVersion tlsFloor() {
         return tlsFloor;
     }
 
-    /** Where engines come from. */
+    /**
+     * Where engines come from.
+     *
+     * @return where engines come from
+     */
     public EngineFactory engineFactory() {
         return engineFactory;
     }
 
-    /** The capabilities announced before TLS, without STARTTLS (added by the negotiation). */
+    /**
+     * The capabilities announced before TLS, without STARTTLS (added by the negotiation).
+     *
+     * @return the capabilities announced before TLS, without STARTTLS (added by the negotiation)
+     */
     public Capabilities capabilitiesBeforeTls() {
         return capabilitiesBeforeTls;
     }
 
-    /** The capabilities the application announces once TLS is up; never STARTTLS or STLS. */
+    /**
+     * The capabilities the application announces once TLS is up; never STARTTLS or STLS.
+     *
+     * @return the capabilities the application announces once TLS is up
+     */
     public Capabilities capabilitiesAfterTls() {
         return capabilitiesAfterTls;
     }
 
-    /** Whether AUTH may be announced and used before TLS. */
+    /**
+     * Whether AUTH may be announced and used before TLS.
+     *
+     * @return whether AUTH may be announced and used before TLS
+     */
     public boolean allowAuthBeforeTls() {
         return allowAuthBeforeTls;
     }
 
-    /** Bounds on what the client may make us hold. */
+    /**
+     * Bounds on what the client may make us hold.
+     *
+     * @return bounds on what the client may make us hold
+     */
     public Limits limits() {
         return limits;
     }
 
-    /** How long to wait. */
+    /**
+     * How long to wait.
+     *
+     * @return how long to wait
+     */
     public Timeouts timeouts() {
         return timeouts;
     }
 
-    /** Where delegated engine tasks run. */
+    /**
+     * Where delegated engine tasks run.
+     *
+     * @return where delegated engine tasks run
+     */
     public DelegatedTasks delegatedTasks() {
         return delegatedTasks;
+    }
+
+    /**
+     * The greeting's text, when the application chose one; empty for each protocol's default
+     * ({@code <hostname> ESMTP starttls4j}, {@code <hostname> IMAP4rev1 ready},
+     * {@code <hostname> POP3 server ready}).
+     *
+     * @return the text after the greeting's status (see {@link Builder#greeting(String)})
+     */
+    public Optional<String> greeting() {
+        return greeting;
+    }
+
+    /**
+     * The greeting's text: the configured one, or {@code defaultText}.
+     *
+     * @param defaultText the protocol's default
+     * @return the text to greet with
+     */
+    public String greetingOr(String defaultText) {
+        return greeting.orElse(defaultText);
     }
 
     /** Builds a {@link ServerConfig}. */
@@ -129,29 +201,86 @@ public final class ServerConfig {
         private Limits limits = Limits.DEFAULT;
         private Timeouts timeouts = Timeouts.DEFAULT;
         private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
+        private String greeting;
 
         private Builder() {
         }
 
-        /** The policy; default {@link TlsPolicy#REQUIRED}. */
+        /**
+         * The policy; default {@link TlsPolicy#REQUIRED}.
+         *
+         * @param value the policy
+         * @return this builder
+         */
         public Builder policy(TlsPolicy value) {
             this.policy = Objects.requireNonNull(value, "policy");
             return this;
         }
 
-        /** The host name in greetings; default {@code localhost}. */
+        /**
+         * The host name in greetings; default {@code localhost}.
+         *
+         * @param value the host name in greetings
+         * @return this builder
+         */
         public Builder hostname(String value) {
             this.hostname = ClientConfig.requireText(value, "hostname");
             return this;
         }
 
-        /** The oldest TLS version accepted; default TLS 1.2. */
+        /**
+         * The oldest TLS version accepted; default TLS 1.2.
+         *
+         * @param value the oldest TLS version accepted
+         * @return this builder
+         */
         public Builder tlsFloor(TlsVersion value) {
             this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
             return this;
         }
 
-        /** The context holding the server's key and certificate. */
+        /**
+         * The server's certificate chain and private key, from PEM files (see {@link Pem} for
+         * the forms read): the same as {@code sslContext(Pem.serverContext(chain, key))}.
+         *
+         * @param chain PEM certificates, the server's own first
+         * @param key   its PEM private key: PKCS#8, or the RSA or EC form OpenSSL writes
+         * @return this builder
+         * @throws IllegalArgumentException when a file holds nothing usable or the key does not
+         *                                  belong to the first certificate
+         * @throws java.io.UncheckedIOException when a file cannot be read
+         */
+        public Builder certificateChain(Path chain, Path key) {
+            return sslContext(Pem.serverContext(Objects.requireNonNull(chain, "chain"), Objects.requireNonNull(key, "key")));
+        }
+
+        /**
+         * The text of the greeting, after its status: SMTP sends {@code 220 <text>} (RFC 5321
+         * §4.3.1 wants it to start with the server's name), IMAP
+         * {@code * OK [CAPABILITY …] <text>}, POP3 {@code +OK <text>} (an APOP timestamp
+         * {@code <…@…>} goes here), LMTP {@code 220 <text>}, NNTP {@code 200 <text>}, ManageSieve
+         * {@code OK "<text>"}. Default: the host name and the protocol's words.
+         *
+         * @param text printable ASCII, 1 to 400 characters, no CR or LF
+         * @return this builder
+         * @throws IllegalArgumentException when the text is empty, too long, or not printable ASCII
+         */
+        public Builder greeting(String text) {
+            Objects.requireNonNull(text, "greeting");
+            if (text.isEmpty() || text.length() > 400 || !text.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+                throw new IllegalArgumentException("a greeting is 1 to 400 printable ASCII characters on one line, was \""
+                        + text.replaceAll("[^\\x20-\\x7e]", "?") + "\"");
+            }
+            this.greeting = text;
+            return this;
+        }
+
+        /**
+         * The context holding the server's key and certificate.
+         *
+         * @param value the context holding the server's key and certificate
+         * @return this builder
+         */
         public Builder sslContext(SSLContext value) {
             this.sslContext = Objects.requireNonNull(value, "sslContext");
             return this;
@@ -171,37 +300,67 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Capabilities announced before TLS (STARTTLS is added by the negotiation). */
+        /**
+         * Capabilities announced before TLS (STARTTLS is added by the negotiation).
+         *
+         * @param value capabilities announced before TLS (STARTTLS is added by the negotiation)
+         * @return this builder
+         */
         public Builder capabilitiesBeforeTls(Capabilities value) {
             this.capabilitiesBeforeTls = Objects.requireNonNull(value, "capabilitiesBeforeTls");
             return this;
         }
 
-        /** Capabilities the application announces after TLS. */
+        /**
+         * Capabilities the application announces after TLS.
+         *
+         * @param value capabilities the application announces after TLS
+         * @return this builder
+         */
         public Builder capabilitiesAfterTls(Capabilities value) {
             this.capabilitiesAfterTls = Objects.requireNonNull(value, "capabilitiesAfterTls");
             return this;
         }
 
-        /** Whether AUTH may be announced before TLS; default false. Never true under REQUIRED. */
+        /**
+         * Whether AUTH may be announced before TLS; default false. Never true under REQUIRED.
+         *
+         * @param value whether AUTH may be announced before TLS
+         * @return this builder
+         */
         public Builder allowAuthBeforeTls(boolean value) {
             this.allowAuthBeforeTls = value;
             return this;
         }
 
-        /** Bounds on what the client may make us hold. */
+        /**
+         * Bounds on what the client may make us hold.
+         *
+         * @param value bounds on what the client may make us hold
+         * @return this builder
+         */
         public Builder limits(Limits value) {
             this.limits = Objects.requireNonNull(value, "limits");
             return this;
         }
 
-        /** How long to wait. */
+        /**
+         * How long to wait.
+         *
+         * @param value how long to wait
+         * @return this builder
+         */
         public Builder timeouts(Timeouts value) {
             this.timeouts = Objects.requireNonNull(value, "timeouts");
             return this;
         }
 
-        /** Where delegated engine tasks run; default inline. */
+        /**
+         * Where delegated engine tasks run; default inline.
+         *
+         * @param value where delegated engine tasks run
+         * @return this builder
+         */
         public Builder delegatedTasks(DelegatedTasks value) {
             this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
             return this;
@@ -211,9 +370,11 @@ public final class ServerConfig {
          * The configuration; checks that the engines enable a TLS version at or above the floor.
          *
          * @return the configuration
-         * @throws IllegalStateException if settings contradict each other, TLS is offered without
-         *                               a context or factory, or its engines enable no version at
-         *                               or above the floor; the message says what to change
+         * @throws IllegalStateException if settings contradict each other, or the engines of the
+         *                               context or factory given enable no version at or above
+         *                               the floor; the message says what to change (a
+         *                               configuration without either builds, and says what is
+         *                               missing when its first handshake needs an engine)
          */
         public ServerConfig build() {
             if (allowAuthBeforeTls && policy == TlsPolicy.REQUIRED) {

@@ -38,7 +38,15 @@ public record Timeouts(Duration perStep, Duration total, Duration firstCommand, 
     public static final Timeouts DEFAULT = new Timeouts(Duration.ofMinutes(5), Duration.ofMinutes(10),
             Duration.ofSeconds(30), Duration.ofSeconds(60));
 
-    /** Checks that every duration is positive. */
+    /**
+     * Checks that every duration is positive.
+     *
+     * @param perStep (client) longest wait for any one reply or handshake flight from the server
+     * @param total longest the whole negotiation may take, from {@link Negotiation#begin}
+     * @param firstCommand (server) longest wait for the first byte of a client that has said nothing yet
+     * @param nextCommand (server) longest wait for each further command, or handshake flight, once the
+     *                    client has sent something
+     */
     public Timeouts {
         Objects.requireNonNull(perStep, "perStep");
         Objects.requireNonNull(total, "total");

@@ -33,12 +33,20 @@ public enum TlsPolicy {
     /** TLS from the first byte (RFC 8314: ports 465, 993, 995), then the protocol's greeting. */
     IMPLICIT;
 
-    /** Whether this policy starts the connection with a TLS handshake. */
+    /**
+     * Whether this policy starts the connection with a TLS handshake.
+     *
+     * @return whether this policy starts the connection with a TLS handshake
+     */
     public boolean startsWithTls() {
         return this == IMPLICIT;
     }
 
-    /** Whether a connection under this policy may end up unencrypted. */
+    /**
+     * Whether a connection under this policy may end up unencrypted.
+     *
+     * @return whether a connection under this policy may end up unencrypted
+     */
     public boolean allowsPlaintext() {
         return this == PLAINTEXT_ONLY || this == OPPORTUNISTIC;
     }

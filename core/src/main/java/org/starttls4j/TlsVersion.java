@@ -21,12 +21,21 @@ public enum TlsVersion {
         this.jsseName = jsseName;
     }
 
-    /** The protocol name as JSSE spells it, e.g. {@code "TLSv1.3"}. */
+    /**
+     * The protocol name as JSSE spells it, e.g. {@code "TLSv1.3"}.
+     *
+     * @return the protocol name as JSSE spells it, e.g
+     */
     public String jsseName() {
         return jsseName;
     }
 
-    /** The version JSSE calls {@code name}, if it is one this library allows. */
+    /**
+     * The version JSSE calls {@code name}, if it is one this library allows.
+     *
+     * @param name a protocol name as JSSE spells it, e.g. {@code "TLSv1.3"}
+     * @return the version JSSE calls {@code name}, if it is one this library allows
+     */
     public static Optional<TlsVersion> fromJsseName(String name) {
         for (TlsVersion v : VERSIONS) {
             if (v.jsseName.equals(name)) {
@@ -36,7 +45,12 @@ public enum TlsVersion {
         return Optional.empty();
     }
 
-    /** Whether {@code jsseProtocol} (e.g. {@code "TLSv1.1"}) is this version or newer. */
+    /**
+     * Whether {@code jsseProtocol} (e.g. {@code "TLSv1.1"}) is this version or newer.
+     *
+     * @param jsseProtocol a protocol as JSSE names it, e.g. {@code "TLSv1.1"}
+     * @return whether this version admits {@code jsseProtocol}
+     */
     public boolean admits(String jsseProtocol) {
         for (TlsVersion v : VERSIONS) {
             if (v.jsseName.equals(jsseProtocol)) {

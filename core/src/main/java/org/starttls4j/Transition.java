@@ -49,23 +49,39 @@ public final class Transition {
         this.delegatedTasks = delegatedTasks;
     }
 
-    /** The state to feed next. */
+    /**
+     * The state to feed next.
+     *
+     * @return the state to feed next
+     */
     public Negotiation next() {
         return next;
     }
 
-    /** A fresh read-only view of the bytes to write to the peer (its position is the caller's own). */
+    /**
+     * A fresh read-only view of the bytes to write to the peer (its position is the caller's own).
+     *
+     * @return a fresh read-only view of the bytes to write to the peer (its position is the caller's own)
+     */
     public ByteBuffer outbound() {
         // An empty read-only buffer has nothing a caller could move, so one serves every caller.
         return outbound.length == 0 ? NO_OUTBOUND : ByteBuffer.wrap(outbound).asReadOnlyBuffer();
     }
 
-    /** The outbound bytes as a new array. */
+    /**
+     * The outbound bytes as a new array.
+     *
+     * @return the outbound bytes as a new array
+     */
     public byte[] outboundBytes() {
         return outbound.clone();
     }
 
-    /** What happened, in order; the {@link Event.Line}s among them are the transcript. */
+    /**
+     * What happened, in order; the {@link Event.Line}s among them are the transcript.
+     *
+     * @return what happened, in order
+     */
     public List<Event> events() {
         List<Event> built = events;
         if (built == null) {
@@ -78,17 +94,28 @@ public final class Transition {
     /**
      * Engine tasks to run before calling {@link Negotiation#onTasksCompleted} (only with
      * {@link DelegatedTasks#HAND_TO_CALLER}); empty otherwise.
+     *
+     * @return the engine tasks to run before calling {@link Negotiation#onTasksCompleted} (only with {@link
+     *         DelegatedTasks#HAND_TO_CALLER})
      */
     public List<Runnable> delegatedTasks() {
         return delegatedTasks;
     }
 
-    /** Whether the negotiation ended with this transition. */
+    /**
+     * Whether the negotiation ended with this transition.
+     *
+     * @return whether the negotiation ended with this transition
+     */
     public boolean isFinished() {
         return next.isFinished();
     }
 
-    /** How the negotiation ended, if it did. */
+    /**
+     * How the negotiation ended, if it did.
+     *
+     * @return how the negotiation ended, if it did
+     */
     public Optional<Outcome> outcome() {
         return next.outcome();
     }

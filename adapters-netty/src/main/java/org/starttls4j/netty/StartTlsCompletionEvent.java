@@ -51,7 +51,15 @@ public sealed interface StartTlsCompletionEvent {
     record Secured(Role role, TlsFacts tls, Capabilities capabilities, List<Event> events)
             implements StartTlsCompletionEvent {
 
-        /** Checks the components and copies the events. */
+        /**
+         * Checks the components and copies the events.
+         *
+         * @param role which end we are
+         * @param tls the negotiated protocol, cipher suite and certificates
+         * @param capabilities for a client, the capabilities the server announced inside TLS; for a server,
+         *                     those it is configured to announce after TLS
+         * @param events everything the negotiation reported, in order
+         */
         public Secured {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(tls, "tls");
@@ -75,7 +83,12 @@ public sealed interface StartTlsCompletionEvent {
      */
     record Plaintext(PlaintextSession session, List<Event> events) implements StartTlsCompletionEvent {
 
-        /** Checks the components and copies the events. */
+        /**
+         * Checks the components and copies the events.
+         *
+         * @param session the plaintext connection's state, with why it is not encrypted
+         * @param events everything the negotiation reported, in order
+         */
         public Plaintext {
             Objects.requireNonNull(session, "session");
             events = List.copyOf(events);
@@ -96,7 +109,12 @@ public sealed interface StartTlsCompletionEvent {
      */
     record Failed(Failure failure, List<Event> events) implements StartTlsCompletionEvent {
 
-        /** Checks the components and copies the events. */
+        /**
+         * Checks the components and copies the events.
+         *
+         * @param failure why
+         * @param events everything the negotiation reported, in order
+         */
         public Failed {
             Objects.requireNonNull(failure, "failure");
             events = List.copyOf(events);

@@ -16,6 +16,7 @@ public final class StartTlsException extends SSLException {
 
     /** The failure; not serialized (a {@link Failure} is a plain value, not meant for Java serialization). */
     private final transient Failure failure;
+    /** Whether the peer ended the stream without {@code close_notify}. */
     private final boolean truncation;
 
     StartTlsException(Failure failure, boolean truncation) {

@@ -67,7 +67,11 @@ public final class BufferPool {
         return new BufferPool(bufferSize, maxRetained, direct);
     }
 
-    /** The size of the buffers this pool keeps. */
+    /**
+     * The size of the buffers this pool keeps.
+     *
+     * @return the size of the buffers this pool keeps
+     */
     public int bufferSize() {
         return bufferSize;
     }
@@ -117,17 +121,29 @@ public final class BufferPool {
         }
     }
 
-    /** How many buffers are taken and not yet returned. */
+    /**
+     * How many buffers are taken and not yet returned.
+     *
+     * @return how many buffers are taken and not yet returned
+     */
     public int inUse() {
         return inUse.get();
     }
 
-    /** How many free buffers the pool holds. */
+    /**
+     * How many free buffers the pool holds.
+     *
+     * @return how many free buffers the pool holds
+     */
     public synchronized int retained() {
         return freeCount;
     }
 
-    /** How many buffers the pool has ever allocated (a steady state adds none). */
+    /**
+     * How many buffers the pool has ever allocated (a steady state adds none).
+     *
+     * @return how many buffers the pool has ever allocated (a steady state adds none)
+     */
     public long allocations() {
         return allocations.get();
     }

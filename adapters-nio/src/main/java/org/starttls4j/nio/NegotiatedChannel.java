@@ -35,22 +35,40 @@ import org.starttls4j.Session;
 public sealed interface NegotiatedChannel extends ByteChannel, GatheringByteChannel, ScatteringByteChannel
         permits SecureChannel, PlaintextChannel {
 
-    /** What the negotiation did: events, TLS facts, capabilities, and why not encrypted when not. */
+    /**
+     * What the negotiation did: events, TLS facts, capabilities, and why not encrypted when not.
+     *
+     * @return what the negotiation did
+     */
     NegotiationReport report();
 
-    /** The core's session: a {@link org.starttls4j.SecureSession} or a {@link org.starttls4j.PlaintextSession}. */
+    /**
+     * The core's session: a {@link org.starttls4j.SecureSession} or a {@link org.starttls4j.PlaintextSession}.
+     *
+     * @return the core's session
+     */
     Session session();
 
-    /** Whether the connection is encrypted. */
+    /**
+     * Whether the connection is encrypted.
+     *
+     * @return whether the connection is encrypted
+     */
     boolean isEncrypted();
 
     /**
      * The socket, for registering with a selector and for socket options. Never read or write it
      * directly: that would bypass TLS and the bytes this channel holds.
+     *
+     * @return the socket, for registering with a selector and for socket options
      */
     SocketChannel socketChannel();
 
-    /** The peer's address, or null if the socket is not connected. */
+    /**
+     * The peer's address, or null if the socket is not connected.
+     *
+     * @return the peer's address, or null if the socket is not connected
+     */
     SocketAddress remoteAddress();
 
     /**
@@ -61,7 +79,11 @@ public sealed interface NegotiatedChannel extends ByteChannel, GatheringByteChan
      */
     NegotiatedChannel configureBlocking(boolean block);
 
-    /** Whether reads and writes wait. */
+    /**
+     * Whether reads and writes wait.
+     *
+     * @return whether reads and writes wait
+     */
     boolean isBlocking();
 
     /**
@@ -75,10 +97,17 @@ public sealed interface NegotiatedChannel extends ByteChannel, GatheringByteChan
     /**
      * Whether a read would return bytes without touching the socket. A selector loop must read
      * until this is false before it waits for {@code OP_READ} again.
+     *
+     * @return whether a read would return bytes without touching the socket
      */
     boolean hasBufferedInput();
 
-    /** Whether written bytes wait for the socket to accept them (ask for {@code OP_WRITE} and {@link #flush()}). */
+    /**
+     * Whether written bytes wait for the socket to accept them (ask for {@code OP_WRITE} and {@link #flush()}).
+     *
+     * @return whether written bytes wait for the socket to accept them (ask for {@code OP_WRITE} and {@link
+     *         #flush()})
+     */
     boolean hasPendingOutput();
 
     /**

@@ -26,12 +26,20 @@ public final class NegotiationException extends IOException {
         this.report = report;
     }
 
-    /** Why the negotiation failed (not kept by serialization). */
+    /**
+     * Why the negotiation failed (not kept by serialization).
+     *
+     * @return why the negotiation failed (not kept by serialization)
+     */
     public Failure failure() {
         return report.failure().orElseThrow();
     }
 
-    /** Everything that happened before it failed (not kept by serialization). */
+    /**
+     * Everything that happened before it failed (not kept by serialization).
+     *
+     * @return everything that happened before it failed (not kept by serialization)
+     */
     public NegotiationReport report() {
         return report;
     }

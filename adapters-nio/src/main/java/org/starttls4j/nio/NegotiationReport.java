@@ -31,7 +31,20 @@ public record NegotiationReport(List<Event> events, boolean encrypted, Optional<
                                 Capabilities capabilities, Optional<String> whyNotEncrypted,
                                 Optional<Failure> failure) {
 
-    /** Copies the events and checks the components agree. */
+    /**
+     * Copies the events and checks the components agree.
+     *
+     * @param events everything that happened, in order; the {@link Event.Line}s are the transcript
+     * @param encrypted whether the connection handed over is encrypted. False for a plaintext hand-over, a
+     *                  failure, and a negotiation that has not finished.
+     * @param tls the negotiated TLS version, cipher suite and certificates, when encrypted
+     * @param capabilities the server's capabilities as handed over: those announced inside TLS on an
+     *                     encrypted connection, those announced in plaintext on a plaintext one, none after
+     *                     a failure (the events still show what was said)
+     * @param whyNotEncrypted when not encrypted, why, in words (e.g. {@code "not encrypted:
+     *                        STARTTLS_NOT_OFFERED: the server did not announce STARTTLS"})
+     * @param failure why the negotiation failed, if it did
+     */
     public NegotiationReport {
         events = List.copyOf(events);
         Objects.requireNonNull(tls, "tls");
@@ -80,12 +93,20 @@ public record NegotiationReport(List<Event> events, boolean encrypted, Optional<
                 Optional.of("not encrypted: the negotiation failed: " + failure), Optional.of(failure));
     }
 
-    /** Whether the negotiation failed. */
+    /**
+     * Whether the negotiation failed.
+     *
+     * @return whether the negotiation failed
+     */
     public boolean isFailed() {
         return failure.isPresent();
     }
 
-    /** The transcript: the lines sent and received, each saying whether it travelled inside TLS. */
+    /**
+     * The transcript: the lines sent and received, each saying whether it travelled inside TLS.
+     *
+     * @return the transcript
+     */
     public List<Event.Line> transcript() {
         List<Event.Line> lines = new ArrayList<>();
         for (Event e : events) {
@@ -96,7 +117,11 @@ public record NegotiationReport(List<Event> events, boolean encrypted, Optional<
         return lines;
     }
 
-    /** One line for a log: {@code "encrypted: TLSv1.3 TLS_AES_128_GCM_SHA256"} or why not. */
+    /**
+     * One line for a log: {@code "encrypted: TLSv1.3 TLS_AES_128_GCM_SHA256"} or why not.
+     *
+     * @return one line for a log
+     */
     public String summary() {
         return tls.map(t -> "encrypted: " + t.protocol() + " " + t.cipherSuite()).orElseGet(whyNotEncrypted::get);
     }

@@ -208,18 +208,30 @@ public final class NioServer implements AutoCloseable {
         return new Builder(Objects.requireNonNull(negotiations, "negotiations"));
     }
 
-    /** The address the server listens on (with the actual port when bound to port 0). */
+    /**
+     * The address the server listens on (with the actual port when bound to port 0).
+     *
+     * @return the address the server listens on (with the actual port when bound to port 0)
+     */
     public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    /** The counts, as of now. */
+    /**
+     * The counts, as of now.
+     *
+     * @return the counts, as of now
+     */
     public Stats stats() {
         return new Stats(accepted.get(), negotiating.get(), secured.get(), plaintext.get(), failed.get(), aborted.get(),
                 refused.get());
     }
 
-    /** Whether the server is still accepting (not closed, and its thread alive). */
+    /**
+     * Whether the server is still accepting (not closed, and its thread alive).
+     *
+     * @return whether the server is still accepting (not closed, and its thread alive)
+     */
     public boolean isOpen() {
         return running && terminated.getCount() > 0;
     }

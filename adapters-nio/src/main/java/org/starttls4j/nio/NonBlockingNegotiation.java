@@ -263,7 +263,11 @@ public final class NonBlockingNegotiation {
 
     // ---- interest and deadline out ----
 
-    /** The {@link SelectionKey} operations to wait for now; 0 once finished and while delegated tasks run without output pending. */
+    /**
+     * The {@link SelectionKey} operations to wait for now; 0 once finished and while delegated tasks run without output pending.
+     *
+     * @return the {@link SelectionKey} operations to wait for now
+     */
     public int interestOps() {
         switch (phase) {
             case CONNECTING:
@@ -281,7 +285,11 @@ public final class NonBlockingNegotiation {
         }
     }
 
-    /** When to call {@link #onTick} at the latest; empty once finished. */
+    /**
+     * When to call {@link #onTick} at the latest; empty once finished.
+     *
+     * @return when to call {@link #onTick} at the latest
+     */
     public Optional<Instant> deadline() {
         switch (phase) {
             case CONNECTING:
@@ -299,6 +307,8 @@ public final class NonBlockingNegotiation {
     /**
      * Milliseconds from now to {@link #deadline()}, at least 1, for {@link Selector#select(long)};
      * 0 (forever) only once finished.
+     *
+     * @return milliseconds from now to {@link #deadline()}, at least 1
      */
     public long millisUntilDeadline() {
         Optional<Instant> deadline = deadline();
@@ -340,7 +350,11 @@ public final class NonBlockingNegotiation {
 
     // ---- result ----
 
-    /** Whether the negotiation has ended, in success or failure. */
+    /**
+     * Whether the negotiation has ended, in success or failure.
+     *
+     * @return whether the negotiation has ended, in success or failure
+     */
     public boolean isFinished() {
         return phase == Phase.DONE;
     }
@@ -363,22 +377,38 @@ public final class NonBlockingNegotiation {
         return result;
     }
 
-    /** What happened so far; the final report once finished. */
+    /**
+     * What happened so far; the final report once finished.
+     *
+     * @return what happened so far
+     */
     public NegotiationReport report() {
         return report != null ? report : NegotiationReport.of(events, Optional.empty());
     }
 
-    /** Why the negotiation failed, if it did. */
+    /**
+     * Why the negotiation failed, if it did.
+     *
+     * @return why the negotiation failed, if it did
+     */
     public Optional<Failure> failure() {
         return report().failure();
     }
 
-    /** The socket. */
+    /**
+     * The socket.
+     *
+     * @return the socket
+     */
     public SocketChannel socketChannel() {
         return socket;
     }
 
-    /** The state's name, for diagnostics, e.g. {@code "NEGOTIATING/Handshaking"}. */
+    /**
+     * The state's name, for diagnostics, e.g. {@code "NEGOTIATING/Handshaking"}.
+     *
+     * @return the state's name, for diagnostics
+     */
     public String state() {
         return phase + "/" + negotiation.state();
     }

@@ -23,7 +23,11 @@ public final class TlsFailureException extends IOException {
         this.failure = failure;
     }
 
-    /** What broke (not kept by serialization). */
+    /**
+     * What broke (not kept by serialization).
+     *
+     * @return what broke (not kept by serialization)
+     */
     public Failure failure() {
         return failure;
     }

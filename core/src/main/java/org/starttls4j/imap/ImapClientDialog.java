@@ -192,6 +192,15 @@ public final class ImapClientDialog implements ClientDialog {
                 "a tagged response or continuation request that answers no command we sent", line), farewell());
     }
 
+    /**
+     * The greeting's text as every protocol reports it: what follows the status, here
+     * {@code * OK }, {@code * PREAUTH } or {@code * BYE } (a response code included).
+     */
+    private static String greetingText(ImapResponse greeting) {
+        String rest = greeting.line().substring(Math.min(greeting.line().length(), 2 + greeting.keyword().length()));
+        return rest.startsWith(" ") ? rest.substring(1) : rest;
+    }
+
     private ClientStep onGreeting(ImapResponse greeting, boolean encrypted) {
         boolean ok = greeting.is(ImapResponse.Kind.UNTAGGED_STATUS, "OK");
         boolean preauth = greeting.is(ImapResponse.Kind.UNTAGGED_STATUS, "PREAUTH");
@@ -215,17 +224,17 @@ public final class ImapClientDialog implements ClientDialog {
             Capabilities capabilities = announced.orElse(Capabilities.NONE);
             return new ClientStep.NoTls(to(new Idle(capabilities, true, encrypted)), Failure.of(Failure.Reason.PREAUTH_WITHOUT_TLS,
                     "the server greeted with PREAUTH, so STARTTLS is impossible", greeting.line()), capabilities,
-                    List.of(new Event.GreetingReceived(greeting.line(), false)));
+                    List.of(new Event.GreetingReceived(greetingText(greeting), false)));
         }
         if (announced.isPresent()) {
             // RFC 9051 §7.1: a [CAPABILITY] code in the greeting spares the CAPABILITY command.
             Capabilities capabilities = announced.get();
             StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
             return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, offer,
-                    List.of(new Event.GreetingReceived(greeting.line(), encrypted)));
+                    List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
         }
         return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
-                List.of(new Event.GreetingReceived(greeting.line(), encrypted)));
+                List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
     }
 
     private ClientStep onResponse(ImapResponse response) {

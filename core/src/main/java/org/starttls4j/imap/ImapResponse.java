@@ -1,27 +1,70 @@
 package org.starttls4j.imap;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One IMAP server response (RFC 9051 §7), as far as a STARTTLS negotiation reads it: whom it is
- * for, its status or data keyword, and its response code. Literal data is counted by
- * {@link ImapResponseReader}, never kept.
+ * One IMAP server response (RFC 9051 §7): whom it is for, its status or data keyword, its
+ * response code, and, for a response read after the hand-over by {@link ImapResponseParser}, every
+ * line and literal it spans. The negotiation itself counts literals and never keeps them: its
+ * responses have one line and no literals.
  *
- * @param kind    tagged, untagged status, untagged data, or a continuation request
- * @param tag     the tag of a tagged response; {@code "*"} or {@code "+"} otherwise
- * @param keyword for status responses the condition ({@code OK NO BAD BYE PREAUTH}), for data
- *                the keyword ({@code CAPABILITY}, {@code EXISTS} after its number, {@code FETCH}…),
- *                upper-cased; empty for a continuation request
- * @param code    the response code in brackets, for status responses that carry one
- * @param text    what follows the keyword (and the code): human text for status responses,
- *                the data for data responses (e.g. the capability atoms)
- * @param line    the response's first line as received, for reports; untrusted before TLS
+ * <p>A response with literals arrives as {@code lines[0] literal[0] lines[1] literal[1] … lines[n]}:
+ * each line but the last ends with the literal's announcement {@code {size}}, and the next line
+ * is what follows the literal's bytes up to the CRLF.
+ *
+ * @param kind     tagged, untagged status, untagged data, or a continuation request
+ * @param tag      the tag of a tagged response; {@code "*"} or {@code "+"} otherwise
+ * @param keyword  for status responses the condition ({@code OK NO BAD BYE PREAUTH}), for data
+ *                 the keyword ({@code CAPABILITY}, {@code EXISTS} after its number, {@code FETCH}…),
+ *                 upper-cased; empty for a continuation request
+ * @param code     the response code in brackets, for status responses that carry one
+ * @param text     what follows the keyword (and the code) on the first line: human text for status
+ *                 responses, the data for data responses (e.g. the capability atoms)
+ * @param line     the response's first line as received, for reports; untrusted before TLS
+ * @param lines    every line of the response as received, without CRLF, the first being {@code line}
+ * @param literals the bytes of each literal, in order, one ISO-8859-1 character per byte (see
+ *                 {@link #literalBytes(int)}); one fewer than {@code lines}
  */
-record ImapResponse(Kind kind, String tag, String keyword, Optional<Code> code, String text, String line) {
+public record ImapResponse(Kind kind, String tag, String keyword, Optional<Code> code, String text, String line,
+                    List<String> lines, List<String> literals) {
+
+    /**
+     * Checks the components and copies the lists.
+     *
+     * @param kind     tagged, untagged status, untagged data, or a continuation request
+     * @param tag      the tag, {@code "*"} or {@code "+"}
+     * @param keyword  the condition or data keyword, upper-cased
+     * @param code     the response code, if any
+     * @param text     what follows the keyword and code on the first line
+     * @param line     the first line
+     * @param lines    every line, the first being {@code line}
+     * @param literals each literal's bytes, one fewer than {@code lines}
+     * @throws IllegalArgumentException when the lines and literals do not interleave
+     */
+    public ImapResponse {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(tag, "tag");
+        Objects.requireNonNull(keyword, "keyword");
+        Objects.requireNonNull(code, "code");
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(line, "line");
+        lines = List.copyOf(lines);
+        literals = List.copyOf(literals);
+        if (lines.isEmpty() || !lines.get(0).equals(line) || lines.size() != literals.size() + 1) {
+            throw new IllegalArgumentException("lines must start with line and be one more than the literals");
+        }
+    }
+
+    /** A one-line response without literals, as the negotiation reads them. */
+    ImapResponse(Kind kind, String tag, String keyword, Optional<Code> code, String text, String line) {
+        this(kind, tag, keyword, code, text, line, List.of(line), List.of());
+    }
 
     /** Which of the three kinds of response (RFC 9051 §2.2.2) this is. */
-    enum Kind {
+    public enum Kind {
         /** {@code tag SP (OK / NO / BAD) …}: the completion of the command with that tag. */
         TAGGED,
         /** {@code * SP (OK / NO / BAD / BYE / PREAUTH) …}. */
@@ -38,7 +81,18 @@ record ImapResponse(Kind kind, String tag, String keyword, Optional<Code> code, 
      * @param name     the code's atom, upper-cased ({@code CAPABILITY}, {@code ALERT}, {@code REFERRAL}…)
      * @param argument the text after the name, empty when none
      */
-    record Code(String name, String argument) {
+    public record Code(String name, String argument) {
+    }
+
+    /**
+     * The bytes of literal {@code index}.
+     *
+     * @param index which literal, from 0
+     * @return a fresh copy of its bytes
+     * @throws IndexOutOfBoundsException when there is no such literal
+     */
+    public byte[] literalBytes(int index) {
+        return literals.get(index).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     /** What {@link #parse} made of a line. */
@@ -53,13 +107,24 @@ record ImapResponse(Kind kind, String tag, String keyword, Optional<Code> code, 
     record Malformed(String why) implements Parsed {
     }
 
-    /** Whether this is a status response with condition {@code condition}. */
-    boolean is(Kind expectedKind, String condition) {
+    /**
+     * Whether this is a response of {@code expectedKind} with keyword {@code condition}.
+     *
+     * @param expectedKind the kind, e.g. {@link Kind#TAGGED}
+     * @param condition    the upper-case keyword, e.g. {@code "OK"}
+     * @return true when both match
+     */
+    public boolean is(Kind expectedKind, String condition) {
         return kind == expectedKind && keyword.equals(condition);
     }
 
-    /** The argument of response code {@code name}, if this response carries that code. */
-    Optional<String> codeArgument(String name) {
+    /**
+     * The argument of response code {@code name}, if this response carries that code.
+     *
+     * @param name the code's upper-case atom, e.g. {@code "CAPABILITY"}
+     * @return its argument (possibly empty), or empty when the response has no such code
+     */
+    public Optional<String> codeArgument(String name) {
         return code.filter(c -> c.name().equals(name)).map(Code::argument);
     }
 

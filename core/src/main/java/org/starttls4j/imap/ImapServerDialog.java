@@ -86,7 +86,7 @@ public final class ImapServerDialog implements ServerDialog {
     @Override
     public ServerStep start() {
         Capabilities announced = config.policy() == TlsPolicy.IMPLICIT ? announcedAfterTls(config) : announcedBeforeTls();
-        return reply("* OK [CAPABILITY " + ImapSyntax.render(announced) + "] " + config.hostname() + " IMAP4rev1 ready\r\n");
+        return reply("* OK [CAPABILITY " + ImapSyntax.render(announced) + "] " + config.greetingOr(config.hostname() + " IMAP4rev1 ready") + "\r\n");
     }
 
     @Override

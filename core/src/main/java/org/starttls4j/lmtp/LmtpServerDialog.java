@@ -64,7 +64,7 @@ public final class LmtpServerDialog implements ServerDialog {
 
     @Override
     public ServerStep start() {
-        return reply("220 " + config.hostname() + " LMTP starttls4j ready\r\n");
+        return reply("220 " + config.greetingOr(config.hostname() + " LMTP starttls4j ready") + "\r\n");
     }
 
     @Override

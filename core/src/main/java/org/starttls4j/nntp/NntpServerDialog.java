@@ -65,7 +65,7 @@ public final class NntpServerDialog implements ServerDialog {
 
     @Override
     public ServerStep start() {
-        return reply("200 " + config.hostname() + " NNTP service ready (starttls4j)\r\n");
+        return reply("200 " + config.greetingOr(config.hostname() + " NNTP service ready (starttls4j)") + "\r\n");
     }
 
     @Override

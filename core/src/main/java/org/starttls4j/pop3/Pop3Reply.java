@@ -11,10 +11,16 @@ import java.util.List;
  * @param text     the text after the status indicator and its space, possibly empty
  * @param lines    the lines of a multi-line response, unstuffed, without the final {@code "."}
  */
-record Pop3Reply(boolean positive, String text, List<String> lines) {
+public record Pop3Reply(boolean positive, String text, List<String> lines) {
 
-    /** Copies the lines. */
-    Pop3Reply {
+    /**
+     * Copies the lines.
+     *
+     * @param positive whether the status indicator was {@code +OK}
+     * @param text     the text after the status indicator
+     * @param lines    the lines of a multi-line response, unstuffed
+     */
+    public Pop3Reply {
         lines = List.copyOf(lines);
     }
 
@@ -35,8 +41,12 @@ record Pop3Reply(boolean positive, String text, List<String> lines) {
         return null;
     }
 
-    /** The response as it was sent, lines joined by {@code " / "}, for reports. */
-    String summary() {
+    /**
+     * The response as it was sent, lines joined by {@code " / "}, for reports.
+     *
+     * @return e.g. {@code "+OK 2 messages / 1 120 / 2 200"}
+     */
+    public String summary() {
         StringBuilder s = new StringBuilder(positive ? "+OK" : "-ERR");
         if (!text.isEmpty()) {
             s.append(' ').append(text);

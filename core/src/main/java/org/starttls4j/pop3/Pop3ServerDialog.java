@@ -79,7 +79,7 @@ public final class Pop3ServerDialog implements ServerDialog {
 
     @Override
     public ServerStep start() {
-        return reply("+OK " + config.hostname() + " POP3 server ready\r\n");
+        return reply("+OK " + config.greetingOr(config.hostname() + " POP3 server ready") + "\r\n");
     }
 
     @Override

@@ -128,7 +128,9 @@ public final class SieveClientDialog implements ClientDialog {
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting",
                     greeting.line()), "");
         }
-        return ready(greeting.capabilities(), List.of(new Event.GreetingReceived(greeting.line(), encrypted)));
+        // The text after the status, as in every protocol (here still quoted, as the server wrote it).
+        String text = greeting.line().length() > 3 ? greeting.line().substring(3) : "";
+        return ready(greeting.capabilities(), List.of(new Event.GreetingReceived(text, encrypted)));
     }
 
     private ClientStep onCapabilitiesAfterTls(SieveResponseReader.Complete response) {

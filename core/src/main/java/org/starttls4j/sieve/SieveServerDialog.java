@@ -89,7 +89,7 @@ public final class SieveServerDialog implements ServerDialog {
     @Override
     public ServerStep start() {
         Capabilities announced = config.policy() == TlsPolicy.IMPLICIT ? announcedAfterTls(config) : announcedBeforeTls();
-        return reply(SieveSyntax.render(announced) + "OK " + SieveSyntax.quote(config.hostname() + " ManageSieve ready") + "\r\n");
+        return reply(SieveSyntax.render(announced) + "OK " + SieveSyntax.quote(config.greetingOr(config.hostname() + " ManageSieve ready")) + "\r\n");
     }
 
     @Override

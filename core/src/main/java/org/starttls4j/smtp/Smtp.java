@@ -62,6 +62,21 @@ public final class Smtp {
     }
 
     /**
+     * The answer to EHLO in plaintext, as the negotiation gives it: the configured pre-TLS
+     * capabilities, AUTH withheld unless {@link ServerConfig#allowAuthBeforeTls()}, and STARTTLS
+     * unless the policy is {@code PLAINTEXT_ONLY}. An {@code OPPORTUNISTIC} server that handed a
+     * connection over in plaintext answers a later EHLO (after RSET, say) with this, and a STARTTLS
+     * then with {@link #serverResuming(ServerConfig)}.
+     *
+     * @param config       the server configuration
+     * @param clientDomain the EHLO argument
+     * @return the reply, CRLF included
+     */
+    public static String ehloReplyInPlaintext(ServerConfig config, String clientDomain) {
+        return SmtpServerDialog.ehloReplyInPlaintext(config, clientDomain);
+    }
+
+    /**
      * The application's answer to EHLO inside TLS: the configured post-TLS capabilities, never
      * STARTTLS.
      *

@@ -77,7 +77,7 @@ public final class SmtpServerDialog implements ServerDialog {
 
     @Override
     public ServerStep start() {
-        return reply("220 " + config.hostname() + " ESMTP starttls4j\r\n");
+        return reply("220 " + config.greetingOr(config.hostname() + " ESMTP starttls4j") + "\r\n");
     }
 
     @Override
@@ -148,6 +148,11 @@ public final class SmtpServerDialog implements ServerDialog {
             default:
                 return "421 4.7.0 " + config.hostname() + " Closing connection\r\n";
         }
+    }
+
+    /** The EHLO reply this dialog sends in plaintext, for {@link Smtp#ehloReplyInPlaintext}. */
+    static String ehloReplyInPlaintext(ServerConfig config, String clientDomain) {
+        return EhloCapabilities.reply(config.hostname(), clientDomain, EhloCapabilities.beforeTls(config));
     }
 
     private ServerStep reply(String text) {

@@ -10,7 +10,11 @@ import org.starttls4j.Failure;
  */
 public interface ClientDialog {
 
-    /** The state's name, for diagnostics (e.g. {@code "AwaitingEhloReply"}). */
+    /**
+     * The state's name, for diagnostics (e.g. {@code "AwaitingEhloReply"}).
+     *
+     * @return the state's name, for diagnostics
+     */
     String state();
 
     /**
@@ -44,15 +48,25 @@ public interface ClientDialog {
                 "a reply the server sent before it could have seen our command", line), "");
     }
 
-    /** Called on a dialog that returned {@link ClientStep.Ready}, when the policy wants TLS: send STARTTLS. */
+    /**
+     * Called on a dialog that returned {@link ClientStep.Ready}, when the policy wants TLS: send STARTTLS.
+     *
+     * @return the step: the command to send
+     */
     ClientStep requestStartTls();
 
     /**
      * Called on {@link ClientStep.GoAhead#next()} once the handshake is done: forget everything
      * learned before TLS and ask for the capabilities again.
+     *
+     * @return the step: what to send first inside TLS
      */
     ClientStep restartAfterTls();
 
-    /** What to send when the negotiation gives up in this state (e.g. {@code QUIT\r\n}), or empty. */
+    /**
+     * What to send when the negotiation gives up in this state (e.g. {@code QUIT\r\n}), or empty.
+     *
+     * @return what to send when the negotiation gives up in this state, possibly nothing
+     */
     String farewell();
 }

@@ -20,14 +20,26 @@ public sealed interface ClientStep {
      * @param events what the line meant (e.g. {@link Event.GreetingReceived})
      */
     record Await(ClientDialog next, String send, List<Event> events) implements ClientStep {
-        /** Copies the events. */
+        /**
+         * Copies the events.
+         *
+         * @param next the dialog to feed next
+         * @param send a command to send now, CRLF included; empty for none
+         * @param events what the line meant (e.g. {@link Event.GreetingReceived})
+         */
         public Await {
             Objects.requireNonNull(next, "next");
             Objects.requireNonNull(send, "send");
             events = List.copyOf(events);
         }
 
-        /** Await the next line, sending {@code send}, with no event. */
+        /**
+         * Await the next line, sending {@code send}, with no event.
+         *
+         * @param next the dialog to feed next
+         * @param send a command to send now, CRLF included; empty for none
+         * @return the step
+         */
         public static Await sending(ClientDialog next, String send) {
             return new Await(next, send, List.of());
         }
@@ -44,12 +56,26 @@ public sealed interface ClientStep {
      *                     carried them)
      */
     record Ready(ClientDialog next, Capabilities capabilities, StartTlsOffer offer, List<Event> events) implements ClientStep {
-        /** Copies the events. */
+        /**
+         * Copies the events.
+         *
+         * @param next the idle dialog
+         * @param capabilities what the server announced in the current layer (plaintext or TLS)
+         * @param offer whether STARTTLS was announced
+         * @param events what the last line meant besides the capabilities (e.g. a greeting that carried
+         *               them)
+         */
         public Ready {
             events = List.copyOf(events);
         }
 
-        /** Ready with no further event. */
+        /**
+         * Ready with no further event.
+         *
+         * @param next the idle dialog
+         * @param capabilities what the server announced in the current layer (plaintext or TLS)
+         * @param offer whether STARTTLS was announced
+         */
         public Ready(ClientDialog next, Capabilities capabilities, StartTlsOffer offer) {
             this(next, capabilities, offer, List.of());
         }
@@ -74,12 +100,25 @@ public sealed interface ClientStep {
      * @param events       what the last line meant (e.g. a PREAUTH greeting)
      */
     record NoTls(ClientDialog next, Failure why, Capabilities capabilities, List<Event> events) implements ClientStep {
-        /** Copies the events. */
+        /**
+         * Copies the events.
+         *
+         * @param next the idle dialog
+         * @param why the failure this is under {@code REQUIRED}
+         * @param capabilities what the server announced, for a plaintext hand-over
+         * @param events what the last line meant (e.g. a PREAUTH greeting)
+         */
         public NoTls {
             events = List.copyOf(events);
         }
 
-        /** NoTls with no further event. */
+        /**
+         * NoTls with no further event.
+         *
+         * @param next the idle dialog
+         * @param why the failure this is under {@code REQUIRED}
+         * @param capabilities what the server announced, for a plaintext hand-over
+         */
         public NoTls(ClientDialog next, Failure why, Capabilities capabilities) {
             this(next, why, capabilities, List.of());
         }

@@ -8,10 +8,18 @@ import org.starttls4j.Failure;
  */
 public interface ServerDialog {
 
-    /** The state's name, for diagnostics (e.g. {@code "AwaitingCommand"}). */
+    /**
+     * The state's name, for diagnostics (e.g. {@code "AwaitingCommand"}).
+     *
+     * @return the state's name, for diagnostics
+     */
     String state();
 
-    /** The connection is open (or, for implicit TLS, the handshake is done): greet. */
+    /**
+     * The connection is open (or, for implicit TLS, the handshake is done): greet.
+     *
+     * @return the step: the greeting to send
+     */
     ServerStep start();
 
     /**

@@ -14,7 +14,12 @@ public sealed interface ServerStep {
      * @param send the reply, CRLF included; empty for none
      */
     record Reply(ServerDialog next, String send) implements ServerStep {
-        /** Checks the components are present. */
+        /**
+         * Checks the components are present.
+         *
+         * @param next the dialog to feed next
+         * @param send the reply, CRLF included; empty for none
+         */
         public Reply {
             Objects.requireNonNull(next, "next");
             Objects.requireNonNull(send, "send");

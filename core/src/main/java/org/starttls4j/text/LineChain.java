@@ -14,17 +14,33 @@ import java.util.List;
  */
 public record LineChain(String last, LineChain before, int size) {
 
-    /** The chain {@code chain} with {@code line} after its end ({@code chain} may be null). */
+    /**
+     * The chain {@code chain} with {@code line} after its end ({@code chain} may be null).
+     *
+     * @param chain a chain, or null for none so far, or null for none
+     * @param line  the line to add
+     * @return the chain {@code chain} with {@code line} after its end ({@code chain} may be null)
+     */
     public static LineChain append(LineChain chain, String line) {
         return new LineChain(line, chain, size(chain) + 1);
     }
 
-    /** The number of lines in {@code chain} (null is empty). */
+    /**
+     * The number of lines in {@code chain} (null is empty).
+     *
+     * @param chain a chain, or null for none
+     * @return the number of lines in {@code chain} (null is empty)
+     */
     public static int size(LineChain chain) {
         return chain == null ? 0 : chain.size();
     }
 
-    /** The lines of {@code chain}, oldest first, as an unmodifiable list. */
+    /**
+     * The lines of {@code chain}, oldest first, as an unmodifiable list.
+     *
+     * @param chain a chain, or null for none
+     * @return the lines of {@code chain}, oldest first, as an unmodifiable list
+     */
     public static List<String> toList(LineChain chain) {
         String[] all = new String[size(chain)];
         for (LineChain c = chain; c != null; c = c.before()) {

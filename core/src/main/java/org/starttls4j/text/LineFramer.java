@@ -109,7 +109,12 @@ public final class LineFramer {
         }
     }
 
-    /** The bytes of {@code line} plus CRLF, as they travel. */
+    /**
+     * The bytes of {@code line} plus CRLF, as they travel.
+     *
+     * @param line a line without CRLF
+     * @return the bytes of {@code line} plus CRLF, as they travel
+     */
     public static byte[] toBytes(String line) {
         return (line + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }

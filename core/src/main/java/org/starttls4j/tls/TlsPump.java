@@ -142,7 +142,12 @@ public final class TlsPump {
         }
     }
 
-    /** Begins the handshake; a client's ClientHello goes to {@code out}. */
+    /**
+     * Begins the handshake; a client's ClientHello goes to {@code out}.
+     *
+     * @param out receives the TLS bytes to send to the peer
+     * @return where the handshake stands
+     */
     public Progress start(Consumer<ByteBuffer> out) {
         try {
             engine.beginHandshake();
@@ -154,7 +159,13 @@ public final class TlsPump {
         return drive(out);
     }
 
-    /** Takes the peer's bytes and drives the engine as far as they allow. */
+    /**
+     * Takes the peer's bytes and drives the engine as far as they allow.
+     *
+     * @param bytes TLS bytes received from the peer; consumed
+     * @param out   receives the TLS bytes to send to the peer
+     * @return where the handshake stands
+     */
     public Progress receive(ByteBuffer bytes, Consumer<ByteBuffer> out) {
         if (inbox.remaining() + bytes.remaining() > MAX_INBOX) {
             return fail(new SSLException("more than " + MAX_INBOX + " bytes of unprocessed TLS records"), out);
@@ -184,6 +195,7 @@ public final class TlsPump {
     /**
      * Keeps the peer's bytes without driving the engine, while delegated tasks are outstanding.
      *
+     * @param bytes TLS bytes received from the peer
      * @return false if that would hold more than the bound allows
      */
     public boolean hold(ByteBuffer bytes) {
@@ -194,12 +206,23 @@ public final class TlsPump {
         return true;
     }
 
-    /** Goes on after the delegated tasks of {@link Progress.NeedsTasks} have run. */
+    /**
+     * Goes on after the delegated tasks of {@link Progress.NeedsTasks} have run.
+     *
+     * @param out receives the TLS bytes to send to the peer
+     * @return where the handshake stands
+     */
     public Progress resume(Consumer<ByteBuffer> out) {
         return drive(out);
     }
 
-    /** Encrypts dialog bytes (a command line) into {@code out}. */
+    /**
+     * Encrypts dialog bytes (a command line) into {@code out}.
+     *
+     * @param data the dialog bytes
+     * @param out  receives the TLS records
+     * @return whether the encryption went through
+     */
     public Progress encrypt(byte[] data, Consumer<ByteBuffer> out) {
         ByteBuffer text = ByteBuffer.wrap(data);
         try {
@@ -216,12 +239,20 @@ public final class TlsPump {
         }
     }
 
-    /** Number of decrypted bytes waiting to be taken. */
+    /**
+     * Number of decrypted bytes waiting to be taken.
+     *
+     * @return the number of decrypted bytes waiting
+     */
     public int plaintextAvailable() {
         return plainLength;
     }
 
-    /** Takes every decrypted byte waiting. */
+    /**
+     * Takes every decrypted byte waiting.
+     *
+     * @return every decrypted byte waiting (an empty array when none)
+     */
     public byte[] takePlaintext() {
         if (plain == null) {
             return NOTHING;
@@ -232,7 +263,11 @@ public final class TlsPump {
         return data;
     }
 
-    /** Sends our close_notify, as far as the engine lets us; never throws. */
+    /**
+     * Sends our close_notify, as far as the engine lets us; never throws.
+     *
+     * @param out receives the TLS bytes to send to the peer
+     */
     public void closeOutbound(Consumer<ByteBuffer> out) {
         try {
             engine.closeOutbound();
@@ -256,12 +291,20 @@ public final class TlsPump {
         return handshakeDone;
     }
 
-    /** Whether the peer's close_notify was received. */
+    /**
+     * Whether the peer's close_notify was received.
+     *
+     * @return true once it was
+     */
     public boolean isInboundDone() {
         return engine.isInboundDone();
     }
 
-    /** What the handshake settled (read once per TLS session: the engine copies the chains on every call). */
+    /**
+     * What the handshake settled (read once per TLS session: the engine copies the chains on every call).
+     *
+     * @return what the handshake settled (read once per TLS session
+     */
     public TlsFacts facts() {
         SSLSession session = engine.getSession();
         if (session != factsOf) {

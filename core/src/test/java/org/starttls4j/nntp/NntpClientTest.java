@@ -27,7 +27,7 @@ class NntpClientTest {
         assertThat(s.lastSent()).isEqualTo("CAPABILITIES\r\n");
         assertThat(s.negotiation().state()).isEqualTo("AwaitingCapabilitiesReply");
         assertThat(s.events(Event.GreetingReceived.class)).singleElement()
-                .isEqualTo(new Event.GreetingReceived(GREETING.strip(), false));
+                .isEqualTo(new Event.GreetingReceived(GREETING.strip().substring(4), false));
         s.receive(CAPS_WITH_STARTTLS);
         assertThat(s.lastSent()).isEqualTo("STARTTLS\r\n");
         assertThat(s.events(Event.CapabilitiesReceived.class)).singleElement()

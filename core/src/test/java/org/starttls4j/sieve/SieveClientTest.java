@@ -29,7 +29,7 @@ class SieveClientTest {
         s.receive(GREETING);
         assertThat(s.sent()).isEqualTo("STARTTLS\r\n");
         assertThat(s.events(Event.GreetingReceived.class)).singleElement()
-                .isEqualTo(new Event.GreetingReceived("OK \"Dovecot ready.\"", false));
+                .isEqualTo(new Event.GreetingReceived("\"Dovecot ready.\"", false));
         assertThat(s.events(Event.CapabilitiesReceived.class)).singleElement().satisfies(c -> {
             assertThat(c.encrypted()).isFalse();
             assertThat(c.capabilities().parameters("SIEVE")).containsExactly("fileinto", "reject", "envelope", "vacation");

@@ -2,79 +2,86 @@ package org.starttls4j.examples;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import org.starttls4j.ClientConfig;
+import org.starttls4j.Limits;
 import org.starttls4j.Outcome;
-import org.starttls4j.SecureSession;
-import org.starttls4j.TlsPolicy;
+import org.starttls4j.Pem;
+import org.starttls4j.SecureByteChannel;
 import org.starttls4j.Transition;
 import org.starttls4j.smtp.Smtp;
+import org.starttls4j.smtp.SmtpReply;
+import org.starttls4j.smtp.SmtpReplyParser;
+import org.starttls4j.text.Received;
 
 /**
  * The README's quick start for the core: an SMTP client whose bytes move over a blocking
- * {@link SocketChannel}, while the core decides everything else.
+ * {@link SocketChannel} that the caller opens, while the core decides everything else; after the
+ * hand-over, one command answered inside TLS.
  */
 public final class CoreQuickStart {
 
-    private final SocketChannel socket;
-    private final ByteBuffer received = ByteBuffer.allocate(16 * 1024);
-
-    /**
-     * A client over a connected socket.
-     *
-     * @param socket connected to the server, in blocking mode
-     */
-    public CoreQuickStart(SocketChannel socket) {
-        this.socket = socket;
+    private CoreQuickStart() {
     }
 
     /**
-     * Negotiates STARTTLS and exchanges one buffer of application bytes inside TLS.
+     * The client's configuration, as the README shows it.
      *
-     * @param appBytes  what to send inside TLS
-     * @param netBuffer where its TLS records go before they are written
-     * @param netBytes  TLS records read from the server
-     * @param appBuffer where their plaintext goes
-     * @return the outcome
-     * @throws IOException when the socket fails
+     * @param caPem PEM trust anchors (leave {@code trustAnchors} out to use the JDK's trust store)
+     * @return the configuration
      */
-    public Outcome negotiate(ByteBuffer appBytes, ByteBuffer netBuffer, ByteBuffer netBytes, ByteBuffer appBuffer)
-            throws IOException {
-        // README: core
+    public static ClientConfig config(Path caPem) {
+        // README: core config
         ClientConfig config = ClientConfig.builder("mail.example.org")   // SNI + the name to verify
-                .policy(TlsPolicy.REQUIRED)                              // the default
                 .clientName("client.example.net")                        // EHLO argument
-                .build();
+                .trustAnchors(Pem.certificates(caPem))                   // default: the JDK's trust store
+                .build();                                                // policy REQUIRED, TLS 1.2 floor
+        // README end
+        return config;
+    }
 
-        Transition t = Smtp.client(config).begin(Instant.now());
-        send(t.outbound());
-        while (!t.isFinished()) {
-            t = t.next().onReceived(receive(), Instant.now());            // or onTick(now) at t.next().deadline()
-            send(t.outbound());                                           // or onEndOfStream(now)
-        }
-        if (t.outcome().get() instanceof Outcome.Secured s) {
-            SecureSession tls = s.session();
-            tls.capabilities();                 // announced inside TLS only
-            tls.tls().protocol();               // e.g. "TLSv1.3"
-            tls.encrypt(appBytes, netBuffer);   // your buffers, no allocation in the steady state;
-                                                // large writes go out as nearly even records (no tiny tail),
-                                                // tls.maxRecordPlaintext() bytes fill exactly one
-            tls.decrypt(netBytes, appBuffer);
+    /**
+     * Negotiates STARTTLS with {@code server}, then sends NOOP inside TLS.
+     *
+     * @param server where the SMTP server listens
+     * @param config the client's configuration
+     * @return the reply to NOOP, or why there was none
+     * @throws IOException when the connection fails
+     */
+    public static String noopInsideTls(InetSocketAddress server, ClientConfig config) throws IOException {
+        // README: core
+        try (SocketChannel socket = SocketChannel.open(server)) {        // your I/O: any transport will do
+            Transition t = Smtp.client(config).begin(Instant.now());
+            send(socket, t.outbound());
+            while (!t.isFinished()) {                                    // the core decides, you move bytes:
+                t = t.next().onReceived(receive(socket), Instant.now()); // or onTick(now) at t.next().deadline(),
+                send(socket, t.outbound());                              //    onEndOfStream(now) at EOF
+            }
+            if (t.outcome().get() instanceof Outcome.Secured s) {
+                s.session().capabilities();                              // announced inside TLS only
+                SecureByteChannel tls = new SecureByteChannel(s.session(), socket);   // the TLS pump
+                tls.write(StandardCharsets.US_ASCII.encode("NOOP\r\n"));
+                Received<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(tls, ByteBuffer.allocate(512).flip());
+                return reply.response().map(SmtpReply::summary).orElseThrow();      // "250 2.0.0 OK"
+            }
+            return t.outcome().get().toString();                         // Failed[failure=STARTTLS_NOT_OFFERED: ...]
         }
         // README end
-        return t.outcome().get();
     }
 
-    private void send(ByteBuffer bytes) throws IOException {
+    private static void send(SocketChannel socket, ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
             socket.write(bytes);
         }
     }
 
-    private ByteBuffer receive() throws IOException {
-        received.clear();
+    private static ByteBuffer receive(SocketChannel socket) throws IOException {
+        ByteBuffer received = ByteBuffer.allocate(16 * 1024);
         if (socket.read(received) < 0) {
             throw new EOFException("the server closed the connection");
         }

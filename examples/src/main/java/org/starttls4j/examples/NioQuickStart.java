@@ -2,10 +2,13 @@ package org.starttls4j.examples;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Failure;
+import org.starttls4j.Limits;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.nio.NegotiatedChannel;
 import org.starttls4j.nio.NegotiationException;
@@ -13,6 +16,9 @@ import org.starttls4j.nio.NegotiationReport;
 import org.starttls4j.nio.NioClient;
 import org.starttls4j.nio.NioServer;
 import org.starttls4j.smtp.Smtp;
+import org.starttls4j.smtp.SmtpReply;
+import org.starttls4j.smtp.SmtpReplyParser;
+import org.starttls4j.text.Received;
 
 /** The README's quick start for the NIO adapter: a blocking client and a one-thread server. */
 public final class NioQuickStart {
@@ -31,7 +37,8 @@ public final class NioQuickStart {
         ClientConfig config = ClientConfig.builder("mail.example.org").build();
         try (NegotiatedChannel channel = NioClient.create().connect("mail.example.org", 587, config, Smtp::client)) {
             NegotiationReport report = channel.report();     // events, TLS facts, capabilities inside TLS
-            channel.write(StandardCharsets.US_ASCII.encode("AUTH PLAIN …\r\n"));
+            channel.write(StandardCharsets.US_ASCII.encode("NOOP\r\n"));
+            Received<SmtpReply> reply = SmtpReplyParser.create(Limits.DEFAULT).read(channel, ByteBuffer.allocate(512).flip());
         } catch (NegotiationException e) {
             Failure why = e.failure();                        // QUIT was sent and the socket closed
         }
@@ -51,17 +58,56 @@ public final class NioQuickStart {
         // README: nio server
         NioServer server = NioServer.builder(serverConfig, Smtp::server)   // one selector thread
                 .bind(new InetSocketAddress("127.0.0.1", 2525))
-                .onSession(channel -> workers.submit(() -> serve(channel)))  // SecureChannel or PlaintextChannel
+                .onSession(channel -> workers.submit(() -> serve(channel, serverConfig)))  // SecureChannel or PlaintextChannel
                 .start();
         // README end
         return server;
     }
 
-    private static void serve(NegotiatedChannel channel) {
+    /**
+     * Answers EHLO, NOOP and QUIT on a handed-over connection, for the quick starts and their test.
+     *
+     * @param channel the connection, secured or (under a policy that allows it) in plaintext
+     * @param config  the server's configuration, for the EHLO reply
+     */
+    static void serve(NegotiatedChannel channel, ServerConfig config) {
         try (channel) {
-            channel.write(StandardCharsets.US_ASCII.encode("250 ok\r\n"));
+            ByteBuffer in = ByteBuffer.allocate(1024);
+            StringBuilder line = new StringBuilder();
+            while (channel.read(in) >= 0) {
+                in.flip();
+                while (in.hasRemaining()) {
+                    char c = (char) in.get();
+                    if (c != '\n') {
+                        line.append(c);
+                        continue;
+                    }
+                    String command = line.toString().strip();
+                    line.setLength(0);
+                    channel.write(StandardCharsets.US_ASCII.encode(answer(command, config, channel.isEncrypted())));
+                    if (command.equalsIgnoreCase("QUIT")) {
+                        return;
+                    }
+                }
+                in.clear();
+            }
         } catch (IOException e) {
             // the client went away
+        }
+    }
+
+    private static String answer(String command, ServerConfig config, boolean encrypted) {
+        String verb = command.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+        String argument = command.length() > verb.length() ? command.substring(verb.length()).strip() : "";
+        switch (verb) {
+            case "EHLO":
+                return encrypted ? Smtp.ehloReplyAfterTls(config, argument) : Smtp.ehloReplyInPlaintext(config, argument);
+            case "NOOP":
+                return "250 2.0.0 OK\r\n";
+            case "QUIT":
+                return "221 2.0.0 Bye\r\n";
+            default:
+                return "502 5.5.1 Not in this example\r\n";
         }
     }
 }

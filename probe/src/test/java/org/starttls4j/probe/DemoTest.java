@@ -28,6 +28,34 @@ class DemoTest {
     }
 
     @Test
+    void theDemoShowsBothAttacksRefusedAndEndsWithACommandThatRuns() {
+        Cli.Result r = Cli.run();
+
+        assertThat(r.out()).contains("refused  response injection", "(PLAINTEXT_INJECTION)", "refused  command injection")
+                .doesNotContain("NOT REFUSED");
+        List<String> lines = r.out().lines().toList();
+        String last = lines.get(lines.size() - 1).strip();
+        assertThat(last).startsWith("java -jar ").endsWith(" probe smtp://127.0.0.1:3025 --insecure --transcript");
+        assertThat(lines.get(lines.size() - 2).strip()).endsWith(" serve smtp");
+        // The command as printed parses: the same arguments minus "java -jar <jar>" are a valid probe.
+        String[] printed = last.substring(last.indexOf(" probe ") + 1).split(" ");
+        Cli.Result probe = Cli.run(printed);
+        assertThat(probe.status()).as(probe.toString()).isNotEqualTo(Main.USAGE); // whatever listens on 3025, the command is valid
+    }
+
+    @Test
+    void eachAttackOnItsOwnIsRefused() throws Exception {
+        ServerIdentity identity = ServerIdentity.selfSigned(Demo.NAME);
+
+        Demo.Attack injected = Demo.responseInjection(identity);
+        Demo.Attack pipelined = Demo.commandInjection(identity);
+
+        assertThat(injected.refused()).as(injected.what()).isTrue();
+        assertThat(injected.what()).contains("PLAINTEXT_INJECTION");
+        assertThat(pipelined.refused()).as(pipelined.what()).isTrue();
+    }
+
+    @Test
     void helpAndVersionExitZero() {
         Cli.Result help = Cli.run("--help");
         Cli.Result version = Cli.run("--version");
