@@ -3,10 +3,11 @@
  * connections. Depends on the JDK alone.
  */
 module org.starttls4j.core {
+    // org.starttls4j.internal.* (the SSLEngine pump, engine setup, failure classification, line
+    // framing) is the inside: not exported, free to change between releases.
     exports org.starttls4j;
     exports org.starttls4j.spi;
     exports org.starttls4j.text;
-    exports org.starttls4j.tls;
     exports org.starttls4j.smtp;
     exports org.starttls4j.imap;
     exports org.starttls4j.pop3;

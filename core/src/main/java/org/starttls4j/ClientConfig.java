@@ -8,10 +8,10 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.starttls4j.tls.CertificateStrengths;
-import org.starttls4j.tls.EngineSetup;
-import org.starttls4j.tls.HostNames;
-import org.starttls4j.tls.TlsContexts;
+import org.starttls4j.internal.tls.CertificateStrengths;
+import org.starttls4j.internal.tls.EngineSetup;
+import org.starttls4j.internal.tls.HostNames;
+import org.starttls4j.internal.tls.TlsContexts;
 
 /**
  * Everything a client negotiation needs to know, fixed before it starts. Immutable and reusable
@@ -264,12 +264,10 @@ public final class ClientConfig {
     }
 
     /** Builds a {@link ClientConfig}; every setting has a safe default. */
-    public static final class Builder {
-        private TlsPolicy policy = TlsPolicy.REQUIRED;
+    public static final class Builder extends ConfigBuilder<Builder> {
         private String serverName;
         private int serverPort = -1;
         private String clientName = "localhost";
-        private TlsVersion tlsFloor = TlsVersion.TLS_1_2;
         private CertificateCheck certificateCheck = CertificateCheck.standard();
         private boolean certificateCheckSet;
         private CertificateStrength certificateStrength = CertificateStrength.DEFAULT;
@@ -280,23 +278,14 @@ public final class ClientConfig {
         private boolean engineCopied;
         /** The trust manager came from {@link ClientConfig#toBuilder()}. */
         private boolean trustCopied;
-        private Limits limits = Limits.DEFAULT;
-        private Timeouts timeouts = Timeouts.DEFAULT;
-        private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
         private ChainCheck chainCheck;
 
         private Builder(String serverName) {
             this.serverName = requireText(serverName, "serverName");
         }
 
-        /**
-         * The policy; default {@link TlsPolicy#REQUIRED}.
-         *
-         * @param value the policy
-         * @return this builder
-         */
-        public Builder policy(TlsPolicy value) {
-            this.policy = Objects.requireNonNull(value, "policy");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -335,17 +324,6 @@ public final class ClientConfig {
                 throw new IllegalArgumentException("clientName must be printable ASCII without spaces: " + value);
             }
             this.clientName = name;
-            return this;
-        }
-
-        /**
-         * The oldest TLS version accepted; default TLS 1.2.
-         *
-         * @param value the floor
-         * @return this builder
-         */
-        public Builder tlsFloor(TlsVersion value) {
-            this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
             return this;
         }
 
@@ -451,39 +429,6 @@ public final class ClientConfig {
             sslContext = null;
             engineFactory = null;
             engineCopied = false;
-        }
-
-        /**
-         * Bounds on what the server may make us hold.
-         *
-         * @param value the limits
-         * @return this builder
-         */
-        public Builder limits(Limits value) {
-            this.limits = Objects.requireNonNull(value, "limits");
-            return this;
-        }
-
-        /**
-         * How long to wait.
-         *
-         * @param value the timeouts
-         * @return this builder
-         */
-        public Builder timeouts(Timeouts value) {
-            this.timeouts = Objects.requireNonNull(value, "timeouts");
-            return this;
-        }
-
-        /**
-         * Where delegated engine tasks run; default inline.
-         *
-         * @param value the choice
-         * @return this builder
-         */
-        public Builder delegatedTasks(DelegatedTasks value) {
-            this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
-            return this;
         }
 
         /**

@@ -9,10 +9,10 @@ import javax.net.ssl.SSLEngine;
 import org.starttls4j.spi.ClientDialog;
 import org.starttls4j.spi.ClientStep;
 import org.starttls4j.spi.StartTlsOffer;
-import org.starttls4j.text.LineFramer;
-import org.starttls4j.tls.EngineSetup;
-import org.starttls4j.tls.HandshakeFailures;
-import org.starttls4j.tls.TlsPump;
+import org.starttls4j.internal.text.LineFramer;
+import org.starttls4j.internal.tls.EngineSetup;
+import org.starttls4j.internal.tls.HandshakeFailures;
+import org.starttls4j.internal.tls.TlsPump;
 
 /**
  * The client's side of every protocol: the dialog supplies the protocol, this supplies the rest.
@@ -65,11 +65,11 @@ final class ClientFlow implements Flow {
 
     @Override
     public Transition begin(Output out) {
-        if (!(phase instanceof Unstarted)) {
+        if (!(phase instanceof Unstarted unstarted)) {
             throw new IllegalStateException("begin() was already called");
         }
         ClientFlow started = new ClientFlow(config, out.now(), phase);
-        ClientDialog dialog = ((Unstarted) phase).dialog();
+        ClientDialog dialog = unstarted.dialog();
         if (config.policy().startsWithTls()) {
             return started.startHandshake(dialog, true, out);
         }
@@ -78,15 +78,13 @@ final class ClientFlow implements Flow {
 
     @Override
     public Transition onReceived(ByteBuffer bytes, Output out) {
-        if (phase instanceof Reading) {
-            Reading r = (Reading) phase;
+        if (phase instanceof Reading r) {
             if (r.pump() == null) {
                 return feed(r, drain(bytes), out);
             }
             return afterPump(r.pump().receive(bytes, out), r, out);
         }
-        if (phase instanceof Handshaking) {
-            Handshaking h = (Handshaking) phase;
+        if (phase instanceof Handshaking h) {
             if (h.awaitingTasks()) {
                 if (!h.pump().hold(bytes)) {
                     return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the server flooded the handshake"), "", h.pump(), out);
@@ -100,10 +98,9 @@ final class ClientFlow implements Flow {
 
     @Override
     public Transition onTasksCompleted(Output out) {
-        if (!(phase instanceof Handshaking) || !((Handshaking) phase).awaitingTasks()) {
+        if (!(phase instanceof Handshaking h) || !h.awaitingTasks()) {
             throw new IllegalStateException("no delegated tasks are outstanding");
         }
-        Handshaking h = (Handshaking) phase;
         return handshakeProgress(h.pump().resume(out), h.pump(), h.dialog(), h.implicit(), out);
     }
 
@@ -126,11 +123,11 @@ final class ClientFlow implements Flow {
 
     @Override
     public Optional<Instant> deadline() {
-        if (phase instanceof Reading) {
-            return Optional.of(((Reading) phase).deadline());
+        if (phase instanceof Reading reading) {
+            return Optional.of(reading.deadline());
         }
-        if (phase instanceof Handshaking) {
-            return Optional.of(((Handshaking) phase).deadline());
+        if (phase instanceof Handshaking handshaking) {
+            return Optional.of(handshaking.deadline());
         }
         return Optional.empty();
     }
@@ -142,7 +139,7 @@ final class ClientFlow implements Flow {
 
     @Override
     public Optional<Outcome> outcome() {
-        return phase instanceof Finished ? Optional.of(((Finished) phase).outcome()) : Optional.empty();
+        return phase instanceof Finished done ? Optional.of(done.outcome()) : Optional.empty();
     }
 
     @Override
@@ -155,11 +152,12 @@ final class ClientFlow implements Flow {
         if (phase instanceof Unstarted) {
             return "Unstarted";
         }
-        if (phase instanceof Reading) {
-            return ((Reading) phase).dialog().state();
+        if (phase instanceof Reading reading) {
+            // the same dialog state can wait before TLS and inside it (EHLO's reply, twice)
+            return reading.pump() == null ? reading.dialog().state() : Negotiation.INSIDE_TLS + reading.dialog().state();
         }
-        if (phase instanceof Handshaking) {
-            return ((Handshaking) phase).awaitingTasks() ? "AwaitingDelegatedTasks" : "Handshaking";
+        if (phase instanceof Handshaking handshaking) {
+            return handshaking.awaitingTasks() ? "AwaitingDelegatedTasks" : "Handshaking";
         }
         Outcome o = ((Finished) phase).outcome();
         return o instanceof Outcome.Secured ? "Secured" : o instanceof Outcome.Plaintext ? "Plaintext" : "Failed";
@@ -177,11 +175,11 @@ final class ClientFlow implements Flow {
     }
 
     private Transition afterPump(TlsPump.Progress progress, Reading r, Output out) {
-        if (progress instanceof TlsPump.Progress.Failed) {
-            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause(), true), "", ended(r.pump()), out);
+        if (progress instanceof TlsPump.Progress.Failed failed) {
+            return fail(HandshakeFailures.classify(failed.cause(), true), "", ended(r.pump()), out);
         }
-        if (progress instanceof TlsPump.Progress.Refused) {
-            return fail(((TlsPump.Progress.Refused) progress).failure(), "", ended(r.pump()), out);
+        if (progress instanceof TlsPump.Progress.Refused refused) {
+            return fail(refused.failure(), "", ended(r.pump()), out);
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
             // A reply and close_notify may share a read: let the dialog see the reply first (a 421,
@@ -193,10 +191,10 @@ final class ClientFlow implements Flow {
             }
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS in state " + closedIn), "", r.pump(), out);
         }
-        if (progress instanceof TlsPump.Progress.NeedsTasks) {
+        if (progress instanceof TlsPump.Progress.NeedsTasks needsTasks) {
             // Post-handshake tasks are rare (a TLS 1.3 ticket or KeyUpdate: the pump refuses a
             // renegotiation before it gets here); run them rather than stall.
-            ((TlsPump.Progress.NeedsTasks) progress).tasks().forEach(Runnable::run);
+            needsTasks.tasks().forEach(Runnable::run);
             return afterPump(r.pump().resume(out), r, out);
         }
         return feed(r, r.pump().takePlaintext(), out);
@@ -221,8 +219,7 @@ final class ClientFlow implements Flow {
         ClientStep step = first;
         int position = 0;
         while (true) {
-            if (step instanceof ClientStep.Await) {
-                ClientStep.Await await = (ClientStep.Await) step;
+            if (step instanceof ClientStep.Await await) {
                 out.events(await.events());
                 if (!await.send().isEmpty()) {
                     commandSentThisRead = true;
@@ -231,10 +228,9 @@ final class ClientFlow implements Flow {
                     }
                 }
                 dialog = await.next();
-            } else if (step instanceof ClientStep.Fail) {
-                ClientStep.Fail f = (ClientStep.Fail) step;
+            } else if (step instanceof ClientStep.Fail f) {
                 return fail(f.failure(), f.send(), pump, out);
-            } else if (step instanceof ClientStep.GoAhead) {
+            } else if (step instanceof ClientStep.GoAhead goAhead) {
                 if (encrypted || idle != null) {
                     return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a STARTTLS go-ahead nobody asked for"), "", pump, out);
                 }
@@ -245,17 +241,16 @@ final class ClientFlow implements Flow {
                             preview(buffer, position)), "", null, out);
                 }
                 out.event(new Event.StartTlsAccepted());
-                return startHandshake(((ClientStep.GoAhead) step).next(), false, out);
-            } else if (step instanceof ClientStep.Ready) {
-                ClientStep.Ready ready = (ClientStep.Ready) step;
+                return startHandshake(goAhead.next(), false, out);
+            } else if (step instanceof ClientStep.Ready ready) {
                 out.events(ready.events());
                 out.event(new Event.CapabilitiesReceived(ready.capabilities(), encrypted));
                 idle = step;
                 dialog = ready.next();
-            } else if (step instanceof ClientStep.NoTls) {
-                out.events(((ClientStep.NoTls) step).events());
+            } else if (step instanceof ClientStep.NoTls noTls) {
+                out.events(noTls.events());
                 idle = step;
-                dialog = ((ClientStep.NoTls) step).next();
+                dialog = noTls.next();
             }
             int found = LineFramer.scan(buffer, position, buffer.length, config.limits().maxLineLength());
             if (found == LineFramer.INCOMPLETE) {
@@ -286,7 +281,7 @@ final class ClientFlow implements Flow {
                 return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line),
                         dialog.farewell(), pump, out);
             }
-            if (idle != null && step instanceof ClientStep.Await && !((ClientStep.Await) step).send().isEmpty()) {
+            if (idle != null && step instanceof ClientStep.Await awaiting && !awaiting.send().isEmpty()) {
                 return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line),
                         dialog.farewell(), pump, out);
             }
@@ -296,8 +291,7 @@ final class ClientFlow implements Flow {
     /** The dialog is idle with the read consumed: apply the policy. */
     private Transition decide(ClientStep idle, ClientDialog dialog, TlsPump pump, int received, Output out) {
         boolean encrypted = pump != null;
-        if (idle instanceof ClientStep.NoTls) {
-            ClientStep.NoTls no = (ClientStep.NoTls) idle;
+        if (idle instanceof ClientStep.NoTls no) {
             if (encrypted) {
                 return secured(pump, no.capabilities(), out); // e.g. IMAP PREAUTH inside implicit TLS
             }
@@ -331,18 +325,18 @@ final class ClientFlow implements Flow {
         if (progress instanceof TlsPump.Progress.NeedsInput) {
             return out.to(next(new Handshaking(pump, dialog, implicit, deadline, false)));
         }
-        if (progress instanceof TlsPump.Progress.NeedsTasks) {
-            out.tasks(((TlsPump.Progress.NeedsTasks) progress).tasks());
+        if (progress instanceof TlsPump.Progress.NeedsTasks needsTasks) {
+            out.tasks(needsTasks.tasks());
             return out.to(next(new Handshaking(pump, dialog, implicit, deadline, true)));
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS during the handshake"), "", ended(pump), out);
         }
-        if (progress instanceof TlsPump.Progress.Failed) {
-            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause(), pump.handshakeDone()), "", ended(pump), out);
+        if (progress instanceof TlsPump.Progress.Failed failed) {
+            return fail(HandshakeFailures.classify(failed.cause(), pump.handshakeDone()), "", ended(pump), out);
         }
-        if (progress instanceof TlsPump.Progress.Refused) {
-            return fail(((TlsPump.Progress.Refused) progress).failure(), "", ended(pump), out);
+        if (progress instanceof TlsPump.Progress.Refused refused) {
+            return fail(refused.failure(), "", ended(pump), out);
         }
         return established(pump, dialog, implicit, out);
     }
@@ -449,11 +443,11 @@ final class ClientFlow implements Flow {
     }
 
     private TlsPump pump() {
-        if (phase instanceof Reading) {
-            return ((Reading) phase).pump();
+        if (phase instanceof Reading reading) {
+            return reading.pump();
         }
-        if (phase instanceof Handshaking) {
-            return ((Handshaking) phase).pump();
+        if (phase instanceof Handshaking handshaking) {
+            return handshaking.pump();
         }
         return null;
     }

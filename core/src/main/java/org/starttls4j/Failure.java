@@ -141,6 +141,14 @@ public record Failure(Reason reason, String message, Optional<String> peerReply,
         TLS_VERSION_TOO_OLD,
         /** The peer closed the connection (or TLS, with or without close_notify) mid-negotiation. */
         PEER_CLOSED,
+        /**
+         * This side ended the negotiation (or the session) itself: the application closed the
+         * channel or removed the handler mid-negotiation, or the adapter could not go on (its
+         * delegated-task executor refused the handshake's tasks). The peer did nothing wrong.
+         * TLS-RPT: {@code validation-failure}, the type of every session that did not reach the
+         * policy's TLS; the reporter may prefer to leave such a session out.
+         */
+        LOCAL_ABORT,
         /** The peer did not answer before the deadline. */
         TIMEOUT,
         /**

@@ -33,6 +33,9 @@ import org.starttls4j.spi.ServerDialog;
  */
 public final class Negotiation {
 
+    /** The prefix of {@link #state()} for a dialog state inside TLS. */
+    public static final String INSIDE_TLS = "Tls/";
+
     private final Flow flow;
     private boolean spent;
 
@@ -175,9 +178,13 @@ public final class Negotiation {
     }
 
     /**
-     * The state's name, for diagnostics: e.g. {@code "AwaitingEhloReply"}, {@code "Handshaking"}.
+     * The state's name, for diagnostics: the dialog's state while it reads lines, e.g.
+     * {@code "AwaitingEhloReply"}, prefixed with {@value #INSIDE_TLS} when it reads them inside TLS
+     * ({@code "Tls/AwaitingEhloReply"}, the client's second EHLO); otherwise the step of the
+     * negotiation itself: {@code "Unstarted"}, {@code "Handshaking"}, {@code "AwaitingDelegatedTasks"},
+     * {@code "Secured"}, {@code "Plaintext"} or {@code "Failed"}.
      *
-     * @return the state's name, for diagnostics
+     * @return the state's name
      */
     public String state() {
         return flow.state();

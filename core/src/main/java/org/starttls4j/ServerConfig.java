@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import org.starttls4j.tls.EngineSetup;
+import org.starttls4j.internal.tls.EngineSetup;
 
 /**
  * Everything a server negotiation needs to know. Immutable and reusable; build one with
@@ -189,32 +189,16 @@ public final class ServerConfig {
     }
 
     /** Builds a {@link ServerConfig}. */
-    public static final class Builder {
-        private TlsPolicy policy = TlsPolicy.REQUIRED;
+    public static final class Builder extends ConfigBuilder<Builder> {
         private String hostname = "localhost";
-        private TlsVersion tlsFloor = TlsVersion.TLS_1_2;
         private SSLContext sslContext;
         private EngineFactory engineFactory;
         private Capabilities capabilitiesBeforeTls = Capabilities.NONE;
         private Capabilities capabilitiesAfterTls = Capabilities.NONE;
         private boolean allowAuthBeforeTls;
-        private Limits limits = Limits.DEFAULT;
-        private Timeouts timeouts = Timeouts.DEFAULT;
-        private DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
         private String greeting;
 
         private Builder() {
-        }
-
-        /**
-         * The policy; default {@link TlsPolicy#REQUIRED}.
-         *
-         * @param value the policy
-         * @return this builder
-         */
-        public Builder policy(TlsPolicy value) {
-            this.policy = Objects.requireNonNull(value, "policy");
-            return this;
         }
 
         /**
@@ -228,14 +212,8 @@ public final class ServerConfig {
             return this;
         }
 
-        /**
-         * The oldest TLS version accepted; default TLS 1.2.
-         *
-         * @param value the oldest TLS version accepted
-         * @return this builder
-         */
-        public Builder tlsFloor(TlsVersion value) {
-            this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -330,39 +308,6 @@ public final class ServerConfig {
          */
         public Builder allowAuthBeforeTls(boolean value) {
             this.allowAuthBeforeTls = value;
-            return this;
-        }
-
-        /**
-         * Bounds on what the client may make us hold.
-         *
-         * @param value bounds on what the client may make us hold
-         * @return this builder
-         */
-        public Builder limits(Limits value) {
-            this.limits = Objects.requireNonNull(value, "limits");
-            return this;
-        }
-
-        /**
-         * How long to wait.
-         *
-         * @param value how long to wait
-         * @return this builder
-         */
-        public Builder timeouts(Timeouts value) {
-            this.timeouts = Objects.requireNonNull(value, "timeouts");
-            return this;
-        }
-
-        /**
-         * Where delegated engine tasks run; default inline.
-         *
-         * @param value where delegated engine tasks run
-         * @return this builder
-         */
-        public Builder delegatedTasks(DelegatedTasks value) {
-            this.delegatedTasks = Objects.requireNonNull(value, "delegatedTasks");
             return this;
         }
 

@@ -7,10 +7,10 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
-import org.starttls4j.text.LineFramer;
-import org.starttls4j.tls.EngineSetup;
-import org.starttls4j.tls.HandshakeFailures;
-import org.starttls4j.tls.TlsPump;
+import org.starttls4j.internal.text.LineFramer;
+import org.starttls4j.internal.tls.EngineSetup;
+import org.starttls4j.internal.tls.HandshakeFailures;
+import org.starttls4j.internal.tls.TlsPump;
 
 /**
  * The server's side of every protocol.
@@ -73,10 +73,9 @@ final class ServerFlow implements Flow {
 
     @Override
     public Transition begin(Output out) {
-        if (!(phase instanceof Unstarted)) {
+        if (!(phase instanceof Unstarted u)) {
             throw new IllegalStateException("begin() was already called");
         }
-        Unstarted u = (Unstarted) phase;
         ServerFlow started = new ServerFlow(config, out.now(), phase);
         if (config.policy().startsWithTls()) {
             return started.startHandshake(u.dialog(), true, out);
@@ -85,10 +84,9 @@ final class ServerFlow implements Flow {
             return started.run(u.dialog(), ClientFlow.NOTHING, 0, 0, true, out);
         }
         ServerStep greeting = u.dialog().start();
-        if (!(greeting instanceof ServerStep.Reply)) {
+        if (!(greeting instanceof ServerStep.Reply reply)) {
             throw new IllegalStateException("a server dialog must start with a greeting reply, not " + greeting);
         }
-        ServerStep.Reply reply = (ServerStep.Reply) greeting;
         sendPlain(reply.send(), out);
         return started.run(reply.next(), ClientFlow.NOTHING, 0, 0, false, out);
     }
@@ -100,18 +98,17 @@ final class ServerFlow implements Flow {
      */
     @Override
     public Transition beginAtCapacity(Output out) {
-        if (!(phase instanceof Unstarted)) {
+        if (!(phase instanceof Unstarted unstarted)) {
             throw new IllegalStateException("begin() was already called");
         }
         ServerFlow started = new ServerFlow(config, out.now(), phase);
-        String words = config.policy().startsWithTls() ? "" : ((Unstarted) phase).dialog().farewell(Failure.Reason.SERVER_BUSY);
+        String words = config.policy().startsWithTls() ? "" : unstarted.dialog().farewell(Failure.Reason.SERVER_BUSY);
         return started.fail(Failure.of(Failure.Reason.SERVER_BUSY, "refused at capacity"), words, null, out);
     }
 
     @Override
     public Transition onReceived(ByteBuffer bytes, Output out) {
-        if (phase instanceof Plain) {
-            Plain p = (Plain) phase;
+        if (phase instanceof Plain p) {
             byte[] fresh = ClientFlow.drain(bytes);
             int received = p.received() + fresh.length;
             if (received > config.limits().maxPlaintextBytes()) {
@@ -121,8 +118,7 @@ final class ServerFlow implements Flow {
             }
             return run(p.dialog(), ClientFlow.concat(p.pending(), fresh), received, p.commands(), p.heard() || received > 0, out);
         }
-        if (phase instanceof Handshaking) {
-            Handshaking h = (Handshaking) phase;
+        if (phase instanceof Handshaking h) {
             if (h.awaitingTasks()) {
                 if (!h.pump().hold(bytes)) {
                     return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the client flooded the handshake"), "", h.pump(), out);
@@ -136,16 +132,15 @@ final class ServerFlow implements Flow {
 
     @Override
     public Transition onTasksCompleted(Output out) {
-        if (!(phase instanceof Handshaking) || !((Handshaking) phase).awaitingTasks()) {
+        if (!(phase instanceof Handshaking h) || !h.awaitingTasks()) {
             throw new IllegalStateException("no delegated tasks are outstanding");
         }
-        Handshaking h = (Handshaking) phase;
         return handshakeProgress(h.pump().resume(out), h, out);
     }
 
     @Override
     public Transition onEndOfStream(Output out) {
-        TlsPump pump = phase instanceof Handshaking ? ((Handshaking) phase).pump() : null;
+        TlsPump pump = phase instanceof Handshaking handshaking ? handshaking.pump() : null;
         return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed the connection in state " + state()), "", pump, out);
     }
 
@@ -156,19 +151,19 @@ final class ServerFlow implements Flow {
             return out.to(new Negotiation(this));
         }
         Failure timeout = Failure.of(Failure.Reason.TIMEOUT, "no command from the client in state " + state());
-        if (phase instanceof Plain) {
-            return fail(timeout, ((Plain) phase).dialog().farewell(Failure.Reason.TIMEOUT), null, out);
+        if (phase instanceof Plain plain) {
+            return fail(timeout, plain.dialog().farewell(Failure.Reason.TIMEOUT), null, out);
         }
         return fail(timeout, "", ((Handshaking) phase).pump(), out);
     }
 
     @Override
     public Optional<Instant> deadline() {
-        if (phase instanceof Plain) {
-            return Optional.of(((Plain) phase).deadline());
+        if (phase instanceof Plain plain) {
+            return Optional.of(plain.deadline());
         }
-        if (phase instanceof Handshaking) {
-            return Optional.of(((Handshaking) phase).deadline());
+        if (phase instanceof Handshaking handshaking) {
+            return Optional.of(handshaking.deadline());
         }
         return Optional.empty();
     }
@@ -180,7 +175,7 @@ final class ServerFlow implements Flow {
 
     @Override
     public Optional<Outcome> outcome() {
-        return phase instanceof Finished ? Optional.of(((Finished) phase).outcome()) : Optional.empty();
+        return phase instanceof Finished done ? Optional.of(done.outcome()) : Optional.empty();
     }
 
     @Override
@@ -193,11 +188,11 @@ final class ServerFlow implements Flow {
         if (phase instanceof Unstarted) {
             return "Unstarted";
         }
-        if (phase instanceof Plain) {
-            return ((Plain) phase).dialog().state();
+        if (phase instanceof Plain plain) {
+            return plain.dialog().state();
         }
-        if (phase instanceof Handshaking) {
-            return ((Handshaking) phase).awaitingTasks() ? "AwaitingDelegatedTasks" : "Handshaking";
+        if (phase instanceof Handshaking handshaking) {
+            return handshaking.awaitingTasks() ? "AwaitingDelegatedTasks" : "Handshaking";
         }
         Outcome o = ((Finished) phase).outcome();
         return o instanceof Outcome.Secured ? "Secured" : o instanceof Outcome.Plaintext ? "Plaintext" : "Failed";
@@ -228,8 +223,7 @@ final class ServerFlow implements Flow {
             position += found;
             out.received(line, false);
             ServerStep step = dialog.onLine(line);
-            if (step instanceof ServerStep.Reply) {
-                ServerStep.Reply reply = (ServerStep.Reply) step;
+            if (step instanceof ServerStep.Reply reply) {
                 // A command counts when it is answered: the lines of an IMAP literal get no answer of their own.
                 if (!reply.send().isEmpty() && ++commands > config.limits().maxCommandsBeforeTls()) {
                     return fail(Failure.of(Failure.Reason.TOO_MANY_COMMANDS,
@@ -238,19 +232,18 @@ final class ServerFlow implements Flow {
                 }
                 sendPlain(reply.send(), out);
                 dialog = reply.next();
-            } else if (step instanceof ServerStep.Close) {
-                ServerStep.Close close = (ServerStep.Close) step;
+            } else if (step instanceof ServerStep.Close close) {
                 return fail(close.failure(), close.send(), null, out);
-            } else if (step instanceof ServerStep.HandOver) {
-                return handOver(((ServerStep.HandOver) step).capabilities(), Arrays.copyOfRange(buffer, lineStart, buffer.length), out);
-            } else {
+            } else if (step instanceof ServerStep.HandOver handOver) {
+                return handOver(handOver.capabilities(), Arrays.copyOfRange(buffer, lineStart, buffer.length), out);
+            } else if (step instanceof ServerStep.GoAhead goAhead) {
                 if (position < buffer.length) {
                     // RFC 3207 §4.2: commands pipelined after STARTTLS are discarded, never executed.
                     return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
                             (buffer.length - position) + " plaintext bytes after the STARTTLS command",
                             ClientFlow.preview(buffer, position)), dialog.farewell(Failure.Reason.PLAINTEXT_INJECTION), null, out);
                 }
-                sendPlain(((ServerStep.GoAhead) step).send(), out);
+                sendPlain(goAhead.send(), out);
                 out.event(new Event.StartTlsAccepted());
                 return startHandshake(null, false, out);
             }
@@ -287,18 +280,18 @@ final class ServerFlow implements Flow {
         if (progress instanceof TlsPump.Progress.NeedsInput) {
             return out.to(next(new Handshaking(h.pump(), h.dialog(), h.implicit(), deadline, false)));
         }
-        if (progress instanceof TlsPump.Progress.NeedsTasks) {
-            out.tasks(((TlsPump.Progress.NeedsTasks) progress).tasks());
+        if (progress instanceof TlsPump.Progress.NeedsTasks needsTasks) {
+            out.tasks(needsTasks.tasks());
             return out.to(next(new Handshaking(h.pump(), h.dialog(), h.implicit(), deadline, true)));
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed TLS during the handshake"), "", ClientFlow.ended(h.pump()), out);
         }
-        if (progress instanceof TlsPump.Progress.Failed) {
-            return fail(HandshakeFailures.classify(((TlsPump.Progress.Failed) progress).cause(), h.pump().handshakeDone()), "", ClientFlow.ended(h.pump()), out);
+        if (progress instanceof TlsPump.Progress.Failed failed) {
+            return fail(HandshakeFailures.classify(failed.cause(), h.pump().handshakeDone()), "", ClientFlow.ended(h.pump()), out);
         }
-        if (progress instanceof TlsPump.Progress.Refused) {
-            return fail(((TlsPump.Progress.Refused) progress).failure(), "", ClientFlow.ended(h.pump()), out);
+        if (progress instanceof TlsPump.Progress.Refused refused) {
+            return fail(refused.failure(), "", ClientFlow.ended(h.pump()), out);
         }
         TlsFacts facts = h.pump().facts();
         if (!config.tlsFloor().admits(facts.protocol())) {
@@ -308,10 +301,10 @@ final class ServerFlow implements Flow {
         out.event(new Event.TlsEstablished(facts));
         if (h.implicit()) {
             ServerStep greeting = h.dialog().start();
-            if (!(greeting instanceof ServerStep.Reply)) {
+            if (!(greeting instanceof ServerStep.Reply reply)) {
                 throw new IllegalStateException("a server dialog must start with a greeting reply, not " + greeting);
             }
-            String text = ((ServerStep.Reply) greeting).send();
+            String text = reply.send();
             out.sent(text, true);
             if (!(h.pump().encrypt(text.getBytes(StandardCharsets.ISO_8859_1), out) instanceof TlsPump.Progress.Idle)) {
                 return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed before the greeting"), "", ClientFlow.ended(h.pump()), out);

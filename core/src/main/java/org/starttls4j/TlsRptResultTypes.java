@@ -40,6 +40,8 @@ final class TlsRptResultTypes {
             // PREAUTH: the IMAP server made STARTTLS impossible before it could be offered
             case STARTTLS_NOT_OFFERED, STARTTLS_REFUSED, STARTTLS_NOT_USED, PREAUTH_WITHOUT_TLS -> STARTTLS_NOT_SUPPORTED;
             case CERTIFICATE_REJECTED -> problem == null ? VALIDATION_FAILURE : of(problem);
+            // ended by this side: TLS-RPT has no type for it, and the session did not reach TLS
+            case LOCAL_ABORT -> VALIDATION_FAILURE;
             // a broken dialog, a bound, a TLS failure other than the certificate's, a closed or silent peer
             default -> VALIDATION_FAILURE;
         };

@@ -260,6 +260,7 @@ class ClientFlowTest {
                 Negotiation.server(server, Toy.server(server)), NOW, Toy.appAnnouncing("X-AFTER"));
 
         assertThat(r.clientSession().capabilities()).isEqualTo(Toy.caps("X-AFTER"));
+        assertThat(r.clientEvents()).contains(new Event.GreetingReceived("+HI toy", false), new Event.Secured(r.clientSession()));
         assertThat(r.clientEvents()).filteredOn(e -> e instanceof Event.CapabilitiesReceived).containsExactly(
                 new Event.CapabilitiesReceived(Toy.caps("X-BEFORE STARTTLS"), false),
                 new Event.CapabilitiesReceived(Toy.caps("X-AFTER"), true));

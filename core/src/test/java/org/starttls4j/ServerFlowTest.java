@@ -108,6 +108,7 @@ class ServerFlowTest {
 
         assertThat(r.serverSession().capabilities()).isEqualTo(Toy.caps("X-AFTER"));
         assertThat(r.serverSession().capabilities().has("X-BEFORE")).isFalse();
+        assertThat(r.serverEvents()).contains(new Event.Secured(r.serverSession()));
         assertThat(r.serverEvents()).filteredOn(e -> e instanceof Event.TlsEstablished).hasSize(1);
     }
 
@@ -123,6 +124,7 @@ class ServerFlowTest {
         assertThat(r.clientEvents()).contains(new Event.GreetingReceived("+HI toy", true));
         assertThat(r.serverSession().capabilities()).isEqualTo(Toy.caps("X-AFTER"));
         assertThat(r.serverEvents()).filteredOn(e -> e instanceof Event.Line)
+                .anySatisfy(e -> assertThat(((Event.Line) e).text()).isEqualTo("+HI toy"))
                 .allSatisfy(e -> assertThat(((Event.Line) e).encrypted()).isTrue());
     }
 

@@ -55,6 +55,7 @@ class TlsFloorTest {
         assertThat(server.getSession().getProtocol()).as("the handshake completed, at TLS 1.1").isEqualTo("TLSv1.1");
         assertThat(failure(last).reason()).isEqualTo(Failure.Reason.TLS_VERSION_TOO_OLD);
         assertThat(failure(last).message()).isEqualTo("TLSv1.1 is below the floor TLSv1.2");
+        assertThat(recordTypes(last.outboundBytes())).as("the refusal ends TLS with an alert (close_notify)").contains(21);
     }
 
     @Test
@@ -89,6 +90,7 @@ class TlsFloorTest {
         assertThat(failure(last).reason()).isEqualTo(Failure.Reason.TLS_VERSION_TOO_OLD);
         assertThat(failure(last).message()).as("the handshake completed, at TLS 1.1")
                 .isEqualTo("TLSv1.1 is below the floor TLSv1.2");
+        assertThat(recordTypes(last.outboundBytes())).as("the refusal ends TLS with an alert (close_notify)").contains(21);
     }
 
     @Test
@@ -130,6 +132,15 @@ class TlsFloorTest {
         Transition handshaking = new Transition(t.next(), ByteBuffer.allocate(0), List.of(), List.of());
         client.beginHandshake(); // the ClientHello is ready to wrap
         return RawPeer.handshake(handshaking, client, NOW, new ByteArrayOutputStream());
+    }
+
+    /** The content types of the TLS records in {@code bytes} (21 is an alert; TLS 1.1 does not hide it). */
+    static List<Integer> recordTypes(byte[] bytes) {
+        List<Integer> types = new java.util.ArrayList<>();
+        for (int at = 0; at + 5 <= bytes.length; at += 5 + (((bytes[at + 3] & 0xff) << 8) | (bytes[at + 4] & 0xff))) {
+            types.add(bytes[at] & 0xff);
+        }
+        return types;
     }
 
     static Failure failure(Transition last) {

@@ -23,6 +23,7 @@ class TlsRptResultTypesTest {
         REASONS.put(Failure.Reason.STARTTLS_REFUSED, "starttls-not-supported");
         REASONS.put(Failure.Reason.STARTTLS_NOT_USED, "starttls-not-supported");
         REASONS.put(Failure.Reason.PREAUTH_WITHOUT_TLS, "starttls-not-supported");
+        REASONS.put(Failure.Reason.LOCAL_ABORT, "validation-failure");
         PROBLEMS.put(CertificateProblem.HOST_MISMATCH, "certificate-host-mismatch");
         PROBLEMS.put(CertificateProblem.EXPIRED, "certificate-expired");
         PROBLEMS.put(CertificateProblem.NOT_YET_VALID, "validation-failure");
@@ -49,6 +50,15 @@ class TlsRptResultTypesTest {
             return;
         }
         assertThat(Failure.of(reason, "x").tlsRptResultType()).isEqualTo(REASONS.get(reason));
+    }
+
+    @Test
+    void aLocalAbortIsItsOwnReasonNotAClosedPeer() {
+        Failure abort = Failure.of(Failure.Reason.LOCAL_ABORT, "closed locally");
+
+        assertThat(abort.reason()).isNotEqualTo(Failure.Reason.PEER_CLOSED);
+        assertThat(abort.tlsRptResultType()).isEqualTo("validation-failure");
+        assertThat(abort.toString()).startsWith("LOCAL_ABORT: ");
     }
 
     @ParameterizedTest

@@ -226,7 +226,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void handlerRemoved(ChannelHandlerContext ctx) {
         if (phase == Phase.NEW || phase == Phase.NEGOTIATING) {
-            abort("the handler was removed before the negotiation finished");
+            abort(Failure.Reason.LOCAL_ABORT, "the handler was removed before the negotiation finished");
         }
         releaseCapacity();
         restoreReading();
@@ -242,7 +242,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void channelInactive(ChannelHandlerContext ctx) {
         if (phase == Phase.NEGOTIATING && refusingAtCapacity) {
-            abort("the client left before it was told the server is busy");
+            abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
         } else if (phase == Phase.NEGOTIATING) {
             try {
                 apply(negotiation.onEndOfStream(now()));
@@ -395,7 +395,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void close(ChannelHandlerContext ctx, ChannelPromise promise) {
         if (phase == Phase.NEW || phase == Phase.NEGOTIATING) {
-            abort("the channel was closed locally before the negotiation finished");
+            abort(Failure.Reason.LOCAL_ABORT, "the channel was closed locally before the negotiation finished");
             ctx.close(promise);
         } else if (phase == Phase.SECURED && !closing) {
             sendCloseNotify(promise);
@@ -641,7 +641,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             taskExecutor.execute(job);
         } catch (RejectedExecutionException rejected) {
             ctx.fireExceptionCaught(rejected);
-            abortAndClose("the delegated-task executor rejected the handshake's tasks");
+            abortAndClose(Failure.of(Failure.Reason.LOCAL_ABORT,
+                    "the delegated-task executor rejected the handshake's tasks (in state " + state() + ")"));
         }
     }
 
@@ -773,12 +774,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /** Ends a negotiation the application gave up on (local close, handler removed). */
-    private void abort(String why) {
+    /** Ends a negotiation the application gave up on (local close, handler removed) or the peer left. */
+    private void abort(Failure.Reason reason, String why) {
         if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
             return;
         }
-        abort(Failure.of(Failure.Reason.PEER_CLOSED, why + " (in state " + state() + ")"));
+        abort(Failure.of(reason, why + " (in state " + state() + ")"));
     }
 
     /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not. */
@@ -799,11 +800,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         events.add(new Event.Failed(failure));
         pendingWrites.releaseAndFailAll(ctx, new StartTlsException(failure, false));
         complete(new StartTlsCompletionEvent.Failed(failure, events));
-    }
-
-    private void abortAndClose(String why) {
-        abort(why);
-        ctx.close();
     }
 
     private void abortAndClose(Failure failure) {

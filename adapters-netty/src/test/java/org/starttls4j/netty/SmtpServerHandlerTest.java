@@ -197,6 +197,7 @@ class SmtpServerHandlerTest {
         channel.close();
 
         assertThat(app.completion(StartTlsCompletionEvent.Failed.class).failure().message()).contains("closed locally");
+        assertThat(app.completion(StartTlsCompletionEvent.Failed.class).failure().reason()).isEqualTo(Reason.LOCAL_ABORT);
         assertThat(handler.state()).isEqualTo("FAILED");
         assertThat(drainOutbound(channel)).isEmpty();
     }
@@ -209,6 +210,7 @@ class SmtpServerHandlerTest {
         channel.pipeline().remove(handler);
 
         assertThat(app.completion(StartTlsCompletionEvent.Failed.class).failure().message()).contains("removed");
+        assertThat(app.completion(StartTlsCompletionEvent.Failed.class).failure().reason()).isEqualTo(Reason.LOCAL_ABORT);
         assertThat(handler.completionFuture()).isCompletedWithValue(app.completion());
     }
 

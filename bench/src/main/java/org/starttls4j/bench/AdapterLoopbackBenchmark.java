@@ -46,6 +46,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.starttls4j.ClientConfig;
+import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.netty.StartTlsClientHandler;
 import org.starttls4j.netty.StartTlsCompletionEvent;
@@ -53,6 +54,7 @@ import org.starttls4j.netty.StartTlsServerHandler;
 import org.starttls4j.nio.NegotiatedChannel;
 import org.starttls4j.nio.NioClient;
 import org.starttls4j.nio.NioServer;
+import org.starttls4j.smtp.PreparedSmtpServer;
 import org.starttls4j.smtp.Smtp;
 
 /**
@@ -126,11 +128,14 @@ public class AdapterLoopbackBenchmark {
                 }
             }
             ehloBeforeTls = before.append("250 STARTTLS\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            // prepared once, as a server accepting many connections does: the adapters ask per connection
+            PreparedSmtpServer smtp = PreparedSmtpServer.of(serverConfig);
+            java.util.function.Function<ServerConfig, Negotiation> smtpServers = c -> smtp.negotiation();
             InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
             switch (server) {
                 case "nio":
                     workers = Executors.newCachedThreadPool(daemon("bench-nio-app"));
-                    nioServer = NioServer.builder(serverConfig, Smtp::server).bind(any)
+                    nioServer = NioServer.builder(serverConfig, smtpServers).bind(any)
                             .onSession(channel -> workers.execute(() -> answerEhlo(channel)))
                             .onFailure((peer, report) -> serverFailures.incrementAndGet())
                             .start();
@@ -150,7 +155,7 @@ public class AdapterLoopbackBenchmark {
                                     if (plain) {
                                         ch.pipeline().addLast(new LineBasedFrameDecoder(1000), new PlainSmtpServer());
                                     } else {
-                                        ch.pipeline().addLast(new StartTlsServerHandler(serverConfig, Smtp::server), new NettyServerApp());
+                                        ch.pipeline().addLast(new StartTlsServerHandler(serverConfig, smtpServers), new NettyServerApp());
                                     }
                                 }
                             })

@@ -3,6 +3,7 @@ package org.starttls4j.bench;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
 import org.starttls4j.Outcome;
@@ -30,6 +31,7 @@ public final class CorePair {
     private final MailProtocol protocol;
     private final ClientConfig clientConfig;
     private final ServerConfig serverConfig;
+    private final Supplier<Negotiation> servers;
     private final ByteBuffer c2s = ByteBuffer.allocate(1 << 16);
     private final ByteBuffer s2c = ByteBuffer.allocate(1 << 16);
     private final ByteBuffer serverApp = ByteBuffer.allocate(1 << 15);
@@ -47,6 +49,7 @@ public final class CorePair {
         this.protocol = protocol;
         this.clientConfig = fixture.clientConfig();
         this.serverConfig = fixture.serverConfig(protocol);
+        this.servers = protocol.servers(serverConfig);
     }
 
     /** The protocol. */
@@ -64,7 +67,7 @@ public final class CorePair {
         c2s.clear();
         s2c.clear();
         serverApp.clear();
-        Transition s = protocol.server(serverConfig).begin(NOW);
+        Transition s = servers.get().begin(NOW);
         Negotiation sn = s.next();
         s2c.put(s.outbound());
         Transition c = protocol.client(clientConfig).begin(NOW);

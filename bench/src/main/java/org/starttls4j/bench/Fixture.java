@@ -16,7 +16,7 @@ import javax.net.ssl.TrustManager;
 import org.starttls4j.CertificateCheck;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.ServerConfig;
-import org.starttls4j.tls.TlsContexts;
+import org.starttls4j.Certificates;
 
 /**
  * The TLS set-up shared by a core pair and its bare baseline: one key type, one TLS version, the
@@ -102,7 +102,7 @@ public final class Fixture {
         }
         // Exactly the context the core builds for ClientConfig.trustManager(...), with its
         // classifying trust manager, so the core's own certificate path is measured too.
-        this.coreClientContext = TlsContexts.client(Optional.of(trust), CertificateCheck.standard());
+        this.coreClientContext = Certificates.clientContext(Optional.of(trust), CertificateCheck.standard());
         for (SSLContext c : List.of(serverContext, bareClientContext, coreClientContext)) {
             c.getClientSessionContext().setSessionCacheSize(1);
             c.getServerSessionContext().setSessionCacheSize(1);

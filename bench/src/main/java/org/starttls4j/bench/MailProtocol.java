@@ -2,6 +2,7 @@ package org.starttls4j.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ClientConfig;
@@ -9,6 +10,7 @@ import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.imap.Imap;
 import org.starttls4j.pop3.Pop3;
+import org.starttls4j.smtp.PreparedSmtpServer;
 import org.starttls4j.smtp.Smtp;
 
 /** The three protocols, with capability lists of the size real servers announce. */
@@ -51,6 +53,17 @@ public enum MailProtocol {
             default:
                 return Pop3.client(config);
         }
+    }
+
+    /**
+     * The core server negotiations for {@code config}, prepared once: SMTP's announcement is
+     * computed here, as a server that accepts many connections does ({@link PreparedSmtpServer}).
+     */
+    Supplier<Negotiation> servers(ServerConfig config) {
+        if (this == SMTP) {
+            return PreparedSmtpServer.of(config)::negotiation;
+        }
+        return () -> server(config);
     }
 
     /** The core server negotiation. */

@@ -4,7 +4,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.starttls4j.text.Parsed;
+import org.starttls4j.tlsrpt.AppliedPolicy;
+import org.starttls4j.tlsrpt.PolicyType;
 
 /**
  * A TLSA record's data (RFC 6698 §2.1): certificate usage, selector, matching type and the
@@ -117,6 +121,20 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
             return Parsed.invalid(TlsaProblem.TOO_LONG, "data longer than any TLSA record");
         }
         return Parsed.valid(new Tlsa(fields[0], fields[1], fields[2], HexFormat.of().parseHex(hex)));
+    }
+
+    /**
+     * One MX host's TLSA records as the {@code policy} object of a TLS-RPT report (RFC 8460
+     * §4.4). Here rather than in {@code tlsrpt}, so that reporting depends on no policy package.
+     *
+     * @param domain  the recipient domain
+     * @param mxHost  the MX host whose records they are
+     * @param records the TLSA RRset
+     * @return the applied policy
+     */
+    public static AppliedPolicy applied(String domain, String mxHost, List<Tlsa> records) {
+        return new AppliedPolicy(PolicyType.TLSA, records.stream().map(Tlsa::toPresentation).collect(Collectors.toList()),
+                domain, List.of(mxHost));
     }
 
     /**

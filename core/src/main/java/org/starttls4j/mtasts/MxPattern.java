@@ -109,7 +109,7 @@ public record MxPattern(String pattern) {
                 labelStart = i + 1;
             } else {
                 char c = domain.charAt(i);
-                if (!org.starttls4j.text.TxtFields.isAlnum(c) && c != '-') {
+                if (!org.starttls4j.internal.text.TxtFields.isAlnum(c) && c != '-') {
                     return false;
                 }
             }

@@ -11,8 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.starttls4j.text.Parsed;
-import org.starttls4j.text.TxtFields;
+import org.starttls4j.tlsrpt.AppliedPolicy;
+import org.starttls4j.tlsrpt.PolicyType;
+import org.starttls4j.internal.text.TxtFields;
 
 /**
  * An MTA-STS policy file (RFC 8461 §3.2), as served at
@@ -91,6 +94,19 @@ public record StsPolicy(StsMode mode, List<MxPattern> mx, Duration maxAge, Map<S
     }
 
     private static final List<String> KNOWN = List.of("version", "mode", "mx", "max_age");
+
+    /**
+     * This policy as the {@code policy} object of a TLS-RPT report (RFC 8460 §4.4). Here rather
+     * than in {@code tlsrpt}, so that reporting depends on no policy package and each policy
+     * package knows how it is reported.
+     *
+     * @param domain the recipient domain
+     * @return the applied policy
+     */
+    public AppliedPolicy applied(String domain) {
+        return new AppliedPolicy(PolicyType.STS, lines(), domain,
+                mx().stream().map(MxPattern::pattern).collect(Collectors.toList()));
+    }
 
     /**
      * Parses a policy body.

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.starttls4j.text.Parsed;
-import org.starttls4j.text.TxtFields;
+import org.starttls4j.internal.text.TxtFields;
 
 /**
  * The {@code _mta-sts.<domain>} TXT record (RFC 8461 §3.1), e.g.

@@ -1,7 +1,7 @@
 package org.starttls4j.pop3;
 
 import org.starttls4j.Failure;
-import org.starttls4j.text.LineChain;
+import org.starttls4j.internal.text.LineChain;
 
 /**
  * Assembles the lines of a response that is multi-line when positive (CAPA) into a

@@ -3,7 +3,7 @@ package org.starttls4j.sieve;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.text.LineChain;
+import org.starttls4j.internal.text.LineChain;
 import org.starttls4j.text.Literal;
 
 /**

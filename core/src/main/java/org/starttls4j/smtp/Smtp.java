@@ -40,11 +40,14 @@ public final class Smtp {
      * over at the first byte inside TLS (the client's EHLO, which the application answers, e.g.
      * with {@link #ehloReplyAfterTls}).
      *
+     * <p>Prepares the announcement on each call; a server making many negotiations with one
+     * configuration makes them from one {@link PreparedSmtpServer}.
+     *
      * @param config the server configuration
      * @return the unstarted negotiation
      */
     public static Negotiation server(ServerConfig config) {
-        return Negotiation.server(config, SmtpServerDialog.create(config));
+        return PreparedSmtpServer.of(config).negotiation();
     }
 
     /**
@@ -58,7 +61,7 @@ public final class Smtp {
      * @return the unstarted negotiation
      */
     public static Negotiation serverResuming(ServerConfig config) {
-        return Negotiation.serverResuming(config, SmtpServerDialog.create(config));
+        return PreparedSmtpServer.of(config).resuming();
     }
 
     /**

@@ -2,7 +2,7 @@ package org.starttls4j.smtp;
 
 import java.util.List;
 import org.starttls4j.Failure;
-import org.starttls4j.text.LineChain;
+import org.starttls4j.internal.text.LineChain;
 
 /**
  * Assembles reply lines into complete replies, enforcing RFC 5321 §4.2's syntax: a three-digit
@@ -13,11 +13,39 @@ import org.starttls4j.text.LineChain;
  * no text is cut out of a line until a reply is complete. LMTP (RFC 2033 §4.2) replies are read
  * by the same reader.
  *
- * @param code     the code of the reply being assembled, or 0 when none has started
- * @param lines    the lines so far, code and separator included, or null when none
- * @param maxLines the bound on lines per reply
+ *
+ * <p>A final class rather than a record: the chain of lines is the core's inside and not part of
+ * this type's face.
  */
-public record SmtpReplyReader(int code, LineChain lines, int maxLines) {
+public final class SmtpReplyReader {
+
+    private final int code;
+    private final LineChain lines;
+    private final int maxLines;
+
+    private SmtpReplyReader(int code, LineChain lines, int maxLines) {
+        this.code = code;
+        this.lines = lines;
+        this.maxLines = maxLines;
+    }
+
+    /**
+     * The code of the reply being assembled.
+     *
+     * @return the code, or 0 when no line of a reply has arrived yet
+     */
+    public int code() {
+        return code;
+    }
+
+    /**
+     * The bound on lines per reply.
+     *
+     * @return the most lines one reply may have
+     */
+    public int maxLines() {
+        return maxLines;
+    }
 
     /** The characters before a line's text: the code and the separator. */
     public static final int TEXT_OFFSET = 4;

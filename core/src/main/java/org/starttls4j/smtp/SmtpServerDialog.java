@@ -36,38 +36,32 @@ public final class SmtpServerDialog implements ServerDialog {
 
     private static final Set<String> APPLICATION_COMMANDS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "VRFY", "EXPN", "ETRN", "AUTH");
 
-    /**
-     * What a configuration announces before TLS, and the EHLO reply lines that say it. A server
-     * negotiates many times with one configuration, so the last one prepared is kept (configurations
-     * are values, compared by identity here only to keep the check cheap).
-     */
-    private record Announcement(ServerConfig config, Capabilities capabilities, String ehloLines) {
-    }
-
-    private static volatile Announcement lastPrepared;
-
     private final ServerConfig config;
-    private final Announcement announcement;
+    private final PreparedSmtpServer prepared;
 
-    private SmtpServerDialog(ServerConfig config) {
-        this.config = config;
-        Announcement last = lastPrepared;
-        if (last == null || last.config() != config) {
-            Capabilities announced = EhloCapabilities.beforeTls(config);
-            last = new Announcement(config, announced, EhloCapabilities.lines(announced));
-            lastPrepared = last;
-        }
-        this.announcement = last;
+    private SmtpServerDialog(PreparedSmtpServer prepared) {
+        this.config = prepared.config();
+        this.prepared = prepared;
     }
 
     /**
-     * The dialog for {@code config}.
+     * The dialog for {@code config}, its announcement computed for it alone.
      *
      * @param config the server configuration
      * @return the dialog, before its greeting
      */
     public static SmtpServerDialog create(ServerConfig config) {
-        return new SmtpServerDialog(config);
+        return new SmtpServerDialog(PreparedSmtpServer.of(config));
+    }
+
+    /**
+     * The dialog of a prepared server, sharing its announcement.
+     *
+     * @param prepared the prepared server
+     * @return the dialog, before its greeting
+     */
+    public static SmtpServerDialog create(PreparedSmtpServer prepared) {
+        return new SmtpServerDialog(prepared);
     }
 
     @Override
@@ -89,8 +83,8 @@ public final class SmtpServerDialog implements ServerDialog {
         switch (verb) {
             case "EHLO":
                 return argument.isEmpty() ? reply("501 5.5.4 Syntax: EHLO hostname\r\n")
-                        : reply(EhloCapabilities.reply(config.hostname(), argument, announcement.capabilities().isEmpty(),
-                                announcement.ehloLines()));
+                        : reply(EhloCapabilities.reply(config.hostname(), argument, prepared.announcedBeforeTls().isEmpty(),
+                                prepared.ehloLines()));
             case "HELO":
                 return argument.isEmpty() ? reply("501 5.5.4 Syntax: HELO hostname\r\n")
                         : reply("250 " + config.hostname() + "\r\n");
@@ -123,7 +117,7 @@ public final class SmtpServerDialog implements ServerDialog {
             // RFC 4954 §6: the mechanism needs encryption we do not have yet.
             return reply("538 5.7.11 Encryption required for requested authentication mechanism\r\n");
         }
-        return new ServerStep.HandOver(announcement.capabilities());
+        return new ServerStep.HandOver(prepared.announcedBeforeTls());
     }
 
     @Override

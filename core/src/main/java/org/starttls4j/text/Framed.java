@@ -1,6 +1,9 @@
 package org.starttls4j.text;
 
-/** What {@link LineFramer} found at the start of a buffer. */
+/**
+ * What a {@link LineReader} found: a complete line, not yet one, or bytes that cannot be a line.
+ * The core's own loops frame with a number instead, so that a line costs no answer object.
+ */
 public sealed interface Framed {
 
     /**

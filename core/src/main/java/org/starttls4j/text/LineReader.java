@@ -3,6 +3,7 @@ package org.starttls4j.text;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.starttls4j.Failure;
+import org.starttls4j.internal.text.LineFramer;
 
 /**
  * Frames CRLF lines out of bytes that arrive in pieces, holding at most one line: the piece of a

@@ -1,2 +1,2 @@
-/** Bounded CRLF line framing shared by all dialogs, and the result type of the core's parsers. */
+/** The result type of the core's parsers ({@link org.starttls4j.text.Parsed}) and IMAP/ManageSieve literal tracking. */
 package org.starttls4j.text;

@@ -2,10 +2,6 @@ package org.starttls4j.tlsrpt;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Collectors;
-import org.starttls4j.dane.Tlsa;
-import org.starttls4j.mtasts.MxPattern;
-import org.starttls4j.mtasts.StsPolicy;
 
 /**
  * The {@code policy} object of a report (RFC 8460 §4.4): which policy a set of sessions was held
@@ -42,31 +38,6 @@ public record AppliedPolicy(PolicyType type, List<String> policyString, String p
         policyString = List.copyOf(policyString);
         Objects.requireNonNull(policyDomain, "policyDomain");
         mxHost = List.copyOf(mxHost);
-    }
-
-    /**
-     * An MTA-STS policy.
-     *
-     * @param domain the recipient domain
-     * @param policy its policy
-     * @return the applied policy
-     */
-    public static AppliedPolicy sts(String domain, StsPolicy policy) {
-        return new AppliedPolicy(PolicyType.STS, policy.lines(), domain,
-                policy.mx().stream().map(MxPattern::pattern).collect(Collectors.toList()));
-    }
-
-    /**
-     * DANE TLSA records of one MX host.
-     *
-     * @param domain  the recipient domain
-     * @param mxHost  the MX host whose records they are
-     * @param records the TLSA RRset
-     * @return the applied policy
-     */
-    public static AppliedPolicy tlsa(String domain, String mxHost, List<Tlsa> records) {
-        return new AppliedPolicy(PolicyType.TLSA, records.stream().map(Tlsa::toPresentation).collect(Collectors.toList()),
-                domain, List.of(mxHost));
     }
 
     /**

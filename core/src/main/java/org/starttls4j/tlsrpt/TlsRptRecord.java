@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.starttls4j.text.Parsed;
-import org.starttls4j.text.TxtFields;
+import org.starttls4j.internal.text.TxtFields;
 
 /**
  * The {@code _smtp._tls.<domain>} TXT record (RFC 8460 §3), e.g.

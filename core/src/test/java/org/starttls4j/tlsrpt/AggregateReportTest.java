@@ -25,7 +25,7 @@ class AggregateReportTest {
     @Test
     void theRfcExampleShapeIsProducedFromADaysSessions() throws Exception {
         // RFC 8460 §4.4's example: an STS policy in testing mode, successes and three kinds of failure.
-        AppliedPolicy sts = AppliedPolicy.sts("company-y.example", POLICY);
+        AppliedPolicy sts = POLICY.applied("company-y.example");
         List<SessionOutcome> day = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             day.add(SessionOutcome.success(sts, "mx1.mail.company-y.example"));

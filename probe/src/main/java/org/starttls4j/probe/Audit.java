@@ -25,8 +25,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.Capabilities;
 import org.starttls4j.CertificateProblem;
 import org.starttls4j.CertificateStrength;
+import org.starttls4j.Certificates;
 import org.starttls4j.TlsFacts;
-import org.starttls4j.tls.CertificateStrengths;
 import org.starttls4j.Failure;
 import org.starttls4j.TlsPolicy;
 
@@ -285,11 +285,11 @@ final class Audit {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < chain.size(); i++) {
             X509Certificate c = chain.get(i);
-            parts.add((i == 0 ? "leaf " : "CA ") + CertificateStrengths.keyDescription(c.getPublicKey())
+            parts.add((i == 0 ? "leaf " : "CA ") + Certificates.describeKey(c.getPublicKey())
                     + (c.getSubjectX500Principal().equals(c.getIssuerX500Principal()) ? ", self-signed" : ", " + c.getSigAlgName()));
         }
         String described = String.join("; ", parts);
-        Optional<CertificateStrengths.Weakness> weak = CertificateStrengths.weakness(chain, CertificateStrength.DEFAULT, c -> false);
+        Optional<Certificates.Weakness> weak = Certificates.weakness(chain, CertificateStrength.DEFAULT);
         if (weak.isPresent()) {
             add("certificate strength", Verdict.FAIL, (weak.get().problem() == CertificateProblem.WEAK_KEY ? "weak key: " : "weak signature: ")
                     + weak.get().message() + " (" + described + ")");
@@ -301,7 +301,7 @@ final class Audit {
     private void nameOffline(Optional<X509Certificate> leaf, String name) {
         if (leaf.isEmpty()) {
             add("certificate name", Verdict.FAIL, "no certificate to judge");
-        } else if (org.starttls4j.tls.HostNames.matches(leaf.get(), name)) {
+        } else if (Certificates.matchesHost(leaf.get(), name)) {
             add("certificate name", Verdict.PASS, "names " + name);
         } else {
             add("certificate name", Verdict.FAIL, "does not name " + name + namesOf(leaf));

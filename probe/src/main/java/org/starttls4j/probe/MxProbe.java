@@ -28,7 +28,7 @@ import org.starttls4j.resolvers.MtaStsFetcher;
 import org.starttls4j.resolvers.MtaStsResolver;
 import org.starttls4j.resolvers.Route;
 import org.starttls4j.resolvers.StsLookup;
-import org.starttls4j.tls.TlsContexts;
+import org.starttls4j.Certificates;
 import org.starttls4j.tlsrpt.ResultType;
 
 /**
@@ -147,7 +147,7 @@ final class MxProbe {
     static SSLContext trusting(ClientSettings settings) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {TlsContexts.trusting(settings.trust())}, null);
+            context.init(null, new TrustManager[] {Certificates.trusting(settings.trust())}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK has no TLS context", e);

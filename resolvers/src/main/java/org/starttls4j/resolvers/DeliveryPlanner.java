@@ -13,6 +13,7 @@ import org.starttls4j.TlsPolicy;
 import org.starttls4j.dane.Dane;
 import org.starttls4j.dane.DaneDecision;
 import org.starttls4j.dane.DaneLevel;
+import org.starttls4j.dane.Tlsa;
 import org.starttls4j.dane.TlsaLookup;
 import org.starttls4j.mtasts.MtaSts;
 import org.starttls4j.mtasts.MxDecision;
@@ -109,7 +110,7 @@ public final class DeliveryPlanner {
             TlsaLookup tlsa = mxSecure ? dns.tlsa(mx.host(), port) : new TlsaLookup.Insecure();
             DaneDecision decision = Dane.decide(tlsa, mx.host(), mx.host(), dane.get(), sender);
             AppliedPolicy policy = tlsa instanceof TlsaLookup.Secure
-                    ? AppliedPolicy.tlsa(domain, mx.host(), ((TlsaLookup.Secure) tlsa).records())
+                    ? Tlsa.applied(domain, mx.host(), ((TlsaLookup.Secure) tlsa).records())
                     : AppliedPolicy.none(domain);
             if (decision instanceof DaneDecision.DoNotDeliver) {
                 DaneDecision.DoNotDeliver no = (DaneDecision.DoNotDeliver) decision;
@@ -125,7 +126,7 @@ public final class DeliveryPlanner {
         }
         if (sts instanceof StsLookup.Found) {
             StsLookup.Found found = (StsLookup.Found) sts;
-            AppliedPolicy policy = AppliedPolicy.sts(domain, found.policy());
+            AppliedPolicy policy = found.policy().applied(domain);
             MxDecision decision = MtaSts.decide(found.policy(), mx.host(), sender);
             if (decision instanceof MxDecision.DoNotDeliver) {
                 MxDecision.DoNotDeliver no = (MxDecision.DoNotDeliver) decision;

@@ -1,4 +1,4 @@
-package org.starttls4j.tls;
+package org.starttls4j.internal.tls;
 
 import java.net.Socket;
 import java.security.cert.X509Certificate;

@@ -1,4 +1,4 @@
-package org.starttls4j.text;
+package org.starttls4j.internal.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +18,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
+import org.starttls4j.text.Framed;
 
 /**
  * The framer's verdicts. The properties generate well-formed lines on purpose and then break them
@@ -26,6 +27,18 @@ import org.junit.jupiter.api.Test;
  */
 class LineFramerTest {
 
+    /** {@link LineFramer#scan}'s answer as a value, the form the reference model answers in. */
+    static Framed frame(byte[] buffer, int from, int to, int maxLineLength) {
+        int found = LineFramer.scan(buffer, from, to, maxLineLength);
+        if (found > 0) {
+            return new Framed.Complete(LineFramer.line(buffer, from, found), found);
+        }
+        if (found == LineFramer.INCOMPLETE) {
+            return new Framed.Incomplete();
+        }
+        return found == LineFramer.TOO_LONG ? new Framed.TooLong() : new Framed.Malformed(LineFramer.why(found));
+    }
+
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -33,28 +46,28 @@ class LineFramerTest {
     @Test
     void aCrlfLineIsCompleteAndItsLengthCountsTheCrlf() {
         byte[] b = ascii("250 OK\r\nrest");
-        assertThat(LineFramer.next(b, 0, b.length, 100)).isEqualTo(new Framed.Complete("250 OK", 8));
+        assertThat(frame(b, 0, b.length, 100)).isEqualTo(new Framed.Complete("250 OK", 8));
     }
 
     @Test
     void bareLineFeedBareCarriageReturnAndNulAreMalformed() {
-        assertThat(LineFramer.next(ascii("250 OK\n"), 0, 7, 100)).isInstanceOf(Framed.Malformed.class);
-        assertThat(LineFramer.next(ascii("\n"), 0, 1, 100)).isInstanceOf(Framed.Malformed.class);
-        assertThat(LineFramer.next(ascii("250\rOK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
-        assertThat(LineFramer.next(ascii("25\0 OK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(frame(ascii("250 OK\n"), 0, 7, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(frame(ascii("\n"), 0, 1, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(frame(ascii("250\rOK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
+        assertThat(frame(ascii("25\0 OK\r\n"), 0, 8, 100)).isInstanceOf(Framed.Malformed.class);
     }
 
     @Test
     void aCarriageReturnAtTheEndOfTheBufferWaitsForItsLineFeed() {
-        assertThat(LineFramer.next(ascii("250 OK\r"), 0, 7, 100)).isInstanceOf(Framed.Incomplete.class);
+        assertThat(frame(ascii("250 OK\r"), 0, 7, 100)).isInstanceOf(Framed.Incomplete.class);
     }
 
     @Test
     void aLineOfExactlyTheLimitIsAcceptedAndOneByteMoreIsTooLong() {
         byte[] exact = ascii("x".repeat(8) + "\r\n");
         byte[] over = ascii("x".repeat(9) + "\r\n");
-        assertThat(LineFramer.next(exact, 0, exact.length, 10)).isInstanceOf(Framed.Complete.class);
-        assertThat(LineFramer.next(over, 0, over.length, 10)).isInstanceOf(Framed.TooLong.class);
+        assertThat(frame(exact, 0, exact.length, 10)).isInstanceOf(Framed.Complete.class);
+        assertThat(frame(over, 0, over.length, 10)).isInstanceOf(Framed.TooLong.class);
     }
 
     @Property(tries = 300)
@@ -66,7 +79,7 @@ class LineFramerTest {
                 noLf[i] = 'a';
             }
         }
-        Framed f = LineFramer.next(noLf, 0, noLf.length, limit);
+        Framed f = frame(noLf, 0, noLf.length, limit);
         assertThat(f).isInstanceOf(noLf.length >= limit ? Framed.TooLong.class : Framed.Incomplete.class);
     }
 
@@ -127,7 +140,7 @@ class LineFramerTest {
     void scanAndNextAnswerWhatTheReferenceModelAnswers(@ForAll("cases") Case c) {
         Framed expected = Reference.frame(c.bytes(), c.start(), c.bytes().length, c.limit());
         int scanned = LineFramer.scan(c.bytes(), c.start(), c.bytes().length, c.limit());
-        Framed framed = LineFramer.next(c.bytes(), c.start(), c.bytes().length, c.limit());
+        Framed framed = frame(c.bytes(), c.start(), c.bytes().length, c.limit());
 
         Statistics.label("verdict").collect(verdict(expected));
         Statistics.label("mutation").collect(c.mutation());
@@ -150,7 +163,7 @@ class LineFramerTest {
         int limit = line.length + room;
         byte[] buffer = concat(List.of(line, next));
 
-        Framed framed = LineFramer.next(buffer, 0, buffer.length, limit);
+        Framed framed = frame(buffer, 0, buffer.length, limit);
 
         assertThat(framed).isInstanceOf(Framed.Complete.class);
         Framed.Complete complete = (Framed.Complete) framed;
@@ -167,7 +180,7 @@ class LineFramerTest {
         int limit = 1 + under % (line.length - 1); // 1 to one byte short of the line
         int to = limit + cut % (line.length - limit + 1); // the limit reached, the line's end or not
 
-        assertThat(LineFramer.next(line, 0, to, limit)).isInstanceOf(Framed.TooLong.class);
+        assertThat(frame(line, 0, to, limit)).isInstanceOf(Framed.TooLong.class);
     }
 
     static Verdict verdict(Framed f) {

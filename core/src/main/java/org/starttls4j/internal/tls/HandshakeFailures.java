@@ -1,4 +1,4 @@
-package org.starttls4j.tls;
+package org.starttls4j.internal.tls;
 
 import java.security.cert.CertificateException;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.starttls4j.text;
+package org.starttls4j.internal.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.starttls4j.tls;
+package org.starttls4j.internal.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +25,24 @@ class EngineSetupTest {
         assertThat(EngineSetup.isIpv4("1..2.3")).isFalse();
         assertThat(EngineSetup.isIpv4("1234.1.1.1")).isFalse();
         assertThat(EngineSetup.isIpv4("")).isFalse();
+    }
+
+    @Test
+    void onlyAHostNameGoesIntoSni() throws Exception {
+        assertThat(sniOf("mail.example.test")).containsExactly("mail.example.test");
+        assertThat(sniOf("127.0.0.1")).as("an address").isEmpty();
+        assertThat(sniOf("::1")).as("an IPv6 address").isEmpty();
+        assertThat(sniOf("localhost")).as("no dot").isEmpty();
+        assertThat(sniOf(".example.test")).as("a leading dot").isEmpty();
+        assertThat(sniOf("under_score.example.test")).as("a name SNI cannot carry").isEmpty();
+    }
+
+    static java.util.List<String> sniOf(String serverName) throws Exception {
+        javax.net.ssl.SSLEngine engine = EngineSetup.client(javax.net.ssl.SSLContext.getDefault().createSSLEngine(), serverName,
+                org.starttls4j.TlsVersion.TLS_1_2, org.starttls4j.CertificateCheck.standard());
+        java.util.List<javax.net.ssl.SNIServerName> names = engine.getSSLParameters().getServerNames();
+        return names == null ? java.util.List.of()
+                : names.stream().map(n -> ((javax.net.ssl.SNIHostName) n).getAsciiName()).toList();
     }
 
     @Property(tries = 3000)

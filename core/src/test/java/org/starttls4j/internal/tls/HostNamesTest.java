@@ -1,4 +1,4 @@
-package org.starttls4j.tls;
+package org.starttls4j.internal.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.starttls4j.tls;
+package org.starttls4j.internal.tls;
 
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.Failure;

@@ -1,4 +1,4 @@
-package org.starttls4j.text;
+package org.starttls4j.internal.text;
 
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
  * smuggling starts, so it is refused rather than tolerated. A NUL never belongs in a line either.
  *
  * <p>The framer keeps no state: it looks at a region of a buffer and says what is there, so the
- * caller decides what to keep.
+ * caller decides what to keep. It answers with a number (a line's length or a named code) rather
+ * than a record: the flows frame every line they receive, and an answer per line must not be an
+ * allocation per line.
  */
 public final class LineFramer {
 
@@ -30,29 +32,9 @@ public final class LineFramer {
     public static final int NUL = -5;
 
     /**
-     * Frames the first line of {@code buffer[from, to)}.
-     *
-     * @param buffer        bytes received
-     * @param from          first byte to look at
-     * @param to            one past the last byte
-     * @param maxLineLength longest line allowed, CRLF included; a line that cannot end within it
-     *                      is {@link Framed.TooLong} as soon as that is certain
-     * @return what is there
-     */
-    public static Framed next(byte[] buffer, int from, int to, int maxLineLength) {
-        int found = scan(buffer, from, to, maxLineLength);
-        if (found > 0) {
-            return new Framed.Complete(line(buffer, from, found), found);
-        }
-        if (found == INCOMPLETE) {
-            return new Framed.Incomplete();
-        }
-        return found == TOO_LONG ? new Framed.TooLong() : new Framed.Malformed(why(found));
-    }
-
-    /**
-     * Frames the first line of {@code buffer[from, to)} like {@link #next}, without allocating: the
-     * answer is a number, for loops that frame every line they receive.
+     * Frames the first line of {@code buffer[from, to)} without allocating: the answer is a
+     * number, for the flows' loops that frame every line they receive. The one way to frame: the
+     * named codes below are its only answers besides a length.
      *
      * @param buffer        bytes received
      * @param from          first byte to look at

@@ -1,4 +1,4 @@
-package org.starttls4j.text;
+package org.starttls4j.internal.text;
 
 import java.util.List;
 
