@@ -1,7 +1,7 @@
 /** starttls4j in a Netty pipeline: client and server ChannelHandlers. */
 module org.starttls4j.netty {
     requires transitive org.starttls4j.core;
-    requires io.netty.handler;
+    requires transitive io.netty.handler; // BoringSsl takes and makes SslContexts
     // ResponseDecoder extends ByteToMessageDecoder; resume removes the application's byte
     // decoders, whose buffers may hold plaintext.
     requires transitive io.netty.codec;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.internal.tls.CertificateStrengths;
 import org.starttls4j.internal.tls.EngineSetup;
@@ -79,7 +80,12 @@ public final class ClientConfig {
         }
         if (policy != TlsPolicy.PLAINTEXT_ONLY) {
             String what = ownEngineFactory != null ? "the engineFactory" : sslContext != null ? "the sslContext" : "the JDK's TLS";
-            EngineSetup.requireVersionAtOrAbove(engineFactory.create(serverName, serverPort), tlsFloor, what);
+            SSLEngine probe = engineFactory.create(serverName, serverPort);
+            try {
+                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor, what);
+            } finally {
+                engineFactory.release(probe);
+            }
         }
     }
 

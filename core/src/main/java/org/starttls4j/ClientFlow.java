@@ -180,10 +180,10 @@ final class ClientFlow implements Flow {
 
     private Transition afterPump(TlsPump.Progress progress, Reading r, Output out) {
         if (progress instanceof TlsPump.Progress.Failed failed) {
-            return fail(HandshakeFailures.classify(failed.cause(), true), "", null, out);
+            return fail(HandshakeFailures.classify(failed.cause(), true), "", ended(r.pump()), out);
         }
         if (progress instanceof TlsPump.Progress.Refused refused) {
-            return fail(refused.failure(), "", null, out);
+            return fail(refused.failure(), "", ended(r.pump()), out);
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
             // A reply and close_notify may share a read: let the dialog see the reply first (a 421,
@@ -229,7 +229,7 @@ final class ClientFlow implements Flow {
                 if (!await.send().isEmpty()) {
                     commandSentThisRead = true;
                     if (!send(await.send(), pump, out)) {
-                        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed while sending"), "", null, out);
+                        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed while sending"), "", ended(pump), out);
                     }
                 }
                 dialog = await.next();
@@ -324,7 +324,7 @@ final class ClientFlow implements Flow {
     private Transition startHandshake(ClientDialog dialog, boolean implicit, Output out) {
         SSLEngine engine = EngineSetup.client(config.engineFactory().create(config.serverName(), config.serverPort()),
                 config.serverName(), config.tlsFloor(), config.certificateCheck());
-        TlsPump pump = TlsPump.over(engine, config.delegatedTasks() == DelegatedTasks.RUN_INLINE);
+        TlsPump pump = TlsPump.over(engine, config.delegatedTasks() == DelegatedTasks.RUN_INLINE, config.engineFactory());
         return handshakeProgress(pump.start(out), pump, dialog, implicit, out);
     }
 
@@ -338,13 +338,13 @@ final class ClientFlow implements Flow {
             return out.to(next(new Handshaking(pump, dialog, implicit, deadline, true)));
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
-            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS during the handshake"), "", null, out);
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS during the handshake"), "", ended(pump), out);
         }
         if (progress instanceof TlsPump.Progress.Failed failed) {
-            return fail(HandshakeFailures.classify(failed.cause(), pump.handshakeDone()), "", null, out);
+            return fail(HandshakeFailures.classify(failed.cause(), pump.handshakeDone()), "", ended(pump), out);
         }
         if (progress instanceof TlsPump.Progress.Refused refused) {
-            return fail(refused.failure(), "", null, out);
+            return fail(refused.failure(), "", ended(pump), out);
         }
         return established(pump, dialog, implicit, out);
     }
@@ -418,12 +418,24 @@ final class ClientFlow implements Flow {
         }
         if (pump != null) {
             pump.closeOutbound(out);
+            pump.release();
         }
         out.event(new Event.Failed(failure));
         return out.to(next(new Finished(new Outcome.Failed(failure))));
     }
 
     // ---- helpers ----
+
+    /**
+     * Releases the engine of a pump that has already said its last words (an alert, or nothing
+     * left to say to a closed peer), and gives null so that {@code fail} sends nothing more.
+     */
+    static TlsPump ended(TlsPump pump) {
+        if (pump != null) {
+            pump.release();
+        }
+        return null;
+    }
 
     /** Sends a dialog line, encrypting it inside TLS; false if TLS refused it. */
     private static boolean send(String text, TlsPump pump, Output out) {

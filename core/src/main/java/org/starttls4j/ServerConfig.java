@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.starttls4j.internal.tls.EngineSetup;
 
 /**
@@ -58,8 +59,12 @@ public final class ServerConfig {
             };
         }
         if (policy != TlsPolicy.PLAINTEXT_ONLY && (b.engineFactory != null || b.sslContext != null)) {
-            EngineSetup.requireVersionAtOrAbove(engineFactory.create(null, -1), tlsFloor,
-                    b.engineFactory != null ? "the engineFactory" : "the sslContext");
+            SSLEngine probe = engineFactory.create(null, -1);
+            try {
+                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor, b.engineFactory != null ? "the engineFactory" : "the sslContext");
+            } finally {
+                engineFactory.release(probe);
+            }
         }
     }
 

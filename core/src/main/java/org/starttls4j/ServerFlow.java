@@ -268,7 +268,7 @@ final class ServerFlow implements Flow {
 
     private Transition startHandshake(ServerDialog dialogForImplicitGreeting, boolean implicit, Output out) {
         TlsPump pump = TlsPump.over(EngineSetup.server(config.engineFactory().create(null, -1), config.tlsFloor()),
-                config.delegatedTasks() == DelegatedTasks.RUN_INLINE);
+                config.delegatedTasks() == DelegatedTasks.RUN_INLINE, config.engineFactory());
         return handshakeProgress(pump.start(out), new Handshaking(pump, dialogForImplicitGreeting, implicit, null, false), out);
     }
 
@@ -285,13 +285,13 @@ final class ServerFlow implements Flow {
             return out.to(next(new Handshaking(h.pump(), h.dialog(), h.implicit(), deadline, true)));
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
-            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed TLS during the handshake"), "", null, out);
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the client closed TLS during the handshake"), "", ClientFlow.ended(h.pump()), out);
         }
         if (progress instanceof TlsPump.Progress.Failed failed) {
-            return fail(HandshakeFailures.classify(failed.cause(), h.pump().handshakeDone()), "", null, out);
+            return fail(HandshakeFailures.classify(failed.cause(), h.pump().handshakeDone()), "", ClientFlow.ended(h.pump()), out);
         }
         if (progress instanceof TlsPump.Progress.Refused refused) {
-            return fail(refused.failure(), "", null, out);
+            return fail(refused.failure(), "", ClientFlow.ended(h.pump()), out);
         }
         TlsFacts facts = h.pump().facts();
         if (!config.tlsFloor().admits(facts.protocol())) {
@@ -307,7 +307,7 @@ final class ServerFlow implements Flow {
             String text = reply.send();
             out.sent(text, true);
             if (!(h.pump().encrypt(text.getBytes(StandardCharsets.ISO_8859_1), out) instanceof TlsPump.Progress.Idle)) {
-                return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed before the greeting"), "", null, out);
+                return fail(Failure.of(Failure.Reason.PEER_CLOSED, "TLS closed before the greeting"), "", ClientFlow.ended(h.pump()), out);
             }
         }
         SecureSession session = h.pump().handOver(Role.SERVER, config.capabilitiesAfterTls());
@@ -321,6 +321,7 @@ final class ServerFlow implements Flow {
         }
         if (pump != null) {
             pump.closeOutbound(out);
+            pump.release();
         }
         out.event(new Event.Failed(failure));
         return out.to(next(new Finished(new Outcome.Failed(failure))));

@@ -70,10 +70,9 @@ import org.starttls4j.Transition;
  *
  * <p><b>Engines.</b> Whatever the configuration's {@code EngineFactory} makes: the JDK's
  * {@code SSLEngine}, or Netty's BoringSSL engine through
- * {@code engineFactory((host, port) -> sslContext.newEngine(ByteBufAllocator.DEFAULT, host, port))}
- * with an {@code SslContext} built for {@code SslProvider.OPENSSL}. Use {@code OPENSSL}, not
- * {@code OPENSSL_REFCNT}: the engine belongs to the negotiation, which cannot release a
- * reference-counted one, so only the garbage-collected kind is freed.
+ * {@code engineFactory(BoringSsl.engines(sslContext))} with an {@code SslContext} built for
+ * {@code SslProvider.OPENSSL} or {@code OPENSSL_REFCNT} (see {@link BoringSsl}; its factory
+ * releases a reference-counted engine when the negotiation fails or the session ends).
  *
  * <p><b>The outcome.</b> Exactly one {@link StartTlsCompletionEvent} goes up the pipeline, before
  * any application byte, and completes {@link #completionFuture()}:

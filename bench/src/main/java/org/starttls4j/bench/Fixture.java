@@ -1,9 +1,14 @@
 package org.starttls4j.bench;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -25,10 +30,37 @@ import org.starttls4j.Certificates;
  * counts the server chains the client verified, which only a full handshake sends, and the
  * benchmarks compare it with the number of handshakes they ran.
  *
+ * <p><b>Engines.</b> {@link Engine#JDK} (the default) or {@link Engine#BORINGSSL}: Netty's
+ * {@code SslProvider.OPENSSL} engines from the same key, chain and trust manager, the bare client
+ * with {@code HTTPS} endpoint identification (done by the JDK trust manager BoringSSL calls), the
+ * core's client with none (the core checks the name itself after the handshake, as it does for
+ * every engine a caller supplies). Both session caches are cut to one entry here too.
+ *
  * <p>Thread-safe: the loopback benchmark makes engines from many threads.
  */
 public final class Fixture {
 
+    /** Which TLS implementation both ends use. */
+    public enum Engine {
+        /** The JDK's own {@code SSLEngine}. */
+        JDK,
+        /** Netty's BoringSSL engine ({@code netty-tcnative-boringssl-static}, {@code SslProvider.OPENSSL}). */
+        BORINGSSL;
+
+        /**
+         * The engine a benchmark parameter names.
+         *
+         * @param name {@code jdk} or {@code boringssl}
+         * @return the engine
+         */
+        public static Engine of(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    private final Engine engine;
+    private final SslContext boringServer; // null for JDK engines
+    private final SslContext boringClient;
     private final Pki.KeyType keyType;
     private final String protocol;
     private final SSLContext serverContext;
@@ -45,6 +77,18 @@ public final class Fixture {
      * @param protocol the one TLS version enabled on both sides ({@code TLSv1.3} or {@code TLSv1.2})
      */
     public Fixture(Pki.KeyType keyType, String protocol) {
+        this(keyType, protocol, Engine.JDK);
+    }
+
+    /**
+     * A fixture.
+     *
+     * @param keyType  the server's key type
+     * @param protocol the one TLS version enabled on both sides ({@code TLSv1.3} or {@code TLSv1.2})
+     * @param engine   the TLS implementation of both ends
+     */
+    public Fixture(Pki.KeyType keyType, String protocol, Engine engine) {
+        this.engine = engine;
         this.keyType = keyType;
         this.protocol = protocol;
         Pki.Identity identity = Pki.identity(keyType);
@@ -63,6 +107,32 @@ public final class Fixture {
             c.getClientSessionContext().setSessionCacheSize(1);
             c.getServerSessionContext().setSessionCacheSize(1);
         }
+        if (engine == Engine.BORINGSSL) {
+            try {
+                boringServer = SslContextBuilder.forServer(identity.serverKey(), identity.server())
+                        .sslProvider(SslProvider.OPENSSL).sessionCacheSize(1).build();
+                boringClient = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL).trustManager(trust)
+                        .sessionCacheSize(1).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("BoringSSL: " + e.getMessage(), e);
+            }
+        } else {
+            boringServer = null;
+            boringClient = null;
+        }
+    }
+
+    /** The TLS implementation. */
+    public Engine engine() {
+        return engine;
+    }
+
+    private SSLEngine newClientEngine(SSLContext jdk, String host, int port) {
+        return boringClient != null ? boringClient.newEngine(ByteBufAllocator.DEFAULT, host, port) : jdk.createSSLEngine(host, port);
+    }
+
+    private SSLEngine newServerEngine() {
+        return boringServer != null ? boringServer.newEngine(ByteBufAllocator.DEFAULT) : serverContext.createSSLEngine();
     }
 
     /** The key type. */
@@ -98,7 +168,7 @@ public final class Fixture {
      * one protocol, SNI, host name verification.
      */
     public SSLEngine bareClientEngine() {
-        SSLEngine engine = bareClientContext.createSSLEngine(Pki.SERVER_NAME, nextPort());
+        SSLEngine engine = newClientEngine(bareClientContext, Pki.SERVER_NAME, nextPort());
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {protocol});
@@ -110,7 +180,7 @@ public final class Fixture {
 
     /** A bare server engine: server mode, one protocol. */
     public SSLEngine bareServerEngine() {
-        SSLEngine engine = serverContext.createSSLEngine();
+        SSLEngine engine = newServerEngine();
         engine.setUseClientMode(false);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {protocol});
@@ -122,7 +192,7 @@ public final class Fixture {
     public ClientConfig clientConfig() {
         return ClientConfig.builder(Pki.SERVER_NAME)
                 .engineFactory((host, ignoredPort) -> {
-                    SSLEngine engine = coreClientContext.createSSLEngine(host, nextPort());
+                    SSLEngine engine = newClientEngine(coreClientContext, host, nextPort());
                     engine.setEnabledProtocols(new String[] {protocol});
                     return engine;
                 })
@@ -139,7 +209,7 @@ public final class Fixture {
         return ServerConfig.builder()
                 .hostname(Pki.SERVER_NAME)
                 .engineFactory((host, ignoredPort) -> {
-                    SSLEngine engine = serverContext.createSSLEngine();
+                    SSLEngine engine = newServerEngine();
                     engine.setEnabledProtocols(new String[] {protocol});
                     return engine;
                 })

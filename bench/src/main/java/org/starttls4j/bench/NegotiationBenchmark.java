@@ -42,6 +42,13 @@ public class NegotiationBenchmark {
     @Param({"TLSv1.3", "TLSv1.2"})
     public String tls;
 
+    /**
+     * Both ends' TLS implementation: {@code jdk} or {@code boringssl} (Netty's
+     * {@code SslProvider.OPENSSL}; {@code bench/run} compares it with the bare JDK pair too).
+     */
+    @Param({"jdk"})
+    public String engine = "jdk";
+
     /** {@code bare} (the baseline) or the core with {@code SMTP}, {@code IMAP} or {@code POP3}. */
     @Param({"bare", "SMTP", "IMAP", "POP3"})
     public String via;
@@ -55,7 +62,7 @@ public class NegotiationBenchmark {
     /** Builds the pair and runs it once (which also captures the exchange inside TLS). */
     @Setup(Level.Trial)
     public void setUp() throws SSLException {
-        fixture = new Fixture(Pki.KeyType.valueOf(cert), tls);
+        fixture = new Fixture(Pki.KeyType.valueOf(cert), tls, Fixture.Engine.of(engine));
         core = null;
         bare = null;
         // The bare pair sends what the SMTP pair sends inside TLS: EHLO and its reply.

@@ -47,6 +47,8 @@ public final class Report {
     private static final double BULK_1K_TARGET = 0.93;
     private static final long BULK_ALLOC_TARGET = 64;
     private static final double IDLE_TARGET = 1.2;
+    /** Issue 16: the core over BoringSSL engines beside a bare BoringSSL pair. */
+    private static final double BORINGSSL_HANDSHAKE_TARGET = 0.95;
 
     private final boolean quick;
     private final Path raw;
@@ -68,6 +70,7 @@ public final class Report {
         Path raw = Paths.get("bench/target-bench/raw");
         int sessions = 10_000;
         boolean quick = false;
+        boolean boringOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out":
@@ -82,6 +85,9 @@ public final class Report {
                 case "--quick":
                     quick = true;
                     break;
+                case "--boringssl":
+                    boringOnly = true;
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown argument " + args[i]);
             }
@@ -89,6 +95,10 @@ public final class Report {
         Files.createDirectories(raw);
         long start = System.nanoTime();
         Report report = new Report(quick, raw);
+        if (boringOnly) {
+            report.boringSslOnly(out);
+            return;
+        }
 
         // Benchmark 1, one JMH run per key type and TLS version, so that each bare fork runs right
         // before the core forks it is compared with. SMTP gets the whole matrix; IMAP and POP3 (whose
@@ -115,16 +125,76 @@ public final class Report {
             adapters = Optional.of(report.jmh(ADAPTER_BENCHMARK, "adapters", Map.of()));
         }
         long afterAdapters = System.nanoTime();
+        Collection<RunResult> boringNegotiation = report.boringSslNegotiation();
+        Collection<RunResult> boringBulk = report.boringSslBulk();
+        long afterBoringSsl = System.nanoTime();
         Map<String, String> memory = report.memory(sessions);
         Map<String, RecordCheck.Cut> cuts = cuts();
         long end = System.nanoTime();
 
         StringBuilder md = new StringBuilder();
         report.write(md, negotiation, bulk, adapters, memory, cuts, new long[] {
-            afterNegotiation - start, afterBulk - afterNegotiation, afterAdapters - afterBulk, end - afterAdapters, end - start});
+            afterNegotiation - start, afterBulk - afterNegotiation, afterAdapters - afterBulk, end - afterBoringSsl, end - start,
+            afterBoringSsl - afterAdapters});
+        report.writeBoringSsl(md, boringNegotiation, negotiation, boringBulk);
+        report.writeVerdicts(md);
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
         System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * Issue 16's figures alone ({@code bench/run --boringssl}): the bare JDK pairs of benchmark 1
+     * as the second baseline, then the BoringSSL runs; about 7 minutes.
+     */
+    private void boringSslOnly(Path out) throws Exception {
+        long start = System.nanoTime();
+        Collection<RunResult> jdkBare = new ArrayList<>();
+        for (String cert : List.of("EC_P256", "RSA_2048")) {
+            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
+                jdkBare.addAll(jmh(NegotiationBenchmark.class.getName(), "negotiation-bare-" + cert + "-" + tls,
+                        Map.of("cert", new String[] {cert}, "tls", new String[] {tls}, "via", new String[] {"bare"})));
+            }
+        }
+        Collection<RunResult> negotiation = boringSslNegotiation();
+        Collection<RunResult> bulk = boringSslBulk();
+        StringBuilder md = new StringBuilder("# BoringSSL benchmark results\n\n");
+        if (quick) {
+            md.append("> **QUICK RUN** (`--quick`): these figures only show that the pipeline works; they mean nothing.\n\n");
+        }
+        md.append("Run on ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+                .append(", ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
+                .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, in ")
+                .append(seconds(System.nanoTime() - start)).append(". Only the ratios count.\n\n");
+        writeBoringSsl(md, negotiation, jdkBare, bulk);
+        writeVerdicts(md);
+        Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
+        System.out.println(md);
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * Issue 16: benchmark 1 over BoringSSL engines, the bare BoringSSL pair first, per key type and
+     * TLS version (the matrix of benchmark 1, whose bare JDK pairs are the other baseline).
+     */
+    private Collection<RunResult> boringSslNegotiation() throws Exception {
+        Collection<RunResult> results = new ArrayList<>();
+        for (String cert : List.of("EC_P256", "RSA_2048")) {
+            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
+                String[] via = cert.equals("EC_P256") && tls.equals("TLSv1.3")
+                        ? new String[] {"bare", "SMTP", "IMAP", "POP3"} : new String[] {"bare", "SMTP"};
+                results.addAll(jmh(NegotiationBenchmark.class.getName(), "boringssl-negotiation-" + cert + "-" + tls,
+                        Map.of("engine", new String[] {"boringssl"}, "cert", new String[] {cert}, "tls", new String[] {tls}, "via", via)));
+            }
+        }
+        return results;
+    }
+
+    /** Issue 16: bulk, TLS 1.3, both engines, bare and core, heap and direct buffers, in one JMH run. */
+    private Collection<RunResult> boringSslBulk() throws Exception {
+        return jmh(BulkBenchmark.class.getName(), "boringssl-bulk",
+                Map.of("engine", new String[] {"jdk", "boringssl"}, "tls", new String[] {"TLSv1.3"},
+                        "buffers", new String[] {"heap", "direct"}));
     }
 
     static boolean adapterBenchmarkPresent() {
@@ -209,6 +279,7 @@ public final class Report {
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
                 .append(", JMH 1.37. Whole run: ").append(seconds(nanos[4])).append(" (negotiation ").append(seconds(nanos[0]))
                 .append(", bulk ").append(seconds(nanos[1])).append(", adapters ").append(seconds(nanos[2]))
+                .append(", BoringSSL ").append(seconds(nanos[5]))
                 .append(", idle memory ").append(seconds(nanos[3])).append(").\n\n");
         md.append("Every figure is compared with its baseline **measured in the same run**, and only the ratios count: "
                 + "this machine is shared and noisy (10–40 % between runs). Scores are JMH throughput (mean of the "
@@ -223,8 +294,11 @@ public final class Report {
         writeBulk(md, bulk, cuts);
         writeAdapters(md, adapters);
         writeMemory(md, memory);
+    }
 
-        md.append("## Targets (issue 7)\n\n| Target | Figure | Verdict |\n| --- | --- | --- |\n");
+    /** The verdicts of every section written so far. */
+    void writeVerdicts(StringBuilder md) {
+        md.append("## Targets (issues 7 and 16)\n\n| Target | Figure | Verdict |\n| --- | --- | --- |\n");
         for (String[] v : verdicts) {
             md.append("| ").append(v[0]).append(" | ").append(v[1]).append(" | ").append(v[2]).append(" |\n");
         }
@@ -428,6 +502,121 @@ public final class Report {
                 .append(", bare ").append(bytes(Long.parseLong(m.get("bare.residue")))).append(" per connection.\n\n");
         verdict("(4) idle client session ≤ 1.2 × bare engine", String.format(Locale.ROOT, "%.2f (%s vs %s)", ratio, bytes(coreClient),
                 bytes(bareClient)), ratio <= IDLE_TARGET);
+    }
+
+    /**
+     * Issue 16: the core over BoringSSL engines, each figure beside the bare BoringSSL pair of its
+     * JMH run and the bare JDK pair of benchmark 1 (same key, TLS version and exchange).
+     */
+    void writeBoringSsl(StringBuilder md, Collection<RunResult> negotiation, Collection<RunResult> jdkNegotiation,
+                        Collection<RunResult> bulk) {
+        md.append("## 5. BoringSSL engines under the core (issue 16)\n\n");
+        md.append("Both ends run Netty's BoringSSL engine (`SslProvider.OPENSSL`, netty-tcnative-boringssl-static), "
+                + "with the same key, chain and trust manager as benchmark 1; the bare BoringSSL client verifies the host "
+                + "name through the JDK trust manager (`HTTPS`), the core's client with its own matcher after the handshake. "
+                + "Baselines: the bare BoringSSL pair of the same JMH run, and the bare JDK pair of benchmark 1.\n\n");
+        md.append("| Key | TLS | via | negotiations/s | ÷ bare BoringSSL | ÷ bare JDK | B/negotiation | excess over bare BoringSSL |\n");
+        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        Ratio worst = null;
+        String worstAt = "";
+        Double worstExcess = null;
+        String worstExcessAt = "";
+        for (String cert : List.of("EC_P256", "RSA_2048")) {
+            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
+                RunResult bare = find(negotiation, Map.of("cert", cert, "tls", tls, "via", "bare"));
+                RunResult jdk = find(jdkNegotiation, Map.of("cert", cert, "tls", tls, "via", "bare"));
+                if (bare == null) {
+                    continue;
+                }
+                String label = (cert.equals("EC_P256") ? "ECDSA P-256" : "RSA 2048") + " | " + tls.replace("TLSv", "TLS ");
+                md.append("| ").append(label).append(" | bare BoringSSL pair | ").append(score(bare)).append(" | – | ")
+                        .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(bare, jdk).value()))
+                        .append(" | ").append(bytes(allocation(bare))).append(" | – |\n");
+                for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
+                    RunResult core = find(negotiation, Map.of("cert", cert, "tls", tls, "via", protocol));
+                    if (core == null) {
+                        continue;
+                    }
+                    Ratio r = Ratio.of(core, bare);
+                    double excess = allocation(core) - allocation(bare);
+                    md.append("| ").append(label).append(" | core ").append(protocol).append(" | ").append(score(core)).append(" | ")
+                            .append(ratioCell(r.value(), BORINGSSL_HANDSHAKE_TARGET)).append(" | ")
+                            .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(core, jdk).value()))
+                            .append(" | ").append(bytes(allocation(core))).append(" | ")
+                            .append(excessCell(excess, HANDSHAKE_ALLOC_TARGET)).append(" |\n");
+                    String at = protocol + ", " + label.replace(" | ", ", ");
+                    if (worst == null || r.value() < worst.value()) {
+                        worst = r;
+                        worstAt = at;
+                    }
+                    if (worstExcess == null || excess > worstExcess) {
+                        worstExcess = excess;
+                        worstExcessAt = at;
+                    }
+                }
+            }
+        }
+        md.append('\n');
+        if (worst != null) {
+            ratioVerdict("(16.1) negotiation over BoringSSL ≥ 0.95 × bare BoringSSL pair", worst, worstAt, BORINGSSL_HANDSHAKE_TARGET);
+        }
+        verdict("(16.1) allocation over BoringSSL ≤ bare BoringSSL pair + 8 KB", worstExcessFigure(worstExcess) + " (" + worstExcessAt + ")",
+                withinAllocationTarget(worstExcess, HANDSHAKE_ALLOC_TARGET));
+
+        md.append("Bulk, TLS 1.3, ECDSA P-256: one write of the given size, encrypted by the client and decrypted by the "
+                + "server, all three buffers heap or direct. MB = 10⁶ bytes.\n\n");
+        md.append("| buffers | write | bare JDK MB/s | bare BoringSSL MB/s | BoringSSL ÷ JDK (bare) | core BoringSSL MB/s "
+                + "| core ÷ bare BoringSSL | bare BoringSSL B/op | core BoringSSL B/op | core JDK ÷ bare JDK |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        Ratio worst16 = null;
+        Ratio worst1 = null;
+        Double worstBulkExcess = null;
+        for (String buffers : List.of("heap", "direct")) {
+            for (int size : new int[] {1024, 16384}) {
+                Map<String, String> at = Map.of("tls", "TLSv1.3", "size", Integer.toString(size), "buffers", buffers);
+                RunResult bareJdk = find(bulk, with(at, "engine", "jdk", "via", "bare"));
+                RunResult coreJdk = find(bulk, with(at, "engine", "jdk", "via", "core"));
+                RunResult bare = find(bulk, with(at, "engine", "boringssl", "via", "bare"));
+                RunResult core = find(bulk, with(at, "engine", "boringssl", "via", "core"));
+                if (bare == null || core == null || bareJdk == null || coreJdk == null) {
+                    continue;
+                }
+                Ratio r = Ratio.of(core, bare);
+                double excess = allocation(core) - allocation(bare);
+                md.append("| ").append(buffers).append(" | ").append(size / 1024).append(" KiB | ").append(megabytes(bareJdk, size))
+                        .append(" | ").append(megabytes(bare, size)).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.2f×", Ratio.of(bare, bareJdk).value())).append(" | ")
+                        .append(megabytes(core, size)).append(" | ")
+                        .append(ratioCell(r.value(), size == 16384 ? BULK_16K_TARGET : BULK_1K_TARGET)).append(" | ")
+                        .append(bytes(allocation(bare))).append(" | ").append(bytes(allocation(core))).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.3f", Ratio.of(coreJdk, bareJdk).value())).append(" |\n");
+                if (size == 16384 && (worst16 == null || r.value() < worst16.value())) {
+                    worst16 = r;
+                }
+                if (size == 1024 && (worst1 == null || r.value() < worst1.value())) {
+                    worst1 = r;
+                }
+                if (worstBulkExcess == null || excess > worstBulkExcess) {
+                    worstBulkExcess = excess;
+                }
+            }
+        }
+        md.append('\n');
+        if (worst16 != null) {
+            ratioVerdict("(16.2) bulk over BoringSSL ≥ 0.97 × bare at 16 KiB", worst16, "TLS 1.3, heap and direct", BULK_16K_TARGET);
+        }
+        if (worst1 != null) {
+            ratioVerdict("(16.2) bulk over BoringSSL ≥ 0.93 × bare at 1 KiB", worst1, "TLS 1.3, heap and direct", BULK_1K_TARGET);
+        }
+        verdict("(16.2) no allocation of ours per write over BoringSSL (≤ 64 B beyond the bare engine's)",
+                worstExcessFigure(worstBulkExcess), withinAllocationTarget(worstBulkExcess, BULK_ALLOC_TARGET));
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String k1, String v1, String k2, String v2) {
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.put(k1, v1);
+        all.put(k2, v2);
+        return all;
     }
 
     // ------------------------------------------------------------------ helpers

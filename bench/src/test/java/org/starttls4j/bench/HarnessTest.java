@@ -102,6 +102,45 @@ class HarnessTest {
     }
 
     @Test
+    void boringSslVariantsNegotiateFullHandshakesAndMoveEveryByte() throws Exception {
+        Fixture fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3", Fixture.Engine.BORINGSSL);
+        long before = fixture.fullHandshakes();
+        for (MailProtocol p : MailProtocol.values()) {
+            SecureSession client = new CorePair(fixture, p).negotiate();
+            assertEquals("TLSv1.3", client.tls().protocol());
+            assertTrue(client.getClass().getName().startsWith("org.starttls4j."), client.getClass().getName());
+        }
+        CorePair smtp = new CorePair(fixture, MailProtocol.SMTP);
+        smtp.negotiate();
+        SSLEngine bare = new BarePair(fixture, smtp.lineAfterTls(), smtp.replyAfterTls()).handshake();
+        assertTrue(bare.getClass().getName().contains("OpenSsl"), bare.getClass().getName());
+        assertEquals(5, fixture.fullHandshakes() - before);
+
+        NegotiationBenchmark n = new NegotiationBenchmark();
+        n.cert = "RSA_2048";
+        n.tls = "TLSv1.2";
+        n.engine = "boringssl";
+        n.via = "POP3";
+        n.setUp();
+        n.negotiate();
+        n.checkNoResumption();
+
+        for (String via : new String[] {"bare", "core"}) {
+            for (String buffers : new String[] {"heap", "direct"}) {
+                BulkBenchmark b = new BulkBenchmark();
+                b.size = via.equals("bare") ? 16384 : 1024;
+                b.tls = "TLSv1.3";
+                b.via = via;
+                b.engine = "boringssl";
+                b.buffers = buffers;
+                b.setUp();
+                assertEquals(b.size, b.write());
+                assertEquals(b.size, b.write());
+            }
+        }
+    }
+
+    @Test
     void allocationSitesChargesTheCoresOwnAllocationToCoreFrames() throws Exception {
         // A JVM of its own: the table is exact only without TLABs.
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();

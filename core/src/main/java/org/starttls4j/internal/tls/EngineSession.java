@@ -6,6 +6,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import org.starttls4j.Capabilities;
+import org.starttls4j.EngineFactory;
 import org.starttls4j.Failure;
 import org.starttls4j.Role;
 import org.starttls4j.SecureSession;
@@ -78,10 +79,20 @@ final class EngineSession implements SecureSession {
     /** Times the engine went back to handshaking, and application bytes received: {@link PostHandshake}'s inputs. */
     private long episodes;
     private long received;
+    /** Takes the engine back once the session ends (see {@link #release}). */
+    private final EngineFactory maker;
+    /** The engine went back to its factory (see {@link #release}). */
+    private boolean released;
+    /**
+     * The peer's close_notify was read: known to the engine until it is released, and kept here
+     * because a released engine may be freed and then claims to be done whatever it read.
+     */
+    private boolean closeNotifyReceived;
 
     EngineSession(SSLEngine engine, Role role, Capabilities capabilities, TlsFacts facts,
-                  ByteBuffer leftoverPlain, ByteBuffer leftoverNet) {
+                  ByteBuffer leftoverPlain, ByteBuffer leftoverNet, EngineFactory maker) {
         this.engine = engine;
+        this.maker = maker;
         this.role = role;
         this.capabilities = capabilities;
         this.facts = facts;
@@ -292,18 +303,40 @@ final class EngineSession implements SecureSession {
         } catch (SSLException | RuntimeException e) {
             return lastResult(broken(e, 0, produced));
         }
-        return lastResult(finish(TlsResult.Status.CLOSED, 0, produced));
+        TlsResult closed = lastResult(finish(TlsResult.Status.CLOSED, 0, produced));
+        release();
+        return closed;
     }
 
     @Override
     public Termination onEndOfStream() {
+        if (released) {
+            return closeNotifyReceived ? Termination.CLEAN : Termination.TRUNCATED;
+        }
         boolean clean = engine.isInboundDone();
         try {
             engine.closeInbound();
         } catch (SSLException truncated) {
             // the JDK's way of saying what `clean` already says
         }
+        release();
         return clean ? Termination.CLEAN : Termination.TRUNCATED;
+    }
+
+    /**
+     * Hands the engine back to its factory, once: the session's end is our close_notify sent or the
+     * peer's end of stream, whichever comes first. A released engine may be freed (Netty's
+     * {@code OPENSSL_REFCNT} kind then reports itself done in both directions, and its wrap and
+     * unwrap return CLOSED without reading anything), so whether the peer's close_notify came is
+     * remembered: at the release, and by {@link #unwrap} afterwards (an engine the release did not
+     * free, the JDK's, still reads the peer's close_notify after ours).
+     */
+    private void release() {
+        if (!released) {
+            closeNotifyReceived |= engine.isInboundDone();
+            released = true;
+            maker.release(engine);
+        }
     }
 
     @Override
@@ -313,7 +346,7 @@ final class EngineSession implements SecureSession {
 
     @Override
     public boolean isInboundDone() {
-        return engine.isInboundDone();
+        return released ? closeNotifyReceived : engine.isInboundDone();
     }
 
     @Override
@@ -328,7 +361,14 @@ final class EngineSession implements SecureSession {
 
     @Override
     public int minApplicationBufferSize() {
-        return engine.getSession().getApplicationBufferSize();
+        int size = engine.getSession().getApplicationBufferSize();
+        if (engine.getClass().getName().startsWith("sun.security.ssl.")) {
+            return size;
+        }
+        // Netty's OpenSSL/BoringSSL engine reports 16,384 but refuses (BUFFER_OVERFLOW) to unwrap a
+        // record into less room than the record's encrypted body (16,401 bytes for a full TLS 1.3
+        // record), and only then raises what it reports. A whole record's body always fits this.
+        return Math.max(size, engine.getSession().getPacketBufferSize() - RECORD_HEADER);
     }
 
     @Override
@@ -344,9 +384,12 @@ final class EngineSession implements SecureSession {
     /** Unwraps one step; when the caller's buffer cannot hold a record, into {@code spill} instead. */
     private SSLEngineResult unwrap(ByteBuffer source, ByteBuffer destination) throws SSLException {
         SSLEngineResult r = engine.unwrap(source, destination);
+        if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesConsumed() > 0) {
+            closeNotifyReceived = true;
+        }
         if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && destination.position() == 0) {
             // The caller's buffer is empty yet too small for one record: decrypt aside and hand out in pieces.
-            ByteBuffer overflow = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+            ByteBuffer overflow = ByteBuffer.allocate(minApplicationBufferSize());
             r = engine.unwrap(source, overflow);
             watch(r);
             status = r.getHandshakeStatus();

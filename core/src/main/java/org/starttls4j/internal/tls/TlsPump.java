@@ -13,6 +13,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.starttls4j.Capabilities;
+import org.starttls4j.EngineFactory;
 import org.starttls4j.Failure;
 import org.starttls4j.Role;
 import org.starttls4j.SecureSession;
@@ -56,6 +57,8 @@ public final class TlsPump {
 
     private final SSLEngine engine;
     private final boolean runTasksInline;
+    private final EngineFactory maker; // takes the engine back (EngineFactory.release) when the pump or its session ends
+    private boolean released;
     private ByteBuffer inbox;   // read mode: [position, limit) received in an earlier call, not yet unwrapped
     private ByteBuffer source;  // what the engine unwraps from during a call: the caller's bytes or the inbox
     private byte[] plain;       // [0, plainLength) decrypted, not yet taken; null when none
@@ -106,22 +109,37 @@ public final class TlsPump {
         }
     }
 
-    private TlsPump(SSLEngine engine, boolean runTasksInline) {
+    private TlsPump(SSLEngine engine, boolean runTasksInline, EngineFactory maker) {
         this.engine = engine;
         this.runTasksInline = runTasksInline;
+        this.maker = maker;
         this.inbox = EMPTY;
         this.source = EMPTY;
     }
 
     /**
-     * A pump over a configured engine (see {@link EngineSetup}).
+     * A pump over a configured engine (see {@link EngineSetup}) that goes back to its factory when the negotiation fails
+     * ({@link #release}) or, after {@link #handOver}, when the session ends.
      *
      * @param engine         the engine, in client or server mode, not yet used
      * @param runTasksInline run delegated tasks inside the pump instead of returning them
+     * @param maker          the factory that made the engine, whose {@link EngineFactory#release} takes it back
      * @return the pump
      */
-    public static TlsPump over(SSLEngine engine, boolean runTasksInline) {
-        return new TlsPump(engine, runTasksInline);
+    public static TlsPump over(SSLEngine engine, boolean runTasksInline, EngineFactory maker) {
+        return new TlsPump(engine, runTasksInline, maker);
+    }
+
+    /**
+     * Hands the engine back to its factory ({@link EngineFactory#release}) after a failed
+     * negotiation, once whatever the engine had to say has been produced; later calls do nothing.
+     * A Netty {@code OPENSSL_REFCNT} engine frees its native memory here.
+     */
+    public void release() {
+        if (!released) {
+            released = true;
+            maker.release(engine);
+        }
     }
 
     /**
@@ -320,7 +338,8 @@ public final class TlsPump {
         if (inbox.hasRemaining()) {
             leftoverNet = ByteBuffer.allocate(inbox.remaining()).put(inbox).flip();
         }
-        SecureSession session = new EngineSession(engine, role, capabilities, facts(), leftoverPlain, leftoverNet);
+        SecureSession session = new EngineSession(engine, role, capabilities, facts(), leftoverPlain, leftoverNet, maker);
+        released = true; // the session releases it now
         inbox = null;
         source = null;
         return session;
