@@ -34,6 +34,8 @@ public final class Certificates {
         /**
          * Checks the components are present.
          *
+         * @param problem {@link CertificateProblem#WEAK_KEY} or {@link CertificateProblem#WEAK_SIGNATURE}
+         * @param message which certificate and what about it, for a person
          * @throws NullPointerException if one is null
          */
         public Weakness {
