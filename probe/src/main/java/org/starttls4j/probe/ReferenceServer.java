@@ -42,6 +42,7 @@ import org.starttls4j.ServerConfig;
 import org.starttls4j.Timeouts;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.netty.StartTlsCompletionEvent;
+import org.starttls4j.netty.NegotiationCapacity;
 import org.starttls4j.netty.StartTlsServerHandler;
 import org.starttls4j.nio.NegotiatedChannel;
 import org.starttls4j.nio.NegotiationException;
@@ -58,6 +59,8 @@ final class ReferenceServer implements AutoCloseable {
 
     /** Longest command line the application part reads. */
     private static final int MAX_LINE = 64 * 1024;
+    /** Connections negotiating at once before newcomers get the busy reply: NioServer's default, for Netty too. */
+    private static final int MAX_NEGOTIATING = 1024;
     private static final Duration IDLE = Duration.ofMinutes(5);
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
@@ -111,7 +114,8 @@ final class ReferenceServer implements AutoCloseable {
                 .capabilitiesBeforeTls(settings.protocol().serverCapabilitiesBeforeTls())
                 .capabilitiesAfterTls(settings.protocol().serverCapabilitiesAfterTls())
                 // The server waits of Timeouts.DEFAULT (30 s for a silent client, 60 s per step), five minutes in all;
-                // Limits.DEFAULT (20 commands before TLS, 1000-byte lines, 64 KiB) and NioServer's capacity answer.
+                // Limits.DEFAULT (20 commands before TLS, 1000-byte lines, 64 KiB) and the capacity answer
+                // (NioServer's, or a NegotiationCapacity of the same size over Netty).
                 .timeouts(new Timeouts(Duration.ofSeconds(60), Duration.ofMinutes(5))
                         .withServerWaits(Timeouts.DEFAULT.firstCommand(), Timeouts.DEFAULT.nextCommand()))
                 .build();
@@ -289,12 +293,13 @@ final class ReferenceServer implements AutoCloseable {
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
             ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+            NegotiationCapacity capacity = NegotiationCapacity.of(MAX_NEGOTIATING);
             ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             channels.add(ch);
-                            ch.pipeline().addLast(new StartTlsServerHandler(config, settings.protocol()::server),
+                            ch.pipeline().addLast(new StartTlsServerHandler(config, settings.protocol()::server, capacity),
                                     new LineBasedFrameDecoder(MAX_LINE), new NettyConversation());
                         }
                     });
