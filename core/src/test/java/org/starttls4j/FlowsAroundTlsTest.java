@@ -43,7 +43,11 @@ class FlowsAroundTlsTest {
         final List<Event> serverEvents = new ArrayList<>();
 
         Pair(ClientConfig clientConfig, ServerConfig serverConfig) {
-            server = Negotiation.server(serverConfig, Toy.server(serverConfig)).begin(NOW);
+            this(clientConfig, serverConfig, Toy.GREETING);
+        }
+
+        Pair(ClientConfig clientConfig, ServerConfig serverConfig, String greeting) {
+            server = Negotiation.server(serverConfig, Toy.server(serverConfig, greeting)).begin(NOW);
             client = Negotiation.client(clientConfig, Toy.client(log)).begin(NOW);
             serverEvents.addAll(server.events());
             clientEvents.addAll(client.events());
@@ -183,6 +187,12 @@ class FlowsAroundTlsTest {
         p.toServer(p.client.outboundBytes());
         assertThat(p.server.outcome()).containsInstanceOf(Outcome.Secured.class);
         assertThat(p.client.next().state()).isEqualTo(Negotiation.INSIDE_TLS + "AwaitingCaps");
+        // What the server sent after its handshake (a TLS 1.3 session ticket) has tasks of its own:
+        // the client runs them itself rather than stall inside TLS.
+        Transition ticket = p.toClient(p.server.outboundBytes());
+        assertThat(ticket.isFinished()).isFalse();
+        assertThat(ticket.delegatedTasks()).isEmpty();
+        assertThat(ticket.next().state()).isEqualTo(Negotiation.INSIDE_TLS + "AwaitingCaps");
     }
 
     @Test
@@ -323,6 +333,48 @@ class FlowsAroundTlsTest {
         assertThat(failure(refused).message()).contains("while sending");
         assertThat(log).contains("AwaitingGreeting: +HI toy");
         assertThat(p.clientEvents).noneMatch(e -> e instanceof Event.Secured);
+    }
+
+    /** Implicit TLS 1.2 up to the server's last flight (CCS, Finished, then the greeting record). */
+    static List<byte[]> implicitTls12UpToTheServersLastFlight(Pair p) {
+        p.toServer(p.client.outboundBytes());
+        p.toClient(p.server.outboundBytes());
+        p.toServer(p.client.outboundBytes());
+        assertThat(p.server.outcome()).containsInstanceOf(Outcome.Secured.class);
+        return records(p.server.outboundBytes());
+    }
+
+    @Test
+    void moreDecryptedBytesThanTheBoundRightWithTheHandshakesEndFail() {
+        // The greeting (41 bytes) arrives in the read that ends the handshake; 40 are allowed.
+        String greeting = "+HI toy, a greeting of forty-one bytes.\r\n";
+        assertThat(greeting).hasSize(41);
+        Pair p = new Pair(client(TlsPolicy.IMPLICIT).limits(new Limits(40, 4, 40, 16)).build(), tls12Server(TlsPolicy.IMPLICIT).build(),
+                greeting);
+
+        Transition end = p.toClient(concat(implicitTls12UpToTheServersLastFlight(p)));
+
+        assertThat(failure(end).reason()).isEqualTo(Failure.Reason.TOO_MUCH_PLAINTEXT);
+        assertThat(log).noneMatch(line -> line.contains("+HI toy"));
+        assertThat(p.clientEvents).noneMatch(e -> e instanceof Event.GreetingReceived);
+    }
+
+    @Test
+    void noStartTlsInsideImplicitTlsIsNoReasonToFailTheSessionIsSecured() {
+        // A NoTls answer (IMAP's PREAUTH, here the toy's -ERR to CAPS) inside implicit TLS: TLS is already up.
+        Pair p = new Pair(client(TlsPolicy.IMPLICIT).build(), tls12Server(TlsPolicy.IMPLICIT).build());
+        p.toClient(concat(implicitTls12UpToTheServersLastFlight(p)));
+        assertThat(p.client.next().state()).isEqualTo(Negotiation.INSIDE_TLS + "AwaitingCaps");
+        SecureSession server = ((Outcome.Secured) p.server.outcome().orElseThrow()).session();
+        ByteBuffer net = ByteBuffer.allocate(server.minNetworkBufferSize());
+        server.encrypt(ascii("-ERR no caps\r\n"), net);
+
+        Transition answered = p.toClient(Arrays.copyOf(net.array(), net.position()));
+
+        assertThat(answered.outcome()).containsInstanceOf(Outcome.Secured.class);
+        SecureSession session = ((Outcome.Secured) answered.outcome().orElseThrow()).session();
+        assertThat(session.capabilities().has("X-PLAIN")).isTrue();
+        assertThat(p.clientEvents).noneMatch(e -> e instanceof Event.FellBackToPlaintext);
     }
 
     /** An engine that closes its outbound side when asked to encrypt application data. */

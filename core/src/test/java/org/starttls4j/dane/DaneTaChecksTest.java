@@ -138,4 +138,12 @@ class DaneTaChecksTest {
         assertThat(DaneVerifier.commonNames(new X500Principal("CN=mx\\,evil.example.test"))).containsExactly("mx,evil.example.test");
         assertThat(DaneVerifier.commonNames(new X500Principal("CN=a\\+b.test+O=x"))).containsExactly("a+b.test");
     }
+
+    @Test
+    void namesThatAreEmptyOrNotHostNamesNeverMatch() {
+        assertThat(DaneVerifier.nameMatches("", "")).isFalse();
+        assertThat(DaneVerifier.nameMatches(".", ".")).isFalse();
+        assertThat(DaneVerifier.nameMatches("*.example.test", ".example.test")).isFalse();
+        assertThat(DaneVerifier.nameMatches("*mx.example.test", "*mx.example.test")).isFalse();
+    }
 }
