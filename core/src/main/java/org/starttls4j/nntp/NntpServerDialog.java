@@ -2,13 +2,13 @@ package org.starttls4j.nntp;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
 
@@ -70,9 +70,9 @@ public final class NntpServerDialog implements ServerDialog {
 
     @Override
     public ServerStep onLine(String line) {
-        int space = line.indexOf(' ');
-        String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String arguments = space < 0 ? "" : line.substring(space + 1).trim();
+        CommandLine command = CommandLine.parse(line);
+        String keyword = command.name();
+        String arguments = command.arguments();
         switch (keyword) {
             case "CAPABILITIES":
                 return reply(capabilityList(announcedBeforeTls()));
