@@ -8,6 +8,7 @@ import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.Announcement;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
 import org.starttls4j.text.Literal;
@@ -214,18 +215,13 @@ public final class ImapServerDialog implements ServerDialog {
      * policy is {@code PLAINTEXT_ONLY}, and {@code LOGINDISABLED} when LOGIN is refused before TLS.
      */
     Capabilities announcedBeforeTls() {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : withRevision(config.capabilitiesBeforeTls()).list()) {
-            if (!c.is("STARTTLS") && !c.is("LOGINDISABLED") && (!isAuth(c) || config.allowAuthBeforeTls())) {
-                list.add(c);
-            }
+        Capabilities announced = Announcement.beforeTls(config, withRevision(config.capabilitiesBeforeTls()), "STARTTLS",
+                c -> c.is("LOGINDISABLED") || (isAuth(c) && !config.allowAuthBeforeTls()));
+        if (!loginRefusedBeforeTls()) {
+            return announced;
         }
-        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability("STARTTLS", List.of()));
-        }
-        if (loginRefusedBeforeTls()) {
-            list.add(new Capability("LOGINDISABLED", List.of()));
-        }
+        List<Capability> list = new ArrayList<>(announced.list());
+        list.add(new Capability("LOGINDISABLED", List.of()));
         return new Capabilities(list);
     }
 

@@ -1,13 +1,12 @@
 package org.starttls4j.pop3;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.Announcement;
 import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
@@ -151,17 +150,8 @@ public final class Pop3ServerDialog implements ServerDialog {
      * {@code PLAINTEXT_ONLY}.
      */
     Capabilities announcedBeforeTls() {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : config.capabilitiesBeforeTls().list()) {
-            boolean authentication = c.is("USER") || c.is("SASL");
-            if (!c.is("STLS") && (!authentication || authenticationBeforeTls())) {
-                list.add(c);
-            }
-        }
-        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability("STLS", List.of()));
-        }
-        return new Capabilities(list);
+        return Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STLS",
+                c -> !authenticationBeforeTls() && (c.is("USER") || c.is("SASL")));
     }
 
     private boolean required() {

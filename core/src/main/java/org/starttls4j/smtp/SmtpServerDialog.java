@@ -1,6 +1,5 @@
 package org.starttls4j.smtp;
 
-import java.util.List;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;

@@ -1,0 +1,6 @@
+/**
+ * The inside of the dialogs, not exported: what several protocols' dialogs decide the same way
+ * (what a server announces before TLS, how it skips a literal of a command it answers). Each
+ * dialog keeps its own state table and its own words; only the shared rule lives here.
+ */
+package org.starttls4j.internal.dialog;
