@@ -9,6 +9,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.dialog.LiteralSkip;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
 import org.starttls4j.text.Literal;
@@ -57,8 +58,8 @@ public final class ImapServerDialog implements ServerDialog {
     private record AwaitingCommand() implements State {
     }
 
-    /** Skipping a non-synchronizing literal of a command already decided on; {@code reply} goes out at its end. */
-    private record SkippingLiteral(String tag, String reply, Literal literal, int lines) implements State {
+    /** Skipping a non-synchronizing literal of a command already decided on; its reply goes out at its end. */
+    private record SkippingLiteral(LiteralSkip skip) implements State {
     }
 
     private final ServerConfig config;
@@ -110,7 +111,7 @@ public final class ImapServerDialog implements ServerDialog {
         ServerStep step = command(tag, name.toUpperCase(Locale.ROOT), arguments);
         if (step instanceof ServerStep.Reply answer && Literal.isNonSynchronizing(line)) {
             // RFC 7888: the literal follows without a continuation request; skip it, then answer.
-            return afterText(tag, answer.send(), line, 1);
+            return afterText(tag, answer.send(), line);
         }
         return step;
     }
@@ -152,35 +153,20 @@ public final class ImapServerDialog implements ServerDialog {
     }
 
     private ServerStep skip(SkippingLiteral skipping, String line) {
-        if (skipping.lines() + 1 > config.limits().maxLinesPerReply()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command of more than " + config.limits().maxLinesPerReply() + " lines"), "* BYE Command too long\r\n");
-        }
-        Literal.Advance advance = skipping.literal().advance(line);
-        if (advance instanceof Literal.Inside inside) {
-            return new ServerStep.Reply(to(new SkippingLiteral(skipping.tag(), skipping.reply(), inside.next(), skipping.lines() + 1)), "");
-        }
-        if (advance instanceof Literal.Split) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.MALFORMED_COMMAND, "a literal ended between CR and LF"),
-                    "* BYE Malformed command\r\n");
-        }
-        String rest = ((Literal.Ended) advance).rest();
-        if (Literal.isNonSynchronizing(rest)) {
-            return afterText(skipping.tag(), skipping.reply(), rest, skipping.lines() + 1);
-        }
-        // The command is complete (a synchronizing literal at its end is never sent: no "+" goes out).
-        return new ServerStep.Reply(to(new AwaitingCommand()), skipping.reply());
+        // The command is complete when no non-synchronizing literal follows (a synchronizing one
+        // at its end is never sent: no "+" goes out).
+        return skipping.skip().advance(line, config.limits(), Literal::isNonSynchronizing, this::skipping, to(new AwaitingCommand()));
     }
 
     /** {@code text} ends with a non-synchronizing literal: skip it, then answer {@code reply}. */
-    private ServerStep afterText(String tag, String reply, String text, int lines) {
-        long size = Literal.announcedBy(text);
-        if (size > config.limits().maxLiteralSize()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command literal larger than " + config.limits().maxLiteralSize() + " bytes"),
-                    tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n");
-        }
-        return new ServerStep.Reply(to(new SkippingLiteral(tag, reply, new Literal(size), lines)), "");
+    private ServerStep afterText(String tag, String reply, String text) {
+        LiteralSkip.Byes byes = new LiteralSkip.Byes(tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n",
+                "* BYE Command too long\r\n", "* BYE Malformed command\r\n");
+        return LiteralSkip.after(reply, byes, text, 1, config.limits(), this::skipping);
+    }
+
+    private ServerDialog skipping(LiteralSkip skip) {
+        return to(new SkippingLiteral(skip));
     }
 
     @Override
@@ -232,13 +218,8 @@ public final class ImapServerDialog implements ServerDialog {
 
     /** The capabilities announced inside TLS: the configured ones, never STARTTLS. */
     static Capabilities announcedAfterTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : withRevision(config.capabilitiesAfterTls()).list()) {
-            if (!c.is("STARTTLS")) {
-                list.add(c);
-            }
-        }
-        return new Capabilities(list);
+        // The configuration holds no STARTTLS after TLS (ServerConfig drops it when it is built).
+        return withRevision(config.capabilitiesAfterTls());
     }
 
     /** {@code configured}, with {@code IMAP4rev1} first if it names no IMAP revision (RFC 9051 §7.2.2 requires one). */

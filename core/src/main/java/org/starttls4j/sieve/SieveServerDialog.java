@@ -8,6 +8,7 @@ import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.LiteralSkip;
 import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
@@ -53,14 +54,17 @@ public final class SieveServerDialog implements ServerDialog {
     private static final Set<String> APPLICATION_COMMANDS = Set.of("HAVESPACE", "PUTSCRIPT", "LISTSCRIPTS", "SETACTIVE",
             "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "UNAUTHENTICATE");
 
+    private static final LiteralSkip.Byes BYES = new LiteralSkip.Byes("BYE \"Literal too big\"\r\n", "BYE \"Command too long\"\r\n",
+            "BYE \"Malformed command\"\r\n");
+
     private sealed interface State {
     }
 
     private record AwaitingCommand() implements State {
     }
 
-    /** Skipping a literal of a command already answered in {@code reply}, which goes out at its end. */
-    private record SkippingLiteral(String reply, Literal literal, int lines) implements State {
+    /** Skipping a literal of a command already answered; the answer goes out at its end. */
+    private record SkippingLiteral(LiteralSkip skip) implements State {
     }
 
     private final ServerConfig config;
@@ -99,7 +103,7 @@ public final class SieveServerDialog implements ServerDialog {
         }
         ServerStep step = command(line);
         if (step instanceof ServerStep.Reply answer && Literal.announcedBy(line) >= 0) {
-            return afterText(answer.send(), line, 1);
+            return afterText(answer.send(), line);
         }
         return step;
     }
@@ -149,33 +153,17 @@ public final class SieveServerDialog implements ServerDialog {
     }
 
     private ServerStep skip(SkippingLiteral skipping, String line) {
-        if (skipping.lines() + 1 > config.limits().maxLinesPerReply()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command of more than " + config.limits().maxLinesPerReply() + " lines"), "BYE \"Command too long\"\r\n");
-        }
-        Literal.Advance advance = skipping.literal().advance(line);
-        if (advance instanceof Literal.Inside inside) {
-            return new ServerStep.Reply(to(new SkippingLiteral(skipping.reply(), inside.next(), skipping.lines() + 1)), "");
-        }
-        if (advance instanceof Literal.Split) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.MALFORMED_COMMAND, "a literal ended between CR and LF"),
-                    "BYE \"Malformed command\"\r\n");
-        }
-        String rest = ((Literal.Ended) advance).rest();
-        if (Literal.announcedBy(rest) >= 0) {
-            return afterText(skipping.reply(), rest, skipping.lines() + 1);
-        }
-        return new ServerStep.Reply(to(new AwaitingCommand()), skipping.reply());
+        return skipping.skip().advance(line, config.limits(), rest -> Literal.announcedBy(rest) >= 0, this::skipping,
+                to(new AwaitingCommand()));
     }
 
     /** {@code text} ends with a literal: skip it, then answer {@code reply}. */
-    private ServerStep afterText(String reply, String text, int lines) {
-        long size = Literal.announcedBy(text);
-        if (size > config.limits().maxLiteralSize()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command literal larger than " + config.limits().maxLiteralSize() + " bytes"), "BYE \"Literal too big\"\r\n");
-        }
-        return new ServerStep.Reply(to(new SkippingLiteral(reply, new Literal(size), lines)), "");
+    private ServerStep afterText(String reply, String text) {
+        return LiteralSkip.after(reply, BYES, text, 1, config.limits(), this::skipping);
+    }
+
+    private ServerDialog skipping(LiteralSkip skip) {
+        return to(new SkippingLiteral(skip));
     }
 
     @Override
@@ -221,13 +209,8 @@ public final class SieveServerDialog implements ServerDialog {
 
     /** The capabilities announced inside TLS: the configured ones, IMPLEMENTATION and VERSION added if missing, never STARTTLS. */
     static Capabilities announcedAfterTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : withRequired(config.capabilitiesAfterTls()).list()) {
-            if (!c.is("STARTTLS")) {
-                list.add(c);
-            }
-        }
-        return new Capabilities(list);
+        // The configuration holds no STARTTLS after TLS (ServerConfig drops it when it is built).
+        return withRequired(config.capabilitiesAfterTls());
     }
 
     /** {@code configured} with RFC 5804 §1.7's IMPLEMENTATION first and VERSION last if it lacks them. */
