@@ -229,9 +229,8 @@ public final class ImapClientDialog implements ClientDialog {
         if (announced.isPresent()) {
             // RFC 9051 §7.1: a [CAPABILITY] code in the greeting spares the CAPABILITY command.
             Capabilities capabilities = announced.get();
-            StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-            return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, offer,
-                    List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
+            return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities,
+                    StartTlsOffer.in(capabilities, "STARTTLS"), List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
         }
         return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
                 List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
@@ -316,8 +315,7 @@ public final class ImapClientDialog implements ClientDialog {
     }
 
     private ClientStep ready(Capabilities capabilities, boolean encrypted) {
-        StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-        return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, offer);
+        return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
     }
 
     /** Sends {@code verb} under the next tag, moving to the state made for that tag. */

@@ -77,7 +77,8 @@ public final class LmtpServerDialog implements ServerDialog {
         CommandLine command = CommandLine.parse(line);
         switch (command.name()) {
             case "LHLO":
-                return command.hasArguments() ? reply(EhloCapabilities.reply(config.hostname(), command.arguments(), prepared.announcedBeforeTls()))
+                return command.hasArguments()
+                        ? reply(EhloCapabilities.reply(config.hostname(), command.arguments(), prepared.announcedBeforeTls()))
                         : reply("501 5.5.4 Syntax: LHLO hostname\r\n");
             case "EHLO":
             case "HELO":

@@ -130,8 +130,7 @@ public final class NntpClientDialog implements ClientDialog {
         NntpReply reply = ((NntpReplyReader.Complete) read).reply();
         if (reply.code() == NntpReplyReader.CAPABILITY_LIST) {
             Capabilities capabilities = Capabilities.fromLines(reply.lines());
-            StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer);
+            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
         }
         if (reply.code() == 400) {
             return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", line), "");

@@ -165,8 +165,7 @@ public final class Pop3ClientDialog implements ClientDialog {
             return new ClientStep.Ready(to(new Idle(Capabilities.NONE)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
         }
         Capabilities capabilities = CapaList.parse(reply);
-        StartTlsOffer offer = capabilities.has("STLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer);
+        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STLS"));
     }
 
     private ClientStep onStlsReply(String line, Capabilities capabilities) {

@@ -155,8 +155,7 @@ public final class SieveClientDialog implements ClientDialog {
     }
 
     private ClientStep ready(Capabilities capabilities, List<Event> events) {
-        StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer, events);
+        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"), events);
     }
 
     @Override
