@@ -139,6 +139,12 @@ public final class ImapClientDialog implements ClientDialog {
             return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
                     farewell());
         }
+        return read(line, response -> state instanceof AwaitingGreeting greeting ? onGreeting(response, greeting.encrypted())
+                : onResponse(response));
+    }
+
+    /** Feeds {@code line} to the response being read: a bad line fails, a complete response goes to {@code complete}. */
+    private ClientStep read(String line, Function<ImapResponse, ClientStep> complete) {
         ImapResponseReader.Read read = reader.accept(line);
         if (read instanceof ImapResponseReader.Bad bad) {
             return new ClientStep.Fail(bad.failure(), "");
@@ -146,11 +152,7 @@ public final class ImapClientDialog implements ClientDialog {
         if (read instanceof ImapResponseReader.More more) {
             return ClientStep.Await.sending(new ImapClientDialog(limits, nextTag, state, more.next()), "");
         }
-        ImapResponse response = ((ImapResponseReader.Complete) read).response();
-        if (state instanceof AwaitingGreeting greeting) {
-            return onGreeting(response, greeting.encrypted());
-        }
-        return onResponse(response);
+        return complete.apply(((ImapResponseReader.Complete) read).response());
     }
 
     /**
@@ -174,14 +176,10 @@ public final class ImapClientDialog implements ClientDialog {
      * negotiation; a tagged response or a continuation request answers nothing we sent.
      */
     private ClientStep unsolicited(String line) {
-        ImapResponseReader.Read read = reader.accept(line);
-        if (read instanceof ImapResponseReader.Bad bad) {
-            return new ClientStep.Fail(bad.failure(), "");
-        }
-        if (read instanceof ImapResponseReader.More more) {
-            return ClientStep.Await.sending(new ImapClientDialog(limits, nextTag, state, more.next()), "");
-        }
-        ImapResponse response = ((ImapResponseReader.Complete) read).response();
+        return read(line, response -> unsolicited(line, response));
+    }
+
+    private ClientStep unsolicited(String line, ImapResponse response) {
         if (response.is(ImapResponse.Kind.UNTAGGED_STATUS, "BYE")) {
             return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection (BYE)", response);
         }
