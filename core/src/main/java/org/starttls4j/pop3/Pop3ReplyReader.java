@@ -1,7 +1,7 @@
 package org.starttls4j.pop3;
 
 import org.starttls4j.Failure;
-import org.starttls4j.internal.text.LineChain;
+import org.starttls4j.internal.text.DotTerminatedLines;
 
 /**
  * Assembles the lines of a response that is multi-line when positive (CAPA) into a
@@ -13,14 +13,12 @@ import org.starttls4j.internal.text.LineChain;
  * not counted) is refused with {@code REPLY_TOO_LONG}.
  *
  * <p>Immutable: each line gives a new reader, and an old reader fed again gives the same answer.
- * The data lines are kept in a {@link LineChain}, so a long list costs one small object per line
- * rather than a copy of the list per line.
+ * The data lines are read by {@link DotTerminatedLines}, as NNTP's are.
  *
- * @param status    the status line read so far, or null before it
- * @param lines     the data lines so far, unstuffed, newest first; null when none
- * @param maxLines  the bound on lines per response
+ * @param status the status line read so far, or null before it
+ * @param list   the data lines so far
  */
-record Pop3ReplyReader(Pop3Reply status, LineChain lines, int maxLines) {
+record Pop3ReplyReader(Pop3Reply status, DotTerminatedLines list) {
 
     /** What one line did. */
     sealed interface Read {
@@ -40,7 +38,7 @@ record Pop3ReplyReader(Pop3Reply status, LineChain lines, int maxLines) {
 
     /** A reader before the status line. */
     static Pop3ReplyReader empty(int maxLines) {
-        return new Pop3ReplyReader(null, null, maxLines);
+        return new Pop3ReplyReader(null, DotTerminatedLines.empty(maxLines));
     }
 
     /** Whether the status line was read and the list is being read. */
@@ -57,16 +55,9 @@ record Pop3ReplyReader(Pop3Reply status, LineChain lines, int maxLines) {
             if (!reply.positive()) {
                 return new Complete(reply);
             }
-            return new More(new Pop3ReplyReader(reply, null, maxLines));
+            return new More(new Pop3ReplyReader(reply, list));
         }
-        if (line.equals(".")) {
-            return new Complete(new Pop3Reply(true, status.text(), LineChain.toList(lines)));
-        }
-        int count = LineChain.size(lines);
-        if (1 + count + 1 > maxLines) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a response of more than " + maxLines + " lines", line));
-        }
-        String unstuffed = line.startsWith(".") ? line.substring(1) : line;
-        return new More(new Pop3ReplyReader(status, LineChain.append(lines, unstuffed), maxLines));
+        return list.accept(line, lines -> new Complete(new Pop3Reply(true, status.text(), lines)),
+                next -> new More(new Pop3ReplyReader(status, next)), Bad::new);
     }
 }
