@@ -1,7 +1,7 @@
 package org.starttls4j.nntp;
 
 import org.starttls4j.Failure;
-import org.starttls4j.internal.text.DotTerminatedLines;
+import org.starttls4j.internal.dialog.DotTerminatedLines;
 
 /**
  * Assembles the lines of a response to CAPABILITIES into an {@link NntpReply} (RFC 3977 §3.1.1):

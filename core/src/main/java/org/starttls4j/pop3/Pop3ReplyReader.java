@@ -1,7 +1,7 @@
 package org.starttls4j.pop3;
 
 import org.starttls4j.Failure;
-import org.starttls4j.internal.text.DotTerminatedLines;
+import org.starttls4j.internal.dialog.DotTerminatedLines;
 
 /**
  * Assembles the lines of a response that is multi-line when positive (CAPA) into a

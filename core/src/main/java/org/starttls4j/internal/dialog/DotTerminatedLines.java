@@ -1,8 +1,9 @@
-package org.starttls4j.internal.text;
+package org.starttls4j.internal.dialog;
 
 import java.util.List;
 import java.util.function.Function;
 import org.starttls4j.Failure;
+import org.starttls4j.internal.text.LineChain;
 
 /**
  * The data lines of a multi-line response after its status line, as POP3 (RFC 1939 §3) and NNTP
