@@ -145,14 +145,7 @@ public final class ImapClientDialog implements ClientDialog {
 
     /** Feeds {@code line} to the response being read: a bad line fails, a complete response goes to {@code complete}. */
     private ClientStep read(String line, Function<ImapResponse, ClientStep> complete) {
-        ImapResponseReader.Read read = reader.accept(line);
-        if (read instanceof ImapResponseReader.Bad bad) {
-            return new ClientStep.Fail(bad.failure(), "");
-        }
-        if (read instanceof ImapResponseReader.More more) {
-            return ClientStep.Await.sending(new ImapClientDialog(limits, nextTag, state, more.next()), "");
-        }
-        return complete.apply(((ImapResponseReader.Complete) read).response());
+        return reader.accept(line).clientStep(next -> new ImapClientDialog(limits, nextTag, state, next), complete);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.starttls4j.nntp;
 
 import org.starttls4j.Failure;
 import org.starttls4j.internal.dialog.DotTerminatedLines;
+import org.starttls4j.internal.dialog.Read;
 
 /**
  * Assembles the lines of a response to CAPABILITIES into an {@link NntpReply} (RFC 3977 §3.1.1):
@@ -21,38 +22,22 @@ record NntpReplyReader(NntpReply status, DotTerminatedLines list) {
     /** The code of the capability list that follows. */
     static final int CAPABILITY_LIST = 101;
 
-    /** What one line did. */
-    sealed interface Read {
-    }
-
-    /** The response continues. */
-    record More(NntpReplyReader next) implements Read {
-    }
-
-    /** The response is complete. */
-    record Complete(NntpReply reply) implements Read {
-    }
-
-    /** The line cannot be part of the response. */
-    record Bad(Failure failure) implements Read {
-    }
-
     static NntpReplyReader empty(int maxLines) {
         return new NntpReplyReader(null, DotTerminatedLines.empty(maxLines));
     }
 
-    Read accept(String line) {
+    Read<NntpReplyReader, NntpReply> accept(String line) {
         if (status == null) {
             NntpReply reply = NntpReply.parseStatus(line);
             if (reply == null) {
-                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an NNTP status line", line));
+                return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an NNTP status line", line));
             }
-            return reply.code() == CAPABILITY_LIST ? new More(new NntpReplyReader(reply, list)) : new Complete(reply);
+            return reply.code() == CAPABILITY_LIST ? new Read.More<>(new NntpReplyReader(reply, list)) : new Read.Complete<>(reply);
         }
         if (!line.equals(".") && NntpReply.parseStatus(line) != null) {
-            return new Bad(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the capability list", line));
+            return new Read.Bad<>(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the capability list", line));
         }
-        return list.accept(line, lines -> new Complete(new NntpReply(status.code(), status.text(), lines)),
-                next -> new More(new NntpReplyReader(status, next)), Bad::new);
+        return list.accept(line, lines -> new Read.Complete<>(new NntpReply(status.code(), status.text(), lines)),
+                next -> new Read.More<>(new NntpReplyReader(status, next)), Read.Bad::new);
     }
 }

@@ -2,6 +2,7 @@ package org.starttls4j.pop3;
 
 import org.starttls4j.Failure;
 import org.starttls4j.internal.dialog.DotTerminatedLines;
+import org.starttls4j.internal.dialog.Read;
 
 /**
  * Assembles the lines of a response that is multi-line when positive (CAPA) into a
@@ -20,22 +21,6 @@ import org.starttls4j.internal.dialog.DotTerminatedLines;
  */
 record Pop3ReplyReader(Pop3Reply status, DotTerminatedLines list) {
 
-    /** What one line did. */
-    sealed interface Read {
-    }
-
-    /** The response continues. */
-    record More(Pop3ReplyReader next) implements Read {
-    }
-
-    /** The response is complete. */
-    record Complete(Pop3Reply reply) implements Read {
-    }
-
-    /** The line cannot be part of a response. */
-    record Bad(Failure failure) implements Read {
-    }
-
     /** A reader before the status line. */
     static Pop3ReplyReader empty(int maxLines) {
         return new Pop3ReplyReader(null, DotTerminatedLines.empty(maxLines));
@@ -46,18 +31,18 @@ record Pop3ReplyReader(Pop3Reply status, DotTerminatedLines list) {
         return status != null;
     }
 
-    Read accept(String line) {
+    Read<Pop3ReplyReader, Pop3Reply> accept(String line) {
         if (status == null) {
             Pop3Reply reply = Pop3Reply.parseStatus(line);
             if (reply == null) {
-                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not a POP3 status line (+OK or -ERR)", line));
+                return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY, "not a POP3 status line (+OK or -ERR)", line));
             }
             if (!reply.positive()) {
-                return new Complete(reply);
+                return new Read.Complete<>(reply);
             }
-            return new More(new Pop3ReplyReader(reply, list));
+            return new Read.More<>(new Pop3ReplyReader(reply, list));
         }
-        return list.accept(line, lines -> new Complete(new Pop3Reply(true, status.text(), lines)),
-                next -> new More(new Pop3ReplyReader(status, next)), Bad::new);
+        return list.accept(line, lines -> new Read.Complete<>(new Pop3Reply(true, status.text(), lines)),
+                next -> new Read.More<>(new Pop3ReplyReader(status, next)), Read.Bad::new);
     }
 }
