@@ -63,11 +63,6 @@ public final class LmtpServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return smtp.state();
-    }
-
-    @Override
     public ServerStep start() {
         return reply("220 " + config.greetingOr(config.hostname() + " LMTP starttls4j ready") + "\r\n");
     }

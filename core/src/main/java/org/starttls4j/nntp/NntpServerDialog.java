@@ -58,11 +58,6 @@ public final class NntpServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return "AwaitingCommand";
-    }
-
-    @Override
     public ServerStep start() {
         return reply("200 " + config.greetingOr(config.hostname() + " NNTP service ready (starttls4j)") + "\r\n");
     }

@@ -72,11 +72,6 @@ public final class Pop3ServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return "AwaitingCommand";
-    }
-
-    @Override
     public ServerStep start() {
         return reply("+OK " + config.greetingOr(config.hostname() + " POP3 server ready") + "\r\n");
     }

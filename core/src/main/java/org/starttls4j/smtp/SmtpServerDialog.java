@@ -64,11 +64,6 @@ public final class SmtpServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return "AwaitingCommand";
-    }
-
-    @Override
     public ServerStep start() {
         return reply("220 " + config.greetingOr(config.hostname() + " ESMTP starttls4j") + "\r\n");
     }
