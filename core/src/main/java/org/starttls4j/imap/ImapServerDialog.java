@@ -45,29 +45,19 @@ import org.starttls4j.text.Literal;
  *
  * <p>A command the dialog answers itself may end in a non-synchronizing literal ({@code {n+}},
  * {@code {n-}}, RFC 7888): its bytes are counted and skipped (never read as commands) and the
- * answer is sent once the command is complete. A literal larger than
+ * answer is sent once the command is complete: meanwhile the dialog is in the state
+ * {@code SkippingLiteral} (the same skipping as
+ * ManageSieve), then back in {@code AwaitingCommand}. A literal larger than
  * {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection ({@code COMMAND_TOO_LONG},
  * {@code * BYE [TOOBIG]}). A synchronizing literal ({@code {n}}) is answered at once without a
  * continuation request, so the client never sends it.
  */
 public final class ImapServerDialog implements ServerDialog {
 
-    private sealed interface State {
-    }
-
-    private record AwaitingCommand() implements State {
-    }
-
-    /** Skipping a non-synchronizing literal of a command already decided on; its reply goes out at its end. */
-    private record SkippingLiteral(LiteralSkip skip) implements State {
-    }
-
     private final ServerConfig config;
-    private final State state;
 
-    private ImapServerDialog(ServerConfig config, State state) {
+    private ImapServerDialog(ServerConfig config) {
         this.config = config;
-        this.state = state;
     }
 
     /**
@@ -77,12 +67,7 @@ public final class ImapServerDialog implements ServerDialog {
      * @return the dialog, before its greeting
      */
     public static ImapServerDialog create(ServerConfig config) {
-        return new ImapServerDialog(config, new AwaitingCommand());
-    }
-
-    @Override
-    public String state() {
-        return state.getClass().getSimpleName();
+        return new ImapServerDialog(config);
     }
 
     @Override
@@ -93,9 +78,6 @@ public final class ImapServerDialog implements ServerDialog {
 
     @Override
     public ServerStep onLine(String line) {
-        if (state instanceof SkippingLiteral skipping) {
-            return skip(skipping, line);
-        }
         int space = line.indexOf(' ');
         String tag = space < 0 ? line : line.substring(0, space);
         if (!ImapSyntax.isTag(tag)) {
@@ -111,7 +93,7 @@ public final class ImapServerDialog implements ServerDialog {
         ServerStep step = command(tag, name.toUpperCase(Locale.ROOT), arguments);
         if (step instanceof ServerStep.Reply answer && Literal.isNonSynchronizing(line)) {
             // RFC 7888: the literal follows without a continuation request; skip it, then answer.
-            return afterText(tag, answer.send(), line);
+            return LiteralSkip.after(this, answer.send(), skipping(tag), line);
         }
         return step;
     }
@@ -152,21 +134,11 @@ public final class ImapServerDialog implements ServerDialog {
         }
     }
 
-    private ServerStep skip(SkippingLiteral skipping, String line) {
-        // The command is complete when no non-synchronizing literal follows (a synchronizing one
-        // at its end is never sent: no "+" goes out).
-        return skipping.skip().advance(line, config.limits(), Literal::isNonSynchronizing, this::skipping, to(new AwaitingCommand()));
-    }
-
-    /** {@code text} ends with a non-synchronizing literal: skip it, then answer {@code reply}. */
-    private ServerStep afterText(String tag, String reply, String text) {
-        LiteralSkip.Byes byes = new LiteralSkip.Byes(tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n",
-                "* BYE Command too long\r\n", "* BYE Malformed command\r\n");
-        return LiteralSkip.after(reply, byes, text, 1, config.limits(), this::skipping);
-    }
-
-    private ServerDialog skipping(LiteralSkip skip) {
-        return to(new SkippingLiteral(skip));
+    /** How a command's literals are skipped: only non-synchronizing ones are ever sent (no "+" goes out). */
+    private LiteralSkip.Rules skipping(String tag) {
+        return new LiteralSkip.Rules(config.limits(), Literal::isNonSynchronizing,
+                tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n", "* BYE Command too long\r\n",
+                "* BYE Malformed command\r\n");
     }
 
     @Override
@@ -238,10 +210,6 @@ public final class ImapServerDialog implements ServerDialog {
     }
 
     private ServerStep reply(String text) {
-        return new ServerStep.Reply(to(new AwaitingCommand()), text);
-    }
-
-    private ImapServerDialog to(State next) {
-        return new ImapServerDialog(config, next);
+        return new ServerStep.Reply(this, text);
     }
 }

@@ -43,7 +43,8 @@ import org.starttls4j.text.Literal;
  * sends {@link ManageSieve#capabilitiesAfterTls} before reading anything.
  *
  * <p>A command the dialog answers may end in a literal ({@code {n+}}, RFC 5804 §4): its bytes are
- * counted and skipped, never read as commands, and the answer goes out at the command's end. A
+ * counted and skipped, never read as commands, and the answer goes out at the command's end
+ * (the state {@code SkippingLiteral}, shared with IMAP, then back in {@code AwaitingCommand}). A
  * literal larger than {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection
  * ({@code COMMAND_TOO_LONG}). A byte pipelined after STARTTLS fails the negotiation
  * ({@code PLAINTEXT_INJECTION}); the negotiation enforces that, not this dialog.
@@ -54,25 +55,10 @@ public final class SieveServerDialog implements ServerDialog {
     private static final Set<String> APPLICATION_COMMANDS = Set.of("HAVESPACE", "PUTSCRIPT", "LISTSCRIPTS", "SETACTIVE",
             "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "UNAUTHENTICATE");
 
-    private static final LiteralSkip.Byes BYES = new LiteralSkip.Byes("BYE \"Literal too big\"\r\n", "BYE \"Command too long\"\r\n",
-            "BYE \"Malformed command\"\r\n");
-
-    private sealed interface State {
-    }
-
-    private record AwaitingCommand() implements State {
-    }
-
-    /** Skipping a literal of a command already answered; the answer goes out at its end. */
-    private record SkippingLiteral(LiteralSkip skip) implements State {
-    }
-
     private final ServerConfig config;
-    private final State state;
 
-    private SieveServerDialog(ServerConfig config, State state) {
+    private SieveServerDialog(ServerConfig config) {
         this.config = config;
-        this.state = state;
     }
 
     /**
@@ -82,12 +68,7 @@ public final class SieveServerDialog implements ServerDialog {
      * @return the dialog, before its greeting
      */
     public static SieveServerDialog create(ServerConfig config) {
-        return new SieveServerDialog(config, new AwaitingCommand());
-    }
-
-    @Override
-    public String state() {
-        return state.getClass().getSimpleName();
+        return new SieveServerDialog(config);
     }
 
     @Override
@@ -98,12 +79,9 @@ public final class SieveServerDialog implements ServerDialog {
 
     @Override
     public ServerStep onLine(String line) {
-        if (state instanceof SkippingLiteral skipping) {
-            return skip(skipping, line);
-        }
         ServerStep step = command(line);
         if (step instanceof ServerStep.Reply answer && Literal.announcedBy(line) >= 0) {
-            return afterText(answer.send(), line);
+            return LiteralSkip.after(this, answer.send(), skipping(), line);
         }
         return step;
     }
@@ -152,18 +130,10 @@ public final class SieveServerDialog implements ServerDialog {
         }
     }
 
-    private ServerStep skip(SkippingLiteral skipping, String line) {
-        return skipping.skip().advance(line, config.limits(), rest -> Literal.announcedBy(rest) >= 0, this::skipping,
-                to(new AwaitingCommand()));
-    }
-
-    /** {@code text} ends with a literal: skip it, then answer {@code reply}. */
-    private ServerStep afterText(String reply, String text) {
-        return LiteralSkip.after(reply, BYES, text, 1, config.limits(), this::skipping);
-    }
-
-    private ServerDialog skipping(LiteralSkip skip) {
-        return to(new SkippingLiteral(skip));
+    /** How a command's literals are skipped: every literal, {n+} or {n}, RFC 5804 §4. */
+    private LiteralSkip.Rules skipping() {
+        return new LiteralSkip.Rules(config.limits(), rest -> Literal.announcedBy(rest) >= 0, "BYE \"Literal too big\"\r\n",
+                "BYE \"Command too long\"\r\n", "BYE \"Malformed command\"\r\n");
     }
 
     @Override
@@ -231,10 +201,6 @@ public final class SieveServerDialog implements ServerDialog {
     }
 
     private ServerStep reply(String text) {
-        return new ServerStep.Reply(to(new AwaitingCommand()), text);
-    }
-
-    private SieveServerDialog to(State next) {
-        return new SieveServerDialog(config, next);
+        return new ServerStep.Reply(this, text);
     }
 }

@@ -10,76 +10,75 @@ import org.starttls4j.TlsPolicy;
 import org.starttls4j.imap.ImapServerDialog;
 import org.starttls4j.spi.ServerDialog;
 import org.starttls4j.spi.ServerStep;
+import org.starttls4j.text.Literal;
 
 class LiteralSkipTest {
 
-    private static final LiteralSkip.Byes BYES = new LiteralSkip.Byes("too big\r\n", "too long\r\n", "malformed\r\n");
-    /** 3 lines per command, literals up to 10 bytes. */
-    private static final Limits LIMITS = new Limits(100, 3, 1000, 10);
-    private static final ServerDialog ANSWERED = ImapServerDialog.create(ServerConfig.builder().policy(TlsPolicy.OPPORTUNISTIC).build());
+    /** 3 lines per command, literals up to 10 bytes; only {n+} literals are skipped. */
+    private static final LiteralSkip.Rules RULES = new LiteralSkip.Rules(new Limits(100, 3, 1000, 10), Literal::isNonSynchronizing,
+            "too big\r\n", "too long\r\n", "malformed\r\n");
+    private static final ServerDialog RESUMED = ImapServerDialog.create(ServerConfig.builder().policy(TlsPolicy.OPPORTUNISTIC).build());
 
-    /** The skipping dialog is not under test: the value it is made with is. */
-    private LiteralSkip skipping;
+    private static LiteralSkip skipping(ServerStep step) {
+        assertThat(step).isInstanceOf(ServerStep.Reply.class);
+        ServerStep.Reply reply = (ServerStep.Reply) step;
+        assertThat(reply.send()).isEmpty();
+        assertThat(reply.next()).isInstanceOf(LiteralSkip.class);
+        assertThat(reply.next().state()).isEqualTo("SkippingLiteral");
+        return (LiteralSkip) reply.next();
+    }
 
-    private ServerDialog remember(LiteralSkip skip) {
-        skipping = skip;
-        return ANSWERED;
+    private static void closes(ServerStep step, Failure.Reason reason, String send) {
+        assertThat(step).isInstanceOfSatisfying(ServerStep.Close.class, close -> {
+            assertThat(close.failure().reason()).isEqualTo(reason);
+            assertThat(close.send()).isEqualTo(send);
+        });
     }
 
     @Test
-    void theAnswerGoesOutWhenTheLiteralEndsAndNoOtherFollows() {
-        ServerStep started = LiteralSkip.after("A1 OK\r\n", BYES, "A1 X {5+}", 1, LIMITS, this::remember);
-        assertThat(started).isEqualTo(new ServerStep.Reply(ANSWERED, ""));
-        assertThat(skipping.lines()).isEqualTo(1);
+    void theAnswerGoesOutAndTheDialogResumesWhenTheLiteralEndsAndNoOtherFollows() {
+        LiteralSkip skip = skipping(LiteralSkip.after(RESUMED, "A1 OK\r\n", RULES, "A1 X {5+}"));
 
-        ServerStep done = skipping.advance("abcde tail", LIMITS, rest -> false, this::remember, ANSWERED);
-
-        assertThat(done).isEqualTo(new ServerStep.Reply(ANSWERED, "A1 OK\r\n"));
+        assertThat(skip.onLine("abcde tail")).isEqualTo(new ServerStep.Reply(RESUMED, "A1 OK\r\n"));
     }
 
     @Test
     void aLiteralOverTheBoundClosesWithTheProtocolsWords() {
-        ServerStep step = LiteralSkip.after("A1 OK\r\n", BYES, "A1 X {11+}", 1, LIMITS, this::remember);
-
-        assertThat(step).isInstanceOfSatisfying(ServerStep.Close.class, close -> {
-            assertThat(close.failure().reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
-            assertThat(close.send()).isEqualTo("too big\r\n");
-        });
+        closes(LiteralSkip.after(RESUMED, "A1 OK\r\n", RULES, "A1 X {11+}"), Failure.Reason.COMMAND_TOO_LONG, "too big\r\n");
     }
 
     @Test
     void aCommandOfMoreLinesThanTheBoundCloses() {
-        LiteralSkip.after("A1 OK\r\n", BYES, "A1 X {10+}", 3, LIMITS, this::remember);
+        LiteralSkip skip = skipping(LiteralSkip.after(RESUMED, "A1 OK\r\n", RULES, "A1 X {10+}"));
+        skip = skipping(skip.onLine("ab"));
+        skip = skipping(skip.onLine("cd"));
 
-        ServerStep step = skipping.advance("ab", LIMITS, rest -> true, this::remember, ANSWERED);
-
-        assertThat(step).isInstanceOfSatisfying(ServerStep.Close.class, close -> {
-            assertThat(close.failure().reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);
-            assertThat(close.send()).isEqualTo("too long\r\n");
-        });
+        closes(skip.onLine("e"), Failure.Reason.COMMAND_TOO_LONG, "too long\r\n");
     }
 
     @Test
     void aLiteralEndingBetweenCrAndLfIsMalformed() {
-        LiteralSkip.after("A1 OK\r\n", BYES, "A1 X {4+}", 1, LIMITS, this::remember);
+        LiteralSkip skip = skipping(LiteralSkip.after(RESUMED, "A1 OK\r\n", RULES, "A1 X {4+}"));
 
         // "abc" and its CR are the literal's 4 bytes: the LF would start the rest of the command.
-        ServerStep step = skipping.advance("abc", LIMITS, rest -> false, this::remember, ANSWERED);
-
-        assertThat(step).isInstanceOfSatisfying(ServerStep.Close.class, close -> {
-            assertThat(close.failure().reason()).isEqualTo(Failure.Reason.MALFORMED_COMMAND);
-            assertThat(close.send()).isEqualTo("malformed\r\n");
-        });
+        closes(skip.onLine("abc"), Failure.Reason.MALFORMED_COMMAND, "malformed\r\n");
     }
 
     @Test
-    void aFurtherLiteralOnTheSameCommandIsSkippedToo() {
-        LiteralSkip.after("A1 OK\r\n", BYES, "A1 X {2+}", 1, LIMITS, this::remember);
+    void aFurtherLiteralOnTheSameCommandIsSkippedTooButASynchronizingOneIsNot() {
+        LiteralSkip skip = skipping(LiteralSkip.after(RESUMED, "A1 OK\r\n", RULES, "A1 X {2+}"));
 
-        ServerStep step = skipping.advance("ab more {4+}", LIMITS, rest -> rest.endsWith("+}"), this::remember, ANSWERED);
+        LiteralSkip next = skipping(skip.onLine("ab more {4+}"));
 
-        assertThat(step).isEqualTo(new ServerStep.Reply(ANSWERED, ""));
-        assertThat(skipping.lines()).isEqualTo(2);
-        assertThat(skipping.literal().remaining()).isEqualTo(4);
+        assertThat(next.lines()).isEqualTo(2);
+        assertThat(next.literal().remaining()).isEqualTo(4);
+        assertThat(next.onLine("wxyz end {3}")).isEqualTo(new ServerStep.Reply(RESUMED, "A1 OK\r\n"));
+    }
+
+    @Test
+    void whileSkippingTheProtocolsFarewellIsSaid() {
+        LiteralSkip skip = skipping(LiteralSkip.after(RESUMED, "A1 OK\r\n", RULES, "A1 X {2+}"));
+
+        assertThat(skip.farewell(Failure.Reason.TIMEOUT)).isEqualTo(RESUMED.farewell(Failure.Reason.TIMEOUT)).isNotEmpty();
     }
 }
