@@ -46,8 +46,8 @@ import org.starttls4j.text.Literal;
  * <p>A command the dialog answers itself may end in a non-synchronizing literal ({@code {n+}},
  * {@code {n-}}, RFC 7888): its bytes are counted and skipped (never read as commands) and the
  * answer is sent once the command is complete: meanwhile the dialog is in the state
- * {@code SkippingLiteral} (the same skipping as
- * ManageSieve), then back in {@code AwaitingCommand}. A literal larger than
+ * {@code SkippingLiteral} (the same skipping as ManageSieve's), then back in
+ * {@code AwaitingCommand}. A literal larger than
  * {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection ({@code COMMAND_TOO_LONG},
  * {@code * BYE [TOOBIG]}). A synchronizing literal ({@code {n}}) is answered at once without a
  * continuation request, so the client never sends it.
