@@ -113,6 +113,32 @@ class ProbeMxMtaStsTest {
     }
 
     @Test
+    void auditChecksTheRecordThePolicyTheMxHostsItListsAndTheCertificatesServed() {
+        Cli.Result r = Cli.run("audit", "smtp://sts.test:" + port, "--mx", "--json",
+                "--dns", "127.0.0.1:" + zones.address().getPort(), "--trust-anchor", anchors.toString(),
+                "--mta-sts-port", String.valueOf(policyServer.port()), "--trust", ca.toString(), "--timeout", "10");
+        assertThat(r.status()).as(r.toString()).isEqualTo(Main.NOT_AS_DEMANDED);
+        assertThat(ProbeMxCommandTest.verdicts(r.json()))
+                .containsEntry("MX records", "PASS")
+                .containsEntry("TLS-RPT record", "PASS")
+                .containsEntry("MTA-STS record", "PASS")
+                .containsEntry("MTA-STS policy", "PASS")
+                .containsEntry("MTA-STS lists MX", "FAIL")
+                .containsEntry("MTA-STS good.sts.test", "PASS")
+                .containsEntry("MTA-STS bad.sts.test", "FAIL")
+                .containsEntry("TLSA good.sts.test", "WARN")
+                .doesNotContainKey("MTA-STS rogue.sts.test");
+        JsonNode lists = null;
+        for (JsonNode check : r.json().get("checks")) {
+            if (check.get("name").asText().equals("MTA-STS lists MX")) {
+                lists = check;
+            }
+        }
+        assertThat(lists).isNotNull();
+        assertThat(lists.toString()).contains("rogue.sts.test", "senders will not deliver there");
+    }
+
+    @Test
     void theTextSaysTheSame() {
         Cli.Result r = probe();
         assertThat(r.status()).as(r.toString()).isEqualTo(Main.NOT_AS_DEMANDED);
