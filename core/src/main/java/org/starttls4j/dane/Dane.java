@@ -125,7 +125,10 @@ public final class Dane {
         List<Tlsa> usable = ((TlsaLookup.Secure) lookup).records().stream()
                 .filter(r -> r.unusable().isEmpty()).collect(Collectors.toList());
         String base = normalise(tlsaBaseDomain);
-        ClientConfig.Builder b = sender.apply(ClientConfig.builder(base)).serverName(base).policy(TlsPolicy.REQUIRED);
+        // Built once first, then copied: the sender's own trust anchors (for PKIX elsewhere) are
+        // allowed to sit unused under a check that verifies no chain, which a fresh builder refuses.
+        ClientConfig.Builder b = sender.apply(ClientConfig.builder(base)).build().toBuilder()
+                .serverName(base).policy(TlsPolicy.REQUIRED);
         if (usable.isEmpty()) {
             if (level == DaneLevel.DANE_ONLY) {
                 return new DaneDecision.DoNotDeliver(ResultType.TLSA_INVALID, "every TLSA record of " + base + " is unusable");

@@ -26,7 +26,7 @@ import org.starttls4j.testing.interop.FreePort;
  * records, so DANE does not apply), an HTTPS server on loopback serves its {@code enforce} policy
  * under the test PKI, and two SMTP servers of this library listen on one port at two loopback
  * addresses: {@code good.sts.test} presents a certificate for its name, {@code bad.sts.test} one for
- * another name. The third MX host is not in the policy.
+ * another name. The third MX host, {@code rogue.sts.test}, listens too but is not in the policy.
  */
 @Tag("interop")
 class ProbeMxMtaStsTest {
@@ -39,6 +39,7 @@ class ProbeMxMtaStsTest {
     static PolicyServer policyServer;
     static SmtpMx good;
     static SmtpMx bad;
+    static SmtpMx rogue;
     static Path anchors;
     static Path ca;
     static int port;
@@ -48,6 +49,7 @@ class ProbeMxMtaStsTest {
         port = FreePort.pick();
         good = new SmtpMx("good.sts.test", TestPki.server(KeyType.EC_P256, "good.sts.test"), new InetSocketAddress("127.0.0.1", port));
         bad = new SmtpMx("bad.sts.test", TestPki.server(KeyType.EC_P256, "elsewhere.sts.test"), new InetSocketAddress("127.0.0.2", port));
+        rogue = new SmtpMx("rogue.sts.test", TestPki.server(KeyType.EC_P256, "rogue.sts.test"), new InetSocketAddress("127.0.0.3", port));
         zones = new SignedZones(dir.resolve("dns"), List.of(SignedZones.Zone.signed("sts.test",
                 "@ IN MX 10 good\n@ IN MX 20 bad\n@ IN MX 30 rogue\ngood IN A 127.0.0.1\nbad IN A 127.0.0.2\nrogue IN A 127.0.0.3\n"
                         + "_mta-sts IN TXT \"v=STSv1; id=20261207;\"\n_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@sts.test\"\n")));
@@ -60,6 +62,7 @@ class ProbeMxMtaStsTest {
     static void stop() {
         good.close();
         bad.close();
+        rogue.close();
         policyServer.close();
         zones.close();
     }
@@ -136,6 +139,31 @@ class ProbeMxMtaStsTest {
         }
         assertThat(lists).isNotNull();
         assertThat(lists.toString()).contains("rogue.sts.test", "senders will not deliver there");
+    }
+
+    @Test
+    void underATestingPolicyTheFailureIsReportedAndTheMailGoesAsWithoutThePolicy() {
+        policyServer.answer(PolicyServer.Reply.policy(POLICY.replace("enforce", "testing")));
+        try {
+            Cli.Result r = probe("--json");
+            assertThat(r.status()).as(r.toString()).isEqualTo(Main.OK);
+            JsonNode badMx = r.json().at("/mx/1");
+            assertThat(badMx.get("demanded").asText()).startsWith("MTA-STS testing: ");
+            assertThat(badMx.get("outcome").asText()).isEqualTo("failed");
+            assertThat(badMx.get("certificateProblem").asText()).isEqualTo("HOST_MISMATCH");
+            assertThat(badMx.get("resultType").asText()).isEqualTo("certificate-host-mismatch");
+            assertThat(badMx.get("fallbackOutcome").asText()).isEqualTo("secured");
+            assertThat(r.json().at("/mx/0").has("fallbackOutcome")).as("no fallback where the policy was met").isFalse();
+            JsonNode rogueMx = r.json().at("/mx/2");
+            assertThat(rogueMx.get("demanded").asText()).contains("does not list the MX host rogue.sts.test; opportunistic TLS");
+            assertThat(rogueMx.get("outcome").asText()).isEqualTo("secured");
+            assertThat(rogueMx.get("resultType").asText()).isEqualTo("validation-failure");
+
+            Cli.Result text = probe();
+            assertThat(text.out()).contains("fallback  secured (MTA-STS testing: the failure is reported");
+        } finally {
+            policyServer.answer(PolicyServer.Reply.policy(POLICY));
+        }
     }
 
     @Test

@@ -155,7 +155,8 @@ public final class DeliveryPlanner {
 
     /** Postfix's {@code may}: STARTTLS when offered, plaintext otherwise, the certificate not judged. */
     private ClientConfig may(MxHost mx) {
-        return sender.apply(ClientConfig.builder(mx.host())).serverName(mx.host()).policy(TlsPolicy.OPPORTUNISTIC)
+        // copied from a built config, so that the sender's trust anchors may stay, unused (see Dane.decide)
+        return sender.apply(ClientConfig.builder(mx.host())).build().toBuilder().serverName(mx.host()).policy(TlsPolicy.OPPORTUNISTIC)
                 .certificateCheck(CertificateCheck.dangerouslyAcceptAny()).build();
     }
 
