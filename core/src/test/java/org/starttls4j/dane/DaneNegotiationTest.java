@@ -97,8 +97,10 @@ class DaneNegotiationTest {
 
     @Test
     void withoutSecureRecordsDaneStepsAsideUnlessItIsRequired() {
-        assertThat(Dane.decide(new TlsaLookup.Insecure(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOf(DaneDecision.NotApplicable.class);
-        assertThat(Dane.decide(new TlsaLookup.SecureNone(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOf(DaneDecision.NotApplicable.class);
+        assertThat(Dane.decide(new TlsaLookup.Insecure(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOfSatisfying(
+                DaneDecision.NotApplicable.class, n -> assertThat(n.why()).contains("not DNSSEC-validated"));
+        assertThat(Dane.decide(new TlsaLookup.SecureNone(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOfSatisfying(
+                DaneDecision.NotApplicable.class, n -> assertThat(n.why()).contains("publishes no TLSA records"));
         assertThat(Dane.decide(new TlsaLookup.Insecure(), MX, MX, DaneLevel.DANE_ONLY, b -> b))
                 .isInstanceOfSatisfying(DaneDecision.DoNotDeliver.class, n -> assertThat(n.report()).isEqualTo(ResultType.DANE_REQUIRED));
     }

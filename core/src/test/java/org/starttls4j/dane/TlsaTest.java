@@ -82,6 +82,7 @@ class TlsaTest {
         assertThat(Tlsa.parsePresentation("\\# x 030101").rejection()).contains(TlsaProblem.SYNTAX);
         assertThat(Tlsa.parsePresentation("\\#").rejection()).contains(TlsaProblem.SYNTAX);
         assertThat(Tlsa.parsePresentation("\\# 999999 00").rejection()).contains(TlsaProblem.SYNTAX);
+        assertThat(Tlsa.parsePresentation("\\# 65535 00").rejection()).as("five digits are a length").contains(TlsaProblem.LENGTH_MISMATCH);
         assertThat(Tlsa.parsePresentation("\\# 3 03010").rejection()).contains(TlsaProblem.BAD_HEX);
         assertThat(Tlsa.parsePresentation("\\# 2 0301").rejection()).contains(TlsaProblem.TRUNCATED);
         assertThat(Tlsa.parsePresentation("\\# 3 030101").rejection()).contains(TlsaProblem.NO_DATA);
