@@ -302,21 +302,22 @@ final class Commands {
             }
             ServerIdentity identity = cert != null ? ServerIdentity.fromPem(cert, key)
                     : ServerIdentity.selfSigned(selfSigned != null ? selfSigned : "localhost");
-            ReferenceServer.Settings settings = new ReferenceServer.Settings(protocol, implicit ? TlsPolicy.IMPLICIT : p,
-                    new InetSocketAddress(address, listenPort), identity, a);
+            InetSocketAddress listen = new InetSocketAddress(address, listenPort);
             PrintWriter out = io.out();
-            ReferenceServer started;
+            org.starttls4j.testkit.ReferenceServer started;
             try {
-                started = ReferenceServer.start(settings, line -> {
-                    out.println(line);
-                    out.flush();
+                started = ReferenceServers.start(protocol, implicit ? TlsPolicy.IMPLICIT : p, listen, identity, a, line -> {
+                    synchronized (out) {
+                        out.println(line);
+                        out.flush();
+                    }
                 });
             } catch (IOException e) {
-                io.err().println("starttls4j serve: cannot listen on " + Adapter.describe(settings.bind()) + ": " + e.getMessage());
+                io.err().println("starttls4j serve: cannot listen on " + Adapter.describe(listen) + ": " + e.getMessage());
                 io.err().flush();
                 return Main.NOT_AS_DEMANDED;
             }
-            try (ReferenceServer server = started) {
+            try (org.starttls4j.testkit.ReferenceServer server = started) {
                 String where = Adapter.describe(server.address());
                 String scheme = protocol.lowerName() + (implicit ? "s" : "");
                 String sha256 = TlsFacts.sha256(identity.leaf());

@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocket;
 import org.starttls4j.testkit.MailProtocol;
 
 /**
- * Runs {@link ServerCheck}s against a STARTTLS server at any host and port: the hostile client of
+ * Runs {@link ServerCheck}s against a STARTTLS server (any {@link MailProtocol}) at any host and port: the hostile client of
  * {@code starttls4j audit}, as a library. Each check opens its own connections and ends in a
  * {@link CheckResult}; nothing here throws because of what the server does.
  *
@@ -129,7 +129,7 @@ public final class ServerChecks {
             List<String> after = d.linesUntilClosed();
             List<String> answered = new ArrayList<>();
             switch (protocol) {
-                case SMTP -> {
+                case SMTP, LMTP -> {
                     // every reply's last line; the goodbye's is the 221, anything before answered the injected NOOP
                     for (String line : after) {
                         if (line.length() >= 4 && line.charAt(3) == ' ' && !line.startsWith("221")) {
@@ -145,6 +145,14 @@ public final class ServerChecks {
                         answered.add(statuses.get(0));
                     }
                 }
+                case SIEVE -> {
+                    // the unsolicited capabilities were read by the upgrade; then LOGOUT's OK, unless NOOP's came first
+                    List<String> statuses = after.stream().filter(RawDialog::isSieveStatus).toList();
+                    if (statuses.size() > 1) {
+                        answered.add(statuses.get(0));
+                    }
+                }
+                case NNTP -> after.stream().takeWhile(l -> !l.startsWith("205")).forEach(answered::add);
             }
             return answered.isEmpty()
                     ? new CheckResult(check, Verdict.PASS, "NOOP pipelined after " + word() + " was not acted on inside TLS")
@@ -165,7 +173,7 @@ public final class ServerChecks {
                 return new CheckResult(check, Verdict.WARN, "not tested: the first " + word() + " was refused: " + first.get(first.size() - 1));
             }
             d.upgrade();
-            if (protocol == MailProtocol.SMTP) {
+            if (protocol == MailProtocol.SMTP || protocol == MailProtocol.LMTP) {
                 d.capabilities();
             }
             List<String> second;
@@ -191,7 +199,7 @@ public final class ServerChecks {
             List<String> accepted = new ArrayList<>();
             List<String> refused = new ArrayList<>();
             switch (protocol) {
-                case SMTP -> {
+                case SMTP, LMTP -> {
                     List<String> mail = d.command("MAIL FROM:<checker@starttls4j.test>");
                     (d.positive(mail) ? accepted : refused).add("MAIL → " + mail.get(mail.size() - 1));
                     if (d.positive(mail)) {
@@ -220,6 +228,22 @@ public final class ServerChecks {
                 case POP3 -> {
                     List<String> user = d.command("USER checker");
                     (d.positive(user) ? accepted : refused).add("USER → " + user.get(0));
+                }
+                case SIEVE -> {
+                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
+                    String first = d.line();
+                    if (first.startsWith("\"") || first.startsWith("{")) {
+                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
+                        d.sieveResponse();
+                        accepted.add("AUTHENTICATE \"PLAIN\" → a continuation");
+                    } else {
+                        refused.add("AUTHENTICATE \"PLAIN\" → " + first);
+                    }
+                }
+                case NNTP -> {
+                    List<String> user = d.command("AUTHINFO USER checker");
+                    String first = user.get(0);
+                    (first.startsWith("381") || first.startsWith("281") ? accepted : refused).add("AUTHINFO USER → " + first);
                 }
             }
             return accepted.isEmpty()

@@ -92,7 +92,7 @@ final class HostileConnection {
             return null;
         }
         Conversation plain = Conversation.open(protocol, recording, number, Layer.PLAINTEXT,
-                new Conversation.Profile(pki.serverName(), true));
+                Conversation.Profile.playingAlong(protocol, pki.serverName(), true));
         boolean first = true;
         String line;
         while ((line = in.readLine()) != null) {
@@ -154,7 +154,7 @@ final class HostileConnection {
         return switch (protocol) {
             case SMTP -> verb.equals("EHLO");
             case IMAP -> verb.equals("CAPABILITY");
-            case POP3 -> verb.equals("CAPA");
+            default -> verb.equals("CAPA");
         };
     }
 
@@ -166,7 +166,7 @@ final class HostileConnection {
                     // without the capabilities in the greeting, so that the client asks (and gets the endless reply)
                     : scenario == HostileScenario.ENDLESS_MULTILINE_REPLY ? "* OK " + host + " ready"
                     : "* OK [CAPABILITY " + imapCapabilities() + "] " + host + " ready";
-            case POP3 -> "+OK " + host + " ready";
+            default -> "+OK " + host + " ready";
         };
         if (scenario == HostileScenario.OVER_LONG_LINE) {
             text = text + " " + "x".repeat(ONE_MIB);
@@ -196,7 +196,7 @@ final class HostileConnection {
                 }
                 s.append("* CAPABILITY ").append(imapCapabilities()).append("\r\n").append(tag).append(" OK CAPABILITY completed\r\n");
             }
-            case POP3 -> {
+            default -> {
                 s.append("+OK Capability list follows\r\nUSER\r\nSASL PLAIN\r\n");
                 for (int i = 0; endless && i < ENDLESS_LINES; i++) {
                     s.append("X-FILLER-").append(i).append("\r\n");
@@ -213,12 +213,12 @@ final class HostileConnection {
             case STARTTLS_STRIPPED -> switch (protocol) {
                 case SMTP -> "502 5.5.1 Command not implemented\r\n";
                 case IMAP -> tag + " BAD Unknown command\r\n";
-                case POP3 -> "-ERR Unknown command\r\n";
+                default -> "-ERR Unknown command\r\n";
             };
             case STARTTLS_REFUSED -> switch (protocol) {
                 case SMTP -> "454 4.7.0 TLS not available due to temporary reason\r\n";
                 case IMAP -> tag + " NO TLS not available\r\n";
-                case POP3 -> "-ERR TLS not available\r\n";
+                default -> "-ERR TLS not available\r\n";
             };
             case PREAUTH -> tag + " BAD STARTTLS not allowed in the authenticated state\r\n";
             default -> null;
@@ -229,7 +229,7 @@ final class HostileConnection {
         return switch (protocol) {
             case SMTP -> "220 2.0.0 Ready to start TLS\r\n";
             case IMAP -> tag + " OK Begin TLS negotiation now\r\n";
-            case POP3 -> "+OK Begin TLS negotiation\r\n";
+            default -> "+OK Begin TLS negotiation\r\n";
         };
     }
 
@@ -238,7 +238,7 @@ final class HostileConnection {
         return switch (protocol) {
             case SMTP -> "250 injected.example greets you\r\n";
             case IMAP -> "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + nextTag(tag) + " OK CAPABILITY completed (injected)\r\n";
-            case POP3 -> "+OK injected\r\nUSER\r\nSASL PLAIN\r\n.\r\n";
+            default -> "+OK injected\r\nUSER\r\nSASL PLAIN\r\n.\r\n";
         };
     }
 
@@ -304,7 +304,7 @@ final class HostileConnection {
 
     private void insideTls(LineReader in, OutputStream out, Socket tls, CertificateKind kind) throws IOException {
         Conversation conversation = Conversation.open(protocol, recording, number, Layer.TLS,
-                new Conversation.Profile(pki.serverName(), scenario != HostileScenario.CAPABILITY_INJECTION));
+                Conversation.Profile.playingAlong(protocol, pki.serverName(), scenario != HostileScenario.CAPABILITY_INJECTION));
         String first = in.readLine();
         if (first == null) {
             recording.note(number, "the client closed the connection inside TLS without a command");
@@ -364,7 +364,7 @@ final class HostileConnection {
         findings.accept(new Finding(ClientFinding.ACCEPTED_OLD_TLS, "went on inside " + tls.version()
                 + ": sent '" + first + "'"));
         Conversation conversation = Conversation.open(protocol, recording, number, Layer.TLS,
-                new Conversation.Profile(pki.serverName(), true));
+                Conversation.Profile.playingAlong(protocol, pki.serverName(), true));
         if (!answer(tls.out(), conversation.onLine(first))) {
             ConversationLoop.run(lines, tls.out(), conversation);
         }

@@ -57,7 +57,7 @@ public enum HostileScenario {
 
     HostileScenario(String description, MailProtocol... only) {
         this.description = description;
-        this.protocols = only.length == 0 ? List.of(MailProtocol.values()) : List.of(only);
+        this.protocols = only.length == 0 ? MailProtocol.mail() : List.of(only);
     }
 
     /**

@@ -323,6 +323,12 @@ public final class HostileServer implements AutoCloseable {
                 throw new IllegalArgumentException("at least one scenario");
             }
             this.scenarios = List.copyOf(scenarios);
+            for (HostileScenario s : this.scenarios) {
+                if (!s.appliesTo(protocol)) {
+                    throw new IllegalArgumentException(s + " does not apply to " + protocol
+                            + " (hostile servers speak " + MailProtocol.mail() + ")");
+                }
+            }
         }
 
         /**

@@ -154,7 +154,7 @@ public final class MailArbitraries {
             case SMTP -> Arbitraries.oneOf(smtpReplies(), Arbitraries.of("MAIL FROM:<attacker@example.test>\r\n", "RSET\r\n",
                     "250-PIPELINING\r\n250 AUTH PLAIN\r\n"));
             case IMAP -> Arbitraries.oneOf(imapResponses(), Arbitraries.of("A2 LOGIN attacker secret\r\n", "* PREAUTH ready\r\n"));
-            case POP3 -> Arbitraries.oneOf(pop3Replies(), Arbitraries.of("USER attacker\r\n", "+OK\r\nUSER\r\n.\r\n"));
+            default -> Arbitraries.oneOf(pop3Replies(), Arbitraries.of("USER attacker\r\n", "+OK\r\nUSER\r\n.\r\n"));
         };
         return whole.flatMap(text -> Arbitraries.integers().between(1, text.length()).map(n -> text.substring(0, n)));
     }
