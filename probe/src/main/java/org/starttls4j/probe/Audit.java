@@ -35,7 +35,7 @@ import org.starttls4j.testkit.checks.ServerChecks;
  * certificate strength     key type and size and signature algorithm of each certificate sent, against the
  *                          floor a starttls4j client holds verified chains to (RSA 2048, EC 256, no SHA-1/MD5)
  * login before TLS         the capabilities announced in plaintext (AUTH, AUTH=…, LOGINDISABLED, USER, SASL)
- * commands before TLS      SMTP MAIL (530 expected on submission), IMAP AUTHENTICATE PLAIN, POP3 USER
+ * commands before TLS      the test kit's COMMANDS_BEFORE_TLS: SMTP MAIL, AUTH PLAIN, IMAP AUTHENTICATE PLAIN, POP3 USER, …
  * command injection        the test kit's COMMAND_INJECTION: STARTTLS and a harmless command in one write, then TLS
  * </pre>
  */
@@ -325,92 +325,14 @@ final class Audit {
         }
     }
 
-    private void commandsBeforeTls() throws UnreachableException {
-        try (RawDialog d = RawDialog.open(address, target.protocol(), settings.timeout())) {
-            d.greeting();
-            d.capabilities(settings.ehlo());
-            switch (target.protocol()) {
-                case SMTP -> {
-                    List<String> reply = d.smtp("MAIL FROM:<>");
-                    String last = reply.get(reply.size() - 1);
-                    boolean refused = !last.startsWith("2");
-                    if (target.scheme().equals("smtp")) {
-                        // RFC 3207 §4: a publicly referenced server must not require TLS for mail to it.
-                        add("commands before TLS", refused && last.startsWith("530") ? Verdict.WARN : Verdict.PASS, refused
-                                ? "MAIL refused before TLS (" + last + "); a public MX on port 25 must accept mail without TLS (RFC 3207 §4)"
-                                : "MAIL accepted before TLS, as a public MX must (submission:// would require a refusal)");
-                    } else {
-                        add("commands before TLS", refused ? Verdict.PASS : Verdict.FAIL, refused
-                                ? "MAIL refused before TLS (" + last + ")"
-                                : "MAIL accepted before TLS (" + last + "): mail could be submitted in plaintext");
-                    }
-                    if (!refused) {
-                        d.smtp("RSET");
-                    }
-                    d.smtp("QUIT");
-                }
-                case IMAP -> {
-                    String t = d.nextTag();
-                    d.write(t + " AUTHENTICATE PLAIN\r\n");
-                    String first = RawDialog.line(d.socket().getInputStream());
-                    if (first.startsWith("+")) {
-                        d.write("*\r\n"); // RFC 9051 §6.2.2: cancel; no credentials are ever sent
-                        RawDialog.imapUntilTagged(d.socket().getInputStream(), t);
-                        add("commands before TLS", Verdict.FAIL, "AUTHENTICATE PLAIN accepted before TLS (continuation request);"
-                                + " credentials could be sent in plaintext");
-                    } else {
-                        List<String> rest = first.regionMatches(true, 0, t + " ", 0, t.length() + 1) ? List.of(first)
-                                : RawDialog.imapUntilTagged(d.socket().getInputStream(), t);
-                        add("commands before TLS", Verdict.PASS, "AUTHENTICATE refused before TLS (" + rest.get(rest.size() - 1) + ")");
-                    }
-                    d.imap("LOGOUT");
-                }
-                case POP3 -> {
-                    String reply = d.pop3("USER starttls4j-audit");
-                    add("commands before TLS", reply.startsWith("+OK") ? Verdict.FAIL : Verdict.PASS, reply.startsWith("+OK")
-                            ? "USER accepted before TLS (" + reply + "): PASS could follow in plaintext"
-                            : "USER refused before TLS (" + reply + ")");
-                    d.pop3("QUIT");
-                }
-                case LMTP -> {
-                    List<String> reply = d.smtp("MAIL FROM:<>");
-                    String last = reply.get(reply.size() - 1);
-                    boolean refused = !last.startsWith("2");
-                    // LMTP usually runs on a trusted network, so plaintext delivery is a warning, not a failure.
-                    add("commands before TLS", refused ? Verdict.PASS : Verdict.WARN, refused
-                            ? "MAIL refused before TLS (" + last + ")"
-                            : "MAIL accepted before TLS (" + last + "): mail can be delivered in plaintext");
-                    if (!refused) {
-                        d.smtp("RSET");
-                    }
-                    d.smtp("QUIT");
-                }
-                case SIEVE -> {
-                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
-                    String first = RawDialog.line(d.socket().getInputStream());
-                    if (first.startsWith("\"") || first.startsWith("{")) {
-                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
-                        RawDialog.sieveResponse(d.socket().getInputStream());
-                        add("commands before TLS", Verdict.FAIL, "AUTHENTICATE \"PLAIN\" accepted before TLS (a continuation);"
-                                + " credentials could be sent in plaintext");
-                    } else {
-                        add("commands before TLS", Verdict.PASS, "AUTHENTICATE refused before TLS (" + first + ")");
-                    }
-                    d.write("LOGOUT\r\n");
-                }
-                case NNTP -> {
-                    String reply = d.pop3("AUTHINFO USER starttls4j-audit");
-                    boolean accepted = reply.startsWith("381") || reply.startsWith("281");
-                    add("commands before TLS", accepted ? Verdict.FAIL : Verdict.PASS, accepted
-                            ? "AUTHINFO USER accepted before TLS (" + reply + "): AUTHINFO PASS could follow in plaintext"
-                            : "AUTHINFO USER refused before TLS (" + reply + ")");
-                    d.pop3("QUIT");
-                }
-                default -> throw new IllegalStateException();
-            }
-        } catch (IOException e) {
-            add("commands before TLS", Verdict.WARN, "not tested: " + e.getMessage());
-        }
+    /**
+     * The test kit's {@link ServerCheck#COMMANDS_BEFORE_TLS}: SMTP MAIL and AUTH PLAIN (a public MX
+     * on port 25, scheme {@code smtp}, must accept MAIL: RFC 3207 §4), IMAP AUTHENTICATE PLAIN, POP3
+     * USER, LMTP MAIL, ManageSieve AUTHENTICATE, NNTP AUTHINFO USER; SASL exchanges are cancelled,
+     * no credential is ever sent.
+     */
+    private void commandsBeforeTls() {
+        add("commands before TLS", kitCheck(ServerCheck.COMMANDS_BEFORE_TLS));
     }
 
     // ------------------------------------------------------------------ command injection
@@ -422,10 +344,18 @@ final class Audit {
      * it inside TLS (the CVE-2011-0411 family).
      */
     private void injection() {
-        CheckResult r = ServerChecks.against(MailProtocol.valueOf(target.protocol().name()), address.getAddress().getHostAddress(),
+        add("command injection", kitCheck(ServerCheck.COMMAND_INJECTION));
+    }
+
+    private CheckResult kitCheck(ServerCheck check) {
+        return ServerChecks.against(MailProtocol.valueOf(target.protocol().name()), address.getAddress().getHostAddress(),
                         address.getPort())
-                .serverName(settings.nameFor(target)).timeout(settings.timeout()).run(ServerCheck.COMMAND_INJECTION);
-        add("command injection", Verdict.valueOf(r.verdict().name()), r.evidence());
+                .serverName(settings.nameFor(target)).clientName(settings.ehlo()).timeout(settings.timeout())
+                .publicMx(target.scheme().equals("smtp")).run(check);
+    }
+
+    private void add(String name, CheckResult result) {
+        add(name, Verdict.valueOf(result.verdict().name()), result.evidence());
     }
 
     static Duration elapsed(Report r) {

@@ -32,28 +32,31 @@ final class RawDialog implements AutoCloseable {
 
     private final MailProtocol protocol;
     private final String serverName;
+    private final String clientName;
     private final Socket socket;
     private Socket current;
     private InputStream in;
     private OutputStream out;
     private int tag;
 
-    private RawDialog(MailProtocol protocol, String serverName, Socket socket) throws IOException {
+    private RawDialog(MailProtocol protocol, String serverName, String clientName, Socket socket) throws IOException {
         this.protocol = protocol;
         this.serverName = serverName;
+        this.clientName = clientName;
         this.socket = socket;
         this.current = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
 
-    static RawDialog open(MailProtocol protocol, InetSocketAddress address, String serverName, Duration timeout) throws IOException {
+    static RawDialog open(MailProtocol protocol, InetSocketAddress address, String serverName, String clientName, Duration timeout)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(address, (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
-            return new RawDialog(protocol, serverName, socket);
+            return new RawDialog(protocol, serverName, clientName, socket);
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -66,12 +69,12 @@ final class RawDialog implements AutoCloseable {
 
     /** The next IMAP tag: {@code K1}, {@code K2}, … */
     String nextTag() {
-        return "K" + ++tag;
+        return "A" + ++tag;
     }
 
     /** The tag {@link #nextTag()} will give, without taking it. */
     String peekTag(int ahead) {
-        return "K" + (tag + ahead);
+        return "A" + (tag + ahead);
     }
 
     void write(String text) throws IOException {
@@ -91,8 +94,8 @@ final class RawDialog implements AutoCloseable {
     /** Asks for the capabilities (EHLO, CAPABILITY, CAPA). */
     List<String> capabilities() throws IOException {
         return switch (protocol) {
-            case SMTP -> command("EHLO checker.starttls4j.test");
-            case LMTP -> command("LHLO checker.starttls4j.test");
+            case SMTP -> command("EHLO " + clientName);
+            case LMTP -> command("LHLO " + clientName);
             case IMAP, SIEVE -> command("CAPABILITY");
             case NNTP -> {
                 write("CAPABILITIES\r\n");
