@@ -246,7 +246,7 @@ final class Commands {
         @Option(names = "--hostile", paramLabel = "SCENARIO|all",
                 description = "Instead, a hostile server of the test kit: one scenario on every connection (e.g. starttls_stripped,"
                         + " response_injection, expired_certificate), or all of them, one per connection in turn; prints each"
-                        + " client's verdict. Takes --port and --bind only.")
+                        + " client's verdict. Takes --port, --bind and --implicit (the scenarios of an implicit-TLS port) only.")
         String hostile;
 
         ServeCommand(Io io) {
@@ -265,8 +265,8 @@ final class Commands {
                 default -> throw new IllegalArgumentException("the protocol is smtp, imap, pop3, lmtp, sieve or nntp, not " + protocolName);
             };
             if (hostile != null) {
-                return HostileServe.run(io, protocol, hostile, port != null ? port : defaultPort(protocol, false), bind,
-                        implicit || cert != null || key != null || selfSigned != null || !adapter.equals("nio") || !policy.equals("required"));
+                return HostileServe.run(io, protocol, hostile, port != null ? port : defaultPort(protocol, implicit), bind, implicit,
+                        cert != null || key != null || selfSigned != null || !adapter.equals("nio") || !policy.equals("required"));
             }
             if (implicit && (protocol == Protocol.LMTP || protocol == Protocol.SIEVE)) {
                 throw new IllegalArgumentException(protocol.lowerName() + " has no implicit-TLS port; leave out --implicit");

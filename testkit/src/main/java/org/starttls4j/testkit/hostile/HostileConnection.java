@@ -44,16 +44,18 @@ final class HostileConnection {
 
     private final MailProtocol protocol;
     private final HostileScenario scenario;
+    private final boolean implicit;
     private final ThrowawayPki pki;
     private final Socket socket;
     private final Recording recording;
     private final int number;
     private final Consumer<Finding> findings;
 
-    HostileConnection(MailProtocol protocol, HostileScenario scenario, ThrowawayPki pki, Socket socket, Recording recording,
-                      int number, Consumer<Finding> findings) {
+    HostileConnection(MailProtocol protocol, HostileScenario scenario, boolean implicit, ThrowawayPki pki, Socket socket,
+                      Recording recording, int number, Consumer<Finding> findings) {
         this.protocol = protocol;
         this.scenario = scenario;
+        this.implicit = implicit;
         this.pki = pki;
         this.socket = socket;
         this.recording = recording;
@@ -67,6 +69,10 @@ final class HostileConnection {
             socket.setSoTimeout(60_000);
             OutputStream out = shred(socket.getOutputStream());
             LineReader in = new LineReader(socket.getInputStream(), ConversationLoop.MAX_LINE);
+            if (implicit) {
+                afterGoAhead(in, out, ""); // RFC 8314: TLS from the first byte, as if the go-ahead had just been sent
+                return;
+            }
             String startTlsTag = plaintext(in, out);
             if (startTlsTag != null) {
                 afterGoAhead(in, out, startTlsTag);
@@ -175,11 +181,11 @@ final class HostileConnection {
     }
 
     private String imapCapabilities() {
-        return "IMAP4rev1 AUTH=PLAIN" + (scenario == HostileScenario.STARTTLS_STRIPPED ? "" : " STARTTLS");
+        return "IMAP4rev1 AUTH=PLAIN" + (scenario == HostileScenario.STARTTLS_STRIPPED || implicit ? "" : " STARTTLS");
     }
 
     private String capabilityReply(String tag, String verb) {
-        boolean offer = scenario != HostileScenario.STARTTLS_STRIPPED;
+        boolean offer = scenario != HostileScenario.STARTTLS_STRIPPED && !implicit;
         boolean endless = scenario == HostileScenario.ENDLESS_MULTILINE_REPLY;
         StringBuilder s = new StringBuilder();
         switch (protocol) {
@@ -254,19 +260,19 @@ final class HostileConnection {
         byte[] consumed = in.takeBuffered();
         switch (scenario) {
             case CLOSE_AFTER_GO_AHEAD -> {
-                recording.note(number, "closed the connection after the go-ahead");
+                recording.note(number, "closed the connection " + where());
                 return;
             }
             case GARBAGE_AFTER_GO_AHEAD -> {
                 write(out, "\u0000\u00ff this is not TLS \u0001\u0002\u0003\r\n");
-                recording.note(number, "sent bytes that are not TLS after the go-ahead");
+                recording.note(number, "sent bytes that are not TLS " + where());
             }
             default -> {
             }
         }
         int first = consumed.length > 0 ? consumed[0] & 0xff : raw.read();
         if (first < 0) {
-            recording.note(number, "the client closed the connection after the go-ahead");
+            recording.note(number, "the client closed the connection " + where());
             return;
         }
         byte[] start = consumed.length > 0 ? consumed : new byte[] {(byte) first};
@@ -305,7 +311,7 @@ final class HostileConnection {
     private void insideTls(LineReader in, OutputStream out, Socket tls, CertificateKind kind) throws IOException {
         Conversation conversation = Conversation.open(protocol, recording, number, Layer.TLS,
                 Conversation.Profile.playingAlong(protocol, pki.serverName(), scenario != HostileScenario.CAPABILITY_INJECTION));
-        String first = in.readLine();
+        String first = implicit ? implicitOpening(in, out) : in.readLine();
         if (first == null) {
             recording.note(number, "the client closed the connection inside TLS without a command");
             return;
@@ -352,7 +358,7 @@ final class HostileConnection {
         LineReader lines = new LineReader(tls.in(), ConversationLoop.MAX_LINE);
         String first;
         try {
-            first = lines.readLine();
+            first = implicit ? implicitOpening(lines, tls.out()) : lines.readLine();
         } catch (IOException e) {
             recording.note(number, "the client ended the TLS 1.1 session: " + e.getMessage());
             return;
@@ -368,6 +374,43 @@ final class HostileConnection {
         if (!answer(tls.out(), conversation.onLine(first))) {
             ConversationLoop.run(lines, tls.out(), conversation);
         }
+    }
+
+    /** Where the TLS handshake was due: after the go-ahead, or on connecting to an implicit-TLS port. */
+    private String where() {
+        return implicit ? "on connecting to an implicit-TLS port" : "after the go-ahead";
+    }
+
+    /**
+     * On an implicit-TLS port the server speaks first inside TLS: the greeting (1 MiB long under
+     * {@link HostileScenario#OVER_LONG_LINE}), then, under {@link HostileScenario#ENDLESS_MULTILINE_REPLY},
+     * an endless answer to the first capability request. Returns the client's first line that
+     * the scenario leaves to the conversation, or null when the client has gone.
+     */
+    private String implicitOpening(LineReader in, OutputStream out) throws IOException {
+        if (!greet(out)) {
+            return null;
+        }
+        String line = in.readLine();
+        if (line != null && scenario == HostileScenario.OVER_LONG_LINE) {
+            findings.accept(new Finding(ClientFinding.ACCEPTED_UNBOUNDED_REPLY, "read a greeting line of "
+                    + String.format(Locale.ROOT, "%,d", ONE_MIB) + " bytes inside TLS and went on with '" + line + "'"));
+        }
+        if (line != null && scenario == HostileScenario.ENDLESS_MULTILINE_REPLY) {
+            String verb = new ReceivedCommand(number, Layer.TLS, line, Instant.now()).verb(protocol);
+            if (isCapabilityRequest(verb)) {
+                recording.add(new ReceivedCommand(number, Layer.TLS, line, Instant.now()));
+                if (!write(out, capabilityReply(protocol == MailProtocol.IMAP ? line.split(" ", 2)[0] : "", verb))) {
+                    return null;
+                }
+                line = in.readLine();
+                if (line != null) {
+                    findings.accept(new Finding(ClientFinding.ACCEPTED_UNBOUNDED_REPLY, "read a capability reply of "
+                            + String.format(Locale.ROOT, "%,d", ENDLESS_LINES) + " lines inside TLS and went on with '" + line + "'"));
+                }
+            }
+        }
+        return line;
     }
 
     private void plaintextAfterGoAhead(byte[] start, InputStream raw) throws IOException {
@@ -388,7 +431,7 @@ final class HostileConnection {
         String line = text.toString(StandardCharsets.ISO_8859_1).split("\r?\n", 2)[0];
         recording.add(new ReceivedCommand(number, Layer.PLAINTEXT, line, Instant.now()));
         findings.accept(new Finding(ClientFinding.PLAINTEXT_AFTER_GO_AHEAD, "sent '" + line
-                + "' in plaintext where its TLS ClientHello should have been"));
+                + "' in plaintext where its TLS ClientHello should have been" + (implicit ? " (an implicit-TLS port)" : "")));
     }
 
     private long drain(InputStream raw) {
