@@ -24,26 +24,7 @@ class ServeHostileCommandTest {
         StringBuffer out = new StringBuffer();
         CompletableFuture<Void> listening = new CompletableFuture<>();
         CompletableFuture<Void> judged = new CompletableFuture<>();
-        Writer watching = new Writer() {
-            @Override
-            public void write(char[] buffer, int offset, int length) {
-                out.append(buffer, offset, length);
-                if (out.indexOf("stop with Ctrl-C") >= 0) {
-                    listening.complete(null);
-                }
-                if (out.indexOf("CREDENTIALS_IN_PLAINTEXT:") >= 0) {
-                    judged.complete(null);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Writer watching = watching(out, listening, judged, "CREDENTIALS_IN_PLAINTEXT:");
         CompletableFuture<Void> stop = new CompletableFuture<>();
         Commands.Io io = new Commands.Io(new PrintWriter(watching, true), new PrintWriter(new StringWriter(), true), Style.PLAIN, stop);
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(
@@ -79,26 +60,7 @@ class ServeHostileCommandTest {
         StringBuffer out = new StringBuffer();
         CompletableFuture<Void> listening = new CompletableFuture<>();
         CompletableFuture<Void> judged = new CompletableFuture<>();
-        Writer watching = new Writer() {
-            @Override
-            public void write(char[] buffer, int offset, int length) {
-                out.append(buffer, offset, length);
-                if (out.indexOf("stop with Ctrl-C") >= 0) {
-                    listening.complete(null);
-                }
-                if (out.indexOf("ACCEPTED_BAD_CERTIFICATE:") >= 0) {
-                    judged.complete(null);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Writer watching = watching(out, listening, judged, "ACCEPTED_BAD_CERTIFICATE:");
         CompletableFuture<Void> stop = new CompletableFuture<>();
         Commands.Io io = new Commands.Io(new PrintWriter(watching, true), new PrintWriter(new StringWriter(), true), Style.PLAIN, stop);
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(
@@ -137,6 +99,30 @@ class ServeHostileCommandTest {
 
         assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString()).contains("expired_certificate      UNSAFE [ACCEPTED_BAD_CERTIFICATE]");
+    }
+
+    /** A writer that keeps what serve prints and completes {@code listening}, then {@code judged} once {@code verdict} shows. */
+    private static Writer watching(StringBuffer out, CompletableFuture<Void> listening, CompletableFuture<Void> judged, String verdict) {
+        return new Writer() {
+            @Override
+            public void write(char[] buffer, int offset, int length) {
+                out.append(buffer, offset, length);
+                if (out.indexOf("stop with Ctrl-C") >= 0) {
+                    listening.complete(null);
+                }
+                if (out.indexOf(verdict) >= 0) {
+                    judged.complete(null);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     @Test

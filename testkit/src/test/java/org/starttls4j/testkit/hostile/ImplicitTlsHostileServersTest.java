@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,15 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.starttls4j.ClientConfig;
-import org.starttls4j.Negotiation;
-import org.starttls4j.Timeouts;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.imap.Imap;
-import org.starttls4j.nio.NegotiatedChannel;
-import org.starttls4j.nio.NioClient;
-import org.starttls4j.pop3.Pop3;
-import org.starttls4j.smtp.Smtp;
 import org.starttls4j.testkit.JakartaMailClient;
 import org.starttls4j.testkit.MailProtocol;
 import org.starttls4j.testkit.StartTlsAssertions;
@@ -80,21 +68,7 @@ class ImplicitTlsHostileServersTest {
     @MethodSource("everyImplicitScenario")
     void starttls4jClientWithImplicitTlsStaysSafe(MailProtocol protocol, HostileScenario scenario) throws Exception {
         try (HostileServer server = HostileServer.builder(protocol, scenario).implicitTls().start()) {
-            ClientConfig config = ClientConfig.builder("localhost")
-                    .policy(TlsPolicy.IMPLICIT)
-                    .sslContext(server.clientContext())
-                    .timeouts(Timeouts.of(Duration.ofSeconds(3)))
-                    .build();
-            boolean secured = false;
-            try (NegotiatedChannel channel = NioClient.create().connect(server.host(), server.port(), config, c -> negotiation(protocol, c))) {
-                secured = channel.isEncrypted();
-                ByteBuffer goodbye = StandardCharsets.US_ASCII.encode(protocol == MailProtocol.IMAP ? "Z9 LOGOUT\r\n" : "QUIT\r\n");
-                while (goodbye.hasRemaining()) {
-                    channel.write(goodbye);
-                }
-            } catch (IOException e) {
-                // refusing is what a safe client does
-            }
+            boolean secured = OwnClientAgainstHostileServersTest.negotiateAndLeave(server, protocol, TlsPolicy.IMPLICIT);
             HostileRun run = server.run();
 
             StartTlsAssertions.assertThat(run).clientConnected().clientStayedSafe();
@@ -102,13 +76,5 @@ class ImplicitTlsHostileServersTest {
             boolean harmless = scenario == HostileScenario.FRAGMENTED_REPLIES || scenario == HostileScenario.SLOW_REPLIES;
             assertThat(secured).as("secured against " + scenario).isEqualTo(harmless);
         }
-    }
-
-    private static Negotiation negotiation(MailProtocol protocol, ClientConfig config) {
-        return switch (protocol) {
-            case SMTP -> Smtp.client(config);
-            case IMAP -> Imap.client(config);
-            default -> Pop3.client(config);
-        };
     }
 }

@@ -41,21 +41,7 @@ class OwnClientAgainstHostileServersTest {
     @MethodSource("everyScenario")
     void starttls4jClientStaysSafe(MailProtocol protocol, HostileScenario scenario) throws Exception {
         try (HostileServer server = HostileServer.start(protocol, scenario)) {
-            ClientConfig config = ClientConfig.builder("localhost")
-                    .policy(TlsPolicy.REQUIRED)
-                    .sslContext(server.clientContext())
-                    .timeouts(Timeouts.of(Duration.ofSeconds(3)))
-                    .build();
-            boolean secured = false;
-            try (NegotiatedChannel channel = NioClient.create().connect(server.host(), server.port(), config, c -> negotiation(protocol, c))) {
-                secured = channel.isEncrypted();
-                ByteBuffer goodbye = StandardCharsets.US_ASCII.encode(protocol == MailProtocol.IMAP ? "Z9 LOGOUT\r\n" : "QUIT\r\n");
-                while (goodbye.hasRemaining()) {
-                    channel.write(goodbye);
-                }
-            } catch (IOException e) {
-                // refusing is what a safe client does; the verdict says whether anything leaked first
-            }
+            boolean secured = negotiateAndLeave(server, protocol, TlsPolicy.REQUIRED);
             HostileRun run = server.run();
 
             assertThat(run).clientConnected().clientStayedSafe();
@@ -63,6 +49,29 @@ class OwnClientAgainstHostileServersTest {
                     || scenario == HostileScenario.CAPABILITY_INJECTION;
             assertThat(secured).as("secured against " + scenario).isEqualTo(harmless);
         }
+    }
+
+    /**
+     * Connects the NIO client with {@code policy} (trusting only the server's CA, 3 s timeouts),
+     * says goodbye if it got through, and returns whether it was secured.
+     */
+    static boolean negotiateAndLeave(HostileServer server, MailProtocol protocol, TlsPolicy policy) {
+        ClientConfig config = ClientConfig.builder("localhost")
+                .policy(policy)
+                .sslContext(server.clientContext())
+                .timeouts(Timeouts.of(Duration.ofSeconds(3)))
+                .build();
+        boolean secured = false;
+        try (NegotiatedChannel channel = NioClient.create().connect(server.host(), server.port(), config, c -> negotiation(protocol, c))) {
+            secured = channel.isEncrypted();
+            ByteBuffer goodbye = StandardCharsets.US_ASCII.encode(protocol == MailProtocol.IMAP ? "Z9 LOGOUT\r\n" : "QUIT\r\n");
+            while (goodbye.hasRemaining()) {
+                channel.write(goodbye);
+            }
+        } catch (IOException e) {
+            // refusing is what a safe client does; the verdict says whether anything leaked first
+        }
+        return secured;
     }
 
     private static Negotiation negotiation(MailProtocol protocol, ClientConfig config) {
