@@ -59,10 +59,13 @@ class ThirdPartyClientsInteropTest {
         try (ReferenceServer server = ReferenceServer.builder(MailProtocol.IMAP).start()) {
             Path ca = server.pki().writeCaPem(dir.resolve("ca-append.pem"));
             // an upload to an IMAP mailbox is an APPEND with a synchronizing literal: curl waits for "+" before the message
-            List<String> command = List.of(ExternalTool.CURL.command(), "--silent", "--show-error", "--ssl-reqd", "--cacert",
-                    ca.toString(), "--user", "alice:curl-secret", "--upload-file", "-", "imap://127.0.0.1:" + server.port() + "/INBOX");
+            // (and needs the size beforehand: a file, not stdin)
             byte[] message = "Subject: appended by curl\r\n\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII);
-            ProcessRun.Result run = ProcessRun.run(command, dir, message, TIMEOUT, Map.of());
+            Path file = Files.write(dir.resolve("message.eml"), message);
+            List<String> command = List.of(ExternalTool.CURL.command(), "--silent", "--show-error", "--ssl-reqd", "--cacert",
+                    ca.toString(), "--user", "alice:curl-secret", "--upload-file", file.toString(),
+                    "imap://127.0.0.1:" + server.port() + "/INBOX");
+            ProcessRun.Result run = ProcessRun.run(command, dir, new byte[0], TIMEOUT, Map.of());
 
             assertThat(run.exitCode()).as(run.describe()).isZero();
             assertThat(server.recording()).onlyNegotiationBeforeTls().loggedInInsideTls("alice");
