@@ -138,6 +138,7 @@ public final class Report {
             afterBoringSsl - afterAdapters});
         report.writeBoringSsl(md, boringNegotiation, negotiation, boringBulk);
         report.writeVerdicts(md);
+        md.append(ScaleReport.existingSection(out)); // bench/run --scale writes that section; keep it
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
         System.out.println("Written to " + out.toAbsolutePath());
