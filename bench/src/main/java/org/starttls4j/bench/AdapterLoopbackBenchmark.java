@@ -23,12 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -67,14 +62,8 @@ import org.starttls4j.smtp.Smtp;
  * <li>{@code sslhandler}: the plain Netty pipeline, one event loop thread each.</li>
  * </ul>
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 8, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g",
-        "-Djdk.tls.client.enableSessionTicketExtension=false",
-        "-Djdk.tls.server.enableSessionTicketExtension=false"})
-public class AdapterLoopbackBenchmark {
+public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
 
     private static final long TIMEOUT_SECONDS = 30;
 

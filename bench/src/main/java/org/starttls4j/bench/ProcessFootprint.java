@@ -64,9 +64,13 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
         return nmtCommitted < 0 ? -1 : nmtCommitted - nmtHeapCommitted;
     }
 
-    /** Resident memory outside the heap: everything native, NMT's and the native libraries'. */
+    /**
+     * Resident memory outside the heap: everything native, NMT's and the native libraries'. The
+     * heap's share is NMT's figure where there is one: {@code Runtime.totalMemory()} leaves out one
+     * survivor space, which is resident all the same.
+     */
     long residentNonHeap() {
-        return rss - heapCommitted;
+        return rss - (nmtHeapCommitted > 0 ? nmtHeapCommitted : heapCommitted);
     }
 
     /** Live heap plus resident native memory: what the process holds for its data. */

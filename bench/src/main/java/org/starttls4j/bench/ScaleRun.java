@@ -77,6 +77,17 @@ public final class ScaleRun {
      * @throws Exception if a process fails
      */
     public static void main(String[] args) throws Exception {
+        run(args);
+    }
+
+    /**
+     * Runs every server with every engine and writes the section into {@code --out}.
+     *
+     * @param args see the class comment
+     * @return the figures
+     * @throws Exception if a process fails
+     */
+    static ScaleReport run(String[] args) throws Exception {
         ScaleRun run = new ScaleRun(args);
         ScaleReport report = run.runAll();
         String section = report.markdown();
@@ -84,6 +95,7 @@ public final class ScaleRun {
         Path out = Paths.get(run.options.get("out"));
         ScaleReport.writeSection(out, section);
         System.out.println("Written to " + out.toAbsolutePath());
+        return report;
     }
 
     /**
