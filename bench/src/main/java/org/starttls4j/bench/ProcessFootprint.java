@@ -106,12 +106,29 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
                 Long.parseLong(f.get("rss")), Integer.parseInt(f.get("fds")));
     }
 
+    /**
+     * The first lines of {@code jcmd <pid> GC.class_histogram} (which collects first): the classes
+     * that hold the most live heap, to say what a per-session figure is made of.
+     *
+     * @param lines how many lines
+     * @return the lines, or the reason there are none
+     */
+    static String heapHistogram(int lines) {
+        String all = diagnosticCommand("gcClassHistogram");
+        return all.lines().limit(lines).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     /** {@code jcmd VM.native_memory summary} from inside; empty when NMT is off. */
     private static String nativeMemorySummary() {
+        return diagnosticCommand("vmNativeMemory", "summary");
+    }
+
+    /** A {@code jcmd} command run inside this JVM through the diagnostic command MBean; empty if it fails. */
+    private static String diagnosticCommand(String operation, String... args) {
         try {
             Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
+                    new Object[] {args}, new String[] {String[].class.getName()});
             return String.valueOf(out);
         } catch (JMException e) {
             return "";

@@ -138,7 +138,7 @@ public final class Report {
             afterBoringSsl - afterAdapters});
         report.writeBoringSsl(md, boringNegotiation, negotiation, boringBulk);
         report.writeVerdicts(md);
-        md.append(ScaleReport.existingSection(out)); // bench/run --scale writes that section; keep it
+        md.append(ScaleReport.existingSections(out)); // bench/run --scale writes those sections; keep them
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
         System.out.println("Written to " + out.toAbsolutePath());

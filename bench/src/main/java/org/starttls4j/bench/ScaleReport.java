@@ -16,16 +16,20 @@ import java.util.Optional;
 
 /**
  * The figures of a {@link ScaleRun}, per session and extrapolated, as the "Scale" section of
- * {@code bench/RESULTS.md}. The section lies between {@link #BEGIN} and {@link #END}, so that
- * {@code bench/run} (which rewrites the rest of the file) keeps it, and {@code bench/run --scale}
- * replaces it alone.
+ * {@code bench/RESULTS.md}. The section lies between {@link #begin} and {@link #end} markers that
+ * carry its name ({@code --section}, default {@value #DEFAULT_SECTION}), so that {@code bench/run}
+ * (which rewrites the rest of the file) keeps every such section, and {@code bench/run --scale}
+ * replaces its own alone.
  */
 final class ScaleReport {
 
-    /** The line that opens the section. */
-    static final String BEGIN = "<!-- scale:begin (written by bench/run --scale, ScaleRun) -->";
-    /** The line that closes the section. */
-    static final String END = "<!-- scale:end -->";
+    /** The name of the section {@code bench/run --scale} writes by default. */
+    static final String DEFAULT_SECTION = "scale";
+    /** The heading of that section. */
+    static final String DEFAULT_TITLE = "Scale: idle sessions and concurrent negotiations in one server process (issue 16, item 4)";
+    private static final java.util.regex.Pattern ANY_SECTION = java.util.regex.Pattern.compile(
+            "<!-- ([\\w-]+):begin \\(written by bench/run --scale, ScaleRun\\) -->.*?<!-- \\1:end -->",
+            java.util.regex.Pattern.DOTALL);
     /** The count issue 16 asks for. */
     static final long TARGET_SESSIONS = 100_000;
     /** What those sessions may hold in one server process, heap plus native. */
@@ -156,12 +160,34 @@ final class ScaleReport {
         }
     }
 
+    /**
+     * The line that opens a section.
+     *
+     * @param section the section's name
+     * @return the marker line
+     */
+    static String begin(String section) {
+        return "<!-- " + section + ":begin (written by bench/run --scale, ScaleRun) -->";
+    }
+
+    /**
+     * The line that closes a section.
+     *
+     * @param section the section's name
+     * @return the marker line
+     */
+    static String end(String section) {
+        return "<!-- " + section + ":end -->";
+    }
+
     /** The section, markers included. */
     String markdown() {
-        StringBuilder md = new StringBuilder(BEGIN).append('\n');
-        md.append("## Scale: idle sessions and concurrent negotiations in one server process (issue 16, item 4)\n\n");
-        md.append("Run on ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
-                .append(", commit ").append(commit()).append(", ").append(System.getProperty("java.vm.name")).append(' ')
+        String section = options.getOrDefault("section", DEFAULT_SECTION);
+        StringBuilder md = new StringBuilder(begin(section)).append('\n');
+        md.append("## ").append(options.getOrDefault("title", DEFAULT_TITLE)).append("\n\n");
+        md.append("Run on ").append(options.getOrDefault("date",
+                        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))))
+                .append(", commit ").append(options.getOrDefault("commit", commit())).append(", ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.vm.version")).append(", ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores shared with other work. Command: `").append(options.get("command")).append("`. Open files per process: ")
                 .append(openFileLimit()).append(".\n\n");
@@ -179,7 +205,7 @@ final class ScaleReport {
                         + "BoringSSL allocates with malloc; NMT = the part Native Memory Tracking accounts for (`jcmd VM.native_memory`). "
                         + "Kernel socket buffers are in neither. Method: [bench/README.md](README.md), section 6.\n\n");
         md.append("| engine | server | sessions held | heap / session | native / session (NMT) | total / session | "
-                + "marginal / session after the burst | process at ")
+                + "marginal / session after the burst → at 100,000 (**extrapolated**) | process at ")
                 .append("this count | at 100,000 (**extrapolated**) | ≤ 1 GB |\n");
         md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (Variant v : variants) {
@@ -187,14 +213,17 @@ final class ScaleReport {
             md.append("| ").append(engineName(v.engine())).append(" | ").append(serverName(v.server())).append(" | ")
                     .append(String.format(Locale.ROOT, "%,d", v.sessions())).append(" | ").append(kb(v.heapPerSession()))
                     .append(" | ").append(kb(v.nativePerSession())).append(" (").append(kb(v.nmtPerSession())).append(") | ")
-                    .append(kb(v.totalPerSession())).append(" | ").append(kb(v.marginalPerSession())).append(" | ")
+                    .append(kb(v.totalPerSession())).append(" | ").append(kb(v.marginalPerSession())).append(" → ")
+                    .append(mb(v.fullFootprint().total() + (TARGET_SESSIONS - v.sessions()) * v.marginalPerSession())).append(" | ")
                     .append(mb(v.fullFootprint().total())).append(" | ")
                     .append(mb(at100k)).append(" | ").append(at100k <= TARGET_BYTES ? "yes (extrapolated)" : "**no**").append(" |\n");
         }
         md.append("\nThe 100,000 column is **extrapolated**, not measured: this machine allows ").append(openFileLimit())
                 .append(" open files per process (hard limit; `ulimit -n 300000` fails with \"Operation not permitted\" even for root), "
                         + "so one server process cannot hold more than about 19,900 sockets. It is the process with no session plus "
-                        + "100,000 times the measured total per session.\n\n");
+                        + "100,000 times the measured total per session; the marginal one is the process with every session held plus "
+                        + "the rest at the marginal cost, which leaves out native memory the burst's handshakes freed but the C allocator "
+                        + "kept (and later sessions may reuse), so the two bracket what 100,000 would hold.\n\n");
         md.append("Concurrent negotiations: ").append(options.get("burst"))
                 .append(" clients started at once against each server (connect to EHLO reply inside TLS, as each client measured it; "
                         + "the clients share the two cores with the server, so these are latencies of the whole machine). Ratios are to "
@@ -222,24 +251,25 @@ final class ScaleReport {
                     .append(v.fullFootprint().fds()).append(" open files at the end; ");
         }
         md.setLength(md.length() - 2);
-        md.append(".\n").append(END).append('\n');
+        md.append(".\n").append(end(section)).append('\n');
         return md.toString();
     }
 
     /**
-     * Replaces the section in {@code file} (or appends it; creates the file if needed).
+     * Replaces the section of that name in {@code file} (or appends it; creates the file if needed).
      *
      * @param file    the Markdown file
+     * @param name    the section's name
      * @param section the section, markers included
      * @throws IOException if the file cannot be read or written
      */
-    static void writeSection(Path file, String section) throws IOException {
+    static void writeSection(Path file, String name, String section) throws IOException {
         String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
+        int begin = text.indexOf(begin(name));
+        int end = text.indexOf(end(name));
         String updated;
         if (begin >= 0 && end > begin) {
-            updated = text.substring(0, begin) + section + text.substring(end + END.length()).replaceFirst("^\n", "");
+            updated = text.substring(0, begin) + section + text.substring(end + end(name).length()).replaceFirst("^\n", "");
         } else {
             updated = text + (text.isEmpty() || text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n") + section;
         }
@@ -247,21 +277,23 @@ final class ScaleReport {
     }
 
     /**
-     * The section now in {@code file}, markers included, preceded by a blank line; empty if none:
-     * what {@link Report} appends when it rewrites the file.
+     * Every scale section now in {@code file}, markers included, each preceded by a blank line;
+     * empty if none: what {@link Report} appends when it rewrites the file.
      *
      * @param file the Markdown file
-     * @return the section, or an empty string
+     * @return the sections, or an empty string
      * @throws IOException if the file exists but cannot be read
      */
-    static String existingSection(Path file) throws IOException {
+    static String existingSections(Path file) throws IOException {
         if (!Files.exists(file)) {
             return "";
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
-        int begin = text.indexOf(BEGIN);
-        int end = text.indexOf(END);
-        return begin >= 0 && end > begin ? "\n" + text.substring(begin, end + END.length()) + "\n" : "";
+        java.util.regex.Matcher m = ANY_SECTION.matcher(Files.readString(file, StandardCharsets.UTF_8));
+        StringBuilder all = new StringBuilder();
+        while (m.find()) {
+            all.append('\n').append(m.group()).append('\n');
+        }
+        return all.toString();
     }
 
     private static String engineName(String engine) {
@@ -295,7 +327,7 @@ final class ScaleReport {
         return a <= 0 || b <= 0 ? "–" : String.format(Locale.ROOT, "%.2f", (double) a / b);
     }
 
-    private static String commit() {
+    static String commit() {
         try {
             Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
             String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();

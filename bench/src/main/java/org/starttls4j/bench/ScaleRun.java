@@ -37,6 +37,10 @@ import java.util.Map;
  * {@code --clients N} (2), {@code --warmup N} (300), {@code --servers a,b} (sslhandler,nio,netty),
  * {@code --engines a,b} (boringssl,jdk), {@code --server-heap SIZE} (2g), {@code --client-heap SIZE}
  * (2g), {@code --out FILE} (bench/RESULTS.md; the section between its scale markers is replaced),
+ * {@code --section NAME} and {@code --title TEXT} (the section's marker name and heading, for a run
+ * kept beside the default one), {@code --from-raw} (no process started: the report made again from
+ * the lines an earlier run left in {@code --raw}, with the same other arguments, and that run's
+ * {@code --date} and {@code --commit}),
  * {@code --raw DIR} (the processes' lines and logs), {@code --command TEXT} (how it was started, for
  * the report).
  */
@@ -47,6 +51,7 @@ public final class ScaleRun {
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private final Path raw;
+    private boolean fromRaw;
 
     private ScaleRun(String[] args) {
         options.put("sessions", "19000");
@@ -60,7 +65,17 @@ public final class ScaleRun {
         options.put("out", "bench/RESULTS.md");
         options.put("raw", "bench/target-bench/raw");
         options.put("command", "bench/run --scale");
+        options.put("section", ScaleReport.DEFAULT_SECTION);
+        options.put("title", ScaleReport.DEFAULT_TITLE);
+        options.put("date", java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        options.put("commit", ScaleReport.commit());
         for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--from-raw")) {
+                fromRaw = true;
+                i--;
+                continue;
+            }
             String key = args[i].replaceFirst("^--", "");
             if (!options.containsKey(key) || i + 1 >= args.length) {
                 throw new IllegalArgumentException("unknown or incomplete argument " + args[i]);
@@ -93,7 +108,7 @@ public final class ScaleRun {
         String section = report.markdown();
         System.out.println(section);
         Path out = Paths.get(run.options.get("out"));
-        ScaleReport.writeSection(out, section);
+        ScaleReport.writeSection(out, run.options.get("section"), section);
         System.out.println("Written to " + out.toAbsolutePath());
         return report;
     }
@@ -109,10 +124,35 @@ public final class ScaleRun {
         List<ScaleReport.Variant> variants = new ArrayList<>();
         for (String engine : options.get("engines").split(",")) {
             for (String server : options.get("servers").split(",")) {
-                variants.add(runOne(server, engine));
+                variants.add(fromRaw ? readOne(server, engine) : runOne(server, engine));
             }
         }
         return new ScaleReport(options, variants);
+    }
+
+    /** A variant from the lines its processes wrote into the raw directory in an earlier run. */
+    private ScaleReport.Variant readOne(String server, String engine) throws IOException {
+        String name = server + "-" + engine;
+        Map<String, Map<String, String>> measured = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(raw.resolve("scale-server-" + name + ".out"))) {
+            if (line.startsWith("measured ")) {
+                Map<String, String> f = fields(line.substring("measured ".length()));
+                measured.put(f.get("label"), f);
+            }
+        }
+        Map<String, List<Map<String, String>>> opened = new LinkedHashMap<>();
+        for (int c = 0; Files.exists(raw.resolve("scale-client-" + name + "-" + c + ".out")); c++) {
+            for (String line : Files.readAllLines(raw.resolve("scale-client-" + name + "-" + c + ".out"))) {
+                if (line.startsWith("opened ")) {
+                    Map<String, String> f = fields(line.substring("opened ".length()));
+                    opened.computeIfAbsent(f.get("label"), k -> new ArrayList<>()).add(f);
+                }
+            }
+        }
+        Path load = raw.resolve("scale-load-" + name + ".txt");
+        return new ScaleReport.Variant(server, engine, merge(opened.get("warmup")), merge(opened.get("burst")),
+                merge(opened.get("fill")), measured.get("idle"), measured.get("burst"), measured.get("full"),
+                Files.exists(load) ? Files.readString(load).trim() : "not recorded");
     }
 
     private ScaleReport.Variant runOne(String server, String engine) throws Exception {
@@ -144,6 +184,7 @@ public final class ScaleRun {
                 String loadBefore = loadAverage();
                 Map<String, String> burstResult = open(clientProcesses, "burst", burst, burst, "keep");
                 String loadAfter = loadAverage();
+                Files.writeString(raw.resolve("scale-load-" + name + ".txt"), loadBefore + " → " + loadAfter + "\n");
                 Map<String, String> atBurst = serverProcess.ask("measure burst " + burst + " " + (warmup + burst), "measured");
                 Map<String, String> fill = open(clientProcesses, "fill", sessions - burst, 256, "keep");
                 Map<String, String> full = serverProcess.ask("measure full " + sessions + " " + (warmup + sessions), "measured");
@@ -169,15 +210,33 @@ public final class ScaleRun {
             int share = c == clients.size() - 1 ? count - each * (clients.size() - 1) : each;
             clients.get(c).send("open " + label + " " + share + " " + Math.max(1, Math.min(inFlight, share)) + " " + then);
         }
-        Map<String, String> merged = new LinkedHashMap<>();
+        List<Map<String, String>> answers = new ArrayList<>();
         for (Peer p : clients) {
-            Map<String, String> answer = p.await("opened");
+            answers.add(p.await("opened"));
+        }
+        return merge(answers);
+    }
+
+    /** The clients' answers to one {@code open} as one: counts added up, latencies joined. */
+    private static Map<String, String> merge(List<Map<String, String>> answers) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (Map<String, String> answer : answers) {
             for (Map.Entry<String, String> e : answer.entrySet()) {
                 merged.merge(e.getKey(), e.getValue(), (a, b) -> e.getKey().equals("micros") ? join(a, b)
                         : e.getKey().equals("label") ? a : String.valueOf(Long.parseLong(a) + Long.parseLong(b)));
             }
         }
         return merged;
+    }
+
+    /** {@code key=value key=value ...} as a map, in order. */
+    static Map<String, String> fields(String text) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String f : text.split(" ")) {
+            int eq = f.indexOf('=');
+            fields.put(f.substring(0, eq), f.substring(eq + 1));
+        }
+        return fields;
     }
 
     private static String join(String a, String b) {
@@ -236,12 +295,7 @@ public final class ScaleRun {
             while ((line = out.readLine()) != null) {
                 log.println(line);
                 if (line.startsWith(word + " ")) {
-                    Map<String, String> fields = new LinkedHashMap<>();
-                    for (String f : line.substring(word.length() + 1).split(" ")) {
-                        int eq = f.indexOf('=');
-                        fields.put(f.substring(0, eq), f.substring(eq + 1));
-                    }
-                    return fields;
+                    return fields(line.substring(word.length() + 1));
                 }
             }
             throw new IOException("the process ended (exit " + waitExit() + ") before answering " + word

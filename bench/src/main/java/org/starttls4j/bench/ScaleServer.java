@@ -210,6 +210,8 @@ public final class ScaleServer {
         }
         System.out.println(out);
         System.out.flush();
+        // What the held sessions are made of, into the raw directory's .err file beside the figures.
+        System.err.println("# heap histogram at " + label + " (" + live() + " connections)\n" + ProcessFootprint.heapHistogram(30));
     }
 
     private static SSLEngine tls13(SSLEngine engine) {

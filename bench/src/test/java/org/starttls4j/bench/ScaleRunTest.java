@@ -53,7 +53,7 @@ class ScaleRunTest {
 
         String written = Files.readString(out, StandardCharsets.UTF_8);
         assertTrue(written.startsWith("# Benchmark results\n\nearlier sections\n"), "what was there stays");
-        for (String field : List.of(ScaleReport.BEGIN, ScaleReport.END, "heap / session", "native / session (NMT)",
+        for (String field : List.of(ScaleReport.begin("scale"), ScaleReport.end("scale"), "heap / session", "native / session (NMT)",
                 "total / session", "**extrapolated**", "p50 ÷ baseline", "p99 ÷ baseline", "load average", "Open files per process",
                 "Command: `test`", (WARMUP + SESSIONS) + " secured")) {
             assertTrue(written.contains(field), "the report has " + field);
@@ -61,17 +61,19 @@ class ScaleRunTest {
     }
 
     @Test
-    void theSectionIsReplacedInPlaceAndKeptWhenReportRewritesTheRest() throws Exception {
+    void aSectionIsReplacedInPlaceOthersStayAndReportKeepsThemAll() throws Exception {
         Path out = dir.resolve("RESULTS.md");
-        String first = ScaleReport.BEGIN + "\nold figures\n" + ScaleReport.END + "\n";
-        ScaleReport.writeSection(out, first);
+        String first = ScaleReport.begin("scale") + "\nold figures\n" + ScaleReport.end("scale") + "\n";
+        String other = ScaleReport.begin("scale-steady") + "\nother figures\n" + ScaleReport.end("scale-steady") + "\n";
+        ScaleReport.writeSection(out, "scale", first);
         Files.writeString(out, "# Results\n\n" + Files.readString(out) + "\n## After\n");
-        String second = ScaleReport.BEGIN + "\nnew figures\n" + ScaleReport.END + "\n";
+        ScaleReport.writeSection(out, "scale-steady", other);
+        String second = ScaleReport.begin("scale") + "\nnew figures\n" + ScaleReport.end("scale") + "\n";
 
-        ScaleReport.writeSection(out, second);
+        ScaleReport.writeSection(out, "scale", second);
 
-        assertEquals("# Results\n\n" + second + "\n## After\n", Files.readString(out));
-        assertEquals("\n" + second, ScaleReport.existingSection(out));
-        assertEquals("", ScaleReport.existingSection(dir.resolve("none.md")));
+        assertEquals("# Results\n\n" + second + "\n## After\n\n" + other, Files.readString(out));
+        assertEquals("\n" + second + "\n" + other, ScaleReport.existingSections(out));
+        assertEquals("", ScaleReport.existingSections(dir.resolve("none.md")));
     }
 }
