@@ -243,6 +243,12 @@ final class ScaleReport {
                     .append(base.map(b -> ratio(v.percentile(99), b.percentile(99))).orElse("–")).append(" | ")
                     .append(v.load()).append(" |\n");
         }
+        double spread = variants.stream().filter(v -> v.percentile(50) > 0)
+                .mapToDouble(v -> (double) v.percentile(100) / v.percentile(50)).max().orElse(Double.NaN);
+        md.append(String.format(Locale.ROOT, "%nThe slowest connection of a burst took at most %.2f times the median here: the event loops "
+                + "(the server's and the clients') serve every connection in turn, so under a burst each negotiation takes about as "
+                + "long as the whole burst, and these latencies are the time to secure all of them. Connections beyond the listen "
+                + "backlog (capped by the kernel at `net.core.somaxconn` = %s) wait for the SYN to be retried.%n", spread, somaxconn()));
         md.append("\nChecks over the whole run: ");
         for (Variant v : variants) {
             md.append(serverName(v.server())).append('/').append(engineName(v.engine())).append(": ").append(v.secured())
@@ -251,7 +257,11 @@ final class ScaleReport {
                     .append(v.fullFootprint().fds()).append(" open files at the end; ");
         }
         md.setLength(md.length() - 2);
-        md.append(".\n").append(end(section)).append('\n');
+        md.append(".\n");
+        if (options.containsKey("from-raw")) {
+            md.append("\nRendered again from that run's raw lines (`ScaleRun --from-raw`).\n");
+        }
+        md.append(end(section)).append('\n');
         return md.toString();
     }
 
@@ -336,6 +346,14 @@ final class ScaleReport {
             return "unknown";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private static String somaxconn() {
+        try {
+            return Files.readString(Paths.get("/proc/sys/net/core/somaxconn")).trim();
+        } catch (IOException e) {
             return "unknown";
         }
     }

@@ -73,6 +73,7 @@ public final class ScaleRun {
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--from-raw")) {
                 fromRaw = true;
+                options.put("from-raw", "yes");
                 i--;
                 continue;
             }
