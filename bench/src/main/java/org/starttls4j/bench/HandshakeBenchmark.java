@@ -21,4 +21,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
         "-Djdk.tls.client.enableSessionTicketExtension=false",
         "-Djdk.tls.server.enableSessionTicketExtension=false"})
 public abstract class HandshakeBenchmark {
+
+    /** For the benchmarks that extend it. */
+    protected HandshakeBenchmark() {
+    }
 }
