@@ -100,25 +100,26 @@ final class Audit {
     private final Target target;
     private final ClientSettings settings;
     private final InetSocketAddress address;
-    private final boolean loadChecks;
+    private final Optional<Duration> idleLimit;
     private final List<Check> checks = new ArrayList<>();
 
-    private Audit(Target target, ClientSettings settings, InetSocketAddress address, boolean loadChecks) {
+    private Audit(Target target, ClientSettings settings, InetSocketAddress address, Optional<Duration> idleLimit) {
         this.target = target;
         this.settings = settings;
         this.address = address;
-        this.loadChecks = loadChecks;
+        this.idleLimit = idleLimit;
     }
 
     /**
-     * Runs every check that applies to {@code target}; with {@code loadChecks} also the kit's
-     * resource checks (renegotiation, amplification, idle connections).
+     * Runs every check that applies to {@code target}; with an {@code idleLimit} also the kit's
+     * resource checks (renegotiation, amplification, idle connections, which must be closed
+     * within that limit).
      *
      * @throws UnreachableException when the server cannot be reached at all
      */
-    static Report run(Target target, ClientSettings settings, boolean loadChecks) throws UnreachableException {
+    static Report run(Target target, ClientSettings settings, Optional<Duration> idleLimit) throws UnreachableException {
         Instant started = Instant.now();
-        Audit audit = new Audit(target, settings, Prober.resolve(target), loadChecks);
+        Audit audit = new Audit(target, settings, Prober.resolve(target), idleLimit);
         audit.all();
         return new Report(target, settings.adapter().lowerName(), audit.checks, started, Instant.now());
     }
@@ -153,7 +154,7 @@ final class Audit {
             afterGoAhead(look, "command injection", ServerCheck.COMMAND_INJECTION);
             afterGoAhead(look, "second " + word, ServerCheck.SECOND_STARTTLS);
             add("over-long line", kitCheck(ServerCheck.OVER_LONG_LINE));
-            if (loadChecks) {
+            if (idleLimit.isPresent()) {
                 afterGoAhead(look, "renegotiation", ServerCheck.RENEGOTIATION);
                 add("amplification", kitCheck(ServerCheck.AMPLIFICATION));
                 add("idle connections", kitCheck(ServerCheck.IDLE_CONNECTIONS));
@@ -368,10 +369,12 @@ final class Audit {
     // ------------------------------------------------------------------ the test kit's checks
 
     private CheckResult kitCheck(ServerCheck check) {
-        return ServerChecks.against(MailProtocol.valueOf(target.protocol().name()), address.getAddress().getHostAddress(),
-                        address.getPort())
+        ServerChecks.Builder kit = ServerChecks.against(MailProtocol.valueOf(target.protocol().name()),
+                        address.getAddress().getHostAddress(), address.getPort())
                 .serverName(settings.nameFor(target)).clientName(settings.ehlo()).timeout(settings.timeout())
-                .publicMx(target.scheme().equals("smtp")).run(check);
+                .publicMx(target.scheme().equals("smtp"));
+        idleLimit.ifPresent(kit::idleLimit);
+        return kit.run(check);
     }
 
     private void add(String name, CheckResult result) {

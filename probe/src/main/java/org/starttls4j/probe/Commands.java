@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.starttls4j.TlsFacts;
@@ -174,6 +176,10 @@ final class Commands {
                 + " or may test (not with --mx).")
         boolean loadChecks;
 
+        @Option(names = "--idle-limit", paramLabel = "SECONDS", description = "With --load-checks: how soon the server"
+                + " must close a silent connection (default: 10). Set it to the server's configured wait for a first command.")
+        long idleLimitSeconds = 10;
+
         AuditCommand(Io io) {
             this.io = io;
         }
@@ -185,9 +191,13 @@ final class Commands {
             if (loadChecks && mxOptions.mx) {
                 throw new IllegalArgumentException("--load-checks audits one server; leave out --mx");
             }
+            if (idleLimitSeconds < 1 || idleLimitSeconds > 3600) {
+                throw new IllegalArgumentException("--idle-limit is a number of seconds from 1 to 3600");
+            }
             Audit.Report report;
             try {
-                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings, loadChecks);
+                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings,
+                        loadChecks ? Optional.of(Duration.ofSeconds(idleLimitSeconds)) : Optional.empty());
             } catch (UnreachableException e) {
                 return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
             }
