@@ -3,41 +3,27 @@ package org.starttls4j.bench;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -76,17 +62,10 @@ import org.starttls4j.smtp.Smtp;
  * <li>{@code sslhandler}: the plain Netty pipeline, one event loop thread each.</li>
  * </ul>
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 8, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g",
-        "-Djdk.tls.client.enableSessionTicketExtension=false",
-        "-Djdk.tls.server.enableSessionTicketExtension=false"})
-public class AdapterLoopbackBenchmark {
+public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
 
     private static final long TIMEOUT_SECONDS = 30;
-    private static final String GREETING = "220 " + Pki.SERVER_NAME + " ESMTP\r\n";
 
     /** The servers and clients of one variant, shared by all benchmark threads. */
     @State(Scope.Benchmark)
@@ -119,15 +98,8 @@ public class AdapterLoopbackBenchmark {
             fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3");
             clientConfig = fixture.clientConfig();
             serverConfig = fixture.serverConfig(MailProtocol.SMTP);
-            ehloAfterTls = Smtp.ehloReplyAfterTls(serverConfig, "localhost").getBytes(StandardCharsets.US_ASCII);
-            // What the core's SMTP server announces before TLS: the configured list less AUTH, plus STARTTLS.
-            StringBuilder before = new StringBuilder("250-" + Pki.SERVER_NAME + " greets localhost\r\n");
-            for (org.starttls4j.Capability c : serverConfig.capabilitiesBeforeTls().list()) {
-                if (!c.is("AUTH")) {
-                    before.append("250-").append(c).append("\r\n");
-                }
-            }
-            ehloBeforeTls = before.append("250 STARTTLS\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+            ehloAfterTls = SmtpByHand.ehloAfterTls(serverConfig);
+            ehloBeforeTls = SmtpByHand.ehloBeforeTls(serverConfig);
             // prepared once, as a server accepting many connections does: the adapters ask per connection
             PreparedSmtpServer smtp = PreparedSmtpServer.of(serverConfig);
             java.util.function.Function<ServerConfig, Negotiation> smtpServers = c -> smtp.negotiation();
@@ -153,9 +125,11 @@ public class AdapterLoopbackBenchmark {
                                 @Override
                                 protected void initChannel(SocketChannel ch) {
                                     if (plain) {
-                                        ch.pipeline().addLast(new LineBasedFrameDecoder(1000), new PlainSmtpServer());
+                                        ch.pipeline().addLast(new LineBasedFrameDecoder(1000), new SmtpByHand.Server(fixture::bareServerEngine,
+                                                ehloBeforeTls, ehloAfterTls, () -> { }, serverFailures::incrementAndGet));
                                     } else {
-                                        ch.pipeline().addLast(new StartTlsServerHandler(serverConfig, smtpServers), new NettyServerApp());
+                                        ch.pipeline().addLast(new StartTlsServerHandler(serverConfig, smtpServers),
+                                                new SecuredEhloAnswer(ehloAfterTls, () -> { }, serverFailures::incrementAndGet));
                                     }
                                 }
                             })
@@ -209,14 +183,14 @@ public class AdapterLoopbackBenchmark {
                             new StartTlsClientHandler(clientConfig, Smtp::client)));
                     break;
                 default:
-                    result = viaNetty(new PlainSmtpClient(), ch -> ch.pipeline().addLast(new LineBasedFrameDecoder(1000)));
+                    result = viaNetty(new SmtpByHand.Client(fixture::bareClientEngine, true), ch -> ch.pipeline().addLast(new LineBasedFrameDecoder(1000)));
                     break;
             }
             negotiations.incrementAndGet();
             return result;
         }
 
-        private Object viaNetty(ClientApp app, java.util.function.Consumer<SocketChannel> front) throws Exception {
+        private Object viaNetty(SmtpByHand.ClientApp app, java.util.function.Consumer<SocketChannel> front) throws Exception {
             Channel ch = client.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel c) {
@@ -253,104 +227,12 @@ public class AdapterLoopbackBenchmark {
             }
         }
 
-        /** The application behind {@link StartTlsServerHandler}: answers the EHLO inside TLS, closes. */
-        private final class NettyServerApp extends ChannelInboundHandlerAdapter {
-            private final StringBuilder line = new StringBuilder();
-
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof StartTlsCompletionEvent && !((StartTlsCompletionEvent) evt).isEncrypted()) {
-                    serverFailures.incrementAndGet();
-                }
-                ctx.fireUserEventTriggered(evt);
-            }
-
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                ByteBuf buf = (ByteBuf) msg;
-                line.append(buf.toString(StandardCharsets.US_ASCII));
-                buf.release();
-                if (line.indexOf("\r\n") >= 0) {
-                    line.setLength(0);
-                    ctx.writeAndFlush(Unpooled.wrappedBuffer(ehloAfterTls)); // the client closes first
-                }
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
-            }
-        }
-
-        /** The baseline server: SMTP's STARTTLS dialog by hand, with Netty's {@link SslHandler}. */
-        private final class PlainSmtpServer extends SimpleChannelInboundHandler<ByteBuf> {
-            private boolean secured;
-
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer(GREETING, StandardCharsets.US_ASCII));
-            }
-
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                String command = msg.toString(StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
-                if (command.startsWith("EHLO ") && secured) {
-                    ctx.writeAndFlush(Unpooled.wrappedBuffer(ehloAfterTls)); // the client closes first
-                } else if (command.startsWith("EHLO ")) {
-                    ctx.writeAndFlush(Unpooled.wrappedBuffer(ehloBeforeTls));
-                } else if (command.equals("STARTTLS") && !secured) {
-                    secured = true;
-                    // startTls = true: the 220 below still goes out in plaintext.
-                    ctx.pipeline().addFirst(new SslHandler(fixture.bareServerEngine(), true));
-                    ctx.writeAndFlush(Unpooled.copiedBuffer("220 2.0.0 Ready to start TLS\r\n", StandardCharsets.US_ASCII));
-                } else {
-                    ctx.writeAndFlush(Unpooled.copiedBuffer("500 5.5.1 Unrecognized command\r\n", StandardCharsets.US_ASCII))
-                            .addListener(ChannelFutureListener.CLOSE);
-                    serverFailures.incrementAndGet();
-                }
-            }
-
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof SslCloseCompletionEvent) {
-                    ctx.close(); // the client's close_notify
-                }
-                ctx.fireUserEventTriggered(evt);
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                ctx.close();
-            }
-        }
-
-        /** A client-side application that completes {@link #done} when the connection is secured. */
-        private abstract static class ClientApp extends SimpleChannelInboundHandler<ByteBuf> {
-            final CompletableFuture<Object> done = new CompletableFuture<>();
-
-            void finish(ChannelHandlerContext ctx, Object result) {
-                done.complete(result);
-                ctx.close();
-            }
-
-            void fail(ChannelHandlerContext ctx, Throwable cause) {
-                done.completeExceptionally(cause);
-                ctx.close();
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                fail(ctx, cause);
-            }
-
-            @Override
-            public void channelInactive(ChannelHandlerContext ctx) {
-                done.completeExceptionally(new IOException("closed before the end"));
-            }
-        }
-
         /** The client behind {@link StartTlsClientHandler}: done at the completion event. */
-        private static final class NettyClientApp extends ClientApp {
+        private static final class NettyClientApp extends SmtpByHand.ClientApp {
+            NettyClientApp() {
+                super(true);
+            }
+
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                 if (evt instanceof StartTlsCompletionEvent.Secured) {
@@ -363,72 +245,6 @@ public class AdapterLoopbackBenchmark {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
                 // nothing is expected after the negotiation
-            }
-        }
-
-        /** The baseline client: greeting, EHLO, STARTTLS, {@link SslHandler}, EHLO, done at its reply. */
-        private final class PlainSmtpClient extends ClientApp {
-            private int state; // 0 greeting, 1 EHLO reply, 2 STARTTLS reply, 3 handshaking, 4 EHLO reply inside TLS
-            private boolean startTlsOffered;
-
-            @Override
-            protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                String line = msg.toString(StandardCharsets.US_ASCII);
-                boolean last = line.length() < 4 || line.charAt(3) != '-';
-                switch (state) {
-                    case 0:
-                        expect(line, "220");
-                        state = 1;
-                        send(ctx, "EHLO localhost\r\n");
-                        break;
-                    case 1:
-                        expect(line, "250");
-                        startTlsOffered |= line.regionMatches(true, 4, "STARTTLS", 0, 8);
-                        if (last) {
-                            if (!startTlsOffered) {
-                                throw new IllegalStateException("no STARTTLS");
-                            }
-                            state = 2;
-                            send(ctx, "STARTTLS\r\n");
-                        }
-                        break;
-                    case 2:
-                        expect(line, "220");
-                        state = 3;
-                        ctx.pipeline().addFirst(new SslHandler(fixture.bareClientEngine()));
-                        break;
-                    case 4:
-                        expect(line, "250");
-                        if (last) {
-                            finish(ctx, line);
-                        }
-                        break;
-                    default:
-                        throw new IllegalStateException("unexpected " + line);
-                }
-            }
-
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                if (evt instanceof SslHandshakeCompletionEvent) {
-                    SslHandshakeCompletionEvent e = (SslHandshakeCompletionEvent) evt;
-                    if (!e.isSuccess()) {
-                        fail(ctx, e.cause());
-                        return;
-                    }
-                    state = 4;
-                    send(ctx, "EHLO localhost\r\n");
-                }
-            }
-
-            private void expect(String line, String code) {
-                if (!line.startsWith(code)) {
-                    throw new IllegalStateException("expected " + code + ": " + line);
-                }
-            }
-
-            private void send(ChannelHandlerContext ctx, String text) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
             }
         }
 

@@ -67,6 +67,23 @@ public class BulkBenchmark {
     @Param({"heap"})
     public String buffers = "heap";
 
+    /** For JMH, which sets the parameters itself. */
+    public BulkBenchmark() {
+    }
+
+    /**
+     * For use outside JMH ({@link InterleavedRate}, tests): the parameters set; call {@link #setUp()} next.
+     *
+     * @param tls  the TLS version
+     * @param size bytes per write
+     * @param via  {@code bare}, {@code bareEven} or {@code core}
+     */
+    BulkBenchmark(String tls, int size, String via) {
+        this.tls = tls;
+        this.size = size;
+        this.via = via;
+    }
+
     private SecureSession coreClient;
     private SecureSession coreServer;
     private SSLEngine bareClient;

@@ -168,7 +168,17 @@ public final class Fixture {
      * one protocol, SNI, host name verification.
      */
     public SSLEngine bareClientEngine() {
-        SSLEngine engine = newClientEngine(bareClientContext, Pki.SERVER_NAME, nextPort());
+        return asClient(newClientEngine(bareClientContext, Pki.SERVER_NAME, nextPort()), protocol);
+    }
+
+    /**
+     * Sets up a bare client engine as {@code EngineSetup.client} sets up the core's.
+     *
+     * @param engine   a new engine
+     * @param protocol the one TLS version to enable
+     * @return the engine: client mode, that version, SNI and {@code HTTPS} host name verification
+     */
+    static SSLEngine asClient(SSLEngine engine, String protocol) {
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(new String[] {protocol});

@@ -74,19 +74,13 @@ public final class InterleavedRate {
     }
 
     private static NegotiationBenchmark negotiation(String cert, String tls, String via) throws Exception {
-        NegotiationBenchmark b = new NegotiationBenchmark();
-        b.cert = cert;
-        b.tls = tls;
-        b.via = via;
+        NegotiationBenchmark b = new NegotiationBenchmark(cert, tls, via);
         b.setUp();
         return b;
     }
 
     private static BulkBenchmark bulk(String tls, int size, String via) throws Exception {
-        BulkBenchmark b = new BulkBenchmark();
-        b.tls = tls;
-        b.size = size;
-        b.via = via;
+        BulkBenchmark b = new BulkBenchmark(tls, size, via);
         b.setUp();
         return b;
     }

@@ -1,14 +1,8 @@
 package org.starttls4j.bench;
 
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -25,14 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * most. Each fork needs about 15 s of warm-up on JDK 17 before the EC and RSA code is steady.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 7, time = 2)
-@Measurement(iterations = 8, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g",
-        "-Djdk.tls.client.enableSessionTicketExtension=false",
-        "-Djdk.tls.server.enableSessionTicketExtension=false"})
-public class NegotiationBenchmark {
+public class NegotiationBenchmark extends HandshakeBenchmark {
 
     /** The server's key: {@code EC_P256} or {@code RSA_2048}. */
     @Param({"EC_P256", "RSA_2048"})
@@ -58,6 +46,23 @@ public class NegotiationBenchmark {
     private BarePair bare;
     private long handshakesBefore;
     private long negotiations;
+
+    /** For JMH, which sets the parameters itself. */
+    public NegotiationBenchmark() {
+    }
+
+    /**
+     * For use outside JMH ({@link InterleavedRate}, tests): the parameters set; call {@link #setUp()} next.
+     *
+     * @param cert the server's key
+     * @param tls  the one TLS version
+     * @param via  {@code bare} or a protocol
+     */
+    NegotiationBenchmark(String cert, String tls, String via) {
+        this.cert = cert;
+        this.tls = tls;
+        this.via = via;
+    }
 
     /** Builds the pair and runs it once (which also captures the exchange inside TLS). */
     @Setup(Level.Trial)

@@ -138,6 +138,7 @@ public final class Report {
             afterBoringSsl - afterAdapters});
         report.writeBoringSsl(md, boringNegotiation, negotiation, boringBulk);
         report.writeVerdicts(md);
+        md.append(ScaleReport.existingSections(out)); // bench/run --scale writes those sections; keep them
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
         System.out.println("Written to " + out.toAbsolutePath());
@@ -317,49 +318,30 @@ public final class Report {
         alloc.append("Heap allocated per negotiation, both ends together (`gc.alloc.rate.norm`), and the excess over the bare pair:\n\n");
         alloc.append("| Key | TLS | bare pair | SMTP | excess | IMAP | excess | POP3 | excess |\n");
         alloc.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        Ratio worstRatio = null;
-        String worstRatioAt = "";
-        Double worstExcess = null; // none measured yet
-        String worstExcessAt = "";
-        for (String cert : List.of("EC_P256", "RSA_2048")) {
-            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
-                RunResult bare = find(results, Map.of("cert", cert, "tls", tls, "via", "bare"));
-                if (bare == null) {
+        WorstCase worst = new WorstCase();
+        forEachBareRow(results, (cert, tls, label, bare) -> {
+            md.append("| ").append(label).append(" | ").append(score(bare));
+            alloc.append("| ").append(label).append(" | ").append(bytes(allocation(bare)));
+            for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
+                RunResult core = find(results, Map.of("cert", cert, "tls", tls, "via", protocol));
+                if (core == null) {
+                    md.append(" | – | –");
+                    alloc.append(" | – | –");
                     continue;
                 }
-                String label = (cert.equals("EC_P256") ? "ECDSA P-256" : "RSA 2048") + " | " + tls.replace("TLSv", "TLS ");
-                md.append("| ").append(label).append(" | ").append(score(bare));
-                alloc.append("| ").append(label).append(" | ").append(bytes(allocation(bare)));
-                for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
-                    RunResult core = find(results, Map.of("cert", cert, "tls", tls, "via", protocol));
-                    if (core == null) {
-                        md.append(" | – | –");
-                        alloc.append(" | – | –");
-                        continue;
-                    }
-                    Ratio r = Ratio.of(core, bare);
-                    double ratio = r.value();
-                    double excess = allocation(core) - allocation(bare);
-                    md.append(" | ").append(score(core)).append(" | ").append(ratioCell(ratio, HANDSHAKE_TARGET));
-                    alloc.append(" | ").append(bytes(allocation(core))).append(" | ").append(excessCell(excess, HANDSHAKE_ALLOC_TARGET));
-                    String at = protocol + ", " + label.replace(" | ", ", ");
-                    if (worstRatio == null || ratio < worstRatio.value()) {
-                        worstRatio = r;
-                        worstRatioAt = at;
-                    }
-                    if (worstExcess == null || excess > worstExcess) {
-                        worstExcess = excess;
-                        worstExcessAt = at;
-                    }
-                }
-                md.append(" |\n");
-                alloc.append(" |\n");
+                Ratio r = Ratio.of(core, bare);
+                double ratio = r.value();
+                double excess = allocation(core) - allocation(bare);
+                md.append(" | ").append(score(core)).append(" | ").append(ratioCell(ratio, HANDSHAKE_TARGET));
+                alloc.append(" | ").append(bytes(allocation(core))).append(" | ").append(excessCell(excess, HANDSHAKE_ALLOC_TARGET));
+                worst.see(r, excess, protocol + ", " + label.replace(" | ", ", "));
             }
-        }
+            md.append(" |\n");
+            alloc.append(" |\n");
+        });
         md.append('\n').append(alloc).append('\n');
-        ratioVerdict("(1) negotiation rate ≥ 0.97 × bare pair", worstRatio, worstRatioAt, HANDSHAKE_TARGET);
-        verdict("(1) allocation ≤ bare pair + 8 KB per negotiation", worstExcessFigure(worstExcess) + " (" + worstExcessAt + ")",
-                withinAllocationTarget(worstExcess, HANDSHAKE_ALLOC_TARGET));
+        negotiationVerdicts(worst, "(1) negotiation rate ≥ 0.97 × bare pair", HANDSHAKE_TARGET,
+                "(1) allocation ≤ bare pair + 8 KB per negotiation");
     }
 
     private void writeBulk(StringBuilder md, Collection<RunResult> results, Map<String, RecordCheck.Cut> cuts) {
@@ -517,51 +499,30 @@ public final class Report {
                 + "Baselines: the bare BoringSSL pair of the same JMH run, and the bare JDK pair of benchmark 1.\n\n");
         md.append("| Key | TLS | via | negotiations/s | ÷ bare BoringSSL | ÷ bare JDK | B/negotiation | excess over bare BoringSSL |\n");
         md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
-        Ratio worst = null;
-        String worstAt = "";
-        Double worstExcess = null;
-        String worstExcessAt = "";
-        for (String cert : List.of("EC_P256", "RSA_2048")) {
-            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
-                RunResult bare = find(negotiation, Map.of("cert", cert, "tls", tls, "via", "bare"));
-                RunResult jdk = find(jdkNegotiation, Map.of("cert", cert, "tls", tls, "via", "bare"));
-                if (bare == null) {
+        WorstCase worst = new WorstCase();
+        forEachBareRow(negotiation, (cert, tls, label, bare) -> {
+            RunResult jdk = find(jdkNegotiation, Map.of("cert", cert, "tls", tls, "via", "bare"));
+            md.append("| ").append(label).append(" | bare BoringSSL pair | ").append(score(bare)).append(" | – | ")
+                    .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(bare, jdk).value()))
+                    .append(" | ").append(bytes(allocation(bare))).append(" | – |\n");
+            for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
+                RunResult core = find(negotiation, Map.of("cert", cert, "tls", tls, "via", protocol));
+                if (core == null) {
                     continue;
                 }
-                String label = (cert.equals("EC_P256") ? "ECDSA P-256" : "RSA 2048") + " | " + tls.replace("TLSv", "TLS ");
-                md.append("| ").append(label).append(" | bare BoringSSL pair | ").append(score(bare)).append(" | – | ")
-                        .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(bare, jdk).value()))
-                        .append(" | ").append(bytes(allocation(bare))).append(" | – |\n");
-                for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
-                    RunResult core = find(negotiation, Map.of("cert", cert, "tls", tls, "via", protocol));
-                    if (core == null) {
-                        continue;
-                    }
-                    Ratio r = Ratio.of(core, bare);
-                    double excess = allocation(core) - allocation(bare);
-                    md.append("| ").append(label).append(" | core ").append(protocol).append(" | ").append(score(core)).append(" | ")
-                            .append(ratioCell(r.value(), BORINGSSL_HANDSHAKE_TARGET)).append(" | ")
-                            .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(core, jdk).value()))
-                            .append(" | ").append(bytes(allocation(core))).append(" | ")
-                            .append(excessCell(excess, HANDSHAKE_ALLOC_TARGET)).append(" |\n");
-                    String at = protocol + ", " + label.replace(" | ", ", ");
-                    if (worst == null || r.value() < worst.value()) {
-                        worst = r;
-                        worstAt = at;
-                    }
-                    if (worstExcess == null || excess > worstExcess) {
-                        worstExcess = excess;
-                        worstExcessAt = at;
-                    }
-                }
+                Ratio r = Ratio.of(core, bare);
+                double excess = allocation(core) - allocation(bare);
+                md.append("| ").append(label).append(" | core ").append(protocol).append(" | ").append(score(core)).append(" | ")
+                        .append(ratioCell(r.value(), BORINGSSL_HANDSHAKE_TARGET)).append(" | ")
+                        .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(core, jdk).value()))
+                        .append(" | ").append(bytes(allocation(core))).append(" | ")
+                        .append(excessCell(excess, HANDSHAKE_ALLOC_TARGET)).append(" |\n");
+                worst.see(r, excess, protocol + ", " + label.replace(" | ", ", "));
             }
-        }
+        });
         md.append('\n');
-        if (worst != null) {
-            ratioVerdict("(16.1) negotiation over BoringSSL ≥ 0.95 × bare BoringSSL pair", worst, worstAt, BORINGSSL_HANDSHAKE_TARGET);
-        }
-        verdict("(16.1) allocation over BoringSSL ≤ bare BoringSSL pair + 8 KB", worstExcessFigure(worstExcess) + " (" + worstExcessAt + ")",
-                withinAllocationTarget(worstExcess, HANDSHAKE_ALLOC_TARGET));
+        negotiationVerdicts(worst, "(16.1) negotiation over BoringSSL ≥ 0.95 × bare BoringSSL pair", BORINGSSL_HANDSHAKE_TARGET,
+                "(16.1) allocation over BoringSSL ≤ bare BoringSSL pair + 8 KB");
 
         md.append("Bulk, TLS 1.3, ECDSA P-256: one write of the given size, encrypted by the client and decrypted by the "
                 + "server, all three buffers heap or direct. MB = 10⁶ bytes.\n\n");
@@ -644,6 +605,52 @@ public final class Report {
             String hi = Double.isInfinite(high) ? "∞" : String.format(Locale.ROOT, "%.2f", high);
             return String.format(Locale.ROOT, "%.3f (interval %.2f–%s)", value, low, hi);
         }
+    }
+
+    /** One row of a negotiation table: a key type and TLS version with its bare pair. */
+    @FunctionalInterface
+    private interface BareRow {
+        void write(String cert, String tls, String label, RunResult bare);
+    }
+
+    /** Each key type and TLS version, in table order, that {@code results} has a bare pair for. */
+    private static void forEachBareRow(Collection<RunResult> results, BareRow row) {
+        for (String cert : List.of("EC_P256", "RSA_2048")) {
+            for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
+                RunResult bare = find(results, Map.of("cert", cert, "tls", tls, "via", "bare"));
+                if (bare != null) {
+                    row.write(cert, tls, (cert.equals("EC_P256") ? "ECDSA P-256" : "RSA 2048") + " | " + tls.replace("TLSv", "TLS "), bare);
+                }
+            }
+        }
+    }
+
+    /** The worst negotiation rate of a table and its worst allocation excess, each with where it was seen. */
+    private static final class WorstCase {
+        private Ratio ratio; // none measured yet
+        private String ratioAt = "";
+        private Double excess; // none measured yet
+        private String excessAt = "";
+
+        void see(Ratio r, double excessBytes, String at) {
+            if (ratio == null || r.value() < ratio.value()) {
+                ratio = r;
+                ratioAt = at;
+            }
+            if (excess == null || excessBytes > excess) {
+                excess = excessBytes;
+                excessAt = at;
+            }
+        }
+    }
+
+    /** The two verdicts of a negotiation table: rate (when measured) and allocation over the bare pair. */
+    private void negotiationVerdicts(WorstCase worst, String rateTarget, double bound, String allocationTarget) {
+        if (worst.ratio != null) {
+            ratioVerdict(rateTarget, worst.ratio, worst.ratioAt, bound);
+        }
+        verdict(allocationTarget, worstExcessFigure(worst.excess) + " (" + worst.excessAt + ")",
+                withinAllocationTarget(worst.excess, HANDSHAKE_ALLOC_TARGET));
     }
 
     /** A verdict on a ratio: met or missed by the ratio itself, and whether the noise could change it. */

@@ -70,10 +70,7 @@ class HarnessTest {
 
     @Test
     void negotiationBenchmarkFailsOnResumption() throws Exception {
-        NegotiationBenchmark b = new NegotiationBenchmark();
-        b.cert = "EC_P256";
-        b.tls = "TLSv1.3";
-        b.via = "IMAP";
+        NegotiationBenchmark b = new NegotiationBenchmark("EC_P256", "TLSv1.3", "IMAP");
         b.setUp();
         b.negotiate();
         b.checkNoResumption();
@@ -91,10 +88,7 @@ class HarnessTest {
     void bulkMovesEveryByte() throws Exception {
         for (String via : new String[] {"bare", "core"}) {
             int size = via.equals("bare") ? 1024 : 16384;
-            BulkBenchmark b = new BulkBenchmark();
-            b.size = size;
-            b.tls = "TLSv1.3";
-            b.via = via;
+            BulkBenchmark b = new BulkBenchmark("TLSv1.3", size, via);
             b.setUp();
             assertEquals(size, b.write());
             assertEquals(size, b.write());
@@ -116,21 +110,15 @@ class HarnessTest {
         assertTrue(bare.getClass().getName().contains("OpenSsl"), bare.getClass().getName());
         assertEquals(5, fixture.fullHandshakes() - before);
 
-        NegotiationBenchmark n = new NegotiationBenchmark();
-        n.cert = "RSA_2048";
-        n.tls = "TLSv1.2";
+        NegotiationBenchmark n = new NegotiationBenchmark("RSA_2048", "TLSv1.2", "POP3");
         n.engine = "boringssl";
-        n.via = "POP3";
         n.setUp();
         n.negotiate();
         n.checkNoResumption();
 
         for (String via : new String[] {"bare", "core"}) {
             for (String buffers : new String[] {"heap", "direct"}) {
-                BulkBenchmark b = new BulkBenchmark();
-                b.size = via.equals("bare") ? 16384 : 1024;
-                b.tls = "TLSv1.3";
-                b.via = via;
+                BulkBenchmark b = new BulkBenchmark("TLSv1.3", via.equals("bare") ? 16384 : 1024, via);
                 b.engine = "boringssl";
                 b.buffers = buffers;
                 b.setUp();

@@ -37,7 +37,15 @@ import org.starttls4j.testkit.checks.ServerChecks;
  * login before TLS         the capabilities announced in plaintext (AUTH, AUTH=…, LOGINDISABLED, USER, SASL)
  * commands before TLS      the test kit's COMMANDS_BEFORE_TLS: SMTP MAIL, AUTH PLAIN, IMAP AUTHENTICATE PLAIN, POP3 USER, …
  * command injection        the test kit's COMMAND_INJECTION: STARTTLS and a harmless command in one write, then TLS
+ * second STARTTLS          the test kit's SECOND_STARTTLS: STARTTLS again inside TLS must be refused
+ * over-long line           the test kit's OVER_LONG_LINE: a command line of 1 MiB must be refused or closed
+ * renegotiation            with --load-checks, the test kit's RENEGOTIATION: a client-initiated TLS 1.2 renegotiation
+ * amplification            with --load-checks, the test kit's AMPLIFICATION: 4,096 junk commands, bytes out per byte in
+ * idle connections         with --load-checks, the test kit's IDLE_CONNECTIONS: 20 silent connections, then a fresh one
  * </pre>
+ *
+ * <p>Every check of the kit that a STARTTLS target allows runs; the resource checks only when asked
+ * ({@code --load-checks}), since they open many connections to the server and hold them.
  */
 final class Audit {
 
@@ -92,22 +100,26 @@ final class Audit {
     private final Target target;
     private final ClientSettings settings;
     private final InetSocketAddress address;
+    private final Optional<Duration> idleLimit;
     private final List<Check> checks = new ArrayList<>();
 
-    private Audit(Target target, ClientSettings settings, InetSocketAddress address) {
+    private Audit(Target target, ClientSettings settings, InetSocketAddress address, Optional<Duration> idleLimit) {
         this.target = target;
         this.settings = settings;
         this.address = address;
+        this.idleLimit = idleLimit;
     }
 
     /**
-     * Runs every check that applies to {@code target}.
+     * Runs every check that applies to {@code target}; with an {@code idleLimit} also the kit's
+     * resource checks (renegotiation, amplification, idle connections, which must be closed
+     * within that limit).
      *
      * @throws UnreachableException when the server cannot be reached at all
      */
-    static Report run(Target target, ClientSettings settings) throws UnreachableException {
+    static Report run(Target target, ClientSettings settings, Optional<Duration> idleLimit) throws UnreachableException {
         Instant started = Instant.now();
-        Audit audit = new Audit(target, settings, Prober.resolve(target));
+        Audit audit = new Audit(target, settings, Prober.resolve(target), idleLimit);
         audit.all();
         return new Report(target, settings.adapter().lowerName(), audit.checks, started, Instant.now());
     }
@@ -139,11 +151,30 @@ final class Audit {
         if (!target.implicit()) {
             loginBeforeTls(before);
             commandsBeforeTls();
-            if (look.startTlsAccepted()) {
-                injection();
-            } else {
-                add("command injection", Verdict.WARN, "not tested: " + word + " never got a go-ahead");
+            afterGoAhead(look, "command injection", ServerCheck.COMMAND_INJECTION);
+            afterGoAhead(look, "second " + word, ServerCheck.SECOND_STARTTLS);
+            add("over-long line", kitCheck(ServerCheck.OVER_LONG_LINE));
+            if (idleLimit.isPresent()) {
+                afterGoAhead(look, "renegotiation", ServerCheck.RENEGOTIATION);
+                add("amplification", kitCheck(ServerCheck.AMPLIFICATION));
+                add("idle connections", kitCheck(ServerCheck.IDLE_CONNECTIONS));
             }
+        }
+    }
+
+    /**
+     * A kit check that needs TLS to have come up: not tested when the opportunistic look got no
+     * go-ahead. COMMAND_INJECTION sends STARTTLS and a harmless command in one write, then TLS
+     * (without judging the certificate), then the goodbye inside TLS; any answer to the harmless
+     * command there means the server kept plaintext that arrived before TLS and acted on it inside
+     * TLS (the CVE-2011-0411 family). SECOND_STARTTLS asks again inside TLS; RENEGOTIATION asks for
+     * a TLS 1.2 renegotiation.
+     */
+    private void afterGoAhead(ProbeResult look, String name, ServerCheck check) {
+        if (look.startTlsAccepted()) {
+            add(name, kitCheck(check));
+        } else {
+            add(name, Verdict.WARN, "not tested: " + target.protocol().startTlsWord() + " never got a go-ahead");
         }
     }
 
@@ -335,23 +366,15 @@ final class Audit {
         add("commands before TLS", kitCheck(ServerCheck.COMMANDS_BEFORE_TLS));
     }
 
-    // ------------------------------------------------------------------ command injection
-
-    /**
-     * The test kit's {@link ServerCheck#COMMAND_INJECTION}: STARTTLS and a harmless command in one
-     * write, TLS (without judging the certificate), the goodbye inside TLS; any answer to the
-     * harmless command there means the server kept plaintext that arrived before TLS and acted on
-     * it inside TLS (the CVE-2011-0411 family).
-     */
-    private void injection() {
-        add("command injection", kitCheck(ServerCheck.COMMAND_INJECTION));
-    }
+    // ------------------------------------------------------------------ the test kit's checks
 
     private CheckResult kitCheck(ServerCheck check) {
-        return ServerChecks.against(MailProtocol.valueOf(target.protocol().name()), address.getAddress().getHostAddress(),
-                        address.getPort())
+        ServerChecks.Builder kit = ServerChecks.against(MailProtocol.valueOf(target.protocol().name()),
+                        address.getAddress().getHostAddress(), address.getPort())
                 .serverName(settings.nameFor(target)).clientName(settings.ehlo()).timeout(settings.timeout())
-                .publicMx(target.scheme().equals("smtp")).run(check);
+                .publicMx(target.scheme().equals("smtp"));
+        idleLimit.ifPresent(kit::idleLimit);
+        return kit.run(check);
     }
 
     private void add(String name, CheckResult result) {

@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.starttls4j.TlsFacts;
@@ -149,7 +151,10 @@ final class Commands {
             description = {"Runs the checks an operator wants, each PASS, WARN or FAIL with a one-line reason.",
                 "STARTTLS offered; TLS 1.0, 1.1, 1.2, 1.3 each tried alone; certificate trusted, naming the server, days to"
                         + " expiry; login offered before TLS; commands before TLS refused (SMTP MAIL, IMAP AUTHENTICATE,"
-                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection).",
+                        + " POP3 USER); plaintext pipelined after STARTTLS acted on inside TLS (command injection);"
+                        + " a second STARTTLS inside TLS refused; a command line of 1 MiB refused or closed.",
+                "With --load-checks, also the resource checks: client-initiated renegotiation refused, bytes answered per"
+                        + " byte of junk (amplification), silent connections closed while a fresh one is still greeted.",
                 "With --mx, the domain's inbound checks: MX records and DNSSEC, TLS-RPT record, MTA-STS record and policy"
                         + " consistent with the MX hosts, TLSA records matching the certificate each MX host serves."},
             footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
@@ -165,6 +170,16 @@ final class Commands {
         @Mixin
         MxOptions mxOptions = new MxOptions();
 
+        @Option(names = "--load-checks", description = "Also run the resource checks: a TLS 1.2 renegotiation, 4,096 junk"
+                + " commands in one write, and 20 silent connections held open while a fresh one must be greeted."
+                + " They load the server and hold many of its connections: run them only against a server you operate"
+                + " or may test (not with --mx).")
+        boolean loadChecks;
+
+        @Option(names = "--idle-limit", paramLabel = "SECONDS", description = "With --load-checks: how soon the server"
+                + " must close a silent connection (default: 10). Set it to the server's configured wait for a first command.")
+        long idleLimitSeconds = 10;
+
         AuditCommand(Io io) {
             this.io = io;
         }
@@ -173,9 +188,16 @@ final class Commands {
         public Integer call() {
             Target target = Target.parse(url);
             ClientSettings settings = options.settings(target);
+            if (loadChecks && mxOptions.mx) {
+                throw new IllegalArgumentException("--load-checks audits one server; leave out --mx");
+            }
+            if (idleLimitSeconds < 1 || idleLimitSeconds > 3600) {
+                throw new IllegalArgumentException("--idle-limit is a number of seconds from 1 to 3600");
+            }
             Audit.Report report;
             try {
-                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings);
+                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings,
+                        loadChecks ? Optional.of(Duration.ofSeconds(idleLimitSeconds)) : Optional.empty());
             } catch (UnreachableException e) {
                 return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
             }

@@ -8,12 +8,16 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.testing.CertificateVariants.Leaf;
 import org.starttls4j.testing.Identity;
 import org.starttls4j.testing.TestPki;
+import org.starttls4j.testkit.MailProtocol;
+import org.starttls4j.testkit.ReferenceServer;
 
 /** {@code starttls4j audit} end to end over 127.0.0.1: each check's verdict against servers that pass and fail it. */
 class AuditCommandTest {
@@ -27,7 +31,7 @@ class AuditCommandTest {
             Map<String, JsonNode> checks = checks(r.json());
             assertThat(checks.keySet()).containsExactly("STARTTLS offered", "TLS handshake", "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3",
                     "certificate trusted", "certificate name", "certificate expiry", "certificate strength", "login before TLS",
-                    "commands before TLS", "command injection");
+                    "commands before TLS", "command injection", "second STARTTLS", "over-long line");
             checks.forEach((name, check) -> assertThat(check.get("verdict").asText()).as(name + ": " + check).isEqualTo("PASS"));
             assertThat(reason(checks, "TLS handshake")).startsWith("TLSv1.3, TLS_");
             assertThat(reason(checks, "TLS 1.0")).startsWith("refused");
@@ -39,8 +43,10 @@ class AuditCommandTest {
             assertThat(reason(checks, "certificate strength")).isEqualTo("leaf EC 256-bit, self-signed");
             assertThat(reason(checks, "commands before TLS")).startsWith("MAIL refused before TLS (530");
             assertThat(reason(checks, "command injection")).contains("closed the connection when plaintext followed STARTTLS");
+            assertThat(reason(checks, "second STARTTLS")).startsWith("a second STARTTLS inside TLS was refused: 5");
+            assertThat(reason(checks, "over-long line")).as("the server's line limit").containsAnyOf("refused", "closed");
             assertThat(r.json().get("result").asText()).isEqualTo("PASS");
-            assertThat(r.json().get("summary").get("pass").asInt()).isEqualTo(13);
+            assertThat(r.json().get("summary").get("pass").asInt()).isEqualTo(15);
         }
     }
 
@@ -56,7 +62,10 @@ class AuditCommandTest {
             assertThat(r.out()).containsPattern("WARN  login before TLS +AUTH offered before TLS \\(AUTH PLAIN LOGIN\\)");
             assertThat(r.out()).containsPattern("FAIL  commands before TLS +MAIL accepted before TLS");
             assertThat(r.out()).containsPattern("WARN  certificate trusted +not checked \\(--insecure\\)");
-            assertThat(r.out()).contains("result  2 FAIL, 3 WARN, 8 PASS");
+            // its own line buffer has no bound either: the kit's OVER_LONG_LINE finds that too
+            assertThat(r.out()).containsPattern("FAIL  over-long line +a command line of 1 MiB was accepted: 250 2.0.0 OK");
+            assertThat(r.out()).containsPattern("PASS  second STARTTLS +a second STARTTLS inside TLS was refused: 503 5.5.1 TLS already active");
+            assertThat(r.out()).contains("result  3 FAIL, 3 WARN, 9 PASS");
             Map<String, JsonNode> checks = checks(json.json());
             assertThat(checks.get("command injection").get("verdict").asText()).isEqualTo("FAIL");
             assertThat(json.json().get("result").asText()).isEqualTo("FAIL");
@@ -73,7 +82,9 @@ class AuditCommandTest {
             assertThat(reason(checks, "command injection")).isEqualTo("NOOP pipelined after STARTTLS was not acted on inside TLS");
             // smtp:// is port 25's scheme: a public MX accepts mail without TLS (RFC 3207 §4)
             assertThat(checks.get("commands before TLS").get("verdict").asText()).isEqualTo("PASS");
-            assertThat(r.status()).as("only WARNs are left").isZero();
+            assertThat(checks.get("over-long line").get("verdict").asText()).as("the fix is for injection only").isEqualTo("FAIL");
+            assertThat(r.json().get("summary").get("fail").asInt()).as(r.toString()).isEqualTo(1);
+            assertThat(r.status()).isEqualTo(1);
         }
     }
 
@@ -87,11 +98,65 @@ class AuditCommandTest {
                 Map<String, JsonNode> checks = checks(r.json());
                 assertThat(checks.get(p.startTlsWord() + " offered").get("verdict").asText()).isEqualTo("PASS");
                 assertThat(checks.get("command injection").get("verdict").asText()).as(r.toString()).isEqualTo("PASS");
+                assertThat(checks.get("second " + p.startTlsWord()).get("verdict").asText()).as(r.toString()).isEqualTo("PASS");
+                assertThat(checks.get("over-long line").get("verdict").asText()).as(r.toString()).isEqualTo("PASS");
+                assertThat(checks).as("the resource checks need --load-checks").doesNotContainKeys("renegotiation", "amplification",
+                        "idle connections");
                 assertThat(checks.get("login before TLS").get("verdict").asText()).isEqualTo("PASS");
                 assertThat(reason(checks, "commands before TLS")).startsWith(p == Protocol.IMAP
                         ? "AUTHENTICATE refused before TLS (A2 NO [PRIVACYREQUIRED]" : "USER refused before TLS (-ERR [AUTH]");
             }
         }
+    }
+
+    @Test
+    void loadChecksRunTheKitsResourceChecksAndTheKitsReferenceServerPassesThemAll(@TempDir Path dir) throws IOException {
+        // the kit's own reference server, closing a silent client after 1 s so that IDLE_CONNECTIONS need not wait 10 s
+        try (ReferenceServer server = ReferenceServer.builder(MailProtocol.SMTP).negotiationTimeout(Duration.ofSeconds(1)).start()) {
+            String[] audit = {"audit", "submission://127.0.0.1:" + server.port(), "--trust",
+                server.pki().writeCaPem(dir.resolve("ca.pem")).toString(), "--server-name", server.serverName(), "--load-checks",
+                "--idle-limit", "5"};
+            Cli.Result r = Cli.run(audit);
+            Cli.Result json = Cli.run(args(audit, "--json"));
+
+            assertThat(r.status()).as(r.toString()).isZero();
+            assertThat(r.out()).containsPattern("PASS  second STARTTLS +a second STARTTLS inside TLS was refused: 5")
+                    .containsPattern("PASS  over-long line +")
+                    .containsPattern("PASS  renegotiation +the server refused the renegotiation")
+                    .containsPattern("PASS  amplification +4,096 junk commands \\(28,672 bytes\\) drew [0-9,]+ bytes: ")
+                    .containsPattern("PASS  idle connections +with 20 silent connections open a fresh one was greeted \\('220 ")
+                    .contains("the server closed 20 of them within 5 s")
+                    .contains("0 FAIL, 0 WARN, 18 PASS");
+            Map<String, JsonNode> checks = checks(json.json());
+            assertThat(json.status()).as(json.toString()).isZero();
+            assertThat(checks.keySet()).endsWith("commands before TLS", "command injection", "second STARTTLS", "over-long line",
+                    "renegotiation", "amplification", "idle connections");
+            checks.forEach((name, check) -> assertThat(check.get("verdict").asText()).as(name + ": " + check).isEqualTo("PASS"));
+            assertThat(reason(checks, "idle connections")).startsWith("with 20 silent connections open a fresh one was greeted");
+            assertThat(json.json().get("summary").get("pass").asInt()).isEqualTo(18);
+        }
+    }
+
+    @Test
+    void serverThatAnswersASecondStartTlsFailsThatCheck() throws IOException {
+        try (NaiveSmtpServer careless = NaiveSmtpServer.answeringSecondStartTls()) {
+            Cli.Result r = Cli.run("audit", careless.submissionUrl(), "--insecure");
+            Cli.Result json = Cli.run("audit", careless.submissionUrl(), "--insecure", "--json");
+
+            assertThat(r.status()).as(r.toString()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("FAIL  second STARTTLS +a second STARTTLS inside TLS got a go-ahead: 220 2.0.0 Ready to start TLS")
+                    .containsPattern("PASS  command injection +");
+            Map<String, JsonNode> checks = checks(json.json());
+            assertThat(checks.get("second STARTTLS").get("verdict").asText()).as(json.toString()).isEqualTo("FAIL");
+            assertThat(reason(checks, "second STARTTLS")).isEqualTo("a second STARTTLS inside TLS got a go-ahead: 220 2.0.0 Ready to start TLS");
+            assertThat(json.json().get("result").asText()).isEqualTo("FAIL");
+        }
+    }
+
+    @Test
+    void loadChecksAuditOneServerNotADomain() {
+        assertThat(Cli.run("audit", "smtp://example.com", "--mx", "--load-checks").status()).isEqualTo(2);
+        assertThat(Cli.run("audit", "smtp://example.com", "--load-checks", "--idle-limit", "0").status()).isEqualTo(2);
     }
 
     @Test

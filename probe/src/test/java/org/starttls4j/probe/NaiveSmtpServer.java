@@ -35,6 +35,9 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * <p>With {@code legacyTls} it speaks TLS 1.0 and 1.1 only, through BouncyCastle's low-level API
  * (the JDK cannot be made to), like a server nobody has touched for a decade.
  *
+ * <p>With {@code answersSecondStartTls} it says 220 to STARTTLS inside TLS too (and then goes on
+ * inside the same TLS session), as a server that never tracks whether TLS is already up.
+ *
  * <p>To make the bug deterministic, on {@code STARTTLS} with nothing buffered it waits up to
  * 300 ms for pipelined bytes before answering 220: a client that does not pipeline sends nothing
  * until it has read the 220, so anything read then was pipelined.
@@ -44,12 +47,14 @@ final class NaiveSmtpServer implements AutoCloseable {
     private final ServerSocket listener;
     private final boolean actsOnPipelinedPlaintext;
     private final boolean legacyTls;
+    private final boolean answersSecondStartTls;
     private final Thread acceptor;
 
-    private NaiveSmtpServer(ServerSocket listener, boolean actsOnPipelinedPlaintext, boolean legacyTls) {
+    private NaiveSmtpServer(ServerSocket listener, boolean actsOnPipelinedPlaintext, boolean legacyTls, boolean answersSecondStartTls) {
         this.listener = listener;
         this.actsOnPipelinedPlaintext = actsOnPipelinedPlaintext;
         this.legacyTls = legacyTls;
+        this.answersSecondStartTls = answersSecondStartTls;
         this.acceptor = new Thread(this::accept, "naive-smtp");
         this.acceptor.setDaemon(true);
     }
@@ -59,8 +64,18 @@ final class NaiveSmtpServer implements AutoCloseable {
     }
 
     static NaiveSmtpServer start(boolean actsOnPipelinedPlaintext, boolean legacyTls) throws IOException {
+        return start(actsOnPipelinedPlaintext, legacyTls, false);
+    }
+
+    /** The fixed server (no injection, modern TLS) that nevertheless answers a second STARTTLS with 220. */
+    static NaiveSmtpServer answeringSecondStartTls() throws IOException {
+        return start(false, false, true);
+    }
+
+    private static NaiveSmtpServer start(boolean actsOnPipelinedPlaintext, boolean legacyTls, boolean answersSecondStartTls)
+            throws IOException {
         NaiveSmtpServer server = new NaiveSmtpServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
-                actsOnPipelinedPlaintext, legacyTls);
+                actsOnPipelinedPlaintext, legacyTls, answersSecondStartTls);
         server.acceptor.start();
         return server;
     }
@@ -157,7 +172,7 @@ final class NaiveSmtpServer implements AutoCloseable {
                     }
                     case "STARTTLS" -> {
                         if (tls) {
-                            write(out, "503 5.5.1 TLS already active\r\n");
+                            write(out, answersSecondStartTls ? "220 2.0.0 Ready to start TLS\r\n" : "503 5.5.1 TLS already active\r\n");
                             continue;
                         }
                         if (lines.buffered.size() == 0) {

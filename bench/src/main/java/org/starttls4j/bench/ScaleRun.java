@@ -1,0 +1,330 @@
+package org.starttls4j.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 16, item 4, outside JMH: many established, idle, secured SMTP sessions in one server
+ * process, and many clients negotiating at once, for each server ({@code sslhandler}, the
+ * baseline; {@code nio}; {@code netty}) and each engine ({@code boringssl}, {@code jdk}). Started
+ * by {@code bench/run --scale}.
+ *
+ * <p>Per server and engine: a {@link ScaleServer} JVM (serial collector, fixed pre-touched heap,
+ * Native Memory Tracking) listening on 127.0.0.1 and 127.0.0.2, and {@code --clients}
+ * {@link ScaleClient} JVMs, each binding its own four 127.0.x.y source addresses (one process
+ * may hold fewer than 20,000 sockets here). Then, in order:
+ * <ol>
+ * <li>warm-up: {@code --warmup} connections negotiated and closed; the server's first reading;</li>
+ * <li>burst: {@code --burst} connections started at once, spread over the clients; every one must
+ *     be secured; the time from {@code connect} to the EHLO reply inside TLS of each; the server's
+ *     second reading with all of them held;</li>
+ * <li>fill: up to {@code --sessions} held, 256 negotiating at a time per client; the third reading.</li>
+ * </ol>
+ * {@link ScaleReport} turns the readings into per-session figures and writes the "Scale" section.
+ *
+ * <p>Arguments (all optional): {@code --sessions N} (19000), {@code --burst N} (10000),
+ * {@code --clients N} (2), {@code --warmup N} (300), {@code --servers a,b} (sslhandler,nio,netty),
+ * {@code --engines a,b} (boringssl,jdk), {@code --server-heap SIZE} (2g), {@code --client-heap SIZE}
+ * (2g), {@code --out FILE} (bench/RESULTS.md; the section between its scale markers is replaced),
+ * {@code --section NAME} and {@code --title TEXT} (the section's marker name and heading, for a run
+ * kept beside the default one), {@code --from-raw} (no process started: the report made again from
+ * the lines an earlier run left in {@code --raw}, with the same other arguments, and that run's
+ * {@code --date} and {@code --commit}),
+ * {@code --raw DIR} (the processes' lines and logs), {@code --command TEXT} (how it was started, for
+ * the report).
+ */
+public final class ScaleRun {
+
+    /** The server and client address plan: loopback only. */
+    static final List<String> SERVER_ADDRESSES = List.of("127.0.0.1", "127.0.0.2");
+
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private final Path raw;
+    private boolean fromRaw;
+
+    private ScaleRun(String[] args) {
+        options.put("sessions", "19000");
+        options.put("burst", "10000");
+        options.put("clients", "2");
+        options.put("warmup", "300");
+        options.put("servers", "sslhandler,nio,netty");
+        options.put("engines", "boringssl,jdk");
+        options.put("server-heap", "2g");
+        options.put("client-heap", "2g");
+        options.put("out", "bench/RESULTS.md");
+        options.put("raw", "bench/target-bench/raw");
+        options.put("command", "bench/run --scale");
+        options.put("section", ScaleReport.DEFAULT_SECTION);
+        options.put("title", ScaleReport.DEFAULT_TITLE);
+        options.put("date", java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        options.put("commit", ScaleReport.commit());
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--from-raw")) {
+                fromRaw = true;
+                options.put("from-raw", "yes");
+                i--;
+                continue;
+            }
+            String key = args[i].replaceFirst("^--", "");
+            if (!options.containsKey(key) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown or incomplete argument " + args[i]);
+            }
+            options.put(key, args[i + 1]);
+        }
+        raw = Paths.get(options.get("raw"));
+    }
+
+    /**
+     * Runs every server with every engine and writes the report.
+     *
+     * @param args see the class comment
+     * @throws Exception if a process fails
+     */
+    public static void main(String[] args) throws Exception {
+        run(args);
+    }
+
+    /**
+     * Runs every server with every engine and writes the section into {@code --out}.
+     *
+     * @param args see the class comment
+     * @return the figures
+     * @throws Exception if a process fails
+     */
+    static ScaleReport run(String[] args) throws Exception {
+        ScaleRun run = new ScaleRun(args);
+        ScaleReport report = run.runAll();
+        String section = report.markdown();
+        System.out.println(section);
+        Path out = Paths.get(run.options.get("out"));
+        ScaleReport.writeSection(out, run.options.get("section"), section);
+        System.out.println("Written to " + out.toAbsolutePath());
+        return report;
+    }
+
+    /**
+     * Runs every server with every engine.
+     *
+     * @return the readings, with the run's settings
+     * @throws Exception if a process fails
+     */
+    ScaleReport runAll() throws Exception {
+        Files.createDirectories(raw);
+        List<ScaleReport.Variant> variants = new ArrayList<>();
+        for (String engine : options.get("engines").split(",")) {
+            for (String server : options.get("servers").split(",")) {
+                variants.add(fromRaw ? readOne(server, engine) : runOne(server, engine));
+            }
+        }
+        return new ScaleReport(options, variants);
+    }
+
+    /** A variant from the lines its processes wrote into the raw directory in an earlier run. */
+    private ScaleReport.Variant readOne(String server, String engine) throws IOException {
+        String name = server + "-" + engine;
+        Map<String, Map<String, String>> measured = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(raw.resolve("scale-server-" + name + ".out"))) {
+            if (line.startsWith("measured ")) {
+                Map<String, String> f = fields(line.substring("measured ".length()));
+                measured.put(f.get("label"), f);
+            }
+        }
+        Map<String, List<Map<String, String>>> opened = new LinkedHashMap<>();
+        for (int c = 0; Files.exists(raw.resolve("scale-client-" + name + "-" + c + ".out")); c++) {
+            for (String line : Files.readAllLines(raw.resolve("scale-client-" + name + "-" + c + ".out"))) {
+                if (line.startsWith("opened ")) {
+                    Map<String, String> f = fields(line.substring("opened ".length()));
+                    opened.computeIfAbsent(f.get("label"), k -> new ArrayList<>()).add(f);
+                }
+            }
+        }
+        Path load = raw.resolve("scale-load-" + name + ".txt");
+        return new ScaleReport.Variant(server, engine, merge(opened.get("warmup")), merge(opened.get("burst")),
+                merge(opened.get("fill")), measured.get("idle"), measured.get("burst"), measured.get("full"),
+                Files.exists(load) ? Files.readString(load).trim() : "not recorded");
+    }
+
+    private ScaleReport.Variant runOne(String server, String engine) throws Exception {
+        int sessions = Integer.parseInt(options.get("sessions"));
+        int burst = Integer.parseInt(options.get("burst"));
+        int clients = Integer.parseInt(options.get("clients"));
+        int warmup = Integer.parseInt(options.get("warmup"));
+        String name = server + "-" + engine;
+        System.out.println("# scale: " + name + ", " + sessions + " sessions, burst " + burst + ", " + clients + " client processes");
+        Path ca = raw.resolve("scale-ca-" + name + ".der");
+        try (Peer serverProcess = new Peer(raw, "scale-server-" + name, List.of("-XX:+UseSerialGC",
+                "-Xms" + options.get("server-heap"), "-Xmx" + options.get("server-heap"), "-XX:+AlwaysPreTouch",
+                "-XX:NativeMemoryTracking=summary"), ScaleServer.class, server, engine, ca.toString(),
+                String.join(",", SERVER_ADDRESSES))) {
+            String addresses = serverProcess.await("ready").get("addresses");
+            List<Peer> clientProcesses = new ArrayList<>();
+            try {
+                for (int c = 0; c < clients; c++) {
+                    List<String> sources = new ArrayList<>();
+                    for (int a = 1; a <= 4; a++) {
+                        sources.add("127.0." + (10 + c) + "." + a);
+                    }
+                    clientProcesses.add(new Peer(raw, "scale-client-" + name + "-" + c, List.of(
+                            "-Xms" + options.get("client-heap"), "-Xmx" + options.get("client-heap")), ScaleClient.class,
+                            engine, ca.toString(), addresses, String.join(",", sources)));
+                }
+                Map<String, String> warm = open(clientProcesses, "warmup", warmup, 32, "close");
+                Map<String, String> idle = serverProcess.ask("measure idle 0 " + warmup, "measured");
+                String loadBefore = loadAverage();
+                Map<String, String> burstResult = open(clientProcesses, "burst", burst, burst, "keep");
+                String loadAfter = loadAverage();
+                Files.writeString(raw.resolve("scale-load-" + name + ".txt"), loadBefore + " → " + loadAfter + "\n");
+                Map<String, String> atBurst = serverProcess.ask("measure burst " + burst + " " + (warmup + burst), "measured");
+                Map<String, String> fill = open(clientProcesses, "fill", sessions - burst, 256, "keep");
+                Map<String, String> full = serverProcess.ask("measure full " + sessions + " " + (warmup + sessions), "measured");
+                serverProcess.send("quit");
+                return new ScaleReport.Variant(server, engine, warm, burstResult, fill, idle, atBurst, full,
+                        loadBefore + " → " + loadAfter);
+            } finally {
+                for (Peer p : clientProcesses) {
+                    p.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * Has every client open its share of {@code count} connections at once and merges their answers:
+     * counts added up, latencies joined.
+     */
+    private static Map<String, String> open(List<Peer> clients, String label, int count, int inFlight, String then)
+            throws IOException {
+        int each = count / clients.size();
+        for (int c = 0; c < clients.size(); c++) {
+            int share = c == clients.size() - 1 ? count - each * (clients.size() - 1) : each;
+            clients.get(c).send("open " + label + " " + share + " " + Math.max(1, Math.min(inFlight, share)) + " " + then);
+        }
+        List<Map<String, String>> answers = new ArrayList<>();
+        for (Peer p : clients) {
+            answers.add(p.await("opened"));
+        }
+        return merge(answers);
+    }
+
+    /** The clients' answers to one {@code open} as one: counts added up, latencies joined. */
+    private static Map<String, String> merge(List<Map<String, String>> answers) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        for (Map<String, String> answer : answers) {
+            for (Map.Entry<String, String> e : answer.entrySet()) {
+                merged.merge(e.getKey(), e.getValue(), (a, b) -> e.getKey().equals("micros") ? join(a, b)
+                        : e.getKey().equals("label") ? a : String.valueOf(Long.parseLong(a) + Long.parseLong(b)));
+            }
+        }
+        return merged;
+    }
+
+    /** {@code key=value key=value ...} as a map, in order. */
+    static Map<String, String> fields(String text) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String f : text.split(" ")) {
+            int eq = f.indexOf('=');
+            fields.put(f.substring(0, eq), f.substring(eq + 1));
+        }
+        return fields;
+    }
+
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + "," + b;
+    }
+
+    /** The 1-, 5- and 15-minute load averages. */
+    static String loadAverage() {
+        try {
+            String[] w = Files.readString(Paths.get("/proc/loadavg")).split(" ");
+            return w[0] + " " + w[1] + " " + w[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * One child JVM on this class path, spoken to by lines: commands on its standard input, answers
+     * ({@code word key=value ...}) on its standard output, which is also copied to {@code <name>.out}
+     * (standard error goes to {@code <name>.err}).
+     */
+    private static final class Peer implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+        private final PrintWriter in;
+        private final PrintWriter log;
+
+        Peer(Path raw, String name, List<String> jvm, Class<?> main, String... args) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvm);
+            command.add("-Djdk.tls.client.enableSessionTicketExtension=false");
+            command.add("-Djdk.tls.server.enableSessionTicketExtension=false");
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(main.getName());
+            command.addAll(Arrays.asList(args));
+            process = new ProcessBuilder(command).redirectError(raw.resolve(name + ".err").toFile()).start();
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+            in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.US_ASCII);
+            log = new PrintWriter(Files.newBufferedWriter(raw.resolve(name + ".out")), true);
+        }
+
+        void send(String command) {
+            in.println(command);
+        }
+
+        Map<String, String> ask(String command, String answer) throws IOException {
+            send(command);
+            return await(answer);
+        }
+
+        /** Reads lines until one starts with {@code word}; its {@code key=value} fields. */
+        Map<String, String> await(String word) throws IOException {
+            String line;
+            while ((line = out.readLine()) != null) {
+                log.println(line);
+                if (line.startsWith(word + " ")) {
+                    return fields(line.substring(word.length() + 1));
+                }
+            }
+            throw new IOException("the process ended (exit " + waitExit() + ") before answering " + word
+                    + "; see its .err file in the raw directory");
+        }
+
+        private int waitExit() {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        @Override
+        public void close() {
+            send("quit");
+            in.close();
+            try {
+                if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            log.close();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.starttls4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scale harness end to end at a tiny count: real server and client JVMs over loopback, every
+ * server, both engines, every session secured and held, every figure of the report present.
+ * Nothing is timed.
+ */
+class ScaleRunTest {
+
+    private static final int WARMUP = 2;
+    private static final int BURST = 6;
+    private static final int SESSIONS = 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyServerHoldsEverySessionSecuredAndTheReportHasEveryField() throws Exception {
+        Path out = dir.resolve("RESULTS.md");
+        Files.writeString(out, "# Benchmark results\n\nearlier sections\n");
+        // Every server with BoringSSL, and the JDK's engine under the core once (the servers differ
+        // from one engine to the other only in where their engines come from): four server JVMs.
+        ScaleReport boringSsl = ScaleRun.run(arguments(out, "--engines", "boringssl", "--servers", "sslhandler,nio,netty"));
+        ScaleReport jdk = ScaleRun.run(arguments(out, "--engines", "jdk", "--servers", "nio", "--section", "scale-jdk"));
+
+        List<ScaleReport.Variant> variants = new ArrayList<>(boringSsl.variants());
+        variants.addAll(jdk.variants());
+        assertEquals(Set.of("sslhandler/boringssl", "nio/boringssl", "netty/boringssl", "nio/jdk"),
+                variants.stream().map(v -> v.server() + "/" + v.engine()).collect(Collectors.toSet()));
+        for (ScaleReport.Variant v : variants) {
+            String name = v.server() + "/" + v.engine();
+            assertEquals(SESSIONS, v.sessions(), name + ": sessions held at the end");
+            assertEquals(WARMUP + SESSIONS, v.secured(), name + ": secured");
+            assertEquals(0, v.notSecured(), name + ": not secured");
+            assertEquals(v.secured(), v.fullHandshakes(), name + ": one full handshake per connection, none resumed");
+            assertEquals(0, v.serverFailures(), name + ": server failures");
+            assertEquals(BURST, v.latencies().length, name + ": one latency per connection of the burst");
+            assertTrue(v.percentile(50) > 0 && v.percentile(50) <= v.percentile(99), name + ": p50 ≤ p99");
+            assertTrue(v.fullFootprint().fds() >= SESSIONS, name + ": the server holds a socket per session");
+            assertTrue(v.fullFootprint().nmtCommitted() > 0, name + ": Native Memory Tracking answered");
+            assertTrue(v.fullFootprint().rss() > v.fullFootprint().heapCommitted(), name + ": the heap is resident");
+            assertTrue(Double.isFinite(v.totalPerSession()), name + ": a figure per session");
+        }
+
+        // The same figures again from the lines the processes left in the raw directory.
+        ScaleReport again = ScaleRun.run(arguments(dir.resolve("again.md"), "--from-raw", "--engines", "boringssl",
+                "--servers", "sslhandler,nio,netty"));
+        for (int i = 0; i < 3; i++) {
+            ScaleReport.Variant run = boringSsl.variants().get(i);
+            ScaleReport.Variant read = again.variants().get(i);
+            assertEquals(run.totalPerSession(), read.totalPerSession(), run.server() + ": memory from the raw lines");
+            assertEquals(run.percentile(99), read.percentile(99), run.server() + ": latency from the raw lines");
+            assertEquals(run.load(), read.load(), run.server() + ": load average from the raw lines");
+        }
+        assertTrue(Files.readString(dir.resolve("again.md")).contains("`ScaleRun --from-raw`"), "says it was rendered again");
+
+        String written = Files.readString(out, StandardCharsets.UTF_8);
+        assertTrue(written.startsWith("# Benchmark results\n\nearlier sections\n"), "what was there stays");
+        for (String field : List.of(ScaleReport.begin("scale"), ScaleReport.end("scale"), ScaleReport.begin("scale-jdk"),
+                ScaleReport.end("scale-jdk"), "heap / session", "native / session (NMT)",
+                "total / session", "**extrapolated**", "p50 ÷ baseline", "p99 ÷ baseline", "load average", "Open files per process",
+                "Command: `test`", (WARMUP + SESSIONS) + " secured")) {
+            assertTrue(written.contains(field), "the report has " + field);
+        }
+    }
+
+    private String[] arguments(Path out, String... more) {
+        List<String> args = new ArrayList<>(List.of("--sessions", String.valueOf(SESSIONS), "--burst", String.valueOf(BURST),
+                "--clients", "1", "--warmup", String.valueOf(WARMUP), "--server-heap", "128m", "--client-heap", "128m",
+                "--raw", dir.resolve("raw").toString(), "--out", out.toString(), "--command", "test"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void aSectionIsReplacedInPlaceOthersStayAndReportKeepsThemAll() throws Exception {
+        Path out = dir.resolve("RESULTS.md");
+        String first = ScaleReport.begin("scale") + "\nold figures\n" + ScaleReport.end("scale") + "\n";
+        String other = ScaleReport.begin("scale-steady") + "\nother figures\n" + ScaleReport.end("scale-steady") + "\n";
+        ScaleReport.writeSection(out, "scale", first);
+        Files.writeString(out, "# Results\n\n" + Files.readString(out) + "\n## After\n");
+        ScaleReport.writeSection(out, "scale-steady", other);
+        String second = ScaleReport.begin("scale") + "\nnew figures\n" + ScaleReport.end("scale") + "\n";
+
+        ScaleReport.writeSection(out, "scale", second);
+
+        assertEquals("# Results\n\n" + second + "\n## After\n\n" + other, Files.readString(out));
+        assertEquals("\n" + second + "\n" + other, ScaleReport.existingSections(out));
+        assertEquals("", ScaleReport.existingSections(dir.resolve("none.md")));
+    }
+}
