@@ -5,9 +5,6 @@ import java.time.Instant;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.internal.tls.EngineSetup;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
 
 /**
  * The client's side of every protocol: the dialog supplies the protocol, {@link Flow} the phases

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ServerDialog;
 
 /**
  * One state of a TLS negotiation on a mail connection. Feed it input, get a {@link Transition}:

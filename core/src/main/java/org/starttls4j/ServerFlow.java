@@ -6,8 +6,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.internal.tls.EngineSetup;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
 
 /**
  * The server's side of every protocol: the dialog supplies the protocol, {@link Flow} the phases

@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
 import org.starttls4j.testing.Loopback;
 import org.starttls4j.testing.TestPki;
 import org.starttls4j.testing.TestPki.KeyType;
