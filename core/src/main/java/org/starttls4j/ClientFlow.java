@@ -214,7 +214,7 @@ final class ClientFlow extends Flow<ClientDialog> {
     @Override
     SSLEngine newEngine() {
         return EngineSetup.client(config.engineFactory().create(config.serverName(), config.serverPort()),
-                config.serverName(), config.tlsFloor(), config.certificateCheck());
+                config.serverName(), config.tlsFloor().floor());
     }
 
     /**

@@ -163,7 +163,7 @@ final class ServerFlow extends Flow<ServerDialog> {
 
     @Override
     SSLEngine newEngine() {
-        return EngineSetup.server(config.engineFactory().create(null, -1), config.tlsFloor());
+        return EngineSetup.server(config.engineFactory().create(null, -1), config.tlsFloor().floor());
     }
 
     @Override
