@@ -72,9 +72,10 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     /**
      * What the shared stages read of the role's configuration.
      *
-     * @param peer "server" for a client, "client" for a server: whose doing a failure is
+     * @param peer    "server" for a client, "client" for a server: whose doing a failure is
+     * @param awaited what the role waits for from the peer: "answer" (client), "command" (server)
      */
-    record Settings(String peer, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks) {
+    record Settings(String peer, String awaited, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks) {
     }
 
     final Settings settings;
@@ -196,7 +197,8 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         if (deadline.isEmpty() || out.now().isBefore(deadline.get())) {
             return out.to(new Negotiation(this));
         }
-        Failure timeout = Failure.of(Failure.Reason.TIMEOUT, "no answer from the " + settings.peer() + " in state " + state());
+        Failure timeout = Failure.of(Failure.Reason.TIMEOUT,
+                "no " + settings.awaited() + " from the " + settings.peer() + " in state " + state());
         String farewell = phase instanceof Reading<D> reading ? timeoutFarewell(reading) : "";
         return fail(timeout, farewell, tlsOf(phase), out);
     }
