@@ -8,6 +8,13 @@ module org.starttls4j.testkit {
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
     requires transitive net.jqwik.api;
+    // ServerAdapter.NETTY only: an optional dependency
+    requires static org.starttls4j.netty;
+    requires static io.netty.transport;
+    requires static io.netty.buffer;
+    requires static io.netty.codec;
+    requires static io.netty.handler;
+    requires static io.netty.common;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.tls;

@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.internal.tls.CertificateStrengths;
-import org.starttls4j.internal.tls.EngineSetup;
 import org.starttls4j.internal.tls.HostNames;
 import org.starttls4j.internal.tls.TlsContexts;
 
@@ -26,67 +24,51 @@ import org.starttls4j.internal.tls.TlsContexts;
  * {@link Builder#engineFactory}. A variant made with {@link #toBuilder()} builds its engines anew
  * from its settings in the same way. Contradictory settings are refused when it is built.
  */
-public final class ClientConfig {
+public final class ClientConfig extends NegotiationConfig {
 
-    private final TlsPolicy policy;
     private final String serverName;
     private final int serverPort;
     private final String clientName;
-    private final TlsVersion tlsFloor;
     private final CertificateCheck certificateCheck;
     private final CertificateStrength certificateStrength;
     private final SSLContext sslContext;
     private final X509ExtendedTrustManager trustManager;
     private final EngineFactory ownEngineFactory;
-    private final EngineFactory engineFactory;
     /** Whether the engines' trust manager judges strength and host name during the handshake. */
     private final boolean judgedDuringHandshake;
-    private final Limits limits;
-    private final Timeouts timeouts;
-    private final DelegatedTasks delegatedTasks;
     private final Optional<ChainCheck> chainCheck;
 
     private ClientConfig(Builder b) {
-        this.policy = b.policy;
+        super(b, engineFactory(b));
         this.serverName = b.serverName;
         this.serverPort = b.serverPort;
         this.clientName = b.clientName;
-        this.tlsFloor = b.tlsFloor;
         this.certificateCheck = b.certificateCheck;
         this.certificateStrength = b.certificateStrength;
         this.sslContext = b.sslContext;
         this.trustManager = b.trustManager;
         this.ownEngineFactory = b.engineFactory;
-        this.limits = b.limits;
-        this.timeouts = b.timeouts;
-        this.delegatedTasks = b.delegatedTasks;
         this.chainCheck = Optional.ofNullable(b.chainCheck);
-        if (ownEngineFactory != null) {
-            this.engineFactory = ownEngineFactory;
-            this.judgedDuringHandshake = false;
-        } else if (sslContext != null) {
-            this.engineFactory = sslContext::createSSLEngine;
-            this.judgedDuringHandshake = false;
-        } else if (policy == TlsPolicy.PLAINTEXT_ONLY) {
-            this.engineFactory = (host, port) -> {
+        this.judgedDuringHandshake = ownEngineFactory == null && sslContext == null && policy() != TlsPolicy.PLAINTEXT_ONLY;
+        requireFloorReachable(serverName, serverPort,
+                ownEngineFactory != null ? "the engineFactory" : sslContext != null ? "the sslContext" : "the JDK's TLS");
+    }
+
+    /** The caller's factory or context, or a context made from the settings for engines that judge during the handshake. */
+    private static EngineFactory engineFactory(Builder b) {
+        if (b.engineFactory != null) {
+            return b.engineFactory;
+        }
+        if (b.sslContext != null) {
+            return b.sslContext::createSSLEngine;
+        }
+        if (b.policy == TlsPolicy.PLAINTEXT_ONLY) {
+            return (host, port) -> {
                 throw new IllegalStateException("PLAINTEXT_ONLY never makes an SSLEngine");
             };
-            this.judgedDuringHandshake = false;
-        } else {
-            SSLContext context = TlsContexts.client(Optional.ofNullable(trustManager), certificateCheck.verifyChain(),
-                    certificateCheck.verifyHostname() ? serverName : null, certificateStrength.floor());
-            this.engineFactory = context::createSSLEngine;
-            this.judgedDuringHandshake = true;
         }
-        if (policy != TlsPolicy.PLAINTEXT_ONLY) {
-            String what = ownEngineFactory != null ? "the engineFactory" : sslContext != null ? "the sslContext" : "the JDK's TLS";
-            SSLEngine probe = engineFactory.create(serverName, serverPort);
-            try {
-                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor.floor(), what);
-            } finally {
-                engineFactory.release(probe);
-            }
-        }
+        return TlsContexts.client(Optional.ofNullable(b.trustManager), b.certificateCheck.verifyChain(),
+                b.certificateCheck.verifyHostname() ? b.serverName : null, b.certificateStrength.floor())::createSSLEngine;
     }
 
     /**
@@ -98,15 +80,6 @@ public final class ClientConfig {
      */
     public static Builder builder(String serverName) {
         return new Builder(serverName);
-    }
-
-    /**
-     * The policy.
-     *
-     * @return the policy
-     */
-    public TlsPolicy policy() {
-        return policy;
     }
 
     /**
@@ -137,15 +110,6 @@ public final class ClientConfig {
     }
 
     /**
-     * The oldest TLS version accepted.
-     *
-     * @return the floor
-     */
-    public TlsVersion tlsFloor() {
-        return tlsFloor;
-    }
-
-    /**
      * How the server's certificate is judged.
      *
      * @return the certificate check
@@ -161,43 +125,6 @@ public final class ClientConfig {
      */
     public CertificateStrength certificateStrength() {
         return certificateStrength;
-    }
-
-    /**
-     * Where engines come from: the caller's own factory or {@link SSLContext}, or one made from
-     * this configuration's settings when it was built.
-     *
-     * @return the engine factory
-     */
-    public EngineFactory engineFactory() {
-        return engineFactory;
-    }
-
-    /**
-     * Bounds on what the server may make us hold.
-     *
-     * @return the limits
-     */
-    public Limits limits() {
-        return limits;
-    }
-
-    /**
-     * How long to wait.
-     *
-     * @return the timeouts
-     */
-    public Timeouts timeouts() {
-        return timeouts;
-    }
-
-    /**
-     * Where delegated engine tasks run.
-     *
-     * @return the choice
-     */
-    public DelegatedTasks delegatedTasks() {
-        return delegatedTasks;
     }
 
     /**
@@ -245,11 +172,9 @@ public final class ClientConfig {
      * @return a builder preset with this configuration's settings
      */
     public Builder toBuilder() {
-        Builder b = new Builder(serverName);
-        b.policy = policy;
+        Builder b = new Builder(serverName).withSettingsOf(this);
         b.serverPort = serverPort;
         b.clientName = clientName;
-        b.tlsFloor = tlsFloor;
         b.certificateCheck = certificateCheck;
         b.certificateStrength = certificateStrength;
         b.sslContext = sslContext;
@@ -257,9 +182,6 @@ public final class ClientConfig {
         b.engineCopied = sslContext != null || ownEngineFactory != null;
         b.trustManager = trustManager;
         b.trustCopied = trustManager != null;
-        b.limits = limits;
-        b.timeouts = timeouts;
-        b.delegatedTasks = delegatedTasks;
         b.chainCheck = chainCheck.orElse(null);
         return b;
     }

@@ -3,8 +3,9 @@ package org.starttls4j;
 import java.util.Objects;
 
 /**
- * The settings a client's and a server's configuration share, set the same way on both builders:
- * the policy, the TLS floor, the bounds, the deadlines and where delegated engine tasks run. The
+ * The settings a client's and a server's configuration share ({@link NegotiationConfig}), set the
+ * same way on both builders: the policy, the TLS floor, the bounds, the deadlines and where
+ * delegated engine tasks run. The
  * settings only one side has (names, certificates, capabilities) are on {@link ClientConfig.Builder}
  * and {@link ServerConfig.Builder}; the engine factory too, since each side checks it differently.
  *
@@ -23,6 +24,16 @@ public abstract sealed class ConfigBuilder<B extends ConfigBuilder<B>> permits C
 
     /** This builder as its own type. */
     abstract B self();
+
+    /** Presets the shared settings from {@code config}, for a variant of it. */
+    B withSettingsOf(NegotiationConfig config) {
+        this.policy = config.policy();
+        this.tlsFloor = config.tlsFloor();
+        this.limits = config.limits();
+        this.timeouts = config.timeouts();
+        this.delegatedTasks = config.delegatedTasks();
+        return self();
+    }
 
     /**
      * The policy; default {@link TlsPolicy#REQUIRED}.

@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import org.starttls4j.internal.tls.EngineSetup;
 
 /**
  * Everything a server negotiation needs to know. Immutable and reusable; build one with
@@ -16,56 +14,45 @@ import org.starttls4j.internal.tls.EngineSetup;
  * policy allows TLS, never after; it withholds {@code AUTH} (and {@code LOGIN}-style mechanisms)
  * before TLS unless {@link Builder#allowAuthBeforeTls(boolean)} says otherwise.
  */
-public final class ServerConfig {
+public final class ServerConfig extends NegotiationConfig {
 
-    private final TlsPolicy policy;
     private final String hostname;
-    private final TlsVersion tlsFloor;
-    private final EngineFactory engineFactory;
     private final Capabilities capabilitiesBeforeTls;
     private final Capabilities capabilitiesAfterTls;
     private final boolean allowAuthBeforeTls;
-    private final Limits limits;
-    private final Timeouts timeouts;
-    private final DelegatedTasks delegatedTasks;
     private final Optional<String> greeting;
 
     private ServerConfig(Builder b) {
-        this.policy = b.policy;
+        super(b, engineFactory(b));
         this.hostname = b.hostname;
-        this.tlsFloor = b.tlsFloor;
         this.capabilitiesBeforeTls = b.capabilitiesBeforeTls;
         // STARTTLS (SMTP, IMAP) and STLS (POP3) are never announced once TLS is up (RFC 3207 §4.2).
         this.capabilitiesAfterTls = new Capabilities(b.capabilitiesAfterTls.list().stream()
                 .filter(c -> !c.is("STARTTLS") && !c.is("STLS")).collect(java.util.stream.Collectors.toList()));
         this.allowAuthBeforeTls = b.allowAuthBeforeTls;
-        this.limits = b.limits;
-        this.timeouts = b.timeouts;
-        this.delegatedTasks = b.delegatedTasks;
         this.greeting = Optional.ofNullable(b.greeting);
+        if (b.engineFactory != null || b.sslContext != null) {
+            requireFloorReachable(null, -1, b.engineFactory != null ? "the engineFactory" : "the sslContext");
+        }
+    }
+
+    /** The caller's factory or context, or, without either, a factory that says what is missing. */
+    private static EngineFactory engineFactory(Builder b) {
         if (b.engineFactory != null) {
-            this.engineFactory = b.engineFactory;
-        } else if (b.sslContext != null) {
+            return b.engineFactory;
+        }
+        if (b.sslContext != null) {
             SSLContext context = b.sslContext;
-            this.engineFactory = (host, port) -> context.createSSLEngine();
-        } else {
-            // A configuration that never reaches TLS (PLAINTEXT_ONLY, a test that stops before the
-            // handshake) needs no certificate; one that does is told here, when the first engine is made.
-            TlsPolicy why = policy;
-            this.engineFactory = (host, port) -> {
-                throw new IllegalStateException(why == TlsPolicy.PLAINTEXT_ONLY ? "PLAINTEXT_ONLY never makes an SSLEngine"
-                        : "this ServerConfig has no certificate, so it cannot do TLS: give its builder "
-                                + "certificateChain(chainPem, keyPem), sslContext(...) or engineFactory(...)");
-            };
+            return (host, port) -> context.createSSLEngine();
         }
-        if (policy != TlsPolicy.PLAINTEXT_ONLY && (b.engineFactory != null || b.sslContext != null)) {
-            SSLEngine probe = engineFactory.create(null, -1);
-            try {
-                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor.floor(), b.engineFactory != null ? "the engineFactory" : "the sslContext");
-            } finally {
-                engineFactory.release(probe);
-            }
-        }
+        // A configuration that never reaches TLS (PLAINTEXT_ONLY, a test that stops before the
+        // handshake) needs no certificate; one that does is told here, when the first engine is made.
+        TlsPolicy why = b.policy;
+        return (host, port) -> {
+            throw new IllegalStateException(why == TlsPolicy.PLAINTEXT_ONLY ? "PLAINTEXT_ONLY never makes an SSLEngine"
+                    : "this ServerConfig has no certificate, so it cannot do TLS: give its builder "
+                            + "certificateChain(chainPem, keyPem), sslContext(...) or engineFactory(...)");
+        };
     }
 
     /**
@@ -78,39 +65,12 @@ public final class ServerConfig {
     }
 
     /**
-     * The policy.
-     *
-     * @return the policy
-     */
-    public TlsPolicy policy() {
-        return policy;
-    }
-
-    /**
      * The host name the server gives itself in greetings.
      *
      * @return the host name the server gives itself in greetings
      */
     public String hostname() {
         return hostname;
-    }
-
-    /**
-     * The oldest TLS version accepted.
-     *
-     * @return the oldest TLS version accepted
-     */
-    public TlsVersion tlsFloor() {
-        return tlsFloor;
-    }
-
-    /**
-     * Where engines come from.
-     *
-     * @return where engines come from
-     */
-    public EngineFactory engineFactory() {
-        return engineFactory;
     }
 
     /**
@@ -138,33 +98,6 @@ public final class ServerConfig {
      */
     public boolean allowAuthBeforeTls() {
         return allowAuthBeforeTls;
-    }
-
-    /**
-     * Bounds on what the client may make us hold.
-     *
-     * @return bounds on what the client may make us hold
-     */
-    public Limits limits() {
-        return limits;
-    }
-
-    /**
-     * How long to wait.
-     *
-     * @return how long to wait
-     */
-    public Timeouts timeouts() {
-        return timeouts;
-    }
-
-    /**
-     * Where delegated engine tasks run.
-     *
-     * @return where delegated engine tasks run
-     */
-    public DelegatedTasks delegatedTasks() {
-        return delegatedTasks;
     }
 
     /**

@@ -8,11 +8,15 @@ package org.starttls4j;
 public interface ServerDialog {
 
     /**
-     * The state's name, for diagnostics (e.g. {@code "AwaitingCommand"}).
+     * The state's name, for diagnostics. By default {@code "AwaitingCommand"}: most server dialogs
+     * have that one state before TLS (they answer each command from the configuration alone), and
+     * only a dialog with more states (IMAP's, skipping a literal) names them.
      *
      * @return the state's name, for diagnostics
      */
-    String state();
+    default String state() {
+        return "AwaitingCommand";
+    }
 
     /**
      * The connection is open (or, for implicit TLS, the handshake is done): greet.

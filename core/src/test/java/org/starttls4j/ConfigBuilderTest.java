@@ -67,4 +67,21 @@ class ConfigBuilderTest {
         assertThatThrownBy(() -> ServerConfig.builder().tlsFloor(null)).isInstanceOf(NullPointerException.class).hasMessage("tlsFloor");
         assertThatThrownBy(() -> ClientConfig.builder("h").timeouts(null)).isInstanceOf(NullPointerException.class).hasMessage("timeouts");
     }
+
+    @Test
+    void bothConfigurationsAreOneNegotiationConfigToCodeThatNeedsOnlyTheSharedSettings() {
+        Limits small = new Limits(200, 10, 4096, 100);
+        List<NegotiationConfig> configs = List.of(
+                ClientConfig.builder("mail.example.test").policy(TlsPolicy.PLAINTEXT_ONLY).limits(small)
+                        .delegatedTasks(DelegatedTasks.HAND_TO_CALLER).build().toBuilder().build(),
+                ServerConfig.builder().policy(TlsPolicy.PLAINTEXT_ONLY).limits(small).delegatedTasks(DelegatedTasks.HAND_TO_CALLER).build());
+
+        assertThat(configs).allSatisfy(config -> {
+            assertThat(config.policy()).isEqualTo(TlsPolicy.PLAINTEXT_ONLY);
+            assertThat(config.limits()).isEqualTo(small);
+            assertThat(config.delegatedTasks()).isEqualTo(DelegatedTasks.HAND_TO_CALLER);
+            assertThatThrownBy(() -> config.engineFactory().create("mail.example.test", 25))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("PLAINTEXT_ONLY");
+        });
+    }
 }

@@ -68,6 +68,17 @@ class PackageGraphTest {
     }
 
     @Test
+    void theDialogsInsideDependsOnTheSpiAndNoProtocol() {
+        // What several dialogs share sits below them: it may know the SPI (in the root) and the text layer, never a protocol.
+        assertThat(graph.getOrDefault("org.starttls4j.internal.dialog", Set.of())).isNotEmpty()
+                .allMatch(p -> p.equals("org.starttls4j") || p.equals("org.starttls4j.text")
+                        || p.startsWith("org.starttls4j.internal"));
+        for (String below : List.of("org.starttls4j", "org.starttls4j.text")) {
+            assertThat(graph.getOrDefault(below, Set.of())).as(below).doesNotContain("org.starttls4j.internal.dialog");
+        }
+    }
+
+    @Test
     void theModuleExportsNoInternalPackage() throws Exception {
         ModuleDescriptor module;
         try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {

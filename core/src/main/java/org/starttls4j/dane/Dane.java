@@ -69,6 +69,45 @@ public final class Dane {
     }
 
     /**
+     * Chooses the TLSA base domain of an MX host as {@link #tlsaBase(CnameChain, Function)} does,
+     * once the DNSSEC status of the host's address records allows TLSA records at all (RFC 7672
+     * §2.2.2: TLSA records are looked up only for a host whose address records are secure):
+     *
+     * <ul>
+     *   <li>{@link AddressLookup.Secure}: as {@link #tlsaBase(CnameChain, Function)}.</li>
+     *   <li>{@link AddressLookup.Insecure} and the MX host name no alias: DANE does not apply;
+     *       {@code tlsaAt} is not asked and the lookup is {@link TlsaLookup.Insecure} (the host is
+     *       delivered to as one without TLSA records). Records at a name whose addresses an attacker
+     *       may forge protect nothing, and a query for them would only leak the destination.</li>
+     *   <li>{@link AddressLookup.Insecure} and the MX host name an alias: as
+     *       {@link #tlsaBase(CnameChain, Function)}. The alias lies in its own zone and the target's
+     *       addresses in another: a signed domain that points its MX host name at an unsigned
+     *       provider's host still publishes its TLSA records at the alias (§2.2.2), and only that
+     *       name's records, never the insecure target's, can then be secure.</li>
+     *   <li>{@link AddressLookup.Failed}: the lookup is {@link TlsaLookup.Failed}; a failure an
+     *       attacker can cause must not turn DANE off (§2.2), so {@link #decide} skips the host.</li>
+     * </ul>
+     * Postfix applies the same rule (a TLSA lookup for a host that is no alias only when its address
+     * records are DNSSEC-validated, unless {@code smtp_tls_force_insecure_host_tlsa_lookup}).
+     *
+     * @param chain     the MX host name's CNAME chain
+     * @param addresses the DNSSEC status of the host's address records, after CNAME expansion
+     * @param tlsaAt    the TLSA lookup of {@code _25._tcp.<name>} for a name (the caller's DNS)
+     * @return the base domain, its lookup and the reference identifiers
+     */
+    public static TlsaBase tlsaBase(CnameChain chain, AddressLookup addresses, Function<String, TlsaLookup> tlsaAt) {
+        String original = chain.original();
+        if (addresses instanceof AddressLookup.Failed) {
+            return new TlsaBase(original, new TlsaLookup.Failed("the address records of " + chain.expanded()
+                    + " failed DNSSEC validation: " + ((AddressLookup.Failed) addresses).why()), Set.of(original));
+        }
+        if (addresses instanceof AddressLookup.Insecure && chain.targets().isEmpty()) {
+            return new TlsaBase(original, new TlsaLookup.Insecure(), Set.of(original));
+        }
+        return tlsaBase(chain, tlsaAt);
+    }
+
+    /**
      * Decides how to deliver to an MX host from its TLSA base domain and lookup, as
      * {@link #decide(TlsaLookup, String, String, DaneLevel, UnaryOperator)} does, with the
      * reference identifiers {@link #tlsaBase} chose.
@@ -117,7 +156,8 @@ public final class Dane {
                     "the TLSA lookup failed: " + ((TlsaLookup.Failed) lookup).why());
         }
         if (!(lookup instanceof TlsaLookup.Secure)) {
-            String why = lookup instanceof TlsaLookup.Insecure ? "the TLSA lookup is not DNSSEC-validated"
+            String why = lookup instanceof TlsaLookup.Insecure
+                    ? "the TLSA lookup is not DNSSEC-validated, or the host's address records are not (RFC 7672 §2.2.2)"
                     : "the MX host publishes no TLSA records";
             return level == DaneLevel.DANE_ONLY ? new DaneDecision.DoNotDeliver(ResultType.DANE_REQUIRED, why)
                     : new DaneDecision.NotApplicable(why);

@@ -31,7 +31,10 @@ public sealed interface TlsaLookup {
     record SecureNone() implements TlsaLookup {
     }
 
-    /** An answer in an unsigned zone (or below an insecure delegation, or for an insecure MX RRset). */
+    /**
+     * An answer in an unsigned zone (or below an insecure delegation), or no lookup at all: for an
+     * insecure MX RRset, or for a host whose address records are insecure (RFC 7672 §2.2.2).
+     */
     record Insecure() implements TlsaLookup {
     }
 

@@ -139,18 +139,13 @@ public final class ImapClientDialog implements ClientDialog {
             return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
                     farewell());
         }
-        ImapResponseReader.Read read = reader.accept(line);
-        if (read instanceof ImapResponseReader.Bad bad) {
-            return new ClientStep.Fail(bad.failure(), "");
-        }
-        if (read instanceof ImapResponseReader.More more) {
-            return ClientStep.Await.sending(new ImapClientDialog(limits, nextTag, state, more.next()), "");
-        }
-        ImapResponse response = ((ImapResponseReader.Complete) read).response();
-        if (state instanceof AwaitingGreeting greeting) {
-            return onGreeting(response, greeting.encrypted());
-        }
-        return onResponse(response);
+        return read(line, response -> state instanceof AwaitingGreeting greeting ? onGreeting(response, greeting.encrypted())
+                : onResponse(response));
+    }
+
+    /** Feeds {@code line} to the response being read: a bad line fails, a complete response goes to {@code complete}. */
+    private ClientStep read(String line, Function<ImapResponse, ClientStep> complete) {
+        return reader.accept(line).clientStep(next -> new ImapClientDialog(limits, nextTag, state, next), complete);
     }
 
     /**
@@ -174,14 +169,10 @@ public final class ImapClientDialog implements ClientDialog {
      * negotiation; a tagged response or a continuation request answers nothing we sent.
      */
     private ClientStep unsolicited(String line) {
-        ImapResponseReader.Read read = reader.accept(line);
-        if (read instanceof ImapResponseReader.Bad bad) {
-            return new ClientStep.Fail(bad.failure(), "");
-        }
-        if (read instanceof ImapResponseReader.More more) {
-            return ClientStep.Await.sending(new ImapClientDialog(limits, nextTag, state, more.next()), "");
-        }
-        ImapResponse response = ((ImapResponseReader.Complete) read).response();
+        return read(line, response -> unsolicited(line, response));
+    }
+
+    private ClientStep unsolicited(String line, ImapResponse response) {
         if (response.is(ImapResponse.Kind.UNTAGGED_STATUS, "BYE")) {
             return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection (BYE)", response);
         }
@@ -229,9 +220,8 @@ public final class ImapClientDialog implements ClientDialog {
         if (announced.isPresent()) {
             // RFC 9051 §7.1: a [CAPABILITY] code in the greeting spares the CAPABILITY command.
             Capabilities capabilities = announced.get();
-            StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-            return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, offer,
-                    List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
+            return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities,
+                    StartTlsOffer.in(capabilities, "STARTTLS"), List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
         }
         return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
                 List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
@@ -316,8 +306,7 @@ public final class ImapClientDialog implements ClientDialog {
     }
 
     private ClientStep ready(Capabilities capabilities, boolean encrypted) {
-        StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-        return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, offer);
+        return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
     }
 
     /** Sends {@code verb} under the next tag, moving to the state made for that tag. */

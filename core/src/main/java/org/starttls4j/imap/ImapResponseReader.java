@@ -2,6 +2,7 @@ package org.starttls4j.imap;
 
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
+import org.starttls4j.internal.dialog.Read;
 import org.starttls4j.text.Literal;
 
 /**
@@ -22,22 +23,6 @@ import org.starttls4j.text.Literal;
  */
 record ImapResponseReader(ImapResponse pending, Literal literal, int lines, Limits limits) {
 
-    /** What one line did. */
-    sealed interface Read {
-    }
-
-    /** The response continues. */
-    record More(ImapResponseReader next) implements Read {
-    }
-
-    /** The response is complete. */
-    record Complete(ImapResponse response) implements Read {
-    }
-
-    /** The line cannot be part of a response. */
-    record Bad(Failure failure) implements Read {
-    }
-
     static ImapResponseReader empty(Limits limits) {
         return new ImapResponseReader(null, null, 0, limits);
     }
@@ -47,43 +32,43 @@ record ImapResponseReader(ImapResponse pending, Literal literal, int lines, Limi
         return pending == null ? this : empty(limits);
     }
 
-    Read accept(String line) {
+    Read<ImapResponseReader, ImapResponse> accept(String line) {
         if (pending == null) {
             ImapResponse.Parsed parsed = ImapResponse.parse(line);
             if (parsed instanceof ImapResponse.Malformed m) {
-                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, m.why(), line));
+                return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY, m.why(), line));
             }
             ImapResponse response = ((ImapResponse.Ok) parsed).response();
             if (response.kind() != ImapResponse.Kind.UNTAGGED_DATA) {
-                return new Complete(response);
+                return new Read.Complete<>(response);
             }
             return afterText(response, line, 1);
         }
         if (lines + 1 > limits.maxLinesPerReply()) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+            return new Read.Bad<>(Failure.of(Failure.Reason.REPLY_TOO_LONG,
                     "a response of more than " + limits.maxLinesPerReply() + " lines", pending.line()));
         }
         Literal.Advance advance = literal.advance(line);
         if (advance instanceof Literal.Inside inside) {
-            return new More(new ImapResponseReader(pending, inside.next(), lines + 1, limits));
+            return new Read.More<>(new ImapResponseReader(pending, inside.next(), lines + 1, limits));
         }
         if (advance instanceof Literal.Split) {
-            return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "a literal ended between CR and LF", pending.line()));
+            return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY, "a literal ended between CR and LF", pending.line()));
         }
         return afterText(pending, ((Literal.Ended) advance).rest(), lines + 1);
     }
 
     /** {@code text} ended a line of {@code response}: complete, unless it announces a literal. */
-    private Read afterText(ImapResponse response, String text, int linesSoFar) {
+    private Read<ImapResponseReader, ImapResponse> afterText(ImapResponse response, String text, int linesSoFar) {
         long size = Literal.announcedBy(text);
         if (size < 0) {
-            return new Complete(response);
+            return new Read.Complete<>(response);
         }
         if (size > limits.maxLiteralSize()) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG,
+            return new Read.Bad<>(Failure.of(Failure.Reason.REPLY_TOO_LONG,
                     "a literal of " + (size == Long.MAX_VALUE ? "absurdly many" : String.valueOf(size))
                             + " bytes, more than " + limits.maxLiteralSize(), response.line()));
         }
-        return new More(new ImapResponseReader(response, new Literal(size), linesSoFar, limits));
+        return new Read.More<>(new ImapResponseReader(response, new Literal(size), linesSoFar, limits));
     }
 }

@@ -8,6 +8,8 @@ import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.dialog.LiteralSkip;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
 import org.starttls4j.text.Literal;
@@ -43,29 +45,19 @@ import org.starttls4j.text.Literal;
  *
  * <p>A command the dialog answers itself may end in a non-synchronizing literal ({@code {n+}},
  * {@code {n-}}, RFC 7888): its bytes are counted and skipped (never read as commands) and the
- * answer is sent once the command is complete. A literal larger than
+ * answer is sent once the command is complete: meanwhile the dialog is in the state
+ * {@code SkippingLiteral} (the same skipping as ManageSieve's), then back in
+ * {@code AwaitingCommand}. A literal larger than
  * {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection ({@code COMMAND_TOO_LONG},
  * {@code * BYE [TOOBIG]}). A synchronizing literal ({@code {n}}) is answered at once without a
  * continuation request, so the client never sends it.
  */
 public final class ImapServerDialog implements ServerDialog {
 
-    private sealed interface State {
-    }
-
-    private record AwaitingCommand() implements State {
-    }
-
-    /** Skipping a non-synchronizing literal of a command already decided on; {@code reply} goes out at its end. */
-    private record SkippingLiteral(String tag, String reply, Literal literal, int lines) implements State {
-    }
-
     private final ServerConfig config;
-    private final State state;
 
-    private ImapServerDialog(ServerConfig config, State state) {
+    private ImapServerDialog(ServerConfig config) {
         this.config = config;
-        this.state = state;
     }
 
     /**
@@ -75,12 +67,7 @@ public final class ImapServerDialog implements ServerDialog {
      * @return the dialog, before its greeting
      */
     public static ImapServerDialog create(ServerConfig config) {
-        return new ImapServerDialog(config, new AwaitingCommand());
-    }
-
-    @Override
-    public String state() {
-        return state.getClass().getSimpleName();
+        return new ImapServerDialog(config);
     }
 
     @Override
@@ -91,9 +78,6 @@ public final class ImapServerDialog implements ServerDialog {
 
     @Override
     public ServerStep onLine(String line) {
-        if (state instanceof SkippingLiteral skipping) {
-            return skip(skipping, line);
-        }
         int space = line.indexOf(' ');
         String tag = space < 0 ? line : line.substring(0, space);
         if (!ImapSyntax.isTag(tag)) {
@@ -109,7 +93,7 @@ public final class ImapServerDialog implements ServerDialog {
         ServerStep step = command(tag, name.toUpperCase(Locale.ROOT), arguments);
         if (step instanceof ServerStep.Reply answer && Literal.isNonSynchronizing(line)) {
             // RFC 7888: the literal follows without a continuation request; skip it, then answer.
-            return afterText(tag, answer.send(), line, 1);
+            return LiteralSkip.after(this, answer.send(), skipping(tag), line);
         }
         return step;
     }
@@ -150,36 +134,11 @@ public final class ImapServerDialog implements ServerDialog {
         }
     }
 
-    private ServerStep skip(SkippingLiteral skipping, String line) {
-        if (skipping.lines() + 1 > config.limits().maxLinesPerReply()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command of more than " + config.limits().maxLinesPerReply() + " lines"), "* BYE Command too long\r\n");
-        }
-        Literal.Advance advance = skipping.literal().advance(line);
-        if (advance instanceof Literal.Inside inside) {
-            return new ServerStep.Reply(to(new SkippingLiteral(skipping.tag(), skipping.reply(), inside.next(), skipping.lines() + 1)), "");
-        }
-        if (advance instanceof Literal.Split) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.MALFORMED_COMMAND, "a literal ended between CR and LF"),
-                    "* BYE Malformed command\r\n");
-        }
-        String rest = ((Literal.Ended) advance).rest();
-        if (Literal.isNonSynchronizing(rest)) {
-            return afterText(skipping.tag(), skipping.reply(), rest, skipping.lines() + 1);
-        }
-        // The command is complete (a synchronizing literal at its end is never sent: no "+" goes out).
-        return new ServerStep.Reply(to(new AwaitingCommand()), skipping.reply());
-    }
-
-    /** {@code text} ends with a non-synchronizing literal: skip it, then answer {@code reply}. */
-    private ServerStep afterText(String tag, String reply, String text, int lines) {
-        long size = Literal.announcedBy(text);
-        if (size > config.limits().maxLiteralSize()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command literal larger than " + config.limits().maxLiteralSize() + " bytes"),
-                    tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n");
-        }
-        return new ServerStep.Reply(to(new SkippingLiteral(tag, reply, new Literal(size), lines)), "");
+    /** How a command's literals are skipped: only non-synchronizing ones are ever sent (no "+" goes out). */
+    private LiteralSkip.Rules skipping(String tag) {
+        return new LiteralSkip.Rules(config.limits(), Literal::isNonSynchronizing,
+                tag + " BAD [TOOBIG] Literal too big\r\n* BYE Literal too big\r\n", "* BYE Command too long\r\n",
+                "* BYE Malformed command\r\n");
     }
 
     @Override
@@ -214,18 +173,13 @@ public final class ImapServerDialog implements ServerDialog {
      * policy is {@code PLAINTEXT_ONLY}, and {@code LOGINDISABLED} when LOGIN is refused before TLS.
      */
     Capabilities announcedBeforeTls() {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : withRevision(config.capabilitiesBeforeTls()).list()) {
-            if (!c.is("STARTTLS") && !c.is("LOGINDISABLED") && (!isAuth(c) || config.allowAuthBeforeTls())) {
-                list.add(c);
-            }
+        Capabilities announced = Announcement.beforeTls(config, withRevision(config.capabilitiesBeforeTls()), "STARTTLS",
+                c -> c.is("LOGINDISABLED") || (isAuth(c) && !config.allowAuthBeforeTls()));
+        if (!loginRefusedBeforeTls()) {
+            return announced;
         }
-        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability("STARTTLS", List.of()));
-        }
-        if (loginRefusedBeforeTls()) {
-            list.add(new Capability("LOGINDISABLED", List.of()));
-        }
+        List<Capability> list = new ArrayList<>(announced.list());
+        list.add(new Capability("LOGINDISABLED", List.of()));
         return new Capabilities(list);
     }
 
@@ -236,13 +190,8 @@ public final class ImapServerDialog implements ServerDialog {
 
     /** The capabilities announced inside TLS: the configured ones, never STARTTLS. */
     static Capabilities announcedAfterTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : withRevision(config.capabilitiesAfterTls()).list()) {
-            if (!c.is("STARTTLS")) {
-                list.add(c);
-            }
-        }
-        return new Capabilities(list);
+        // The configuration holds no STARTTLS after TLS (ServerConfig drops it when it is built).
+        return withRevision(config.capabilitiesAfterTls());
     }
 
     /** {@code configured}, with {@code IMAP4rev1} first if it names no IMAP revision (RFC 9051 §7.2.2 requires one). */
@@ -261,10 +210,6 @@ public final class ImapServerDialog implements ServerDialog {
     }
 
     private ServerStep reply(String text) {
-        return new ServerStep.Reply(to(new AwaitingCommand()), text);
-    }
-
-    private ImapServerDialog to(State next) {
-        return new ImapServerDialog(config, next);
+        return new ServerStep.Reply(this, text);
     }
 }

@@ -124,8 +124,7 @@ public final class LmtpClientDialog implements ClientDialog {
                 return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "LHLO was rejected", reply.summary()), QUIT);
             }
             Capabilities capabilities = EhloCapabilities.parse(reply);
-            StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer);
+            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
         }
         Capabilities capabilities = ((AwaitingStartTlsReply) state).capabilities();
         if (code == 220) {

@@ -1,12 +1,11 @@
 package org.starttls4j.lmtp;
 
-import java.util.Locale;
 import java.util.Set;
-import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
-import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.smtp.EhloCapabilities;
+import org.starttls4j.smtp.PreparedSmtpServer;
 import org.starttls4j.smtp.SmtpServerDialog;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
@@ -30,21 +29,27 @@ import org.starttls4j.ServerStep;
  * anything else                    500
  * </pre>
  *
+ * <p>LMTP is SMTP with another greeting and hello (RFC 2033 §4): the dialog answers LHLO and
+ * what LMTP lacks (EHLO, HELO, HELP, EXPN, ETRN) itself and leaves every other command to
+ * {@link SmtpServerDialog}, so the two protocols' answers to STARTTLS, AUTH and mail commands before
+ * TLS, and their farewells, cannot drift apart.
+ *
  * <p>A byte pipelined after STARTTLS fails the negotiation ({@code PLAINTEXT_INJECTION}); the
  * negotiation enforces that, not this dialog.
  */
 public final class LmtpServerDialog implements ServerDialog {
 
-    private static final Set<String> APPLICATION_COMMANDS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "VRFY", "AUTH");
+    /** SMTP commands that LMTP does not have (RFC 2033 §4.1 leaves them out). */
+    private static final Set<String> NOT_LMTP = Set.of("HELP", "EXPN", "ETRN");
 
     private final ServerConfig config;
-    private final Capabilities announced;
+    private final PreparedSmtpServer prepared;
     private final SmtpServerDialog smtp;
 
     private LmtpServerDialog(ServerConfig config) {
         this.config = config;
-        this.announced = EhloCapabilities.beforeTls(config);
-        this.smtp = SmtpServerDialog.create(config);
+        this.prepared = PreparedSmtpServer.of(config);
+        this.smtp = SmtpServerDialog.create(prepared);
     }
 
     /**
@@ -58,54 +63,32 @@ public final class LmtpServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return "AwaitingCommand";
-    }
-
-    @Override
     public ServerStep start() {
         return reply("220 " + config.greetingOr(config.hostname() + " LMTP starttls4j ready") + "\r\n");
     }
 
     @Override
     public ServerStep onLine(String line) {
-        int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String argument = space < 0 ? "" : line.substring(space + 1).trim();
-        switch (verb) {
+        CommandLine command = CommandLine.parse(line);
+        switch (command.name()) {
             case "LHLO":
-                return argument.isEmpty() ? reply("501 5.5.4 Syntax: LHLO hostname\r\n")
-                        : reply(EhloCapabilities.reply(config.hostname(), argument, announced));
+                return command.hasArguments()
+                        ? reply(EhloCapabilities.reply(config.hostname(), command.arguments(), prepared.announcedBeforeTls()))
+                        : reply("501 5.5.4 Syntax: LHLO hostname\r\n");
             case "EHLO":
             case "HELO":
                 return reply("500 5.5.1 This is LMTP: use LHLO\r\n");
-            case "NOOP":
-            case "RSET":
-                return reply("250 2.0.0 OK\r\n");
-            case "QUIT":
-                return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client quit before TLS"),
-                        "221 2.0.0 Bye\r\n");
-            case "STARTTLS":
-                if (!argument.isEmpty()) {
-                    return reply("501 5.5.4 Syntax: STARTTLS takes no parameters\r\n");
-                }
-                if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
-                    return reply("502 5.5.1 STARTTLS not available\r\n");
-                }
-                return new ServerStep.GoAhead("220 2.0.0 Ready to start TLS\r\n");
             default:
-                break;
+                if (NOT_LMTP.contains(command.name())) {
+                    return reply("500 5.5.2 Command not recognized\r\n");
+                }
+                return asLmtp(smtp.onLine(line));
         }
-        if (!APPLICATION_COMMANDS.contains(verb)) {
-            return reply("500 5.5.2 Command not recognized\r\n");
-        }
-        if (!config.policy().allowsPlaintext()) {
-            return reply("530 5.7.0 Must issue a STARTTLS command first\r\n");
-        }
-        if (verb.equals("AUTH") && !config.allowAuthBeforeTls()) {
-            return reply("538 5.7.11 Encryption required for requested authentication mechanism\r\n");
-        }
-        return new ServerStep.HandOver(announced);
+    }
+
+    /** SMTP's step, continuing as this dialog: both have the one state {@code AwaitingCommand}. */
+    private ServerStep asLmtp(ServerStep step) {
+        return step instanceof ServerStep.Reply answer ? reply(answer.send()) : step;
     }
 
     @Override

@@ -1,9 +1,5 @@
 package org.starttls4j.nntp;
 
-import java.util.ArrayList;
-import java.util.List;
-import org.starttls4j.Capabilities;
-import org.starttls4j.Capability;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
@@ -68,12 +64,7 @@ public final class Nntp {
      * @return the 101 response, dot-terminated, CRLF included
      */
     public static String capabilitiesReplyAfterTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : config.capabilitiesAfterTls().list()) {
-            if (!c.is("STARTTLS")) {
-                list.add(c);
-            }
-        }
-        return NntpServerDialog.capabilityList(new Capabilities(list));
+        // The configuration holds no STARTTLS after TLS (ServerConfig drops it when it is built).
+        return NntpServerDialog.capabilityList(config.capabilitiesAfterTls());
     }
 }

@@ -120,18 +120,14 @@ public final class NntpClientDialog implements ClientDialog {
     }
 
     private ClientStep onCapabilitiesLine(String line, NntpReplyReader reader) {
-        NntpReplyReader.Read read = reader.accept(line);
-        if (read instanceof NntpReplyReader.Bad bad) {
-            return new ClientStep.Fail(bad.failure(), "");
-        }
-        if (read instanceof NntpReplyReader.More more) {
-            return ClientStep.Await.sending(to(new AwaitingCapabilitiesReply(more.next())), "");
-        }
-        NntpReply reply = ((NntpReplyReader.Complete) read).reply();
+        return reader.accept(line).clientStep(next -> to(new AwaitingCapabilitiesReply(next)),
+                reply -> onCapabilitiesReply(reply, line));
+    }
+
+    private ClientStep onCapabilitiesReply(NntpReply reply, String line) {
         if (reply.code() == NntpReplyReader.CAPABILITY_LIST) {
             Capabilities capabilities = Capabilities.fromLines(reply.lines());
-            StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer);
+            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
         }
         if (reply.code() == 400) {
             return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", line), "");

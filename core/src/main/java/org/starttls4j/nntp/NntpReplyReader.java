@@ -1,7 +1,8 @@
 package org.starttls4j.nntp;
 
 import org.starttls4j.Failure;
-import org.starttls4j.internal.text.LineChain;
+import org.starttls4j.internal.dialog.DotTerminatedLines;
+import org.starttls4j.internal.dialog.Read;
 
 /**
  * Assembles the lines of a response to CAPABILITIES into an {@link NntpReply} (RFC 3977 §3.1.1):
@@ -10,55 +11,33 @@ import org.starttls4j.internal.text.LineChain;
  * A data line that reads as a status line ({@code 382 …}) cannot be a capability label (RFC 3977
  * §3.3.1: labels begin with a letter): it is a response sent out of turn, {@code UNEXPECTED_REPLY}. More than
  * {@code maxLines} lines (status and data; the dot not counted) is {@code REPLY_TOO_LONG}.
- * Immutable: each line gives a new reader.
+ * The data lines are read by {@link DotTerminatedLines}, as POP3's are. Immutable: each line gives
+ * a new reader.
  *
- * @param status   the status line, or null before it
- * @param lines    the data lines so far, unstuffed; null when none
- * @param maxLines the bound on lines per response
+ * @param status the status line, or null before it
+ * @param list   the data lines so far
  */
-record NntpReplyReader(NntpReply status, LineChain lines, int maxLines) {
+record NntpReplyReader(NntpReply status, DotTerminatedLines list) {
 
     /** The code of the capability list that follows. */
     static final int CAPABILITY_LIST = 101;
 
-    /** What one line did. */
-    sealed interface Read {
-    }
-
-    /** The response continues. */
-    record More(NntpReplyReader next) implements Read {
-    }
-
-    /** The response is complete. */
-    record Complete(NntpReply reply) implements Read {
-    }
-
-    /** The line cannot be part of the response. */
-    record Bad(Failure failure) implements Read {
-    }
-
     static NntpReplyReader empty(int maxLines) {
-        return new NntpReplyReader(null, null, maxLines);
+        return new NntpReplyReader(null, DotTerminatedLines.empty(maxLines));
     }
 
-    Read accept(String line) {
+    Read<NntpReplyReader, NntpReply> accept(String line) {
         if (status == null) {
             NntpReply reply = NntpReply.parseStatus(line);
             if (reply == null) {
-                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an NNTP status line", line));
+                return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an NNTP status line", line));
             }
-            return reply.code() == CAPABILITY_LIST ? new More(new NntpReplyReader(reply, null, maxLines)) : new Complete(reply);
+            return reply.code() == CAPABILITY_LIST ? new Read.More<>(new NntpReplyReader(reply, list)) : new Read.Complete<>(reply);
         }
-        if (line.equals(".")) {
-            return new Complete(new NntpReply(status.code(), status.text(), LineChain.toList(lines)));
+        if (!line.equals(".") && NntpReply.parseStatus(line) != null) {
+            return new Read.Bad<>(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the capability list", line));
         }
-        if (NntpReply.parseStatus(line) != null) {
-            return new Bad(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the capability list", line));
-        }
-        if (1 + LineChain.size(lines) + 1 > maxLines) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a response of more than " + maxLines + " lines", line));
-        }
-        String unstuffed = line.startsWith(".") ? line.substring(1) : line;
-        return new More(new NntpReplyReader(status, LineChain.append(lines, unstuffed), maxLines));
+        return list.accept(line, lines -> new Read.Complete<>(new NntpReply(status.code(), status.text(), lines)),
+                next -> new Read.More<>(new NntpReplyReader(status, next)), Read.Bad::new);
     }
 }

@@ -1,14 +1,13 @@
 package org.starttls4j.nntp;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
 
@@ -59,20 +58,15 @@ public final class NntpServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return "AwaitingCommand";
-    }
-
-    @Override
     public ServerStep start() {
         return reply("200 " + config.greetingOr(config.hostname() + " NNTP service ready (starttls4j)") + "\r\n");
     }
 
     @Override
     public ServerStep onLine(String line) {
-        int space = line.indexOf(' ');
-        String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String arguments = space < 0 ? "" : line.substring(space + 1).trim();
+        CommandLine command = CommandLine.parse(line);
+        String keyword = command.name();
+        String arguments = command.arguments();
         switch (keyword) {
             case "CAPABILITIES":
                 return reply(capabilityList(announcedBeforeTls()));
@@ -134,16 +128,8 @@ public final class NntpServerDialog implements ServerDialog {
      */
     Capabilities announcedBeforeTls() {
         boolean authentication = config.allowAuthBeforeTls() && config.policy().allowsPlaintext();
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : config.capabilitiesBeforeTls().list()) {
-            if (!c.is("STARTTLS") && (authentication || !(c.is("AUTHINFO") || c.is("SASL")))) {
-                list.add(c);
-            }
-        }
-        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability("STARTTLS", List.of()));
-        }
-        return new Capabilities(list);
+        return Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STARTTLS",
+                c -> !authentication && (c.is("AUTHINFO") || c.is("SASL")));
     }
 
     /** A 101 response listing {@code capabilities}, {@code VERSION 2} first unless among them, dot-stuffed and terminated. */

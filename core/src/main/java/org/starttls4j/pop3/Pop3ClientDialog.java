@@ -152,21 +152,16 @@ public final class Pop3ClientDialog implements ClientDialog {
             // No capability tag reads "+OK" or "-ERR": this is a second response, sent out of turn.
             return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the CAPA list", line), "");
         }
-        Pop3ReplyReader.Read read = reader.accept(line);
-        if (read instanceof Pop3ReplyReader.Bad) {
-            return new ClientStep.Fail(((Pop3ReplyReader.Bad) read).failure(), "");
-        }
-        if (read instanceof Pop3ReplyReader.More) {
-            return ClientStep.Await.sending(to(new AwaitingCapaReply(((Pop3ReplyReader.More) read).next())), "");
-        }
-        Pop3Reply reply = ((Pop3ReplyReader.Complete) read).reply();
+        return reader.accept(line).clientStep(next -> to(new AwaitingCapaReply(next)), this::onCapaReply);
+    }
+
+    private ClientStep onCapaReply(Pop3Reply reply) {
         if (!reply.positive()) {
             // The server predates RFC 2449 (no CAPA): capabilities unknown; see the class comment.
             return new ClientStep.Ready(to(new Idle(Capabilities.NONE)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
         }
         Capabilities capabilities = CapaList.parse(reply);
-        StartTlsOffer offer = capabilities.has("STLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer);
+        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STLS"));
     }
 
     private ClientStep onStlsReply(String line, Capabilities capabilities) {

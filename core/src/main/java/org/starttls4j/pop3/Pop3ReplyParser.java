@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
+import org.starttls4j.internal.dialog.Read;
 import org.starttls4j.text.Framed;
 import org.starttls4j.text.LineReader;
 import org.starttls4j.text.Received;
@@ -103,15 +104,15 @@ public final class Pop3ReplyParser implements ResponseParser<Pop3Reply> {
                 }
                 return new Received.Complete<>(status);
             }
-            Pop3ReplyReader.Read read = reply.accept(complete.line());
-            if (read instanceof Pop3ReplyReader.More more) {
+            Read<Pop3ReplyReader, Pop3Reply> read = reply.accept(complete.line());
+            if (read instanceof Read.More<Pop3ReplyReader, Pop3Reply> more) {
                 reply = more.next();
-            } else if (read instanceof Pop3ReplyReader.Complete done) {
+            } else if (read instanceof Read.Complete<Pop3ReplyReader, Pop3Reply> done) {
                 reply = Pop3ReplyReader.empty(maxLines);
                 pendingMultiLine = null;
                 return new Received.Complete<>(done.reply());
             } else {
-                failure = ((Pop3ReplyReader.Bad) read).failure();
+                failure = ((Read.Bad<Pop3ReplyReader, Pop3Reply>) read).failure();
             }
         }
         return new Received.Failed<>(failure);

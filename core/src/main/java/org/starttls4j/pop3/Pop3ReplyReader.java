@@ -1,7 +1,8 @@
 package org.starttls4j.pop3;
 
 import org.starttls4j.Failure;
-import org.starttls4j.internal.text.LineChain;
+import org.starttls4j.internal.dialog.DotTerminatedLines;
+import org.starttls4j.internal.dialog.Read;
 
 /**
  * Assembles the lines of a response that is multi-line when positive (CAPA) into a
@@ -13,34 +14,16 @@ import org.starttls4j.internal.text.LineChain;
  * not counted) is refused with {@code REPLY_TOO_LONG}.
  *
  * <p>Immutable: each line gives a new reader, and an old reader fed again gives the same answer.
- * The data lines are kept in a {@link LineChain}, so a long list costs one small object per line
- * rather than a copy of the list per line.
+ * The data lines are read by {@link DotTerminatedLines}, as NNTP's are.
  *
- * @param status    the status line read so far, or null before it
- * @param lines     the data lines so far, unstuffed, newest first; null when none
- * @param maxLines  the bound on lines per response
+ * @param status the status line read so far, or null before it
+ * @param list   the data lines so far
  */
-record Pop3ReplyReader(Pop3Reply status, LineChain lines, int maxLines) {
-
-    /** What one line did. */
-    sealed interface Read {
-    }
-
-    /** The response continues. */
-    record More(Pop3ReplyReader next) implements Read {
-    }
-
-    /** The response is complete. */
-    record Complete(Pop3Reply reply) implements Read {
-    }
-
-    /** The line cannot be part of a response. */
-    record Bad(Failure failure) implements Read {
-    }
+record Pop3ReplyReader(Pop3Reply status, DotTerminatedLines list) {
 
     /** A reader before the status line. */
     static Pop3ReplyReader empty(int maxLines) {
-        return new Pop3ReplyReader(null, null, maxLines);
+        return new Pop3ReplyReader(null, DotTerminatedLines.empty(maxLines));
     }
 
     /** Whether the status line was read and the list is being read. */
@@ -48,25 +31,18 @@ record Pop3ReplyReader(Pop3Reply status, LineChain lines, int maxLines) {
         return status != null;
     }
 
-    Read accept(String line) {
+    Read<Pop3ReplyReader, Pop3Reply> accept(String line) {
         if (status == null) {
             Pop3Reply reply = Pop3Reply.parseStatus(line);
             if (reply == null) {
-                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not a POP3 status line (+OK or -ERR)", line));
+                return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY, "not a POP3 status line (+OK or -ERR)", line));
             }
             if (!reply.positive()) {
-                return new Complete(reply);
+                return new Read.Complete<>(reply);
             }
-            return new More(new Pop3ReplyReader(reply, null, maxLines));
+            return new Read.More<>(new Pop3ReplyReader(reply, list));
         }
-        if (line.equals(".")) {
-            return new Complete(new Pop3Reply(true, status.text(), LineChain.toList(lines)));
-        }
-        int count = LineChain.size(lines);
-        if (1 + count + 1 > maxLines) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a response of more than " + maxLines + " lines", line));
-        }
-        String unstuffed = line.startsWith(".") ? line.substring(1) : line;
-        return new More(new Pop3ReplyReader(status, LineChain.append(lines, unstuffed), maxLines));
+        return list.accept(line, lines -> new Read.Complete<>(new Pop3Reply(true, status.text(), lines)),
+                next -> new Read.More<>(new Pop3ReplyReader(status, next)), Read.Bad::new);
     }
 }

@@ -1,14 +1,13 @@
 package org.starttls4j.pop3;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
 
@@ -73,20 +72,15 @@ public final class Pop3ServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return "AwaitingCommand";
-    }
-
-    @Override
     public ServerStep start() {
         return reply("+OK " + config.greetingOr(config.hostname() + " POP3 server ready") + "\r\n");
     }
 
     @Override
     public ServerStep onLine(String line) {
-        int space = line.indexOf(' ');
-        String keyword = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String arguments = space < 0 ? "" : line.substring(space + 1).trim();
+        CommandLine command = CommandLine.parse(line);
+        String keyword = command.name();
+        String arguments = command.arguments();
         switch (keyword) {
             case "CAPA":
                 return reply(CapaList.reply(announcedBeforeTls()));
@@ -151,17 +145,8 @@ public final class Pop3ServerDialog implements ServerDialog {
      * {@code PLAINTEXT_ONLY}.
      */
     Capabilities announcedBeforeTls() {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : config.capabilitiesBeforeTls().list()) {
-            boolean authentication = c.is("USER") || c.is("SASL");
-            if (!c.is("STLS") && (!authentication || authenticationBeforeTls())) {
-                list.add(c);
-            }
-        }
-        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability("STLS", List.of()));
-        }
-        return new Capabilities(list);
+        return Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STLS",
+                c -> !authenticationBeforeTls() && (c.is("USER") || c.is("SASL")));
     }
 
     private boolean required() {

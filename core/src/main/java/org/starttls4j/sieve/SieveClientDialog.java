@@ -112,18 +112,11 @@ public final class SieveClientDialog implements ClientDialog {
     }
 
     private ClientStep read(SieveResponseReader reader, String line, Function<SieveResponseReader, State> more,
-                            Function<SieveResponseReader.Complete, ClientStep> complete) {
-        SieveResponseReader.Read read = reader.accept(line);
-        if (read instanceof SieveResponseReader.Bad bad) {
-            return new ClientStep.Fail(bad.failure(), "");
-        }
-        if (read instanceof SieveResponseReader.More next) {
-            return ClientStep.Await.sending(to(more.apply(next.next())), "");
-        }
-        return complete.apply((SieveResponseReader.Complete) read);
+                            Function<SieveResponseReader.Response, ClientStep> complete) {
+        return reader.accept(line).clientStep(next -> to(more.apply(next)), complete);
     }
 
-    private ClientStep onGreeting(SieveResponseReader.Complete greeting, boolean encrypted) {
+    private ClientStep onGreeting(SieveResponseReader.Response greeting, boolean encrypted) {
         if (!greeting.status().equals("OK")) {
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting",
                     greeting.line()), "");
@@ -133,7 +126,7 @@ public final class SieveClientDialog implements ClientDialog {
         return ready(greeting.capabilities(), List.of(new Event.GreetingReceived(text, encrypted)));
     }
 
-    private ClientStep onCapabilitiesAfterTls(SieveResponseReader.Complete response) {
+    private ClientStep onCapabilitiesAfterTls(SieveResponseReader.Response response) {
         if (!response.status().equals("OK")) {
             return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server ended the session after TLS",
                     response.line()), "");
@@ -141,7 +134,7 @@ public final class SieveClientDialog implements ClientDialog {
         return ready(response.capabilities(), List.of());
     }
 
-    private ClientStep onStartTlsReply(SieveResponseReader.Complete reply, Capabilities capabilities) {
+    private ClientStep onStartTlsReply(SieveResponseReader.Response reply, Capabilities capabilities) {
         switch (reply.status()) {
             case "OK":
                 return new ClientStep.GoAhead(to(new AwaitingHandshake()));
@@ -155,8 +148,7 @@ public final class SieveClientDialog implements ClientDialog {
     }
 
     private ClientStep ready(Capabilities capabilities, List<Event> events) {
-        StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer, events);
+        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"), events);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.starttls4j.sieve;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
+import org.starttls4j.internal.dialog.Read;
 import org.starttls4j.internal.text.LineChain;
 import org.starttls4j.text.Literal;
 
@@ -25,44 +26,32 @@ import org.starttls4j.text.Literal;
  */
 record SieveResponseReader(LineChain capabilities, String status, Literal literal, int lines, Limits limits) {
 
-    /** What one line did. */
-    sealed interface Read {
-    }
-
-    /** The response continues. */
-    record More(SieveResponseReader next) implements Read {
-    }
-
     /**
-     * The response is complete.
+     * A complete response.
      *
      * @param status       {@code OK}, {@code NO} or {@code BYE}
      * @param line         the status line as sent
      * @param capabilities the capabilities listed before it
      */
-    record Complete(String status, String line, Capabilities capabilities) implements Read {
-    }
-
-    /** The line cannot be part of a response. */
-    record Bad(Failure failure) implements Read {
+    record Response(String status, String line, Capabilities capabilities) {
     }
 
     static SieveResponseReader empty(Limits limits) {
         return new SieveResponseReader(null, null, null, 0, limits);
     }
 
-    Read accept(String line) {
+    Read<SieveResponseReader, Response> accept(String line) {
         if (lines + 1 > limits.maxLinesPerReply()) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a response of more than " + limits.maxLinesPerReply() + " lines",
+            return new Read.Bad<>(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a response of more than " + limits.maxLinesPerReply() + " lines",
                     line));
         }
         if (literal != null) {
             Literal.Advance advance = literal.advance(line);
             if (advance instanceof Literal.Inside inside) {
-                return new More(new SieveResponseReader(capabilities, status, inside.next(), lines + 1, limits));
+                return new Read.More<>(new SieveResponseReader(capabilities, status, inside.next(), lines + 1, limits));
             }
             if (advance instanceof Literal.Split) {
-                return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "a literal ended between CR and LF", status));
+                return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY, "a literal ended between CR and LF", status));
             }
             return afterText(status, ((Literal.Ended) advance).rest());
         }
@@ -70,24 +59,24 @@ record SieveResponseReader(LineChain capabilities, String status, Literal litera
             return afterText(line, line);
         }
         if (SieveSyntax.capability(line) == null) {
-            return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY,
+            return new Read.Bad<>(Failure.of(Failure.Reason.MALFORMED_REPLY,
                     line.startsWith("{") || line.endsWith("}") ? "a capability written as a literal" : "neither a capability nor OK/NO/BYE",
                     line));
         }
-        return new More(new SieveResponseReader(LineChain.append(capabilities, line), null, null, lines + 1, limits));
+        return new Read.More<>(new SieveResponseReader(LineChain.append(capabilities, line), null, null, lines + 1, limits));
     }
 
     /** {@code text} ended a line of the status line {@code statusLine}: complete, unless it announces a literal. */
-    private Read afterText(String statusLine, String text) {
+    private Read<SieveResponseReader, Response> afterText(String statusLine, String text) {
         long size = Literal.announcedBy(text);
         if (size < 0) {
             Capabilities listed = new Capabilities(LineChain.toList(capabilities).stream().map(SieveSyntax::capability).toList());
-            return new Complete(SieveSyntax.status(statusLine), statusLine, listed);
+            return new Read.Complete<>(new Response(SieveSyntax.status(statusLine), statusLine, listed));
         }
         if (size > limits.maxLiteralSize()) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a literal of more than " + limits.maxLiteralSize() + " bytes",
+            return new Read.Bad<>(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a literal of more than " + limits.maxLiteralSize() + " bytes",
                     statusLine));
         }
-        return new More(new SieveResponseReader(capabilities, statusLine, new Literal(size), lines + 1, limits));
+        return new Read.More<>(new SieveResponseReader(capabilities, statusLine, new Literal(size), lines + 1, limits));
     }
 }

@@ -2,13 +2,14 @@ package org.starttls4j.sieve;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.LiteralSkip;
+import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
 import org.starttls4j.text.Literal;
@@ -42,7 +43,8 @@ import org.starttls4j.text.Literal;
  * sends {@link ManageSieve#capabilitiesAfterTls} before reading anything.
  *
  * <p>A command the dialog answers may end in a literal ({@code {n+}}, RFC 5804 §4): its bytes are
- * counted and skipped, never read as commands, and the answer goes out at the command's end. A
+ * counted and skipped, never read as commands, and the answer goes out at the command's end
+ * (the state {@code SkippingLiteral}, shared with IMAP, then back in {@code AwaitingCommand}). A
  * literal larger than {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection
  * ({@code COMMAND_TOO_LONG}). A byte pipelined after STARTTLS fails the negotiation
  * ({@code PLAINTEXT_INJECTION}); the negotiation enforces that, not this dialog.
@@ -53,22 +55,10 @@ public final class SieveServerDialog implements ServerDialog {
     private static final Set<String> APPLICATION_COMMANDS = Set.of("HAVESPACE", "PUTSCRIPT", "LISTSCRIPTS", "SETACTIVE",
             "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "UNAUTHENTICATE");
 
-    private sealed interface State {
-    }
-
-    private record AwaitingCommand() implements State {
-    }
-
-    /** Skipping a literal of a command already answered in {@code reply}, which goes out at its end. */
-    private record SkippingLiteral(String reply, Literal literal, int lines) implements State {
-    }
-
     private final ServerConfig config;
-    private final State state;
 
-    private SieveServerDialog(ServerConfig config, State state) {
+    private SieveServerDialog(ServerConfig config) {
         this.config = config;
-        this.state = state;
     }
 
     /**
@@ -78,12 +68,7 @@ public final class SieveServerDialog implements ServerDialog {
      * @return the dialog, before its greeting
      */
     public static SieveServerDialog create(ServerConfig config) {
-        return new SieveServerDialog(config, new AwaitingCommand());
-    }
-
-    @Override
-    public String state() {
-        return state.getClass().getSimpleName();
+        return new SieveServerDialog(config);
     }
 
     @Override
@@ -94,20 +79,17 @@ public final class SieveServerDialog implements ServerDialog {
 
     @Override
     public ServerStep onLine(String line) {
-        if (state instanceof SkippingLiteral skipping) {
-            return skip(skipping, line);
-        }
         ServerStep step = command(line);
         if (step instanceof ServerStep.Reply answer && Literal.announcedBy(line) >= 0) {
-            return afterText(answer.send(), line, 1);
+            return LiteralSkip.after(this, answer.send(), skipping(), line);
         }
         return step;
     }
 
     private ServerStep command(String line) {
-        int space = line.indexOf(' ');
-        String name = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String arguments = space < 0 ? "" : line.substring(space + 1).trim();
+        CommandLine command = CommandLine.parse(line);
+        String name = command.name();
+        String arguments = command.arguments();
         switch (name) {
             case "CAPABILITY":
                 return reply(arguments.isEmpty() ? SieveSyntax.render(announcedBeforeTls()) + "OK \"Capability completed\"\r\n"
@@ -148,34 +130,10 @@ public final class SieveServerDialog implements ServerDialog {
         }
     }
 
-    private ServerStep skip(SkippingLiteral skipping, String line) {
-        if (skipping.lines() + 1 > config.limits().maxLinesPerReply()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command of more than " + config.limits().maxLinesPerReply() + " lines"), "BYE \"Command too long\"\r\n");
-        }
-        Literal.Advance advance = skipping.literal().advance(line);
-        if (advance instanceof Literal.Inside inside) {
-            return new ServerStep.Reply(to(new SkippingLiteral(skipping.reply(), inside.next(), skipping.lines() + 1)), "");
-        }
-        if (advance instanceof Literal.Split) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.MALFORMED_COMMAND, "a literal ended between CR and LF"),
-                    "BYE \"Malformed command\"\r\n");
-        }
-        String rest = ((Literal.Ended) advance).rest();
-        if (Literal.announcedBy(rest) >= 0) {
-            return afterText(skipping.reply(), rest, skipping.lines() + 1);
-        }
-        return new ServerStep.Reply(to(new AwaitingCommand()), skipping.reply());
-    }
-
-    /** {@code text} ends with a literal: skip it, then answer {@code reply}. */
-    private ServerStep afterText(String reply, String text, int lines) {
-        long size = Literal.announcedBy(text);
-        if (size > config.limits().maxLiteralSize()) {
-            return new ServerStep.Close(Failure.of(Failure.Reason.COMMAND_TOO_LONG,
-                    "a command literal larger than " + config.limits().maxLiteralSize() + " bytes"), "BYE \"Literal too big\"\r\n");
-        }
-        return new ServerStep.Reply(to(new SkippingLiteral(reply, new Literal(size), lines)), "");
+    /** How a command's literals are skipped: every literal, {n+} or {n}, RFC 5804 §4. */
+    private LiteralSkip.Rules skipping() {
+        return new LiteralSkip.Rules(config.limits(), rest -> Literal.announcedBy(rest) >= 0, "BYE \"Literal too big\"\r\n",
+                "BYE \"Command too long\"\r\n", "BYE \"Malformed command\"\r\n");
     }
 
     @Override
@@ -221,13 +179,8 @@ public final class SieveServerDialog implements ServerDialog {
 
     /** The capabilities announced inside TLS: the configured ones, IMPLEMENTATION and VERSION added if missing, never STARTTLS. */
     static Capabilities announcedAfterTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : withRequired(config.capabilitiesAfterTls()).list()) {
-            if (!c.is("STARTTLS")) {
-                list.add(c);
-            }
-        }
-        return new Capabilities(list);
+        // The configuration holds no STARTTLS after TLS (ServerConfig drops it when it is built).
+        return withRequired(config.capabilitiesAfterTls());
     }
 
     /** {@code configured} with RFC 5804 §1.7's IMPLEMENTATION first and VERSION last if it lacks them. */
@@ -248,10 +201,6 @@ public final class SieveServerDialog implements ServerDialog {
     }
 
     private ServerStep reply(String text) {
-        return new ServerStep.Reply(to(new AwaitingCommand()), text);
-    }
-
-    private SieveServerDialog to(State next) {
-        return new SieveServerDialog(config, next);
+        return new ServerStep.Reply(this, text);
     }
 }

@@ -1,12 +1,12 @@
 package org.starttls4j.smtp;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.Announcement;
 
 /**
  * Reads and writes the capability lines of an EHLO reply (RFC 5321 §4.1.1.1), and of an LHLO
@@ -64,16 +64,7 @@ public final class EhloCapabilities {
      * @return the capabilities for the EHLO (or LHLO) reply
      */
     public static Capabilities beforeTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : config.capabilitiesBeforeTls().list()) {
-            boolean auth = c.is("AUTH") || c.name().toUpperCase(Locale.ROOT).startsWith("AUTH=");
-            if (!c.is("STARTTLS") && (!auth || config.allowAuthBeforeTls())) {
-                list.add(c);
-            }
-        }
-        if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability("STARTTLS", List.of()));
-        }
-        return new Capabilities(list);
+        return Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STARTTLS",
+                c -> !config.allowAuthBeforeTls() && (c.is("AUTH") || c.name().toUpperCase(Locale.ROOT).startsWith("AUTH=")));
     }
 }

@@ -126,8 +126,7 @@ public final class SmtpClientDialog implements ClientDialog {
         if (state instanceof AwaitingEhloReply) {
             if (code == 250) {
                 Capabilities capabilities = EhloCapabilities.parse(reply);
-                StartTlsOffer offer = capabilities.has("STARTTLS") ? StartTlsOffer.OFFERED : StartTlsOffer.NOT_OFFERED;
-                return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, offer);
+                return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
             }
             if (code == 500 || code == 501 || code == 502 || code == 504 || code == 550) {
                 // RFC 5321 §4.1.4: a server that does not support EHLO gets HELO.

@@ -1,12 +1,11 @@
 package org.starttls4j.smtp;
 
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
 
@@ -65,20 +64,15 @@ public final class SmtpServerDialog implements ServerDialog {
     }
 
     @Override
-    public String state() {
-        return "AwaitingCommand";
-    }
-
-    @Override
     public ServerStep start() {
         return reply("220 " + config.greetingOr(config.hostname() + " ESMTP starttls4j") + "\r\n");
     }
 
     @Override
     public ServerStep onLine(String line) {
-        int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
-        String argument = space < 0 ? "" : line.substring(space + 1).trim();
+        CommandLine command = CommandLine.parse(line);
+        String verb = command.name();
+        String argument = command.arguments();
         boolean required = config.policy() == TlsPolicy.REQUIRED || config.policy() == TlsPolicy.IMPLICIT;
         switch (verb) {
             case "EHLO":

@@ -7,22 +7,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.starttls4j.Failure;
+import org.starttls4j.internal.dialog.Read;
 
 class Pop3ReplyReaderTest {
 
-    private static Pop3Reply complete(Pop3ReplyReader.Read read) {
-        assertThat(read).isInstanceOf(Pop3ReplyReader.Complete.class);
-        return ((Pop3ReplyReader.Complete) read).reply();
+    private static Pop3Reply complete(Read<Pop3ReplyReader, Pop3Reply> read) {
+        assertThat(read).isInstanceOf(Read.Complete.class);
+        return ((Read.Complete<Pop3ReplyReader, Pop3Reply>) read).reply();
     }
 
-    private static Pop3ReplyReader more(Pop3ReplyReader.Read read) {
-        assertThat(read).isInstanceOf(Pop3ReplyReader.More.class);
-        return ((Pop3ReplyReader.More) read).next();
+    private static Pop3ReplyReader more(Read<Pop3ReplyReader, Pop3Reply> read) {
+        assertThat(read).isInstanceOf(Read.More.class);
+        return ((Read.More<Pop3ReplyReader, Pop3Reply>) read).next();
     }
 
-    private static Failure bad(Pop3ReplyReader.Read read) {
-        assertThat(read).isInstanceOf(Pop3ReplyReader.Bad.class);
-        return ((Pop3ReplyReader.Bad) read).failure();
+    private static Failure bad(Read<Pop3ReplyReader, Pop3Reply> read) {
+        assertThat(read).isInstanceOf(Read.Bad.class);
+        return ((Read.Bad<Pop3ReplyReader, Pop3Reply>) read).failure();
     }
 
     @Test

@@ -1,14 +1,7 @@
 package org.starttls4j.probe;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,12 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.Capabilities;
 import org.starttls4j.CertificateProblem;
 import org.starttls4j.CertificateStrength;
@@ -29,6 +16,10 @@ import org.starttls4j.Certificates;
 import org.starttls4j.TlsFacts;
 import org.starttls4j.Failure;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testkit.MailProtocol;
+import org.starttls4j.testkit.checks.CheckResult;
+import org.starttls4j.testkit.checks.ServerCheck;
+import org.starttls4j.testkit.checks.ServerChecks;
 
 /**
  * The active checks of {@code starttls4j audit}, each ending in PASS, WARN or FAIL with a
@@ -44,8 +35,8 @@ import org.starttls4j.TlsPolicy;
  * certificate strength     key type and size and signature algorithm of each certificate sent, against the
  *                          floor a starttls4j client holds verified chains to (RSA 2048, EC 256, no SHA-1/MD5)
  * login before TLS         the capabilities announced in plaintext (AUTH, AUTH=…, LOGINDISABLED, USER, SASL)
- * commands before TLS      SMTP MAIL (530 expected on submission), IMAP AUTHENTICATE PLAIN, POP3 USER
- * command injection        STARTTLS and a harmless command in one write, then TLS: is the command answered?
+ * commands before TLS      the test kit's COMMANDS_BEFORE_TLS: SMTP MAIL, AUTH PLAIN, IMAP AUTHENTICATE PLAIN, POP3 USER, …
+ * command injection        the test kit's COMMAND_INJECTION: STARTTLS and a harmless command in one write, then TLS
  * </pre>
  */
 final class Audit {
@@ -334,282 +325,37 @@ final class Audit {
         }
     }
 
-    private void commandsBeforeTls() throws UnreachableException {
-        try (RawDialog d = RawDialog.open(address, target.protocol(), settings.timeout())) {
-            d.greeting();
-            d.capabilities(settings.ehlo());
-            switch (target.protocol()) {
-                case SMTP -> {
-                    List<String> reply = d.smtp("MAIL FROM:<>");
-                    String last = reply.get(reply.size() - 1);
-                    boolean refused = !last.startsWith("2");
-                    if (target.scheme().equals("smtp")) {
-                        // RFC 3207 §4: a publicly referenced server must not require TLS for mail to it.
-                        add("commands before TLS", refused && last.startsWith("530") ? Verdict.WARN : Verdict.PASS, refused
-                                ? "MAIL refused before TLS (" + last + "); a public MX on port 25 must accept mail without TLS (RFC 3207 §4)"
-                                : "MAIL accepted before TLS, as a public MX must (submission:// would require a refusal)");
-                    } else {
-                        add("commands before TLS", refused ? Verdict.PASS : Verdict.FAIL, refused
-                                ? "MAIL refused before TLS (" + last + ")"
-                                : "MAIL accepted before TLS (" + last + "): mail could be submitted in plaintext");
-                    }
-                    if (!refused) {
-                        d.smtp("RSET");
-                    }
-                    d.smtp("QUIT");
-                }
-                case IMAP -> {
-                    String t = d.nextTag();
-                    d.write(t + " AUTHENTICATE PLAIN\r\n");
-                    String first = RawDialog.line(d.socket().getInputStream());
-                    if (first.startsWith("+")) {
-                        d.write("*\r\n"); // RFC 9051 §6.2.2: cancel; no credentials are ever sent
-                        RawDialog.imapUntilTagged(d.socket().getInputStream(), t);
-                        add("commands before TLS", Verdict.FAIL, "AUTHENTICATE PLAIN accepted before TLS (continuation request);"
-                                + " credentials could be sent in plaintext");
-                    } else {
-                        List<String> rest = first.regionMatches(true, 0, t + " ", 0, t.length() + 1) ? List.of(first)
-                                : RawDialog.imapUntilTagged(d.socket().getInputStream(), t);
-                        add("commands before TLS", Verdict.PASS, "AUTHENTICATE refused before TLS (" + rest.get(rest.size() - 1) + ")");
-                    }
-                    d.imap("LOGOUT");
-                }
-                case POP3 -> {
-                    String reply = d.pop3("USER starttls4j-audit");
-                    add("commands before TLS", reply.startsWith("+OK") ? Verdict.FAIL : Verdict.PASS, reply.startsWith("+OK")
-                            ? "USER accepted before TLS (" + reply + "): PASS could follow in plaintext"
-                            : "USER refused before TLS (" + reply + ")");
-                    d.pop3("QUIT");
-                }
-                case LMTP -> {
-                    List<String> reply = d.smtp("MAIL FROM:<>");
-                    String last = reply.get(reply.size() - 1);
-                    boolean refused = !last.startsWith("2");
-                    // LMTP usually runs on a trusted network, so plaintext delivery is a warning, not a failure.
-                    add("commands before TLS", refused ? Verdict.PASS : Verdict.WARN, refused
-                            ? "MAIL refused before TLS (" + last + ")"
-                            : "MAIL accepted before TLS (" + last + "): mail can be delivered in plaintext");
-                    if (!refused) {
-                        d.smtp("RSET");
-                    }
-                    d.smtp("QUIT");
-                }
-                case SIEVE -> {
-                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
-                    String first = RawDialog.line(d.socket().getInputStream());
-                    if (first.startsWith("\"") || first.startsWith("{")) {
-                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
-                        RawDialog.sieveResponse(d.socket().getInputStream());
-                        add("commands before TLS", Verdict.FAIL, "AUTHENTICATE \"PLAIN\" accepted before TLS (a continuation);"
-                                + " credentials could be sent in plaintext");
-                    } else {
-                        add("commands before TLS", Verdict.PASS, "AUTHENTICATE refused before TLS (" + first + ")");
-                    }
-                    d.write("LOGOUT\r\n");
-                }
-                case NNTP -> {
-                    String reply = d.pop3("AUTHINFO USER starttls4j-audit");
-                    boolean accepted = reply.startsWith("381") || reply.startsWith("281");
-                    add("commands before TLS", accepted ? Verdict.FAIL : Verdict.PASS, accepted
-                            ? "AUTHINFO USER accepted before TLS (" + reply + "): AUTHINFO PASS could follow in plaintext"
-                            : "AUTHINFO USER refused before TLS (" + reply + ")");
-                    d.pop3("QUIT");
-                }
-                default -> throw new IllegalStateException();
-            }
-        } catch (IOException e) {
-            add("commands before TLS", Verdict.WARN, "not tested: " + e.getMessage());
-        }
+    /**
+     * The test kit's {@link ServerCheck#COMMANDS_BEFORE_TLS}: SMTP MAIL and AUTH PLAIN (a public MX
+     * on port 25, scheme {@code smtp}, must accept MAIL: RFC 3207 §4), IMAP AUTHENTICATE PLAIN, POP3
+     * USER, LMTP MAIL, ManageSieve AUTHENTICATE, NNTP AUTHINFO USER; SASL exchanges are cancelled,
+     * no credential is ever sent.
+     */
+    private void commandsBeforeTls() {
+        add("commands before TLS", kitCheck(ServerCheck.COMMANDS_BEFORE_TLS));
     }
 
     // ------------------------------------------------------------------ command injection
 
     /**
-     * Sends STARTTLS and a harmless command in one write, completes the handshake (without
-     * judging the certificate), sends the protocol's goodbye inside TLS and reads everything up to
-     * its answer: any answer to the harmless command there means the server kept plaintext that
-     * arrived before TLS and acted on it inside TLS (the CVE-2011-0411 family).
+     * The test kit's {@link ServerCheck#COMMAND_INJECTION}: STARTTLS and a harmless command in one
+     * write, TLS (without judging the certificate), the goodbye inside TLS; any answer to the
+     * harmless command there means the server kept plaintext that arrived before TLS and acted on
+     * it inside TLS (the CVE-2011-0411 family).
      */
-    private void injection() throws UnreachableException {
-        Protocol protocol = target.protocol();
-        String name = "command injection";
-        try (RawDialog d = RawDialog.open(address, protocol, settings.timeout())) {
-            List<String> reply;
-            String injectedTag = null;
-            String goodbyeTag = null;
-            try {
-                d.greeting();
-                d.capabilities(settings.ehlo());
-                if (protocol == Protocol.IMAP) {
-                    // the STARTTLS tag comes first, then the injected command's, then the goodbye's
-                    String startTlsTag = "A" + 2;
-                    injectedTag = "A" + 3;
-                    goodbyeTag = "A" + 4;
-                    d.write(startTlsTag + " STARTTLS\r\n" + injectedTag + " NOOP\r\n");
-                    reply = RawDialog.imapUntilTagged(d.socket().getInputStream(), startTlsTag);
-                    reply = List.of(reply.get(reply.size() - 1));
-                } else {
-                    reply = d.startTls("NOOP\r\n");
-                }
-            } catch (EOFException e) {
-                add(name, Verdict.PASS, "the server closed the connection when plaintext followed "
-                        + protocol.startTlsWord() + " (nothing was acted on)");
-                return;
-            }
-            String last = reply.get(reply.size() - 1);
-            boolean goAhead = protocol == Protocol.IMAP ? last.matches("(?i)A2 OK.*") : d.isGoAhead(reply);
-            if (!goAhead) {
-                add(name, Verdict.PASS, protocol.startTlsWord() + " with pipelined plaintext was refused (" + last + ")");
-                return;
-            }
-            SSLSocket tls;
-            try {
-                tls = (SSLSocket) trustingContext().getSocketFactory().createSocket(d.socket(), settings.nameFor(target),
-                        target.port(), true);
-                tls.setSoTimeout((int) settings.timeout().toMillis());
-                tls.startHandshake();
-            } catch (SSLException e) {
-                String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-                if (message.contains("plaintext") || message.contains("unrecognized") || message.contains("unsupported")) {
-                    add(name, Verdict.WARN, "the server answered the pipelined command in plaintext instead of starting TLS");
-                } else {
-                    add(name, Verdict.PASS, "the server did not complete TLS after the pipelined command (" + e.getMessage() + ")");
-                }
-                return;
-            } catch (IOException e) {
-                add(name, Verdict.PASS, "the server dropped the connection after the pipelined command (" + e.getMessage() + ")");
-                return;
-            }
-            List<String> answered = afterTls(tls, protocol, injectedTag, goodbyeTag);
-            if (answered.isEmpty()) {
-                add(name, Verdict.PASS, "NOOP pipelined after " + protocol.startTlsWord() + " was not acted on inside TLS");
-            } else {
-                add(name, Verdict.FAIL, "the server acted on plaintext pipelined after " + protocol.startTlsWord()
-                        + ": NOOP was answered inside TLS (" + answered.get(0) + ")");
-            }
-        } catch (IOException e) {
-            add(name, Verdict.WARN, "not tested: " + e.getMessage());
-        } catch (GeneralSecurityException e) {
-            add(name, Verdict.WARN, "not tested: no TLS context (" + e.getMessage() + ")");
-        }
+    private void injection() {
+        add("command injection", kitCheck(ServerCheck.COMMAND_INJECTION));
     }
 
-    /** Sends the goodbye inside TLS and returns the replies that answered the injected command instead. */
-    private List<String> afterTls(SSLSocket tls, Protocol protocol, String injectedTag, String goodbyeTag) throws IOException {
-        InputStream in = tls.getInputStream();
-        OutputStream out = tls.getOutputStream();
-        List<String> extra = new ArrayList<>();
-        try {
-            switch (protocol) {
-                case SMTP, LMTP -> {
-                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    while (true) {
-                        List<String> reply = RawDialog.smtpReply(in);
-                        String last = reply.get(reply.size() - 1);
-                        if (last.startsWith("221")) {
-                            return extra;
-                        }
-                        extra.add(last);
-                    }
-                }
-                case IMAP -> {
-                    out.write((goodbyeTag + " LOGOUT\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    for (String line : RawDialog.imapUntilTagged(in, goodbyeTag)) {
-                        if (line.regionMatches(true, 0, injectedTag + " ", 0, injectedTag.length() + 1)) {
-                            extra.add(line);
-                        }
-                    }
-                    return extra;
-                }
-                case NNTP -> {
-                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    while (true) {
-                        String line = RawDialog.line(in);
-                        if (line.startsWith("205")) {
-                            return extra;
-                        }
-                        extra.add(line);
-                    }
-                }
-                case SIEVE -> {
-                    // The server speaks first inside TLS (its capabilities and OK); then LOGOUT's OK.
-                    // A third status line answered the NOOP that was pipelined in plaintext.
-                    out.write("LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    List<String> statuses = new ArrayList<>();
-                    while (statuses.size() < 3) {
-                        List<String> response = RawDialog.sieveResponse(in);
-                        statuses.add(response.get(response.size() - 1));
-                    }
-                    return statuses.subList(2, 3);
-                }
-                default -> {
-                    out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    List<String> statuses = new ArrayList<>();
-                    while (statuses.size() < 2) {
-                        String line = RawDialog.line(in);
-                        if (line.startsWith("+OK") || line.startsWith("-ERR")) {
-                            statuses.add(line);
-                        }
-                    }
-                    return statuses.subList(0, 1);
-                }
-            }
-        } catch (EOFException | SocketTimeoutException e) {
-            return extra; // the server closed after the goodbye (or said nothing more)
-        } finally {
-            closeQuietly(tls);
-        }
+    private CheckResult kitCheck(ServerCheck check) {
+        return ServerChecks.against(MailProtocol.valueOf(target.protocol().name()), address.getAddress().getHostAddress(),
+                        address.getPort())
+                .serverName(settings.nameFor(target)).clientName(settings.ehlo()).timeout(settings.timeout())
+                .publicMx(target.scheme().equals("smtp")).run(check);
     }
 
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing is all that is left
-        }
-    }
-
-    /** A context that accepts any certificate: this check is about the dialog, not the certificate. */
-    private static SSLContext trustingContext() throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, null);
-        return context;
-    }
-
-    private static final class TrustAll extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+    private void add(String name, CheckResult result) {
+        add(name, Verdict.valueOf(result.verdict().name()), result.evidence());
     }
 
     static Duration elapsed(Report r) {

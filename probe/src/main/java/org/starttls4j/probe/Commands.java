@@ -246,7 +246,7 @@ final class Commands {
         @Option(names = "--hostile", paramLabel = "SCENARIO|all",
                 description = "Instead, a hostile server of the test kit: one scenario on every connection (e.g. starttls_stripped,"
                         + " response_injection, expired_certificate), or all of them, one per connection in turn; prints each"
-                        + " client's verdict. Takes --port and --bind only.")
+                        + " client's verdict. Takes --port, --bind and --implicit (the scenarios of an implicit-TLS port) only.")
         String hostile;
 
         ServeCommand(Io io) {
@@ -265,8 +265,8 @@ final class Commands {
                 default -> throw new IllegalArgumentException("the protocol is smtp, imap, pop3, lmtp, sieve or nntp, not " + protocolName);
             };
             if (hostile != null) {
-                return HostileServe.run(io, protocol, hostile, port != null ? port : defaultPort(protocol, false), bind,
-                        implicit || cert != null || key != null || selfSigned != null || !adapter.equals("nio") || !policy.equals("required"));
+                return HostileServe.run(io, protocol, hostile, port != null ? port : defaultPort(protocol, implicit), bind, implicit,
+                        cert != null || key != null || selfSigned != null || !adapter.equals("nio") || !policy.equals("required"));
             }
             if (implicit && (protocol == Protocol.LMTP || protocol == Protocol.SIEVE)) {
                 throw new IllegalArgumentException(protocol.lowerName() + " has no implicit-TLS port; leave out --implicit");
@@ -302,21 +302,22 @@ final class Commands {
             }
             ServerIdentity identity = cert != null ? ServerIdentity.fromPem(cert, key)
                     : ServerIdentity.selfSigned(selfSigned != null ? selfSigned : "localhost");
-            ReferenceServer.Settings settings = new ReferenceServer.Settings(protocol, implicit ? TlsPolicy.IMPLICIT : p,
-                    new InetSocketAddress(address, listenPort), identity, a);
+            InetSocketAddress listen = new InetSocketAddress(address, listenPort);
             PrintWriter out = io.out();
-            ReferenceServer started;
+            org.starttls4j.testkit.ReferenceServer started;
             try {
-                started = ReferenceServer.start(settings, line -> {
-                    out.println(line);
-                    out.flush();
+                started = ReferenceServers.start(protocol, implicit ? TlsPolicy.IMPLICIT : p, listen, identity, a, line -> {
+                    synchronized (out) {
+                        out.println(line);
+                        out.flush();
+                    }
                 });
             } catch (IOException e) {
-                io.err().println("starttls4j serve: cannot listen on " + Adapter.describe(settings.bind()) + ": " + e.getMessage());
+                io.err().println("starttls4j serve: cannot listen on " + Adapter.describe(listen) + ": " + e.getMessage());
                 io.err().flush();
                 return Main.NOT_AS_DEMANDED;
             }
-            try (ReferenceServer server = started) {
+            try (org.starttls4j.testkit.ReferenceServer server = started) {
                 String where = Adapter.describe(server.address());
                 String scheme = protocol.lowerName() + (implicit ? "s" : "");
                 String sha256 = TlsFacts.sha256(identity.leaf());

@@ -19,6 +19,7 @@ import java.util.List;
 import org.starttls4j.Failure;
 import org.starttls4j.TlsFacts;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testkit.ReferenceServer;
 
 /**
  * {@code starttls4j} with no arguments: reference servers for every protocol, with STARTTLS
@@ -154,8 +155,7 @@ final class Demo {
      */
     static Attack commandInjection(ServerIdentity identity) throws IOException {
         InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        ReferenceServer.Settings s = new ReferenceServer.Settings(Protocol.SMTP, TlsPolicy.REQUIRED, any, identity, Adapter.NIO);
-        try (ReferenceServer server = ReferenceServer.start(s, line -> { });
+        try (ReferenceServer server = ReferenceServers.start(Protocol.SMTP, TlsPolicy.REQUIRED, any, identity, Adapter.NIO, line -> { });
              RawDialog d = RawDialog.open(server.address(), Protocol.SMTP, Duration.ofSeconds(10))) {
             d.greeting();
             d.capabilities("attacker.example");
@@ -197,9 +197,8 @@ final class Demo {
                     if (implicit && !protocol.hasImplicitPort()) {
                         continue;
                     }
-                    ReferenceServer.Settings s = new ReferenceServer.Settings(protocol,
-                            implicit ? TlsPolicy.IMPLICIT : TlsPolicy.REQUIRED, any, identity, adapter);
-                    try (ReferenceServer server = ReferenceServer.start(s, line -> { })) {
+                    try (ReferenceServer server = ReferenceServers.start(protocol, implicit ? TlsPolicy.IMPLICIT : TlsPolicy.REQUIRED,
+                            any, identity, adapter, line -> { })) {
                         int port = server.address().getPort();
                         Target target = new Target(protocol.lowerName() + (implicit ? "s" : ""), protocol, "127.0.0.1", port, implicit);
                         ProbeResult result;

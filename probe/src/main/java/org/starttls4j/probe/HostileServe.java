@@ -34,20 +34,23 @@ final class HostileServe {
      * @param scenario   a scenario's name, or {@code all}
      * @param port       the port (0: any free port)
      * @param bind       the address to listen on
+     * @param implicit   whether to play the scenarios of an implicit-TLS port (RFC 8314)
      * @param otherOptions whether options that do not apply were given
      * @return the exit status
      * @throws IOException never in practice: listening failures are an exit status
      */
-    static int run(Commands.Io io, Protocol protocol, String scenario, int port, String bind, boolean otherOptions) throws IOException {
+    static int run(Commands.Io io, Protocol protocol, String scenario, int port, String bind, boolean implicit, boolean otherOptions)
+            throws IOException {
         if (otherOptions) {
-            throw new IllegalArgumentException("--hostile plays STARTTLS scenarios with the test kit's own certificates: it takes --port and"
-                    + " --bind only");
+            throw new IllegalArgumentException("--hostile plays STARTTLS scenarios with the test kit's own certificates: it takes --port,"
+                    + " --bind and --implicit only");
         }
         if (protocol != Protocol.SMTP && protocol != Protocol.IMAP && protocol != Protocol.POP3) {
             throw new IllegalArgumentException("--hostile speaks smtp, imap and pop3, not " + protocol.lowerName());
         }
         MailProtocol kit = MailProtocol.valueOf(protocol.name());
-        List<HostileScenario> scenarios = scenario.equalsIgnoreCase("all") ? HostileScenario.forProtocol(kit) : List.of(parse(kit, scenario));
+        List<HostileScenario> scenarios = scenario.equalsIgnoreCase("all")
+                ? (implicit ? HostileScenario.forImplicitTls(kit) : HostileScenario.forProtocol(kit)) : List.of(parse(kit, scenario, implicit));
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
@@ -60,15 +63,17 @@ final class HostileServe {
         PrintWriter out = io.out();
         HostileServer started;
         try {
-            started = HostileServer.builder(kit, scenarios.toArray(new HostileScenario[0])).pki(pki)
-                    .bind(new InetSocketAddress(address, port)).onConnectionJudged(run -> print(out, io.style(), run)).start();
+            HostileServer.Builder builder = HostileServer.builder(kit, scenarios.toArray(new HostileScenario[0])).pki(pki)
+                    .bind(new InetSocketAddress(address, port)).onConnectionJudged(run -> print(out, io.style(), run));
+            started = (implicit ? builder.implicitTls() : builder).start();
         } catch (IOException e) {
             io.err().println("starttls4j serve: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
             io.err().flush();
             return Main.NOT_AS_DEMANDED;
         }
         try (HostileServer server = started) {
-            out.println(io.style().bold("starttls4j serve " + protocol.lowerName() + " --hostile") + " — listening on "
+            out.println(io.style().bold("starttls4j serve " + protocol.lowerName() + " --hostile" + (implicit ? " --implicit" : ""))
+                    + " — listening on "
                     + server.host() + ":" + server.port() + " (" + (scenarios.size() == 1
                     ? scenarios.get(0).name().toLowerCase(Locale.ROOT) + ": " + scenarios.get(0).description()
                     : scenarios.size() + " scenarios, one per connection in turn") + ")");
@@ -81,7 +86,7 @@ final class HostileServe {
         return Main.OK;
     }
 
-    private static HostileScenario parse(MailProtocol protocol, String name) {
+    private static HostileScenario parse(MailProtocol protocol, String name, boolean implicit) {
         HostileScenario scenario;
         try {
             scenario = HostileScenario.valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -91,6 +96,10 @@ final class HostileServe {
         }
         if (!scenario.appliesTo(protocol)) {
             throw new IllegalArgumentException("--hostile " + name + " does not apply to " + protocol.lowerName());
+        }
+        if (implicit && !scenario.appliesToImplicitTls()) {
+            throw new IllegalArgumentException("--hostile " + name + " has nothing to attack on an implicit-TLS port; with --implicit: "
+                    + HostileScenario.forImplicitTls(protocol).stream().map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
         }
         return scenario;
     }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Event;
 import org.starttls4j.Timeouts;
+import org.starttls4j.dane.AddressLookup;
 import org.starttls4j.dane.Dane;
 import org.starttls4j.dane.DaneDecision;
 import org.starttls4j.dane.DaneLevel;
@@ -183,7 +184,11 @@ final class MxAudit {
         TlsaLookup lookup = base.lookup();
         String at = base.domain().equals(host.host()) ? "" : " (at the CNAME target " + base.domain() + ")";
         if (lookup instanceof TlsaLookup.Insecure) {
-            return; // the DNSSEC check already says why DANE cannot apply
+            if (base.domain().equals(host.host()) && dns.addressLookup(host.host()) instanceof AddressLookup.Insecure) {
+                add(name, Audit.Verdict.WARN, "the A/AAAA records are not DNSSEC-signed: senders ignore any TLSA records"
+                        + " of this host (RFC 7672 §2.2.2)");
+            }
+            return; // otherwise the DNSSEC check already says why DANE cannot apply
         }
         if (lookup instanceof TlsaLookup.SecureNone) {
             add(name, Audit.Verdict.WARN, "no TLSA records: DANE does not protect this host");

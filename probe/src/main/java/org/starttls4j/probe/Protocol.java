@@ -7,7 +7,6 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
-import org.starttls4j.ServerConfig;
 import org.starttls4j.imap.Imap;
 import org.starttls4j.lmtp.Lmtp;
 import org.starttls4j.nntp.Nntp;
@@ -18,38 +17,22 @@ import org.starttls4j.smtp.Smtp;
 /** The mail protocols as the command line knows them: entry points, words and defaults. */
 public enum Protocol {
     /** SMTP: STARTTLS (RFC 3207) on 25 and 587, implicit TLS on 465 (RFC 8314). */
-    SMTP("STARTTLS",
-            caps("PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES"),
-            caps("PIPELINING", "SIZE 10240000", "8BITMIME", "ENHANCEDSTATUSCODES", "AUTH PLAIN LOGIN")),
+    SMTP("STARTTLS"),
     /** IMAP: STARTTLS (RFC 9051, RFC 2595) on 143, implicit TLS on 993. */
-    IMAP("STARTTLS",
-            caps("IMAP4rev1", "ID", "NAMESPACE", "UNSELECT"),
-            caps("IMAP4rev1", "ID", "NAMESPACE", "UNSELECT", "AUTH=PLAIN")),
+    IMAP("STARTTLS"),
     /** POP3: STLS (RFC 2595) on 110, implicit TLS on 995. */
-    POP3("STLS",
-            caps("UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION starttls4j"),
-            caps("UIDL", "RESP-CODES", "PIPELINING", "IMPLEMENTATION starttls4j", "USER", "SASL PLAIN")),
+    POP3("STLS"),
     /** LMTP: STARTTLS (RFC 2033, RFC 3207), usually on 24; no implicit-TLS port. */
-    LMTP("STARTTLS",
-            caps("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME"),
-            caps("PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME", "AUTH PLAIN")),
+    LMTP("STARTTLS"),
     /** ManageSieve: STARTTLS (RFC 5804) on 4190; capabilities come unasked, again after TLS. */
-    SIEVE("STARTTLS",
-            caps("IMPLEMENTATION starttls4j", "SIEVE fileinto reject envelope vacation", "SASL PLAIN", "VERSION 1.0"),
-            caps("IMPLEMENTATION starttls4j", "SIEVE fileinto reject envelope vacation", "SASL PLAIN", "VERSION 1.0")),
+    SIEVE("STARTTLS"),
     /** NNTP: STARTTLS (RFC 4642) on 119, implicit TLS on 563. */
-    NNTP("STARTTLS",
-            caps("VERSION 2", "READER", "LIST ACTIVE NEWSGROUPS", "AUTHINFO USER"),
-            caps("VERSION 2", "READER", "LIST ACTIVE NEWSGROUPS", "POST", "AUTHINFO USER"));
+    NNTP("STARTTLS");
 
     private final String startTlsWord;
-    private final Capabilities serverCapabilitiesBeforeTls;
-    private final Capabilities serverCapabilitiesAfterTls;
 
-    Protocol(String startTlsWord, Capabilities before, Capabilities after) {
+    Protocol(String startTlsWord) {
         this.startTlsWord = startTlsWord;
-        this.serverCapabilitiesBeforeTls = before;
-        this.serverCapabilitiesAfterTls = after;
     }
 
     /**
@@ -70,56 +53,9 @@ public enum Protocol {
         };
     }
 
-    /**
-     * The server negotiation: {@code Smtp.server}, {@code Imap.server}, {@code Pop3.server},
-     * {@code Lmtp.server}, {@code ManageSieve.server} or {@code Nntp.server}.
-     *
-     * @param config the server configuration
-     * @return the unstarted negotiation
-     */
-    public Negotiation server(ServerConfig config) {
-        return switch (this) {
-            case SMTP -> Smtp.server(config);
-            case IMAP -> Imap.server(config);
-            case POP3 -> Pop3.server(config);
-            case LMTP -> Lmtp.server(config);
-            case SIEVE -> ManageSieve.server(config);
-            case NNTP -> Nntp.server(config);
-        };
-    }
-
-    /**
-     * The server negotiation resuming on a connection already greeted, when a plaintext session asks
-     * for TLS: {@code serverResuming} of the protocol's entry point ({@code Smtp}, {@code Imap},
-     * {@code Pop3}, {@code Lmtp}, {@code ManageSieve} or {@code Nntp}).
-     *
-     * @param config the server configuration
-     * @return the unstarted negotiation
-     */
-    public Negotiation serverResuming(ServerConfig config) {
-        return switch (this) {
-            case SMTP -> Smtp.serverResuming(config);
-            case IMAP -> Imap.serverResuming(config);
-            case POP3 -> Pop3.serverResuming(config);
-            case LMTP -> Lmtp.serverResuming(config);
-            case SIEVE -> ManageSieve.serverResuming(config);
-            case NNTP -> Nntp.serverResuming(config);
-        };
-    }
-
     /** The command that asks for TLS: {@code STARTTLS}, or {@code STLS} for POP3. */
     public String startTlsWord() {
         return startTlsWord;
-    }
-
-    /** What the reference server announces before TLS (the negotiation adds STARTTLS/STLS). */
-    public Capabilities serverCapabilitiesBeforeTls() {
-        return serverCapabilitiesBeforeTls;
-    }
-
-    /** What the reference server announces inside TLS: with authentication, which needs TLS. */
-    public Capabilities serverCapabilitiesAfterTls() {
-        return serverCapabilitiesAfterTls;
     }
 
     /** Whether the protocol has a port for implicit TLS (SMTP 465, IMAP 993, POP3 995, NNTP 563); LMTP and ManageSieve have none. */
@@ -170,14 +106,5 @@ public enum Protocol {
             offers.add("LOGIN (no LOGINDISABLED)");
         }
         return offers;
-    }
-
-    private static Capabilities caps(String... announced) {
-        List<Capability> list = new ArrayList<>();
-        for (String one : announced) {
-            String[] words = one.split(" ");
-            list.add(new Capability(words[0], List.of(words).subList(1, words.length)));
-        }
-        return new Capabilities(list);
     }
 }

@@ -156,25 +156,6 @@ final class RawDialog implements Closeable {
         };
     }
 
-    /** Sends one SMTP command and reads its reply. */
-    List<String> smtp(String command) throws IOException {
-        write(command + "\r\n");
-        return smtpReply(in);
-    }
-
-    /** Sends one IMAP command under a fresh tag and reads up to its tagged response. */
-    List<String> imap(String command) throws IOException {
-        String t = nextTag();
-        write(t + " " + command + "\r\n");
-        return imapUntilTagged(in, t);
-    }
-
-    /** Sends one POP3 command and reads its status line. */
-    String pop3(String command) throws IOException {
-        write(command + "\r\n");
-        return line(in);
-    }
-
     @Override
     public void close() {
         try {

@@ -44,7 +44,11 @@ class ProbeMxCommandTest {
                 SignedZones.Zone.signed("example.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\n_" + genuine.address().getPort()
                         + "._tcp.mx IN TLSA " + tlsa + "\n_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"),
                 SignedZones.Zone.signed("other.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\n_" + impostor.address().getPort()
-                        + "._tcp.mx IN TLSA " + tlsa + "\n")));
+                        + "._tcp.mx IN TLSA " + tlsa + "\n"),
+                // signed MX records naming a host with unsigned addresses and signed TLSA records (RFC 7672 §2.2.2)
+                SignedZones.Zone.signed("islands.test", "@ IN MX 10 mx.hosts.test.\n"),
+                SignedZones.Zone.unsigned("hosts.test", "mx IN A 127.0.0.1\n"),
+                SignedZones.Zone.signed("_tcp.mx.hosts.test", "_" + genuine.address().getPort() + " IN TLSA " + tlsa + "\n")));
         anchors = Files.writeString(dir.resolve("anchors"), zones.trustAnchors());
     }
 
@@ -110,6 +114,20 @@ class ProbeMxCommandTest {
         assertThat(r.status()).as(r.toString()).isEqualTo(Main.NOT_AS_DEMANDED);
         assertThat(verdicts(r.json())).containsEntry("TLSA mx.other.test", "FAIL").containsEntry("TLS-RPT record", "WARN");
         assertThat(r.out()).contains("no TLSA record names the certificate");
+    }
+
+    @Test
+    void anMxHostWithUnsignedAddressesIsNoDaneHostAndTheAuditSaysWhy() {
+        Cli.Result probe = probe("islands.test", genuine.address().getPort(), "--json", "--dane", "dane-only");
+        JsonNode mx = probe.json().at("/mx/0");
+        assertThat(mx.get("host").asText()).as(probe.toString()).isEqualTo("mx.hosts.test");
+        assertThat(mx.get("outcome").asText()).as("the TLSA records validate, yet do not apply").isEqualTo("skipped");
+        assertThat(mx.get("policyType").asText()).isEqualTo("no-policy-found");
+        assertThat(mx.get("resultType").asText()).isEqualTo("dane-required");
+        Cli.Result audit = Cli.run("audit", "smtp://islands.test:" + genuine.address().getPort(), "--mx", "--json",
+                "--dns", "127.0.0.1:" + zones.address().getPort(), "--trust-anchor", anchors.toString(), "--timeout", "10");
+        assertThat(verdicts(audit.json())).as(audit.toString()).containsEntry("DNSSEC", "PASS").containsEntry("TLSA mx.hosts.test", "WARN");
+        assertThat(audit.out()).contains("A/AAAA records are not DNSSEC-signed");
     }
 
     static java.util.Map<String, String> verdicts(JsonNode audit) {

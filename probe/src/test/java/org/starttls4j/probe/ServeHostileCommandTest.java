@@ -24,26 +24,7 @@ class ServeHostileCommandTest {
         StringBuffer out = new StringBuffer();
         CompletableFuture<Void> listening = new CompletableFuture<>();
         CompletableFuture<Void> judged = new CompletableFuture<>();
-        Writer watching = new Writer() {
-            @Override
-            public void write(char[] buffer, int offset, int length) {
-                out.append(buffer, offset, length);
-                if (out.indexOf("stop with Ctrl-C") >= 0) {
-                    listening.complete(null);
-                }
-                if (out.indexOf("CREDENTIALS_IN_PLAINTEXT:") >= 0) {
-                    judged.complete(null);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Writer watching = watching(out, listening, judged, "CREDENTIALS_IN_PLAINTEXT:");
         CompletableFuture<Void> stop = new CompletableFuture<>();
         Commands.Io io = new Commands.Io(new PrintWriter(watching, true), new PrintWriter(new StringWriter(), true), Style.PLAIN, stop);
         CompletableFuture<Integer> status = CompletableFuture.supplyAsync(
@@ -75,6 +56,76 @@ class ServeHostileCommandTest {
     }
 
     @Test
+    void onAnImplicitTlsPortAClientThatAcceptsAnExpiredCertificateIsReportedUnsafe() throws Exception {
+        StringBuffer out = new StringBuffer();
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        CompletableFuture<Void> judged = new CompletableFuture<>();
+        Writer watching = watching(out, listening, judged, "ACCEPTED_BAD_CERTIFICATE:");
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        Commands.Io io = new Commands.Io(new PrintWriter(watching, true), new PrintWriter(new StringWriter(), true), Style.PLAIN, stop);
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(
+                () -> Main.run(new String[] {"serve", "imap", "--port", "0", "--implicit", "--hostile", "expired-certificate"}, io));
+        listening.get(30, TimeUnit.SECONDS);
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(out);
+        assertThat(m.find()).as(out.toString()).isTrue();
+        assertThat(out.toString()).contains("--hostile --implicit", "expired_certificate");
+
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                // the careless client under test: it accepts anything
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        try (Socket socket = trustAll.getSocketFactory().createSocket("127.0.0.1", Integer.parseInt(m.group(1)))) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            OutputStream o = socket.getOutputStream();
+            assertThat(in.readLine()).startsWith("* OK");
+            o.write("a1 LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            assertThat(in.readLine()).startsWith("* BYE");
+        }
+        judged.get(30, TimeUnit.SECONDS);
+        stop.complete(null);
+
+        assertThat(status.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(out.toString()).contains("expired_certificate      UNSAFE [ACCEPTED_BAD_CERTIFICATE]");
+    }
+
+    /** A writer that keeps what serve prints and completes {@code listening}, then {@code judged} once {@code verdict} shows. */
+    private static Writer watching(StringBuffer out, CompletableFuture<Void> listening, CompletableFuture<Void> judged, String verdict) {
+        return new Writer() {
+            @Override
+            public void write(char[] buffer, int offset, int length) {
+                out.append(buffer, offset, length);
+                if (out.indexOf("stop with Ctrl-C") >= 0) {
+                    listening.complete(null);
+                }
+                if (out.indexOf(verdict) >= 0) {
+                    judged.complete(null);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Test
     void anUnknownOrInapplicableScenarioIsAUsageError() {
         Cli.Result unknown = Cli.run("serve", "smtp", "--hostile", "nonsense");
         assertThat(unknown.status()).isEqualTo(Main.USAGE);
@@ -88,8 +139,12 @@ class ServeHostileCommandTest {
         assertThat(lmtp.status()).isEqualTo(Main.USAGE);
         assertThat(lmtp.err()).contains("--hostile speaks smtp, imap and pop3, not lmtp");
 
-        Cli.Result implicit = Cli.run("serve", "imap", "--implicit", "--hostile", "all");
+        Cli.Result implicit = Cli.run("serve", "imap", "--implicit", "--hostile", "starttls_stripped");
         assertThat(implicit.status()).isEqualTo(Main.USAGE);
-        assertThat(implicit.err()).contains("takes --port and --bind only");
+        assertThat(implicit.err()).contains("nothing to attack on an implicit-TLS port", "expired_certificate");
+
+        Cli.Result other = Cli.run("serve", "imap", "--adapter", "netty", "--hostile", "all");
+        assertThat(other.status()).isEqualTo(Main.USAGE);
+        assertThat(other.err()).contains("takes --port, --bind and --implicit only");
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testkit.ReferenceServer;
+import org.starttls4j.testkit.TlsMode;
 
 /** Reference servers on loopback for the tests, all presenting one self-signed certificate. */
 final class Servers {
@@ -39,8 +41,7 @@ final class Servers {
 
         /** The URL of this server for {@code protocol} (implicit when it runs implicit TLS). */
         String url() {
-            ReferenceServer.Settings s = server.settings();
-            return s.protocol().lowerName() + (s.policy() == TlsPolicy.IMPLICIT ? "s" : "") + "://127.0.0.1:" + port();
+            return server.protocol().lowerName() + (server.mode() == TlsMode.IMPLICIT_TLS ? "s" : "") + "://127.0.0.1:" + port();
         }
 
         /** The same server as {@code submission://} (SMTP only). */
@@ -79,8 +80,8 @@ final class Servers {
     static Running start(Protocol protocol, TlsPolicy policy, Adapter adapter, ServerIdentity identity) {
         Queue<String> log = new ConcurrentLinkedQueue<>();
         try {
-            ReferenceServer server = ReferenceServer.start(new ReferenceServer.Settings(protocol, policy,
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), identity, adapter), log::add);
+            ReferenceServer server = ReferenceServers.start(protocol, policy,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), identity, adapter, log::add);
             return new Running(server, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -30,7 +30,8 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  * <p>Order of precedence per MX host, as Postfix with an MTA-STS policy server applies it and as
  * RFC 8461 §2 expects ("senders who implement DANE ... use DANE where TLSA records exist"):
  * <ol>
- *   <li>DANE, when enabled and the MX RRset and the host's TLSA RRset are DNSSEC-validated
+ *   <li>DANE, when enabled and the MX RRset, the host's address records (unless the MX host name
+ *       is an alias, below) and its TLSA RRset are DNSSEC-validated
  *       ({@link Dane#decide}); a failed TLSA lookup blocks the host. When the MX host name is an
  *       alias, the TLSA base domain is chosen as RFC 7672 §2.2.2 says ({@link DnssecResolver#tlsaBase}).</li>
  *   <li>MTA-STS, when the domain has a policy ({@link MtaSts#decide}).</li>
@@ -109,7 +110,8 @@ public final class DeliveryPlanner {
 
     private Route route(String domain, MxHost mx, int port, boolean mxSecure, StsLookup sts) {
         if (dane.isPresent()) {
-            // RFC 7672 §2.2.1: TLSA records count only when the MX RRset itself was validated.
+            // RFC 7672 §2.2.1: TLSA records count only when the MX RRset itself was validated; and
+            // (§2.2.2, in DnssecResolver.tlsaBase) only for a host whose address records are secure.
             TlsaBase base = mxSecure ? dns.tlsaBase(mx.host(), port)
                     : new TlsaBase(mx.host(), new TlsaLookup.Insecure(), Set.of(mx.host()));
             TlsaLookup tlsa = base.lookup();

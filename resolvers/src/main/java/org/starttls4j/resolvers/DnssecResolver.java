@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import org.starttls4j.dane.AddressLookup;
 import org.starttls4j.dane.CnameChain;
 import org.starttls4j.dane.Dane;
 import org.starttls4j.dane.Tlsa;
@@ -137,6 +138,37 @@ public final class DnssecResolver {
     }
 
     /**
+     * The DNSSEC status of a host's address records, CNAME expansion included (the validator
+     * follows the chain, and an answer reached through an insecure link is insecure), for the rule
+     * of RFC 7672 §2.2.2 that TLSA records count only for a host whose addresses are secure
+     * ({@link Dane#tlsaBase(CnameChain, AddressLookup, Function)}).
+     *
+     * <p>Secure when the A or the AAAA answer (records or a proven absence) validated: a host whose
+     * one family validates is a DANE host, even if the other family's lookup fails, since many
+     * signed zones answer one family badly. Otherwise a failed lookup (bogus, SERVFAIL, timeout) is
+     * {@link AddressLookup.Failed}, never {@link AddressLookup.Insecure}: an attacker who can make a
+     * lookup fail must not turn DANE off.
+     *
+     * @param host the MX host name
+     * @return secure, insecure, or failed
+     */
+    public AddressLookup addressLookup(String host) {
+        List<DnsAnswer<InetAddress>> answers = List.of(query(host, Type.A, r -> ((ARecord) r).getAddress()),
+                query(host, Type.AAAA, r -> ((AAAARecord) r).getAddress()));
+        List<String> failures = new ArrayList<>();
+        for (DnsAnswer<InetAddress> a : answers) {
+            if (a instanceof DnsAnswer.Found && ((DnsAnswer.Found<InetAddress>) a).secure()
+                    || a instanceof DnsAnswer.None && ((DnsAnswer.None<InetAddress>) a).secure()) {
+                return new AddressLookup.Secure();
+            }
+            if (a instanceof DnsAnswer.Failed) {
+                failures.add(((DnsAnswer.Failed<InetAddress>) a).why());
+            }
+        }
+        return failures.isEmpty() ? new AddressLookup.Insecure() : new AddressLookup.Failed(String.join("; ", failures));
+    }
+
+    /**
      * The TXT records at a name, each record's strings joined without separators (as RFC 8461
      * and RFC 8460 read them).
      *
@@ -222,9 +254,12 @@ public final class DnssecResolver {
 
     /**
      * The TLSA base domain of an MX host and its TLSA lookup, CNAME expansion included: the host's
-     * {@linkplain #cnameChain CNAME chain}, then {@link Dane#tlsaBase} choosing between the expanded
-     * and the original name (RFC 7672 §2.2.2). A failed CNAME lookup is a failed TLSA lookup: the
-     * host must not be used under DANE, since an attacker can cause the failure.
+     * {@linkplain #cnameChain CNAME chain} and the DNSSEC status of its {@linkplain #addressLookup
+     * address records}, then {@link Dane#tlsaBase(CnameChain, AddressLookup, Function)}: no TLSA
+     * query for a host that is no alias and whose addresses are insecure, and otherwise the choice
+     * between the expanded and the original name (RFC 7672 §2.2.2). A failed CNAME or address lookup
+     * is a failed TLSA lookup: the host must not be used under DANE, since an attacker can cause the
+     * failure.
      *
      * @param host the MX host name
      * @param port 25 for SMTP
@@ -236,7 +271,7 @@ public final class DnssecResolver {
             String name = CnameChain.none(host).original();
             return new TlsaBase(name, new TlsaLookup.Failed(((DnsAnswer.Failed<CnameChain>) chain).why()), Set.of(name));
         }
-        return Dane.tlsaBase(((DnsAnswer.Found<CnameChain>) chain).values().get(0), name -> tlsa(name, port));
+        return Dane.tlsaBase(((DnsAnswer.Found<CnameChain>) chain).values().get(0), addressLookup(host), name -> tlsa(name, port));
     }
 
     private <T> DnsAnswer<T> query(String name, int type, Function<Record, T> convert) {

@@ -63,7 +63,10 @@ class DeliveryPlannerInteropTest {
                         + "_25._tcp.mx IN TLSA " + tlsa + "\n_25._tcp.mx2 IN TLSA " + tlsa + "\n"
                         + "_mta-sts IN TXT \"v=STSv1; id=20261207;\"\n"
                         + "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"),
-                SignedZones.Zone.unsigned("plain.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\n"),
+                SignedZones.Zone.unsigned("plain.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\nisland IN A 127.0.0.1\n"),
+                // a signed domain whose MX host has unsigned addresses, and signed TLSA records in a zone of their own
+                SignedZones.Zone.signed("islands.test", "@ IN MX 10 island.plain.test.\n"),
+                SignedZones.Zone.signed("_tcp.island.plain.test", "_25 IN TLSA " + tlsa + "\n"),
                 // an MX host name that is a secure alias of mx.example.test, whose TLSA records then count
                 SignedZones.Zone.signed("aliased.test", "@ IN MX 10 mail\nmail IN CNAME mx.example.test.\n")));
         policyServer = new PolicyServer(TestPki.server(KeyType.EC_P256, "mta-sts.example.test"))
@@ -169,6 +172,24 @@ class DeliveryPlannerInteropTest {
         DeliveryPlan plan = planner.plan("plain.test", Instant.now());
         assertThat(plan.routes()).singleElement().isInstanceOfSatisfying(Route.Skip.class,
                 skip -> assertThat(skip.report()).isEqualTo(ResultType.DANE_REQUIRED));
+    }
+
+    @Test
+    void anMxHostWithUnsignedAddressesIsDeliveredToAsWithoutTlsaRecords() {
+        // RFC 7672 §2.2.2: the TLSA records validate, but whoever forges the A record chooses the server
+        DeliveryPlan dane = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.of(DaneLevel.DANE), b -> b)
+                .plan("islands.test", Instant.now());
+        assertThat(dane.routes()).singleElement().isInstanceOfSatisfying(Route.Negotiate.class, route -> {
+            assertThat(route.mx().host()).isEqualTo("island.plain.test");
+            assertThat(route.policy().type()).isEqualTo(PolicyType.NO_POLICY_FOUND);
+            assertThat(route.config().policy()).isEqualTo(org.starttls4j.TlsPolicy.OPPORTUNISTIC);
+        });
+        DeliveryPlan daneOnly = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.of(DaneLevel.DANE_ONLY), b -> b)
+                .plan("islands.test", Instant.now());
+        assertThat(daneOnly.routes()).singleElement().isInstanceOfSatisfying(Route.Skip.class, skip -> {
+            assertThat(skip.report()).isEqualTo(ResultType.DANE_REQUIRED);
+            assertThat(skip.why()).contains("address records");
+        });
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.starttls4j.dane.AddressLookup;
 import org.starttls4j.dane.CnameChain;
 import org.starttls4j.dane.Tlsa;
 import org.starttls4j.dane.TlsaBase;
@@ -41,7 +42,12 @@ class DnssecResolverInteropTest {
                         + "alias IN CNAME mx\n")
                         .tamperedAfterSigning(TLSA.substring(6).toLowerCase(), TLSA_TAMPERED.substring(6).toLowerCase()),
                 SignedZones.Zone.unsigned("plain.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\n_25._tcp.mx IN TLSA " + TLSA + "\n"
-                        + "alias IN CNAME mx.example.test.\n")));
+                        + "alias IN CNAME mx.example.test.\nisland IN A 127.0.0.1\n"),
+                // RFC 7672 §2.2.2: signed TLSA records of a host whose address records are unsigned
+                SignedZones.Zone.signed("_tcp.island.plain.test", "_25 IN TLSA " + TLSA + "\n"),
+                // a signed A record changed after signing (its AAAA absence still validates)
+                SignedZones.Zone.signed("badaddr.test", "mx IN A 127.0.0.2\n_25._tcp.mx IN TLSA " + TLSA + "\n")
+                        .tamperedAfterSigning("127.0.0.2", "127.0.0.3")));
         resolver = zones.resolver();
     }
 
@@ -128,6 +134,38 @@ class DnssecResolverInteropTest {
         assertThat(base.domain()).as("the signed target's records are not reached through an unsigned alias").isEqualTo("alias.plain.test");
         assertThat(base.lookup()).isEqualTo(new TlsaLookup.Insecure());
         assertThat(base.referenceNames()).containsExactly("alias.plain.test");
+    }
+
+    @Test
+    void theAddressRecordsStatusFollowsTheWholeCnameChain() {
+        assertThat(resolver.addressLookup("mx.example.test")).isEqualTo(new AddressLookup.Secure());
+        assertThat(resolver.addressLookup("alias.example.test")).isEqualTo(new AddressLookup.Secure());
+        assertThat(resolver.addressLookup("mx.plain.test")).isEqualTo(new AddressLookup.Insecure());
+        assertThat(resolver.addressLookup("alias.plain.test")).as("a signed target reached through an unsigned alias")
+                .isEqualTo(new AddressLookup.Insecure());
+        assertThat(resolver.addressLookup("toplain.example.test")).as("an unsigned target reached through a signed alias")
+                .isEqualTo(new AddressLookup.Insecure());
+        assertThat(resolver.addressLookup("mx.badaddr.test")).as("the A record is bogus, but the proven absence of AAAA"
+                + " records validates: one family suffices, and nothing is downgraded").isEqualTo(new AddressLookup.Secure());
+        assertThat(resolver.tlsaBase("mx.badaddr.test", 25).lookup()).isInstanceOf(TlsaLookup.Secure.class);
+    }
+
+    @Test
+    void aHostWhoseAddressesAreUnsignedIsNoDaneHostEvenWithSignedTlsaRecords() {
+        assertThat(resolver.tlsa("island.plain.test", 25)).as("the records themselves validate, in their own signed zone")
+                .isEqualTo(new TlsaLookup.Secure(List.of(Tlsa.parsePresentation(TLSA).valid().orElseThrow())));
+        TlsaBase base = resolver.tlsaBase("island.plain.test", 25);
+        assertThat(base.domain()).isEqualTo("island.plain.test");
+        assertThat(base.lookup()).as("RFC 7672 §2.2.2: DANE does not apply to a host with insecure addresses")
+                .isEqualTo(new TlsaLookup.Insecure());
+    }
+
+    @Test
+    void aFailedAddressLookupIsAFailureNeverAnInsecureAnswer() {
+        // a zone the server does not serve: REFUSED for both families
+        assertThat(resolver.addressLookup("mx.unserved.test")).isInstanceOfSatisfying(AddressLookup.Failed.class,
+                f -> assertThat(f.why()).contains("REFUSED"));
+        assertThat(resolver.tlsaBase("mx.unserved.test", 25).lookup()).isInstanceOf(TlsaLookup.Failed.class);
     }
 
     @Test

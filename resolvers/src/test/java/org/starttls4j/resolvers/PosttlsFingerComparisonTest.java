@@ -47,6 +47,16 @@ class PosttlsFingerComparisonTest {
     static final String ALIAS = "alias.example.test";
 
     /**
+     * A host whose A record is unsigned ({@code hosts.test}) and whose TLSA records are signed, in a
+     * zone of their own ({@code _tcp.mx.hosts.test}): RFC 7672 §2.2.2 and Postfix look no TLSA
+     * records up for it.
+     */
+    static final String ISLAND = "mx.hosts.test";
+
+    /** A signed alias of {@link #ISLAND}: {@code toisland CNAME mx.hosts.test.}, its own TLSA records signed. */
+    static final String TO_ISLAND = "toisland.example.test";
+
+    /**
      * One server, the name the client is told to reach it by, and the TLSA records published at
      * {@link #HOST} and at {@link #ALIAS} for its port.
      */
@@ -112,20 +122,35 @@ class PosttlsFingerComparisonTest {
                         .postfixMatchesTheBaseDomainOnly(),
                 new Case("CNAME, the target's records name another key, the alias's this one", ALIAS, ec.chain(), ec,
                         List.of(record(3, 1, 1, rsa.leaf().getPublicKey().getEncoded())),
-                        List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))));
-        StringBuilder zone = new StringBuilder("mx IN A 127.0.0.1\n@ IN MX 10 mx\nalias IN CNAME mx\nviaalias IN MX 10 alias\n");
+                        List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
+                new Case("unsigned A record, signed DANE-EE key match", ISLAND, ec.chain(), ec,
+                        List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded())), List.of()),
+                new Case("signed alias of an unsigned host, DANE-EE at the alias", TO_ISLAND, ec.chain(), ec, List.of(),
+                        List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
+                new Case("signed alias of an unsigned host, DANE-EE at the alias names another key", TO_ISLAND, ec.chain(), ec, List.of(),
+                        List.of(record(3, 1, 1, rsa.leaf().getPublicKey().getEncoded()))));
+        StringBuilder island = new StringBuilder();
+        StringBuilder zone = new StringBuilder("mx IN A 127.0.0.1\n@ IN MX 10 mx\nalias IN CNAME mx\nviaalias IN MX 10 alias\n"
+                + "toisland IN CNAME mx.hosts.test.\nviatoisland IN MX 10 toisland\n");
         for (Case c : cases) {
             SmtpMx server = new SmtpMx(HOST, c.identity());
             SERVERS.put(c, server);
             for (Tlsa r : c.records()) {
+                if (c.host().equals(ISLAND)) {
+                    island.append("_").append(server.address().getPort()).append(" IN TLSA ").append(r.toPresentation()).append('\n');
+                    continue;
+                }
                 zone.append("_").append(server.address().getPort()).append("._tcp.mx IN TLSA ").append(r.toPresentation()).append('\n');
             }
             for (Tlsa r : c.aliasRecords()) {
-                zone.append("_").append(server.address().getPort()).append("._tcp.alias IN TLSA ").append(r.toPresentation()).append('\n');
+                zone.append("_").append(server.address().getPort()).append(c.host().equals(TO_ISLAND) ? "._tcp.toisland" : "._tcp.alias")
+                        .append(" IN TLSA ").append(r.toPresentation()).append('\n');
             }
         }
-        zones = new SignedZones(dir.resolve("dns"), List.of(SignedZones.Zone.signed("example.test", zone.toString())));
-        unbound = new ValidatingUnbound(dir.resolve("unbound"), zones, "example.test");
+        zones = new SignedZones(dir.resolve("dns"), List.of(SignedZones.Zone.signed("example.test", zone.toString()),
+                SignedZones.Zone.unsigned("hosts.test", "mx IN A 127.0.0.1\n"),
+                SignedZones.Zone.signed("_tcp.mx.hosts.test", island.toString())));
+        unbound = new ValidatingUnbound(dir.resolve("unbound"), zones, "example.test", "hosts.test", "_tcp.mx.hosts.test");
         resolver = DnssecResolver.create(unbound.address(), zones.trustAnchors(), java.time.Clock.systemUTC(), Duration.ofSeconds(5));
         Path config = Files.createDirectories(dir.resolve("postfix"));
         Files.writeString(config.resolve("main.cf"), "compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\n"
@@ -150,12 +175,28 @@ class PosttlsFingerComparisonTest {
         for (Map.Entry<Case, SmtpMx> entry : SERVERS.entrySet()) {
             Case c = entry.getKey();
             // ours: the resolver's CNAME expansion and TLSA lookup (through the same Unbound), then the verifier
-            TlsaBase base = resolver.tlsaBase(c.host(), entry.getValue().address().getPort());
-            assertThat(base.lookup()).as(c.name()).isInstanceOf(TlsaLookup.Secure.class);
-            DaneVerdict ours = DaneVerifier.verify(((TlsaLookup.Secure) base.lookup()).records(), base.referenceNames(), c.chain(),
-                    Instant.now());
-            boolean oursAuthenticated = ours instanceof DaneVerdict.Authenticated;
-            ProcessRun.Result postfix = posttlsFinger(c.host(), entry.getValue().address().getPort());
+            int port = entry.getValue().address().getPort();
+            TlsaBase base = resolver.tlsaBase(c.host(), port);
+            boolean oursAuthenticated;
+            Object ours;
+            if (c.host().equals(ISLAND)) {
+                // the records validate, yet do not apply (RFC 7672 §2.2.2): DANE off, as without TLSA records
+                assertThat(resolver.tlsa(ISLAND, port)).as(c.name()).isInstanceOf(TlsaLookup.Secure.class);
+                assertThat(base.lookup()).as(c.name()).isEqualTo(new TlsaLookup.Insecure());
+                ours = "DANE does not apply";
+                oursAuthenticated = false;
+            } else {
+                assertThat(base.lookup()).as(c.name()).isInstanceOf(TlsaLookup.Secure.class);
+                if (c.host().equals(TO_ISLAND)) {
+                    assertThat(base.domain()).as("the alias keeps its own records though its target's addresses are unsigned")
+                            .isEqualTo(TO_ISLAND);
+                }
+                DaneVerdict verdict = DaneVerifier.verify(((TlsaLookup.Secure) base.lookup()).records(), base.referenceNames(), c.chain(),
+                        Instant.now());
+                ours = verdict;
+                oursAuthenticated = verdict instanceof DaneVerdict.Authenticated;
+            }
+            ProcessRun.Result postfix = posttlsFinger(c.host(), port);
             String output = postfix.stdout() + postfix.stderr();
             assertThat(output).as("posttls-finger reached the server and did TLS: " + postfix.describe())
                     .contains("TLS connection established");
@@ -182,7 +223,8 @@ class PosttlsFingerComparisonTest {
         return ProcessRun.run(List.of(ExternalTool.UNSHARE.path().toString(), "-m", "sh", "-c",
                         "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", unbound.resolvConf().toString(),
                         ExternalTool.POSTTLS_FINGER.path().toString(), "-c", "-l", "dane", "-t", "10", "-T", "10",
-                        host.equals(ALIAS) ? "viaalias.example.test:" + port : "[" + host + "]:" + port),
+                        host.equals(ALIAS) ? "viaalias.example.test:" + port
+                                : host.equals(TO_ISLAND) ? "viatoisland.example.test:" + port : "[" + host + "]:" + port),
                 dir, new byte[0], Duration.ofSeconds(60), Map.of("MAIL_CONFIG", dir.resolve("postfix").toString()));
     }
 

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * A message a client delivered with SMTP {@code DATA}: the envelope, the raw bytes (dot-stuffing
- * removed, lines ending in CRLF), and the header fields parsed.
+ * removed, lines ending in CRLF), and the header fields parsed. A message appended with IMAP
+ * {@code APPEND} has an empty sender and the mailbox as its one recipient.
  */
 public final class DeliveredMessage {
 

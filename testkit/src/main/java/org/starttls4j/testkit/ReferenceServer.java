@@ -1,42 +1,26 @@
 package org.starttls4j.testkit;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
-import org.starttls4j.Capabilities;
-import org.starttls4j.Capability;
-import org.starttls4j.Negotiation;
-import org.starttls4j.PlaintextSession;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.Timeouts;
-import org.starttls4j.imap.Imap;
-import org.starttls4j.nio.NegotiatedChannel;
-import org.starttls4j.nio.NioServer;
-import org.starttls4j.pop3.Pop3;
-import org.starttls4j.smtp.Smtp;
 import org.starttls4j.testkit.internal.Conversation;
-import org.starttls4j.testkit.internal.ConversationLoop;
-import org.starttls4j.testkit.internal.LineReader;
-import org.starttls4j.testkit.internal.NegotiationLines;
+import org.starttls4j.testkit.internal.NettyTransport;
+import org.starttls4j.testkit.internal.NioTransport;
+import org.starttls4j.testkit.internal.Sessions;
+import org.starttls4j.testkit.internal.Transport;
 
 /**
- * A mail server for tests: SMTP, IMAP or POP3 on a free port of 127.0.0.1, with STARTTLS (required
- * or opportunistic), implicit TLS or none, presenting a certificate from its own
- * {@link ThrowawayPki}. The STARTTLS part is the library's own server negotiation (through the NIO
- * adapter); after it, the server answers enough of the protocol for common clients to finish a
- * session, accepts any credentials, and records everything in {@link #recording()}.
+ * A mail server for tests: SMTP, IMAP, POP3 (and LMTP, ManageSieve, NNTP) on a free port of
+ * 127.0.0.1, with STARTTLS (required or opportunistic), implicit TLS or none, presenting a
+ * certificate from its own {@link ThrowawayPki}. The STARTTLS part is the library's own server
+ * negotiation, through the NIO adapter (or the Netty one); after it, the server answers enough of
+ * the protocol for common clients to finish a session, accepts any credentials (inside TLS, or
+ * wherever the mode allows login), and records everything in {@link #recording()}.
  *
  * <pre>{@code
  * try (ReferenceServer smtp = ReferenceServer.builder(MailProtocol.SMTP).start()) {
@@ -45,117 +29,59 @@ import org.starttls4j.testkit.internal.NegotiationLines;
  * }
  * }</pre>
  *
- * <p>In JUnit 5, {@link MailServerExtension} starts and stops one for you.
+ * <p>In JUnit 5, {@link MailServerExtension} starts and stops one for you. {@code starttls4j serve}
+ * is this server with a log ({@link Builder#log}) and no recording ({@link Builder#record}).
  */
 public final class ReferenceServer implements AutoCloseable {
-
-    private static final Duration IDLE = Duration.ofMinutes(2);
 
     private final MailProtocol protocol;
     private final TlsMode mode;
     private final CertificateKind certificate;
     private final ThrowawayPki pki;
+    private final String serverName;
     private final Recording recording;
-    private final NioServer server;
-    private final ExecutorService workers;
-    private final Set<NegotiatedChannel> open = ConcurrentHashMap.newKeySet();
+    private final Transport transport;
 
     private ReferenceServer(Builder b) throws IOException {
         this.protocol = b.protocol;
         this.mode = b.mode;
         this.certificate = b.certificate;
-        this.pki = b.pki != null ? b.pki : ThrowawayPki.forServer(b.serverName);
+        if (mode == TlsMode.IMPLICIT_TLS && !protocol.hasImplicitTls()) {
+            throw new IllegalArgumentException(protocol + " has no implicit-TLS port");
+        }
+        this.pki = b.context != null ? null : b.pki != null ? b.pki : ThrowawayPki.forServer(b.serverName);
+        this.serverName = b.context != null ? b.serverName : pki.serverName();
         this.recording = new Recording(protocol);
         ServerConfig config = ServerConfig.builder()
                 .policy(mode.policy())
-                .hostname(pki.serverName())
-                .sslContext(pki.serverContext(certificate))
-                .capabilitiesBeforeTls(capabilities(protocol))
-                .capabilitiesAfterTls(capabilities(protocol))
-                .timeouts(Timeouts.of(b.negotiationTimeout))
-                // a server without TLS that refused every login would test nothing
+                .hostname(serverName)
+                .sslContext(b.context != null ? b.context : pki.serverContext(certificate))
+                // without TLS there is nothing to withhold login for: a server that refused every login would test nothing
+                .capabilitiesBeforeTls(Conversation.capabilities(protocol, mode == TlsMode.PLAINTEXT))
+                .capabilitiesAfterTls(Conversation.capabilities(protocol, true))
+                .timeouts(b.timeouts != null ? b.timeouts : Timeouts.of(b.negotiationTimeout))
                 .allowAuthBeforeTls(mode == TlsMode.PLAINTEXT)
                 .build();
-        this.workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "starttls4j-testkit-" + protocol.lowerName());
-            t.setDaemon(true);
-            return t;
-        });
-        this.server = NioServer.builder(() -> negotiation(config))
-                .bind(new InetSocketAddress("127.0.0.1", 0))
-                .onSession(channel -> {
-                    int number = recording.connectionOpened();
-                    String unread = channel.session() instanceof PlaintextSession plain
-                            ? StandardCharsets.ISO_8859_1.decode(plain.unread()).toString() : "";
-                    NegotiationLines.record(protocol, recording, number, channel.report().events(), unread);
-                    open.add(channel);
-                    workers.execute(() -> serve(number, channel));
-                })
-                .onFailure((peer, report) -> NegotiationLines.record(protocol, recording, recording.connectionOpened(), report.events()))
-                .start();
+        Sessions sessions = new Sessions(protocol, config, recording, b.record, b.log);
+        this.transport = b.adapter == ServerAdapter.NETTY ? new NettyTransport(sessions, b.bind, b.idleTimeout)
+                : new NioTransport(sessions, b.bind, b.idleTimeout);
     }
 
     /**
      * A builder for a server of {@code protocol}: by default STARTTLS required, a valid certificate
-     * for {@code localhost}.
+     * for {@code localhost}, on a free port of 127.0.0.1.
      *
-     * @param protocol SMTP, IMAP or POP3
+     * @param protocol the protocol
      * @return the builder
      */
     public static Builder builder(MailProtocol protocol) {
         return new Builder(protocol);
     }
 
-    private Negotiation negotiation(ServerConfig config) {
-        return switch (protocol) {
-            case SMTP -> Smtp.server(config);
-            case IMAP -> Imap.server(config);
-            case POP3 -> Pop3.server(config);
-        };
-    }
-
-    private static Capabilities capabilities(MailProtocol protocol) {
-        List<Capability> list = new ArrayList<>();
-        switch (protocol) {
-            case SMTP -> {
-                list.add(new Capability("8BITMIME", List.of()));
-                list.add(new Capability("ENHANCEDSTATUSCODES", List.of()));
-                list.add(new Capability("AUTH", List.of("PLAIN", "LOGIN")));
-            }
-            case IMAP -> {
-                list.add(new Capability("IMAP4rev1", List.of()));
-                list.add(new Capability("AUTH=PLAIN", List.of()));
-            }
-            case POP3 -> {
-                list.add(new Capability("USER", List.of()));
-                list.add(new Capability("UIDL", List.of()));
-                list.add(new Capability("SASL", List.of("PLAIN")));
-            }
-        }
-        return new Capabilities(list);
-    }
-
-    private void serve(int number, NegotiatedChannel channel) {
-        Layer layer = channel.isEncrypted() ? Layer.TLS : Layer.PLAINTEXT;
-        try (channel) {
-            channel.configureBlocking(true);
-            channel.setTimeout(IDLE);
-            InputStream in = Channels.newInputStream(channel);
-            OutputStream out = Channels.newOutputStream(channel);
-            Conversation conversation = Conversation.open(protocol, recording, number, layer,
-                    new Conversation.Profile(pki.serverName(), true));
-            ConversationLoop.run(new LineReader(in, ConversationLoop.MAX_LINE), out, conversation);
-        } catch (IOException e) {
-            recording.note(number, "connection ended: " + e.getMessage());
-        } finally {
-            open.remove(channel);
-        }
-    }
-
     /**
      * The protocol served.
      *
-     * @return SMTP, IMAP or POP3
+     * @return the protocol
      */
     public MailProtocol protocol() {
         return protocol;
@@ -173,7 +99,7 @@ public final class ReferenceServer implements AutoCloseable {
     /**
      * Which certificate the server presents.
      *
-     * @return the kind
+     * @return the kind ({@link CertificateKind#VALID} when a context of the caller's was given)
      */
     public CertificateKind certificate() {
         return certificate;
@@ -182,29 +108,38 @@ public final class ReferenceServer implements AutoCloseable {
     /**
      * The address to connect to.
      *
-     * @return {@code 127.0.0.1}
+     * @return the listening address, {@code 127.0.0.1} by default
      */
     public String host() {
-        return server.localAddress().getAddress().getHostAddress();
+        return transport.localAddress().getAddress().getHostAddress();
     }
 
     /**
-     * The port it listens on, chosen free at start.
+     * The port it listens on, chosen free at start unless {@link Builder#bind} said otherwise.
      *
      * @return the port
      */
     public int port() {
-        return server.localAddress().getPort();
+        return transport.localAddress().getPort();
     }
 
     /**
-     * The name in the certificate (when {@link CertificateKind#VALID}); connect to it as
-     * {@code localhost} or {@code 127.0.0.1}, both verify.
+     * Where it listens.
      *
-     * @return the server name of the PKI
+     * @return the address with the actual port
+     */
+    public InetSocketAddress address() {
+        return transport.localAddress();
+    }
+
+    /**
+     * The name in the certificate (when {@link CertificateKind#VALID}), and in greetings; connect
+     * to it as {@code localhost} or {@code 127.0.0.1}, both verify.
+     *
+     * @return the server name
      */
     public String serverName() {
-        return pki.serverName();
+        return serverName;
     }
 
     /**
@@ -212,8 +147,12 @@ public final class ReferenceServer implements AutoCloseable {
      * {@link ThrowawayPki#writeTrustStore}, {@link ThrowawayPki#trustJvmWide()}).
      *
      * @return the server's PKI
+     * @throws IllegalStateException when the server presents a context of the caller's ({@link Builder#tlsContext})
      */
     public ThrowawayPki pki() {
+        if (pki == null) {
+            throw new IllegalStateException("this server presents a TLS context of the caller's, not a throw-away PKI");
+        }
         return pki;
     }
 
@@ -221,9 +160,10 @@ public final class ReferenceServer implements AutoCloseable {
      * A fresh client context trusting only this server's CA.
      *
      * @return {@code pki().clientContext()}
+     * @throws IllegalStateException as {@link #pki()}
      */
     public SSLContext clientContext() {
-        return pki.clientContext();
+        return pki().clientContext();
     }
 
     /**
@@ -231,7 +171,8 @@ public final class ReferenceServer implements AutoCloseable {
      * so a client that has read its answer finds it here; the lines of the negotiation itself
      * (EHLO, STARTTLS, a refused command before TLS) are recorded when the negotiation ends.
      *
-     * @return the live recording (cleared by {@link MailServerExtension} before each test)
+     * @return the live recording (cleared by {@link MailServerExtension} before each test; empty
+     *         when {@link Builder#record} is off, but for the connection count)
      */
     public Recording recording() {
         return recording;
@@ -240,15 +181,7 @@ public final class ReferenceServer implements AutoCloseable {
     /** Stops listening and closes every connection. */
     @Override
     public void close() {
-        server.close();
-        for (NegotiatedChannel channel : open) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing is all that is left
-            }
-        }
-        workers.shutdownNow();
+        transport.close();
     }
 
     @Override
@@ -263,7 +196,14 @@ public final class ReferenceServer implements AutoCloseable {
         private CertificateKind certificate = CertificateKind.VALID;
         private String serverName = "localhost";
         private ThrowawayPki pki;
+        private SSLContext context;
         private Duration negotiationTimeout = Duration.ofSeconds(30);
+        private Timeouts timeouts;
+        private Duration idleTimeout = Duration.ofMinutes(2);
+        private InetSocketAddress bind = new InetSocketAddress("127.0.0.1", 0);
+        private ServerAdapter adapter = ServerAdapter.NIO;
+        private boolean record = true;
+        private Consumer<String> log;
 
         private Builder(MailProtocol protocol) {
             this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -292,7 +232,7 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
-         * The name the certificate is for (ignored when {@link #pki} is given).
+         * The name the certificate is for (ignored when {@link #pki} is given), and the name in greetings.
          *
          * @param value the DNS name; default {@code localhost}
          * @return this builder
@@ -314,6 +254,18 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * A server context of the caller's (a certificate and key from files, say) instead of a
+         * throw-away PKI; {@link #serverName} then only names the server in greetings.
+         *
+         * @param value the context whose key managers present the certificate
+         * @return this builder
+         */
+        public Builder tlsContext(SSLContext value) {
+            this.context = Objects.requireNonNull(value, "context");
+            return this;
+        }
+
+        /**
          * How long the negotiation waits for each client step (and in all) before closing the connection.
          *
          * @param value the timeout; default 30 s
@@ -325,10 +277,80 @@ public final class ReferenceServer implements AutoCloseable {
         }
 
         /**
+         * The negotiation's timeouts in full, instead of {@link #negotiationTimeout}.
+         *
+         * @param value the timeouts
+         * @return this builder
+         */
+        public Builder timeouts(Timeouts value) {
+            this.timeouts = Objects.requireNonNull(value, "timeouts");
+            return this;
+        }
+
+        /**
+         * How long a connection handed over may stay silent before the server closes it.
+         *
+         * @param value the limit; default 2 minutes
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration value) {
+            this.idleTimeout = Objects.requireNonNull(value, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * Where to listen.
+         *
+         * @param value the address; default 127.0.0.1 on a free port
+         * @return this builder
+         */
+        public Builder bind(InetSocketAddress value) {
+            this.bind = Objects.requireNonNull(value, "bind");
+            return this;
+        }
+
+        /**
+         * Which adapter moves the bytes.
+         *
+         * @param value the adapter; default {@link ServerAdapter#NIO}
+         * @return this builder
+         */
+        public Builder adapter(ServerAdapter value) {
+            this.adapter = Objects.requireNonNull(value, "adapter");
+            return this;
+        }
+
+        /**
+         * Whether to record commands, credentials and messages. A server that runs for long (the
+         * command line's {@code serve}) turns it off: it then holds nothing per connection once the
+         * connection ends, and SMTP messages are counted, not kept.
+         *
+         * @param value whether to record; default true
+         * @return this builder
+         */
+        public Builder record(boolean value) {
+            this.record = value;
+            return this;
+        }
+
+        /**
+         * Where to write a log line for each command, with its time, client and layer; credentials
+         * and message text are masked.
+         *
+         * @param value where lines go (called from several threads)
+         * @return this builder
+         */
+        public Builder log(Consumer<String> value) {
+            this.log = Objects.requireNonNull(value, "log");
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @return the running server
-         * @throws IOException when no loopback port can be bound
+         * @throws IOException              when the address cannot be bound
+         * @throws IllegalArgumentException when the protocol has no implicit TLS and {@link TlsMode#IMPLICIT_TLS} was asked
          */
         public ReferenceServer start() throws IOException {
             return new ReferenceServer(this);

@@ -56,6 +56,15 @@ public final class JakartaMailClient {
         }
     }
 
+    /** One session of {@code protocol} (smtp, imap, pop3) with implicit TLS ({@code mail.<proto>s.ssl.enable}); throws what Angus throws. */
+    public static void implicitSession(MailProtocol protocol, String host, int port, SSLContext trust) throws Exception {
+        if (protocol == MailProtocol.SMTP) {
+            send(host, port, trust, true, "bob@example.test", "starttls4j testkit");
+        } else {
+            readInbox(protocol.lowerName(), host, port, trust, true);
+        }
+    }
+
     /** One session of {@code protocol} (smtp, imap, pop3) with STARTTLS required; returns nothing, throws what Angus throws. */
     public static void session(MailProtocol protocol, String host, int port, SSLContext trust) throws Exception {
         if (protocol == MailProtocol.SMTP) {

@@ -57,28 +57,28 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw classify(e, chain, authType);
-        }
-        judge(chain);
+        verify(chain, authType, () -> delegate.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        try {
-            delegate.checkServerTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw classify(e, chain, authType);
-        }
-        judge(chain);
+        verify(chain, authType, () -> delegate.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        verify(chain, authType, () -> delegate.checkServerTrusted(chain, authType));
+    }
+
+    /** The delegate's verification of the chain, one of its three overloads. */
+    private interface DelegateCheck {
+        void run() throws CertificateException;
+    }
+
+    /** The delegate's verdict, classified when it rejects the chain, then what it does not judge. */
+    private void verify(X509Certificate[] chain, String authType, DelegateCheck delegateCheck) throws CertificateException {
         try {
-            delegate.checkServerTrusted(chain, authType);
+            delegateCheck.run();
         } catch (CertificateException e) {
             throw classify(e, chain, authType);
         }

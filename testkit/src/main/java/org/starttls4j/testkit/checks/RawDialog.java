@@ -32,28 +32,31 @@ final class RawDialog implements AutoCloseable {
 
     private final MailProtocol protocol;
     private final String serverName;
+    private final String clientName;
     private final Socket socket;
     private Socket current;
     private InputStream in;
     private OutputStream out;
     private int tag;
 
-    private RawDialog(MailProtocol protocol, String serverName, Socket socket) throws IOException {
+    private RawDialog(MailProtocol protocol, String serverName, String clientName, Socket socket) throws IOException {
         this.protocol = protocol;
         this.serverName = serverName;
+        this.clientName = clientName;
         this.socket = socket;
         this.current = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
 
-    static RawDialog open(MailProtocol protocol, InetSocketAddress address, String serverName, Duration timeout) throws IOException {
+    static RawDialog open(MailProtocol protocol, InetSocketAddress address, String serverName, String clientName, Duration timeout)
+            throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(address, (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
-            return new RawDialog(protocol, serverName, socket);
+            return new RawDialog(protocol, serverName, clientName, socket);
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -66,12 +69,12 @@ final class RawDialog implements AutoCloseable {
 
     /** The next IMAP tag: {@code K1}, {@code K2}, … */
     String nextTag() {
-        return "K" + ++tag;
+        return "A" + ++tag;
     }
 
     /** The tag {@link #nextTag()} will give, without taking it. */
     String peekTag(int ahead) {
-        return "K" + (tag + ahead);
+        return "A" + (tag + ahead);
     }
 
     void write(String text) throws IOException {
@@ -79,16 +82,30 @@ final class RawDialog implements AutoCloseable {
         out.flush();
     }
 
-    /** The greeting (SMTP: a whole reply; IMAP and POP3: one line). */
+    /** The greeting (SMTP, LMTP: a whole reply; ManageSieve: the capabilities and OK; the others: one line). */
     List<String> greeting() throws IOException {
-        return protocol == MailProtocol.SMTP ? smtpReply() : List.of(line());
+        return switch (protocol) {
+            case SMTP, LMTP -> smtpReply();
+            case SIEVE -> sieveResponse();
+            default -> List.of(line());
+        };
     }
 
     /** Asks for the capabilities (EHLO, CAPABILITY, CAPA). */
     List<String> capabilities() throws IOException {
         return switch (protocol) {
-            case SMTP -> command("EHLO checker.starttls4j.test");
-            case IMAP -> command("CAPABILITY");
+            case SMTP -> command("EHLO " + clientName);
+            case LMTP -> command("LHLO " + clientName);
+            case IMAP, SIEVE -> command("CAPABILITY");
+            case NNTP -> {
+                write("CAPABILITIES\r\n");
+                String first = line();
+                List<String> lines = new ArrayList<>(List.of(first));
+                if (first.startsWith("101")) {
+                    lines.addAll(pop3List());
+                }
+                yield lines;
+            }
             case POP3 -> {
                 write("CAPA\r\n");
                 String first = line();
@@ -104,7 +121,7 @@ final class RawDialog implements AutoCloseable {
     /** Sends a command (IMAP: with the next tag) and reads its whole reply. */
     List<String> command(String command) throws IOException {
         return switch (protocol) {
-            case SMTP -> {
+            case SMTP, LMTP -> {
                 write(command + "\r\n");
                 yield smtpReply();
             }
@@ -113,7 +130,11 @@ final class RawDialog implements AutoCloseable {
                 write(t + " " + command + "\r\n");
                 yield imapUntilTagged(t);
             }
-            case POP3 -> {
+            case SIEVE -> {
+                write(command + "\r\n");
+                yield sieveResponse();
+            }
+            case POP3, NNTP -> {
                 write(command + "\r\n");
                 yield List.of(line());
             }
@@ -129,11 +150,15 @@ final class RawDialog implements AutoCloseable {
                 write(t + " " + word + "\r\n" + extra);
                 yield imapUntilTagged(t);
             }
-            case SMTP -> {
+            case SMTP, LMTP -> {
                 write(word + "\r\n" + extra);
                 yield smtpReply();
             }
-            case POP3 -> {
+            case SIEVE -> {
+                write(word + "\r\n" + extra);
+                yield sieveResponse();
+            }
+            case POP3, NNTP -> {
                 write(word + "\r\n" + extra);
                 yield List.of(line());
             }
@@ -144,9 +169,10 @@ final class RawDialog implements AutoCloseable {
     boolean positive(List<String> reply) {
         String last = reply.get(reply.size() - 1);
         return switch (protocol) {
-            case SMTP -> last.startsWith("2") || last.startsWith("3");
+            case SMTP, LMTP, NNTP -> last.startsWith("2") || last.startsWith("3");
             case IMAP -> last.startsWith("+") || (last.contains(" ") && last.split(" ", 3)[1].equalsIgnoreCase("OK"));
             case POP3 -> last.startsWith("+");
+            case SIEVE -> last.toUpperCase(Locale.ROOT).startsWith("OK") || last.startsWith("\"");
         };
     }
 
@@ -169,6 +195,9 @@ final class RawDialog implements AutoCloseable {
         current = tls;
         in = tls.getInputStream();
         out = tls.getOutputStream();
+        if (protocol == MailProtocol.SIEVE) {
+            sieveResponse(); // RFC 5804 §2.2: the capabilities again, unasked
+        }
         return tls;
     }
 
@@ -194,6 +223,24 @@ final class RawDialog implements AutoCloseable {
             }
         }
         throw new IOException("a reply of more than " + MAX_LINES + " lines");
+    }
+
+    /** A ManageSieve response: lines up to the one that starts with OK, NO or BYE. */
+    List<String> sieveResponse() throws IOException {
+        List<String> lines = new ArrayList<>();
+        while (lines.size() < MAX_LINES) {
+            String line = line();
+            lines.add(line);
+            if (isSieveStatus(line)) {
+                return lines;
+            }
+        }
+        throw new IOException("a response of more than " + MAX_LINES + " lines");
+    }
+
+    static boolean isSieveStatus(String line) {
+        String upper = line.toUpperCase(Locale.ROOT);
+        return upper.startsWith("OK") || upper.startsWith("NO") || upper.startsWith("BYE");
     }
 
     List<String> pop3List() throws IOException {
@@ -241,7 +288,7 @@ final class RawDialog implements AutoCloseable {
 
     /** The protocol's goodbye: QUIT, or LOGOUT with the next tag. */
     String goodbye() {
-        return protocol == MailProtocol.IMAP ? nextTag() + " LOGOUT\r\n" : "QUIT\r\n";
+        return protocol == MailProtocol.IMAP ? nextTag() + " LOGOUT\r\n" : protocol == MailProtocol.SIEVE ? "LOGOUT\r\n" : "QUIT\r\n";
     }
 
     /** A harmless command (IMAP: with the given tag). */

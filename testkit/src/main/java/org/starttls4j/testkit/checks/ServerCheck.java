@@ -11,9 +11,11 @@ public enum ServerCheck {
     SECOND_STARTTLS("STARTTLS again inside TLS: refused?"),
     /**
      * Logging in or sending mail before TLS must be refused by a server that requires TLS: SMTP
-     * {@code MAIL} and {@code AUTH PLAIN}, IMAP {@code AUTHENTICATE PLAIN}, POP3 {@code USER}. A
-     * public MX on port 25 must accept mail without TLS (RFC 3207 §4): read this check's verdict
-     * for submission, IMAP and POP3 servers.
+     * {@code MAIL} and {@code AUTH PLAIN}, IMAP {@code AUTHENTICATE PLAIN}, POP3 {@code USER}, LMTP
+     * {@code MAIL} (accepted: a WARN, LMTP usually runs on a trusted network), ManageSieve
+     * {@code AUTHENTICATE "PLAIN"}, NNTP {@code AUTHINFO USER}; SASL exchanges are cancelled, no
+     * credential is sent. A public MX on port 25 must accept mail without TLS (RFC 3207 §4): with
+     * {@link ServerChecks.Builder#publicMx(boolean)} MAIL accepted passes and a 530 warns.
      */
     COMMANDS_BEFORE_TLS("login and mail before TLS: refused?"),
     /** A command line of 1 MiB: the server must refuse it or close, not read on without bound. */

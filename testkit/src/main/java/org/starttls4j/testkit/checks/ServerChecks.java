@@ -21,7 +21,7 @@ import javax.net.ssl.SSLSocket;
 import org.starttls4j.testkit.MailProtocol;
 
 /**
- * Runs {@link ServerCheck}s against a STARTTLS server at any host and port: the hostile client of
+ * Runs {@link ServerCheck}s against a STARTTLS server (any {@link MailProtocol}) at any host and port: the hostile client of
  * {@code starttls4j audit}, as a library. Each check opens its own connections and ends in a
  * {@link CheckResult}; nothing here throws because of what the server does.
  *
@@ -38,17 +38,21 @@ public final class ServerChecks {
     private final MailProtocol protocol;
     private final InetSocketAddress address;
     private final String serverName;
+    private final String clientName;
     private final Duration timeout;
     private final Duration idleLimit;
     private final int idleConnections;
+    private final boolean publicMx;
 
     private ServerChecks(Builder b) {
         this.protocol = b.protocol;
         this.address = new InetSocketAddress(b.host, b.port);
         this.serverName = b.serverName;
+        this.clientName = b.clientName;
         this.timeout = b.timeout;
         this.idleLimit = b.idleLimit;
         this.idleConnections = b.idleConnections;
+        this.publicMx = b.publicMx;
     }
 
     /**
@@ -89,7 +93,7 @@ public final class ServerChecks {
     }
 
     private RawDialog open() throws IOException {
-        return RawDialog.open(protocol, address, serverName, timeout);
+        return RawDialog.open(protocol, address, serverName, clientName, timeout);
     }
 
     private String word() {
@@ -129,7 +133,7 @@ public final class ServerChecks {
             List<String> after = d.linesUntilClosed();
             List<String> answered = new ArrayList<>();
             switch (protocol) {
-                case SMTP -> {
+                case SMTP, LMTP -> {
                     // every reply's last line; the goodbye's is the 221, anything before answered the injected NOOP
                     for (String line : after) {
                         if (line.length() >= 4 && line.charAt(3) == ' ' && !line.startsWith("221")) {
@@ -145,6 +149,14 @@ public final class ServerChecks {
                         answered.add(statuses.get(0));
                     }
                 }
+                case SIEVE -> {
+                    // the unsolicited capabilities were read by the upgrade; then LOGOUT's OK, unless NOOP's came first
+                    List<String> statuses = after.stream().filter(RawDialog::isSieveStatus).toList();
+                    if (statuses.size() > 1) {
+                        answered.add(statuses.get(0));
+                    }
+                }
+                case NNTP -> after.stream().takeWhile(l -> !l.startsWith("205")).forEach(answered::add);
             }
             return answered.isEmpty()
                     ? new CheckResult(check, Verdict.PASS, "NOOP pipelined after " + word() + " was not acted on inside TLS")
@@ -165,7 +177,7 @@ public final class ServerChecks {
                 return new CheckResult(check, Verdict.WARN, "not tested: the first " + word() + " was refused: " + first.get(first.size() - 1));
             }
             d.upgrade();
-            if (protocol == MailProtocol.SMTP) {
+            if (protocol == MailProtocol.SMTP || protocol == MailProtocol.LMTP) {
                 d.capabilities();
             }
             List<String> second;
@@ -184,26 +196,16 @@ public final class ServerChecks {
     // ---------------------------------------------------------------- COMMANDS_BEFORE_TLS
 
     private CheckResult commandsBeforeTls() throws IOException {
-        ServerCheck check = ServerCheck.COMMANDS_BEFORE_TLS;
         try (RawDialog d = open()) {
             d.greeting();
             d.capabilities();
-            List<String> accepted = new ArrayList<>();
-            List<String> refused = new ArrayList<>();
+            List<CheckResult> results = new ArrayList<>();
             switch (protocol) {
                 case SMTP -> {
-                    List<String> mail = d.command("MAIL FROM:<checker@starttls4j.test>");
-                    (d.positive(mail) ? accepted : refused).add("MAIL → " + mail.get(mail.size() - 1));
-                    if (d.positive(mail)) {
-                        d.command("RSET");
-                    }
-                    List<String> auth = d.command("AUTH PLAIN");
-                    (d.positive(auth) ? accepted : refused).add("AUTH PLAIN → " + auth.get(auth.size() - 1));
-                    if (d.positive(auth)) {
-                        d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
-                        d.smtpReply();
-                    }
+                    results.add(smtpMail(d));
+                    results.add(smtpAuth(d));
                 }
+                case LMTP -> results.add(smtpMail(d));
                 case IMAP -> {
                     String t = d.nextTag();
                     d.write(t + " AUTHENTICATE PLAIN\r\n");
@@ -212,21 +214,84 @@ public final class ServerChecks {
                     if (last.startsWith("+")) {
                         d.write("*\r\n"); // RFC 9051 §6.2.2: cancel; no credentials are ever sent
                         d.imapUntilTagged(t);
-                        accepted.add("AUTHENTICATE PLAIN → continuation request '" + last + "'");
+                        results.add(fail("AUTHENTICATE PLAIN accepted before TLS (continuation request '" + last
+                                + "'); credentials could be sent in plaintext"));
                     } else {
-                        refused.add("AUTHENTICATE PLAIN → " + last);
+                        results.add(pass("AUTHENTICATE refused before TLS (" + last + ")"));
                     }
                 }
                 case POP3 -> {
-                    List<String> user = d.command("USER checker");
-                    (d.positive(user) ? accepted : refused).add("USER → " + user.get(0));
+                    String reply = d.command("USER checker").get(0);
+                    results.add(d.positive(List.of(reply)) ? fail("USER accepted before TLS (" + reply + "): PASS could follow in plaintext")
+                            : pass("USER refused before TLS (" + reply + ")"));
+                }
+                case SIEVE -> {
+                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
+                    String first = d.line();
+                    if (first.startsWith("\"") || first.startsWith("{")) {
+                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
+                        d.sieveResponse();
+                        results.add(fail("AUTHENTICATE \"PLAIN\" accepted before TLS (a continuation); credentials could be sent in plaintext"));
+                    } else {
+                        results.add(pass("AUTHENTICATE refused before TLS (" + first + ")"));
+                    }
+                }
+                case NNTP -> {
+                    String reply = d.command("AUTHINFO USER checker").get(0);
+                    boolean accepted = reply.startsWith("381") || reply.startsWith("281");
+                    results.add(accepted ? fail("AUTHINFO USER accepted before TLS (" + reply + "): AUTHINFO PASS could follow in plaintext")
+                            : pass("AUTHINFO USER refused before TLS (" + reply + ")"));
                 }
             }
-            return accepted.isEmpty()
-                    ? new CheckResult(check, Verdict.PASS, "refused before TLS: " + String.join("; ", refused))
-                    : new CheckResult(check, Verdict.FAIL, "accepted before TLS, so credentials or mail could travel in plaintext: "
-                    + String.join("; ", accepted));
+            Verdict worst = results.stream().map(CheckResult::verdict).max(Enum::compareTo).orElse(Verdict.PASS);
+            return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, worst,
+                    String.join("; ", results.stream().map(CheckResult::evidence).toList()));
         }
+    }
+
+    /**
+     * MAIL before TLS: refused on submission (FAIL if accepted); accepted on a public MX, which
+     * must take mail without TLS (RFC 3207 §4: WARN if refused with 530); LMTP accepting it is a
+     * WARN (it usually runs on a trusted network).
+     */
+    private CheckResult smtpMail(RawDialog d) throws IOException {
+        List<String> reply = d.command("MAIL FROM:<>");
+        String last = reply.get(reply.size() - 1);
+        boolean refused = !last.startsWith("2");
+        if (!refused) {
+            d.command("RSET");
+        }
+        if (protocol == MailProtocol.LMTP) {
+            return refused ? pass("MAIL refused before TLS (" + last + ")")
+                    : new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, Verdict.WARN, "MAIL accepted before TLS (" + last
+                    + "): mail can be delivered in plaintext");
+        }
+        if (publicMx) {
+            return !refused ? pass("MAIL accepted before TLS, as a public MX must (submission:// would require a refusal)")
+                    : new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, last.startsWith("530") ? Verdict.WARN : Verdict.PASS,
+                    "MAIL refused before TLS (" + last + "); a public MX on port 25 must accept mail without TLS (RFC 3207 §4)");
+        }
+        return refused ? pass("MAIL refused before TLS (" + last + ")")
+                : fail("MAIL accepted before TLS (" + last + "): mail could be submitted in plaintext");
+    }
+
+    private CheckResult smtpAuth(RawDialog d) throws IOException {
+        List<String> auth = d.command("AUTH PLAIN");
+        String last = auth.get(auth.size() - 1);
+        if (!d.positive(auth)) {
+            return pass("AUTH PLAIN refused before TLS (" + last + ")");
+        }
+        d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
+        d.smtpReply();
+        return fail("AUTH PLAIN accepted before TLS (" + last + "): credentials could be sent in plaintext");
+    }
+
+    private static CheckResult pass(String evidence) {
+        return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, Verdict.PASS, evidence);
+    }
+
+    private static CheckResult fail(String evidence) {
+        return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, Verdict.FAIL, evidence);
     }
 
     // ---------------------------------------------------------------- OVER_LONG_LINE
@@ -417,6 +482,8 @@ public final class ServerChecks {
         private Duration timeout = Duration.ofSeconds(5);
         private Duration idleLimit = Duration.ofSeconds(10);
         private int idleConnections = 20;
+        private String clientName = "checker.starttls4j.test";
+        private boolean publicMx;
 
         private Builder(MailProtocol protocol, String host, int port) {
             this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -432,6 +499,30 @@ public final class ServerChecks {
          */
         public Builder serverName(String value) {
             this.serverName = Objects.requireNonNull(value, "serverName");
+            return this;
+        }
+
+        /**
+         * The name the checks give in EHLO and LHLO.
+         *
+         * @param value the name; default {@code checker.starttls4j.test}
+         * @return this builder
+         */
+        public Builder clientName(String value) {
+            this.clientName = Objects.requireNonNull(value, "clientName");
+            return this;
+        }
+
+        /**
+         * Whether the server is a public MX (SMTP on port 25), which must accept mail without TLS
+         * (RFC 3207 §4): {@link ServerCheck#COMMANDS_BEFORE_TLS} then expects MAIL to be accepted
+         * before TLS, and warns when it is refused with 530 (AUTH must still be refused).
+         *
+         * @param value whether it is; default false (submission)
+         * @return this builder
+         */
+        public Builder publicMx(boolean value) {
+            this.publicMx = value;
             return this;
         }
 

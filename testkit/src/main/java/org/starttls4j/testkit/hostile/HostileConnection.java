@@ -44,16 +44,18 @@ final class HostileConnection {
 
     private final MailProtocol protocol;
     private final HostileScenario scenario;
+    private final boolean implicit;
     private final ThrowawayPki pki;
     private final Socket socket;
     private final Recording recording;
     private final int number;
     private final Consumer<Finding> findings;
 
-    HostileConnection(MailProtocol protocol, HostileScenario scenario, ThrowawayPki pki, Socket socket, Recording recording,
-                      int number, Consumer<Finding> findings) {
+    HostileConnection(MailProtocol protocol, HostileScenario scenario, boolean implicit, ThrowawayPki pki, Socket socket,
+                      Recording recording, int number, Consumer<Finding> findings) {
         this.protocol = protocol;
         this.scenario = scenario;
+        this.implicit = implicit;
         this.pki = pki;
         this.socket = socket;
         this.recording = recording;
@@ -67,6 +69,10 @@ final class HostileConnection {
             socket.setSoTimeout(60_000);
             OutputStream out = shred(socket.getOutputStream());
             LineReader in = new LineReader(socket.getInputStream(), ConversationLoop.MAX_LINE);
+            if (implicit) {
+                afterGoAhead(in, out, ""); // RFC 8314: TLS from the first byte, as if the go-ahead had just been sent
+                return;
+            }
             String startTlsTag = plaintext(in, out);
             if (startTlsTag != null) {
                 afterGoAhead(in, out, startTlsTag);
@@ -92,7 +98,7 @@ final class HostileConnection {
             return null;
         }
         Conversation plain = Conversation.open(protocol, recording, number, Layer.PLAINTEXT,
-                new Conversation.Profile(pki.serverName(), true));
+                Conversation.Profile.playingAlong(protocol, pki.serverName(), true));
         boolean first = true;
         String line;
         while ((line = in.readLine()) != null) {
@@ -154,7 +160,7 @@ final class HostileConnection {
         return switch (protocol) {
             case SMTP -> verb.equals("EHLO");
             case IMAP -> verb.equals("CAPABILITY");
-            case POP3 -> verb.equals("CAPA");
+            default -> verb.equals("CAPA");
         };
     }
 
@@ -166,7 +172,7 @@ final class HostileConnection {
                     // without the capabilities in the greeting, so that the client asks (and gets the endless reply)
                     : scenario == HostileScenario.ENDLESS_MULTILINE_REPLY ? "* OK " + host + " ready"
                     : "* OK [CAPABILITY " + imapCapabilities() + "] " + host + " ready";
-            case POP3 -> "+OK " + host + " ready";
+            default -> "+OK " + host + " ready";
         };
         if (scenario == HostileScenario.OVER_LONG_LINE) {
             text = text + " " + "x".repeat(ONE_MIB);
@@ -175,11 +181,11 @@ final class HostileConnection {
     }
 
     private String imapCapabilities() {
-        return "IMAP4rev1 AUTH=PLAIN" + (scenario == HostileScenario.STARTTLS_STRIPPED ? "" : " STARTTLS");
+        return "IMAP4rev1 AUTH=PLAIN" + (scenario == HostileScenario.STARTTLS_STRIPPED || implicit ? "" : " STARTTLS");
     }
 
     private String capabilityReply(String tag, String verb) {
-        boolean offer = scenario != HostileScenario.STARTTLS_STRIPPED;
+        boolean offer = scenario != HostileScenario.STARTTLS_STRIPPED && !implicit;
         boolean endless = scenario == HostileScenario.ENDLESS_MULTILINE_REPLY;
         StringBuilder s = new StringBuilder();
         switch (protocol) {
@@ -196,7 +202,7 @@ final class HostileConnection {
                 }
                 s.append("* CAPABILITY ").append(imapCapabilities()).append("\r\n").append(tag).append(" OK CAPABILITY completed\r\n");
             }
-            case POP3 -> {
+            default -> {
                 s.append("+OK Capability list follows\r\nUSER\r\nSASL PLAIN\r\n");
                 for (int i = 0; endless && i < ENDLESS_LINES; i++) {
                     s.append("X-FILLER-").append(i).append("\r\n");
@@ -213,12 +219,12 @@ final class HostileConnection {
             case STARTTLS_STRIPPED -> switch (protocol) {
                 case SMTP -> "502 5.5.1 Command not implemented\r\n";
                 case IMAP -> tag + " BAD Unknown command\r\n";
-                case POP3 -> "-ERR Unknown command\r\n";
+                default -> "-ERR Unknown command\r\n";
             };
             case STARTTLS_REFUSED -> switch (protocol) {
                 case SMTP -> "454 4.7.0 TLS not available due to temporary reason\r\n";
                 case IMAP -> tag + " NO TLS not available\r\n";
-                case POP3 -> "-ERR TLS not available\r\n";
+                default -> "-ERR TLS not available\r\n";
             };
             case PREAUTH -> tag + " BAD STARTTLS not allowed in the authenticated state\r\n";
             default -> null;
@@ -229,7 +235,7 @@ final class HostileConnection {
         return switch (protocol) {
             case SMTP -> "220 2.0.0 Ready to start TLS\r\n";
             case IMAP -> tag + " OK Begin TLS negotiation now\r\n";
-            case POP3 -> "+OK Begin TLS negotiation\r\n";
+            default -> "+OK Begin TLS negotiation\r\n";
         };
     }
 
@@ -238,7 +244,7 @@ final class HostileConnection {
         return switch (protocol) {
             case SMTP -> "250 injected.example greets you\r\n";
             case IMAP -> "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + nextTag(tag) + " OK CAPABILITY completed (injected)\r\n";
-            case POP3 -> "+OK injected\r\nUSER\r\nSASL PLAIN\r\n.\r\n";
+            default -> "+OK injected\r\nUSER\r\nSASL PLAIN\r\n.\r\n";
         };
     }
 
@@ -254,19 +260,19 @@ final class HostileConnection {
         byte[] consumed = in.takeBuffered();
         switch (scenario) {
             case CLOSE_AFTER_GO_AHEAD -> {
-                recording.note(number, "closed the connection after the go-ahead");
+                recording.note(number, "closed the connection " + where());
                 return;
             }
             case GARBAGE_AFTER_GO_AHEAD -> {
                 write(out, "\u0000\u00ff this is not TLS \u0001\u0002\u0003\r\n");
-                recording.note(number, "sent bytes that are not TLS after the go-ahead");
+                recording.note(number, "sent bytes that are not TLS " + where());
             }
             default -> {
             }
         }
         int first = consumed.length > 0 ? consumed[0] & 0xff : raw.read();
         if (first < 0) {
-            recording.note(number, "the client closed the connection after the go-ahead");
+            recording.note(number, "the client closed the connection " + where());
             return;
         }
         byte[] start = consumed.length > 0 ? consumed : new byte[] {(byte) first};
@@ -304,8 +310,8 @@ final class HostileConnection {
 
     private void insideTls(LineReader in, OutputStream out, Socket tls, CertificateKind kind) throws IOException {
         Conversation conversation = Conversation.open(protocol, recording, number, Layer.TLS,
-                new Conversation.Profile(pki.serverName(), scenario != HostileScenario.CAPABILITY_INJECTION));
-        String first = in.readLine();
+                Conversation.Profile.playingAlong(protocol, pki.serverName(), scenario != HostileScenario.CAPABILITY_INJECTION));
+        String first = implicit ? implicitOpening(in, out) : in.readLine();
         if (first == null) {
             recording.note(number, "the client closed the connection inside TLS without a command");
             return;
@@ -352,7 +358,7 @@ final class HostileConnection {
         LineReader lines = new LineReader(tls.in(), ConversationLoop.MAX_LINE);
         String first;
         try {
-            first = lines.readLine();
+            first = implicit ? implicitOpening(lines, tls.out()) : lines.readLine();
         } catch (IOException e) {
             recording.note(number, "the client ended the TLS 1.1 session: " + e.getMessage());
             return;
@@ -364,10 +370,47 @@ final class HostileConnection {
         findings.accept(new Finding(ClientFinding.ACCEPTED_OLD_TLS, "went on inside " + tls.version()
                 + ": sent '" + first + "'"));
         Conversation conversation = Conversation.open(protocol, recording, number, Layer.TLS,
-                new Conversation.Profile(pki.serverName(), true));
+                Conversation.Profile.playingAlong(protocol, pki.serverName(), true));
         if (!answer(tls.out(), conversation.onLine(first))) {
             ConversationLoop.run(lines, tls.out(), conversation);
         }
+    }
+
+    /** Where the TLS handshake was due: after the go-ahead, or on connecting to an implicit-TLS port. */
+    private String where() {
+        return implicit ? "on connecting to an implicit-TLS port" : "after the go-ahead";
+    }
+
+    /**
+     * On an implicit-TLS port the server speaks first inside TLS: the greeting (1 MiB long under
+     * {@link HostileScenario#OVER_LONG_LINE}), then, under {@link HostileScenario#ENDLESS_MULTILINE_REPLY},
+     * an endless answer to the first capability request. Returns the client's first line that
+     * the scenario leaves to the conversation, or null when the client has gone.
+     */
+    private String implicitOpening(LineReader in, OutputStream out) throws IOException {
+        if (!greet(out)) {
+            return null;
+        }
+        String line = in.readLine();
+        if (line != null && scenario == HostileScenario.OVER_LONG_LINE) {
+            findings.accept(new Finding(ClientFinding.ACCEPTED_UNBOUNDED_REPLY, "read a greeting line of "
+                    + String.format(Locale.ROOT, "%,d", ONE_MIB) + " bytes inside TLS and went on with '" + line + "'"));
+        }
+        if (line != null && scenario == HostileScenario.ENDLESS_MULTILINE_REPLY) {
+            String verb = new ReceivedCommand(number, Layer.TLS, line, Instant.now()).verb(protocol);
+            if (isCapabilityRequest(verb)) {
+                recording.add(new ReceivedCommand(number, Layer.TLS, line, Instant.now()));
+                if (!write(out, capabilityReply(protocol == MailProtocol.IMAP ? line.split(" ", 2)[0] : "", verb))) {
+                    return null;
+                }
+                line = in.readLine();
+                if (line != null) {
+                    findings.accept(new Finding(ClientFinding.ACCEPTED_UNBOUNDED_REPLY, "read a capability reply of "
+                            + String.format(Locale.ROOT, "%,d", ENDLESS_LINES) + " lines inside TLS and went on with '" + line + "'"));
+                }
+            }
+        }
+        return line;
     }
 
     private void plaintextAfterGoAhead(byte[] start, InputStream raw) throws IOException {
@@ -388,7 +431,7 @@ final class HostileConnection {
         String line = text.toString(StandardCharsets.ISO_8859_1).split("\r?\n", 2)[0];
         recording.add(new ReceivedCommand(number, Layer.PLAINTEXT, line, Instant.now()));
         findings.accept(new Finding(ClientFinding.PLAINTEXT_AFTER_GO_AHEAD, "sent '" + line
-                + "' in plaintext where its TLS ClientHello should have been"));
+                + "' in plaintext where its TLS ClientHello should have been" + (implicit ? " (an implicit-TLS port)" : "")));
     }
 
     private long drain(InputStream raw) {

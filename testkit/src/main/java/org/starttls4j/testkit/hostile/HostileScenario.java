@@ -37,11 +37,11 @@ public enum HostileScenario {
     UNTRUSTED_CERTIFICATE("a self-signed certificate: no trusted issuer"),
     /** A certificate issued by the trusted CA for the right name, expired yesterday. */
     EXPIRED_CERTIFICATE("a trusted certificate for the right name, expired yesterday"),
-    /** The connection is closed right after the go-ahead. */
+    /** The connection is closed right after the go-ahead (implicit TLS: right after it is accepted). */
     CLOSE_AFTER_GO_AHEAD("the connection closes right after the go-ahead"),
-    /** Nothing is ever sent after the go-ahead; the client must give up by itself. */
+    /** Nothing is ever sent after the go-ahead (implicit TLS: ever); the client must give up by itself. */
     HANG_AFTER_GO_AHEAD("silence after the go-ahead, until the client gives up"),
-    /** Bytes that are not TLS follow the go-ahead. */
+    /** Bytes that are not TLS follow the go-ahead (implicit TLS: come first). */
     GARBAGE_AFTER_GO_AHEAD("bytes that are not TLS after the go-ahead"),
     /** Every reply, before and inside TLS, arrives one byte per TCP segment (and per TLS record): valid, and must work. */
     FRAGMENTED_REPLIES("every reply one byte at a time, before and inside TLS"),
@@ -57,7 +57,7 @@ public enum HostileScenario {
 
     HostileScenario(String description, MailProtocol... only) {
         this.description = description;
-        this.protocols = only.length == 0 ? List.of(MailProtocol.values()) : List.of(only);
+        this.protocols = only.length == 0 ? MailProtocol.mail() : List.of(only);
     }
 
     /**
@@ -77,6 +77,32 @@ public enum HostileScenario {
      */
     public boolean appliesTo(MailProtocol protocol) {
         return protocols.contains(protocol);
+    }
+
+    /**
+     * Whether the scenario exists on an implicit-TLS port (RFC 8314: 465, 993, 995), where TLS
+     * starts with the connection: the certificate and version scenarios, close, hang or garbage
+     * where the server's TLS handshake belongs, fragmented and slow replies, and over-long or
+     * endless replies inside TLS. The scenarios about the STARTTLS dialog (injection, stripping,
+     * refusal, PREAUTH) have nothing to attack there.
+     *
+     * @return true when it applies to implicit TLS
+     */
+    public boolean appliesToImplicitTls() {
+        return switch (this) {
+            case RESPONSE_INJECTION, CAPABILITY_INJECTION, STARTTLS_STRIPPED, STARTTLS_REFUSED, PREAUTH -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * The scenarios that apply to {@code protocol} on an implicit-TLS port, in declaration order.
+     *
+     * @param protocol the protocol
+     * @return those scenarios
+     */
+    public static List<HostileScenario> forImplicitTls(MailProtocol protocol) {
+        return forProtocol(protocol).stream().filter(HostileScenario::appliesToImplicitTls).collect(Collectors.toUnmodifiableList());
     }
 
     /**

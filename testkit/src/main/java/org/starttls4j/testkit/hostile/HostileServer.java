@@ -46,6 +46,7 @@ public final class HostileServer implements AutoCloseable {
     private final MailProtocol protocol;
     private final List<HostileScenario> scenarios;
     private final HostileScenario scenario;
+    private final boolean implicit;
     private final ThrowawayPki pki;
     private final Consumer<HostileRun> onConnectionJudged;
     private final Recording recording;
@@ -64,6 +65,7 @@ public final class HostileServer implements AutoCloseable {
         this.protocol = b.protocol;
         this.scenarios = b.scenarios;
         this.scenario = b.scenarios.get(0);
+        this.implicit = b.implicit;
         this.pki = b.pki != null ? b.pki : ThrowawayPki.forServer("localhost");
         this.onConnectionJudged = b.onConnectionJudged;
         this.recording = new Recording(protocol);
@@ -124,7 +126,7 @@ public final class HostileServer implements AutoCloseable {
                 int number = recording.connectionOpened();
                 HostileScenario played = scenarios.get((number - 1) % scenarios.size());
                 List<Finding> own = new CopyOnWriteArrayList<>();
-                HostileConnection connection = new HostileConnection(protocol, played, pki, socket, recording, number, own::add);
+                HostileConnection connection = new HostileConnection(protocol, played, implicit, pki, socket, recording, number, own::add);
                 connections.add(threads.submit(() -> {
                     try {
                         connection.play();
@@ -313,6 +315,7 @@ public final class HostileServer implements AutoCloseable {
     public static final class Builder {
         private final MailProtocol protocol;
         private final List<HostileScenario> scenarios;
+        private boolean implicit;
         private ThrowawayPki pki;
         private InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private Consumer<HostileRun> onConnectionJudged;
@@ -323,6 +326,23 @@ public final class HostileServer implements AutoCloseable {
                 throw new IllegalArgumentException("at least one scenario");
             }
             this.scenarios = List.copyOf(scenarios);
+        }
+
+        /**
+         * Plays the scenarios on an implicit-TLS port (RFC 8314): TLS from the first byte, then the
+         * greeting inside it; only scenarios that {@link HostileScenario#appliesToImplicitTls() apply} are allowed.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException when a scenario does not apply to implicit TLS
+         */
+        public Builder implicitTls() {
+            for (HostileScenario s : scenarios) {
+                if (!s.appliesToImplicitTls()) {
+                    throw new IllegalArgumentException(s + " has nothing to attack on an implicit-TLS port");
+                }
+            }
+            this.implicit = true;
+            return this;
         }
 
         /**

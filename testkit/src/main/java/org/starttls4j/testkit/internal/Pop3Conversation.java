@@ -1,17 +1,26 @@
 package org.starttls4j.testkit.internal;
 
+import org.starttls4j.pop3.Pop3;
 import org.starttls4j.testkit.Layer;
+import org.starttls4j.testkit.MailProtocol;
 import org.starttls4j.testkit.Recording;
 
 /** POP3 after the negotiation, against an empty maildrop: see {@link Conversation}. */
 final class Pop3Conversation extends Conversation {
 
+    private static final String NOT_IN_PLAINTEXT = "-ERR [AUTH] Plaintext authentication is disallowed without TLS\r\n";
+
     private boolean transaction;
     private String user;
     private boolean authenticating;
 
-    Pop3Conversation(Recording recording, int connection, Layer layer, Profile profile) {
-        super(recording, connection, layer, profile);
+    Pop3Conversation(MailProtocol protocol, Recording recording, int connection, Layer layer, Profile profile) {
+        super(protocol, recording, connection, layer, profile);
+    }
+
+    @Override
+    public String logged(String line) {
+        return authenticating ? MASK : maskCommand(line);
     }
 
     @Override
@@ -32,15 +41,25 @@ final class Pop3Conversation extends Conversation {
         String arg = argument(line);
         switch (verb) {
             case "CAPA":
-                return Answer.of("+OK Capability list follows\r\nUSER\r\nUIDL\r\nTOP\r\n"
-                        + (profile.authAnnounced() ? "SASL PLAIN\r\n" : "") + ".\r\n");
+                if (encrypted) {
+                    return Answer.of(Pop3.capaReplyAfterTls(config));
+                }
+                StringBuilder s = new StringBuilder("+OK Capability list follows\r\n");
+                inPlaintext().forEach(c -> s.append(c).append("\r\n"));
+                return Answer.of(s.append(".\r\n").toString());
             case "USER":
+                if (!loginAllowed()) {
+                    return Answer.of(NOT_IN_PLAINTEXT);
+                }
                 if (transaction || arg.isEmpty()) {
                     return Answer.of("-ERR USER needs a name, before logging in\r\n");
                 }
                 user = arg;
                 return Answer.of("+OK\r\n");
             case "PASS":
+                if (!loginAllowed()) {
+                    return Answer.of(NOT_IN_PLAINTEXT);
+                }
                 if (user == null || transaction) {
                     return Answer.of("-ERR USER first\r\n");
                 }
@@ -50,6 +69,9 @@ final class Pop3Conversation extends Conversation {
             case "AUTH": {
                 if (arg.isEmpty()) {
                     return Answer.of("+OK\r\nPLAIN\r\n.\r\n");
+                }
+                if (!loginAllowed()) {
+                    return Answer.of(NOT_IN_PLAINTEXT);
                 }
                 String[] words = arg.split(" ");
                 if (!words[0].equalsIgnoreCase("PLAIN") || transaction) {
@@ -79,7 +101,7 @@ final class Pop3Conversation extends Conversation {
             case "NOOP":
                 return transaction ? Answer.of("+OK\r\n") : notYet();
             case "STLS":
-                return Answer.of(layer == Layer.TLS ? "-ERR Command not permitted when TLS active\r\n" : "-ERR TLS not available\r\n");
+                return Answer.of(encrypted ? Pop3.REPLY_TLS_ALREADY_ACTIVE : "-ERR TLS not available now\r\n");
             case "QUIT":
                 return new Answer("+OK Bye\r\n", true);
             default:

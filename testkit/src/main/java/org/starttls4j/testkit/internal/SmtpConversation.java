@@ -5,11 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.starttls4j.lmtp.Lmtp;
+import org.starttls4j.smtp.Smtp;
 import org.starttls4j.testkit.DeliveredMessage;
 import org.starttls4j.testkit.Layer;
+import org.starttls4j.testkit.MailProtocol;
 import org.starttls4j.testkit.Recording;
 
-/** SMTP after the negotiation: see {@link Conversation}. */
+/** SMTP and LMTP after the negotiation: see {@link Conversation}. */
 final class SmtpConversation extends Conversation {
 
     /** What a message may hold before the server refuses it, in bytes: a bound, as every buffer here. */
@@ -17,19 +20,32 @@ final class SmtpConversation extends Conversation {
 
     private enum Stage { COMMAND, DATA, AUTH_PLAIN, AUTH_LOGIN_USER, AUTH_LOGIN_PASSWORD }
 
+    private final boolean lmtp;
     private Stage stage = Stage.COMMAND;
     private String from;
     private final List<String> recipients = new ArrayList<>();
     private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    private long dataLines;
+    private long dataBytes;
     private String loginUser;
 
-    SmtpConversation(Recording recording, int connection, Layer layer, Profile profile) {
-        super(recording, connection, layer, profile);
+    SmtpConversation(MailProtocol protocol, Recording recording, int connection, Layer layer, Profile profile) {
+        super(protocol, recording, connection, layer, profile);
+        this.lmtp = protocol == MailProtocol.LMTP;
     }
 
     @Override
     public boolean readingData() {
         return stage == Stage.DATA;
+    }
+
+    @Override
+    public String logged(String line) {
+        return switch (stage) {
+            case DATA -> line.equals(".") ? "(end of message data, " + dataLines + (dataLines == 1 ? " line)" : " lines)") : null;
+            case AUTH_PLAIN, AUTH_LOGIN_USER, AUTH_LOGIN_PASSWORD -> MASK;
+            default -> maskCommand(line);
+        };
     }
 
     @Override
@@ -71,15 +87,22 @@ final class SmtpConversation extends Conversation {
     private Answer data(String line) {
         if (line.equals(".")) {
             stage = Stage.COMMAND;
-            recording.add(new DeliveredMessage(connection, layer, from, recipients, data.toByteArray()));
+            deliver(new DeliveredMessage(connection, layer, from, recipients, data.toByteArray()));
+            // RFC 2033 §4.2: LMTP answers the end of data once per accepted recipient.
+            String accepted = (keepMessages ? "250 2.0.0 OK: message accepted\r\n" : "250 2.0.0 OK: message accepted and discarded\r\n")
+                    .repeat(lmtp ? recipients.size() : 1);
             reset();
-            return Answer.of("250 2.0.0 OK: message accepted\r\n");
+            return Answer.of(accepted);
         }
+        dataLines++;
         String unstuffed = line.startsWith(".") ? line.substring(1) : line;
-        if (data.size() + unstuffed.length() + 2 > MAX_MESSAGE) {
+        dataBytes += unstuffed.length() + 2;
+        if (dataBytes > MAX_MESSAGE) {
             return new Answer("552 5.3.4 Message too big for this test server\r\n", true);
         }
-        data.writeBytes((unstuffed + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        if (keepMessages) {
+            data.writeBytes((unstuffed + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        }
         return Answer.of("");
     }
 
@@ -87,22 +110,28 @@ final class SmtpConversation extends Conversation {
         from = null;
         recipients.clear();
         data.reset();
+        dataLines = 0;
+        dataBytes = 0;
     }
 
     private Answer command(String line) {
         String verb = verb(line);
         String arg = argument(line);
+        if (lmtp && (verb.equals("EHLO") || verb.equals("HELO"))) {
+            return Answer.of("500 5.5.1 This is LMTP: use LHLO\r\n");
+        }
         switch (verb) {
             case "EHLO":
-                if (arg.isEmpty()) {
-                    return Answer.of("501 5.5.4 Syntax: EHLO hostname\r\n");
+            case "LHLO":
+                if (arg.isEmpty() || verb.equals("LHLO") != lmtp) {
+                    return Answer.of(arg.isEmpty() ? "501 5.5.4 Syntax: " + verb + " hostname\r\n" : "500 5.5.2 Command not recognized\r\n");
                 }
                 reset();
-                return Answer.of("250-" + profile.hostname() + " greets " + arg + "\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n"
-                        + "250-SIZE " + MAX_MESSAGE + "\r\n" + (profile.authAnnounced() ? "250-AUTH PLAIN LOGIN\r\n" : "") + "250 SMTPUTF8\r\n");
+                return Answer.of(encrypted ? (lmtp ? Lmtp.lhloReplyAfterTls(config, arg) : Smtp.ehloReplyAfterTls(config, arg))
+                        : ehloInPlaintext(arg));
             case "HELO":
                 reset();
-                return Answer.of(arg.isEmpty() ? "501 5.5.4 Syntax: HELO hostname\r\n" : "250 " + profile.hostname() + "\r\n");
+                return Answer.of(arg.isEmpty() ? "501 5.5.4 Syntax: HELO hostname\r\n" : "250 " + config.hostname() + "\r\n");
             case "NOOP":
                 return Answer.of("250 2.0.0 OK\r\n");
             case "RSET":
@@ -130,15 +159,18 @@ final class SmtpConversation extends Conversation {
                 }
                 stage = Stage.DATA;
                 data.reset();
+                dataLines = 0;
+                dataBytes = 0;
                 return Answer.of("354 End data with <CR><LF>.<CR><LF>\r\n");
             case "AUTH":
                 return auth(arg);
             case "VRFY":
                 return Answer.of("252 2.0.0 Cannot VRFY user, but will accept message\r\n");
             case "HELP":
-                return Answer.of("214 2.0.0 starttls4j testkit: EHLO MAIL RCPT DATA RSET NOOP QUIT\r\n");
+                return Answer.of("214 2.0.0 starttls4j reference server: EHLO MAIL RCPT DATA RSET NOOP QUIT\r\n");
             case "STARTTLS":
-                return Answer.of(layer == Layer.TLS ? "503 5.5.1 TLS already active\r\n" : "454 4.7.0 TLS not available\r\n");
+                return Answer.of(encrypted ? Smtp.REPLY_TLS_ALREADY_ACTIVE
+                        : "454 4.7.0 TLS not available after the session went on in plaintext\r\n");
             case "QUIT":
                 return new Answer("221 2.0.0 Bye\r\n", true);
             default:
@@ -147,6 +179,9 @@ final class SmtpConversation extends Conversation {
     }
 
     private Answer auth(String arg) {
+        if (!loginAllowed()) {
+            return Answer.of("538 5.7.11 Encryption required for requested authentication mechanism\r\n");
+        }
         String[] words = arg.split(" ");
         String mechanism = words[0].toUpperCase(Locale.ROOT);
         if (mechanism.equals("PLAIN")) {
@@ -167,6 +202,16 @@ final class SmtpConversation extends Conversation {
             return Answer.of("334 VXNlcm5hbWU6\r\n");
         }
         return Answer.of("504 5.5.4 Unrecognized authentication type\r\n");
+    }
+
+    private String ehloInPlaintext(String client) {
+        List<org.starttls4j.Capability> list = inPlaintext();
+        StringBuilder reply = new StringBuilder();
+        reply.append(list.isEmpty() ? "250 " : "250-").append(config.hostname()).append(" greets ").append(client).append("\r\n");
+        for (int i = 0; i < list.size(); i++) {
+            reply.append(i == list.size() - 1 ? "250 " : "250-").append(list.get(i)).append("\r\n");
+        }
+        return reply.toString();
     }
 
     /** {@code <a@b> SIZE=10} → {@code a@b}. */

@@ -146,8 +146,9 @@ public final class MailArbitraries {
      * What a hostile peer appends where nothing may follow (after a STARTTLS go-ahead, or after a
      * client's STARTTLS): forged replies or commands of {@code protocol}, whole or cut short.
      *
-     * @param protocol the protocol
+     * @param protocol SMTP, IMAP or POP3
      * @return non-empty payloads
+     * @throws IllegalArgumentException for another protocol
      */
     public static Arbitrary<String> injectionPayloads(MailProtocol protocol) {
         Arbitrary<String> whole = switch (protocol) {
@@ -155,6 +156,7 @@ public final class MailArbitraries {
                     "250-PIPELINING\r\n250 AUTH PLAIN\r\n"));
             case IMAP -> Arbitraries.oneOf(imapResponses(), Arbitraries.of("A2 LOGIN attacker secret\r\n", "* PREAUTH ready\r\n"));
             case POP3 -> Arbitraries.oneOf(pop3Replies(), Arbitraries.of("USER attacker\r\n", "+OK\r\nUSER\r\n.\r\n"));
+            default -> throw new IllegalArgumentException("injection payloads are for SMTP, IMAP and POP3, not " + protocol);
         };
         return whole.flatMap(text -> Arbitraries.integers().between(1, text.length()).map(n -> text.substring(0, n)));
     }

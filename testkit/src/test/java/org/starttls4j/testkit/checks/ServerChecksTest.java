@@ -13,6 +13,7 @@ import org.starttls4j.testkit.CertificateKind;
 import org.starttls4j.testkit.MailProtocol;
 import org.starttls4j.testkit.ReferenceServer;
 import org.starttls4j.testkit.ThrowawayPki;
+import org.starttls4j.testkit.TlsMode;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
@@ -40,7 +41,7 @@ class ServerChecksTest {
                     .hasVerdict(ServerCheck.AMPLIFICATION, Verdict.FAIL)
                     .hasVerdict(ServerCheck.IDLE_CONNECTIONS, Verdict.WARN);
             assertThat(audit.result(ServerCheck.COMMAND_INJECTION).orElseThrow().evidence()).contains("NOOP was answered inside TLS (250 OK)");
-            assertThat(audit.result(ServerCheck.COMMANDS_BEFORE_TLS).orElseThrow().evidence()).contains("MAIL → 250 OK", "AUTH PLAIN → 334");
+            assertThat(audit.result(ServerCheck.COMMANDS_BEFORE_TLS).orElseThrow().evidence()).contains("MAIL accepted before TLS (250 OK)", "AUTH PLAIN accepted before TLS (334");
             assertThat(audit.overall()).isEqualTo(Verdict.FAIL);
         }
     }
@@ -77,6 +78,26 @@ class ServerChecksTest {
             // and closes after a few errors before TLS (before that, the kit found both: docs/TESTKIT-FINDINGS.md)
             assertThat(audit).allPassed();
             assertThat(audit.result(ServerCheck.RENEGOTIATION).orElseThrow().evidence()).contains("refused the renegotiation");
+        }
+    }
+
+    @Test
+    void aPublicMxMustTakeMailBeforeTls() throws Exception {
+        try (ReferenceServer required = ReferenceServer.builder(MailProtocol.SMTP).start();
+             ReferenceServer opportunistic = ReferenceServer.builder(MailProtocol.SMTP).tls(TlsMode.STARTTLS_OPPORTUNISTIC).start()) {
+            CheckResult refused = quick(MailProtocol.SMTP, required.port()).publicMx(true).run(ServerCheck.COMMANDS_BEFORE_TLS);
+            CheckResult accepted = quick(MailProtocol.SMTP, opportunistic.port()).publicMx(true).clientName("mx.example.test")
+                    .run(ServerCheck.COMMANDS_BEFORE_TLS);
+
+            // RFC 3207 §4: a 530 to MAIL on port 25 is a WARN; AUTH before TLS stays refused either way
+            assertThat(refused.verdict()).isEqualTo(Verdict.WARN);
+            assertThat(refused.evidence()).startsWith("MAIL refused before TLS (530").contains("public MX", "AUTH PLAIN refused before TLS");
+            assertThat(accepted.verdict()).isEqualTo(Verdict.PASS);
+            assertThat(accepted.evidence()).startsWith("MAIL accepted before TLS, as a public MX must").contains("AUTH PLAIN refused");
+            assertThat(opportunistic.recording().commands()).extracting(c -> c.line()).contains("EHLO mx.example.test", "MAIL FROM:<>");
+            // without publicMx, the same acceptance is a FAIL: mail could be submitted in plaintext
+            assertThat(quick(MailProtocol.SMTP, opportunistic.port()).run(ServerCheck.COMMANDS_BEFORE_TLS).verdict())
+                    .isEqualTo(Verdict.FAIL);
         }
     }
 }

@@ -1,20 +1,30 @@
-package org.starttls4j.probe;
+package org.starttls4j.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testkit.Credentials;
+import org.starttls4j.testkit.Layer;
+import org.starttls4j.testkit.MailProtocol;
+import org.starttls4j.testkit.Recording;
 
-/** The reference server's application, line by line, without sockets. */
+/** The reference servers' application, line by line, without sockets (moved here with it from the command line). */
 class ConversationTest {
 
-    private static ServerConfig config(Protocol p) {
-        return ServerConfig.builder().policy(TlsPolicy.OPPORTUNISTIC).hostname("mx.example.test")
-                .sslContext(Servers.identity().serverContext())
-                .capabilitiesBeforeTls(p.serverCapabilitiesBeforeTls()).capabilitiesAfterTls(p.serverCapabilitiesAfterTls())
+    private static Conversation open(MailProtocol p, boolean encrypted) {
+        return open(p, encrypted, null);
+    }
+
+    private static Conversation open(MailProtocol p, boolean encrypted, Recording recording) {
+        ServerConfig config = ServerConfig.builder().policy(TlsPolicy.OPPORTUNISTIC).hostname("mx.example.test")
+                .capabilitiesBeforeTls(Conversation.capabilities(p, false)).capabilitiesAfterTls(Conversation.capabilities(p, true))
                 .build();
+        return Conversation.open(p, recording, 1, encrypted ? Layer.TLS : Layer.PLAINTEXT, new Conversation.Profile(config, false));
     }
 
     private static String say(Conversation c, String line) {
@@ -23,7 +33,7 @@ class ConversationTest {
 
     @Test
     void smtpTransactionOrderIsEnforced() {
-        Conversation c = Conversation.open(Protocol.SMTP, config(Protocol.SMTP), true);
+        Conversation c = open(MailProtocol.SMTP, true);
 
         assertThat(say(c, "DATA")).startsWith("503 5.5.1 Error: need RCPT");
         assertThat(say(c, "MAIL")).startsWith("501");
@@ -42,7 +52,7 @@ class ConversationTest {
 
     @Test
     void smtpInPlaintextRefusesAuthAndOffersNoAuth() {
-        Conversation c = Conversation.open(Protocol.SMTP, config(Protocol.SMTP), false);
+        Conversation c = open(MailProtocol.SMTP, false);
 
         assertThat(say(c, "EHLO client")).contains("250 ENHANCEDSTATUSCODES").doesNotContain("AUTH", "STARTTLS");
         assertThat(say(c, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")).startsWith("538 5.7.11");
@@ -51,7 +61,7 @@ class ConversationTest {
 
     @Test
     void smtpLogMasksEveryCredentialAndTheMessage() {
-        Conversation c = Conversation.open(Protocol.SMTP, config(Protocol.SMTP), true);
+        Conversation c = open(MailProtocol.SMTP, true);
 
         assertThat(logThenSay(c, "AUTH PLAIN AGFsaWNlAHNlY3JldA==")).isEqualTo("AUTH PLAIN ****");
         assertThat(logThenSay(c, "AUTH PLAIN")).isEqualTo("AUTH PLAIN");
@@ -68,12 +78,11 @@ class ConversationTest {
 
     @Test
     void imapStatesAndMasking() {
-        Conversation c = Conversation.open(Protocol.IMAP, config(Protocol.IMAP), true);
+        Conversation c = open(MailProtocol.IMAP, true);
 
         assertThat(say(c, "a1 CAPABILITY")).contains("AUTH=PLAIN").doesNotContain("STARTTLS").endsWith("a1 OK CAPABILITY completed\r\n");
         assertThat(say(c, "a2 SELECT INBOX")).isEqualTo("a2 NO Log in first\r\n");
         assertThat(say(c, "a3 LOGIN alice")).startsWith("a3 BAD");
-        assertThat(say(c, "a4 LOGIN {5}")).startsWith("a4 BAD Literals");
         assertThat(c.logged("a5 LOGIN alice secret")).isEqualTo("a5 LOGIN alice ****");
         assertThat(say(c, "a5 LOGIN alice secret")).startsWith("a5 OK");
         assertThat(say(c, "a6 CLOSE")).startsWith("a6 BAD No mailbox selected");
@@ -95,7 +104,7 @@ class ConversationTest {
 
     @Test
     void imapInPlaintextRefusesLogin() {
-        Conversation c = Conversation.open(Protocol.IMAP, config(Protocol.IMAP), false);
+        Conversation c = open(MailProtocol.IMAP, false);
 
         assertThat(say(c, "a1 CAPABILITY")).contains("LOGINDISABLED").doesNotContain("AUTH=", "STARTTLS");
         assertThat(say(c, "a2 LOGIN alice secret")).isEqualTo("a2 NO [PRIVACYREQUIRED] LOGIN only inside TLS\r\n");
@@ -104,7 +113,7 @@ class ConversationTest {
 
     @Test
     void pop3StatesAndMasking() {
-        Conversation c = Conversation.open(Protocol.POP3, config(Protocol.POP3), true);
+        Conversation c = open(MailProtocol.POP3, true);
 
         assertThat(say(c, "PASS x")).isEqualTo("-ERR USER first\r\n");
         assertThat(say(c, "USER")).startsWith("-ERR");
@@ -123,7 +132,7 @@ class ConversationTest {
 
     @Test
     void pop3InPlaintextOffersNoLogin() {
-        Conversation c = Conversation.open(Protocol.POP3, config(Protocol.POP3), false);
+        Conversation c = open(MailProtocol.POP3, false);
 
         String capa = say(c, "CAPA");
         assertThat(capa.split("\r\n")).contains("UIDL", ".").doesNotContain("USER", "SASL PLAIN", "STLS");
@@ -141,6 +150,97 @@ class ConversationTest {
                 new String[] {"EHLO client", "EHLO client"})) {
             assertThat(Conversation.maskCommand(pair[0])).isEqualTo(pair[1]);
         }
+    }
+
+    @Test
+    void imapLoginWithSynchronizingLiteralsAsksForEachAndRecordsTheCredentials() {
+        Recording recording = new Recording(MailProtocol.IMAP);
+        Conversation c = open(MailProtocol.IMAP, true, recording);
+
+        assertThat(say(c, "a1 LOGIN {5}")).isEqualTo("+ Ready for literal data\r\n");
+        assertThat(c.readingData()).isTrue();
+        assertThat(c.logged("alice {8}")).isEqualTo("****");
+        assertThat(say(c, "alice {6}")).isEqualTo("+ Ready for literal data\r\n");
+        assertThat(say(c, "secret")).isEqualTo("a1 OK LOGIN completed\r\n");
+        assertThat(c.readingData()).isFalse();
+
+        assertThat(recording.credentials()).singleElement().satisfies(login -> {
+            assertThat(login.user()).isEqualTo("alice");
+            assertThat(login.password()).isEqualTo("secret");
+            assertThat(login.layer()).isEqualTo(Layer.TLS);
+        });
+    }
+
+    @Test
+    void imapLoginWithNonSynchronizingLiteralsIsAnsweredOnceWhole() {
+        Recording recording = new Recording(MailProtocol.IMAP);
+        Conversation c = open(MailProtocol.IMAP, true, recording);
+        String utf8 = new String("pässwörd".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+
+        assertThat(say(c, "a1 LOGIN {5+}")).isEmpty();
+        assertThat(say(c, "alice {" + utf8.length() + "+}")).isEmpty();
+        assertThat(say(c, utf8)).isEqualTo("a1 OK LOGIN completed\r\n");
+
+        assertThat(recording.credentials()).extracting(Credentials::user, Credentials::password).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("alice", "pässwörd"));
+        assertThat(recording.commands()).extracting(cmd -> cmd.line()).containsExactly("a1 LOGIN \"alice\" \"" + utf8 + "\"");
+        assertThat(say(c, "a2 SELECT INBOX")).endsWith("a2 OK [READ-WRITE] SELECT completed\r\n");
+    }
+
+    @Test
+    void imapLiteralsCarryLineEndsQuotesAndBackslashes() {
+        Recording recording = new Recording(MailProtocol.IMAP);
+        Conversation c = open(MailProtocol.IMAP, true, recording);
+
+        assertThat(say(c, "a1 LOGIN \"bob\" {6+}")).isEmpty();
+        assertThat(say(c, "a\"b")).isEmpty(); // 3 bytes and CRLF: 5 of 6
+        assertThat(say(c, "\\")).isEqualTo("a1 OK LOGIN completed\r\n");
+        assertThat(recording.credentials().get(0).password()).isEqualTo("a\"b\r\n\\");
+    }
+
+    @Test
+    void imapAppendTakesTheMessageAsALiteralAndKeepsItWhenRecording() {
+        Recording recording = new Recording(MailProtocol.IMAP);
+        ServerConfig config = ServerConfig.builder().policy(TlsPolicy.OPPORTUNISTIC).hostname("mx.example.test")
+                .capabilitiesAfterTls(Conversation.capabilities(MailProtocol.IMAP, true)).build();
+        Conversation c = Conversation.open(MailProtocol.IMAP, recording, 1, Layer.TLS, new Conversation.Profile(config, true));
+        String message = "Subject: hi\r\n\r\nbody\r\n";
+
+        assertThat(say(c, "a1 APPEND INBOX {" + message.length() + "}")).isEqualTo("+ Ready for literal data\r\n");
+        say(c, "Subject: hi");
+        say(c, "");
+        assertThat(say(c, "body")).isEmpty(); // the literal ended with this CRLF; the command goes on on the next line
+        assertThat(say(c, "")).isEqualTo("a1 NO Log in first\r\n");
+        say(c, "a2 LOGIN alice secret");
+        assertThat(say(c, "a3 APPEND INBOX (\\Seen) {" + message.length() + "+}")).isEmpty();
+        say(c, "Subject: hi");
+        say(c, "");
+        say(c, "body");
+        assertThat(say(c, "")).isEqualTo("a3 OK [APPENDUID 1 1] APPEND completed\r\n");
+
+        assertThat(recording.messages()).singleElement().satisfies(m -> {
+            assertThat(m.recipients()).containsExactly("INBOX");
+            assertThat(new String(m.raw(), StandardCharsets.ISO_8859_1)).isEqualTo(message);
+        });
+    }
+
+    @Test
+    void imapLiteralsAreBounded() {
+        Conversation c = open(MailProtocol.IMAP, true);
+
+        assertThat(say(c, "a1 LOGIN {100000}")).startsWith("a1 NO [TOOBIG]");
+        assertThat(c.readingData()).isFalse();
+        assertThat(say(c, "a2 NOOP")).isEqualTo("a2 OK NOOP completed\r\n");
+        say(c, "a3 LOGIN alice secret");
+        assertThat(say(c, "a4 APPEND INBOX {" + (ImapConversation.MAX_APPEND + 1) + "}")).startsWith("a4 NO [TOOBIG]");
+        Conversation.Answer unasked = c.onLine("a5 LOGIN {100000+}");
+        assertThat(unasked.send()).startsWith("* BYE [TOOBIG]");
+        assertThat(unasked.close()).isTrue();
+    }
+
+    @Test
+    void imapAnnouncesLiteralPlusInsideTls() {
+        assertThat(say(open(MailProtocol.IMAP, true), "a1 CAPABILITY")).contains(" LITERAL+");
     }
 
     private static String logThenSay(Conversation c, String line) {
