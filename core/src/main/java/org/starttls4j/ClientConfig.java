@@ -67,8 +67,8 @@ public final class ClientConfig extends NegotiationConfig {
                 throw new IllegalStateException("PLAINTEXT_ONLY never makes an SSLEngine");
             };
         }
-        return TlsContexts.client(Optional.ofNullable(b.trustManager), b.certificateCheck, b.serverName,
-                b.certificateStrength)::createSSLEngine;
+        return TlsContexts.client(Optional.ofNullable(b.trustManager), b.certificateCheck.verifyChain(),
+                b.certificateCheck.verifyHostname() ? b.serverName : null, b.certificateStrength.floor())::createSSLEngine;
     }
 
     /**
@@ -139,17 +139,18 @@ public final class ClientConfig extends NegotiationConfig {
     /**
      * What the engine's own trust manager did not judge, once the handshake is done: the
      * strength floor and the host name, for engines the caller supplied. A context this
-     * configuration built has judged both during the handshake already.
+     * configuration built has judged both during the handshake already, unless the transport ran
+     * the handshake ({@code byTransport}): its TLS stack may have used a context of its own.
      */
-    Optional<Failure> judgeAfterHandshake(List<X509Certificate> chain) {
-        if (judgedDuringHandshake || !certificateCheck.verifyChain()) {
+    Optional<Failure> judgeAfterHandshake(List<X509Certificate> chain, boolean byTransport) {
+        if ((judgedDuringHandshake && !byTransport) || !certificateCheck.verifyChain()) {
             return Optional.empty();
         }
         Optional<String> subject = chain.isEmpty() ? Optional.empty()
                 : Optional.of(chain.get(0).getSubjectX500Principal().getName());
-        Optional<CertificateStrengths.Weakness> weakness = CertificateStrengths.weakness(chain, certificateStrength, c -> false);
+        Optional<CertificateStrengths.Weakness> weakness = CertificateStrengths.weakness(chain, certificateStrength.floor(), c -> false);
         if (weakness.isPresent()) {
-            return Optional.of(Failure.certificate(weakness.get().problem(), weakness.get().message(), subject));
+            return Optional.of(TlsFailures.weak(weakness.get().problem(), weakness.get().message(), subject));
         }
         if (certificateCheck.verifyHostname() && (chain.isEmpty() || !HostNames.matches(chain.get(0), serverName))) {
             return Optional.of(Failure.certificate(CertificateProblem.HOST_MISMATCH,

@@ -42,7 +42,7 @@ public abstract sealed class NegotiationConfig permits ClientConfig, ServerConfi
         }
         SSLEngine probe = engineFactory.create(host, port);
         try {
-            EngineSetup.requireVersionAtOrAbove(probe, tlsFloor, what);
+            EngineSetup.requireVersionAtOrAbove(probe, tlsFloor.floor(), what);
         } finally {
             engineFactory.release(probe);
         }

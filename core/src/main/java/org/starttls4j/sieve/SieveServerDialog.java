@@ -10,8 +10,8 @@ import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.LiteralSkip;
 import org.starttls4j.internal.text.CommandLine;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
+import org.starttls4j.ServerDialog;
+import org.starttls4j.ServerStep;
 import org.starttls4j.text.Literal;
 
 /**

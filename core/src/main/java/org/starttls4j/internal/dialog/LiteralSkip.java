@@ -3,8 +3,8 @@ package org.starttls4j.internal.dialog;
 import java.util.function.Predicate;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
+import org.starttls4j.ServerDialog;
+import org.starttls4j.ServerStep;
 import org.starttls4j.text.Literal;
 
 /**

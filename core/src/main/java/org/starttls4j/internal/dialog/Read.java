@@ -2,8 +2,8 @@ package org.starttls4j.internal.dialog;
 
 import java.util.function.Function;
 import org.starttls4j.Failure;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
 
 /**
  * What one line did to an immutable reader of multi-line replies (POP3, NNTP, IMAP, ManageSieve):

@@ -1,4 +1,4 @@
-package org.starttls4j.spi;
+package org.starttls4j;
 
 import org.starttls4j.Capabilities;
 
