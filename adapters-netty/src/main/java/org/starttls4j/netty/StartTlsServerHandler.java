@@ -19,8 +19,10 @@ import org.starttls4j.ServerConfig;
 
 /**
  * The server's end: greets as soon as the accepted channel is active, answers capability
- * requests, accepts STARTTLS, runs the handshake and hands over at the first byte inside TLS (or
- * in plaintext where the policy allows). See {@link StartTlsHandler} for what it does and fires.
+ * requests, accepts STARTTLS (its go-ahead leaves in plaintext), puts Netty's {@code SslHandler}
+ * in front of itself for the handshake and hands over once TLS is up (or in plaintext where the
+ * policy allows), leaving the {@code SslHandler} in place. See {@link StartTlsHandler} for what it
+ * does and fires.
  * While it negotiates, whatever the application writes fails at once: nothing the application
  * says goes out before the outcome, so no answer to a plaintext command can travel inside TLS.
  *
@@ -129,12 +131,12 @@ public final class StartTlsServerHandler extends StartTlsHandler {
     public StartTlsServerHandler(ServerConfig config, Function<? super ServerConfig, Negotiation> protocol,
                                  NegotiationCapacity capacity, Executor delegatedTaskExecutor) {
         this(fresh(Objects.requireNonNull(protocol, "protocol").apply(Objects.requireNonNull(config, "config")), config),
-                delegatedTaskExecutor, capacity, null);
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), capacity, null);
     }
 
-    private StartTlsServerHandler(Negotiation unstarted, Executor delegatedTaskExecutor, NegotiationCapacity capacity,
+    private StartTlsServerHandler(Negotiation unstarted, Executor tlsTasks, NegotiationCapacity capacity,
                                   byte[] resumedCommand) {
-        super(unstarted, delegatedTaskExecutor, true, capacity, resumedCommand);
+        super(unstarted, tlsTasks, true, capacity, resumedCommand);
     }
 
     /**
@@ -221,7 +223,8 @@ public final class StartTlsServerHandler extends StartTlsHandler {
             throw new IllegalArgumentException("resume needs the protocol's serverResuming entry point, "
                     + "not one that greets: the client was greeted long ago");
         }
-        StartTlsServerHandler handler = new StartTlsServerHandler(unstarted, delegatedTaskExecutor, null, line(command));
+        StartTlsServerHandler handler = new StartTlsServerHandler(unstarted,
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), null, line(command));
         pipeline.addBefore(ctx.name(), null, new ResumeGuard(handler));
         pipeline.addFirst(handler);
         for (ChannelHandler decoder : byteDecodersBetween(pipeline, handler, ctx)) {
