@@ -212,10 +212,11 @@ public final class ClientConfig {
     /**
      * What the engine's own trust manager did not judge, once the handshake is done: the
      * strength floor and the host name, for engines the caller supplied. A context this
-     * configuration built has judged both during the handshake already.
+     * configuration built has judged both during the handshake already, unless the transport ran
+     * the handshake ({@code byTransport}): its TLS stack may have used a context of its own.
      */
-    Optional<Failure> judgeAfterHandshake(List<X509Certificate> chain) {
-        if (judgedDuringHandshake || !certificateCheck.verifyChain()) {
+    Optional<Failure> judgeAfterHandshake(List<X509Certificate> chain, boolean byTransport) {
+        if ((judgedDuringHandshake && !byTransport) || !certificateCheck.verifyChain()) {
             return Optional.empty();
         }
         Optional<String> subject = chain.isEmpty() ? Optional.empty()

@@ -1,38 +1,361 @@
 package org.starttls4j;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Optional;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import org.starttls4j.internal.tls.HandshakeFailures;
+import org.starttls4j.internal.tls.TlsPump;
 
 /**
- * The role-specific logic behind a {@link Negotiation}: {@link ClientFlow} or {@link ServerFlow}.
- * Each value is one state; each method returns the transition to the next.
+ * What both roles do: the phases of a negotiation, the TLS stage in its two forms, the deadlines
+ * and the endings. {@link ClientFlow} and {@link ServerFlow} add what their role reads and decides;
+ * each value is one state, each method returns the transition to the next.
+ *
+ * <pre>
+ *  Unstarted ──begin──▶ Reading (the role's phase: lines in plaintext)
+ *      │ IMPLICIT          │ go-ahead
+ *      ▼                   ▼
+ *  the TLS stage, in one of two forms:
+ *      own pump:  AwaitingHandshake ⇄ AwaitingTasks ──handshake done──▶ checks
+ *      transport: AwaitingTransportTls ──onTlsEstablished──▶ checks   (onTlsFailed ──▶ Failed)
+ *  checks passed ──▶ the role after TLS: the client reads again (Reading, "Tls/" in state()), the
+ *                    server greets (implicit) and is Secured
+ *  Finished: Secured │ Plaintext │ Failed (from any phase: bad input, bounds, deadline, end of stream)
+ * </pre>
+ *
+ * <p>The checks after a handshake ({@link #established}) are one path for both forms: the TLS
+ * floor, then the role's own ({@link #checkPeer}: the client's certificate judgement, pins and
+ * chain check). Failures of either form are classified by {@link HandshakeFailures}.
+ *
+ * @param <D> the role's dialog
  */
-interface Flow {
+abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
-    Transition begin(Output out);
+    // ---------------------------------------------------------------- phases, named for what they wait for
 
-    Transition onReceived(java.nio.ByteBuffer bytes, Output out);
+    sealed interface Phase<D> permits Unstarted, Reading, AwaitingHandshake, AwaitingTasks, AwaitingTransportTls, Finished {
+    }
 
-    Transition onEndOfStream(Output out);
+    /** Waits for {@link Negotiation#begin}; {@code greet} is false for a resumed server. */
+    record Unstarted<D>(D dialog, boolean greet) implements Phase<D> {
+    }
 
-    Transition onTick(Output out);
+    /** Waits for the peer's lines: the role's own phase, in plaintext ({@code tls} null) or inside TLS. */
+    sealed interface Reading<D> extends Phase<D> permits ClientFlow.AwaitingReplies, ServerFlow.AwaitingCommands {
+        D dialog();
 
-    Transition onTasksCompleted(Output out);
+        TlsStage tls();
 
-    Optional<Instant> deadline();
+        Instant deadline();
+    }
 
-    Optional<Outcome> outcome();
+    /**
+     * Waits for the peer's handshake bytes in the core's own pump. {@code dialog} goes on after TLS
+     * (the server's only under implicit TLS, to greet).
+     */
+    record AwaitingHandshake<D>(TlsPump pump, D dialog, boolean implicit, Instant deadline) implements Phase<D> {
+    }
 
-    /** The bounds, of which the transcript's apply to every transition's {@link Output}. */
-    Limits limits();
+    /** Waits for {@link Negotiation#onTasksCompleted} after handing the engine's tasks out. */
+    record AwaitingTasks<D>(TlsPump pump, D dialog, boolean implicit, Instant deadline) implements Phase<D> {
+    }
+
+    /** Waits for the transport's handshake: {@link Negotiation#onTlsEstablished} or {@link Negotiation#onTlsFailed}. */
+    record AwaitingTransportTls<D>(TransportTls tls, D dialog, boolean implicit, Instant deadline) implements Phase<D> {
+    }
+
+    record Finished<D>(Outcome outcome) implements Phase<D> {
+    }
+
+    final Instant startedAt;
+    final boolean transportTls;
+    final Phase<D> phase;
+
+    Flow(Instant startedAt, boolean transportTls, Phase<D> phase) {
+        this.startedAt = startedAt;
+        this.transportTls = transportTls;
+        this.phase = phase;
+    }
+
+    // ---------------------------------------------------------------- what the role supplies
+
+    /** The same role and configuration in another phase. */
+    abstract Flow<D> with(Instant startedAt, boolean transportTls, Phase<D> phase);
+
+    abstract Limits limits();
+
+    /** "server" for a client, "client" for a server: whose doing a failure is. */
+    abstract String peer();
+
+    /** The role's start, once {@link #begin} checked there was none before. */
+    abstract Transition begin(Unstarted<D> unstarted, Output out);
+
+    /** Bytes received while reading lines. */
+    abstract Transition read(Reading<D> reading, ByteBuffer bytes, Output out);
+
+    /** A fresh engine, set up for the role (mode, floor, SNI, trust). */
+    abstract SSLEngine newEngine();
+
+    abstract EngineFactory engineFactory();
+
+    abstract DelegatedTasks delegatedTasks();
+
+    /** When the TLS step must be done; {@code peerSilent}: the peer has not said anything yet. */
+    abstract Instant tlsDeadline(boolean peerSilent, Output out);
+
+    /** The role's checks of an established TLS session, after the floor; {@code byTransport}: the transport's handshake. */
+    abstract Optional<Failure> checkPeer(TlsFacts facts, boolean byTransport, Instant now);
+
+    /** What the role does once TLS is up and checked. */
+    abstract Transition afterTls(TlsStage tls, D dialog, boolean implicit, Output out);
+
+    /** What the role says before closing when its wait in {@code reading} timed out. */
+    abstract String timeoutFarewell(Reading<D> reading);
+
+    abstract TlsVersion tlsFloor();
+
+    // ---------------------------------------------------------------- inputs
+
+    Flow<D> withTransportTls() {
+        if (!(phase instanceof Unstarted)) {
+            throw new IllegalStateException("withTransportTls() goes before begin()");
+        }
+        return with(startedAt, true, phase);
+    }
+
+    final Transition begin(Output out) {
+        if (!(phase instanceof Unstarted<D> unstarted)) {
+            throw new IllegalStateException("begin() was already called");
+        }
+        return with(out.now(), transportTls, phase).begin(unstarted, out);
+    }
 
     /** A server's refusal at capacity; a client has none. */
-    default Transition beginAtCapacity(Output out) {
+    Transition beginAtCapacity(Output out) {
         throw new IllegalStateException("only a server negotiation answers at capacity");
     }
 
-    /** Whether this state holds an engine, and so may be fed only once. */
-    boolean ownsEngine();
+    final Transition onReceived(ByteBuffer bytes, Output out) {
+        if (phase instanceof Reading<D> reading) {
+            return read(reading, bytes, out);
+        }
+        if (phase instanceof AwaitingHandshake<D> h) {
+            return handshake(h.pump().receive(bytes, out), h.pump(), h.dialog(), h.implicit(), false, out);
+        }
+        if (phase instanceof AwaitingTasks<D> t) {
+            if (!t.pump().hold(bytes)) {
+                return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the " + peer() + " flooded the handshake"), "",
+                        new TlsStage.OwnPump(t.pump()), out);
+            }
+            return out.to(new Negotiation(this));
+        }
+        if (phase instanceof AwaitingTransportTls<D>) {
+            if (!bytes.hasRemaining()) {
+                return out.to(new Negotiation(this));
+            }
+            // Non-negotiable 1: the transport read these in plaintext after the go-ahead, before TLS.
+            byte[] injected = Lines.drain(bytes);
+            return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                    injected.length + " plaintext bytes after the STARTTLS go-ahead, before the transport's TLS",
+                    Lines.preview(injected, 0)), "", null, out);
+        }
+        throw new IllegalStateException("begin() first");
+    }
 
-    String state();
+    final Transition onTasksCompleted(Output out) {
+        if (!(phase instanceof AwaitingTasks<D> t)) {
+            throw new IllegalStateException("no delegated tasks are outstanding");
+        }
+        return handshake(t.pump().resume(out), t.pump(), t.dialog(), t.implicit(), false, out);
+    }
+
+    final Transition onTlsEstablished(SSLSession session, Output out) {
+        AwaitingTransportTls<D> awaiting = awaitingTransport("onTlsEstablished");
+        return established(new TlsStage.Transport(TlsStage.Transport.factsOf(session)), awaiting.dialog(), awaiting.implicit(), out);
+    }
+
+    final Transition onTlsFailed(Throwable cause, Output out) {
+        awaitingTransport("onTlsFailed");
+        SSLException tls = cause instanceof SSLException ssl ? ssl : new SSLException(cause);
+        return fail(HandshakeFailures.classify(tls, false), "", null, out);
+    }
+
+    final Transition onEndOfStream(Output out) {
+        TlsStage tls = tlsOf(phase);
+        String how = tls == null ? "closed the connection"
+                : tls.peerSentCloseNotify() ? "closed TLS (close_notify)" : "closed the connection without close_notify";
+        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + peer() + " " + how + " in state " + state()), "", tls, out);
+    }
+
+    final Transition onTick(Output out) {
+        Optional<Instant> deadline = deadline();
+        if (deadline.isEmpty() || out.now().isBefore(deadline.get())) {
+            return out.to(new Negotiation(this));
+        }
+        Failure timeout = Failure.of(Failure.Reason.TIMEOUT, "no answer from the " + peer() + " in state " + state());
+        String farewell = phase instanceof Reading<D> reading ? timeoutFarewell(reading) : "";
+        return fail(timeout, farewell, tlsOf(phase), out);
+    }
+
+    // ---------------------------------------------------------------- what a state reports
+
+    final Optional<Instant> deadline() {
+        if (phase instanceof Reading<D> reading) {
+            return Optional.of(reading.deadline());
+        }
+        if (phase instanceof AwaitingHandshake<D> h) {
+            return Optional.of(h.deadline());
+        }
+        if (phase instanceof AwaitingTasks<D> t) {
+            return Optional.of(t.deadline());
+        }
+        if (phase instanceof AwaitingTransportTls<D> a) {
+            return Optional.of(a.deadline());
+        }
+        return Optional.empty();
+    }
+
+    final Optional<Outcome> outcome() {
+        return phase instanceof Finished<D> done ? Optional.of(done.outcome()) : Optional.empty();
+    }
+
+    final Optional<TransportTls> transportTls() {
+        return phase instanceof AwaitingTransportTls<D> a ? Optional.of(a.tls()) : Optional.empty();
+    }
+
+    /** Whether this state holds an engine, and so may be fed only once. */
+    final boolean ownsEngine() {
+        TlsStage tls = tlsOf(phase);
+        return tls != null && tls.ownsEngine();
+    }
+
+    final String state() {
+        if (phase instanceof Reading<D> reading) {
+            // the same dialog state can wait before TLS and inside it (EHLO's reply, twice)
+            return (reading.tls() == null ? "" : Negotiation.INSIDE_TLS) + dialogState(reading.dialog());
+        }
+        if (phase instanceof Finished<D> done) {
+            Outcome o = done.outcome();
+            return o instanceof Outcome.Secured ? "Secured" : o instanceof Outcome.Plaintext ? "Plaintext" : "Failed";
+        }
+        return phase instanceof Unstarted ? "Unstarted"
+                : phase instanceof AwaitingHandshake ? "Handshaking"
+                : phase instanceof AwaitingTasks ? "AwaitingDelegatedTasks"
+                : "AwaitingTransportTls";
+    }
+
+    abstract String dialogState(D dialog);
+
+    // ---------------------------------------------------------------- the TLS stage
+
+    /** The go-ahead was given, or TLS is implicit: the TLS step begins, in the core's pump or the transport. */
+    final Transition startTls(D dialog, boolean implicit, Output out) {
+        if (transportTls) {
+            TransportTls tls = new TransportTls(this::newEngine, engineFactory());
+            return out.to(next(new AwaitingTransportTls<>(tls, dialog, implicit, tlsDeadline(implicit, out))));
+        }
+        TlsPump pump = TlsPump.over(newEngine(), delegatedTasks() == DelegatedTasks.RUN_INLINE, engineFactory());
+        return handshake(pump.start(out), pump, dialog, implicit, true, out);
+    }
+
+    /** Where one step of the core's own handshake left it; {@code first}: the step that began it. */
+    private Transition handshake(TlsPump.Progress progress, TlsPump pump, D dialog, boolean implicit, boolean first, Output out) {
+        if (progress instanceof TlsPump.Progress.NeedsInput) {
+            // Under implicit TLS, a peer that has not sent its first flight has said nothing yet.
+            return out.to(next(new AwaitingHandshake<>(pump, dialog, implicit, tlsDeadline(implicit && first, out))));
+        }
+        if (progress instanceof TlsPump.Progress.NeedsTasks needsTasks) {
+            out.tasks(needsTasks.tasks());
+            return out.to(next(new AwaitingTasks<>(pump, dialog, implicit, tlsDeadline(false, out))));
+        }
+        if (progress instanceof TlsPump.Progress.PeerClosed) {
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + peer() + " closed TLS during the handshake"), "",
+                    TlsStage.ended(pump), out);
+        }
+        if (progress instanceof TlsPump.Progress.Failed failed) {
+            return fail(HandshakeFailures.classify(failed.cause(), pump.handshakeDone()), "", TlsStage.ended(pump), out);
+        }
+        if (progress instanceof TlsPump.Progress.Refused refused) {
+            return fail(refused.failure(), "", TlsStage.ended(pump), out);
+        }
+        return established(new TlsStage.OwnPump(pump), dialog, implicit, out);
+    }
+
+    /** TLS is up, by either form: the same checks, then the role goes on. */
+    private Transition established(TlsStage tls, D dialog, boolean implicit, Output out) {
+        TlsFacts facts = tls.facts();
+        Optional<Failure> refused = !tlsFloor().admits(facts.protocol())
+                ? Optional.of(Failure.of(Failure.Reason.TLS_VERSION_TOO_OLD,
+                        facts.protocol() + " is below the floor " + tlsFloor().jsseName()))
+                : checkPeer(facts, tls instanceof TlsStage.Transport, out.now());
+        if (refused.isPresent()) {
+            return fail(refused.get(), "", tls, out);
+        }
+        out.event(new Event.TlsEstablished(facts));
+        return afterTls(tls, dialog, implicit, out);
+    }
+
+    private AwaitingTransportTls<D> awaitingTransport(String call) {
+        if (!(phase instanceof AwaitingTransportTls<D> awaiting)) {
+            throw new IllegalStateException(call + "() is for a negotiation awaiting the transport's TLS, not state " + state());
+        }
+        return awaiting;
+    }
+
+    private static <D> TlsStage tlsOf(Phase<D> phase) {
+        if (phase instanceof Reading<D> reading) {
+            return reading.tls();
+        }
+        if (phase instanceof AwaitingHandshake<D> h) {
+            return new TlsStage.OwnPump(h.pump());
+        }
+        if (phase instanceof AwaitingTasks<D> t) {
+            return new TlsStage.OwnPump(t.pump());
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- endings
+
+    final Transition fail(Failure failure, String farewell, TlsStage tls, Output out) {
+        if (!farewell.isEmpty()) {
+            send(farewell, tls, out);
+        }
+        if (tls != null) {
+            tls.end(out);
+        }
+        out.event(new Event.Failed(failure));
+        return out.to(next(new Finished<>(new Outcome.Failed(failure))));
+    }
+
+    final Transition secured(TlsStage tls, Role role, Capabilities capabilities, Output out) {
+        SecureSession session = tls.handOver(role, capabilities);
+        out.event(new Event.Secured(session));
+        return out.to(next(new Finished<>(new Outcome.Secured(session))));
+    }
+
+    final Transition plaintext(PlaintextSession session, Output out) {
+        out.event(new Event.HandedOverInPlaintext(session));
+        return out.to(next(new Finished<>(new Outcome.Plaintext(session))));
+    }
+
+    /** Sends dialog text: in plaintext before TLS, through the TLS stage after; false if TLS refused it. */
+    static boolean send(String text, TlsStage tls, Output out) {
+        if (text.isEmpty()) {
+            return true;
+        }
+        out.sent(text, tls != null);
+        if (tls == null) {
+            out.write(text);
+            return true;
+        }
+        return tls.send(text, out);
+    }
+
+    final Negotiation next(Phase<D> next) {
+        return new Negotiation(with(startedAt, transportTls, next));
+    }
 }

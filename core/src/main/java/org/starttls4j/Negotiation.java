@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLSession;
 import org.starttls4j.spi.ClientDialog;
 import org.starttls4j.spi.ServerDialog;
 
@@ -30,16 +31,25 @@ import org.starttls4j.spi.ServerDialog;
  * <p><b>Failures.</b> Nothing the peer sends makes a method throw: peer misbehaviour ends in a
  * finished state whose {@link #outcome()} is {@link Outcome.Failed}. Exceptions are for misuse:
  * feeding a consumed or finished state, or beginning twice.
+ *
+ * <p><b>The TLS step.</b> By default the negotiation runs TLS itself, in its own pump over an
+ * {@link javax.net.ssl.SSLEngine}: from the go-ahead on, the bytes in and out are TLS records, and
+ * the secured session owns the engine. {@link #withTransportTls()} gives the step to the transport
+ * instead (Netty's {@code SslHandler}, an {@code SSLSocket} layered over the connection): at the
+ * go-ahead the negotiation waits in {@code "AwaitingTransportTls"}, offers {@link #transportTls()},
+ * and goes on when told {@link #onTlsEstablished} or {@link #onTlsFailed}, with the same checks of
+ * the result either way; after TLS, its bytes in and out are the plaintext the transport decrypts
+ * and encrypts.
  */
 public final class Negotiation {
 
     /** The prefix of {@link #state()} for a dialog state inside TLS. */
     public static final String INSIDE_TLS = "Tls/";
 
-    private final Flow flow;
+    private final Flow<?> flow;
     private boolean spent;
 
-    Negotiation(Flow flow) {
+    Negotiation(Flow<?> flow) {
         this.flow = flow;
     }
 
@@ -76,6 +86,69 @@ public final class Negotiation {
      */
     public static Negotiation serverResuming(ServerConfig config, ServerDialog dialog) {
         return new Negotiation(ServerFlow.start(config, dialog, false));
+    }
+
+    /**
+     * The same negotiation, except that the TLS step belongs to the transport. At the go-ahead
+     * (client: the go-ahead reply was read; server: its go-ahead reply is in the outbound bytes, the
+     * last to write before TLS), or right at {@link #begin} under {@link TlsPolicy#IMPLICIT}, the
+     * next state is {@code "AwaitingTransportTls"}: take {@link #transportTls()}, run the handshake,
+     * and report with {@link #onTlsEstablished} or {@link #onTlsFailed}. Any byte fed to
+     * {@link #onReceived} in that state (read in plaintext after the go-ahead) fails the negotiation
+     * with {@link Failure.Reason#PLAINTEXT_INJECTION}, and its deadline is the handshake's. After
+     * TLS, {@link #onReceived} takes the plaintext the transport decrypted, and the outbound bytes
+     * are plaintext for the transport to encrypt. A secured outcome's session then owns no engine
+     * ({@link SecureSession#ownsRecordLayer()} is false).
+     *
+     * @return the unstarted negotiation, with the TLS step left to the transport
+     * @throws IllegalStateException once the negotiation has begun
+     */
+    public Negotiation withTransportTls() {
+        return new Negotiation(flow.withTransportTls());
+    }
+
+    /**
+     * What the transport needs for the TLS step, in the state {@code "AwaitingTransportTls"} of a
+     * negotiation made {@link #withTransportTls()}; empty in every other state.
+     *
+     * @return the transport's TLS step, while the negotiation awaits it
+     */
+    public Optional<TransportTls> transportTls() {
+        return flow.transportTls();
+    }
+
+    /**
+     * The transport's handshake succeeded: the core checks the session as after its own handshake
+     * (the TLS floor, the certificate's strength and host name, pins, the chain check) and goes on:
+     * a client's capabilities request inside TLS is in the outbound bytes (plaintext, for the
+     * transport to encrypt); a server hands over (under implicit TLS after its greeting, in the
+     * outbound bytes). A session that fails the checks finishes the negotiation with the typed
+     * reason; close the connection then.
+     *
+     * @param session the transport's TLS session, handshake complete
+     * @param now     the current time
+     * @return the transition
+     * @throws IllegalStateException in any state but {@code "AwaitingTransportTls"}
+     */
+    public Transition onTlsEstablished(SSLSession session, Instant now) {
+        Objects.requireNonNull(session, "session");
+        return take().onTlsEstablished(session, new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+    }
+
+    /**
+     * The transport's handshake failed: the negotiation finishes with the cause classified as for
+     * the core's own handshake ({@link Failure.Reason#TLS_HANDSHAKE_FAILED},
+     * {@link Failure.Reason#TLS_VERSION_TOO_OLD}, a certificate's reason, ...).
+     *
+     * @param cause what the transport's TLS reported (an {@link javax.net.ssl.SSLException}, or
+     *              whatever wraps one)
+     * @param now   the current time
+     * @return the finished transition
+     * @throws IllegalStateException in any state but {@code "AwaitingTransportTls"}
+     */
+    public Transition onTlsFailed(Throwable cause, Instant now) {
+        Objects.requireNonNull(cause, "cause");
+        return take().onTlsFailed(cause, new Output(Objects.requireNonNull(now, "now"), flow.limits()));
     }
 
     /**
@@ -182,7 +255,7 @@ public final class Negotiation {
      * {@code "AwaitingEhloReply"}, prefixed with {@value #INSIDE_TLS} when it reads them inside TLS
      * ({@code "Tls/AwaitingEhloReply"}, the client's second EHLO); otherwise the step of the
      * negotiation itself: {@code "Unstarted"}, {@code "Handshaking"}, {@code "AwaitingDelegatedTasks"},
-     * {@code "Secured"}, {@code "Plaintext"} or {@code "Failed"}.
+     * {@code "AwaitingTransportTls"}, {@code "Secured"}, {@code "Plaintext"} or {@code "Failed"}.
      *
      * @return the state's name
      */
@@ -204,7 +277,7 @@ public final class Negotiation {
         return "Negotiation[" + state() + (spent ? ", consumed" : "") + "]";
     }
 
-    private Flow take() {
+    private Flow<?> take() {
         if (flow.outcome().isPresent()) {
             throw new IllegalStateException("the negotiation has finished: " + flow.outcome().get());
         }

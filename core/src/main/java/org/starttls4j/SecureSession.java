@@ -129,6 +129,30 @@ public non-sealed interface SecureSession extends Session {
      */
     int maxRecordPlaintext();
 
+    /**
+     * Whether this session's records are the core's to encrypt and decrypt. False for a session
+     * whose transport owns TLS ({@link Negotiation#withTransportTls()}): it reports the facts and
+     * capabilities, and its record-layer methods ({@link #encrypt}, {@link #decrypt},
+     * {@link #close}, {@link #onEndOfStream} and the buffer sizes) throw
+     * {@link IllegalStateException}; the application's bytes go through the transport's TLS.
+     *
+     * @return true when the session owns an engine
+     */
+    default boolean ownsRecordLayer() {
+        return true;
+    }
+
+    /**
+     * Application bytes the transport had decrypted and fed to the negotiation past its last line,
+     * for a session whose transport owns TLS: read them before anything the transport delivers
+     * next. Empty for a session that owns its engine: its early bytes come out of {@link #decrypt}.
+     *
+     * @return a fresh read-only view of those bytes
+     */
+    default ByteBuffer unread() {
+        return ByteBuffer.allocate(0).asReadOnlyBuffer();
+    }
+
     @Override
     default boolean isEncrypted() {
         return true;

@@ -1,0 +1,116 @@
+package org.starttls4j;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.starttls4j.internal.text.LineFramer;
+
+/**
+ * The line stage both flows read through: the bytes a reading phase holds between reads, and the
+ * framing of the next line within {@link Limits#maxLineLength()}. What breaks the framing is the
+ * peer's fault, named for the role that reads: a client reads replies, a server commands.
+ */
+final class Lines {
+
+    /** No bytes: what a reading phase holds when every byte it received was a whole line. */
+    static final byte[] NOTHING = new byte[0];
+
+    private Lines() {
+    }
+
+    /** What {@link #frame} found at a position of the buffer. */
+    sealed interface Framed {
+        /**
+         * A whole line.
+         *
+         * @param text   the line without its CRLF
+         * @param length the bytes it took, CRLF included
+         */
+        record Line(String text, int length) implements Framed {
+        }
+
+        /** The rest of the buffer is the start of a line: read more. */
+        record Incomplete() implements Framed {
+        }
+
+        /**
+         * The peer broke the framing (too long, a bare CR or LF, a NUL).
+         *
+         * @param failure why, with the reason of the reading role
+         */
+        record Broken(Failure failure) implements Framed {
+        }
+    }
+
+    private static final Framed INCOMPLETE = new Framed.Incomplete();
+
+    /**
+     * Frames the line at {@code position}.
+     *
+     * @param reader {@link Role#CLIENT} reads replies, {@link Role#SERVER} commands
+     */
+    static Framed frame(byte[] buffer, int position, Limits limits, Role reader) {
+        int found = LineFramer.scan(buffer, position, buffer.length, limits.maxLineLength());
+        if (found == LineFramer.INCOMPLETE) {
+            return INCOMPLETE;
+        }
+        boolean client = reader == Role.CLIENT;
+        if (found == LineFramer.TOO_LONG) {
+            return new Framed.Broken(Failure.of(client ? Failure.Reason.LINE_TOO_LONG : Failure.Reason.COMMAND_TOO_LONG,
+                    (client ? "a line" : "a command") + " longer than " + limits.maxLineLength() + " bytes"));
+        }
+        if (found < 0) {
+            return new Framed.Broken(Failure.of(client ? Failure.Reason.MALFORMED_REPLY : Failure.Reason.MALFORMED_COMMAND,
+                    LineFramer.why(found) + (client ? " in a reply" : " in a command"), preview(buffer, position)));
+        }
+        return new Framed.Line(LineFramer.line(buffer, position, found), found);
+    }
+
+    /** Whether {@code received} bytes before TLS are more than the bounds allow. */
+    static boolean tooMany(int received, Limits limits) {
+        return received > limits.maxPlaintextBytes();
+    }
+
+    /** The failure for {@link #tooMany}: {@code where} says up to when bytes count. */
+    static Failure tooMuchPlaintext(Limits limits, String where) {
+        return Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "more than " + limits.maxPlaintextBytes() + " bytes " + where);
+    }
+
+    /** The bytes of {@code buffer} from {@code position} on, kept for the next read. */
+    static byte[] rest(byte[] buffer, int position) {
+        return position == buffer.length ? NOTHING : Arrays.copyOfRange(buffer, position, buffer.length);
+    }
+
+    /** Every remaining byte of {@code bytes}, which is consumed. */
+    static byte[] drain(ByteBuffer bytes) {
+        if (!bytes.hasRemaining()) {
+            return NOTHING;
+        }
+        byte[] data = new byte[bytes.remaining()];
+        bytes.get(data);
+        return data;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        if (b.length == 0) {
+            return a;
+        }
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** The first bytes of what the peer sent, for a failure report (never acted on). */
+    static String preview(byte[] buffer, int from) {
+        int to = Math.min(buffer.length, from + 120);
+        String text = new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
+        StringBuilder shown = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            shown.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return shown + (to < buffer.length ? "…" : "");
+    }
+}

@@ -1,0 +1,191 @@
+package org.starttls4j;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.starttls4j.internal.tls.HandshakeFailures;
+import org.starttls4j.internal.tls.TlsPump;
+
+/**
+ * TLS once it is up, as the flows see it, in its two forms: the core's own {@link TlsPump}, whose
+ * records the negotiation reads and writes, and the transport's ({@link Negotiation#withTransportTls}),
+ * which hands the negotiation plaintext it decrypted and encrypts what the negotiation writes.
+ */
+sealed interface TlsStage permits TlsStage.OwnPump, TlsStage.Transport {
+
+    /**
+     * What one read inside TLS gave the dialog.
+     *
+     * @param bytes      decrypted bytes, possibly none
+     * @param peerClosed the peer's close_notify came after them
+     * @param broken     why TLS broke, or null; the engine has then said its last words and is released
+     */
+    record Read(byte[] bytes, boolean peerClosed, Failure broken) {
+    }
+
+    /** Whether this form owns a mutable engine (a state holding it is consumed when fed). */
+    boolean ownsEngine();
+
+    TlsFacts facts();
+
+    /** Takes what the peer sent, as received from the transport. */
+    Read receive(ByteBuffer bytes, Output out);
+
+    /** Bytes decrypted along with the handshake, before any read of the dialog. */
+    byte[] takePlaintext();
+
+    /** Writes dialog bytes (already in the transcript); false if TLS refused them. */
+    boolean send(String text, Output out);
+
+    /** Ends TLS on a failure: our close_notify and the engine back to its factory, where the core owns them. */
+    void end(Output out);
+
+    boolean peerSentCloseNotify();
+
+    SecureSession handOver(Role role, Capabilities capabilities);
+
+    /** Releases the engine of a pump that has said its last words; null, so that no ending speaks again. */
+    static TlsStage ended(TlsPump pump) {
+        pump.release();
+        return null;
+    }
+
+    /** {@link #ended(TlsPump)} for a stage of either form: the transport's engine is not the core's to release. */
+    static TlsStage ended(TlsStage tls) {
+        return tls instanceof OwnPump own ? ended(own.pump()) : null;
+    }
+
+    /** The core's own pump over an engine it made. */
+    record OwnPump(TlsPump pump) implements TlsStage {
+
+        @Override
+        public boolean ownsEngine() {
+            return true;
+        }
+
+        @Override
+        public TlsFacts facts() {
+            return pump.facts();
+        }
+
+        @Override
+        public Read receive(ByteBuffer bytes, Output out) {
+            TlsPump.Progress progress = pump.receive(bytes, out);
+            while (progress instanceof TlsPump.Progress.NeedsTasks needsTasks) {
+                // Post-handshake tasks are rare (a TLS 1.3 ticket or KeyUpdate: the pump refuses a
+                // renegotiation before it gets here); run them rather than stall.
+                needsTasks.tasks().forEach(Runnable::run);
+                progress = pump.resume(out);
+            }
+            if (progress instanceof TlsPump.Progress.Failed failed) {
+                ended(pump);
+                return new Read(Lines.NOTHING, false, HandshakeFailures.classify(failed.cause(), true));
+            }
+            if (progress instanceof TlsPump.Progress.Refused refused) {
+                ended(pump);
+                return new Read(Lines.NOTHING, false, refused.failure());
+            }
+            // A reply and close_notify may share a read: the dialog sees the reply first.
+            return new Read(pump.takePlaintext(), progress instanceof TlsPump.Progress.PeerClosed, null);
+        }
+
+        @Override
+        public byte[] takePlaintext() {
+            return pump.takePlaintext();
+        }
+
+        @Override
+        public boolean send(String text, Output out) {
+            return pump.encrypt(text.getBytes(StandardCharsets.ISO_8859_1), out) instanceof TlsPump.Progress.Idle;
+        }
+
+        @Override
+        public void end(Output out) {
+            pump.closeOutbound(out);
+            pump.release();
+        }
+
+        @Override
+        public boolean peerSentCloseNotify() {
+            return pump.isInboundDone();
+        }
+
+        @Override
+        public SecureSession handOver(Role role, Capabilities capabilities) {
+            return pump.handOver(role, capabilities);
+        }
+    }
+
+    /**
+     * The transport's TLS: what the negotiation reads and writes is plaintext, and the engine (if the
+     * transport took one from {@link TransportTls#engine()}) is the transport's to close and release.
+     *
+     * @param facts what the transport's handshake settled
+     */
+    record Transport(TlsFacts facts) implements TlsStage {
+
+        @Override
+        public boolean ownsEngine() {
+            return false;
+        }
+
+        @Override
+        public Read receive(ByteBuffer bytes, Output out) {
+            return new Read(Lines.drain(bytes), false, null);
+        }
+
+        @Override
+        public byte[] takePlaintext() {
+            return Lines.NOTHING;
+        }
+
+        @Override
+        public boolean send(String text, Output out) {
+            out.write(text);
+            return true;
+        }
+
+        @Override
+        public void end(Output out) {
+            // the transport closes its TLS when it closes the connection
+        }
+
+        @Override
+        public boolean peerSentCloseNotify() {
+            return false;
+        }
+
+        @Override
+        public SecureSession handOver(Role role, Capabilities capabilities) {
+            return new TransportSession(role, capabilities, facts, ByteBuffer.allocate(0));
+        }
+
+        /** What a transport's session settled; a peer that sent no certificate has an empty chain. */
+        static TlsFacts factsOf(SSLSession session) {
+            List<X509Certificate> peer;
+            try {
+                peer = x509(session.getPeerCertificates());
+            } catch (SSLPeerUnverifiedException none) {
+                peer = List.of();
+            }
+            return new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
+        }
+
+        private static List<X509Certificate> x509(Certificate[] certificates) {
+            List<X509Certificate> list = new ArrayList<>();
+            if (certificates != null) {
+                for (Certificate c : certificates) {
+                    if (c instanceof X509Certificate x) {
+                        list.add(x);
+                    }
+                }
+            }
+            return list;
+        }
+    }
+}
