@@ -309,13 +309,10 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             return; // the failed handshake, already reported as the Failed event
         }
         if (negotiating() && handshakeReported) {
-            // TLS broke inside the negotiation's dialog after the handshake (a forged record, an alert)
-            handshakeFailure = cause;
-            try {
-                apply(negotiation.onTlsFailed(cause, now()));
-            } catch (RuntimeException e) {
-                internalError(e);
-            }
+            // TLS broke during the dialog inside it (a forged record, an alert): the SslHandler closes
+            abort(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state "
+                    + state() + "): " + cause));
+            ctx.close();
             return;
         }
         ctx.fireExceptionCaught(cause);

@@ -156,6 +156,27 @@ class SslHandlerHandOverTest {
     }
 
     @Test
+    void aForgedRecordInsideTlsBeforeTheOutcomeIsABrokenSessionNotAHandshakeFailure() {
+        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Engine.JDK).build();
+        EmbeddedChannel server = channel(new StartTlsServerHandler(config, Smtp::server), serverApp);
+        EmbeddedChannel client = channel(new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED), Smtp::client), clientApp);
+        pump(client, server);
+        assertThat(client.pipeline().get(StartTlsClientHandler.class).state()).as("TLS is up, the EHLO inside it unanswered")
+                .isEqualTo("Tls/AwaitingEhloReply");
+        byte[] forged = new byte[5 + 40];
+        forged[0] = 0x17;
+        forged[1] = 0x03;
+        forged[2] = 0x03;
+        forged[4] = 40;
+
+        client.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(forged));
+
+        assertThat(clientApp.completion(StartTlsCompletionEvent.Failed.class).failure().reason()).isEqualTo(Reason.TLS_SESSION_BROKEN);
+        assertThat(clientApp.exceptions).as("reported as the Failed event").isEmpty();
+        assertThat(client.isOpen()).isFalse();
+    }
+
+    @Test
     void anEngineFactoryThatBreaksIsALocalAbortNotAHandshakeFailure() {
         SSLContext context = TestPki.clientContextTrusting(TestPki.ca(Fixtures.KEY_TYPE));
         AtomicInteger calls = new AtomicInteger();
