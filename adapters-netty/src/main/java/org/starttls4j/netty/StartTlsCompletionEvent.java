@@ -17,7 +17,7 @@ import org.starttls4j.TlsFacts;
  * byte.
  *
  * <p>{@link #events()} is the negotiation's record: every event, and its transcript bounded as a
- * server facing the Internet needs it: the first {@value StartTlsHandler#MAX_TRANSCRIPT_LINES}
+ * server facing the Internet needs it: the first 64
  * lines, then an {@link Event.TranscriptTruncated} (a long transcript is a hostile or broken
  * peer's). An {@link Event.Secured} in it names a session whose TLS is Netty's {@code SslHandler}:
  * its facts are this event's, and its record-layer methods throw.

@@ -1,7 +1,6 @@
 package org.starttls4j.netty;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,16 +15,12 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
@@ -75,14 +70,11 @@ import org.starttls4j.TransportTls;
  * renegotiation ends the connection: the {@code SslHandler} fires a {@link StartTlsException} with
  * {@code RENEGOTIATION_REFUSED} (inside a {@code DecoderException}) and closes.
  *
- * <p><b>Bounded.</b> The handler reads no more than it can answer: while the channel is not
- * writable or more than {@value #MAX_UNSENT_NEGOTIATION_BYTES} bytes of the negotiation's own
- * output are not yet on the wire, it stops reading ({@code autoRead} off, or no {@code read()} of
- * its own) and resumes when the output drains, restoring {@code autoRead} at the latest with the
- * outcome. The record it keeps for the completion event holds every event but a bounded
- * transcript: its first {@value #MAX_TRANSCRIPT_LINES} lines, then an
- * {@link Event.TranscriptTruncated}. After a failure, the bytes owed to the peer get
- * {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before the channel is closed anyway.
+ * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
+ * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
+ * negotiation's own output are not yet on the wire, it stops reading), keeps a bounded transcript
+ * for the completion event ({@link NegotiationRecord}), and after a failure gives the bytes owed to
+ * the peer {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before it closes the channel anyway.
  *
  * <p><b>The outcome.</b> Exactly one {@link StartTlsCompletionEvent} goes up the pipeline, before
  * any application byte, and completes {@link #completionFuture()}:
@@ -109,58 +101,33 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
      */
     static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
 
-    /**
-     * Most bytes of the negotiation's own output written and not yet on the wire before the
-     * handler stops reading: a few dozen replies, so a peer that sends commands and never reads
-     * the answers makes the server hold little.
-     */
-    static final int MAX_UNSENT_NEGOTIATION_BYTES = 4 * 1024;
-
-    /** Transcript lines kept for the completion event across the negotiation; all other events are kept. */
-    static final int MAX_TRANSCRIPT_LINES = 64;
-
-    /** Most bytes kept, for the failure's preview, of plaintext that followed a resumed command. */
-    private static final int MAX_HELD_AFTER_COMMAND = 512;
-
-    private static final byte[] CRLF = {'\r', '\n'};
-
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Negotiation unstarted;
     private final Executor tlsTasks;              // the SslHandler's delegated-task executor
     private final boolean serverRole;             // the application's writes fail while negotiating
     private final NegotiationCapacity capacity;   // server only; null: no limit
-    private final byte[] resumedCommand;          // set by StartTlsServerHandler.resume; fed once the read batch is over
+    private final ResumedCommand resumed;         // set by StartTlsServerHandler.resume
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
-    private final List<Event> events = new ArrayList<>();
+    private final NegotiationRecord record = new NegotiationRecord();
 
     private ChannelHandlerContext ctx;
-    private String outcome;                   // null while negotiating: SECURED, PLAINTEXT or FAILED
-    private boolean begun;
+    private ReadThrottle throttle;
+    private NegotiationClock clock;
+    private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome
     private Negotiation negotiation;
+    private String outcome;                   // null until the event: SECURED, PLAINTEXT or FAILED
     private SslHandler tls;                   // in front of us from the go-ahead on
     private boolean handshakeReported;
     private Throwable handshakeFailure;       // reported by Netty's event: its exceptionCaught is not passed on
-    private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome
-    private ScheduledFuture<?> tick;
-    private Instant tickAt;
-    private Instant origin;
-    private long originNanos;
-    private boolean appFlushed;          // the application flushed while its writes had to wait
-    private boolean needsFlush;          // we wrote and did not flush yet
-    private boolean reading;             // between channelRead and channelReadComplete
-    private int transcriptLines;         // Event.Lines in events
-    private boolean transcriptCut;       // a TranscriptTruncated is in events: no more lines
-    private long unsentNegotiationBytes; // written by the negotiation, not yet on the wire
-    private boolean readsPaused;         // output is not leaving: no more reads until it does
-    private boolean autoReadSuspended;   // and autoRead was turned off to stop them
+    private boolean appFlushed;               // the application flushed while its writes had to wait
+    private boolean needsFlush;               // we wrote and did not flush yet
+    private boolean reading;                  // between channelRead and channelReadComplete
     private boolean holdsCapacity;
-    private boolean refusingAtCapacity;  // no place was free: the "too busy" reply is on its way
-    private boolean resumedCommandFed;
-    private byte[] heldAfterCommand;     // plaintext that followed the resumed command (bounded preview)
+    private boolean refusingAtCapacity;       // no place was free: the "too busy" reply is on its way
 
     StartTlsHandler(Negotiation unstarted, Executor tlsTasks, boolean serverRole,
-                    NegotiationCapacity capacity, byte[] resumedCommand) {
+                    NegotiationCapacity capacity, ResumedCommand resumed) {
         Objects.requireNonNull(unstarted, "the protocol function returned null");
         if (unstarted.isFinished() || unstarted.deadline().isPresent() || unstarted.isConsumed()) {
             throw new IllegalArgumentException("the negotiation must not be started yet: " + unstarted);
@@ -169,7 +136,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         this.tlsTasks = Objects.requireNonNull(tlsTasks, "delegatedTaskExecutor");
         this.serverRole = serverRole;
         this.capacity = capacity;
-        this.resumedCommand = resumedCommand;
+        this.resumed = resumed;
     }
 
     /** Where the {@code SslHandler} runs the engine's delegated tasks: as the configuration says. */
@@ -212,6 +179,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.throttle = new ReadThrottle(ctx);
         this.pendingWrites = new CoalescingBufferQueue(ctx.channel(), 4, true);
         if (ctx.channel().isActive()) {
             begin();
@@ -227,9 +195,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void handlerRemoved(ChannelHandlerContext ctx) {
         abort(Failure.Reason.LOCAL_ABORT, "the handler was removed before the negotiation finished");
-        releaseCapacity();
-        restoreReading();
-        cancelTick();
         failPendingWrites(new ClosedChannelException());
     }
 
@@ -238,10 +203,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (negotiating() && refusingAtCapacity) {
             abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
         } else if (negotiating()) {
-            endOfStream();
+            run(() -> negotiation.onEndOfStream(clock.now()));
         }
-        releaseCapacity();
-        cancelTick();
         failPendingWrites(new ClosedChannelException());
         ctx.fireChannelInactive();
     }
@@ -259,15 +222,13 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             if (!negotiating() || refusingAtCapacity) {
                 return; // nothing is read past a failure, nor from a client refused at capacity
             }
-            if (awaitingResumedCommand()) {
+            if (resumed != null && !resumed.isFed()) {
                 if (in.isReadable()) {
-                    hold(plaintextOf(in)); // after the resumed command, before its go-ahead: an injection
+                    resumed.hold(in); // after the resumed command, before its go-ahead: an injection
                 }
                 return;
             }
-            apply(negotiation.onReceived(nioView(in), now()));
-        } catch (RuntimeException e) {
-            internalError(e);
+            run(() -> negotiation.onReceived(nioView(in), clock.now()));
         } finally {
             in.release();
         }
@@ -277,7 +238,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     public final void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
         flushIfNeeded();
-        if (negotiating() && !readsPaused && !ctx.channel().config().isAutoRead()) {
+        if (negotiating() && !throttle.isPaused() && !ctx.channel().config().isAutoRead()) {
             ctx.read(); // the negotiation reads on its own until it ends
         }
         ctx.fireChannelReadComplete();
@@ -288,17 +249,13 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
         if (evt instanceof SslHandshakeCompletionEvent handshake && tls != null && !handshakeReported && negotiating()) {
             handshakeReported = true;
-            try {
-                if (handshake.isSuccess()) {
-                    apply(negotiation.onTlsEstablished(tls.engine().getSession(), now()));
-                } else if (handshake.cause() instanceof ClosedChannelException || !ctx.channel().isActive()) {
-                    endOfStream(); // the peer left mid-handshake: Netty calls that a failed handshake
-                } else {
-                    handshakeFailure = handshake.cause();
-                    apply(negotiation.onTlsFailed(handshake.cause(), now()));
-                }
-            } catch (RuntimeException e) {
-                internalError(e);
+            if (handshake.isSuccess()) {
+                run(() -> negotiation.onTlsEstablished(tls.engine().getSession(), clock.now()));
+            } else if (handshake.cause() instanceof ClosedChannelException || !ctx.channel().isActive()) {
+                run(() -> negotiation.onEndOfStream(clock.now())); // Netty calls the peer leaving a failed handshake
+            } else {
+                handshakeFailure = handshake.cause();
+                run(() -> negotiation.onTlsFailed(handshake.cause(), clock.now()));
             }
         }
     }
@@ -320,7 +277,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     @Override
     public final void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        resumeReadingIfDrained();
+        throttle.resumeIfDrained();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -328,7 +285,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     @Override
     public final void read(ChannelHandlerContext ctx) {
-        if (negotiating() && readsPaused) {
+        if (negotiating() && throttle.isPaused()) {
             return; // the peer is not reading our answers: read nothing more until it does
         }
         ctx.read();
@@ -373,84 +330,99 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     // ------------------------------------------------------------------ the negotiation
 
     private boolean negotiating() {
-        return begun && outcome == null;
+        return clock != null && outcome == null;
     }
 
     private void begin() {
-        if (begun) {
+        if (clock != null) {
             return;
         }
-        begun = true;
-        origin = Instant.now();
-        originNanos = ctx.executor().ticker().nanoTime();
+        clock = new NegotiationClock(ctx.executor(), () -> {
+            if (negotiating()) {
+                run(() -> negotiation.onTick(clock.now()));
+            }
+        });
         if (capacity != null && !capacity.tryAcquire()) {
             // Refused from a task: begin() may run in handlerAdded, inside the server's
             // ChannelInitializer, before the application's handlers that must see the event.
             refusingAtCapacity = true;
-            ctx.executor().execute(this::refuseAtCapacity);
+            ctx.executor().execute(() -> {
+                if (negotiating()) { // not closed or removed meanwhile
+                    run(() -> unstarted.beginAtCapacity(clock.now())); // the protocol's "too busy", then close
+                }
+            });
             return;
         }
         holdsCapacity = capacity != null;
-        try {
-            apply(unstarted.begin(now()));
-        } catch (RuntimeException e) {
-            internalError(e);
-            return;
-        }
-        if (negotiating() && resumedCommand != null) {
+        run(() -> unstarted.begin(clock.now()));
+        if (negotiating() && resumed != null) {
             // After the read batch that brought the command: whatever the application's decoders
             // still fire from it, or removing them forwards, reaches the guard first and is fed
             // behind the command, so the core sees it as what it is, plaintext after STARTTLS.
-            ctx.executor().execute(this::feedResumedCommand);
+            ctx.executor().execute(() -> {
+                if (negotiating() && !resumed.isFed()) {
+                    run(() -> negotiation.onReceived(resumed.feed(), clock.now()));
+                }
+            });
         }
-        if (negotiating() && !readsPaused && !ctx.channel().config().isAutoRead()) {
+        if (negotiating() && !throttle.isPaused() && !ctx.channel().config().isAutoRead()) {
             ctx.read();
         }
     }
 
-    private void refuseAtCapacity() {
-        if (!negotiating()) {
-            return; // closed or removed meanwhile
-        }
-        try {
-            apply(unstarted.beginAtCapacity(now())); // the protocol's "too busy", then close
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
-    }
-
     /**
-     * The negotiation's time: wall-clock time at the start, advanced by the event loop's ticker, so
-     * the deadline task and the negotiation agree on what "now" is (and a test's mock ticker moves
-     * both).
+     * What reached the guard after the application's decoders once a command was resumed: never
+     * delivered, never answered. Before the command is fed it goes behind it (the core then fails
+     * with PLAINTEXT_INJECTION and sends nothing, not even the go-ahead); later it fails the
+     * negotiation the same way.
      */
-    private Instant now() {
-        return origin.plusNanos(ctx.executor().ticker().nanoTime() - originNanos);
+    final void plaintextAfterCommand(Object msg) {
+        try {
+            if (!negotiating()) {
+                return; // nothing is read past an outcome; the guard leaves with the event
+            }
+            if (!resumed.isFed()) {
+                resumed.hold(msg);
+            } else {
+                abort(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                        "plaintext reached the application's pipeline after the resumed command",
+                        new String(ResumedCommand.plaintextOf(msg), StandardCharsets.ISO_8859_1)));
+                ctx.close();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
-    private void endOfStream() {
+    /** Feeds the negotiation; the core throwing is misuse or a broken engine factory: ours, a local abort. */
+    private void run(Supplier<Transition> step) {
         try {
-            apply(negotiation.onEndOfStream(now()));
+            apply(step.get());
         } catch (RuntimeException e) {
-            internalError(e);
+            if (negotiating()) {
+                Failure failure = Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation could not go on: " + e);
+                record.add(new Event.Failed(failure));
+                failed(failure, EMPTY);
+            }
+            ctx.fireExceptionCaught(e);
         }
     }
 
     private void apply(Transition t) {
         negotiation = t.next();
-        record(t.events());
+        record.add(t.events());
         if (t.isFinished()) {
             finish(t.outcome().orElseThrow(), t.outbound());
             return;
         }
-        writeNet(t.outbound());
+        send(t.outbound());
         Optional<TransportTls> transportTls = negotiation.transportTls();
         if (tls == null && transportTls.isPresent()) {
             startTls(transportTls.get());
         }
-        scheduleTick();
+        clock.tickAt(negotiation.deadline());
         flushIfNeeded();
-        pauseReadingIfBacklogged();
+        throttle.pauseIfBacklogged();
     }
 
     /**
@@ -467,42 +439,19 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.pipeline().addBefore(ctx.name(), null, tls);
     }
 
-    /**
-     * Keeps every event and the transcript's first {@value #MAX_TRANSCRIPT_LINES} lines: past them
-     * (or past the core's own cut in one transition), one {@link Event.TranscriptTruncated} and no
-     * more lines, as the core does within a transition.
-     */
-    private void record(List<Event> happened) {
-        for (Event e : happened) {
-            if (e instanceof Event.Line || e instanceof Event.TranscriptTruncated) {
-                if (transcriptCut) {
-                    continue;
-                }
-                if (e instanceof Event.TranscriptTruncated) {
-                    transcriptCut = true;
-                } else if (transcriptLines++ == MAX_TRANSCRIPT_LINES) {
-                    transcriptCut = true;
-                    e = new Event.TranscriptTruncated(MAX_TRANSCRIPT_LINES, Integer.MAX_VALUE);
-                }
-            }
-            events.add(e);
-        }
-    }
-
     private void finish(Outcome result, ByteBuffer outbound) {
-        cancelTick();
+        clock.cancel();
+        throttle.stop(!(result instanceof Outcome.Failed)); // a failed channel is closing: nothing more to read
         if (result instanceof Outcome.Secured secured) {
             SecureSession session = secured.session();
             outcome = "SECURED";
-            restoreReading();
-            writeNet(outbound); // e.g. an implicit-TLS server's greeting, encrypted by the SslHandler
-            handOver(new StartTlsCompletionEvent.Secured(session.role(), session.tls(), session.capabilities(), events),
-                    session.unread());
+            send(outbound); // e.g. an implicit-TLS server's greeting, encrypted by the SslHandler
+            handOver(new StartTlsCompletionEvent.Secured(session.role(), session.tls(), session.capabilities(),
+                    record.events()), session.unread());
         } else if (result instanceof Outcome.Plaintext plaintext) {
             outcome = "PLAINTEXT";
-            restoreReading();
-            writeNet(outbound);
-            handOver(new StartTlsCompletionEvent.Plaintext(plaintext.session(), events), plaintext.session().unread());
+            send(outbound);
+            handOver(new StartTlsCompletionEvent.Plaintext(plaintext.session(), record.events()), plaintext.session().unread());
         } else {
             failed(((Outcome.Failed) result).failure(), outbound);
         }
@@ -531,10 +480,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     private void failed(Failure failure, ByteBuffer outbound) {
         outcome = "FAILED";
+        clock.cancel();
+        throttle.stop(false);
         failPendingWrites(new StartTlsException(failure, false));
         boolean active = ctx.channel().isActive();
-        ChannelFuture last = active ? writeNet(outbound) : null;
-        complete(new StartTlsCompletionEvent.Failed(failure, events));
+        ChannelFuture last = active ? send(outbound) : null;
+        complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
         if (!active) {
             return;
         }
@@ -565,188 +516,33 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (outcome != null) {
             return;
         }
-        cancelTick();
-        restoreReading();
         outcome = "FAILED";
-        events.add(new Event.Failed(failure));
-        failPendingWrites(new StartTlsException(failure, false));
-        complete(new StartTlsCompletionEvent.Failed(failure, events));
-    }
-
-    /** The core threw: misuse or a broken engine factory. Ours, not the peer's: a local abort. */
-    private void internalError(RuntimeException e) {
-        if (!negotiating()) {
-            ctx.fireExceptionCaught(e);
-            return;
+        if (clock != null) {
+            clock.cancel();
+            throttle.stop(true);
         }
-        Failure failure = Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation could not go on: " + e);
-        events.add(new Event.Failed(failure));
-        failed(failure, EMPTY);
-        ctx.fireExceptionCaught(e);
+        record.add(new Event.Failed(failure));
+        failPendingWrites(new StartTlsException(failure, false));
+        complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
     }
 
     private void complete(StartTlsCompletionEvent event) {
-        releaseCapacity();
+        if (holdsCapacity) {
+            holdsCapacity = false;
+            capacity.release();
+        }
         ctx.fireUserEventTriggered(event);
         completion.complete(event);
     }
 
-    // ------------------------------------------------------------------ back-pressure
-
-    private void pauseReadingIfBacklogged() {
-        if (!negotiating() || readsPaused) {
-            return;
-        }
-        if (unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES || !ctx.channel().isWritable()) {
-            readsPaused = true;
-            ChannelConfig config = ctx.channel().config();
-            if (config.isAutoRead()) {
-                autoReadSuspended = true;
-                config.setAutoRead(false);
-            }
-        }
-    }
-
-    /** Reads again once the output drained; only while negotiating (an outcome restores reading itself). */
-    private void resumeReadingIfDrained() {
-        if (!readsPaused || !negotiating()
-                || unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES / 2 || !ctx.channel().isWritable()) {
-            return;
-        }
-        boolean ownRead = !autoReadSuspended;
-        restoreReading();
-        if (ownRead) {
-            ctx.read();
-        }
-    }
-
-    /** Gives reading back as it was: with the outcome, or once the output drained. */
-    private void restoreReading() {
-        readsPaused = false;
-        if (autoReadSuspended) {
-            autoReadSuspended = false;
-            ctx.channel().config().setAutoRead(true); // which reads at once
-        }
-    }
+    // ------------------------------------------------------------------ helpers
 
     /** Whether the handler stopped reading because its output does not leave; for tests. */
     final boolean isReadingPaused() {
-        return readsPaused;
+        return throttle.isPaused();
     }
 
-    // ------------------------------------------------------------------ a resumed command
-
-    private boolean awaitingResumedCommand() {
-        return resumedCommand != null && !resumedCommandFed;
-    }
-
-    /**
-     * What reached the guard after the application's decoders once a command was resumed: never
-     * delivered, never answered. Before the command is fed it goes behind it (the core then fails
-     * with PLAINTEXT_INJECTION and sends nothing, not even the go-ahead); later it fails the
-     * negotiation the same way.
-     */
-    final void plaintextAfterCommand(Object msg) {
-        try {
-            if (!negotiating()) {
-                return; // nothing is read past an outcome; the guard leaves with the event
-            }
-            byte[] bytes = plaintextOf(msg);
-            if (awaitingResumedCommand()) {
-                hold(bytes);
-            } else {
-                abort(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
-                        "plaintext reached the application's pipeline after the resumed command",
-                        new String(bytes, StandardCharsets.ISO_8859_1)));
-                ctx.close();
-            }
-        } finally {
-            ReferenceCountUtil.release(msg);
-        }
-    }
-
-    /**
-     * At most {@value #MAX_HELD_AFTER_COMMAND} bytes of what a message carries; a decoded line gets
-     * back the CRLF its decoder stripped.
-     */
-    private static byte[] plaintextOf(Object msg) {
-        if (msg instanceof ByteBuf buf) {
-            if (!buf.isReadable()) {
-                return CRLF; // an empty line, its delimiter stripped
-            }
-            byte[] bytes = new byte[Math.min(buf.readableBytes(), MAX_HELD_AFTER_COMMAND)];
-            buf.getBytes(buf.readerIndex(), bytes);
-            return bytes;
-        }
-        byte[] line = (msg + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        return line.length > MAX_HELD_AFTER_COMMAND ? Arrays.copyOf(line, MAX_HELD_AFTER_COMMAND) : line;
-    }
-
-    /** Keeps what followed the resumed command, up to {@value #MAX_HELD_AFTER_COMMAND} bytes: enough to see and quote. */
-    private void hold(byte[] more) {
-        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
-        int kept = Math.min(MAX_HELD_AFTER_COMMAND - held.length, more.length);
-        heldAfterCommand = Arrays.copyOf(held, held.length + kept);
-        System.arraycopy(more, 0, heldAfterCommand, held.length, kept);
-    }
-
-    private void feedResumedCommand() {
-        if (!negotiating() || resumedCommandFed) {
-            return;
-        }
-        resumedCommandFed = true;
-        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
-        heldAfterCommand = null;
-        byte[] both = Arrays.copyOf(resumedCommand, resumedCommand.length + held.length);
-        System.arraycopy(held, 0, both, resumedCommand.length, held.length);
-        try {
-            apply(negotiation.onReceived(ByteBuffer.wrap(both), now()));
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
-    }
-
-    // ------------------------------------------------------------------ time
-
-    private void scheduleTick() {
-        Optional<Instant> deadline = negotiation.deadline();
-        if (tick != null && deadline.isPresent() && deadline.get().equals(tickAt)) {
-            return;
-        }
-        cancelTick();
-        if (deadline.isEmpty()) {
-            return;
-        }
-        tickAt = deadline.get();
-        Duration wait = Duration.between(now(), tickAt);
-        long nanos = wait.isNegative() ? 0 : wait.compareTo(Duration.ofDays(365)) > 0 ? TimeUnit.DAYS.toNanos(365) : wait.toNanos();
-        tick = ctx.executor().schedule(this::onTick, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void onTick() {
-        tick = null;
-        tickAt = null;
-        if (!negotiating()) {
-            return;
-        }
-        try {
-            apply(negotiation.onTick(now()));
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
-    }
-
-    private void cancelTick() {
-        if (tick != null) {
-            tick.cancel(false);
-            tick = null;
-            tickAt = null;
-        }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private ChannelFuture writeNet(ByteBuffer bytes) {
+    private ChannelFuture send(ByteBuffer bytes) {
         if (!bytes.hasRemaining()) {
             return null;
         }
@@ -754,25 +550,14 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ByteBuf buf = ctx.alloc().buffer(n);
         buf.writeBytes(bytes);
         needsFlush = true;
-        unsentNegotiationBytes += n;
         ChannelFuture written = ctx.write(buf);
-        written.addListener(done -> {
-            unsentNegotiationBytes -= n;
-            resumeReadingIfDrained();
-        });
+        throttle.written(written, n);
         return written;
     }
 
     private void failPendingWrites(Throwable cause) {
         if (pendingWrites != null && !pendingWrites.isEmpty()) {
             pendingWrites.releaseAndFailAll(ctx, cause);
-        }
-    }
-
-    private void releaseCapacity() {
-        if (holdsCapacity) {
-            holdsCapacity = false;
-            capacity.release();
         }
     }
 

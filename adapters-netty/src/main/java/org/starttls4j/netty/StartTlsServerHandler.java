@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageCodec;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,7 +134,7 @@ public final class StartTlsServerHandler extends StartTlsHandler {
     }
 
     private StartTlsServerHandler(Negotiation unstarted, Executor tlsTasks, NegotiationCapacity capacity,
-                                  byte[] resumedCommand) {
+                                  ResumedCommand resumedCommand) {
         super(unstarted, tlsTasks, true, capacity, resumedCommand);
     }
 
@@ -224,7 +223,7 @@ public final class StartTlsServerHandler extends StartTlsHandler {
                     + "not one that greets: the client was greeted long ago");
         }
         StartTlsServerHandler handler = new StartTlsServerHandler(unstarted,
-                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), null, line(command));
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), null, new ResumedCommand(command));
         pipeline.addBefore(ctx.name(), null, new ResumeGuard(handler));
         pipeline.addFirst(handler);
         for (ChannelHandler decoder : byteDecodersBetween(pipeline, handler, ctx)) {
@@ -246,17 +245,6 @@ public final class StartTlsServerHandler extends StartTlsHandler {
     private static boolean greets(Negotiation unstarted) {
         // A plaintext state is a value: beginning it here leaves it unstarted for the handler.
         return unstarted.begin(Instant.EPOCH).outbound().hasRemaining();
-    }
-
-    /** The command as the core frames it: one line ending in CRLF, whatever the decoder stripped. */
-    private static byte[] line(CharSequence command) {
-        String text = command.toString();
-        if (text.endsWith("\r\n")) {
-            text = text.substring(0, text.length() - 2);
-        } else if (text.endsWith("\n")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return (text + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static boolean isByteDecoder(ChannelHandler h) {
