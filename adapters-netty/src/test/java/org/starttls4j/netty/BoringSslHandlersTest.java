@@ -37,11 +37,11 @@ class BoringSslHandlersTest {
 
     private final Fixtures.Recorder clientApp = new Fixtures.Recorder();
     private final Fixtures.Recorder serverApp = new Fixtures.Recorder();
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Fixtures.Channels channels = new Fixtures.Channels();
 
     @AfterEach
     void tearDown() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        channels.releaseAll();
     }
 
     /** Keeps every engine it makes, to check their reference counts afterwards. */
@@ -83,12 +83,6 @@ class BoringSslHandlersTest {
         return new Kept(BoringSsl.engines(context));
     }
 
-    private EmbeddedChannel channel(io.netty.channel.ChannelHandler... handlers) {
-        EmbeddedChannel channel = new EmbeddedChannel(handlers);
-        channels.add(channel);
-        return channel;
-    }
-
     @Test
     void aSecuredConnectionFreesBothEnginesWhenItCloses() throws Exception {
         BoringSsl.requireAvailable();
@@ -96,9 +90,9 @@ class BoringSslHandlersTest {
         Kept clientEngines = refcntClient();
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(serverEngines).build();
         Responder responder = new Responder(MailProtocol.SMTP, config);
-        EmbeddedChannel server = channel(new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(responder), serverApp);
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(responder), serverApp);
         ClientConfig clientConfig = Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(clientEngines).build();
-        EmbeddedChannel client = channel(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
 
         pump(client, server);
         clientApp.completion(StartTlsCompletionEvent.Secured.class);
@@ -121,9 +115,9 @@ class BoringSslHandlersTest {
         Kept serverEngines = refcntServer("other.example.test");
         Kept clientEngines = refcntClient();
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(serverEngines).build();
-        EmbeddedChannel server = channel(new StartTlsServerHandler(config, Smtp::server), serverApp);
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(config, Smtp::server), serverApp);
         ClientConfig clientConfig = Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(clientEngines).build();
-        EmbeddedChannel client = channel(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
 
         pump(client, server);
         client.runPendingTasks();

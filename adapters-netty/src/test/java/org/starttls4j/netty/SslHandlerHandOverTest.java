@@ -5,12 +5,9 @@ import static org.starttls4j.netty.Fixtures.ascii;
 import static org.starttls4j.netty.Fixtures.drainOutbound;
 import static org.starttls4j.netty.Fixtures.pump;
 
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -43,24 +40,18 @@ class SslHandlerHandOverTest {
 
     private final Fixtures.Recorder clientApp = new Fixtures.Recorder();
     private final Fixtures.Recorder serverApp = new Fixtures.Recorder();
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Fixtures.Channels channels = new Fixtures.Channels();
 
     @AfterEach
     void tearDown() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
-    }
-
-    private EmbeddedChannel channel(ChannelHandler... handlers) {
-        EmbeddedChannel channel = new EmbeddedChannel(handlers);
-        channels.add(channel);
-        return channel;
+        channels.releaseAll();
     }
 
     private EmbeddedChannel[] securedPair(Engine engine) {
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, engine).build();
-        EmbeddedChannel server = channel(new StartTlsServerHandler(config, Smtp::server),
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(config, Smtp::server),
                 new ResponderHandler(new Responder(MailProtocol.SMTP, config)), serverApp);
-        EmbeddedChannel client = channel(new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED, engine).build(), Smtp::client),
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED, engine).build(), Smtp::client),
                 clientApp);
         pump(client, server);
         return new EmbeddedChannel[] {client, server};
@@ -68,7 +59,7 @@ class SslHandlerHandOverTest {
 
     /** A client that has read the go-ahead: its SslHandler sent a ClientHello nobody answered yet. */
     private EmbeddedChannel clientAtTheGoAhead(ClientConfig config) {
-        EmbeddedChannel client = channel(new StartTlsClientHandler(config, Smtp::client), clientApp);
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(config, Smtp::client), clientApp);
         client.writeInbound(ascii("220 mail.example.test ESMTP\r\n"));
         client.writeInbound(ascii("250-mail.example.test\r\n250 STARTTLS\r\n"));
         client.writeInbound(ascii("220 2.0.0 Ready to start TLS\r\n"));
@@ -104,7 +95,7 @@ class SslHandlerHandOverTest {
 
     @Test
     void theServersGoAheadLeavesInPlaintextAndThenOnlyTlsIsRead() {
-        EmbeddedChannel server = channel(new StartTlsServerHandler(Fixtures.server(TlsPolicy.REQUIRED), Smtp::server), serverApp);
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(Fixtures.server(TlsPolicy.REQUIRED), Smtp::server), serverApp);
         drainOutbound(server);
 
         server.writeInbound(ascii("EHLO c\r\n"));
@@ -158,18 +149,12 @@ class SslHandlerHandOverTest {
     @Test
     void aForgedRecordInsideTlsBeforeTheOutcomeIsABrokenSessionNotAHandshakeFailure() {
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Engine.JDK).build();
-        EmbeddedChannel server = channel(new StartTlsServerHandler(config, Smtp::server), serverApp);
-        EmbeddedChannel client = channel(new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED), Smtp::client), clientApp);
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(config, Smtp::server), serverApp);
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED), Smtp::client), clientApp);
         pump(client, server);
         assertThat(client.pipeline().get(StartTlsClientHandler.class).state()).as("TLS is up, the EHLO inside it unanswered")
                 .isEqualTo("Tls/AwaitingEhloReply");
-        byte[] forged = new byte[5 + 40];
-        forged[0] = 0x17;
-        forged[1] = 0x03;
-        forged[2] = 0x03;
-        forged[4] = 40;
-
-        client.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(forged));
+        client.writeInbound(Fixtures.forgedRecord());
 
         assertThat(clientApp.completion(StartTlsCompletionEvent.Failed.class).failure().reason()).isEqualTo(Reason.TLS_SESSION_BROKEN);
         assertThat(clientApp.exceptions).as("reported as the Failed event").isEmpty();
@@ -199,7 +184,7 @@ class SslHandlerHandOverTest {
     }
 
     private void clientAtTheGoAheadOrFailed(ClientConfig config) {
-        EmbeddedChannel client = channel(new StartTlsClientHandler(config, Smtp::client), clientApp);
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(config, Smtp::client), clientApp);
         client.writeInbound(ascii("220 mail.example.test ESMTP\r\n"));
         client.writeInbound(ascii("250-mail.example.test\r\n250 STARTTLS\r\n"));
         client.writeInbound(ascii("220 2.0.0 Ready to start TLS\r\n"));

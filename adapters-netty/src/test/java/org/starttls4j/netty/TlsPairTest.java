@@ -252,13 +252,7 @@ class TlsPairTest {
     @Test
     void aBrokenRecordIsAnExceptionAnAlertAndAClose() {
         EmbeddedChannel[] pair = securedSmtp(Engine.JDK, null);
-        byte[] forged = new byte[5 + 40];
-        forged[0] = 0x17;
-        forged[1] = 0x03;
-        forged[2] = 0x03;
-        forged[4] = 40;
-
-        pair[1].writeInbound(Unpooled.wrappedBuffer(forged));
+        pair[1].writeInbound(Fixtures.forgedRecord());
 
         assertThat(serverApp.exceptions).singleElement().isInstanceOfSatisfying(DecoderException.class,
                 e -> assertThat(e).hasCauseInstanceOf(SSLException.class));
