@@ -6,7 +6,6 @@ module org.starttls4j.core {
     // org.starttls4j.internal.* (the SSLEngine pump, engine setup, failure classification, line
     // framing) is the inside: not exported, free to change between releases.
     exports org.starttls4j;
-    exports org.starttls4j.spi;
     exports org.starttls4j.text;
     exports org.starttls4j.smtp;
     exports org.starttls4j.imap;

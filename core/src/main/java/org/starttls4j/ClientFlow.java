@@ -5,9 +5,6 @@ import java.time.Instant;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.internal.tls.EngineSetup;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
 
 /**
  * The client's side of every protocol: the dialog supplies the protocol, {@link Flow} the phases
@@ -38,8 +35,9 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     private final ClientConfig config;
 
-    private ClientFlow(ClientConfig config, Instant startedAt, boolean transportTls, Phase<ClientDialog> phase) {
-        super(startedAt, transportTls, phase);
+    private ClientFlow(ClientConfig config, Instant startedAt, boolean transportOwnsTls, Phase<ClientDialog> phase) {
+        super(new Settings("server", config.limits(), config.tlsFloor(), config.engineFactory(), config.delegatedTasks()),
+                startedAt, transportOwnsTls, phase);
         this.config = config;
     }
 
@@ -48,8 +46,8 @@ final class ClientFlow extends Flow<ClientDialog> {
     }
 
     @Override
-    ClientFlow with(Instant startedAt, boolean transportTls, Phase<ClientDialog> phase) {
-        return new ClientFlow(config, startedAt, transportTls, phase);
+    ClientFlow with(Instant startedAt, boolean transportOwnsTls, Phase<ClientDialog> phase) {
+        return new ClientFlow(config, startedAt, transportOwnsTls, phase);
     }
 
     @Override
@@ -87,8 +85,8 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     private Transition feed(AwaitingReplies r, byte[] fresh, Output out) {
         int received = r.received() + fresh.length;
-        if (Lines.tooMany(received, limits())) {
-            return fail(Lines.tooMuchPlaintext(limits(), "before the hand-over"), "", r.tls(), out);
+        if (Lines.tooMany(received, settings.limits())) {
+            return fail(Lines.tooMuchPlaintext(settings.limits(), "before the hand-over"), "", r.tls(), out);
         }
         return run(null, r.dialog(), r.tls(), Lines.concat(r.pending(), fresh), received, r.startTlsAsked(), out);
     }
@@ -149,7 +147,7 @@ final class ClientFlow extends Flow<ClientDialog> {
                 idle = step;
                 dialog = noTls.next();
             }
-            Lines.Framed framed = Lines.frame(buffer, position, limits(), Role.CLIENT);
+            Lines.Framed framed = Lines.frame(buffer, position, settings.limits(), Role.CLIENT);
             if (framed instanceof Lines.Framed.Broken broken) {
                 return fail(broken.failure(), "", tls, out);
             }
@@ -246,7 +244,7 @@ final class ClientFlow extends Flow<ClientDialog> {
     Transition afterTls(TlsStage tls, ClientDialog dialog, boolean implicit, Output out) {
         ClientStep first = implicit ? dialog.start(true) : dialog.restartAfterTls();
         byte[] early = tls.takePlaintext();
-        if (Lines.tooMany(early.length, limits())) {
+        if (Lines.tooMany(early.length, settings.limits())) {
             return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "too many bytes right after the handshake"), "", tls, out);
         }
         return run(first, dialog, tls, early, early.length, false, out);
@@ -265,30 +263,5 @@ final class ClientFlow extends Flow<ClientDialog> {
     @Override
     String dialogState(ClientDialog dialog) {
         return dialog.state();
-    }
-
-    @Override
-    Limits limits() {
-        return config.limits();
-    }
-
-    @Override
-    String peer() {
-        return "server";
-    }
-
-    @Override
-    EngineFactory engineFactory() {
-        return config.engineFactory();
-    }
-
-    @Override
-    DelegatedTasks delegatedTasks() {
-        return config.delegatedTasks();
-    }
-
-    @Override
-    TlsVersion tlsFloor() {
-        return config.tlsFloor();
     }
 }

@@ -70,25 +70,32 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     record Finished<D>(Outcome outcome) implements Phase<D> {
     }
 
+    /**
+     * What the shared stages read of the role's configuration.
+     *
+     * @param peer "server" for a client, "client" for a server: whose doing a failure is
+     */
+    record Settings(String peer, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks) {
+    }
+
+    final Settings settings;
     final Instant startedAt;
-    final boolean transportTls;
+    final boolean transportOwnsTls;
     final Phase<D> phase;
 
-    Flow(Instant startedAt, boolean transportTls, Phase<D> phase) {
+    Flow(Settings settings, Instant startedAt, boolean transportOwnsTls, Phase<D> phase) {
+        this.settings = settings;
         this.startedAt = startedAt;
-        this.transportTls = transportTls;
+        this.transportOwnsTls = transportOwnsTls;
         this.phase = phase;
     }
 
     // ---------------------------------------------------------------- what the role supplies
 
     /** The same role and configuration in another phase. */
-    abstract Flow<D> with(Instant startedAt, boolean transportTls, Phase<D> phase);
+    abstract Flow<D> with(Instant startedAt, boolean transportOwnsTls, Phase<D> phase);
 
-    abstract Limits limits();
 
-    /** "server" for a client, "client" for a server: whose doing a failure is. */
-    abstract String peer();
 
     /** The role's start, once {@link #begin} checked there was none before. */
     abstract Transition begin(Unstarted<D> unstarted, Output out);
@@ -99,9 +106,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     /** A fresh engine, set up for the role (mode, floor, SNI, trust). */
     abstract SSLEngine newEngine();
 
-    abstract EngineFactory engineFactory();
 
-    abstract DelegatedTasks delegatedTasks();
 
     /** When the TLS step must be done; {@code peerSilent}: the peer has not said anything yet. */
     abstract Instant tlsDeadline(boolean peerSilent, Output out);
@@ -115,7 +120,6 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     /** What the role says before closing when its wait in {@code reading} timed out. */
     abstract String timeoutFarewell(Reading<D> reading);
 
-    abstract TlsVersion tlsFloor();
 
     // ---------------------------------------------------------------- inputs
 
@@ -130,7 +134,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         if (!(phase instanceof Unstarted<D> unstarted)) {
             throw new IllegalStateException("begin() was already called");
         }
-        return with(out.now(), transportTls, phase).begin(unstarted, out);
+        return with(out.now(), transportOwnsTls, phase).begin(unstarted, out);
     }
 
     /** A server's refusal at capacity; a client has none. */
@@ -147,7 +151,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         }
         if (phase instanceof AwaitingTasks<D> t) {
             if (!t.pump().hold(bytes)) {
-                return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the " + peer() + " flooded the handshake"), "",
+                return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the " + settings.peer() + " flooded the handshake"), "",
                         new TlsStage.OwnPump(t.pump()), out);
             }
             return out.to(new Negotiation(this));
@@ -187,7 +191,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         TlsStage tls = tlsOf(phase);
         String how = tls == null ? "closed the connection"
                 : tls.peerSentCloseNotify() ? "closed TLS (close_notify)" : "closed the connection without close_notify";
-        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + peer() + " " + how + " in state " + state()), "", tls, out);
+        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + settings.peer() + " " + how + " in state " + state()), "", tls, out);
     }
 
     final Transition onTick(Output out) {
@@ -195,7 +199,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         if (deadline.isEmpty() || out.now().isBefore(deadline.get())) {
             return out.to(new Negotiation(this));
         }
-        Failure timeout = Failure.of(Failure.Reason.TIMEOUT, "no answer from the " + peer() + " in state " + state());
+        Failure timeout = Failure.of(Failure.Reason.TIMEOUT, "no answer from the " + settings.peer() + " in state " + state());
         String farewell = phase instanceof Reading<D> reading ? timeoutFarewell(reading) : "";
         return fail(timeout, farewell, tlsOf(phase), out);
     }
@@ -253,11 +257,11 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
     /** The go-ahead was given, or TLS is implicit: the TLS step begins, in the core's pump or the transport. */
     final Transition startTls(D dialog, boolean implicit, Output out) {
-        if (transportTls) {
-            TransportTls tls = new TransportTls(this::newEngine, engineFactory());
+        if (transportOwnsTls) {
+            TransportTls tls = new TransportTls(this::newEngine, settings.engineFactory());
             return out.to(next(new AwaitingTransportTls<>(tls, dialog, implicit, tlsDeadline(implicit, out))));
         }
-        TlsPump pump = TlsPump.over(newEngine(), delegatedTasks() == DelegatedTasks.RUN_INLINE, engineFactory());
+        TlsPump pump = TlsPump.over(newEngine(), settings.delegatedTasks() == DelegatedTasks.RUN_INLINE, settings.engineFactory());
         return handshake(pump.start(out), pump, dialog, implicit, true, out);
     }
 
@@ -272,7 +276,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
             return out.to(next(new AwaitingTasks<>(pump, dialog, implicit, tlsDeadline(false, out))));
         }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
-            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + peer() + " closed TLS during the handshake"), "",
+            return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + settings.peer() + " closed TLS during the handshake"), "",
                     TlsStage.ended(pump), out);
         }
         if (progress instanceof TlsPump.Progress.Failed failed) {
@@ -287,9 +291,9 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     /** TLS is up, by either form: the same checks, then the role goes on. */
     private Transition established(TlsStage tls, D dialog, boolean implicit, Output out) {
         TlsFacts facts = tls.facts();
-        Optional<Failure> refused = !tlsFloor().admits(facts.protocol())
+        Optional<Failure> refused = !settings.tlsFloor().admits(facts.protocol())
                 ? Optional.of(Failure.of(Failure.Reason.TLS_VERSION_TOO_OLD,
-                        facts.protocol() + " is below the floor " + tlsFloor().jsseName()))
+                        facts.protocol() + " is below the floor " + settings.tlsFloor().jsseName()))
                 : checkPeer(facts, tls instanceof TlsStage.Transport, out.now());
         if (refused.isPresent()) {
             return fail(refused.get(), "", tls, out);
@@ -356,6 +360,6 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     }
 
     final Negotiation next(Phase<D> next) {
-        return new Negotiation(with(startedAt, transportTls, next));
+        return new Negotiation(with(startedAt, transportOwnsTls, next));
     }
 }

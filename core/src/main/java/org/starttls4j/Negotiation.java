@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ServerDialog;
 
 /**
  * One state of a TLS negotiation on a mail connection. Feed it input, get a {@link Transition}:
@@ -132,7 +130,7 @@ public final class Negotiation {
      */
     public Transition onTlsEstablished(SSLSession session, Instant now) {
         Objects.requireNonNull(session, "session");
-        return take().onTlsEstablished(session, new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().onTlsEstablished(session, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**
@@ -148,7 +146,7 @@ public final class Negotiation {
      */
     public Transition onTlsFailed(Throwable cause, Instant now) {
         Objects.requireNonNull(cause, "cause");
-        return take().onTlsFailed(cause, new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().onTlsFailed(cause, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**
@@ -159,7 +157,7 @@ public final class Negotiation {
      * @return the first transition
      */
     public Transition begin(Instant now) {
-        return take().begin(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().begin(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**
@@ -176,7 +174,7 @@ public final class Negotiation {
      * @throws IllegalStateException for a client negotiation, or one already begun
      */
     public Transition beginAtCapacity(Instant now) {
-        return take().beginAtCapacity(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().beginAtCapacity(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**
@@ -189,7 +187,7 @@ public final class Negotiation {
      */
     public Transition onReceived(ByteBuffer bytes, Instant now) {
         Objects.requireNonNull(bytes, "bytes");
-        return take().onReceived(bytes, new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().onReceived(bytes, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**
@@ -199,7 +197,7 @@ public final class Negotiation {
      * @return the transition (always to a finished state)
      */
     public Transition onEndOfStream(Instant now) {
-        return take().onEndOfStream(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().onEndOfStream(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**
@@ -210,7 +208,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTick(Instant now) {
-        return take().onTick(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().onTick(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**
@@ -220,7 +218,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTasksCompleted(Instant now) {
-        return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now"), flow.limits()));
+        return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
     }
 
     /**

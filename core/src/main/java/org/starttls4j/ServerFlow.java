@@ -6,8 +6,6 @@ import java.util.Arrays;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.internal.tls.EngineSetup;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
 
 /**
  * The server's side of every protocol: the dialog supplies the protocol, {@link Flow} the phases
@@ -48,8 +46,9 @@ final class ServerFlow extends Flow<ServerDialog> {
 
     private final ServerConfig config;
 
-    private ServerFlow(ServerConfig config, Instant startedAt, boolean transportTls, Phase<ServerDialog> phase) {
-        super(startedAt, transportTls, phase);
+    private ServerFlow(ServerConfig config, Instant startedAt, boolean transportOwnsTls, Phase<ServerDialog> phase) {
+        super(new Settings("client", config.limits(), config.tlsFloor(), config.engineFactory(), config.delegatedTasks()),
+                startedAt, transportOwnsTls, phase);
         this.config = config;
     }
 
@@ -58,8 +57,8 @@ final class ServerFlow extends Flow<ServerDialog> {
     }
 
     @Override
-    ServerFlow with(Instant startedAt, boolean transportTls, Phase<ServerDialog> phase) {
-        return new ServerFlow(config, startedAt, transportTls, phase);
+    ServerFlow with(Instant startedAt, boolean transportOwnsTls, Phase<ServerDialog> phase) {
+        return new ServerFlow(config, startedAt, transportOwnsTls, phase);
     }
 
     @Override
@@ -86,7 +85,7 @@ final class ServerFlow extends Flow<ServerDialog> {
             throw new IllegalStateException("begin() was already called");
         }
         String words = config.policy().startsWithTls() ? "" : unstarted.dialog().farewell(Failure.Reason.SERVER_BUSY);
-        return with(out.now(), transportTls, phase).fail(Failure.of(Failure.Reason.SERVER_BUSY, "refused at capacity"), words, null, out);
+        return with(out.now(), transportOwnsTls, phase).fail(Failure.of(Failure.Reason.SERVER_BUSY, "refused at capacity"), words, null, out);
     }
 
     @Override
@@ -96,8 +95,8 @@ final class ServerFlow extends Flow<ServerDialog> {
         }
         byte[] fresh = Lines.drain(bytes);
         int received = p.received() + fresh.length;
-        if (Lines.tooMany(received, limits())) {
-            return fail(Lines.tooMuchPlaintext(limits(), "before TLS"), p.dialog().farewell(Failure.Reason.TOO_MUCH_PLAINTEXT), null, out);
+        if (Lines.tooMany(received, settings.limits())) {
+            return fail(Lines.tooMuchPlaintext(settings.limits(), "before TLS"), p.dialog().farewell(Failure.Reason.TOO_MUCH_PLAINTEXT), null, out);
         }
         return run(p.dialog(), Lines.concat(p.pending(), fresh), received, p.commands(), p.heard() || received > 0, out);
     }
@@ -106,7 +105,7 @@ final class ServerFlow extends Flow<ServerDialog> {
     private Transition run(ServerDialog dialog, byte[] buffer, int received, int commands, boolean heard, Output out) {
         int position = 0;
         while (true) {
-            Lines.Framed framed = Lines.frame(buffer, position, limits(), Role.SERVER);
+            Lines.Framed framed = Lines.frame(buffer, position, settings.limits(), Role.SERVER);
             if (framed instanceof Lines.Framed.Broken broken) {
                 return fail(broken.failure(), dialog.farewell(broken.failure().reason()), null, out);
             }
@@ -121,9 +120,9 @@ final class ServerFlow extends Flow<ServerDialog> {
             ServerStep step = dialog.onLine(line.text());
             if (step instanceof ServerStep.Reply reply) {
                 // A command counts when it is answered: the lines of an IMAP literal get no answer of their own.
-                if (!reply.send().isEmpty() && ++commands > limits().maxCommandsBeforeTls()) {
+                if (!reply.send().isEmpty() && ++commands > settings.limits().maxCommandsBeforeTls()) {
                     return fail(Failure.of(Failure.Reason.TOO_MANY_COMMANDS,
-                            "more than " + limits().maxCommandsBeforeTls() + " commands before TLS", line.text()),
+                            "more than " + settings.limits().maxCommandsBeforeTls() + " commands before TLS", line.text()),
                             dialog.farewell(Failure.Reason.TOO_MANY_COMMANDS), null, out);
                 }
                 send(reply.send(), null, out);
@@ -203,30 +202,5 @@ final class ServerFlow extends Flow<ServerDialog> {
     @Override
     String dialogState(ServerDialog dialog) {
         return dialog.state();
-    }
-
-    @Override
-    Limits limits() {
-        return config.limits();
-    }
-
-    @Override
-    String peer() {
-        return "client";
-    }
-
-    @Override
-    EngineFactory engineFactory() {
-        return config.engineFactory();
-    }
-
-    @Override
-    DelegatedTasks delegatedTasks() {
-        return config.delegatedTasks();
-    }
-
-    @Override
-    TlsVersion tlsFloor() {
-        return config.tlsFloor();
     }
 }

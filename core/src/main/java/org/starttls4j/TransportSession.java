@@ -8,34 +8,20 @@ import java.util.Optional;
  * The session of a negotiation whose transport owns TLS ({@link Negotiation#withTransportTls()}):
  * the facts and what the negotiation learned, and no engine. The record layer is the
  * transport's, so every record-layer method throws {@link IllegalStateException}.
+ *
+ * @param role         which end we are
+ * @param capabilities what the negotiation learned (client) or announces (server) inside TLS
+ * @param tls          what the transport's handshake settled
+ * @param unread       plaintext the transport fed past the negotiation's last line
  */
-final class TransportSession implements SecureSession {
+record TransportSession(Role role, Capabilities capabilities, TlsFacts tls, ByteBuffer unread) implements SecureSession {
 
-    private final Role role;
-    private final Capabilities capabilities;
-    private final TlsFacts tls;
-    private final ByteBuffer unread;
-
-    TransportSession(Role role, Capabilities capabilities, TlsFacts tls, ByteBuffer unread) {
-        this.role = Objects.requireNonNull(role, "role");
-        this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
-        this.tls = Objects.requireNonNull(tls, "tls");
-        this.unread = ByteBuffer.allocate(unread.remaining()).put(unread.duplicate()).flip().asReadOnlyBuffer();
-    }
-
-    @Override
-    public Role role() {
-        return role;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public TlsFacts tls() {
-        return tls;
+    /** Keeps a read-only copy of the unread bytes. */
+    TransportSession {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(capabilities, "capabilities");
+        Objects.requireNonNull(tls, "tls");
+        unread = ByteBuffer.allocate(unread.remaining()).put(unread.duplicate()).flip().asReadOnlyBuffer();
     }
 
     @Override
@@ -106,10 +92,5 @@ final class TransportSession implements SecureSession {
     private static IllegalStateException transportOwned(String call) {
         return new IllegalStateException(call + "(): the transport owns this session's TLS (Negotiation.withTransportTls()); "
                 + "use the transport's TLS for the application's bytes");
-    }
-
-    @Override
-    public String toString() {
-        return "TransportSession[" + role + ", " + tls + ", " + capabilities + "]";
     }
 }

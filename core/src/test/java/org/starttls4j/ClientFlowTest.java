@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.starttls4j.testing.Loopback;
 import org.starttls4j.testing.TestPki;
 import org.starttls4j.testing.TestPki.KeyType;
+import org.starttls4j.testing.TransportLoopback;
 
 /**
  * {@link ClientFlow}'s own rules, driven through {@link Negotiation#client} with the fake dialog of
@@ -283,6 +284,57 @@ class ClientFlowTest {
         assertThat(log).contains("restartAfterTls in AfterGoAhead", "AwaitingCaps: +CAPS X-AFTER");
     }
 
+    // ---------------------------------------------------------------- the TLS step owned by the transport
+
+    @Test
+    void overTheTransportsTlsTheFlowAsksForCapabilitiesAgainAndReportsOnlyThoseFromInsideTls() {
+        ServerConfig server = server(TlsPolicy.REQUIRED).build();
+
+        TransportLoopback.Result r = TransportLoopback.run(Negotiation.client(config(TlsPolicy.REQUIRED).build(), Toy.client(log))
+                .withTransportTls(), null, Negotiation.server(server, Toy.server(server)).withTransportTls(), null, NOW,
+                Toy.appAnnouncing("X-AFTER"));
+
+        SecureSession session = ((Outcome.Secured) r.clientOutcome()).session();
+        assertThat(session.capabilities()).isEqualTo(Toy.caps("X-AFTER"));
+        assertThat(session.ownsRecordLayer()).isFalse();
+        assertThat(r.clientEvents()).filteredOn(e -> e instanceof Event.CapabilitiesReceived).containsExactly(
+                new Event.CapabilitiesReceived(Toy.caps("X-BEFORE STARTTLS"), false),
+                new Event.CapabilitiesReceived(Toy.caps("X-AFTER"), true));
+        assertThat(log).contains("restartAfterTls in AfterGoAhead", "AwaitingCaps: +CAPS X-AFTER");
+        assertThat(r.appReceived()).isEqualTo("CAPS\r\n");
+    }
+
+    @Test
+    void theFlowAwaitsTheTransportOnlyAfterTheGoAheadItAskedFor() {
+        Run c = upToCaps(TlsPolicy.REQUIRED);
+        Negotiation seam = Negotiation.client(config(TlsPolicy.REQUIRED).build(), Toy.client(log)).withTransportTls();
+
+        Transition caps = seam.begin(NOW).next().onReceived(ascii(Toy.GREETING), NOW);
+        Transition unasked = caps.next().onReceived(ascii("+GO\r\n"), NOW);
+        Transition asked = caps.next().onReceived(ascii("+CAPS STARTTLS\r\n"), NOW).next().onReceived(ascii("+GO\r\n"), NOW);
+
+        assertThat(c.last.next().transportTls()).isEmpty();
+        assertThat(((Outcome.Failed) unasked.outcome().orElseThrow()).failure().reason()).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+        assertThat(unasked.next().transportTls()).isEmpty();
+        assertThat(asked.next().state()).isEqualTo("AwaitingTransportTls");
+        assertThat(asked.next().transportTls()).isPresent();
+        assertThat(asked.events()).contains(new Event.StartTlsAccepted());
+    }
+
+    @Test
+    void aGoAheadInsideTheTransportsTlsIsRefused() {
+        ServerConfig server = server(TlsPolicy.REQUIRED).build();
+
+        TransportLoopback.Result r = TransportLoopback.run(Negotiation.client(config(TlsPolicy.REQUIRED).build(), Toy.client(log))
+                .withTransportTls(), null, Negotiation.server(server, Toy.server(server)).withTransportTls(), null, NOW,
+                line -> line.equals("CAPS") ? "+GO\r\n" : null);
+
+        Failure failure = ((Outcome.Failed) r.clientOutcome()).failure();
+        assertThat(failure.reason()).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+        assertThat(failure.message()).contains("nobody asked for");
+        assertThat(r.clientEvents()).filteredOn(e -> e instanceof Event.StartTlsAccepted).hasSize(1);
+    }
+
     // ---------------------------------------------------------------- bounds, time, the end of the stream
 
     @Test
@@ -342,5 +394,14 @@ class ClientFlowTest {
         assertThatThrownBy(() -> unstarted.onReceived(ByteBuffer.allocate(1), NOW)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> c.last.next().onTasksCompleted(NOW)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> c.last.next().begin(NOW)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /** A toy client whose transport owns TLS, trusting the test CA, for {@code server}'s tests. */
+    static Negotiation client(ServerConfig server) {
+        return Negotiation.client(config(server.policy()).build(), Toy.client(new ArrayList<>())).withTransportTls();
+    }
+
+    static ByteBuffer ascii(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 }

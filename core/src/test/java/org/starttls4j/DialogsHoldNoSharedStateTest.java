@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.smtp.PreparedSmtpServer;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ServerDialog;
 
 /**
  * Dialogs are pure: no mutable static state in any dialog class or the classes nested in it (a

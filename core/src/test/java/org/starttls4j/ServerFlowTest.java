@@ -10,11 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
 import org.starttls4j.testing.Loopback;
 import org.starttls4j.testing.TestPki;
 import org.starttls4j.testing.TestPki.KeyType;
+import org.starttls4j.testing.TransportLoopback;
 
 /**
  * {@link ServerFlow}'s own rules, driven through {@link Negotiation#server} with the fake dialog of
@@ -287,6 +286,57 @@ class ServerFlowTest {
 
         assertThat(((Outcome.Failed) late.outcome().orElseThrow()).failure().reason()).isEqualTo(Failure.Reason.TIMEOUT);
         assertThat(late.outboundBytes()).as("no plaintext farewell inside TLS").doesNotContain((byte) '-');
+    }
+
+    // ---------------------------------------------------------------- the TLS step owned by the transport
+
+    @Test
+    void overTheTransportsTlsTheGoAheadIsTheLastPlaintextAndTheSessionIsHandedOverAtTls() {
+        ServerConfig config = config(TlsPolicy.REQUIRED).build();
+        Run s = new Run(Negotiation.server(config, Toy.server(config)).withTransportTls()).receive("CAPS\r\n").receive("STARTTLS\r\n");
+
+        assertThat(new String(s.last.outboundBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("+GO\r\n");
+        assertThat(s.last.next().state()).isEqualTo("AwaitingTransportTls");
+        assertThat(s.last.next().deadline()).isPresent();
+
+        TransportLoopback.Result r = TransportLoopback.run(ClientFlowTest.client(config), null,
+                Negotiation.server(config, Toy.server(config)).withTransportTls(), null, NOW, Toy.appAnnouncing("X-AFTER"));
+
+        SecureSession session = ((Outcome.Secured) r.serverOutcome()).session();
+        assertThat(session.capabilities()).isEqualTo(Toy.caps("X-AFTER"));
+        assertThat(session.ownsRecordLayer()).isFalse();
+        assertThat(r.appReceived()).as("the client's first command inside TLS is the application's").isEqualTo("CAPS\r\n");
+        assertThat(r.serverEvents()).filteredOn(e -> e instanceof Event.TlsEstablished).hasSize(1);
+    }
+
+    @Test
+    void aCommandPipelinedAfterStartTlsOrFedWhileAwaitingTheTransportIsInjection() {
+        ServerConfig config = config(TlsPolicy.REQUIRED).build();
+        Run pipelined = new Run(Negotiation.server(config, Toy.server(config)).withTransportTls()).receive("STARTTLS\r\nCAPS\r\n");
+        Run fedLater = new Run(Negotiation.server(config, Toy.server(config)).withTransportTls()).receive("STARTTLS\r\n").receive("CAPS\r\n");
+
+        assertThat(pipelined.failure().reason()).isEqualTo(Failure.Reason.PLAINTEXT_INJECTION);
+        assertThat(pipelined.sent.toString()).doesNotContain("+GO");
+        assertThat(fedLater.failure().reason()).isEqualTo(Failure.Reason.PLAINTEXT_INJECTION);
+        assertThat(fedLater.sent.toString()).endsWith("+GO\r\n");
+    }
+
+    @Test
+    void theImplicitGreetingWaitsForTheTransportsTlsAndGoesOutInPlaintextForIt() throws Exception {
+        ServerConfig config = config(TlsPolicy.IMPLICIT).build();
+        Run s = new Run(Negotiation.server(config, Toy.server(config)).withTransportTls());
+        assertThat(s.sent.toString()).isEmpty();
+        javax.net.ssl.SSLEngine engine = s.last.next().transportTls().orElseThrow().engine();
+        javax.net.ssl.SSLEngine client = TestPki.clientContextTrusting(TestPki.ca(KeyType.EC_P256)).createSSLEngine(HOST, 465);
+        client.setUseClientMode(true);
+        org.starttls4j.testing.EnginePair.handshake(client, engine);
+
+        s.take(s.last.next().onTlsEstablished(engine.getSession(), NOW));
+
+        assertThat(s.sent.toString()).isEqualTo(Toy.GREETING);
+        assertThat(s.last.outcome()).containsInstanceOf(Outcome.Secured.class);
+        assertThat(s.events).filteredOn(e -> e instanceof Event.Line l && l.direction() == Event.Direction.SENT)
+                .allSatisfy(e -> assertThat(((Event.Line) e).encrypted()).isTrue());
     }
 
     @Test

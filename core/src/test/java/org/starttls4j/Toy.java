@@ -3,11 +3,6 @@ package org.starttls4j;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
-import org.starttls4j.spi.StartTlsOffer;
 
 /**
  * A toy line protocol with fake dialogs, to drive {@link ClientFlow} and {@link ServerFlow} through

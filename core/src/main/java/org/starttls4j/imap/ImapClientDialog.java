@@ -7,9 +7,9 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
+import org.starttls4j.StartTlsOffer;
 
 /**
  * The IMAP client's side of STARTTLS (RFC 9051 §6.2.1, RFC 3501 §6.2.1, RFC 2595) and of implicit

@@ -7,9 +7,9 @@ import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.smtp.EhloCapabilities;
 import org.starttls4j.smtp.SmtpReplyReader;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
+import org.starttls4j.StartTlsOffer;
 
 /**
  * The LMTP client's side of STARTTLS (RFC 2033, RFC 3207), as an immutable state machine.

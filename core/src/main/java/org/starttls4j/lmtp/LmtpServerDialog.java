@@ -8,8 +8,8 @@ import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.EhloCapabilities;
 import org.starttls4j.smtp.SmtpServerDialog;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
+import org.starttls4j.ServerDialog;
+import org.starttls4j.ServerStep;
 
 /**
  * The LMTP server's side of STARTTLS (RFC 2033, RFC 3207): one state, {@code AwaitingCommand},

@@ -9,8 +9,8 @@ import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
+import org.starttls4j.ServerDialog;
+import org.starttls4j.ServerStep;
 
 /**
  * The NNTP server's side of STARTTLS (RFC 3977, RFC 4642): one state, {@code AwaitingCommand},

@@ -5,9 +5,9 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
+import org.starttls4j.StartTlsOffer;
 
 /**
  * The POP3 client's side of STLS (RFC 1939, CAPA per RFC 2449, STLS per RFC 2595 §4), as an

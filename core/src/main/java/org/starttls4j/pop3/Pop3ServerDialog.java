@@ -9,8 +9,8 @@ import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
+import org.starttls4j.ServerDialog;
+import org.starttls4j.ServerStep;
 
 /**
  * The POP3 server's side of STLS (RFC 1939, CAPA per RFC 2449, STLS per RFC 2595 §4): one state,

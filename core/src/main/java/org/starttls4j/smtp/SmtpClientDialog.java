@@ -5,9 +5,9 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
+import org.starttls4j.StartTlsOffer;
 
 /**
  * The SMTP client's side of STARTTLS (RFC 5321, RFC 3207), as an immutable state machine.

@@ -7,8 +7,8 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.spi.ServerDialog;
-import org.starttls4j.spi.ServerStep;
+import org.starttls4j.ServerDialog;
+import org.starttls4j.ServerStep;
 
 /**
  * The SMTP server's side of STARTTLS (RFC 5321, RFC 3207): one state, {@code AwaitingCommand},

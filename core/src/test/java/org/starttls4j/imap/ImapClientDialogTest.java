@@ -9,9 +9,9 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
+import org.starttls4j.StartTlsOffer;
 
 /**
  * The client dialog on its own, for what the driver only reaches through TLS: the restart after

@@ -146,19 +146,19 @@ class ImapPairTest {
     @EnumSource(Version.class)
     void implicitPreauthGreetingIsFineInsideTls(Version version) {
         ServerConfig server = serverConfig(TlsPolicy.IMPLICIT, version);
-        org.starttls4j.Negotiation preauth = org.starttls4j.Negotiation.server(server, new org.starttls4j.spi.ServerDialog() {
+        org.starttls4j.Negotiation preauth = org.starttls4j.Negotiation.server(server, new org.starttls4j.ServerDialog() {
             @Override
             public String state() {
                 return "Preauth";
             }
 
             @Override
-            public org.starttls4j.spi.ServerStep start() {
-                return new org.starttls4j.spi.ServerStep.Reply(this, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] welcome back, joe\r\n");
+            public org.starttls4j.ServerStep start() {
+                return new org.starttls4j.ServerStep.Reply(this, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] welcome back, joe\r\n");
             }
 
             @Override
-            public org.starttls4j.spi.ServerStep onLine(String line) {
+            public org.starttls4j.ServerStep onLine(String line) {
                 throw new AssertionError("never fed");
             }
 

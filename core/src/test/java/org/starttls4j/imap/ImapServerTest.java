@@ -253,8 +253,8 @@ class ImapServerTest {
     void implicitTlsGreetsWithThePostTlsCapabilitiesAndNeverStartTls() {
         ServerConfig config = server(TlsPolicy.IMPLICIT)
                 .capabilitiesAfterTls(ImapClientTest.caps("IMAP4rev1", "STARTTLS", "AUTH=PLAIN", "IDLE")).build();
-        org.starttls4j.spi.ServerStep greeting = ImapServerDialog.create(config).start();
-        assertThat(((org.starttls4j.spi.ServerStep.Reply) greeting).send())
+        org.starttls4j.ServerStep greeting = ImapServerDialog.create(config).start();
+        assertThat(((org.starttls4j.ServerStep.Reply) greeting).send())
                 .isEqualTo("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE] mail.example.test IMAP4rev1 ready\r\n");
         assertThat(Imap.capabilityResponseAfterTls(config, "A3"))
                 .isEqualTo("* CAPABILITY IMAP4rev1 AUTH=PLAIN IDLE\r\nA3 OK CAPABILITY completed\r\n");

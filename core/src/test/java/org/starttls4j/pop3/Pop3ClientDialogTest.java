@@ -24,8 +24,8 @@ import org.starttls4j.Limits;
 import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.ClientStep;
+import org.starttls4j.StartTlsOffer;
 
 class Pop3ClientDialogTest {
 

@@ -19,7 +19,7 @@ import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.spi.ServerStep;
+import org.starttls4j.ServerStep;
 
 class Pop3ServerDialogTest {
 

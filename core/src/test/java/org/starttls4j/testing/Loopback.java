@@ -257,13 +257,13 @@ public final class Loopback {
         return decryptAll(session, new byte[0]);
     }
 
-    private static byte[] bytesOf(ByteBuffer buffer) {
+    static byte[] bytesOf(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;
     }
 
-    private static String latin1(byte[] bytes) {
+    static String latin1(byte[] bytes) {
         return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
@@ -323,7 +323,7 @@ public final class Loopback {
         return received.toByteArray();
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
+    static byte[] concat(byte[] a, byte[] b) {
         byte[] all = new byte[a.length + b.length];
         System.arraycopy(a, 0, all, 0, a.length);
         System.arraycopy(b, 0, all, a.length, b.length);

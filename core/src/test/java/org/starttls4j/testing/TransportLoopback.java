@@ -105,15 +105,15 @@ public final class TransportLoopback {
             if (sn.isFinished() && sn.outcome().get() instanceof Outcome.Secured secured) {
                 if (!handedOver) {
                     handedOver = true;
-                    appInput.append(latin1(bytesOf(secured.session().unread())));
+                    appInput.append(Loopback.latin1(Loopback.bytesOf(secured.session().unread())));
                     String opening = app.onHandOver();
-                    toClient = concat(toClient, tunnel(se, ce, opening == null ? new byte[0] : opening.getBytes(StandardCharsets.ISO_8859_1)));
+                    toClient = Loopback.concat(toClient, tunnel(se, ce, opening == null ? new byte[0] : opening.getBytes(StandardCharsets.ISO_8859_1)));
                 }
-                appInput.append(latin1(toServer));
-                appReceived.append(latin1(toServer));
+                appInput.append(Loopback.latin1(toServer));
+                appReceived.append(Loopback.latin1(toServer));
                 toServer = new byte[0];
                 byte[] reply = answer(appInput, app);
-                toClient = concat(toClient, tunnel(se, ce, reply));
+                toClient = Loopback.concat(toClient, tunnel(se, ce, reply));
             } else if (sn.isFinished()) {
                 toServer = new byte[0];
             }
@@ -122,7 +122,7 @@ public final class TransportLoopback {
                 toServer = new byte[0];
                 sn = s.next();
                 serverEvents.addAll(s.events());
-                toClient = concat(toClient, tunnel(se, ce, s.outboundBytes()));
+                toClient = Loopback.concat(toClient, tunnel(se, ce, s.outboundBytes()));
                 progressed = true;
             }
             if (!cn.isFinished() && toClient.length > 0) {
@@ -130,7 +130,7 @@ public final class TransportLoopback {
                 toClient = new byte[0];
                 cn = c.next();
                 clientEvents.addAll(c.events());
-                toServer = concat(toServer, tunnel(ce, se, c.outboundBytes()));
+                toServer = Loopback.concat(toServer, tunnel(ce, se, c.outboundBytes()));
                 progressed = true;
             }
             if (!progressed && !(ce == null && awaiting(cn) && awaiting(sn))) {
@@ -215,22 +215,5 @@ public final class TransportLoopback {
             }
         }
         return reply.toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] bytesOf(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
-    }
-
-    private static String latin1(byte[] bytes) {
-        return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] all = new byte[a.length + b.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
     }
 }

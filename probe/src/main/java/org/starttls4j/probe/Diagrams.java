@@ -16,9 +16,9 @@ import org.starttls4j.nntp.NntpClientDialog;
 import org.starttls4j.pop3.Pop3ClientDialog;
 import org.starttls4j.sieve.SieveClientDialog;
 import org.starttls4j.smtp.SmtpClientDialog;
-import org.starttls4j.spi.ClientDialog;
-import org.starttls4j.spi.ClientStep;
-import org.starttls4j.spi.StartTlsOffer;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
+import org.starttls4j.StartTlsOffer;
 
 /**
  * Generates the client state diagrams (Mermaid) and transition tables of {@code probe/DIAGRAMS.md}

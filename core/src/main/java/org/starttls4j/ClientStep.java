@@ -1,10 +1,7 @@
-package org.starttls4j.spi;
+package org.starttls4j;
 
 import java.util.List;
 import java.util.Objects;
-import org.starttls4j.Capabilities;
-import org.starttls4j.Event;
-import org.starttls4j.Failure;
 
 /**
  * What a {@link ClientDialog} decided after one input. The negotiation applies the policy to it:

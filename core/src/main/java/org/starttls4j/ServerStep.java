@@ -1,8 +1,6 @@
-package org.starttls4j.spi;
+package org.starttls4j;
 
 import java.util.Objects;
-import org.starttls4j.Capabilities;
-import org.starttls4j.Failure;
 
 /** What a {@link ServerDialog} decided after one command. */
 public sealed interface ServerStep {

@@ -1,4 +1,4 @@
-package org.starttls4j.spi;
+package org.starttls4j;
 
 /** What the server's capabilities say about STARTTLS. */
 public enum StartTlsOffer {

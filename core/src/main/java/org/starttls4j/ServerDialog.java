@@ -1,6 +1,5 @@
-package org.starttls4j.spi;
+package org.starttls4j;
 
-import org.starttls4j.Failure;
 
 /**
  * A protocol's server side, as an immutable state machine over command lines: the one interface a
