@@ -66,9 +66,10 @@ import org.starttls4j.TransportTls;
  * the handler leaves: {@code pipeline.get(SslHandler.class)}, its {@code close_notify} on
  * {@code close()}, its {@code SslCloseCompletionEvent} (failed when the peer ended without
  * {@code close_notify}) and its release of reference-counted engines
- * ({@code SslProvider.OPENSSL_REFCNT}) when the channel ends are Netty's. Under TLS 1.2 a
- * renegotiation ends the connection: the {@code SslHandler} fires a {@link StartTlsException} with
- * {@code RENEGOTIATION_REFUSED} (inside a {@code DecoderException}) and closes.
+ * ({@code SslProvider.OPENSSL_REFCNT}) when the channel ends are Netty's. A TLS 1.2 renegotiation,
+ * or a flood of TLS 1.3 KeyUpdates, ends the connection ({@link PostHandshakeGuard}): the
+ * {@code SslHandler} fires a {@link StartTlsException} with {@code RENEGOTIATION_REFUSED} (inside a
+ * {@code DecoderException}) and closes.
  *
  * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
  * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
@@ -434,7 +435,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.flush();
         SSLEngine engine = transport.engine();
         tls = new SslHandler(engine instanceof ReferenceCountedOpenSslEngine ? engine
-                : new RenegotiationRefusingEngine(engine), tlsTasks);
+                : new PostHandshakeGuard(engine), tlsTasks);
         tls.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
         ctx.pipeline().addBefore(ctx.name(), null, tls);
     }

@@ -13,26 +13,39 @@ import org.starttls4j.Failure;
 import org.starttls4j.TlsVersion;
 
 /**
- * The engine the {@code SslHandler} drives, refusing TLS 1.2 renegotiation: after its handshake,
- * the first time the engine goes back to handshaking under TLS 1.2 or older (a client's
- * ClientHello on a server, a server's HelloRequest on a client), the wrap or unwrap that saw it
- * throws a {@link StartTlsException} with {@link Failure.Reason#RENEGOTIATION_REFUSED}; the
- * {@code SslHandler} then fires it through {@code exceptionCaught} (inside a
- * {@code DecoderException}) and closes the channel. The core refuses renegotiation the same way
- * in its own pump; the JDK's engine has no per-engine switch for it. TLS 1.3 has no renegotiation:
- * its KeyUpdate and NewSessionTicket go through.
- *
- * <p>Only for engines other than Netty's OpenSSL ones: those refuse renegotiation themselves, and
- * the {@code SslHandler} must see them unwrapped (it drives them natively and releases
- * {@code OPENSSL_REFCNT} ones).
+ * The engine the {@code SslHandler} drives, with the core's rules for what may happen after the
+ * handshake (as its own pump applies them):
+ * <ul>
+ * <li><b>TLS 1.2 and older: nothing.</b> An engine that goes back to handshaking is renegotiating
+ *     (a client's ClientHello on a server, a server's HelloRequest on a client): a full handshake
+ *     at the peer's request, over and over, and never needed by mail. The wrap or unwrap that saw it
+ *     throws a {@link StartTlsException} with {@link Failure.Reason#RENEGOTIATION_REFUSED}; the
+ *     {@code SslHandler} fires it through {@code exceptionCaught} (inside a
+ *     {@code DecoderException}) and closes the channel.</li>
+ * <li><b>TLS 1.3: KeyUpdate and NewSessionTicket, bounded.</b> Each time the engine goes back to
+ *     work counts; the peer gets {@value #FREE_EPISODES} for free and one more per MiB of
+ *     application data it sent, far more than any engine's key limits need, far less than a loop
+ *     of KeyUpdate requests would take. Past that, the same refusal.</li>
+ * </ul>
+ * The JDK's engine has no per-engine switch for either. Only for engines other than Netty's
+ * OpenSSL ones: those refuse renegotiation themselves, and the {@code SslHandler} must see them
+ * unwrapped (it drives them natively and releases {@code OPENSSL_REFCNT} ones).
  */
-final class RenegotiationRefusingEngine extends SSLEngine {
+final class PostHandshakeGuard extends SSLEngine {
+
+    /** Post-handshake episodes a session allows before it counts application data. */
+    static final int FREE_EPISODES = 16;
+    /** Application bytes received that earn one more episode. */
+    static final long BYTES_PER_EPISODE = 1 << 20;
 
     private final SSLEngine engine;
     private boolean handshaken;
+    private boolean working;      // back to handshaking after the handshake: one episode
+    private long episodes;
+    private long received;        // application bytes unwrapped
     private boolean refused;
 
-    RenegotiationRefusingEngine(SSLEngine engine) {
+    PostHandshakeGuard(SSLEngine engine) {
         super(engine.getPeerHost(), engine.getPeerPort());
         this.engine = engine;
     }
@@ -44,34 +57,51 @@ final class RenegotiationRefusingEngine extends SSLEngine {
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-        return checked(engine.unwrap(src, dsts, offset, length));
+        SSLEngineResult result = engine.unwrap(src, dsts, offset, length);
+        received += result.bytesProduced();
+        return checked(result);
     }
 
     private SSLEngineResult checked(SSLEngineResult result) throws SSLException {
         HandshakeStatus status = result.getHandshakeStatus();
         if (status == HandshakeStatus.FINISHED) {
             handshaken = true;
-        } else if (handshaken && status != HandshakeStatus.NOT_HANDSHAKING && result.getStatus() != SSLEngineResult.Status.CLOSED
+            working = false;
+        } else if (status == HandshakeStatus.NOT_HANDSHAKING || !handshaken) {
+            working = false;
+        } else if (result.getStatus() != SSLEngineResult.Status.CLOSED
                 && !engine.isInboundDone() && !engine.isOutboundDone()) { // a close_notify to answer is no handshake
-            refuseUnlessTls13("the peer tried to renegotiate ");
+            if (!working) {
+                working = true;
+                episodes++;
+            }
+            refuseIfTooMuch("the peer tried to renegotiate ");
         }
         return result;
     }
 
     /** Throws once: the SslHandler then closes the engine and the channel, and its last wraps go through. */
-    private void refuseUnlessTls13(String why) throws StartTlsException {
+    private void refuseIfTooMuch(String why) throws StartTlsException {
+        if (refused) {
+            return;
+        }
         String protocol = engine.getSession().getProtocol();
-        if (!refused && !TlsVersion.TLS_1_3.jsseName().equals(protocol)) {
+        if (!TlsVersion.TLS_1_3.jsseName().equals(protocol)) {
             refused = true;
             throw new StartTlsException(Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
                     why + protocol + "; renegotiation is refused"), false);
+        }
+        if (episodes > FREE_EPISODES + received / BYTES_PER_EPISODE) {
+            refused = true;
+            throw new StartTlsException(Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
+                    "more TLS 1.3 post-handshake messages (KeyUpdate, NewSessionTicket) than allowed: " + episodes), false);
         }
     }
 
     @Override
     public void beginHandshake() throws SSLException {
         if (handshaken) {
-            refuseUnlessTls13("the application asked to renegotiate ");
+            refuseIfTooMuch("the application asked to renegotiate ");
         }
         engine.beginHandshake();
     }
@@ -220,6 +250,6 @@ final class RenegotiationRefusingEngine extends SSLEngine {
 
     @Override
     public String toString() {
-        return "RenegotiationRefusingEngine[" + engine + "]";
+        return "PostHandshakeGuard[" + engine + "]";
     }
 }
