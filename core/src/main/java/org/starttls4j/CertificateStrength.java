@@ -49,4 +49,9 @@ public record CertificateStrength(int minRsaBits, int minEcBits, boolean allowSh
                     + " use 224 (CertificateStrength.LEGACY) for the oldest peers");
         }
     }
+
+    /** This floor as the inside's certificate judgement reads it. */
+    org.starttls4j.internal.tls.StrengthFloor floor() {
+        return new org.starttls4j.internal.tls.StrengthFloor(minRsaBits, minEcBits, allowSha1Signatures);
+    }
 }

@@ -55,7 +55,7 @@ public final class Certificates {
      * @throws IllegalStateException if the JDK has no TLS context or cannot load its trust store
      */
     public static SSLContext clientContext(Optional<X509ExtendedTrustManager> trustManager, CertificateCheck check) {
-        return TlsContexts.client(trustManager, check);
+        return TlsContexts.client(trustManager, check.verifyChain());
     }
 
     /**
@@ -103,8 +103,8 @@ public final class Certificates {
      * @return the weakness, or empty when the chain meets the floor
      */
     public static Optional<Weakness> weakness(List<X509Certificate> chain, CertificateStrength floor) {
-        return CertificateStrengths.weakness(chain, floor, c -> false)
-                .map(w -> new Weakness(w.problem(), w.message()));
+        return CertificateStrengths.weakness(chain, floor.floor(), c -> false)
+                .map(w -> new Weakness(TlsFailures.problem(w.problem()), w.message()));
     }
 
     /**

@@ -73,8 +73,8 @@ public final class ClientConfig {
             };
             this.judgedDuringHandshake = false;
         } else {
-            SSLContext context = TlsContexts.client(Optional.ofNullable(trustManager), certificateCheck, serverName,
-                    certificateStrength);
+            SSLContext context = TlsContexts.client(Optional.ofNullable(trustManager), certificateCheck.verifyChain(),
+                    certificateCheck.verifyHostname() ? serverName : null, certificateStrength.floor());
             this.engineFactory = context::createSSLEngine;
             this.judgedDuringHandshake = true;
         }
@@ -82,7 +82,7 @@ public final class ClientConfig {
             String what = ownEngineFactory != null ? "the engineFactory" : sslContext != null ? "the sslContext" : "the JDK's TLS";
             SSLEngine probe = engineFactory.create(serverName, serverPort);
             try {
-                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor, what);
+                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor.floor(), what);
             } finally {
                 engineFactory.release(probe);
             }
@@ -221,9 +221,9 @@ public final class ClientConfig {
         }
         Optional<String> subject = chain.isEmpty() ? Optional.empty()
                 : Optional.of(chain.get(0).getSubjectX500Principal().getName());
-        Optional<CertificateStrengths.Weakness> weakness = CertificateStrengths.weakness(chain, certificateStrength, c -> false);
+        Optional<CertificateStrengths.Weakness> weakness = CertificateStrengths.weakness(chain, certificateStrength.floor(), c -> false);
         if (weakness.isPresent()) {
-            return Optional.of(Failure.certificate(weakness.get().problem(), weakness.get().message(), subject));
+            return Optional.of(TlsFailures.weak(weakness.get().problem(), weakness.get().message(), subject));
         }
         if (certificateCheck.verifyHostname() && (chain.isEmpty() || !HostNames.matches(chain.get(0), serverName))) {
             return Optional.of(Failure.certificate(CertificateProblem.HOST_MISMATCH,

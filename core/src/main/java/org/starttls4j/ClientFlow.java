@@ -35,19 +35,20 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     private final ClientConfig config;
 
-    private ClientFlow(ClientConfig config, Instant startedAt, boolean transportOwnsTls, Phase<ClientDialog> phase) {
-        super(new Settings("server", config.limits(), config.tlsFloor(), config.engineFactory(), config.delegatedTasks()),
-                startedAt, transportOwnsTls, phase);
+    private ClientFlow(ClientConfig config, Settings settings, Instant startedAt, boolean transportOwnsTls, Phase<ClientDialog> phase) {
+        super(settings, startedAt, transportOwnsTls, phase);
         this.config = config;
     }
 
     static ClientFlow start(ClientConfig config, ClientDialog dialog) {
-        return new ClientFlow(config, null, false, new Unstarted<>(dialog, false));
+        Settings settings = new Settings("server", "answer", config.limits(), config.tlsFloor(), config.engineFactory(),
+                config.delegatedTasks());
+        return new ClientFlow(config, settings, null, false, new Unstarted<>(dialog, false));
     }
 
     @Override
     ClientFlow with(Instant startedAt, boolean transportOwnsTls, Phase<ClientDialog> phase) {
-        return new ClientFlow(config, startedAt, transportOwnsTls, phase);
+        return new ClientFlow(config, settings, startedAt, transportOwnsTls, phase);
     }
 
     @Override
@@ -214,7 +215,7 @@ final class ClientFlow extends Flow<ClientDialog> {
     @Override
     SSLEngine newEngine() {
         return EngineSetup.client(config.engineFactory().create(config.serverName(), config.serverPort()),
-                config.serverName(), config.tlsFloor(), config.certificateCheck());
+                config.serverName(), config.tlsFloor().floor());
     }
 
     /**

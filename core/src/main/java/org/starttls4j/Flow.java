@@ -6,7 +6,6 @@ import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
-import org.starttls4j.internal.tls.HandshakeFailures;
 import org.starttls4j.internal.tls.TlsPump;
 
 /**
@@ -28,7 +27,7 @@ import org.starttls4j.internal.tls.TlsPump;
  *
  * <p>The checks after a handshake ({@link #established}) are one path for both forms: the TLS
  * floor, then the role's own ({@link #checkPeer}: the client's certificate judgement, pins and
- * chain check). Failures of either form are classified by {@link HandshakeFailures}.
+ * chain check). Failures of either form are classified in one place, {@link TlsFailures}.
  *
  * @param <D> the role's dialog
  */
@@ -73,9 +72,10 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     /**
      * What the shared stages read of the role's configuration.
      *
-     * @param peer "server" for a client, "client" for a server: whose doing a failure is
+     * @param peer    "server" for a client, "client" for a server: whose doing a failure is
+     * @param awaited what the role waits for from the peer: "answer" (client), "command" (server)
      */
-    record Settings(String peer, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks) {
+    record Settings(String peer, String awaited, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks) {
     }
 
     final Settings settings;
@@ -95,8 +95,6 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     /** The same role and configuration in another phase. */
     abstract Flow<D> with(Instant startedAt, boolean transportOwnsTls, Phase<D> phase);
 
-
-
     /** The role's start, once {@link #begin} checked there was none before. */
     abstract Transition begin(Unstarted<D> unstarted, Output out);
 
@@ -105,8 +103,6 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
     /** A fresh engine, set up for the role (mode, floor, SNI, trust). */
     abstract SSLEngine newEngine();
-
-
 
     /** When the TLS step must be done; {@code peerSilent}: the peer has not said anything yet. */
     abstract Instant tlsDeadline(boolean peerSilent, Output out);
@@ -120,6 +116,8 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     /** What the role says before closing when its wait in {@code reading} timed out. */
     abstract String timeoutFarewell(Reading<D> reading);
 
+    /** The dialog's own name for its state. */
+    abstract String dialogState(D dialog);
 
     // ---------------------------------------------------------------- inputs
 
@@ -152,7 +150,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         if (phase instanceof AwaitingTasks<D> t) {
             if (!t.pump().hold(bytes)) {
                 return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the " + settings.peer() + " flooded the handshake"), "",
-                        new TlsStage.OwnPump(t.pump()), out);
+                        new TlsStage.OwnPump(t.pump(), settings.engineFactory()), out);
             }
             return out.to(new Negotiation(this));
         }
@@ -178,13 +176,13 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
     final Transition onTlsEstablished(SSLSession session, Output out) {
         AwaitingTransportTls<D> awaiting = awaitingTransport("onTlsEstablished");
-        return established(new TlsStage.Transport(TlsStage.Transport.factsOf(session)), awaiting.dialog(), awaiting.implicit(), out);
+        return established(new TlsStage.Transport(TlsStage.factsOf(session, true)), awaiting.dialog(), awaiting.implicit(), out);
     }
 
     final Transition onTlsFailed(Throwable cause, Output out) {
         awaitingTransport("onTlsFailed");
         SSLException tls = cause instanceof SSLException ssl ? ssl : new SSLException(cause);
-        return fail(HandshakeFailures.classify(tls, false), "", null, out);
+        return fail(TlsFailures.classify(tls, false), "", null, out);
     }
 
     final Transition onEndOfStream(Output out) {
@@ -199,7 +197,8 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         if (deadline.isEmpty() || out.now().isBefore(deadline.get())) {
             return out.to(new Negotiation(this));
         }
-        Failure timeout = Failure.of(Failure.Reason.TIMEOUT, "no answer from the " + settings.peer() + " in state " + state());
+        Failure timeout = Failure.of(Failure.Reason.TIMEOUT,
+                "no " + settings.awaited() + " from the " + settings.peer() + " in state " + state());
         String farewell = phase instanceof Reading<D> reading ? timeoutFarewell(reading) : "";
         return fail(timeout, farewell, tlsOf(phase), out);
     }
@@ -251,8 +250,6 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
                 : "AwaitingTransportTls";
     }
 
-    abstract String dialogState(D dialog);
-
     // ---------------------------------------------------------------- the TLS stage
 
     /** The go-ahead was given, or TLS is implicit: the TLS step begins, in the core's pump or the transport. */
@@ -261,7 +258,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
             TransportTls tls = new TransportTls(this::newEngine, settings.engineFactory());
             return out.to(next(new AwaitingTransportTls<>(tls, dialog, implicit, tlsDeadline(implicit, out))));
         }
-        TlsPump pump = TlsPump.over(newEngine(), settings.delegatedTasks() == DelegatedTasks.RUN_INLINE, settings.engineFactory());
+        TlsPump pump = TlsPump.over(newEngine(), settings.delegatedTasks() == DelegatedTasks.RUN_INLINE, settings.engineFactory()::release);
         return handshake(pump.start(out), pump, dialog, implicit, true, out);
     }
 
@@ -280,12 +277,12 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
                     TlsStage.ended(pump), out);
         }
         if (progress instanceof TlsPump.Progress.Failed failed) {
-            return fail(HandshakeFailures.classify(failed.cause(), pump.handshakeDone()), "", TlsStage.ended(pump), out);
+            return fail(TlsFailures.classify(failed.cause(), pump.handshakeDone()), "", TlsStage.ended(pump), out);
         }
         if (progress instanceof TlsPump.Progress.Refused refused) {
-            return fail(refused.failure(), "", TlsStage.ended(pump), out);
+            return fail(TlsFailures.of(refused.failure()), "", TlsStage.ended(pump), out);
         }
-        return established(new TlsStage.OwnPump(pump), dialog, implicit, out);
+        return established(new TlsStage.OwnPump(pump, settings.engineFactory()), dialog, implicit, out);
     }
 
     /** TLS is up, by either form: the same checks, then the role goes on. */
@@ -309,15 +306,15 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         return awaiting;
     }
 
-    private static <D> TlsStage tlsOf(Phase<D> phase) {
+    private TlsStage tlsOf(Phase<D> phase) {
         if (phase instanceof Reading<D> reading) {
             return reading.tls();
         }
         if (phase instanceof AwaitingHandshake<D> h) {
-            return new TlsStage.OwnPump(h.pump());
+            return new TlsStage.OwnPump(h.pump(), settings.engineFactory());
         }
         if (phase instanceof AwaitingTasks<D> t) {
-            return new TlsStage.OwnPump(t.pump());
+            return new TlsStage.OwnPump(t.pump(), settings.engineFactory());
         }
         return null;
     }

@@ -61,7 +61,7 @@ public final class ServerConfig {
         if (policy != TlsPolicy.PLAINTEXT_ONLY && (b.engineFactory != null || b.sslContext != null)) {
             SSLEngine probe = engineFactory.create(null, -1);
             try {
-                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor, b.engineFactory != null ? "the engineFactory" : "the sslContext");
+                EngineSetup.requireVersionAtOrAbove(probe, tlsFloor.floor(), b.engineFactory != null ? "the engineFactory" : "the sslContext");
             } finally {
                 engineFactory.release(probe);
             }

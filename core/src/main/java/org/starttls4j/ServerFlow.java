@@ -46,19 +46,20 @@ final class ServerFlow extends Flow<ServerDialog> {
 
     private final ServerConfig config;
 
-    private ServerFlow(ServerConfig config, Instant startedAt, boolean transportOwnsTls, Phase<ServerDialog> phase) {
-        super(new Settings("client", config.limits(), config.tlsFloor(), config.engineFactory(), config.delegatedTasks()),
-                startedAt, transportOwnsTls, phase);
+    private ServerFlow(ServerConfig config, Settings settings, Instant startedAt, boolean transportOwnsTls, Phase<ServerDialog> phase) {
+        super(settings, startedAt, transportOwnsTls, phase);
         this.config = config;
     }
 
     static ServerFlow start(ServerConfig config, ServerDialog dialog, boolean greet) {
-        return new ServerFlow(config, null, false, new Unstarted<>(dialog, greet));
+        Settings settings = new Settings("client", "command", config.limits(), config.tlsFloor(), config.engineFactory(),
+                config.delegatedTasks());
+        return new ServerFlow(config, settings, null, false, new Unstarted<>(dialog, greet));
     }
 
     @Override
     ServerFlow with(Instant startedAt, boolean transportOwnsTls, Phase<ServerDialog> phase) {
-        return new ServerFlow(config, startedAt, transportOwnsTls, phase);
+        return new ServerFlow(config, settings, startedAt, transportOwnsTls, phase);
     }
 
     @Override
@@ -163,7 +164,7 @@ final class ServerFlow extends Flow<ServerDialog> {
 
     @Override
     SSLEngine newEngine() {
-        return EngineSetup.server(config.engineFactory().create(null, -1), config.tlsFloor());
+        return EngineSetup.server(config.engineFactory().create(null, -1), config.tlsFloor().floor());
     }
 
     @Override

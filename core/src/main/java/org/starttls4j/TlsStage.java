@@ -6,9 +6,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
-import org.starttls4j.internal.tls.HandshakeFailures;
 import org.starttls4j.internal.tls.TlsPump;
 
 /**
@@ -61,7 +61,20 @@ sealed interface TlsStage permits TlsStage.OwnPump, TlsStage.Transport {
     }
 
     /** The core's own pump over an engine it made. */
-    record OwnPump(TlsPump pump) implements TlsStage {
+    final class OwnPump implements TlsStage {
+
+        private final TlsPump pump;
+        private final EngineFactory factory; // takes the engine back when the session ends
+        private TlsFacts facts; // read once: the engine copies the chains on every call
+
+        OwnPump(TlsPump pump, EngineFactory factory) {
+            this.pump = pump;
+            this.factory = factory;
+        }
+
+        TlsPump pump() {
+            return pump;
+        }
 
         @Override
         public boolean ownsEngine() {
@@ -70,7 +83,13 @@ sealed interface TlsStage permits TlsStage.OwnPump, TlsStage.Transport {
 
         @Override
         public TlsFacts facts() {
-            return pump.facts();
+            if (facts == null) {
+                SSLEngine engine = pump.engine();
+                // A server that asked for no client certificate has none to read: skip the call,
+                // which may only throw SSLPeerUnverifiedException or copy an empty chain.
+                facts = factsOf(engine.getSession(), engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth());
+            }
+            return facts;
         }
 
         @Override
@@ -84,11 +103,11 @@ sealed interface TlsStage permits TlsStage.OwnPump, TlsStage.Transport {
             }
             if (progress instanceof TlsPump.Progress.Failed failed) {
                 ended(pump);
-                return new Read(Lines.NOTHING, false, HandshakeFailures.classify(failed.cause(), true));
+                return new Read(Lines.NOTHING, false, TlsFailures.classify(failed.cause(), true));
             }
             if (progress instanceof TlsPump.Progress.Refused refused) {
                 ended(pump);
-                return new Read(Lines.NOTHING, false, refused.failure());
+                return new Read(Lines.NOTHING, false, TlsFailures.of(refused.failure()));
             }
             // A reply and close_notify may share a read: the dialog sees the reply first.
             return new Read(pump.takePlaintext(), progress instanceof TlsPump.Progress.PeerClosed, null);
@@ -117,7 +136,9 @@ sealed interface TlsStage permits TlsStage.OwnPump, TlsStage.Transport {
 
         @Override
         public SecureSession handOver(Role role, Capabilities capabilities) {
-            return pump.handOver(role, capabilities);
+            TlsFacts settled = facts();
+            TlsPump.Handover handover = pump.handOver();
+            return new EngineSession(handover.engine(), role, capabilities, settled, handover.leftoverPlain(), handover.leftoverNet(), factory);
         }
     }
 
@@ -164,28 +185,30 @@ sealed interface TlsStage permits TlsStage.OwnPump, TlsStage.Transport {
         public SecureSession handOver(Role role, Capabilities capabilities) {
             return new TransportSession(role, capabilities, facts, ByteBuffer.allocate(0));
         }
+    }
 
-        /** What a transport's session settled; a peer that sent no certificate has an empty chain. */
-        static TlsFacts factsOf(SSLSession session) {
-            List<X509Certificate> peer;
+    /** What a session settled; a peer that sent no certificate (or was not asked: {@code readPeer} false) has an empty chain. */
+    static TlsFacts factsOf(SSLSession session, boolean readPeer) {
+        List<X509Certificate> peer = List.of();
+        if (readPeer) {
             try {
                 peer = x509(session.getPeerCertificates());
             } catch (SSLPeerUnverifiedException none) {
                 peer = List.of();
             }
-            return new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
         }
+        return new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
+    }
 
-        private static List<X509Certificate> x509(Certificate[] certificates) {
-            List<X509Certificate> list = new ArrayList<>();
-            if (certificates != null) {
-                for (Certificate c : certificates) {
-                    if (c instanceof X509Certificate x) {
-                        list.add(x);
-                    }
+    private static List<X509Certificate> x509(Certificate[] certificates) {
+        List<X509Certificate> list = new ArrayList<>();
+        if (certificates != null) {
+            for (Certificate c : certificates) {
+                if (c instanceof X509Certificate x) {
+                    list.add(x);
                 }
             }
-            return list;
         }
+        return list;
     }
 }

@@ -59,4 +59,9 @@ public enum TlsVersion {
         }
         return false;
     }
+
+    /** This floor as the inside's engine setup reads it. */
+    org.starttls4j.internal.tls.EngineSetup.Floor floor() {
+        return new org.starttls4j.internal.tls.EngineSetup.Floor(jsseName, this::admits);
+    }
 }

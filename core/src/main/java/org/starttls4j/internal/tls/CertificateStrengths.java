@@ -9,11 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.starttls4j.CertificateProblem;
-import org.starttls4j.CertificateStrength;
 
 /**
- * Judges a chain against a {@link CertificateStrength}: every key in it, and the signature of
+ * Judges a chain against a {@link StrengthFloor}: every key in it, and the signature of
  * every certificate below the trust anchor.
  */
 public final class CertificateStrengths {
@@ -30,18 +28,18 @@ public final class CertificateStrengths {
      *                 one, and its signature (like any self-issued certificate's) is not
      * @return the problem and a sentence naming the certificate, or empty if the chain is strong enough
      */
-    public static Optional<Weakness> weakness(List<X509Certificate> chain, CertificateStrength floor,
+    public static Optional<Weakness> weakness(List<X509Certificate> chain, StrengthFloor floor,
                                               Predicate<X509Certificate> isAnchor) {
         for (X509Certificate certificate : chain) {
             int bits = keyBits(certificate.getPublicKey());
             int needed = minimumBits(certificate.getPublicKey(), floor);
             if (bits > 0 && bits < needed) {
-                return Optional.of(new Weakness(CertificateProblem.WEAK_KEY, describe(certificate) + " has a "
+                return Optional.of(new Weakness(Problem.WEAK_KEY, describe(certificate) + " has a "
                         + keyDescription(certificate.getPublicKey()) + " key; at least " + needed + " bits are required"));
             }
             boolean anchor = isAnchor.test(certificate);
             if (!anchor && !selfIssued(certificate) && weakSignature(certificate.getSigAlgName(), floor)) {
-                return Optional.of(new Weakness(CertificateProblem.WEAK_SIGNATURE, describe(certificate)
+                return Optional.of(new Weakness(Problem.WEAK_SIGNATURE, describe(certificate)
                         + " is signed with " + certificate.getSigAlgName() + ", a digest that no longer resists forgery"));
             }
             if (anchor) {
@@ -54,10 +52,10 @@ public final class CertificateStrengths {
     /**
      * A chain's weakness.
      *
-     * @param problem {@link CertificateProblem#WEAK_KEY} or {@link CertificateProblem#WEAK_SIGNATURE}
+     * @param problem {@link Problem#WEAK_KEY} or {@link Problem#WEAK_SIGNATURE}
      * @param message which certificate and why, in one sentence
      */
-    public record Weakness(CertificateProblem problem, String message) {
+    public record Weakness(Problem problem, String message) {
     }
 
     /**
@@ -98,7 +96,7 @@ public final class CertificateStrengths {
      * @param floor              the weakest allowed
      * @return true if it is too weak
      */
-    public static boolean weakSignature(String signatureAlgorithm, CertificateStrength floor) {
+    public static boolean weakSignature(String signatureAlgorithm, StrengthFloor floor) {
         String name = signatureAlgorithm.toUpperCase(Locale.ROOT);
         if (name.startsWith("MD2") || name.startsWith("MD5")) {
             return true;
@@ -106,7 +104,7 @@ public final class CertificateStrengths {
         return !floor.allowSha1Signatures() && (name.startsWith("SHA1") || name.startsWith("SHA-1"));
     }
 
-    private static int minimumBits(PublicKey key, CertificateStrength floor) {
+    private static int minimumBits(PublicKey key, StrengthFloor floor) {
         if (key instanceof ECKey) {
             return floor.minEcBits();
         }

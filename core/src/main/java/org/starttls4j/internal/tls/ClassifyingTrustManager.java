@@ -16,14 +16,12 @@ import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.starttls4j.CertificateProblem;
-import org.starttls4j.CertificateStrength;
 
 /**
  * The client's judge of a server chain: the real trust manager validates it (without any host
  * name: the engine's endpoint identification is off), then this checks the strength floor and
  * the host name by RFC 7817 ({@link HostNames}). A rejection says <em>why</em>, as a
- * {@link CertificateProblem} carried by a {@link RejectedCertificateException}: TLS-RPT
+ * {@link Problem} carried by a {@link RejectedCertificateException}: TLS-RPT
  * (RFC 8460) wants host mismatch, expiry and untrusted chains told apart.
  *
  * <p>The delegate's reasons are read from the exception types and certificate-path reasons the
@@ -41,7 +39,7 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
 
     private final X509ExtendedTrustManager delegate;
     private final String serverName;
-    private final CertificateStrength floor;
+    private final StrengthFloor floor;
     private volatile Set<X509Certificate> anchors;
 
     /**
@@ -51,7 +49,7 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
      * @param serverName the name the certificate must carry, or null when the host name is not verified
      * @param floor      the weakest keys and signatures accepted
      */
-    ClassifyingTrustManager(X509ExtendedTrustManager delegate, String serverName, CertificateStrength floor) {
+    ClassifyingTrustManager(X509ExtendedTrustManager delegate, String serverName, StrengthFloor floor) {
         this.delegate = delegate;
         this.serverName = serverName;
         this.floor = floor;
@@ -94,7 +92,7 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
             throw new RejectedCertificateException(weakness.get().problem(), subject(chain), weakness.get().message(), null);
         }
         if (serverName != null && !HostNames.matches(chain[0], serverName)) {
-            throw new RejectedCertificateException(CertificateProblem.HOST_MISMATCH, subject(chain),
+            throw new RejectedCertificateException(Problem.HOST_MISMATCH, subject(chain),
                     "the certificate does not name " + serverName, null);
         }
     }
@@ -109,17 +107,17 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
     }
 
     private RejectedCertificateException classify(CertificateException e, X509Certificate[] chain, String authType) {
-        CertificateProblem problem = problemOf(e);
-        if (problem == CertificateProblem.WEAK_SIGNATURE && chain.length > 0) {
+        Problem problem = problemOf(e);
+        if (problem == Problem.WEAK_SIGNATURE && chain.length > 0) {
             // the JDK's algorithm constraints say "weak" without saying whether the key or the digest
-            problem = CertificateStrengths.weakness(List.of(chain), CertificateStrength.DEFAULT, anchors()::contains)
+            problem = CertificateStrengths.weakness(List.of(chain), StrengthFloor.DEFAULT, anchors()::contains)
                     .map(CertificateStrengths.Weakness::problem).orElse(problem);
         }
         if (problem == null && chain.length > 0 && wrongPurpose(chain[0], authType)) {
-            problem = CertificateProblem.WRONG_PURPOSE;
+            problem = Problem.WRONG_PURPOSE;
         }
         if (problem == null) {
-            problem = CertificateProblem.NOT_TRUSTED;
+            problem = Problem.NOT_TRUSTED;
         }
         return new RejectedCertificateException(problem, subject(chain), String.valueOf(e.getMessage()), e);
     }
@@ -133,26 +131,26 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
      * names; null when none does. A path builder's failure says only that no trusted path was
      * found, so a more precise cause below it (BouncyCastle keeps the expiry there) wins.
      */
-    static CertificateProblem problemOf(Throwable e) {
-        CertificateProblem noPath = null;
+    static Problem problemOf(Throwable e) {
+        Problem noPath = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RejectedCertificateException rejected) {
                 return rejected.problem();
             }
             if (t instanceof CertificateExpiredException) {
-                return CertificateProblem.EXPIRED;
+                return Problem.EXPIRED;
             }
             if (t instanceof CertificateNotYetValidException) {
-                return CertificateProblem.NOT_YET_VALID;
+                return Problem.NOT_YET_VALID;
             }
             if (t instanceof CertPathValidatorException validator) {
-                CertificateProblem problem = problemOf(validator.getReason());
+                Problem problem = problemOf(validator.getReason());
                 if (problem != null) {
                     return problem;
                 }
             }
             if (t instanceof CertPathBuilderException) {
-                noPath = CertificateProblem.NOT_TRUSTED; // no path to any anchor, unless a cause says why
+                noPath = Problem.NOT_TRUSTED; // no path to any anchor, unless a cause says why
             }
             if (t.getCause() == t) {
                 break;
@@ -161,22 +159,22 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
         return noPath;
     }
 
-    private static CertificateProblem problemOf(CertPathValidatorException.Reason reason) {
+    private static Problem problemOf(CertPathValidatorException.Reason reason) {
         if (reason instanceof BasicReason basic) {
             return switch (basic) {
-                case EXPIRED -> CertificateProblem.EXPIRED;
-                case NOT_YET_VALID -> CertificateProblem.NOT_YET_VALID;
-                case ALGORITHM_CONSTRAINED -> CertificateProblem.WEAK_SIGNATURE; // refined by the caller
-                case INVALID_SIGNATURE, REVOKED -> CertificateProblem.NOT_TRUSTED;
+                case EXPIRED -> Problem.EXPIRED;
+                case NOT_YET_VALID -> Problem.NOT_YET_VALID;
+                case ALGORITHM_CONSTRAINED -> Problem.WEAK_SIGNATURE; // refined by the caller
+                case INVALID_SIGNATURE, REVOKED -> Problem.NOT_TRUSTED;
                 case UNDETERMINED_REVOCATION_STATUS, UNSPECIFIED -> null;
             };
         }
         if (reason instanceof PKIXReason pkix) {
             return switch (pkix) {
-                case INVALID_NAME -> CertificateProblem.NAME_CONSTRAINT_VIOLATION;
-                case INVALID_KEY_USAGE -> CertificateProblem.WRONG_PURPOSE;
+                case INVALID_NAME -> Problem.NAME_CONSTRAINT_VIOLATION;
+                case INVALID_KEY_USAGE -> Problem.WRONG_PURPOSE;
                 case NO_TRUST_ANCHOR, NAME_CHAINING, NOT_CA_CERT, PATH_TOO_LONG, INVALID_POLICY,
-                        UNRECOGNIZED_CRIT_EXT -> CertificateProblem.NOT_TRUSTED;
+                        UNRECOGNIZED_CRIT_EXT -> Problem.NOT_TRUSTED;
             };
         }
         return null;

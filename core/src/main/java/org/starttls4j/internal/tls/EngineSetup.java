@@ -5,8 +5,7 @@ import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import org.starttls4j.CertificateCheck;
-import org.starttls4j.TlsVersion;
+import java.util.function.Predicate;
 
 /**
  * Puts the negotiation's rules onto an engine, whoever made it: the role, the version floor
@@ -20,16 +19,25 @@ public final class EngineSetup {
     }
 
     /**
+     * The oldest TLS version a negotiation accepts, as the inside reads
+     * {@link org.starttls4j.TlsVersion}.
+     *
+     * @param jsseName the version's JSSE name, e.g. {@code "TLSv1.2"}
+     * @param admits   whether a JSSE protocol name is that version or newer
+     */
+    public record Floor(String jsseName, Predicate<String> admits) {
+    }
+
+    /**
      * Configures a client engine.
      *
      * @param engine     a new engine, created for {@code serverName}
      * @param serverName the name for SNI and hostname verification
      * @param floor      the oldest version to enable
-     * @param check      how the certificate is judged (never by the engine's endpoint identification)
      * @return the engine
      * @throws IllegalStateException if the engine supports no version at or above the floor
      */
-    public static SSLEngine client(SSLEngine engine, String serverName, TlsVersion floor, CertificateCheck check) {
+    public static SSLEngine client(SSLEngine engine, String serverName, Floor floor) {
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(protocolsAtOrAbove(engine, floor));
@@ -53,7 +61,7 @@ public final class EngineSetup {
      * @param floor  the oldest version to enable
      * @return the engine
      */
-    public static SSLEngine server(SSLEngine engine, TlsVersion floor) {
+    public static SSLEngine server(SSLEngine engine, Floor floor) {
         engine.setUseClientMode(false);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(protocolsAtOrAbove(engine, floor));
@@ -70,12 +78,12 @@ public final class EngineSetup {
      * @param what   the setting that made the factory, for the message
      * @throws IllegalStateException if the engine enables no version at or above the floor
      */
-    public static void requireVersionAtOrAbove(SSLEngine engine, TlsVersion floor, String what) {
+    public static void requireVersionAtOrAbove(SSLEngine engine, Floor floor, String what) {
         try {
             protocolsAtOrAbove(engine, floor);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(what + ": " + e.getMessage() + "; enable " + floor.jsseName()
-                    + (floor == TlsVersion.TLS_1_2 ? " or TLSv1.3" : "") + " on its engines (setEnabledProtocols)", e);
+                    + ("TLSv1.2".equals(floor.jsseName()) ? " or TLSv1.3" : "") + " on its engines (setEnabledProtocols)", e);
         }
     }
 
@@ -83,10 +91,10 @@ public final class EngineSetup {
      * The engine's enabled protocols at or above the floor: a factory may narrow the versions
      * further (say, to TLS 1.3 only) but nothing can widen them below the floor.
      */
-    private static String[] protocolsAtOrAbove(SSLEngine engine, TlsVersion floor) {
+    private static String[] protocolsAtOrAbove(SSLEngine engine, Floor floor) {
         List<String> allowed = new ArrayList<>();
         for (String protocol : engine.getEnabledProtocols()) {
-            if (floor.admits(protocol)) {
+            if (floor.admits().test(protocol)) {
                 allowed.add(protocol);
             }
         }

@@ -4,11 +4,9 @@ import java.security.cert.CertificateException;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
-import org.starttls4j.CertificateProblem;
-import org.starttls4j.Failure;
 
 /**
- * Turns an engine's exception into a {@link Failure}. Our own trust manager classifies exactly;
+ * Turns an engine's exception into a {@link TlsFailure} (the root's {@link org.starttls4j.Failure}). Our own trust manager classifies exactly;
  * for other engines the exception types and certificate-path reasons are read first
  * ({@link ClassifyingTrustManager#problemOf}), and the alert names in the message only as a last
  * resort: the JDK reports an unsupported version and a foreign engine's rejection only as text.
@@ -24,49 +22,49 @@ public final class HandshakeFailures {
      * @param e the engine's exception
      * @return the failure
      */
-    public static Failure classify(SSLException e) {
+    public static TlsFailure classify(SSLException e) {
         return classify(e, false);
     }
 
     /**
      * Classifies a failure, during the handshake or after it. After the handshake only a
      * certificate rejection (a TLS 1.2 renegotiation) keeps its own reason; anything else is
-     * {@link Failure.Reason#TLS_SESSION_BROKEN}, whatever its message says.
+     * {@link TlsFailure.Kind#SESSION_BROKEN}, whatever its message says.
      *
      * @param e              the engine's exception
      * @param afterHandshake whether the handshake had completed
      * @return the failure
      */
-    public static Failure classify(SSLException e, boolean afterHandshake) {
+    public static TlsFailure classify(SSLException e, boolean afterHandshake) {
         String message = describe(e);
         Optional<RejectedCertificateException> rejected = cause(e, RejectedCertificateException.class);
         if (rejected.isPresent()) {
-            return Failure.certificate(rejected.get().problem(), message, rejected.get().subject());
+            return TlsFailure.certificate(rejected.get().problem(), message, rejected.get().subject());
         }
-        CertificateProblem typed = ClassifyingTrustManager.problemOf(e);
+        Problem typed = ClassifyingTrustManager.problemOf(e);
         if (typed != null) {
-            return Failure.certificate(typed, message, Optional.empty());
+            return TlsFailure.certificate(typed, message, Optional.empty());
         }
         if (afterHandshake) {
-            return Failure.of(Failure.Reason.TLS_SESSION_BROKEN, message);
+            return TlsFailure.of(TlsFailure.Kind.SESSION_BROKEN, message);
         }
         String text = allMessages(e).toLowerCase(Locale.ROOT);
         if (text.contains("no subject alternative") || text.contains("no name matching")) {
-            return Failure.certificate(CertificateProblem.HOST_MISMATCH, message, Optional.empty());
+            return TlsFailure.certificate(Problem.HOST_MISMATCH, message, Optional.empty());
         }
         if (text.contains("extended key usage") || text.contains("keyusage")) {
-            return Failure.certificate(CertificateProblem.WRONG_PURPOSE, message, Optional.empty());
+            return TlsFailure.certificate(Problem.WRONG_PURPOSE, message, Optional.empty());
         }
         if (cause(e, CertificateException.class).isPresent()
                 || text.contains("pkix path") || text.contains("certificate_unknown") || text.contains("bad_certificate")) {
-            return Failure.certificate(CertificateProblem.NOT_TRUSTED, message, Optional.empty());
+            return TlsFailure.certificate(Problem.NOT_TRUSTED, message, Optional.empty());
         }
         if (text.contains("protocol_version") || text.contains("protocol version")
                 || text.contains("no appropriate protocol") || text.contains("not accepted by")
                 || text.contains("unsupported protocol")) {
-            return Failure.of(Failure.Reason.TLS_VERSION_TOO_OLD, message);
+            return TlsFailure.of(TlsFailure.Kind.VERSION_TOO_OLD, message);
         }
-        return Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, message);
+        return TlsFailure.of(TlsFailure.Kind.HANDSHAKE_FAILED, message);
     }
 
     private static String describe(SSLException e) {

@@ -1,8 +1,6 @@
 package org.starttls4j.internal.tls;
 
 import javax.net.ssl.SSLEngine;
-import org.starttls4j.Failure;
-import org.starttls4j.TlsVersion;
 
 /**
  * What an engine may do after its handshake, in either role: the one place that decides.
@@ -12,7 +10,7 @@ import org.starttls4j.TlsVersion;
  * renegotiation is a full handshake on the server's CPU at the client's request, over and over
  * (the "renegotiation DoS"), and a mail connection never needs one (OpenSSL servers turn it off
  * with {@code SSL_OP_NO_RENEGOTIATION}; Postfix with {@code tls_ssl_options = NO_RENEGOTIATION}). So the first one ends the connection with
- * {@link Failure.Reason#RENEGOTIATION_REFUSED}. A client never offers one either: it never starts
+ * {@link TlsFailure.Kind#RENEGOTIATION_REFUSED}. A client never offers one either: it never starts
  * one, and a server's request fails the same way rather than be answered with a ClientHello.
  *
  * <p><b>TLS 1.3: KeyUpdate and NewSessionTicket, bounded.</b> TLS 1.3 has no renegotiation. What
@@ -25,14 +23,14 @@ import org.starttls4j.TlsVersion;
  * free allowance plus one per MiB of application data it sent: far more than any engine's key
  * limits need, far less than a loop of KeyUpdate requests would take.
  */
-final class PostHandshake {
+public final class PostHandshake {
 
     /** Post-handshake episodes allowed during the negotiation (a ticket or two, a KeyUpdate). */
-    static final int FREE_DURING_NEGOTIATION = 8;
+    public static final int FREE_DURING_NEGOTIATION = 8;
     /** Post-handshake episodes a session allows before it counts application data. */
-    static final int FREE_IN_SESSION = 16;
+    public static final int FREE_IN_SESSION = 16;
     /** Application bytes received that earn one more episode. */
-    static final long BYTES_PER_EPISODE = 1 << 20;
+    public static final long BYTES_PER_EPISODE = 1 << 20;
 
     private PostHandshake() {
     }
@@ -45,14 +43,14 @@ final class PostHandshake {
      * @param allowed how many the peer may have caused so far
      * @return the failure to end with, or null to go on
      */
-    static Failure refusal(SSLEngine engine, long episode, long allowed) {
+    public static TlsFailure refusal(SSLEngine engine, long episode, long allowed) {
         String protocol = engine.getSession().getProtocol();
-        if (!TlsVersion.TLS_1_3.jsseName().equals(protocol)) {
-            return Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
+        if (!"TLSv1.3".equals(protocol)) {
+            return TlsFailure.of(TlsFailure.Kind.RENEGOTIATION_REFUSED,
                     "the peer tried to renegotiate " + protocol + "; renegotiation is refused");
         }
         if (episode > allowed) {
-            return Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
+            return TlsFailure.of(TlsFailure.Kind.RENEGOTIATION_REFUSED,
                     "more TLS 1.3 post-handshake messages (KeyUpdate, NewSessionTicket) than allowed: " + episode);
         }
         return null;

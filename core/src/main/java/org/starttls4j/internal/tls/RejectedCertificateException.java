@@ -2,7 +2,6 @@ package org.starttls4j.internal.tls;
 
 import java.security.cert.CertificateException;
 import java.util.Optional;
-import org.starttls4j.CertificateProblem;
 
 /**
  * Thrown by {@link ClassifyingTrustManager} so the classification survives the engine's wrapping
@@ -12,16 +11,16 @@ final class RejectedCertificateException extends CertificateException {
 
     private static final long serialVersionUID = 1L;
 
-    private final CertificateProblem problem;
+    private final Problem problem;
     private final String subject;
 
-    RejectedCertificateException(CertificateProblem problem, String subject, String message, Throwable cause) {
+    RejectedCertificateException(Problem problem, String subject, String message, Throwable cause) {
         super(problem + ": " + message, cause);
         this.problem = problem;
         this.subject = subject;
     }
 
-    CertificateProblem problem() {
+    Problem problem() {
         return problem;
     }
 

@@ -9,8 +9,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.starttls4j.CertificateCheck;
-import org.starttls4j.CertificateStrength;
 
 /** Builds the client {@link SSLContext}s the configuration asks for. */
 public final class TlsContexts {
@@ -19,35 +17,33 @@ public final class TlsContexts {
     }
 
     /**
-     * A client context that verifies the chain as {@code check} says, against the given anchors
-     * or the JDK's default trust store, with the default {@link CertificateStrength}; the host
-     * name is left to the negotiation (which checks it after the handshake).
+     * A client context that verifies the chain (or not), against the given anchors or the JDK's
+     * default trust store, with the default {@link StrengthFloor}; the host name is left to the
+     * negotiation (which checks it after the handshake).
      *
      * @param trustManager the trust anchors' manager, or empty for the JDK's default
-     * @param check        how to judge the certificate
+     * @param verifyChain  whether the chain is verified at all
      * @return a new context
      */
-    public static SSLContext client(Optional<X509ExtendedTrustManager> trustManager, CertificateCheck check) {
-        return client(trustManager, check, null, CertificateStrength.DEFAULT);
+    public static SSLContext client(Optional<X509ExtendedTrustManager> trustManager, boolean verifyChain) {
+        return client(trustManager, verifyChain, null, StrengthFloor.DEFAULT);
     }
 
     /**
-     * A client context that judges the server's certificate entirely during the handshake, as
-     * {@code check} says: the chain against the given anchors or the JDK's default trust store,
-     * the strength floor, and the host name by RFC 7817 ({@link HostNames}).
+     * A client context that judges the server's certificate entirely during the handshake: the
+     * chain against the given anchors or the JDK's default trust store, the strength floor, and
+     * the host name by RFC 7817 ({@link HostNames}).
      *
      * @param trustManager the trust anchors' manager, or empty for the JDK's default
-     * @param check        how to judge the certificate
-     * @param serverName   the name the certificate must carry when {@code check} verifies the
-     *                     host name; null to leave the host name to the caller
+     * @param verifyChain  whether the chain is verified at all (if not, nothing is)
+     * @param serverName   the name the certificate must carry; null to leave the host name to the caller
      * @param floor        the weakest keys and signatures accepted in a verified chain
      * @return a new context
      */
-    public static SSLContext client(Optional<X509ExtendedTrustManager> trustManager, CertificateCheck check,
-                                    String serverName, CertificateStrength floor) {
-        TrustManager tm = check.verifyChain()
-                ? new ClassifyingTrustManager(trustManager.orElseGet(TlsContexts::jdkDefaultTrustManager),
-                        check.verifyHostname() ? serverName : null, floor)
+    public static SSLContext client(Optional<X509ExtendedTrustManager> trustManager, boolean verifyChain,
+                                    String serverName, StrengthFloor floor) {
+        TrustManager tm = verifyChain
+                ? new ClassifyingTrustManager(trustManager.orElseGet(TlsContexts::jdkDefaultTrustManager), serverName, floor)
                 : new AcceptAnyTrustManager();
         try {
             SSLContext context = SSLContext.getInstance("TLS");
@@ -90,8 +86,8 @@ public final class TlsContexts {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(store);
         for (TrustManager tm : factory.getTrustManagers()) {
-            if (tm instanceof X509ExtendedTrustManager) {
-                return (X509ExtendedTrustManager) tm;
+            if (tm instanceof X509ExtendedTrustManager extended) {
+                return extended;
             }
         }
         throw new IllegalStateException("no X509ExtendedTrustManager from " + factory.getAlgorithm());

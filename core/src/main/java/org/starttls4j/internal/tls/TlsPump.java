@@ -1,8 +1,6 @@
 package org.starttls4j.internal.tls;
 
 import java.nio.ByteBuffer;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,19 +8,11 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
-import org.starttls4j.Capabilities;
-import org.starttls4j.EngineFactory;
-import org.starttls4j.Failure;
-import org.starttls4j.Role;
-import org.starttls4j.SecureSession;
-import org.starttls4j.TlsFacts;
 import org.starttls4j.internal.ThreadScratch;
 
 /**
  * Drives an {@link SSLEngine} through the handshake and the few encrypted lines of the dialog
- * that follow it, then hands it over as a {@link SecureSession}.
+ * that follow it, then hands the engine over ({@link #handOver}) for the session.
  *
  * <p>Handshakes are short and many run at once, so the pump keeps nothing it does not have to:
  * the engine works in per-thread scratch buffers, and the pump keeps only an incomplete record
@@ -57,15 +47,13 @@ public final class TlsPump {
 
     private final SSLEngine engine;
     private final boolean runTasksInline;
-    private final EngineFactory maker; // takes the engine back (EngineFactory.release) when the pump or its session ends
+    private final Consumer<SSLEngine> release; // takes the engine back (EngineFactory.release) when the pump or its session ends
     private boolean released;
     private ByteBuffer inbox;   // read mode: [position, limit) received in an earlier call, not yet unwrapped
     private ByteBuffer source;  // what the engine unwraps from during a call: the caller's bytes or the inbox
     private byte[] plain;       // [0, plainLength) decrypted, not yet taken; null when none
     private int plainLength;
     private boolean handshakeDone; // set once the engine stopped handshaking: later failures break a session
-    private SSLSession factsOf; // the session the cached facts describe
-    private TlsFacts facts;
     private boolean established; // the engine has been seen not handshaking after the handshake began
     private int postHandshake;   // times the engine went back to handshaking since (see PostHandshake)
 
@@ -105,14 +93,14 @@ public final class TlsPump {
          *
          * @param failure why
          */
-        record Refused(Failure failure) implements Progress {
+        record Refused(TlsFailure failure) implements Progress {
         }
     }
 
-    private TlsPump(SSLEngine engine, boolean runTasksInline, EngineFactory maker) {
+    private TlsPump(SSLEngine engine, boolean runTasksInline, Consumer<SSLEngine> release) {
         this.engine = engine;
         this.runTasksInline = runTasksInline;
-        this.maker = maker;
+        this.release = release;
         this.inbox = EMPTY;
         this.source = EMPTY;
     }
@@ -123,22 +111,22 @@ public final class TlsPump {
      *
      * @param engine         the engine, in client or server mode, not yet used
      * @param runTasksInline run delegated tasks inside the pump instead of returning them
-     * @param maker          the factory that made the engine, whose {@link EngineFactory#release} takes it back
+     * @param release        takes the engine back to the factory that made it ({@code EngineFactory.release})
      * @return the pump
      */
-    public static TlsPump over(SSLEngine engine, boolean runTasksInline, EngineFactory maker) {
-        return new TlsPump(engine, runTasksInline, maker);
+    public static TlsPump over(SSLEngine engine, boolean runTasksInline, Consumer<SSLEngine> release) {
+        return new TlsPump(engine, runTasksInline, release);
     }
 
     /**
-     * Hands the engine back to its factory ({@link EngineFactory#release}) after a failed
+     * Hands the engine back to its factory ({@code EngineFactory.release}) after a failed
      * negotiation, once whatever the engine had to say has been produced; later calls do nothing.
      * A Netty {@code OPENSSL_REFCNT} engine frees its native memory here.
      */
     public void release() {
         if (!released) {
             released = true;
-            maker.release(engine);
+            release.accept(engine);
         }
     }
 
@@ -283,7 +271,7 @@ public final class TlsPump {
 
     /**
      * Whether the handshake had completed: a failure from then on broke an established session
-     * ({@link org.starttls4j.Failure.Reason#TLS_SESSION_BROKEN}) rather than the handshake.
+     * ({@link TlsFailure.Kind#SESSION_BROKEN}) rather than the handshake.
      *
      * @return true once the engine has left the handshake
      */
@@ -301,48 +289,42 @@ public final class TlsPump {
     }
 
     /**
-     * What the handshake settled (read once per TLS session: the engine copies the chains on every call).
+     * The engine, for what the handshake settled ({@code getSession()}, the role): not to be driven
+     * by anyone but the pump until {@link #handOver}.
      *
-     * @return what the handshake settled (read once per TLS session
+     * @return the engine
      */
-    public TlsFacts facts() {
-        SSLSession session = engine.getSession();
-        if (session != factsOf) {
-            List<X509Certificate> peer = List.of();
-            // A server that asked for no client certificate has none to read: skip the call, which
-            // may only throw SSLPeerUnverifiedException (as the API specifies) or copy an empty chain.
-            if (engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
-                try {
-                    peer = x509(session.getPeerCertificates());
-                } catch (SSLPeerUnverifiedException none) {
-                    peer = List.of();
-                }
-            }
-            facts = new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
-            factsOf = session;
-        }
-        return facts;
+    public SSLEngine engine() {
+        return engine;
+    }
+
+    /**
+     * What a session takes over from the pump.
+     *
+     * @param engine        the engine, handshake done
+     * @param leftoverPlain decrypted bytes not yet taken, or null
+     * @param leftoverNet   received records not yet decrypted, or null
+     */
+    public record Handover(SSLEngine engine, ByteBuffer leftoverPlain, ByteBuffer leftoverNet) {
     }
 
     /**
      * Ends the pump's ownership: the engine and any bytes still held (decrypted bytes first, then
-     * undecrypted records) move to a new session. The pump must not be used afterwards.
+     * undecrypted records) move to a session, which releases the engine when it ends. The pump
+     * must not be used afterwards.
      *
-     * @param role         which end we are
-     * @param capabilities what the session reports
-     * @return the session
+     * @return what the session takes over
      */
-    public SecureSession handOver(Role role, Capabilities capabilities) {
+    public Handover handOver() {
         ByteBuffer leftoverPlain = plainLength == 0 ? null : ByteBuffer.wrap(takePlaintext());
         ByteBuffer leftoverNet = null;
         if (inbox.hasRemaining()) {
             leftoverNet = ByteBuffer.allocate(inbox.remaining()).put(inbox).flip();
         }
-        SecureSession session = new EngineSession(engine, role, capabilities, facts(), leftoverPlain, leftoverNet, maker);
         released = true; // the session releases it now
         inbox = null;
         source = null;
-        return session;
+        return new Handover(engine, leftoverPlain, leftoverNet);
     }
 
     private Progress drive(Consumer<ByteBuffer> out) {
@@ -355,7 +337,7 @@ public final class TlsPump {
                 } else if (established) {
                     // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
                     established = false;
-                    Failure refused = PostHandshake.refusal(engine, ++postHandshake, PostHandshake.FREE_DURING_NEGOTIATION);
+                    TlsFailure refused = PostHandshake.refusal(engine, ++postHandshake, PostHandshake.FREE_DURING_NEGOTIATION);
                     if (refused != null) {
                         closeOutbound(out);
                         return new Progress.Refused(refused);
@@ -519,18 +501,5 @@ public final class TlsPump {
             inbox.compact().put(bytes).flip();
         }
         source = inbox;
-    }
-
-    private static List<X509Certificate> x509(Certificate[] certificates) {
-        if (certificates == null) {
-            return List.of();
-        }
-        List<X509Certificate> list = new ArrayList<>(certificates.length);
-        for (Certificate c : certificates) {
-            if (c instanceof X509Certificate) {
-                list.add((X509Certificate) c);
-            }
-        }
-        return list;
     }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.starttls4j.CertificateStrength;
 import org.starttls4j.testing.CertificateVariants.Leaf;
 import org.starttls4j.testing.Identity;
 import org.starttls4j.testing.TestPki;
@@ -22,7 +21,7 @@ import org.starttls4j.testing.interop.ProcessRun;
 /**
  * The strength floor agrees with OpenSSL's security level 2 (the default of Debian's and
  * Ubuntu's TLS configuration): {@code openssl verify -auth_level 2} accepts exactly the chains
- * {@link CertificateStrength#DEFAULT} accepts.
+ * {@link StrengthFloor#DEFAULT} (that of {@link org.starttls4j.CertificateStrength#DEFAULT}) accepts.
  */
 @Tag("interop")
 class CertificateStrengthOpenSslInteropTest {
@@ -49,7 +48,7 @@ class CertificateStrengthOpenSslInteropTest {
                 "-CAfile", ca.toString(), file.toString()), dir, new byte[0], Duration.ofSeconds(30), Map.of());
 
         assertThat(run.exitCode() == 0).as("openssl on %s: %s", name, run.describe()).isEqualTo(strong);
-        assertThat(CertificateStrengths.weakness(identity.chain(), CertificateStrength.DEFAULT, c -> false).isEmpty())
+        assertThat(CertificateStrengths.weakness(identity.chain(), StrengthFloor.DEFAULT, c -> false).isEmpty())
                 .as("ours on %s", name).isEqualTo(strong);
     }
 }

@@ -13,8 +13,6 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.starttls4j.CertificateProblem;
-import org.starttls4j.Failure;
 
 /**
  * Classification reads exception types and certificate-path reasons; the wording of a message
@@ -28,8 +26,8 @@ class HandshakeFailuresTest {
         return e;
     }
 
-    static CertificateProblem problem(Throwable cause) {
-        return HandshakeFailures.classify(wrapping(cause)).certificateProblem().orElseThrow();
+    static Problem problem(Throwable cause) {
+        return HandshakeFailures.classify(wrapping(cause)).problem().orElseThrow();
     }
 
     static CertPathValidatorException because(CertPathValidatorException.Reason reason) {
@@ -38,20 +36,20 @@ class HandshakeFailuresTest {
 
     @Test
     void typesAndReasonsDecide() {
-        assertThat(problem(new CertificateExpiredException("x"))).isEqualTo(CertificateProblem.EXPIRED);
-        assertThat(problem(new CertificateNotYetValidException("x"))).isEqualTo(CertificateProblem.NOT_YET_VALID);
-        assertThat(problem(because(BasicReason.EXPIRED))).isEqualTo(CertificateProblem.EXPIRED);
-        assertThat(problem(because(BasicReason.NOT_YET_VALID))).isEqualTo(CertificateProblem.NOT_YET_VALID);
-        assertThat(problem(because(BasicReason.ALGORITHM_CONSTRAINED))).isEqualTo(CertificateProblem.WEAK_SIGNATURE);
-        assertThat(problem(because(BasicReason.INVALID_SIGNATURE))).isEqualTo(CertificateProblem.NOT_TRUSTED);
-        assertThat(problem(because(PKIXReason.INVALID_NAME))).isEqualTo(CertificateProblem.NAME_CONSTRAINT_VIOLATION);
-        assertThat(problem(because(PKIXReason.INVALID_KEY_USAGE))).isEqualTo(CertificateProblem.WRONG_PURPOSE);
-        assertThat(problem(because(PKIXReason.NO_TRUST_ANCHOR))).isEqualTo(CertificateProblem.NOT_TRUSTED);
-        assertThat(problem(new CertPathBuilderException("unable to find valid certification path"))).isEqualTo(CertificateProblem.NOT_TRUSTED);
+        assertThat(problem(new CertificateExpiredException("x"))).isEqualTo(Problem.EXPIRED);
+        assertThat(problem(new CertificateNotYetValidException("x"))).isEqualTo(Problem.NOT_YET_VALID);
+        assertThat(problem(because(BasicReason.EXPIRED))).isEqualTo(Problem.EXPIRED);
+        assertThat(problem(because(BasicReason.NOT_YET_VALID))).isEqualTo(Problem.NOT_YET_VALID);
+        assertThat(problem(because(BasicReason.ALGORITHM_CONSTRAINED))).isEqualTo(Problem.WEAK_SIGNATURE);
+        assertThat(problem(because(BasicReason.INVALID_SIGNATURE))).isEqualTo(Problem.NOT_TRUSTED);
+        assertThat(problem(because(PKIXReason.INVALID_NAME))).isEqualTo(Problem.NAME_CONSTRAINT_VIOLATION);
+        assertThat(problem(because(PKIXReason.INVALID_KEY_USAGE))).isEqualTo(Problem.WRONG_PURPOSE);
+        assertThat(problem(because(PKIXReason.NO_TRUST_ANCHOR))).isEqualTo(Problem.NOT_TRUSTED);
+        assertThat(problem(new CertPathBuilderException("unable to find valid certification path"))).isEqualTo(Problem.NOT_TRUSTED);
         assertThat(problem(new CertPathBuilderException("no path", because(BasicReason.UNSPECIFIED))))
-                .isEqualTo(CertificateProblem.NOT_TRUSTED);
+                .isEqualTo(Problem.NOT_TRUSTED);
         assertThat(problem(new CertPathBuilderException("no path", new CertificateExpiredException("x"))))
-                .as("BouncyCastle keeps the expiry below the builder's failure").isEqualTo(CertificateProblem.EXPIRED);
+                .as("BouncyCastle keeps the expiry below the builder's failure").isEqualTo(Problem.EXPIRED);
     }
 
     @ParameterizedTest
@@ -64,22 +62,22 @@ class HandshakeFailuresTest {
     void afterTheHandshakeOnlyACertificateKeepsItsReason() {
         SSLHandshakeException versionWords = new SSLHandshakeException("Received fatal alert: protocol_version");
 
-        assertThat(HandshakeFailures.classify(versionWords).reason()).as("text, the last resort, during the handshake")
-                .isEqualTo(Failure.Reason.TLS_VERSION_TOO_OLD);
-        assertThat(HandshakeFailures.classify(versionWords, true).reason()).isEqualTo(Failure.Reason.TLS_SESSION_BROKEN);
-        assertThat(HandshakeFailures.classify(wrapping(because(BasicReason.EXPIRED)), true).certificateProblem())
-                .contains(CertificateProblem.EXPIRED);
-        assertThat(HandshakeFailures.classify(new SSLHandshakeException("anything")).reason())
-                .isEqualTo(Failure.Reason.TLS_HANDSHAKE_FAILED);
+        assertThat(HandshakeFailures.classify(versionWords).kind()).as("text, the last resort, during the handshake")
+                .isEqualTo(TlsFailure.Kind.VERSION_TOO_OLD);
+        assertThat(HandshakeFailures.classify(versionWords, true).kind()).isEqualTo(TlsFailure.Kind.SESSION_BROKEN);
+        assertThat(HandshakeFailures.classify(wrapping(because(BasicReason.EXPIRED)), true).problem())
+                .contains(Problem.EXPIRED);
+        assertThat(HandshakeFailures.classify(new SSLHandshakeException("anything")).kind())
+                .isEqualTo(TlsFailure.Kind.HANDSHAKE_FAILED);
     }
 
     @Test
     void aRejectionOfOurOwnTrustManagerKeepsItsProblemAndSubject() {
-        RejectedCertificateException ours = new RejectedCertificateException(CertificateProblem.WEAK_KEY, "CN=x", "short", null);
+        RejectedCertificateException ours = new RejectedCertificateException(Problem.WEAK_KEY, "CN=x", "short", null);
 
-        Failure failure = HandshakeFailures.classify(wrapping(ours));
+        TlsFailure failure = HandshakeFailures.classify(wrapping(ours));
 
-        assertThat(failure.certificateProblem()).contains(CertificateProblem.WEAK_KEY);
-        assertThat(failure.certificateSubject()).contains("CN=x");
+        assertThat(failure.problem()).contains(Problem.WEAK_KEY);
+        assertThat(failure.subject()).contains("CN=x");
     }
 }

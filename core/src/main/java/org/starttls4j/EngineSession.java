@@ -1,18 +1,12 @@
-package org.starttls4j.internal.tls;
+package org.starttls4j;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import org.starttls4j.Capabilities;
-import org.starttls4j.EngineFactory;
-import org.starttls4j.Failure;
-import org.starttls4j.Role;
-import org.starttls4j.SecureSession;
-import org.starttls4j.TlsFacts;
-import org.starttls4j.TlsVersion;
-import org.starttls4j.TlsResult;
+import org.starttls4j.internal.tls.PostHandshake;
+import org.starttls4j.internal.tls.TlsFailure;
 
 /**
  * The hot path: {@link SecureSession} over an {@link SSLEngine}, reading and writing the caller's
@@ -469,10 +463,10 @@ final class EngineSession implements SecureSession {
         boolean working = next != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
                 && next != SSLEngineResult.HandshakeStatus.FINISHED && r.getStatus() != SSLEngineResult.Status.CLOSED;
         if (working && !handshaking) {
-            Failure refused = PostHandshake.refusal(engine, ++episodes,
+            TlsFailure refused = PostHandshake.refusal(engine, ++episodes,
                     PostHandshake.FREE_IN_SESSION + received / PostHandshake.BYTES_PER_EPISODE);
             if (refused != null) {
-                throw new RenegotiationRefused(refused);
+                throw new RenegotiationRefused(TlsFailures.of(refused));
             }
         }
         handshaking = working;
@@ -502,8 +496,8 @@ final class EngineSession implements SecureSession {
     }
 
     private TlsResult.Status broken(Exception e, int consumed, int produced) {
-        SSLException cause = e instanceof SSLException ? (SSLException) e : new SSLException(e);
-        failure = e instanceof RenegotiationRefused ? ((RenegotiationRefused) e).failure : HandshakeFailures.classify(cause, true);
+        SSLException cause = e instanceof SSLException ssl ? ssl : new SSLException(e);
+        failure = e instanceof RenegotiationRefused refused ? refused.failure : TlsFailures.classify(cause, true);
         engine.closeOutbound();
         lastConsumed = consumed;
         lastProduced = produced;
