@@ -176,6 +176,11 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
     final Transition onTlsEstablished(SSLSession session, Output out) {
         AwaitingTransportTls<D> awaiting = awaitingTransport("onTlsEstablished");
+        if ("NONE".equals(session.getProtocol()) || "SSL_NULL_WITH_NULL_NULL".equals(session.getCipherSuite())) {
+            // JSSE's placeholder session: the transport reported before its handshake completed
+            return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the transport reported a session whose handshake has not completed"),
+                    "", null, out);
+        }
         return established(new TlsStage.Transport(TlsStage.factsOf(session, true)), awaiting.dialog(), awaiting.implicit(), out);
     }
 

@@ -359,6 +359,16 @@ class TransportTlsTest {
         assertThat(failure(t.outcome().orElseThrow()).certificateProblem()).contains(CertificateProblem.PIN_MISMATCH);
     }
 
+    @Test
+    void aSessionWhoseHandshakeNeverCompletedIsNotSecured() {
+        Negotiation awaiting = smtpClientUpToGoAhead(client(TlsPolicy.REQUIRED).build()).next();
+
+        Transition t = awaiting.onTlsEstablished(awaiting.transportTls().orElseThrow().engine().getSession(), T0);
+
+        assertThat(failure(t.outcome().orElseThrow()).reason()).isEqualTo(Failure.Reason.TLS_HANDSHAKE_FAILED);
+        assertThat(t.events()).noneMatch(e -> e instanceof Event.TlsEstablished);
+    }
+
     // ---------------------------------------------------------------- injection, time, end of stream
 
     @Test
