@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.starttls4j.CertificateCheck;
@@ -34,6 +35,54 @@ public final class Dane {
     }
 
     /**
+     * Chooses the TLSA base domain of an MX host from its CNAME chain, in RFC 7672 §2.2.2's order,
+     * asking {@code tlsaAt} for the TLSA records of at most two names.
+     *
+     * <ol>
+     *   <li>A secure chain: the expanded name's records first. Secure records there (usable or not)
+     *       or a failed lookup settle it: the expanded name is the TLSA base domain. A failure is
+     *       never skipped over to the original name, since an attacker could cause it.</li>
+     *   <li>Otherwise (no alias, an insecure chain, or no secure records at the expanded name): the
+     *       MX host name's records, and the MX host name is the TLSA base domain.</li>
+     * </ol>
+     * The reference identifiers (§3.2.2) are the TLSA base domain and the MX host name, and with a
+     * secure chain its expanded name too: the names a domain that points its MX host at a
+     * provider's host may find on the provider's certificate. The names of an insecure chain are
+     * never reference identifiers: whoever forged a link chose them.
+     *
+     * @param chain  the MX host name's CNAME chain
+     * @param tlsaAt the TLSA lookup of {@code _25._tcp.<name>} for a name (the caller's DNS)
+     * @return the base domain, its lookup and the reference identifiers
+     */
+    public static TlsaBase tlsaBase(CnameChain chain, Function<String, TlsaLookup> tlsaAt) {
+        String original = chain.original();
+        if (chain.secureExpansion()) {
+            String expanded = chain.expanded();
+            Set<String> names = Set.of(original, expanded);
+            TlsaLookup atExpanded = tlsaAt.apply(expanded);
+            if (atExpanded instanceof TlsaLookup.Secure || atExpanded instanceof TlsaLookup.Failed) {
+                return new TlsaBase(expanded, atExpanded, names);
+            }
+            return new TlsaBase(original, tlsaAt.apply(original), names);
+        }
+        return new TlsaBase(original, tlsaAt.apply(original), Set.of(original));
+    }
+
+    /**
+     * Decides how to deliver to an MX host from its TLSA base domain and lookup, as
+     * {@link #decide(TlsaLookup, String, String, DaneLevel, UnaryOperator)} does, with the
+     * reference identifiers {@link #tlsaBase} chose.
+     *
+     * @param base   the TLSA base domain, its lookup and the reference identifiers
+     * @param level  how much the sender insists on DANE
+     * @param sender the sender's own settings (EHLO name, limits, timeouts, TLS 1.3 floor)
+     * @return the decision
+     */
+    public static DaneDecision decide(TlsaBase base, DaneLevel level, UnaryOperator<ClientConfig.Builder> sender) {
+        return decide(base.lookup(), base.domain(), base.referenceNames(), level, sender);
+    }
+
+    /**
      * Decides how to deliver to an MX host from its TLSA lookup.
      *
      * <ul>
@@ -50,13 +99,19 @@ public final class Dane {
      *
      * @param lookup         the TLSA lookup of {@code _25._tcp.<tlsaBaseDomain>}
      * @param mxHost         the MX host name as the MX record gave it
-     * @param tlsaBaseDomain the MX host name, or its secure CNAME expansion (RFC 7672 §2.2.2)
+     * @param tlsaBaseDomain the MX host name, or its secure CNAME expansion (RFC 7672 §2.2.2; see
+     *                       {@link #tlsaBase})
      * @param level          how much the sender insists on DANE
      * @param sender         the sender's own settings (EHLO name, limits, timeouts, TLS 1.3 floor)
      * @return the decision
      */
     public static DaneDecision decide(TlsaLookup lookup, String mxHost, String tlsaBaseDomain, DaneLevel level,
                                       UnaryOperator<ClientConfig.Builder> sender) {
+        return decide(lookup, tlsaBaseDomain, referenceNames(mxHost, tlsaBaseDomain), level, sender);
+    }
+
+    private static DaneDecision decide(TlsaLookup lookup, String tlsaBaseDomain, Set<String> referenceNames, DaneLevel level,
+                                       UnaryOperator<ClientConfig.Builder> sender) {
         if (lookup instanceof TlsaLookup.Failed) {
             return new DaneDecision.DoNotDeliver(ResultType.DNSSEC_INVALID,
                     "the TLSA lookup failed: " + ((TlsaLookup.Failed) lookup).why());
@@ -70,7 +125,10 @@ public final class Dane {
         List<Tlsa> usable = ((TlsaLookup.Secure) lookup).records().stream()
                 .filter(r -> r.unusable().isEmpty()).collect(Collectors.toList());
         String base = normalise(tlsaBaseDomain);
-        ClientConfig.Builder b = sender.apply(ClientConfig.builder(base)).serverName(base).policy(TlsPolicy.REQUIRED);
+        // Built once first, then copied: the sender's own trust anchors (for PKIX elsewhere) are
+        // allowed to sit unused under a check that verifies no chain, which a fresh builder refuses.
+        ClientConfig.Builder b = sender.apply(ClientConfig.builder(base)).build().toBuilder()
+                .serverName(base).policy(TlsPolicy.REQUIRED);
         if (usable.isEmpty()) {
             if (level == DaneLevel.DANE_ONLY) {
                 return new DaneDecision.DoNotDeliver(ResultType.TLSA_INVALID, "every TLSA record of " + base + " is unusable");
@@ -81,7 +139,7 @@ public final class Dane {
                     false, ResultType.TLSA_INVALID);
         }
         ClientConfig config = b.certificateCheck(CertificateCheck.dangerouslyAcceptAny())
-                .chainCheck(new DaneCheck(usable, referenceNames(mxHost, tlsaBaseDomain)))
+                .chainCheck(new DaneCheck(usable, referenceNames))
                 .build();
         return new DaneDecision.Deliver(config, true, null);
     }

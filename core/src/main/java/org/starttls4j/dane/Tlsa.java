@@ -86,7 +86,9 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
     /**
      * Parses the presentation form (RFC 6698 §2.2), e.g.
      * {@code 3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6}: three
-     * decimal fields and hexadecimal data, which may be split by white space.
+     * decimal fields and hexadecimal data, which may be split by white space. The generic form of
+     * RFC 3597 ({@code \# 35 0301...}, see {@link #toGeneric()}) is read too, as zone files and
+     * tools that predate TLSA write it.
      *
      * @param text the record's data in presentation form
      * @return the record, or why it is not one
@@ -95,7 +97,11 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
         if (text.length() > 2 * MAX_RDATA + 64) {
             return Parsed.invalid(TlsaProblem.TOO_LONG, "presentation longer than any TLSA record");
         }
-        String[] parts = text.strip().split("[ \\t\\r\\n]+", 4);
+        String stripped = text.strip();
+        if (stripped.startsWith("\\#")) {
+            return parseGeneric(stripped);
+        }
+        String[] parts = stripped.split("[ \\t\\r\\n]+", 4);
         if (parts.length < 3 || parts[0].isEmpty()) {
             return Parsed.invalid(TlsaProblem.SYNTAX, "not usage selector type data: " + Parsed.excerpt(text));
         }
@@ -121,6 +127,29 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
             return Parsed.invalid(TlsaProblem.TOO_LONG, "data longer than any TLSA record");
         }
         return Parsed.valid(new Tlsa(fields[0], fields[1], fields[2], HexFormat.of().parseHex(hex)));
+    }
+
+    /**
+     * The generic form of RFC 3597 §5, {@code \# <length> <hex RDATA>}, which zone files and tools
+     * use for types they do not know (e.g. {@code \# 35 03010100...}): the length in decimal, then
+     * exactly that many octets of RDATA in hexadecimal, which may be split by white space.
+     */
+    private static Parsed<Tlsa, TlsaProblem> parseGeneric(String text) {
+        String[] parts = text.substring(2).strip().split("[ \\t\\r\\n]+", 2);
+        String length = parts[0];
+        if (length.isEmpty() || length.length() > 5 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Parsed.invalid(TlsaProblem.SYNTAX, "not \\# length data: " + Parsed.excerpt(text));
+        }
+        int declared = Integer.parseInt(length);
+        String hex = parts.length < 2 ? "" : parts[1].replaceAll("[ \\t\\r\\n]+", "");
+        if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80)) {
+            return Parsed.invalid(TlsaProblem.BAD_HEX, "RDATA is not hexadecimal octets: " + Parsed.excerpt(hex));
+        }
+        if (hex.length() / 2 != declared) {
+            return Parsed.invalid(TlsaProblem.LENGTH_MISMATCH, "the generic form announces " + declared
+                    + " octets of RDATA, the data has " + hex.length() / 2);
+        }
+        return parseRdata(HexFormat.of().parseHex(hex));
     }
 
     /**
@@ -164,6 +193,15 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
      */
     public String toPresentation() {
         return usage + " " + selector + " " + matchingType + " " + HexFormat.of().formatHex(data).toUpperCase(Locale.ROOT);
+    }
+
+    /**
+     * The generic presentation form of RFC 3597 §5, as {@link #parsePresentation} also reads it.
+     *
+     * @return e.g. {@code "\# 35 030101..."}: the RDATA length, then the RDATA in upper-case hexadecimal
+     */
+    public String toGeneric() {
+        return "\\# " + (3 + data.length) + " " + HexFormat.of().formatHex(toRdata()).toUpperCase(Locale.ROOT);
     }
 
     /**

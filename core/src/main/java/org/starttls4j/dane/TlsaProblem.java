@@ -13,5 +13,7 @@ public enum TlsaProblem {
     /** The certificate association data is not an even number of hexadecimal digits. */
     BAD_HEX,
     /** The certificate association data is empty. */
-    NO_DATA
+    NO_DATA,
+    /** The generic form ({@code \# length data}, RFC 3597) announces another length than its data has. */
+    LENGTH_MISMATCH
 }

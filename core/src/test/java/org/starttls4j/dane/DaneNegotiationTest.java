@@ -70,6 +70,24 @@ class DaneNegotiationTest {
     }
 
     @Test
+    void theSendersOwnTrustAnchorsForPkixElsewhereDoNotStopDane() throws Exception {
+        // a sender that verifies PKIX (MTA-STS) with its own anchors passes them to every decision;
+        // DANE switches PKIX off and must neither refuse the anchors nor be helped by them
+        Identity other = TestPki.server(KeyType.RSA_2048, MX);
+        Tlsa record = DaneVerifierTest.record(3, 1, 1, LEAF.leaf().getPublicKey().getEncoded());
+        DaneDecision d = Dane.decide(new TlsaLookup.Secure(List.of(record)), MX, MX, DaneLevel.DANE,
+                b -> b.trustAnchors(List.of(CA, TestPki.ca(KeyType.RSA_2048))));
+        ClientConfig config = ((DaneDecision.Deliver) d).config();
+        assertThat(run(config, LEAF)).isInstanceOf(Outcome.Secured.class);
+        assertThat(run(config, other)).as("a chain the sender's anchors trust, which no TLSA record names")
+                .isInstanceOfSatisfying(Outcome.Failed.class,
+                        f -> assertThat(f.failure().certificateProblem()).contains(CertificateProblem.DANE_MISMATCH));
+        Tlsa pkixEe = DaneVerifierTest.record(1, 1, 1, LEAF.leaf().getPublicKey().getEncoded());
+        assertThat(Dane.decide(new TlsaLookup.Secure(List.of(pkixEe)), MX, MX, DaneLevel.DANE, b -> b.trustAnchors(List.of(CA))))
+                .isInstanceOfSatisfying(DaneDecision.Deliver.class, u -> assertThat(u.authenticated()).isFalse());
+    }
+
+    @Test
     void aFailedLookupIsNeverADowngrade() {
         for (DaneLevel level : DaneLevel.values()) {
             assertThat(Dane.decide(new TlsaLookup.Failed("SERVFAIL"), MX, MX, level, b -> b))
@@ -79,8 +97,10 @@ class DaneNegotiationTest {
 
     @Test
     void withoutSecureRecordsDaneStepsAsideUnlessItIsRequired() {
-        assertThat(Dane.decide(new TlsaLookup.Insecure(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOf(DaneDecision.NotApplicable.class);
-        assertThat(Dane.decide(new TlsaLookup.SecureNone(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOf(DaneDecision.NotApplicable.class);
+        assertThat(Dane.decide(new TlsaLookup.Insecure(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOfSatisfying(
+                DaneDecision.NotApplicable.class, n -> assertThat(n.why()).contains("not DNSSEC-validated"));
+        assertThat(Dane.decide(new TlsaLookup.SecureNone(), MX, MX, DaneLevel.DANE, b -> b)).isInstanceOfSatisfying(
+                DaneDecision.NotApplicable.class, n -> assertThat(n.why()).contains("publishes no TLSA records"));
         assertThat(Dane.decide(new TlsaLookup.Insecure(), MX, MX, DaneLevel.DANE_ONLY, b -> b))
                 .isInstanceOfSatisfying(DaneDecision.DoNotDeliver.class, n -> assertThat(n.report()).isEqualTo(ResultType.DANE_REQUIRED));
     }

@@ -67,6 +67,45 @@ class TlsaTest {
         assertThat(tlsa("3 1 1 ab cd").toPresentation()).isEqualTo("3 1 1 ABCD");
     }
 
+    @Test
+    void theGenericFormOfRfc3597IsRead() {
+        // RFC 3597 §5: "\\#", the RDATA length in decimal, the RDATA in hex (split by white space or not)
+        assertThat(Tlsa.parsePresentation("\\# 6 030101 ABCDEF").valid()).contains(tlsa("3 1 1 ABCDEF"));
+        assertThat(Tlsa.parsePresentation("  \\# 5 02 00 00 01ff\n").valid()).contains(tlsa("2 0 0 01FF"));
+        assertThat(tlsa("3 1 1 abcdef").toGeneric()).isEqualTo("\\# 6 030101ABCDEF");
+    }
+
+    @Test
+    void aBadGenericFormIsRejectedWithItsReason() {
+        assertThat(Tlsa.parsePresentation("\\# 7 030101ABCDEF").rejection()).contains(TlsaProblem.LENGTH_MISMATCH);
+        assertThat(Tlsa.parsePresentation("\\# 5 030101ABCDEF").rejection()).contains(TlsaProblem.LENGTH_MISMATCH);
+        assertThat(Tlsa.parsePresentation("\\# x 030101").rejection()).contains(TlsaProblem.SYNTAX);
+        assertThat(Tlsa.parsePresentation("\\#").rejection()).contains(TlsaProblem.SYNTAX);
+        assertThat(Tlsa.parsePresentation("\\# 999999 00").rejection()).contains(TlsaProblem.SYNTAX);
+        assertThat(Tlsa.parsePresentation("\\# 65535 00").rejection()).as("five digits are a length").contains(TlsaProblem.LENGTH_MISMATCH);
+        assertThat(Tlsa.parsePresentation("\\# 3 03010").rejection()).contains(TlsaProblem.BAD_HEX);
+        assertThat(Tlsa.parsePresentation("\\# 2 0301").rejection()).contains(TlsaProblem.TRUNCATED);
+        assertThat(Tlsa.parsePresentation("\\# 3 030101").rejection()).contains(TlsaProblem.NO_DATA);
+        assertThat(Tlsa.parsePresentation("\\# 0").rejection()).contains(TlsaProblem.TRUNCATED);
+    }
+
+    @Property
+    void theGenericFormRoundTrips(@ForAll("records") Tlsa record) {
+        assertThat(Tlsa.parsePresentation(record.toGeneric()).valid()).contains(record);
+        assertThat(Tlsa.parsePresentation(record.toGeneric().toLowerCase()).valid()).contains(record);
+        assertThat(record.toGeneric()).isEqualTo("\\# " + record.toRdata().length + " " + hex(record.toRdata()).toUpperCase());
+    }
+
+    @Property
+    void noGenericLookingTextMakesTheParserThrow(@ForAll("genericish") String text) {
+        assertThat(Tlsa.parsePresentation(text)).isNotNull();
+    }
+
+    @Provide
+    Arbitrary<String> genericish() {
+        return Arbitraries.strings().withChars("0123456789abcdefABCDEFxyz \t\n").ofMaxLength(60).map(s -> "\\# " + s);
+    }
+
     @Property
     void noTextMakesThePresentationParserThrow(@ForAll String text) {
         assertThat(Tlsa.parsePresentation(text)).isNotNull();

@@ -2,6 +2,7 @@ package org.starttls4j.examples;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import org.starttls4j.nio.NioClient;
 import org.starttls4j.resolvers.DeliveryPlan;
 import org.starttls4j.resolvers.DeliveryPlanner;
 import org.starttls4j.resolvers.DnssecResolver;
+import org.starttls4j.resolvers.FilePolicyStore;
 import org.starttls4j.resolvers.MtaStsFetcher;
 import org.starttls4j.resolvers.MtaStsResolver;
 import org.starttls4j.resolvers.MxHost;
@@ -45,7 +47,9 @@ public final class DeliveringToAnotherDomain {
         String rootAnchor = ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D";
         DnssecResolver dns = DnssecResolver.create(new InetSocketAddress("127.0.0.1", 53), rootAnchor,
                 Clock.systemUTC(), Duration.ofSeconds(10));
-        MtaStsResolver mtaSts = new MtaStsResolver(dns, MtaStsFetcher.builder().build(), 100_000);
+        // MTA-STS policies survive restarts (RFC 8461 §5.1); call mtaSts.refresh(Instant.now()) daily
+        MtaStsResolver mtaSts = new MtaStsResolver(dns::txt, MtaStsFetcher.builder().build(), 100_000,
+                FilePolicyStore.at(Path.of("/var/lib/mta/mta-sts.cache")));
         DeliveryPlanner planner = new DeliveryPlanner(dns, mtaSts, Optional.of(DaneLevel.DANE),
                 b -> b.clientName("mx.sender.example"));   // your EHLO name, limits, timeouts
         // README end

@@ -15,6 +15,7 @@ import org.starttls4j.Timeouts;
 import org.starttls4j.dane.Dane;
 import org.starttls4j.dane.DaneDecision;
 import org.starttls4j.dane.DaneLevel;
+import org.starttls4j.dane.TlsaBase;
 import org.starttls4j.dane.TlsaLookup;
 import org.starttls4j.mtasts.MtaSts;
 import org.starttls4j.mtasts.MxDecision;
@@ -178,7 +179,9 @@ final class MxAudit {
 
     private void tlsa(MxHost host, InetSocketAddress address) {
         String name = "TLSA " + host.host();
-        TlsaLookup lookup = dns.tlsa(host.host(), target.port());
+        TlsaBase base = dns.tlsaBase(host.host(), target.port());
+        TlsaLookup lookup = base.lookup();
+        String at = base.domain().equals(host.host()) ? "" : " (at the CNAME target " + base.domain() + ")";
         if (lookup instanceof TlsaLookup.Insecure) {
             return; // the DNSSEC check already says why DANE cannot apply
         }
@@ -186,14 +189,14 @@ final class MxAudit {
             add(name, Audit.Verdict.WARN, "no TLSA records: DANE does not protect this host");
             return;
         }
-        DaneDecision decision = Dane.decide(lookup, host.host(), host.host(), DaneLevel.DANE_ONLY, sender());
+        DaneDecision decision = Dane.decide(base, DaneLevel.DANE_ONLY, sender());
         if (decision instanceof DaneDecision.DoNotDeliver) {
             DaneDecision.DoNotDeliver no = (DaneDecision.DoNotDeliver) decision;
             add(name, Audit.Verdict.FAIL, no.report().wireName() + ": " + no.why()
                     + (lookup instanceof TlsaLookup.Secure ? " (PKIX-TA/PKIX-EE are unusable for SMTP, RFC 7672 §3.1.3)" : ""));
             return;
         }
-        session(name, ((DaneDecision.Deliver) decision).config(), address, "the served certificate matches the TLSA records");
+        session(name, ((DaneDecision.Deliver) decision).config(), address, "the served certificate matches the TLSA records" + at);
     }
 
     private void mtaStsSession(StsPolicy policy, MxHost host, InetSocketAddress address) {

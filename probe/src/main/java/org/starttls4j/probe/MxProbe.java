@@ -45,8 +45,24 @@ final class MxProbe {
      * @param address  where it was reached, if it was
      * @param events   the negotiation's events; empty when not negotiated
      * @param problem  why it was not negotiated (skipped by the policy, no address, unreachable), or empty
+     * @param fallback under an MTA-STS {@code testing} policy whose demands failed: the events of the
+     *                 negotiation a sender then delivers with (the route's {@code fallback()}); else empty
      */
-    record MxResult(Route route, Optional<InetSocketAddress> address, List<Event> events, Optional<String> problem) {
+    record MxResult(Route route, Optional<InetSocketAddress> address, List<Event> events, Optional<String> problem,
+                    List<Event> fallback) {
+
+        MxResult(Route route, Optional<InetSocketAddress> address, List<Event> events, Optional<String> problem) {
+            this(route, address, events, problem, List.of());
+        }
+
+        /** What the fallback negotiation gave: "secured", "plaintext", "failed", or empty when there was none. */
+        Optional<String> fallbackOutcome() {
+            if (fallback.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(fallback.stream().anyMatch(e -> e instanceof Event.Secured) ? "secured"
+                    : fallback.stream().anyMatch(e -> e instanceof Event.HandedOverInPlaintext) ? "plaintext" : "failed");
+        }
 
         Optional<Failure> failure() {
             return events.stream().filter(e -> e instanceof Event.Failed).map(e -> ((Event.Failed) e).failure()).findFirst();
@@ -65,9 +81,14 @@ final class MxProbe {
             return events.stream().anyMatch(e -> e instanceof Event.HandedOverInPlaintext);
         }
 
-        /** As the policy demands: negotiated without failure, or skipped because the policy says so. */
+        /**
+         * As the policy demands: negotiated without failure, skipped because the policy says so, or,
+         * under an MTA-STS {@code testing} policy, delivered through the fallback after the failure
+         * (which is then only reported, RFC 8461 §5).
+         */
         boolean asDemanded() {
-            return route instanceof Route.Skip || secured() || plaintext();
+            return route instanceof Route.Skip || secured() || plaintext()
+                    || fallbackOutcome().filter(o -> !o.equals("failed")).isPresent();
         }
 
         String outcome() {
@@ -137,7 +158,14 @@ final class MxProbe {
         }
         InetSocketAddress address = new InetSocketAddress(((DnsAnswer.Found<InetAddress>) addresses).values().get(0), target.port());
         try {
-            Adapter.Run run = settings.adapter().connect(address, ((Route.Negotiate) route).config(), Protocol.SMTP, settings.timeout());
+            Route.Negotiate negotiate = (Route.Negotiate) route;
+            Adapter.Run run = settings.adapter().connect(address, negotiate.config(), Protocol.SMTP, settings.timeout());
+            boolean failed = run.events().stream().anyMatch(e -> e instanceof Event.Failed);
+            if (failed && negotiate.fallback().isPresent()) {
+                // MTA-STS testing: the failure is reported, then the mail goes as without the policy.
+                Adapter.Run again = settings.adapter().connect(address, negotiate.fallback().get(), Protocol.SMTP, settings.timeout());
+                return new MxResult(route, Optional.of(address), run.events(), Optional.empty(), again.events());
+            }
             return new MxResult(route, Optional.of(address), run.events(), Optional.empty());
         } catch (UnreachableException e) {
             return new MxResult(route, Optional.of(address), List.of(), Optional.of(e.getMessage()));
@@ -182,6 +210,8 @@ final class MxProbe {
                 default -> style.bad("failed") + ": " + m.failure().map(Failure::toString).orElse("");
             };
             out.println("    outcome   " + line);
+            m.fallbackOutcome().ifPresent(o -> out.println("    fallback  " + (o.equals("failed") ? style.bad(o) : style.warn(o))
+                    + " (MTA-STS testing: the failure is reported, the mail goes as without the policy)"));
             m.report().ifPresent(t -> out.println("    TLS-RPT   " + t.wireName()));
         }
         out.flush();
@@ -222,6 +252,7 @@ final class MxProbe {
                 f.certificateProblem().ifPresent(p -> h.put("certificateProblem", p.name()));
             });
             m.problem().ifPresent(p -> h.put("problem", p));
+            m.fallbackOutcome().ifPresent(o -> h.put("fallbackOutcome", o));
             m.report().ifPresent(t -> h.put("resultType", t.wireName()));
         }
         return root;

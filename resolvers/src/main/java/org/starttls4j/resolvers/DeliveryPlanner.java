@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.starttls4j.CertificateCheck;
 import org.starttls4j.ClientConfig;
@@ -14,6 +15,7 @@ import org.starttls4j.dane.Dane;
 import org.starttls4j.dane.DaneDecision;
 import org.starttls4j.dane.DaneLevel;
 import org.starttls4j.dane.Tlsa;
+import org.starttls4j.dane.TlsaBase;
 import org.starttls4j.dane.TlsaLookup;
 import org.starttls4j.mtasts.MtaSts;
 import org.starttls4j.mtasts.MxDecision;
@@ -29,7 +31,8 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  * RFC 8461 §2 expects ("senders who implement DANE ... use DANE where TLSA records exist"):
  * <ol>
  *   <li>DANE, when enabled and the MX RRset and the host's TLSA RRset are DNSSEC-validated
- *       ({@link Dane#decide}); a failed TLSA lookup blocks the host.</li>
+ *       ({@link Dane#decide}); a failed TLSA lookup blocks the host. When the MX host name is an
+ *       alias, the TLSA base domain is chosen as RFC 7672 §2.2.2 says ({@link DnssecResolver#tlsaBase}).</li>
  *   <li>MTA-STS, when the domain has a policy ({@link MtaSts#decide}).</li>
  *   <li>Otherwise Postfix's {@code may}: opportunistic STARTTLS, the certificate not judged.</li>
  * </ol>
@@ -107,8 +110,10 @@ public final class DeliveryPlanner {
     private Route route(String domain, MxHost mx, int port, boolean mxSecure, StsLookup sts) {
         if (dane.isPresent()) {
             // RFC 7672 §2.2.1: TLSA records count only when the MX RRset itself was validated.
-            TlsaLookup tlsa = mxSecure ? dns.tlsa(mx.host(), port) : new TlsaLookup.Insecure();
-            DaneDecision decision = Dane.decide(tlsa, mx.host(), mx.host(), dane.get(), sender);
+            TlsaBase base = mxSecure ? dns.tlsaBase(mx.host(), port)
+                    : new TlsaBase(mx.host(), new TlsaLookup.Insecure(), Set.of(mx.host()));
+            TlsaLookup tlsa = base.lookup();
+            DaneDecision decision = Dane.decide(base, dane.get(), sender);
             AppliedPolicy policy = tlsa instanceof TlsaLookup.Secure
                     ? Tlsa.applied(domain, mx.host(), ((TlsaLookup.Secure) tlsa).records())
                     : AppliedPolicy.none(domain);
@@ -120,6 +125,7 @@ public final class DeliveryPlanner {
                 DaneDecision.Deliver yes = (DaneDecision.Deliver) decision;
                 return new Route.Negotiate(mx, yes.config(), Optional.empty(), policy,
                         yes.authenticated() ? "DANE: STARTTLS required, certificate matched against TLSA records"
+                                + (base.domain().equals(mx.host()) ? "" : " of " + base.domain() + " (CNAME target)")
                                 : "DANE: STARTTLS required, TLSA records unusable so the certificate is not judged",
                         yes.report());
             }
@@ -149,7 +155,8 @@ public final class DeliveryPlanner {
 
     /** Postfix's {@code may}: STARTTLS when offered, plaintext otherwise, the certificate not judged. */
     private ClientConfig may(MxHost mx) {
-        return sender.apply(ClientConfig.builder(mx.host())).serverName(mx.host()).policy(TlsPolicy.OPPORTUNISTIC)
+        // copied from a built config, so that the sender's trust anchors may stay, unused (see Dane.decide)
+        return sender.apply(ClientConfig.builder(mx.host())).build().toBuilder().serverName(mx.host()).policy(TlsPolicy.OPPORTUNISTIC)
                 .certificateCheck(CertificateCheck.dangerouslyAcceptAny()).build();
     }
 

@@ -9,13 +9,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
+import org.starttls4j.dane.CnameChain;
+import org.starttls4j.dane.Dane;
 import org.starttls4j.dane.Tlsa;
+import org.starttls4j.dane.TlsaBase;
 import org.starttls4j.dane.TlsaLookup;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
@@ -50,6 +56,9 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * treat a failure as "unknown", never as "absent": RFC 7672 §2.2.
  */
 public final class DnssecResolver {
+
+    /** CNAME links followed at most; Postfix and the C library stop at a similar depth. */
+    public static final int MAX_CNAMES = 8;
 
     private final ValidatingResolver resolver;
 
@@ -173,6 +182,61 @@ public final class DnssecResolver {
             }
         }
         return new TlsaLookup.Secure(records);
+    }
+
+    /**
+     * The CNAME chain of a host name (RFC 7672 §2.2.2), asked one link at a time so that each
+     * link's DNSSEC status is known: the chain is secure only if every CNAME record was validated.
+     *
+     * @param host the MX host name
+     * @return the chain in a one-element {@link DnsAnswer.Found} (secure as the chain is), or a
+     *         failure: a lookup failed, the chain loops, or it is longer than {@link #MAX_CNAMES}
+     */
+    public DnsAnswer<CnameChain> cnameChain(String host) {
+        List<String> targets = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        String name = CnameChain.none(host).original();
+        seen.add(name);
+        boolean secure = true;
+        while (true) {
+            DnsAnswer<String> link = query(name, Type.CNAME, r -> text(((CNAMERecord) r).getTarget()));
+            if (link instanceof DnsAnswer.Failed) {
+                return new DnsAnswer.Failed<>("CNAME of " + name + ": " + ((DnsAnswer.Failed<String>) link).why());
+            }
+            if (link instanceof DnsAnswer.None) {
+                CnameChain chain = new CnameChain(host, targets, secure);
+                return new DnsAnswer.Found<>(List.of(chain), secure);
+            }
+            DnsAnswer.Found<String> found = (DnsAnswer.Found<String>) link;
+            name = found.values().get(0);
+            secure &= found.secure();
+            if (!seen.add(name)) {
+                return new DnsAnswer.Failed<>("the CNAME chain of " + host + " loops at " + name);
+            }
+            if (targets.size() == MAX_CNAMES) {
+                return new DnsAnswer.Failed<>("the CNAME chain of " + host + " is longer than " + MAX_CNAMES);
+            }
+            targets.add(name);
+        }
+    }
+
+    /**
+     * The TLSA base domain of an MX host and its TLSA lookup, CNAME expansion included: the host's
+     * {@linkplain #cnameChain CNAME chain}, then {@link Dane#tlsaBase} choosing between the expanded
+     * and the original name (RFC 7672 §2.2.2). A failed CNAME lookup is a failed TLSA lookup: the
+     * host must not be used under DANE, since an attacker can cause the failure.
+     *
+     * @param host the MX host name
+     * @param port 25 for SMTP
+     * @return the base domain, its lookup and the reference identifiers
+     */
+    public TlsaBase tlsaBase(String host, int port) {
+        DnsAnswer<CnameChain> chain = cnameChain(host);
+        if (chain instanceof DnsAnswer.Failed) {
+            String name = CnameChain.none(host).original();
+            return new TlsaBase(name, new TlsaLookup.Failed(((DnsAnswer.Failed<CnameChain>) chain).why()), Set.of(name));
+        }
+        return Dane.tlsaBase(((DnsAnswer.Found<CnameChain>) chain).values().get(0), name -> tlsa(name, port));
     }
 
     private <T> DnsAnswer<T> query(String name, int type, Function<Record, T> convert) {

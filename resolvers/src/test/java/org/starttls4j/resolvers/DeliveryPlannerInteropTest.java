@@ -63,7 +63,9 @@ class DeliveryPlannerInteropTest {
                         + "_25._tcp.mx IN TLSA " + tlsa + "\n_25._tcp.mx2 IN TLSA " + tlsa + "\n"
                         + "_mta-sts IN TXT \"v=STSv1; id=20261207;\"\n"
                         + "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"),
-                SignedZones.Zone.unsigned("plain.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\n")));
+                SignedZones.Zone.unsigned("plain.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\n"),
+                // an MX host name that is a secure alias of mx.example.test, whose TLSA records then count
+                SignedZones.Zone.signed("aliased.test", "@ IN MX 10 mail\nmail IN CNAME mx.example.test.\n")));
         policyServer = new PolicyServer(TestPki.server(KeyType.EC_P256, "mta-sts.example.test"))
                 .answer(PolicyServer.Reply.policy(POLICY));
         mx = new SmtpMx("mx.example.test", MX_IDENTITY);
@@ -80,7 +82,24 @@ class DeliveryPlannerInteropTest {
 
     /** Where the test's MX hosts listen (port 25 in real life; the address would come from an A lookup). */
     static InetSocketAddress addressOf(MxHost host) {
-        return host.host().equals("mx.example.test") ? mx.address() : mx2.address();
+        return host.host().equals("mx.example.test") || host.host().equals("mail.aliased.test") ? mx.address() : mx2.address();
+    }
+
+    @Test
+    void anMxHostThatIsASecureAliasIsAuthenticatedByItsTargetsTlsaRecords() throws Exception {
+        DeliveryPlanner planner = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.of(DaneLevel.DANE_ONLY), b -> b);
+        DeliveryPlan plan = planner.plan("aliased.test", Instant.now());
+        Route.Negotiate route = (Route.Negotiate) plan.routes().get(0);
+        assertThat(route.mx().host()).isEqualTo("mail.aliased.test");
+        assertThat(route.policy().type()).isEqualTo(PolicyType.TLSA);
+        assertThat(route.demanded()).contains("TLSA records of mx.example.test (CNAME target)");
+        assertThat(route.config().serverName()).as("SNI is the TLSA base domain").isEqualTo("mx.example.test");
+        try (NegotiatedChannel channel = NioClient.create().connect(addressOf(route.mx()), route.config(), Smtp::client)) {
+            assertThat(channel).isInstanceOf(SecureChannel.class);
+        }
+        NegotiationException refused = org.assertj.core.api.Assertions.catchThrowableOfType(NegotiationException.class,
+                () -> NioClient.create().connect(mx2.address(), route.config(), Smtp::client).close());
+        assertThat(refused.failure().certificateProblem()).contains(CertificateProblem.DANE_MISMATCH);
     }
 
     MtaStsResolver mtaSts() {

@@ -30,10 +30,22 @@ public final class SmtpMx implements AutoCloseable {
      * @param identity the certificate it presents and its key
      */
     public SmtpMx(String hostname, Identity identity) {
+        this(hostname, identity, new InetSocketAddress(FreePort.LOOPBACK, 0));
+    }
+
+    /**
+     * Starts a server at a given address: MX hosts of one domain share the probe's port, so each
+     * listens on an address of its own in 127.0.0.0/8.
+     *
+     * @param hostname the name it gives itself
+     * @param identity the certificate it presents and its key
+     * @param bind     where it listens
+     */
+    public SmtpMx(String hostname, Identity identity, InetSocketAddress bind) {
         ServerConfig config = ServerConfig.builder().hostname(hostname).sslContext(identity.serverContext()).build();
         try {
             server = NioServer.builder(config, Smtp::server)
-                    .bind(new InetSocketAddress(FreePort.LOOPBACK, 0))
+                    .bind(bind)
                     .onSession(channel -> app.execute(() -> answerEhlo(config, channel)))
                     .start();
         } catch (IOException e) {
