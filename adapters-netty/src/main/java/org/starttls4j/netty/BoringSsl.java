@@ -32,8 +32,9 @@ import org.starttls4j.ServerConfig;
  * <li><b>Release.</b> Engines of {@code SslProvider.OPENSSL_REFCNT} hold native memory until
  *     released; {@link #engines} returns a factory whose {@link EngineFactory#release} releases
  *     them, which the core calls once per engine when a negotiation fails or a session ends
- *     ({@code close()} or {@code onEndOfStream()}). {@code OPENSSL} engines are freed by the
- *     garbage collector and need nothing.</li>
+ *     ({@code close()} or {@code onEndOfStream()}). Under the Netty handlers the engine is
+ *     Netty's {@code SslHandler}'s from the go-ahead on, and it releases it when the channel
+ *     closes. {@code OPENSSL} engines are freed by the garbage collector and need nothing.</li>
  * <li><b>SNI and session lookup.</b> A client engine is made for the peer's host and port.</li>
  * </ul>
  *

@@ -40,7 +40,8 @@ public final class StartTlsClientHandler extends StartTlsHandler {
     /**
      * A handler whose delegated engine tasks run on {@code delegatedTaskExecutor} when the
      * configuration hands them over ({@link DelegatedTasks#HAND_TO_CALLER}); with
-     * {@link DelegatedTasks#RUN_INLINE} they run on the event loop and the executor is unused.
+     * {@link DelegatedTasks#RUN_INLINE} they run on the event loop and the executor is unused. Either
+     * way it is the executor of the {@code SslHandler} the handler puts in place.
      *
      * @param config                the client configuration
      * @param protocol              the protocol's entry point, e.g. {@code Smtp::client}; called once, here
@@ -49,6 +50,6 @@ public final class StartTlsClientHandler extends StartTlsHandler {
     public StartTlsClientHandler(ClientConfig config, Function<? super ClientConfig, Negotiation> protocol,
                                  Executor delegatedTaskExecutor) {
         super(Objects.requireNonNull(protocol, "protocol").apply(Objects.requireNonNull(config, "config")),
-                delegatedTaskExecutor);
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), false, null, null);
     }
 }

@@ -11,16 +11,16 @@ import org.starttls4j.TlsFacts;
 
 /**
  * The user event a {@link StartTlsHandler} fires exactly once, when its negotiation ends: in the
- * spirit of Netty's {@code SslHandshakeCompletionEvent}, but with the three outcomes a mail
- * connection can have. It is fired before any application byte travels up the pipeline, so a
+ * spirit of Netty's {@code SslHandshakeCompletionEvent} (which, when TLS was tried, fires before
+ * it, from the {@code SslHandler}), but with the three outcomes a mail connection can have. It is fired before any application byte travels up the pipeline, so a
  * handler may install the application's codecs in {@code userEventTriggered} and still see every
  * byte.
  *
  * <p>{@link #events()} is the negotiation's record: every event, and its transcript bounded as a
- * server facing the Internet needs it: the first {@value StartTlsHandler#MAX_TRANSCRIPT_LINES}
+ * server facing the Internet needs it: the first 64
  * lines, then an {@link Event.TranscriptTruncated} (a long transcript is a hostile or broken
- * peer's). An {@link Event.Secured} in it names the live TLS pipe: that pipe belongs to
- * the handler, which keeps encrypting and decrypting through it; do not call it.
+ * peer's). An {@link Event.Secured} in it names a session whose TLS is Netty's {@code SslHandler}:
+ * its facts are this event's, and its record-layer methods throw.
  */
 public sealed interface StartTlsCompletionEvent {
 
@@ -39,8 +39,10 @@ public sealed interface StartTlsCompletionEvent {
     boolean isEncrypted();
 
     /**
-     * TLS is up: the handler stays in the pipeline and carries plaintext {@code ByteBuf}s through
-     * TLS in both directions.
+     * TLS is up: Netty's {@code SslHandler} stays in the pipeline and carries plaintext
+     * {@code ByteBuf}s through TLS in both directions; the negotiation's handler removes itself
+     * right after this event (and after the application bytes that came with the negotiation's
+     * last ones).
      *
      * @param role         which end we are
      * @param tls          the negotiated protocol, cipher suite and certificates

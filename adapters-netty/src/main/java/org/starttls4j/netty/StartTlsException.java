@@ -5,10 +5,13 @@ import javax.net.ssl.SSLException;
 import org.starttls4j.Failure;
 
 /**
- * Why a {@link StartTlsHandler} could not go on: fired through {@code exceptionCaught} when an
- * established TLS session breaks or is truncated, and used to fail the promises of writes that can
- * no longer be sent. A failed <em>negotiation</em> is reported as a
- * {@link StartTlsCompletionEvent.Failed} instead.
+ * Why the adapter could not go on: fails the promises of a client's application writes that
+ * waited for a negotiation that failed, and, under TLS 1.2, is what the engine under Netty's
+ * {@code SslHandler} throws when the peer tries to renegotiate
+ * ({@link Failure.Reason#RENEGOTIATION_REFUSED}; the {@code SslHandler} fires it through
+ * {@code exceptionCaught} inside a {@code DecoderException} and closes the channel). A failed
+ * <em>negotiation</em> is reported as a {@link StartTlsCompletionEvent.Failed}; a truncated session
+ * as Netty reports it, a failed {@code SslCloseCompletionEvent}.
  */
 public final class StartTlsException extends SSLException {
 
@@ -35,8 +38,9 @@ public final class StartTlsException extends SSLException {
     }
 
     /**
-     * Whether the peer closed the connection without {@code close_notify} after TLS was up: the
-     * application's data may have been cut off by an attacker (or a crash).
+     * Whether the peer closed the connection without {@code close_notify} after TLS was up. Netty's
+     * {@code SslHandler} now reports that itself (a failed {@code SslCloseCompletionEvent}), so the
+     * adapter makes no such exception any more; kept for callers that test it.
      *
      * @return true for a truncation
      */

@@ -1,31 +1,27 @@
 package org.starttls4j.netty;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CoalescingBufferQueue;
-import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.PromiseCombiner;
+import io.netty.util.concurrent.ImmediateExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
@@ -33,60 +29,65 @@ import org.starttls4j.Negotiation;
 import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
 import org.starttls4j.SecureSession;
-import org.starttls4j.TlsResult;
 import org.starttls4j.Transition;
+import org.starttls4j.TransportTls;
 
 /**
- * Runs one starttls4j {@link Negotiation} in a Netty pipeline, then carries the connection on.
- * Use {@link StartTlsClientHandler} or {@link StartTlsServerHandler}; one instance per channel.
+ * Runs one starttls4j {@link Negotiation} in a Netty pipeline, with Netty's own {@link SslHandler}
+ * for the TLS. Use {@link StartTlsClientHandler} or {@link StartTlsServerHandler}; one instance
+ * per channel.
  *
  * <pre>
- *  NEW ──active──▶ NEGOTIATING ──Secured──▶ SECURED ──close / close_notify / EOF──▶ CLOSED
- *                      │  └──Plaintext──▶ (fires the unread bytes up, removes itself)
- *                      └──Failed──▶ FAILED (writes QUIT / 421 / alert, closes)
+ *  plaintext dialog     … ─ StartTlsHandler ─ application
+ *  at the go-ahead      … ─ SslHandler ─ StartTlsHandler ─ application   (the dialog goes on inside TLS)
+ *  Secured              … ─ SslHandler ─ application
+ *  Plaintext            … ─ application
+ *  Failed               the channel is closed after the negotiation's last words
  * </pre>
  *
  * <p><b>Negotiating.</b> The negotiation begins as soon as the channel is active (in
  * {@code handlerAdded} if it already is): bytes read are fed to it, the bytes it returns are
  * written (flushed once per read batch), its deadline is a task on the channel's event loop, and
- * the channel's end is its end of stream. Delegated {@code SSLEngine} tasks, when the
- * configuration hands them over ({@link DelegatedTasks#HAND_TO_CALLER}), run on the executor
- * given to the constructor and the negotiation resumes on the event loop; the loop never blocks.
- * With {@code autoRead} off the handler reads on its own until the negotiation ends; from the
- * outcome on, reads are the application's again (call {@code read()} after the event), and when
- * a read it asked for brings only part of a TLS record, the handler asks for another. A client's
+ * the channel's end is its end of stream. With {@code autoRead} off the handler reads on its own
+ * until the negotiation ends; from the outcome on, reads are the application's again. A client's
  * application writes made meanwhile wait, counted against the channel's writability, for the
  * outcome; a server's fail at once (see {@link StartTlsServerHandler}).
  *
- * <p><b>Bounded.</b> The handler reads no more than it can answer: while the channel is not
- * writable or more than {@value #MAX_UNSENT_NEGOTIATION_BYTES} bytes of the negotiation's own
- * output are not yet on the wire, it stops reading ({@code autoRead} off, or no {@code read()} of
- * its own) and resumes when the output drains ({@code channelWritabilityChanged}, write
- * completions), restoring {@code autoRead} at the latest with the outcome. The record it keeps
- * for the completion event holds every event but a bounded transcript: its first
- * {@value #MAX_TRANSCRIPT_LINES} lines, then an {@link Event.TranscriptTruncated}. After a
- * failure, the bytes owed to the peer get {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before
- * the channel is closed anyway: a peer that does not read cannot keep a failed connection open.
+ * <p><b>TLS.</b> When the dialog reaches the go-ahead (the client read it; the server wrote it,
+ * flushed, in plaintext), the handler puts an {@link SslHandler} right in front of itself, over the
+ * engine the negotiation set up ({@link TransportTls#engine()}: the configuration's
+ * {@code EngineFactory}, JDK or BoringSSL through {@link BoringSsl#engines}). Netty runs the
+ * handshake (delegated tasks on the executor given to the constructor when the configuration
+ * hands them over); its {@link SslHandshakeCompletionEvent} goes up the pipeline as usual, and the
+ * negotiation checks the result (TLS floor, pins, certificates) and finishes its dialog on the
+ * plaintext the {@code SslHandler} decrypts. Any byte read past the go-ahead before TLS fails the
+ * negotiation with {@code PLAINTEXT_INJECTION}. The negotiation's deadline, not the
+ * {@code SslHandler}'s handshake timeout, bounds the handshake. The {@code SslHandler} stays when
+ * the handler leaves: {@code pipeline.get(SslHandler.class)}, its {@code close_notify} on
+ * {@code close()}, its {@code SslCloseCompletionEvent} (failed when the peer ended without
+ * {@code close_notify}) and its release of reference-counted engines
+ * ({@code SslProvider.OPENSSL_REFCNT}) when the channel ends are Netty's. A TLS 1.2 renegotiation,
+ * or a flood of TLS 1.3 KeyUpdates, ends the connection ({@link PostHandshakeGuard}): the
+ * {@code SslHandler} fires a {@link StartTlsException} with {@code RENEGOTIATION_REFUSED} (inside a
+ * {@code DecoderException}) and closes.
  *
- * <p><b>Engines.</b> Whatever the configuration's {@code EngineFactory} makes: the JDK's
- * {@code SSLEngine}, or Netty's BoringSSL engine through
- * {@code engineFactory(BoringSsl.engines(sslContext))} with an {@code SslContext} built for
- * {@code SslProvider.OPENSSL} or {@code OPENSSL_REFCNT} (see {@link BoringSsl}; its factory
- * releases a reference-counted engine when the negotiation fails or the session ends).
+ * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
+ * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
+ * negotiation's own output are not yet on the wire, it stops reading), keeps a bounded transcript
+ * for the completion event ({@link NegotiationRecord}), and after a failure gives the bytes owed to
+ * the peer {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before it closes the channel anyway.
  *
  * <p><b>The outcome.</b> Exactly one {@link StartTlsCompletionEvent} goes up the pipeline, before
  * any application byte, and completes {@link #completionFuture()}:
  * <ul>
- * <li>{@link StartTlsCompletionEvent.Secured}: the handler stays. Plaintext {@code ByteBuf}s
- *     written through it are encrypted (up to 16 KiB per record, on flush); TLS records read are
- *     decrypted and fired up, starting with bytes that arrived during the negotiation. A
- *     {@code close()} sends {@code close_notify} first; the peer's {@code close_notify} fires
- *     {@link SslCloseCompletionEvent#SUCCESS} and closes the channel; an end of stream without it,
- *     or a broken record, fires a {@link StartTlsException} through {@code exceptionCaught}.</li>
+ * <li>{@link StartTlsCompletionEvent.Secured}: the writes that waited go out through the
+ *     {@code SslHandler}, application bytes that came with the negotiation's last ones go up,
+ *     and the handler removes itself.</li>
  * <li>{@link StartTlsCompletionEvent.Plaintext}: the writes that waited go out, the unread bytes
  *     ({@link PlaintextSession#unread()}) go up, and the handler removes itself.</li>
  * <li>{@link StartTlsCompletionEvent.Failed}: the bytes the negotiation owes the peer are written,
- *     waiting writes fail, and the channel is closed.</li>
+ *     waiting writes fail, and the channel is closed. A local {@code close()} or the handler's
+ *     removal is {@code LOCAL_ABORT}, the peer's end {@code PEER_CLOSED}.</li>
  * </ul>
  *
  * <p>Everything runs on the channel's event loop; only {@link #completionFuture()} may be used from
@@ -95,90 +96,54 @@ import org.starttls4j.Transition;
 public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         permits StartTlsClientHandler, StartTlsServerHandler {
 
-    /** The most plaintext put into one TLS record. */
-    static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
-
-    /** More than any cipher suite adds to a record (header, IV, MAC or tag, padding). */
-    private static final int RECORD_OVERHEAD = 1024;
-
     /**
-     * How long our close_notify, or a failed negotiation's last words, may take to leave before the
-     * channel is closed anyway.
+     * How long a failed negotiation's last words may take to leave before the channel is closed
+     * anyway.
      */
     static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
 
-    /**
-     * Most bytes of the negotiation's own output written and not yet on the wire before the
-     * handler stops reading: a few dozen replies, so a peer that sends commands and never reads
-     * the answers makes the server hold little.
-     */
-    static final int MAX_UNSENT_NEGOTIATION_BYTES = 4 * 1024;
-
-    /** Transcript lines kept for the completion event across the negotiation; all other events are kept. */
-    static final int MAX_TRANSCRIPT_LINES = 64;
-
-    /** Most bytes kept, for the failure's preview, of plaintext that followed a resumed command. */
-    private static final int MAX_HELD_AFTER_COMMAND = 512;
-
-    private static final byte[] CRLF = {'\r', '\n'};
-
-    /** Guards against an engine that keeps asking for room it never uses. */
-    private static final int MAX_IDLE_TURNS = 16;
-
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private enum Phase { NEW, NEGOTIATING, SECURED, PLAINTEXT, FAILED, CLOSED }
-
     private final Negotiation unstarted;
-    private final Executor taskExecutor;
+    private final Executor tlsTasks;              // the SslHandler's delegated-task executor
     private final boolean serverRole;             // the application's writes fail while negotiating
     private final NegotiationCapacity capacity;   // server only; null: no limit
-    private final byte[] resumedCommand;          // set by StartTlsServerHandler.resume; fed once the read batch is over
+    private final ResumedCommand resumed;         // set by StartTlsServerHandler.resume
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
-    private final List<Event> events = new ArrayList<>();
+    private final NegotiationRecord record = new NegotiationRecord();
 
     private ChannelHandlerContext ctx;
-    private Phase phase = Phase.NEW;
+    private ReadThrottle throttle;
+    private NegotiationClock clock;
+    private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome
     private Negotiation negotiation;
-    private SecureSession session;
-    private CoalescingBufferQueue pendingWrites; // plaintext from the application, not yet encrypted
-    private ByteBuf cumulation;                  // TLS bytes read, not yet decrypted
-    private ScheduledFuture<?> tick;
-    private Instant tickAt;
-    private Instant origin;
-    private long originNanos;
-    private boolean tasksOutstanding;
-    private boolean appFlushed;          // the application flushed while its writes had to wait
-    private boolean needsFlush;          // we wrote and did not flush yet
-    private boolean reading;             // between channelRead and channelReadComplete
-    private boolean appReadRequested;    // the application asked to read and got nothing yet
-    private boolean closing;             // our close_notify is (being) sent
-    private boolean closeNotifyReceived;
-    private boolean decrypting;
-    private int transcriptLines;         // Event.Lines in events
-    private boolean transcriptCut;       // a TranscriptTruncated is in events: no more lines
-    private long unsentNegotiationBytes; // written by the negotiation, not yet on the wire
-    private boolean readsPaused;         // output is not leaving: no more reads until it does
-    private boolean autoReadSuspended;   // and autoRead was turned off to stop them
+    private String outcome;                   // null until the event: SECURED, PLAINTEXT or FAILED
+    private SslHandler tls;                   // in front of us from the go-ahead on
+    private boolean handshakeReported;
+    private Throwable handshakeFailure;       // reported by Netty's event: its exceptionCaught is not passed on
+    private boolean appFlushed;               // the application flushed while its writes had to wait
+    private boolean needsFlush;               // we wrote and did not flush yet
+    private boolean reading;                  // between channelRead and channelReadComplete
     private boolean holdsCapacity;
-    private boolean refusingAtCapacity;  // no place was free: the "too busy" reply is on its way
-    private boolean resumedCommandFed;
-    private byte[] heldAfterCommand;     // plaintext that followed the resumed command (bounded preview)
+    private boolean refusingAtCapacity;       // no place was free: the "too busy" reply is on its way
 
-    StartTlsHandler(Negotiation unstarted, Executor delegatedTaskExecutor) {
-        this(unstarted, delegatedTaskExecutor, false, null, null);
-    }
-
-    StartTlsHandler(Negotiation unstarted, Executor delegatedTaskExecutor, boolean serverRole,
-                    NegotiationCapacity capacity, byte[] resumedCommand) {
-        this.unstarted = Objects.requireNonNull(unstarted, "the protocol function returned null");
-        this.taskExecutor = Objects.requireNonNull(delegatedTaskExecutor, "delegatedTaskExecutor");
-        this.serverRole = serverRole;
-        this.capacity = capacity;
-        this.resumedCommand = resumedCommand;
+    StartTlsHandler(Negotiation unstarted, Executor tlsTasks, boolean serverRole,
+                    NegotiationCapacity capacity, ResumedCommand resumed) {
+        Objects.requireNonNull(unstarted, "the protocol function returned null");
         if (unstarted.isFinished() || unstarted.deadline().isPresent() || unstarted.isConsumed()) {
             throw new IllegalArgumentException("the negotiation must not be started yet: " + unstarted);
         }
+        this.unstarted = unstarted.withTransportTls();
+        this.tlsTasks = Objects.requireNonNull(tlsTasks, "delegatedTaskExecutor");
+        this.serverRole = serverRole;
+        this.capacity = capacity;
+        this.resumed = resumed;
+    }
+
+    /** Where the {@code SslHandler} runs the engine's delegated tasks: as the configuration says. */
+    static Executor tlsTasks(DelegatedTasks delegatedTasks, Executor executor) {
+        Objects.requireNonNull(executor, "delegatedTaskExecutor");
+        return delegatedTasks == DelegatedTasks.HAND_TO_CALLER ? executor : ImmediateExecutor.INSTANCE;
     }
 
     /**
@@ -192,18 +157,22 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     /**
-     * Where the handler is, for diagnostics: the negotiation's state while it runs (e.g.
-     * {@code "AwaitingEhloReply"}, {@code "Handshaking"}; {@code "AtCapacity"} for a server about to
-     * refuse), then {@code "SECURED"}, {@code "PLAINTEXT"},
-     * {@code "FAILED"} or {@code "CLOSED"}.
+     * Where the handler is, for diagnostics: {@code "NEW"} before the channel is active, the
+     * negotiation's state while it runs (e.g. {@code "AwaitingEhloReply"},
+     * {@code "AwaitingTransportTls"} while Netty's {@code SslHandler} shakes hands;
+     * {@code "AtCapacity"} for a server about to refuse), then {@code "SECURED"},
+     * {@code "PLAINTEXT"} or {@code "FAILED"}.
      *
      * @return the state's name
      */
     public final String state() {
-        if (phase == Phase.NEGOTIATING) {
-            return refusingAtCapacity ? "AtCapacity" : negotiation.state();
+        if (outcome != null) {
+            return outcome;
         }
-        return phase.name();
+        if (refusingAtCapacity) {
+            return "AtCapacity";
+        }
+        return negotiation == null ? "NEW" : negotiation.state();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -211,6 +180,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.throttle = new ReadThrottle(ctx);
         this.pendingWrites = new CoalescingBufferQueue(ctx.channel(), 4, true);
         if (ctx.channel().isActive()) {
             begin();
@@ -225,46 +195,18 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     @Override
     public final void handlerRemoved(ChannelHandlerContext ctx) {
-        if (phase == Phase.NEW || phase == Phase.NEGOTIATING) {
-            abort(Failure.Reason.LOCAL_ABORT, "the handler was removed before the negotiation finished");
-        }
-        releaseCapacity();
-        restoreReading();
-        cancelTick();
-        if (!pendingWrites.isEmpty()) {
-            pendingWrites.releaseAndFailAll(ctx, new ClosedChannelException());
-        }
-        if (!decrypting) {
-            releaseCumulation();
-        }
+        abort(Failure.Reason.LOCAL_ABORT, "the handler was removed before the negotiation finished");
+        failPendingWrites(new ClosedChannelException());
     }
 
     @Override
     public final void channelInactive(ChannelHandlerContext ctx) {
-        if (phase == Phase.NEGOTIATING && refusingAtCapacity) {
+        if (negotiating() && refusingAtCapacity) {
             abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
-        } else if (phase == Phase.NEGOTIATING) {
-            try {
-                apply(negotiation.onEndOfStream(now()));
-            } catch (RuntimeException e) {
-                internalError(e);
-            }
-        } else if (phase == Phase.SECURED) {
-            phase = Phase.CLOSED;
-            SecureSession.Termination end = session.onEndOfStream();
-            if (end == SecureSession.Termination.TRUNCATED && !closing && !closeNotifyReceived) {
-                ctx.fireExceptionCaught(new StartTlsException(Failure.of(Failure.Reason.PEER_CLOSED,
-                        "the peer closed the connection without close_notify: data may have been truncated"), true));
-            }
+        } else if (negotiating()) {
+            run(() -> negotiation.onEndOfStream(clock.now()));
         }
-        releaseCapacity();
-        cancelTick();
-        if (!pendingWrites.isEmpty()) {
-            pendingWrites.releaseAndFailAll(ctx, new ClosedChannelException());
-        }
-        if (!decrypting) {
-            releaseCumulation();
-        }
+        failPendingWrites(new ClosedChannelException());
         ctx.fireChannelInactive();
     }
 
@@ -272,31 +214,24 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     @Override
     public final void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf)) {
+        if (!(msg instanceof ByteBuf in)) {
             ctx.fireChannelRead(msg);
             return;
         }
-        ByteBuf in = (ByteBuf) msg;
         reading = true;
-        switch (phase) {
-            case NEGOTIATING:
-                if (refusingAtCapacity) {
-                    in.release(); // nothing of a refused client's is read
-                } else if (awaitingResumedCommand()) {
-                    if (in.isReadable()) {
-                        hold(plaintextOf(in)); // after the resumed command, before its go-ahead: an injection
-                    }
-                    in.release();
-                } else {
-                    feed(in);
+        try {
+            if (!negotiating() || refusingAtCapacity) {
+                return; // nothing is read past a failure, nor from a client refused at capacity
+            }
+            if (resumed != null && !resumed.isFed()) {
+                if (in.isReadable()) {
+                    resumed.hold(in); // after the resumed command, before its go-ahead: an injection
                 }
-                break;
-            case SECURED:
-                decryptInbound(in);
-                break;
-            default:
-                in.release(); // nothing reads past a failure or a close
-                break;
+                return;
+            }
+            run(() -> negotiation.onReceived(nioView(in), clock.now()));
+        } finally {
+            in.release();
         }
     }
 
@@ -304,21 +239,46 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     public final void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
         flushIfNeeded();
-        if (!ctx.channel().config().isAutoRead()) {
-            if (phase == Phase.NEGOTIATING) {
-                if (!readsPaused) {
-                    ctx.read(); // the negotiation reads on its own until it ends
-                }
-            } else if (phase == Phase.SECURED && appReadRequested && !closing) {
-                ctx.read(); // the application asked for bytes and the records read so far held none
-            }
+        if (negotiating() && !throttle.isPaused() && !ctx.channel().config().isAutoRead()) {
+            ctx.read(); // the negotiation reads on its own until it ends
         }
         ctx.fireChannelReadComplete();
     }
 
     @Override
+    public final void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
+        if (evt instanceof SslHandshakeCompletionEvent handshake && tls != null && !handshakeReported && negotiating()) {
+            handshakeReported = true;
+            if (handshake.isSuccess()) {
+                run(() -> negotiation.onTlsEstablished(tls.engine().getSession(), clock.now()));
+            } else if (handshake.cause() instanceof ClosedChannelException || !ctx.channel().isActive()) {
+                run(() -> negotiation.onEndOfStream(clock.now())); // Netty calls the peer leaving a failed handshake
+            } else {
+                handshakeFailure = handshake.cause();
+                run(() -> negotiation.onTlsFailed(handshake.cause(), clock.now()));
+            }
+        }
+    }
+
+    @Override
+    public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (handshakeFailure != null && (cause == handshakeFailure || cause.getCause() == handshakeFailure)) {
+            return; // the failed handshake, already reported as the Failed event
+        }
+        if (negotiating() && handshakeReported) {
+            // TLS broke during the dialog inside it (a forged record, an alert): the SslHandler closes
+            abort(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state "
+                    + state() + "): " + cause));
+            ctx.close();
+            return;
+        }
+        ctx.fireExceptionCaught(cause);
+    }
+
+    @Override
     public final void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        resumeReadingIfDrained();
+        throttle.resumeIfDrained();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -326,233 +286,89 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     @Override
     public final void read(ChannelHandlerContext ctx) {
-        if (phase == Phase.NEGOTIATING && readsPaused) {
+        if (negotiating() && throttle.isPaused()) {
             return; // the peer is not reading our answers: read nothing more until it does
-        }
-        if (phase == Phase.SECURED) {
-            appReadRequested = true;
         }
         ctx.read();
     }
 
     @Override
     public final void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (!(msg instanceof ByteBuf)) {
+        if (!(msg instanceof ByteBuf buf)) {
             ReferenceCountUtil.release(msg);
             promise.tryFailure(new IllegalArgumentException(
                     "StartTlsHandler carries ByteBufs only, not " + (msg == null ? "null" : msg.getClass().getName())));
-            return;
-        }
-        ByteBuf buf = (ByteBuf) msg;
-        switch (phase) {
-            case NEW:
-            case NEGOTIATING:
-                if (serverRole) {
-                    // A reply written now answers plaintext and would travel inside TLS: refused.
-                    buf.release();
-                    promise.tryFailure(new IllegalStateException("the server's negotiation is running ("
-                            + state() + "): nothing the application writes goes out before its StartTlsCompletionEvent"));
-                } else {
-                    pendingWrites.add(buf, promise); // sent, encrypted or not, once the outcome is known
-                }
-                break;
-            case SECURED:
-                if (closing) {
-                    buf.release();
-                    promise.tryFailure(new ClosedChannelException());
-                } else {
-                    pendingWrites.add(buf, promise);
-                }
-                break;
-            case PLAINTEXT:
-                ctx.write(buf, promise); // during the hand-over, before the handler is gone
-                break;
-            default:
-                buf.release();
-                promise.tryFailure(new ClosedChannelException());
-                break;
+        } else if (outcome == null && serverRole) {
+            // A reply written now answers plaintext and would travel inside TLS: refused.
+            buf.release();
+            promise.tryFailure(new IllegalStateException("the server's negotiation is running ("
+                    + state() + "): nothing the application writes goes out before its StartTlsCompletionEvent"));
+        } else if (outcome == null) {
+            pendingWrites.add(buf, promise); // sent, encrypted or not, once the outcome is known
+        } else if ("FAILED".equals(outcome)) {
+            buf.release();
+            promise.tryFailure(new ClosedChannelException());
+        } else {
+            ctx.write(buf, promise); // during the hand-over, before the handler is gone
         }
     }
 
     @Override
     public final void flush(ChannelHandlerContext ctx) {
-        switch (phase) {
-            case NEW:
-            case NEGOTIATING:
-                appFlushed = true; // nothing of the application's leaves before the outcome
-                break;
-            case SECURED:
-                encryptPending();
-                needsFlush = false;
-                ctx.flush();
-                break;
-            default:
-                ctx.flush();
-                break;
+        if (outcome == null) {
+            appFlushed = true; // nothing of the application's leaves before the outcome
+        } else {
+            ctx.flush();
         }
     }
 
     @Override
     public final void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (phase == Phase.NEW || phase == Phase.NEGOTIATING) {
-            abort(Failure.Reason.LOCAL_ABORT, "the channel was closed locally before the negotiation finished");
-            ctx.close(promise);
-        } else if (phase == Phase.SECURED && !closing) {
-            sendCloseNotify(promise);
-        } else {
-            ctx.close(promise);
-        }
+        abort(Failure.Reason.LOCAL_ABORT, "the channel was closed locally before the negotiation finished");
+        ctx.close(promise);
     }
 
     // ------------------------------------------------------------------ the negotiation
 
+    private boolean negotiating() {
+        return clock != null && outcome == null;
+    }
+
     private void begin() {
-        if (phase != Phase.NEW) {
+        if (clock != null) {
             return;
         }
-        phase = Phase.NEGOTIATING;
-        origin = Instant.now();
-        originNanos = ctx.executor().ticker().nanoTime();
+        clock = new NegotiationClock(ctx.executor(), () -> {
+            if (negotiating()) {
+                run(() -> negotiation.onTick(clock.now()));
+            }
+        });
         if (capacity != null && !capacity.tryAcquire()) {
             // Refused from a task: begin() may run in handlerAdded, inside the server's
             // ChannelInitializer, before the application's handlers that must see the event.
             refusingAtCapacity = true;
-            ctx.executor().execute(this::refuseAtCapacity);
+            ctx.executor().execute(() -> {
+                if (negotiating()) { // not closed or removed meanwhile
+                    run(() -> unstarted.beginAtCapacity(clock.now())); // the protocol's "too busy", then close
+                }
+            });
             return;
         }
         holdsCapacity = capacity != null;
-        try {
-            apply(unstarted.begin(now()));
-        } catch (RuntimeException e) {
-            internalError(e);
-            return;
-        }
-        if (phase == Phase.NEGOTIATING && resumedCommand != null) {
+        run(() -> unstarted.begin(clock.now()));
+        if (negotiating() && resumed != null) {
             // After the read batch that brought the command: whatever the application's decoders
             // still fire from it, or removing them forwards, reaches the guard first and is fed
             // behind the command, so the core sees it as what it is, plaintext after STARTTLS.
-            ctx.executor().execute(this::feedResumedCommand);
+            ctx.executor().execute(() -> {
+                if (negotiating() && !resumed.isFed()) {
+                    run(() -> negotiation.onReceived(resumed.feed(), clock.now()));
+                }
+            });
         }
-        if (phase == Phase.NEGOTIATING && !readsPaused && !ctx.channel().config().isAutoRead()) {
+        if (negotiating() && !throttle.isPaused() && !ctx.channel().config().isAutoRead()) {
             ctx.read();
         }
-    }
-
-    private void refuseAtCapacity() {
-        if (phase != Phase.NEGOTIATING) {
-            return; // closed or removed meanwhile
-        }
-        try {
-            apply(unstarted.beginAtCapacity(now())); // the protocol's "too busy", then close
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
-    }
-
-    /**
-     * The negotiation's time: wall-clock time at the start, advanced by the event loop's ticker, so
-     * the deadline task and the negotiation agree on what "now" is (and a test's mock ticker moves
-     * both).
-     */
-    private Instant now() {
-        return origin.plusNanos(ctx.executor().ticker().nanoTime() - originNanos);
-    }
-
-    private void feed(ByteBuf in) {
-        try {
-            apply(negotiation.onReceived(nioView(in), now()));
-        } catch (RuntimeException e) {
-            internalError(e);
-        } finally {
-            in.release();
-        }
-    }
-
-    private void apply(Transition t) {
-        negotiation = t.next();
-        record(t.events());
-        if (t.isFinished()) {
-            finish(t.outcome().orElseThrow(), t.outbound());
-            return;
-        }
-        writeNet(t.outbound());
-        if (!t.delegatedTasks().isEmpty()) {
-            runDelegated(t.delegatedTasks());
-        }
-        scheduleTick();
-        flushIfNeeded();
-        pauseReadingIfBacklogged();
-    }
-
-    /**
-     * Keeps every event and the transcript's first {@value #MAX_TRANSCRIPT_LINES} lines: past them
-     * (or past the core's own cut in one transition), one {@link Event.TranscriptTruncated} and no
-     * more lines, as the core does within a transition.
-     */
-    private void record(List<Event> happened) {
-        for (Event e : happened) {
-            if (e instanceof Event.Line || e instanceof Event.TranscriptTruncated) {
-                if (transcriptCut) {
-                    continue;
-                }
-                if (e instanceof Event.TranscriptTruncated) {
-                    transcriptCut = true;
-                } else if (transcriptLines++ == MAX_TRANSCRIPT_LINES) {
-                    transcriptCut = true;
-                    e = new Event.TranscriptTruncated(MAX_TRANSCRIPT_LINES, Integer.MAX_VALUE);
-                }
-            }
-            events.add(e);
-        }
-    }
-
-    // ------------------------------------------------------------------ back-pressure
-
-    private void pauseReadingIfBacklogged() {
-        if (phase != Phase.NEGOTIATING || readsPaused) {
-            return;
-        }
-        if (unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES || !ctx.channel().isWritable()) {
-            readsPaused = true;
-            ChannelConfig config = ctx.channel().config();
-            if (config.isAutoRead()) {
-                autoReadSuspended = true;
-                config.setAutoRead(false);
-            }
-        }
-    }
-
-    /** Reads again once the output drained; only while negotiating (an outcome restores reading itself). */
-    private void resumeReadingIfDrained() {
-        if (!readsPaused || phase != Phase.NEGOTIATING
-                || unsentNegotiationBytes > MAX_UNSENT_NEGOTIATION_BYTES / 2 || !ctx.channel().isWritable()) {
-            return;
-        }
-        boolean ownRead = !autoReadSuspended;
-        restoreReading();
-        if (ownRead) {
-            ctx.read();
-        }
-    }
-
-    /** Gives reading back as it was: with the outcome, or once the output drained. */
-    private void restoreReading() {
-        readsPaused = false;
-        if (autoReadSuspended) {
-            autoReadSuspended = false;
-            ctx.channel().config().setAutoRead(true); // which reads at once
-        }
-    }
-
-    /** Whether the handler stopped reading because its output does not leave; for tests. */
-    final boolean isReadingPaused() {
-        return readsPaused;
-    }
-
-    // ------------------------------------------------------------------ a resumed command
-
-    private boolean awaitingResumedCommand() {
-        return resumedCommand != null && !resumedCommandFed;
     }
 
     /**
@@ -563,179 +379,93 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
      */
     final void plaintextAfterCommand(Object msg) {
         try {
-            if (phase != Phase.NEGOTIATING) {
+            if (!negotiating()) {
                 return; // nothing is read past an outcome; the guard leaves with the event
             }
-            byte[] bytes = plaintextOf(msg);
-            if (awaitingResumedCommand()) {
-                hold(bytes);
+            if (!resumed.isFed()) {
+                resumed.hold(msg);
             } else {
-                abortAndClose(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
+                abort(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
                         "plaintext reached the application's pipeline after the resumed command",
-                        new String(bytes, StandardCharsets.ISO_8859_1)));
+                        new String(ResumedCommand.plaintextOf(msg), StandardCharsets.ISO_8859_1)));
+                ctx.close();
             }
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
-    /**
-     * At most {@value #MAX_HELD_AFTER_COMMAND} bytes of what a message carries; a decoded line gets
-     * back the CRLF its decoder stripped.
-     */
-    private static byte[] plaintextOf(Object msg) {
-        if (msg instanceof ByteBuf) {
-            ByteBuf buf = (ByteBuf) msg;
-            if (!buf.isReadable()) {
-                return CRLF; // an empty line, its delimiter stripped
+    /** Feeds the negotiation; the core throwing is misuse or a broken engine factory: ours, a local abort. */
+    private void run(Supplier<Transition> step) {
+        try {
+            apply(step.get());
+        } catch (RuntimeException e) {
+            if (negotiating()) {
+                Failure failure = Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation could not go on: " + e);
+                record.add(new Event.Failed(failure));
+                failed(failure, EMPTY);
             }
-            byte[] bytes = new byte[Math.min(buf.readableBytes(), MAX_HELD_AFTER_COMMAND)];
-            buf.getBytes(buf.readerIndex(), bytes);
-            return bytes;
+            ctx.fireExceptionCaught(e);
         }
-        byte[] line = (msg + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        return line.length > MAX_HELD_AFTER_COMMAND ? Arrays.copyOf(line, MAX_HELD_AFTER_COMMAND) : line;
     }
 
-    /** Keeps what followed the resumed command, up to {@value #MAX_HELD_AFTER_COMMAND} bytes: enough to see and quote. */
-    private void hold(byte[] more) {
-        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
-        int kept = Math.min(MAX_HELD_AFTER_COMMAND - held.length, more.length);
-        heldAfterCommand = Arrays.copyOf(held, held.length + kept);
-        System.arraycopy(more, 0, heldAfterCommand, held.length, kept);
-    }
-
-    private void feedResumedCommand() {
-        if (phase != Phase.NEGOTIATING || resumedCommandFed) {
+    private void apply(Transition t) {
+        negotiation = t.next();
+        record.add(t.events());
+        if (t.isFinished()) {
+            finish(t.outcome().orElseThrow(), t.outbound());
             return;
         }
-        resumedCommandFed = true;
-        byte[] held = heldAfterCommand == null ? new byte[0] : heldAfterCommand;
-        heldAfterCommand = null;
-        byte[] both = Arrays.copyOf(resumedCommand, resumedCommand.length + held.length);
-        System.arraycopy(held, 0, both, resumedCommand.length, held.length);
-        try {
-            apply(negotiation.onReceived(ByteBuffer.wrap(both), now()));
-        } catch (RuntimeException e) {
-            internalError(e);
+        send(t.outbound());
+        Optional<TransportTls> transportTls = negotiation.transportTls();
+        if (tls == null && transportTls.isPresent()) {
+            startTls(transportTls.get());
         }
-    }
-
-    private void runDelegated(List<Runnable> tasks) {
-        tasksOutstanding = true;
-        EventExecutor loop = ctx.executor();
-        Runnable job = () -> {
-            try {
-                for (Runnable task : tasks) {
-                    task.run();
-                }
-            } finally {
-                try {
-                    loop.execute(this::tasksCompleted);
-                } catch (RejectedExecutionException shuttingDown) {
-                    // the event loop is gone, and the channel with it: nothing is left to drive
-                }
-            }
-        };
-        try {
-            taskExecutor.execute(job);
-        } catch (RejectedExecutionException rejected) {
-            ctx.fireExceptionCaught(rejected);
-            abortAndClose(Failure.of(Failure.Reason.LOCAL_ABORT,
-                    "the delegated-task executor rejected the handshake's tasks (in state " + state() + ")"));
-        }
-    }
-
-    private void tasksCompleted() {
-        if (phase != Phase.NEGOTIATING || !tasksOutstanding) {
-            return;
-        }
-        tasksOutstanding = false;
-        try {
-            apply(negotiation.onTasksCompleted(now()));
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
-    }
-
-    private void scheduleTick() {
-        Optional<Instant> deadline = negotiation.deadline();
-        if (tick != null && deadline.isPresent() && deadline.get().equals(tickAt)) {
-            return;
-        }
-        cancelTick();
-        if (deadline.isEmpty()) {
-            return;
-        }
-        tickAt = deadline.get();
-        Duration wait = Duration.between(now(), tickAt);
-        long nanos = wait.isNegative() ? 0 : wait.compareTo(Duration.ofDays(365)) > 0 ? TimeUnit.DAYS.toNanos(365) : wait.toNanos();
-        tick = ctx.executor().schedule(this::onTick, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void onTick() {
-        tick = null;
-        tickAt = null;
-        if (phase != Phase.NEGOTIATING) {
-            return;
-        }
-        try {
-            apply(negotiation.onTick(now()));
-        } catch (RuntimeException e) {
-            internalError(e);
-        }
-    }
-
-    private void cancelTick() {
-        if (tick != null) {
-            tick.cancel(false);
-            tick = null;
-            tickAt = null;
-        }
-    }
-
-    private void finish(Outcome outcome, ByteBuffer outbound) {
-        cancelTick();
-        tasksOutstanding = false;
-        if (!(outcome instanceof Outcome.Failed)) {
-            restoreReading(); // a failed channel is closing: nothing more is worth reading
-        }
-        if (outcome instanceof Outcome.Secured) {
-            secured(((Outcome.Secured) outcome).session(), outbound);
-        } else if (outcome instanceof Outcome.Plaintext) {
-            plaintext(((Outcome.Plaintext) outcome).session(), outbound);
-        } else {
-            failed(((Outcome.Failed) outcome).failure(), outbound);
-        }
-    }
-
-    private void secured(SecureSession secured, ByteBuffer outbound) {
-        session = secured;
-        phase = Phase.SECURED;
-        writeNet(outbound); // e.g. an implicit-TLS server's greeting
-        complete(new StartTlsCompletionEvent.Secured(secured.role(), secured.tls(), secured.capabilities(), events));
-        if (phase == Phase.SECURED && !closing && !ctx.isRemoved()) {
-            decryptLoop(); // what arrived with the negotiation's last bytes comes first
-        }
-        if (phase == Phase.SECURED && appFlushed) {
-            encryptPending();
-        }
+        clock.tickAt(negotiation.deadline());
         flushIfNeeded();
+        throttle.pauseIfBacklogged();
     }
 
-    private void plaintext(PlaintextSession plain, ByteBuffer outbound) {
-        phase = Phase.PLAINTEXT;
-        writeNet(outbound);
-        pendingWrites.writeAndRemoveAll(ctx); // in order, before anything written in reaction to what follows
-        if (appFlushed) {
-            needsFlush = true;
+    /**
+     * At the go-ahead: the server's reply leaves first, in plaintext; then Netty's
+     * {@code SslHandler} goes right in front of us, so every byte read from now on is TLS.
+     */
+    private void startTls(TransportTls transport) {
+        needsFlush = false;
+        ctx.flush();
+        SSLEngine engine = transport.engine();
+        tls = new SslHandler(engine instanceof ReferenceCountedOpenSslEngine ? engine
+                : new PostHandshakeGuard(engine), tlsTasks);
+        tls.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
+        ctx.pipeline().addBefore(ctx.name(), null, tls);
+    }
+
+    private void finish(Outcome result, ByteBuffer outbound) {
+        clock.cancel();
+        throttle.stop(!(result instanceof Outcome.Failed)); // a failed channel is closing: nothing more to read
+        if (result instanceof Outcome.Secured secured) {
+            SecureSession session = secured.session();
+            outcome = "SECURED";
+            send(outbound); // e.g. an implicit-TLS server's greeting, encrypted by the SslHandler
+            handOver(new StartTlsCompletionEvent.Secured(session.role(), session.tls(), session.capabilities(),
+                    record.events()), session.unread());
+        } else if (result instanceof Outcome.Plaintext plaintext) {
+            outcome = "PLAINTEXT";
+            send(outbound);
+            handOver(new StartTlsCompletionEvent.Plaintext(plaintext.session(), record.events()), plaintext.session().unread());
+        } else {
+            failed(((Outcome.Failed) result).failure(), outbound);
         }
-        if (needsFlush) {
+    }
+
+    /** The writes that waited go out after the negotiation's last bytes; then the event, the unread bytes, and we leave. */
+    private void handOver(StartTlsCompletionEvent event, ByteBuffer unread) {
+        pendingWrites.writeAndRemoveAll(ctx);
+        if (appFlushed || needsFlush) {
             needsFlush = false;
             ctx.flush();
         }
-        complete(new StartTlsCompletionEvent.Plaintext(plain, events));
-        ByteBuffer unread = plain.unread();
+        complete(event);
         if (unread.hasRemaining()) {
             ByteBuf bytes = ctx.alloc().buffer(unread.remaining());
             bytes.writeBytes(unread);
@@ -750,314 +480,70 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     private void failed(Failure failure, ByteBuffer outbound) {
-        phase = Phase.FAILED;
-        pendingWrites.releaseAndFailAll(ctx, new StartTlsException(failure, false));
+        outcome = "FAILED";
+        clock.cancel();
+        throttle.stop(false);
+        failPendingWrites(new StartTlsException(failure, false));
         boolean active = ctx.channel().isActive();
-        ChannelFuture last = active ? writeNet(outbound) : null;
-        complete(new StartTlsCompletionEvent.Failed(failure, events));
+        ChannelFuture last = active ? send(outbound) : null;
+        complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
         if (!active) {
             return;
         }
         needsFlush = false;
-        if (last != null) {
-            ctx.flush();
-            ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
-                ctx.close(); // the peer does not read: its last words are not worth holding the connection for
-            }, LAST_WORDS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-            last.addListener(written -> {
-                timeout.cancel(false);
-                ctx.close();
-            });
-        } else {
-            ctx.flush();
+        ctx.flush();
+        if (last == null) {
             ctx.close();
+            return;
         }
+        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
+            ctx.close(); // the peer does not read: its last words are not worth holding the connection for
+        }, LAST_WORDS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        last.addListener(written -> {
+            timeout.cancel(false);
+            ctx.close();
+        });
     }
 
     /** Ends a negotiation the application gave up on (local close, handler removed) or the peer left. */
     private void abort(Failure.Reason reason, String why) {
-        if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
-            return;
+        if (outcome == null) {
+            abort(Failure.of(reason, why + " (in state " + state() + ")"));
         }
-        abort(Failure.of(reason, why + " (in state " + state() + ")"));
     }
 
     /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not. */
     private void abort(Failure failure) {
-        if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
+        if (outcome != null) {
             return;
         }
-        cancelTick();
-        restoreReading();
-        if (negotiation != null && !negotiation.isFinished()) {
-            try {
-                negotiation.onEndOfStream(now()); // lets the core close its engine; its words do not apply
-            } catch (RuntimeException ignored) {
-                // nothing more can be done for a negotiation being abandoned
-            }
+        outcome = "FAILED";
+        if (clock != null) {
+            clock.cancel();
+            throttle.stop(true);
         }
-        phase = Phase.FAILED;
-        events.add(new Event.Failed(failure));
-        pendingWrites.releaseAndFailAll(ctx, new StartTlsException(failure, false));
-        complete(new StartTlsCompletionEvent.Failed(failure, events));
-    }
-
-    private void abortAndClose(Failure failure) {
-        abort(failure);
-        ctx.close();
-    }
-
-    /** The core threw: misuse or a broken engine factory. The negotiation cannot go on. */
-    private void internalError(RuntimeException e) {
-        if (phase != Phase.NEW && phase != Phase.NEGOTIATING) {
-            ctx.fireExceptionCaught(e);
-            return;
-        }
-        Failure failure = Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the negotiation could not go on: " + e);
-        events.add(new Event.Failed(failure));
-        failed(failure, EMPTY);
-        ctx.fireExceptionCaught(e);
+        record.add(new Event.Failed(failure));
+        failPendingWrites(new StartTlsException(failure, false));
+        complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
     }
 
     private void complete(StartTlsCompletionEvent event) {
-        releaseCapacity();
+        if (holdsCapacity) {
+            holdsCapacity = false;
+            capacity.release();
+        }
         ctx.fireUserEventTriggered(event);
         completion.complete(event);
     }
 
-    // ------------------------------------------------------------------ TLS after the hand-over
-
-    private void decryptInbound(ByteBuf in) {
-        if (cumulation == null) {
-            cumulation = in;
-        } else {
-            ByteBuf merged = cumulation;
-            int needed = in.readableBytes();
-            if (merged.isReadOnly() || merged.refCnt() != 1 || merged.writableBytes() < needed) {
-                merged = ctx.alloc().buffer(Math.max(cumulation.readableBytes() + needed, session.minNetworkBufferSize()));
-                merged.writeBytes(cumulation);
-                cumulation.release();
-            }
-            merged.writeBytes(in);
-            in.release();
-            cumulation = merged;
-        }
-        decryptLoop();
-    }
-
-    /** Decrypts every whole record held (and what the session holds), firing the plaintext up. */
-    private void decryptLoop() {
-        decrypting = true;
-        try {
-            int idle = 0;
-            while (phase == Phase.SECURED && !ctx.isRemoved()) {
-                ByteBuffer source = cumulation == null ? EMPTY : contiguousCumulation();
-                ByteBuf plain = ctx.alloc().buffer(session.minApplicationBufferSize());
-                TlsResult r;
-                try {
-                    r = session.decrypt(source, plain.nioBuffer(plain.writerIndex(), plain.writableBytes()));
-                } catch (RuntimeException e) {
-                    plain.release();
-                    throw e;
-                }
-                if (cumulation != null) {
-                    cumulation.skipBytes(r.consumed());
-                }
-                plain.writerIndex(plain.writerIndex() + r.produced());
-                if (r.produced() > 0) {
-                    appReadRequested = false;
-                    ctx.fireChannelRead(plain);
-                } else {
-                    plain.release();
-                }
-                if (r.status() == TlsResult.Status.FAILED) {
-                    broken(session.failure().orElse(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "the TLS session broke")));
-                    return;
-                }
-                if (r.status() == TlsResult.Status.CLOSED) {
-                    closeNotifyReceived();
-                    return;
-                }
-                if (r.wantsToWrite() && phase == Phase.SECURED) {
-                    encrypt(EMPTY, null); // a handshake message the engine owes the peer (e.g. KeyUpdate)
-                }
-                boolean progress = r.consumed() > 0 || r.produced() > 0;
-                idle = progress ? 0 : idle + 1;
-                if (r.status() == TlsResult.Status.NEEDS_INPUT && !session.hasBufferedPlaintext()) {
-                    return;
-                }
-                if (!progress && !session.hasBufferedPlaintext() && (cumulation == null || !cumulation.isReadable())) {
-                    return;
-                }
-                if (idle > MAX_IDLE_TURNS) {
-                    broken(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "the TLS engine made no progress decrypting"));
-                    return;
-                }
-            }
-        } finally {
-            decrypting = false;
-            if (cumulation != null && (!cumulation.isReadable() || phase != Phase.SECURED || ctx.isRemoved())) {
-                releaseCumulation();
-            } else if (cumulation != null && cumulation.readerIndex() > cumulation.capacity() / 2) {
-                cumulation.discardSomeReadBytes();
-            }
-            flushIfNeeded();
-        }
-    }
-
-    private ByteBuffer contiguousCumulation() {
-        if (cumulation.nioBufferCount() != 1) {
-            ByteBuf flat = ctx.alloc().buffer(cumulation.readableBytes());
-            flat.writeBytes(cumulation);
-            cumulation.release();
-            cumulation = flat;
-        }
-        return cumulation.nioBuffer();
-    }
-
-    private void encryptPending() {
-        while (phase == Phase.SECURED && !closing && !pendingWrites.isEmpty()) {
-            ChannelPromise promise = ctx.newPromise();
-            ByteBuf plain = pendingWrites.remove(MAX_RECORD_PLAINTEXT, promise);
-            try {
-                if (plain.nioBufferCount() != 1) {
-                    ByteBuf flat = ctx.alloc().buffer(plain.readableBytes());
-                    flat.writeBytes(plain);
-                    plain.release();
-                    plain = flat;
-                }
-                encrypt(plain.nioBuffer(), promise);
-            } finally {
-                plain.release();
-            }
-        }
-    }
-
-    /**
-     * Encrypts all of {@code source} into records and writes them; {@code promise} (if any)
-     * completes when the last of them is written.
-     */
-    private void encrypt(ByteBuffer source, ChannelPromise promise) {
-        PromiseCombiner combiner = new PromiseCombiner(ctx.executor());
-        boolean fullSize = false;
-        try {
-            while (true) {
-                int capacity = fullSize ? 2 * session.minNetworkBufferSize() : networkSizeFor(source.remaining());
-                ByteBuf net = ctx.alloc().buffer(capacity);
-                TlsResult r;
-                try {
-                    r = session.encrypt(source, net.nioBuffer(net.writerIndex(), net.writableBytes()));
-                } catch (RuntimeException e) {
-                    net.release();
-                    throw e;
-                }
-                net.writerIndex(net.writerIndex() + r.produced());
-                if (r.produced() > 0) {
-                    combiner.add(ctx.write(net));
-                    needsFlush = true;
-                } else {
-                    net.release();
-                }
-                if (r.status() == TlsResult.Status.FAILED) {
-                    failPromise(promise, broken(session.failure()
-                            .orElse(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "the TLS session broke"))));
-                    return;
-                }
-                if (r.status() == TlsResult.Status.CLOSED) {
-                    failPromise(promise, new ClosedChannelException());
-                    return;
-                }
-                boolean progress = r.consumed() > 0 || r.produced() > 0;
-                if (r.status() == TlsResult.Status.NEEDS_OUTPUT_SPACE && !progress) {
-                    if (fullSize) {
-                        throw new IllegalStateException("a TLS record does not fit " + capacity + " bytes");
-                    }
-                    fullSize = true;
-                    continue;
-                }
-                if (!progress) {
-                    if (source.hasRemaining()) {
-                        throw new IllegalStateException("the TLS engine made no progress encrypting");
-                    }
-                    break;
-                }
-                if (!source.hasRemaining() && !r.wantsToWrite()) {
-                    break;
-                }
-            }
-        } catch (RuntimeException e) {
-            failPromise(promise, e);
-            ctx.fireExceptionCaught(e);
-            return;
-        }
-        if (promise != null) {
-            combiner.finish(promise);
-        }
-    }
-
-    /**
-     * Room for the records {@code plaintext} bytes make. Some engines (the JDK's) want a whole
-     * packet of room for every record they write and may cut 16 KiB into two records (TLS 1.3
-     * counts the content type and more within the limit), so never less than one packet.
-     */
-    private int networkSizeFor(int plaintext) {
-        int records = plaintext / (MAX_RECORD_PLAINTEXT - RECORD_OVERHEAD) + 1;
-        return Math.max(session.minNetworkBufferSize(), plaintext + records * RECORD_OVERHEAD);
-    }
-
-    private static void failPromise(ChannelPromise promise, Throwable cause) {
-        if (promise != null) {
-            promise.tryFailure(cause);
-        }
-    }
-
-    private void sendCloseNotify(ChannelPromise promise) {
-        encryptPending(); // what the application wrote goes out first
-        closing = true;
-        if (!pendingWrites.isEmpty()) {
-            pendingWrites.releaseAndFailAll(ctx, new ClosedChannelException());
-        }
-        ByteBuf net = ctx.alloc().buffer(session.minNetworkBufferSize());
-        TlsResult r = session.close(net.nioBuffer(net.writerIndex(), net.writableBytes()));
-        net.writerIndex(net.writerIndex() + r.produced());
-        needsFlush = false;
-        ChannelFuture sent = ctx.writeAndFlush(net);
-        ScheduledFuture<?> timeout = ctx.executor().schedule(() -> {
-            ctx.close(); // the peer does not read: close without waiting for close_notify to leave
-        }, LAST_WORDS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        sent.addListener(done -> {
-            timeout.cancel(false);
-            ctx.close(promise);
-        });
-    }
-
-    private void closeNotifyReceived() {
-        closeNotifyReceived = true;
-        ctx.fireUserEventTriggered(SslCloseCompletionEvent.SUCCESS);
-        if (phase == Phase.SECURED && !closing && !ctx.isRemoved()) {
-            sendCloseNotify(ctx.newPromise());
-        }
-    }
-
-    private StartTlsException broken(Failure failure) {
-        StartTlsException e = new StartTlsException(failure, false);
-        phase = Phase.CLOSED;
-        closing = true;
-        if (!pendingWrites.isEmpty()) {
-            pendingWrites.releaseAndFailAll(ctx, e);
-        }
-        ByteBuf alert = ctx.alloc().buffer(session.minNetworkBufferSize());
-        TlsResult r = session.close(alert.nioBuffer(alert.writerIndex(), alert.writableBytes()));
-        alert.writerIndex(alert.writerIndex() + r.produced());
-        needsFlush = false;
-        ctx.writeAndFlush(alert).addListener(done -> ctx.close());
-        ctx.fireExceptionCaught(e);
-        return e;
-    }
-
     // ------------------------------------------------------------------ helpers
 
-    private ChannelFuture writeNet(ByteBuffer bytes) {
+    /** Whether the handler stopped reading because its output does not leave; for tests. */
+    final boolean isReadingPaused() {
+        return throttle.isPaused();
+    }
+
+    private ChannelFuture send(ByteBuffer bytes) {
         if (!bytes.hasRemaining()) {
             return null;
         }
@@ -1065,19 +551,14 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ByteBuf buf = ctx.alloc().buffer(n);
         buf.writeBytes(bytes);
         needsFlush = true;
-        unsentNegotiationBytes += n;
         ChannelFuture written = ctx.write(buf);
-        written.addListener(done -> {
-            unsentNegotiationBytes -= n;
-            resumeReadingIfDrained();
-        });
+        throttle.written(written, n);
         return written;
     }
 
-    private void releaseCapacity() {
-        if (holdsCapacity) {
-            holdsCapacity = false;
-            capacity.release();
+    private void failPendingWrites(Throwable cause) {
+        if (pendingWrites != null && !pendingWrites.isEmpty()) {
+            pendingWrites.releaseAndFailAll(ctx, cause);
         }
     }
 
@@ -1085,13 +566,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (needsFlush && !reading) {
             needsFlush = false;
             ctx.flush();
-        }
-    }
-
-    private void releaseCumulation() {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
         }
     }
 

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageCodec;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,10 @@ import org.starttls4j.ServerConfig;
 
 /**
  * The server's end: greets as soon as the accepted channel is active, answers capability
- * requests, accepts STARTTLS, runs the handshake and hands over at the first byte inside TLS (or
- * in plaintext where the policy allows). See {@link StartTlsHandler} for what it does and fires.
+ * requests, accepts STARTTLS (its go-ahead leaves in plaintext), puts Netty's {@code SslHandler}
+ * in front of itself for the handshake and hands over once TLS is up (or in plaintext where the
+ * policy allows), leaving the {@code SslHandler} in place. See {@link StartTlsHandler} for what it
+ * does and fires.
  * While it negotiates, whatever the application writes fails at once: nothing the application
  * says goes out before the outcome, so no answer to a plaintext command can travel inside TLS.
  *
@@ -129,12 +130,12 @@ public final class StartTlsServerHandler extends StartTlsHandler {
     public StartTlsServerHandler(ServerConfig config, Function<? super ServerConfig, Negotiation> protocol,
                                  NegotiationCapacity capacity, Executor delegatedTaskExecutor) {
         this(fresh(Objects.requireNonNull(protocol, "protocol").apply(Objects.requireNonNull(config, "config")), config),
-                delegatedTaskExecutor, capacity, null);
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), capacity, null);
     }
 
-    private StartTlsServerHandler(Negotiation unstarted, Executor delegatedTaskExecutor, NegotiationCapacity capacity,
-                                  byte[] resumedCommand) {
-        super(unstarted, delegatedTaskExecutor, true, capacity, resumedCommand);
+    private StartTlsServerHandler(Negotiation unstarted, Executor tlsTasks, NegotiationCapacity capacity,
+                                  ResumedCommand resumedCommand) {
+        super(unstarted, tlsTasks, true, capacity, resumedCommand);
     }
 
     /**
@@ -221,7 +222,8 @@ public final class StartTlsServerHandler extends StartTlsHandler {
             throw new IllegalArgumentException("resume needs the protocol's serverResuming entry point, "
                     + "not one that greets: the client was greeted long ago");
         }
-        StartTlsServerHandler handler = new StartTlsServerHandler(unstarted, delegatedTaskExecutor, null, line(command));
+        StartTlsServerHandler handler = new StartTlsServerHandler(unstarted,
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), null, new ResumedCommand(command));
         pipeline.addBefore(ctx.name(), null, new ResumeGuard(handler));
         pipeline.addFirst(handler);
         for (ChannelHandler decoder : byteDecodersBetween(pipeline, handler, ctx)) {
@@ -243,17 +245,6 @@ public final class StartTlsServerHandler extends StartTlsHandler {
     private static boolean greets(Negotiation unstarted) {
         // A plaintext state is a value: beginning it here leaves it unstarted for the handler.
         return unstarted.begin(Instant.EPOCH).outbound().hasRemaining();
-    }
-
-    /** The command as the core frames it: one line ending in CRLF, whatever the decoder stripped. */
-    private static byte[] line(CharSequence command) {
-        String text = command.toString();
-        if (text.endsWith("\r\n")) {
-            text = text.substring(0, text.length() - 2);
-        } else if (text.endsWith("\n")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return (text + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static boolean isByteDecoder(ChannelHandler h) {

@@ -7,6 +7,7 @@ import static org.starttls4j.netty.Fixtures.pump;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCounted;
 import java.util.ArrayList;
@@ -29,17 +30,18 @@ import org.starttls4j.testing.interop.Responder;
 /**
  * The Netty handlers with {@link BoringSsl#engines} over reference-counted BoringSSL engines
  * ({@code SslProvider.OPENSSL_REFCNT}): every engine made is freed once the connection ends,
- * secured or failed.
+ * secured or failed: the engine the negotiation set up is the one Netty's {@code SslHandler}
+ * drives, holds while the session lives, and releases when it leaves the closed channel.
  */
 class BoringSslHandlersTest {
 
     private final Fixtures.Recorder clientApp = new Fixtures.Recorder();
     private final Fixtures.Recorder serverApp = new Fixtures.Recorder();
-    private final List<EmbeddedChannel> channels = new ArrayList<>();
+    private final Fixtures.Channels channels = new Fixtures.Channels();
 
     @AfterEach
     void tearDown() {
-        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+        channels.releaseAll();
     }
 
     /** Keeps every engine it makes, to check their reference counts afterwards. */
@@ -81,12 +83,6 @@ class BoringSslHandlersTest {
         return new Kept(BoringSsl.engines(context));
     }
 
-    private EmbeddedChannel channel(io.netty.channel.ChannelHandler... handlers) {
-        EmbeddedChannel channel = new EmbeddedChannel(handlers);
-        channels.add(channel);
-        return channel;
-    }
-
     @Test
     void aSecuredConnectionFreesBothEnginesWhenItCloses() throws Exception {
         BoringSsl.requireAvailable();
@@ -94,19 +90,23 @@ class BoringSslHandlersTest {
         Kept clientEngines = refcntClient();
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(serverEngines).build();
         Responder responder = new Responder(MailProtocol.SMTP, config);
-        EmbeddedChannel server = channel(new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(responder), serverApp);
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(responder), serverApp);
         ClientConfig clientConfig = Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(clientEngines).build();
-        EmbeddedChannel client = channel(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
 
         pump(client, server);
         clientApp.completion(StartTlsCompletionEvent.Secured.class);
+        assertThat(client.pipeline().get(SslHandler.class).engine()).as("the factory's engine, as made")
+                .isSameAs(clientEngines.made.get(clientEngines.made.size() - 1));
+        assertThat(((ReferenceCounted) client.pipeline().get(SslHandler.class).engine()).refCnt())
+                .as("held by the SslHandler while the session lives").isEqualTo(1);
         client.writeAndFlush(ascii("QUIT\r\n"));
         pump(client, server);
 
         assertThat(clientApp.received()).isEqualTo("221 2.0.0 Bye\r\n");
         assertThat(server.isOpen()).isFalse();
-        assertThat(client.isOpen()).isFalse();
         serverEngines.assertAllFreed();
+        client.close(); // Netty's SslHandler releases its engine when it leaves the closed channel's pipeline
         clientEngines.assertAllFreed();
     }
 
@@ -115,9 +115,9 @@ class BoringSslHandlersTest {
         Kept serverEngines = refcntServer("other.example.test");
         Kept clientEngines = refcntClient();
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(serverEngines).build();
-        EmbeddedChannel server = channel(new StartTlsServerHandler(config, Smtp::server), serverApp);
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(config, Smtp::server), serverApp);
         ClientConfig clientConfig = Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(clientEngines).build();
-        EmbeddedChannel client = channel(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
 
         pump(client, server);
         client.runPendingTasks();

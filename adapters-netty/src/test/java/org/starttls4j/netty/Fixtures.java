@@ -148,6 +148,16 @@ final class Fixtures {
         return Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
     }
 
+    /** A TLS 1.2-framed application-data record of 40 zero bytes: no key decrypts it. */
+    static ByteBuf forgedRecord() {
+        byte[] forged = new byte[5 + 40];
+        forged[0] = 0x17;
+        forged[1] = 0x03;
+        forged[2] = 0x03;
+        forged[4] = 40;
+        return Unpooled.wrappedBuffer(forged);
+    }
+
     /** Everything flushed so far on {@code channel}, as text; every buffer is released. */
     static String drainOutbound(EmbeddedChannel channel) {
         StringBuilder text = new StringBuilder();
@@ -204,6 +214,21 @@ final class Fixtures {
             batch.release();
         }
         return true;
+    }
+
+    /** The embedded channels one test opens; {@link #releaseAll} finishes them after it. */
+    static final class Channels {
+        private final List<EmbeddedChannel> opened = new ArrayList<>();
+
+        EmbeddedChannel open(io.netty.channel.ChannelHandler... handlers) {
+            EmbeddedChannel channel = new EmbeddedChannel(handlers);
+            opened.add(channel);
+            return channel;
+        }
+
+        void releaseAll() {
+            opened.forEach(EmbeddedChannel::finishAndReleaseAll);
+        }
     }
 
     // ------------------------------------------------------------------ handlers

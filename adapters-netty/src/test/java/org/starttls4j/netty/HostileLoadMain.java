@@ -338,8 +338,9 @@ final class HostileLoadMain {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof StartTlsException) {
-                refusals.add(((StartTlsException) cause).failure().reason());
+            // The SslHandler fires what its engine threw inside a DecoderException.
+            if (cause.getCause() instanceof StartTlsException refused) {
+                refusals.add(refused.failure().reason());
             }
             ctx.close();
         }
@@ -374,7 +375,7 @@ final class HostileLoadMain {
             boolean took = switch (phase.kind()) {
                 case SPAM -> received >= SPAM_BYTES;
                 case LOITER -> received >= (Limits.DEFAULT_MAX_COMMANDS_BEFORE_TLS - 1) * 8L + Limits.DEFAULT.maxLineLength() - 5;
-                case STALL -> received > "EHLO x\r\nSTARTTLS\r\n".length() && "Handshaking".equals(h.state());
+                case STALL -> received > "EHLO x\r\nSTARTTLS\r\n".length() && "AwaitingTransportTls".equals(h.state());
             };
             if (done || took) {
                 settle();

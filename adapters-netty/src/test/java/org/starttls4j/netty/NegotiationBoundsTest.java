@@ -78,7 +78,7 @@ class NegotiationBoundsTest {
         int sent = ehloUntilPaused();
 
         assertThat(sent).isGreaterThan(1);
-        assertThat(stall.heldBytes()).isGreaterThan(StartTlsHandler.MAX_UNSENT_NEGOTIATION_BYTES);
+        assertThat(stall.heldBytes()).isGreaterThan(ReadThrottle.MAX_UNSENT_BYTES);
         assertThat(channel.config().isAutoRead()).as("reading stopped").isFalse();
         assertThat(app.completions).isEmpty();
 
@@ -141,7 +141,7 @@ class NegotiationBoundsTest {
 
         List<Event> events = app.completion(StartTlsCompletionEvent.Failed.class).events();
         List<Event.Line> lines = events.stream().filter(Event.Line.class::isInstance).map(Event.Line.class::cast).toList();
-        assertThat(lines).hasSize(StartTlsHandler.MAX_TRANSCRIPT_LINES);
+        assertThat(lines).hasSize(NegotiationRecord.MAX_TRANSCRIPT_LINES);
         assertThat(lines.get(0).text()).as("the greeting is kept").startsWith("220 ");
         assertThat(lines.get(1).text()).isEqualTo("NOOP 0");
         assertThat(events).filteredOn(Event.TranscriptTruncated.class::isInstance).hasSize(1);

@@ -2,8 +2,10 @@ package org.starttls4j.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,14 +24,17 @@ import org.starttls4j.testing.interop.Responder;
 /**
  * A real TLS 1.2 client (the JDK's {@code SSLSocket}) over 127.0.0.1 renegotiates after STARTTLS
  * against a Netty server: the session ends with {@code RENEGOTIATION_REFUSED}, reported through
- * {@code exceptionCaught}; without the renegotiation the same client is answered.
+ * {@code exceptionCaught} by the {@code SslHandler} the handler left in place; without the
+ * renegotiation the same client is answered. Under TLS 1.3 a few KeyUpdates go through and a flood
+ * of them ends the session the same way.
  */
 @ExtendWith(Leaks.Check.class)
 class RenegotiationTest {
 
     static final long GUARD_SECONDS = 60;
 
-    /** Completes with the first exception that reaches it. */
+    /** Completes with the first exception that reaches it, on any of the server's channels. */
+    @ChannelHandler.Sharable
     static final class FirstException extends ChannelInboundHandlerAdapter {
         final CompletableFuture<Throwable> cause = new CompletableFuture<>();
 
@@ -52,8 +57,30 @@ class RenegotiationTest {
 
             assertThat(outcome).as("the NOOP after the renegotiation is never answered").isEqualTo(Renegotiator.Outcome.ENDED);
             Throwable cause = seen.cause.get(GUARD_SECONDS, TimeUnit.SECONDS);
-            assertThat(cause).isInstanceOf(StartTlsException.class);
-            assertThat(((StartTlsException) cause).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+            assertThat(cause).as("the SslHandler fires what its engine threw inside a DecoderException")
+                    .isInstanceOf(DecoderException.class).cause().isInstanceOf(StartTlsException.class);
+            assertThat(((StartTlsException) cause.getCause()).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+        }
+    }
+
+    @Test
+    void underTls13AFewKeyUpdatesAreAnsweredAndAFloodEndsTheSession() throws Exception {
+        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED);
+        Responder responder = new Responder(MailProtocol.SMTP, config);
+        FirstException seen = new FirstException();
+        try (NettyInterop.Server server = NettyInterop.startServer(() -> List.of(
+                new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(responder), seen))) {
+
+            assertThat(Renegotiator.run(server.address(), "TLSv1.3", 3)).as("a few: the engine's business")
+                    .isEqualTo(Renegotiator.Outcome.ANSWERED);
+            assertThat(seen.cause).isNotDone();
+
+            assertThat(Renegotiator.run(server.address(), "TLSv1.3", 10 * PostHandshakeGuard.FREE_EPISODES))
+                    .isEqualTo(Renegotiator.Outcome.ENDED);
+            Throwable cause = seen.cause.get(GUARD_SECONDS, TimeUnit.SECONDS);
+            assertThat(cause).isInstanceOf(DecoderException.class).cause().isInstanceOf(StartTlsException.class);
+            assertThat(((StartTlsException) cause.getCause()).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+            assertThat(cause.getCause()).hasMessageContaining("post-handshake");
         }
     }
 

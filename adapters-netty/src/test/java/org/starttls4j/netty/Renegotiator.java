@@ -11,9 +11,9 @@ import javax.net.ssl.SSLSocket;
 import org.starttls4j.testing.TestPki;
 
 /**
- * A real TLS 1.2 SMTP client over a plain socket, with the JDK's {@code SSLSocket}: EHLO,
- * STARTTLS, the handshake, EHLO inside TLS, then (if asked) a client-initiated renegotiation, then
- * NOOP. Blocking, with a read timeout as a guard against a hung server only.
+ * A real TLS 1.2 (or 1.3) SMTP client over a plain socket, with the JDK's {@code SSLSocket}: EHLO,
+ * STARTTLS, the handshake, EHLO inside TLS, then (if asked) client-initiated renegotiations (or
+ * KeyUpdates), then NOOP. Blocking, with a read timeout as a guard against a hung server only.
  */
 final class Renegotiator {
 
@@ -31,6 +31,15 @@ final class Renegotiator {
     }
 
     static Outcome run(InetSocketAddress server, boolean renegotiate) throws IOException {
+        return run(server, "TLSv1.2", renegotiate ? 1 : 0);
+    }
+
+    /**
+     * The same client over {@code protocol}, starting {@code handshakes} more handshakes after its
+     * EHLO inside TLS: under TLS 1.2 each is a renegotiation, under TLS 1.3 a KeyUpdate that asks
+     * the server for one of its own.
+     */
+    static Outcome run(InetSocketAddress server, String protocol, int handshakes) throws IOException {
         SSLContext context = TestPki.clientContextTrusting(TestPki.ca(Fixtures.KEY_TYPE));
         try (Socket plain = new Socket()) {
             plain.connect(server, GUARD_MILLIS);
@@ -43,16 +52,16 @@ final class Renegotiator {
             send(out, "STARTTLS\r\n");
             expect(readReply(in), "220 ");
             try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, Fixtures.HOST, server.getPort(), true)) {
-                tls.setEnabledProtocols(new String[] {"TLSv1.2"});
+                tls.setEnabledProtocols(new String[] {protocol});
                 tls.startHandshake();
                 InputStream tin = tls.getInputStream();
                 OutputStream tout = tls.getOutputStream();
                 send(tout, "EHLO renegotiator.example.test\r\n");
                 expect(readReply(tin), "250 ");
-                if (renegotiate) {
-                    tls.startHandshake(); // TLS 1.2: a new ClientHello on the established session
-                }
                 try {
+                    for (int i = 0; i < handshakes; i++) {
+                        tls.startHandshake(); // TLS 1.2: a new ClientHello; TLS 1.3: a KeyUpdate
+                    }
                     send(tout, "NOOP\r\n");
                     String reply = readReply(tin);
                     return reply != null && reply.startsWith("250") ? Outcome.ANSWERED : Outcome.ENDED;

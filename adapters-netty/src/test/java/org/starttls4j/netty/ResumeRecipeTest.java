@@ -12,6 +12,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.InputStream;
 import java.net.Socket;
@@ -105,7 +106,9 @@ class ResumeRecipeTest {
         assertThat(drainOutbound(server)).as("the negotiation's go-ahead, and nothing of the application's")
                 .startsWith(protocol == Protocol.SMTP ? "220 " : protocol == Protocol.IMAP ? "a3 OK" : "+OK")
                 .doesNotContain("done:");
-        assertThat(server.pipeline().first()).isInstanceOf(StartTlsServerHandler.class);
+        assertThat(server.pipeline().first()).as("Netty's SslHandler, closest to the socket").isInstanceOf(SslHandler.class);
+        assertThat(List.copyOf(server.pipeline().toMap().values()).get(1)).as("the negotiation, right behind it")
+                .isInstanceOf(StartTlsServerHandler.class);
         assertThat(server.pipeline().get(LineBasedFrameDecoder.class)).as("the plaintext decoder is gone").isNull();
         assertThat(server.pipeline().get(ResumeGuard.class)).as("a guard in front of the application").isNotNull();
 
@@ -116,6 +119,8 @@ class ResumeRecipeTest {
         assertThat(app.completions).hasSize(2).last().isInstanceOf(StartTlsCompletionEvent.Secured.class);
         assertThat(server.pipeline().get(ResumeGuard.class)).as("gone with the completion event").isNull();
         assertThat(server.pipeline().get(LineBasedFrameDecoder.class)).as("a fresh one, installed on the event").isNotNull();
+        assertThat(server.pipeline().get(StartTlsServerHandler.class)).isNull();
+        assertThat(server.pipeline().get(SslHandler.class)).as("the SslHandler stays").isNotNull();
 
         client.writeAndFlush(ascii(protocol.firstInsideTls + "\r\n"));
         Fixtures.pump(client, server);

@@ -6,6 +6,7 @@ import static org.starttls4j.netty.Fixtures.drainOutbound;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -128,7 +129,8 @@ class SmtpClientHandlerTest {
             ReferenceCountUtil.release(hello);
         }
         assertThat(app.completions).isEmpty();
-        assertThat(channel.pipeline().get(StartTlsClientHandler.class).state()).isEqualTo("Handshaking");
+        assertThat(channel.pipeline().get(StartTlsClientHandler.class).state()).isEqualTo("AwaitingTransportTls");
+        assertThat(channel.pipeline().first()).as("Netty's SslHandler, in front of the negotiation").isInstanceOf(SslHandler.class);
     }
 
     @Test

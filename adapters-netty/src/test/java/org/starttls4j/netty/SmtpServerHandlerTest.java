@@ -7,6 +7,7 @@ import static org.starttls4j.netty.Fixtures.drainOutbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -253,7 +254,8 @@ class SmtpServerHandlerTest {
 
         assertThat(drainOutbound(channel)).as("no second greeting, just the go-ahead").isEqualTo("220 2.0.0 Ready to start TLS\r\n");
         assertThat(later.completions).isEmpty();
-        assertThat(channel.pipeline().get(StartTlsServerHandler.class).state()).isEqualTo("Handshaking");
+        assertThat(channel.pipeline().get(StartTlsServerHandler.class).state()).isEqualTo("AwaitingTransportTls");
+        assertThat(channel.pipeline().first()).as("the SslHandler, closest to the socket").isInstanceOf(SslHandler.class);
     }
 
     @Test

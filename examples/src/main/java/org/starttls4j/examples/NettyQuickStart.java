@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Limits;
@@ -39,6 +40,7 @@ public final class NettyQuickStart {
                         if (event instanceof StartTlsCompletionEvent.Secured secured) {
                             secured.tls();                 // protocol, suite, certificates
                             secured.capabilities();        // announced inside TLS
+                            ctx.pipeline().get(SslHandler.class);   // Netty's own, left in place
                             ctx.writeAndFlush(Unpooled.copiedBuffer("NOOP\r\n", StandardCharsets.US_ASCII));
                         } else if (event instanceof StartTlsCompletionEvent.Failed failed) {
                             failed.failure();              // the channel is closed after the farewell

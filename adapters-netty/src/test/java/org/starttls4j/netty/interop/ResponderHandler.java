@@ -3,6 +3,7 @@ package org.starttls4j.netty.interop;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +42,8 @@ public final class ResponderHandler extends ChannelInboundHandlerAdapter {
         } else if (evt instanceof StartTlsCompletionEvent.Failed) {
             StartTlsCompletionEvent.Failed f = (StartTlsCompletionEvent.Failed) evt;
             responder.negotiationFailed(f.failure(), f.events());
+        } else if (evt instanceof SslCloseCompletionEvent closed && !closed.isSuccess() && conversation != null) {
+            conversation.end("truncated: " + closed.cause()); // the peer ended without close_notify
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -58,7 +61,7 @@ public final class ResponderHandler extends ChannelInboundHandlerAdapter {
             if (conversation.closeRequested()) {
                 conversation.end("closed after goodbye");
                 ctx.flush();
-                ctx.close(); // through the StartTlsHandler: the reply, then close_notify
+                ctx.close(); // through the SslHandler: the reply, then close_notify
             }
         } finally {
             ReferenceCountUtil.release(msg);
