@@ -16,13 +16,13 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where a negotiation's bytes are allocated, exactly: what JMH's gc profiler cannot say. Runs one
  * pair of benchmark 1 (bare, or the core with one protocol) in a loop under JFR and charges every
- * allocation to the first frame of its stack in the core ({@code org.starttls4j}), or to the JDK's
- * TLS code when that comes first. Run it with {@code -XX:-UseTLAB} (as {@code bench/run --sites}
+ * allocation to the first frame of its stack in the core ({@code org.starttls4j}), or to the engine's
+ * TLS code (the JDK's, or Netty's for BoringSSL engines) when that comes first. Run it with {@code -XX:-UseTLAB} (as {@code bench/run --sites}
  * does): then every allocation is a {@code jdk.ObjectAllocationOutsideTLAB} event with its exact
  * size, not a sample, so the table adds up to the bytes allocated. Slow (a few hundred
  * negotiations a minute), and only the benchmark thread is counted.
  *
- * <p>Usage: {@code AllocationSites <bare|SMTP|IMAP|POP3> [negotiations] [EC_P256|RSA_2048] [TLSv1.3|TLSv1.2]}
+ * <p>Usage: {@code AllocationSites <bare|SMTP|IMAP|POP3> [negotiations] [EC_P256|RSA_2048] [TLSv1.3|TLSv1.2] [jdk|boringssl]}
  */
 public final class AllocationSites {
 
@@ -34,7 +34,7 @@ public final class AllocationSites {
     /**
      * Runs the loop and prints the table.
      *
-     * @param args the pair, the number of negotiations, the key type and the TLS version
+     * @param args the pair, the number of negotiations, the key type, the TLS version and the engine
      * @throws Exception if the pair or the recording fails
      */
     public static void main(String[] args) throws Exception {
@@ -46,7 +46,8 @@ public final class AllocationSites {
         }
         String via = args.length > 0 ? args[0] : "SMTP";
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 400;
-        Fixture fixture = new Fixture(Pki.KeyType.valueOf(args.length > 2 ? args[2] : "EC_P256"), args.length > 3 ? args[3] : "TLSv1.3");
+        Fixture fixture = new Fixture(Pki.KeyType.valueOf(args.length > 2 ? args[2] : "EC_P256"), args.length > 3 ? args[3] : "TLSv1.3",
+                Fixture.Engine.of(args.length > 4 ? args[4] : "jdk"));
         CorePair core = new CorePair(fixture, via.equals("bare") ? MailProtocol.SMTP : MailProtocol.valueOf(via));
         core.negotiate();
         BarePair bare = via.equals("bare") ? new BarePair(fixture, core.lineAfterTls(), core.replyAfterTls()) : null;
@@ -75,6 +76,7 @@ public final class AllocationSites {
             recording.stop();
             recording.dump(file);
         }
+        System.out.printf(Locale.ROOT, "%s, %s, %s, %s engines%n", via, fixture.keyType(), fixture.protocol(), fixture.engine());
         print(file, count, Thread.currentThread().getName());
         Files.delete(file);
     }
@@ -91,7 +93,7 @@ public final class AllocationSites {
                 long size = e.getLong("allocationSize");
                 String site = site(e);
                 bySite.merge(site, size, Long::sum);
-                byOwner.merge(site.startsWith("JDK") ? "the JDK's TLS code" : site.startsWith("bench") ? "the harness" : "the core", size, Long::sum);
+                byOwner.merge(site.startsWith("JDK") ? "the engine's and the JDK's TLS code" : site.startsWith("bench") ? "the harness" : "the core", size, Long::sum);
             }
         }
         System.out.printf(Locale.ROOT, "Bytes allocated per negotiation on the benchmark thread, %d negotiations%n", count);
@@ -112,7 +114,8 @@ public final class AllocationSites {
             for (RecordedFrame frame : stack.getFrames()) {
                 String type = frame.getMethod().getType().getName();
                 if (type.startsWith("sun.security.") || type.startsWith("com.sun.crypto.") || type.startsWith("javax.net.ssl.")
-                        || type.startsWith("java.security.") || type.startsWith("javax.crypto.") || type.startsWith("java.math.")) {
+                        || type.startsWith("java.security.") || type.startsWith("javax.crypto.") || type.startsWith("java.math.")
+                        || type.startsWith("io.netty.")) { // Netty's BoringSSL engine and its buffers
                     inJdkTls = true;
                 } else if (type.startsWith("org.starttls4j.bench.")) {
                     return inJdkTls ? "JDK" : "bench";

@@ -10,8 +10,9 @@ import java.util.Locale;
  * benchmarks 1 and 2 on a shared machine; prints the median of the per-pair ratios and a 95 %
  * confidence interval for it (from order statistics, so no assumption about the distribution).
  *
- * <p>Usage: {@code InterleavedRate negotiation <EC_P256|RSA_2048> <TLSv1.3|TLSv1.2> [SMTP|IMAP|POP3]}
- * or {@code InterleavedRate bulk <TLSv1.3|TLSv1.2> <bytes per write>}.
+ * <p>Usage: {@code InterleavedRate negotiation <EC_P256|RSA_2048> <TLSv1.3|TLSv1.2> [SMTP|IMAP|POP3] [jdk|boringssl]}
+ * or {@code InterleavedRate bulk <TLSv1.3|TLSv1.2> <bytes per write>}. With {@code boringssl} both
+ * pairs, core and bare, run Netty's BoringSSL engines.
  */
 public final class InterleavedRate {
 
@@ -39,11 +40,12 @@ public final class InterleavedRate {
         Operation core;
         Operation bare;
         if (args[0].equals("negotiation")) {
-            NegotiationBenchmark c = negotiation(args[1], args[2], args.length > 3 ? args[3] : "SMTP");
-            NegotiationBenchmark b = negotiation(args[1], args[2], "bare");
+            String engine = args.length > 4 ? args[4] : "jdk";
+            NegotiationBenchmark c = negotiation(args[1], args[2], args.length > 3 ? args[3] : "SMTP", engine);
+            NegotiationBenchmark b = negotiation(args[1], args[2], "bare", engine);
             core = c::negotiate;
             bare = b::negotiate;
-            what = "negotiation " + c.via + ", " + args[1] + ", " + args[2];
+            what = "negotiation " + c.via + ", " + args[1] + ", " + args[2] + (engine.equals("jdk") ? "" : ", " + engine + " engines");
         } else {
             BulkBenchmark c = bulk(args[1], Integer.parseInt(args[2]), "core");
             BulkBenchmark b = bulk(args[1], Integer.parseInt(args[2]), "bare");
@@ -73,8 +75,9 @@ public final class InterleavedRate {
                 what, median(ratios), ratios[ci[0]], ratios[ci[1]], PAIRS, perBlock);
     }
 
-    private static NegotiationBenchmark negotiation(String cert, String tls, String via) throws Exception {
+    private static NegotiationBenchmark negotiation(String cert, String tls, String via, String engine) throws Exception {
         NegotiationBenchmark b = new NegotiationBenchmark(cert, tls, via);
+        b.engine = engine;
         b.setUp();
         return b;
     }

@@ -70,7 +70,7 @@ public final class HostNames {
                 }
                 if (type == SAN_DNS) {
                     anyDnsName = true;
-                    if (name != null && dnsIdMatches(value, name)) {
+                    if (name != null && matchesName(value, name)) {
                         return true;
                     }
                 } else if (type == SAN_IP && address.isPresent()) {
@@ -94,8 +94,13 @@ public final class HostNames {
      */
     public static boolean dnsIdMatches(String presented, String reference) {
         String name = referenceName(reference);
+        return name != null && matchesName(presented, name);
+    }
+
+    /** {@link #dnsIdMatches} with the reference already in {@link #referenceName}'s form. */
+    private static boolean matchesName(String presented, String name) {
         String pattern = presentedName(presented);
-        if (name == null || pattern == null) {
+        if (pattern == null) {
             return false;
         }
         if (pattern.indexOf('*') < 0) {
@@ -115,6 +120,9 @@ public final class HostNames {
     /** The reference name in lowercase A-label form without a trailing dot; null if it is no host name. */
     private static String referenceName(String reference) {
         String name = trimDot(reference);
+        if (isLowercaseAsciiName(name)) {
+            return name; // what the conversions below would return unchanged, made without them
+        }
         if (name.isEmpty() || ipLiteral(name).isPresent()) {
             return null;
         }
@@ -131,6 +139,31 @@ public final class HostNames {
     private static String presentedName(String presented) {
         String name = trimDot(presented).toLowerCase(Locale.ROOT);
         return wellFormed(name, true) ? name : null;
+    }
+
+    /**
+     * Whether {@code name} is a well-formed host name already in the form {@link #referenceName}
+     * makes (lowercase ASCII, labels of 1 to 63 characters) and no IP literal (it has a letter): the
+     * usual reference, which {@code IDN.toASCII} and {@code toLowerCase} would return unchanged.
+     */
+    private static boolean isLowercaseAsciiName(String name) {
+        boolean letter = false;
+        int label = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '.') {
+                if (label == 0) {
+                    return false;
+                }
+                label = 0;
+                continue;
+            }
+            if (++label > 63 || !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+            letter |= c >= 'a' && c <= 'z';
+        }
+        return letter && label > 0;
     }
 
     /** Letters, digits, hyphens (and underscores, which real names carry) in non-empty labels. */
@@ -243,6 +276,12 @@ public final class HostNames {
                 return Optional.of(InetAddress.getByName("[" + inner + "]").getAddress());
             } catch (UnknownHostException e) {
                 return Optional.empty();
+            }
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return Optional.empty(); // no IPv4 literal: spare the split below
             }
         }
         String[] parts = text.split("\\.", -1);

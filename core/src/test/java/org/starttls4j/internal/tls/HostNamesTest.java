@@ -79,6 +79,26 @@ class HostNamesTest {
         return Arbitraries.strings().withChars("abcxyz019-").ofMinLength(1).ofMaxLength(6).list().ofMinSize(2).ofMaxSize(5);
     }
 
+    /**
+     * A lowercase ASCII reference skips the conversions (IDN, lowercase, IP literal) that any other
+     * spelling of it goes through: both must give the same verdict, long labels included.
+     */
+    @Property(tries = 500)
+    void aLowercaseReferenceGetsTheVerdictOfItsOtherSpellings(@ForAll("asciiNames") String reference, @ForAll("asciiNames") String presented) {
+        String upper = reference.toUpperCase(java.util.Locale.ROOT);
+        assertThat(HostNames.dnsIdMatches(presented, reference)).isEqualTo(HostNames.dnsIdMatches(presented, upper));
+        assertThat(HostNames.dnsIdMatches(reference, reference)).isEqualTo(HostNames.dnsIdMatches(reference, upper));
+        assertThat(HostNames.dnsIdMatches("*." + reference, "mx." + reference)).isEqualTo(HostNames.dnsIdMatches("*." + reference, "MX." + upper));
+    }
+
+    @Provide
+    Arbitrary<String> asciiNames() {
+        Arbitrary<String> label = Arbitraries.oneOf(Arbitraries.strings().withChars("abz09-_").ofMinLength(0).ofMaxLength(4),
+                Arbitraries.strings().withChars("ab").ofMinLength(62).ofMaxLength(65));
+        return label.list().ofMinSize(1).ofMaxSize(4).map(labels -> String.join(".", labels))
+                .flatMap(name -> Arbitraries.of(name, name + ".", "1.2.3." + name, name.replace('a', '1')));
+    }
+
     @Property(tries = 300)
     void garbageNeverThrows(@ForAll String presented, @ForAll String reference) {
         HostNames.dnsIdMatches(presented, reference);
