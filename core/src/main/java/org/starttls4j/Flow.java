@@ -236,8 +236,10 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
     /** Whether this state holds an engine, and so may be fed only once. */
     final boolean ownsEngine() {
-        TlsStage tls = tlsOf(phase);
-        return tls != null && tls.ownsEngine();
+        if (phase instanceof Reading<D> reading) {
+            return reading.tls() != null && reading.tls().ownsEngine();
+        }
+        return phase instanceof AwaitingHandshake || phase instanceof AwaitingTasks; // the pump's engine, without a stage made to ask
     }
 
     final String state() {

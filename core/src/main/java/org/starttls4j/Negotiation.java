@@ -130,7 +130,12 @@ public final class Negotiation {
      */
     public Transition onTlsEstablished(SSLSession session, Instant now) {
         Objects.requireNonNull(session, "session");
-        return take().onTlsEstablished(session, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().onTlsEstablished(session, out);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -146,7 +151,12 @@ public final class Negotiation {
      */
     public Transition onTlsFailed(Throwable cause, Instant now) {
         Objects.requireNonNull(cause, "cause");
-        return take().onTlsFailed(cause, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().onTlsFailed(cause, out);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -157,7 +167,12 @@ public final class Negotiation {
      * @return the first transition
      */
     public Transition begin(Instant now) {
-        return take().begin(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().begin(out);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -174,7 +189,12 @@ public final class Negotiation {
      * @throws IllegalStateException for a client negotiation, or one already begun
      */
     public Transition beginAtCapacity(Instant now) {
-        return take().beginAtCapacity(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().beginAtCapacity(out);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -187,7 +207,12 @@ public final class Negotiation {
      */
     public Transition onReceived(ByteBuffer bytes, Instant now) {
         Objects.requireNonNull(bytes, "bytes");
-        return take().onReceived(bytes, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().onReceived(bytes, out);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -197,7 +222,12 @@ public final class Negotiation {
      * @return the transition (always to a finished state)
      */
     public Transition onEndOfStream(Instant now) {
-        return take().onEndOfStream(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().onEndOfStream(out);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -208,7 +238,12 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTick(Instant now) {
-        return take().onTick(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().onTick(out);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -218,7 +253,12 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTasksCompleted(Instant now) {
-        return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return take().onTasksCompleted(out);
+        } finally {
+            out.close();
+        }
     }
 
     /**

@@ -20,11 +20,13 @@ final class Output implements Consumer<ByteBuffer> {
     /** The largest scratch array a thread keeps between calls; bigger ones are left to the GC. */
     private static final int KEEP_AT_MOST = 1 << 16;
     private static final ThreadScratch<byte[]> SCRATCH = new ThreadScratch<>();
+    /** An output each thread keeps for its next call into a negotiation ({@link #open}). */
+    private static final ThreadScratch<Output> KEPT = new ThreadScratch<>();
     private static final byte[] NO_BYTES = new byte[0];
 
-    private final Instant now;
-    private final int maxLines; // transcript bounds of this transition (Limits)
-    private final int maxChars;
+    private Instant now;
+    private int maxLines; // transcript bounds of this transition (Limits)
+    private int maxChars;
     private int lines;
     private int chars;
     private boolean truncated; // the marker is recorded; no more lines
@@ -42,12 +44,53 @@ final class Output implements Consumer<ByteBuffer> {
     }
 
     Output(Instant now, Limits limits) {
+        reset(now, limits);
+    }
+
+    /**
+     * The output for one call into a negotiation: this thread's kept one, emptied, unless it is in
+     * use (a trust manager running a negotiation of its own). Nothing of it outlives the call: the
+     * transition takes copies of the bytes and the transcript arrays it is handed. {@link #close}
+     * gives it back.
+     */
+    static Output open(Instant now, Limits limits) {
+        Output kept = KEPT.borrow();
+        if (kept == null) {
+            return new Output(now, limits);
+        }
+        kept.reset(now, limits);
+        return kept;
+    }
+
+    /** The call is over: the thread may hand this output to its next call, which holds nothing of this one. */
+    void close() {
+        if (lent && bytes.length <= KEEP_AT_MOST) {
+            SCRATCH.giveBack(bytes); // a call that threw before making its transition
+        }
+        lent = false;
+        bytes = NO_BYTES;
+        entries = null;
+        flags = null;
+        tasks = List.of();
+        KEPT.giveBack(this);
+    }
+
+    private void reset(Instant now, Limits limits) {
         this.now = now;
         this.maxLines = limits.maxTranscriptLines();
         this.maxChars = limits.maxTranscriptBytes();
+        this.lines = 0;
+        this.chars = 0;
+        this.truncated = false;
         byte[] kept = SCRATCH.borrow();
         this.bytes = kept != null ? kept : new byte[1024];
+        this.length = 0;
         this.lent = true;
+        this.entries = null; // a transcript handed out keeps its arrays
+        this.flags = null;
+        this.count = 0;
+        this.handedOut = false;
+        this.tasks = List.of();
     }
 
     Instant now() {

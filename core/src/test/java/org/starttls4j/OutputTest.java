@@ -54,6 +54,30 @@ class OutputTest {
     }
 
     @Test
+    void aKeptOutputStartsEmptyAndLeavesEarlierTransitionsAlone() {
+        Output first = Output.open(NOW, Limits.DEFAULT);
+        first.write("one\r\n");
+        first.sent("one\r\n", false);
+        Transition one = first.to(ANY);
+        first.close();
+        Output again = Output.open(NOW.plusSeconds(1), Limits.DEFAULT);
+        Output nested = Output.open(NOW, Limits.DEFAULT); // the kept one is in use: a fresh one
+        again.write("two\r\n");
+        nested.write("three\r\n");
+        Transition two = again.to(ANY);
+        Transition three = nested.to(ANY);
+        nested.close();
+        again.close();
+
+        assertThat(again).as("the thread's kept output came back").isSameAs(first).isNotSameAs(nested);
+        assertThat(new String(one.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("one\r\n");
+        assertThat(new String(two.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("two\r\n");
+        assertThat(new String(three.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("three\r\n");
+        assertThat(one.events()).hasSize(1);
+        assertThat(two.events()).as("no transcript carried over").isEmpty();
+    }
+
+    @Test
     void acceptLeavesTheBufferAsItWas() {
         ByteBuffer buffer = ByteBuffer.wrap("abcdef".getBytes(StandardCharsets.US_ASCII), 2, 3);
         Output out = new Output(NOW);
