@@ -3,6 +3,7 @@ package org.starttls4j;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What a server said it can do, in the order it said it. A value: the negotiation never mixes
@@ -126,11 +127,12 @@ public record Capabilities(List<Capability> list) {
             return null;
         }
         int keywordEnd = wordEnd(line, start, end);
-        String keyword = line.substring(start, keywordEnd);
+        Capability known = wellKnown(line, start, keywordEnd);
         int count = words(line, keywordEnd, end);
         if (count == 0) {
-            return new Capability(keyword, List.of());
+            return known != null ? known : new Capability(line.substring(start, keywordEnd), List.of());
         }
+        String keyword = known != null ? known.name() : line.substring(start, keywordEnd);
         String[] parameters = new String[count];
         int i = keywordEnd;
         for (int w = 0; w < count; w++) {
@@ -142,6 +144,30 @@ public record Capabilities(List<Capability> list) {
             i = wordEnd;
         }
         return new Capability(keyword, List.of(parameters));
+    }
+
+    /**
+     * Keywords servers announce on nearly every connection (SMTP, IMAP, POP3, as spelled by their
+     * RFCs), each made once as a capability without parameters: a line that announces one is not
+     * cut into a new keyword string and record every time. Values, so nothing can tell them apart.
+     */
+    private static final Capability[] WELL_KNOWN = Stream.of("STARTTLS", "PIPELINING", "SIZE", "8BITMIME", "ENHANCEDSTATUSCODES",
+                    "CHUNKING", "SMTPUTF8", "DSN", "AUTH", "BINARYMIME", "ETRN", "VRFY", "REQUIRETLS", "IMAP4rev1", "IMAP4rev2",
+                    "LOGINDISABLED", "SASL-IR", "LOGIN-REFERRALS", "ID", "ENABLE", "IDLE", "LITERAL+", "LITERAL-", "NAMESPACE",
+                    "UIDPLUS", "STLS", "TOP", "USER", "UIDL", "SASL", "RESP-CODES", "AUTH-RESP-CODE", "EXPIRE", "LOGIN-DELAY",
+                    "IMPLEMENTATION", "UTF8")
+            .map(keyword -> new Capability(keyword, List.of()))
+            .toArray(Capability[]::new);
+
+    /** The well-known capability spelled exactly as {@code line} from {@code start} to {@code end}, or null. */
+    private static Capability wellKnown(String line, int start, int end) {
+        int length = end - start;
+        for (Capability known : WELL_KNOWN) {
+            if (known.name().length() == length && line.regionMatches(start, known.name(), 0, length)) {
+                return known;
+            }
+        }
+        return null;
     }
 
     private static int wordEnd(String line, int from, int end) {

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -200,15 +200,18 @@ sealed interface TlsStage permits TlsStage.OwnPump, TlsStage.Transport {
         return new TlsFacts(session.getProtocol(), session.getCipherSuite(), peer, x509(session.getLocalCertificates()));
     }
 
+    /** The X.509 certificates of {@code certificates}, as the immutable list {@link TlsFacts} keeps without a copy. */
     private static List<X509Certificate> x509(Certificate[] certificates) {
-        List<X509Certificate> list = new ArrayList<>();
-        if (certificates != null) {
-            for (Certificate c : certificates) {
-                if (c instanceof X509Certificate x) {
-                    list.add(x);
-                }
+        if (certificates == null) {
+            return List.of();
+        }
+        X509Certificate[] x509 = new X509Certificate[certificates.length];
+        int n = 0;
+        for (Certificate c : certificates) {
+            if (c instanceof X509Certificate x) {
+                x509[n++] = x;
             }
         }
-        return list;
+        return List.of(n == x509.length ? x509 : Arrays.copyOf(x509, n));
     }
 }

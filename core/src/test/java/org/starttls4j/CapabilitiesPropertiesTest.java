@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -35,6 +36,22 @@ class CapabilitiesPropertiesTest {
             }
         }
         assertThat(parsed.list()).isEqualTo(expected);
+    }
+
+    /** Keywords the parser knows in advance (made once), beside their other spellings and prefixes. */
+    @Provide
+    Arbitrary<String> keywordLines() {
+        Arbitrary<String> keyword = Arbitraries.of("STARTTLS", "starttls", "STARTTLSX", "START", "SIZE", "AUTH", "Auth", "IDLE", "ID",
+                "I", "LITERAL+", "TOP", "STLS", "IMAP4rev1", "IMAP4REV1", "SASL-IR", "UTF8", "8BITMIME");
+        Arbitrary<String> parameters = Arbitraries.of("", " 35882577", "  PLAIN LOGIN ", " =", "\t");
+        return Combinators.combine(Arbitraries.of("", " ", "  "), keyword, parameters).as((lead, k, p) -> lead + k + p);
+    }
+
+    @Property(tries = 300)
+    void aWellKnownKeywordIsParsedAsAnyOther(@ForAll @Size(max = 6) List<@net.jqwik.api.From("keywordLines") String> lines) {
+        eachLineIsItsTrimmedWordsSplitAtRunsOfSpaces(lines);
+        // and the same keyword twice is equal, whether or not it is the same object
+        assertThat(Capabilities.fromLines(lines)).isEqualTo(Capabilities.fromLines(new ArrayList<>(lines)));
     }
 
     @Property(tries = 500)

@@ -1,6 +1,5 @@
 package org.starttls4j.internal.tls;
 
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
@@ -92,17 +91,28 @@ public final class EngineSetup {
      * further (say, to TLS 1.3 only) but nothing can widen them below the floor.
      */
     private static String[] protocolsAtOrAbove(SSLEngine engine, Floor floor) {
-        List<String> allowed = new ArrayList<>();
-        for (String protocol : engine.getEnabledProtocols()) {
+        String[] enabled = engine.getEnabledProtocols(); // not written to: an engine may hand out its own array
+        int allowed = 0;
+        for (String protocol : enabled) {
             if (floor.admits().test(protocol)) {
-                allowed.add(protocol);
+                allowed++;
             }
         }
-        if (allowed.isEmpty()) {
+        if (allowed == 0) {
             throw new IllegalStateException("the engine enables no TLS version at or above " + floor.jsseName()
                     + " (enabled: " + String.join(", ", engine.getEnabledProtocols()) + ")");
         }
-        return allowed.toArray(String[]::new);
+        if (allowed == enabled.length) {
+            return enabled; // the usual case: the factory enabled nothing below the floor
+        }
+        String[] atOrAbove = new String[allowed];
+        int i = 0;
+        for (String protocol : enabled) {
+            if (floor.admits().test(protocol)) {
+                atOrAbove[i++] = protocol;
+            }
+        }
+        return atOrAbove;
     }
 
     private static boolean isHostName(String name) {
