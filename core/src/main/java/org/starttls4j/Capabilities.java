@@ -1,6 +1,6 @@
 package org.starttls4j;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -46,14 +46,16 @@ public record Capabilities(List<Capability> list) {
      * @return the capabilities, in order
      */
     public static Capabilities fromLines(List<String> lines, int skip) {
-        List<Capability> parsed = new ArrayList<>(lines.size());
+        Capability[] parsed = new Capability[lines.size()];
+        int n = 0;
         for (int i = 0; i < lines.size(); i++) {
             Capability capability = parse(lines.get(i), skip);
             if (capability != null) {
-                parsed.add(capability);
+                parsed[n++] = capability;
             }
         }
-        return new Capabilities(parsed);
+        // An immutable list already: the constructor's copy keeps it as it is.
+        return new Capabilities(List.of(n == parsed.length ? parsed : Arrays.copyOf(parsed, n)));
     }
 
     /**

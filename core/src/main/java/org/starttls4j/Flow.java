@@ -226,6 +226,11 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         return Optional.empty();
     }
 
+    /** Whether the negotiation has ended: {@link #outcome()}'s answer, without an {@code Optional} made to ask. */
+    final boolean isFinished() {
+        return phase instanceof Finished;
+    }
+
     final Optional<Outcome> outcome() {
         return phase instanceof Finished<D> done ? Optional.of(done.outcome()) : Optional.empty();
     }

@@ -276,7 +276,7 @@ public final class Negotiation {
      * @return whether the negotiation has ended
      */
     public boolean isFinished() {
-        return flow.outcome().isPresent();
+        return flow.isFinished();
     }
 
     /**
@@ -316,7 +316,7 @@ public final class Negotiation {
     }
 
     private Flow<?> take() {
-        if (flow.outcome().isPresent()) {
+        if (flow.isFinished()) {
             throw new IllegalStateException("the negotiation has finished: " + flow.outcome().get());
         }
         if (flow.ownsEngine()) {

@@ -104,6 +104,14 @@ public final class AllocationSites {
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .limit(70)
                 .forEach(site -> System.out.printf(Locale.ROOT, "%10.2f KB  %s%n", site.getValue() / 1024.0 / count, site.getKey()));
+        // The engine's own allocations, by the core frame that called it: what the core's way of
+        // driving the engine costs beside a bare loop's (its share of the engine's line above).
+        System.out.println();
+        bySite.entrySet().stream()
+                .filter(site -> site.getKey().startsWith("JDK via "))
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(15)
+                .forEach(site -> System.out.printf(Locale.ROOT, "%10.2f KB  %s%n", site.getValue() / 1024.0 / count, site.getKey()));
     }
 
     /** The first core or harness frame, and whether JDK TLS code allocated on its behalf. */
