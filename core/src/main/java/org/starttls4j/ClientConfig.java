@@ -146,17 +146,20 @@ public final class ClientConfig extends NegotiationConfig {
         if ((judgedDuringHandshake && !byTransport) || !certificateCheck.verifyChain()) {
             return Optional.empty();
         }
-        Optional<String> subject = chain.isEmpty() ? Optional.empty()
-                : Optional.of(chain.get(0).getSubjectX500Principal().getName());
         Optional<CertificateStrengths.Weakness> weakness = CertificateStrengths.weakness(chain, certificateStrength.floor(), c -> false);
         if (weakness.isPresent()) {
-            return Optional.of(TlsFailures.weak(weakness.get().problem(), weakness.get().message(), subject));
+            return Optional.of(TlsFailures.weak(weakness.get().problem(), weakness.get().message(), subjectOf(chain)));
         }
         if (certificateCheck.verifyHostname() && (chain.isEmpty() || !HostNames.matches(chain.get(0), serverName))) {
             return Optional.of(Failure.certificate(CertificateProblem.HOST_MISMATCH,
-                    "the certificate does not name " + serverName, subject));
+                    "the certificate does not name " + serverName, subjectOf(chain)));
         }
         return Optional.empty();
+    }
+
+    /** The leaf's subject for a failure report: made only for a failure (formatting a name costs some 5 KB). */
+    private static Optional<String> subjectOf(List<X509Certificate> chain) {
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0).getSubjectX500Principal().getName());
     }
 
     /**

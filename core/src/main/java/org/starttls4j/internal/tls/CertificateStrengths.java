@@ -31,11 +31,12 @@ public final class CertificateStrengths {
     public static Optional<Weakness> weakness(List<X509Certificate> chain, StrengthFloor floor,
                                               Predicate<X509Certificate> isAnchor) {
         for (X509Certificate certificate : chain) {
-            int bits = keyBits(certificate.getPublicKey());
-            int needed = minimumBits(certificate.getPublicKey(), floor);
+            PublicKey key = certificate.getPublicKey(); // once: some engines' certificates decode it on every call
+            int bits = keyBits(key);
+            int needed = minimumBits(key, floor);
             if (bits > 0 && bits < needed) {
                 return Optional.of(new Weakness(Problem.WEAK_KEY, describe(certificate) + " has a "
-                        + keyDescription(certificate.getPublicKey()) + " key; at least " + needed + " bits are required"));
+                        + keyDescription(key) + " key; at least " + needed + " bits are required"));
             }
             boolean anchor = isAnchor.test(certificate);
             if (!anchor && !selfIssued(certificate) && weakSignature(certificate.getSigAlgName(), floor)) {
