@@ -39,6 +39,15 @@ final class Commands {
         }
     }
 
+    /** What every command holds: where it writes. */
+    abstract static class IoCommand implements Callable<Integer> {
+        final Io io;
+
+        IoCommand(Io io) {
+            this.io = io;
+        }
+    }
+
     /** Prints the version from the jar. */
     static final class Version implements IVersionProvider {
         @Override
@@ -52,27 +61,23 @@ final class Commands {
                     + " and implicit TLS.",
                 "Without a command, runs the demo: reference servers on loopback, probed through both adapters."},
             footer = {"", "Exit status: 0 as the policy demands, 1 not (the report says why), 2 usage error, 3 unreachable."})
-    static final class Root implements Callable<Integer> {
-        private final Io io;
-
+    static final class Root extends IoCommand {
         Root(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
         public Integer call() throws IOException {
-            return Demo.run(io.out(), io.style());
+            return new DemoCommand(io).call();
         }
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Starts SMTP, IMAP and POP3 reference servers (STARTTLS and implicit TLS) on free loopback ports "
                     + "and probes each through both adapters. The same as no command at all.")
-    static final class DemoCommand implements Callable<Integer> {
-        private final Io io;
-
+    static final class DemoCommand extends IoCommand {
         DemoCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
@@ -87,8 +92,7 @@ final class Commands {
                         + " pop3://host[:110] pop3s://host[:995] lmtp://host[:24] sieve://host[:4190] nntp://host[:119]"
                         + " nntps://host[:563]"},
             footer = {"", "Exit status: 0 negotiated as the policy demands, 1 not, 2 usage error, 3 server unreachable."})
-    static final class ProbeCommand implements Callable<Integer> {
-        private final Io io;
+    static final class ProbeCommand extends IoCommand {
 
         @Parameters(index = "0", paramLabel = "URL", description = "What to probe, e.g. submission://mail.example.com")
         String url;
@@ -103,7 +107,7 @@ final class Commands {
         MxOptions mxOptions = new MxOptions();
 
         ProbeCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
@@ -158,8 +162,7 @@ final class Commands {
                 "With --mx, the domain's inbound checks: MX records and DNSSEC, TLS-RPT record, MTA-STS record and policy"
                         + " consistent with the MX hosts, TLSA records matching the certificate each MX host serves."},
             footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
-    static final class AuditCommand implements Callable<Integer> {
-        private final Io io;
+    static final class AuditCommand extends IoCommand {
 
         @Parameters(index = "0", paramLabel = "URL", description = "What to audit, e.g. smtp://mx.example.com")
         String url;
@@ -181,7 +184,7 @@ final class Commands {
         long idleLimitSeconds = 10;
 
         AuditCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
@@ -234,8 +237,7 @@ final class Commands {
                 "Default ports: smtp 3025 (implicit 3465), imap 3143 (3993), pop3 3110 (3995), lmtp 3024, sieve 14190,"
                         + " nntp 3119 (3563)."},
             footer = {"", "Exit status: 0 stopped, 1 cannot listen, 2 usage error."})
-    static final class ServeCommand implements Callable<Integer> {
-        private final Io io;
+    static final class ServeCommand extends IoCommand {
 
         @Parameters(index = "0", paramLabel = "smtp|imap|pop3|lmtp|sieve|nntp", description = "The protocol.")
         String protocolName;
@@ -272,7 +274,7 @@ final class Commands {
         String hostile;
 
         ServeCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
@@ -389,11 +391,9 @@ final class Commands {
 
     @Command(name = "diagrams", hidden = true, mixinStandardHelpOptions = true,
             description = "Prints the client state diagrams (Mermaid) generated from the core's dialogs: probe/DIAGRAMS.md.")
-    static final class DiagramsCommand implements Callable<Integer> {
-        private final Io io;
-
+    static final class DiagramsCommand extends IoCommand {
         DiagramsCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
