@@ -1,5 +1,6 @@
 package org.starttls4j.probe;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.starttls4j.TlsFacts;
 import org.starttls4j.TlsPolicy;
 import picocli.CommandLine.Command;
@@ -45,6 +47,47 @@ final class Commands {
 
         IoCommand(Io io) {
             this.io = io;
+        }
+    }
+
+    /** A command against the server a URL names, with the client's options. */
+    abstract static class ClientCommand extends IoCommand {
+
+        @Parameters(index = "0", paramLabel = "URL",
+                description = "What to ${COMMAND-NAME}, e.g. smtp://mx.example.com or submission://mail.example.com")
+        String url;
+
+        @Mixin
+        ClientOptions options = new ClientOptions();
+
+        /** What the command does with the parsed URL and options. */
+        interface Run {
+            int on(Target target, ClientSettings settings) throws UnreachableException;
+        }
+
+        ClientCommand(Io io) {
+            super(io);
+        }
+
+        /** Parses the URL, reads the options, then runs; a server out of reach is reported, exit status 3. */
+        int against(Run run) {
+            Target target = Target.parse(url);
+            ClientSettings settings = options.settings(target);
+            try {
+                return run.on(target, settings);
+            } catch (UnreachableException e) {
+                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
+            }
+        }
+
+        /** Writes a result as one JSON object or for a reader, as {@code --json} asks. */
+        void print(Supplier<JsonNode> asJson, Runnable forReader) {
+            if (options.json) {
+                io.out().println(ProbeOutput.write(asJson.get()));
+            } else {
+                forReader.run();
+            }
+            io.out().flush();
         }
     }
 
@@ -92,13 +135,7 @@ final class Commands {
                         + " pop3://host[:110] pop3s://host[:995] lmtp://host[:24] sieve://host[:4190] nntp://host[:119]"
                         + " nntps://host[:563]"},
             footer = {"", "Exit status: 0 negotiated as the policy demands, 1 not, 2 usage error, 3 server unreachable."})
-    static final class ProbeCommand extends IoCommand {
-
-        @Parameters(index = "0", paramLabel = "URL", description = "What to probe, e.g. submission://mail.example.com")
-        String url;
-
-        @Mixin
-        ClientOptions options = new ClientOptions();
+    static final class ProbeCommand extends ClientCommand {
 
         @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
         boolean transcript;
@@ -112,36 +149,21 @@ final class Commands {
 
         @Override
         public Integer call() {
-            Target target = Target.parse(url);
-            ClientSettings settings = options.settings(target);
-            if (mxOptions.mx) {
-                return mx(target, settings);
-            }
-            ProbeResult result;
-            try {
-                result = Prober.probe(target, settings);
-            } catch (UnreachableException e) {
-                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
-            }
-            if (options.json) {
-                io.out().println(ProbeOutput.write(ProbeOutput.json(result, transcript)));
-            } else {
-                ProbeOutput.human(result, transcript, io.style(), io.out());
-            }
-            io.out().flush();
-            return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
+            return against((target, settings) -> {
+                if (mxOptions.mx) {
+                    return mx(target, settings);
+                }
+                ProbeResult result = Prober.probe(target, settings);
+                print(() -> ProbeOutput.json(result, transcript), () -> ProbeOutput.human(result, transcript, io.style(), io.out()));
+                return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
+            });
         }
 
         private int mx(Target target, ClientSettings settings) {
             mxOptions.check(target);
             MxProbe.Result result = MxProbe.run(target, settings, mxOptions.dnsAddress(), mxOptions.trustAnchors(),
                     mxOptions.daneLevel(), mxOptions.mtaStsPort);
-            if (options.json) {
-                io.out().println(ProbeOutput.write(MxProbe.json(result)));
-                io.out().flush();
-            } else {
-                MxProbe.human(result, io.style(), io.out());
-            }
+            print(() -> MxProbe.json(result), () -> MxProbe.human(result, io.style(), io.out()));
             if (result.plan().problem().isPresent()) {
                 io.err().println("starttls4j: " + result.plan().problem().get());
                 io.err().flush();
@@ -162,13 +184,7 @@ final class Commands {
                 "With --mx, the domain's inbound checks: MX records and DNSSEC, TLS-RPT record, MTA-STS record and policy"
                         + " consistent with the MX hosts, TLSA records matching the certificate each MX host serves."},
             footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
-    static final class AuditCommand extends IoCommand {
-
-        @Parameters(index = "0", paramLabel = "URL", description = "What to audit, e.g. smtp://mx.example.com")
-        String url;
-
-        @Mixin
-        ClientOptions options = new ClientOptions();
+    static final class AuditCommand extends ClientCommand {
 
         @Mixin
         MxOptions mxOptions = new MxOptions();
@@ -189,28 +205,18 @@ final class Commands {
 
         @Override
         public Integer call() {
-            Target target = Target.parse(url);
-            ClientSettings settings = options.settings(target);
-            if (loadChecks && mxOptions.mx) {
-                throw new IllegalArgumentException("--load-checks audits one server; leave out --mx");
-            }
-            if (idleLimitSeconds < 1 || idleLimitSeconds > 3600) {
-                throw new IllegalArgumentException("--idle-limit is a number of seconds from 1 to 3600");
-            }
-            Audit.Report report;
-            try {
-                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings,
+            return against((target, settings) -> {
+                if (loadChecks && mxOptions.mx) {
+                    throw new IllegalArgumentException("--load-checks audits one server; leave out --mx");
+                }
+                if (idleLimitSeconds < 1 || idleLimitSeconds > 3600) {
+                    throw new IllegalArgumentException("--idle-limit is a number of seconds from 1 to 3600");
+                }
+                Audit.Report report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings,
                         loadChecks ? Optional.of(Duration.ofSeconds(idleLimitSeconds)) : Optional.empty());
-            } catch (UnreachableException e) {
-                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
-            }
-            if (options.json) {
-                io.out().println(ProbeOutput.write(AuditOutput.json(report)));
-            } else {
-                AuditOutput.human(report, io.style(), io.out());
-            }
-            io.out().flush();
-            return report.overall() == Audit.Verdict.FAIL ? Main.NOT_AS_DEMANDED : Main.OK;
+                print(() -> AuditOutput.json(report), () -> AuditOutput.human(report, io.style(), io.out()));
+                return report.overall() == Audit.Verdict.FAIL ? Main.NOT_AS_DEMANDED : Main.OK;
+            });
         }
     }
 
