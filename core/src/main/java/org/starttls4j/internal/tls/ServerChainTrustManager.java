@@ -16,14 +16,23 @@ abstract class ServerChainTrustManager extends X509ExtendedTrustManager {
 
     /** The overload the engine called, replayed on a trust manager this one wraps. */
     interface Overload {
+        /**
+         * Calls the same overload, with the same arguments, on {@code delegate}.
+         *
+         * @param delegate the wrapped trust manager
+         * @throws CertificateException as {@code delegate} does
+         */
         void replayOn(X509ExtendedTrustManager delegate) throws CertificateException;
     }
 
     /**
      * Judges a server's chain.
      *
+     * @param chain    the server's chain, leaf first
+     * @param authType the key exchange's authentication type, as the engine names it
      * @param overload the engine's call, to replay on a wrapped trust manager (with the engine or
      *                 socket it passed, which the JDK's algorithm constraints read)
+     * @throws CertificateException when the chain is rejected
      */
     abstract void checkServer(X509Certificate[] chain, String authType, Overload overload) throws CertificateException;
 
