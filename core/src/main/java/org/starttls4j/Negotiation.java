@@ -130,7 +130,7 @@ public final class Negotiation {
      */
     public Transition onTlsEstablished(SSLSession session, Instant now) {
         Objects.requireNonNull(session, "session");
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().onTlsEstablished(session, out);
         } finally {
@@ -151,7 +151,7 @@ public final class Negotiation {
      */
     public Transition onTlsFailed(Throwable cause, Instant now) {
         Objects.requireNonNull(cause, "cause");
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().onTlsFailed(cause, out);
         } finally {
@@ -167,7 +167,7 @@ public final class Negotiation {
      * @return the first transition
      */
     public Transition begin(Instant now) {
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().begin(out);
         } finally {
@@ -189,7 +189,7 @@ public final class Negotiation {
      * @throws IllegalStateException for a client negotiation, or one already begun
      */
     public Transition beginAtCapacity(Instant now) {
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().beginAtCapacity(out);
         } finally {
@@ -207,7 +207,7 @@ public final class Negotiation {
      */
     public Transition onReceived(ByteBuffer bytes, Instant now) {
         Objects.requireNonNull(bytes, "bytes");
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().onReceived(bytes, out);
         } finally {
@@ -222,7 +222,7 @@ public final class Negotiation {
      * @return the transition (always to a finished state)
      */
     public Transition onEndOfStream(Instant now) {
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().onEndOfStream(out);
         } finally {
@@ -238,7 +238,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTick(Instant now) {
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().onTick(out);
         } finally {
@@ -253,7 +253,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTasksCompleted(Instant now) {
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        Output out = output(now);
         try {
             return take().onTasksCompleted(out);
         } finally {
@@ -313,6 +313,14 @@ public final class Negotiation {
     @Override
     public String toString() {
         return "Negotiation[" + state() + (spent ? ", consumed" : "") + "]";
+    }
+
+    /**
+     * What a transition is written into: the input's time, and the bounds on its transcript. The
+     * thread's kept output when it is free; the caller closes it once the call is over.
+     */
+    private Output output(Instant now) {
+        return Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
     }
 
     private Flow<?> take() {
