@@ -1,6 +1,9 @@
 package org.starttls4j.smtp;
 
 import java.util.List;
+import java.util.function.Function;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
 import org.starttls4j.Failure;
 import org.starttls4j.internal.text.LineChain;
 
@@ -52,6 +55,23 @@ public final class SmtpReplyReader {
 
     /** What one line did. */
     public sealed interface Read {
+
+        /**
+         * What a client dialog does with it, as with every protocol's reader: a bad line fails the
+         * negotiation and sends nothing, an incomplete reply is awaited further, a complete one is
+         * the dialog's to decide on.
+         *
+         * @param more     the dialog that goes on reading with the next reader
+         * @param complete the dialog's decision on the complete reply
+         * @return the step
+         */
+        default ClientStep clientStep(Function<SmtpReplyReader, ClientDialog> more, Function<Complete, ClientStep> complete) {
+            org.starttls4j.internal.dialog.Read<SmtpReplyReader, Complete> read = this instanceof More m
+                    ? new org.starttls4j.internal.dialog.Read.More<>(m.next())
+                    : this instanceof Bad b ? new org.starttls4j.internal.dialog.Read.Bad<>(b.failure())
+                    : new org.starttls4j.internal.dialog.Read.Complete<>((Complete) this);
+            return read.clientStep(more, complete);
+        }
     }
 
     /**
