@@ -22,12 +22,11 @@ import org.starttls4j.internal.text.LineChain;
  */
 public final class SmtpReplyReader {
 
-    private final int code;
+    /** The lines so far, each starting with the reply's code (checked as it came), so the code is not kept twice. */
     private final LineChain lines;
     private final int maxLines;
 
-    private SmtpReplyReader(int code, LineChain lines, int maxLines) {
-        this.code = code;
+    private SmtpReplyReader(LineChain lines, int maxLines) {
         this.lines = lines;
         this.maxLines = maxLines;
     }
@@ -38,7 +37,7 @@ public final class SmtpReplyReader {
      * @return the code, or 0 when no line of a reply has arrived yet
      */
     public int code() {
-        return code;
+        return lines == null ? 0 : codeOf(lines.last());
     }
 
     /**
@@ -128,7 +127,7 @@ public final class SmtpReplyReader {
      * @return the reader
      */
     public static SmtpReplyReader empty(int maxLines) {
-        return new SmtpReplyReader(0, null, maxLines);
+        return new SmtpReplyReader(null, maxLines);
     }
 
     /**
@@ -151,7 +150,8 @@ public final class SmtpReplyReader {
                 || !isDigit(line.charAt(2), '0', '9')) {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an SMTP reply line", line));
         }
-        int lineCode = (line.charAt(0) - '0') * 100 + (line.charAt(1) - '0') * 10 + (line.charAt(2) - '0');
+        int lineCode = codeOf(line);
+        int code = code();
         if (code != 0 && lineCode != code) {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY,
                     "a multi-line reply changed its code from " + code + " to " + lineCode, line));
@@ -165,9 +165,14 @@ public final class SmtpReplyReader {
         }
         LineChain all = LineChain.append(lines, line);
         if (separator == '-') {
-            return new More(new SmtpReplyReader(lineCode, all, maxLines));
+            return new More(new SmtpReplyReader(all, maxLines));
         }
         return new Complete(lineCode, LineChain.toList(all));
+    }
+
+    /** The code of a line that starts with three digits. */
+    private static int codeOf(String line) {
+        return (line.charAt(0) - '0') * 100 + (line.charAt(1) - '0') * 10 + (line.charAt(2) - '0');
     }
 
     /** The text of a reply line, after its code and separator (possibly empty). */
