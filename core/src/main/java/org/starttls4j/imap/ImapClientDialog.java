@@ -219,8 +219,7 @@ public final class ImapClientDialog extends ClientOutline {
             return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities,
                     StartTlsOffer.in(capabilities, "STARTTLS"), List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
         }
-        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
-                List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
+        return askCapabilities(List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
     }
 
     private ClientStep onResponse(ImapResponse response) {
@@ -288,9 +287,11 @@ public final class ImapClientDialog extends ClientOutline {
     }
 
     @Override
-    protected ClientStep askAfterTls() {
-        // RFC 9051 §6.2.1: discard all knowledge from before TLS and issue CAPABILITY first.
-        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, true, Optional.empty()), List.of());
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 9051 §6.2.1, discard all knowledge from before TLS and issue
+        // CAPABILITY first. After a greeting, whether TLS is up is the greeting's to say.
+        boolean encrypted = !(state instanceof AwaitingGreeting greeting) || greeting.encrypted();
+        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()), events);
     }
 
     @Override

@@ -81,8 +81,7 @@ public final class LmtpClientDialog extends ClientOutline {
                 return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the greeting was not 220", reply.summary()),
                         WORDS.farewell());
             }
-            return new ClientStep.Await(to(new AwaitingLhloReply()), lhlo(),
-                    List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), greeting.encrypted())));
+            return askCapabilities(List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), greeting.encrypted())));
         }
         if (state instanceof AwaitingLhloReply) {
             // RFC 2033 §4.1: LMTP has no HELO to fall back to.
@@ -99,13 +98,9 @@ public final class LmtpClientDialog extends ClientOutline {
     }
 
     @Override
-    protected ClientStep askAfterTls() {
-        // RFC 3207 §4.2: discard all knowledge from before TLS and greet again.
-        return ClientStep.Await.sending(to(new AwaitingLhloReply()), lhlo());
-    }
-
-    private String lhlo() {
-        return "LHLO " + clientName + "\r\n";
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and greet again.
+        return new ClientStep.Await(to(new AwaitingLhloReply()), "LHLO " + clientName + "\r\n", events);
     }
 
     @Override

@@ -45,7 +45,6 @@ import org.starttls4j.StartTlsOffer;
 public final class NntpClientDialog extends ClientOutline {
 
     private static final Words WORDS = new Words("STARTTLS\r\n", "QUIT\r\n");
-    private static final String CAPABILITIES = "CAPABILITIES\r\n";
 
     /** NNTP's own state; the others are the outline's. */
     private record AwaitingCapabilitiesReply(NntpReplyReader reader) implements Phase {
@@ -89,8 +88,7 @@ public final class NntpClientDialog extends ClientOutline {
             // RFC 3977 §5.1.1: 400 and 502 greetings come with the connection closing.
             return fail(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting", line);
         }
-        return new ClientStep.Await(capabilities(), CAPABILITIES,
-                List.of(new Event.GreetingReceived(line.length() > 4 ? line.substring(4) : "", encrypted))); // after the code, as in every protocol
+        return askCapabilities(List.of(new Event.GreetingReceived(line.length() > 4 ? line.substring(4) : "", encrypted))); // after the code, as in every protocol
     }
 
     private ClientStep onCapabilitiesReply(NntpReply reply, String line) {
@@ -125,13 +123,10 @@ public final class NntpClientDialog extends ClientOutline {
     }
 
     @Override
-    protected ClientStep askAfterTls() {
-        // RFC 4642 §2.2.2: the client MUST discard what it learned before TLS and ask again.
-        return ClientStep.Await.sending(capabilities(), CAPABILITIES);
-    }
-
-    private NntpClientDialog capabilities() {
-        return to(new AwaitingCapabilitiesReply(NntpReplyReader.empty(limits.maxLinesPerReply())));
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 4642 §2.2.2, the client MUST discard what it learned before TLS and ask again.
+        return new ClientStep.Await(to(new AwaitingCapabilitiesReply(NntpReplyReader.empty(limits.maxLinesPerReply()))),
+                "CAPABILITIES\r\n", events);
     }
 
     @Override

@@ -72,7 +72,6 @@ import org.starttls4j.StartTlsOffer;
 public final class Pop3ClientDialog extends ClientOutline {
 
     private static final Words WORDS = new Words("STLS\r\n", "QUIT\r\n");
-    private static final String CAPA = "CAPA\r\n";
 
     /** POP3's own states; the greeting, {@code Idle} and {@code AwaitingHandshake} are the outline's. */
     private sealed interface State extends Phase {
@@ -121,7 +120,7 @@ public final class Pop3ClientDialog extends ClientOutline {
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting",
                     line), WORDS.farewell());
         }
-        return new ClientStep.Await(capa(), CAPA, List.of(new Event.GreetingReceived(greeting.text(), encrypted)));
+        return askCapabilities(List.of(new Event.GreetingReceived(greeting.text(), encrypted)));
     }
 
     private ClientStep onCapaLine(String line, Pop3ReplyReader reader) {
@@ -154,13 +153,9 @@ public final class Pop3ClientDialog extends ClientOutline {
     }
 
     @Override
-    protected ClientStep askAfterTls() {
-        // RFC 2595 §4: discard what was learned before TLS and ask CAPA again.
-        return ClientStep.Await.sending(capa(), CAPA);
-    }
-
-    private Pop3ClientDialog capa() {
-        return to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply())));
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 2595 §4, discard what was learned before TLS and ask CAPA again.
+        return new ClientStep.Await(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), "CAPA\r\n", events);
     }
 
     @Override

@@ -139,9 +139,10 @@ public final class SieveClientDialog extends ClientOutline {
     }
 
     @Override
-    protected ClientStep askAfterTls() {
-        // RFC 5804 §2.2: the server re-issues its capabilities unasked; ask nothing, forget everything.
-        return ClientStep.Await.sending(to(new AwaitingCapabilities(SieveResponseReader.empty(limits))), "");
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Only inside TLS (the greeting carries them): RFC 5804 §2.2, the server re-issues its
+        // capabilities unasked; ask nothing, forget everything.
+        return new ClientStep.Await(to(new AwaitingCapabilities(SieveResponseReader.empty(limits))), "", events);
     }
 
     @Override

@@ -100,8 +100,7 @@ public final class SmtpClientDialog extends ClientOutline {
                     reply.code() == 554 ? "the server refused service in its greeting" : "the greeting was not 220", reply.summary()),
                     WORDS.farewell());
         }
-        return new ClientStep.Await(to(new AwaitingEhloReply()), ehlo(),
-                List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), encrypted)));
+        return askCapabilities(List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), encrypted)));
     }
 
     private ClientStep onHelloReply(SmtpReplyReader.Complete reply) {
@@ -137,13 +136,9 @@ public final class SmtpClientDialog extends ClientOutline {
     }
 
     @Override
-    protected ClientStep askAfterTls() {
-        // RFC 3207 §4.2: discard all knowledge from before TLS and issue EHLO first.
-        return ClientStep.Await.sending(to(new AwaitingEhloReply()), ehlo());
-    }
-
-    private String ehlo() {
-        return "EHLO " + clientName + "\r\n";
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and issue EHLO first.
+        return new ClientStep.Await(to(new AwaitingEhloReply()), "EHLO " + clientName + "\r\n", events);
     }
 
     @Override

@@ -95,12 +95,13 @@ public abstract class ClientOutline implements ClientDialog {
     protected abstract ClientStep onAnswer(String line);
 
     /**
-     * What to send first inside TLS, from {@link AwaitingHandshake}: the capability request, or
-     * nothing where the server announces them unasked.
+     * Asks for the capabilities: after the greeting, and again first thing inside TLS, knowing
+     * nothing from before; where the server announces them unasked, sends nothing and waits.
      *
+     * @param events what happened with the request (the greeting, the first time)
      * @return the step
      */
-    protected abstract ClientStep askAfterTls();
+    protected abstract ClientStep askCapabilities(List<Event> events);
 
     /**
      * The state in which the answer to STARTTLS is awaited; a protocol whose reader or name for it
@@ -143,7 +144,7 @@ public abstract class ClientOutline implements ClientDialog {
         if (!(state instanceof AwaitingHandshake)) {
             throw new IllegalStateException("restartAfterTls is for the dialog of a GoAhead, not " + state());
         }
-        return askAfterTls();
+        return askCapabilities(List.of());
     }
 
     @Override
