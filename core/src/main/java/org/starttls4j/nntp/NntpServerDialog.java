@@ -6,6 +6,7 @@ import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.dialog.ServerOutline;
 import org.starttls4j.ServerStep;
 

@@ -9,6 +9,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.LiteralSkip;
+import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.dialog.ServerOutline;
 import org.starttls4j.ServerStep;
 import org.starttls4j.text.Literal;

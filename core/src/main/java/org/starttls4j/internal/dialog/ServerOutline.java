@@ -12,9 +12,8 @@ import org.starttls4j.internal.text.CommandLine;
  * configuration alone (NNTP, POP3, ManageSieve): a command line is its case-insensitive name and
  * its arguments; STARTTLS with arguments is refused, under {@code PLAINTEXT_ONLY} it is
  * unavailable, otherwise it is the go-ahead; and when the negotiation ends, the protocol's reply
- * for the reason is sent (nothing at all after a plaintext injection: not one more byte in
- * plaintext once STARTTLS was received). The protocol's dialog extends it and keeps its command
- * table, its words and every other answer.
+ * for the reason is sent ({@link Farewells}). The protocol's dialog extends it and keeps its
+ * command table, its words and every other answer.
  *
  * <p>Not exported: the public dialogs extend it as {@link ClientOutline}'s do.
  */
@@ -26,54 +25,9 @@ public abstract class ServerOutline implements ServerDialog {
      * @param startTlsWithArguments the refusal of STARTTLS with arguments
      * @param startTlsUnavailable   the refusal of STARTTLS under {@code PLAINTEXT_ONLY}
      * @param goAhead               the go-ahead
-     * @param farewells             what it sends when the negotiation ends
+     * @param farewells             what it sends when the negotiation ends, by reason
      */
     public record Words(String startTlsWithArguments, String startTlsUnavailable, String goAhead, Farewells farewells) {
-    }
-
-    /**
-     * What a protocol sends when the negotiation ends, by reason; every text CRLF-terminated or empty.
-     *
-     * @param timeout          the client said nothing for too long
-     * @param lineTooLong      a line, or a command of several lines, over the bound
-     * @param tooManyCommands  more commands before STARTTLS than the bound
-     * @param busy             instead of the greeting, when the server is too busy
-     * @param malformed        a bare CR, LF or NUL
-     * @param tooMuchPlaintext more plaintext than the bound
-     * @param closing          any other reason, {@code %s} standing for the server's host name
-     */
-    public record Farewells(String timeout, String lineTooLong, String tooManyCommands, String busy, String malformed,
-                            String tooMuchPlaintext, String closing) {
-
-        /**
-         * The text for {@code reason}.
-         *
-         * @param reason   why the negotiation ends
-         * @param hostname the server's host name
-         * @return the text, CRLF included, or empty
-         */
-        public String of(Failure.Reason reason, String hostname) {
-            switch (reason) {
-                case PLAINTEXT_INJECTION:
-                    // Nothing more in plaintext once STARTTLS was received; just close.
-                    return "";
-                case TIMEOUT:
-                    return timeout;
-                case LINE_TOO_LONG:
-                case COMMAND_TOO_LONG:
-                    return lineTooLong;
-                case TOO_MANY_COMMANDS:
-                    return tooManyCommands;
-                case SERVER_BUSY:
-                    return busy;
-                case MALFORMED_COMMAND:
-                    return malformed;
-                case TOO_MUCH_PLAINTEXT:
-                    return tooMuchPlaintext;
-                default:
-                    return closing.replace("%s", hostname);
-            }
-        }
     }
 
     /** The configuration every answer comes from. */

@@ -18,8 +18,8 @@ import org.starttls4j.smtp.SmtpClientDialog;
 /** What the outlines decide once for every protocol: the farewell by reason, and the client's turns around STARTTLS. */
 class OutlinesTest {
 
-    private static final ServerOutline.Farewells WORDS = new ServerOutline.Farewells("timeout\r\n", "long\r\n", "many\r\n",
-            "busy\r\n", "malformed\r\n", "plaintext\r\n", "%s closing\r\n");
+    private static final Farewells WORDS = new Farewells("timeout\r\n", "long\r\n", "many\r\n",
+            "busy\r\n", "malformed\r\n", "%s plaintext\r\n", "%s closing\r\n");
 
     @Test
     void eachReasonHasItsFarewellAndNothingFollowsAnInjection() {
@@ -30,7 +30,7 @@ class OutlinesTest {
         assertThat(WORDS.of(Failure.Reason.TOO_MANY_COMMANDS, "mx.example")).isEqualTo("many\r\n");
         assertThat(WORDS.of(Failure.Reason.SERVER_BUSY, "mx.example")).isEqualTo("busy\r\n");
         assertThat(WORDS.of(Failure.Reason.MALFORMED_COMMAND, "mx.example")).isEqualTo("malformed\r\n");
-        assertThat(WORDS.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "mx.example")).isEqualTo("plaintext\r\n");
+        assertThat(WORDS.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "mx.example")).isEqualTo("mx.example plaintext\r\n");
         EnumSet<Failure.Reason> others = EnumSet.complementOf(EnumSet.of(Failure.Reason.PLAINTEXT_INJECTION, Failure.Reason.TIMEOUT,
                 Failure.Reason.LINE_TOO_LONG, Failure.Reason.COMMAND_TOO_LONG, Failure.Reason.TOO_MANY_COMMANDS,
                 Failure.Reason.SERVER_BUSY, Failure.Reason.MALFORMED_COMMAND, Failure.Reason.TOO_MUCH_PLAINTEXT));
