@@ -116,7 +116,7 @@ public final class NntpClientDialog implements ClientDialog {
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting", line), "");
         }
         return new ClientStep.Await(to(new AwaitingCapabilitiesReply(NntpReplyReader.empty(limits.maxLinesPerReply()))), CAPABILITIES,
-                List.of(new Event.GreetingReceived(line.length() > 4 ? line.substring(4) : "", encrypted))); // after the code, as in every protocol
+                List.of(new Event.GreetingReceived(greeting.text(), encrypted))); // after the code, as in every protocol
     }
 
     private ClientStep onCapabilitiesLine(String line, NntpReplyReader reader) {

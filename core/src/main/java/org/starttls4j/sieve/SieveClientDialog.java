@@ -122,7 +122,7 @@ public final class SieveClientDialog implements ClientDialog {
                     greeting.line()), "");
         }
         // The text after the status, as in every protocol (here still quoted, as the server wrote it).
-        String text = greeting.line().length() > 3 ? greeting.line().substring(3) : "";
+        String text = greeting.line().length() > 2 ? greeting.line().substring(3) : "";
         return ready(greeting.capabilities(), List.of(new Event.GreetingReceived(text, encrypted)));
     }
 
