@@ -204,4 +204,14 @@ class ImapClientDialogTest {
         ClientStep large = awaitingCapabilities(Limits.DEFAULT.withMaxLiteralSize(10)).onLine("* 1 FETCH (BODY {11}");
         assertThat(((ClientStep.Fail) large).failure().message()).contains("11 bytes").doesNotContain("absurdly");
     }
+
+    @Test
+    void anUnsolicitedResponseIsSkippedInPlaintextButRefusedInsideTls() {
+        ClientStep.Ready plain = ready(awaitingCapabilities(Limits.DEFAULT).onLine("A1 OK [CAPABILITY IMAP4rev1 STARTTLS] done"));
+        assertThat(plain.next().onLine("* OK still here")).isInstanceOf(ClientStep.Await.class);
+
+        ClientStep.Await again = await(afterGoAhead().restartAfterTls());
+        ClientStep.Ready secured = ready(again.next().onLine("A3 OK [CAPABILITY IMAP4rev1] done"));
+        assertThat(failed(secured.next().onLine("* OK still here"))).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+    }
 }
