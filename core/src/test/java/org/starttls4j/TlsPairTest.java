@@ -183,6 +183,7 @@ class TlsPairTest {
         Failure failure = ((Outcome.Failed) r.clientOutcome()).failure();
         assertThat(failure.certificateProblem()).contains(CertificateProblem.PIN_MISMATCH);
         assertThat(new String(r.clientSent(), StandardCharsets.ISO_8859_1)).doesNotContain("EHLO localhost\r\nSTARTTLS\r\nEHLO");
+        assertThat(failure.certificateSubject()).hasValueSatisfying(subject -> assertThat(subject).contains("mail.example.test"));
     }
 
     @Test
@@ -250,7 +251,9 @@ class TlsPairTest {
         t = t.next().onReceived(ascii("220 go\r\n"), NOW);
         assertThat(t.next().state()).isEqualTo("Handshaking");
         Negotiation handshaking = t.next();
+        assertThat(handshaking).hasToString("Negotiation[Handshaking]");
         handshaking.onTick(NOW);
+        assertThat(handshaking).hasToString("Negotiation[Handshaking, consumed]");
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> handshaking.onTick(NOW))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already fed");
