@@ -244,6 +244,24 @@ class TlsPairTest {
     }
 
     @Test
+    void aNegotiationWaitingForItsDelegatedTasksKeepsItsDeadline() {
+        ClientConfig client = client(KeyType.RSA_2048).delegatedTasks(DelegatedTasks.HAND_TO_CALLER).build();
+        Transition s = Smtp.server(server(KeyType.RSA_2048).build()).begin(NOW);
+        Transition c = Smtp.client(client).begin(NOW);
+        for (int i = 0; i < 20; i++) {
+            c = c.next().onReceived(s.outbound(), NOW);
+            if (!c.delegatedTasks().isEmpty()) {
+                break;
+            }
+            s = s.next().onReceived(c.outbound(), NOW);
+        }
+
+        assertThat(c.delegatedTasks()).isNotEmpty();
+        assertThat(c.next().state()).isEqualTo("AwaitingDelegatedTasks");
+        assertThat(c.next().deadline()).isPresent();
+    }
+
+    @Test
     void aStateThatOwnsAnEngineCannotBeFedTwice() {
         Transition t = Smtp.client(client(KeyType.EC_P256).build()).begin(NOW);
         t = t.next().onReceived(ascii("220 hi\r\n"), NOW);
