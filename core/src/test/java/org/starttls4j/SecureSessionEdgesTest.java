@@ -274,6 +274,27 @@ class SecureSessionEdgesTest {
         assertThat(client.onEndOfStream()).isEqualTo(SecureSession.Termination.TRUNCATED);
     }
 
+    @Test
+    void delegatedTasksAnEngineAsksForAfterTheHandshakeRunInline() {
+        List<AsksForATaskOnce> engines = new ArrayList<>();
+        Loopback.Result r = secured(Engines.JDK, "TLSv1.3", inner -> {
+            AsksForATaskOnce engine = new AsksForATaskOnce(inner);
+            engines.add(engine);
+            return engine;
+        });
+        AsksForATaskOnce engine = engines.get(engines.size() - 1);
+        engine.armed = true;
+        ByteBuffer plain = ByteBuffer.allocate(1000);
+
+        TlsResult result = r.clientSession().decrypt(encrypted(r.serverSession(), data(100)), plain);
+
+        assertThat(result.status()).isEqualTo(TlsResult.Status.OK);
+        assertThat(result.produced()).isEqualTo(100);
+        assertThat(engine.taskRan).isTrue();
+        assertThat(result.wantsToWrite()).isFalse();
+        assertThat(r.clientSession().failure()).isEmpty();
+    }
+
     // ---- fixtures ----
 
     static byte[] data(int n) {
@@ -386,6 +407,42 @@ class SecureSessionEdgesTest {
                 return new SSLEngineResult(SSLEngineResult.Status.OK, r.getHandshakeStatus(), 0, 0);
             }
             return r;
+        }
+    }
+
+    /** An engine that, when armed, asks for one delegated task after the next record it decrypts. */
+    static final class AsksForATaskOnce extends Disguised {
+        boolean armed;
+        boolean taskRan;
+        private boolean pending;
+
+        AsksForATaskOnce(SSLEngine inner) {
+            super(inner);
+        }
+
+        @Override
+        public SSLEngineResult unwrap(ByteBuffer source, ByteBuffer[] destinations, int offset, int length) throws SSLException {
+            SSLEngineResult r = super.unwrap(source, destinations, offset, length);
+            if (armed && r.bytesProduced() > 0) {
+                armed = false;
+                pending = true;
+                return new SSLEngineResult(r.getStatus(), SSLEngineResult.HandshakeStatus.NEED_TASK, r.bytesConsumed(), r.bytesProduced());
+            }
+            return r;
+        }
+
+        @Override
+        public Runnable getDelegatedTask() {
+            if (pending) {
+                pending = false;
+                return () -> taskRan = true;
+            }
+            return super.getDelegatedTask();
+        }
+
+        @Override
+        public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+            return pending ? SSLEngineResult.HandshakeStatus.NEED_TASK : super.getHandshakeStatus();
         }
     }
 

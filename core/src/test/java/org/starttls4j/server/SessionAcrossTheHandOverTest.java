@@ -143,6 +143,21 @@ class SessionAcrossTheHandOverTest {
     }
 
     @Test
+    void aCloseNotifyCutAcrossTheHandOverIsACleanClose() throws SSLException {
+        LastFlight flight = LastFlight.tls13();
+        flight.client().engine.closeOutbound();
+        byte[] closeNotify = flight.client().wrap(new byte[0]);
+        SecureSession session = flight.secure(Arrays.copyOf(closeNotify, 3));
+
+        TlsResult r = session.decrypt(ByteBuffer.wrap(closeNotify, 3, closeNotify.length - 3), ByteBuffer.allocate(1000));
+
+        assertThat(r.status()).isEqualTo(TlsResult.Status.CLOSED);
+        assertThat(r.consumed()).isEqualTo(closeNotify.length - 3);
+        assertThat(session.isInboundDone()).isTrue();
+        assertThat(session.onEndOfStream()).isEqualTo(SecureSession.Termination.CLEAN);
+    }
+
+    @Test
     void anEmptyRecordCutAcrossTheHandOverIsAFailureNotAWaitForMore() throws SSLException {
         LastFlight flight = LastFlight.tls13();
         SecureSession session = flight.secure(new byte[] {0x17, 0x03, 0x03});
@@ -249,11 +264,18 @@ class SessionAcrossTheHandOverTest {
                 assertThat(r.consumed()).isEqualTo(inbound.position() - before);
                 assertThat(r.produced()).isEqualTo(app.position());
                 received.write(app.array(), 0, app.position());
+                if (r.status() == TlsResult.Status.NEEDS_INPUT) {
+                    assertThat(holdsAWholeRecord(inbound)).as("asked for input while holding a whole record").isFalse();
+                }
                 if (r.status() == TlsResult.Status.NEEDS_INPUT || (r.consumed() == 0 && r.produced() == 0)) {
                     return;
                 }
             }
         }
+    }
+
+    static boolean holdsAWholeRecord(ByteBuffer b) {
+        return b.remaining() >= 5 && b.remaining() >= 5 + (((b.get(b.position() + 3) & 0xff) << 8) | (b.get(b.position() + 4) & 0xff));
     }
 
     static byte[] data(int n, long seed) {

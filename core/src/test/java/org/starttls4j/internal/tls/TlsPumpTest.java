@@ -89,6 +89,21 @@ class TlsPumpTest {
     }
 
     @Test
+    void aRecordArrivingInPiecesAfterTheHandshakeWaitsForItsRest() {
+        Pair p = Pair.handshaken("TLSv1.3", UnaryOperator.identity());
+        p.server.encrypt(ascii("250 " + "x".repeat(500) + "\r\n"), p.toClient);
+        byte[] record = p.sentByServer.toByteArray();
+        p.sentByServer.reset();
+
+        assertThat(p.client.receive(ByteBuffer.wrap(record, 0, 3), p.toServer)).isInstanceOf(Progress.Idle.class);
+        assertThat(p.client.receive(ByteBuffer.wrap(record, 3, 100), p.toServer)).isInstanceOf(Progress.Idle.class);
+        assertThat(p.client.plaintextAvailable()).isZero();
+        assertThat(p.client.receive(ByteBuffer.wrap(record, 103, record.length - 103), p.toServer)).isInstanceOf(Progress.Idle.class);
+
+        assertThat(new String(p.client.takePlaintext(), StandardCharsets.US_ASCII)).isEqualTo("250 " + "x".repeat(500) + "\r\n");
+    }
+
+    @Test
     void nothingIsEncryptedAfterOurClose() {
         Pair p = Pair.handshaken("TLSv1.3", UnaryOperator.identity());
         p.client.closeOutbound(p.toServer);
