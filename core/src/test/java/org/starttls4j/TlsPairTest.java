@@ -259,6 +259,10 @@ class TlsPairTest {
         assertThat(c.delegatedTasks()).isNotEmpty();
         assertThat(c.next().state()).isEqualTo("AwaitingDelegatedTasks");
         assertThat(c.next().deadline()).isPresent();
+        // Its time running out, it still says its last words in TLS before failing.
+        Transition timedOut = c.next().onTick(c.next().deadline().orElseThrow());
+        assertThat(((Outcome.Failed) timedOut.outcome().orElseThrow()).failure().reason()).isEqualTo(Failure.Reason.TIMEOUT);
+        assertThat(timedOut.outboundBytes()).as("a TLS alert").isNotEmpty();
     }
 
     @Test
