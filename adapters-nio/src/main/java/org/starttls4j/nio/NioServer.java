@@ -89,6 +89,7 @@ public final class NioServer implements AutoCloseable {
     private final Consumer<? super NegotiatedChannel> onSession;
     private final BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure;
     private final int maxNegotiating;
+    private final boolean keepTranscript;
     private final NioOptions options;
     private final ServerSocketChannel listener;
     private final Selector selector;
@@ -172,6 +173,7 @@ public final class NioServer implements AutoCloseable {
         this.onSession = b.onSession;
         this.onFailure = b.onFailure;
         this.maxNegotiating = b.maxNegotiating;
+        this.keepTranscript = b.keepTranscript;
         this.options = b.options;
         this.listener = listener;
         this.selector = selector;
@@ -402,7 +404,7 @@ public final class NioServer implements AutoCloseable {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SocketAddress remote = socket.getRemoteAddress();
             NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, negotiations.get())
-                    .options(options, selector::wakeup).start();
+                    .options(options, selector::wakeup).handOverTranscript(keepTranscript).start();
             c = new Connection(n, remote);
             if (!n.isFinished()) {
                 c.key = socket.register(selector, n.interestOps(), c);
@@ -493,6 +495,7 @@ public final class NioServer implements AutoCloseable {
         private SocketAddress address;
         private int backlog = 1024;
         private int maxNegotiating = 1024;
+        private boolean keepTranscript = true;
         private Consumer<? super NegotiatedChannel> onSession;
         private BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure = (peer, report) -> { };
         private ThreadFactory threadFactory;
@@ -541,6 +544,23 @@ public final class NioServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxNegotiating must be positive");
             }
             this.maxNegotiating = value;
+            return this;
+        }
+
+        /**
+         * Whether each channel handed over keeps the negotiation's transcript in its
+         * {@link NegotiatedChannel#report() report}; default true. The transcript (every line of the
+         * plaintext dialog, timed) is about a kilobyte, held for as long as the session stays open;
+         * a server that keeps many idle sessions and logs what it needs from the report in
+         * {@link #onSession} can leave it out. The report keeps everything else (encrypted or why
+         * not, TLS facts, capabilities, the other events), and {@link #onFailure} always gets the
+         * whole transcript of a failed negotiation.
+         *
+         * @param value false to hand channels over without the transcript
+         * @return this builder
+         */
+        public Builder keepTranscript(boolean value) {
+            this.keepTranscript = value;
             return this;
         }
 
