@@ -346,10 +346,27 @@ final class ScaleReport {
                     .append(kb(v.cHeapFreePerSession())).append(" | ").append(kb(v.nativePerSession() - v.cHeapInUsePerSession()
                             - v.cHeapFreePerSession())).append(" | ")
                     .append(mb(v.idleFootprint().total())).append(" + ").append(mb(TARGET_SESSIONS * v.heapPerSession()))
-                    .append(" + ").append(mb(TARGET_SESSIONS * v.cHeapInUsePerSession())).append(" + ")
-                    .append(mb(TARGET_SESSIONS * rest)).append(" = ").append(mb(v.extrapolated(TARGET_SESSIONS))).append(" |\n");
+                    .append(" + ").append(mb(TARGET_SESSIONS * v.cHeapInUsePerSession()))
+                    .append(rest < 0 ? " − " : " + ").append(mb(TARGET_SESSIONS * Math.abs(rest))).append(" = ")
+                    .append(mb(v.extrapolated(TARGET_SESSIONS))).append(" |\n");
         }
-        md.append('\n');
+        md.append("\nThe first reading's counts include the JIT compilers' passing allocations (up to about 10 MB, freed soon "
+                + "after), so native differences between servers under about 0.5 KB per session are noise, and a negative "
+                + "*free, kept* figure means the sessions reused memory freed before that reading. What bounds the 100,000 "
+                + "figure, largest first: the C heap in use, BoringSSL's own objects for each connection (its `SSL`, the "
+                + "record layer's AEAD states, the session: not ours, and not released while a connection is open; BoringSSL "
+                + "already frees its record buffers whenever they are empty, and `SSL_MODE_RELEASE_BUFFERS`, which tcnative "
+                + "sets, is 0 there); then the heap per session (Netty's channel, pipeline and engine objects, or "
+                + "`NioServer`'s channel, the core's session and the JDK's socket); then the process with no session.");
+        for (Variant v : variants) {
+            double at = v.extrapolated(TARGET_SESSIONS);
+            md.append(' ').append(serverName(v.server())).append(": ").append(mb(at))
+                    .append(at <= TARGET_BYTES ? String.format(Locale.ROOT, ", %s under 1 GB (%,.0f MB);",
+                            mb(TARGET_BYTES - at), TARGET_BYTES / (1024.0 * 1024))
+                            : String.format(Locale.ROOT, ", %s over 1 GB;", mb(at - TARGET_BYTES)));
+        }
+        md.setLength(md.length() - 1);
+        md.append(".\n\n");
         return md.toString();
     }
 

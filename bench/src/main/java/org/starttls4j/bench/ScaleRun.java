@@ -36,8 +36,8 @@ import java.util.Map;
  * <p>Arguments (all optional): {@code --sessions N} (19000), {@code --burst N} (10000),
  * {@code --clients N} (2), {@code --warmup N} (300), {@code --servers a,b} (sslhandler,nio,netty),
  * {@code --engines a,b} (boringssl,jdk), {@code --server-heap SIZE} (2g), {@code --client-heap SIZE}
- * (2g), {@code --malloc-arenas N} (default: glibc's own; else {@code MALLOC_ARENA_MAX} in the server's
- * environment), {@code --trim yes|no} (no; yes: the server returns the C heap's free pages to the system,
+ * (2g), {@code --malloc-arenas N|default} (2: {@code MALLOC_ARENA_MAX=2} in the server's environment, the
+ * setting docs/ENGINES.md recommends; {@code default}: glibc's own, up to 8 arenas per core), {@code --trim yes|no} (no; yes: the server returns the C heap's free pages to the system,
  * {@code jcmd System.trim_native_heap}, before each reading, as {@code -XX:TrimNativeHeapInterval}
  * does in a deployment), {@code --transcript drop|keep} (drop: {@code NioServer} hands sessions over
  * without the negotiation's transcript, {@code NioServer.Builder.keepTranscript(false)}),
@@ -67,7 +67,7 @@ public final class ScaleRun {
         options.put("engines", "boringssl,jdk");
         options.put("server-heap", "2g");
         options.put("client-heap", "2g");
-        options.put("malloc-arenas", "default");
+        options.put("malloc-arenas", "2");
         options.put("trim", "no");
         options.put("transcript", "drop");
         options.put("out", "bench/RESULTS.md");
