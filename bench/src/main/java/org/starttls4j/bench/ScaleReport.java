@@ -242,7 +242,9 @@ final class ScaleReport {
         md.append(nativeBreakdown());
         md.append("Concurrent negotiations: ").append(options.get("burst"))
                 .append(" clients started at once against each server (connect to EHLO reply inside TLS, as each client measured it; "
-                        + "the clients share the two cores with the server, so these are latencies of the whole machine). Ratios are to "
+                        + "the clients share the two cores with the server, so these are latencies of the whole machine, and unlike the "
+                        + "memory figures they depend on the load: on a machine shared with other work, as here, only their ratios "
+                        + "to the baseline, read beside the load average, mean anything). Ratios are to "
                         + "the `SslHandler` baseline with the same engine in the same run.\n\n");
         md.append("| engine | server | secured | not secured | p50 | p99 | max | p50 ÷ baseline | p99 ÷ baseline | load average "
                 + "(1, 5, 15 min) before → after |\n");
