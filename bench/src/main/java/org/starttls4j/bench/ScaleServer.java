@@ -211,23 +211,26 @@ public final class ScaleServer {
             Thread.sleep(100); // a poll of counters between processes, not a test's synchronisation
         }
         ProcessFootprint f = ProcessFootprint.read(Boolean.getBoolean(TRIM));
+        int held = live();
         StringBuilder out = new StringBuilder("measured label=").append(label)
-                .append(" live=").append(live()).append(" answered=").append(answered()).append(" failures=").append(failed());
+                .append(" live=").append(held).append(" answered=").append(answered()).append(" failures=").append(failed());
         for (Map.Entry<String, Long> e : f.fields().entrySet()) {
             out.append(' ').append(e.getKey()).append('=').append(e.getValue());
         }
-        System.out.println(out);
-        System.out.flush();
         // What the held sessions are made of, into the raw directory's .err file beside the figures:
-        // the classes that grew since the first reading, per connection held.
+        // the classes that grew since the first reading, per connection held. Taken before the
+        // answer, while the count still holds (the run moves on as soon as it has the answer).
         HeapHistogram histogram = HeapHistogram.parse(ProcessFootprint.heapHistogram());
         if (firstHistogram == null) {
             firstHistogram = histogram;
-            firstLive = live();
-        } else if (live() > firstLive) {
-            System.err.println("# live heap per connection by class, " + label + " (" + live() + " connections) minus the first reading\n"
-                    + histogram.perSession(firstHistogram, live() - firstLive, 30));
+            firstLive = held;
+        } else if (held > firstLive) {
+            System.err.println("# live heap per connection by class, " + label + " (" + held + " connections) minus the first reading\n"
+                    + histogram.perSession(firstHistogram, held - firstLive, 30));
+            System.err.flush();
         }
+        System.out.println(out);
+        System.out.flush();
     }
 
     private static SSLEngine tls13(SSLEngine engine) {
