@@ -243,6 +243,24 @@ class TransportTlsTest {
         assertThat(tls.parameters()).as("a fresh copy each time").isNotSameAs(parameters);
     }
 
+    @Test
+    void onceTheEngineIsMadeTheParametersAreItsOwnAndNoProbeIsMade() {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger released = new AtomicInteger();
+        ClientConfig config = ClientConfig.builder(HOST).engineFactory(counting(
+                (host, port) -> TestPki.clientContextTrusting(TestPki.ca(Dialect.KEY)).createSSLEngine(host, port), made, released)).build();
+        TransportTls tls = smtpClientUpToGoAhead(config).next().transportTls().orElseThrow();
+        assertThat(tls).hasToString("TransportTls[no engine made]");
+        SSLEngine engine = tls.engine();
+        int madeBefore = made.get();
+
+        SSLParameters parameters = tls.parameters();
+
+        assertThat(tls).hasToString("TransportTls[engine made]");
+        assertThat(parameters.getServerNames()).isEqualTo(engine.getSSLParameters().getServerNames());
+        assertThat(made.get()).as("no probe engine").isEqualTo(madeBefore);
+    }
+
     @ParameterizedTest
     @EnumSource(value = TlsPolicy.class, names = {"REQUIRED", "IMPLICIT"})
     void aStackMakingItsOwnEnginesWithTheParametersIsSecuredInBothRoles(TlsPolicy policy) {
