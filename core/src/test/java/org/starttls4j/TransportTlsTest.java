@@ -244,6 +244,21 @@ class TransportTlsTest {
     }
 
     @Test
+    void aClientReadingInsideTheTransportsTlsOwnsNoEngineAndCannotKnowOfACloseNotify() throws SSLException {
+        Negotiation awaiting = smtpClientUpToGoAhead(client(TlsPolicy.REQUIRED).build()).next();
+        SSLEngine engine = awaiting.transportTls().orElseThrow().engine();
+        EnginePair.handshake(engine, serverEngine(TestPki.server(Dialect.KEY, HOST).serverContext()));
+        Negotiation reading = awaiting.onTlsEstablished(engine.getSession(), T0).next();
+        assertThat(reading.state()).startsWith("Tls/");
+
+        reading.onTick(T0);
+        Transition ended = reading.onEndOfStream(T0);
+
+        assertThat(reading.isConsumed()).as("the transport's engine is not the negotiation's").isFalse();
+        assertThat(failure(ended.outcome().orElseThrow()).message()).contains("without close_notify");
+    }
+
+    @Test
     void onceTheEngineIsMadeTheParametersAreItsOwnAndNoProbeIsMade() {
         AtomicInteger made = new AtomicInteger();
         AtomicInteger released = new AtomicInteger();
