@@ -101,15 +101,16 @@ public final class HostNames {
         if (pattern.indexOf('*') < 0) {
             return pattern.equals(name);
         }
-        if (!pattern.startsWith("*.") || pattern.indexOf('*', 1) >= 0) {
+        if (!pattern.startsWith("*.") || pattern.lastIndexOf('*') != 0) {
             return false; // a partial wildcard, or one that is not the left-most label
         }
         String parent = pattern.substring(2);
-        if (parent.indexOf('.') < 0) {
+        if (!parent.contains(".")) {
             return false; // *.com: a wildcard over a single label names a whole top-level domain
         }
-        int dot = name.indexOf('.');
-        return dot > 0 && name.substring(dot + 1).equals(parent);
+        // the name less its first label; a name of one label stays whole, and never equals a
+        // parent of two labels or more
+        return name.substring(name.indexOf('.') + 1).equals(parent);
     }
 
     /** The reference name in lowercase A-label form without a trailing dot; null if it is no host name. */

@@ -37,6 +37,20 @@ class EngineSetupTest {
         assertThat(sniOf("under_score.example.test")).as("a name SNI cannot carry").isEmpty();
     }
 
+    @Test
+    void anEnginesOwnWebStyleHostNameCheckIsSwitchedOff() throws Exception {
+        // an EngineFactory's engine may come with "HTTPS" set; the JDK ignores a null algorithm
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+        javax.net.ssl.SSLParameters https = engine.getSSLParameters();
+        https.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(https);
+
+        EngineSetup.client(engine, "mail.example.test", new EngineSetup.Floor("TLSv1.2", p -> p.equals("TLSv1.3")));
+
+        assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm())
+                .as("RFC 7817's rules are checked by HostNames; HTTPS's would allow partial wildcards").isEmpty();
+    }
+
     static java.util.List<String> sniOf(String serverName) throws Exception {
         javax.net.ssl.SSLEngine engine = EngineSetup.client(javax.net.ssl.SSLContext.getDefault().createSSLEngine(), serverName,
                 new EngineSetup.Floor("TLSv1.2", p -> p.equals("TLSv1.2") || p.equals("TLSv1.3")));
