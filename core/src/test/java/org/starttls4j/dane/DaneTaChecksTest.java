@@ -222,6 +222,13 @@ class DaneTaChecksTest {
         assertThat(problem(verdict)).isNotNull();
     }
 
+    @Test
+    void aTimeNoDateCanHoldIsRejectedNotThrown() {
+        X509Certificate leaf = leaf("CN=" + MX, new GeneralName(GeneralName.dNSName, MX));
+
+        assertThat(problem(verify(leaf, Instant.MAX))).isEqualTo(CertificateProblem.OTHER);
+    }
+
     private static byte[] encoded(X509Certificate certificate) {
         try {
             return certificate.getEncoded();

@@ -68,6 +68,9 @@ class ClassifyingTrustManagerTest {
         assertThat(rejection(() -> judge.checkServerTrusted(otherName, "ECDHE_RSA"))).isEqualTo(Problem.HOST_MISMATCH);
         assertThat(rejection(() -> judge.checkServerTrusted(otherName, "ECDHE_RSA", (Socket) null)))
                 .isEqualTo(Problem.HOST_MISMATCH);
+        assertThatThrownBy(() -> judge.checkServerTrusted(selfSigned, "ECDHE_RSA", (SSLEngine) null))
+                .isInstanceOfSatisfying(RejectedCertificateException.class, e -> assertThat(e.subject())
+                        .hasValueSatisfying(s -> assertThat(s).contains("CN=mail.example.test")));
     }
 
     @Test

@@ -21,6 +21,8 @@ class EngineSetupTest {
         assertThat(EngineSetup.isIpv4("mail.example.test")).isFalse();
         assertThat(EngineSetup.isIpv4("1.2.3")).isFalse();
         assertThat(EngineSetup.isIpv4("1.2.3.4.")).isFalse();
+        assertThat(EngineSetup.isIpv4("1.2.3.")).isFalse();
+        assertThat(EngineSetup.isIpv4("1.2.3.4.5")).isFalse();
         assertThat(EngineSetup.isIpv4(".1.2.3")).isFalse();
         assertThat(EngineSetup.isIpv4("1..2.3")).isFalse();
         assertThat(EngineSetup.isIpv4("1234.1.1.1")).isFalse();
