@@ -130,7 +130,7 @@ public final class Negotiation {
      */
     public Transition onTlsEstablished(SSLSession session, Instant now) {
         Objects.requireNonNull(session, "session");
-        return take().onTlsEstablished(session, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().onTlsEstablished(session, output(now));
     }
 
     /**
@@ -146,7 +146,7 @@ public final class Negotiation {
      */
     public Transition onTlsFailed(Throwable cause, Instant now) {
         Objects.requireNonNull(cause, "cause");
-        return take().onTlsFailed(cause, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().onTlsFailed(cause, output(now));
     }
 
     /**
@@ -157,7 +157,7 @@ public final class Negotiation {
      * @return the first transition
      */
     public Transition begin(Instant now) {
-        return take().begin(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().begin(output(now));
     }
 
     /**
@@ -174,7 +174,7 @@ public final class Negotiation {
      * @throws IllegalStateException for a client negotiation, or one already begun
      */
     public Transition beginAtCapacity(Instant now) {
-        return take().beginAtCapacity(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().beginAtCapacity(output(now));
     }
 
     /**
@@ -187,7 +187,7 @@ public final class Negotiation {
      */
     public Transition onReceived(ByteBuffer bytes, Instant now) {
         Objects.requireNonNull(bytes, "bytes");
-        return take().onReceived(bytes, new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().onReceived(bytes, output(now));
     }
 
     /**
@@ -197,7 +197,7 @@ public final class Negotiation {
      * @return the transition (always to a finished state)
      */
     public Transition onEndOfStream(Instant now) {
-        return take().onEndOfStream(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().onEndOfStream(output(now));
     }
 
     /**
@@ -208,7 +208,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTick(Instant now) {
-        return take().onTick(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().onTick(output(now));
     }
 
     /**
@@ -218,7 +218,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTasksCompleted(Instant now) {
-        return take().onTasksCompleted(new Output(Objects.requireNonNull(now, "now"), flow.settings.limits()));
+        return take().onTasksCompleted(output(now));
     }
 
     /**
@@ -273,6 +273,11 @@ public final class Negotiation {
     @Override
     public String toString() {
         return "Negotiation[" + state() + (spent ? ", consumed" : "") + "]";
+    }
+
+    /** What a transition is written into: the input's time, and the bounds on its transcript. */
+    private Output output(Instant now) {
+        return new Output(Objects.requireNonNull(now, "now"), flow.settings.limits());
     }
 
     private Flow<?> take() {

@@ -36,7 +36,9 @@ public sealed interface StartTlsCompletionEvent {
      *
      * @return true only for {@link Secured}
      */
-    boolean isEncrypted();
+    default boolean isEncrypted() {
+        return this instanceof Secured;
+    }
 
     /**
      * TLS is up: Netty's {@code SslHandler} stays in the pipeline and carries plaintext
@@ -68,11 +70,6 @@ public sealed interface StartTlsCompletionEvent {
             Objects.requireNonNull(capabilities, "capabilities");
             events = List.copyOf(events);
         }
-
-        @Override
-        public boolean isEncrypted() {
-            return true;
-        }
     }
 
     /**
@@ -95,11 +92,6 @@ public sealed interface StartTlsCompletionEvent {
             Objects.requireNonNull(session, "session");
             events = List.copyOf(events);
         }
-
-        @Override
-        public boolean isEncrypted() {
-            return false;
-        }
     }
 
     /**
@@ -120,11 +112,6 @@ public sealed interface StartTlsCompletionEvent {
         public Failed {
             Objects.requireNonNull(failure, "failure");
             events = List.copyOf(events);
-        }
-
-        @Override
-        public boolean isEncrypted() {
-            return false;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.starttls4j.probe;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.starttls4j.TlsFacts;
 import org.starttls4j.TlsPolicy;
 import picocli.CommandLine.Command;
@@ -39,6 +41,56 @@ final class Commands {
         }
     }
 
+    /** What every command holds: where it writes. */
+    abstract static class IoCommand implements Callable<Integer> {
+        final Io io;
+
+        IoCommand(Io io) {
+            this.io = io;
+        }
+    }
+
+    /** A command against the server a URL names, with the client's options. */
+    abstract static class ClientCommand extends IoCommand {
+
+        @Parameters(index = "0", paramLabel = "URL",
+                description = "What to ${COMMAND-NAME}, e.g. smtp://mx.example.com or submission://mail.example.com")
+        String url;
+
+        @Mixin
+        ClientOptions options = new ClientOptions();
+
+        /** What the command does with the parsed URL and options. */
+        interface Run {
+            int on(Target target, ClientSettings settings) throws UnreachableException;
+        }
+
+        ClientCommand(Io io) {
+            super(io);
+        }
+
+        /** Parses the URL, reads the options, then runs; a server out of reach is reported, exit status 3. */
+        int against(Run run) {
+            Target target = Target.parse(url);
+            ClientSettings settings = options.settings(target);
+            try {
+                return run.on(target, settings);
+            } catch (UnreachableException e) {
+                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
+            }
+        }
+
+        /** Writes a result as one JSON object or for a reader, as {@code --json} asks. */
+        void print(Supplier<JsonNode> asJson, Runnable forReader) {
+            if (options.json) {
+                io.out().println(ProbeOutput.write(asJson.get()));
+            } else {
+                forReader.run();
+            }
+            io.out().flush();
+        }
+    }
+
     /** Prints the version from the jar. */
     static final class Version implements IVersionProvider {
         @Override
@@ -52,27 +104,23 @@ final class Commands {
                     + " and implicit TLS.",
                 "Without a command, runs the demo: reference servers on loopback, probed through both adapters."},
             footer = {"", "Exit status: 0 as the policy demands, 1 not (the report says why), 2 usage error, 3 unreachable."})
-    static final class Root implements Callable<Integer> {
-        private final Io io;
-
+    static final class Root extends IoCommand {
         Root(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
         public Integer call() throws IOException {
-            return Demo.run(io.out(), io.style());
+            return new DemoCommand(io).call();
         }
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = "Starts SMTP, IMAP and POP3 reference servers (STARTTLS and implicit TLS) on free loopback ports "
                     + "and probes each through both adapters. The same as no command at all.")
-    static final class DemoCommand implements Callable<Integer> {
-        private final Io io;
-
+    static final class DemoCommand extends IoCommand {
         DemoCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
@@ -87,14 +135,7 @@ final class Commands {
                         + " pop3://host[:110] pop3s://host[:995] lmtp://host[:24] sieve://host[:4190] nntp://host[:119]"
                         + " nntps://host[:563]"},
             footer = {"", "Exit status: 0 negotiated as the policy demands, 1 not, 2 usage error, 3 server unreachable."})
-    static final class ProbeCommand implements Callable<Integer> {
-        private final Io io;
-
-        @Parameters(index = "0", paramLabel = "URL", description = "What to probe, e.g. submission://mail.example.com")
-        String url;
-
-        @Mixin
-        ClientOptions options = new ClientOptions();
+    static final class ProbeCommand extends ClientCommand {
 
         @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
         boolean transcript;
@@ -103,41 +144,26 @@ final class Commands {
         MxOptions mxOptions = new MxOptions();
 
         ProbeCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
         public Integer call() {
-            Target target = Target.parse(url);
-            ClientSettings settings = options.settings(target);
-            if (mxOptions.mx) {
-                return mx(target, settings);
-            }
-            ProbeResult result;
-            try {
-                result = Prober.probe(target, settings);
-            } catch (UnreachableException e) {
-                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
-            }
-            if (options.json) {
-                io.out().println(ProbeOutput.write(ProbeOutput.json(result, transcript)));
-            } else {
-                ProbeOutput.human(result, transcript, io.style(), io.out());
-            }
-            io.out().flush();
-            return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
+            return against((target, settings) -> {
+                if (mxOptions.mx) {
+                    return mx(target, settings);
+                }
+                ProbeResult result = Prober.probe(target, settings);
+                print(() -> ProbeOutput.json(result, transcript), () -> ProbeOutput.human(result, transcript, io.style(), io.out()));
+                return result.asPolicyDemands() ? Main.OK : Main.NOT_AS_DEMANDED;
+            });
         }
 
         private int mx(Target target, ClientSettings settings) {
             mxOptions.check(target);
             MxProbe.Result result = MxProbe.run(target, settings, mxOptions.dnsAddress(), mxOptions.trustAnchors(),
                     mxOptions.daneLevel(), mxOptions.mtaStsPort);
-            if (options.json) {
-                io.out().println(ProbeOutput.write(MxProbe.json(result)));
-                io.out().flush();
-            } else {
-                MxProbe.human(result, io.style(), io.out());
-            }
+            print(() -> MxProbe.json(result), () -> MxProbe.human(result, io.style(), io.out()));
             if (result.plan().problem().isPresent()) {
                 io.err().println("starttls4j: " + result.plan().problem().get());
                 io.err().flush();
@@ -158,14 +184,7 @@ final class Commands {
                 "With --mx, the domain's inbound checks: MX records and DNSSEC, TLS-RPT record, MTA-STS record and policy"
                         + " consistent with the MX hosts, TLSA records matching the certificate each MX host serves."},
             footer = {"", "Exit status: 0 no FAIL, 1 at least one FAIL, 2 usage error, 3 server unreachable."})
-    static final class AuditCommand implements Callable<Integer> {
-        private final Io io;
-
-        @Parameters(index = "0", paramLabel = "URL", description = "What to audit, e.g. smtp://mx.example.com")
-        String url;
-
-        @Mixin
-        ClientOptions options = new ClientOptions();
+    static final class AuditCommand extends ClientCommand {
 
         @Mixin
         MxOptions mxOptions = new MxOptions();
@@ -181,33 +200,23 @@ final class Commands {
         long idleLimitSeconds = 10;
 
         AuditCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
         public Integer call() {
-            Target target = Target.parse(url);
-            ClientSettings settings = options.settings(target);
-            if (loadChecks && mxOptions.mx) {
-                throw new IllegalArgumentException("--load-checks audits one server; leave out --mx");
-            }
-            if (idleLimitSeconds < 1 || idleLimitSeconds > 3600) {
-                throw new IllegalArgumentException("--idle-limit is a number of seconds from 1 to 3600");
-            }
-            Audit.Report report;
-            try {
-                report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings,
+            return against((target, settings) -> {
+                if (loadChecks && mxOptions.mx) {
+                    throw new IllegalArgumentException("--load-checks audits one server; leave out --mx");
+                }
+                if (idleLimitSeconds < 1 || idleLimitSeconds > 3600) {
+                    throw new IllegalArgumentException("--idle-limit is a number of seconds from 1 to 3600");
+                }
+                Audit.Report report = mxOptions.mx ? MxAudit.run(target, settings, mxOptions) : Audit.run(target, settings,
                         loadChecks ? Optional.of(Duration.ofSeconds(idleLimitSeconds)) : Optional.empty());
-            } catch (UnreachableException e) {
-                return unreachable(io, options.json, target, Prober.policyName(settings, target), e);
-            }
-            if (options.json) {
-                io.out().println(ProbeOutput.write(AuditOutput.json(report)));
-            } else {
-                AuditOutput.human(report, io.style(), io.out());
-            }
-            io.out().flush();
-            return report.overall() == Audit.Verdict.FAIL ? Main.NOT_AS_DEMANDED : Main.OK;
+                print(() -> AuditOutput.json(report), () -> AuditOutput.human(report, io.style(), io.out()));
+                return report.overall() == Audit.Verdict.FAIL ? Main.NOT_AS_DEMANDED : Main.OK;
+            });
         }
     }
 
@@ -234,8 +243,7 @@ final class Commands {
                 "Default ports: smtp 3025 (implicit 3465), imap 3143 (3993), pop3 3110 (3995), lmtp 3024, sieve 14190,"
                         + " nntp 3119 (3563)."},
             footer = {"", "Exit status: 0 stopped, 1 cannot listen, 2 usage error."})
-    static final class ServeCommand implements Callable<Integer> {
-        private final Io io;
+    static final class ServeCommand extends IoCommand {
 
         @Parameters(index = "0", paramLabel = "smtp|imap|pop3|lmtp|sieve|nntp", description = "The protocol.")
         String protocolName;
@@ -272,7 +280,7 @@ final class Commands {
         String hostile;
 
         ServeCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override
@@ -389,11 +397,9 @@ final class Commands {
 
     @Command(name = "diagrams", hidden = true, mixinStandardHelpOptions = true,
             description = "Prints the client state diagrams (Mermaid) generated from the core's dialogs: probe/DIAGRAMS.md.")
-    static final class DiagramsCommand implements Callable<Integer> {
-        private final Io io;
-
+    static final class DiagramsCommand extends IoCommand {
         DiagramsCommand(Io io) {
-            this.io = io;
+            super(io);
         }
 
         @Override

@@ -28,8 +28,8 @@ import org.starttls4j.resolvers.DnsAnswer;
 import org.starttls4j.resolvers.DnssecResolver;
 import org.starttls4j.resolvers.MtaStsFetcher;
 import org.starttls4j.resolvers.MxHost;
-import org.starttls4j.resolvers.PolicyFetch;
 import org.starttls4j.text.Parsed;
+import org.starttls4j.tlsrpt.ResultType;
 import org.starttls4j.tlsrpt.TlsRptProblem;
 import org.starttls4j.tlsrpt.TlsRptRecord;
 
@@ -147,13 +147,12 @@ final class MxAudit {
         if (!settings.trust().isEmpty()) {
             fetcher.sslContext(MxProbe.trusting(settings));
         }
-        PolicyFetch fetch = fetcher.build().fetch(domain);
-        if (fetch instanceof PolicyFetch.Failed) {
-            PolicyFetch.Failed failed = (PolicyFetch.Failed) fetch;
-            add("MTA-STS policy", Audit.Verdict.FAIL, failed.report().wireName() + ": " + failed.why());
+        Parsed<StsPolicy, ResultType> fetch = fetcher.build().fetch(domain);
+        if (fetch instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
+            add("MTA-STS policy", Audit.Verdict.FAIL, failed.problem().wireName() + ": " + failed.detail());
             return Optional.empty();
         }
-        StsPolicy policy = ((PolicyFetch.Fetched) fetch).policy();
+        StsPolicy policy = fetch.valid().orElseThrow();
         add("MTA-STS policy", policy.mode() == StsMode.ENFORCE ? Audit.Verdict.PASS : Audit.Verdict.WARN,
                 "mode " + policy.mode().text() + ", max_age " + policy.maxAge().getSeconds() + " s"
                         + (policy.mode() == StsMode.ENFORCE ? "" : " (senders do not enforce it)"));

@@ -72,14 +72,17 @@ public final class MtaStsFetcher {
      * Fetches and parses a domain's policy. Blocks for at most the time limit.
      *
      * @param domain the recipient domain
-     * @return the policy, or why there is none
+     * @return the policy, or why there is none: {@link ResultType#STS_WEBPKI_INVALID} when the HTTPS
+     *         server's certificate was rejected, {@link ResultType#STS_POLICY_INVALID} for a body that is
+     *         not a valid policy, {@link ResultType#STS_POLICY_FETCH_ERROR} for everything else (no
+     *         connection, a status other than 200, a redirect, a timeout), each with a human-readable detail
      */
-    public PolicyFetch fetch(String domain) {
+    public Parsed<StsPolicy, ResultType> fetch(String domain) {
         URI uri;
         try {
             uri = policyUri(domain.toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            return new PolicyFetch.Failed(ResultType.STS_POLICY_FETCH_ERROR, "not a domain name: " + Parsed.excerpt(domain));
+            return Parsed.invalid(ResultType.STS_POLICY_FETCH_ERROR, "not a domain name: " + Parsed.excerpt(domain));
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "text/plain").GET().build();
         CompletableFuture<HttpResponse<Body>> pending = client.sendAsync(request, response -> new Bounded(StsPolicy.MAX_BYTES));
@@ -88,44 +91,43 @@ public final class MtaStsFetcher {
             response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             pending.cancel(true);
-            return new PolicyFetch.Failed(ResultType.STS_POLICY_FETCH_ERROR, uri + ": no complete answer within " + timeout);
+            return Parsed.invalid(ResultType.STS_POLICY_FETCH_ERROR, uri + ": no complete answer within " + timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pending.cancel(true);
-            return new PolicyFetch.Failed(ResultType.STS_POLICY_FETCH_ERROR, uri + ": interrupted");
+            return Parsed.invalid(ResultType.STS_POLICY_FETCH_ERROR, uri + ": interrupted");
         } catch (ExecutionException e) {
             return failure(uri, e.getCause());
         }
         if (response.statusCode() != 200) {
             String redirect = response.statusCode() / 100 == 3 ? " (redirects are not followed, RFC 8461 §3.3)" : "";
-            return new PolicyFetch.Failed(ResultType.STS_POLICY_FETCH_ERROR, uri + ": HTTP status " + response.statusCode() + redirect);
+            return Parsed.invalid(ResultType.STS_POLICY_FETCH_ERROR, uri + ": HTTP status " + response.statusCode() + redirect);
         }
         String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.equals("text/plain") && !type.startsWith("text/plain;") && !type.startsWith("text/plain ")) {
-            return new PolicyFetch.Failed(ResultType.STS_POLICY_INVALID, uri + ": media type is not text/plain: " + Parsed.excerpt(type));
+            return Parsed.invalid(ResultType.STS_POLICY_INVALID, uri + ": media type is not text/plain: " + Parsed.excerpt(type));
         }
         Body body = response.body();
         if (body.truncated()) {
-            return new PolicyFetch.Failed(ResultType.STS_POLICY_INVALID, uri + ": body longer than " + StsPolicy.MAX_BYTES + " bytes");
+            return Parsed.invalid(ResultType.STS_POLICY_INVALID, uri + ": body longer than " + StsPolicy.MAX_BYTES + " bytes");
         }
         Parsed<StsPolicy, StsProblem> policy = StsPolicy.parse(body.bytes());
-        if (policy instanceof Parsed.Invalid) {
-            Parsed.Invalid<StsPolicy, StsProblem> invalid = (Parsed.Invalid<StsPolicy, StsProblem>) policy;
-            return new PolicyFetch.Failed(ResultType.STS_POLICY_INVALID, uri + ": " + invalid.problem() + ": " + invalid.detail());
+        if (policy instanceof Parsed.Invalid<StsPolicy, StsProblem> invalid) {
+            return Parsed.invalid(ResultType.STS_POLICY_INVALID, uri + ": " + invalid.problem() + ": " + invalid.detail());
         }
-        return new PolicyFetch.Fetched(policy.valid().orElseThrow());
+        return Parsed.valid(policy.valid().orElseThrow());
     }
 
-    private static PolicyFetch failure(URI uri, Throwable cause) {
+    private static Parsed<StsPolicy, ResultType> failure(URI uri, Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof SSLHandshakeException) {
-                return new PolicyFetch.Failed(ResultType.STS_WEBPKI_INVALID, uri + ": " + t.getMessage());
+                return Parsed.invalid(ResultType.STS_WEBPKI_INVALID, uri + ": " + t.getMessage());
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return new PolicyFetch.Failed(ResultType.STS_POLICY_FETCH_ERROR, uri + ": " + cause);
+        return Parsed.invalid(ResultType.STS_POLICY_FETCH_ERROR, uri + ": " + cause);
     }
 
     /** A body read up to a bound; the rest is cancelled, never buffered. */

@@ -15,6 +15,7 @@ import org.starttls4j.mtasts.StsPolicy;
 import org.starttls4j.mtasts.StsProblem;
 import org.starttls4j.mtasts.StsRecord;
 import org.starttls4j.text.Parsed;
+import org.starttls4j.tlsrpt.ResultType;
 
 /**
  * A domain's MTA-STS policy, looked up and cached as RFC 8461 §3.3, §5.1 and §10.2 say.
@@ -119,12 +120,11 @@ public final class MtaStsResolver {
         if (cached != null) {
             return refetch(cached, id, now);
         }
-        PolicyFetch fetch = fetcher.fetch(key);
-        if (fetch instanceof PolicyFetch.Fetched) {
-            return found(remember(key, ((PolicyFetch.Fetched) fetch).policy(), id, now), false);
+        Parsed<StsPolicy, ResultType> fetch = fetcher.fetch(key);
+        if (fetch instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
+            return new StsLookup.NotFound(failed.problem(), failed.detail());
         }
-        PolicyFetch.Failed failed = (PolicyFetch.Failed) fetch;
-        return new StsLookup.NotFound(failed.report(), failed.why());
+        return found(remember(key, fetch.valid().orElseThrow(), id, now), false);
     }
 
     /**
@@ -162,9 +162,9 @@ public final class MtaStsResolver {
 
     /** Fetches a cached domain's policy again; a failure keeps the cached policy in force. */
     private StsLookup refetch(CachedPolicy cached, String id, Instant now) {
-        PolicyFetch fetch = fetcher.fetch(cached.domain());
-        if (fetch instanceof PolicyFetch.Fetched) {
-            return found(remember(cached.domain(), ((PolicyFetch.Fetched) fetch).policy(), id, now), false);
+        Optional<StsPolicy> fetched = fetcher.fetch(cached.domain()).valid();
+        if (fetched.isPresent()) {
+            return found(remember(cached.domain(), fetched.get(), id, now), false);
         }
         return found(cached, true);
     }

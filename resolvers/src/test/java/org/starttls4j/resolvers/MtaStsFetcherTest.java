@@ -10,6 +10,7 @@ import org.starttls4j.mtasts.StsMode;
 import org.starttls4j.mtasts.StsPolicy;
 import org.starttls4j.testing.TestPki;
 import org.starttls4j.testing.TestPki.KeyType;
+import org.starttls4j.text.Parsed;
 import org.starttls4j.tlsrpt.ResultType;
 
 /** The HTTPS fetch of RFC 8461 §3.3 against a real HTTPS server on loopback ({@code mta-sts.*.test} resolve there through the test hosts file). */
@@ -29,8 +30,9 @@ class MtaStsFetcherTest {
     @Test
     void aValidPolicyIsFetched() {
         server.answer(PolicyServer.Reply.policy(POLICY));
-        assertThat(fetcher.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Fetched.class,
-                f -> assertThat(f.policy().mode()).isEqualTo(StsMode.ENFORCE));
+        Parsed<StsPolicy, ResultType> fetch = fetcher.fetch("example.test");
+        assertThat(fetch.rejection()).isEmpty();
+        assertThat(fetch.valid().orElseThrow().mode()).isEqualTo(StsMode.ENFORCE);
         assertThat(fetcher.policyUri("example.test").toString())
                 .isEqualTo("https://mta-sts.example.test:" + server.port() + "/.well-known/mta-sts.txt");
     }
@@ -38,44 +40,39 @@ class MtaStsFetcherTest {
     @Test
     void redirectsAreNotFollowed() {
         server.answer(new PolicyServer.Reply(302, "text/plain", new byte[0], "https://mta-sts.other.test:" + server.port() + "/x"));
-        assertThat(fetcher.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class, f -> {
-            assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
-            assertThat(f.why()).contains("302", "redirects are not followed");
-        });
+        Parsed.Invalid<StsPolicy, ResultType> f = failed(fetcher.fetch("example.test"));
+        assertThat(f.problem()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        assertThat(f.detail()).contains("302", "redirects are not followed");
         assertThat(server.requests()).isEqualTo(1);
     }
 
     @Test
     void onlyStatus200Counts() {
         server.answer(new PolicyServer.Reply(404, "text/plain", POLICY.getBytes(StandardCharsets.UTF_8), null));
-        assertThat(fetcher.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class,
-                f -> assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR));
+        assertThat(fetcher.fetch("example.test").rejection()).contains(ResultType.STS_POLICY_FETCH_ERROR);
     }
 
     @Test
     void onlyTextPlainCounts() {
         server.answer(new PolicyServer.Reply(200, "text/html", POLICY.getBytes(StandardCharsets.UTF_8), null));
-        assertThat(fetcher.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class,
-                f -> assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_INVALID));
+        assertThat(fetcher.fetch("example.test").rejection()).contains(ResultType.STS_POLICY_INVALID);
     }
 
     @Test
     void anOversizedBodyIsNotReadToItsEnd() {
         byte[] big = (POLICY + "x: " + "a".repeat(4 * StsPolicy.MAX_BYTES) + "\n").getBytes(StandardCharsets.UTF_8);
         server.answer(new PolicyServer.Reply(200, "text/plain", big, null));
-        assertThat(fetcher.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class, f -> {
-            assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_INVALID);
-            assertThat(f.why()).contains("longer than");
-        });
+        Parsed.Invalid<StsPolicy, ResultType> f = failed(fetcher.fetch("example.test"));
+        assertThat(f.problem()).isEqualTo(ResultType.STS_POLICY_INVALID);
+        assertThat(f.detail()).contains("longer than");
     }
 
     @Test
     void anInvalidPolicyIsReportedAsSuch() {
         server.answer(PolicyServer.Reply.policy("version: STSv1\nmode: enforce\nmax_age: 1\n"));
-        assertThat(fetcher.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class, f -> {
-            assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_INVALID);
-            assertThat(f.why()).contains("NO_MX");
-        });
+        Parsed.Invalid<StsPolicy, ResultType> f = failed(fetcher.fetch("example.test"));
+        assertThat(f.problem()).isEqualTo(ResultType.STS_POLICY_INVALID);
+        assertThat(f.detail()).contains("NO_MX");
     }
 
     @Test
@@ -84,8 +81,7 @@ class MtaStsFetcherTest {
             wrongName.answer(PolicyServer.Reply.policy(POLICY));
             MtaStsFetcher f = MtaStsFetcher.builder().port(wrongName.port())
                     .sslContext(TestPki.clientContextTrusting(TestPki.ca(KeyType.EC_P256))).build();
-            assertThat(f.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class,
-                    failed -> assertThat(failed.report()).isEqualTo(ResultType.STS_WEBPKI_INVALID));
+            assertThat(f.fetch("example.test").rejection()).contains(ResultType.STS_WEBPKI_INVALID);
         }
     }
 
@@ -94,8 +90,7 @@ class MtaStsFetcherTest {
         server.answer(PolicyServer.Reply.policy(POLICY));
         MtaStsFetcher f = MtaStsFetcher.builder().port(server.port())
                 .sslContext(TestPki.clientContextTrusting(TestPki.ca(KeyType.RSA_2048))).build();
-        assertThat(f.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class,
-                failed -> assertThat(failed.report()).isEqualTo(ResultType.STS_WEBPKI_INVALID));
+        assertThat(f.fetch("example.test").rejection()).contains(ResultType.STS_WEBPKI_INVALID);
     }
 
     @Test
@@ -103,13 +98,17 @@ class MtaStsFetcherTest {
         server.answer(PolicyServer.Reply.policy(POLICY)).holdAnswers();
         MtaStsFetcher impatient = MtaStsFetcher.builder().port(server.port()).timeout(Duration.ofMillis(300))
                 .sslContext(TestPki.clientContextTrusting(TestPki.ca(KeyType.EC_P256))).build();
-        assertThat(impatient.fetch("example.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class,
-                f -> assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR));
+        assertThat(impatient.fetch("example.test").rejection()).contains(ResultType.STS_POLICY_FETCH_ERROR);
     }
 
     @Test
     void aNameWithoutAnAddressIsAFetchError() {
-        assertThat(fetcher.fetch("unknown.test")).isInstanceOfSatisfying(PolicyFetch.Failed.class,
-                f -> assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR));
+        assertThat(fetcher.fetch("unknown.test").rejection()).contains(ResultType.STS_POLICY_FETCH_ERROR);
+    }
+
+    /** The fetch's rejection, failing the test when it fetched a policy. */
+    private static Parsed.Invalid<StsPolicy, ResultType> failed(Parsed<StsPolicy, ResultType> fetch) {
+        assertThat(fetch).isInstanceOf(Parsed.Invalid.class);
+        return (Parsed.Invalid<StsPolicy, ResultType>) fetch;
     }
 }

@@ -1,6 +1,5 @@
 package org.starttls4j.internal.tls;
 
-import java.net.Socket;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
@@ -14,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -29,7 +27,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@link CertPathBuilderException}); where it gives none (the JDK reports a certificate's wrong
  * purpose as free text), the certificate itself is examined. Message text is never read.
  */
-final class ClassifyingTrustManager extends X509ExtendedTrustManager {
+final class ClassifyingTrustManager extends ServerChainTrustManager {
 
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
@@ -55,30 +53,11 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
         this.floor = floor;
     }
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        verify(chain, authType, () -> delegate.checkServerTrusted(chain, authType, engine));
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        verify(chain, authType, () -> delegate.checkServerTrusted(chain, authType, socket));
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        verify(chain, authType, () -> delegate.checkServerTrusted(chain, authType));
-    }
-
-    /** The delegate's verification of the chain, one of its three overloads. */
-    private interface DelegateCheck {
-        void run() throws CertificateException;
-    }
-
     /** The delegate's verdict, classified when it rejects the chain, then what it does not judge. */
-    private void verify(X509Certificate[] chain, String authType, DelegateCheck delegateCheck) throws CertificateException {
+    @Override
+    void checkServer(X509Certificate[] chain, String authType, Overload overload) throws CertificateException {
         try {
-            delegateCheck.run();
+            overload.replayOn(delegate);
         } catch (CertificateException e) {
             throw classify(e, chain, authType);
         }
@@ -201,21 +180,6 @@ final class ClassifyingTrustManager extends X509ExtendedTrustManager {
         int needed = type.equals("RSA") ? KEY_ENCIPHERMENT
                 : type.startsWith("DH_") || type.startsWith("ECDH_") ? KEY_AGREEMENT : DIGITAL_SIGNATURE;
         return usage.length <= needed || !usage[needed];
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        delegate.checkClientTrusted(chain, authType, engine);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        delegate.checkClientTrusted(chain, authType, socket);
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        delegate.checkClientTrusted(chain, authType);
     }
 
     @Override
