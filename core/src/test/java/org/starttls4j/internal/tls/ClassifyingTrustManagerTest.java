@@ -74,20 +74,6 @@ class ClassifyingTrustManagerTest {
     }
 
     @Test
-    void clientChainsAreTheDelegatesToJudge() {
-        ClassifyingTrustManager judge = trusting(ROOT, "mail.example.test");
-        X509Certificate[] selfSigned = TestPki.selfSigned(KeyType.RSA_2048, "client.example.test").chain()
-                .toArray(X509Certificate[]::new);
-
-        assertThatThrownBy(() -> judge.checkClientTrusted(selfSigned, "RSA")).isInstanceOf(CertificateException.class);
-        assertThatThrownBy(() -> judge.checkClientTrusted(selfSigned, "RSA", (Socket) null))
-                .isInstanceOf(CertificateException.class);
-        assertThatThrownBy(() -> judge.checkClientTrusted(selfSigned, "RSA", (SSLEngine) null))
-                .isInstanceOf(CertificateException.class);
-        assertThat(judge.getAcceptedIssuers()).containsExactly(ROOT);
-    }
-
-    @Test
     void theAnchorsOwnSignatureIsNotJudgedNorAnythingAboveIt() throws Exception {
         // an intermediate signed with SHA-1, trusted itself: its signature proves nothing to anyone
         List<X509Certificate> sent = CertificateVariants.underIntermediate("SHA1withRSA", "mail.example.test").chain();
@@ -210,11 +196,6 @@ class ClassifyingTrustManagerTest {
 
     private static X509Certificate leaf(Leaf leaf) {
         return leaf.issue().leaf();
-    }
-
-    @Test
-    void acceptingAnyCertificateNamesNoIssuer() {
-        assertThat(new AcceptAnyTrustManager().getAcceptedIssuers()).isNotNull().isEmpty();
     }
 
     /** A delegate that refuses every chain, even an empty one, as a checked exception. */
