@@ -10,6 +10,7 @@ import org.starttls4j.Limits;
 import org.starttls4j.ClientDialog;
 import org.starttls4j.ClientStep;
 import org.starttls4j.StartTlsOffer;
+import org.starttls4j.internal.dialog.ClientOutline;
 
 /**
  * The IMAP client's side of STARTTLS (RFC 9051 §6.2.1, RFC 3501 §6.2.1, RFC 2595) and of implicit
@@ -72,12 +73,17 @@ import org.starttls4j.StartTlsOffer;
  * as the answer would let a forgery strip STARTTLS from the list; skipping it lets the many servers
  * that send one unasked work), and anything tagged fails with {@code UNEXPECTED_REPLY}.
  */
-public final class ImapClientDialog implements ClientDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ClientOutline
+public final class ImapClientDialog extends ClientOutline {
 
-    private sealed interface State {
-    }
+    /** Sent under a tag by {@link #requestStartTls} and {@link #farewell}, which IMAP words itself. */
+    private static final Words WORDS = new Words("STARTTLS\r\n", "LOGOUT\r\n");
 
-    private record AwaitingGreeting(boolean encrypted) implements State {
+    /**
+     * IMAP's own states: the greeting and {@code AwaitingHandshake} are the outline's; {@code Idle}
+     * and {@code AwaitingStartTlsReply} here hide the outline's, as IMAP's carry more.
+     */
+    private sealed interface State extends Phase {
     }
 
     private record AwaitingCapabilityReply(String tag, boolean encrypted, Optional<Capabilities> announced) implements State {
@@ -95,18 +101,14 @@ public final class ImapClientDialog implements ClientDialog {
     private record AwaitingStartTlsReply(String tag, Capabilities capabilities) implements State {
     }
 
-    private record AwaitingHandshake() implements State {
-    }
-
     private final Limits limits;
     private final int nextTag;
-    private final State state;
     private final ImapResponseReader reader;
 
-    private ImapClientDialog(Limits limits, int nextTag, State state, ImapResponseReader reader) {
+    private ImapClientDialog(Limits limits, int nextTag, Phase state, ImapResponseReader reader) {
+        super(state, WORDS);
         this.limits = limits;
         this.nextTag = nextTag;
-        this.state = state;
         this.reader = reader;
     }
 
@@ -121,24 +123,18 @@ public final class ImapClientDialog implements ClientDialog {
     }
 
     @Override
-    public String state() {
-        return state.getClass().getSimpleName();
-    }
-
-    @Override
-    public ClientStep start(boolean encrypted) {
-        return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted)), "");
-    }
-
-    @Override
     public ClientStep onLine(String line) {
         if (state instanceof Idle idle && !idle.encrypted() && !idle.preauthenticated()) {
             return unsolicited(line);
         }
-        if (state instanceof Idle || state instanceof AwaitingHandshake) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
-                    farewell());
+        if (state instanceof Idle) {
+            return unexpected(line);
         }
+        return super.onLine(line);
+    }
+
+    @Override
+    protected ClientStep onAnswer(String line) {
         return read(line, response -> state instanceof AwaitingGreeting greeting ? onGreeting(response, greeting.encrypted())
                 : onResponse(response));
     }
@@ -223,8 +219,7 @@ public final class ImapClientDialog implements ClientDialog {
             return new ClientStep.Ready(to(new Idle(capabilities, false, encrypted)), capabilities,
                     StartTlsOffer.in(capabilities, "STARTTLS"), List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
         }
-        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()),
-                List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
+        return askCapabilities(List.of(new Event.GreetingReceived(greetingText(greeting), encrypted)));
     }
 
     private ClientStep onResponse(ImapResponse response) {
@@ -292,12 +287,11 @@ public final class ImapClientDialog implements ClientDialog {
     }
 
     @Override
-    public ClientStep restartAfterTls() {
-        if (!(state instanceof AwaitingHandshake)) {
-            throw new IllegalStateException("restartAfterTls() is for the dialog a GoAhead returned, not " + state());
-        }
-        // RFC 9051 §6.2.1: discard all knowledge from before TLS and issue CAPABILITY first.
-        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, true, Optional.empty()), List.of());
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 9051 §6.2.1, discard all knowledge from before TLS and issue
+        // CAPABILITY first. After a greeting, whether TLS is up is the greeting's to say.
+        boolean encrypted = !(state instanceof AwaitingGreeting greeting) || greeting.encrypted();
+        return command("CAPABILITY", tag -> new AwaitingCapabilityReply(tag, encrypted, Optional.empty()), events);
     }
 
     @Override
@@ -310,13 +304,13 @@ public final class ImapClientDialog implements ClientDialog {
     }
 
     /** Sends {@code verb} under the next tag, moving to the state made for that tag. */
-    private ClientStep command(String verb, Function<String, State> awaiting, List<Event> events) {
+    private ClientStep command(String verb, Function<String, Phase> awaiting, List<Event> events) {
         String tag = "A" + nextTag;
         ImapClientDialog next = new ImapClientDialog(limits, nextTag + 1, awaiting.apply(tag), reader.fresh());
         return new ClientStep.Await(next, tag + " " + verb + "\r\n", events);
     }
 
-    private ClientStep stay(State same) {
+    private ClientStep stay(Phase same) {
         return ClientStep.Await.sending(to(same), "");
     }
 
@@ -324,7 +318,8 @@ public final class ImapClientDialog implements ClientDialog {
         return new ClientStep.Fail(Failure.of(reason, message, response.line()), "");
     }
 
-    private ImapClientDialog to(State next) {
+    @Override
+    protected ImapClientDialog to(Phase next) {
         return new ImapClientDialog(limits, nextTag, next, reader.fresh());
     }
 }

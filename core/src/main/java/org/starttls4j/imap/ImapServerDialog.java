@@ -9,6 +9,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.dialog.LiteralSkip;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
@@ -53,6 +54,17 @@ import org.starttls4j.text.Literal;
  * continuation request, so the client never sends it.
  */
 public final class ImapServerDialog implements ServerDialog {
+
+    private static final Farewells FAREWELLS = new Farewells(
+            "* BYE Autologout; idle for too long\r\n",
+            "* BYE Command line too long\r\n",
+            // As Dovecot ends a client past its limit of bad commands, with a BYE.
+            "* BYE Too many commands before STARTTLS\r\n",
+            // RFC 5530 §3: UNAVAILABLE, a temporary failure; try again later.
+            "* BYE [UNAVAILABLE] Server busy, try again later\r\n",
+            "* BYE Malformed command: bare CR, LF or NUL\r\n",
+            "* BYE Too much data before TLS\r\n",
+            "* BYE %s closing connection\r\n");
 
     private final ServerConfig config;
 
@@ -143,28 +155,7 @@ public final class ImapServerDialog implements ServerDialog {
 
     @Override
     public String farewell(Failure.Reason reason) {
-        switch (reason) {
-            case TIMEOUT:
-                return "* BYE Autologout; idle for too long\r\n";
-            case LINE_TOO_LONG:
-            case COMMAND_TOO_LONG:
-                return "* BYE Command line too long\r\n";
-            case TOO_MANY_COMMANDS:
-                // As Dovecot ends a client past its limit of bad commands, with a BYE.
-                return "* BYE Too many commands before STARTTLS\r\n";
-            case SERVER_BUSY:
-                // RFC 5530 §3: UNAVAILABLE, a temporary failure; try again later.
-                return "* BYE [UNAVAILABLE] Server busy, try again later\r\n";
-            case MALFORMED_COMMAND:
-                return "* BYE Malformed command: bare CR, LF or NUL\r\n";
-            case TOO_MUCH_PLAINTEXT:
-                return "* BYE Too much data before TLS\r\n";
-            case PLAINTEXT_INJECTION:
-                // Nothing more in plaintext once STARTTLS was received; just close.
-                return "";
-            default:
-                return "* BYE " + config.hostname() + " closing connection\r\n";
-        }
+        return FAREWELLS.of(reason, config.hostname());
     }
 
     /**

@@ -9,7 +9,7 @@ import org.starttls4j.smtp.EhloCapabilities;
 import org.starttls4j.smtp.SmtpReplyReader;
 import org.starttls4j.ClientDialog;
 import org.starttls4j.ClientStep;
-import org.starttls4j.StartTlsOffer;
+import org.starttls4j.internal.dialog.ClientOutline;
 
 /**
  * The LMTP client's side of STARTTLS (RFC 2033, RFC 3207), as an immutable state machine.
@@ -37,35 +37,21 @@ import org.starttls4j.StartTlsOffer;
  * AwaitingHandshake      (restartAfterTls)         send LHLO → AwaitingLhloReply, nothing kept
  * </pre>
  */
-public final class LmtpClientDialog implements ClientDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ClientOutline
+public final class LmtpClientDialog extends ClientOutline {
 
-    private static final String QUIT = "QUIT\r\n";
+    private static final Words WORDS = new Words("STARTTLS\r\n", "QUIT\r\n");
 
-    private sealed interface State {
-    }
-
-    private record AwaitingGreeting(boolean encrypted) implements State {
-    }
-
-    private record AwaitingLhloReply() implements State {
-    }
-
-    private record Idle(Capabilities capabilities) implements State {
-    }
-
-    private record AwaitingStartTlsReply(Capabilities capabilities) implements State {
-    }
-
-    private record AwaitingHandshake() implements State {
+    /** LMTP's own state; the others are the outline's. */
+    private record AwaitingLhloReply() implements Phase {
     }
 
     private final String clientName;
-    private final State state;
     private final SmtpReplyReader reader;
 
-    private LmtpClientDialog(String clientName, State state, SmtpReplyReader reader) {
+    private LmtpClientDialog(String clientName, Phase state, SmtpReplyReader reader) {
+        super(state, WORDS);
         this.clientName = clientName;
-        this.state = state;
         this.reader = reader;
     }
 
@@ -81,90 +67,44 @@ public final class LmtpClientDialog implements ClientDialog {
     }
 
     @Override
-    public String state() {
-        return state.getClass().getSimpleName();
-    }
-
-    @Override
-    public ClientStep start(boolean encrypted) {
-        return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted)), "");
-    }
-
-    @Override
-    public ClientStep onLine(String line) {
-        if (state instanceof Idle || state instanceof AwaitingHandshake) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line),
-                    farewell());
-        }
-        SmtpReplyReader.Read read = reader.accept(line);
-        if (read instanceof SmtpReplyReader.Bad bad) {
-            return new ClientStep.Fail(bad.failure(), "");
-        }
-        if (read instanceof SmtpReplyReader.More more) {
-            return ClientStep.Await.sending(new LmtpClientDialog(clientName, state, more.next()), "");
-        }
-        return onReply((SmtpReplyReader.Complete) read);
+    protected ClientStep onAnswer(String line) {
+        return reader.accept(line).clientStep(next -> new LmtpClientDialog(clientName, state, next), this::onReply);
     }
 
     private ClientStep onReply(SmtpReplyReader.Complete reply) {
         int code = reply.code();
         if (code == 421) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", reply.summary()), "");
+            return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", reply.summary());
         }
         if (state instanceof AwaitingGreeting greeting) {
             if (code != 220) {
-                return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the greeting was not 220", reply.summary()), QUIT);
+                return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the greeting was not 220", reply.summary()),
+                        WORDS.farewell());
             }
-            return new ClientStep.Await(to(new AwaitingLhloReply()), lhlo(),
-                    List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), greeting.encrypted())));
+            return askCapabilities(List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), greeting.encrypted())));
         }
         if (state instanceof AwaitingLhloReply) {
-            if (code != 250) {
-                // RFC 2033 §4.1: LMTP has no HELO to fall back to.
-                return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "LHLO was rejected", reply.summary()), QUIT);
-            }
-            Capabilities capabilities = EhloCapabilities.parse(reply);
-            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
+            // RFC 2033 §4.1: LMTP has no HELO to fall back to.
+            return code == 250 ? ready(EhloCapabilities.parse(reply), "STARTTLS", List.of())
+                    : new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "LHLO was rejected", reply.summary()),
+                    WORDS.farewell());
+        }
+        if (code == 220) {
+            return goAhead();
         }
         Capabilities capabilities = ((AwaitingStartTlsReply) state).capabilities();
-        if (code == 220) {
-            return new ClientStep.GoAhead(to(new AwaitingHandshake()));
-        }
-        if (code >= 400) {
-            return new ClientStep.NoTls(to(new Idle(capabilities)),
-                    Failure.of(Failure.Reason.STARTTLS_REFUSED, "the server refused STARTTLS", reply.summary()), capabilities);
-        }
-        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "STARTTLS was answered with " + code + ", not 220",
-                reply.summary()), "");
+        return code >= 400 ? refused(capabilities, "the server refused STARTTLS", reply.summary())
+                : fail(Failure.Reason.UNEXPECTED_REPLY, "STARTTLS was answered with " + code + ", not 220", reply.summary());
     }
 
     @Override
-    public ClientStep requestStartTls() {
-        if (!(state instanceof Idle idle)) {
-            throw new IllegalStateException("STARTTLS can only be sent when idle, not in " + state());
-        }
-        return ClientStep.Await.sending(to(new AwaitingStartTlsReply(idle.capabilities())), "STARTTLS\r\n");
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and greet again.
+        return new ClientStep.Await(to(new AwaitingLhloReply()), "LHLO " + clientName + "\r\n", events);
     }
 
     @Override
-    public ClientStep restartAfterTls() {
-        if (!(state instanceof AwaitingHandshake)) {
-            throw new IllegalStateException("restartAfterTls is for the dialog of a GoAhead, not " + state());
-        }
-        // RFC 3207 §4.2: discard all knowledge from before TLS and greet again.
-        return ClientStep.Await.sending(to(new AwaitingLhloReply()), lhlo());
-    }
-
-    @Override
-    public String farewell() {
-        return state instanceof Idle ? QUIT : "";
-    }
-
-    private String lhlo() {
-        return "LHLO " + clientName + "\r\n";
-    }
-
-    private LmtpClientDialog to(State next) {
+    protected LmtpClientDialog to(Phase next) {
         return new LmtpClientDialog(clientName, next, reader.fresh());
     }
 }

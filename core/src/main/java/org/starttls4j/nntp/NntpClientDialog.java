@@ -7,6 +7,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.ClientDialog;
 import org.starttls4j.ClientStep;
+import org.starttls4j.internal.dialog.ClientOutline;
 import org.starttls4j.StartTlsOffer;
 
 /**
@@ -40,35 +41,20 @@ import org.starttls4j.StartTlsOffer;
  * offer is then {@link StartTlsOffer#UNKNOWN} and the negotiation tries STARTTLS anyway, as for
  * POP3 without CAPA.
  */
-public final class NntpClientDialog implements ClientDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ClientOutline
+public final class NntpClientDialog extends ClientOutline {
 
-    private static final String CAPABILITIES = "CAPABILITIES\r\n";
-    private static final String QUIT = "QUIT\r\n";
+    private static final Words WORDS = new Words("STARTTLS\r\n", "QUIT\r\n");
 
-    private sealed interface State {
-    }
-
-    private record AwaitingGreeting(boolean encrypted) implements State {
-    }
-
-    private record AwaitingCapabilitiesReply(NntpReplyReader reader) implements State {
-    }
-
-    private record Idle(Capabilities capabilities) implements State {
-    }
-
-    private record AwaitingStartTlsReply(Capabilities capabilities) implements State {
-    }
-
-    private record AwaitingHandshake() implements State {
+    /** NNTP's own state; the others are the outline's. */
+    private record AwaitingCapabilitiesReply(NntpReplyReader reader) implements Phase {
     }
 
     private final Limits limits;
-    private final State state;
 
-    private NntpClientDialog(Limits limits, State state) {
+    private NntpClientDialog(Limits limits, Phase state) {
+        super(state, WORDS);
         this.limits = limits;
-        this.state = state;
     }
 
     /**
@@ -82,106 +68,69 @@ public final class NntpClientDialog implements ClientDialog {
     }
 
     @Override
-    public String state() {
-        return state.getClass().getSimpleName();
-    }
-
-    @Override
-    public ClientStep start(boolean encrypted) {
-        return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted)), "");
-    }
-
-    @Override
-    public ClientStep onLine(String line) {
-        if (state instanceof AwaitingGreeting greeting) {
-            return onGreeting(line, greeting.encrypted());
-        }
+    protected ClientStep onAnswer(String line) {
         if (state instanceof AwaitingCapabilitiesReply capabilities) {
-            return onCapabilitiesLine(line, capabilities.reader());
+            return capabilities.reader().accept(line).clientStep(next -> to(new AwaitingCapabilitiesReply(next)),
+                    reply -> onCapabilitiesReply(reply, line));
         }
-        if (state instanceof AwaitingStartTlsReply startTls) {
-            return onStartTlsReply(line, startTls.capabilities());
+        NntpReply status = NntpReply.parseStatus(line);
+        if (state instanceof AwaitingGreeting greeting) {
+            return onGreeting(status, line, greeting.encrypted());
         }
-        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
-                farewell());
+        return onStartTlsReply(status, line, ((AwaitingStartTlsReply) state).capabilities());
     }
 
-    private ClientStep onGreeting(String line, boolean encrypted) {
-        NntpReply greeting = NntpReply.parseStatus(line);
+    private ClientStep onGreeting(NntpReply greeting, String line, boolean encrypted) {
         if (greeting == null) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.MALFORMED_REPLY, "the greeting is not an NNTP status line", line), "");
+            return fail(Failure.Reason.MALFORMED_REPLY, "the greeting is not an NNTP status line", line);
         }
         if (greeting.code() != 200 && greeting.code() != 201) {
             // RFC 3977 §5.1.1: 400 and 502 greetings come with the connection closing.
-            return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting", line), "");
+            return fail(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting", line);
         }
-        return new ClientStep.Await(to(new AwaitingCapabilitiesReply(NntpReplyReader.empty(limits.maxLinesPerReply()))), CAPABILITIES,
-                List.of(new Event.GreetingReceived(line.length() > 4 ? line.substring(4) : "", encrypted))); // after the code, as in every protocol
-    }
-
-    private ClientStep onCapabilitiesLine(String line, NntpReplyReader reader) {
-        return reader.accept(line).clientStep(next -> to(new AwaitingCapabilitiesReply(next)),
-                reply -> onCapabilitiesReply(reply, line));
+        return askCapabilities(List.of(new Event.GreetingReceived(line.length() > 4 ? line.substring(4) : "", encrypted))); // after the code, as in every protocol
     }
 
     private ClientStep onCapabilitiesReply(NntpReply reply, String line) {
         if (reply.code() == NntpReplyReader.CAPABILITY_LIST) {
-            Capabilities capabilities = Capabilities.fromLines(reply.lines());
-            return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
+            return ready(Capabilities.fromLines(reply.lines()), "STARTTLS", List.of());
         }
         if (reply.code() == 400) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", line), "");
+            return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", line);
         }
         if (reply.code() >= 400) {
             // The server predates RFC 3977 (no CAPABILITIES): capabilities unknown; see the class comment.
-            return new ClientStep.Ready(to(new Idle(Capabilities.NONE)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
+            return readyUnknown();
         }
-        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "CAPABILITIES was answered with " + reply.code(), line), "");
+        return fail(Failure.Reason.UNEXPECTED_REPLY, "CAPABILITIES was answered with " + reply.code(), line);
     }
 
-    private ClientStep onStartTlsReply(String line, Capabilities capabilities) {
-        NntpReply reply = NntpReply.parseStatus(line);
+    private ClientStep onStartTlsReply(NntpReply reply, String line, Capabilities capabilities) {
         if (reply == null) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.MALFORMED_REPLY, "STARTTLS was answered with no status line", line), "");
+            return fail(Failure.Reason.MALFORMED_REPLY, "STARTTLS was answered with no status line", line);
         }
         if (reply.code() == 382) {
-            return new ClientStep.GoAhead(to(new AwaitingHandshake()));
+            return goAhead();
         }
         if (reply.code() == 400) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", line), "");
+            return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", line);
         }
         if (reply.code() >= 400) {
-            return new ClientStep.NoTls(to(new Idle(capabilities)),
-                    Failure.of(Failure.Reason.STARTTLS_REFUSED, "the server refused STARTTLS", line), capabilities);
+            return refused(capabilities, "the server refused STARTTLS", line);
         }
         // Not the go-ahead, and what state the server is in is unknowable: abandon in every policy.
-        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "STARTTLS was answered with " + reply.code() + ", not 382",
-                line), "");
+        return fail(Failure.Reason.UNEXPECTED_REPLY, "STARTTLS was answered with " + reply.code() + ", not 382", line);
     }
 
     @Override
-    public ClientStep requestStartTls() {
-        if (!(state instanceof Idle idle)) {
-            throw new IllegalStateException("STARTTLS can only be sent when idle, not in " + state());
-        }
-        return ClientStep.Await.sending(to(new AwaitingStartTlsReply(idle.capabilities())), "STARTTLS\r\n");
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 4642 §2.2.2, the client MUST discard what it learned before TLS and ask again.
+        return new ClientStep.Await(to(new AwaitingCapabilitiesReply(NntpReplyReader.empty(limits.maxLinesPerReply()))),
+                "CAPABILITIES\r\n", events);
     }
 
     @Override
-    public ClientStep restartAfterTls() {
-        if (!(state instanceof AwaitingHandshake)) {
-            throw new IllegalStateException("restartAfterTls is for the dialog of a GoAhead, not " + state());
-        }
-        // RFC 4642 §2.2.2: the client MUST discard what it learned before TLS and ask again.
-        return ClientStep.Await.sending(to(new AwaitingCapabilitiesReply(NntpReplyReader.empty(limits.maxLinesPerReply()))), CAPABILITIES);
-    }
-
-    @Override
-    public String farewell() {
-        return state instanceof Idle ? QUIT : "";
-    }
-
-    private NntpClientDialog to(State next) {
+    protected NntpClientDialog to(Phase next) {
         return new NntpClientDialog(limits, next);
     }
 }

@@ -5,10 +5,9 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
-import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.Announcement;
-import org.starttls4j.internal.text.CommandLine;
-import org.starttls4j.ServerDialog;
+import org.starttls4j.internal.dialog.Farewells;
+import org.starttls4j.internal.dialog.ServerOutline;
 import org.starttls4j.ServerStep;
 
 /**
@@ -34,17 +33,27 @@ import org.starttls4j.ServerStep;
  * negotiation enforces that, not this dialog. Under {@code IMPLICIT} the dialog only greets,
  * inside TLS, and the session is handed over at once.
  */
-public final class NntpServerDialog implements ServerDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ServerOutline
+public final class NntpServerDialog extends ServerOutline {
+
+    private static final Words WORDS = new Words("501 STARTTLS takes no arguments\r\n", "580 Can not initiate TLS negotiation\r\n",
+            "382 Continue with TLS negotiation\r\n", new Farewells(
+            "400 Timeout, closing connection\r\n",
+            "400 Line too long, closing connection\r\n",
+            "400 Too many commands before STARTTLS, closing connection\r\n",
+            // RFC 3977 §5.1.1: 400, service temporarily unavailable, instead of the greeting.
+            "400 Service temporarily unavailable, try again later\r\n",
+            "400 Bare CR, LF or NUL, closing connection\r\n",
+            "400 Too much data before TLS, closing connection\r\n",
+            "400 %s closing connection\r\n"));
 
     /** The commands of RFC 3977 and its common extensions that belong to the application. */
     private static final Set<String> APPLICATION_COMMANDS = Set.of("ARTICLE", "BODY", "HEAD", "STAT", "GROUP", "LISTGROUP", "LAST",
             "NEXT", "POST", "IHAVE", "LIST", "NEWGROUPS", "NEWNEWS", "OVER", "XOVER", "HDR", "XHDR", "XPAT", "DATE", "MODE", "CHECK",
             "TAKETHIS", "COMPRESS");
 
-    private final ServerConfig config;
-
     private NntpServerDialog(ServerConfig config) {
-        this.config = config;
+        super(config, WORDS);
     }
 
     /**
@@ -63,10 +72,7 @@ public final class NntpServerDialog implements ServerDialog {
     }
 
     @Override
-    public ServerStep onLine(String line) {
-        CommandLine command = CommandLine.parse(line);
-        String keyword = command.name();
-        String arguments = command.arguments();
+    protected ServerStep onCommand(String keyword, String arguments) {
         switch (keyword) {
             case "CAPABILITIES":
                 return reply(capabilityList(announcedBeforeTls()));
@@ -76,13 +82,7 @@ public final class NntpServerDialog implements ServerDialog {
                 return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client quit before TLS"),
                         "205 Connection closing\r\n");
             case "STARTTLS":
-                if (!arguments.isEmpty()) {
-                    return reply("501 STARTTLS takes no arguments\r\n");
-                }
-                if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
-                    return reply("580 Can not initiate TLS negotiation\r\n");
-                }
-                return new ServerStep.GoAhead("382 Continue with TLS negotiation\r\n");
+                return startTls(arguments);
             default:
                 break;
         }
@@ -94,31 +94,6 @@ public final class NntpServerDialog implements ServerDialog {
             return reply("483 Encryption required: send STARTTLS first\r\n");
         }
         return new ServerStep.HandOver(announcedBeforeTls());
-    }
-
-    @Override
-    public String farewell(Failure.Reason reason) {
-        switch (reason) {
-            case PLAINTEXT_INJECTION:
-                // Nothing more in plaintext once STARTTLS was received; just close.
-                return "";
-            case TIMEOUT:
-                return "400 Timeout, closing connection\r\n";
-            case LINE_TOO_LONG:
-            case COMMAND_TOO_LONG:
-                return "400 Line too long, closing connection\r\n";
-            case TOO_MANY_COMMANDS:
-                return "400 Too many commands before STARTTLS, closing connection\r\n";
-            case SERVER_BUSY:
-                // RFC 3977 §5.1.1: 400, service temporarily unavailable, instead of the greeting.
-                return "400 Service temporarily unavailable, try again later\r\n";
-            case MALFORMED_COMMAND:
-                return "400 Bare CR, LF or NUL, closing connection\r\n";
-            case TOO_MUCH_PLAINTEXT:
-                return "400 Too much data before TLS, closing connection\r\n";
-            default:
-                return "400 " + config.hostname() + " closing connection\r\n";
-        }
     }
 
     /**
@@ -144,9 +119,5 @@ public final class NntpServerDialog implements ServerDialog {
             reply.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
         }
         return reply.append(".\r\n").toString();
-    }
-
-    private ServerStep reply(String text) {
-        return new ServerStep.Reply(this, text);
     }
 }

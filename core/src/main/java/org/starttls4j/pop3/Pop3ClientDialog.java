@@ -6,6 +6,7 @@ import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.ClientDialog;
+import org.starttls4j.internal.dialog.ClientOutline;
 import org.starttls4j.ClientStep;
 import org.starttls4j.StartTlsOffer;
 
@@ -67,36 +68,26 @@ import org.starttls4j.StartTlsOffer;
  * reply, the dialog itself refuses a second status line among the CAPA lines and anything after
  * the list's terminating dot.
  */
-public final class Pop3ClientDialog implements ClientDialog {
+@SuppressWarnings("exports") // the outline is the inside, as StringBuilder's superclass is the JDK's
+public final class Pop3ClientDialog extends ClientOutline {
 
-    private static final String CAPA = "CAPA\r\n";
-    private static final String STLS = "STLS\r\n";
-    private static final String QUIT = "QUIT\r\n";
+    private static final Words WORDS = new Words("STLS\r\n", "QUIT\r\n");
 
-    private sealed interface State {
-    }
-
-    private record AwaitingGreeting(boolean encrypted) implements State {
+    /** POP3's own states; the greeting, {@code Idle} and {@code AwaitingHandshake} are the outline's. */
+    private sealed interface State extends Phase {
     }
 
     private record AwaitingCapaReply(Pop3ReplyReader reader) implements State {
     }
 
-    private record Idle(Capabilities capabilities) implements State {
-    }
-
     private record AwaitingStlsReply(Capabilities capabilities) implements State {
     }
 
-    private record AwaitingHandshake() implements State {
-    }
-
     private final Limits limits;
-    private final State state;
 
-    private Pop3ClientDialog(Limits limits, State state) {
+    private Pop3ClientDialog(Limits limits, Phase state) {
+        super(state, WORDS);
         this.limits = limits;
-        this.state = state;
     }
 
     /**
@@ -110,47 +101,32 @@ public final class Pop3ClientDialog implements ClientDialog {
     }
 
     @Override
-    public String state() {
-        return state.getClass().getSimpleName();
-    }
-
-    @Override
-    public ClientStep start(boolean encrypted) {
-        return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted)), "");
-    }
-
-    @Override
-    public ClientStep onLine(String line) {
-        if (state instanceof AwaitingGreeting) {
-            return onGreeting(line, ((AwaitingGreeting) state).encrypted());
+    protected ClientStep onAnswer(String line) {
+        if (state instanceof AwaitingGreeting greeting) {
+            return onGreeting(line, greeting.encrypted());
         }
-        if (state instanceof AwaitingCapaReply) {
-            return onCapaLine(line, ((AwaitingCapaReply) state).reader());
+        if (state instanceof AwaitingCapaReply capa) {
+            return onCapaLine(line, capa.reader());
         }
-        if (state instanceof AwaitingStlsReply) {
-            return onStlsReply(line, ((AwaitingStlsReply) state).capabilities());
-        }
-        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
-                farewell());
+        return onStlsReply(line, ((AwaitingStlsReply) state).capabilities());
     }
 
     private ClientStep onGreeting(String line, boolean encrypted) {
         Pop3Reply greeting = Pop3Reply.parseStatus(line);
         if (greeting == null) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.MALFORMED_REPLY, "the greeting is not +OK or -ERR", line), "");
+            return fail(Failure.Reason.MALFORMED_REPLY, "the greeting is not +OK or -ERR", line);
         }
         if (!greeting.positive()) {
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting",
-                    line), QUIT);
+                    line), WORDS.farewell());
         }
-        return new ClientStep.Await(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), CAPA,
-                List.of(new Event.GreetingReceived(greeting.text(), encrypted)));
+        return askCapabilities(List.of(new Event.GreetingReceived(greeting.text(), encrypted)));
     }
 
     private ClientStep onCapaLine(String line, Pop3ReplyReader reader) {
         if (reader.inList() && Pop3Reply.parseStatus(line) != null) {
             // No capability tag reads "+OK" or "-ERR": this is a second response, sent out of turn.
-            return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the CAPA list", line), "");
+            return fail(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the CAPA list", line);
         }
         return reader.accept(line).clientStep(next -> to(new AwaitingCapaReply(next)), this::onCapaReply);
     }
@@ -158,47 +134,32 @@ public final class Pop3ClientDialog implements ClientDialog {
     private ClientStep onCapaReply(Pop3Reply reply) {
         if (!reply.positive()) {
             // The server predates RFC 2449 (no CAPA): capabilities unknown; see the class comment.
-            return new ClientStep.Ready(to(new Idle(Capabilities.NONE)), Capabilities.NONE, StartTlsOffer.UNKNOWN);
+            return readyUnknown();
         }
-        Capabilities capabilities = CapaList.parse(reply);
-        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STLS"));
+        return ready(CapaList.parse(reply), "STLS", List.of());
     }
 
     private ClientStep onStlsReply(String line, Capabilities capabilities) {
         Pop3Reply reply = Pop3Reply.parseStatus(line);
         if (reply == null) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.MALFORMED_REPLY, "STLS was answered with neither +OK nor -ERR", line), "");
+            return fail(Failure.Reason.MALFORMED_REPLY, "STLS was answered with neither +OK nor -ERR", line);
         }
-        if (reply.positive()) {
-            return new ClientStep.GoAhead(to(new AwaitingHandshake()));
-        }
-        return new ClientStep.NoTls(to(new Idle(capabilities)),
-                Failure.of(Failure.Reason.STARTTLS_REFUSED, "the server refused STLS", line), capabilities);
+        return reply.positive() ? goAhead() : refused(capabilities, "the server refused STLS", line);
     }
 
     @Override
-    public ClientStep requestStartTls() {
-        if (!(state instanceof Idle)) {
-            throw new IllegalStateException("STLS can only be sent when idle, not in " + state());
-        }
-        return ClientStep.Await.sending(to(new AwaitingStlsReply(((Idle) state).capabilities())), STLS);
+    protected Phase awaitingStartTlsReply(Capabilities capabilities) {
+        return new AwaitingStlsReply(capabilities);
     }
 
     @Override
-    public ClientStep restartAfterTls() {
-        if (!(state instanceof AwaitingHandshake)) {
-            throw new IllegalStateException("restartAfterTls is for the dialog of a GoAhead, not " + state());
-        }
-        // RFC 2595 §4: discard what was learned before TLS and ask CAPA again.
-        return ClientStep.Await.sending(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), CAPA);
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 2595 §4, discard what was learned before TLS and ask CAPA again.
+        return new ClientStep.Await(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), "CAPA\r\n", events);
     }
 
     @Override
-    public String farewell() {
-        return state instanceof Idle ? QUIT : "";
-    }
-
-    private Pop3ClientDialog to(State next) {
+    protected Pop3ClientDialog to(Phase next) {
         return new Pop3ClientDialog(limits, next);
     }
 }

@@ -7,8 +7,8 @@ import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.Announcement;
-import org.starttls4j.internal.text.CommandLine;
-import org.starttls4j.ServerDialog;
+import org.starttls4j.internal.dialog.Farewells;
+import org.starttls4j.internal.dialog.ServerOutline;
 import org.starttls4j.ServerStep;
 
 /**
@@ -42,7 +42,20 @@ import org.starttls4j.ServerStep;
  * negotiation enforces that, not this dialog. Under {@code IMPLICIT} the dialog only greets,
  * inside TLS, and the session is handed over at once.
  */
-public final class Pop3ServerDialog implements ServerDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ServerOutline
+public final class Pop3ServerDialog extends ServerOutline {
+
+    private static final Words WORDS = new Words("-ERR STLS takes no arguments\r\n", "-ERR STLS not available\r\n",
+            "+OK Begin TLS negotiation\r\n", new Farewells(
+            // RFC 1939 §3: a session ended by the autologout timer is closed without a response.
+            "",
+            "-ERR Line too long\r\n",
+            "-ERR Too many commands before STLS\r\n",
+            // RFC 3206 §4: SYS/TEMP, a temporary system failure; try again later.
+            "-ERR [SYS/TEMP] Server busy, try again later\r\n",
+            "-ERR Syntax error: bare CR, LF or NUL\r\n",
+            "-ERR Too much data before TLS\r\n",
+            "-ERR %s closing connection\r\n"));
 
     /**
      * Commands of the AUTHORIZATION and TRANSACTION states (RFC 1939, UTF8 and LANG from RFC 6856)
@@ -55,10 +68,8 @@ public final class Pop3ServerDialog implements ServerDialog {
     /** The commands that carry credentials (RFC 1939 §7, RFC 5034). */
     private static final Set<String> AUTHENTICATION_COMMANDS = Set.of("USER", "PASS", "APOP", "AUTH");
 
-    private final ServerConfig config;
-
     private Pop3ServerDialog(ServerConfig config) {
-        this.config = config;
+        super(config, WORDS);
     }
 
     /**
@@ -77,10 +88,7 @@ public final class Pop3ServerDialog implements ServerDialog {
     }
 
     @Override
-    public ServerStep onLine(String line) {
-        CommandLine command = CommandLine.parse(line);
-        String keyword = command.name();
-        String arguments = command.arguments();
+    protected ServerStep onCommand(String keyword, String arguments) {
         switch (keyword) {
             case "CAPA":
                 return reply(CapaList.reply(announcedBeforeTls()));
@@ -90,13 +98,7 @@ public final class Pop3ServerDialog implements ServerDialog {
                 return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client quit before TLS"),
                         "+OK " + config.hostname() + " POP3 server signing off\r\n");
             case "STLS":
-                if (!arguments.isEmpty()) {
-                    return reply("-ERR STLS takes no arguments\r\n");
-                }
-                if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
-                    return reply("-ERR STLS not available\r\n");
-                }
-                return new ServerStep.GoAhead("+OK Begin TLS negotiation\r\n");
+                return startTls(arguments);
             default:
                 break;
         }
@@ -111,32 +113,6 @@ public final class Pop3ServerDialog implements ServerDialog {
             return reply("-ERR Command not permitted before STLS\r\n");
         }
         return new ServerStep.HandOver(announcedBeforeTls());
-    }
-
-    @Override
-    public String farewell(Failure.Reason reason) {
-        switch (reason) {
-            case TIMEOUT:
-                // RFC 1939 §3: a session ended by the autologout timer is closed without a response.
-                return "";
-            case PLAINTEXT_INJECTION:
-                // Nothing more in plaintext once STLS was received; just close.
-                return "";
-            case LINE_TOO_LONG:
-            case COMMAND_TOO_LONG:
-                return "-ERR Line too long\r\n";
-            case TOO_MANY_COMMANDS:
-                return "-ERR Too many commands before STLS\r\n";
-            case SERVER_BUSY:
-                // RFC 3206 §4: SYS/TEMP, a temporary system failure; try again later.
-                return "-ERR [SYS/TEMP] Server busy, try again later\r\n";
-            case MALFORMED_COMMAND:
-                return "-ERR Syntax error: bare CR, LF or NUL\r\n";
-            case TOO_MUCH_PLAINTEXT:
-                return "-ERR Too much data before TLS\r\n";
-            default:
-                return "-ERR " + config.hostname() + " closing connection\r\n";
-        }
     }
 
     /**
@@ -155,9 +131,5 @@ public final class Pop3ServerDialog implements ServerDialog {
 
     private boolean authenticationBeforeTls() {
         return config.allowAuthBeforeTls() && !required();
-    }
-
-    private ServerStep reply(String text) {
-        return new ServerStep.Reply(this, text);
     }
 }

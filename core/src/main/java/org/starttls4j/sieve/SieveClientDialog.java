@@ -8,7 +8,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.ClientDialog;
 import org.starttls4j.ClientStep;
-import org.starttls4j.StartTlsOffer;
+import org.starttls4j.internal.dialog.ClientOutline;
 
 /**
  * The ManageSieve client's side of STARTTLS (RFC 5804 §2.2), as an immutable state machine.
@@ -41,34 +41,32 @@ import org.starttls4j.StartTlsOffer;
  * what it cached). A list that arrives in the same read as the go-ahead is plaintext injected
  * behind it, and fails the negotiation before it could be taken for the post-TLS list.
  */
-public final class SieveClientDialog implements ClientDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ClientOutline
+public final class SieveClientDialog extends ClientOutline {
 
-    private static final String LOGOUT = "LOGOUT\r\n";
+    private static final Words WORDS = new Words("STARTTLS\r\n", "LOGOUT\r\n");
 
-    private sealed interface State {
+    /**
+     * ManageSieve's own states, each reading a response: {@code Idle} and {@code AwaitingHandshake}
+     * are the outline's; the greeting and {@code AwaitingStartTlsReply} here hide the outline's.
+     */
+    private sealed interface State extends Phase {
     }
 
     private record AwaitingGreeting(boolean encrypted, SieveResponseReader reader) implements State {
     }
 
-    private record Idle(Capabilities capabilities) implements State {
-    }
-
     private record AwaitingStartTlsReply(Capabilities capabilities, SieveResponseReader reader) implements State {
-    }
-
-    private record AwaitingHandshake() implements State {
     }
 
     private record AwaitingCapabilities(SieveResponseReader reader) implements State {
     }
 
     private final Limits limits;
-    private final State state;
 
-    private SieveClientDialog(Limits limits, State state) {
+    private SieveClientDialog(Limits limits, Phase state) {
+        super(state, WORDS);
         this.limits = limits;
-        this.state = state;
     }
 
     /**
@@ -82,17 +80,12 @@ public final class SieveClientDialog implements ClientDialog {
     }
 
     @Override
-    public String state() {
-        return state.getClass().getSimpleName();
-    }
-
-    @Override
     public ClientStep start(boolean encrypted) {
         return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted, SieveResponseReader.empty(limits))), "");
     }
 
     @Override
-    public ClientStep onLine(String line) {
+    protected ClientStep onAnswer(String line) {
         if (state instanceof AwaitingGreeting greeting) {
             return read(greeting.reader(), line, next -> new AwaitingGreeting(greeting.encrypted(), next),
                     done -> onGreeting(done, greeting.encrypted()));
@@ -100,81 +93,60 @@ public final class SieveClientDialog implements ClientDialog {
         if (state instanceof AwaitingCapabilities awaiting) {
             return read(awaiting.reader(), line, AwaitingCapabilities::new, this::onCapabilitiesAfterTls);
         }
-        if (state instanceof AwaitingStartTlsReply startTls) {
-            if (startTls.reader().literal() == null && SieveSyntax.status(line) == null) {
-                return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "capabilities in answer to STARTTLS", line), "");
-            }
-            return read(startTls.reader(), line, next -> new AwaitingStartTlsReply(startTls.capabilities(), next),
-                    done -> onStartTlsReply(done, startTls.capabilities()));
+        AwaitingStartTlsReply startTls = (AwaitingStartTlsReply) state;
+        if (startTls.reader().literal() == null && SieveSyntax.status(line) == null) {
+            return fail(Failure.Reason.UNEXPECTED_REPLY, "capabilities in answer to STARTTLS", line);
         }
-        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a response when no command was outstanding", line),
-                farewell());
+        return read(startTls.reader(), line, next -> new AwaitingStartTlsReply(startTls.capabilities(), next),
+                done -> onStartTlsReply(done, startTls.capabilities()));
     }
 
-    private ClientStep read(SieveResponseReader reader, String line, Function<SieveResponseReader, State> more,
+    private ClientStep read(SieveResponseReader reader, String line, Function<SieveResponseReader, Phase> more,
                             Function<SieveResponseReader.Response, ClientStep> complete) {
         return reader.accept(line).clientStep(next -> to(more.apply(next)), complete);
     }
 
     private ClientStep onGreeting(SieveResponseReader.Response greeting, boolean encrypted) {
         if (!greeting.status().equals("OK")) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting",
-                    greeting.line()), "");
+            return fail(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting", greeting.line());
         }
         // The text after the status, as in every protocol (here still quoted, as the server wrote it).
         String text = greeting.line().length() > 3 ? greeting.line().substring(3) : "";
-        return ready(greeting.capabilities(), List.of(new Event.GreetingReceived(text, encrypted)));
+        return ready(greeting.capabilities(), "STARTTLS", List.of(new Event.GreetingReceived(text, encrypted)));
     }
 
     private ClientStep onCapabilitiesAfterTls(SieveResponseReader.Response response) {
         if (!response.status().equals("OK")) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server ended the session after TLS",
-                    response.line()), "");
+            return fail(Failure.Reason.SERVICE_CLOSING, "the server ended the session after TLS", response.line());
         }
-        return ready(response.capabilities(), List.of());
+        return ready(response.capabilities(), "STARTTLS", List.of());
     }
 
     private ClientStep onStartTlsReply(SieveResponseReader.Response reply, Capabilities capabilities) {
         switch (reply.status()) {
             case "OK":
-                return new ClientStep.GoAhead(to(new AwaitingHandshake()));
+                return goAhead();
             case "NO":
-                return new ClientStep.NoTls(to(new Idle(capabilities)),
-                        Failure.of(Failure.Reason.STARTTLS_REFUSED, "the server refused STARTTLS", reply.line()), capabilities);
+                return refused(capabilities, "the server refused STARTTLS", reply.line());
             default:
-                return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection (BYE)",
-                        reply.line()), "");
+                return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection (BYE)", reply.line());
         }
     }
 
-    private ClientStep ready(Capabilities capabilities, List<Event> events) {
-        return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"), events);
+    @Override
+    protected Phase awaitingStartTlsReply(Capabilities capabilities) {
+        return new AwaitingStartTlsReply(capabilities, SieveResponseReader.empty(limits));
     }
 
     @Override
-    public ClientStep requestStartTls() {
-        if (!(state instanceof Idle idle)) {
-            throw new IllegalStateException("STARTTLS can only be sent when idle, not in " + state());
-        }
-        return ClientStep.Await.sending(to(new AwaitingStartTlsReply(idle.capabilities(), SieveResponseReader.empty(limits))),
-                "STARTTLS\r\n");
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Only inside TLS (the greeting carries them): RFC 5804 §2.2, the server re-issues its
+        // capabilities unasked; ask nothing, forget everything.
+        return new ClientStep.Await(to(new AwaitingCapabilities(SieveResponseReader.empty(limits))), "", events);
     }
 
     @Override
-    public ClientStep restartAfterTls() {
-        if (!(state instanceof AwaitingHandshake)) {
-            throw new IllegalStateException("restartAfterTls is for the dialog of a GoAhead, not " + state());
-        }
-        // RFC 5804 §2.2: the server re-issues its capabilities unasked; ask nothing, forget everything.
-        return ClientStep.Await.sending(to(new AwaitingCapabilities(SieveResponseReader.empty(limits))), "");
-    }
-
-    @Override
-    public String farewell() {
-        return state instanceof Idle ? LOGOUT : "";
-    }
-
-    private SieveClientDialog to(State next) {
+    protected SieveClientDialog to(Phase next) {
         return new SieveClientDialog(limits, next);
     }
 }

@@ -9,8 +9,8 @@ import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.LiteralSkip;
-import org.starttls4j.internal.text.CommandLine;
-import org.starttls4j.ServerDialog;
+import org.starttls4j.internal.dialog.Farewells;
+import org.starttls4j.internal.dialog.ServerOutline;
 import org.starttls4j.ServerStep;
 import org.starttls4j.text.Literal;
 
@@ -49,16 +49,26 @@ import org.starttls4j.text.Literal;
  * ({@code COMMAND_TOO_LONG}). A byte pipelined after STARTTLS fails the negotiation
  * ({@code PLAINTEXT_INJECTION}); the negotiation enforces that, not this dialog.
  */
-public final class SieveServerDialog implements ServerDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ServerOutline
+public final class SieveServerDialog extends ServerOutline {
+
+    private static final Words WORDS = new Words("NO \"STARTTLS takes no arguments\"\r\n", "NO \"STARTTLS not available\"\r\n",
+            "OK \"Begin TLS negotiation now\"\r\n", new Farewells(
+            "BYE \"Disconnected for inactivity\"\r\n",
+            "BYE \"Line too long\"\r\n",
+            "BYE \"Too many commands before STARTTLS\"\r\n",
+            // RFC 5804 §1.3: TRYLATER, a temporary failure; instead of the greeting.
+            "BYE (TRYLATER) \"Server busy, try again later\"\r\n",
+            "BYE \"Malformed command: bare CR, LF or NUL\"\r\n",
+            "BYE \"Too much data before TLS\"\r\n",
+            "BYE \"%s closing connection\"\r\n"));
 
     /** RFC 5804 §2's commands that need an authenticated session: the application's. */
     private static final Set<String> APPLICATION_COMMANDS = Set.of("HAVESPACE", "PUTSCRIPT", "LISTSCRIPTS", "SETACTIVE",
             "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "UNAUTHENTICATE");
 
-    private final ServerConfig config;
-
     private SieveServerDialog(ServerConfig config) {
-        this.config = config;
+        super(config, WORDS);
     }
 
     /**
@@ -79,17 +89,15 @@ public final class SieveServerDialog implements ServerDialog {
 
     @Override
     public ServerStep onLine(String line) {
-        ServerStep step = command(line);
+        ServerStep step = super.onLine(line);
         if (step instanceof ServerStep.Reply answer && Literal.announcedBy(line) >= 0) {
             return LiteralSkip.after(this, answer.send(), skipping(), line);
         }
         return step;
     }
 
-    private ServerStep command(String line) {
-        CommandLine command = CommandLine.parse(line);
-        String name = command.name();
-        String arguments = command.arguments();
+    @Override
+    protected ServerStep onCommand(String name, String arguments) {
         switch (name) {
             case "CAPABILITY":
                 return reply(arguments.isEmpty() ? SieveSyntax.render(announcedBeforeTls()) + "OK \"Capability completed\"\r\n"
@@ -107,13 +115,7 @@ public final class SieveServerDialog implements ServerDialog {
                                 "OK \"Logout completed\"\r\n")
                         : reply("NO \"LOGOUT takes no arguments\"\r\n");
             case "STARTTLS":
-                if (!arguments.isEmpty()) {
-                    return reply("NO \"STARTTLS takes no arguments\"\r\n");
-                }
-                if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
-                    return reply("NO \"STARTTLS not available\"\r\n");
-                }
-                return new ServerStep.GoAhead("OK \"Begin TLS negotiation now\"\r\n");
+                return startTls(arguments);
             case "AUTHENTICATE":
                 if (!authenticationBeforeTls()) {
                     return reply("NO (ENCRYPT-NEEDED) \"Authentication requires TLS: send STARTTLS first\"\r\n");
@@ -134,31 +136,6 @@ public final class SieveServerDialog implements ServerDialog {
     private LiteralSkip.Rules skipping() {
         return new LiteralSkip.Rules(config.limits(), rest -> Literal.announcedBy(rest) >= 0, "BYE \"Literal too big\"\r\n",
                 "BYE \"Command too long\"\r\n", "BYE \"Malformed command\"\r\n");
-    }
-
-    @Override
-    public String farewell(Failure.Reason reason) {
-        switch (reason) {
-            case PLAINTEXT_INJECTION:
-                // Nothing more in plaintext once STARTTLS was received; just close.
-                return "";
-            case TIMEOUT:
-                return "BYE \"Disconnected for inactivity\"\r\n";
-            case LINE_TOO_LONG:
-            case COMMAND_TOO_LONG:
-                return "BYE \"Line too long\"\r\n";
-            case TOO_MANY_COMMANDS:
-                return "BYE \"Too many commands before STARTTLS\"\r\n";
-            case SERVER_BUSY:
-                // RFC 5804 §1.3: TRYLATER, a temporary failure; instead of the greeting.
-                return "BYE (TRYLATER) \"Server busy, try again later\"\r\n";
-            case MALFORMED_COMMAND:
-                return "BYE \"Malformed command: bare CR, LF or NUL\"\r\n";
-            case TOO_MUCH_PLAINTEXT:
-                return "BYE \"Too much data before TLS\"\r\n";
-            default:
-                return "BYE \"" + config.hostname() + " closing connection\"\r\n";
-        }
     }
 
     /** The capabilities announced before TLS; see the class comment. */
@@ -198,9 +175,5 @@ public final class SieveServerDialog implements ServerDialog {
 
     private boolean authenticationBeforeTls() {
         return config.allowAuthBeforeTls() && config.policy().allowsPlaintext();
-    }
-
-    private ServerStep reply(String text) {
-        return new ServerStep.Reply(this, text);
     }
 }

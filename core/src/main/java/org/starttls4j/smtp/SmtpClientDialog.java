@@ -8,6 +8,7 @@ import org.starttls4j.Limits;
 import org.starttls4j.ClientDialog;
 import org.starttls4j.ClientStep;
 import org.starttls4j.StartTlsOffer;
+import org.starttls4j.internal.dialog.ClientOutline;
 
 /**
  * The SMTP client's side of STARTTLS (RFC 5321, RFC 3207), as an immutable state machine.
@@ -32,20 +33,20 @@ import org.starttls4j.StartTlsOffer;
  *                        other                     fail COMMAND_REJECTED, QUIT
  * Idle                   any line                  fail UNEXPECTED_REPLY, QUIT
  *                        (requestStartTls)         send STARTTLS → AwaitingStartTlsReply
- * AwaitingStartTlsReply  220                       GoAhead → (handshake) → restartAfterTls: send EHLO
+ * AwaitingStartTlsReply  220                       GoAhead → AwaitingHandshake
  *                        421                       fail SERVICE_CLOSING
  *                        4yz/5yz (454, 501, …)     NoTls(STARTTLS_REFUSED) → Idle
  *                        2yz other than 220, 3yz   fail UNEXPECTED_REPLY
+ * AwaitingHandshake      (restartAfterTls)         send EHLO → AwaitingEhloReply, nothing kept
  * </pre>
  */
-public final class SmtpClientDialog implements ClientDialog {
+@SuppressWarnings("exports") // its superclass is the core's inside: see ClientOutline
+public final class SmtpClientDialog extends ClientOutline {
 
-    private static final String QUIT = "QUIT\r\n";
+    private static final Words WORDS = new Words("STARTTLS\r\n", "QUIT\r\n");
 
-    private sealed interface State {
-    }
-
-    private record AwaitingGreeting(boolean encrypted) implements State {
+    /** SMTP's own states; the greeting, {@code Idle}, STARTTLS and the handshake are the outline's. */
+    private sealed interface State extends Phase {
     }
 
     private record AwaitingEhloReply() implements State {
@@ -54,21 +55,12 @@ public final class SmtpClientDialog implements ClientDialog {
     private record AwaitingHeloReply() implements State {
     }
 
-    private record Idle(Capabilities capabilities) implements State {
-    }
-
-    private record AwaitingStartTlsReply(Capabilities capabilities) implements State {
-    }
-
     private final String clientName;
-    private final Limits limits;
-    private final State state;
     private final SmtpReplyReader reader;
 
-    private SmtpClientDialog(String clientName, Limits limits, State state, SmtpReplyReader reader) {
+    private SmtpClientDialog(String clientName, Phase state, SmtpReplyReader reader) {
+        super(state, WORDS);
         this.clientName = clientName;
-        this.limits = limits;
-        this.state = state;
         this.reader = reader;
     }
 
@@ -80,100 +72,77 @@ public final class SmtpClientDialog implements ClientDialog {
      * @return the dialog
      */
     public static SmtpClientDialog create(String clientName, Limits limits) {
-        return new SmtpClientDialog(clientName, limits, new AwaitingGreeting(false), SmtpReplyReader.empty(limits.maxLinesPerReply()));
+        return new SmtpClientDialog(clientName, new AwaitingGreeting(false), SmtpReplyReader.empty(limits.maxLinesPerReply()));
     }
 
     @Override
-    public String state() {
-        return state.getClass().getSimpleName();
-    }
-
-    @Override
-    public ClientStep start(boolean encrypted) {
-        return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted)), "");
-    }
-
-    @Override
-    public ClientStep onLine(String line) {
-        if (state instanceof Idle) {
-            return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line), QUIT);
-        }
-        SmtpReplyReader.Read read = reader.accept(line);
-        if (read instanceof SmtpReplyReader.Bad) {
-            return new ClientStep.Fail(((SmtpReplyReader.Bad) read).failure(), "");
-        }
-        if (read instanceof SmtpReplyReader.More) {
-            return ClientStep.Await.sending(new SmtpClientDialog(clientName, limits, state, ((SmtpReplyReader.More) read).next()), "");
-        }
-        return onReply((SmtpReplyReader.Complete) read);
+    protected ClientStep onAnswer(String line) {
+        return reader.accept(line).clientStep(next -> new SmtpClientDialog(clientName, state, next), this::onReply);
     }
 
     private ClientStep onReply(SmtpReplyReader.Complete reply) {
-        int code = reply.code();
-        if (code == 421) {
+        if (reply.code() == 421) {
             // RFC 5321 §3.8: the server is closing the channel, whatever we asked.
-            return new ClientStep.Fail(Failure.of(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", reply.summary()), "");
+            return fail(Failure.Reason.SERVICE_CLOSING, "the server is closing the connection", reply.summary());
         }
-        if (state instanceof AwaitingGreeting) {
-            if (code == 220) {
-                boolean encrypted = ((AwaitingGreeting) state).encrypted();
-                return new ClientStep.Await(to(new AwaitingEhloReply()), "EHLO " + clientName + "\r\n",
-                        List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), encrypted)));
-            }
+        if (state instanceof AwaitingGreeting greeting) {
+            return onGreeting(reply, greeting.encrypted());
+        }
+        if (state instanceof AwaitingStartTlsReply startTls) {
+            return onStartTlsReply(reply, startTls.capabilities());
+        }
+        return onHelloReply(reply);
+    }
+
+    private ClientStep onGreeting(SmtpReplyReader.Complete reply, boolean encrypted) {
+        if (reply.code() != 220) {
             return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED,
-                    code == 554 ? "the server refused service in its greeting" : "the greeting was not 220", reply.summary()), QUIT);
+                    reply.code() == 554 ? "the server refused service in its greeting" : "the greeting was not 220", reply.summary()),
+                    WORDS.farewell());
         }
-        if (state instanceof AwaitingEhloReply) {
-            if (code == 250) {
-                Capabilities capabilities = EhloCapabilities.parse(reply);
-                return new ClientStep.Ready(to(new Idle(capabilities)), capabilities, StartTlsOffer.in(capabilities, "STARTTLS"));
-            }
-            if (code == 500 || code == 501 || code == 502 || code == 504 || code == 550) {
-                // RFC 5321 §4.1.4: a server that does not support EHLO gets HELO.
-                return ClientStep.Await.sending(to(new AwaitingHeloReply()), "HELO " + clientName + "\r\n");
-            }
-            return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO was rejected", reply.summary()), QUIT);
-        }
+        return askCapabilities(List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), encrypted)));
+    }
+
+    private ClientStep onHelloReply(SmtpReplyReader.Complete reply) {
+        int code = reply.code();
         if (state instanceof AwaitingHeloReply) {
             if (code == 250) {
                 return new ClientStep.Ready(to(new Idle(Capabilities.NONE)), Capabilities.NONE, StartTlsOffer.NOT_OFFERED);
             }
-            return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO and HELO were both rejected", reply.summary()), QUIT);
+            return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO and HELO were both rejected", reply.summary()),
+                    WORDS.farewell());
         }
-        Capabilities capabilities = ((AwaitingStartTlsReply) state).capabilities();
+        if (code == 250) {
+            return ready(EhloCapabilities.parse(reply), "STARTTLS", List.of());
+        }
+        if (code == 500 || code == 501 || code == 502 || code == 504 || code == 550) {
+            // RFC 5321 §4.1.4: a server that does not support EHLO gets HELO.
+            return ClientStep.Await.sending(to(new AwaitingHeloReply()), "HELO " + clientName + "\r\n");
+        }
+        return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO was rejected", reply.summary()), WORDS.farewell());
+    }
+
+    private ClientStep onStartTlsReply(SmtpReplyReader.Complete reply, Capabilities capabilities) {
+        int code = reply.code();
         if (code == 220) {
-            return new ClientStep.GoAhead(to(new AwaitingGreeting(true)));
+            return goAhead();
         }
         if (code >= 400) {
-            return new ClientStep.NoTls(to(new Idle(capabilities)),
-                    Failure.of(Failure.Reason.STARTTLS_REFUSED, "the server refused STARTTLS", reply.summary()), capabilities);
+            return refused(capabilities, "the server refused STARTTLS", reply.summary());
         }
         // Any other positive or intermediate reply is not the go-ahead; what state the server is
         // in is unknowable, so the connection is abandoned in every policy.
-        return new ClientStep.Fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "STARTTLS was answered with " + code + ", not 220",
-                reply.summary()), "");
+        return fail(Failure.Reason.UNEXPECTED_REPLY, "STARTTLS was answered with " + code + ", not 220", reply.summary());
     }
 
     @Override
-    public ClientStep requestStartTls() {
-        if (!(state instanceof Idle)) {
-            throw new IllegalStateException("STARTTLS can only be sent when idle, not in " + state());
-        }
-        return ClientStep.Await.sending(to(new AwaitingStartTlsReply(((Idle) state).capabilities())), "STARTTLS\r\n");
+    protected ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and issue EHLO first.
+        return new ClientStep.Await(to(new AwaitingEhloReply()), "EHLO " + clientName + "\r\n", events);
     }
 
     @Override
-    public ClientStep restartAfterTls() {
-        // RFC 3207 §4.2: discard all knowledge from before TLS and issue EHLO first.
-        return ClientStep.Await.sending(to(new AwaitingEhloReply()), "EHLO " + clientName + "\r\n");
-    }
-
-    @Override
-    public String farewell() {
-        return state instanceof Idle ? QUIT : "";
-    }
-
-    private SmtpClientDialog to(State next) {
-        return new SmtpClientDialog(clientName, limits, next, reader.fresh());
+    protected SmtpClientDialog to(Phase next) {
+        return new SmtpClientDialog(clientName, next, reader.fresh());
     }
 }

@@ -1,6 +1,9 @@
 package org.starttls4j.smtp;
 
 import java.util.List;
+import java.util.function.Function;
+import org.starttls4j.ClientDialog;
+import org.starttls4j.ClientStep;
 import org.starttls4j.Failure;
 import org.starttls4j.internal.text.LineChain;
 
@@ -19,12 +22,11 @@ import org.starttls4j.internal.text.LineChain;
  */
 public final class SmtpReplyReader {
 
-    private final int code;
+    /** The lines so far, each starting with the reply's code (checked as it came), so the code is not kept twice. */
     private final LineChain lines;
     private final int maxLines;
 
-    private SmtpReplyReader(int code, LineChain lines, int maxLines) {
-        this.code = code;
+    private SmtpReplyReader(LineChain lines, int maxLines) {
         this.lines = lines;
         this.maxLines = maxLines;
     }
@@ -35,7 +37,7 @@ public final class SmtpReplyReader {
      * @return the code, or 0 when no line of a reply has arrived yet
      */
     public int code() {
-        return code;
+        return lines == null ? 0 : codeOf(lines.last());
     }
 
     /**
@@ -52,6 +54,23 @@ public final class SmtpReplyReader {
 
     /** What one line did. */
     public sealed interface Read {
+
+        /**
+         * What a client dialog does with it, as with every protocol's reader: a bad line fails the
+         * negotiation and sends nothing, an incomplete reply is awaited further, a complete one is
+         * the dialog's to decide on.
+         *
+         * @param more     the dialog that goes on reading with the next reader
+         * @param complete the dialog's decision on the complete reply
+         * @return the step
+         */
+        default ClientStep clientStep(Function<SmtpReplyReader, ClientDialog> more, Function<Complete, ClientStep> complete) {
+            org.starttls4j.internal.dialog.Read<SmtpReplyReader, Complete> read = this instanceof More m
+                    ? new org.starttls4j.internal.dialog.Read.More<>(m.next())
+                    : this instanceof Bad b ? new org.starttls4j.internal.dialog.Read.Bad<>(b.failure())
+                    : new org.starttls4j.internal.dialog.Read.Complete<>((Complete) this);
+            return read.clientStep(more, complete);
+        }
     }
 
     /**
@@ -108,7 +127,7 @@ public final class SmtpReplyReader {
      * @return the reader
      */
     public static SmtpReplyReader empty(int maxLines) {
-        return new SmtpReplyReader(0, null, maxLines);
+        return new SmtpReplyReader(null, maxLines);
     }
 
     /**
@@ -131,7 +150,8 @@ public final class SmtpReplyReader {
                 || !isDigit(line.charAt(2), '0', '9')) {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an SMTP reply line", line));
         }
-        int lineCode = (line.charAt(0) - '0') * 100 + (line.charAt(1) - '0') * 10 + (line.charAt(2) - '0');
+        int lineCode = codeOf(line);
+        int code = code();
         if (code != 0 && lineCode != code) {
             return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY,
                     "a multi-line reply changed its code from " + code + " to " + lineCode, line));
@@ -145,9 +165,14 @@ public final class SmtpReplyReader {
         }
         LineChain all = LineChain.append(lines, line);
         if (separator == '-') {
-            return new More(new SmtpReplyReader(lineCode, all, maxLines));
+            return new More(new SmtpReplyReader(all, maxLines));
         }
         return new Complete(lineCode, LineChain.toList(all));
+    }
+
+    /** The code of a line that starts with three digits. */
+    private static int codeOf(String line) {
+        return (line.charAt(0) - '0') * 100 + (line.charAt(1) - '0') * 10 + (line.charAt(2) - '0');
     }
 
     /** The text of a reply line, after its code and separator (possibly empty). */

@@ -5,6 +5,7 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.ServerDialog;
 import org.starttls4j.ServerStep;
@@ -32,6 +33,17 @@ import org.starttls4j.ServerStep;
  * negotiation enforces that, not this dialog.
  */
 public final class SmtpServerDialog implements ServerDialog {
+
+    private static final Farewells FAREWELLS = new Farewells(
+            "421 4.4.2 %s Error: timeout exceeded\r\n",
+            "500 5.5.6 Line too long\r\n",
+            // Postfix's words when a client passes smtpd_hard_error_limit.
+            "421 4.7.0 %s Error: too many commands before STARTTLS\r\n",
+            // RFC 3463 X.3.2: system not accepting network messages (Postfix postscreen: "all server ports are busy").
+            "421 4.3.2 %s Service busy, try again later\r\n",
+            "500 5.5.2 Syntax error: bare CR, LF or NUL\r\n",
+            "421 4.7.0 %s Closing connection\r\n",
+            "421 4.7.0 %s Closing connection\r\n");
 
     private static final Set<String> APPLICATION_COMMANDS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "VRFY", "EXPN", "ETRN", "AUTH");
 
@@ -116,26 +128,7 @@ public final class SmtpServerDialog implements ServerDialog {
 
     @Override
     public String farewell(Failure.Reason reason) {
-        switch (reason) {
-            case TIMEOUT:
-                return "421 4.4.2 " + config.hostname() + " Error: timeout exceeded\r\n";
-            case LINE_TOO_LONG:
-            case COMMAND_TOO_LONG:
-                return "500 5.5.6 Line too long\r\n";
-            case TOO_MANY_COMMANDS:
-                // Postfix's words when a client passes smtpd_hard_error_limit.
-                return "421 4.7.0 " + config.hostname() + " Error: too many commands before STARTTLS\r\n";
-            case SERVER_BUSY:
-                // RFC 3463 X.3.2: system not accepting network messages (Postfix postscreen: "all server ports are busy").
-                return "421 4.3.2 " + config.hostname() + " Service busy, try again later\r\n";
-            case MALFORMED_COMMAND:
-                return "500 5.5.2 Syntax error: bare CR, LF or NUL\r\n";
-            case PLAINTEXT_INJECTION:
-                // Nothing more in plaintext once STARTTLS was received; just close.
-                return "";
-            default:
-                return "421 4.7.0 " + config.hostname() + " Closing connection\r\n";
-        }
+        return FAREWELLS.of(reason, config.hostname());
     }
 
     /** The EHLO reply this dialog sends in plaintext, for {@link Smtp#ehloReplyInPlaintext}. */
