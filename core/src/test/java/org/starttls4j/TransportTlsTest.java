@@ -237,7 +237,7 @@ class TransportTlsTest {
 
         assertThat(parameters.getProtocols()).isNotEmpty().allMatch(TlsVersion.TLS_1_2::admits);
         assertThat(parameters.getServerNames()).containsExactly(new SNIHostName(HOST));
-        assertThat(parameters.getEndpointIdentificationAlgorithm()).as("RFC 7817 is checked by the core").isNull();
+        assertThat(parameters.getEndpointIdentificationAlgorithm()).as("RFC 7817 is checked by the core").isEmpty();
         assertThat(made.get() - madeByTheConfig).as("a probe engine").isOne();
         assertThat(released.get() - madeByTheConfig).as("and it went back to the factory").isOne();
         assertThat(tls.parameters()).as("a fresh copy each time").isNotSameAs(parameters);
