@@ -1,6 +1,7 @@
 package org.starttls4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,21 @@ class CertificateCheckAndVersionTest {
         assertThat(TlsVersion.fromJsseName("TLSv1.1")).isEmpty();
         assertThat(TlsVersion.fromJsseName("TLSv1")).isEmpty();
         assertThat(TlsVersion.fromJsseName("SSLv3")).isEmpty();
+    }
+
+    @Test
+    void aPinOfFortyHexDigitsIsRefusedAsASha1FingerprintAndOtherWrongLengthsPlainly() {
+        assertThatThrownBy(() -> CertificateCheck.pinnedOnly("ab".repeat(20)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("looks like a SHA-1 fingerprint");
+        assertThatThrownBy(() -> CertificateCheck.pinnedOnly("ab".repeat(21)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("SHA-1");
+    }
+
+    @Test
+    void aPinMayComeAsOpenSslPrintsIt() {
+        String colons = String.join(":", java.util.Collections.nCopies(32, "AB"));
+
+        assertThat(CertificateCheck.pinnedOnly("sha256 Fingerprint=" + colons).pinAllows(PIN)).isTrue();
+        assertThat(CertificateCheck.pinnedOnly("sha256/" + PIN).pinAllows(PIN)).isTrue();
     }
 }

@@ -189,4 +189,29 @@ class SecureSessionTest {
         assertThat(clientSession.capabilities().has("SIZE")).isTrue();
         assertThat(clientSession.isInboundDone()).isTrue();
     }
+
+    @Test
+    void aServerThatClosesTlsWithoutAnsweringTheEhloFailsTheClientAsPeerClosed() {
+        Transition s = Smtp.server(server()).begin(NOW);
+        Transition c = Smtp.client(client()).begin(NOW);
+        c = c.next().onReceived(s.outbound(), NOW);
+        s = s.next().onReceived(c.outbound(), NOW);
+        c = c.next().onReceived(s.outbound(), NOW);
+        s = s.next().onReceived(c.outbound(), NOW);
+        c = c.next().onReceived(s.outbound(), NOW);
+        s = s.next().onReceived(c.outbound(), NOW);
+        c = c.next().onReceived(s.outbound(), NOW); // client Finished + encrypted EHLO
+        s = s.next().onReceived(c.outbound(), NOW); // server secured; EHLO unanswered
+        SecureSession serverSession = ((Outcome.Secured) s.outcome().orElseThrow()).session();
+        ByteBuffer net = ByteBuffer.allocate(serverSession.minNetworkBufferSize() * 2);
+        net.put(s.outbound());
+        serverSession.close(net);
+        net.flip();
+
+        Transition last = c.next().onReceived(net, NOW);
+
+        Failure failure = ((Outcome.Failed) last.outcome().orElseThrow()).failure();
+        assertThat(failure.reason()).isEqualTo(Failure.Reason.PEER_CLOSED);
+        assertThat(failure.message()).contains("AwaitingEhloReply");
+    }
 }

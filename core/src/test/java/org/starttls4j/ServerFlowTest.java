@@ -81,6 +81,7 @@ class ServerFlowTest {
 
         assertThat(s.failure().reason()).isEqualTo(Failure.Reason.PLAINTEXT_INJECTION);
         assertThat(s.failure().peerReply()).contains("MAIL\\x0d\\x0a");
+        assertThat(s.failure().message()).startsWith("6 plaintext bytes after the STARTTLS command");
         assertThat(s.sent.toString()).isEqualTo(Toy.GREETING + "+CAPS X-BEFORE STARTTLS\r\n-BYE PLAINTEXT_INJECTION\r\n");
         assertThat(s.events(Event.StartTlsAccepted.class)).isEmpty();
         assertThat(s.events(Event.HandedOverInPlaintext.class)).isEmpty();

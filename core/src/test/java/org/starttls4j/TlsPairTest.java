@@ -183,6 +183,7 @@ class TlsPairTest {
         Failure failure = ((Outcome.Failed) r.clientOutcome()).failure();
         assertThat(failure.certificateProblem()).contains(CertificateProblem.PIN_MISMATCH);
         assertThat(new String(r.clientSent(), StandardCharsets.ISO_8859_1)).doesNotContain("EHLO localhost\r\nSTARTTLS\r\nEHLO");
+        assertThat(failure.certificateSubject()).hasValueSatisfying(subject -> assertThat(subject).contains("mail.example.test"));
     }
 
     @Test
@@ -243,6 +244,28 @@ class TlsPairTest {
     }
 
     @Test
+    void aNegotiationWaitingForItsDelegatedTasksKeepsItsDeadline() {
+        ClientConfig client = client(KeyType.RSA_2048).delegatedTasks(DelegatedTasks.HAND_TO_CALLER).build();
+        Transition s = Smtp.server(server(KeyType.RSA_2048).build()).begin(NOW);
+        Transition c = Smtp.client(client).begin(NOW);
+        for (int i = 0; i < 20; i++) {
+            c = c.next().onReceived(s.outbound(), NOW);
+            if (!c.delegatedTasks().isEmpty()) {
+                break;
+            }
+            s = s.next().onReceived(c.outbound(), NOW);
+        }
+
+        assertThat(c.delegatedTasks()).isNotEmpty();
+        assertThat(c.next().state()).isEqualTo("AwaitingDelegatedTasks");
+        assertThat(c.next().deadline()).isPresent();
+        // Its time running out, it still says its last words in TLS before failing.
+        Transition timedOut = c.next().onTick(c.next().deadline().orElseThrow());
+        assertThat(((Outcome.Failed) timedOut.outcome().orElseThrow()).failure().reason()).isEqualTo(Failure.Reason.TIMEOUT);
+        assertThat(timedOut.outboundBytes()).as("a TLS alert").isNotEmpty();
+    }
+
+    @Test
     void aStateThatOwnsAnEngineCannotBeFedTwice() {
         Transition t = Smtp.client(client(KeyType.EC_P256).build()).begin(NOW);
         t = t.next().onReceived(ascii("220 hi\r\n"), NOW);
@@ -250,7 +273,9 @@ class TlsPairTest {
         t = t.next().onReceived(ascii("220 go\r\n"), NOW);
         assertThat(t.next().state()).isEqualTo("Handshaking");
         Negotiation handshaking = t.next();
+        assertThat(handshaking).hasToString("Negotiation[Handshaking]");
         handshaking.onTick(NOW);
+        assertThat(handshaking).hasToString("Negotiation[Handshaking, consumed]");
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> handshaking.onTick(NOW))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already fed");

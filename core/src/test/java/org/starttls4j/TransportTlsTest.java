@@ -237,10 +237,43 @@ class TransportTlsTest {
 
         assertThat(parameters.getProtocols()).isNotEmpty().allMatch(TlsVersion.TLS_1_2::admits);
         assertThat(parameters.getServerNames()).containsExactly(new SNIHostName(HOST));
-        assertThat(parameters.getEndpointIdentificationAlgorithm()).as("RFC 7817 is checked by the core").isNull();
+        assertThat(parameters.getEndpointIdentificationAlgorithm()).as("RFC 7817 is checked by the core").isEmpty();
         assertThat(made.get() - madeByTheConfig).as("a probe engine").isOne();
         assertThat(released.get() - madeByTheConfig).as("and it went back to the factory").isOne();
         assertThat(tls.parameters()).as("a fresh copy each time").isNotSameAs(parameters);
+    }
+
+    @Test
+    void aClientReadingInsideTheTransportsTlsOwnsNoEngineAndCannotKnowOfACloseNotify() throws SSLException {
+        Negotiation awaiting = smtpClientUpToGoAhead(client(TlsPolicy.REQUIRED).build()).next();
+        SSLEngine engine = awaiting.transportTls().orElseThrow().engine();
+        EnginePair.handshake(engine, serverEngine(TestPki.server(Dialect.KEY, HOST).serverContext()));
+        Negotiation reading = awaiting.onTlsEstablished(engine.getSession(), T0).next();
+        assertThat(reading.state()).startsWith("Tls/");
+
+        reading.onTick(T0);
+        Transition ended = reading.onEndOfStream(T0);
+
+        assertThat(reading.isConsumed()).as("the transport's engine is not the negotiation's").isFalse();
+        assertThat(failure(ended.outcome().orElseThrow()).message()).contains("without close_notify");
+    }
+
+    @Test
+    void onceTheEngineIsMadeTheParametersAreItsOwnAndNoProbeIsMade() {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger released = new AtomicInteger();
+        ClientConfig config = ClientConfig.builder(HOST).engineFactory(counting(
+                (host, port) -> TestPki.clientContextTrusting(TestPki.ca(Dialect.KEY)).createSSLEngine(host, port), made, released)).build();
+        TransportTls tls = smtpClientUpToGoAhead(config).next().transportTls().orElseThrow();
+        assertThat(tls).hasToString("TransportTls[no engine made]");
+        SSLEngine engine = tls.engine();
+        int madeBefore = made.get();
+
+        SSLParameters parameters = tls.parameters();
+
+        assertThat(tls).hasToString("TransportTls[engine made]");
+        assertThat(parameters.getServerNames()).isEqualTo(engine.getSSLParameters().getServerNames());
+        assertThat(made.get()).as("no probe engine").isEqualTo(madeBefore);
     }
 
     @ParameterizedTest

@@ -17,6 +17,8 @@ import org.starttls4j.TlsFacts;
  * facts an application or an operator asks first.
  *
  * @param events          everything that happened, in order; the {@link Event.Line}s are the transcript
+ *                        (left out of the channels a server built with
+ *                        {@link NioServer.Builder#keepTranscript keepTranscript(false)} hands over)
  * @param encrypted       whether the connection handed over is encrypted. False for a plaintext
  *                        hand-over, a failure, and a negotiation that has not finished.
  * @param tls             the negotiated TLS version, cipher suite and certificates, when encrypted
@@ -91,6 +93,22 @@ public record NegotiationReport(List<Event> events, boolean encrypted, Optional<
         }
         return new NegotiationReport(all, false, Optional.empty(), Capabilities.NONE,
                 Optional.of("not encrypted: the negotiation failed: " + failure), Optional.of(failure));
+    }
+
+    /**
+     * This report without the transcript: the same facts and every event but the lines (and the
+     * note that they were cut), for a channel that may stay open, idle, for hours.
+     *
+     * @return the report without {@link Event.Line}s
+     */
+    NegotiationReport withoutTranscript() {
+        List<Event> kept = new ArrayList<>();
+        for (Event e : events) {
+            if (!(e instanceof Event.Line) && !(e instanceof Event.TranscriptTruncated)) {
+                kept.add(e);
+            }
+        }
+        return new NegotiationReport(kept, encrypted, tls, capabilities, whyNotEncrypted, failure);
     }
 
     /**

@@ -52,7 +52,10 @@ import org.starttls4j.Transition;
  * is the client's first command after the negotiation (inside TLS, typically {@code EHLO}; in
  * plaintext under an opportunistic policy, the command the negotiation did not own): it may
  * already be buffered, see {@link NegotiatedChannel#hasBufferedInput()}. From then on the channel
- * is the application's: the server neither counts nor closes it.
+ * is the application's: the server neither counts nor closes it. The channel's
+ * {@link NegotiatedChannel#report() report} keeps the negotiation's transcript for as long as it is
+ * open, unless the server was built with {@link Builder#keepTranscript keepTranscript(false)}
+ * (about 1.2 KB less per session, for a server holding many idle ones).
  *
  * <p><b>Timeouts.</b> Each connection's negotiation has its own deadlines, from the configuration's
  * {@link org.starttls4j.Timeouts}: a short one for a client that has said nothing yet
@@ -89,6 +92,7 @@ public final class NioServer implements AutoCloseable {
     private final Consumer<? super NegotiatedChannel> onSession;
     private final BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure;
     private final int maxNegotiating;
+    private final boolean keepTranscript;
     private final NioOptions options;
     private final ServerSocketChannel listener;
     private final Selector selector;
@@ -172,6 +176,7 @@ public final class NioServer implements AutoCloseable {
         this.onSession = b.onSession;
         this.onFailure = b.onFailure;
         this.maxNegotiating = b.maxNegotiating;
+        this.keepTranscript = b.keepTranscript;
         this.options = b.options;
         this.listener = listener;
         this.selector = selector;
@@ -402,7 +407,7 @@ public final class NioServer implements AutoCloseable {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SocketAddress remote = socket.getRemoteAddress();
             NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, negotiations.get())
-                    .options(options, selector::wakeup).start();
+                    .options(options, selector::wakeup).handOverTranscript(keepTranscript).start();
             c = new Connection(n, remote);
             if (!n.isFinished()) {
                 c.key = socket.register(selector, n.interestOps(), c);
@@ -493,6 +498,7 @@ public final class NioServer implements AutoCloseable {
         private SocketAddress address;
         private int backlog = 1024;
         private int maxNegotiating = 1024;
+        private boolean keepTranscript = true;
         private Consumer<? super NegotiatedChannel> onSession;
         private BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure = (peer, report) -> { };
         private ThreadFactory threadFactory;
@@ -541,6 +547,23 @@ public final class NioServer implements AutoCloseable {
                 throw new IllegalArgumentException("maxNegotiating must be positive");
             }
             this.maxNegotiating = value;
+            return this;
+        }
+
+        /**
+         * Whether each channel handed over keeps the negotiation's transcript in its
+         * {@link NegotiatedChannel#report() report}; default true. The transcript (every line of the
+         * plaintext dialog, timed) is about a kilobyte, held for as long as the session stays open;
+         * a server that keeps many idle sessions and logs what it needs from the report in
+         * {@link #onSession} can leave it out. The report keeps everything else (encrypted or why
+         * not, TLS facts, capabilities, the other events), and {@link #onFailure} always gets the
+         * whole transcript of a failed negotiation.
+         *
+         * @param value false to hand channels over without the transcript
+         * @return this builder
+         */
+        public Builder keepTranscript(boolean value) {
+            this.keepTranscript = value;
             return this;
         }
 

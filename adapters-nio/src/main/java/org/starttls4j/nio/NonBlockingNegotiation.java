@@ -102,6 +102,7 @@ public final class NonBlockingNegotiation {
     private final NioOptions options;
     private final Runnable wakeup;
     private final boolean blockingResult;
+    private final boolean handOverTranscript;
     private final List<Event> events = new ArrayList<>();
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private int pendingOutput; // bytes in outbound
@@ -124,6 +125,7 @@ public final class NonBlockingNegotiation {
         this.options = b.options;
         this.wakeup = b.wakeup;
         this.blockingResult = b.blockingResult;
+        this.handOverTranscript = b.handOverTranscript;
         this.alreadyRead = b.alreadyRead;
     }
 
@@ -555,6 +557,9 @@ public final class NonBlockingNegotiation {
 
     private void complete() {
         report = NegotiationReport.of(events, negotiation.outcome());
+        if (!handOverTranscript) {
+            report = report.withoutTranscript();
+        }
         Endpoint io = new Endpoint(socket, blockingResult);
         Outcome outcome = negotiation.outcome().orElseThrow();
         if (outcome instanceof Outcome.Secured) {
@@ -588,6 +593,7 @@ public final class NonBlockingNegotiation {
         private final Negotiation negotiation;
         private Runnable wakeup = () -> { };
         private boolean blockingResult;
+        private boolean handOverTranscript = true;
         private ByteBuffer alreadyRead;
 
         private Builder(SocketChannel socket, Negotiation negotiation) {
@@ -630,6 +636,12 @@ public final class NonBlockingNegotiation {
 
         Builder blockingResult(boolean value) {
             this.blockingResult = value;
+            return this;
+        }
+
+        /** Whether the channel's report keeps the transcript; a failure's report always does. */
+        Builder handOverTranscript(boolean value) {
+            this.handOverTranscript = value;
             return this;
         }
         /**

@@ -37,7 +37,8 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
 
     private final BufferPool pool;
     private final Object engineLock = new Object();
-    private final ByteBuffer empty = ByteBuffer.allocate(0);
+    /** Shared: a buffer of no capacity has no state for a reader or a writer to change. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private volatile Duration closeTimeout;
     private volatile Failure broken;
 
@@ -152,7 +153,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
     }
 
     private TlsResult decrypt(ByteBuffer dst) {
-        ByteBuffer source = netIn != null ? netIn : empty;
+        ByteBuffer source = netIn != null ? netIn : EMPTY;
         synchronized (engineLock) {
             TlsResult r = session.decrypt(source, dst);
             if (r.status() == TlsResult.Status.NEEDS_OUTPUT_SPACE && r.produced() == 0 && dst.position() > 0) {
@@ -222,7 +223,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
         }
         try {
             if (netOut == null && !outboundDone && broken == null && !closed.get()) {
-                TlsResult r = produce(empty);
+                TlsResult r = produce(EMPTY);
                 if (r.status() == TlsResult.Status.CLOSED || session.isOutboundDone()) {
                     outboundDone = true;
                 }

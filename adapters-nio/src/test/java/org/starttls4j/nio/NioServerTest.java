@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.Smtp;
@@ -146,6 +147,47 @@ class NioServerTest {
         assertThat(pool.allocations()).as("reused, not allocated").isEqualTo(4);
         assertThatThrownBy(() -> BufferPool.create(10, 1, false)).isInstanceOf(IllegalArgumentException.class);
         assertThat(BufferPool.shared().bufferSize()).isEqualTo(BufferPool.DEFAULT_BUFFER_SIZE);
+    }
+
+    @Test
+    void withoutTheTranscriptAHandedOverReportKeepsItsFactsAndAFailureKeepsItsLines() throws Exception {
+        try (ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build(), b -> b.keepTranscript(false))) {
+            NioClient client = NioClient.create();
+            try (NegotiatedChannel channel = client.connect(server.address(), Fixtures.client(TlsPolicy.REQUIRED).build(), Smtp::client)) {
+                NegotiationReport handedOver = server.handedOver.poll(20, TimeUnit.SECONDS);
+                assertThat(handedOver).isNotNull();
+                assertThat(handedOver.transcript()).isEmpty();
+                assertThat(handedOver.events()).noneMatch(e -> e instanceof Event.Line || e instanceof Event.TranscriptTruncated)
+                        .anyMatch(e -> e instanceof Event.StartTlsAccepted).anyMatch(e -> e instanceof Event.TlsEstablished)
+                        .anyMatch(e -> e instanceof Event.Secured);
+                assertThat(handedOver.encrypted()).isTrue();
+                assertThat(handedOver.summary()).startsWith("encrypted: TLSv1.3 ");
+                assertThat(handedOver.tls().orElseThrow().cipherSuite()).isEqualTo(channel.report().tls().orElseThrow().cipherSuite());
+                assertThat(handedOver.tls().orElseThrow().localCertificates()).isNotEmpty();
+                assertThat(channel.report().transcript()).as("the client's own report is whole").isNotEmpty();
+                Fixtures.send(channel, "NOOP\r\n");
+                assertThat(Fixtures.readReply(channel)).startsWith("250 ");
+            }
+            try (RawPeer p = greeted(server)) {
+                p.send("QUIT\r\n");
+                assertThat(p.reply()).startsWith("221 ");
+                NegotiationReport failed = server.nextFailure().report();
+                assertThat(failed.transcript()).extracting(Event.Line::text).contains("QUIT");
+            }
+        }
+    }
+
+    @Test
+    void byDefaultAHandedOverReportKeepsTheTranscript() throws Exception {
+        try (ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build())) {
+            try (NegotiatedChannel channel = NioClient.create().connect(server.address(),
+                    Fixtures.client(TlsPolicy.REQUIRED).build(), Smtp::client)) {
+                NegotiationReport handedOver = server.handedOver.poll(20, TimeUnit.SECONDS);
+                assertThat(handedOver).isNotNull();
+                assertThat(handedOver.transcript()).extracting(Event.Line::text).contains("STARTTLS");
+                assertThat(channel.isEncrypted()).isTrue();
+            }
+        }
     }
 
     private static RawPeer greeted(ServerHarness server) throws IOException {

@@ -22,7 +22,8 @@ import javax.management.ObjectName;
  *
  * <p>NMT sees the JVM's own allocations (heap, metaspace, threads, code, direct buffers), not
  * what a native library takes with {@code malloc} (BoringSSL's engines); the resident set size
- * sees both. With {@code -Xms} equal to {@code -Xmx} and {@code -XX:+AlwaysPreTouch} the heap is
+ * sees both, and glibc's own counts (through {@code jcmd VM.info}) split the C heap into what is in
+ * use and what is free but kept. With {@code -Xms} equal to {@code -Xmx} and {@code -XX:+AlwaysPreTouch} the heap is
  * resident from the start, so a change of the resident set size is native memory alone.
  *
  * @param heapUsed         bytes of live heap after full collections ({@link IdleMemory#usedHeap()})
@@ -31,12 +32,18 @@ import javax.management.ObjectName;
  * @param nmtHeapCommitted bytes committed in NMT's "Java Heap" line (-1 without NMT)
  * @param rss              resident set size in bytes ({@code VmRSS})
  * @param fds              open file descriptors
+ * @param cHeapInUse       bytes the C library's {@code malloc} has handed out and not had back, its chunk
+ *                         headers included (glibc's {@code mallinfo2}, as {@code jcmd VM.info} prints it:
+ *                         "C-Heap outstanding allocations"); -1 if unknown
+ * @param cHeapFree        bytes free inside the C library's heap but kept by it ("retained"); -1 if unknown
  */
-record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, long nmtHeapCommitted, long rss, int fds) {
+record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, long nmtHeapCommitted, long rss, int fds,
+                        long cHeapInUse, long cHeapFree) {
 
     private static final Pattern NMT_TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern NMT_HEAP = Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    private static final Pattern C_HEAP = Pattern.compile("C-Heap outstanding allocations: (\\d+)K, retained: (\\d+)K");
 
     /**
      * Reads this JVM's footprint now (several full collections first).
@@ -46,7 +53,23 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
      * @throws InterruptedException if interrupted while the collections settle
      */
     static ProcessFootprint read() throws IOException, InterruptedException {
+        return read(false);
+    }
+
+    /**
+     * Reads this JVM's footprint now (several full collections first, then, if asked, a
+     * {@linkplain #trimNativeHeap() trim of the C heap}).
+     *
+     * @param trim whether to return the C heap's free pages to the system before reading the resident set size
+     * @return the footprint
+     * @throws IOException if {@code /proc/self} cannot be read
+     * @throws InterruptedException if interrupted while the collections settle
+     */
+    static ProcessFootprint read(boolean trim) throws IOException, InterruptedException {
         long heapUsed = IdleMemory.usedHeap();
+        if (trim) {
+            trimNativeHeap();
+        }
         long heapCommitted = Runtime.getRuntime().totalMemory();
         String nmt = nativeMemorySummary();
         long nmtTotal = kilobytes(NMT_TOTAL, nmt);
@@ -56,7 +79,10 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
         try (Stream<Path> list = Files.list(Paths.get("/proc/self/fd"))) {
             fds = (int) list.count();
         }
-        return new ProcessFootprint(heapUsed, heapCommitted, nmtTotal, nmtHeap, rss, fds);
+        Matcher cHeap = C_HEAP.matcher(diagnosticCommand("vmInfo"));
+        boolean known = cHeap.find();
+        return new ProcessFootprint(heapUsed, heapCommitted, nmtTotal, nmtHeap, rss, fds,
+                known ? Long.parseLong(cHeap.group(1)) * 1024 : -1, known ? Long.parseLong(cHeap.group(2)) * 1024 : -1);
     }
 
     /** Native memory outside the heap as NMT counts it, or -1 without NMT. */
@@ -91,6 +117,8 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
         m.put("nmtHeapCommitted", nmtHeapCommitted);
         m.put("rss", rss);
         m.put("fds", (long) fds);
+        m.put("cHeapInUse", cHeapInUse);
+        m.put("cHeapFree", cHeapFree);
         return m;
     }
 
@@ -103,7 +131,8 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
     static ProcessFootprint of(Map<String, String> f) {
         return new ProcessFootprint(Long.parseLong(f.get("heapUsed")), Long.parseLong(f.get("heapCommitted")),
                 Long.parseLong(f.get("nmtCommitted")), Long.parseLong(f.get("nmtHeapCommitted")),
-                Long.parseLong(f.get("rss")), Integer.parseInt(f.get("fds")));
+                Long.parseLong(f.get("rss")), Integer.parseInt(f.get("fds")),
+                Long.parseLong(f.getOrDefault("cHeapInUse", "-1")), Long.parseLong(f.getOrDefault("cHeapFree", "-1")));
     }
 
     /**
@@ -114,8 +143,28 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
      * @return the lines, or the reason there are none
      */
     static String heapHistogram(int lines) {
-        String all = diagnosticCommand("gcClassHistogram");
-        return all.lines().limit(lines).collect(java.util.stream.Collectors.joining("\n"));
+        return heapHistogram().lines().limit(lines).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /**
+     * The whole of {@code jcmd <pid> GC.class_histogram} (which collects first).
+     *
+     * @return the histogram, or an empty string if the command failed
+     */
+    static String heapHistogram() {
+        return diagnosticCommand("gcClassHistogram");
+    }
+
+    /**
+     * Has the C library return the free pages of its heap to the system ({@code jcmd <pid>
+     * System.trim_native_heap}, glibc's {@code malloc_trim}): what {@code -XX:TrimNativeHeapInterval}
+     * does periodically in a deployment. The memory it releases was free already; the resident set
+     * size afterwards is what the process's native allocations hold.
+     *
+     * @return what the command said (the resident set size before and after), or an empty string
+     */
+    static String trimNativeHeap() {
+        return diagnosticCommand("systemTrimNativeHeap");
     }
 
     /** {@code jcmd VM.native_memory summary} from inside; empty when NMT is off. */

@@ -121,6 +121,20 @@ final class ScaleReport {
             return (double) (fullFootprint().nmtNonHeap() - idleFootprint().nmtNonHeap()) / sessions();
         }
 
+        /** C heap handed out by {@code malloc} per held session (NaN if the readings lack it). */
+        double cHeapInUsePerSession() {
+            return perSession(idleFootprint().cHeapInUse(), fullFootprint().cHeapInUse());
+        }
+
+        /** C heap free but kept by the C library, per held session (NaN if the readings lack it). */
+        double cHeapFreePerSession() {
+            return perSession(idleFootprint().cHeapFree(), fullFootprint().cHeapFree());
+        }
+
+        private double perSession(long before, long after) {
+            return before < 0 || after < 0 ? Double.NaN : (double) (after - before) / sessions();
+        }
+
         /** Heap plus native per held session. */
         double totalPerSession() {
             return heapPerSession() + nativePerSession();
@@ -193,7 +207,8 @@ final class ScaleReport {
                 .append(openFileLimit()).append(".\n\n");
         md.append("Each server in its own JVM (serial collector, ").append(options.get("server-heap"))
                 .append(" heap fixed and pre-touched, Native Memory Tracking on), SMTP on ")
-                .append(String.join(" and ", ScaleRun.SERVER_ADDRESSES)).append("; ").append(options.get("clients"))
+                .append(String.join(" and ", ScaleRun.SERVER_ADDRESSES)).append("; ").append(serverSettings()).append("; ")
+                .append(options.get("clients"))
                 .append(" client JVMs, each from four 127.0.x.y source addresses, Netty's `SslHandler` on the client side for every "
                         + "server (chain and host name checked, no resumption: one chain verified per connection). ECDSA P-256, "
                         + "TLS 1.3 only, session caches cut to one entry, the core's deadlines raised to 10 minutes. Per server and engine: ")
@@ -224,9 +239,12 @@ final class ScaleReport {
                         + "100,000 times the measured total per session; the marginal one is the process with every session held plus "
                         + "the rest at the marginal cost, which leaves out native memory the burst's handshakes freed but the C allocator "
                         + "kept (and later sessions may reuse), so the two bracket what 100,000 would hold.\n\n");
+        md.append(nativeBreakdown());
         md.append("Concurrent negotiations: ").append(options.get("burst"))
                 .append(" clients started at once against each server (connect to EHLO reply inside TLS, as each client measured it; "
-                        + "the clients share the two cores with the server, so these are latencies of the whole machine). Ratios are to "
+                        + "the clients share the two cores with the server, so these are latencies of the whole machine, and unlike the "
+                        + "memory figures they depend on the load: on a machine shared with other work, as here, only their ratios "
+                        + "to the baseline, read beside the load average, mean anything). Ratios are to "
                         + "the `SslHandler` baseline with the same engine in the same run.\n\n");
         md.append("| engine | server | secured | not secured | p50 | p99 | max | p50 ÷ baseline | p99 ÷ baseline | load average "
                 + "(1, 5, 15 min) before → after |\n");
@@ -304,6 +322,67 @@ final class ScaleReport {
             all.append('\n').append(m.group()).append('\n');
         }
         return all.toString();
+    }
+
+    /**
+     * Where the native memory per session goes, by glibc's own counts, and what the 100,000
+     * extrapolation is made of: the paragraph that says what bounds the figure.
+     */
+    private String nativeBreakdown() {
+        if (variants.stream().anyMatch(v -> Double.isNaN(v.cHeapInUsePerSession()))) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("Native memory per session by glibc's own counts (`mallinfo2`, as `jcmd VM.info` "
+                + "prints it): *in use* = handed out by `malloc` and not freed, chunk headers included (BoringSSL's objects "
+                + "for each connection: its `SSL`, the record layer's keys, the session; the JVM's own allocations are in NMT's "
+                + "share); *free, kept* = freed but kept by the C allocator (fragmentation, what the handshakes left behind); "
+                + "*other* = resident pages neither count explains (NMT's share, partly used pages, arena tops). And what 100,000 sessions "
+                + "would hold (**extrapolated**): the process with no session, the heap, the C heap in use, everything else.\n\n");
+        md.append("| engine | server | native / session | C heap in use / session | C heap free, kept / session | other / session | "
+                + "at 100,000 (**extrapolated**): process with no session + heap + C heap in use + free, kept and other = total |\n");
+        md.append("| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+        for (Variant v : variants) {
+            double rest = v.nativePerSession() - v.cHeapInUsePerSession();
+            md.append("| ").append(engineName(v.engine())).append(" | ").append(serverName(v.server())).append(" | ")
+                    .append(kb(v.nativePerSession())).append(" | ").append(kb(v.cHeapInUsePerSession())).append(" | ")
+                    .append(kb(v.cHeapFreePerSession())).append(" | ").append(kb(v.nativePerSession() - v.cHeapInUsePerSession()
+                            - v.cHeapFreePerSession())).append(" | ")
+                    .append(mb(v.idleFootprint().total())).append(" + ").append(mb(TARGET_SESSIONS * v.heapPerSession()))
+                    .append(" + ").append(mb(TARGET_SESSIONS * v.cHeapInUsePerSession()))
+                    .append(rest < 0 ? " − " : " + ").append(mb(TARGET_SESSIONS * Math.abs(rest))).append(" = ")
+                    .append(mb(v.extrapolated(TARGET_SESSIONS))).append(" |\n");
+        }
+        md.append("\nThe first reading's counts include the JIT compilers' passing allocations (up to about 10 MB, freed soon "
+                + "after), so native differences between servers under about 0.5 KB per session are noise, and a negative "
+                + "*free, kept* figure means the sessions reused memory freed before that reading. What bounds the 100,000 "
+                + "figure, largest first: the C heap in use, BoringSSL's own objects for each connection (its `SSL`, the "
+                + "record layer's AEAD states, the session: not ours, and not released while a connection is open; BoringSSL "
+                + "already frees its record buffers whenever they are empty, and `SSL_MODE_RELEASE_BUFFERS`, which tcnative "
+                + "sets, is 0 there); then the heap per session (Netty's channel, pipeline and engine objects, or "
+                + "`NioServer`'s channel, the core's session and the JDK's socket); then the process with no session.");
+        for (Variant v : variants) {
+            double at = v.extrapolated(TARGET_SESSIONS);
+            md.append(' ').append(serverName(v.server())).append(": ").append(mb(at))
+                    .append(at <= TARGET_BYTES ? String.format(Locale.ROOT, ", %s under 1 GB (%,.0f MB);",
+                            mb(TARGET_BYTES - at), TARGET_BYTES / (1024.0 * 1024))
+                            : String.format(Locale.ROOT, ", %s over 1 GB;", mb(at - TARGET_BYTES)));
+        }
+        md.setLength(md.length() - 1);
+        md.append(".\n\n");
+        return md.toString();
+    }
+
+    /** The server process's deployment settings this run used, in words. */
+    String serverSettings() {
+        String arenas = options.getOrDefault("malloc-arenas", "default");
+        return "C heap: " + (arenas.equals("default") ? "glibc's default arenas (up to 8 per core)" : "`MALLOC_ARENA_MAX=" + arenas + "`")
+                + (options.getOrDefault("trim", "no").equals("yes")
+                        ? ", its free pages returned to the system before each reading (`jcmd System.trim_native_heap`, what "
+                                + "`-XX:TrimNativeHeapInterval` does periodically in a deployment)"
+                        : ", never trimmed")
+                + "; `NioServer` " + (options.getOrDefault("transcript", "drop").equals("keep")
+                        ? "keeps each session's negotiation transcript"
+                        : "hands sessions over without their transcripts (`keepTranscript(false)`)");
     }
 
     private static String engineName(String engine) {

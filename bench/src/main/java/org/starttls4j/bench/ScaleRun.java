@@ -36,7 +36,12 @@ import java.util.Map;
  * <p>Arguments (all optional): {@code --sessions N} (19000), {@code --burst N} (10000),
  * {@code --clients N} (2), {@code --warmup N} (300), {@code --servers a,b} (sslhandler,nio,netty),
  * {@code --engines a,b} (boringssl,jdk), {@code --server-heap SIZE} (2g), {@code --client-heap SIZE}
- * (2g), {@code --out FILE} (bench/RESULTS.md; the section between its scale markers is replaced),
+ * (2g), {@code --malloc-arenas N|default} (2: {@code MALLOC_ARENA_MAX=2} in the server's environment, the
+ * setting docs/ENGINES.md recommends; {@code default}: glibc's own, up to 8 arenas per core), {@code --trim yes|no} (no; yes: the server returns the C heap's free pages to the system,
+ * {@code jcmd System.trim_native_heap}, before each reading, as {@code -XX:TrimNativeHeapInterval}
+ * does in a deployment), {@code --transcript drop|keep} (drop: {@code NioServer} hands sessions over
+ * without the negotiation's transcript, {@code NioServer.Builder.keepTranscript(false)}),
+ * {@code --out FILE} (bench/RESULTS.md; the section between its scale markers is replaced),
  * {@code --section NAME} and {@code --title TEXT} (the section's marker name and heading, for a run
  * kept beside the default one), {@code --from-raw} (no process started: the report made again from
  * the lines an earlier run left in {@code --raw}, with the same other arguments, and that run's
@@ -62,6 +67,9 @@ public final class ScaleRun {
         options.put("engines", "boringssl,jdk");
         options.put("server-heap", "2g");
         options.put("client-heap", "2g");
+        options.put("malloc-arenas", "2");
+        options.put("trim", "no");
+        options.put("transcript", "drop");
         options.put("out", "bench/RESULTS.md");
         options.put("raw", "bench/target-bench/raw");
         options.put("command", "bench/run --scale");
@@ -164,10 +172,13 @@ public final class ScaleRun {
         String name = server + "-" + engine;
         System.out.println("# scale: " + name + ", " + sessions + " sessions, burst " + burst + ", " + clients + " client processes");
         Path ca = raw.resolve("scale-ca-" + name + ".der");
+        Map<String, String> serverEnvironment = options.get("malloc-arenas").equals("default") ? Map.of()
+                : Map.of("MALLOC_ARENA_MAX", String.valueOf(Integer.parseInt(options.get("malloc-arenas"))));
         try (Peer serverProcess = new Peer(raw, "scale-server-" + name, List.of("-XX:+UseSerialGC",
                 "-Xms" + options.get("server-heap"), "-Xmx" + options.get("server-heap"), "-XX:+AlwaysPreTouch",
-                "-XX:NativeMemoryTracking=summary"), ScaleServer.class, server, engine, ca.toString(),
-                String.join(",", SERVER_ADDRESSES))) {
+                "-XX:NativeMemoryTracking=summary", "-D" + ScaleServer.TRIM + "=" + options.get("trim").equals("yes"),
+                "-D" + ScaleServer.TRANSCRIPT + "=" + options.get("transcript").equals("keep")), serverEnvironment,
+                ScaleServer.class, server, engine, ca.toString(), String.join(",", SERVER_ADDRESSES))) {
             String addresses = serverProcess.await("ready").get("addresses");
             List<Peer> clientProcesses = new ArrayList<>();
             try {
@@ -177,7 +188,7 @@ public final class ScaleRun {
                         sources.add("127.0." + (10 + c) + "." + a);
                     }
                     clientProcesses.add(new Peer(raw, "scale-client-" + name + "-" + c, List.of(
-                            "-Xms" + options.get("client-heap"), "-Xmx" + options.get("client-heap")), ScaleClient.class,
+                            "-Xms" + options.get("client-heap"), "-Xmx" + options.get("client-heap")), Map.of(), ScaleClient.class,
                             engine, ca.toString(), addresses, String.join(",", sources)));
                 }
                 Map<String, String> warm = open(clientProcesses, "warmup", warmup, 32, "close");
@@ -255,7 +266,7 @@ public final class ScaleRun {
     }
 
     /**
-     * One child JVM on this class path, spoken to by lines: commands on its standard input, answers
+     * One child JVM on this class path (with {@code environment} added to this one's), spoken to by lines: commands on its standard input, answers
      * ({@code word key=value ...}) on its standard output, which is also copied to {@code <name>.out}
      * (standard error goes to {@code <name>.err}).
      */
@@ -265,7 +276,8 @@ public final class ScaleRun {
         private final PrintWriter in;
         private final PrintWriter log;
 
-        Peer(Path raw, String name, List<String> jvm, Class<?> main, String... args) throws IOException {
+        Peer(Path raw, String name, List<String> jvm, Map<String, String> environment, Class<?> main, String... args)
+                throws IOException {
             List<String> command = new ArrayList<>();
             command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvm);
@@ -275,7 +287,9 @@ public final class ScaleRun {
             command.add(System.getProperty("java.class.path"));
             command.add(main.getName());
             command.addAll(Arrays.asList(args));
-            process = new ProcessBuilder(command).redirectError(raw.resolve(name + ".err").toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(raw.resolve(name + ".err").toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
             in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.US_ASCII);
             log = new PrintWriter(Files.newBufferedWriter(raw.resolve(name + ".out")), true);

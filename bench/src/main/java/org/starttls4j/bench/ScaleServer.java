@@ -61,6 +61,11 @@ import org.starttls4j.smtp.PreparedSmtpServer;
  */
 public final class ScaleServer {
 
+    /** System property: true to trim the C heap before each reading ({@code jcmd System.trim_native_heap}). */
+    static final String TRIM = "scale.trimNativeHeap";
+    /** System property: true to have {@link NioServer} hand sessions over with their transcripts. */
+    static final String TRANSCRIPT = "scale.keepTranscript";
+
     private static final Timeouts PATIENT = Timeouts.of(Duration.ofMinutes(10))
             .withServerWaits(Duration.ofMinutes(10), Duration.ofMinutes(10));
 
@@ -69,6 +74,8 @@ public final class ScaleServer {
     private final AtomicLong failures = new AtomicLong();
     private final List<NioServer> nioServers = new ArrayList<>();
     private NioIdleSessions nioSessions;
+    private HeapHistogram firstHistogram;
+    private int firstLive;
 
     private ScaleServer() {
     }
@@ -121,6 +128,7 @@ public final class ScaleServer {
             for (InetSocketAddress address : binds) {
                 NioServer s = NioServer.builder(config, smtpServers).bind(address)
                         .backlog(20_000).maxNegotiating(20_000)
+                        .keepTranscript(Boolean.getBoolean(TRANSCRIPT))
                         .onSession(nioSessions::add)
                         .onFailure((peer, report) -> failures.incrementAndGet())
                         .start();
@@ -202,16 +210,27 @@ public final class ScaleServer {
         while ((live() != live || answered() < answered) && System.nanoTime() < deadline) {
             Thread.sleep(100); // a poll of counters between processes, not a test's synchronisation
         }
-        ProcessFootprint f = ProcessFootprint.read();
+        ProcessFootprint f = ProcessFootprint.read(Boolean.getBoolean(TRIM));
+        int held = live();
         StringBuilder out = new StringBuilder("measured label=").append(label)
-                .append(" live=").append(live()).append(" answered=").append(answered()).append(" failures=").append(failed());
+                .append(" live=").append(held).append(" answered=").append(answered()).append(" failures=").append(failed());
         for (Map.Entry<String, Long> e : f.fields().entrySet()) {
             out.append(' ').append(e.getKey()).append('=').append(e.getValue());
         }
+        // What the held sessions are made of, into the raw directory's .err file beside the figures:
+        // the classes that grew since the first reading, per connection held. Taken before the
+        // answer, while the count still holds (the run moves on as soon as it has the answer).
+        HeapHistogram histogram = HeapHistogram.parse(ProcessFootprint.heapHistogram());
+        if (firstHistogram == null) {
+            firstHistogram = histogram;
+            firstLive = held;
+        } else if (held > firstLive) {
+            System.err.println("# live heap per connection by class, " + label + " (" + held + " connections) minus the first reading\n"
+                    + histogram.perSession(firstHistogram, held - firstLive, 30));
+            System.err.flush();
+        }
         System.out.println(out);
         System.out.flush();
-        // What the held sessions are made of, into the raw directory's .err file beside the figures.
-        System.err.println("# heap histogram at " + label + " (" + live() + " connections)\n" + ProcessFootprint.heapHistogram(30));
     }
 
     private static SSLEngine tls13(SSLEngine engine) {

@@ -33,8 +33,10 @@ class ScaleRunTest {
         Files.writeString(out, "# Benchmark results\n\nearlier sections\n");
         // Every server with BoringSSL, and the JDK's engine under the core once (the servers differ
         // from one engine to the other only in where their engines come from): four server JVMs.
-        ScaleReport boringSsl = ScaleRun.run(arguments(out, "--engines", "boringssl", "--servers", "sslhandler,nio,netty"));
-        ScaleReport jdk = ScaleRun.run(arguments(out, "--engines", "jdk", "--servers", "nio", "--section", "scale-jdk"));
+        ScaleReport boringSsl = ScaleRun.run(arguments(out, "--engines", "boringssl", "--servers", "sslhandler,nio,netty",
+                "--malloc-arenas", "2", "--trim", "yes"));
+        ScaleReport jdk = ScaleRun.run(arguments(out, "--engines", "jdk", "--servers", "nio", "--section", "scale-jdk",
+                "--malloc-arenas", "default"));
 
         List<ScaleReport.Variant> variants = new ArrayList<>(boringSsl.variants());
         variants.addAll(jdk.variants());
@@ -53,15 +55,18 @@ class ScaleRunTest {
             assertTrue(v.fullFootprint().nmtCommitted() > 0, name + ": Native Memory Tracking answered");
             assertTrue(v.fullFootprint().rss() > v.fullFootprint().heapCommitted(), name + ": the heap is resident");
             assertTrue(Double.isFinite(v.totalPerSession()), name + ": a figure per session");
+            assertTrue(v.fullFootprint().cHeapInUse() > 0 && v.fullFootprint().cHeapFree() >= 0, name + ": glibc's counts read");
+            assertTrue(Double.isFinite(v.cHeapInUsePerSession()), name + ": C heap in use per session");
         }
 
         // The same figures again from the lines the processes left in the raw directory.
         ScaleReport again = ScaleRun.run(arguments(dir.resolve("again.md"), "--from-raw", "--engines", "boringssl",
-                "--servers", "sslhandler,nio,netty"));
+                "--servers", "sslhandler,nio,netty", "--malloc-arenas", "2", "--trim", "yes"));
         for (int i = 0; i < 3; i++) {
             ScaleReport.Variant run = boringSsl.variants().get(i);
             ScaleReport.Variant read = again.variants().get(i);
             assertEquals(run.totalPerSession(), read.totalPerSession(), run.server() + ": memory from the raw lines");
+            assertEquals(run.cHeapInUsePerSession(), read.cHeapInUsePerSession(), run.server() + ": C heap from the raw lines");
             assertEquals(run.percentile(99), read.percentile(99), run.server() + ": latency from the raw lines");
             assertEquals(run.load(), read.load(), run.server() + ": load average from the raw lines");
         }
@@ -72,7 +77,8 @@ class ScaleRunTest {
         for (String field : List.of(ScaleReport.begin("scale"), ScaleReport.end("scale"), ScaleReport.begin("scale-jdk"),
                 ScaleReport.end("scale-jdk"), "heap / session", "native / session (NMT)",
                 "total / session", "**extrapolated**", "p50 ÷ baseline", "p99 ÷ baseline", "load average", "Open files per process",
-                "Command: `test`", (WARMUP + SESSIONS) + " secured")) {
+                "Command: `test`", (WARMUP + SESSIONS) + " secured", "`MALLOC_ARENA_MAX=2`", "`jcmd System.trim_native_heap`",
+                "without their transcripts", "C heap in use / session", "glibc's default arenas")) {
             assertTrue(written.contains(field), "the report has " + field);
         }
     }

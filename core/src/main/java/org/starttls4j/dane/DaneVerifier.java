@@ -1,7 +1,6 @@
 package org.starttls4j.dane;
 
 import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertPathValidator;
@@ -168,8 +167,6 @@ public final class DaneVerifier {
                     : CertificateProblem.NOT_TRUSTED;
             return new DaneVerdict.Rejected(problem, "DANE-TA record " + record + " matched at depth " + depth
                     + " but the chain below it does not validate: " + e.getMessage());
-        } catch (InvalidAlgorithmParameterException e) {
-            return new DaneVerdict.Rejected(CertificateProblem.OTHER, "cannot validate below the DANE-TA anchor: " + e.getMessage());
         } catch (GeneralSecurityException | RuntimeException e) {
             return new DaneVerdict.Rejected(CertificateProblem.OTHER, "cannot validate below the DANE-TA anchor: " + e);
         }
@@ -216,7 +213,7 @@ public final class DaneVerifier {
         }
         if (p.startsWith("*.")) {
             int dot = r.indexOf('.');
-            return dot > 0 && p.indexOf('*', 1) < 0 && r.substring(dot).equals(p.substring(1));
+            return dot > 0 && p.lastIndexOf('*') == 0 && r.substring(dot).equals(p.substring(1));
         }
         return p.indexOf('*') < 0 && p.equals(r);
     }

@@ -3,6 +3,7 @@ package org.starttls4j.dane;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -120,7 +121,7 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
             }
         }
         String hex = parts[3].replaceAll("[ \\t\\r\\n]+", "");
-        if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80)) {
+        if (hex.length() % 2 != 0 || !hex.chars().allMatch(HexFormat::isHexDigit)) {
             return Parsed.invalid(TlsaProblem.BAD_HEX, "data is not hexadecimal octets: " + Parsed.excerpt(hex));
         }
         if (hex.length() / 2 > MAX_RDATA - 3) {
@@ -142,7 +143,7 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
         }
         int declared = Integer.parseInt(length);
         String hex = parts.length < 2 ? "" : parts[1].replaceAll("[ \\t\\r\\n]+", "");
-        if (hex.length() % 2 != 0 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 0x80)) {
+        if (hex.length() % 2 != 0 || !hex.chars().allMatch(HexFormat::isHexDigit)) {
             return Parsed.invalid(TlsaProblem.BAD_HEX, "RDATA is not hexadecimal octets: " + Parsed.excerpt(hex));
         }
         if (hex.length() / 2 != declared) {
@@ -250,7 +251,7 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
 
     @Override
     public int hashCode() {
-        return ((usage * 31 + selector) * 31 + matchingType) * 31 + Arrays.hashCode(data);
+        return Objects.hash(usage, selector, matchingType, Arrays.hashCode(data));
     }
 
     @Override

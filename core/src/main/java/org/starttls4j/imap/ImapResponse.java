@@ -132,7 +132,7 @@ public record ImapResponse(Kind kind, String tag, String keyword, Optional<Code>
     static Parsed parse(String line) {
         if (line.equals("+") || line.startsWith("+ ")) {
             return new Ok(new ImapResponse(Kind.CONTINUATION, "+", "", Optional.empty(),
-                    line.length() > 2 ? line.substring(2) : "", line));
+                    line.equals("+") ? "" : line.substring(2), line));
         }
         int space = line.indexOf(' ');
         if (space <= 0) {

@@ -90,19 +90,19 @@ public final class ImapResponseParser implements ResponseParser<ImapResponse> {
         return new Received.Failed<>(failure);
     }
 
-    /** One whole line: the response is complete (returned), continues (null), or failed. */
+    /** One whole line: the response is complete (returned), or continues or failed (null; {@code failure} says which). */
     private Received<ImapResponse> accept(String line) {
         if (first == null) {
             ImapResponse.Parsed parsed = ImapResponse.parse(line);
             if (parsed instanceof ImapResponse.Malformed m) {
                 failure = Failure.of(Failure.Reason.MALFORMED_REPLY, m.why(), line);
-                return new Received.Failed<>(failure);
+                return null;
             }
             first = ((ImapResponse.Ok) parsed).response();
         } else if (lines.size() + 1 > limits.maxLinesPerReply()) {
             failure = Failure.of(Failure.Reason.REPLY_TOO_LONG,
                     "a response of more than " + limits.maxLinesPerReply() + " lines", first.line());
-            return new Received.Failed<>(failure);
+            return null;
         }
         lines.add(line);
         long size = first.kind() == ImapResponse.Kind.UNTAGGED_DATA ? Literal.announcedBy(line) : -1;
@@ -118,7 +118,7 @@ public final class ImapResponseParser implements ResponseParser<ImapResponse> {
             failure = Failure.of(Failure.Reason.REPLY_TOO_LONG, "a literal of "
                     + (size == Long.MAX_VALUE ? "absurdly many" : String.valueOf(size))
                     + " bytes, more than " + limits.maxLiteralSize(), first.line());
-            return new Received.Failed<>(failure);
+            return null;
         }
         literal = new byte[(int) size];
         literalFilled = 0;

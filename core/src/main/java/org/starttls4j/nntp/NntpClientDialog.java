@@ -88,7 +88,7 @@ public final class NntpClientDialog extends ClientOutline {
             // RFC 3977 §5.1.1: 400 and 502 greetings come with the connection closing.
             return fail(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting", line);
         }
-        return askCapabilities(List.of(new Event.GreetingReceived(line.length() > 4 ? line.substring(4) : "", encrypted))); // after the code, as in every protocol
+        return askCapabilities(List.of(new Event.GreetingReceived(greeting.text(), encrypted))); // after the code, as in every protocol
     }
 
     private ClientStep onCapabilitiesReply(NntpReply reply, String line) {

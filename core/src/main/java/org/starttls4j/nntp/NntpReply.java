@@ -31,19 +31,7 @@ record NntpReply(int code, String text, List<String> lines) {
             return null;
         }
         int code = (line.charAt(0) - '0') * 100 + (line.charAt(1) - '0') * 10 + (line.charAt(2) - '0');
-        return new NntpReply(code, line.length() > 4 ? line.substring(4) : "", List.of());
-    }
-
-    /** The response as it was sent, lines joined by {@code " / "}, for reports. */
-    String summary() {
-        StringBuilder s = new StringBuilder().append(code);
-        if (!text.isEmpty()) {
-            s.append(' ').append(text);
-        }
-        for (String line : lines) {
-            s.append(" / ").append(line);
-        }
-        return s.toString();
+        return new NntpReply(code, line.length() > 3 ? line.substring(4) : "", List.of());
     }
 
     private static boolean isDigit(char c) {

@@ -33,10 +33,10 @@ public record Pop3Reply(boolean positive, String text, List<String> lines) {
      */
     static Pop3Reply parseStatus(String line) {
         if (line.equals("+OK") || line.startsWith("+OK ")) {
-            return new Pop3Reply(true, line.length() > 4 ? line.substring(4) : "", List.of());
+            return new Pop3Reply(true, line.length() > 3 ? line.substring(4) : "", List.of());
         }
         if (line.equals("-ERR") || line.startsWith("-ERR ")) {
-            return new Pop3Reply(false, line.length() > 5 ? line.substring(5) : "", List.of());
+            return new Pop3Reply(false, line.length() > 4 ? line.substring(5) : "", List.of());
         }
         return null;
     }

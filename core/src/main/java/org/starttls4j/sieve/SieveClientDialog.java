@@ -111,7 +111,7 @@ public final class SieveClientDialog extends ClientOutline {
             return fail(Failure.Reason.GREETING_REJECTED, "the server refused service in its greeting", greeting.line());
         }
         // The text after the status, as in every protocol (here still quoted, as the server wrote it).
-        String text = greeting.line().length() > 3 ? greeting.line().substring(3) : "";
+        String text = greeting.line().length() > 2 ? greeting.line().substring(3) : "";
         return ready(greeting.capabilities(), "STARTTLS", List.of(new Event.GreetingReceived(text, encrypted)));
     }
 

@@ -177,7 +177,7 @@ public final class SmtpReplyReader {
 
     /** The text of a reply line, after its code and separator (possibly empty). */
     private static String textOf(String line) {
-        return line.length() > TEXT_OFFSET ? line.substring(TEXT_OFFSET) : "";
+        return line.substring(Math.min(line.length(), TEXT_OFFSET));
     }
 
     private static boolean isDigit(char c, char low, char high) {

@@ -6,11 +6,15 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +30,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.CertificateProblem;
+import org.starttls4j.testing.DelegatingCertificate;
 
 /**
  * The checks {@link DaneVerifier} makes below a DANE-TA anchor (RFC 7672 §3.2), each on a chain
@@ -145,5 +150,110 @@ class DaneTaChecksTest {
         assertThat(DaneVerifier.nameMatches(".", ".")).isFalse();
         assertThat(DaneVerifier.nameMatches("*.example.test", ".example.test")).isFalse();
         assertThat(DaneVerifier.nameMatches("*mx.example.test", "*mx.example.test")).isFalse();
+    }
+
+    @Test
+    void aWildcardCoversOneWholeLabelAndHasNoSecondStar() {
+        assertThat(DaneVerifier.nameMatches("*.example.test", "mx.example.test")).isTrue();
+        assertThat(DaneVerifier.nameMatches("*.example.test", "a.mx.example.test")).isFalse();
+        assertThat(DaneVerifier.nameMatches("*.*.test", "mx.example.test")).isFalse();
+        assertThat(DaneVerifier.nameMatches("*.ex*ample.test", "mx.ex*ample.test")).isFalse();
+    }
+
+    @Test
+    void aCertificateThatCannotBeEncodedMatchesNoRecord() {
+        X509Certificate leaf = leaf("CN=" + MX, new GeneralName(GeneralName.dNSName, MX));
+        X509Certificate unencodable = new DelegatingCertificate(leaf) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public byte[] getEncoded() throws CertificateEncodingException {
+                throw new CertificateEncodingException("a provider's failure");
+            }
+        };
+        X509Certificate keyWithoutEncoding = new DelegatingCertificate(leaf) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public PublicKey getPublicKey() {
+                return new UnencodedKey(leaf.getPublicKey());
+            }
+        };
+        Tlsa wholeCertificate = new Tlsa(Tlsa.DANE_EE, Tlsa.CERT, Tlsa.FULL, encoded(leaf));
+        Tlsa key = new Tlsa(Tlsa.DANE_EE, Tlsa.SPKI, Tlsa.FULL, leaf.getPublicKey().getEncoded());
+
+        assertThat(DaneVerifier.matches(wholeCertificate, leaf)).isTrue();
+        assertThat(DaneVerifier.matches(key, leaf)).isTrue();
+        assertThat(DaneVerifier.matches(wholeCertificate, unencodable)).isFalse();
+        assertThat(DaneVerifier.matches(key, keyWithoutEncoding)).isFalse();
+    }
+
+    @Test
+    void alternativeNamesThatCannotBeReadNameNothing() {
+        X509Certificate leaf = leaf("CN=" + MX);
+        X509Certificate unreadable = new DelegatingCertificate(leaf) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public Collection<List<?>> getSubjectAlternativeNames() throws CertificateParsingException {
+                throw new CertificateParsingException("garbled extension");
+            }
+        };
+
+        assertThat(DaneVerifier.carriesName(leaf, NAMES)).as("by its common name").isTrue();
+        assertThat(DaneVerifier.carriesName(unreadable, NAMES)).isFalse();
+    }
+
+    @Test
+    void aChainBelowTheAnchorThatCannotBeValidatedIsRejectedNotThrown() {
+        X509Certificate leaf = leaf("CN=" + MX, new GeneralName(GeneralName.dNSName, MX));
+        X509Certificate unencodable = new DelegatingCertificate(leaf) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public byte[] getEncoded() throws CertificateEncodingException {
+                throw new CertificateEncodingException("a provider's failure");
+            }
+        };
+
+        DaneVerdict verdict = DaneVerifier.verify(List.of(issuerRecord()), NAMES, List.of(unencodable, CA), NOW);
+
+        assertThat(verdict).isInstanceOf(DaneVerdict.Rejected.class);
+        assertThat(problem(verdict)).isNotNull();
+    }
+
+    @Test
+    void aTimeNoDateCanHoldIsRejectedNotThrown() {
+        X509Certificate leaf = leaf("CN=" + MX, new GeneralName(GeneralName.dNSName, MX));
+
+        assertThat(problem(verify(leaf, Instant.MAX))).isEqualTo(CertificateProblem.OTHER);
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A key from a provider that cannot encode it. */
+    private record UnencodedKey(PublicKey inner) implements PublicKey {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getAlgorithm() {
+            return inner.getAlgorithm();
+        }
+
+        @Override
+        public String getFormat() {
+            return null;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return null;
+        }
     }
 }

@@ -65,6 +65,32 @@ class TlsaBoundsTest {
     }
 
     @Test
+    void thePresentationsWhiteSpaceCountsTowardsItsBoundUpToTheLastCharacter() {
+        int bound = 2 * Tlsa.MAX_RDATA + 64;
+        String record = "3 1 1 " + "AB".repeat(32);
+        String padded = record + " ".repeat(bound - record.length());
+
+        assertThat(value(Tlsa.parsePresentation(padded))).as("exactly at the bound").hasValueSatisfying(t ->
+                assertThat(t.data()).hasSize(32));
+        assertThat(problem(Tlsa.parsePresentation(padded + " "))).contains(TlsaProblem.TOO_LONG);
+    }
+
+    @Test
+    void aGenericFormOfTheWrongLengthSaysHowLongItsDataIs() {
+        Parsed<Tlsa, TlsaProblem> parsed = Tlsa.parsePresentation("\\# 5 030101AB");
+
+        assertThat(problem(parsed)).contains(TlsaProblem.LENGTH_MISMATCH);
+        assertThat(((Parsed.Invalid<Tlsa, TlsaProblem>) parsed).detail()).endsWith("announces 5 octets of RDATA, the data has 4");
+    }
+
+    @Test
+    void hexadecimalDataIsAsciiOnly() {
+        assertThat(problem(Tlsa.parsePresentation("3 1 1 AB\uff10\uff11"))).as("full-width digits").contains(TlsaProblem.BAD_HEX);
+        assertThat(problem(Tlsa.parsePresentation("\\# 4 030101\u0661\u0662"))).as("Arabic-Indic digits").contains(TlsaProblem.BAD_HEX);
+        assertThat(value(Tlsa.parsePresentation("\\# 4 030101aB"))).contains(new Tlsa(3, 1, 1, new byte[] {(byte) 0xab}));
+    }
+
+    @Test
     void decimalFieldsTakeEveryDigitFromZeroToNine() {
         assertThat(value(Tlsa.parsePresentation("2 0 0 AB"))).contains(new Tlsa(2, 0, 0, new byte[] {(byte) 0xab}));
         assertThat(value(Tlsa.parsePresentation("199 9 9 AB"))).contains(new Tlsa(199, 9, 9, new byte[] {(byte) 0xab}));

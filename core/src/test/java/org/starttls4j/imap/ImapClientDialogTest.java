@@ -124,4 +124,94 @@ class ImapClientDialogTest {
         assertThat(first.events()).isEqualTo(second.events());
         assertThat(d.state()).isEqualTo("AwaitingGreeting");
     }
+
+    /** A dialog that greeted and sent {@code A1 CAPABILITY}, within {@code limits}. */
+    private static ClientDialog awaitingCapabilities(Limits limits) {
+        ClientDialog d = await(ImapClientDialog.create(limits).start(false)).next();
+        return await(d.onLine("* OK hi")).next();
+    }
+
+    private static Failure.Reason failed(ClientStep step) {
+        assertThat(step).isInstanceOf(ClientStep.Fail.class);
+        return ((ClientStep.Fail) step).failure().reason();
+    }
+
+    @Test
+    void theUntaggedCapabilityListWinsOverACodeInTheCompletion() {
+        ClientDialog d = await(awaitingCapabilities(Limits.DEFAULT).onLine("* CAPABILITY IMAP4rev1 STARTTLS")).next();
+        ClientStep.Ready r = ready(d.onLine("A1 OK [CAPABILITY IMAP4rev1] done"));
+        assertThat(r.capabilities()).isEqualTo(caps("IMAP4rev1", "STARTTLS"));
+        assertThat(r.offer()).isEqualTo(StartTlsOffer.OFFERED);
+    }
+
+    @Test
+    void aCapabilityCodeInTheCompletionServesWhenNoListCame() {
+        ClientStep.Ready r = ready(awaitingCapabilities(Limits.DEFAULT).onLine("A1 OK [CAPABILITY IMAP4rev1 STARTTLS] done"));
+        assertThat(r.capabilities()).isEqualTo(caps("IMAP4rev1", "STARTTLS"));
+    }
+
+    @Test
+    void aCapabilityCodeInTheCompletionThatIsNotAtomsIsMalformed() {
+        assertThat(failed(awaitingCapabilities(Limits.DEFAULT).onLine("A1 OK [CAPABILITY IMAP4rev1 (x] done")))
+                .isEqualTo(Failure.Reason.MALFORMED_REPLY);
+    }
+
+    @Test
+    void anInformationalStatusWhileACommandIsOutstandingIsSkipped() {
+        ClientDialog d = await(awaitingCapabilities(Limits.DEFAULT).onLine("* OK [ALERT] maintenance at noon")).next();
+        d = await(d.onLine("* NO disk almost full")).next();
+        assertThat(ready(d.onLine("A1 OK [CAPABILITY IMAP4rev1 STARTTLS] done")).offer()).isEqualTo(StartTlsOffer.OFFERED);
+    }
+
+    @Test
+    void theGreetingMayArriveBeforeTheServerCouldHaveSeenAnything() {
+        ClientDialog d = await(ImapClientDialog.create(Limits.DEFAULT).start(false)).next();
+        assertThat(await(d.onLineBeforeCommandSeen("* OK hi")).send()).isEqualTo("A1 CAPABILITY\r\n");
+    }
+
+    @Test
+    void aResponseWhenNothingIsOutstandingFails() {
+        ClientDialog d = await(ImapClientDialog.create(Limits.DEFAULT).start(false)).next();
+        ClientStep noTls = d.onLine("* PREAUTH welcome");
+        assertThat(noTls).isInstanceOf(ClientStep.NoTls.class);
+        ClientDialog idle = ((ClientStep.NoTls) noTls).next();
+        assertThat(failed(idle.onLine("* OK still here"))).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+        assertThat(failed(idle.onLineBeforeCommandSeen("* OK still here"))).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+
+        assertThat(failed(afterGoAhead().onLine("* OK too early"))).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+        assertThat(failed(afterGoAhead().onLineBeforeCommandSeen("* OK too early"))).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+    }
+
+    @Test
+    void theLinesOfAResponseWithLiteralsAreCountedAgainstTheLimit() {
+        ClientDialog d = awaitingCapabilities(Limits.DEFAULT.withMaxLinesPerReply(3));
+        d = await(d.onLine("* 1 FETCH (BODY {3}")).next();
+        d = await(d.onLine("abc BODY[1] {3}")).next();
+        d = await(d.onLine("def)")).next();
+        assertThat(ready(d.onLine("A1 OK [CAPABILITY IMAP4rev1] done")).capabilities()).isEqualTo(caps("IMAP4rev1"));
+
+        ClientDialog tight = awaitingCapabilities(Limits.DEFAULT.withMaxLinesPerReply(2));
+        tight = await(tight.onLine("* 1 FETCH (BODY {3}")).next();
+        tight = await(tight.onLine("abc BODY[1] {3}")).next();
+        assertThat(failed(tight.onLine("def)"))).isEqualTo(Failure.Reason.REPLY_TOO_LONG);
+    }
+
+    @Test
+    void anAbsurdLiteralIsReportedAsSuch() {
+        ClientStep step = awaitingCapabilities(Limits.DEFAULT).onLine("* 1 FETCH (BODY {" + "9".repeat(19) + "}");
+        assertThat(failed(step)).isEqualTo(Failure.Reason.REPLY_TOO_LONG);
+        assertThat(((ClientStep.Fail) step).failure().message()).contains("absurdly many");
+        ClientStep large = awaitingCapabilities(Limits.DEFAULT.withMaxLiteralSize(10)).onLine("* 1 FETCH (BODY {11}");
+        assertThat(((ClientStep.Fail) large).failure().message()).contains("11 bytes").doesNotContain("absurdly");
+    }
+
+    @Test
+    void anUnsolicitedResponseIsSkippedInPlaintextButRefusedInsideTls() {
+        ClientStep.Ready plain = ready(awaitingCapabilities(Limits.DEFAULT).onLine("A1 OK [CAPABILITY IMAP4rev1 STARTTLS] done"));
+        assertThat(plain.next().onLine("* OK still here")).isInstanceOf(ClientStep.Await.class);
+
+        ClientStep.Await again = await(afterGoAhead().restartAfterTls());
+        ClientStep.Ready secured = ready(again.next().onLine("A3 OK [CAPABILITY IMAP4rev1] done"));
+        assertThat(failed(secured.next().onLine("* OK still here"))).isEqualTo(Failure.Reason.UNEXPECTED_REPLY);
+    }
 }

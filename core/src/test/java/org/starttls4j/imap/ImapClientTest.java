@@ -111,6 +111,7 @@ class ImapClientTest {
         assertThat(session.capabilities()).isEqualTo(caps("IMAP4rev1", "IDLE"));
         assertThat(w.allSentBytes()).isEmpty();
         assertThat(w.events()).anyMatch(e -> e instanceof Event.FellBackToPlaintext);
+        assertThat(w.events()).as("the PREAUTH greeting is reported as the greeting").anyMatch(e -> e instanceof Event.GreetingReceived);
     }
 
     @Test

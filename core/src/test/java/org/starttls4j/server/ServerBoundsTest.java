@@ -188,6 +188,9 @@ class ServerBoundsTest {
 
         Negotiation halfACommand = greeted.onReceived(ByteBuffer.wrap(new byte[] {'N'}), later).next();
         assertThat(halfACommand.deadline()).as("any byte is saying something").contains(later.plus(timeouts.nextCommand()));
+
+        Negotiation stillSilent = greeted.onReceived(ByteBuffer.allocate(0), later).next();
+        assertThat(stillSilent.deadline()).as("no byte is not saying something").contains(later.plus(timeouts.firstCommand()));
     }
 
     @Test

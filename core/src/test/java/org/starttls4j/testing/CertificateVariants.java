@@ -53,7 +53,8 @@ public final class CertificateVariants {
      * What goes into a leaf. A record, so it doubles as the cache key.
      *
      * @param caType       the test CA that signs it (RSA_2048 or EC_P256)
-     * @param key          {@code "RSA-1024"}, {@code "RSA-2048"}, {@code "EC-256"}, {@code "EC-384"}
+     * @param key          {@code "RSA-768"}, {@code "RSA-1024"}, {@code "RSA-2048"}, {@code "EC-256"},
+     *                     {@code "EC-384"}, {@code "DSA-1024"}, {@code "DSA-2048"}, {@code "Ed25519"}
      * @param signature    the CA's signature algorithm, e.g. {@code SHA256withRSA}, {@code SHA1withRSA}
      * @param commonName   the subject CN
      * @param dnsNames     dNSName entries (may be empty: the CN alone then names the host)
@@ -140,6 +141,55 @@ public final class CertificateVariants {
         });
     }
 
+    /**
+     * A leaf for {@code leafName} issued by an intermediate CA that the RSA test CA signed with
+     * {@code intermediateSignature} (e.g. {@code SHA1withRSA}). The chain sent is leaf and
+     * intermediate; a client may trust the intermediate itself as its anchor.
+     *
+     * @param intermediateSignature the root's signature algorithm on the intermediate
+     * @param leafName              the leaf's DNS name
+     * @return the identity
+     */
+    public static Identity underIntermediate(String intermediateSignature, String leafName) {
+        return CONSTRAINED.computeIfAbsent("intermediate " + intermediateSignature + " " + leafName, k -> {
+            try {
+                KeyPair caKeys = key("RSA-2048-intermediate");
+                X500Name rootName = X500Name.getInstance(TestPki.ca(KeyType.RSA_2048).getSubjectX500Principal().getEncoded());
+                X500Name intermediateName = new X500Name("CN=starttls4j intermediate " + intermediateSignature + ",O=starttls4j tests");
+                X509v3CertificateBuilder ca = builder(rootName, intermediateName, caKeys)
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                X509Certificate intermediate = sign(ca, TestPki.caKeyPair(KeyType.RSA_2048).getPrivate(), intermediateSignature);
+                KeyPair leafKeys = key("RSA-2048");
+                X509v3CertificateBuilder leaf = leafBuilder(intermediateName, leafKeys, Leaf.rsa(leafName));
+                return new Identity(leafKeys.getPrivate(), List.of(sign(leaf, caKeys.getPrivate(), "SHA256withRSA"), intermediate));
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /**
+     * A certificate signed by its own key (subject and issuer the same), as a server may send its
+     * root along, with the given signature algorithm.
+     *
+     * @param signature e.g. {@code SHA1withRSA}
+     * @return the certificate
+     */
+    public static X509Certificate selfSigned(String signature) {
+        return CONSTRAINED.computeIfAbsent("self-signed " + signature, k -> {
+            try {
+                KeyPair keys = key("RSA-2048-self-signed");
+                X500Name name = new X500Name("CN=starttls4j self-signed " + signature + ",O=starttls4j tests");
+                X509v3CertificateBuilder builder = builder(name, name, keys)
+                        .addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+                return new Identity(keys.getPrivate(), List.of(sign(builder, keys.getPrivate(), signature)));
+            } catch (GeneralSecurityException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).chain().get(0);
+    }
+
     private static Identity create(Leaf spec) {
         try {
             KeyPair keys = key(spec.key());
@@ -194,9 +244,14 @@ public final class CertificateVariants {
                 if (n.startsWith("EC-")) {
                     generator = KeyPairGenerator.getInstance("EC");
                     generator.initialize(new ECGenParameterSpec(n.startsWith("EC-384") ? "secp384r1" : "secp256r1"));
+                } else if (n.equals("Ed25519")) {
+                    generator = KeyPairGenerator.getInstance("Ed25519");
                 } else {
-                    generator = KeyPairGenerator.getInstance("RSA");
-                    generator.initialize(n.startsWith("RSA-1024") ? 1024 : 2048);
+                    // RSA-768, RSA-1024, RSA-2048 (the default), DSA-1024, DSA-2048
+                    String[] familyAndBits = n.split("-");
+                    generator = KeyPairGenerator.getInstance(familyAndBits[0]);
+                    generator.initialize(familyAndBits.length > 1 && familyAndBits[1].matches("\\d+")
+                            ? Integer.parseInt(familyAndBits[1]) : 2048);
                 }
                 return generator.generateKeyPair();
             } catch (GeneralSecurityException e) {

@@ -1,6 +1,7 @@
 package org.starttls4j.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,5 +56,21 @@ class LineReaderTest {
         assertThat(new LineReader(100).next(bytes("ab\rc"))).isEqualTo(new Framed.Malformed("bare CR"));
         assertThat(new LineReader(100).next(bytes("ab\n"))).isEqualTo(new Framed.Malformed("bare LF"));
         assertThat(new LineReader(100).failure()).isEmpty();
+    }
+
+    @Test
+    void theSmallestBoundIsThreeBytes() {
+        assertThat(new LineReader(3).next(bytes("a\r\n"))).isEqualTo(new Framed.Complete("a", 3));
+        assertThatThrownBy(() -> new LineReader(2)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aReaderIsInALineFromItsFirstByteUntilItsLf() {
+        LineReader reader = new LineReader(100);
+        assertThat(reader.inLine()).isFalse();
+        reader.next(bytes("+OK"));
+        assertThat(reader.inLine()).isTrue();
+        assertThat(reader.next(bytes(" hi\r\n"))).isEqualTo(new Framed.Complete("+OK hi", 8));
+        assertThat(reader.inLine()).as("the line ended").isFalse();
     }
 }

@@ -87,7 +87,7 @@ final class ClassifyingTrustManager extends ServerChainTrustManager {
 
     private RejectedCertificateException classify(CertificateException e, X509Certificate[] chain, String authType) {
         Problem problem = problemOf(e);
-        if (problem == Problem.WEAK_SIGNATURE && chain.length > 0) {
+        if (problem == Problem.WEAK_SIGNATURE) {
             // the JDK's algorithm constraints say "weak" without saying whether the key or the digest
             problem = CertificateStrengths.weakness(List.of(chain), StrengthFloor.DEFAULT, anchors()::contains)
                     .map(CertificateStrengths.Weakness::problem).orElse(problem);

@@ -40,8 +40,9 @@ public final class EngineSetup {
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setProtocols(protocolsAtOrAbove(engine, floor));
-        // The JDK's "HTTPS" identification follows the web's wildcard rules, not RFC 7817's.
-        parameters.setEndpointIdentificationAlgorithm(null);
+        // The JDK's "HTTPS" identification follows the web's wildcard rules, not RFC 7817's. The
+        // empty name switches an engine's own setting off: the JDK keeps it when given null.
+        parameters.setEndpointIdentificationAlgorithm("");
         if (isHostName(serverName)) {
             try {
                 parameters.setServerNames(List.of(new SNIHostName(serverName)));
@@ -116,10 +117,14 @@ public final class EngineSetup {
     }
 
     private static boolean isHostName(String name) {
-        return name.indexOf(':') < 0 && !isIpv4(name) && name.indexOf('.') > 0;
+        // a leading dot is left to SNIHostName to refuse
+        return !name.contains(":") && !isIpv4(name) && name.contains(".");
     }
 
-    /** Four groups of one to three digits, separated by dots (checked by hand: a regex costs a matcher per engine). */
+    /**
+     * Four groups of one to three digits, separated by dots (checked by hand: a regex costs a
+     * matcher per engine). A fifth group counts on, and fails the final count.
+     */
     static boolean isIpv4(String name) {
         int groups = 0;
         int digits = 0;
@@ -129,7 +134,7 @@ public final class EngineSetup {
                 if (++digits > 3) {
                     return false;
                 }
-            } else if (c == '.' && digits > 0 && groups < 3) {
+            } else if (c == '.' && digits > 0) {
                 groups++;
                 digits = 0;
             } else {

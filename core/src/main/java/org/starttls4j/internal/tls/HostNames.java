@@ -52,10 +52,7 @@ public final class HostNames {
      */
     public static boolean matches(X509Certificate certificate, String reference) {
         Optional<byte[]> address = ipLiteral(reference);
-        String name = address.isPresent() ? null : referenceName(reference);
-        if (address.isEmpty() && name == null) {
-            return false;
-        }
+        String name = referenceName(reference); // empty for an address: it matches no DNS identifier
         Collection<List<?>> alternatives;
         try {
             alternatives = certificate.getSubjectAlternativeNames();
@@ -70,7 +67,7 @@ public final class HostNames {
                 }
                 if (type == SAN_DNS) {
                     anyDnsName = true;
-                    if (name != null && matchesName(value, name)) {
+                    if (matchesName(value, name)) {
                         return true;
                     }
                 } else if (type == SAN_IP && address.isPresent()) {
@@ -81,7 +78,7 @@ public final class HostNames {
                 }
             }
         }
-        return name != null && !anyDnsName && commonNameMatches(certificate, name);
+        return !anyDnsName && commonNameMatches(certificate, name);
     }
 
     /**
@@ -93,46 +90,50 @@ public final class HostNames {
      * @return true if it matches
      */
     public static boolean dnsIdMatches(String presented, String reference) {
-        String name = referenceName(reference);
-        return name != null && matchesName(presented, name);
+        return matchesName(presented, referenceName(reference));
     }
 
-    /** {@link #dnsIdMatches} with the reference already in {@link #referenceName}'s form. */
+    /** {@link #dnsIdMatches} with the reference already in {@link #referenceName}'s form: normalised once per certificate. */
     private static boolean matchesName(String presented, String name) {
         String pattern = presentedName(presented);
-        if (pattern == null) {
+        if (name.isEmpty() || pattern == null) {
             return false;
         }
         if (pattern.indexOf('*') < 0) {
             return pattern.equals(name);
         }
-        if (!pattern.startsWith("*.") || pattern.indexOf('*', 1) >= 0) {
+        if (!pattern.startsWith("*.") || pattern.lastIndexOf('*') != 0) {
             return false; // a partial wildcard, or one that is not the left-most label
         }
         String parent = pattern.substring(2);
-        if (parent.indexOf('.') < 0) {
+        if (!parent.contains(".")) {
             return false; // *.com: a wildcard over a single label names a whole top-level domain
         }
-        int dot = name.indexOf('.');
-        return dot > 0 && name.substring(dot + 1).equals(parent);
+        // the name less its first label; a name of one label stays whole, and never equals a
+        // parent of two labels or more
+        return name.substring(name.indexOf('.') + 1).equals(parent);
     }
 
-    /** The reference name in lowercase A-label form without a trailing dot; null if it is no host name. */
+    /**
+     * The reference name in lowercase A-label form without a trailing dot; empty if it is no host
+     * name (an IP literal, an empty label, a character no host name has): the empty name matches
+     * no presented identifier, which is never empty.
+     */
     private static String referenceName(String reference) {
         String name = trimDot(reference);
         if (isLowercaseAsciiName(name)) {
             return name; // what the conversions below would return unchanged, made without them
         }
-        if (name.isEmpty() || ipLiteral(name).isPresent()) {
-            return null;
+        if (ipLiteral(name).isPresent()) {
+            return "";
         }
         try {
             name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
         } catch (IllegalArgumentException notAnIdn) {
-            return null;
+            return "";
         }
         name = name.toLowerCase(Locale.ROOT);
-        return wellFormed(name, false) ? name : null;
+        return wellFormed(name, false) ? name : "";
     }
 
     /** A presented identifier in lowercase without a trailing dot; null if it is not a plain ASCII name. */

@@ -64,9 +64,8 @@ public final class TlsContexts {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            int i = 0;
             for (X509Certificate anchor : anchors) {
-                store.setCertificateEntry("anchor-" + i++, anchor);
+                store.setCertificateEntry("anchor-" + store.size(), anchor);
             }
             return firstExtended(store);
         } catch (GeneralSecurityException | java.io.IOException e) {

@@ -334,8 +334,9 @@ public final class TlsPump {
                 if (handshake == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || handshake == SSLEngineResult.HandshakeStatus.FINISHED) {
                     established = true;
                     handshakeDone = true;
-                } else if (established) {
+                } else if (established && !engine.isInboundDone()) {
                     // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
+                    // Not the close_notify a TLS 1.2 engine owes in answer to the peer's: a close is not a handshake.
                     established = false;
                     TlsFailure refused = PostHandshake.refusal(engine, ++postHandshake, PostHandshake.FREE_DURING_NEGOTIATION);
                     if (refused != null) {

@@ -21,6 +21,8 @@ class EngineSetupTest {
         assertThat(EngineSetup.isIpv4("mail.example.test")).isFalse();
         assertThat(EngineSetup.isIpv4("1.2.3")).isFalse();
         assertThat(EngineSetup.isIpv4("1.2.3.4.")).isFalse();
+        assertThat(EngineSetup.isIpv4("1.2.3.")).isFalse();
+        assertThat(EngineSetup.isIpv4("1.2.3.4.5")).isFalse();
         assertThat(EngineSetup.isIpv4(".1.2.3")).isFalse();
         assertThat(EngineSetup.isIpv4("1..2.3")).isFalse();
         assertThat(EngineSetup.isIpv4("1234.1.1.1")).isFalse();
@@ -35,6 +37,20 @@ class EngineSetupTest {
         assertThat(sniOf("localhost")).as("no dot").isEmpty();
         assertThat(sniOf(".example.test")).as("a leading dot").isEmpty();
         assertThat(sniOf("under_score.example.test")).as("a name SNI cannot carry").isEmpty();
+    }
+
+    @Test
+    void anEnginesOwnWebStyleHostNameCheckIsSwitchedOff() throws Exception {
+        // an EngineFactory's engine may come with "HTTPS" set; the JDK ignores a null algorithm
+        javax.net.ssl.SSLEngine engine = javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+        javax.net.ssl.SSLParameters https = engine.getSSLParameters();
+        https.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(https);
+
+        EngineSetup.client(engine, "mail.example.test", new EngineSetup.Floor("TLSv1.2", p -> p.equals("TLSv1.3")));
+
+        assertThat(engine.getSSLParameters().getEndpointIdentificationAlgorithm())
+                .as("RFC 7817's rules are checked by HostNames; HTTPS's would allow partial wildcards").isEmpty();
     }
 
     static java.util.List<String> sniOf(String serverName) throws Exception {

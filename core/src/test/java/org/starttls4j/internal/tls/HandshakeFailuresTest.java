@@ -80,4 +80,19 @@ class HandshakeFailuresTest {
         assertThat(failure.problem()).contains(Problem.WEAK_KEY);
         assertThat(failure.subject()).contains("CN=x");
     }
+
+    @Test
+    void aForeignEnginesWordsAreTheLastResortForHostAndPurposeProblems() {
+        assertThat(HandshakeFailures.classify(new SSLHandshakeException("No subject alternative DNS name matching mx.example.test found."))
+                .problem()).contains(Problem.HOST_MISMATCH);
+        assertThat(HandshakeFailures.classify(new SSLHandshakeException("No name matching mx.example.test found")).problem())
+                .contains(Problem.HOST_MISMATCH);
+        assertThat(HandshakeFailures.classify(new SSLHandshakeException(
+                "Extended key usage does not permit use for TLS server authentication")).problem()).contains(Problem.WRONG_PURPOSE);
+        assertThat(HandshakeFailures.classify(new SSLHandshakeException("KeyUsage does not allow key encipherment")).problem())
+                .contains(Problem.WRONG_PURPOSE);
+        SSLHandshakeException general = new SSLHandshakeException("General SSLEngine problem");
+        general.initCause(new IllegalStateException("No name matching mx.example.test found"));
+        assertThat(HandshakeFailures.classify(general).problem()).as("the words of a cause count too").contains(Problem.HOST_MISMATCH);
+    }
 }
