@@ -196,6 +196,74 @@ class FlowsAroundTlsTest {
     }
 
     @Test
+    void aTaskTheEngineHandsOutInsideTlsBeforeTheHandOverIsRunByTheClientItself() {
+        SSLContext trusting = TestPki.clientContextTrusting(TestPki.ca(KeyType.EC_P256));
+        List<TaskAfterHandshake> engines = new ArrayList<>();
+        ClientConfig clientConfig = ClientConfig.builder(HOST).policy(TlsPolicy.REQUIRED)
+                .delegatedTasks(DelegatedTasks.HAND_TO_CALLER).engineFactory((host, port) -> {
+                    TaskAfterHandshake engine = new TaskAfterHandshake(trusting.createSSLEngine(host, port));
+                    engines.add(engine);
+                    return engine;
+                }).build();
+        Pair p = new Pair(clientConfig, server(TlsPolicy.REQUIRED).build());
+        p.toServer(p.upToClientHello());
+        p.toClient(p.server.outboundBytes());
+        p.runClientTasks(p.client.delegatedTasks());
+        p.toServer(p.client.outboundBytes());
+        assertThat(p.client.next().state()).isEqualTo(Negotiation.INSIDE_TLS + "AwaitingCaps");
+        TaskAfterHandshake engine = engines.get(engines.size() - 1);
+        engine.taskOnNextRecord = true;
+
+        Transition caps = p.toClient(p.server.outboundBytes());
+
+        assertThat(engine.taskRan).as("the post-handshake task was run, not left to stall the engine").isTrue();
+        assertThat(caps.delegatedTasks()).as("nothing handed to the caller inside TLS").isEmpty();
+        assertThat(caps.isFinished()).isFalse();
+        assertThat(caps.next().state()).isEqualTo(Negotiation.INSIDE_TLS + "AwaitingCaps");
+    }
+
+    /** An engine that, once told to, asks for a delegated task after the next record it reads (as a post-handshake message may). */
+    static final class TaskAfterHandshake extends DelegatingEngine {
+        boolean taskOnNextRecord;
+        boolean taskPending;
+        boolean taskHandedOut;
+        boolean taskRan;
+
+        TaskAfterHandshake(SSLEngine inner) {
+            super(inner);
+        }
+
+        @Override
+        public SSLEngineResult unwrap(ByteBuffer source, ByteBuffer[] destinations, int offset, int length) throws SSLException {
+            SSLEngineResult result = super.unwrap(source, destinations, offset, length);
+            if (taskOnNextRecord && result.bytesConsumed() > 0) {
+                taskOnNextRecord = false;
+                taskPending = true;
+                return new SSLEngineResult(result.getStatus(), SSLEngineResult.HandshakeStatus.NEED_TASK,
+                        result.bytesConsumed(), result.bytesProduced());
+            }
+            return result;
+        }
+
+        @Override
+        public SSLEngineResult.HandshakeStatus getHandshakeStatus() {
+            return taskPending ? SSLEngineResult.HandshakeStatus.NEED_TASK : super.getHandshakeStatus();
+        }
+
+        @Override
+        public Runnable getDelegatedTask() {
+            if (taskPending && !taskHandedOut) {
+                taskHandedOut = true;
+                return () -> {
+                    taskRan = true;
+                    taskPending = false;
+                };
+            }
+            return super.getDelegatedTask();
+        }
+    }
+
+    @Test
     void aServerFloodingTheClientWhileItsTasksAreOutstandingFailsTheHandshake() {
         Pair p = new Pair(client(TlsPolicy.REQUIRED).delegatedTasks(DelegatedTasks.HAND_TO_CALLER).build(), server(TlsPolicy.REQUIRED).build());
         serverFlightUpToClientTasks(p);
@@ -397,8 +465,22 @@ class FlowsAroundTlsTest {
     @Test
     void anImplicitServerWhoseGreetingTlsRefusesFailsInsteadOfHandingOver() {
         SSLContext context = serverContext();
-        ServerConfig serverConfig = server(TlsPolicy.IMPLICIT)
-                .engineFactory((host, port) -> new ClosesOnApplicationData(context.createSSLEngine())).build();
+        List<SSLEngine> made = new ArrayList<>();
+        List<SSLEngine> released = new ArrayList<>();
+        EngineFactory closesOnApplicationData = new EngineFactory() {
+            @Override
+            public SSLEngine create(String peerHost, int peerPort) {
+                SSLEngine engine = new ClosesOnApplicationData(context.createSSLEngine());
+                made.add(engine);
+                return engine;
+            }
+
+            @Override
+            public void release(SSLEngine engine) {
+                released.add(engine);
+            }
+        };
+        ServerConfig serverConfig = server(TlsPolicy.IMPLICIT).engineFactory(closesOnApplicationData).build();
         Pair p = new Pair(client(TlsPolicy.IMPLICIT).build(), serverConfig);
         p.toServer(p.client.outboundBytes());
         p.toClient(p.server.outboundBytes());
@@ -409,6 +491,8 @@ class FlowsAroundTlsTest {
         assertThat(failure(last).message()).contains("before the greeting");
         assertThat(p.serverEvents).filteredOn(e -> e instanceof Event.TlsEstablished).hasSize(1);
         assertThat(p.serverEvents).noneMatch(e -> e instanceof Event.Secured);
+        assertThat(released).as("the negotiation's engine (and the one the configuration checked) released once each")
+                .containsExactlyInAnyOrderElementsOf(made).hasSize(2);
     }
 
     // ---------------------------------------------------------------- the server's two waits

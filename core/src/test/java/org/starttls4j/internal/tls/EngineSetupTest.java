@@ -53,6 +53,18 @@ class EngineSetupTest {
                 .as("RFC 7817's rules are checked by HostNames; HTTPS's would allow partial wildcards").isEmpty();
     }
 
+    @Test
+    void versionsBelowTheFloorAreDroppedAndEveryOneAtOrAboveItIsKept() throws Exception {
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, null, null);
+        javax.net.ssl.SSLEngine engine = context.createSSLEngine();
+        engine.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1"});
+
+        EngineSetup.server(engine, new EngineSetup.Floor("TLSv1.2", p -> p.equals("TLSv1.2") || p.equals("TLSv1.3")));
+
+        assertThat(engine.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
+    }
+
     static java.util.List<String> sniOf(String serverName) throws Exception {
         javax.net.ssl.SSLEngine engine = EngineSetup.client(javax.net.ssl.SSLContext.getDefault().createSSLEngine(), serverName,
                 new EngineSetup.Floor("TLSv1.2", p -> p.equals("TLSv1.2") || p.equals("TLSv1.3")));

@@ -178,6 +178,30 @@ class TlsPumpTest {
     }
 
     @Test
+    void anEngineThatReportsThePeerClosedInTheMiddleOfTheHandshakeIsPeerClosed() {
+        // The JDK's engine throws at a close_notify before its handshake is done; an engine that
+        // answers CLOSED instead (another provider may) ends the handshake as the peer's close.
+        SSLEngine closing = new DelegatingEngine(clientEngine("TLSv1.3")) {
+            @Override
+            public SSLEngineResult unwrap(ByteBuffer source, ByteBuffer[] destinations, int offset, int length) throws SSLException {
+                if (!source.hasRemaining()) {
+                    return super.unwrap(source, destinations, offset, length); // nothing yet: asks for more
+                }
+                int consumed = source.remaining();
+                source.position(source.limit());
+                return new SSLEngineResult(SSLEngineResult.Status.CLOSED, SSLEngineResult.HandshakeStatus.NEED_UNWRAP, consumed, 0);
+            }
+        };
+        TlsPump pump = TlsPump.over(closing, true, e -> { });
+        assertThat(pump.start(b -> { })).as("the ClientHello is out; the server's answer awaited")
+                .isNotInstanceOf(Progress.Failed.class).isNotInstanceOf(Progress.PeerClosed.class);
+
+        Progress progress = pump.receive(ByteBuffer.wrap(new byte[] {21, 3, 3, 0, 2, 1, 0}), b -> { });
+
+        assertThat(progress).isInstanceOf(Progress.PeerClosed.class);
+    }
+
+    @Test
     void anEngineThatNeverProgressesFailsAfterABoundedNumberOfSteps() {
         SSLEngine stuck = new DelegatingEngine(clientEngine("TLSv1.3")) {
             @Override
