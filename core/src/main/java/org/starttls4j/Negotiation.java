@@ -130,12 +130,7 @@ public final class Negotiation {
      */
     public Transition onTlsEstablished(SSLSession session, Instant now) {
         Objects.requireNonNull(session, "session");
-        Output out = output(now);
-        try {
-            return take().onTlsEstablished(session, out);
-        } finally {
-            out.close();
-        }
+        return feed(now, session, Flow::onTlsEstablished);
     }
 
     /**
@@ -151,12 +146,7 @@ public final class Negotiation {
      */
     public Transition onTlsFailed(Throwable cause, Instant now) {
         Objects.requireNonNull(cause, "cause");
-        Output out = output(now);
-        try {
-            return take().onTlsFailed(cause, out);
-        } finally {
-            out.close();
-        }
+        return feed(now, cause, Flow::onTlsFailed);
     }
 
     /**
@@ -167,12 +157,7 @@ public final class Negotiation {
      * @return the first transition
      */
     public Transition begin(Instant now) {
-        Output out = output(now);
-        try {
-            return take().begin(out);
-        } finally {
-            out.close();
-        }
+        return feed(now, null, (flow, none, out) -> flow.begin(out));
     }
 
     /**
@@ -189,12 +174,7 @@ public final class Negotiation {
      * @throws IllegalStateException for a client negotiation, or one already begun
      */
     public Transition beginAtCapacity(Instant now) {
-        Output out = output(now);
-        try {
-            return take().beginAtCapacity(out);
-        } finally {
-            out.close();
-        }
+        return feed(now, null, (flow, none, out) -> flow.beginAtCapacity(out));
     }
 
     /**
@@ -207,12 +187,7 @@ public final class Negotiation {
      */
     public Transition onReceived(ByteBuffer bytes, Instant now) {
         Objects.requireNonNull(bytes, "bytes");
-        Output out = output(now);
-        try {
-            return take().onReceived(bytes, out);
-        } finally {
-            out.close();
-        }
+        return feed(now, bytes, Flow::onReceived);
     }
 
     /**
@@ -222,12 +197,7 @@ public final class Negotiation {
      * @return the transition (always to a finished state)
      */
     public Transition onEndOfStream(Instant now) {
-        Output out = output(now);
-        try {
-            return take().onEndOfStream(out);
-        } finally {
-            out.close();
-        }
+        return feed(now, null, (flow, none, out) -> flow.onEndOfStream(out));
     }
 
     /**
@@ -238,12 +208,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTick(Instant now) {
-        Output out = output(now);
-        try {
-            return take().onTick(out);
-        } finally {
-            out.close();
-        }
+        return feed(now, null, (flow, none, out) -> flow.onTick(out));
     }
 
     /**
@@ -253,12 +218,7 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTasksCompleted(Instant now) {
-        Output out = output(now);
-        try {
-            return take().onTasksCompleted(out);
-        } finally {
-            out.close();
-        }
+        return feed(now, null, (flow, none, out) -> flow.onTasksCompleted(out));
     }
 
     /**
@@ -315,12 +275,23 @@ public final class Negotiation {
         return "Negotiation[" + state() + (spent ? ", consumed" : "") + "]";
     }
 
+    /** One input to the flow, with the argument it carries (or none): a non-capturing reference, so feeding allocates nothing. */
+    @FunctionalInterface
+    private interface Input<A> {
+        Transition apply(Flow<?> flow, A argument, Output out);
+    }
+
     /**
-     * What a transition is written into: the input's time, and the bounds on its transcript. The
-     * thread's kept output when it is free; the caller closes it once the call is over.
+     * Feeds one input: the time is checked before the state is taken (a rejected call leaves it
+     * unfed), and the output, the thread's kept one when it is free, is handed back afterwards.
      */
-    private Output output(Instant now) {
-        return Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+    private <A> Transition feed(Instant now, A argument, Input<A> input) {
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+        try {
+            return input.apply(take(), argument, out);
+        } finally {
+            out.close();
+        }
     }
 
     private Flow<?> take() {
