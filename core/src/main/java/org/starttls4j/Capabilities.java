@@ -2,8 +2,10 @@ package org.starttls4j;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.starttls4j.internal.text.FixedList;
 
 /**
  * What a server said it can do, in the order it said it. A value: the negotiation never mixes
@@ -22,7 +24,7 @@ public record Capabilities(List<Capability> list) {
      * @param list the capabilities in announcement order
      */
     public Capabilities {
-        list = List.copyOf(list);
+        list = FixedList.copyOf(list);
     }
 
     /**
@@ -46,16 +48,32 @@ public record Capabilities(List<Capability> list) {
      * @return the capabilities, in order
      */
     public static Capabilities fromLines(List<String> lines, int skip) {
-        Capability[] parsed = new Capability[lines.size()];
+        return fromLines(lines, 0, skip);
+    }
+
+    /**
+     * Capabilities announced one per line from the line at {@code first} on (an EHLO reply's
+     * first line is the greeting), each read from its {@code skip}-th character on, without a
+     * view of the list's tail in between.
+     *
+     * @param lines the lines
+     * @param first the index of the first capability line
+     * @param skip  how many characters of every line come before the capability
+     * @return the capabilities, in order
+     * @throws IndexOutOfBoundsException if {@code first} is negative or more than the lines
+     */
+    public static Capabilities fromLines(List<String> lines, int first, int skip) {
+        Objects.checkFromToIndex(first, lines.size(), lines.size());
+        Capability[] parsed = new Capability[lines.size() - first];
         int n = 0;
-        for (int i = 0; i < lines.size(); i++) {
+        for (int i = first; i < lines.size(); i++) {
             Capability capability = parse(lines.get(i), skip);
             if (capability != null) {
                 parsed[n++] = capability;
             }
         }
-        // An immutable list already: the constructor's copy keeps it as it is.
-        return new Capabilities(List.of(n == parsed.length ? parsed : Arrays.copyOf(parsed, n)));
+        // Made at its size, and taken by the constructor as it is.
+        return new Capabilities(FixedList.of(n == parsed.length ? parsed : Arrays.copyOf(parsed, n)));
     }
 
     /**
@@ -145,7 +163,7 @@ public record Capabilities(List<Capability> list) {
             parameters[w] = line.substring(i, wordEnd);
             i = wordEnd;
         }
-        return new Capability(keyword, List.of(parameters));
+        return new Capability(keyword, FixedList.of(parameters));
     }
 
     /**

@@ -2,6 +2,7 @@ package org.starttls4j;
 
 import java.util.List;
 import java.util.Objects;
+import org.starttls4j.internal.text.FixedList;
 
 /**
  * One capability a server announced: an SMTP EHLO keyword with its parameters, an IMAP
@@ -20,7 +21,7 @@ public record Capability(String name, List<String> parameters) {
      */
     public Capability {
         Objects.requireNonNull(name, "name");
-        parameters = List.copyOf(parameters);
+        parameters = FixedList.copyOf(parameters);
     }
 
     /**

@@ -46,6 +46,9 @@ public final class LmtpClientDialog extends ClientOutline {
     private record AwaitingLhloReply() implements Phase {
     }
 
+    /** The state carries nothing: made once. */
+    private static final AwaitingLhloReply AWAITING_LHLO_REPLY = new AwaitingLhloReply();
+
     private final String clientName;
     private final SmtpReplyReader reader;
 
@@ -68,7 +71,12 @@ public final class LmtpClientDialog extends ClientOutline {
 
     @Override
     protected ClientStep onAnswer(String line) {
-        return reader.accept(line).clientStep(next -> new LmtpClientDialog(clientName, state, next), this::onReply);
+        return reader.clientStep(line, this, LmtpClientDialog::reading, LmtpClientDialog::onReply);
+    }
+
+    /** This dialog reading on with {@code next}: a reply line costs the reader's link and this, nothing else. */
+    private ClientDialog reading(SmtpReplyReader next) {
+        return new LmtpClientDialog(clientName, state, next);
     }
 
     private ClientStep onReply(SmtpReplyReader.Complete reply) {
@@ -81,7 +89,7 @@ public final class LmtpClientDialog extends ClientOutline {
                 return new ClientStep.Fail(Failure.of(Failure.Reason.GREETING_REJECTED, "the greeting was not 220", reply.summary()),
                         WORDS.farewell());
             }
-            return askCapabilities(List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), greeting.encrypted())));
+            return askCapabilities(List.of(new Event.GreetingReceived(reply.text(), greeting.encrypted())));
         }
         if (state instanceof AwaitingLhloReply) {
             // RFC 2033 §4.1: LMTP has no HELO to fall back to.
@@ -100,7 +108,7 @@ public final class LmtpClientDialog extends ClientOutline {
     @Override
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and greet again.
-        return new ClientStep.Await(to(new AwaitingLhloReply()), "LHLO " + clientName + "\r\n", events);
+        return new ClientStep.Await(to(AWAITING_LHLO_REPLY), "LHLO " + clientName + "\r\n", events);
     }
 
     @Override

@@ -25,8 +25,7 @@ public final class EhloCapabilities {
      * @return the capabilities, in order
      */
     public static Capabilities parse(SmtpReplyReader.Complete reply) {
-        List<String> lines = reply.lines();
-        return Capabilities.fromLines(lines.subList(1, lines.size()), SmtpReplyReader.TEXT_OFFSET);
+        return Capabilities.fromLines(reply.lines(), 1, SmtpReplyReader.TEXT_OFFSET);
     }
 
     /**

@@ -55,6 +55,10 @@ public final class SmtpClientDialog extends ClientOutline {
     private record AwaitingHeloReply() implements State {
     }
 
+    /** The states that carry nothing, made once. */
+    private static final AwaitingEhloReply AWAITING_EHLO_REPLY = new AwaitingEhloReply();
+    private static final AwaitingHeloReply AWAITING_HELO_REPLY = new AwaitingHeloReply();
+
     private final String clientName;
     private final SmtpReplyReader reader;
 
@@ -77,7 +81,12 @@ public final class SmtpClientDialog extends ClientOutline {
 
     @Override
     protected ClientStep onAnswer(String line) {
-        return reader.accept(line).clientStep(next -> new SmtpClientDialog(clientName, state, next), this::onReply);
+        return reader.clientStep(line, this, SmtpClientDialog::reading, SmtpClientDialog::onReply);
+    }
+
+    /** This dialog reading on with {@code next}: a reply line costs the reader's link and this, nothing else. */
+    private ClientDialog reading(SmtpReplyReader next) {
+        return new SmtpClientDialog(clientName, state, next);
     }
 
     private ClientStep onReply(SmtpReplyReader.Complete reply) {
@@ -100,7 +109,7 @@ public final class SmtpClientDialog extends ClientOutline {
                     reply.code() == 554 ? "the server refused service in its greeting" : "the greeting was not 220", reply.summary()),
                     WORDS.farewell());
         }
-        return askCapabilities(List.of(new Event.GreetingReceived(String.join("\n", reply.reply().lines()), encrypted)));
+        return askCapabilities(List.of(new Event.GreetingReceived(reply.text(), encrypted)));
     }
 
     private ClientStep onHelloReply(SmtpReplyReader.Complete reply) {
@@ -117,7 +126,7 @@ public final class SmtpClientDialog extends ClientOutline {
         }
         if (code == 500 || code == 501 || code == 502 || code == 504 || code == 550) {
             // RFC 5321 §4.1.4: a server that does not support EHLO gets HELO.
-            return ClientStep.Await.sending(to(new AwaitingHeloReply()), "HELO " + clientName + "\r\n");
+            return ClientStep.Await.sending(to(AWAITING_HELO_REPLY), "HELO " + clientName + "\r\n");
         }
         return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO was rejected", reply.summary()), WORDS.farewell());
     }
@@ -138,7 +147,7 @@ public final class SmtpClientDialog extends ClientOutline {
     @Override
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and issue EHLO first.
-        return new ClientStep.Await(to(new AwaitingEhloReply()), "EHLO " + clientName + "\r\n", events);
+        return new ClientStep.Await(to(AWAITING_EHLO_REPLY), "EHLO " + clientName + "\r\n", events);
     }
 
     @Override

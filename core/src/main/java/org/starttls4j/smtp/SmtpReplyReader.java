@@ -1,33 +1,37 @@
 package org.starttls4j.smtp;
 
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.starttls4j.ClientDialog;
 import org.starttls4j.ClientStep;
 import org.starttls4j.Failure;
-import org.starttls4j.internal.text.LineChain;
+import org.starttls4j.internal.text.FixedList;
 
 /**
  * Assembles reply lines into complete replies, enforcing RFC 5321 §4.2's syntax: a three-digit
  * code (first digit 2–5, second 0–5), then {@code '-'} for "more lines follow" or {@code ' '} (or
  * nothing) for the last line, every line of one reply carrying the same code, and no more lines
- * than the bound. Immutable: each line gives a new reader, and the lines so far are a
- * {@link LineChain} of the lines as they arrived, so a reader costs one small link per line and
- * no text is cut out of a line until a reply is complete. LMTP (RFC 2033 §4.2) replies are read
- * by the same reader.
+ * than the bound. Immutable: each line gives a new reader, which is itself the link that holds the
+ * line and the reader before it, so a line of a multi-line reply costs one small object and no
+ * text is cut out of a line until a reply is complete; the complete reply's list is built once, at
+ * its size. LMTP (RFC 2033 §4.2) replies are read by the same reader.
  *
- *
- * <p>A final class rather than a record: the chain of lines is the core's inside and not part of
- * this type's face.
+ * <p>A final class rather than a record: the chain of lines is this type's inside, not its face.
  */
 public final class SmtpReplyReader {
 
-    /** The lines so far, each starting with the reply's code (checked as it came), so the code is not kept twice. */
-    private final LineChain lines;
+    /** The newest line, starting with the reply's code (checked as it came); null in a reader that holds none. */
+    private final String last;
+    /** The reader that read the lines before {@link #last}; null in a reader that holds none. */
+    private final SmtpReplyReader before;
+    /** How many lines this reader holds. */
+    private final int size;
     private final int maxLines;
 
-    private SmtpReplyReader(LineChain lines, int maxLines) {
-        this.lines = lines;
+    private SmtpReplyReader(String last, SmtpReplyReader before, int size, int maxLines) {
+        this.last = last;
+        this.before = before;
+        this.size = size;
         this.maxLines = maxLines;
     }
 
@@ -37,7 +41,7 @@ public final class SmtpReplyReader {
      * @return the code, or 0 when no line of a reply has arrived yet
      */
     public int code() {
-        return lines == null ? 0 : codeOf(lines.last());
+        return last == null ? 0 : codeOf(last);
     }
 
     /**
@@ -54,23 +58,6 @@ public final class SmtpReplyReader {
 
     /** What one line did. */
     public sealed interface Read {
-
-        /**
-         * What a client dialog does with it, as with every protocol's reader: a bad line fails the
-         * negotiation and sends nothing, an incomplete reply is awaited further, a complete one is
-         * the dialog's to decide on.
-         *
-         * @param more     the dialog that goes on reading with the next reader
-         * @param complete the dialog's decision on the complete reply
-         * @return the step
-         */
-        default ClientStep clientStep(Function<SmtpReplyReader, ClientDialog> more, Function<Complete, ClientStep> complete) {
-            org.starttls4j.internal.dialog.Read<SmtpReplyReader, Complete> read = this instanceof More m
-                    ? new org.starttls4j.internal.dialog.Read.More<>(m.next())
-                    : this instanceof Bad b ? new org.starttls4j.internal.dialog.Read.Bad<>(b.failure())
-                    : new org.starttls4j.internal.dialog.Read.Complete<>((Complete) this);
-            return read.clientStep(more, complete);
-        }
     }
 
     /**
@@ -110,6 +97,21 @@ public final class SmtpReplyReader {
             }
             return new SmtpReply(code, List.of(texts));
         }
+
+        /**
+         * The text of its lines, after each one's code and separator, joined by {@code "\n"}: what
+         * a greeting reports, made without the parsed reply in between.
+         *
+         * @return the text
+         */
+        public String text() {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                text.append(i == 0 ? "" : "\n").append(line, Math.min(line.length(), TEXT_OFFSET), line.length());
+            }
+            return text.toString();
+        }
     }
 
     /**
@@ -127,7 +129,7 @@ public final class SmtpReplyReader {
      * @return the reader
      */
     public static SmtpReplyReader empty(int maxLines) {
-        return new SmtpReplyReader(null, maxLines);
+        return new SmtpReplyReader(null, null, 0, maxLines);
     }
 
     /**
@@ -136,7 +138,7 @@ public final class SmtpReplyReader {
      * @return an empty reader with the same bound
      */
     public SmtpReplyReader fresh() {
-        return lines == null ? this : empty(maxLines);
+        return last == null ? this : empty(maxLines);
     }
 
     /**
@@ -146,28 +148,74 @@ public final class SmtpReplyReader {
      * @return whether the reply continues, is complete, or cannot be
      */
     public Read accept(String line) {
+        Failure bad = problem(line);
+        if (bad != null) {
+            return new Bad(bad);
+        }
+        return continues(line) ? new More(with(line)) : complete(line);
+    }
+
+    /**
+     * Reads one reply line straight into a client dialog's step, as every protocol's client does
+     * with its reader: a bad line fails the negotiation and sends nothing (the server's state is
+     * unknowable), an incomplete reply is awaited further, a complete one is the dialog's to
+     * decide on. The same as {@link #accept} without its answer in between; the dialog is passed
+     * in, so that the two functions can be references that capture nothing (made once, not per line).
+     *
+     * @param line     the line without CRLF
+     * @param dialog   the dialog reading the reply
+     * @param more     the dialog that goes on reading with the next reader
+     * @param complete the dialog's decision on the complete reply
+     * @param <D>      the dialog
+     * @return the step
+     */
+    public <D> ClientStep clientStep(String line, D dialog, BiFunction<D, SmtpReplyReader, ClientDialog> more,
+                                     BiFunction<D, Complete, ClientStep> complete) {
+        Failure bad = problem(line);
+        if (bad != null) {
+            return new ClientStep.Fail(bad, "");
+        }
+        return continues(line) ? ClientStep.Await.sending(more.apply(dialog, with(line)), "") : complete.apply(dialog, complete(line));
+    }
+
+    /** Why {@code line} cannot be the next line of this reply, or null when it can. */
+    private Failure problem(String line) {
         if (line.length() < 3 || !isDigit(line.charAt(0), '2', '5') || !isDigit(line.charAt(1), '0', '5')
                 || !isDigit(line.charAt(2), '0', '9')) {
-            return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "not an SMTP reply line", line));
+            return Failure.of(Failure.Reason.MALFORMED_REPLY, "not an SMTP reply line", line);
         }
         int lineCode = codeOf(line);
         int code = code();
         if (code != 0 && lineCode != code) {
-            return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY,
-                    "a multi-line reply changed its code from " + code + " to " + lineCode, line));
+            return Failure.of(Failure.Reason.MALFORMED_REPLY, "a multi-line reply changed its code from " + code + " to " + lineCode, line);
         }
-        char separator = line.length() == 3 ? ' ' : line.charAt(3);
-        if (separator != ' ' && separator != '-') {
-            return new Bad(Failure.of(Failure.Reason.MALFORMED_REPLY, "no space or hyphen after the reply code", line));
+        if (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-') {
+            return Failure.of(Failure.Reason.MALFORMED_REPLY, "no space or hyphen after the reply code", line);
         }
-        if (LineChain.size(lines) + 1 > maxLines) {
-            return new Bad(Failure.of(Failure.Reason.REPLY_TOO_LONG, "a reply of more than " + maxLines + " lines", line));
+        if (size + 1 > maxLines) {
+            return Failure.of(Failure.Reason.REPLY_TOO_LONG, "a reply of more than " + maxLines + " lines", line);
         }
-        LineChain all = LineChain.append(lines, line);
-        if (separator == '-') {
-            return new More(new SmtpReplyReader(all, maxLines));
+        return null;
+    }
+
+    /** Whether a line without {@link #problem} says that more lines follow. */
+    private static boolean continues(String line) {
+        return line.length() > 3 && line.charAt(3) == '-';
+    }
+
+    /** The reader holding {@code line} after this one's lines. */
+    private SmtpReplyReader with(String line) {
+        return new SmtpReplyReader(line, this, size + 1, maxLines);
+    }
+
+    /** The reply that {@code line}, its last, completes: its list made once, at its size. */
+    private Complete complete(String line) {
+        String[] lines = new String[size + 1];
+        lines[size] = line;
+        for (SmtpReplyReader r = this; r.last != null; r = r.before) {
+            lines[r.size - 1] = r.last;
         }
-        return new Complete(lineCode, LineChain.toList(all));
+        return new Complete(codeOf(line), FixedList.of(lines));
     }
 
     /** The code of a line that starts with three digits. */

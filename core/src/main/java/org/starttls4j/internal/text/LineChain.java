@@ -6,7 +6,7 @@ import java.util.List;
  * An immutable list of lines that grows at its end by one small link per line, for readers that
  * assemble multi-line replies and must stay immutable (an old reader fed again gives the same
  * answer). Copying a list per line instead would cost time and memory quadratic in the lines.
- * The empty chain is {@code null}.
+ * The empty chain is {@code null}; the list of a chain is built once, at its size ({@link FixedList}).
  *
  * @param last   the newest line
  * @param before the lines before it, or null
@@ -46,6 +46,6 @@ public record LineChain(String last, LineChain before, int size) {
         for (LineChain c = chain; c != null; c = c.before()) {
             all[c.size() - 1] = c.last();
         }
-        return List.of(all);
+        return FixedList.of(all);
     }
 }
