@@ -135,13 +135,16 @@ public final class ImapClientDialog extends ClientOutline {
 
     @Override
     protected ClientStep onAnswer(String line) {
-        return read(line, response -> state instanceof AwaitingGreeting greeting ? onGreeting(response, greeting.encrypted())
-                : onResponse(response));
+        return reader.accept(line).clientStep(this, ImapClientDialog::reading, ImapClientDialog::onAnswered);
     }
 
-    /** Feeds {@code line} to the response being read: a bad line fails, a complete response goes to {@code complete}. */
-    private ClientStep read(String line, Function<ImapResponse, ClientStep> complete) {
-        return reader.accept(line).clientStep(next -> new ImapClientDialog(limits, nextTag, state, next), complete);
+    private ClientStep onAnswered(ImapResponse response) {
+        return state instanceof AwaitingGreeting greeting ? onGreeting(response, greeting.encrypted()) : onResponse(response);
+    }
+
+    /** This dialog reading on with {@code next}: the same state, the response not complete yet. */
+    private ClientDialog reading(ImapResponseReader next) {
+        return new ImapClientDialog(limits, nextTag, state, next);
     }
 
     /**
@@ -165,7 +168,7 @@ public final class ImapClientDialog extends ClientOutline {
      * negotiation; a tagged response or a continuation request answers nothing we sent.
      */
     private ClientStep unsolicited(String line) {
-        return read(line, response -> unsolicited(line, response));
+        return reader.accept(line).clientStep(this, ImapClientDialog::reading, (dialog, response) -> dialog.unsolicited(line, response));
     }
 
     private ClientStep unsolicited(String line, ImapResponse response) {

@@ -128,7 +128,12 @@ public final class Pop3ClientDialog extends ClientOutline {
             // No capability tag reads "+OK" or "-ERR": this is a second response, sent out of turn.
             return fail(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the CAPA list", line);
         }
-        return reader.accept(line).clientStep(next -> to(new AwaitingCapaReply(next)), this::onCapaReply);
+        return reader.accept(line).clientStep(this, Pop3ClientDialog::readingCapa, Pop3ClientDialog::onCapaReply);
+    }
+
+    /** This dialog reading the CAPA response on with {@code next}. */
+    private ClientDialog readingCapa(Pop3ReplyReader next) {
+        return to(new AwaitingCapaReply(next));
     }
 
     private ClientStep onCapaReply(Pop3Reply reply) {
