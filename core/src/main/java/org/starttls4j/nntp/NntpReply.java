@@ -1,6 +1,7 @@
 package org.starttls4j.nntp;
 
 import java.util.List;
+import org.starttls4j.internal.text.FixedList;
 
 /**
  * A complete NNTP response (RFC 3977 §3.2): its three-digit status code, the text after it, and,
@@ -15,7 +16,7 @@ record NntpReply(int code, String text, List<String> lines) {
 
     /** Copies the lines. */
     NntpReply {
-        lines = List.copyOf(lines);
+        lines = FixedList.copyOf(lines);
     }
 
     /**

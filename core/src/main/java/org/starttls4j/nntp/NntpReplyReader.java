@@ -1,5 +1,6 @@
 package org.starttls4j.nntp;
 
+import java.util.List;
 import org.starttls4j.Failure;
 import org.starttls4j.internal.dialog.DotTerminatedLines;
 import org.starttls4j.internal.dialog.Read;
@@ -37,7 +38,14 @@ record NntpReplyReader(NntpReply status, DotTerminatedLines list) {
         if (!line.equals(".") && NntpReply.parseStatus(line) != null) {
             return new Read.Bad<>(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the capability list", line));
         }
-        return list.accept(line, lines -> new Read.Complete<>(new NntpReply(status.code(), status.text(), lines)),
-                next -> new Read.More<>(new NntpReplyReader(status, next)), Read.Bad::new);
+        return list.accept(line, this, NntpReplyReader::complete, NntpReplyReader::more, (reader, failure) -> new Read.Bad<>(failure));
+    }
+
+    private Read<NntpReplyReader, NntpReply> complete(List<String> lines) {
+        return new Read.Complete<>(new NntpReply(status.code(), status.text(), lines));
+    }
+
+    private Read<NntpReplyReader, NntpReply> more(DotTerminatedLines next) {
+        return new Read.More<>(new NntpReplyReader(status, next));
     }
 }

@@ -1,6 +1,7 @@
 package org.starttls4j.pop3;
 
 import java.util.List;
+import org.starttls4j.internal.text.FixedList;
 
 /**
  * A complete POP3 response (RFC 1939 §3): its status indicator, the text after it, and, for a
@@ -21,7 +22,7 @@ public record Pop3Reply(boolean positive, String text, List<String> lines) {
      * @param lines    the lines of a multi-line response, unstuffed
      */
     public Pop3Reply {
-        lines = List.copyOf(lines);
+        lines = FixedList.copyOf(lines);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.starttls4j.pop3;
 
+import java.util.List;
 import org.starttls4j.Failure;
 import org.starttls4j.internal.dialog.DotTerminatedLines;
 import org.starttls4j.internal.dialog.Read;
@@ -42,7 +43,14 @@ record Pop3ReplyReader(Pop3Reply status, DotTerminatedLines list) {
             }
             return new Read.More<>(new Pop3ReplyReader(reply, list));
         }
-        return list.accept(line, lines -> new Read.Complete<>(new Pop3Reply(true, status.text(), lines)),
-                next -> new Read.More<>(new Pop3ReplyReader(status, next)), Read.Bad::new);
+        return list.accept(line, this, Pop3ReplyReader::complete, Pop3ReplyReader::more, (reader, failure) -> new Read.Bad<>(failure));
+    }
+
+    private Read<Pop3ReplyReader, Pop3Reply> complete(List<String> lines) {
+        return new Read.Complete<>(new Pop3Reply(true, status.text(), lines));
+    }
+
+    private Read<Pop3ReplyReader, Pop3Reply> more(DotTerminatedLines next) {
+        return new Read.More<>(new Pop3ReplyReader(status, next));
     }
 }

@@ -1,6 +1,7 @@
 package org.starttls4j.smtp;
 
 import java.util.List;
+import org.starttls4j.internal.text.FixedList;
 
 /**
  * A complete SMTP reply (RFC 5321 §4.2): one code and the text of each of its lines.
@@ -17,7 +18,7 @@ public record SmtpReply(int code, List<String> lines) {
      * @param lines the text after the code and separator on each line, in order (possibly empty strings)
      */
     public SmtpReply {
-        lines = List.copyOf(lines);
+        lines = FixedList.copyOf(lines);
     }
 
     /**

@@ -95,7 +95,7 @@ public final class SmtpReplyReader {
             for (int i = 0; i < texts.length; i++) {
                 texts[i] = textOf(lines.get(i));
             }
-            return new SmtpReply(code, List.of(texts));
+            return new SmtpReply(code, FixedList.of(texts));
         }
 
         /**

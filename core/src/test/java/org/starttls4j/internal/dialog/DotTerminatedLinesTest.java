@@ -27,7 +27,8 @@ class DotTerminatedLinesTest {
     }
 
     private static Outcome feed(DotTerminatedLines list, String line) {
-        return list.accept(line, Lines::new, Next::new, Refused::new);
+        return list.accept(line, null, (none, lines) -> new Lines(lines), (none, next) -> new Next(next),
+                (none, failure) -> new Refused(failure));
     }
 
     @Property(tries = 300)
