@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.starttls4j.internal.text.FixedList;
+import org.starttls4j.internal.text.SpacedWords;
 
 /**
  * What a server said it can do, in the order it said it. A value: the negotiation never mixes
@@ -147,47 +147,13 @@ public record Capabilities(List<Capability> list) {
             return null;
         }
         int keywordEnd = wordEnd(line, start, end);
-        Capability known = wellKnown(line, start, keywordEnd);
-        int count = words(line, keywordEnd, end);
-        if (count == 0) {
-            return known != null ? known : new Capability(line.substring(start, keywordEnd), List.of());
+        // The parameters stay in the line until asked for: most are never read.
+        List<String> parameters = SpacedWords.of(line, keywordEnd, end);
+        if (parameters.isEmpty()) {
+            return Capability.keyword(line, start, keywordEnd);
         }
-        String keyword = known != null ? known.name() : line.substring(start, keywordEnd);
-        String[] parameters = new String[count];
-        int i = keywordEnd;
-        for (int w = 0; w < count; w++) {
-            while (line.charAt(i) == ' ') {
-                i++;
-            }
-            int wordEnd = wordEnd(line, i, end);
-            parameters[w] = line.substring(i, wordEnd);
-            i = wordEnd;
-        }
-        return new Capability(keyword, FixedList.of(parameters));
-    }
-
-    /**
-     * Keywords servers announce on nearly every connection (SMTP, IMAP, POP3, as spelled by their
-     * RFCs), each made once as a capability without parameters: a line that announces one is not
-     * cut into a new keyword string and record every time. Values, so nothing can tell them apart.
-     */
-    private static final Capability[] WELL_KNOWN = Stream.of("STARTTLS", "PIPELINING", "SIZE", "8BITMIME", "ENHANCEDSTATUSCODES",
-                    "CHUNKING", "SMTPUTF8", "DSN", "AUTH", "BINARYMIME", "ETRN", "VRFY", "REQUIRETLS", "IMAP4rev1", "IMAP4rev2",
-                    "LOGINDISABLED", "SASL-IR", "LOGIN-REFERRALS", "ID", "ENABLE", "IDLE", "LITERAL+", "LITERAL-", "NAMESPACE",
-                    "UIDPLUS", "STLS", "TOP", "USER", "UIDL", "SASL", "RESP-CODES", "AUTH-RESP-CODE", "EXPIRE", "LOGIN-DELAY",
-                    "IMPLEMENTATION", "UTF8")
-            .map(keyword -> new Capability(keyword, List.of()))
-            .toArray(Capability[]::new);
-
-    /** The well-known capability spelled exactly as {@code line} from {@code start} to {@code end}, or null. */
-    private static Capability wellKnown(String line, int start, int end) {
-        int length = end - start;
-        for (Capability known : WELL_KNOWN) {
-            if (known.name().length() == length && line.regionMatches(start, known.name(), 0, length)) {
-                return known;
-            }
-        }
-        return null;
+        Capability known = Capability.wellKnown(line, start, keywordEnd);
+        return new Capability(known != null ? known.name() : line.substring(start, keywordEnd), parameters);
     }
 
     private static int wordEnd(String line, int from, int end) {
@@ -196,16 +162,5 @@ public record Capabilities(List<Capability> list) {
             i++;
         }
         return i;
-    }
-
-    /** The number of words in {@code line[from, end)}: one per space followed by a non-space. */
-    private static int words(String line, int from, int end) {
-        int words = 0;
-        for (int i = from; i + 1 < end; i++) {
-            if (line.charAt(i) == ' ' && line.charAt(i + 1) != ' ') {
-                words++;
-            }
-        }
-        return words;
     }
 }

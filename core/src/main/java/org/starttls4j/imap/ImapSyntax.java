@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
+import org.starttls4j.internal.text.FixedList;
 
 /** The few pieces of RFC 9051's grammar (§9) both dialogs need: atoms, tags, capability lists. */
 final class ImapSyntax {
@@ -54,17 +55,29 @@ final class ImapSyntax {
      * not an atom makes the list malformed (empty result).
      */
     static Optional<Capabilities> capabilities(String text) {
-        List<Capability> list = new ArrayList<>();
-        for (String word : text.split(" ")) {
-            if (word.isEmpty()) {
-                continue;
-            }
-            if (!isAtom(word)) {
+        // Two passes by hand, no split: count and check the atoms, then make each one (a
+        // well-known atom is the same value every time) into an array of the right size.
+        int count = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != ' ' && !isAtomChar(c)) {
                 return Optional.empty();
             }
-            list.add(new Capability(word, List.of()));
+            if (c != ' ' && (i == 0 || text.charAt(i - 1) == ' ')) {
+                count++;
+            }
         }
-        return Optional.of(new Capabilities(list));
+        Capability[] list = new Capability[count];
+        int n = 0;
+        for (int i = 0; n < count; i++) {
+            if (text.charAt(i) != ' ') {
+                int end = text.indexOf(' ', i);
+                end = end < 0 ? text.length() : end;
+                list[n++] = Capability.keyword(text, i, end);
+                i = end;
+            }
+        }
+        return Optional.of(new Capabilities(FixedList.of(list)));
     }
 
     /** {@code capabilities} as a space-separated list, as a CAPABILITY response carries it. */

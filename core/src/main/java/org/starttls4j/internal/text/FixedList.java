@@ -38,8 +38,9 @@ public final class FixedList<E> extends AbstractList<E> implements RandomAccess 
     }
 
     /**
-     * {@code list} itself when it is already unmodifiable by construction (a {@code FixedList}, or
-     * one of the JDK's {@code List.of} lists), otherwise a copy: what the immutable values take.
+     * {@code list} itself when it is already unmodifiable by construction (a {@code FixedList}, a
+     * {@link SpacedWords}, or one of the JDK's {@code List.of} lists), otherwise a copy: what the
+     * immutable values take.
      *
      * @param list a list
      * @param <E>  the elements
@@ -47,7 +48,7 @@ public final class FixedList<E> extends AbstractList<E> implements RandomAccess 
      * @throws NullPointerException if {@code list} or an element is null
      */
     public static <E> List<E> copyOf(List<E> list) {
-        return list instanceof FixedList<E> fixed ? fixed : List.copyOf(list);
+        return list instanceof FixedList<E> || list instanceof SpacedWords ? list : List.copyOf(list);
     }
 
     @Override
