@@ -125,10 +125,15 @@ public record ImapResponse(Kind kind, String tag, String keyword, Optional<Code>
      * @return its argument (possibly empty), or empty when the response has no such code
      */
     public Optional<String> codeArgument(String name) {
-        return code.filter(c -> c.name().equals(name)).map(Code::argument);
+        return code.isPresent() && code.get().name().equals(name) ? Optional.of(code.get().argument()) : Optional.empty();
     }
 
-    /** Parses the first line of a response. */
+    /**
+     * Parses the first line of a response, by positions in the line: only what the response keeps
+     * is cut out of it (the tag of a tagged response, the text, a code's argument), and the words
+     * every negotiation reads ({@code *}, {@code OK}, {@code CAPABILITY}, …) are the same strings
+     * each time.
+     */
     static Parsed parse(String line) {
         if (line.equals("+") || line.startsWith("+ ")) {
             return new Ok(new ImapResponse(Kind.CONTINUATION, "+", "", Optional.empty(),
@@ -138,57 +143,92 @@ public record ImapResponse(Kind kind, String tag, String keyword, Optional<Code>
         if (space <= 0) {
             return new Malformed("a response needs a tag or '*', a space, and more");
         }
-        String tag = line.substring(0, space);
-        String rest = line.substring(space + 1);
-        boolean untagged = tag.equals("*");
-        if (!untagged && !ImapSyntax.isTag(tag)) {
+        boolean untagged = space == 1 && line.charAt(0) == '*';
+        if (!untagged && !ImapSyntax.isTag(line, 0, space)) {
             return new Malformed("not a tag, '*' or '+'");
         }
-        int wordEnd = rest.indexOf(' ');
-        String word = wordEnd < 0 ? rest : rest.substring(0, wordEnd);
-        String afterWord = wordEnd < 0 ? "" : rest.substring(wordEnd + 1);
-        String upper = word.toUpperCase(Locale.ROOT);
-        boolean state = upper.equals("OK") || upper.equals("NO") || upper.equals("BAD");
-        boolean status = state || upper.equals("BYE") || upper.equals("PREAUTH");
+        int word = space + 1;
+        int wordEnd = end(line, word);
+        int after = Math.min(wordEnd + 1, line.length());
+        String condition = word(line, word, wordEnd, CONDITIONS);
+        boolean state = condition == OK || condition == NO || condition == BAD;
+        boolean status = condition != null;
         if (!untagged) {
             if (!state) {
                 return new Malformed("a tagged response must be OK, NO or BAD");
             }
-            return status(Kind.TAGGED, tag, upper, afterWord, line);
+            return status(Kind.TAGGED, line.substring(0, space), condition, after, line);
         }
         if (status) {
-            return status(Kind.UNTAGGED_STATUS, tag, upper, afterWord, line);
+            return status(Kind.UNTAGGED_STATUS, UNTAGGED, condition, after, line);
         }
-        if (!word.isEmpty() && word.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (wordEnd > word && allDigits(line, word, wordEnd)) {
             // message-data and mailbox-data with a number first: "* 23 EXISTS", "* 1 FETCH (…)".
-            int keywordEnd = afterWord.indexOf(' ');
-            word = keywordEnd < 0 ? afterWord : afterWord.substring(0, keywordEnd);
-            afterWord = keywordEnd < 0 ? "" : afterWord.substring(keywordEnd + 1);
+            word = after;
+            wordEnd = end(line, word);
+            after = Math.min(wordEnd + 1, line.length());
         }
-        if (!ImapSyntax.isAtom(word)) {
+        if (!ImapSyntax.isAtom(line, word, wordEnd)) {
             return new Malformed("untagged data without a keyword");
         }
-        return new Ok(new ImapResponse(Kind.UNTAGGED_DATA, tag, word.toUpperCase(Locale.ROOT), Optional.empty(), afterWord, line));
+        String keyword = word(line, word, wordEnd, DATA);
+        return new Ok(new ImapResponse(Kind.UNTAGGED_DATA, UNTAGGED, keyword != null ? keyword : line.substring(word, wordEnd)
+                .toUpperCase(Locale.ROOT), Optional.empty(), line.substring(after), line));
     }
 
-    /** {@code resp-text = ["[" resp-text-code "]" SP] [text]}, leniently allowing no SP after the code. */
-    private static Parsed status(Kind kind, String tag, String condition, String respText, String line) {
-        if (!respText.startsWith("[")) {
-            return new Ok(new ImapResponse(kind, tag, condition, Optional.empty(), respText, line));
+    /** {@code resp-text = ["[" resp-text-code "]" SP] [text]} from {@code from} on, leniently allowing no SP after the code. */
+    private static Parsed status(Kind kind, String tag, String condition, int from, String line) {
+        if (from >= line.length() || line.charAt(from) != '[') {
+            return new Ok(new ImapResponse(kind, tag, condition, Optional.empty(), line.substring(from), line));
         }
-        int close = respText.indexOf(']');
+        int close = line.indexOf(']', from);
         if (close < 0) {
             return new Malformed("a response code without ']'");
         }
-        String inside = respText.substring(1, close);
-        int space = inside.indexOf(' ');
-        String name = space < 0 ? inside : inside.substring(0, space);
-        if (!ImapSyntax.isAtom(name)) {
+        int nameEnd = line.indexOf(' ', from + 1);
+        nameEnd = nameEnd < 0 || nameEnd > close ? close : nameEnd;
+        if (!ImapSyntax.isAtom(line, from + 1, nameEnd)) {
             return new Malformed("a response code that is not an atom");
         }
-        String argument = space < 0 ? "" : inside.substring(space + 1);
-        String text = respText.substring(close + 1);
-        text = text.startsWith(" ") ? text.substring(1) : text;
-        return new Ok(new ImapResponse(kind, tag, condition, Optional.of(new Code(name.toUpperCase(Locale.ROOT), argument)), text, line));
+        String name = word(line, from + 1, nameEnd, CODES);
+        String argument = nameEnd < close ? line.substring(nameEnd + 1, close) : "";
+        int text = close + 1 < line.length() && line.charAt(close + 1) == ' ' ? close + 2 : close + 1;
+        return new Ok(new ImapResponse(kind, tag, condition, Optional.of(new Code(name != null ? name
+                : line.substring(from + 1, nameEnd).toUpperCase(Locale.ROOT), argument)), line.substring(text), line));
+    }
+
+    private static final String UNTAGGED = "*";
+    private static final String OK = "OK";
+    private static final String NO = "NO";
+    private static final String BAD = "BAD";
+    /** The conditions of status responses (RFC 9051 §7.1), upper case. */
+    private static final String[] CONDITIONS = {OK, NO, BAD, "BYE", "PREAUTH"};
+    /** The data keyword and response code a negotiation reads, upper case. */
+    private static final String[] DATA = {"CAPABILITY"};
+    private static final String[] CODES = DATA;
+
+    /** The one of {@code words} that {@code line[start, end)} spells in any ASCII case, or null. */
+    private static String word(String line, int start, int end, String[] words) {
+        for (String w : words) {
+            if (w.length() == end - start && line.regionMatches(true, start, w, 0, w.length())) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Where the word starting at {@code from} ends: the next space, or the line's end. */
+    private static int end(String line, int from) {
+        int space = line.indexOf(' ', from);
+        return space < 0 ? line.length() : space;
+    }
+
+    private static boolean allDigits(String line, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (line.charAt(i) < '0' || line.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

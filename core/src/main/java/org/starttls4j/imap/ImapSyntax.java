@@ -23,10 +23,15 @@ final class ImapSyntax {
 
     /** {@code atom = 1*ATOM-CHAR}. */
     static boolean isAtom(String s) {
-        if (s.isEmpty()) {
+        return isAtom(s, 0, s.length());
+    }
+
+    /** Whether {@code s[start, end)} is an atom. */
+    static boolean isAtom(String s, int start, int end) {
+        if (start >= end) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = start; i < end; i++) {
             if (!isAtomChar(s.charAt(i))) {
                 return false;
             }
@@ -36,10 +41,15 @@ final class ImapSyntax {
 
     /** {@code tag = 1*<any ASTRING-CHAR except "+">}, where ASTRING-CHAR is ATOM-CHAR or {@code ]}. */
     static boolean isTag(String s) {
-        if (s.isEmpty()) {
+        return isTag(s, 0, s.length());
+    }
+
+    /** Whether {@code s[start, end)} is a tag. */
+    static boolean isTag(String s, int start, int end) {
+        if (start >= end) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        for (int i = start; i < end; i++) {
             char c = s.charAt(i);
             if (c == '+' || !(isAtomChar(c) || c == ']')) {
                 return false;

@@ -1,0 +1,108 @@
+package org.starttls4j.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * {@link ImapResponse#parse} reads by positions in the line instead of cutting it up; on every line
+ * it must agree with the parser it replaced, kept here as the reference.
+ */
+class ImapResponseParseEquivalenceTest {
+
+    @Property(tries = 3000)
+    void positionsGiveWhatCuttingGave(@ForAll("lines") String line) {
+        assertThat(ImapResponse.parse(line)).as(line).isEqualTo(parse(line));
+    }
+
+    @Property(tries = 1000)
+    void anyLineAtAll(@ForAll String line) {
+        assertThat(ImapResponse.parse(line)).as(line).isEqualTo(parse(line));
+    }
+
+    @Provide
+    Arbitrary<String> lines() {
+        Arbitrary<String> token = Arbitraries.of("*", "+", "A1", "a.2", "ok", "OK", "No", "BAD", "bye", "PREAUTH", "preauth", "[", "]",
+                "[CAPABILITY", "CAPABILITY", "capability", "Capability]", "IMAP4rev1", "STARTTLS", "23", "0", "EXISTS", "(",
+                "{5}", "[ALERT]", "x", "", "é", "%", "+OK", "]]");
+        Arbitrary<String> separator = Arbitraries.of(" ", " ", " ", "", "  ");
+        return Arbitraries.lazy(() -> Arbitraries.oneOf(token, token)).list().ofMaxSize(8)
+                .flatMap(words -> separator.list().ofSize(words.size()).map(spaces -> {
+                    StringBuilder line = new StringBuilder();
+                    for (int i = 0; i < words.size(); i++) {
+                        line.append(words.get(i)).append(i < words.size() - 1 ? spaces.get(i) : "");
+                    }
+                    return line.toString();
+                }));
+    }
+
+    /** The parser as it was before it read by positions: the reference the new one must agree with. */
+    static ImapResponse.Parsed parse(String line) {
+        if (line.equals("+") || line.startsWith("+ ")) {
+            return new ImapResponse.Ok(new ImapResponse(ImapResponse.Kind.CONTINUATION, "+", "", Optional.empty(),
+                    line.equals("+") ? "" : line.substring(2), line));
+        }
+        int space = line.indexOf(' ');
+        if (space <= 0) {
+            return new ImapResponse.Malformed("a response needs a tag or '*', a space, and more");
+        }
+        String tag = line.substring(0, space);
+        String rest = line.substring(space + 1);
+        boolean untagged = tag.equals("*");
+        if (!untagged && !ImapSyntax.isTag(tag)) {
+            return new ImapResponse.Malformed("not a tag, '*' or '+'");
+        }
+        int wordEnd = rest.indexOf(' ');
+        String word = wordEnd < 0 ? rest : rest.substring(0, wordEnd);
+        String afterWord = wordEnd < 0 ? "" : rest.substring(wordEnd + 1);
+        String upper = word.toUpperCase(Locale.ROOT);
+        boolean state = upper.equals("OK") || upper.equals("NO") || upper.equals("BAD");
+        boolean status = state || upper.equals("BYE") || upper.equals("PREAUTH");
+        if (!untagged) {
+            if (!state) {
+                return new ImapResponse.Malformed("a tagged response must be OK, NO or BAD");
+            }
+            return status(ImapResponse.Kind.TAGGED, tag, upper, afterWord, line);
+        }
+        if (status) {
+            return status(ImapResponse.Kind.UNTAGGED_STATUS, tag, upper, afterWord, line);
+        }
+        if (!word.isEmpty() && word.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            // message-data and mailbox-data with a number first: "* 23 EXISTS", "* 1 FETCH (…)".
+            int keywordEnd = afterWord.indexOf(' ');
+            word = keywordEnd < 0 ? afterWord : afterWord.substring(0, keywordEnd);
+            afterWord = keywordEnd < 0 ? "" : afterWord.substring(keywordEnd + 1);
+        }
+        if (!ImapSyntax.isAtom(word)) {
+            return new ImapResponse.Malformed("untagged data without a keyword");
+        }
+        return new ImapResponse.Ok(new ImapResponse(ImapResponse.Kind.UNTAGGED_DATA, tag, word.toUpperCase(Locale.ROOT), Optional.empty(), afterWord, line));
+    }
+
+    /** {@code resp-text = ["[" resp-text-code "]" SP] [text]}, leniently allowing no SP after the code. */
+    private static ImapResponse.Parsed status(ImapResponse.Kind kind, String tag, String condition, String respText, String line) {
+        if (!respText.startsWith("[")) {
+            return new ImapResponse.Ok(new ImapResponse(kind, tag, condition, Optional.empty(), respText, line));
+        }
+        int close = respText.indexOf(']');
+        if (close < 0) {
+            return new ImapResponse.Malformed("a response code without ']'");
+        }
+        String inside = respText.substring(1, close);
+        int space = inside.indexOf(' ');
+        String name = space < 0 ? inside : inside.substring(0, space);
+        if (!ImapSyntax.isAtom(name)) {
+            return new ImapResponse.Malformed("a response code that is not an atom");
+        }
+        String argument = space < 0 ? "" : inside.substring(space + 1);
+        String text = respText.substring(close + 1);
+        text = text.startsWith(" ") ? text.substring(1) : text;
+        return new ImapResponse.Ok(new ImapResponse(kind, tag, condition, Optional.of(new ImapResponse.Code(name.toUpperCase(Locale.ROOT), argument)), text, line));
+    }
+}
