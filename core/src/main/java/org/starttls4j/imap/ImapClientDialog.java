@@ -106,7 +106,7 @@ public final class ImapClientDialog extends ClientOutline {
     private final ImapResponseReader reader;
 
     private ImapClientDialog(Limits limits, int nextTag, Phase state, ImapResponseReader reader) {
-        super(state, WORDS);
+        super(state);
         this.limits = limits;
         this.nextTag = nextTag;
         this.reader = reader;
@@ -319,6 +319,11 @@ public final class ImapClientDialog extends ClientOutline {
 
     private static ClientStep fail(Failure.Reason reason, String message, ImapResponse response) {
         return new ClientStep.Fail(Failure.of(reason, message, response.line()), "");
+    }
+
+    @Override
+    protected Words words() {
+        return WORDS;
     }
 
     @Override

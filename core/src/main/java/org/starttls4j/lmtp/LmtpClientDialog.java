@@ -53,7 +53,7 @@ public final class LmtpClientDialog extends ClientOutline {
     private final SmtpReplyReader reader;
 
     private LmtpClientDialog(String clientName, Phase state, SmtpReplyReader reader) {
-        super(state, WORDS);
+        super(state);
         this.clientName = clientName;
         this.reader = reader;
     }
@@ -109,6 +109,11 @@ public final class LmtpClientDialog extends ClientOutline {
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and greet again.
         return new ClientStep.Await(to(AWAITING_LHLO_REPLY), "LHLO " + clientName + "\r\n", events);
+    }
+
+    @Override
+    protected Words words() {
+        return WORDS;
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class NntpClientDialog extends ClientOutline {
     private final Limits limits;
 
     private NntpClientDialog(Limits limits, Phase state) {
-        super(state, WORDS);
+        super(state);
         this.limits = limits;
     }
 
@@ -127,6 +127,11 @@ public final class NntpClientDialog extends ClientOutline {
         // Inside TLS too: RFC 4642 §2.2.2, the client MUST discard what it learned before TLS and ask again.
         return new ClientStep.Await(to(new AwaitingCapabilitiesReply(NntpReplyReader.empty(limits.maxLinesPerReply()))),
                 "CAPABILITIES\r\n", events);
+    }
+
+    @Override
+    protected Words words() {
+        return WORDS;
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class Pop3ClientDialog extends ClientOutline {
     private final Limits limits;
 
     private Pop3ClientDialog(Limits limits, Phase state) {
-        super(state, WORDS);
+        super(state);
         this.limits = limits;
     }
 
@@ -161,6 +161,11 @@ public final class Pop3ClientDialog extends ClientOutline {
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 2595 §4, discard what was learned before TLS and ask CAPA again.
         return new ClientStep.Await(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), "CAPA\r\n", events);
+    }
+
+    @Override
+    protected Words words() {
+        return WORDS;
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class SieveClientDialog extends ClientOutline {
     private final Limits limits;
 
     private SieveClientDialog(Limits limits, Phase state) {
-        super(state, WORDS);
+        super(state);
         this.limits = limits;
     }
 
@@ -143,6 +143,11 @@ public final class SieveClientDialog extends ClientOutline {
         // Only inside TLS (the greeting carries them): RFC 5804 §2.2, the server re-issues its
         // capabilities unasked; ask nothing, forget everything.
         return new ClientStep.Await(to(new AwaitingCapabilities(SieveResponseReader.empty(limits))), "", events);
+    }
+
+    @Override
+    protected Words words() {
+        return WORDS;
     }
 
     @Override

@@ -13,7 +13,8 @@ import org.starttls4j.ServerConfig;
  * {@link Smtp#server(ServerConfig)} prepares afresh on each call.
  *
  * <p>An explicit value rather than a cache inside the dialog: the dialog stays free of shared
- * mutable state, and what is computed once is visible where it is kept. Immutable and safe to share
+ * mutable state, and what is computed once is visible where it is kept (the announcement, the EHLO
+ * lines, the greeting, and the dialog itself, which has one state). Immutable and safe to share
  * between threads.
  */
 public final class PreparedSmtpServer {
@@ -21,11 +22,13 @@ public final class PreparedSmtpServer {
     private final ServerConfig config;
     private final Capabilities announced;
     private final String ehloLines;
+    private final SmtpServerDialog dialog;
 
     private PreparedSmtpServer(ServerConfig config) {
         this.config = config;
         this.announced = EhloCapabilities.beforeTls(config);
         this.ehloLines = EhloCapabilities.lines(announced);
+        this.dialog = new SmtpServerDialog(this); // last: it reads what is above
     }
 
     /**
@@ -62,13 +65,18 @@ public final class PreparedSmtpServer {
         return ehloLines;
     }
 
+    /** The dialog every negotiation of this server starts from: immutable, with one state, so shared. */
+    SmtpServerDialog dialog() {
+        return dialog;
+    }
+
     /**
      * A new server negotiation, as {@link Smtp#server(ServerConfig)} makes one.
      *
      * @return the unstarted negotiation
      */
     public Negotiation negotiation() {
-        return Negotiation.server(config, SmtpServerDialog.create(this));
+        return Negotiation.server(config, dialog);
     }
 
     /**
@@ -77,6 +85,6 @@ public final class PreparedSmtpServer {
      * @return the unstarted negotiation
      */
     public Negotiation resuming() {
-        return Negotiation.serverResuming(config, SmtpServerDialog.create(this));
+        return Negotiation.serverResuming(config, dialog);
     }
 }

@@ -63,7 +63,7 @@ public final class SmtpClientDialog extends ClientOutline {
     private final SmtpReplyReader reader;
 
     private SmtpClientDialog(String clientName, Phase state, SmtpReplyReader reader) {
-        super(state, WORDS);
+        super(state);
         this.clientName = clientName;
         this.reader = reader;
     }
@@ -148,6 +148,11 @@ public final class SmtpClientDialog extends ClientOutline {
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and issue EHLO first.
         return new ClientStep.Await(to(AWAITING_EHLO_REPLY), "EHLO " + clientName + "\r\n", events);
+    }
+
+    @Override
+    protected Words words() {
+        return WORDS;
     }
 
     @Override

@@ -47,12 +47,19 @@ public final class SmtpServerDialog implements ServerDialog {
 
     private static final Set<String> APPLICATION_COMMANDS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "VRFY", "EXPN", "ETRN", "AUTH");
 
+    /** The go-ahead, the same for every configuration. */
+    private static final ServerStep GO_AHEAD = new ServerStep.GoAhead("220 2.0.0 Ready to start TLS\r\n");
+
     private final ServerConfig config;
     private final PreparedSmtpServer prepared;
+    /** The greeting, made once per prepared server: the dialog has one state, so it can be shared. */
+    private final ServerStep greeting;
 
-    private SmtpServerDialog(PreparedSmtpServer prepared) {
+    /** The dialog of {@code prepared}, made once by it. */
+    SmtpServerDialog(PreparedSmtpServer prepared) {
         this.config = prepared.config();
         this.prepared = prepared;
+        this.greeting = reply("220 " + config.greetingOr(config.hostname() + " ESMTP starttls4j") + "\r\n");
     }
 
     /**
@@ -62,22 +69,23 @@ public final class SmtpServerDialog implements ServerDialog {
      * @return the dialog, before its greeting
      */
     public static SmtpServerDialog create(ServerConfig config) {
-        return new SmtpServerDialog(PreparedSmtpServer.of(config));
+        return PreparedSmtpServer.of(config).dialog();
     }
 
     /**
-     * The dialog of a prepared server, sharing its announcement.
+     * The dialog of a prepared server, sharing its announcement. The dialog is immutable with one
+     * state, so every negotiation of the prepared server shares this one value.
      *
      * @param prepared the prepared server
      * @return the dialog, before its greeting
      */
     public static SmtpServerDialog create(PreparedSmtpServer prepared) {
-        return new SmtpServerDialog(prepared);
+        return prepared.dialog();
     }
 
     @Override
     public ServerStep start() {
-        return reply("220 " + config.greetingOr(config.hostname() + " ESMTP starttls4j") + "\r\n");
+        return greeting;
     }
 
     @Override
@@ -109,7 +117,7 @@ public final class SmtpServerDialog implements ServerDialog {
                 if (config.policy() == TlsPolicy.PLAINTEXT_ONLY) {
                     return reply("502 5.5.1 STARTTLS not available\r\n");
                 }
-                return new ServerStep.GoAhead("220 2.0.0 Ready to start TLS\r\n");
+                return GO_AHEAD;
             default:
                 break;
         }

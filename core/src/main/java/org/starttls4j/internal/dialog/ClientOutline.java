@@ -63,20 +63,30 @@ public abstract class ClientOutline implements ClientDialog {
     public record Words(String startTls, String farewell) {
     }
 
+    /** The outline's states that carry nothing but a flag, made once. */
+    private static final AwaitingGreeting GREETING_PLAIN = new AwaitingGreeting(false);
+    private static final AwaitingGreeting GREETING_ENCRYPTED = new AwaitingGreeting(true);
+    private static final AwaitingHandshake AWAITING_HANDSHAKE = new AwaitingHandshake();
+
     /** The state, which the protocol's dialog reads to decide. */
     protected final Phase state;
-    private final Words words;
 
     /**
      * The outline in {@code state}.
      *
      * @param state the state
-     * @param words the protocol's words
      */
-    protected ClientOutline(Phase state, Words words) {
+    protected ClientOutline(Phase state) {
         this.state = state;
-        this.words = words;
     }
+
+    /**
+     * The protocol's words: a constant of the protocol, asked for rather than kept in every state
+     * (a dialog is made for every line of a multi-line reply, so each field counts).
+     *
+     * @return the words
+     */
+    protected abstract Words words();
 
     /**
      * The protocol's dialog in {@code next}, with a fresh reader.
@@ -122,7 +132,7 @@ public abstract class ClientOutline implements ClientDialog {
 
     @Override
     public ClientStep start(boolean encrypted) {
-        return ClientStep.Await.sending(to(new AwaitingGreeting(encrypted)), "");
+        return ClientStep.Await.sending(to(encrypted ? GREETING_ENCRYPTED : GREETING_PLAIN), "");
     }
 
     /** A line while idle or waiting for the handshake answers nothing we sent: it fails; any other goes to {@link #onAnswer}. */
@@ -134,9 +144,9 @@ public abstract class ClientOutline implements ClientDialog {
     @Override
     public ClientStep requestStartTls() {
         if (!(state instanceof Idle idle)) {
-            throw new IllegalStateException(words.startTls().strip() + " can only be sent when idle, not in " + state());
+            throw new IllegalStateException(words().startTls().strip() + " can only be sent when idle, not in " + state());
         }
-        return ClientStep.Await.sending(to(awaitingStartTlsReply(idle.capabilities())), words.startTls());
+        return ClientStep.Await.sending(to(awaitingStartTlsReply(idle.capabilities())), words().startTls());
     }
 
     @Override
@@ -149,7 +159,7 @@ public abstract class ClientOutline implements ClientDialog {
 
     @Override
     public String farewell() {
-        return state instanceof Idle ? words.farewell() : "";
+        return state instanceof Idle ? words().farewell() : "";
     }
 
     /**
@@ -200,7 +210,7 @@ public abstract class ClientOutline implements ClientDialog {
      * @return the step
      */
     protected final ClientStep goAhead() {
-        return new ClientStep.GoAhead(to(new AwaitingHandshake()));
+        return new ClientStep.GoAhead(to(AWAITING_HANDSHAKE));
     }
 
     /**
