@@ -187,8 +187,9 @@ public final class ImapClientDialog extends ClientOutline {
      * {@code * OK }, {@code * PREAUTH } or {@code * BYE } (a response code included).
      */
     private static String greetingText(ImapResponse greeting) {
-        String rest = greeting.line().substring(Math.min(greeting.line().length(), 2 + greeting.keyword().length()));
-        return rest.startsWith(" ") ? rest.substring(1) : rest;
+        String line = greeting.line();
+        int from = Math.min(line.length(), 2 + greeting.keyword().length());
+        return line.substring(from < line.length() && line.charAt(from) == ' ' ? from + 1 : from);
     }
 
     private ClientStep onGreeting(ImapResponse greeting, boolean encrypted) {
