@@ -2,6 +2,7 @@ package org.starttls4j.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import net.jqwik.api.Arbitraries;
@@ -28,18 +29,37 @@ class ImapResponseParseEquivalenceTest {
 
     @Provide
     Arbitrary<String> lines() {
-        Arbitrary<String> token = Arbitraries.of("*", "+", "A1", "a.2", "ok", "OK", "No", "BAD", "bye", "PREAUTH", "preauth", "[", "]",
-                "[CAPABILITY", "CAPABILITY", "capability", "Capability]", "IMAP4rev1", "STARTTLS", "23", "0", "EXISTS", "(",
-                "{5}", "[ALERT]", "x", "", "é", "%", "+OK", "]]");
+        // A tag, a condition or keyword, then anything: lines shaped like responses, and garbage.
+        Arbitrary<String> tag = Arbitraries.of("*", "+", "A1", "a.2", "", "x", "+OK", "*x", "A+");
+        Arbitrary<String> keyword = Arbitraries.of("ok", "OK", "No", "BAD", "bye", "PREAUTH", "preauth", "CAPABILITY", "capability",
+                "23", "0", "EXISTS", "[", "", "%", "é");
+        Arbitrary<String> token = Arbitraries.of("[", "]", "[CAPABILITY", "[capability", "[ALERT]", "[]", "[ ]", "CAPABILITY",
+                "Capability]", "IMAP4rev1", "STARTTLS", "23", "EXISTS", "(", "{5}", "x", "", "é", "%", "]]", "ok");
         Arbitrary<String> separator = Arbitraries.of(" ", " ", " ", "", "  ");
-        return Arbitraries.lazy(() -> Arbitraries.oneOf(token, token)).list().ofMaxSize(8)
-                .flatMap(words -> separator.list().ofSize(words.size()).map(spaces -> {
-                    StringBuilder line = new StringBuilder();
+        Arbitrary<List<String>> rest = token.list().ofMaxSize(6);
+        return net.jqwik.api.Combinators.combine(tag, separator, keyword, separator, rest, separator.list().ofSize(6))
+                .as((t, s1, k, s2, words, spaces) -> {
+                    StringBuilder line = new StringBuilder(t).append(s1).append(k);
                     for (int i = 0; i < words.size(); i++) {
-                        line.append(words.get(i)).append(i < words.size() - 1 ? spaces.get(i) : "");
+                        line.append(i == 0 ? s2 : spaces.get(i)).append(words.get(i));
                     }
                     return line.toString();
-                }));
+                });
+    }
+
+    @org.junit.jupiter.api.Test
+    void theWordsANegotiationReadsAreTheSameStringsEachTime() {
+        ImapResponse a = ((ImapResponse.Ok) ImapResponse.parse("* ok [capability IMAP4rev1] hi")).response();
+        ImapResponse b = ((ImapResponse.Ok) ImapResponse.parse("* OK [CAPABILITY STARTTLS] there")).response();
+        ImapResponse c = ((ImapResponse.Ok) ImapResponse.parse("* Capability IMAP4rev1")).response();
+        ImapResponse d = ((ImapResponse.Ok) ImapResponse.parse("* CAPABILITY STARTTLS")).response();
+
+        assertThat(a.keyword()).isSameAs(b.keyword()).isEqualTo("OK");
+        assertThat(a.tag()).isSameAs(b.tag()).isEqualTo("*");
+        assertThat(a.code().orElseThrow().name()).isSameAs(b.code().orElseThrow().name()).isEqualTo("CAPABILITY");
+        assertThat(c.keyword()).isSameAs(d.keyword()).isEqualTo("CAPABILITY");
+        assertThat(a.text()).isEqualTo("hi");
+        assertThat(a.code().orElseThrow().argument()).isEqualTo("IMAP4rev1");
     }
 
     /** The parser as it was before it read by positions: the reference the new one must agree with. */
