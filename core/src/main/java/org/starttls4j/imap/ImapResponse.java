@@ -182,11 +182,13 @@ public record ImapResponse(Kind kind, String tag, String keyword, Optional<Code>
             return new Ok(new ImapResponse(kind, tag, condition, Optional.empty(), line.substring(from), line));
         }
         int close = line.indexOf(']', from);
-        if (close < 0) {
+        if (close == -1) {
             return new Malformed("a response code without ']'");
         }
-        int nameEnd = line.indexOf(' ', from + 1);
-        nameEnd = nameEnd < 0 || nameEnd > close ? close : nameEnd;
+        int nameEnd = from + 1;
+        while (nameEnd < close && line.charAt(nameEnd) != ' ') {
+            nameEnd++;
+        }
         if (!ImapSyntax.isAtom(line, from + 1, nameEnd)) {
             return new Malformed("a response code that is not an atom");
         }
@@ -220,7 +222,7 @@ public record ImapResponse(Kind kind, String tag, String keyword, Optional<Code>
     /** Where the word starting at {@code from} ends: the next space, or the line's end. */
     private static int end(String line, int from) {
         int space = line.indexOf(' ', from);
-        return space < 0 ? line.length() : space;
+        return space == -1 ? line.length() : space;
     }
 
     private static boolean allDigits(String line, int start, int end) {

@@ -82,7 +82,7 @@ final class ImapSyntax {
         for (int i = 0; n < count; i++) {
             if (text.charAt(i) != ' ') {
                 int end = text.indexOf(' ', i);
-                end = end < 0 ? text.length() : end;
+                end = end == -1 ? text.length() : end;
                 list[n++] = Capability.keyword(text, i, end);
                 i = end;
             }
