@@ -7,6 +7,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.ClientDialog;
 import org.starttls4j.internal.dialog.ClientOutline;
+import org.starttls4j.internal.dialog.DotTerminatedLines;
 import org.starttls4j.ClientStep;
 import org.starttls4j.StartTlsOffer;
 
@@ -77,7 +78,14 @@ public final class Pop3ClientDialog extends ClientOutline {
     private sealed interface State extends Phase {
     }
 
-    private record AwaitingCapaReply(Pop3ReplyReader reader) implements State {
+    /**
+     * CAPA sent: its status line, then its list, are read here rather than through a
+     * {@link Pop3ReplyReader}, so a list line costs the list's link, this state and the dialog.
+     *
+     * @param status the status line, null until it arrives
+     * @param list   the list lines so far
+     */
+    private record AwaitingCapaReply(Pop3Reply status, DotTerminatedLines list) implements State {
     }
 
     private record AwaitingStlsReply(Capabilities capabilities) implements State {
@@ -106,7 +114,7 @@ public final class Pop3ClientDialog extends ClientOutline {
             return onGreeting(line, greeting.encrypted());
         }
         if (state instanceof AwaitingCapaReply capa) {
-            return onCapaLine(line, capa.reader());
+            return onCapaLine(line, capa);
         }
         return onStlsReply(line, ((AwaitingStlsReply) state).capabilities());
     }
@@ -123,17 +131,31 @@ public final class Pop3ClientDialog extends ClientOutline {
         return askCapabilities(List.of(new Event.GreetingReceived(greeting.text(), encrypted)));
     }
 
-    private ClientStep onCapaLine(String line, Pop3ReplyReader reader) {
-        if (reader.inList() && Pop3Reply.parseStatus(line) != null) {
+    private ClientStep onCapaLine(String line, AwaitingCapaReply capa) {
+        Pop3Reply status = Pop3Reply.parseStatus(line);
+        if (capa.status() == null) {
+            if (status == null) {
+                return fail(Failure.Reason.MALFORMED_REPLY, "not a POP3 status line (+OK or -ERR)", line);
+            }
+            // A -ERR is one line; after +OK the list follows.
+            return status.positive() ? ClientStep.Await.sending(to(new AwaitingCapaReply(status, capa.list())), "") : onCapaReply(status);
+        }
+        if (status != null) {
             // No capability tag reads "+OK" or "-ERR": this is a second response, sent out of turn.
             return fail(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the CAPA list", line);
         }
-        return reader.accept(line).clientStep(this, Pop3ClientDialog::readingCapa, Pop3ClientDialog::onCapaReply);
+        return capa.list().accept(line, this, Pop3ClientDialog::onCapaList, Pop3ClientDialog::readingCapa,
+                (dialog, failure) -> new ClientStep.Fail(failure, ""));
     }
 
-    /** This dialog reading the CAPA response on with {@code next}. */
-    private ClientDialog readingCapa(Pop3ReplyReader next) {
-        return to(new AwaitingCapaReply(next));
+    /** The list is complete: the reply it ends. */
+    private ClientStep onCapaList(List<String> lines) {
+        return onCapaReply(new Pop3Reply(true, ((AwaitingCapaReply) state).status().text(), lines));
+    }
+
+    /** This dialog reading the CAPA list on with {@code next}. */
+    private ClientStep readingCapa(DotTerminatedLines next) {
+        return ClientStep.Await.sending(to(new AwaitingCapaReply(((AwaitingCapaReply) state).status(), next)), "");
     }
 
     private ClientStep onCapaReply(Pop3Reply reply) {
@@ -160,7 +182,7 @@ public final class Pop3ClientDialog extends ClientOutline {
     @Override
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 2595 §4, discard what was learned before TLS and ask CAPA again.
-        return new ClientStep.Await(to(new AwaitingCapaReply(Pop3ReplyReader.empty(limits.maxLinesPerReply()))), "CAPA\r\n", events);
+        return new ClientStep.Await(to(new AwaitingCapaReply(null, DotTerminatedLines.empty(limits.maxLinesPerReply()))), "CAPA\r\n", events);
     }
 
     @Override
