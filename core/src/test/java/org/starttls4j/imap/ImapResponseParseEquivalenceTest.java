@@ -48,6 +48,16 @@ class ImapResponseParseEquivalenceTest {
     }
 
     @org.junit.jupiter.api.Test
+    void codesAtTheEdgesOfTheLine() {
+        for (String line : List.of("* OK [ALERT]", "* OK [ALERT] ", "* OK [ALERT]  two", "A1 NO [ALERT]x", "* BYE [", "* OK []",
+                "* OK [ ]", "* OK [CAPABILITY]", "* OK [CAPABILITY ]", "* OK [A B] c ] d", "A1 OK", "A1 OK ", "* 23", "* 23 ")) {
+            assertThat(ImapResponse.parse(line)).as(line).isEqualTo(parse(line));
+        }
+        assertThat(((ImapResponse.Ok) ImapResponse.parse("* OK [ALERT]")).response().text()).isEmpty();
+        assertThat(((ImapResponse.Ok) ImapResponse.parse("* OK [ALERT]  two")).response().text()).isEqualTo(" two");
+    }
+
+    @org.junit.jupiter.api.Test
     void theWordsANegotiationReadsAreTheSameStringsEachTime() {
         ImapResponse a = ((ImapResponse.Ok) ImapResponse.parse("* ok [capability IMAP4rev1] hi")).response();
         ImapResponse b = ((ImapResponse.Ok) ImapResponse.parse("* OK [CAPABILITY STARTTLS] there")).response();
