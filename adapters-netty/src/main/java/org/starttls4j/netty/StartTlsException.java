@@ -6,10 +6,8 @@ import org.starttls4j.Failure;
 
 /**
  * Why the adapter could not go on: fails the promises of a client's application writes that
- * waited for a negotiation that failed, and, under TLS 1.2, is what the engine under Netty's
- * {@code SslHandler} throws when the peer tries to renegotiate
- * ({@link Failure.Reason#RENEGOTIATION_REFUSED}; the {@code SslHandler} fires it through
- * {@code exceptionCaught} inside a {@code DecoderException} and closes the channel). A failed
+ * waited for a negotiation that failed. (A refused renegotiation under Netty's {@code SslHandler}
+ * is the core's {@link org.starttls4j.RenegotiationRefusedException}.) A failed
  * <em>negotiation</em> is reported as a {@link StartTlsCompletionEvent.Failed}; a truncated session
  * as Netty reports it, a failed {@code SslCloseCompletionEvent}.
  */

@@ -21,13 +21,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLEngine;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Negotiation;
 import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
+import org.starttls4j.RenegotiationRefusedException;
 import org.starttls4j.SecureSession;
 import org.starttls4j.Transition;
 import org.starttls4j.TransportTls;
@@ -67,9 +67,11 @@ import org.starttls4j.TransportTls;
  * {@code close()}, its {@code SslCloseCompletionEvent} (failed when the peer ended without
  * {@code close_notify}) and its release of reference-counted engines
  * ({@code SslProvider.OPENSSL_REFCNT}) when the channel ends are Netty's. A TLS 1.2 renegotiation,
- * or a flood of TLS 1.3 KeyUpdates, ends the connection ({@link PostHandshakeGuard}): the
- * {@code SslHandler} fires a {@link StartTlsException} with {@code RENEGOTIATION_REFUSED} (inside a
- * {@code DecoderException}) and closes.
+ * or a flood of TLS 1.3 KeyUpdates, ends the connection: the engine applies the core's rule
+ * ({@link TransportTls#engine()}), and the {@code SslHandler} fires its
+ * {@link RenegotiationRefusedException} with {@code RENEGOTIATION_REFUSED} (inside a
+ * {@code DecoderException}) and closes. Netty's OpenSSL engines go to the {@code SslHandler} as
+ * they are and apply BoringSSL's rules (see {@link BoringSsl}).
  *
  * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
  * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
@@ -267,9 +269,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             return; // the failed handshake, already reported as the Failed event
         }
         if (negotiating() && handshakeReported) {
-            // TLS broke during the dialog inside it (a forged record, an alert): the SslHandler closes
-            abort(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state "
-                    + state() + "): " + cause));
+            // TLS broke during the dialog inside it (a forged record, an alert, a refused renegotiation): the SslHandler closes
+            abort(cause.getCause() instanceof RenegotiationRefusedException refused ? refused.failure()
+                    : Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state " + state() + "): " + cause));
             ctx.close();
             return;
         }
@@ -433,9 +435,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void startTls(TransportTls transport) {
         needsFlush = false;
         ctx.flush();
-        SSLEngine engine = transport.engine();
-        tls = new SslHandler(engine instanceof ReferenceCountedOpenSslEngine ? engine
-                : new PostHandshakeGuard(engine), tlsTasks);
+        // Netty's OpenSSL engines must reach the SslHandler unwrapped: it drives them natively and releases them.
+        tls = new SslHandler(transport.engine(engine -> engine instanceof ReferenceCountedOpenSslEngine), tlsTasks);
         tls.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
         ctx.pipeline().addBefore(ctx.name(), null, tls);
     }

@@ -54,8 +54,7 @@ public final class TlsPump {
     private byte[] plain;       // [0, plainLength) decrypted, not yet taken; null when none
     private int plainLength;
     private boolean handshakeDone; // set once the engine stopped handshaking: later failures break a session
-    private boolean established; // the engine has been seen not handshaking after the handshake began
-    private int postHandshake;   // times the engine went back to handshaking since (see PostHandshake)
+    private final PostHandshake postHandshake = PostHandshake.duringNegotiation();
 
     /** Where a call to the pump left the engine. */
     public sealed interface Progress {
@@ -331,18 +330,15 @@ public final class TlsPump {
         try {
             for (int step = 0; step < MAX_STEPS; step++) {
                 SSLEngineResult.HandshakeStatus handshake = engine.getHandshakeStatus();
-                if (handshake == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || handshake == SSLEngineResult.HandshakeStatus.FINISHED) {
-                    established = true;
-                    handshakeDone = true;
-                } else if (established && !engine.isInboundDone()) {
-                    // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
-                    // Not the close_notify a TLS 1.2 engine owes in answer to the peer's: a close is not a handshake.
-                    established = false;
-                    TlsFailure refused = PostHandshake.refusal(engine, ++postHandshake, PostHandshake.FREE_DURING_NEGOTIATION);
-                    if (refused != null) {
-                        closeOutbound(out);
-                        return new Progress.Refused(refused);
-                    }
+                boolean working = handshake != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                        && handshake != SSLEngineResult.HandshakeStatus.FINISHED;
+                handshakeDone |= !working;
+                // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
+                // Not the close_notify a TLS 1.2 engine owes in answer to the peer's: a close is not a handshake.
+                TlsFailure refused = handshakeDone ? postHandshake.after(engine, working && !engine.isInboundDone()) : null;
+                if (refused != null) {
+                    closeOutbound(out);
+                    return new Progress.Refused(refused);
                 }
                 switch (handshake) {
                     case NEED_TASK:
