@@ -8,5 +8,7 @@ module org.starttls4j.netty {
     requires transitive io.netty.transport; // the handlers extend ChannelDuplexHandler
     requires transitive io.netty.buffer; // ResponseDecoder.decode takes a ByteBuf
     requires io.netty.common;
+    // BoringSsl.refuseRenegotiation: only touched when a BoringSSL engine, hence tcnative, is there.
+    requires static io.netty.tcnative.classes.openssl;
     exports org.starttls4j.netty;
 }

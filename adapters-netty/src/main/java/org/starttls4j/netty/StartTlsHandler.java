@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
@@ -436,7 +437,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         needsFlush = false;
         ctx.flush();
         // Netty's OpenSSL engines must reach the SslHandler unwrapped: it drives them natively and releases them.
-        tls = new SslHandler(transport.engine(engine -> engine instanceof ReferenceCountedOpenSslEngine), tlsTasks);
+        SSLEngine engine = transport.engine(made -> made instanceof ReferenceCountedOpenSslEngine);
+        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+            BoringSsl.refuseRenegotiation(openSsl);
+        }
+        tls = new SslHandler(engine, tlsTasks);
         tls.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
         ctx.pipeline().addBefore(ctx.name(), null, tls);
     }
