@@ -77,6 +77,29 @@ public final class TransportTls {
     }
 
     /**
+     * Takes an engine the transport made itself as this step's engine, applying the core's rule
+     * after the handshake as {@link #engine(Predicate)} does: for a stack that picks its engine
+     * only once the handshake has begun, such as Netty's {@code SniHandler}, which makes it from
+     * the {@code SslContext} the ClientHello's server name selects. The engine is the transport's
+     * (not the configuration's factory's) and is not set up by the core: its client or server mode
+     * and versions are the transport's to set. Later calls of {@link #engine()} return it.
+     *
+     * @param made              the transport's engine, not yet used
+     * @param appliesItsOwnRule whether {@code made} is to be handed back as it is
+     * @return the engine to drive: {@code made}, or {@code made} applying the core's rule
+     * @throws IllegalStateException if this step already handed out an engine
+     */
+    public synchronized SSLEngine adopt(SSLEngine made, Predicate<? super SSLEngine> appliesItsOwnRule) {
+        Objects.requireNonNull(made, "made");
+        Objects.requireNonNull(appliesItsOwnRule, "appliesItsOwnRule");
+        if (engine != null) {
+            throw new IllegalStateException("this TLS step already handed out its engine: " + engine);
+        }
+        engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made);
+        return engine;
+    }
+
+    /**
      * Hands an engine the transport took but did not use back to the configuration's
      * {@link EngineFactory#release}; nothing if none was made. Not for an engine the transport
      * used: that one is the transport's to close and release (Netty's {@code SslHandler} does).

@@ -127,6 +127,25 @@ class PostHandshakeGuardTest {
         assertThat(released).containsExactly(((PostHandshakeGuard) engine).engine());
     }
 
+    @Test
+    void anEngineTheTransportMadeItselfIsAdoptedUnderTheSameRule() throws SSLException {
+        TransportTls seam = serverSeam("TLSv1.2", new ArrayList<>());
+        SSLEngine own = Dialect.serverContext().createSSLEngine();
+        own.setUseClientMode(false);
+        own.setEnabledProtocols(new String[] {"TLSv1.2"});
+
+        SSLEngine engine = seam.adopt(own, made -> false);
+        SSLEngine peer = peer("TLSv1.2");
+        EnginePair.handshake(peer, engine);
+        peer.beginHandshake();
+        byte[] clientHello = wrap(peer, "");
+
+        assertThat(seam.engine()).isSameAs(engine);
+        assertThatThrownBy(() -> unwrap(engine, clientHello)).isInstanceOf(RenegotiationRefusedException.class);
+        assertThatThrownBy(() -> seam.adopt(own, made -> true)).isInstanceOf(IllegalStateException.class);
+        assertThat(serverSeam("TLSv1.2", new ArrayList<>()).adopt(own, made -> true)).isSameAs(own);
+    }
+
     // ---------------------------------------------------------------- a stack's loop, in miniature
 
     static byte[] wrap(SSLEngine engine, String text) throws SSLException {

@@ -2,11 +2,14 @@ package org.starttls4j.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CoalescingBufferQueue;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -121,7 +124,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome
     private Negotiation negotiation;
     private String outcome;                   // null until the event: SECURED, PLAINTEXT or FAILED
-    private SslHandler tls;                   // in front of us from the go-ahead on
+    private boolean tlsStarted;               // the go-ahead: an SslHandler (or the SniHandler making it) is in front of us
+    private SslHandler tls;                   // in front of us from the go-ahead on (with SNI, from the ClientHello on)
     private boolean handshakeReported;
     private Throwable handshakeFailure;       // reported by Netty's event: its exceptionCaught is not passed on
     private boolean appFlushed;               // the application flushed while its writes had to wait
@@ -251,7 +255,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
-        if (evt instanceof SslHandshakeCompletionEvent handshake && tls != null && !handshakeReported && negotiating()) {
+        if (evt instanceof SniCompletionEvent sni && !sni.isSuccess() && tls == null && !handshakeReported && negotiating()) {
+            handshakeReported = true; // no context for the ClientHello's name: no SslHandler, no handshake event
+            handshakeFailure = sni.cause();
+            ctx.pipeline().remove(SniHandler.class); // or it asks again for the ClientHello it still holds
+            run(() -> negotiation.onTlsFailed(sni.cause(), clock.now()));
+        } else if (evt instanceof SslHandshakeCompletionEvent handshake && tls != null && !handshakeReported && negotiating()) {
             handshakeReported = true;
             if (handshake.isSuccess()) {
                 run(() -> negotiation.onTlsEstablished(tls.engine().getSession(), clock.now()));
@@ -421,7 +430,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         send(t.outbound());
         Optional<TransportTls> transportTls = negotiation.transportTls();
-        if (tls == null && transportTls.isPresent()) {
+        if (!tlsStarted && transportTls.isPresent()) {
             startTls(transportTls.get());
         }
         clock.tickAt(negotiation.deadline());
@@ -436,14 +445,28 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void startTls(TransportTls transport) {
         needsFlush = false;
         ctx.flush();
-        // Netty's OpenSSL engines must reach the SslHandler unwrapped: it drives them natively and releases them.
-        SSLEngine engine = transport.engine(made -> made instanceof ReferenceCountedOpenSslEngine);
+        tlsStarted = true;
+        ctx.pipeline().addBefore(ctx.name(), null, tlsHandler(transport));
+    }
+
+    /** What goes in front of us at the go-ahead: the {@code SslHandler} over the step's engine (a server may pick it by SNI). */
+    ChannelHandler tlsHandler(TransportTls transport) {
+        return sslHandler(transport.engine(StartTlsHandler::drivenNatively));
+    }
+
+    /** Netty's OpenSSL engines must reach the SslHandler unwrapped: it drives them natively and releases them. */
+    static boolean drivenNatively(SSLEngine engine) {
+        return engine instanceof ReferenceCountedOpenSslEngine;
+    }
+
+    /** The SslHandler over the step's engine, kept for the negotiation's checks when its handshake ends. */
+    final SslHandler sslHandler(SSLEngine engine) {
         if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
             BoringSsl.refuseRenegotiation(openSsl);
         }
         tls = new SslHandler(engine, tlsTasks);
         tls.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
-        ctx.pipeline().addBefore(ctx.name(), null, tls);
+        return tls;
     }
 
     private void finish(Outcome result, ByteBuffer outbound) {
@@ -543,6 +566,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Whether the go-ahead came and TLS was put in front of us. */
+    final boolean tlsStarted() {
+        return tlsStarted;
+    }
 
     /** Whether the handler stopped reading because its output does not leave; for tests. */
     final boolean isReadingPaused() {
