@@ -470,20 +470,22 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     private void finish(Outcome result, ByteBuffer outbound) {
+        if (result instanceof Outcome.Failed failure) {
+            failed(failure.failure(), outbound);
+            return;
+        }
         clock.cancel();
-        throttle.stop(!(result instanceof Outcome.Failed)); // a failed channel is closing: nothing more to read
+        throttle.stop(true);
+        send(outbound); // e.g. an implicit-TLS server's greeting, encrypted by the SslHandler
         if (result instanceof Outcome.Secured secured) {
             SecureSession session = secured.session();
             outcome = "SECURED";
-            send(outbound); // e.g. an implicit-TLS server's greeting, encrypted by the SslHandler
             handOver(new StartTlsCompletionEvent.Secured(session.role(), session.tls(), session.capabilities(),
                     record.events()), session.unread());
-        } else if (result instanceof Outcome.Plaintext plaintext) {
-            outcome = "PLAINTEXT";
-            send(outbound);
-            handOver(new StartTlsCompletionEvent.Plaintext(plaintext.session(), record.events()), plaintext.session().unread());
         } else {
-            failed(((Outcome.Failed) result).failure(), outbound);
+            PlaintextSession session = ((Outcome.Plaintext) result).session();
+            outcome = "PLAINTEXT";
+            handOver(new StartTlsCompletionEvent.Plaintext(session, record.events()), session.unread());
         }
     }
 
@@ -508,14 +510,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    private void failed(Failure failure, ByteBuffer outbound) {
-        outcome = "FAILED";
-        clock.cancel();
-        throttle.stop(false);
-        failPendingWrites(new StartTlsException(failure, false));
+    /** The negotiation failed: its last words go out, then the event, and the channel closes once they left. */
+    private void failed(Failure failure, ByteBuffer lastWords) {
         boolean active = ctx.channel().isActive();
-        ChannelFuture last = active ? send(outbound) : null;
-        complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
+        ChannelFuture last = active ? send(lastWords) : null;
+        ended(failure, false);
         if (!active) {
             return;
         }
@@ -541,17 +540,20 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not. */
+    /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not; whoever saw it closes. */
     private void abort(Failure failure) {
-        if (outcome != null) {
-            return;
+        if (outcome == null) {
+            record.add(new Event.Failed(failure));
+            ended(failure, true);
         }
+    }
+
+    private void ended(Failure failure, boolean readsGoOn) {
         outcome = "FAILED";
-        if (clock != null) {
+        if (clock != null) { // null: removed before the channel was active
             clock.cancel();
-            throttle.stop(true);
+            throttle.stop(readsGoOn);
         }
-        record.add(new Event.Failed(failure));
         failPendingWrites(new StartTlsException(failure, false));
         complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
     }

@@ -67,6 +67,26 @@ class RenegotiationTest {
     }
 
     @Test
+    void withServerNamesTheEngineOfThePickedContextRefusesARenegotiationToo() throws Exception {
+        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED);
+        Responder responder = new Responder(MailProtocol.SMTP, config);
+        FirstException seen = new FirstException();
+        try (NettyInterop.Server server = NettyInterop.startServer(() -> {
+            try {
+                return List.of(new StartTlsServerHandler(config, Smtp::server).serverNames(ServerNamesTest.twoNames(ServerNamesTest.Provider.JDK)),
+                        new ResponderHandler(responder), seen);
+            } catch (javax.net.ssl.SSLException e) {
+                throw new AssertionError(e);
+            }
+        })) {
+
+            assertThat(Renegotiator.run(server.address(), true)).isEqualTo(Renegotiator.Outcome.ENDED);
+            Throwable cause = seen.cause.get(GUARD_SECONDS, TimeUnit.SECONDS);
+            assertThat(cause).isInstanceOf(DecoderException.class).cause().isInstanceOf(RenegotiationRefusedException.class);
+        }
+    }
+
+    @Test
     void underTls13AFewKeyUpdatesAreAnsweredAndAFloodEndsTheSession() throws Exception {
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED);
         Responder responder = new Responder(MailProtocol.SMTP, config);
