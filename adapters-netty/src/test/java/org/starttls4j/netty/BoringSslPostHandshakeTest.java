@@ -111,7 +111,7 @@ class BoringSslPostHandshakeTest {
         Fixtures.requireOpenSsl();
         ClientConfig config = Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).build();
         NoopClient app = new NoopClient();
-        try (HelloRequestServer server = new HelloRequestServer(Fixtures.jdkServerContext())) {
+        try (HelloRequestServer server = new HelloRequestServer(Fixtures.jdkServerContext(), false)) {
             Channel channel = new Bootstrap().group(NettyInterop.GROUP).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -13,9 +13,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A one-connection SMTP server over 127.0.0.1 with the JDK's {@code SSLSocket} under TLS 1.2 that,
- * once the client's first command inside TLS after EHLO arrives, asks the client to renegotiate (a
- * HelloRequest) and then answers the command. Blocking, on its own thread; a read timeout guards
+ * A one-connection SMTP server over 127.0.0.1 with the JDK's {@code SSLSocket} under TLS 1.2 that
+ * asks the client to renegotiate (a HelloRequest) and then answers: once the client's first command
+ * after EHLO inside TLS arrives, or ({@code beforeEhloReply}) at the EHLO inside TLS, while the
+ * client still negotiates. Blocking, on its own thread; a read timeout guards
  * against a hung client only.
  */
 final class HelloRequestServer implements AutoCloseable {
@@ -26,11 +27,11 @@ final class HelloRequestServer implements AutoCloseable {
     /** Completes when the server is done: normally after its answer, exceptionally when TLS broke. */
     final CompletableFuture<String> done = new CompletableFuture<>();
 
-    HelloRequestServer(SSLContext context) throws IOException {
+    HelloRequestServer(SSLContext context, boolean beforeEhloReply) throws IOException {
         listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Thread serving = new Thread(() -> {
             try (Socket plain = listener.accept()) {
-                done.complete(serve(context, plain));
+                done.complete(serve(context, plain, beforeEhloReply));
             } catch (IOException | RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -43,7 +44,7 @@ final class HelloRequestServer implements AutoCloseable {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
-    private static String serve(SSLContext context, Socket plain) throws IOException {
+    private static String serve(SSLContext context, Socket plain, boolean beforeEhloReply) throws IOException {
         plain.setSoTimeout(GUARD_MILLIS);
         InputStream in = plain.getInputStream();
         OutputStream out = plain.getOutputStream();
@@ -59,6 +60,9 @@ final class HelloRequestServer implements AutoCloseable {
             InputStream tin = tls.getInputStream();
             OutputStream tout = tls.getOutputStream();
             Renegotiator.readLine(tin); // EHLO inside TLS
+            if (beforeEhloReply) {
+                tls.startHandshake();
+            }
             send(tout, "250 " + Fixtures.HOST + "\r\n");
             String command = Renegotiator.readLine(tin);
             tls.startHandshake(); // a HelloRequest: renegotiate, please

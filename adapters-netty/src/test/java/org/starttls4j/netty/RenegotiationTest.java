@@ -2,9 +2,12 @@ package org.starttls4j.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +66,21 @@ class RenegotiationTest {
             assertThat(cause).as("the SslHandler fires what its engine threw inside a DecoderException")
                     .isInstanceOf(DecoderException.class).cause().isInstanceOf(RenegotiationRefusedException.class);
             assertThat(((RenegotiationRefusedException) cause.getCause()).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+        }
+    }
+
+    @Test
+    void aServersHelloRequestWhileTheClientStillNegotiatesFailsItWithRenegotiationRefused() throws Exception {
+        StartTlsClientHandler handler = new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED), Smtp::client);
+        try (HelloRequestServer server = new HelloRequestServer(Fixtures.jdkServerContext(), true)) {
+            Channel channel = new Bootstrap().group(NettyInterop.GROUP).channel(NioSocketChannel.class).handler(handler)
+                    .connect(server.address()).syncUninterruptibly().channel();
+
+            StartTlsCompletionEvent event = handler.completionFuture().get(GUARD_SECONDS, TimeUnit.SECONDS);
+
+            assertThat(event).isInstanceOfSatisfying(StartTlsCompletionEvent.Failed.class,
+                    failed -> assertThat(failed.failure().reason()).as("not TLS_SESSION_BROKEN").isEqualTo(Reason.RENEGOTIATION_REFUSED));
+            assertThat(channel.closeFuture().await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
         }
     }
 
