@@ -17,13 +17,10 @@ public final class StartTlsException extends SSLException {
 
     /** The failure; not serialized (a {@link Failure} is a plain value, not meant for Java serialization). */
     private final transient Failure failure;
-    /** Whether the peer ended the stream without {@code close_notify}. */
-    private final boolean truncation;
 
-    StartTlsException(Failure failure, boolean truncation) {
+    StartTlsException(Failure failure) {
         super(Objects.requireNonNull(failure, "failure").toString());
         this.failure = failure;
-        this.truncation = truncation;
     }
 
     /**
@@ -33,16 +30,5 @@ public final class StartTlsException extends SSLException {
      */
     public Failure failure() {
         return failure;
-    }
-
-    /**
-     * Whether the peer closed the connection without {@code close_notify} after TLS was up. Netty's
-     * {@code SslHandler} now reports that itself (a failed {@code SslCloseCompletionEvent}), so the
-     * adapter makes no such exception any more; kept for callers that test it.
-     *
-     * @return true for a truncation
-     */
-    public boolean isTruncation() {
-        return truncation;
     }
 }

@@ -554,7 +554,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             clock.cancel();
             throttle.stop(readsGoOn);
         }
-        failPendingWrites(new StartTlsException(failure, false));
+        failPendingWrites(new StartTlsException(failure));
         complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
     }
 
