@@ -91,6 +91,8 @@ public final class NntpServerDialog extends ServerOutline {
      * The capabilities announced before TLS: the configured ones less STARTTLS, less AUTHINFO and
      * SASL unless authentication is allowed before TLS, plus STARTTLS unless the policy is
      * {@code PLAINTEXT_ONLY}.
+     *
+     * @return the capabilities
      */
     @Override
     protected Capabilities announcedBeforeTls() {

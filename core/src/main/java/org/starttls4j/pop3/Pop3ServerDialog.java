@@ -103,6 +103,8 @@ public final class Pop3ServerDialog extends ServerOutline {
      * The capabilities announced before TLS: the configured ones less STLS, less USER and SASL
      * unless authentication is allowed before TLS, plus STLS unless the policy is
      * {@code PLAINTEXT_ONLY}.
+     *
+     * @return the capabilities
      */
     @Override
     protected Capabilities announcedBeforeTls() {

@@ -125,7 +125,11 @@ public final class SieveServerDialog extends ServerOutline {
                 "BYE \"Command too long\"\r\n", "BYE \"Malformed command\"\r\n");
     }
 
-    /** The capabilities announced before TLS; see the class comment. */
+    /**
+     * The capabilities announced before TLS; see the class comment.
+     *
+     * @return the capabilities
+     */
     @Override
     protected Capabilities announcedBeforeTls() {
         List<Capability> list = new ArrayList<>();
