@@ -3,15 +3,10 @@ package org.starttls4j.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CoalescingBufferQueue;
-import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
-import io.netty.handler.ssl.SniCompletionEvent;
-import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ImmediateExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -24,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLEngine;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
@@ -111,12 +105,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Negotiation unstarted;
-    private final Executor tlsTasks;              // the SslHandler's delegated-task executor
     private final boolean serverRole;             // the application's writes fail while negotiating
     private final NegotiationCapacity capacity;   // server only; null: no limit
     private final ResumedCommand resumed;         // set by StartTlsServerHandler.resume
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
     private final NegotiationRecord record = new NegotiationRecord();
+    private final TlsStep tls;                    // Netty's SslHandler in front of us from the go-ahead on
 
     private ChannelHandlerContext ctx;
     private ReadThrottle throttle;
@@ -124,10 +118,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome
     private Negotiation negotiation;
     private String outcome;                   // null until the event: SECURED, PLAINTEXT or FAILED
-    private boolean tlsStarted;               // the go-ahead: an SslHandler (or the SniHandler making it) is in front of us
-    private SslHandler tls;                   // in front of us from the go-ahead on (with SNI, from the ClientHello on)
-    private boolean handshakeReported;
-    private Throwable handshakeFailure;       // reported by Netty's event: its exceptionCaught is not passed on
     private boolean appFlushed;               // the application flushed while its writes had to wait
     private boolean needsFlush;               // we wrote and did not flush yet
     private boolean reading;                  // between channelRead and channelReadComplete
@@ -141,7 +131,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             throw new IllegalArgumentException("the negotiation must not be started yet: " + unstarted);
         }
         this.unstarted = unstarted.withTransportTls();
-        this.tlsTasks = Objects.requireNonNull(tlsTasks, "delegatedTaskExecutor");
+        this.tls = new TlsStep(Objects.requireNonNull(tlsTasks, "delegatedTaskExecutor"));
         this.serverRole = serverRole;
         this.capacity = capacity;
         this.resumed = resumed;
@@ -255,30 +245,22 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
-        if (evt instanceof SniCompletionEvent sni && !sni.isSuccess() && tls == null && !handshakeReported && negotiating()) {
-            handshakeReported = true; // no context for the ClientHello's name: no SslHandler, no handshake event
-            handshakeFailure = sni.cause();
-            ctx.pipeline().remove(SniHandler.class); // or it asks again for the ClientHello it still holds
-            run(() -> negotiation.onTlsFailed(sni.cause(), clock.now()));
-        } else if (evt instanceof SslHandshakeCompletionEvent handshake && tls != null && !handshakeReported && negotiating()) {
-            handshakeReported = true;
-            if (handshake.isSuccess()) {
-                run(() -> negotiation.onTlsEstablished(tls.engine().getSession(), clock.now()));
-            } else if (handshake.cause() instanceof ClosedChannelException || !ctx.channel().isActive()) {
-                run(() -> negotiation.onEndOfStream(clock.now())); // Netty calls the peer leaving a failed handshake
-            } else {
-                handshakeFailure = handshake.cause();
-                run(() -> negotiation.onTlsFailed(handshake.cause(), clock.now()));
-            }
+        TlsStep.Ended ended = negotiating() ? tls.end(ctx, evt) : null;
+        if (ended instanceof TlsStep.Ended.Established established) {
+            run(() -> negotiation.onTlsEstablished(established.session(), clock.now()));
+        } else if (ended instanceof TlsStep.Ended.Failed failed) {
+            run(() -> negotiation.onTlsFailed(failed.cause(), clock.now()));
+        } else if (ended instanceof TlsStep.Ended.PeerLeft) {
+            run(() -> negotiation.onEndOfStream(clock.now()));
         }
     }
 
     @Override
     public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (handshakeFailure != null && (cause == handshakeFailure || cause.getCause() == handshakeFailure)) {
+        if (tls.isReportedFailure(cause)) {
             return; // the failed handshake, already reported as the Failed event
         }
-        if (negotiating() && handshakeReported) {
+        if (negotiating() && tls.ended()) {
             // TLS broke during the dialog inside it (a forged record, an alert, a refused renegotiation): the SslHandler closes
             abort(cause.getCause() instanceof RenegotiationRefusedException refused ? refused.failure()
                     : Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state " + state() + "): " + cause));
@@ -430,7 +412,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         send(t.outbound());
         Optional<TransportTls> transportTls = negotiation.transportTls();
-        if (!tlsStarted && transportTls.isPresent()) {
+        if (!tls.started() && transportTls.isPresent()) {
             startTls(transportTls.get());
         }
         clock.tickAt(negotiation.deadline());
@@ -445,28 +427,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void startTls(TransportTls transport) {
         needsFlush = false;
         ctx.flush();
-        tlsStarted = true;
-        ctx.pipeline().addBefore(ctx.name(), null, tlsHandler(transport));
-    }
-
-    /** What goes in front of us at the go-ahead: the {@code SslHandler} over the step's engine (a server may pick it by SNI). */
-    ChannelHandler tlsHandler(TransportTls transport) {
-        return sslHandler(transport.engine(StartTlsHandler::drivenNatively));
-    }
-
-    /** Netty's OpenSSL engines must reach the SslHandler unwrapped: it drives them natively and releases them. */
-    static boolean drivenNatively(SSLEngine engine) {
-        return engine instanceof ReferenceCountedOpenSslEngine;
-    }
-
-    /** The SslHandler over the step's engine, kept for the negotiation's checks when its handshake ends. */
-    final SslHandler sslHandler(SSLEngine engine) {
-        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
-            BoringSsl.refuseRenegotiation(openSsl);
-        }
-        tls = new SslHandler(engine, tlsTasks);
-        tls.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
-        return tls;
+        ctx.pipeline().addBefore(ctx.name(), null, tls.start(transport));
     }
 
     private void finish(Outcome result, ByteBuffer outbound) {
@@ -569,9 +530,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     // ------------------------------------------------------------------ helpers
 
-    /** Whether the go-ahead came and TLS was put in front of us. */
-    final boolean tlsStarted() {
-        return tlsStarted;
+    /** The TLS step, for a server's {@link StartTlsServerHandler#serverNames}. */
+    final TlsStep tls() {
+        return tls;
     }
 
     /** Whether the handler stopped reading because its output does not leave; for tests. */

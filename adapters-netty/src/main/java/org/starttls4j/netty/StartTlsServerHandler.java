@@ -22,7 +22,6 @@ import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsVersion;
-import org.starttls4j.TransportTls;
 
 /**
  * The server's end: greets as soon as the accepted channel is active, answers capability
@@ -82,7 +81,6 @@ import org.starttls4j.TransportTls;
 public final class StartTlsServerHandler extends StartTlsHandler {
 
     private final TlsVersion floor;
-    private AsyncMapping<? super String, ? extends SslContext> serverNames; // null: the configuration's engines
 
     /**
      * A handler whose delegated engine tasks, if the configuration hands them over
@@ -193,20 +191,8 @@ public final class StartTlsServerHandler extends StartTlsHandler {
      * @throws IllegalStateException if the handler already started TLS
      */
     public StartTlsServerHandler serverNames(AsyncMapping<? super String, ? extends SslContext> contexts) {
-        Objects.requireNonNull(contexts, "contexts");
-        if (tlsStarted()) {
-            throw new IllegalStateException("TLS has started: server names go before the go-ahead");
-        }
-        this.serverNames = contexts;
+        tls().serverNames(Objects.requireNonNull(contexts, "contexts"), floor);
         return this;
-    }
-
-    @Override
-    ChannelHandler tlsHandler(TransportTls transport) {
-        if (serverNames == null) {
-            return super.tlsHandler(transport);
-        }
-        return new ServerNameTls(serverNames, floor, engine -> sslHandler(transport.adopt(engine, StartTlsHandler::drivenNatively)));
     }
 
     /**
