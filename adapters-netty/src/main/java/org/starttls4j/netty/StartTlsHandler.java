@@ -71,7 +71,7 @@ import org.starttls4j.TransportTls;
  * {@code DecoderException}) and closes. Netty's OpenSSL engines go to the {@code SslHandler} as
  * they are and apply BoringSSL's rules (see {@link BoringSsl}). A server with several names puts
  * Netty's {@code SniHandler} there instead, which picks the context by the ClientHello's name and
- * leaves the {@code SslHandler} ({@link StartTlsServerHandler#serverNames}); see {@link TlsStep}.
+ * leaves the {@code SslHandler} ({@link StartTlsServerHandler#serverNames}).
  *
  * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
  * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
