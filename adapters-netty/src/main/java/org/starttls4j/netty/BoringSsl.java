@@ -42,7 +42,8 @@ import org.starttls4j.ServerConfig;
  *
  * <p><b>After the handshake.</b> The core's rule (a TLS 1.2 renegotiation refused; TLS 1.3
  * KeyUpdates and tickets bounded, see {@link org.starttls4j.TransportTls}) is applied by the
- * core's pump to every engine, BoringSSL's included. Under the Netty handlers Netty's
+ * core's pump to what any engine shows of it: its return to handshaking after the handshake.
+ * Under the Netty handlers Netty's
  * {@code SslHandler} drives BoringSSL engines natively, as they are, so there BoringSSL's own rules
  * hold, and they are these (BoringSSL at a0689af2, 2026-08; Netty 4.2 ReferenceCountedOpenSslEngine):
  * <ul>
