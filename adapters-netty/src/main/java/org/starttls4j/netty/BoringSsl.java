@@ -170,7 +170,8 @@ public final class BoringSsl {
     /**
      * The engines of a Netty context, for {@link ClientConfig.Builder#engineFactory} or
      * {@link ServerConfig.Builder#engineFactory}: client engines made for the peer's host and port,
-     * reference-counted ones released when the core is done with them.
+     * BoringSSL client engines with Netty's renegotiate-once turned off (the core refuses every
+     * renegotiation), reference-counted ones released when the core is done with them.
      *
      * @param context a client or server context, of any provider
      * @return the factory
@@ -180,9 +181,15 @@ public final class BoringSsl {
         return new EngineFactory() {
             @Override
             public SSLEngine create(String peerHost, int peerPort) {
-                return context.isClient() && peerHost != null
+                SSLEngine engine = context.isClient() && peerHost != null
                         ? context.newEngine(ByteBufAllocator.DEFAULT, peerHost, peerPort)
                         : context.newEngine(ByteBufAllocator.DEFAULT);
+                if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+                    // Under the core's own pump too: a client left at Netty's renegotiate-once
+                    // answers a HelloRequest with nothing the pump can see, and waits to its deadline.
+                    refuseRenegotiation(openSsl);
+                }
+                return engine;
             }
 
             @Override

@@ -51,6 +51,7 @@ public final class TlsPump {
     private boolean released;
     private ByteBuffer inbox;   // read mode: [position, limit) received in an earlier call, not yet unwrapped
     private ByteBuffer source;  // what the engine unwraps from during a call: the caller's bytes or the inbox
+    private boolean wrapOwed;   // the last unwrap took nothing and its result (not the engine) asked for a wrap
     private byte[] plain;       // [0, plainLength) decrypted, not yet taken; null when none
     private int plainLength;
     private boolean handshakeDone; // set once the engine stopped handshaking: later failures break a session
@@ -382,6 +383,14 @@ public final class TlsPump {
                         if (status == SSLEngineResult.Status.CLOSED) {
                             return PEER_CLOSED;
                         }
+                        if (wrapOwed) {
+                            // Netty's OpenSSL engine, refusing a record (a HelloRequest it may not
+                            // answer), queues its alert and the error for the next wrap and says so
+                            // only in the unwrap's result: its own status stays NOT_HANDSHAKING, and
+                            // unwrapping again would go round in circles.
+                            wrapOwed = false;
+                            wrap(EMPTY, out);
+                        }
                         break;
                 }
             }
@@ -414,10 +423,12 @@ public final class TlsPump {
                         }
                         return SSLEngineResult.Status.BUFFER_UNDERFLOW;
                     default:
-                        if (result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
-                                && result.bytesProduced() == 0 && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+                        boolean stalled = result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
+                                && result.bytesProduced() == 0;
+                        if (stalled && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
                             return SSLEngineResult.Status.BUFFER_UNDERFLOW;
                         }
+                        wrapOwed = stalled && result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP;
                         return result.getStatus();
                 }
             }
