@@ -54,7 +54,7 @@ final class EngineSession implements SecureSession {
     private final Capabilities capabilities;
     private final TlsFacts facts;
     private ByteBuffer spill; // read mode; null when empty
-    private ByteBuffer carry; // read mode; null when empty
+    private ByteBuffer carry; // read mode, a buffer of our own (topUpCarry fills it past its limit); null when empty
     private boolean wantsToWrite;
     private Failure failure;
     /** The most plaintext handed to one {@code wrap}; see {@link #maxRecordPlaintext()}. */
@@ -68,11 +68,8 @@ final class EngineSession implements SecureSession {
     private TlsResult lastDecrypt;
     /** Where the last engine call left the handshake (see {@link #runTasks}). */
     private SSLEngineResult.HandshakeStatus status;
-    /** Whether the engine went back to handshaking and has not finished (see {@link #watch}). */
-    private boolean handshaking;
-    /** Times the engine went back to handshaking, and application bytes received: {@link PostHandshake}'s inputs. */
-    private long episodes;
-    private long received;
+    /** Counts the engine's returns to handshaking against the application bytes received (see {@link #watch}). */
+    private final PostHandshake postHandshake = PostHandshake.inSession();
     /** Takes the engine back once the session ends (see {@link #release}). */
     private final EngineFactory maker;
     /** The engine went back to its factory (see {@link #release}). */
@@ -133,14 +130,29 @@ final class EngineSession implements SecureSession {
 
     @Override
     public TlsResult encrypt(ByteBuffer source, ByteBuffer destination) {
-        lastEncrypt = result(encryptRecords(source, destination), lastEncrypt);
+        lastEncrypt = result(failure != null ? stillFailed() : encryptRecords(source, destination), lastEncrypt);
         return lastEncrypt;
     }
 
     @Override
     public TlsResult decrypt(ByteBuffer source, ByteBuffer destination) {
-        lastDecrypt = result(decryptRecords(source, destination), lastDecrypt);
+        lastDecrypt = result(failure != null ? stillFailed() : decryptRecords(source, destination), lastDecrypt);
         return lastDecrypt;
+    }
+
+    /**
+     * A broken session stays broken: after a bad record, a fatal alert or a refused renegotiation
+     * the engine is not asked again, so nothing more is decrypted or encrypted on a stream that can
+     * no longer be trusted (a JDK engine whose outbound side we closed still unwraps records, and
+     * a refused renegotiation leaves the engine in the peer's handshake). Only {@link #close} is
+     * left, for the alert.
+     */
+    private TlsResult.Status stillFailed() {
+        spill = null;
+        carry = null;
+        lastConsumed = 0;
+        lastProduced = 0; // wantsToWrite stays as the failure (or the close after it) left it
+        return TlsResult.Status.FAILED;
     }
 
     /** The result of the call just made: {@code previous} again if it says the same. */
@@ -335,7 +347,7 @@ final class EngineSession implements SecureSession {
 
     @Override
     public boolean hasBufferedPlaintext() {
-        return spill != null;
+        return spill != null && failure == null;
     }
 
     @Override
@@ -387,13 +399,13 @@ final class EngineSession implements SecureSession {
             r = engine.unwrap(source, overflow);
             watch(r);
             status = r.getHandshakeStatus();
-            received += r.bytesProduced();
+            postHandshake.received(r.bytesProduced());
             overflow.flip();
             spill = overflow.hasRemaining() ? overflow : null;
             return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), r.bytesConsumed(), 0);
         }
         runTasks(r);
-        received += r.bytesProduced();
+        postHandshake.received(r.bytesProduced());
         return r;
     }
 
@@ -412,7 +424,12 @@ final class EngineSession implements SecureSession {
         return n;
     }
 
-    /** Moves just enough of {@code source} into {@code carry} to complete carry's first record. */
+    /**
+     * Moves just enough of {@code source} into {@code carry} to complete carry's first record. Once
+     * the record's header is in, carry is made big enough for the whole record at once, so a record
+     * that arrives a byte at a time costs one copy of each byte, not one copy of the record so far
+     * per byte (a record is at most 2^16 + 5 bytes by its length field).
+     */
     private int topUpCarry(ByteBuffer source) {
         int missing = carry.remaining() < RECORD_HEADER ? RECORD_HEADER - carry.remaining()
                 : RECORD_HEADER + recordLength(carry) - carry.remaining();
@@ -420,12 +437,14 @@ final class EngineSession implements SecureSession {
             return 0;
         }
         int n = Math.min(missing, source.remaining());
-        ByteBuffer bigger = ByteBuffer.allocate(carry.remaining() + n).put(carry);
-        ByteBuffer slice = source.duplicate();
-        slice.limit(slice.position() + n);
-        bigger.put(slice).flip();
+        if (carry.capacity() - carry.limit() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(carry.remaining() + missing).put(carry);
+            carry = bigger.flip();
+        }
+        int end = carry.limit();
+        carry.limit(end + n);
+        carry.put(end, source, source.position(), n);
         source.position(source.position() + n);
-        carry = bigger;
         return n + (carry.remaining() >= RECORD_HEADER && !wholeRecordIn(carry) ? topUpCarry(source) : 0);
     }
 
@@ -443,7 +462,7 @@ final class EngineSession implements SecureSession {
      * result says where the engine stands; asking the engine again costs a lock per call, which on
      * the hot path is measurable, so it is asked only after tasks have run.
      */
-    private void runTasks(SSLEngineResult r) throws RenegotiationRefused {
+    private void runTasks(SSLEngineResult r) throws RenegotiationRefusedException {
         watch(r);
         status = r.getHandshakeStatus();
         if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
@@ -458,28 +477,12 @@ final class EngineSession implements SecureSession {
      * Counts each time the engine goes back to handshaking, and refuses it (before any of its tasks
      * run) when {@link PostHandshake} says so. A close is not a handshake.
      */
-    private void watch(SSLEngineResult r) throws RenegotiationRefused {
+    private void watch(SSLEngineResult r) throws RenegotiationRefusedException {
         SSLEngineResult.HandshakeStatus next = r.getHandshakeStatus();
-        boolean working = next != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                && next != SSLEngineResult.HandshakeStatus.FINISHED && r.getStatus() != SSLEngineResult.Status.CLOSED;
-        if (working && !handshaking) {
-            TlsFailure refused = PostHandshake.refusal(engine, ++episodes,
-                    PostHandshake.FREE_IN_SESSION + received / PostHandshake.BYTES_PER_EPISODE);
-            if (refused != null) {
-                throw new RenegotiationRefused(TlsFailures.of(refused));
-            }
-        }
-        handshaking = working;
-    }
-
-    /** Carries a refusal out of the engine loops to {@link #broken}. */
-    private static final class RenegotiationRefused extends SSLException {
-        private static final long serialVersionUID = 1L;
-        private final transient Failure failure;
-
-        RenegotiationRefused(Failure failure) {
-            super(failure.message());
-            this.failure = failure;
+        TlsFailure refused = postHandshake.after(engine, next != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && next != SSLEngineResult.HandshakeStatus.FINISHED && r.getStatus() != SSLEngineResult.Status.CLOSED);
+        if (refused != null) {
+            throw new RenegotiationRefusedException(TlsFailures.of(refused));
         }
     }
 
@@ -497,7 +500,7 @@ final class EngineSession implements SecureSession {
 
     private TlsResult.Status broken(Exception e, int consumed, int produced) {
         SSLException cause = e instanceof SSLException ssl ? ssl : new SSLException(e);
-        failure = e instanceof RenegotiationRefused refused ? refused.failure : TlsFailures.classify(cause, true);
+        failure = e instanceof RenegotiationRefusedException refused ? refused.failure() : TlsFailures.classify(cause, true);
         engine.closeOutbound();
         lastConsumed = consumed;
         lastProduced = produced;
