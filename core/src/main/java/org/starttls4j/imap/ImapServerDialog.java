@@ -9,6 +9,7 @@ import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.text.FixedList;
 import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.dialog.LiteralSkip;
 import org.starttls4j.ServerDialog;
@@ -169,9 +170,10 @@ public final class ImapServerDialog implements ServerDialog {
         if (!loginRefusedBeforeTls()) {
             return announced;
         }
-        List<Capability> list = new ArrayList<>(announced.list());
-        list.add(new Capability("LOGINDISABLED", List.of()));
-        return new Capabilities(list);
+        List<Capability> list = announced.list();
+        Capability[] all = list.toArray(new Capability[list.size() + 1]);
+        all[list.size()] = Capability.keyword("LOGINDISABLED", 0, "LOGINDISABLED".length());
+        return new Capabilities(FixedList.of(all));
     }
 
     /** Whether LOGIN and AUTHENTICATE are refused before TLS (then LOGINDISABLED is announced). */

@@ -1,12 +1,13 @@
 package org.starttls4j.internal.dialog;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.text.FixedList;
 
 /**
  * What a server announces before TLS, the same rule in every protocol: never the word for STARTTLS
@@ -30,15 +31,18 @@ public final class Announcement {
      * @return the capabilities, in the configured order, the word for STARTTLS last
      */
     public static Capabilities beforeTls(ServerConfig config, Capabilities configured, String startTls, Predicate<Capability> withheld) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : configured.list()) {
+        // Made at its size and taken without a copy: a server without a prepared form announces per negotiation.
+        List<Capability> all = configured.list();
+        Capability[] list = new Capability[all.size() + 1];
+        int n = 0;
+        for (Capability c : all) {
             if (!c.is(startTls) && !withheld.test(c)) {
-                list.add(c);
+                list[n++] = c;
             }
         }
         if (config.policy() != TlsPolicy.PLAINTEXT_ONLY) {
-            list.add(new Capability(startTls, List.of()));
+            list[n++] = Capability.keyword(startTls, 0, startTls.length());
         }
-        return new Capabilities(list);
+        return new Capabilities(FixedList.of(n == list.length ? list : Arrays.copyOf(list, n)));
     }
 }
