@@ -133,14 +133,29 @@ final class EngineSession implements SecureSession {
 
     @Override
     public TlsResult encrypt(ByteBuffer source, ByteBuffer destination) {
-        lastEncrypt = result(encryptRecords(source, destination), lastEncrypt);
+        lastEncrypt = result(failure != null ? stillFailed() : encryptRecords(source, destination), lastEncrypt);
         return lastEncrypt;
     }
 
     @Override
     public TlsResult decrypt(ByteBuffer source, ByteBuffer destination) {
-        lastDecrypt = result(decryptRecords(source, destination), lastDecrypt);
+        lastDecrypt = result(failure != null ? stillFailed() : decryptRecords(source, destination), lastDecrypt);
         return lastDecrypt;
+    }
+
+    /**
+     * A broken session stays broken: after a bad record, a fatal alert or a refused renegotiation
+     * the engine is not asked again, so nothing more is decrypted or encrypted on a stream that can
+     * no longer be trusted (a JDK engine whose outbound side we closed still unwraps records, and
+     * a refused renegotiation leaves the engine in the peer's handshake). Only {@link #close} is
+     * left, for the alert.
+     */
+    private TlsResult.Status stillFailed() {
+        spill = null;
+        carry = null;
+        lastConsumed = 0;
+        lastProduced = 0; // wantsToWrite stays as the failure (or the close after it) left it
+        return TlsResult.Status.FAILED;
     }
 
     /** The result of the call just made: {@code previous} again if it says the same. */
@@ -335,7 +350,7 @@ final class EngineSession implements SecureSession {
 
     @Override
     public boolean hasBufferedPlaintext() {
-        return spill != null;
+        return spill != null && failure == null;
     }
 
     @Override
