@@ -1,0 +1,99 @@
+package org.starttls4j.bench;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCounted;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The C memory a BoringSSL server engine holds when it is set up as the core's
+ * {@code EngineSetup.server} sets up every engine ({@code setSSLParameters(getSSLParameters())}
+ * with its protocols), beside one only put in server mode and one given its protocol alone
+ * ({@code setEnabledProtocols}, as the scale baseline's engines are): {@code
+ * SSLEngine.setSSLParameters} also sets the enabled cipher suites, and Netty's engine hands them
+ * to BoringSSL, which then keeps a cipher list of the connection's own instead of the context's.
+ *
+ * <p>One JVM (run with {@code MALLOC_ARENA_MAX=2}): a warm-up, then rounds in which each way of
+ * setting up makes {@code engines} engines (default 10,000) from one reference-counted context
+ * ({@code SslProvider.OPENSSL_REFCNT}, otherwise as {@code BoringSsl.serverContext}), reads how
+ * much more {@code malloc} has handed out, and releases them. Prints each way's median over the
+ * rounds, per engine. Usage: {@code EngineParameters [engines] [rounds]}.
+ */
+public final class EngineParameters {
+
+    private static final List<String> MODES = List.of("none", "protocols", "parameters");
+
+    private EngineParameters() {
+    }
+
+    /**
+     * Measures and prints one line per way of setting up.
+     *
+     * @param args the number of engines per round and of rounds (default 10,000 and 7)
+     * @throws Exception if an engine cannot be made
+     */
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        Pki.Identity identity = Pki.identity(Pki.KeyType.EC_P256);
+        SslContext context = SslContextBuilder.forServer(identity.serverKey(), identity.server())
+                .sslProvider(SslProvider.OPENSSL_REFCNT).protocols("TLSv1.3", "TLSv1.2").build();
+        for (int i = 0; i < 3; i++) {
+            for (String mode : MODES) {
+                heldBy(context, mode, count); // native library, JIT, glibc's arenas grown
+            }
+        }
+        double[][] perEngine = new double[MODES.size()][rounds];
+        for (int r = 0; r < rounds; r++) {
+            for (int m = 0; m < MODES.size(); m++) {
+                perEngine[m][r] = (double) heldBy(context, MODES.get(m), count) / count;
+            }
+        }
+        for (int m = 0; m < MODES.size(); m++) {
+            double[] sorted = perEngine[m].clone();
+            Arrays.sort(sorted);
+            System.out.printf(Locale.ROOT, "mode=%s engines=%d rounds=%d cHeapInUsePerEngine median=%.0f min=%.0f max=%.0f%n",
+                    MODES.get(m), count, rounds, sorted[rounds / 2], sorted[0], sorted[rounds - 1]);
+        }
+    }
+
+    /** Bytes of C heap that {@code count} engines set up that way hold; releases them afterwards. */
+    private static long heldBy(SslContext context, String mode, int count) {
+        List<SSLEngine> held = new ArrayList<>(count);
+        long before = ProcessFootprint.cHeapInUseNow();
+        for (int i = 0; i < count; i++) {
+            held.add(setUp(context.newEngine(ByteBufAllocator.DEFAULT), mode));
+        }
+        long after = ProcessFootprint.cHeapInUseNow();
+        for (SSLEngine e : held) {
+            ((ReferenceCounted) e).release();
+        }
+        return after - before;
+    }
+
+    private static SSLEngine setUp(SSLEngine engine, String mode) {
+        engine.setUseClientMode(false);
+        switch (mode) {
+            case "none":
+                break;
+            case "protocols":
+                engine.setEnabledProtocols(new String[] {"TLSv1.3"});
+                break;
+            case "parameters": // as EngineSetup.server
+                SSLParameters parameters = engine.getSSLParameters();
+                parameters.setProtocols(new String[] {"TLSv1.3"});
+                engine.setSSLParameters(parameters);
+                break;
+            default:
+                throw new IllegalArgumentException(mode);
+        }
+        return engine;
+    }
+}
