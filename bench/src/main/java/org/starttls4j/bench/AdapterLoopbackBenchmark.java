@@ -172,6 +172,11 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
             }
         }
 
+        /** The engines every end of this variant uses. */
+        Fixture.Engine engine() {
+            return fixture.engine();
+        }
+
         /** One connection, negotiated to the end on both sides, then closed. */
         Object negotiate() throws Exception {
             Object result;

@@ -87,7 +87,9 @@ public final class InterleavedRate {
                 time(core, threads, threads, pool);
                 time(bare, threads, threads, pool);
             }
-            int perBlock = Math.max(threads, (int) (blockNanos
+            // With several in flight, a block of one round per thread would time its slowest connection:
+            // eight rounds at least, so that a block's wall clock is mostly connections in full flow.
+            int perBlock = Math.max(threads == 1 ? 1 : 8 * threads, (int) (blockNanos
                     / Math.max(perOperation(core, threads, pool), perOperation(bare, threads, pool))));
             double[] ratios = new double[PAIRS];
             for (int pair = 0; pair < PAIRS; pair++) {
