@@ -54,7 +54,7 @@ final class EngineSession implements SecureSession {
     private final Capabilities capabilities;
     private final TlsFacts facts;
     private ByteBuffer spill; // read mode; null when empty
-    private ByteBuffer carry; // read mode; null when empty
+    private ByteBuffer carry; // read mode, a buffer of our own (topUpCarry fills it past its limit); null when empty
     private boolean wantsToWrite;
     private Failure failure;
     /** The most plaintext handed to one {@code wrap}; see {@link #maxRecordPlaintext()}. */
@@ -427,7 +427,12 @@ final class EngineSession implements SecureSession {
         return n;
     }
 
-    /** Moves just enough of {@code source} into {@code carry} to complete carry's first record. */
+    /**
+     * Moves just enough of {@code source} into {@code carry} to complete carry's first record. Once
+     * the record's header is in, carry is made big enough for the whole record at once, so a record
+     * that arrives a byte at a time costs one copy of each byte, not one copy of the record so far
+     * per byte (a record is at most 2^16 + 5 bytes by its length field).
+     */
     private int topUpCarry(ByteBuffer source) {
         int missing = carry.remaining() < RECORD_HEADER ? RECORD_HEADER - carry.remaining()
                 : RECORD_HEADER + recordLength(carry) - carry.remaining();
@@ -435,12 +440,14 @@ final class EngineSession implements SecureSession {
             return 0;
         }
         int n = Math.min(missing, source.remaining());
-        ByteBuffer bigger = ByteBuffer.allocate(carry.remaining() + n).put(carry);
-        ByteBuffer slice = source.duplicate();
-        slice.limit(slice.position() + n);
-        bigger.put(slice).flip();
+        if (carry.capacity() - carry.limit() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(carry.remaining() + missing).put(carry);
+            carry = bigger.flip();
+        }
+        int end = carry.limit();
+        carry.limit(end + n);
+        carry.put(end, source, source.position(), n);
         source.position(source.position() + n);
-        carry = bigger;
         return n + (carry.remaining() >= RECORD_HEADER && !wholeRecordIn(carry) ? topUpCarry(source) : 0);
     }
 
