@@ -57,7 +57,7 @@ public final class Report {
     private final Path raw;
     private final List<String[]> verdicts = new ArrayList<>();
 
-    private Report(boolean quick, Path raw) {
+    Report(boolean quick, Path raw) {
         this.quick = quick;
         this.raw = raw;
     }
@@ -418,7 +418,7 @@ public final class Report {
         verdict("(2) TLS 1.3 writes leave no tiny tail record", tailFigure, !tinyTail);
     }
 
-    private void writeAdapters(StringBuilder md, Optional<Collection<RunResult>> adapters) {
+    void writeAdapters(StringBuilder md, Optional<Collection<RunResult>> adapters) {
         md.append("## 3. Loopback through the adapters\n\n");
         if (adapters.isEmpty()) {
             md.append("**Not measured in this run.** The NIO and Netty adapters were still being written when the "
