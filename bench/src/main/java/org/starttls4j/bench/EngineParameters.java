@@ -16,7 +16,7 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The C memory a BoringSSL server engine holds when it is set up as the core's
- * {@code EngineSetup.server} sets up every engine ({@code setSSLParameters(getSSLParameters())}
+ * {@code EngineSetup.server} set up every engine until 2ad081b ({@code setSSLParameters(getSSLParameters())}
  * with its protocols), beside one only put in server mode and one given its protocol alone
  * ({@code setEnabledProtocols}, as the scale baseline's engines are): {@code
  * SSLEngine.setSSLParameters} also sets the enabled cipher suites, and Netty's engine hands them
@@ -109,7 +109,7 @@ public final class EngineParameters {
                 parameters.setProtocols(new String[] {"TLSv1.3"});
                 engine.setSSLParameters(parameters);
                 break;
-            case "parametersWithoutSuites": // the same, with no cipher suites in the parameters: the engine keeps its own
+            case "parametersWithoutSuites": // no cipher suites in the parameters, as EngineSetup since 2ad081b: the engine keeps its own
                 SSLParameters same = engine.getSSLParameters();
                 same.setProtocols(new String[] {"TLSv1.3"});
                 same.setCipherSuites(null);
