@@ -42,7 +42,7 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     static ClientFlow start(ClientConfig config, ClientDialog dialog) {
         Settings settings = new Settings("server", "answer", config.limits(), config.tlsFloor(), config.engineFactory(),
-                config.delegatedTasks());
+                config.delegatedTasks(), config.recordsTranscript());
         return new ClientFlow(config, settings, null, false, new Unstarted<>(dialog, false));
     }
 

@@ -74,8 +74,10 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
      *
      * @param peer    "server" for a client, "client" for a server: whose doing a failure is
      * @param awaited what the role waits for from the peer: "answer" (client), "command" (server)
+     * @param transcript whether transitions report the lines crossed
      */
-    record Settings(String peer, String awaited, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks) {
+    record Settings(String peer, String awaited, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks,
+                    boolean transcript) {
     }
 
     final Settings settings;

@@ -53,7 +53,7 @@ final class ServerFlow extends Flow<ServerDialog> {
 
     static ServerFlow start(ServerConfig config, ServerDialog dialog, boolean greet) {
         Settings settings = new Settings("client", "command", config.limits(), config.tlsFloor(), config.engineFactory(),
-                config.delegatedTasks());
+                config.delegatedTasks(), config.recordsTranscript());
         return new ServerFlow(config, settings, null, false, new Unstarted<>(dialog, greet));
     }
 

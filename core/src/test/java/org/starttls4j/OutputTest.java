@@ -55,13 +55,13 @@ class OutputTest {
 
     @Test
     void aKeptOutputStartsEmptyAndLeavesEarlierTransitionsAlone() {
-        Output first = Output.open(NOW, Limits.DEFAULT);
+        Output first = Output.open(NOW, Limits.DEFAULT, true, null);
         first.write("one\r\n");
         first.sent("one\r\n", false);
         Transition one = first.to(ANY);
         first.close();
-        Output again = Output.open(NOW.plusSeconds(1), Limits.DEFAULT);
-        Output nested = Output.open(NOW, Limits.DEFAULT); // the kept one is in use: a fresh one
+        Output again = Output.open(NOW.plusSeconds(1), Limits.DEFAULT, true, null);
+        Output nested = Output.open(NOW, Limits.DEFAULT, true, null); // the kept one is in use: a fresh one
         again.write("two\r\n");
         nested.write("three\r\n");
         Transition two = again.to(ANY);
