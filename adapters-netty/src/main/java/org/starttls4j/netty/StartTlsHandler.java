@@ -20,7 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import javax.net.ssl.SSLEngine;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
@@ -103,6 +103,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The buffer each call into the negotiation writes into: the plaintext lines it sends fit (a longer answer goes on in a second write). */
+    private static final int OUTBOUND_BUFFER = 1024;
 
     private final Negotiation unstarted;
     private final Executor tlsTasks;              // the SslHandler's delegated-task executor
@@ -204,7 +206,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (negotiating() && refusingAtCapacity) {
             abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
         } else if (negotiating()) {
-            run(() -> negotiation.onEndOfStream(clock.now()));
+            run(out -> negotiation.onEndOfStream(out, clock.now()));
         }
         failPendingWrites(new ClosedChannelException());
         ctx.fireChannelInactive();
@@ -229,7 +231,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                 }
                 return;
             }
-            run(() -> negotiation.onReceived(nioView(in), clock.now()));
+            run(out -> negotiation.onReceived(nioView(in), out, clock.now()));
         } finally {
             in.release();
         }
@@ -251,12 +253,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (evt instanceof SslHandshakeCompletionEvent handshake && tls != null && !handshakeReported && negotiating()) {
             handshakeReported = true;
             if (handshake.isSuccess()) {
-                run(() -> negotiation.onTlsEstablished(tls.engine().getSession(), clock.now()));
+                run(out -> negotiation.onTlsEstablished(tls.engine().getSession(), out, clock.now()));
             } else if (handshake.cause() instanceof ClosedChannelException || !ctx.channel().isActive()) {
-                run(() -> negotiation.onEndOfStream(clock.now())); // Netty calls the peer leaving a failed handshake
+                run(out -> negotiation.onEndOfStream(out, clock.now())); // Netty calls the peer leaving a failed handshake
             } else {
                 handshakeFailure = handshake.cause();
-                run(() -> negotiation.onTlsFailed(handshake.cause(), clock.now()));
+                run(out -> negotiation.onTlsFailed(handshake.cause(), out, clock.now()));
             }
         }
     }
@@ -340,7 +342,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         clock = new NegotiationClock(ctx.executor(), () -> {
             if (negotiating()) {
-                run(() -> negotiation.onTick(clock.now()));
+                run(out -> negotiation.onTick(out, clock.now()));
             }
         });
         if (capacity != null && !capacity.tryAcquire()) {
@@ -349,20 +351,20 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             refusingAtCapacity = true;
             ctx.executor().execute(() -> {
                 if (negotiating()) { // not closed or removed meanwhile
-                    run(() -> unstarted.beginAtCapacity(clock.now())); // the protocol's "too busy", then close
+                    run(out -> unstarted.beginAtCapacity(out, clock.now())); // the protocol's "too busy", then close
                 }
             });
             return;
         }
         holdsCapacity = capacity != null;
-        run(() -> unstarted.begin(clock.now()));
+        run(out -> unstarted.begin(out, clock.now()));
         if (negotiating() && resumed != null) {
             // After the read batch that brought the command: whatever the application's decoders
             // still fire from it, or removing them forwards, reaches the guard first and is fed
             // behind the command, so the core sees it as what it is, plaintext after STARTTLS.
             ctx.executor().execute(() -> {
                 if (negotiating() && !resumed.isFed()) {
-                    run(() -> negotiation.onReceived(resumed.feed(), clock.now()));
+                    run(out -> negotiation.onReceived(resumed.feed(), out, clock.now()));
                 }
             });
         }
@@ -395,28 +397,55 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /** Feeds the negotiation; the core throwing is misuse or a broken engine factory: ours, a local abort. */
-    private void run(Supplier<Transition> step) {
+    /**
+     * Feeds the negotiation, which writes its bytes straight into a buffer of the channel's
+     * allocator (no copy of the core's own); the core throwing is misuse or a broken engine
+     * factory: ours, a local abort.
+     */
+    private void run(Function<ByteBuffer, Transition> step) {
+        ByteBuf written = ctx.alloc().buffer(OUTBOUND_BUFFER);
         try {
-            apply(step.get());
+            Transition t = step.apply(written.nioBuffer(0, written.capacity()));
+            written.writerIndex(t.outboundWritten());
+            ByteBuf handed = written;
+            written = null; // apply sends or releases it
+            apply(t, new Outbound(handed, t.outbound()));
         } catch (RuntimeException e) {
             if (negotiating()) {
                 Failure failure = Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation could not go on: " + e);
                 record.add(new Event.Failed(failure));
-                failed(failure, EMPTY);
+                failed(failure, Outbound.NONE);
             }
             ctx.fireExceptionCaught(e);
+        } finally {
+            if (written != null) {
+                written.release();
+            }
         }
     }
 
-    private void apply(Transition t) {
+    /**
+     * A transition's bytes: those it wrote into our buffer (null for none), then the rest it kept
+     * when the buffer was full, which go out after them.
+     */
+    private record Outbound(ByteBuf written, ByteBuffer rest) {
+        static final Outbound NONE = new Outbound(null, EMPTY);
+
+        void release() {
+            if (written != null) {
+                written.release();
+            }
+        }
+    }
+
+    private void apply(Transition t, Outbound outbound) {
         negotiation = t.next();
         record.add(t.events());
         if (t.isFinished()) {
-            finish(t.outcome().orElseThrow(), t.outbound());
+            finish(t.outcome().orElseThrow(), outbound);
             return;
         }
-        send(t.outbound());
+        send(outbound);
         Optional<TransportTls> transportTls = negotiation.transportTls();
         if (tls == null && transportTls.isPresent()) {
             startTls(transportTls.get());
@@ -440,7 +469,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.pipeline().addBefore(ctx.name(), null, tls);
     }
 
-    private void finish(Outcome result, ByteBuffer outbound) {
+    private void finish(Outcome result, Outbound outbound) {
         clock.cancel();
         throttle.stop(!(result instanceof Outcome.Failed)); // a failed channel is closing: nothing more to read
         if (result instanceof Outcome.Secured secured) {
@@ -479,13 +508,18 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    private void failed(Failure failure, ByteBuffer outbound) {
+    private void failed(Failure failure, Outbound outbound) {
         outcome = "FAILED";
         clock.cancel();
         throttle.stop(false);
         failPendingWrites(new StartTlsException(failure, false));
         boolean active = ctx.channel().isActive();
-        ChannelFuture last = active ? send(outbound) : null;
+        ChannelFuture last = null;
+        if (active) {
+            last = send(outbound);
+        } else {
+            outbound.release();
+        }
         complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
         if (!active) {
             return;
@@ -543,15 +577,26 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         return throttle.isPaused();
     }
 
-    private ChannelFuture send(ByteBuffer bytes) {
-        if (!bytes.hasRemaining()) {
-            return null;
+    /** Writes a transition's bytes; the future of the last write, or null when there were none. */
+    private ChannelFuture send(Outbound outbound) {
+        ChannelFuture last = null;
+        if (outbound.written() != null && outbound.written().isReadable()) {
+            last = write(outbound.written());
+        } else {
+            outbound.release();
         }
-        int n = bytes.remaining();
-        ByteBuf buf = ctx.alloc().buffer(n);
-        buf.writeBytes(bytes);
+        if (outbound.rest().hasRemaining()) {
+            ByteBuf rest = ctx.alloc().buffer(outbound.rest().remaining());
+            rest.writeBytes(outbound.rest());
+            last = write(rest);
+        }
+        return last;
+    }
+
+    private ChannelFuture write(ByteBuf bytes) {
+        int n = bytes.readableBytes();
         needsFlush = true;
-        ChannelFuture written = ctx.write(buf);
+        ChannelFuture written = ctx.write(bytes);
         throttle.written(written, n);
         return written;
     }
