@@ -154,7 +154,7 @@ final class ClientFlow extends Flow<ClientDialog> {
             }
             if (!(framed instanceof Lines.Framed.Line line)) { // incomplete: the read is consumed
                 if (idle == null) {
-                    Instant deadline = config.timeouts().deadline(startedAt, out.now());
+                    Instant deadline = config.timeouts().deadline(startedAt, out.now(), config.timeouts().perStep(), deadlineSoFar());
                     return out.to(next(new AwaitingReplies(dialog, tls, Lines.rest(buffer, position), received, deadline, startTlsAsked)));
                 }
                 if (position < buffer.length) {
@@ -253,7 +253,7 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     @Override
     Instant tlsDeadline(boolean peerSilent, Output out) {
-        return config.timeouts().deadline(startedAt, out.now());
+        return config.timeouts().deadline(startedAt, out.now(), config.timeouts().perStep(), deadlineSoFar());
     }
 
     @Override

@@ -112,7 +112,8 @@ final class ServerFlow extends Flow<ServerDialog> {
             }
             if (!(framed instanceof Lines.Framed.Line line)) { // incomplete: wait for the rest
                 Timeouts timeouts = config.timeouts();
-                Instant deadline = timeouts.deadline(startedAt, out.now(), heard ? timeouts.nextCommand() : timeouts.firstCommand());
+                Instant deadline = timeouts.deadline(startedAt, out.now(), heard ? timeouts.nextCommand() : timeouts.firstCommand(),
+                        deadlineSoFar());
                 return out.to(next(new AwaitingCommands(dialog, Lines.rest(buffer, position), received, commands, heard, deadline)));
             }
             int lineStart = position;
@@ -192,7 +193,7 @@ final class ServerFlow extends Flow<ServerDialog> {
     @Override
     Instant tlsDeadline(boolean clientSilent, Output out) {
         Timeouts timeouts = config.timeouts();
-        return timeouts.deadline(startedAt, out.now(), clientSilent ? timeouts.firstCommand() : timeouts.nextCommand());
+        return timeouts.deadline(startedAt, out.now(), clientSilent ? timeouts.firstCommand() : timeouts.nextCommand(), deadlineSoFar());
     }
 
     @Override
