@@ -148,11 +148,11 @@ final class ClientFlow extends Flow<ClientDialog> {
                 idle = step;
                 dialog = noTls.next();
             }
-            Lines.Framed framed = Lines.frame(buffer, position, settings.limits(), Role.CLIENT);
-            if (framed instanceof Lines.Framed.Broken broken) {
-                return fail(broken.failure(), "", tls, out);
+            int found = Lines.scan(buffer, position, settings.limits());
+            if (found < 0 && found != Lines.INCOMPLETE) {
+                return fail(Lines.broken(found, buffer, position, settings.limits(), Role.CLIENT), "", tls, out);
             }
-            if (!(framed instanceof Lines.Framed.Line line)) { // incomplete: the read is consumed
+            if (found == Lines.INCOMPLETE) { // the read is consumed
                 if (idle == null) {
                     Instant deadline = config.timeouts().deadline(startedAt, out.now(), config.timeouts().perStep(), deadlineSoFar());
                     return out.to(next(new AwaitingReplies(dialog, tls, Lines.rest(buffer, position), received, deadline, startTlsAsked)));
@@ -163,15 +163,16 @@ final class ClientFlow extends Flow<ClientDialog> {
                 }
                 return decide(idle, dialog, tls, received, out);
             }
-            position += line.length();
-            out.received(line.text(), encrypted);
-            step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line.text()) : dialog.onLine(line.text());
+            String line = Lines.text(buffer, position, found);
+            position += found;
+            out.received(line, encrypted);
+            step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line) : dialog.onLine(line);
             if (idle != null && !(step instanceof ClientStep.Await || step instanceof ClientStep.Fail)) {
-                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line.text()),
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line),
                         dialog.farewell(), tls, out);
             }
             if (idle != null && step instanceof ClientStep.Await awaiting && !awaiting.send().isEmpty()) {
-                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line.text()),
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line),
                         dialog.farewell(), tls, out);
             }
         }

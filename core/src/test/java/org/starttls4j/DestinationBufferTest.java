@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.smtp.Smtp;
+import org.starttls4j.testing.TestPki;
+import org.starttls4j.testing.TestPki.KeyType;
 
 /**
  * The outbound bytes written into the caller's buffer ({@code begin(destination, now)} and the
@@ -128,6 +130,55 @@ class DestinationBufferTest {
         assertThat(wroteThree.hashCode()).isNotEqualTo(wroteNone.hashCode());
         assertThat(wroteThree.toString()).contains("written=3 bytes");
         assertThat(wroteNone.toString()).doesNotContain("written");
+    }
+
+    @Test
+    void theTransportsInputsAndTheTasksHaveTheirDestinationFormsToo() throws Exception {
+        String host = "mail.example.test";
+        ServerConfig serverConfig = ServerConfig.builder().hostname(host)
+                .sslContext(TestPki.server(KeyType.EC_P256, host).serverContext()).delegatedTasks(DelegatedTasks.HAND_TO_CALLER).build();
+        ClientConfig clientConfig = ClientConfig.builder(host).trustAnchors(java.util.List.of(TestPki.ca(KeyType.EC_P256))).build();
+
+        // A client whose transport owns TLS, at the go-ahead: told of a failure, or of a session that never completed.
+        Negotiation awaiting = Smtp.client(clientConfig).withTransportTls().begin(NOW).next();
+        for (String reply : new String[] {"220 hi\r\n", "250-hi\r\n250 STARTTLS\r\n", "220 go\r\n"}) {
+            awaiting = awaiting.onReceived(ByteBuffer.wrap(reply.getBytes(StandardCharsets.US_ASCII)), NOW).next();
+        }
+        assertThat(awaiting.state()).isEqualTo("AwaitingTransportTls");
+        Transition failed = awaiting.onTlsFailed(new javax.net.ssl.SSLException("no"), ByteBuffer.allocate(64), NOW);
+        assertThat(failed.outcome()).get().isInstanceOf(Outcome.Failed.class);
+        javax.net.ssl.SSLSession placeholder = javax.net.ssl.SSLContext.getDefault().createSSLEngine().getSession();
+        Transition unfinished = awaiting.onTlsEstablished(placeholder, ByteBuffer.allocate(64), NOW);
+        assertThat(((Outcome.Failed) unfinished.outcome().orElseThrow()).failure().reason()).isEqualTo(Failure.Reason.TLS_HANDSHAKE_FAILED);
+
+        // A server handing its engine's tasks out: the flight after them goes into the destination.
+        java.io.ByteArrayOutputStream toServer = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream toClient = new java.io.ByteArrayOutputStream();
+        Transition c = Smtp.client(clientConfig).begin(NOW);
+        toServer.writeBytes(c.outboundBytes());
+        Transition s = Smtp.server(serverConfig).begin(NOW);
+        toClient.writeBytes(s.outboundBytes());
+        int resumedWithBytes = 0;
+        for (int round = 0; round < 30 && !s.isFinished(); round++) {
+            if (!s.delegatedTasks().isEmpty()) {
+                s.delegatedTasks().forEach(Runnable::run);
+                ByteBuffer destination = ByteBuffer.allocate(8192);
+                s = s.next().onTasksCompleted(destination, NOW);
+                resumedWithBytes += s.outboundWritten() > 0 ? 1 : 0;
+                toClient.writeBytes(concat(destination, s));
+            } else if (toServer.size() > 0) {
+                s = s.next().onReceived(ByteBuffer.wrap(toServer.toByteArray()), NOW);
+                toServer.reset();
+                toClient.writeBytes(s.outboundBytes());
+            }
+            if (toClient.size() > 0 && !c.isFinished()) {
+                c = c.next().onReceived(ByteBuffer.wrap(toClient.toByteArray()), NOW);
+                toClient.reset();
+                toServer.writeBytes(c.outboundBytes());
+            }
+        }
+        assertThat(s.outcome()).get().isInstanceOf(Outcome.Secured.class);
+        assertThat(resumedWithBytes).as("a flight written into the destination after the tasks").isPositive();
     }
 
     /** The destination's bytes (it was empty before the call), then the owned ones. */
