@@ -40,7 +40,7 @@ final class Output implements Consumer<ByteBuffer> {
     private int length;
     private boolean lent; // bytes is (grown from) this thread's scratch array, to give back at to()
     private Object[] entries; // the transcript so far (see Transcript); null until the first entry
-    private byte[] flags;
+    private byte[] flags; // null while every flag recorded is 0
     private int count;
     private boolean handedOut; // entries and flags belong to a Transition: copy before writing
     private List<Runnable> tasks = List.of(); // made mutable only when an engine hands out tasks
@@ -210,16 +210,20 @@ final class Output implements Consumer<ByteBuffer> {
 
     private void record(Object entry, byte flag) {
         if (entries == null) {
-            entries = new Object[8];
-            flags = new byte[8];
+            entries = new Object[4]; // most transitions report one or two events
         } else if (handedOut || count == entries.length) {
             int size = count == entries.length ? count * 2 : entries.length;
             entries = Arrays.copyOf(entries, size);
-            flags = Arrays.copyOf(flags, size);
+            flags = flags == null ? null : Arrays.copyOf(flags, size);
             handedOut = false;
         }
+        if (flag != 0 && flags == null) {
+            flags = new byte[entries.length]; // only once a line is sent or encrypted: events and plaintext lines received are 0
+        }
         entries[count] = entry;
-        flags[count] = flag;
+        if (flags != null) {
+            flags[count] = flag;
+        }
         count++;
     }
 
