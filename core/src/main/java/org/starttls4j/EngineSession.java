@@ -54,7 +54,7 @@ final class EngineSession implements SecureSession {
     private final Capabilities capabilities;
     private final TlsFacts facts;
     private ByteBuffer spill; // read mode; null when empty
-    private ByteBuffer carry; // read mode; null when empty
+    private ByteBuffer carry; // read mode, a buffer of our own (topUpCarry fills it past its limit); null when empty
     private boolean wantsToWrite;
     private Failure failure;
     /** The most plaintext handed to one {@code wrap}; see {@link #maxRecordPlaintext()}. */
@@ -133,14 +133,29 @@ final class EngineSession implements SecureSession {
 
     @Override
     public TlsResult encrypt(ByteBuffer source, ByteBuffer destination) {
-        lastEncrypt = result(encryptRecords(source, destination), lastEncrypt);
+        lastEncrypt = result(failure != null ? stillFailed() : encryptRecords(source, destination), lastEncrypt);
         return lastEncrypt;
     }
 
     @Override
     public TlsResult decrypt(ByteBuffer source, ByteBuffer destination) {
-        lastDecrypt = result(decryptRecords(source, destination), lastDecrypt);
+        lastDecrypt = result(failure != null ? stillFailed() : decryptRecords(source, destination), lastDecrypt);
         return lastDecrypt;
+    }
+
+    /**
+     * A broken session stays broken: after a bad record, a fatal alert or a refused renegotiation
+     * the engine is not asked again, so nothing more is decrypted or encrypted on a stream that can
+     * no longer be trusted (a JDK engine whose outbound side we closed still unwraps records, and
+     * a refused renegotiation leaves the engine in the peer's handshake). Only {@link #close} is
+     * left, for the alert.
+     */
+    private TlsResult.Status stillFailed() {
+        spill = null;
+        carry = null;
+        lastConsumed = 0;
+        lastProduced = 0; // wantsToWrite stays as the failure (or the close after it) left it
+        return TlsResult.Status.FAILED;
     }
 
     /** The result of the call just made: {@code previous} again if it says the same. */
@@ -335,7 +350,7 @@ final class EngineSession implements SecureSession {
 
     @Override
     public boolean hasBufferedPlaintext() {
-        return spill != null;
+        return spill != null && failure == null;
     }
 
     @Override
@@ -412,7 +427,12 @@ final class EngineSession implements SecureSession {
         return n;
     }
 
-    /** Moves just enough of {@code source} into {@code carry} to complete carry's first record. */
+    /**
+     * Moves just enough of {@code source} into {@code carry} to complete carry's first record. Once
+     * the record's header is in, carry is made big enough for the whole record at once, so a record
+     * that arrives a byte at a time costs one copy of each byte, not one copy of the record so far
+     * per byte (a record is at most 2^16 + 5 bytes by its length field).
+     */
     private int topUpCarry(ByteBuffer source) {
         int missing = carry.remaining() < RECORD_HEADER ? RECORD_HEADER - carry.remaining()
                 : RECORD_HEADER + recordLength(carry) - carry.remaining();
@@ -420,12 +440,14 @@ final class EngineSession implements SecureSession {
             return 0;
         }
         int n = Math.min(missing, source.remaining());
-        ByteBuffer bigger = ByteBuffer.allocate(carry.remaining() + n).put(carry);
-        ByteBuffer slice = source.duplicate();
-        slice.limit(slice.position() + n);
-        bigger.put(slice).flip();
+        if (carry.capacity() - carry.limit() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(carry.remaining() + missing).put(carry);
+            carry = bigger.flip();
+        }
+        int end = carry.limit();
+        carry.limit(end + n);
+        carry.put(end, source, source.position(), n);
         source.position(source.position() + n);
-        carry = bigger;
         return n + (carry.remaining() >= RECORD_HEADER && !wholeRecordIn(carry) ? topUpCarry(source) : 0);
     }
 

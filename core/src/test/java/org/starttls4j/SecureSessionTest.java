@@ -162,6 +162,37 @@ class SecureSessionTest {
     }
 
     @Test
+    void aRecordCarriedIntoTheSessionMayCompleteAByteAtATime() {
+        // The rest of the carried record trickles in, one byte per read, from inside its body
+        // and from inside its header: the record comes out whole, once, at its last byte.
+        for (int cut = 1; cut < 40; cut++) {
+            Transition s = Smtp.server(server()).begin(NOW);
+            Transition c = Smtp.client(client()).begin(NOW);
+            c = c.next().onReceived(s.outbound(), NOW);
+            s = s.next().onReceived(c.outbound(), NOW);
+            c = c.next().onReceived(s.outbound(), NOW);
+            s = s.next().onReceived(c.outbound(), NOW);
+            c = c.next().onReceived(s.outbound(), NOW);
+            s = s.next().onReceived(c.outbound(), NOW);
+            c = c.next().onReceived(s.outbound(), NOW); // Finished + encrypted EHLO
+            byte[] lastFlight = c.outboundBytes();
+            s = s.next().onReceived(ByteBuffer.wrap(lastFlight, 0, lastFlight.length - cut), NOW);
+            SecureSession session = ((Outcome.Secured) s.outcome().orElseThrow()).session();
+            ByteBuffer app = ByteBuffer.allocate(session.minApplicationBufferSize());
+
+            for (int at = lastFlight.length - cut; at < lastFlight.length; at++) {
+                ByteBuffer one = ByteBuffer.wrap(lastFlight, at, 1);
+                TlsResult result = session.decrypt(one, app);
+                assertThat(one.hasRemaining()).as("byte %d taken", at).isFalse();
+                assertThat(result.status()).isIn(TlsResult.Status.OK, TlsResult.Status.NEEDS_INPUT);
+                assertThat(app.position()).as("nothing before the record's last byte (cut %d, byte %d)", cut, at)
+                        .isEqualTo(at == lastFlight.length - 1 ? "EHLO localhost\r\n".length() : 0);
+            }
+            assertThat(new String(app.array(), 0, app.position(), StandardCharsets.US_ASCII)).isEqualTo("EHLO localhost\r\n");
+        }
+    }
+
+    @Test
     void aReplyThatArrivesWithTheServersCloseNotifyIsStillRead() {
         // The server answers the post-TLS EHLO and closes TLS in the same flight: the client must
         // act on the reply (here: secured with its capabilities), not just report PEER_CLOSED.

@@ -66,6 +66,44 @@ class TlsSessionBrokenTest {
         assertThat(session.failure()).hasValueSatisfying(f -> assertThat(f.reason()).isEqualTo(Failure.Reason.TLS_SESSION_BROKEN));
     }
 
+    /**
+     * After FAILED the session is done: authentic records that follow the broken one are not
+     * decrypted, and nothing more is encrypted (the JDK's engine would do both: only its outbound
+     * side is closed at the failure). Only close() is left, and it still produces the alert.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenRecords")
+    void aBrokenSessionDecryptsAndEncryptsNothingMore(String what, byte[] record) {
+        Loopback.Result r = Loopback.run(Smtp.client(TlsPairTest.client(KeyType.EC_P256).build()),
+                Smtp.server(TlsPairTest.server(KeyType.EC_P256).build()), TlsPairTest.NOW, TlsPairTest.SMTP_APP);
+        SecureSession client = r.clientSession();
+        SecureSession server = r.serverSession();
+        ByteBuffer authentic = ByteBuffer.allocate(server.minNetworkBufferSize());
+        assertThat(server.encrypt(TlsPairTest.ascii("250 OK\r\n"), authentic).status()).isEqualTo(TlsResult.Status.OK);
+        authentic.flip();
+        ByteBuffer plain = ByteBuffer.allocate(client.minApplicationBufferSize());
+        assertThat(client.decrypt(ByteBuffer.wrap(record), plain).status()).isEqualTo(TlsResult.Status.FAILED);
+        Failure first = client.failure().orElseThrow();
+
+        TlsResult afterwards = client.decrypt(authentic, plain);
+        ByteBuffer out = ByteBuffer.allocate(client.minNetworkBufferSize());
+        TlsResult written = client.encrypt(TlsPairTest.ascii("QUIT\r\n"), out);
+
+        assertThat(afterwards.status()).isEqualTo(TlsResult.Status.FAILED);
+        assertThat(afterwards.consumed()).isZero();
+        assertThat(afterwards.produced()).isZero();
+        assertThat(authentic.hasRemaining()).as("the authentic record is left unread").isTrue();
+        assertThat(plain.position()).as("nothing decrypted").isZero();
+        assertThat(client.hasBufferedPlaintext()).isFalse();
+        assertThat(written.status()).isEqualTo(TlsResult.Status.FAILED);
+        assertThat(written.consumed()).isZero();
+        assertThat(out.position()).as("nothing encrypted").isZero();
+        assertThat(client.failure()).contains(first);
+        ByteBuffer alert = ByteBuffer.allocate(client.minNetworkBufferSize());
+        client.close(alert);
+        assertThat(alert.position()).as("close still sends the alert or close_notify").isPositive();
+    }
+
     @org.junit.jupiter.api.Test
     void aBrokenRecordRightAfterTheClientsFinishedBreaksTheServersSession() {
         byte[] empty = {0x17, 0x03, 0x03, 0x00, 0x00};

@@ -21,17 +21,11 @@ import org.starttls4j.Failure;
 public record DaneCheck(List<Tlsa> records, Set<String> referenceNames) implements ChainCheck {
 
     /**
-
      * Copies the collections.
-
      *
-
      * @param records the DNSSEC-validated TLSA RRset of the MX host
-
      * @param referenceNames the names a DANE-TA-authenticated leaf may carry
-
      */
-
     public DaneCheck {
         records = List.copyOf(records);
         referenceNames = Set.copyOf(referenceNames);

@@ -42,23 +42,14 @@ public record Tlsa(int usage, int selector, int matchingType, byte[] data) {
     public static final int MAX_RDATA = 65535;
 
     /**
-
      * Checks the fields and copies the data.
-
      *
-
      * @param usage 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE
-
      * @param selector 0 the whole certificate, 1 its SubjectPublicKeyInfo
-
      * @param matchingType 0 the data itself, 1 its SHA-256, 2 its SHA-512
-
      * @param data the certificate association data (copied in and out)
-
      * @throws IllegalArgumentException if a field is outside 0 to 255 or the data is empty
-
      */
-
     public Tlsa {
         if ((usage | selector | matchingType) >>> 8 != 0) {
             throw new IllegalArgumentException("TLSA fields are single octets");

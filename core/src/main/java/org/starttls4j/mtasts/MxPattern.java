@@ -16,17 +16,11 @@ public record MxPattern(String pattern) {
     static final int MAX_NAME_LENGTH = 253;
 
     /**
-
      * Checks the pattern is valid.
-
      *
-
      * @param pattern the pattern in lower case, without a trailing dot
-
      * @throws IllegalArgumentException if it is not (use {@link #parse} for untrusted text)
-
      */
-
     public MxPattern {
         if (!isDomain(pattern.startsWith("*.") ? pattern.substring(2) : pattern)
                 || !pattern.equals(pattern.toLowerCase(Locale.ROOT))) {

@@ -57,23 +57,14 @@ public record StsPolicy(StsMode mode, List<MxPattern> mx, Duration maxAge, Map<S
     public static final long MAX_AGE_SECONDS = 31_557_600L;
 
     /**
-
      * Checks the components and copies the collections.
-
      *
-
      * @param mode the mode
-
      * @param mx the MX host patterns; may be empty only when the mode is {@link StsMode#NONE}
-
      * @param maxAge how long a sender keeps the policy after fetching it, at most a year
-
      * @param extensions fields the RFC does not define, in order (first occurrence of each name)
-
      * @throws IllegalArgumentException if {@code maxAge} is negative or above a year, or an enforcing or testing policy names no MX pattern
-
      */
-
     public StsPolicy {
         Objects.requireNonNull(mode, "mode");
         mx = List.copyOf(mx);

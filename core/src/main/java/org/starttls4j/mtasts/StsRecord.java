@@ -25,19 +25,12 @@ public record StsRecord(String id, Map<String, String> extensions) {
     private static final String VERSION = "v=STSv1";
 
     /**
-
      * Checks the id and copies the extensions, keeping their order.
-
      *
-
      * @param id 1 to 32 letters and digits
-
      * @param extensions further fields in order, which RFC 8461 says to ignore; kept for display
-
      * @throws IllegalArgumentException if the id is not 1 to 32 letters and digits, or an extension's name or value is not valid
-
      */
-
     public StsRecord {
         if (!isId(id)) {
             throw new IllegalArgumentException("not an MTA-STS id: " + Parsed.excerpt(id));

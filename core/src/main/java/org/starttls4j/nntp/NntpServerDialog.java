@@ -3,7 +3,6 @@ package org.starttls4j.nntp;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
-import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.internal.dialog.Announcement;
 import org.starttls4j.internal.dialog.Farewells;
@@ -47,13 +46,14 @@ public final class NntpServerDialog extends ServerOutline {
             "400 Too much data before TLS, closing connection\r\n",
             "400 %s closing connection\r\n"));
 
-    /** The commands of RFC 3977 and its common extensions that belong to the application. */
-    private static final Set<String> APPLICATION_COMMANDS = Set.of("ARTICLE", "BODY", "HEAD", "STAT", "GROUP", "LISTGROUP", "LAST",
-            "NEXT", "POST", "IHAVE", "LIST", "NEWGROUPS", "NEWNEWS", "OVER", "XOVER", "HDR", "XHDR", "XPAT", "DATE", "MODE", "CHECK",
-            "TAKETHIS", "COMPRESS");
+    /** AUTHINFO, and the commands of RFC 3977 and its common extensions that belong to the application. */
+    private static final Commands COMMANDS = new Commands(Set.of("AUTHINFO"), Set.of("ARTICLE", "BODY", "HEAD", "STAT", "GROUP",
+            "LISTGROUP", "LAST", "NEXT", "POST", "IHAVE", "LIST", "NEWGROUPS", "NEWNEWS", "OVER", "XOVER", "HDR", "XHDR", "XPAT",
+            "DATE", "MODE", "CHECK", "TAKETHIS", "COMPRESS"), "500 Unknown command\r\n",
+            "483 Encryption required: send STARTTLS first\r\n", "483 Encryption required: send STARTTLS first\r\n");
 
     private NntpServerDialog(ServerConfig config) {
-        super(config, WORDS);
+        super(config, WORDS, COMMANDS);
     }
 
     /**
@@ -79,32 +79,25 @@ public final class NntpServerDialog extends ServerOutline {
             case "HELP":
                 return reply("100 Help text follows\r\nCAPABILITIES, STARTTLS and QUIT now; the rest after STARTTLS\r\n.\r\n");
             case "QUIT":
-                return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client quit before TLS"),
-                        "205 Connection closing\r\n");
+                return quit("205 Connection closing\r\n");
             case "STARTTLS":
                 return startTls(arguments);
             default:
-                break;
+                return handOverOrRefuse(keyword);
         }
-        boolean authentication = keyword.equals("AUTHINFO");
-        if (!authentication && !APPLICATION_COMMANDS.contains(keyword)) {
-            return reply("500 Unknown command\r\n");
-        }
-        if (!config.policy().allowsPlaintext() || (authentication && !config.allowAuthBeforeTls())) {
-            return reply("483 Encryption required: send STARTTLS first\r\n");
-        }
-        return new ServerStep.HandOver(announcedBeforeTls());
     }
 
     /**
      * The capabilities announced before TLS: the configured ones less STARTTLS, less AUTHINFO and
      * SASL unless authentication is allowed before TLS, plus STARTTLS unless the policy is
      * {@code PLAINTEXT_ONLY}.
+     *
+     * @return the capabilities
      */
-    Capabilities announcedBeforeTls() {
-        boolean authentication = config.allowAuthBeforeTls() && config.policy().allowsPlaintext();
+    @Override
+    protected Capabilities announcedBeforeTls() {
         return Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STARTTLS",
-                c -> !authentication && (c.is("AUTHINFO") || c.is("SASL")));
+                c -> !authenticationBeforeTls() && (c.is("AUTHINFO") || c.is("SASL")));
     }
 
     /** A 101 response listing {@code capabilities}, {@code VERSION 2} first unless among them, dot-stuffed and terminated. */

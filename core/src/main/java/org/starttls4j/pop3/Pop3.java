@@ -1,10 +1,6 @@
 package org.starttls4j.pop3;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import org.starttls4j.Capabilities;
-import org.starttls4j.Capability;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
@@ -70,13 +66,8 @@ public final class Pop3 {
      * @return the response, CRLF included
      */
     public static String capaReplyAfterTls(ServerConfig config) {
-        List<Capability> list = new ArrayList<>();
-        for (Capability c : config.capabilitiesAfterTls().list()) {
-            if (!c.is("STLS")) {
-                list.add(c);
-            }
-        }
-        return CapaList.reply(new Capabilities(list));
+        // The configuration holds no STLS after TLS (ServerConfig drops it when it is built).
+        return CapaList.reply(config.capabilitiesAfterTls());
     }
 
     /**

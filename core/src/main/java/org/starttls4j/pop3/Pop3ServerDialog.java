@@ -3,9 +3,7 @@ package org.starttls4j.pop3;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
-import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
-import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.Announcement;
 import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.dialog.ServerOutline;
@@ -58,18 +56,16 @@ public final class Pop3ServerDialog extends ServerOutline {
             "-ERR %s closing connection\r\n"));
 
     /**
-     * Commands of the AUTHORIZATION and TRANSACTION states (RFC 1939, UTF8 and LANG from RFC 6856)
-     * that belong to the application: before authentication most of them fail, but that is for the
-     * application to say.
+     * The commands that carry credentials (RFC 1939 §7, RFC 5034), and those of the AUTHORIZATION
+     * and TRANSACTION states (RFC 1939, UTF8 and LANG from RFC 6856) that belong to the
+     * application: before authentication most of them fail, but that is for the application to say.
      */
-    private static final Set<String> APPLICATION_COMMANDS = Set.of("STAT", "LIST", "RETR", "DELE", "RSET", "TOP", "UIDL",
-            "UTF8", "LANG");
-
-    /** The commands that carry credentials (RFC 1939 §7, RFC 5034). */
-    private static final Set<String> AUTHENTICATION_COMMANDS = Set.of("USER", "PASS", "APOP", "AUTH");
+    private static final Commands COMMANDS = new Commands(Set.of("USER", "PASS", "APOP", "AUTH"),
+            Set.of("STAT", "LIST", "RETR", "DELE", "RSET", "TOP", "UIDL", "UTF8", "LANG"), "-ERR Unknown command\r\n",
+            "-ERR [AUTH] Authentication requires TLS: send STLS first\r\n", "-ERR Command not permitted before STLS\r\n");
 
     private Pop3ServerDialog(ServerConfig config) {
-        super(config, WORDS);
+        super(config, WORDS, COMMANDS);
     }
 
     /**
@@ -95,41 +91,24 @@ public final class Pop3ServerDialog extends ServerOutline {
             case "NOOP":
                 return reply("+OK\r\n");
             case "QUIT":
-                return new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client quit before TLS"),
-                        "+OK " + config.hostname() + " POP3 server signing off\r\n");
+                return quit("+OK " + config.hostname() + " POP3 server signing off\r\n");
             case "STLS":
                 return startTls(arguments);
             default:
-                break;
+                return handOverOrRefuse(keyword);
         }
-        boolean authentication = AUTHENTICATION_COMMANDS.contains(keyword);
-        if (!authentication && !APPLICATION_COMMANDS.contains(keyword)) {
-            return reply("-ERR Unknown command\r\n");
-        }
-        if (authentication && !authenticationBeforeTls()) {
-            return reply("-ERR [AUTH] Authentication requires TLS: send STLS first\r\n");
-        }
-        if (required()) {
-            return reply("-ERR Command not permitted before STLS\r\n");
-        }
-        return new ServerStep.HandOver(announcedBeforeTls());
     }
 
     /**
      * The capabilities announced before TLS: the configured ones less STLS, less USER and SASL
      * unless authentication is allowed before TLS, plus STLS unless the policy is
      * {@code PLAINTEXT_ONLY}.
+     *
+     * @return the capabilities
      */
-    Capabilities announcedBeforeTls() {
+    @Override
+    protected Capabilities announcedBeforeTls() {
         return Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STLS",
                 c -> !authenticationBeforeTls() && (c.is("USER") || c.is("SASL")));
-    }
-
-    private boolean required() {
-        return config.policy() == TlsPolicy.REQUIRED || config.policy() == TlsPolicy.IMPLICIT;
-    }
-
-    private boolean authenticationBeforeTls() {
-        return config.allowAuthBeforeTls() && !required();
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
-import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.internal.dialog.LiteralSkip;
@@ -63,12 +62,14 @@ public final class SieveServerDialog extends ServerOutline {
             "BYE \"Too much data before TLS\"\r\n",
             "BYE \"%s closing connection\"\r\n"));
 
-    /** RFC 5804 §2's commands that need an authenticated session: the application's. */
-    private static final Set<String> APPLICATION_COMMANDS = Set.of("HAVESPACE", "PUTSCRIPT", "LISTSCRIPTS", "SETACTIVE",
-            "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "UNAUTHENTICATE");
+    /** AUTHENTICATE, and RFC 5804 §2's commands that need an authenticated session: the application's. */
+    private static final Commands COMMANDS = new Commands(Set.of("AUTHENTICATE"), Set.of("HAVESPACE", "PUTSCRIPT", "LISTSCRIPTS",
+            "SETACTIVE", "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT", "CHECKSCRIPT", "UNAUTHENTICATE"), "NO \"Unknown command\"\r\n",
+            "NO (ENCRYPT-NEEDED) \"Authentication requires TLS: send STARTTLS first\"\r\n",
+            "NO \"Authenticate over TLS first: send STARTTLS\"\r\n");
 
     private SieveServerDialog(ServerConfig config) {
-        super(config, WORDS);
+        super(config, WORDS, COMMANDS);
     }
 
     /**
@@ -110,25 +111,11 @@ public final class SieveServerDialog extends ServerOutline {
                 return reply(arguments.startsWith("\"") && arguments.endsWith("\"") && arguments.length() > 1
                         ? "OK (TAG " + arguments + ") \"Done\"\r\n" : "OK \"Done\"\r\n");
             case "LOGOUT":
-                return arguments.isEmpty()
-                        ? new ServerStep.Close(Failure.of(Failure.Reason.SERVICE_CLOSING, "the client logged out before TLS"),
-                                "OK \"Logout completed\"\r\n")
-                        : reply("NO \"LOGOUT takes no arguments\"\r\n");
+                return arguments.isEmpty() ? quit("OK \"Logout completed\"\r\n") : reply("NO \"LOGOUT takes no arguments\"\r\n");
             case "STARTTLS":
                 return startTls(arguments);
-            case "AUTHENTICATE":
-                if (!authenticationBeforeTls()) {
-                    return reply("NO (ENCRYPT-NEEDED) \"Authentication requires TLS: send STARTTLS first\"\r\n");
-                }
-                return new ServerStep.HandOver(announcedBeforeTls());
             default:
-                if (!APPLICATION_COMMANDS.contains(name)) {
-                    return reply("NO \"Unknown command\"\r\n");
-                }
-                if (!config.policy().allowsPlaintext()) {
-                    return reply("NO \"Authenticate over TLS first: send STARTTLS\"\r\n");
-                }
-                return new ServerStep.HandOver(announcedBeforeTls());
+                return handOverOrRefuse(name);
         }
     }
 
@@ -138,8 +125,13 @@ public final class SieveServerDialog extends ServerOutline {
                 "BYE \"Command too long\"\r\n", "BYE \"Malformed command\"\r\n");
     }
 
-    /** The capabilities announced before TLS; see the class comment. */
-    Capabilities announcedBeforeTls() {
+    /**
+     * The capabilities announced before TLS; see the class comment.
+     *
+     * @return the capabilities
+     */
+    @Override
+    protected Capabilities announcedBeforeTls() {
         List<Capability> list = new ArrayList<>();
         for (Capability c : withRequired(config.capabilitiesBeforeTls()).list()) {
             if (c.is("SASL") && !authenticationBeforeTls()) {
@@ -171,9 +163,5 @@ public final class SieveServerDialog extends ServerOutline {
             list.add(new Capability("VERSION", List.of("1.0")));
         }
         return new Capabilities(list);
-    }
-
-    private boolean authenticationBeforeTls() {
-        return config.allowAuthBeforeTls() && config.policy().allowsPlaintext();
     }
 }

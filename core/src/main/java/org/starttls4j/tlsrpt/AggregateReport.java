@@ -31,25 +31,15 @@ public record AggregateReport(String organizationName, Instant start, Instant en
     public static final int MAX_FAILURE_DETAILS = 10_000;
 
     /**
-
      * Checks the components and copies the list.
-
      *
-
      * @param organizationName the sender's organisation
-
      * @param start the start of the period, inclusive
-
      * @param end the end of the period
-
      * @param contactInfo an address or URI to reach the sender about the report
-
      * @param reportId a unique identifier of this report
-
      * @param policies one entry per distinct policy applied
-
      */
-
     public AggregateReport {
         Objects.requireNonNull(organizationName, "organizationName");
         Objects.requireNonNull(start, "start");

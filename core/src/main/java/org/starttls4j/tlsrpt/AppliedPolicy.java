@@ -17,22 +17,14 @@ import java.util.Objects;
 public record AppliedPolicy(PolicyType type, List<String> policyString, String policyDomain, List<String> mxHost) {
 
     /**
-
      * Checks the components and copies the lists.
-
      *
-
      * @param type the kind of policy
-
      * @param policyString the policy as published: the MTA-STS policy's lines, or the TLSA records in
      *                     presentation form; empty for {@link PolicyType#NO_POLICY_FOUND}
-
      * @param policyDomain the recipient domain the policy belongs to
-
      * @param mxHost the MTA-STS policy's {@code mx} patterns, or the MX host of TLSA records; may be empty
-
      */
-
     public AppliedPolicy {
         Objects.requireNonNull(type, "type");
         policyString = List.copyOf(policyString);

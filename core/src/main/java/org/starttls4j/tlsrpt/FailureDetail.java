@@ -18,25 +18,15 @@ public record FailureDetail(ResultType resultType, Optional<String> sendingMtaIp
                             Optional<String> receivingIp, long failedSessionCount, Optional<String> failureReasonCode) {
 
     /**
-
      * Checks the components.
-
      *
-
      * @param resultType why they failed
-
      * @param sendingMtaIp the sender's address, if recorded
-
      * @param receivingMxHostname the MX host
-
      * @param receivingIp the MX host's address, if recorded
-
      * @param failedSessionCount how many sessions
-
      * @param failureReasonCode a free-form code, if recorded
-
      */
-
     public FailureDetail {
         Objects.requireNonNull(resultType, "resultType");
         Objects.requireNonNull(sendingMtaIp, "sendingMtaIp");

@@ -15,21 +15,13 @@ import java.util.Objects;
 public record PolicyReport(AppliedPolicy policy, long successCount, long failureCount, List<FailureDetail> failureDetails) {
 
     /**
-
      * Checks the counts and copies the list.
-
      *
-
      * @param policy the policy
-
      * @param successCount {@code total-successful-session-count}
-
      * @param failureCount {@code total-failure-session-count}
-
      * @param failureDetails the failures grouped by kind and ends
-
      */
-
     public PolicyReport {
         Objects.requireNonNull(policy, "policy");
         failureDetails = List.copyOf(failureDetails);

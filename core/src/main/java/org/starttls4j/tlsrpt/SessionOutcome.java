@@ -19,25 +19,15 @@ public record SessionOutcome(AppliedPolicy policy, String receivingMxHostname, O
                              Optional<String> failureReasonCode) {
 
     /**
-
      * Checks the components are present.
-
      *
-
      * @param policy the policy the session was held to
-
      * @param receivingMxHostname the MX host connected to (or meant to be)
-
      * @param receivingIp the address connected to, if known
-
      * @param sendingMtaIp the sender's own address, if known
-
      * @param failure the result type of a failed session; empty for a successful one
-
      * @param failureReasonCode a free-form code for the failure (e.g. the {@link Failure.Reason}), if any
-
      */
-
     public SessionOutcome {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(receivingMxHostname, "receivingMxHostname");

@@ -27,19 +27,12 @@ public record TlsRptRecord(List<URI> rua, Map<String, String> extensions) {
     private static final String VERSION = "v=TLSRPTv1";
 
     /**
-
      * Checks the URIs and copies the collections.
-
      *
-
      * @param rua where reports go: {@code mailto:} and {@code https:} URIs, in order
-
      * @param extensions further fields in order, which RFC 8460 says to ignore; kept for display
-
      * @throws IllegalArgumentException if there is no URI, a URI is neither {@code mailto:} nor {@code https:}, or an extension is not valid
-
      */
-
     public TlsRptRecord {
         rua = List.copyOf(rua);
         if (rua.isEmpty() || !rua.stream().allMatch(TlsRptRecord::isReportUri)) {

@@ -95,8 +95,8 @@ final class MxAudit {
 
     private List<MxHost> mxHosts(String domain) {
         DnsAnswer<MxHost> mx = dns.mx(domain);
-        if (mx instanceof DnsAnswer.Failed) {
-            add("MX records", Audit.Verdict.FAIL, "lookup failed: " + ((DnsAnswer.Failed<MxHost>) mx).why());
+        if (mx instanceof DnsAnswer.Failed<MxHost> failed) {
+            add("MX records", Audit.Verdict.FAIL, "lookup failed: " + failed.why());
             return List.of();
         }
         if (mx instanceof DnsAnswer.None) {
@@ -113,17 +113,16 @@ final class MxAudit {
 
     private void tlsRpt(String domain) {
         DnsAnswer<String> txt = dns.txt("_smtp._tls." + domain);
-        if (txt instanceof DnsAnswer.Failed) {
-            add("TLS-RPT record", Audit.Verdict.FAIL, "lookup failed: " + ((DnsAnswer.Failed<String>) txt).why());
+        if (txt instanceof DnsAnswer.Failed<String> failed) {
+            add("TLS-RPT record", Audit.Verdict.FAIL, "lookup failed: " + failed.why());
             return;
         }
-        if (txt instanceof DnsAnswer.None) {
+        if (!(txt instanceof DnsAnswer.Found<String> found)) {
             add("TLS-RPT record", Audit.Verdict.WARN, "none: senders cannot report TLS failures to you (RFC 8460)");
             return;
         }
-        Parsed<TlsRptRecord, TlsRptProblem> record = TlsRptRecord.select(((DnsAnswer.Found<String>) txt).values());
-        if (record instanceof Parsed.Invalid) {
-            Parsed.Invalid<TlsRptRecord, TlsRptProblem> bad = (Parsed.Invalid<TlsRptRecord, TlsRptProblem>) record;
+        Parsed<TlsRptRecord, TlsRptProblem> record = TlsRptRecord.select(found.values());
+        if (record instanceof Parsed.Invalid<TlsRptRecord, TlsRptProblem> bad) {
             add("TLS-RPT record", bad.problem() == TlsRptProblem.NO_RECORD ? Audit.Verdict.WARN : Audit.Verdict.FAIL,
                     bad.problem() + ": " + bad.detail());
             return;
@@ -133,11 +132,10 @@ final class MxAudit {
 
     private Optional<StsPolicy> mtaSts(String domain, List<MxHost> hosts) {
         DnsAnswer<String> txt = dns.txt("_mta-sts." + domain);
-        Parsed<StsRecord, StsProblem> record = txt instanceof DnsAnswer.Found
-                ? StsRecord.select(((DnsAnswer.Found<String>) txt).values())
+        Parsed<StsRecord, StsProblem> record = txt instanceof DnsAnswer.Found<String> found
+                ? StsRecord.select(found.values())
                 : Parsed.invalid(StsProblem.NO_RECORD, "no record");
-        if (record instanceof Parsed.Invalid) {
-            Parsed.Invalid<StsRecord, StsProblem> bad = (Parsed.Invalid<StsRecord, StsProblem>) record;
+        if (record instanceof Parsed.Invalid<StsRecord, StsProblem> bad) {
             add("MTA-STS record", bad.problem() == StsProblem.NO_RECORD ? Audit.Verdict.WARN : Audit.Verdict.FAIL,
                     bad.problem() == StsProblem.NO_RECORD ? "none: MTA-STS does not protect this domain" : bad.problem() + ": " + bad.detail());
             return Optional.empty();
@@ -169,12 +167,12 @@ final class MxAudit {
 
     private Optional<InetSocketAddress> address(MxHost host) {
         DnsAnswer<InetAddress> addresses = dns.addresses(host.host());
-        if (!(addresses instanceof DnsAnswer.Found)) {
+        if (!(addresses instanceof DnsAnswer.Found<InetAddress> found)) {
             add("address " + host.host(), Audit.Verdict.FAIL, "no A or AAAA record"
-                    + (addresses instanceof DnsAnswer.Failed ? ": " + ((DnsAnswer.Failed<InetAddress>) addresses).why() : ""));
+                    + (addresses instanceof DnsAnswer.Failed<InetAddress> failed ? ": " + failed.why() : ""));
             return Optional.empty();
         }
-        return Optional.of(new InetSocketAddress(((DnsAnswer.Found<InetAddress>) addresses).values().get(0), target.port()));
+        return Optional.of(new InetSocketAddress(found.values().get(0), target.port()));
     }
 
     private void tlsa(MxHost host, InetSocketAddress address) {

@@ -65,7 +65,7 @@ final class MxProbe {
         }
 
         Optional<Failure> failure() {
-            return events.stream().filter(e -> e instanceof Event.Failed).map(e -> ((Event.Failed) e).failure()).findFirst();
+            return events.stream().filter(Event.Failed.class::isInstance).map(e -> ((Event.Failed) e).failure()).findFirst();
         }
 
         Optional<TlsFacts> tls() {
@@ -105,11 +105,14 @@ final class MxProbe {
         }
 
         Optional<ResultType> report() {
-            if (route instanceof Route.Skip) {
-                return Optional.of(((Route.Skip) route).report());
+            if (route instanceof Route.Skip skip) {
+                return Optional.of(skip.report());
             }
             Optional<ResultType> failed = failure().map(ResultType::of);
-            return failed.isPresent() ? failed : Optional.ofNullable(((Route.Negotiate) route).report());
+            if (failed.isPresent() || !(route instanceof Route.Negotiate negotiate)) {
+                return failed;
+            }
+            return Optional.ofNullable(negotiate.report());
         }
     }
 
@@ -153,10 +156,10 @@ final class MxProbe {
             return new MxResult(route, Optional.empty(), List.of(), Optional.empty());
         }
         DnsAnswer<InetAddress> addresses = resolver.addresses(route.mx().host());
-        if (!(addresses instanceof DnsAnswer.Found)) {
+        if (!(addresses instanceof DnsAnswer.Found<InetAddress> found)) {
             return new MxResult(route, Optional.empty(), List.of(), Optional.of("no address for " + route.mx().host()));
         }
-        InetSocketAddress address = new InetSocketAddress(((DnsAnswer.Found<InetAddress>) addresses).values().get(0), target.port());
+        InetSocketAddress address = new InetSocketAddress(found.values().get(0), target.port());
         try {
             Route.Negotiate negotiate = (Route.Negotiate) route;
             Adapter.Run run = settings.adapter().connect(address, negotiate.config(), Protocol.SMTP, settings.timeout());

@@ -18,23 +18,14 @@ public record DeliveryPlan(String domain, List<Route> routes, StsLookup mtaSts, 
                            Optional<String> problem) {
 
     /**
-
      * Checks the components and copies the list.
-
      *
-
      * @param domain the recipient domain
-
      * @param routes one route per MX host, lowest preference first; empty when the MX lookup failed
-
      * @param mtaSts the MTA-STS lookup
-
      * @param tlsRpt the domain's TLS-RPT record, if it has a valid one
-
      * @param problem why there are no routes (an MX lookup failure), or empty
-
      */
-
     public DeliveryPlan {
         Objects.requireNonNull(domain, "domain");
         routes = List.copyOf(routes);

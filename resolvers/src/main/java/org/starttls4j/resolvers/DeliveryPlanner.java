@@ -88,18 +88,18 @@ public final class DeliveryPlanner {
         StsLookup sts = mtaSts.lookup(d, now);
         Optional<TlsRptRecord> rpt = tlsRpt(d);
         DnsAnswer<MxHost> mx = dns.mx(d);
-        if (mx instanceof DnsAnswer.Failed) {
-            return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("MX lookup failed: " + ((DnsAnswer.Failed<MxHost>) mx).why()));
+        if (mx instanceof DnsAnswer.Failed<MxHost> failed) {
+            return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("MX lookup failed: " + failed.why()));
         }
         List<MxHost> hosts;
         boolean mxSecure;
-        if (mx instanceof DnsAnswer.Found) {
-            hosts = ((DnsAnswer.Found<MxHost>) mx).values();
-            mxSecure = ((DnsAnswer.Found<MxHost>) mx).secure();
+        if (mx instanceof DnsAnswer.Found<MxHost> found) {
+            hosts = found.values();
+            mxSecure = found.secure();
         } else {
             // RFC 5321 §5.1: no MX records, the domain itself is the host.
             hosts = List.of(new MxHost(0, d));
-            mxSecure = ((DnsAnswer.None<MxHost>) mx).secure();
+            mxSecure = mx instanceof DnsAnswer.None<MxHost> none && none.secure();
         }
         List<Route> routes = new ArrayList<>();
         for (MxHost host : hosts) {
@@ -116,8 +116,8 @@ public final class DeliveryPlanner {
                     : new TlsaBase(mx.host(), new TlsaLookup.Insecure(), Set.of(mx.host()));
             TlsaLookup tlsa = base.lookup();
             DaneDecision decision = Dane.decide(base, dane.get(), sender);
-            AppliedPolicy policy = tlsa instanceof TlsaLookup.Secure
-                    ? Tlsa.applied(domain, mx.host(), ((TlsaLookup.Secure) tlsa).records())
+            AppliedPolicy policy = tlsa instanceof TlsaLookup.Secure secure
+                    ? Tlsa.applied(domain, mx.host(), secure.records())
                     : AppliedPolicy.none(domain);
             if (decision instanceof DaneDecision.DoNotDeliver) {
                 DaneDecision.DoNotDeliver no = (DaneDecision.DoNotDeliver) decision;
@@ -150,7 +150,7 @@ public final class DeliveryPlanner {
             return new Route.Negotiate(mx, may(mx), Optional.empty(), policy, "MTA-STS: " + without.why() + "; opportunistic TLS",
                     without.report());
         }
-        ResultType report = sts instanceof StsLookup.NotFound ? ((StsLookup.NotFound) sts).report() : null;
+        ResultType report = sts instanceof StsLookup.NotFound notFound ? notFound.report() : null;
         return new Route.Negotiate(mx, may(mx), Optional.empty(), AppliedPolicy.none(domain),
                 "no policy: opportunistic TLS (Postfix may)", report);
     }
@@ -164,9 +164,9 @@ public final class DeliveryPlanner {
 
     private Optional<TlsRptRecord> tlsRpt(String domain) {
         DnsAnswer<String> txt = dns.txt("_smtp._tls." + domain);
-        if (!(txt instanceof DnsAnswer.Found)) {
+        if (!(txt instanceof DnsAnswer.Found<String> found)) {
             return Optional.empty();
         }
-        return TlsRptRecord.select(((DnsAnswer.Found<String>) txt).values()).valid();
+        return TlsRptRecord.select(found.values()).valid();
     }
 }

@@ -102,10 +102,10 @@ public final class DnssecResolver {
      */
     public DnsAnswer<MxHost> mx(String domain) {
         DnsAnswer<MxHost> answer = query(domain, Type.MX, r -> new MxHost(((MXRecord) r).getPriority(), text(((MXRecord) r).getTarget())));
-        if (answer instanceof DnsAnswer.Found) {
-            List<MxHost> sorted = new ArrayList<>(((DnsAnswer.Found<MxHost>) answer).values());
+        if (answer instanceof DnsAnswer.Found<MxHost> found) {
+            List<MxHost> sorted = new ArrayList<>(found.values());
             sorted.sort(Comparator.comparingInt(MxHost::preference));
-            return new DnsAnswer.Found<>(sorted, ((DnsAnswer.Found<MxHost>) answer).secure());
+            return new DnsAnswer.Found<>(sorted, found.secure());
         }
         return answer;
     }
@@ -125,11 +125,11 @@ public final class DnssecResolver {
         List<InetAddress> all = new ArrayList<>();
         boolean secure = true;
         for (DnsAnswer<InetAddress> a : List.of(v4, v6)) {
-            if (a instanceof DnsAnswer.Found) {
-                all.addAll(((DnsAnswer.Found<InetAddress>) a).values());
-                secure &= ((DnsAnswer.Found<InetAddress>) a).secure();
-            } else if (a instanceof DnsAnswer.None) {
-                secure &= ((DnsAnswer.None<InetAddress>) a).secure();
+            if (a instanceof DnsAnswer.Found<InetAddress> found) {
+                all.addAll(found.values());
+                secure &= found.secure();
+            } else if (a instanceof DnsAnswer.None<InetAddress> none) {
+                secure &= none.secure();
             } else {
                 secure = false;
             }
@@ -157,12 +157,12 @@ public final class DnssecResolver {
                 query(host, Type.AAAA, r -> ((AAAARecord) r).getAddress()));
         List<String> failures = new ArrayList<>();
         for (DnsAnswer<InetAddress> a : answers) {
-            if (a instanceof DnsAnswer.Found && ((DnsAnswer.Found<InetAddress>) a).secure()
-                    || a instanceof DnsAnswer.None && ((DnsAnswer.None<InetAddress>) a).secure()) {
+            if (a instanceof DnsAnswer.Found<InetAddress> found && found.secure()
+                    || a instanceof DnsAnswer.None<InetAddress> none && none.secure()) {
                 return new AddressLookup.Secure();
             }
-            if (a instanceof DnsAnswer.Failed) {
-                failures.add(((DnsAnswer.Failed<InetAddress>) a).why());
+            if (a instanceof DnsAnswer.Failed<InetAddress> failed) {
+                failures.add(failed.why());
             }
         }
         return failures.isEmpty() ? new AddressLookup.Insecure() : new AddressLookup.Failed(String.join("; ", failures));
@@ -197,11 +197,11 @@ public final class DnssecResolver {
     public TlsaLookup tlsa(String host, int port) {
         DnsAnswer<Object> answer = query("_" + port + "._tcp." + host, Type.TLSA,
                 r -> Tlsa.parseRdata(r.rdataToWireCanonical()).valid().<Object>map(t -> t).orElse("malformed"));
-        if (answer instanceof DnsAnswer.Failed) {
-            return new TlsaLookup.Failed(((DnsAnswer.Failed<Object>) answer).why());
+        if (answer instanceof DnsAnswer.Failed<Object> failed) {
+            return new TlsaLookup.Failed(failed.why());
         }
-        if (answer instanceof DnsAnswer.None) {
-            return ((DnsAnswer.None<Object>) answer).secure() ? new TlsaLookup.SecureNone() : new TlsaLookup.Insecure();
+        if (answer instanceof DnsAnswer.None<Object> none) {
+            return none.secure() ? new TlsaLookup.SecureNone() : new TlsaLookup.Insecure();
         }
         DnsAnswer.Found<Object> found = (DnsAnswer.Found<Object>) answer;
         if (!found.secure()) {
@@ -209,8 +209,8 @@ public final class DnssecResolver {
         }
         List<Tlsa> records = new ArrayList<>();
         for (Object value : found.values()) {
-            if (value instanceof Tlsa) {
-                records.add((Tlsa) value);
+            if (value instanceof Tlsa tlsa) {
+                records.add(tlsa);
             }
         }
         return new TlsaLookup.Secure(records);
@@ -232,8 +232,8 @@ public final class DnssecResolver {
         boolean secure = true;
         while (true) {
             DnsAnswer<String> link = query(name, Type.CNAME, r -> text(((CNAMERecord) r).getTarget()));
-            if (link instanceof DnsAnswer.Failed) {
-                return new DnsAnswer.Failed<>("CNAME of " + name + ": " + ((DnsAnswer.Failed<String>) link).why());
+            if (link instanceof DnsAnswer.Failed<String> failed) {
+                return new DnsAnswer.Failed<>("CNAME of " + name + ": " + failed.why());
             }
             if (link instanceof DnsAnswer.None) {
                 CnameChain chain = new CnameChain(host, targets, secure);
@@ -267,9 +267,9 @@ public final class DnssecResolver {
      */
     public TlsaBase tlsaBase(String host, int port) {
         DnsAnswer<CnameChain> chain = cnameChain(host);
-        if (chain instanceof DnsAnswer.Failed) {
+        if (chain instanceof DnsAnswer.Failed<CnameChain> failed) {
             String name = CnameChain.none(host).original();
-            return new TlsaBase(name, new TlsaLookup.Failed(((DnsAnswer.Failed<CnameChain>) chain).why()), Set.of(name));
+            return new TlsaBase(name, new TlsaLookup.Failed(failed.why()), Set.of(name));
         }
         return Dane.tlsaBase(((DnsAnswer.Found<CnameChain>) chain).values().get(0), addressLookup(host), name -> tlsa(name, port));
     }

@@ -102,10 +102,10 @@ public final class MtaStsResolver {
         String key = domain.toLowerCase(Locale.ROOT);
         CachedPolicy cached = fresh(key, now);
         DnsAnswer<String> answer = txt.apply("_mta-sts." + key);
-        Parsed<StsRecord, StsProblem> record = answer instanceof DnsAnswer.Found
-                ? StsRecord.select(((DnsAnswer.Found<String>) answer).values())
-                : Parsed.invalid(StsProblem.NO_RECORD, answer instanceof DnsAnswer.Failed
-                        ? ((DnsAnswer.Failed<String>) answer).why() : "no TXT record at _mta-sts." + key);
+        Parsed<StsRecord, StsProblem> record = answer instanceof DnsAnswer.Found<String> found
+                ? StsRecord.select(found.values())
+                : Parsed.invalid(StsProblem.NO_RECORD, answer instanceof DnsAnswer.Failed<String> failed
+                        ? failed.why() : "no TXT record at _mta-sts." + key);
         if (record instanceof Parsed.Invalid) {
             if (cached == null) {
                 return new StsLookup.NotFound(null, "no MTA-STS record: " + ((Parsed.Invalid<StsRecord, StsProblem>) record).detail());

@@ -11,17 +11,11 @@ import java.util.Objects;
 public record MxHost(int preference, String host) {
 
     /**
-
      * Checks the host is present.
-
      *
-
      * @param preference the MX preference; lower is tried first
-
      * @param host the host name, lower case, without a trailing dot
-
      */
-
     public MxHost {
         Objects.requireNonNull(host, "host");
     }

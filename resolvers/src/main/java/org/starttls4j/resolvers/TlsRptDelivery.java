@@ -23,19 +23,12 @@ public record TlsRptDelivery(String mediaType, String fileName, byte[] body) {
     public static final String MEDIA_TYPE = "application/tlsrpt+gzip";
 
     /**
-
      * Copies the body.
-
      *
-
      * @param mediaType {@code application/tlsrpt+gzip}
-
      * @param fileName the file name of RFC 8460 §5 (for the mail attachment)
-
      * @param body the compressed JSON
-
      */
-
     public TlsRptDelivery {
         body = body.clone();
     }

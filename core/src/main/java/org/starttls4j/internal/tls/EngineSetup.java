@@ -38,8 +38,7 @@ public final class EngineSetup {
      */
     public static SSLEngine client(SSLEngine engine, String serverName, Floor floor) {
         engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(protocolsAtOrAbove(engine, floor));
+        SSLParameters parameters = onlyWhatWeChange(engine, floor);
         // The JDK's "HTTPS" identification follows the web's wildcard rules, not RFC 7817's. The
         // empty name switches an engine's own setting off: the JDK keeps it when given null.
         parameters.setEndpointIdentificationAlgorithm("");
@@ -63,10 +62,24 @@ public final class EngineSetup {
      */
     public static SSLEngine server(SSLEngine engine, Floor floor) {
         engine.setUseClientMode(false);
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setProtocols(protocolsAtOrAbove(engine, floor));
-        engine.setSSLParameters(parameters);
+        engine.setSSLParameters(onlyWhatWeChange(engine, floor));
         return engine;
+    }
+
+    /**
+     * The engine's parameters with the versions below the floor dropped, and with the cipher suites
+     * (and the versions, when none is dropped) left out: {@code setSSLParameters} leaves alone what
+     * is null. Handing an engine back its own lists is not free: Netty's OpenSSL engine turns
+     * {@code setEnabledCipherSuites} into a cipher list of the connection's own in C memory, where
+     * it would otherwise share its context's.
+     */
+    private static SSLParameters onlyWhatWeChange(SSLEngine engine, Floor floor) {
+        SSLParameters parameters = engine.getSSLParameters();
+        String[] enabled = engine.getEnabledProtocols();
+        String[] atOrAbove = protocolsAtOrAbove(engine, floor);
+        parameters.setProtocols(atOrAbove.length == enabled.length ? null : atOrAbove);
+        parameters.setCipherSuites(null);
+        return parameters;
     }
 
     /**

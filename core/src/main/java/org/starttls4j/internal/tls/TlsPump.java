@@ -491,13 +491,25 @@ public final class TlsPump {
         return new Progress.Failed(cause);
     }
 
-    /** Moves {@code bytes} to the end of the inbox, which grows to exactly what it must hold. */
+    /**
+     * Moves {@code bytes} to the end of the inbox, which grows to exactly what it must hold. Where
+     * the inbox has room after what it holds (it is grown to a whole record once the record's
+     * header is in, see {@link #unwrap}), the bytes go there and nothing moves: a record trickled
+     * in a byte at a time then costs one copy of each byte, not one move of the record so far per
+     * byte, which {@code compact} would make.
+     */
     private void append(ByteBuffer bytes) {
-        if (!bytes.hasRemaining()) {
+        int n = bytes.remaining();
+        if (n == 0) {
             return;
         }
-        if (inbox.capacity() - inbox.remaining() < bytes.remaining()) {
-            inbox = ByteBuffer.allocate(inbox.remaining() + bytes.remaining()).put(inbox).put(bytes).flip();
+        if (inbox.capacity() - inbox.limit() >= n) {
+            int end = inbox.limit();
+            inbox.limit(end + n);
+            inbox.put(end, bytes, bytes.position(), n);
+            bytes.position(bytes.limit());
+        } else if (inbox.capacity() - inbox.remaining() < n) {
+            inbox = ByteBuffer.allocate(inbox.remaining() + n).put(inbox).put(bytes).flip();
         } else {
             inbox.compact().put(bytes).flip();
         }

@@ -65,6 +65,41 @@ class EngineSetupTest {
         assertThat(engine.getEnabledProtocols()).containsExactlyInAnyOrder("TLSv1.3", "TLSv1.2");
     }
 
+    @Test
+    void anEnginesOwnListsAreNotHandedBackToIt() throws Exception {
+        // Netty's OpenSSL engine makes a C copy of a cipher list it is handed, per connection.
+        java.util.List<javax.net.ssl.SSLParameters> given = new java.util.ArrayList<>();
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, null, null);
+        EngineSetup.Floor floor = new EngineSetup.Floor("TLSv1.2", p -> p.equals("TLSv1.2") || p.equals("TLSv1.3"));
+        javax.net.ssl.SSLEngine client = context.createSSLEngine();
+        client.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        javax.net.ssl.SSLEngine server = context.createSSLEngine();
+        server.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2", "TLSv1.1"});
+        String[] ciphers = client.getEnabledCipherSuites();
+
+        EngineSetup.client(recording(client, given), "mail.example.test", floor);
+        EngineSetup.server(recording(server, given), floor);
+
+        assertThat(given).hasSize(2);
+        assertThat(given).allSatisfy(p -> assertThat(p.getCipherSuites()).as("cipher suites left as they are").isNull());
+        assertThat(given.get(0).getProtocols()).as("no version dropped: the versions left as they are").isNull();
+        assertThat(given.get(1).getProtocols()).as("TLS 1.1 dropped").containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(client.getEnabledCipherSuites()).containsExactly(ciphers);
+        assertThat(client.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(server.getEnabledProtocols()).containsExactly("TLSv1.3", "TLSv1.2");
+    }
+
+    private static javax.net.ssl.SSLEngine recording(javax.net.ssl.SSLEngine engine, java.util.List<javax.net.ssl.SSLParameters> given) {
+        return new org.starttls4j.testing.DelegatingEngine(engine) {
+            @Override
+            public void setSSLParameters(javax.net.ssl.SSLParameters parameters) {
+                given.add(parameters);
+                super.setSSLParameters(parameters);
+            }
+        };
+    }
+
     static java.util.List<String> sniOf(String serverName) throws Exception {
         javax.net.ssl.SSLEngine engine = EngineSetup.client(javax.net.ssl.SSLContext.getDefault().createSSLEngine(), serverName,
                 new EngineSetup.Floor("TLSv1.2", p -> p.equals("TLSv1.2") || p.equals("TLSv1.3")));
