@@ -30,9 +30,10 @@ public final class Transition {
     private final Negotiation next;
     private final byte[] outbound; // owned: never handed out, only read-only views and copies
     private final int outboundWritten; // bytes the call wrote into the caller's destination, before these
-    private final Transcript transcript;
     private final List<Runnable> delegatedTasks;
-    private List<Event> events; // built from the transcript on first read; racy but idempotent, like String.hashCode
+    // The Transcript (or null: nothing happened) until events() first builds the List<Event> it holds
+    // from then on; one field for both keeps a transition small. Racy but idempotent, like String.hashCode.
+    private Object events;
 
     /**
      * A transition, for callers that assemble their own (tests, wrappers). Copies the bytes and the
@@ -57,7 +58,7 @@ public final class Transition {
         this.next = Objects.requireNonNull(next, "next");
         this.outbound = outbound;
         this.outboundWritten = outboundWritten;
-        this.transcript = transcript;
+        this.events = transcript;
         this.delegatedTasks = delegatedTasks;
     }
 
@@ -115,12 +116,14 @@ public final class Transition {
      *
      * @return what happened, in order
      */
+    @SuppressWarnings("unchecked")
     public List<Event> events() {
-        List<Event> built = events;
-        if (built == null) {
-            built = transcript == null ? List.of() : transcript.events();
-            events = built;
+        Object recorded = events;
+        if (recorded instanceof List<?> built) {
+            return (List<Event>) built;
         }
+        List<Event> built = recorded == null ? List.of() : ((Transcript) recorded).events();
+        events = built;
         return built;
     }
 
