@@ -7,6 +7,8 @@ module org.starttls4j.netty {
     requires transitive io.netty.codec;
     requires transitive io.netty.transport; // the handlers extend ChannelDuplexHandler
     requires transitive io.netty.buffer; // ResponseDecoder.decode takes a ByteBuf
-    requires io.netty.common;
+    requires transitive io.netty.common; // StartTlsServerHandler.serverNames takes its Mapping and AsyncMapping
+    // BoringSsl.refuseRenegotiation: only touched when a BoringSSL engine, hence tcnative, is there.
+    requires static io.netty.tcnative.classes.openssl;
     exports org.starttls4j.netty;
 }

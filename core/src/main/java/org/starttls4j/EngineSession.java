@@ -68,11 +68,8 @@ final class EngineSession implements SecureSession {
     private TlsResult lastDecrypt;
     /** Where the last engine call left the handshake (see {@link #runTasks}). */
     private SSLEngineResult.HandshakeStatus status;
-    /** Whether the engine went back to handshaking and has not finished (see {@link #watch}). */
-    private boolean handshaking;
-    /** Times the engine went back to handshaking, and application bytes received: {@link PostHandshake}'s inputs. */
-    private long episodes;
-    private long received;
+    /** Counts the engine's returns to handshaking against the application bytes received (see {@link #watch}). */
+    private final PostHandshake postHandshake = PostHandshake.inSession();
     /** Takes the engine back once the session ends (see {@link #release}). */
     private final EngineFactory maker;
     /** The engine went back to its factory (see {@link #release}). */
@@ -402,13 +399,13 @@ final class EngineSession implements SecureSession {
             r = engine.unwrap(source, overflow);
             watch(r);
             status = r.getHandshakeStatus();
-            received += r.bytesProduced();
+            postHandshake.received(r.bytesProduced());
             overflow.flip();
             spill = overflow.hasRemaining() ? overflow : null;
             return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), r.bytesConsumed(), 0);
         }
         runTasks(r);
-        received += r.bytesProduced();
+        postHandshake.received(r.bytesProduced());
         return r;
     }
 
@@ -465,7 +462,7 @@ final class EngineSession implements SecureSession {
      * result says where the engine stands; asking the engine again costs a lock per call, which on
      * the hot path is measurable, so it is asked only after tasks have run.
      */
-    private void runTasks(SSLEngineResult r) throws RenegotiationRefused {
+    private void runTasks(SSLEngineResult r) throws RenegotiationRefusedException {
         watch(r);
         status = r.getHandshakeStatus();
         if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
@@ -480,28 +477,12 @@ final class EngineSession implements SecureSession {
      * Counts each time the engine goes back to handshaking, and refuses it (before any of its tasks
      * run) when {@link PostHandshake} says so. A close is not a handshake.
      */
-    private void watch(SSLEngineResult r) throws RenegotiationRefused {
+    private void watch(SSLEngineResult r) throws RenegotiationRefusedException {
         SSLEngineResult.HandshakeStatus next = r.getHandshakeStatus();
-        boolean working = next != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
-                && next != SSLEngineResult.HandshakeStatus.FINISHED && r.getStatus() != SSLEngineResult.Status.CLOSED;
-        if (working && !handshaking) {
-            TlsFailure refused = PostHandshake.refusal(engine, ++episodes,
-                    PostHandshake.FREE_IN_SESSION + received / PostHandshake.BYTES_PER_EPISODE);
-            if (refused != null) {
-                throw new RenegotiationRefused(TlsFailures.of(refused));
-            }
-        }
-        handshaking = working;
-    }
-
-    /** Carries a refusal out of the engine loops to {@link #broken}. */
-    private static final class RenegotiationRefused extends SSLException {
-        private static final long serialVersionUID = 1L;
-        private final transient Failure failure;
-
-        RenegotiationRefused(Failure failure) {
-            super(failure.message());
-            this.failure = failure;
+        TlsFailure refused = postHandshake.after(engine, next != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                && next != SSLEngineResult.HandshakeStatus.FINISHED && r.getStatus() != SSLEngineResult.Status.CLOSED);
+        if (refused != null) {
+            throw new RenegotiationRefusedException(TlsFailures.of(refused));
         }
     }
 
@@ -519,7 +500,7 @@ final class EngineSession implements SecureSession {
 
     private TlsResult.Status broken(Exception e, int consumed, int produced) {
         SSLException cause = e instanceof SSLException ssl ? ssl : new SSLException(e);
-        failure = e instanceof RenegotiationRefused refused ? refused.failure : TlsFailures.classify(cause, true);
+        failure = e instanceof RenegotiationRefusedException refused ? refused.failure() : TlsFailures.classify(cause, true);
         engine.closeOutbound();
         lastConsumed = consumed;
         lastProduced = produced;

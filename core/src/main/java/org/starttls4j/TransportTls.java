@@ -1,5 +1,7 @@
 package org.starttls4j;
 
+import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -18,16 +20,23 @@ import javax.net.ssl.SSLParameters;
  * its own handshake: the TLS floor, the certificate's strength and host name, pins and the chain
  * check (DANE).
  *
+ * <p><b>After the handshake.</b> The core's rule for the session holds at the seam too: a TLS 1.2
+ * renegotiation is refused and TLS 1.3 KeyUpdates and tickets are bounded (16 free, one more per
+ * MiB received), by the same count the core's {@link SecureSession} keeps. The engine handed out
+ * applies it: its {@code wrap} or {@code unwrap} throws a {@link RenegotiationRefusedException}.
+ * A stack that makes its own engine from the {@link #parameters()} applies its own rules.
+ *
  * <p>Immutable apart from the engine, which is made on the first call to {@link #engine()} and
  * belongs to the transport from then on: the core never closes or releases it, whatever becomes of
- * the negotiation. A transport that takes an engine but does not use it hands it back with the
- * configuration's {@link EngineFactory#release}.
+ * the negotiation. A transport that takes an engine but does not use it hands it back with
+ * {@link #release()}.
  */
 public final class TransportTls {
 
     private final Supplier<SSLEngine> setUp;
     private final EngineFactory factory;
-    private SSLEngine engine;
+    private SSLEngine made;   // as the factory made it and the core set it up
+    private SSLEngine engine; // what the transport got: made, or made under a PostHandshakeGuard
 
     TransportTls(Supplier<SSLEngine> setUp, EngineFactory factory) {
         this.setUp = setUp;
@@ -38,15 +47,72 @@ public final class TransportTls {
      * The engine for the handshake, made by the configuration's {@link EngineFactory} and set up
      * as the core's own pump would set it up: client or server mode, the TLS floor (no older version
      * enabled), SNI, and the configuration's trust manager where the configuration made the
-     * engines. The same engine on every call; made on the first.
+     * engines; and applying the core's rule after the handshake (see the class comment). The same
+     * engine on every call; made on the first.
      *
      * @return the engine, not yet used
      */
-    public synchronized SSLEngine engine() {
+    public SSLEngine engine() {
+        return engine(made -> false);
+    }
+
+    /**
+     * {@link #engine()}, but an engine that {@code appliesItsOwnRule} accepts comes as its factory
+     * made it. For a stack that must see some engines as they are, and answers for what they allow
+     * after the handshake: Netty's {@code SslHandler} drives its OpenSSL engines natively (and
+     * releases the reference-counted ones) only when it sees them unwrapped, and BoringSSL refuses
+     * or bounds renegotiation and KeyUpdates itself. The first call decides; later calls of either
+     * method return the same engine.
+     *
+     * @param appliesItsOwnRule whether the factory's engine is to be handed out as it is
+     * @return the engine, not yet used
+     */
+    public synchronized SSLEngine engine(Predicate<? super SSLEngine> appliesItsOwnRule) {
+        Objects.requireNonNull(appliesItsOwnRule, "appliesItsOwnRule");
         if (engine == null) {
-            engine = setUp.get();
+            made = setUp.get();
+            engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made);
         }
         return engine;
+    }
+
+    /**
+     * Takes an engine the transport made itself as this step's engine, applying the core's rule
+     * after the handshake as {@link #engine(Predicate)} does: for a stack that picks its engine
+     * only once the handshake has begun, such as Netty's {@code SniHandler}, which makes it from
+     * the {@code SslContext} the ClientHello's server name selects. The engine is the transport's
+     * (not the configuration's factory's) and is not set up by the core: its client or server mode
+     * and versions are the transport's to set. Later calls of {@link #engine()} return it.
+     *
+     * @param made              the transport's engine, not yet used
+     * @param appliesItsOwnRule whether {@code made} is to be handed back as it is
+     * @return the engine to drive: {@code made}, or {@code made} applying the core's rule
+     * @throws IllegalStateException if this step already handed out an engine
+     */
+    public synchronized SSLEngine adopt(SSLEngine made, Predicate<? super SSLEngine> appliesItsOwnRule) {
+        Objects.requireNonNull(made, "made");
+        Objects.requireNonNull(appliesItsOwnRule, "appliesItsOwnRule");
+        if (engine != null) {
+            throw new IllegalStateException("this TLS step already handed out its engine: " + engine);
+        }
+        engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made);
+        return engine;
+    }
+
+    /**
+     * Hands an engine the transport took but did not use back to the configuration's
+     * {@link EngineFactory#release}; nothing if none was made. Not for an engine the transport
+     * used: that one is the transport's to close and release (Netty's {@code SslHandler} does).
+     */
+    public void release() {
+        SSLEngine unused;
+        synchronized (this) {
+            unused = made;
+            made = null;
+        }
+        if (unused != null) {
+            factory.release(unused);
+        }
     }
 
     /**
@@ -59,12 +125,12 @@ public final class TransportTls {
      * @return the parameters, a fresh copy
      */
     public SSLParameters parameters() {
-        SSLEngine made;
+        SSLEngine handed;
         synchronized (this) {
-            made = engine;
+            handed = engine;
         }
-        if (made != null) {
-            return made.getSSLParameters();
+        if (handed != null) {
+            return handed.getSSLParameters();
         }
         SSLEngine probe = setUp.get();
         try {

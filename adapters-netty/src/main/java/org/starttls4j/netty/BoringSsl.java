@@ -2,9 +2,11 @@ package org.starttls4j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.ReferenceCounted;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -37,6 +39,41 @@ import org.starttls4j.ServerConfig;
  *     closes. {@code OPENSSL} engines are freed by the garbage collector and need nothing.</li>
  * <li><b>SNI and session lookup.</b> A client engine is made for the peer's host and port.</li>
  * </ul>
+ *
+ * <p><b>After the handshake.</b> The core's rule (a TLS 1.2 renegotiation refused; TLS 1.3
+ * KeyUpdates and tickets bounded, see {@link org.starttls4j.TransportTls}) is applied by the
+ * core's pump to what any engine shows of it: its return to handshaking after the handshake.
+ * Under the Netty handlers Netty's
+ * {@code SslHandler} drives BoringSSL engines natively, as they are, so there BoringSSL's own rules
+ * hold, and they are these (BoringSSL at a0689af2, 2026-08; Netty 4.2 ReferenceCountedOpenSslEngine):
+ * <ul>
+ * <li><b>A server never renegotiates.</b> A ClientHello after a TLS 1.2 handshake is answered with
+ *     a fatal {@code no_renegotiation} alert ({@code ssl_do_post_handshake} in ssl/ssl_lib.cc:
+ *     "renegotiation is triggered by a different message for servers", {@code SSL_R_NO_RENEGOTIATION});
+ *     the engine throws an {@code SSLException} whose message ends in {@code NO_RENEGOTIATION}, and
+ *     Netty's {@code rejectRemoteInitiatedRenegotiation} would refuse a second handshake anyway.</li>
+ * <li><b>A client renegotiates once, unless told not to.</b> BoringSSL's default is
+ *     {@code ssl_renegotiate_never}, but Netty sets {@code SSL_RENEGOTIATE_ONCE} on every BoringSSL
+ *     client engine (for servers that ask for a client certificate that way, netty#11529) and
+ *     refuses only a second one. The core refuses the first, so the Netty handlers set a client
+ *     engine back to {@code SSL_RENEGOTIATE_NEVER} before its handshake: a server's HelloRequest is
+ *     then answered with a fatal {@code no_renegotiation} alert and the same {@code SSLException}.</li>
+ * <li><b>TLS 1.3 KeyUpdates are bounded, differently.</b> BoringSSL ends the connection at the
+ *     33rd KeyUpdate in a row ({@code kMaxKeyUpdates = 32} in ssl/tls13_both.cc,
+ *     {@code TOO_MANY_KEY_UPDATES}); application data resets the count ({@code ssl_read_impl}). The
+ *     core's bound is 16 plus one per MiB received for the whole session. A peer that sends a byte
+ *     of data after every 32 KeyUpdates is not stopped by BoringSSL; each KeyUpdate costs its
+ *     receiver one key derivation and at most one small record of answer (BoringSSL holds back
+ *     further answers until the first is written, RFC 8446 section 4.6.3), the same order of work
+ *     as the peer's own record: no amplification, so the adapter does not wrap the engine to count
+ *     them (that would cost the {@code SslHandler} its native path and the release of
+ *     reference-counted engines).</li>
+ * <li><b>Tickets.</b> A BoringSSL server sends at most {@code kMaxTickets = 16} after the
+ *     handshake (ssl/internal.h). A BoringSSL client processes every NewSessionTicket it is sent
+ *     ({@code tls13_process_new_session_ticket}), with no count of its own; each costs a key
+ *     derivation and a session kept in the context's bounded client session cache.</li>
+ * </ul>
+ * Other post-handshake messages end a TLS 1.3 connection ({@code unexpected_message}).
  *
  * <p>What the core's pump already does for every engine: an OpenSSL server engine that has read
  * the client's Finished reports {@code NEED_UNWRAP} until it is driven once more, and its
@@ -110,9 +147,31 @@ public final class BoringSsl {
     }
 
     /**
+     * Turns a BoringSSL client engine's renegotiate-once (Netty's default) off, before its
+     * handshake: the core refuses every renegotiation. Nothing for server engines (BoringSSL never
+     * renegotiates as a server) nor for engines of other OpenSSL flavours.
+     *
+     * @param engine a Netty OpenSSL engine, not yet used
+     */
+    static void refuseRenegotiation(ReferenceCountedOpenSslEngine engine) {
+        String flavour = OpenSsl.versionString(); // "BoringSSL", "AWS-LC" or OpenSSL's own version
+        if (!engine.getUseClientMode() || flavour == null || !(flavour.startsWith("BoringSSL") || flavour.startsWith("AWS-LC"))) {
+            return;
+        }
+        synchronized (engine) { // Netty's own calls on the pointer hold the engine's lock
+            try {
+                SSL.setRenegotiateMode(engine.sslPointer(), SSL.SSL_RENEGOTIATE_NEVER);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not turn BoringSSL's renegotiation off", e);
+            }
+        }
+    }
+
+    /**
      * The engines of a Netty context, for {@link ClientConfig.Builder#engineFactory} or
      * {@link ServerConfig.Builder#engineFactory}: client engines made for the peer's host and port,
-     * reference-counted ones released when the core is done with them.
+     * BoringSSL client engines with Netty's renegotiate-once turned off (the core refuses every
+     * renegotiation), reference-counted ones released when the core is done with them.
      *
      * @param context a client or server context, of any provider
      * @return the factory
@@ -122,9 +181,15 @@ public final class BoringSsl {
         return new EngineFactory() {
             @Override
             public SSLEngine create(String peerHost, int peerPort) {
-                return context.isClient() && peerHost != null
+                SSLEngine engine = context.isClient() && peerHost != null
                         ? context.newEngine(ByteBufAllocator.DEFAULT, peerHost, peerPort)
                         : context.newEngine(ByteBufAllocator.DEFAULT);
+                if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+                    // Under the core's own pump too: a client left at Netty's renegotiate-once
+                    // answers a HelloRequest with nothing the pump can see, and waits to its deadline.
+                    refuseRenegotiation(openSsl);
+                }
+                return engine;
             }
 
             @Override

@@ -6,10 +6,8 @@ import org.starttls4j.Failure;
 
 /**
  * Why the adapter could not go on: fails the promises of a client's application writes that
- * waited for a negotiation that failed, and, under TLS 1.2, is what the engine under Netty's
- * {@code SslHandler} throws when the peer tries to renegotiate
- * ({@link Failure.Reason#RENEGOTIATION_REFUSED}; the {@code SslHandler} fires it through
- * {@code exceptionCaught} inside a {@code DecoderException} and closes the channel). A failed
+ * waited for a negotiation that failed. (A refused renegotiation under Netty's {@code SslHandler}
+ * is the core's {@link org.starttls4j.RenegotiationRefusedException}.) A failed
  * <em>negotiation</em> is reported as a {@link StartTlsCompletionEvent.Failed}; a truncated session
  * as Netty reports it, a failed {@code SslCloseCompletionEvent}.
  */
@@ -19,13 +17,10 @@ public final class StartTlsException extends SSLException {
 
     /** The failure; not serialized (a {@link Failure} is a plain value, not meant for Java serialization). */
     private final transient Failure failure;
-    /** Whether the peer ended the stream without {@code close_notify}. */
-    private final boolean truncation;
 
-    StartTlsException(Failure failure, boolean truncation) {
+    StartTlsException(Failure failure) {
         super(Objects.requireNonNull(failure, "failure").toString());
         this.failure = failure;
-        this.truncation = truncation;
     }
 
     /**
@@ -35,16 +30,5 @@ public final class StartTlsException extends SSLException {
      */
     public Failure failure() {
         return failure;
-    }
-
-    /**
-     * Whether the peer closed the connection without {@code close_notify} after TLS was up. Netty's
-     * {@code SslHandler} now reports that itself (a failed {@code SslCloseCompletionEvent}), so the
-     * adapter makes no such exception any more; kept for callers that test it.
-     *
-     * @return true for a truncation
-     */
-    public boolean isTruncation() {
-        return truncation;
     }
 }

@@ -6,9 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CoalescingBufferQueue;
-import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ImmediateExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -21,13 +19,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import javax.net.ssl.SSLEngine;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Negotiation;
 import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
+import org.starttls4j.RenegotiationRefusedException;
 import org.starttls4j.SecureSession;
 import org.starttls4j.Transition;
 import org.starttls4j.TransportTls;
@@ -67,9 +65,13 @@ import org.starttls4j.TransportTls;
  * {@code close()}, its {@code SslCloseCompletionEvent} (failed when the peer ended without
  * {@code close_notify}) and its release of reference-counted engines
  * ({@code SslProvider.OPENSSL_REFCNT}) when the channel ends are Netty's. A TLS 1.2 renegotiation,
- * or a flood of TLS 1.3 KeyUpdates, ends the connection ({@link PostHandshakeGuard}): the
- * {@code SslHandler} fires a {@link StartTlsException} with {@code RENEGOTIATION_REFUSED} (inside a
- * {@code DecoderException}) and closes.
+ * or a flood of TLS 1.3 KeyUpdates, ends the connection: the engine applies the core's rule
+ * ({@link TransportTls#engine()}), and the {@code SslHandler} fires its
+ * {@link RenegotiationRefusedException} with {@code RENEGOTIATION_REFUSED} (inside a
+ * {@code DecoderException}) and closes. Netty's OpenSSL engines go to the {@code SslHandler} as
+ * they are and apply BoringSSL's rules (see {@link BoringSsl}). A server with several names puts
+ * Netty's {@code SniHandler} there instead, which picks the context by the ClientHello's name and
+ * leaves the {@code SslHandler} ({@link StartTlsServerHandler#serverNames}).
  *
  * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
  * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
@@ -107,12 +109,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private static final int OUTBOUND_BUFFER = 1024;
 
     private final Negotiation unstarted;
-    private final Executor tlsTasks;              // the SslHandler's delegated-task executor
     private final boolean serverRole;             // the application's writes fail while negotiating
     private final NegotiationCapacity capacity;   // server only; null: no limit
     private final ResumedCommand resumed;         // set by StartTlsServerHandler.resume
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
     private final NegotiationRecord record = new NegotiationRecord();
+    private final TlsStep tls;                    // Netty's SslHandler in front of us from the go-ahead on
 
     private ChannelHandlerContext ctx;
     private ReadThrottle throttle;
@@ -120,9 +122,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome
     private Negotiation negotiation;
     private String outcome;                   // null until the event: SECURED, PLAINTEXT or FAILED
-    private SslHandler tls;                   // in front of us from the go-ahead on
-    private boolean handshakeReported;
-    private Throwable handshakeFailure;       // reported by Netty's event: its exceptionCaught is not passed on
     private boolean appFlushed;               // the application flushed while its writes had to wait
     private boolean needsFlush;               // we wrote and did not flush yet
     private boolean reading;                  // between channelRead and channelReadComplete
@@ -136,7 +135,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             throw new IllegalArgumentException("the negotiation must not be started yet: " + unstarted);
         }
         this.unstarted = unstarted.withTransportTls();
-        this.tlsTasks = Objects.requireNonNull(tlsTasks, "delegatedTaskExecutor");
+        this.tls = new TlsStep(Objects.requireNonNull(tlsTasks, "delegatedTaskExecutor"));
         this.serverRole = serverRole;
         this.capacity = capacity;
         this.resumed = resumed;
@@ -250,28 +249,25 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
-        if (evt instanceof SslHandshakeCompletionEvent handshake && tls != null && !handshakeReported && negotiating()) {
-            handshakeReported = true;
-            if (handshake.isSuccess()) {
-                run(out -> negotiation.onTlsEstablished(tls.engine().getSession(), out, clock.now()));
-            } else if (handshake.cause() instanceof ClosedChannelException || !ctx.channel().isActive()) {
-                run(out -> negotiation.onEndOfStream(out, clock.now())); // Netty calls the peer leaving a failed handshake
-            } else {
-                handshakeFailure = handshake.cause();
-                run(out -> negotiation.onTlsFailed(handshake.cause(), out, clock.now()));
-            }
+        TlsStep.Ended ended = negotiating() ? tls.end(ctx, evt) : null;
+        if (ended instanceof TlsStep.Ended.Established established) {
+            run(out -> negotiation.onTlsEstablished(established.session(), out, clock.now()));
+        } else if (ended instanceof TlsStep.Ended.Failed failed) {
+            run(out -> negotiation.onTlsFailed(failed.cause(), out, clock.now()));
+        } else if (ended instanceof TlsStep.Ended.PeerLeft) {
+            run(out -> negotiation.onEndOfStream(out, clock.now()));
         }
     }
 
     @Override
     public final void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (handshakeFailure != null && (cause == handshakeFailure || cause.getCause() == handshakeFailure)) {
+        if (tls.isReportedFailure(cause)) {
             return; // the failed handshake, already reported as the Failed event
         }
-        if (negotiating() && handshakeReported) {
-            // TLS broke during the dialog inside it (a forged record, an alert): the SslHandler closes
-            abort(Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state "
-                    + state() + "): " + cause));
+        if (negotiating() && tls.ended()) {
+            // TLS broke during the dialog inside it (a forged record, an alert, a refused renegotiation): the SslHandler closes
+            abort(cause.getCause() instanceof RenegotiationRefusedException refused ? refused.failure()
+                    : Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state " + state() + "): " + cause));
             ctx.close();
             return;
         }
@@ -447,7 +443,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         send(outbound);
         Optional<TransportTls> transportTls = negotiation.transportTls();
-        if (tls == null && transportTls.isPresent()) {
+        if (!tls.started() && transportTls.isPresent()) {
             startTls(transportTls.get());
         }
         clock.tickAt(negotiation.deadline());
@@ -462,28 +458,26 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void startTls(TransportTls transport) {
         needsFlush = false;
         ctx.flush();
-        SSLEngine engine = transport.engine();
-        tls = new SslHandler(engine instanceof ReferenceCountedOpenSslEngine ? engine
-                : new PostHandshakeGuard(engine), tlsTasks);
-        tls.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
-        ctx.pipeline().addBefore(ctx.name(), null, tls);
+        ctx.pipeline().addBefore(ctx.name(), null, tls.start(transport));
     }
 
     private void finish(Outcome result, Outbound outbound) {
+        if (result instanceof Outcome.Failed failure) {
+            failed(failure.failure(), outbound);
+            return;
+        }
         clock.cancel();
-        throttle.stop(!(result instanceof Outcome.Failed)); // a failed channel is closing: nothing more to read
+        throttle.stop(true);
+        send(outbound); // e.g. an implicit-TLS server's greeting, encrypted by the SslHandler
         if (result instanceof Outcome.Secured secured) {
             SecureSession session = secured.session();
             outcome = "SECURED";
-            send(outbound); // e.g. an implicit-TLS server's greeting, encrypted by the SslHandler
             handOver(new StartTlsCompletionEvent.Secured(session.role(), session.tls(), session.capabilities(),
                     record.events()), session.unread());
-        } else if (result instanceof Outcome.Plaintext plaintext) {
-            outcome = "PLAINTEXT";
-            send(outbound);
-            handOver(new StartTlsCompletionEvent.Plaintext(plaintext.session(), record.events()), plaintext.session().unread());
         } else {
-            failed(((Outcome.Failed) result).failure(), outbound);
+            PlaintextSession session = ((Outcome.Plaintext) result).session();
+            outcome = "PLAINTEXT";
+            handOver(new StartTlsCompletionEvent.Plaintext(session, record.events()), session.unread());
         }
     }
 
@@ -508,19 +502,16 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    private void failed(Failure failure, Outbound outbound) {
-        outcome = "FAILED";
-        clock.cancel();
-        throttle.stop(false);
-        failPendingWrites(new StartTlsException(failure, false));
+    /** The negotiation failed: its last words go out, then the event, and the channel closes once they left. */
+    private void failed(Failure failure, Outbound lastWords) {
         boolean active = ctx.channel().isActive();
         ChannelFuture last = null;
         if (active) {
-            last = send(outbound);
+            last = send(lastWords);
         } else {
-            outbound.release();
+            lastWords.release();
         }
-        complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
+        ended(failure, false);
         if (!active) {
             return;
         }
@@ -546,18 +537,21 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not. */
+    /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not; whoever saw it closes. */
     private void abort(Failure failure) {
-        if (outcome != null) {
-            return;
+        if (outcome == null) {
+            record.add(new Event.Failed(failure));
+            ended(failure, true);
         }
+    }
+
+    private void ended(Failure failure, boolean readsGoOn) {
         outcome = "FAILED";
-        if (clock != null) {
+        if (clock != null) { // null: removed before the channel was active
             clock.cancel();
-            throttle.stop(true);
+            throttle.stop(readsGoOn);
         }
-        record.add(new Event.Failed(failure));
-        failPendingWrites(new StartTlsException(failure, false));
+        failPendingWrites(new StartTlsException(failure));
         complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
     }
 
@@ -571,6 +565,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The TLS step, for a server's {@link StartTlsServerHandler#serverNames}. */
+    final TlsStep tls() {
+        return tls;
+    }
 
     /** Whether the handler stopped reading because its output does not leave; for tests. */
     final boolean isReadingPaused() {

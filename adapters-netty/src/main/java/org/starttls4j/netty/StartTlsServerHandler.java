@@ -5,6 +5,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageCodec;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsyncMapping;
+import io.netty.util.Mapping;
+import io.netty.util.concurrent.Promise;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +21,7 @@ import java.util.function.Function;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsVersion;
 
 /**
  * The server's end: greets as soon as the accepted channel is active, answers capability
@@ -73,6 +80,8 @@ import org.starttls4j.ServerConfig;
  */
 public final class StartTlsServerHandler extends StartTlsHandler {
 
+    private final TlsVersion floor;
+
     /**
      * A handler whose delegated engine tasks, if the configuration hands them over
      * ({@link DelegatedTasks#HAND_TO_CALLER}), run on {@link ForkJoinPool#commonPool()}.
@@ -130,12 +139,60 @@ public final class StartTlsServerHandler extends StartTlsHandler {
     public StartTlsServerHandler(ServerConfig config, Function<? super ServerConfig, Negotiation> protocol,
                                  NegotiationCapacity capacity, Executor delegatedTaskExecutor) {
         this(fresh(Objects.requireNonNull(protocol, "protocol").apply(Objects.requireNonNull(config, "config")), config),
-                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), capacity, null);
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), capacity, null, config.tlsFloor());
     }
 
     private StartTlsServerHandler(Negotiation unstarted, Executor tlsTasks, NegotiationCapacity capacity,
-                                  ResumedCommand resumedCommand) {
+                                  ResumedCommand resumedCommand, TlsVersion floor) {
         super(unstarted, tlsTasks, true, capacity, resumedCommand);
+        this.floor = floor;
+    }
+
+    /**
+     * Picks the TLS context by the server name the client asks for in its ClientHello (SNI), for a
+     * server with several names and certificates: at the go-ahead the handler puts Netty's
+     * {@link SniHandler} in front of itself, which reads the ClientHello, takes the context the
+     * mapping gives for its name (the mapping's default for no name or an unknown one, as Netty's
+     * {@code DomainWildcardMappingBuilder} makes it) and replaces itself with the
+     * {@link SslHandler}. The configuration's own engines are then not used for TLS. Everything else
+     * holds as without: versions below the configuration's floor are turned off on the engine, the
+     * negotiation checks the established session (floor, facts), the core's rule after the
+     * handshake applies (see {@link StartTlsHandler}), Netty's {@code SniCompletionEvent} and
+     * handshake event go up the pipeline, one {@link StartTlsCompletionEvent} follows, and
+     * {@code pipeline.get(SslHandler.class)} finds the {@code SslHandler} after it. No context for
+     * the name (the mapping fails) fails the negotiation as a failed handshake.
+     *
+     * <pre>{@code
+     * Mapping<String, SslContext> contexts = new DomainWildcardMappingBuilder<>(mailContext)
+     *         .add("mail.example.com", mailContext).add("mx.example.org", mxContext).build();
+     * ch.pipeline().addLast(new StartTlsServerHandler(config, Smtp::server).serverNames(contexts), app);
+     * }</pre>
+     *
+     * @param contexts the context for each server name, and a default
+     * @return this handler
+     * @throws IllegalStateException if the handler already started TLS
+     */
+    public StartTlsServerHandler serverNames(Mapping<? super String, ? extends SslContext> contexts) {
+        Objects.requireNonNull(contexts, "contexts");
+        return serverNames((String name, Promise<SslContext> promise) -> {
+            try {
+                return promise.setSuccess(contexts.map(name));
+            } catch (RuntimeException e) {
+                return promise.setFailure(e);
+            }
+        });
+    }
+
+    /**
+     * {@link #serverNames(Mapping)} with a mapping that may answer later (a lookup off the event loop).
+     *
+     * @param contexts the context for each server name, and a default
+     * @return this handler
+     * @throws IllegalStateException if the handler already started TLS
+     */
+    public StartTlsServerHandler serverNames(AsyncMapping<? super String, ? extends SslContext> contexts) {
+        tls().serverNames(Objects.requireNonNull(contexts, "contexts"), floor);
+        return this;
     }
 
     /**
@@ -223,7 +280,7 @@ public final class StartTlsServerHandler extends StartTlsHandler {
                     + "not one that greets: the client was greeted long ago");
         }
         StartTlsServerHandler handler = new StartTlsServerHandler(unstarted,
-                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), null, new ResumedCommand(command));
+                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), null, new ResumedCommand(command), config.tlsFloor());
         pipeline.addBefore(ctx.name(), null, new ResumeGuard(handler));
         pipeline.addFirst(handler);
         for (ChannelHandler decoder : byteDecodersBetween(pipeline, handler, ctx)) {

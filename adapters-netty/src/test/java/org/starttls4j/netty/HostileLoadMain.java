@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
+import org.starttls4j.RenegotiationRefusedException;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.Smtp;
@@ -339,7 +340,7 @@ final class HostileLoadMain {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // The SslHandler fires what its engine threw inside a DecoderException.
-            if (cause.getCause() instanceof StartTlsException refused) {
+            if (cause.getCause() instanceof RenegotiationRefusedException refused) {
                 refusals.add(refused.failure().reason());
             }
             ctx.close();

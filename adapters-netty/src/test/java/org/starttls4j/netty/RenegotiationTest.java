@@ -2,9 +2,12 @@ package org.starttls4j.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.starttls4j.Failure.Reason;
+import org.starttls4j.RenegotiationRefusedException;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.netty.interop.NettyInterop;
@@ -32,6 +36,8 @@ import org.starttls4j.testing.interop.Responder;
 class RenegotiationTest {
 
     static final long GUARD_SECONDS = 60;
+    /** The core's free TLS 1.3 post-handshake episodes in a session (PostHandshake.FREE_IN_SESSION, not exported). */
+    static final int FREE_IN_SESSION = 16;
 
     /** Completes with the first exception that reaches it, on any of the server's channels. */
     @ChannelHandler.Sharable
@@ -58,8 +64,43 @@ class RenegotiationTest {
             assertThat(outcome).as("the NOOP after the renegotiation is never answered").isEqualTo(Renegotiator.Outcome.ENDED);
             Throwable cause = seen.cause.get(GUARD_SECONDS, TimeUnit.SECONDS);
             assertThat(cause).as("the SslHandler fires what its engine threw inside a DecoderException")
-                    .isInstanceOf(DecoderException.class).cause().isInstanceOf(StartTlsException.class);
-            assertThat(((StartTlsException) cause.getCause()).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+                    .isInstanceOf(DecoderException.class).cause().isInstanceOf(RenegotiationRefusedException.class);
+            assertThat(((RenegotiationRefusedException) cause.getCause()).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+        }
+    }
+
+    @Test
+    void aServersHelloRequestWhileTheClientStillNegotiatesFailsItWithRenegotiationRefused() throws Exception {
+        StartTlsClientHandler handler = new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED), Smtp::client);
+        try (HelloRequestServer server = new HelloRequestServer(Fixtures.jdkServerContext(), true)) {
+            Channel channel = new Bootstrap().group(NettyInterop.GROUP).channel(NioSocketChannel.class).handler(handler)
+                    .connect(server.address()).syncUninterruptibly().channel();
+
+            StartTlsCompletionEvent event = handler.completionFuture().get(GUARD_SECONDS, TimeUnit.SECONDS);
+
+            assertThat(event).isInstanceOfSatisfying(StartTlsCompletionEvent.Failed.class,
+                    failed -> assertThat(failed.failure().reason()).as("not TLS_SESSION_BROKEN").isEqualTo(Reason.RENEGOTIATION_REFUSED));
+            assertThat(channel.closeFuture().await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void withServerNamesTheEngineOfThePickedContextRefusesARenegotiationToo() throws Exception {
+        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED);
+        Responder responder = new Responder(MailProtocol.SMTP, config);
+        FirstException seen = new FirstException();
+        try (NettyInterop.Server server = NettyInterop.startServer(() -> {
+            try {
+                return List.of(new StartTlsServerHandler(config, Smtp::server).serverNames(ServerNamesTest.twoNames(ServerNamesTest.Provider.JDK)),
+                        new ResponderHandler(responder), seen);
+            } catch (javax.net.ssl.SSLException e) {
+                throw new AssertionError(e);
+            }
+        })) {
+
+            assertThat(Renegotiator.run(server.address(), true)).isEqualTo(Renegotiator.Outcome.ENDED);
+            Throwable cause = seen.cause.get(GUARD_SECONDS, TimeUnit.SECONDS);
+            assertThat(cause).isInstanceOf(DecoderException.class).cause().isInstanceOf(RenegotiationRefusedException.class);
         }
     }
 
@@ -75,11 +116,11 @@ class RenegotiationTest {
                     .isEqualTo(Renegotiator.Outcome.ANSWERED);
             assertThat(seen.cause).isNotDone();
 
-            assertThat(Renegotiator.run(server.address(), "TLSv1.3", 10 * PostHandshakeGuard.FREE_EPISODES))
+            assertThat(Renegotiator.run(server.address(), "TLSv1.3", 10 * FREE_IN_SESSION))
                     .isEqualTo(Renegotiator.Outcome.ENDED);
             Throwable cause = seen.cause.get(GUARD_SECONDS, TimeUnit.SECONDS);
-            assertThat(cause).isInstanceOf(DecoderException.class).cause().isInstanceOf(StartTlsException.class);
-            assertThat(((StartTlsException) cause.getCause()).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
+            assertThat(cause).isInstanceOf(DecoderException.class).cause().isInstanceOf(RenegotiationRefusedException.class);
+            assertThat(((RenegotiationRefusedException) cause.getCause()).failure().reason()).isEqualTo(Reason.RENEGOTIATION_REFUSED);
             assertThat(cause.getCause()).hasMessageContaining("post-handshake");
         }
     }

@@ -28,7 +28,8 @@ public final class HandshakeFailures {
 
     /**
      * Classifies a failure, during the handshake or after it. After the handshake only a
-     * certificate rejection (a TLS 1.2 renegotiation) keeps its own reason; anything else is
+     * certificate rejection (a TLS 1.2 renegotiation) and BoringSSL's own refusal of a
+     * renegotiation or of too many KeyUpdates keep their own reasons; anything else is
      * {@link TlsFailure.Kind#SESSION_BROKEN}, whatever its message says.
      *
      * @param e              the engine's exception
@@ -45,10 +46,10 @@ public final class HandshakeFailures {
         if (typed != null) {
             return TlsFailure.certificate(typed, message, Optional.empty());
         }
-        if (afterHandshake) {
-            return TlsFailure.of(TlsFailure.Kind.SESSION_BROKEN, message);
-        }
         String text = allMessages(e).toLowerCase(Locale.ROOT);
+        if (afterHandshake) {
+            return TlsFailure.of(refusedByBoringSsl(text) ? TlsFailure.Kind.RENEGOTIATION_REFUSED : TlsFailure.Kind.SESSION_BROKEN, message);
+        }
         if (text.contains("no subject alternative") || text.contains("no name matching")) {
             return TlsFailure.certificate(Problem.HOST_MISMATCH, message, Optional.empty());
         }
@@ -65,6 +66,17 @@ public final class HandshakeFailures {
             return TlsFailure.of(TlsFailure.Kind.VERSION_TOO_OLD, message);
         }
         return TlsFailure.of(TlsFailure.Kind.HANDSHAKE_FAILED, message);
+    }
+
+    /**
+     * Whether a BoringSSL engine (Netty's) ended the session itself for what the core refuses after
+     * the handshake: a TLS 1.2 renegotiation ({@code NO_RENEGOTIATION}, and Netty's own check for a
+     * second one) or a run of TLS 1.3 KeyUpdates ({@code TOO_MANY_KEY_UPDATES}). Its exceptions
+     * carry BoringSSL's error names only as text.
+     */
+    private static boolean refusedByBoringSsl(String text) {
+        return text.contains(":no_renegotiation") || text.contains(":too_many_key_updates")
+                || text.contains("remote-initiated renegotiation not allowed");
     }
 
     private static String describe(SSLException e) {

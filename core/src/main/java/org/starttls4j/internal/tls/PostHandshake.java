@@ -22,6 +22,11 @@ import javax.net.ssl.SSLEngine;
  * So they are allowed, but each time the engine goes back to work counts, and a peer gets a small
  * free allowance plus one per MiB of application data it sent: far more than any engine's key
  * limits need, far less than a loop of KeyUpdate requests would take.
+ *
+ * <p>One instance watches one engine after its handshake, and every driver of an engine uses it:
+ * the core's pump during the negotiation ({@link #duringNegotiation()}), the session it hands over
+ * and the engine a transport's TLS stack drives ({@link #inSession()}). Not thread-safe: one engine,
+ * one driver.
  */
 public final class PostHandshake {
 
@@ -32,7 +37,60 @@ public final class PostHandshake {
     /** Application bytes received that earn one more episode. */
     public static final long BYTES_PER_EPISODE = 1 << 20;
 
-    private PostHandshake() {
+    private final int free;
+    private final boolean dataEarnsEpisodes;
+    private boolean working; // back to handshaking, not yet done
+    private long episodes;
+    private long received;
+
+    private PostHandshake(int free, boolean dataEarnsEpisodes) {
+        this.free = free;
+        this.dataEarnsEpisodes = dataEarnsEpisodes;
+    }
+
+    /**
+     * The watch over a negotiation's engine: {@value #FREE_DURING_NEGOTIATION} episodes, whatever
+     * was received (the dialog inside TLS is a few lines).
+     *
+     * @return a new watch
+     */
+    public static PostHandshake duringNegotiation() {
+        return new PostHandshake(FREE_DURING_NEGOTIATION, false);
+    }
+
+    /**
+     * The watch over a session's engine: {@value #FREE_IN_SESSION} episodes, and one more per
+     * {@link #BYTES_PER_EPISODE} bytes of application data {@link #received}.
+     *
+     * @return a new watch
+     */
+    public static PostHandshake inSession() {
+        return new PostHandshake(FREE_IN_SESSION, true);
+    }
+
+    /**
+     * Counts application bytes the engine decrypted, which earn episodes in a session.
+     *
+     * @param bytes how many, from an unwrap's result
+     */
+    public void received(long bytes) {
+        received += bytes;
+    }
+
+    /**
+     * Where the engine stands after a call, once its handshake is done: each time it goes back to
+     * handshaking is one episode, judged by {@link #refusal}. The caller says whether the engine is
+     * at work: not the close_notify an engine owes in answer to the peer's (a close is not a
+     * handshake).
+     *
+     * @param engine    the engine, after its handshake
+     * @param handshaking whether the engine is handshaking again after this call
+     * @return the failure to end with, or null to go on
+     */
+    public TlsFailure after(SSLEngine engine, boolean handshaking) {
+        boolean starts = handshaking && !working;
+        working = handshaking;
+        return starts ? refusal(engine, ++episodes, free + (dataEarnsEpisodes ? received / BYTES_PER_EPISODE : 0)) : null;
     }
 
     /**
@@ -43,7 +101,7 @@ public final class PostHandshake {
      * @param allowed how many the peer may have caused so far
      * @return the failure to end with, or null to go on
      */
-    public static TlsFailure refusal(SSLEngine engine, long episode, long allowed) {
+    static TlsFailure refusal(SSLEngine engine, long episode, long allowed) {
         String protocol = engine.getSession().getProtocol();
         if (!"TLSv1.3".equals(protocol)) {
             return TlsFailure.of(TlsFailure.Kind.RENEGOTIATION_REFUSED,

@@ -51,11 +51,11 @@ public final class TlsPump {
     private boolean released;
     private ByteBuffer inbox;   // read mode: [position, limit) received in an earlier call, not yet unwrapped
     private ByteBuffer source;  // what the engine unwraps from during a call: the caller's bytes or the inbox
+    private boolean wrapOwed;   // the last unwrap took nothing and its result (not the engine) asked for a wrap
     private byte[] plain;       // [0, plainLength) decrypted, not yet taken; null when none
     private int plainLength;
     private boolean handshakeDone; // set once the engine stopped handshaking: later failures break a session
-    private boolean established; // the engine has been seen not handshaking after the handshake began
-    private int postHandshake;   // times the engine went back to handshaking since (see PostHandshake)
+    private final PostHandshake postHandshake = PostHandshake.duringNegotiation();
 
     /** Where a call to the pump left the engine. */
     public sealed interface Progress {
@@ -331,18 +331,15 @@ public final class TlsPump {
         try {
             for (int step = 0; step < MAX_STEPS; step++) {
                 SSLEngineResult.HandshakeStatus handshake = engine.getHandshakeStatus();
-                if (handshake == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || handshake == SSLEngineResult.HandshakeStatus.FINISHED) {
-                    established = true;
-                    handshakeDone = true;
-                } else if (established && !engine.isInboundDone()) {
-                    // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
-                    // Not the close_notify a TLS 1.2 engine owes in answer to the peer's: a close is not a handshake.
-                    established = false;
-                    TlsFailure refused = PostHandshake.refusal(engine, ++postHandshake, PostHandshake.FREE_DURING_NEGOTIATION);
-                    if (refused != null) {
-                        closeOutbound(out);
-                        return new Progress.Refused(refused);
-                    }
+                boolean working = handshake != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                        && handshake != SSLEngineResult.HandshakeStatus.FINISHED;
+                handshakeDone |= !working;
+                // Back to handshaking after the handshake: renegotiation, or TLS 1.3 post-handshake work.
+                // Not the close_notify a TLS 1.2 engine owes in answer to the peer's: a close is not a handshake.
+                TlsFailure refused = handshakeDone ? postHandshake.after(engine, working && !engine.isInboundDone()) : null;
+                if (refused != null) {
+                    closeOutbound(out);
+                    return new Progress.Refused(refused);
                 }
                 switch (handshake) {
                     case NEED_TASK:
@@ -386,6 +383,14 @@ public final class TlsPump {
                         if (status == SSLEngineResult.Status.CLOSED) {
                             return PEER_CLOSED;
                         }
+                        if (wrapOwed) {
+                            // Netty's OpenSSL engine, refusing a record (a HelloRequest it may not
+                            // answer), queues its alert and the error for the next wrap and says so
+                            // only in the unwrap's result: its own status stays NOT_HANDSHAKING, and
+                            // unwrapping again would go round in circles.
+                            wrapOwed = false;
+                            wrap(EMPTY, out);
+                        }
                         break;
                 }
             }
@@ -418,10 +423,12 @@ public final class TlsPump {
                         }
                         return SSLEngineResult.Status.BUFFER_UNDERFLOW;
                     default:
-                        if (result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
-                                && result.bytesProduced() == 0 && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+                        boolean stalled = result.getStatus() == SSLEngineResult.Status.OK && result.bytesConsumed() == 0
+                                && result.bytesProduced() == 0;
+                        if (stalled && engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
                             return SSLEngineResult.Status.BUFFER_UNDERFLOW;
                         }
+                        wrapOwed = stalled && result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP;
                         return result.getStatus();
                 }
             }

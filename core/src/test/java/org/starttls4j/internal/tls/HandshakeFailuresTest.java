@@ -9,10 +9,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.PKIXReason;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Classification reads exception types and certificate-path reasons; the wording of a message
@@ -69,6 +71,20 @@ class HandshakeFailuresTest {
                 .contains(Problem.EXPIRED);
         assertThat(HandshakeFailures.classify(new SSLHandshakeException("anything")).kind())
                 .isEqualTo(TlsFailure.Kind.HANDSHAKE_FAILED);
+    }
+
+    /** The messages of Netty's BoringSSL engine, as seen over loopback (BoringSslPostHandshakeTest in the Netty adapter). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "io.netty.handler.ssl.ReferenceCountedOpenSslEngine$OpenSslException: error:100000b6:SSL routines:OPENSSL_internal:NO_RENEGOTIATION",
+        "io.netty.handler.ssl.ReferenceCountedOpenSslEngine$OpenSslException: error:10000104:SSL routines:OPENSSL_internal:TOO_MANY_KEY_UPDATES",
+        "remote-initiated renegotiation not allowed"})
+    void afterTheHandshakeBoringSslsOwnRefusalsAreRenegotiationRefused(String message) {
+        SSLException refusal = new SSLException(message, new SSLException(message));
+
+        assertThat(HandshakeFailures.classify(refusal, true).kind()).isEqualTo(TlsFailure.Kind.RENEGOTIATION_REFUSED);
+        assertThat(HandshakeFailures.classify(new SSLException("error:100000d7:SSL routines:OPENSSL_internal:BAD_DECRYPT"), true)
+                .kind()).isEqualTo(TlsFailure.Kind.SESSION_BROKEN);
     }
 
     @Test

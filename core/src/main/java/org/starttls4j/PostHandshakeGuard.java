@@ -1,4 +1,4 @@
-package org.starttls4j.netty;
+package org.starttls4j;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -9,45 +9,36 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
-import org.starttls4j.Failure;
-import org.starttls4j.TlsVersion;
+import org.starttls4j.internal.tls.PostHandshake;
+import org.starttls4j.internal.tls.TlsFailure;
 
 /**
- * The engine the {@code SslHandler} drives, with the core's rules for what may happen after the
- * handshake (as its own pump applies them):
- * <ul>
- * <li><b>TLS 1.2 and older: nothing.</b> An engine that goes back to handshaking is renegotiating
- *     (a client's ClientHello on a server, a server's HelloRequest on a client): a full handshake
- *     at the peer's request, over and over, and never needed by mail. The wrap or unwrap that saw it
- *     throws a {@link StartTlsException} with {@link Failure.Reason#RENEGOTIATION_REFUSED}; the
- *     {@code SslHandler} fires it through {@code exceptionCaught} (inside a
- *     {@code DecoderException}) and closes the channel.</li>
- * <li><b>TLS 1.3: KeyUpdate and NewSessionTicket, bounded.</b> Each time the engine goes back to
- *     work counts; the peer gets {@value #FREE_EPISODES} for free and one more per MiB of
- *     application data it sent, far more than any engine's key limits need, far less than a loop
- *     of KeyUpdate requests would take. Past that, the same refusal.</li>
- * </ul>
- * The JDK's engine has no per-engine switch for either. Only for engines other than Netty's
- * OpenSSL ones: those refuse renegotiation themselves, and the {@code SslHandler} must see them
- * unwrapped (it drives them natively and releases {@code OPENSSL_REFCNT} ones).
+ * The engine a transport's TLS stack drives ({@link TransportTls#engine()}), with the core's rule
+ * for what may happen after the handshake applied by the same {@link PostHandshake} watch as the
+ * core's {@link SecureSession}: a TLS 1.2 renegotiation is refused, TLS 1.3 KeyUpdates and tickets
+ * are bounded. The wrap or unwrap that sees a refused episode throws a
+ * {@link RenegotiationRefusedException}, once; the stack then closes the engine as after any
+ * failure, and the calls that say its last words go through.
+ *
+ * <p>It watches only once the engine's handshake has finished (a {@code FINISHED} result), and
+ * only while the engine is neither closing nor closed. The JDK's engine has no switch of its own
+ * for either rule.
  */
 final class PostHandshakeGuard extends SSLEngine {
 
-    /** Post-handshake episodes a session allows before it counts application data. */
-    static final int FREE_EPISODES = 16;
-    /** Application bytes received that earn one more episode. */
-    static final long BYTES_PER_EPISODE = 1 << 20;
-
     private final SSLEngine engine;
+    private final PostHandshake postHandshake = PostHandshake.inSession();
     private boolean handshaken;
-    private boolean working;      // back to handshaking after the handshake: one episode
-    private long episodes;
-    private long received;        // application bytes unwrapped
     private boolean refused;
 
     PostHandshakeGuard(SSLEngine engine) {
         super(engine.getPeerHost(), engine.getPeerPort());
         this.engine = engine;
+    }
+
+    /** The engine as its factory made it. */
+    SSLEngine engine() {
+        return engine;
     }
 
     @Override
@@ -58,50 +49,35 @@ final class PostHandshakeGuard extends SSLEngine {
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
         SSLEngineResult result = engine.unwrap(src, dsts, offset, length);
-        received += result.bytesProduced();
+        postHandshake.received(result.bytesProduced());
         return checked(result);
     }
 
-    private SSLEngineResult checked(SSLEngineResult result) throws SSLException {
+    private SSLEngineResult checked(SSLEngineResult result) throws RenegotiationRefusedException {
         HandshakeStatus status = result.getHandshakeStatus();
         if (status == HandshakeStatus.FINISHED) {
             handshaken = true;
-            working = false;
-        } else if (status == HandshakeStatus.NOT_HANDSHAKING || !handshaken) {
-            working = false;
-        } else if (result.getStatus() != SSLEngineResult.Status.CLOSED
-                && !engine.isInboundDone() && !engine.isOutboundDone()) { // a close_notify to answer is no handshake
-            if (!working) {
-                working = true;
-                episodes++;
-            }
-            refuseIfTooMuch("the peer tried to renegotiate ");
+        }
+        if (handshaken) {
+            refuseIf(postHandshake.after(engine, status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED
+                    && result.getStatus() != SSLEngineResult.Status.CLOSED && !engine.isInboundDone() && !engine.isOutboundDone()));
         }
         return result;
     }
 
-    /** Throws once: the SslHandler then closes the engine and the channel, and its last wraps go through. */
-    private void refuseIfTooMuch(String why) throws StartTlsException {
-        if (refused) {
-            return;
-        }
-        String protocol = engine.getSession().getProtocol();
-        if (!TlsVersion.TLS_1_3.jsseName().equals(protocol)) {
+    /** Throws once: the stack then closes the engine, and the wraps of its last words go through. */
+    private void refuseIf(TlsFailure failure) throws RenegotiationRefusedException {
+        if (failure != null && !refused) {
             refused = true;
-            throw new StartTlsException(Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
-                    why + protocol + "; renegotiation is refused"), false);
-        }
-        if (episodes > FREE_EPISODES + received / BYTES_PER_EPISODE) {
-            refused = true;
-            throw new StartTlsException(Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
-                    "more TLS 1.3 post-handshake messages (KeyUpdate, NewSessionTicket) than allowed: " + episodes), false);
+            throw new RenegotiationRefusedException(TlsFailures.of(failure));
         }
     }
 
+    /** The application asking for a new handshake after the first counts as the peer's request would. */
     @Override
     public void beginHandshake() throws SSLException {
         if (handshaken) {
-            refuseIfTooMuch("the application asked to renegotiate ");
+            refuseIf(postHandshake.after(engine, true));
         }
         engine.beginHandshake();
     }
