@@ -56,7 +56,7 @@ import org.starttls4j.TransportTls;
  * engine the negotiation set up ({@link TransportTls#engine()}: the configuration's
  * {@code EngineFactory}, JDK or BoringSSL through {@link BoringSsl#engines}). Netty runs the
  * handshake (delegated tasks on the executor given to the constructor when the configuration
- * hands them over); its {@link SslHandshakeCompletionEvent} goes up the pipeline as usual, and the
+ * hands them over); its {@link io.netty.handler.ssl.SslHandshakeCompletionEvent} goes up the pipeline as usual, and the
  * negotiation checks the result (TLS floor, pins, certificates) and finishes its dialog on the
  * plaintext the {@code SslHandler} decrypts. Any byte read past the go-ahead before TLS fails the
  * negotiation with {@code PLAINTEXT_INJECTION}. The negotiation's deadline, not the

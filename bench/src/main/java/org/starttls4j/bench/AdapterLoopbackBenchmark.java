@@ -51,8 +51,10 @@ import org.starttls4j.smtp.Smtp;
  * <p>One operation is one connection: connect, greeting, EHLO, STARTTLS, handshake, EHLO inside
  * TLS and its reply, both ends secured, the client closes (close_notify), the server follows. {@code connections1} runs one connection at a time,
  * {@code connections64} keeps 64 in flight (64 JMH threads, each waiting for its own). Every
- * variant uses the same JDK {@code SSLEngine}s from the same contexts (TLS 1.3, ECDSA P-256,
- * chain and host name checked, no resumption), and the same client and server each time:
+ * variant uses the same {@code SSLEngine}s from the same contexts (TLS 1.3, ECDSA P-256,
+ * chain and host name checked, no resumption): the JDK's, or with {@code engine=boringssl}
+ * Netty's BoringSSL engines ({@link Fixture.Engine#BORINGSSL}, as in benchmarks 1 and 2), and the
+ * same client and server each time:
  * <ul>
  * <li>{@code nio}: {@link NioServer} (one acceptor thread negotiates every connection; the
  *     application answers the EHLO inside TLS on a worker) and {@link NioClient} (blocking,
@@ -75,6 +77,10 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
         @Param({"sslhandler", "nio", "netty"})
         public String server;
 
+        /** {@code jdk} or {@code boringssl} (Netty's BoringSSL engine, issue 16): the same for all three servers and the client. */
+        @Param({"jdk", "boringssl"})
+        public String engine;
+
         private Fixture fixture;
         private ClientConfig clientConfig;
         private ServerConfig serverConfig;
@@ -95,7 +101,7 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
         /** Starts the server and prepares the client. */
         @Setup(Level.Trial)
         public void start() throws Exception {
-            fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3");
+            fixture = new Fixture(Pki.KeyType.EC_P256, "TLSv1.3", Fixture.Engine.of(engine));
             clientConfig = fixture.clientConfig();
             serverConfig = fixture.serverConfig(MailProtocol.SMTP);
             ehloAfterTls = SmtpByHand.ehloAfterTls(serverConfig);
@@ -164,6 +170,11 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
             if (serverFailures.get() != 0) {
                 throw new IllegalStateException(serverFailures.get() + " server ends failed");
             }
+        }
+
+        /** The engines every end of this variant uses. */
+        Fixture.Engine engine() {
+            return fixture.engine();
         }
 
         /** One connection, negotiated to the end on both sides, then closed. */

@@ -1,7 +1,13 @@
 package org.starttls4j.bench;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The core's rate against the bare baseline's, measured in one JVM by alternating short blocks of
@@ -13,11 +19,19 @@ import java.util.Locale;
  * <p>Usage: {@code InterleavedRate negotiation <EC_P256|RSA_2048> <TLSv1.3|TLSv1.2> [SMTP|IMAP|POP3] [jdk|boringssl]}
  * or {@code InterleavedRate bulk <TLSv1.3|TLSv1.2> <bytes per write>}. With {@code boringssl} both
  * pairs, core and bare, run Netty's BoringSSL engines.
+ *
+ * <p>{@code InterleavedRate adapter <nio|netty> [jdk|boringssl] [connections in flight]} compares
+ * an adapter with the plain Netty {@code SslHandler} pipeline over loopback (benchmark 3's
+ * {@link AdapterLoopbackBenchmark.Loopback}, both with the same engine): one operation is one
+ * connection negotiated to the end; with more than one in flight (default 1) a block is that many
+ * threads each making its share of the block's connections, and its time is the wall clock's.
  */
 public final class InterleavedRate {
 
     private static final long WARM_UP_NANOS = 20_000_000_000L; // JDK 17's EC and RSA code needs ~15 s
     private static final long BLOCK_NANOS = 250_000_000L;
+    /** Longer for connections over loopback: a block of concurrent ones starts and ends with fewer in flight. */
+    private static final long ADAPTER_BLOCK_NANOS = 500_000_000L;
     private static final int PAIRS = 40;
 
     private InterleavedRate() {
@@ -39,7 +53,20 @@ public final class InterleavedRate {
         String what;
         Operation core;
         Operation bare;
-        if (args[0].equals("negotiation")) {
+        String sides = "core/bare";
+        long blockNanos = BLOCK_NANOS;
+        int threads = 1;
+        AdapterLoopbackBenchmark.Loopback[] loopbacks = null;
+        if (args[0].equals("adapter")) {
+            String engine = args.length > 2 ? args[2] : "jdk";
+            threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+            loopbacks = new AdapterLoopbackBenchmark.Loopback[] {loopback(args[1], engine), loopback("sslhandler", engine)};
+            core = loopbacks[0]::negotiate;
+            bare = loopbacks[1]::negotiate;
+            sides = args[1] + "/sslhandler";
+            blockNanos = ADAPTER_BLOCK_NANOS;
+            what = "adapter " + args[1] + " beside the SslHandler pipeline, " + engine + " engines, " + threads + " in flight";
+        } else if (args[0].equals("negotiation")) {
             String engine = args.length > 4 ? args[4] : "jdk";
             NegotiationBenchmark c = negotiation(args[1], args[2], args.length > 3 ? args[3] : "SMTP", engine);
             NegotiationBenchmark b = negotiation(args[1], args[2], "bare", engine);
@@ -53,26 +80,49 @@ public final class InterleavedRate {
             bare = b::write;
             what = "bulk, " + args[1] + ", " + args[2] + " B per write";
         }
-        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
-        while (System.nanoTime() < warmUpEnd) {
-            core.run();
-            bare.run();
-        }
-        int perBlock = Math.max(1, (int) (BLOCK_NANOS / Math.max(perOperation(core), perOperation(bare))));
-        double[] ratios = new double[PAIRS];
-        for (int pair = 0; pair < PAIRS; pair++) {
-            boolean coreFirst = pair % 2 == 0; // neither side always runs just after the other
-            long coreNanos = coreFirst ? time(core, perBlock) : 0;
-            long bareNanos = time(bare, perBlock);
-            if (!coreFirst) {
-                coreNanos = time(core, perBlock);
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
+        try {
+            long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+            while (System.nanoTime() < warmUpEnd) {
+                time(core, threads, threads, pool);
+                time(bare, threads, threads, pool);
             }
-            ratios[pair] = (double) bareNanos / coreNanos; // the core's rate over the bare rate
+            // With several in flight, a block of one round per thread would time its slowest connection:
+            // eight rounds at least, so that a block's wall clock is mostly connections in full flow.
+            int perBlock = Math.max(threads == 1 ? 1 : 8 * threads, (int) (blockNanos
+                    / Math.max(perOperation(core, threads, pool), perOperation(bare, threads, pool))));
+            double[] ratios = new double[PAIRS];
+            for (int pair = 0; pair < PAIRS; pair++) {
+                boolean coreFirst = pair % 2 == 0; // neither side always runs just after the other
+                long coreNanos = coreFirst ? time(core, perBlock, threads, pool) : 0;
+                long bareNanos = time(bare, perBlock, threads, pool);
+                if (!coreFirst) {
+                    coreNanos = time(core, perBlock, threads, pool);
+                }
+                ratios[pair] = (double) bareNanos / coreNanos; // the core's rate over the bare rate
+            }
+            Arrays.sort(ratios);
+            int[] ci = medianConfidenceInterval(PAIRS);
+            System.out.printf(Locale.ROOT, "%s: %s rate %.3f (95 %% CI %.3f–%.3f; %d pairs of %d operations each)%n",
+                    what, sides, median(ratios), ratios[ci[0]], ratios[ci[1]], PAIRS, perBlock);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
-        Arrays.sort(ratios);
-        int[] ci = medianConfidenceInterval(PAIRS);
-        System.out.printf(Locale.ROOT, "%s: core/bare rate %.3f (95 %% CI %.3f–%.3f; %d pairs of %d operations each)%n",
-                what, median(ratios), ratios[ci[0]], ratios[ci[1]], PAIRS, perBlock);
+        if (loopbacks != null) {
+            for (AdapterLoopbackBenchmark.Loopback l : loopbacks) {
+                l.stop(); // fails if a handshake was resumed or a server end failed
+            }
+        }
+    }
+
+    private static AdapterLoopbackBenchmark.Loopback loopback(String server, String engine) throws Exception {
+        AdapterLoopbackBenchmark.Loopback l = new AdapterLoopbackBenchmark.Loopback();
+        l.server = server;
+        l.engine = engine;
+        l.start();
+        return l;
     }
 
     private static NegotiationBenchmark negotiation(String cert, String tls, String via, String engine) throws Exception {
@@ -88,22 +138,38 @@ public final class InterleavedRate {
         return b;
     }
 
-    private static long perOperation(Operation op) throws Exception {
+    /** Wall-clock nanoseconds per operation, {@code threads} at a time. */
+    private static long perOperation(Operation op, int threads, ExecutorService pool) throws Exception {
         int n = 0;
-        long start = System.nanoTime();
-        long elapsed;
+        long elapsed = 0;
         do {
-            op.run();
-            n++;
-            elapsed = System.nanoTime() - start;
+            elapsed += time(op, threads, threads, pool);
+            n += threads;
         } while (elapsed < 50_000_000L);
         return elapsed / n;
     }
 
-    private static long time(Operation op, int times) throws Exception {
+    /** Wall-clock nanoseconds for {@code times} operations, spread over {@code threads} threads of {@code pool}. */
+    private static long time(Operation op, int times, int threads, ExecutorService pool) throws Exception {
         long start = System.nanoTime();
-        for (int i = 0; i < times; i++) {
-            op.run();
+        if (pool == null) {
+            for (int i = 0; i < times; i++) {
+                op.run();
+            }
+            return System.nanoTime() - start;
+        }
+        List<Callable<Void>> shares = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int share = times / threads + (t < times % threads ? 1 : 0);
+            shares.add(() -> {
+                for (int i = 0; i < share; i++) {
+                    op.run();
+                }
+                return null;
+            });
+        }
+        for (Future<Void> f : pool.invokeAll(shares)) {
+            f.get(); // a failed operation fails the run
         }
         return System.nanoTime() - start;
     }

@@ -85,6 +85,17 @@ record ProcessFootprint(long heapUsed, long heapCommitted, long nmtCommitted, lo
                 known ? Long.parseLong(cHeap.group(1)) * 1024 : -1, known ? Long.parseLong(cHeap.group(2)) * 1024 : -1);
     }
 
+    /**
+     * The bytes glibc's {@code malloc} has handed out now ({@code mallinfo2}, as {@code jcmd VM.info}
+     * prints it), without collecting first.
+     *
+     * @return the bytes, or -1 if {@code VM.info} does not say
+     */
+    static long cHeapInUseNow() {
+        Matcher cHeap = C_HEAP.matcher(diagnosticCommand("vmInfo"));
+        return cHeap.find() ? Long.parseLong(cHeap.group(1)) * 1024 : -1;
+    }
+
     /** Native memory outside the heap as NMT counts it, or -1 without NMT. */
     long nmtNonHeap() {
         return nmtCommitted < 0 ? -1 : nmtCommitted - nmtHeapCommitted;

@@ -64,10 +64,13 @@ final class ScaleReport {
      * @param atBurst the server's reading with the burst's sessions held
      * @param full    the server's reading with every session held
      * @param load    the load average before and after the burst
+     * @param listen  the server's listen backlogs ({@code backlogs}, as {@code ss} shows them) and the
+     *                kernel's listen-queue counters' growth during the burst ({@link ListenQueue#COUNTERS});
+     *                empty when not recorded
      */
     record Variant(String server, String engine, Map<String, String> warmup, Map<String, String> burst,
                    Map<String, String> fill, Map<String, String> idle, Map<String, String> atBurst,
-                   Map<String, String> full, String load) {
+                   Map<String, String> full, String load, Map<String, String> listen) {
 
         /** Sessions held at the last reading. */
         long sessions() {
@@ -246,9 +249,9 @@ final class ScaleReport {
                         + "memory figures they depend on the load: on a machine shared with other work, as here, only their ratios "
                         + "to the baseline, read beside the load average, mean anything). Ratios are to "
                         + "the `SslHandler` baseline with the same engine in the same run.\n\n");
-        md.append("| engine | server | secured | not secured | p50 | p99 | max | p50 ÷ baseline | p99 ÷ baseline | load average "
-                + "(1, 5, 15 min) before → after |\n");
-        md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        md.append("| engine | server | secured | not secured | p50 | p99 | max | p50 ÷ baseline | p99 ÷ baseline | listen backlog "
+                + "| listen-queue overflows (drops) | load average (1, 5, 15 min) before → after |\n");
+        md.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (Variant v : variants) {
             Optional<Variant> base = variants.stream()
                     .filter(b -> b.engine().equals(v.engine()) && b.server().equals("sslhandler")).findFirst();
@@ -259,14 +262,21 @@ final class ScaleReport {
                     .append(millis(v.percentile(100))).append(" | ")
                     .append(base.map(b -> ratio(v.percentile(50), b.percentile(50))).orElse("–")).append(" | ")
                     .append(base.map(b -> ratio(v.percentile(99), b.percentile(99))).orElse("–")).append(" | ")
-                    .append(v.load()).append(" |\n");
+                    .append(v.listen().getOrDefault("backlogs", "not recorded")).append(" | ")
+                    .append(v.listen().containsKey("ListenOverflows")
+                            ? v.listen().get("ListenOverflows") + " (" + v.listen().get("ListenDrops") + ")" : "not recorded")
+                    .append(" | ").append(v.load()).append(" |\n");
         }
         double spread = variants.stream().filter(v -> v.percentile(50) > 0)
                 .mapToDouble(v -> (double) v.percentile(100) / v.percentile(50)).max().orElse(Double.NaN);
         md.append(String.format(Locale.ROOT, "%nThe slowest connection of a burst took at most %.2f times the median here: the event loops "
                 + "(the server's and the clients') serve every connection in turn, so under a burst each negotiation takes about as "
-                + "long as the whole burst, and these latencies are the time to secure all of them. Connections beyond the listen "
-                + "backlog (capped by the kernel at `net.core.somaxconn` = %s) wait for the SYN to be retried.%n", spread, somaxconn()));
+                + "long as the whole burst, and these latencies are the time to secure all of them. The listen backlog is that of each "
+                + "of the server's two listening sockets as `ss -ltn` shows it (each asks for %,d; the kernel caps it at "
+                + "`net.core.somaxconn` = %s). A connection that finds the accept queue full is dropped and waits for its SYN to be "
+                + "retried (1 s, then 2 s, 4 s, …): the overflows are the kernel's `TcpExt` counters `ListenOverflows` "
+                + "(`ListenDrops`) over the burst, counted for the whole machine, so another program's listener may add to them.%n",
+                spread, ScaleServer.BACKLOG, ListenQueue.somaxconn()));
         md.append("\nChecks over the whole run: ");
         for (Variant v : variants) {
             md.append(serverName(v.server())).append('/').append(engineName(v.engine())).append(": ").append(v.secured())
@@ -425,14 +435,6 @@ final class ScaleReport {
             return "unknown";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
-
-    private static String somaxconn() {
-        try {
-            return Files.readString(Paths.get("/proc/sys/net/core/somaxconn")).trim();
-        } catch (IOException e) {
             return "unknown";
         }
     }

@@ -159,9 +159,11 @@ public final class ScaleRun {
             }
         }
         Path load = raw.resolve("scale-load-" + name + ".txt");
+        Path listen = raw.resolve("scale-listen-" + name + ".txt");
         return new ScaleReport.Variant(server, engine, merge(opened.get("warmup")), merge(opened.get("burst")),
                 merge(opened.get("fill")), measured.get("idle"), measured.get("burst"), measured.get("full"),
-                Files.exists(load) ? Files.readString(load).trim() : "not recorded");
+                Files.exists(load) ? Files.readString(load).trim() : "not recorded",
+                Files.exists(listen) ? fields(Files.readString(listen).trim()) : Map.of());
     }
 
     private ScaleReport.Variant runOne(String server, String engine) throws Exception {
@@ -194,15 +196,19 @@ public final class ScaleRun {
                 Map<String, String> warm = open(clientProcesses, "warmup", warmup, 32, "close");
                 Map<String, String> idle = serverProcess.ask("measure idle 0 " + warmup, "measured");
                 String loadBefore = loadAverage();
+                Map<String, Long> queueBefore = ListenQueue.counters();
                 Map<String, String> burstResult = open(clientProcesses, "burst", burst, burst, "keep");
+                Map<String, Long> queueAfter = ListenQueue.counters();
                 String loadAfter = loadAverage();
                 Files.writeString(raw.resolve("scale-load-" + name + ".txt"), loadBefore + " → " + loadAfter + "\n");
+                Map<String, String> listen = listen(addresses, queueBefore, queueAfter);
+                Files.writeString(raw.resolve("scale-listen-" + name + ".txt"), line(listen) + "\n");
                 Map<String, String> atBurst = serverProcess.ask("measure burst " + burst + " " + (warmup + burst), "measured");
                 Map<String, String> fill = open(clientProcesses, "fill", sessions - burst, 256, "keep");
                 Map<String, String> full = serverProcess.ask("measure full " + sessions + " " + (warmup + sessions), "measured");
                 serverProcess.send("quit");
                 return new ScaleReport.Variant(server, engine, warm, burstResult, fill, idle, atBurst, full,
-                        loadBefore + " → " + loadAfter);
+                        loadBefore + " → " + loadAfter, listen);
             } finally {
                 for (Peer p : clientProcesses) {
                     p.close();
@@ -239,6 +245,34 @@ public final class ScaleRun {
             }
         }
         return merged;
+    }
+
+    /**
+     * The backlogs of the server's listening sockets ({@code addresses}: {@code host:port,...}) and
+     * how much each listen-queue counter grew between the two readings.
+     */
+    static Map<String, String> listen(String addresses, Map<String, Long> before, Map<String, Long> after) {
+        List<Integer> ports = new ArrayList<>();
+        for (String address : addresses.split(",")) {
+            ports.add(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1)));
+        }
+        Map<String, String> listen = new LinkedHashMap<>();
+        List<Integer> backlogs = ListenQueue.backlogs(ports);
+        listen.put("backlogs", backlogs.isEmpty() ? "unknown"
+                : String.join("+", backlogs.stream().map(String::valueOf).toArray(String[]::new)));
+        for (String counter : ListenQueue.COUNTERS) {
+            if (before.containsKey(counter) && after.containsKey(counter)) {
+                listen.put(counter, String.valueOf(after.get(counter) - before.get(counter)));
+            }
+        }
+        return listen;
+    }
+
+    /** A map as {@code key=value key=value ...}, the form {@link #fields} reads. */
+    static String line(Map<String, String> fields) {
+        StringBuilder line = new StringBuilder();
+        fields.forEach((k, v) -> line.append(line.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return line.toString();
     }
 
     /** {@code key=value key=value ...} as a map, in order. */

@@ -65,6 +65,8 @@ public final class ScaleServer {
     static final String TRIM = "scale.trimNativeHeap";
     /** System property: true to have {@link NioServer} hand sessions over with their transcripts. */
     static final String TRANSCRIPT = "scale.keepTranscript";
+    /** The listen backlog every server asks for: more than a burst, so the kernel's cap is what applies. */
+    static final int BACKLOG = 20_000;
 
     private static final Timeouts PATIENT = Timeouts.of(Duration.ofMinutes(10))
             .withServerWaits(Duration.ofMinutes(10), Duration.ofMinutes(10));
@@ -127,7 +129,7 @@ public final class ScaleServer {
             nioSessions = new NioIdleSessions(ehloAfterTls);
             for (InetSocketAddress address : binds) {
                 NioServer s = NioServer.builder(config, smtpServers).bind(address)
-                        .backlog(20_000).maxNegotiating(20_000)
+                        .backlog(BACKLOG).maxNegotiating(20_000)
                         .keepTranscript(Boolean.getBoolean(TRANSCRIPT))
                         .onSession(nioSessions::add)
                         .onFailure((peer, report) -> failures.incrementAndGet())
@@ -142,7 +144,7 @@ public final class ScaleServer {
             }
             loop = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("scale-server", true), NioIoHandler.newFactory());
             ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 20_000)
+                    .option(ChannelOption.SO_BACKLOG, BACKLOG)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {

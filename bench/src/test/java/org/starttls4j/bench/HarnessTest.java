@@ -199,16 +199,20 @@ class HarnessTest {
     }
 
     @Test
-    void everyLoopbackVariantNegotiatesOverTcp() throws Exception {
-        for (String server : new String[] {"sslhandler", "nio", "netty"}) {
-            AdapterLoopbackBenchmark.Loopback loopback = new AdapterLoopbackBenchmark.Loopback();
-            loopback.server = server;
-            loopback.start(); // negotiates once, then resets the counts
-            try {
-                assertTrue(loopback.negotiate() != null, server);
-                assertTrue(loopback.negotiate() != null, server);
-            } finally {
-                loopback.stop(); // fails on a resumed handshake or a failed server end
+    void everyLoopbackVariantNegotiatesOverTcpWithEitherEngine() throws Exception {
+        for (String engine : new String[] {"jdk", "boringssl"}) {
+            for (String server : new String[] {"sslhandler", "nio", "netty"}) {
+                AdapterLoopbackBenchmark.Loopback loopback = new AdapterLoopbackBenchmark.Loopback();
+                loopback.server = server;
+                loopback.engine = engine;
+                loopback.start(); // negotiates once, then resets the counts
+                try {
+                    assertEquals(Fixture.Engine.of(engine), loopback.engine(), server);
+                    assertTrue(loopback.negotiate() != null, server + "/" + engine);
+                    assertTrue(loopback.negotiate() != null, server + "/" + engine);
+                } finally {
+                    loopback.stop(); // fails on a resumed handshake or a failed server end
+                }
             }
         }
     }

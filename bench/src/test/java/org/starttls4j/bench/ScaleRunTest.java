@@ -57,6 +57,9 @@ class ScaleRunTest {
             assertTrue(Double.isFinite(v.totalPerSession()), name + ": a figure per session");
             assertTrue(v.fullFootprint().cHeapInUse() > 0 && v.fullFootprint().cHeapFree() >= 0, name + ": glibc's counts read");
             assertTrue(Double.isFinite(v.cHeapInUsePerSession()), name + ": C heap in use per session");
+            assertTrue(Long.parseLong(v.listen().get("ListenOverflows")) >= 0
+                    && Long.parseLong(v.listen().get("ListenDrops")) >= 0, name + ": the listen-queue counters over the burst");
+            assertTrue(v.listen().containsKey("backlogs"), name + ": the listen backlogs");
         }
 
         // The same figures again from the lines the processes left in the raw directory.
@@ -69,6 +72,7 @@ class ScaleRunTest {
             assertEquals(run.cHeapInUsePerSession(), read.cHeapInUsePerSession(), run.server() + ": C heap from the raw lines");
             assertEquals(run.percentile(99), read.percentile(99), run.server() + ": latency from the raw lines");
             assertEquals(run.load(), read.load(), run.server() + ": load average from the raw lines");
+            assertEquals(run.listen(), read.listen(), run.server() + ": listen queue from the raw lines");
         }
         assertTrue(Files.readString(dir.resolve("again.md")).contains("`ScaleRun --from-raw`"), "says it was rendered again");
 
@@ -78,7 +82,8 @@ class ScaleRunTest {
                 ScaleReport.end("scale-jdk"), "heap / session", "native / session (NMT)",
                 "total / session", "**extrapolated**", "p50 ÷ baseline", "p99 ÷ baseline", "load average", "Open files per process",
                 "Command: `test`", (WARMUP + SESSIONS) + " secured", "`MALLOC_ARENA_MAX=2`", "`jcmd System.trim_native_heap`",
-                "without their transcripts", "C heap in use / session", "glibc's default arenas")) {
+                "without their transcripts", "C heap in use / session", "glibc's default arenas", "listen backlog",
+                "listen-queue overflows (drops)", "`net.core.somaxconn` = " + ListenQueue.somaxconn())) {
             assertTrue(written.contains(field), "the report has " + field);
         }
     }
