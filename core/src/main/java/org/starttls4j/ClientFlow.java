@@ -42,7 +42,7 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     static ClientFlow start(ClientConfig config, ClientDialog dialog) {
         Settings settings = new Settings("server", "answer", config.limits(), config.tlsFloor(), config.engineFactory(),
-                config.delegatedTasks());
+                config.delegatedTasks(), config.recordsTranscript());
         return new ClientFlow(config, settings, null, false, new Unstarted<>(dialog, false));
     }
 
@@ -148,13 +148,13 @@ final class ClientFlow extends Flow<ClientDialog> {
                 idle = step;
                 dialog = noTls.next();
             }
-            Lines.Framed framed = Lines.frame(buffer, position, settings.limits(), Role.CLIENT);
-            if (framed instanceof Lines.Framed.Broken broken) {
-                return fail(broken.failure(), "", tls, out);
+            int found = Lines.scan(buffer, position, settings.limits());
+            if (found < 0 && found != Lines.INCOMPLETE) {
+                return fail(Lines.broken(found, buffer, position, settings.limits(), Role.CLIENT), "", tls, out);
             }
-            if (!(framed instanceof Lines.Framed.Line line)) { // incomplete: the read is consumed
+            if (found == Lines.INCOMPLETE) { // the read is consumed
                 if (idle == null) {
-                    Instant deadline = config.timeouts().deadline(startedAt, out.now());
+                    Instant deadline = config.timeouts().deadline(startedAt, out.now(), config.timeouts().perStep(), deadlineSoFar());
                     return out.to(next(new AwaitingReplies(dialog, tls, Lines.rest(buffer, position), received, deadline, startTlsAsked)));
                 }
                 if (position < buffer.length) {
@@ -163,15 +163,16 @@ final class ClientFlow extends Flow<ClientDialog> {
                 }
                 return decide(idle, dialog, tls, received, out);
             }
-            position += line.length();
-            out.received(line.text(), encrypted);
-            step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line.text()) : dialog.onLine(line.text());
+            String line = Lines.text(buffer, position, found);
+            position += found;
+            out.received(line, encrypted);
+            step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line) : dialog.onLine(line);
             if (idle != null && !(step instanceof ClientStep.Await || step instanceof ClientStep.Fail)) {
-                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line.text()),
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line),
                         dialog.farewell(), tls, out);
             }
             if (idle != null && step instanceof ClientStep.Await awaiting && !awaiting.send().isEmpty()) {
-                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line.text()),
+                return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "an idle dialog tried to answer unsolicited data", line),
                         dialog.farewell(), tls, out);
             }
         }
@@ -253,7 +254,7 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     @Override
     Instant tlsDeadline(boolean peerSilent, Output out) {
-        return config.timeouts().deadline(startedAt, out.now());
+        return config.timeouts().deadline(startedAt, out.now(), config.timeouts().perStep(), deadlineSoFar());
     }
 
     @Override

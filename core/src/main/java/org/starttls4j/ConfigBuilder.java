@@ -18,6 +18,7 @@ public abstract sealed class ConfigBuilder<B extends ConfigBuilder<B>> permits C
     Limits limits = Limits.DEFAULT;
     Timeouts timeouts = Timeouts.DEFAULT;
     DelegatedTasks delegatedTasks = DelegatedTasks.RUN_INLINE;
+    boolean recordTranscript = true;
 
     ConfigBuilder() {
     }
@@ -32,6 +33,7 @@ public abstract sealed class ConfigBuilder<B extends ConfigBuilder<B>> permits C
         this.limits = config.limits();
         this.timeouts = config.timeouts();
         this.delegatedTasks = config.delegatedTasks();
+        this.recordTranscript = config.recordsTranscript();
         return self();
     }
 
@@ -55,6 +57,20 @@ public abstract sealed class ConfigBuilder<B extends ConfigBuilder<B>> permits C
      */
     public B tlsFloor(TlsVersion value) {
         this.tlsFloor = Objects.requireNonNull(value, "tlsFloor");
+        return self();
+    }
+
+    /**
+     * Whether transitions report the transcript ({@link Event.Line}s, and
+     * {@link Event.TranscriptTruncated} past the bounds of {@link Limits}); default true. With false
+     * no line is recorded at all, so a negotiation allocates nothing for a transcript (about 1 KB
+     * per negotiation): for a server that never reads it. The other events are reported either way.
+     *
+     * @param value whether to record the transcript
+     * @return this builder
+     */
+    public B recordTranscript(boolean value) {
+        this.recordTranscript = value;
         return self();
     }
 

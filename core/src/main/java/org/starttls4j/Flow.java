@@ -74,8 +74,10 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
      *
      * @param peer    "server" for a client, "client" for a server: whose doing a failure is
      * @param awaited what the role waits for from the peer: "answer" (client), "command" (server)
+     * @param transcript whether transitions report the lines crossed
      */
-    record Settings(String peer, String awaited, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks) {
+    record Settings(String peer, String awaited, Limits limits, TlsVersion tlsFloor, EngineFactory engineFactory, DelegatedTasks delegatedTasks,
+                    boolean transcript) {
     }
 
     final Settings settings;
@@ -211,19 +213,24 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     // ---------------------------------------------------------------- what a state reports
 
     final Optional<Instant> deadline() {
+        return Optional.ofNullable(deadlineSoFar());
+    }
+
+    /**
+     * The deadline this state waits under, or null: what the next state's deadline is compared with,
+     * so that a deadline that did not move stays the same value ({@link Timeouts}).
+     */
+    final Instant deadlineSoFar() {
         if (phase instanceof Reading<D> reading) {
-            return Optional.of(reading.deadline());
+            return reading.deadline();
         }
         if (phase instanceof AwaitingHandshake<D> h) {
-            return Optional.of(h.deadline());
+            return h.deadline();
         }
         if (phase instanceof AwaitingTasks<D> t) {
-            return Optional.of(t.deadline());
+            return t.deadline();
         }
-        if (phase instanceof AwaitingTransportTls<D> a) {
-            return Optional.of(a.deadline());
-        }
-        return Optional.empty();
+        return phase instanceof AwaitingTransportTls<D> a ? a.deadline() : null;
     }
 
     /** Whether the negotiation has ended: {@link #outcome()}'s answer, without an {@code Optional} made to ask. */

@@ -18,52 +18,37 @@ final class Lines {
     private Lines() {
     }
 
-    /** What {@link #frame} found at a position of the buffer. */
-    sealed interface Framed {
-        /**
-         * A whole line.
-         *
-         * @param text   the line without its CRLF
-         * @param length the bytes it took, CRLF included
-         */
-        record Line(String text, int length) implements Framed {
-        }
-
-        /** The rest of the buffer is the start of a line: read more. */
-        record Incomplete() implements Framed {
-        }
-
-        /**
-         * The peer broke the framing (too long, a bare CR or LF, a NUL).
-         *
-         * @param failure why, with the reason of the reading role
-         */
-        record Broken(Failure failure) implements Framed {
-        }
-    }
-
-    private static final Framed INCOMPLETE = new Framed.Incomplete();
+    /** What {@link #scan} returns when the buffer ends before the line does: read more. */
+    static final int INCOMPLETE = LineFramer.INCOMPLETE;
 
     /**
-     * Frames the line at {@code position}.
+     * Finds the line at {@code position}: its length, CRLF included, when it is whole (its text is
+     * {@link #text}); {@link #INCOMPLETE}; or another negative value when the peer broke the framing
+     * (too long, a bare CR or LF, a NUL: {@link #broken} says why). A number, not an object: every
+     * line of every negotiation is framed here.
+     */
+    static int scan(byte[] buffer, int position, Limits limits) {
+        return LineFramer.scan(buffer, position, buffer.length, limits.maxLineLength());
+    }
+
+    /** The text of the whole line {@link #scan} found at {@code position}, without its CRLF. */
+    static String text(byte[] buffer, int position, int length) {
+        return LineFramer.line(buffer, position, length);
+    }
+
+    /**
+     * Why the framing broke where {@link #scan} found {@code found} (negative, not {@link #INCOMPLETE}).
      *
      * @param reader {@link Role#CLIENT} reads replies, {@link Role#SERVER} commands
      */
-    static Framed frame(byte[] buffer, int position, Limits limits, Role reader) {
-        int found = LineFramer.scan(buffer, position, buffer.length, limits.maxLineLength());
-        if (found == LineFramer.INCOMPLETE) {
-            return INCOMPLETE;
-        }
+    static Failure broken(int found, byte[] buffer, int position, Limits limits, Role reader) {
         boolean client = reader == Role.CLIENT;
         if (found == LineFramer.TOO_LONG) {
-            return new Framed.Broken(Failure.of(client ? Failure.Reason.LINE_TOO_LONG : Failure.Reason.COMMAND_TOO_LONG,
-                    (client ? "a line" : "a command") + " longer than " + limits.maxLineLength() + " bytes"));
+            return Failure.of(client ? Failure.Reason.LINE_TOO_LONG : Failure.Reason.COMMAND_TOO_LONG,
+                    (client ? "a line" : "a command") + " longer than " + limits.maxLineLength() + " bytes");
         }
-        if (found < 0) {
-            return new Framed.Broken(Failure.of(client ? Failure.Reason.MALFORMED_REPLY : Failure.Reason.MALFORMED_COMMAND,
-                    LineFramer.why(found) + (client ? " in a reply" : " in a command"), preview(buffer, position)));
-        }
-        return new Framed.Line(LineFramer.line(buffer, position, found), found);
+        return Failure.of(client ? Failure.Reason.MALFORMED_REPLY : Failure.Reason.MALFORMED_COMMAND,
+                LineFramer.why(found) + (client ? " in a reply" : " in a command"), preview(buffer, position));
     }
 
     /** Whether {@code received} bytes before TLS are more than the bounds allow. */

@@ -20,6 +20,18 @@ import javax.net.ssl.SSLSession;
  * }
  * }</pre>
  *
+ * <p><b>Into the caller's buffer.</b> Every input has a second form that takes a destination
+ * buffer, shaped like {@link javax.net.ssl.SSLEngine#wrap(ByteBuffer, ByteBuffer)}: the outbound
+ * bytes are written into it from its position (which moves past them), once, with no copy kept by
+ * the core; {@link Transition#outboundWritten()} says how many. What does not fit is never lost:
+ * the transition owns it, as {@link Transition#outbound()}, to write after the destination's bytes.
+ * A loop that keeps one write buffer per connection then allocates nothing for outbound bytes.
+ *
+ * <pre>{@code
+ * Transition t = n.onReceived(read(), writeBuffer, now());   // writeBuffer in fill mode
+ * writeBuffer.flip(); write(writeBuffer); write(t.outbound()); writeBuffer.compact();
+ * }</pre>
+ *
  * <p><b>Ownership.</b> Plaintext states are immutable values: feeding the same state the same
  * bytes gives the same transition, any number of times. From the TLS handshake on, a state owns a
  * mutable {@link javax.net.ssl.SSLEngine}; such a state is consumed by the first call that feeds
@@ -130,7 +142,24 @@ public final class Negotiation {
      */
     public Transition onTlsEstablished(SSLSession session, Instant now) {
         Objects.requireNonNull(session, "session");
-        return feed(now, session, Flow::onTlsEstablished);
+        return feed(now, null, session, Flow::onTlsEstablished);
+    }
+
+    /**
+     * {@link #onTlsEstablished(SSLSession, Instant)}, writing the outbound bytes into {@code destination}
+     * (see the class documentation).
+     *
+     * @param session     the transport's TLS session, handshake complete
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time
+     * @return the transition
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     * @throws IllegalStateException in any state but {@code "AwaitingTransportTls"}
+     */
+    public Transition onTlsEstablished(SSLSession session, ByteBuffer destination, Instant now) {
+        Objects.requireNonNull(session, "session");
+        return feed(now, writable(destination), session, Flow::onTlsEstablished);
     }
 
     /**
@@ -146,7 +175,24 @@ public final class Negotiation {
      */
     public Transition onTlsFailed(Throwable cause, Instant now) {
         Objects.requireNonNull(cause, "cause");
-        return feed(now, cause, Flow::onTlsFailed);
+        return feed(now, null, cause, Flow::onTlsFailed);
+    }
+
+    /**
+     * {@link #onTlsFailed(Throwable, Instant)}, writing any outbound bytes into {@code destination}
+     * (see the class documentation).
+     *
+     * @param cause       what the transport's TLS reported
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time
+     * @return the finished transition
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     * @throws IllegalStateException in any state but {@code "AwaitingTransportTls"}
+     */
+    public Transition onTlsFailed(Throwable cause, ByteBuffer destination, Instant now) {
+        Objects.requireNonNull(cause, "cause");
+        return feed(now, writable(destination), cause, Flow::onTlsFailed);
     }
 
     /**
@@ -157,7 +203,22 @@ public final class Negotiation {
      * @return the first transition
      */
     public Transition begin(Instant now) {
-        return feed(now, null, (flow, none, out) -> flow.begin(out));
+        return feed(now, null, null, (flow, none, out) -> flow.begin(out));
+    }
+
+    /**
+     * {@link #begin(Instant)}, writing the outbound bytes into {@code destination} (see the class
+     * documentation).
+     *
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time; deadlines count from it
+     * @return the first transition
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     * @throws IllegalStateException once the negotiation has begun
+     */
+    public Transition begin(ByteBuffer destination, Instant now) {
+        return feed(now, writable(destination), null, (flow, none, out) -> flow.begin(out));
     }
 
     /**
@@ -174,7 +235,22 @@ public final class Negotiation {
      * @throws IllegalStateException for a client negotiation, or one already begun
      */
     public Transition beginAtCapacity(Instant now) {
-        return feed(now, null, (flow, none, out) -> flow.beginAtCapacity(out));
+        return feed(now, null, null, (flow, none, out) -> flow.beginAtCapacity(out));
+    }
+
+    /**
+     * {@link #beginAtCapacity(Instant)}, writing the busy reply into {@code destination} (see the
+     * class documentation).
+     *
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time
+     * @return the finished transition
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     * @throws IllegalStateException for a client negotiation, or one already begun
+     */
+    public Transition beginAtCapacity(ByteBuffer destination, Instant now) {
+        return feed(now, writable(destination), null, (flow, none, out) -> flow.beginAtCapacity(out));
     }
 
     /**
@@ -187,7 +263,23 @@ public final class Negotiation {
      */
     public Transition onReceived(ByteBuffer bytes, Instant now) {
         Objects.requireNonNull(bytes, "bytes");
-        return feed(now, bytes, Flow::onReceived);
+        return feed(now, null, bytes, Flow::onReceived);
+    }
+
+    /**
+     * {@link #onReceived(ByteBuffer, Instant)}, writing the outbound bytes into {@code destination}
+     * (see the class documentation).
+     *
+     * @param bytes       the bytes read; every one is consumed
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time
+     * @return the transition
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     */
+    public Transition onReceived(ByteBuffer bytes, ByteBuffer destination, Instant now) {
+        Objects.requireNonNull(bytes, "bytes");
+        return feed(now, writable(destination), bytes, Flow::onReceived);
     }
 
     /**
@@ -197,7 +289,21 @@ public final class Negotiation {
      * @return the transition (always to a finished state)
      */
     public Transition onEndOfStream(Instant now) {
-        return feed(now, null, (flow, none, out) -> flow.onEndOfStream(out));
+        return feed(now, null, null, (flow, none, out) -> flow.onEndOfStream(out));
+    }
+
+    /**
+     * {@link #onEndOfStream(Instant)}, writing any outbound bytes (a TLS alert) into
+     * {@code destination} (see the class documentation).
+     *
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time
+     * @return the transition (always to a finished state)
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     */
+    public Transition onEndOfStream(ByteBuffer destination, Instant now) {
+        return feed(now, writable(destination), null, (flow, none, out) -> flow.onEndOfStream(out));
     }
 
     /**
@@ -208,7 +314,21 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTick(Instant now) {
-        return feed(now, null, (flow, none, out) -> flow.onTick(out));
+        return feed(now, null, null, (flow, none, out) -> flow.onTick(out));
+    }
+
+    /**
+     * {@link #onTick(Instant)}, writing any outbound bytes (a farewell on a timeout) into
+     * {@code destination} (see the class documentation).
+     *
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time
+     * @return the transition
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     */
+    public Transition onTick(ByteBuffer destination, Instant now) {
+        return feed(now, writable(destination), null, (flow, none, out) -> flow.onTick(out));
     }
 
     /**
@@ -218,7 +338,21 @@ public final class Negotiation {
      * @return the transition
      */
     public Transition onTasksCompleted(Instant now) {
-        return feed(now, null, (flow, none, out) -> flow.onTasksCompleted(out));
+        return feed(now, null, null, (flow, none, out) -> flow.onTasksCompleted(out));
+    }
+
+    /**
+     * {@link #onTasksCompleted(Instant)}, writing the outbound bytes into {@code destination} (see
+     * the class documentation).
+     *
+     * @param destination where the outbound bytes go, from its position; what does not fit stays in
+     *                    {@link Transition#outbound()}
+     * @param now         the current time
+     * @return the transition
+     * @throws IllegalArgumentException if {@code destination} is read-only
+     */
+    public Transition onTasksCompleted(ByteBuffer destination, Instant now) {
+        return feed(now, writable(destination), null, (flow, none, out) -> flow.onTasksCompleted(out));
     }
 
     /**
@@ -282,16 +416,26 @@ public final class Negotiation {
     }
 
     /**
-     * Feeds one input: the time is checked before the state is taken (a rejected call leaves it
-     * unfed), and the output, the thread's kept one when it is free, is handed back afterwards.
+     * Feeds one input: the time and the destination are checked before the state is taken (a
+     * rejected call leaves it unfed), and the output, the thread's kept one when it is free, is
+     * handed back afterwards.
      */
-    private <A> Transition feed(Instant now, A argument, Input<A> input) {
-        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits());
+    private <A> Transition feed(Instant now, ByteBuffer destination, A argument, Input<A> input) {
+        Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits(), flow.settings.transcript(), destination);
         try {
             return input.apply(take(), argument, out);
         } finally {
             out.close();
         }
+    }
+
+    /** A destination the core can write into, or a clear refusal before anything is fed. */
+    private static ByteBuffer writable(ByteBuffer destination) {
+        Objects.requireNonNull(destination, "destination");
+        if (destination.isReadOnly()) {
+            throw new IllegalArgumentException("the destination buffer is read-only: outbound bytes cannot be written into it");
+        }
+        return destination;
     }
 
     private Flow<?> take() {

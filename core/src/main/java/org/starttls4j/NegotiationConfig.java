@@ -6,7 +6,7 @@ import org.starttls4j.internal.tls.EngineSetup;
 /**
  * The settings a client's and a server's configuration share: the policy, the TLS floor, where
  * engines come from, the bounds, the deadlines and where delegated engine tasks run. They are set
- * the same way on both builders ({@link ConfigBuilder}); what only one side has (names,
+ * the same way on both builders ({@link ConfigBuilder}), and whether the transcript is recorded; what only one side has (names,
  * certificates, capabilities) is on {@link ClientConfig} and {@link ServerConfig}. Immutable.
  */
 public abstract sealed class NegotiationConfig permits ClientConfig, ServerConfig {
@@ -17,6 +17,7 @@ public abstract sealed class NegotiationConfig permits ClientConfig, ServerConfi
     private final Limits limits;
     private final Timeouts timeouts;
     private final DelegatedTasks delegatedTasks;
+    private final boolean recordsTranscript;
 
     NegotiationConfig(ConfigBuilder<?> b, EngineFactory engineFactory) {
         this.policy = b.policy;
@@ -25,6 +26,7 @@ public abstract sealed class NegotiationConfig permits ClientConfig, ServerConfi
         this.limits = b.limits;
         this.timeouts = b.timeouts;
         this.delegatedTasks = b.delegatedTasks;
+        this.recordsTranscript = b.recordTranscript;
     }
 
     /**
@@ -101,5 +103,14 @@ public abstract sealed class NegotiationConfig permits ClientConfig, ServerConfi
      */
     public final DelegatedTasks delegatedTasks() {
         return delegatedTasks;
+    }
+
+    /**
+     * Whether transitions report the transcript ({@link ConfigBuilder#recordTranscript}).
+     *
+     * @return whether the lines crossed are recorded
+     */
+    public final boolean recordsTranscript() {
+        return recordsTranscript;
     }
 }

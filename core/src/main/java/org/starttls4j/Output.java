@@ -11,9 +11,12 @@ import org.starttls4j.internal.ThreadScratch;
 /**
  * Collects what one transition produces: bytes, events, delegated tasks. Lives for one call.
  *
- * <p>Outbound bytes are gathered in a per-thread scratch array and copied once, at the exact
- * length, into the {@link Transition}: a handshake flight arrives in several pieces, and growing
- * a fresh array for each transition would copy it several times over.
+ * <p>Outbound bytes go to the caller's destination buffer when the call has one, from its
+ * position on, as far as it has room; the rest (all of them, without a destination) are gathered
+ * in a per-thread scratch array and copied once, at the exact length, into the {@link Transition}:
+ * a handshake flight arrives in several pieces, and growing a fresh array for each transition
+ * would copy it several times over. Bytes reach the scratch array only once the destination is
+ * full, so the destination's bytes always come first.
  */
 final class Output implements Consumer<ByteBuffer> {
 
@@ -25,6 +28,9 @@ final class Output implements Consumer<ByteBuffer> {
     private static final byte[] NO_BYTES = new byte[0];
 
     private Instant now;
+    private ByteBuffer destination; // the caller's, or null: written from its position, which moves
+    private int written; // bytes put into the destination in this call
+    private boolean transcript; // whether lines are recorded at all (NegotiationConfig.recordsTranscript)
     private int maxLines; // transcript bounds of this transition (Limits)
     private int maxChars;
     private int lines;
@@ -34,7 +40,7 @@ final class Output implements Consumer<ByteBuffer> {
     private int length;
     private boolean lent; // bytes is (grown from) this thread's scratch array, to give back at to()
     private Object[] entries; // the transcript so far (see Transcript); null until the first entry
-    private byte[] flags;
+    private byte[] flags; // null while every flag recorded is 0
     private int count;
     private boolean handedOut; // entries and flags belong to a Transition: copy before writing
     private List<Runnable> tasks = List.of(); // made mutable only when an engine hands out tasks
@@ -44,7 +50,7 @@ final class Output implements Consumer<ByteBuffer> {
     }
 
     Output(Instant now, Limits limits) {
-        reset(now, limits);
+        reset(now, limits, true, null);
     }
 
     /**
@@ -52,13 +58,16 @@ final class Output implements Consumer<ByteBuffer> {
      * use (a trust manager running a negotiation of its own). Nothing of it outlives the call: the
      * transition takes copies of the bytes and the transcript arrays it is handed. {@link #close}
      * gives it back.
+     *
+     * @param transcript  whether to record the lines crossed (events are always recorded)
+     * @param destination where outbound bytes go first, from its position; null: all into the transition
      */
-    static Output open(Instant now, Limits limits) {
+    static Output open(Instant now, Limits limits, boolean transcript, ByteBuffer destination) {
         Output kept = KEPT.borrow();
         if (kept == null) {
-            return new Output(now, limits);
+            kept = new Output(now, limits);
         }
-        kept.reset(now, limits);
+        kept.reset(now, limits, transcript, destination);
         return kept;
     }
 
@@ -69,14 +78,18 @@ final class Output implements Consumer<ByteBuffer> {
         }
         lent = false;
         bytes = NO_BYTES;
+        destination = null;
         entries = null;
         flags = null;
         tasks = List.of();
         KEPT.giveBack(this);
     }
 
-    private void reset(Instant now, Limits limits) {
+    private void reset(Instant now, Limits limits, boolean transcript, ByteBuffer destination) {
         this.now = now;
+        this.destination = destination;
+        this.written = 0;
+        this.transcript = transcript;
         this.maxLines = limits.maxTranscriptLines();
         this.maxChars = limits.maxTranscriptBytes();
         this.lines = 0;
@@ -99,10 +112,22 @@ final class Output implements Consumer<ByteBuffer> {
 
     @Override
     public void accept(ByteBuffer buffer) {
+        int from = buffer.position();
         int n = buffer.remaining();
-        ensure(n);
-        buffer.get(buffer.position(), bytes, length, n); // absolute: the buffer stays as it was
-        length += n;
+        int direct = room(n);
+        if (direct > 0) {
+            int at = destination.position();
+            destination.put(at, buffer, from, direct).position(at + direct); // absolute: the buffer stays as it was
+            written += direct;
+        }
+        ensure(n - direct);
+        buffer.get(from + direct, bytes, length, n - direct);
+        length += n - direct;
+    }
+
+    /** How many of {@code n} more bytes go to the destination: as many as it has room for, while nothing overflowed. */
+    private int room(int n) {
+        return destination == null || length > 0 ? 0 : Math.min(n, destination.remaining());
     }
 
     /**
@@ -111,11 +136,19 @@ final class Output implements Consumer<ByteBuffer> {
      * cutting it to its low byte could turn U+010A into a line feed.
      */
     void write(String text) {
-        ensure(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            bytes[length++] = c <= 0xFF ? (byte) c : (byte) '?';
+        int direct = room(text.length());
+        for (int i = 0; i < direct; i++) {
+            destination.put(isoByte(text.charAt(i)));
         }
+        written += direct;
+        ensure(text.length() - direct);
+        for (int i = direct; i < text.length(); i++) {
+            bytes[length++] = isoByte(text.charAt(i));
+        }
+    }
+
+    private static byte isoByte(char c) {
+        return c <= 0xFF ? (byte) c : (byte) '?';
     }
 
     private void ensure(int more) {
@@ -126,14 +159,14 @@ final class Output implements Consumer<ByteBuffer> {
 
     /** Records a line received (without its CRLF), within the transcript bounds. */
     void received(String line, boolean encrypted) {
-        if (fits(1, line.length())) {
+        if (transcript && fits(1, line.length())) {
             record(line, encrypted ? Transcript.ENCRYPTED : 0);
         }
     }
 
     /** Records the lines of {@code text} (each ending in CRLF) as sent, within the transcript bounds. */
     void sent(String text, boolean encrypted) {
-        if (fits(lineCount(text), text.length())) {
+        if (transcript && fits(lineCount(text), text.length())) {
             record(text, (byte) (Transcript.SENT | (encrypted ? Transcript.ENCRYPTED : 0)));
         }
     }
@@ -177,16 +210,20 @@ final class Output implements Consumer<ByteBuffer> {
 
     private void record(Object entry, byte flag) {
         if (entries == null) {
-            entries = new Object[8];
-            flags = new byte[8];
+            entries = new Object[4]; // most transitions report one or two events
         } else if (handedOut || count == entries.length) {
             int size = count == entries.length ? count * 2 : entries.length;
             entries = Arrays.copyOf(entries, size);
-            flags = Arrays.copyOf(flags, size);
+            flags = flags == null ? null : Arrays.copyOf(flags, size);
             handedOut = false;
         }
+        if (flag != 0 && flags == null) {
+            flags = new byte[entries.length]; // only once a line is sent or encrypted: events and plaintext lines received are 0
+        }
         entries[count] = entry;
-        flags[count] = flag;
+        if (flags != null) {
+            flags[count] = flag;
+        }
         count++;
     }
 
@@ -199,10 +236,11 @@ final class Output implements Consumer<ByteBuffer> {
     }
 
     /**
-     * The transition: it gets its own copy of the bytes, and the scratch array goes back to the
-     * thread. A flow may go on after this (a read that ended the dialog, then a failure) and call
-     * it again; the second transition then holds everything, and nothing written after the first
-     * can reach the first's bytes.
+     * The transition: it gets its own copy of the bytes that did not go to the destination, and the
+     * scratch array goes back to the thread. A flow may go on after this (a read that ended the
+     * dialog, then a failure) and call it again; the second transition then holds everything (all
+     * the bytes written to the destination in this call are counted in it), and nothing written
+     * after the first can reach the first's bytes.
      */
     Transition to(Negotiation next) {
         byte[] exact = length == 0 ? NO_BYTES : Arrays.copyOf(bytes, length);
@@ -218,6 +256,6 @@ final class Output implements Consumer<ByteBuffer> {
             transcript = new Transcript(entries, flags, count, now);
             handedOut = true;
         }
-        return new Transition(next, exact, transcript, tasks.isEmpty() ? List.of() : List.copyOf(tasks));
+        return new Transition(next, exact, written, transcript, tasks.isEmpty() ? List.of() : List.copyOf(tasks));
     }
 }

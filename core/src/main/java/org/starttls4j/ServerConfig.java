@@ -21,6 +21,7 @@ public final class ServerConfig extends NegotiationConfig {
     private final Capabilities capabilitiesAfterTls;
     private final boolean allowAuthBeforeTls;
     private final Optional<String> greeting;
+    private final boolean enginesGiven; // a factory or context was set: toBuilder copies the factory
 
     private ServerConfig(Builder b) {
         super(b, engineFactory(b));
@@ -31,7 +32,8 @@ public final class ServerConfig extends NegotiationConfig {
                 .filter(c -> !c.is("STARTTLS") && !c.is("STLS")).collect(java.util.stream.Collectors.toList()));
         this.allowAuthBeforeTls = b.allowAuthBeforeTls;
         this.greeting = Optional.ofNullable(b.greeting);
-        if (b.engineFactory != null || b.sslContext != null) {
+        this.enginesGiven = b.engineFactory != null || b.sslContext != null;
+        if (enginesGiven) {
             requireFloorReachable(null, -1, b.engineFactory != null ? "the engineFactory" : "the sslContext");
         }
     }
@@ -53,6 +55,23 @@ public final class ServerConfig extends NegotiationConfig {
                     : "this ServerConfig has no certificate, so it cannot do TLS: give its builder "
                             + "certificateChain(chainPem, keyPem), sslContext(...) or engineFactory(...)");
         };
+    }
+
+    /**
+     * A builder preset with this configuration's settings, for a variant of it (another policy,
+     * no transcript, ...). Its engines come from this configuration's engine factory.
+     *
+     * @return a builder preset with this configuration's settings
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder().withSettingsOf(this);
+        b.hostname = hostname;
+        b.engineFactory = enginesGiven ? engineFactory() : null; // else the variant says what is missing, as this one does
+        b.capabilitiesBeforeTls = capabilitiesBeforeTls;
+        b.capabilitiesAfterTls = capabilitiesAfterTls;
+        b.allowAuthBeforeTls = allowAuthBeforeTls;
+        b.greeting = greeting.orElse(null);
+        return b;
     }
 
     /**

@@ -53,7 +53,7 @@ final class ServerFlow extends Flow<ServerDialog> {
 
     static ServerFlow start(ServerConfig config, ServerDialog dialog, boolean greet) {
         Settings settings = new Settings("client", "command", config.limits(), config.tlsFloor(), config.engineFactory(),
-                config.delegatedTasks());
+                config.delegatedTasks(), config.recordsTranscript());
         return new ServerFlow(config, settings, null, false, new Unstarted<>(dialog, greet));
     }
 
@@ -106,24 +106,27 @@ final class ServerFlow extends Flow<ServerDialog> {
     private Transition run(ServerDialog dialog, byte[] buffer, int received, int commands, boolean heard, Output out) {
         int position = 0;
         while (true) {
-            Lines.Framed framed = Lines.frame(buffer, position, settings.limits(), Role.SERVER);
-            if (framed instanceof Lines.Framed.Broken broken) {
-                return fail(broken.failure(), dialog.farewell(broken.failure().reason()), null, out);
+            int found = Lines.scan(buffer, position, settings.limits());
+            if (found < 0 && found != Lines.INCOMPLETE) {
+                Failure broken = Lines.broken(found, buffer, position, settings.limits(), Role.SERVER);
+                return fail(broken, dialog.farewell(broken.reason()), null, out);
             }
-            if (!(framed instanceof Lines.Framed.Line line)) { // incomplete: wait for the rest
+            if (found == Lines.INCOMPLETE) { // wait for the rest
                 Timeouts timeouts = config.timeouts();
-                Instant deadline = timeouts.deadline(startedAt, out.now(), heard ? timeouts.nextCommand() : timeouts.firstCommand());
+                Instant deadline = timeouts.deadline(startedAt, out.now(), heard ? timeouts.nextCommand() : timeouts.firstCommand(),
+                        deadlineSoFar());
                 return out.to(next(new AwaitingCommands(dialog, Lines.rest(buffer, position), received, commands, heard, deadline)));
             }
+            String line = Lines.text(buffer, position, found);
             int lineStart = position;
-            position += line.length();
-            out.received(line.text(), false);
-            ServerStep step = dialog.onLine(line.text());
+            position += found;
+            out.received(line, false);
+            ServerStep step = dialog.onLine(line);
             if (step instanceof ServerStep.Reply reply) {
                 // A command counts when it is answered: the lines of an IMAP literal get no answer of their own.
                 if (!reply.send().isEmpty() && ++commands > settings.limits().maxCommandsBeforeTls()) {
                     return fail(Failure.of(Failure.Reason.TOO_MANY_COMMANDS,
-                            "more than " + settings.limits().maxCommandsBeforeTls() + " commands before TLS", line.text()),
+                            "more than " + settings.limits().maxCommandsBeforeTls() + " commands before TLS", line),
                             dialog.farewell(Failure.Reason.TOO_MANY_COMMANDS), null, out);
                 }
                 send(reply.send(), null, out);
@@ -192,7 +195,7 @@ final class ServerFlow extends Flow<ServerDialog> {
     @Override
     Instant tlsDeadline(boolean clientSilent, Output out) {
         Timeouts timeouts = config.timeouts();
-        return timeouts.deadline(startedAt, out.now(), clientSilent ? timeouts.firstCommand() : timeouts.nextCommand());
+        return timeouts.deadline(startedAt, out.now(), clientSilent ? timeouts.firstCommand() : timeouts.nextCommand(), deadlineSoFar());
     }
 
     @Override

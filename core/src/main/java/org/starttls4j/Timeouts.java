@@ -110,7 +110,16 @@ public record Timeouts(Duration perStep, Duration total, Duration firstCommand, 
      * @return the deadline
      */
     public Instant deadline(Instant start, Instant now, Duration step) {
-        // Compared as numbers first, so only the answer becomes an Instant (one per transition).
+        return deadline(start, now, step, null);
+    }
+
+    /**
+     * {@link #deadline(Instant, Instant, Duration)}, or {@code previous} itself when the deadline
+     * has not moved (the total's end rules, or no time passed): a state keeps the same value
+     * instead of a new one per transition.
+     */
+    Instant deadline(Instant start, Instant now, Duration step, Instant previous) {
+        // Compared as numbers first, so only the answer becomes an Instant (one per transition at most).
         long stepSeconds = Math.addExact(now.getEpochSecond(), step.getSeconds());
         long stepNanos = (long) now.getNano() + step.getNano();
         long wholeSeconds = Math.addExact(start.getEpochSecond(), total.getSeconds());
@@ -120,7 +129,12 @@ public record Timeouts(Duration perStep, Duration total, Duration firstCommand, 
         wholeSeconds += wholeNanos / 1_000_000_000L;
         wholeNanos %= 1_000_000_000L;
         boolean stepFirst = stepSeconds < wholeSeconds || (stepSeconds == wholeSeconds && stepNanos < wholeNanos);
-        return stepFirst ? Instant.ofEpochSecond(stepSeconds, stepNanos) : Instant.ofEpochSecond(wholeSeconds, wholeNanos);
+        long seconds = stepFirst ? stepSeconds : wholeSeconds;
+        long nanos = stepFirst ? stepNanos : wholeNanos;
+        if (previous != null && previous.getEpochSecond() == seconds && previous.getNano() == nanos) {
+            return previous;
+        }
+        return Instant.ofEpochSecond(seconds, nanos);
     }
 
     private static boolean positive(Duration d) {

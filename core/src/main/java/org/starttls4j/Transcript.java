@@ -11,7 +11,7 @@ import java.util.List;
  *
  * @param entries an {@link Event}, or a {@code String}: one received line, or text sent (one or
  *                more lines, each ending in CRLF)
- * @param flags   per entry, for strings: the {@link #SENT} and {@link #ENCRYPTED} bits
+ * @param flags   per entry, for strings: the {@link #SENT} and {@link #ENCRYPTED} bits; null when all are 0
  * @param count   how many entries are in use
  * @param at      when every line of this transition crossed the wire (the time passed in)
  */
@@ -30,8 +30,9 @@ record Transcript(Object[] entries, byte[] flags, int count, Instant at) {
                 continue;
             }
             String text = (String) entry;
-            boolean encrypted = (flags[i] & ENCRYPTED) != 0;
-            if ((flags[i] & SENT) == 0) {
+            int flag = flags == null ? 0 : flags[i];
+            boolean encrypted = (flag & ENCRYPTED) != 0;
+            if ((flag & SENT) == 0) {
                 built.add(new Event.Line(Event.Direction.RECEIVED, encrypted, at, text));
                 continue;
             }

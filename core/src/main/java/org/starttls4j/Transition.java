@@ -11,6 +11,13 @@ import java.util.Optional;
  * happened, and any delegated tasks. A value: two transitions are equal when they hold equal
  * states, bytes, events and tasks.
  *
+ * <p><b>Outbound bytes.</b> Fed without a destination ({@code onReceived(bytes, now)}), a
+ * transition owns all its outbound bytes: {@link #outbound()}. Fed with one
+ * ({@code onReceived(bytes, destination, now)}, shaped like {@link javax.net.ssl.SSLEngine#wrap}),
+ * the bytes are written into the caller's buffer from its position, which moves past them,
+ * {@link #outboundWritten()} says how many, and only what did not fit is owned here: write the
+ * destination's bytes first, then {@link #outbound()}. Nothing is ever lost.
+ *
  * <p>The transcript is built when it is read. A transition keeps the lines it crossed as the
  * strings the dialogs already made, and {@link #events()} turns them into {@link Event.Line}s on
  * the first call: an application that never reads the transcript does not pay for it.
@@ -22,9 +29,11 @@ public final class Transition {
 
     private final Negotiation next;
     private final byte[] outbound; // owned: never handed out, only read-only views and copies
-    private final Transcript transcript;
+    private final int outboundWritten; // bytes the call wrote into the caller's destination, before these
     private final List<Runnable> delegatedTasks;
-    private List<Event> events; // built from the transcript on first read; racy but idempotent, like String.hashCode
+    // The Transcript (or null: nothing happened) until events() first builds the List<Event> it holds
+    // from then on; one field for both keeps a transition small. Racy but idempotent, like String.hashCode.
+    private Object events;
 
     /**
      * A transition, for callers that assemble their own (tests, wrappers). Copies the bytes and the
@@ -37,15 +46,19 @@ public final class Transition {
      *                        (only with {@link DelegatedTasks#HAND_TO_CALLER}); empty otherwise
      */
     public Transition(Negotiation next, ByteBuffer outbound, List<Event> events, List<Runnable> delegatedTasks) {
-        this(next, copy(outbound), null, List.copyOf(delegatedTasks));
+        this(next, copy(outbound), 0, null, List.copyOf(delegatedTasks));
         this.events = List.copyOf(events);
     }
 
-    /** The core's own: the bytes, transcript and tasks were made for this transition alone. */
-    Transition(Negotiation next, byte[] outbound, Transcript transcript, List<Runnable> delegatedTasks) {
+    /**
+     * The core's own: the bytes, transcript and tasks were made for this transition alone;
+     * {@code outboundWritten} bytes went into the caller's destination before {@code outbound}.
+     */
+    Transition(Negotiation next, byte[] outbound, int outboundWritten, Transcript transcript, List<Runnable> delegatedTasks) {
         this.next = Objects.requireNonNull(next, "next");
         this.outbound = outbound;
-        this.transcript = transcript;
+        this.outboundWritten = outboundWritten;
+        this.events = transcript;
         this.delegatedTasks = delegatedTasks;
     }
 
@@ -59,9 +72,11 @@ public final class Transition {
     }
 
     /**
-     * A fresh read-only view of the bytes to write to the peer (its position is the caller's own).
+     * A fresh read-only view of the bytes to write to the peer that this transition owns (its
+     * position is the caller's own): all of them when the call had no destination buffer; when it
+     * had one, those that did not fit there, to write after the destination's.
      *
-     * @return a fresh read-only view of the bytes to write to the peer (its position is the caller's own)
+     * @return a fresh read-only view of the owned bytes to write to the peer
      */
     public ByteBuffer outbound() {
         // An empty read-only buffer has nothing a caller could move, so one serves every caller.
@@ -69,9 +84,28 @@ public final class Transition {
     }
 
     /**
-     * The outbound bytes as a new array.
+     * How many bytes the call that made this transition wrote into the caller's destination buffer
+     * (they end at its position); 0 when it had none. They go to the peer before {@link #outbound()}.
      *
-     * @return the outbound bytes as a new array
+     * @return how many outbound bytes went into the caller's destination
+     */
+    public int outboundWritten() {
+        return outboundWritten;
+    }
+
+    /**
+     * Whether there is anything to write: bytes in the caller's destination or owned here.
+     *
+     * @return whether this transition produced any outbound bytes
+     */
+    public boolean hasOutbound() {
+        return outboundWritten > 0 || outbound.length > 0;
+    }
+
+    /**
+     * The owned outbound bytes ({@link #outbound()}) as a new array.
+     *
+     * @return the owned outbound bytes as a new array
      */
     public byte[] outboundBytes() {
         return outbound.clone();
@@ -82,12 +116,14 @@ public final class Transition {
      *
      * @return what happened, in order
      */
+    @SuppressWarnings("unchecked")
     public List<Event> events() {
-        List<Event> built = events;
-        if (built == null) {
-            built = transcript == null ? List.of() : transcript.events();
-            events = built;
+        Object recorded = events;
+        if (recorded instanceof List<?> built) {
+            return (List<Event>) built;
         }
+        List<Event> built = recorded == null ? List.of() : ((Transcript) recorded).events();
+        events = built;
         return built;
     }
 
@@ -122,18 +158,19 @@ public final class Transition {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Transition t && next.equals(t.next) && Arrays.equals(outbound, t.outbound)
+        return o instanceof Transition t && next.equals(t.next) && outboundWritten == t.outboundWritten && Arrays.equals(outbound, t.outbound)
                 && events().equals(t.events()) && delegatedTasks.equals(t.delegatedTasks);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(next, Arrays.hashCode(outbound), events(), delegatedTasks);
+        return Objects.hash(next, outboundWritten, Arrays.hashCode(outbound), events(), delegatedTasks);
     }
 
     @Override
     public String toString() {
-        return "Transition[next=" + next + ", outbound=" + outbound.length + " bytes, events=" + events()
+        return "Transition[next=" + next + (outboundWritten > 0 ? ", written=" + outboundWritten + " bytes" : "")
+                + ", outbound=" + outbound.length + " bytes, events=" + events()
                 + ", delegatedTasks=" + delegatedTasks.size() + "]";
     }
 

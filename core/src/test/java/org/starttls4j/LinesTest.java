@@ -12,13 +12,15 @@ class LinesTest {
 
     @Test
     void theStartOfALineAsksForMore() {
-        assertThat(Lines.frame(bytes("250 mail.exam"), 0, LIMITS, Role.CLIENT)).isInstanceOf(Lines.Framed.Incomplete.class);
-        assertThat(Lines.frame(bytes("EHLO a\r\nEHL"), 8, LIMITS, Role.SERVER)).isInstanceOf(Lines.Framed.Incomplete.class);
+        assertThat(Lines.scan(bytes("250 mail.exam"), 0, LIMITS)).isEqualTo(Lines.INCOMPLETE);
+        assertThat(Lines.scan(bytes("EHLO a\r\nEHL"), 8, LIMITS)).isEqualTo(Lines.INCOMPLETE);
     }
 
     @Test
     void aWholeLineIsFramedWithItsLength() {
-        assertThat(Lines.frame(bytes("x\r\nEHLO a\r\n"), 3, LIMITS, Role.SERVER)).isEqualTo(new Lines.Framed.Line("EHLO a", 8));
+        byte[] buffer = bytes("x\r\nEHLO a\r\n");
+        assertThat(Lines.scan(buffer, 3, LIMITS)).isEqualTo(8);
+        assertThat(Lines.text(buffer, 3, 8)).isEqualTo("EHLO a");
     }
 
     @Test
@@ -58,9 +60,9 @@ class LinesTest {
     }
 
     static Failure broken(byte[] buffer, Role reader) {
-        Lines.Framed framed = Lines.frame(buffer, 0, LIMITS, reader);
-        assertThat(framed).isInstanceOf(Lines.Framed.Broken.class);
-        return ((Lines.Framed.Broken) framed).failure();
+        int found = Lines.scan(buffer, 0, LIMITS);
+        assertThat(found).isNegative().isNotEqualTo(Lines.INCOMPLETE);
+        return Lines.broken(found, buffer, 0, LIMITS, reader);
     }
 
     static byte[] bytes(String s) {

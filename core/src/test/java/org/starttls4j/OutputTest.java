@@ -55,13 +55,13 @@ class OutputTest {
 
     @Test
     void aKeptOutputStartsEmptyAndLeavesEarlierTransitionsAlone() {
-        Output first = Output.open(NOW, Limits.DEFAULT);
+        Output first = Output.open(NOW, Limits.DEFAULT, true, null);
         first.write("one\r\n");
         first.sent("one\r\n", false);
         Transition one = first.to(ANY);
         first.close();
-        Output again = Output.open(NOW.plusSeconds(1), Limits.DEFAULT);
-        Output nested = Output.open(NOW, Limits.DEFAULT); // the kept one is in use: a fresh one
+        Output again = Output.open(NOW.plusSeconds(1), Limits.DEFAULT, true, null);
+        Output nested = Output.open(NOW, Limits.DEFAULT, true, null); // the kept one is in use: a fresh one
         again.write("two\r\n");
         nested.write("three\r\n");
         Transition two = again.to(ANY);
@@ -86,5 +86,57 @@ class OutputTest {
         assertThat(buffer.position()).isEqualTo(2);
         assertThat(buffer.remaining()).isEqualTo(3);
         assertThat(new String(out.to(ANY).outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("cde");
+    }
+
+    @Test
+    void bytesFillTheDestinationThenOverflowAndASecondTransitionCountsThemAll() {
+        ByteBuffer destination = ByteBuffer.allocate(6).position(1);
+        Output out = Output.open(NOW, Limits.DEFAULT, true, destination);
+        out.write("abc");
+        out.accept(ByteBuffer.wrap("defg".getBytes(StandardCharsets.US_ASCII))); // "de" fit, "fg" overflow
+        Transition first = out.to(ANY);
+        out.write("h"); // the destination is full: after the overflow, never into it
+        Transition second = out.to(ANY);
+        out.close();
+
+        assertThat(new String(destination.array(), 1, 5, StandardCharsets.US_ASCII)).isEqualTo("abcde");
+        assertThat(destination.position()).isEqualTo(6);
+        assertThat(first.outboundWritten()).isEqualTo(5);
+        assertThat(new String(first.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("fg");
+        assertThat(second.outboundWritten()).isEqualTo(5);
+        assertThat(new String(second.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("fgh");
+    }
+
+    @Test
+    void writesAfterAnOverflowNeverReachTheDestination() {
+        ByteBuffer destination = ByteBuffer.allocate(4);
+        Output out = new Output(NOW);
+        out.close();
+        out = Output.open(NOW, Limits.DEFAULT, true, destination);
+        out.write("abcdef"); // "abcd" fit, "ef" overflow
+        destination.limit(4).position(2); // room again, as if the caller had made some: the order must hold all the same
+        out.write("g");
+        Transition t = out.to(ANY);
+        out.close();
+
+        assertThat(t.outboundWritten()).isEqualTo(4);
+        assertThat(new String(t.outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("efg");
+        assertThat(destination.position()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutATranscriptNoLineAndNoMarkerIsRecordedButEventsAre() {
+        Output out = Output.open(NOW, Limits.DEFAULT.withTranscript(0, 0), false, null);
+        out.received("220 hi", false);
+        out.sent("EHLO a\r\n", false);
+        out.event(new Event.StartTlsAccepted());
+        Transition t = out.to(ANY);
+        out.close();
+
+        assertThat(t.events()).containsExactly(new Event.StartTlsAccepted());
+        Output none = Output.open(NOW, Limits.DEFAULT, false, null);
+        none.received("220 hi", false);
+        assertThat(none.to(ANY).events()).isEmpty();
+        none.close();
     }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
@@ -105,6 +105,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The buffer each call into the negotiation writes into: the plaintext lines it sends fit (a longer answer goes on in a second write). */
+    private static final int OUTBOUND_BUFFER = 1024;
 
     private final Negotiation unstarted;
     private final boolean serverRole;             // the application's writes fail while negotiating
@@ -203,7 +205,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (negotiating() && refusingAtCapacity) {
             abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
         } else if (negotiating()) {
-            run(() -> negotiation.onEndOfStream(clock.now()));
+            run(out -> negotiation.onEndOfStream(out, clock.now()));
         }
         failPendingWrites(new ClosedChannelException());
         ctx.fireChannelInactive();
@@ -228,7 +230,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                 }
                 return;
             }
-            run(() -> negotiation.onReceived(nioView(in), clock.now()));
+            run(out -> negotiation.onReceived(nioView(in), out, clock.now()));
         } finally {
             in.release();
         }
@@ -249,11 +251,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
         TlsStep.Ended ended = negotiating() ? tls.end(ctx, evt) : null;
         if (ended instanceof TlsStep.Ended.Established established) {
-            run(() -> negotiation.onTlsEstablished(established.session(), clock.now()));
+            run(out -> negotiation.onTlsEstablished(established.session(), out, clock.now()));
         } else if (ended instanceof TlsStep.Ended.Failed failed) {
-            run(() -> negotiation.onTlsFailed(failed.cause(), clock.now()));
+            run(out -> negotiation.onTlsFailed(failed.cause(), out, clock.now()));
         } else if (ended instanceof TlsStep.Ended.PeerLeft) {
-            run(() -> negotiation.onEndOfStream(clock.now()));
+            run(out -> negotiation.onEndOfStream(out, clock.now()));
         }
     }
 
@@ -336,7 +338,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
         clock = new NegotiationClock(ctx.executor(), () -> {
             if (negotiating()) {
-                run(() -> negotiation.onTick(clock.now()));
+                run(out -> negotiation.onTick(out, clock.now()));
             }
         });
         if (capacity != null && !capacity.tryAcquire()) {
@@ -345,20 +347,20 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             refusingAtCapacity = true;
             ctx.executor().execute(() -> {
                 if (negotiating()) { // not closed or removed meanwhile
-                    run(() -> unstarted.beginAtCapacity(clock.now())); // the protocol's "too busy", then close
+                    run(out -> unstarted.beginAtCapacity(out, clock.now())); // the protocol's "too busy", then close
                 }
             });
             return;
         }
         holdsCapacity = capacity != null;
-        run(() -> unstarted.begin(clock.now()));
+        run(out -> unstarted.begin(out, clock.now()));
         if (negotiating() && resumed != null) {
             // After the read batch that brought the command: whatever the application's decoders
             // still fire from it, or removing them forwards, reaches the guard first and is fed
             // behind the command, so the core sees it as what it is, plaintext after STARTTLS.
             ctx.executor().execute(() -> {
                 if (negotiating() && !resumed.isFed()) {
-                    run(() -> negotiation.onReceived(resumed.feed(), clock.now()));
+                    run(out -> negotiation.onReceived(resumed.feed(), out, clock.now()));
                 }
             });
         }
@@ -391,28 +393,55 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /** Feeds the negotiation; the core throwing is misuse or a broken engine factory: ours, a local abort. */
-    private void run(Supplier<Transition> step) {
+    /**
+     * Feeds the negotiation, which writes its bytes straight into a buffer of the channel's
+     * allocator (no copy of the core's own); the core throwing is misuse or a broken engine
+     * factory: ours, a local abort.
+     */
+    private void run(Function<ByteBuffer, Transition> step) {
+        ByteBuf written = ctx.alloc().buffer(OUTBOUND_BUFFER);
         try {
-            apply(step.get());
+            Transition t = step.apply(written.nioBuffer(0, written.capacity()));
+            written.writerIndex(t.outboundWritten());
+            ByteBuf handed = written;
+            written = null; // apply sends or releases it
+            apply(t, new Outbound(handed, t.outbound()));
         } catch (RuntimeException e) {
             if (negotiating()) {
                 Failure failure = Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation could not go on: " + e);
                 record.add(new Event.Failed(failure));
-                failed(failure, EMPTY);
+                failed(failure, Outbound.NONE);
             }
             ctx.fireExceptionCaught(e);
+        } finally {
+            if (written != null) {
+                written.release();
+            }
         }
     }
 
-    private void apply(Transition t) {
+    /**
+     * A transition's bytes: those it wrote into our buffer (null for none), then the rest it kept
+     * when the buffer was full, which go out after them.
+     */
+    private record Outbound(ByteBuf written, ByteBuffer rest) {
+        static final Outbound NONE = new Outbound(null, EMPTY);
+
+        void release() {
+            if (written != null) {
+                written.release();
+            }
+        }
+    }
+
+    private void apply(Transition t, Outbound outbound) {
         negotiation = t.next();
         record.add(t.events());
         if (t.isFinished()) {
-            finish(t.outcome().orElseThrow(), t.outbound());
+            finish(t.outcome().orElseThrow(), outbound);
             return;
         }
-        send(t.outbound());
+        send(outbound);
         Optional<TransportTls> transportTls = negotiation.transportTls();
         if (!tls.started() && transportTls.isPresent()) {
             startTls(transportTls.get());
@@ -432,7 +461,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.pipeline().addBefore(ctx.name(), null, tls.start(transport));
     }
 
-    private void finish(Outcome result, ByteBuffer outbound) {
+    private void finish(Outcome result, Outbound outbound) {
         if (result instanceof Outcome.Failed failure) {
             failed(failure.failure(), outbound);
             return;
@@ -474,9 +503,14 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     /** The negotiation failed: its last words go out, then the event, and the channel closes once they left. */
-    private void failed(Failure failure, ByteBuffer lastWords) {
+    private void failed(Failure failure, Outbound lastWords) {
         boolean active = ctx.channel().isActive();
-        ChannelFuture last = active ? send(lastWords) : null;
+        ChannelFuture last = null;
+        if (active) {
+            last = send(lastWords);
+        } else {
+            lastWords.release();
+        }
         ended(failure, false);
         if (!active) {
             return;
@@ -542,15 +576,26 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         return throttle.isPaused();
     }
 
-    private ChannelFuture send(ByteBuffer bytes) {
-        if (!bytes.hasRemaining()) {
-            return null;
+    /** Writes a transition's bytes; the future of the last write, or null when there were none. */
+    private ChannelFuture send(Outbound outbound) {
+        ChannelFuture last = null;
+        if (outbound.written() != null && outbound.written().isReadable()) {
+            last = write(outbound.written());
+        } else {
+            outbound.release();
         }
-        int n = bytes.remaining();
-        ByteBuf buf = ctx.alloc().buffer(n);
-        buf.writeBytes(bytes);
+        if (outbound.rest().hasRemaining()) {
+            ByteBuf rest = ctx.alloc().buffer(outbound.rest().remaining());
+            rest.writeBytes(outbound.rest());
+            last = write(rest);
+        }
+        return last;
+    }
+
+    private ChannelFuture write(ByteBuf bytes) {
+        int n = bytes.readableBytes();
         needsFlush = true;
-        ChannelFuture written = ctx.write(buf);
+        ChannelFuture written = ctx.write(bytes);
         throttle.written(written, n);
         return written;
     }

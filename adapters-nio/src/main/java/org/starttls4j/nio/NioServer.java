@@ -55,7 +55,8 @@ import org.starttls4j.Transition;
  * is the application's: the server neither counts nor closes it. The channel's
  * {@link NegotiatedChannel#report() report} keeps the negotiation's transcript for as long as it is
  * open, unless the server was built with {@link Builder#keepTranscript keepTranscript(false)}
- * (about 1.2 KB less per session, for a server holding many idle ones).
+ * (about 1.2 KB less per session, for a server holding many idle ones, and no transcript recorded
+ * at all while negotiating).
  *
  * <p><b>Timeouts.</b> Each connection's negotiation has its own deadlines, from the configuration's
  * {@link org.starttls4j.Timeouts}: a short one for a client that has said nothing yet
@@ -172,7 +173,7 @@ public final class NioServer implements AutoCloseable {
     }
 
     private NioServer(Builder b, ServerSocketChannel listener, Selector selector) throws IOException {
-        this.negotiations = b.negotiations;
+        this.negotiations = b.negotiations();
         this.onSession = b.onSession;
         this.onFailure = b.onFailure;
         this.maxNegotiating = b.maxNegotiating;
@@ -200,7 +201,10 @@ public final class NioServer implements AutoCloseable {
     public static Builder builder(ServerConfig config, Function<? super ServerConfig, Negotiation> protocol) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(protocol, "protocol");
-        return new Builder(() -> protocol.apply(config));
+        Builder b = new Builder(() -> protocol.apply(config));
+        b.config = config;
+        b.protocol = protocol;
+        return b;
     }
 
     /**
@@ -495,6 +499,8 @@ public final class NioServer implements AutoCloseable {
     /** Configures a {@link NioServer}: the settings every NIO builder has, and the server's own. */
     public static final class Builder extends NioBuilder<Builder> {
         private final Supplier<Negotiation> negotiations;
+        private ServerConfig config; // with the protocol, when the builder was given them: keepTranscript(false) varies it
+        private Function<? super ServerConfig, Negotiation> protocol;
         private SocketAddress address;
         private int backlog = 1024;
         private int maxNegotiating = 1024;
@@ -556,8 +562,13 @@ public final class NioServer implements AutoCloseable {
          * plaintext dialog, timed) is about a kilobyte, held for as long as the session stays open;
          * a server that keeps many idle sessions and logs what it needs from the report in
          * {@link #onSession} can leave it out. The report keeps everything else (encrypted or why
-         * not, TLS facts, capabilities, the other events), and {@link #onFailure} always gets the
-         * whole transcript of a failed negotiation.
+         * not, TLS facts, capabilities, the other events). With false, a server built from a
+         * configuration ({@link NioServer#builder(ServerConfig, Function)}) negotiates with a
+         * variant of it that records no transcript at all
+         * ({@link org.starttls4j.ConfigBuilder#recordTranscript recordTranscript(false)}: about 1 KB
+         * less allocated per negotiation), so {@link #onFailure}'s reports have no lines either;
+         * one built from a supplier of negotiations drops the transcript at the hand-over (build
+         * its configuration with {@code recordTranscript(false)} for the same saving).
          *
          * @param value false to hand channels over without the transcript
          * @return this builder
@@ -565,6 +576,16 @@ public final class NioServer implements AutoCloseable {
         public Builder keepTranscript(boolean value) {
             this.keepTranscript = value;
             return this;
+        }
+
+        /** The negotiations to start: without the transcript, from a variant of the configuration that records none. */
+        private Supplier<Negotiation> negotiations() {
+            if (keepTranscript || config == null || !config.recordsTranscript()) {
+                return negotiations;
+            }
+            ServerConfig lean = config.toBuilder().recordTranscript(false).build();
+            Function<? super ServerConfig, Negotiation> start = protocol;
+            return () -> start.apply(lean);
         }
 
         /**

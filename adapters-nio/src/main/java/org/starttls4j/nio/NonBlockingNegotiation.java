@@ -104,8 +104,11 @@ public final class NonBlockingNegotiation {
     private final boolean blockingResult;
     private final boolean handOverTranscript;
     private final List<Event> events = new ArrayList<>();
+    // Waiting for the socket, in order: pooled buffers a transition wrote into (writable, given back
+    // once written) and the read-only rest a transition owned when one did not hold it all.
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private int pendingOutput; // bytes in outbound
+    private ByteBuffer destination; // the pooled buffer the call being made writes into (into()), until apply()
     private int reportedLines;
     private int reportedChars;
     private boolean reportTruncated;
@@ -180,7 +183,7 @@ public final class NonBlockingNegotiation {
             return;
         }
         phase = Phase.NEGOTIATING;
-        apply(negotiation.begin(now()));
+        apply(negotiation.begin(into(), now()));
     }
 
     /** The socket has bytes (or the end of the stream) to read. */
@@ -198,9 +201,9 @@ public final class NonBlockingNegotiation {
             }
             if (n > 0) {
                 buffer.flip();
-                apply(negotiation.onReceived(buffer, now()));
+                apply(negotiation.onReceived(buffer, into(), now()));
             } else if (n < 0) {
-                apply(negotiation.onEndOfStream(now()));
+                apply(negotiation.onEndOfStream(into(), now()));
             }
         } finally {
             options.bufferPool().release(buffer);
@@ -216,7 +219,7 @@ public final class NonBlockingNegotiation {
             if (phase == Phase.FLUSHING) {
                 fail(Failure.of(Failure.Reason.PEER_CLOSED, "the peer closed the connection before the negotiation's last bytes were out"));
             } else {
-                apply(negotiation.onEndOfStream(now()));
+                apply(negotiation.onEndOfStream(into(), now()));
             }
         } else if (phase == Phase.FLUSHING && outbound.isEmpty()) {
             complete();
@@ -238,7 +241,7 @@ public final class NonBlockingNegotiation {
         while (phase == Phase.AWAITING_TASKS && tasksDone) {
             tasksDone = false;
             phase = Phase.NEGOTIATING;
-            apply(negotiation.onTasksCompleted(now));
+            apply(negotiation.onTasksCompleted(into(), now));
         }
         switch (phase) {
             case CONNECTING:
@@ -250,7 +253,7 @@ public final class NonBlockingNegotiation {
             case AWAITING_TASKS:
                 Optional<Instant> deadline = negotiation.deadline();
                 if (deadline.isPresent() && !now.isBefore(deadline.get())) {
-                    apply(negotiation.onTick(now));
+                    apply(negotiation.onTick(into(), now));
                 }
                 break;
             case FLUSHING:
@@ -440,11 +443,11 @@ public final class NonBlockingNegotiation {
         socket.configureBlocking(false);
         if (socket.isConnected()) {
             phase = Phase.NEGOTIATING;
-            apply(negotiation.begin(now()));
+            apply(negotiation.begin(into(), now()));
             if (alreadyRead != null && phase == Phase.NEGOTIATING) {
                 ByteBuffer first = alreadyRead;
                 alreadyRead = null;
-                apply(negotiation.onReceived(first, now()));
+                apply(negotiation.onReceived(first, into(), now()));
             }
         } else if (socket.isConnectionPending()) {
             phase = Phase.CONNECTING;
@@ -454,12 +457,29 @@ public final class NonBlockingNegotiation {
         }
     }
 
+    /**
+     * A pooled buffer for the next call into the negotiation to write its bytes into: they are
+     * written once, there, and go to the socket from it ({@link #apply} queues it, or gives it back
+     * at once when the call wrote nothing).
+     */
+    private ByteBuffer into() {
+        options.bufferPool().release(destination); // left by a call that threw
+        destination = options.bufferPool().acquire(0);
+        return destination;
+    }
+
     private void apply(Transition t) {
         keep(t.events());
-        ByteBuffer out = t.outbound();
-        if (out.hasRemaining()) {
-            outbound.add(out);
-            pendingOutput += out.remaining();
+        ByteBuffer filled = destination;
+        destination = null;
+        if (t.outboundWritten() > 0) {
+            queue(filled.flip());
+        } else {
+            options.bufferPool().release(filled);
+        }
+        ByteBuffer rest = t.outbound(); // what did not fit: read-only, owned by the transition
+        if (rest.hasRemaining()) {
+            queue(rest);
         }
         negotiation = t.next();
         negotiation.deadline().ifPresent(d -> lastDeadline = d);
@@ -473,7 +493,27 @@ public final class NonBlockingNegotiation {
             submit(t.delegatedTasks());
         }
         if (!written) {
-            apply(negotiation.onEndOfStream(now())); // the socket broke: the peer is gone
+            apply(negotiation.onEndOfStream(into(), now())); // the socket broke: the peer is gone
+        }
+    }
+
+    private void queue(ByteBuffer bytes) {
+        outbound.add(bytes);
+        pendingOutput += bytes.remaining();
+    }
+
+    /** Drops what waits for the socket, giving the pooled buffers back. */
+    private void dropOutbound() {
+        for (ByteBuffer bytes = outbound.poll(); bytes != null; bytes = outbound.poll()) {
+            giveBack(bytes);
+        }
+        pendingOutput = 0;
+    }
+
+    /** A written or dropped buffer: pooled ones (writable) go back to the pool; a transition's read-only rest is the collector's. */
+    private void giveBack(ByteBuffer bytes) {
+        if (!bytes.isReadOnly()) {
+            options.bufferPool().release(bytes);
         }
     }
 
@@ -511,12 +551,11 @@ public final class NonBlockingNegotiation {
                 if (head.hasRemaining()) {
                     return true;
                 }
-                outbound.poll();
+                giveBack(outbound.poll());
             }
             return true;
         } catch (IOException e) {
-            outbound.clear();
-            pendingOutput = 0;
+            dropOutbound();
             return false;
         }
     }
@@ -576,8 +615,7 @@ public final class NonBlockingNegotiation {
     }
 
     private void end(IOException why) {
-        outbound.clear();
-        pendingOutput = 0;
+        dropOutbound();
         try {
             socket.close();
         } catch (IOException ignored) {

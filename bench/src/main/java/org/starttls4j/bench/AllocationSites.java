@@ -15,14 +15,15 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where a negotiation's bytes are allocated, exactly: what JMH's gc profiler cannot say. Runs one
- * pair of benchmark 1 (bare, or the core with one protocol) in a loop under JFR and charges every
+ * pair of benchmark 1 (bare, or the core with one protocol, with or without a transcript) in a loop under JFR and charges every
  * allocation to the first frame of its stack in the core ({@code org.starttls4j}), or to the engine's
  * TLS code (the JDK's, or Netty's for BoringSSL engines) when that comes first. Run it with {@code -XX:-UseTLAB} (as {@code bench/run --sites}
  * does): then every allocation is a {@code jdk.ObjectAllocationOutsideTLAB} event with its exact
  * size, not a sample, so the table adds up to the bytes allocated. Slow (a few hundred
  * negotiations a minute), and only the benchmark thread is counted.
  *
- * <p>Usage: {@code AllocationSites <bare|SMTP|IMAP|POP3> [negotiations] [EC_P256|RSA_2048] [TLSv1.3|TLSv1.2] [jdk|boringssl]}
+ * <p>Usage: {@code AllocationSites <bare|SMTP|IMAP|POP3> [negotiations] [EC_P256|RSA_2048] [TLSv1.3|TLSv1.2] [jdk|boringssl] [transcript|lean]}
+ * ({@code lean}: both ends built with {@code recordTranscript(false)})
  */
 public final class AllocationSites {
 
@@ -48,7 +49,8 @@ public final class AllocationSites {
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 400;
         Fixture fixture = new Fixture(Pki.KeyType.valueOf(args.length > 2 ? args[2] : "EC_P256"), args.length > 3 ? args[3] : "TLSv1.3",
                 Fixture.Engine.of(args.length > 4 ? args[4] : "jdk"));
-        CorePair core = new CorePair(fixture, via.equals("bare") ? MailProtocol.SMTP : MailProtocol.valueOf(via));
+        boolean lean = args.length > 5 && args[5].equals("lean");
+        CorePair core = new CorePair(fixture, via.equals("bare") ? MailProtocol.SMTP : MailProtocol.valueOf(via), lean);
         core.negotiate();
         BarePair bare = via.equals("bare") ? new BarePair(fixture, core.lineAfterTls(), core.replyAfterTls()) : null;
         Runnable once = () -> {
@@ -76,7 +78,8 @@ public final class AllocationSites {
             recording.stop();
             recording.dump(file);
         }
-        System.out.printf(Locale.ROOT, "%s, %s, %s, %s engines%n", via, fixture.keyType(), fixture.protocol(), fixture.engine());
+        System.out.printf(Locale.ROOT, "%s, %s, %s, %s engines%s%n", via, fixture.keyType(), fixture.protocol(), fixture.engine(),
+                lean && !via.equals("bare") ? ", no transcript (lean)" : "");
         print(file, count, Thread.currentThread().getName());
         Files.delete(file);
     }

@@ -14,8 +14,10 @@ import org.starttls4j.Transition;
 
 /**
  * A core client and a core server negotiating STARTTLS in memory, as lean as an I/O loop can be:
- * one reusable network buffer per direction, the outbound bytes of each transition copied into it
- * (as a socket write would), the whole buffer fed to the peer (as a socket read would).
+ * one reusable network buffer per direction, into which each transition writes its outbound bytes
+ * (the negotiation's destination form: no copy of the core's own; a socket write would send it
+ * from there), the whole buffer fed to the peer (as a socket read would). Built {@code lean}, both
+ * ends record no transcript ({@code recordTranscript(false)}).
  *
  * <p>The server hands over right after its handshake; the client still waits for the answer to its
  * first command inside TLS (EHLO, CAPABILITY, CAPA). The application behind the server answers it
@@ -46,9 +48,20 @@ public final class CorePair {
      * @param protocol the mail protocol
      */
     public CorePair(Fixture fixture, MailProtocol protocol) {
+        this(fixture, protocol, false);
+    }
+
+    /**
+     * A pair that may record no transcript.
+     *
+     * @param fixture  the TLS set-up
+     * @param protocol the mail protocol
+     * @param lean     true: neither end records a transcript
+     */
+    public CorePair(Fixture fixture, MailProtocol protocol, boolean lean) {
         this.protocol = protocol;
-        this.clientConfig = fixture.clientConfig();
-        this.serverConfig = fixture.serverConfig(protocol);
+        this.clientConfig = fixture.clientConfig(!lean);
+        this.serverConfig = fixture.serverConfig(protocol, !lean);
         this.servers = protocol.servers(serverConfig);
     }
 
@@ -67,10 +80,10 @@ public final class CorePair {
         c2s.clear();
         s2c.clear();
         serverApp.clear();
-        Transition s = servers.get().begin(NOW);
+        Transition s = servers.get().begin(s2c, NOW);
         Negotiation sn = s.next();
-        s2c.put(s.outbound());
-        Transition c = protocol.client(clientConfig).begin(NOW);
+        s2c.put(s.outbound()); // what did not fit: never, with 64 KiB
+        Transition c = protocol.client(clientConfig).begin(c2s, NOW);
         Negotiation cn = c.next();
         c2s.put(c.outbound());
         SecureSession server = null;
@@ -78,7 +91,7 @@ public final class CorePair {
         for (int step = 0; step < MAX_STEPS; step++) {
             c2s.flip();
             if (server == null && c2s.hasRemaining()) {
-                s = sn.onReceived(c2s, NOW);
+                s = sn.onReceived(c2s, s2c, NOW);
                 sn = s.next();
                 s2c.put(s.outbound());
                 if (sn.isFinished()) {
@@ -91,7 +104,7 @@ public final class CorePair {
             c2s.compact();
             s2c.flip();
             if (s2c.hasRemaining()) {
-                c = cn.onReceived(s2c, NOW);
+                c = cn.onReceived(s2c, c2s, NOW);
                 cn = c.next();
                 c2s.put(c.outbound());
             }

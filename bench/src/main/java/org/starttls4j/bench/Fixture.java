@@ -200,7 +200,18 @@ public final class Fixture {
 
     /** The core client configuration: policy REQUIRED, the core's default checks, this fixture's engines. */
     public ClientConfig clientConfig() {
+        return clientConfig(true);
+    }
+
+    /**
+     * The core client configuration, recording a transcript or not.
+     *
+     * @param transcript whether transitions report the transcript
+     * @return the configuration
+     */
+    public ClientConfig clientConfig(boolean transcript) {
         return ClientConfig.builder(Pki.SERVER_NAME)
+                .recordTranscript(transcript)
                 .engineFactory((host, ignoredPort) -> {
                     SSLEngine engine = newClientEngine(coreClientContext, host, nextPort());
                     engine.setEnabledProtocols(new String[] {protocol});
@@ -216,7 +227,19 @@ public final class Fixture {
      * @return the configuration
      */
     public ServerConfig serverConfig(MailProtocol p) {
+        return serverConfig(p, true);
+    }
+
+    /**
+     * A core server configuration, recording a transcript or not.
+     *
+     * @param p          the protocol, for its capabilities
+     * @param transcript whether transitions report the transcript
+     * @return the configuration
+     */
+    public ServerConfig serverConfig(MailProtocol p, boolean transcript) {
         return ServerConfig.builder()
+                .recordTranscript(transcript)
                 .hostname(Pki.SERVER_NAME)
                 .engineFactory((host, ignoredPort) -> {
                     SSLEngine engine = newServerEngine();

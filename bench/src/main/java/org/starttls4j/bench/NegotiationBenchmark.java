@@ -37,8 +37,11 @@ public class NegotiationBenchmark extends HandshakeBenchmark {
     @Param({"jdk"})
     public String engine = "jdk";
 
-    /** {@code bare} (the baseline) or the core with {@code SMTP}, {@code IMAP} or {@code POP3}. */
-    @Param({"bare", "SMTP", "IMAP", "POP3"})
+    /**
+     * {@code bare} (the baseline) or the core with {@code SMTP}, {@code IMAP} or {@code POP3}; with
+     * {@code -lean} ({@code SMTP-lean}), both ends record no transcript.
+     */
+    @Param({"bare", "SMTP", "IMAP", "POP3", "SMTP-lean"})
     public String via;
 
     private Fixture fixture;
@@ -71,7 +74,8 @@ public class NegotiationBenchmark extends HandshakeBenchmark {
         core = null;
         bare = null;
         // The bare pair sends what the SMTP pair sends inside TLS: EHLO and its reply.
-        CorePair probe = new CorePair(fixture, via.equals("bare") ? MailProtocol.SMTP : MailProtocol.valueOf(via));
+        String protocol = via.replace("-lean", "");
+        CorePair probe = new CorePair(fixture, via.equals("bare") ? MailProtocol.SMTP : MailProtocol.valueOf(protocol), via.endsWith("-lean"));
         String negotiated = probe.negotiate().tls().protocol();
         if (!negotiated.equals(tls)) {
             throw new IllegalStateException("negotiated " + negotiated + ", wanted " + tls);

@@ -119,7 +119,7 @@ public final class Report {
         for (String cert : List.of("EC_P256", "RSA_2048")) {
             for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
                 String[] via = cert.equals("EC_P256") && tls.equals("TLSv1.3")
-                        ? new String[] {"bare", "SMTP", "IMAP", "POP3"} : new String[] {"bare", "SMTP"};
+                        ? new String[] {"bare", "SMTP", "IMAP", "POP3", "SMTP-lean"} : new String[] {"bare", "SMTP"};
                 negotiation.addAll(report.jmh(NegotiationBenchmark.class.getName(), "negotiation-" + cert + "-" + tls,
                         Map.of("cert", new String[] {cert}, "tls", new String[] {tls}, "via", via)));
             }
@@ -194,7 +194,7 @@ public final class Report {
         for (String cert : List.of("EC_P256", "RSA_2048")) {
             for (String tls : List.of("TLSv1.3", "TLSv1.2")) {
                 String[] via = cert.equals("EC_P256") && tls.equals("TLSv1.3")
-                        ? new String[] {"bare", "SMTP", "IMAP", "POP3"} : new String[] {"bare", "SMTP"};
+                        ? new String[] {"bare", "SMTP", "IMAP", "POP3", "SMTP-lean"} : new String[] {"bare", "SMTP"};
                 results.addAll(jmh(NegotiationBenchmark.class.getName(), "boringssl-negotiation-" + cert + "-" + tls,
                         Map.of("engine", new String[] {"boringssl"}, "cert", new String[] {cert}, "tls", new String[] {tls}, "via", via)));
             }
@@ -329,6 +329,7 @@ public final class Report {
         alloc.append("Heap allocated per negotiation, both ends together (`gc.alloc.rate.norm`), and the excess over the bare pair:\n\n");
         alloc.append("| Key | TLS | bare pair | SMTP | excess | IMAP | excess | POP3 | excess |\n");
         alloc.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        StringBuilder leanNotes = new StringBuilder();
         WorstCase worst = new WorstCase();
         forEachBareRow(results, (cert, tls, label, bare) -> {
             md.append("| ").append(label).append(" | ").append(score(bare));
@@ -349,8 +350,14 @@ public final class Report {
             }
             md.append(" |\n");
             alloc.append(" |\n");
+            RunResult lean = find(results, Map.of("cert", cert, "tls", tls, "via", "SMTP-lean"));
+            if (lean != null) {
+                leanNotes.append("SMTP without a transcript (`recordTranscript(false)` on both ends), ").append(label.replace(" | ", ", "))
+                        .append(": ").append(bytes(allocation(lean))).append(", excess ").append(signed(allocation(lean) - allocation(bare)))
+                        .append(" (rate ratio ").append(String.format(Locale.ROOT, "%.3f", Ratio.of(lean, bare).value())).append(").\n");
+            }
         });
-        md.append('\n').append(alloc).append('\n');
+        md.append('\n').append(alloc).append('\n').append(leanNotes).append(leanNotes.length() > 0 ? "\n" : "");
         negotiationVerdicts(worst, "(1) negotiation rate ≥ 0.97 × bare pair", HANDSHAKE_TARGET,
                 "(1) allocation ≤ bare pair + 8 KB per negotiation");
     }
@@ -558,19 +565,21 @@ public final class Report {
             md.append("| ").append(label).append(" | bare BoringSSL pair | ").append(score(bare)).append(" | – | ")
                     .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(bare, jdk).value()))
                     .append(" | ").append(bytes(allocation(bare))).append(" | – |\n");
-            for (String protocol : List.of("SMTP", "IMAP", "POP3")) {
+            for (String protocol : List.of("SMTP", "IMAP", "POP3", "SMTP-lean")) {
                 RunResult core = find(negotiation, Map.of("cert", cert, "tls", tls, "via", protocol));
                 if (core == null) {
                     continue;
                 }
                 Ratio r = Ratio.of(core, bare);
                 double excess = allocation(core) - allocation(bare);
-                md.append("| ").append(label).append(" | core ").append(protocol).append(" | ").append(score(core)).append(" | ")
+                md.append("| ").append(label).append(" | core ").append(protocol.replace("-lean", ", no transcript")).append(" | ").append(score(core)).append(" | ")
                         .append(ratioCell(r.value(), BORINGSSL_HANDSHAKE_TARGET)).append(" | ")
                         .append(jdk == null ? "–" : String.format(Locale.ROOT, "%.2f×", Ratio.of(core, jdk).value()))
                         .append(" | ").append(bytes(allocation(core))).append(" | ")
                         .append(excessCell(excess, HANDSHAKE_ALLOC_TARGET)).append(" |\n");
-                worst.see(r, excess, protocol + ", " + label.replace(" | ", ", "));
+                if (!protocol.endsWith("-lean")) { // the verdict is the default's; the lean row says what the transcript costs
+                    worst.see(r, excess, protocol + ", " + label.replace(" | ", ", "));
+                }
             }
         });
         md.append('\n');

@@ -59,13 +59,17 @@ public final class Readable {
     }
 
     /**
-     * A transition: the next state, what to send, the events other than lines, and the outcome.
+     * A transition: the next state, what to send (or how much it wrote into the caller's buffer),
+     * the events other than lines, and the outcome.
      *
      * @param transition the transition
      * @return several lines of text
      */
     public static String transition(Transition transition) {
         StringBuilder s = new StringBuilder("-> ").append(transition.next().state());
+        if (transition.outboundWritten() > 0) { // its bytes are in the caller's buffer, not here
+            s.append("\n   wrote ").append(transition.outboundWritten()).append(" bytes into the caller's buffer");
+        }
         if (transition.outbound().hasRemaining()) {
             s.append("\n   send \"").append(bytes(transition.outbound())).append('"');
         }
