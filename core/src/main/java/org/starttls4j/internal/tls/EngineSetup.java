@@ -76,8 +76,8 @@ public final class EngineSetup {
     private static SSLParameters onlyWhatWeChange(SSLEngine engine, Floor floor) {
         SSLParameters parameters = engine.getSSLParameters();
         String[] enabled = engine.getEnabledProtocols();
-        String[] atOrAbove = protocolsAtOrAbove(engine, floor);
-        parameters.setProtocols(atOrAbove.length == enabled.length ? null : atOrAbove);
+        String[] atOrAbove = protocolsAtOrAbove(enabled, floor);
+        parameters.setProtocols(atOrAbove == enabled ? null : atOrAbove);
         parameters.setCipherSuites(null);
         return parameters;
     }
@@ -93,7 +93,7 @@ public final class EngineSetup {
      */
     public static void requireVersionAtOrAbove(SSLEngine engine, Floor floor, String what) {
         try {
-            protocolsAtOrAbove(engine, floor);
+            protocolsAtOrAbove(engine.getEnabledProtocols(), floor);
         } catch (IllegalStateException e) {
             throw new IllegalStateException(what + ": " + e.getMessage() + "; enable " + floor.jsseName()
                     + ("TLSv1.2".equals(floor.jsseName()) ? " or TLSv1.3" : "") + " on its engines (setEnabledProtocols)", e);
@@ -102,10 +102,11 @@ public final class EngineSetup {
 
     /**
      * The engine's enabled protocols at or above the floor: a factory may narrow the versions
-     * further (say, to TLS 1.3 only) but nothing can widen them below the floor.
+     * further (say, to TLS 1.3 only) but nothing can widen them below the floor. {@code enabled}
+     * itself when none is below it.
      */
-    private static String[] protocolsAtOrAbove(SSLEngine engine, Floor floor) {
-        String[] enabled = engine.getEnabledProtocols(); // not written to: an engine may hand out its own array
+    private static String[] protocolsAtOrAbove(String[] enabled, Floor floor) {
+        // enabled is not written to: an engine may hand out its own array
         int allowed = 0;
         for (String protocol : enabled) {
             if (floor.admits().test(protocol)) {
@@ -114,7 +115,7 @@ public final class EngineSetup {
         }
         if (allowed == 0) {
             throw new IllegalStateException("the engine enables no TLS version at or above " + floor.jsseName()
-                    + " (enabled: " + String.join(", ", engine.getEnabledProtocols()) + ")");
+                    + " (enabled: " + String.join(", ", enabled) + ")");
         }
         if (allowed == enabled.length) {
             return enabled; // the usual case: the factory enabled nothing below the floor
