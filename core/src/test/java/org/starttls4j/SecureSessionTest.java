@@ -140,15 +140,9 @@ class SecureSessionTest {
         // over at the first byte after the handshake, so whole records become buffered plaintext and
         // a partial record is carried into the session.
         for (int cut = 1; cut < 40; cut += 7) {
-            Transition s = Smtp.server(server()).begin(NOW);
-            Transition c = Smtp.client(client()).begin(NOW);
-            c = c.next().onReceived(s.outbound(), NOW);
-            s = s.next().onReceived(c.outbound(), NOW); // EHLO
-            c = c.next().onReceived(s.outbound(), NOW); // → STARTTLS
-            s = s.next().onReceived(c.outbound(), NOW); // → 220
-            c = c.next().onReceived(s.outbound(), NOW); // → ClientHello
-            s = s.next().onReceived(c.outbound(), NOW); // → server flight
-            c = c.next().onReceived(s.outbound(), NOW); // → Finished + encrypted EHLO
+            Walk walk = walkToTheClientsLastFlight();
+            Transition s = walk.server();
+            Transition c = walk.client(); // Finished + encrypted EHLO
             byte[] lastFlight = c.outboundBytes();
             s = s.next().onReceived(ByteBuffer.wrap(lastFlight, 0, lastFlight.length - cut), NOW);
 
@@ -166,15 +160,9 @@ class SecureSessionTest {
         // The rest of the carried record trickles in, one byte per read, from inside its body
         // and from inside its header: the record comes out whole, once, at its last byte.
         for (int cut = 1; cut < 40; cut++) {
-            Transition s = Smtp.server(server()).begin(NOW);
-            Transition c = Smtp.client(client()).begin(NOW);
-            c = c.next().onReceived(s.outbound(), NOW);
-            s = s.next().onReceived(c.outbound(), NOW);
-            c = c.next().onReceived(s.outbound(), NOW);
-            s = s.next().onReceived(c.outbound(), NOW);
-            c = c.next().onReceived(s.outbound(), NOW);
-            s = s.next().onReceived(c.outbound(), NOW);
-            c = c.next().onReceived(s.outbound(), NOW); // Finished + encrypted EHLO
+            Walk walk = walkToTheClientsLastFlight();
+            Transition s = walk.server();
+            Transition c = walk.client(); // Finished + encrypted EHLO
             byte[] lastFlight = c.outboundBytes();
             s = s.next().onReceived(ByteBuffer.wrap(lastFlight, 0, lastFlight.length - cut), NOW);
             SecureSession session = ((Outcome.Secured) s.outcome().orElseThrow()).session();
@@ -196,15 +184,9 @@ class SecureSessionTest {
     void aReplyThatArrivesWithTheServersCloseNotifyIsStillRead() {
         // The server answers the post-TLS EHLO and closes TLS in the same flight: the client must
         // act on the reply (here: secured with its capabilities), not just report PEER_CLOSED.
-        Transition s = Smtp.server(server()).begin(NOW);
-        Transition c = Smtp.client(client()).begin(NOW);
-        c = c.next().onReceived(s.outbound(), NOW);
-        s = s.next().onReceived(c.outbound(), NOW);
-        c = c.next().onReceived(s.outbound(), NOW);
-        s = s.next().onReceived(c.outbound(), NOW);
-        c = c.next().onReceived(s.outbound(), NOW);
-        s = s.next().onReceived(c.outbound(), NOW);
-        c = c.next().onReceived(s.outbound(), NOW); // client Finished + encrypted EHLO
+        Walk walk = walkToTheClientsLastFlight();
+        Transition s = walk.server();
+        Transition c = walk.client(); // Finished + encrypted EHLO
         s = s.next().onReceived(c.outbound(), NOW); // server secured; EHLO buffered in its session
         SecureSession serverSession = ((Outcome.Secured) s.outcome().orElseThrow()).session();
         ByteBuffer net = ByteBuffer.allocate(serverSession.minNetworkBufferSize() * 2);
@@ -223,15 +205,9 @@ class SecureSessionTest {
 
     @Test
     void aServerThatClosesTlsWithoutAnsweringTheEhloFailsTheClientAsPeerClosed() {
-        Transition s = Smtp.server(server()).begin(NOW);
-        Transition c = Smtp.client(client()).begin(NOW);
-        c = c.next().onReceived(s.outbound(), NOW);
-        s = s.next().onReceived(c.outbound(), NOW);
-        c = c.next().onReceived(s.outbound(), NOW);
-        s = s.next().onReceived(c.outbound(), NOW);
-        c = c.next().onReceived(s.outbound(), NOW);
-        s = s.next().onReceived(c.outbound(), NOW);
-        c = c.next().onReceived(s.outbound(), NOW); // client Finished + encrypted EHLO
+        Walk walk = walkToTheClientsLastFlight();
+        Transition s = walk.server();
+        Transition c = walk.client(); // Finished + encrypted EHLO
         s = s.next().onReceived(c.outbound(), NOW); // server secured; EHLO unanswered
         SecureSession serverSession = ((Outcome.Secured) s.outcome().orElseThrow()).session();
         ByteBuffer net = ByteBuffer.allocate(serverSession.minNetworkBufferSize() * 2);
@@ -244,5 +220,23 @@ class SecureSessionTest {
         Failure failure = ((Outcome.Failed) last.outcome().orElseThrow()).failure();
         assertThat(failure.reason()).isEqualTo(Failure.Reason.PEER_CLOSED);
         assertThat(failure.message()).contains("AwaitingEhloReply");
+    }
+
+    /** Both ends through STARTTLS and the handshake, up to the client's last flight (Finished + encrypted EHLO). */
+    private static Walk walkToTheClientsLastFlight() {
+        Transition s = Smtp.server(server()).begin(NOW);
+        Transition c = Smtp.client(client()).begin(NOW);
+        c = c.next().onReceived(s.outbound(), NOW);
+        s = s.next().onReceived(c.outbound(), NOW); // EHLO
+        c = c.next().onReceived(s.outbound(), NOW); // → STARTTLS
+        s = s.next().onReceived(c.outbound(), NOW); // → 220
+        c = c.next().onReceived(s.outbound(), NOW); // → ClientHello
+        s = s.next().onReceived(c.outbound(), NOW); // → server flight
+        c = c.next().onReceived(s.outbound(), NOW); // → Finished + encrypted EHLO
+        return new Walk(s, c);
+    }
+
+    /** Where {@link #walkToTheClientsLastFlight} leaves the two ends: the server waits for {@code client}'s outbound bytes. */
+    private record Walk(Transition server, Transition client) {
     }
 }
