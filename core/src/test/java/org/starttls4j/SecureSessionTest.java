@@ -140,13 +140,9 @@ class SecureSessionTest {
         // over at the first byte after the handshake, so whole records become buffered plaintext and
         // a partial record is carried into the session.
         for (int cut = 1; cut < 40; cut += 7) {
-            Walk walk = walkToTheClientsLastFlight();
-            Transition s = walk.server();
-            Transition c = walk.client(); // Finished + encrypted EHLO
-            byte[] lastFlight = c.outboundBytes();
-            s = s.next().onReceived(ByteBuffer.wrap(lastFlight, 0, lastFlight.length - cut), NOW);
-
-            SecureSession session = ((Outcome.Secured) s.outcome().orElseThrow()).session();
+            Carried carried = serverSecuredWithoutTheLastBytes(cut);
+            byte[] lastFlight = carried.lastFlight();
+            SecureSession session = carried.session();
             ByteBuffer app = ByteBuffer.allocate(session.minApplicationBufferSize());
             TlsResult result = session.decrypt(ByteBuffer.wrap(lastFlight, lastFlight.length - cut, cut), app);
 
@@ -160,12 +156,9 @@ class SecureSessionTest {
         // The rest of the carried record trickles in, one byte per read, from inside its body
         // and from inside its header: the record comes out whole, once, at its last byte.
         for (int cut = 1; cut < 40; cut++) {
-            Walk walk = walkToTheClientsLastFlight();
-            Transition s = walk.server();
-            Transition c = walk.client(); // Finished + encrypted EHLO
-            byte[] lastFlight = c.outboundBytes();
-            s = s.next().onReceived(ByteBuffer.wrap(lastFlight, 0, lastFlight.length - cut), NOW);
-            SecureSession session = ((Outcome.Secured) s.outcome().orElseThrow()).session();
+            Carried carried = serverSecuredWithoutTheLastBytes(cut);
+            byte[] lastFlight = carried.lastFlight();
+            SecureSession session = carried.session();
             ByteBuffer app = ByteBuffer.allocate(session.minApplicationBufferSize());
 
             for (int at = lastFlight.length - cut; at < lastFlight.length; at++) {
@@ -234,6 +227,21 @@ class SecureSessionTest {
         s = s.next().onReceived(c.outbound(), NOW); // → server flight
         c = c.next().onReceived(s.outbound(), NOW); // → Finished + encrypted EHLO
         return new Walk(s, c);
+    }
+
+    /**
+     * A walk whose server is fed the client's last flight (Finished + encrypted EHLO) but for its
+     * last {@code cut} bytes: secured, with the partial record carried into its session.
+     */
+    private static Carried serverSecuredWithoutTheLastBytes(int cut) {
+        Walk walk = walkToTheClientsLastFlight();
+        byte[] lastFlight = walk.client().outboundBytes();
+        Transition s = walk.server().next().onReceived(ByteBuffer.wrap(lastFlight, 0, lastFlight.length - cut), NOW);
+        return new Carried(((Outcome.Secured) s.outcome().orElseThrow()).session(), lastFlight);
+    }
+
+    /** The server's session from {@link #serverSecuredWithoutTheLastBytes}, and the whole flight it was fed part of. */
+    private record Carried(SecureSession session, byte[] lastFlight) {
     }
 
     /** Where {@link #walkToTheClientsLastFlight} leaves the two ends: the server waits for {@code client}'s outbound bytes. */

@@ -56,8 +56,7 @@ class TlsSessionBrokenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenRecords")
     void aBrokenRecordAfterTheHandOverIsABrokenSession(String what, byte[] record) {
-        Loopback.Result r = Loopback.run(Smtp.client(TlsPairTest.client(KeyType.EC_P256).build()),
-                Smtp.server(TlsPairTest.server(KeyType.EC_P256).build()), TlsPairTest.NOW, TlsPairTest.SMTP_APP);
+        Loopback.Result r = securedPair();
         SecureSession session = r.clientSession();
 
         TlsResult result = session.decrypt(ByteBuffer.wrap(record), ByteBuffer.allocate(session.minApplicationBufferSize()));
@@ -74,8 +73,7 @@ class TlsSessionBrokenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenRecords")
     void aBrokenSessionDecryptsAndEncryptsNothingMore(String what, byte[] record) {
-        Loopback.Result r = Loopback.run(Smtp.client(TlsPairTest.client(KeyType.EC_P256).build()),
-                Smtp.server(TlsPairTest.server(KeyType.EC_P256).build()), TlsPairTest.NOW, TlsPairTest.SMTP_APP);
+        Loopback.Result r = securedPair();
         SecureSession client = r.clientSession();
         SecureSession server = r.serverSession();
         ByteBuffer authentic = ByteBuffer.allocate(server.minNetworkBufferSize());
@@ -125,6 +123,12 @@ class TlsSessionBrokenTest {
 
         Failure failure = ((Outcome.Failed) r.serverOutcome()).failure();
         assertThat(failure.reason()).as(failure.toString()).isEqualTo(Failure.Reason.TLS_SESSION_BROKEN);
+    }
+
+    /** An SMTP client and server, both secured and handed over (ECDSA P-256). */
+    static Loopback.Result securedPair() {
+        return Loopback.run(Smtp.client(TlsPairTest.client(KeyType.EC_P256).build()),
+                Smtp.server(TlsPairTest.server(KeyType.EC_P256).build()), TlsPairTest.NOW, TlsPairTest.SMTP_APP);
     }
 
     /** A REQUIRED client through STARTTLS and the handshake with a bare JDK server, its EHLO sent inside TLS. */
