@@ -31,7 +31,7 @@ import org.starttls4j.internal.tls.TlsPump;
  *
  * @param <D> the role's dialog
  */
-abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
+abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow {
 
     // ---------------------------------------------------------------- phases, named for what they wait for
 
@@ -123,7 +123,8 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
     // ---------------------------------------------------------------- inputs
 
-    Flow<D> withTransportTls() {
+    @Override
+    public final Flow<D> withTransportTls() {
         if (!(phase instanceof Unstarted)) {
             throw new IllegalStateException("withTransportTls() goes before begin()");
         }
@@ -154,11 +155,11 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
                 return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the " + settings.peer() + " flooded the handshake"), "",
                         new TlsStage.OwnPump(t.pump(), settings.engineFactory()), out);
             }
-            return out.to(new Negotiation(this));
+            return out.to(again());
         }
         if (phase instanceof AwaitingTransportTls<D>) {
             if (!bytes.hasRemaining()) {
-                return out.to(new Negotiation(this));
+                return out.to(again());
             }
             // Non-negotiable 1: the transport read these in plaintext after the go-ahead, before TLS.
             byte[] injected = Lines.drain(bytes);
@@ -202,7 +203,7 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
     final Transition onTick(Output out) {
         Optional<Instant> deadline = deadline();
         if (deadline.isEmpty() || out.now().isBefore(deadline.get())) {
-            return out.to(new Negotiation(this));
+            return out.to(again());
         }
         Failure timeout = Failure.of(Failure.Reason.TIMEOUT,
                 "no " + settings.awaited() + " from the " + settings.peer() + " in state " + state());
@@ -212,7 +213,8 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
 
     // ---------------------------------------------------------------- what a state reports
 
-    final Optional<Instant> deadline() {
+    @Override
+    public final Optional<Instant> deadline() {
         return Optional.ofNullable(deadlineSoFar());
     }
 
@@ -233,16 +235,19 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         return phase instanceof AwaitingTransportTls<D> a ? a.deadline() : null;
     }
 
-    /** Whether the negotiation has ended: {@link #outcome()}'s answer, without an {@code Optional} made to ask. */
-    final boolean isFinished() {
+    /** {@link #outcome()}'s answer, without an {@code Optional} made to ask. */
+    @Override
+    public final boolean isFinished() {
         return phase instanceof Finished;
     }
 
-    final Optional<Outcome> outcome() {
+    @Override
+    public final Optional<Outcome> outcome() {
         return phase instanceof Finished<D> done ? Optional.of(done.outcome()) : Optional.empty();
     }
 
-    final Optional<TransportTls> transportTls() {
+    @Override
+    public final Optional<TransportTls> transportTls() {
         return phase instanceof AwaitingTransportTls<D> a ? Optional.of(a.tls()) : Optional.empty();
     }
 
@@ -254,7 +259,8 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         return phase instanceof AwaitingHandshake || phase instanceof AwaitingTasks; // the pump's engine, without a stage made to ask
     }
 
-    final String state() {
+    @Override
+    public final String state() {
         if (phase instanceof Reading<D> reading) {
             // the same dialog state can wait before TLS and inside it (EHLO's reply, twice)
             return (reading.tls() == null ? "" : Negotiation.INSIDE_TLS) + dialogState(reading.dialog());
@@ -375,7 +381,16 @@ abstract sealed class Flow<D> permits ClientFlow, ServerFlow {
         return tls.send(text, out);
     }
 
-    final Negotiation next(Phase<D> next) {
-        return new Negotiation(with(startedAt, transportOwnsTls, next));
+    /** The state after this one: the same role and configuration in phase {@code next}. */
+    final Flow<D> next(Phase<D> next) {
+        return with(startedAt, transportOwnsTls, next);
+    }
+
+    /**
+     * This state again, for an input that changed nothing: itself when it is a plaintext value, a
+     * fresh copy when it owns an engine (this one was consumed by the input).
+     */
+    private Flow<D> again() {
+        return ownsEngine() ? with(startedAt, transportOwnsTls, phase) : this;
     }
 }

@@ -50,17 +50,21 @@ import javax.net.ssl.SSLSession;
  * and goes on when told {@link #onTlsEstablished} or {@link #onTlsFailed}, with the same checks of
  * the result either way; after TLS, its bytes in and out are the plaintext the transport decrypts
  * and encrypts.
+ *
+ * <p><b>One value per state.</b> A negotiation is its flow: the role's states ({@code ClientFlow},
+ * {@code ServerFlow}) are the only subclasses, so a transition makes one state object, not a
+ * wrapper around one. This class is the public face (the inputs, and the consumed flag of a state
+ * that owns an engine); what a state is and does is the flow's.
  */
-public final class Negotiation {
+public abstract sealed class Negotiation permits Flow {
 
     /** The prefix of {@link #state()} for a dialog state inside TLS. */
     public static final String INSIDE_TLS = "Tls/";
 
-    private final Flow<?> flow;
     private boolean spent;
 
-    Negotiation(Flow<?> flow) {
-        this.flow = flow;
+    /** For the flows alone: a negotiation is one of theirs. */
+    Negotiation() {
     }
 
     /**
@@ -71,7 +75,7 @@ public final class Negotiation {
      * @return the unstarted negotiation; call {@link #begin}
      */
     public static Negotiation client(ClientConfig config, ClientDialog dialog) {
-        return new Negotiation(ClientFlow.start(config, dialog));
+        return ClientFlow.start(config, dialog);
     }
 
     /**
@@ -82,7 +86,7 @@ public final class Negotiation {
      * @return the unstarted negotiation; call {@link #begin}
      */
     public static Negotiation server(ServerConfig config, ServerDialog dialog) {
-        return new Negotiation(ServerFlow.start(config, dialog, true));
+        return ServerFlow.start(config, dialog, true);
     }
 
     /**
@@ -95,7 +99,7 @@ public final class Negotiation {
      * @return the unstarted negotiation; call {@link #begin}
      */
     public static Negotiation serverResuming(ServerConfig config, ServerDialog dialog) {
-        return new Negotiation(ServerFlow.start(config, dialog, false));
+        return ServerFlow.start(config, dialog, false);
     }
 
     /**
@@ -113,9 +117,7 @@ public final class Negotiation {
      * @return the unstarted negotiation, with the TLS step left to the transport
      * @throws IllegalStateException once the negotiation has begun
      */
-    public Negotiation withTransportTls() {
-        return new Negotiation(flow.withTransportTls());
-    }
+    public abstract Negotiation withTransportTls();
 
     /**
      * What the transport needs for the TLS step, in the state {@code "AwaitingTransportTls"} of a
@@ -123,9 +125,7 @@ public final class Negotiation {
      *
      * @return the transport's TLS step, while the negotiation awaits it
      */
-    public Optional<TransportTls> transportTls() {
-        return flow.transportTls();
-    }
+    public abstract Optional<TransportTls> transportTls();
 
     /**
      * The transport's handshake succeeded: the core checks the session as after its own handshake
@@ -360,27 +360,21 @@ public final class Negotiation {
      *
      * @return when to call {@link #onTick} at the latest
      */
-    public Optional<Instant> deadline() {
-        return flow.deadline();
-    }
+    public abstract Optional<Instant> deadline();
 
     /**
      * Whether the negotiation has ended; a finished state accepts no more input.
      *
      * @return whether the negotiation has ended
      */
-    public boolean isFinished() {
-        return flow.isFinished();
-    }
+    public abstract boolean isFinished();
 
     /**
      * How the negotiation ended, once it has.
      *
      * @return how the negotiation ended, once it has
      */
-    public Optional<Outcome> outcome() {
-        return flow.outcome();
-    }
+    public abstract Optional<Outcome> outcome();
 
     /**
      * The state's name, for diagnostics: the dialog's state while it reads lines, e.g.
@@ -391,9 +385,7 @@ public final class Negotiation {
      *
      * @return the state's name
      */
-    public String state() {
-        return flow.state();
-    }
+    public abstract String state();
 
     /**
      * Whether feeding this state again would throw (it owned an engine and was fed).
@@ -421,9 +413,10 @@ public final class Negotiation {
      * handed back afterwards.
      */
     private <A> Transition feed(Instant now, ByteBuffer destination, A argument, Input<A> input) {
+        Flow<?> flow = (Flow<?>) this; // the only kind there is (sealed)
         Output out = Output.open(Objects.requireNonNull(now, "now"), flow.settings.limits(), flow.settings.transcript(), destination);
         try {
-            return input.apply(take(), argument, out);
+            return input.apply(take(flow), argument, out);
         } finally {
             out.close();
         }
@@ -438,7 +431,7 @@ public final class Negotiation {
         return destination;
     }
 
-    private Flow<?> take() {
+    private Flow<?> take(Flow<?> flow) {
         if (flow.isFinished()) {
             throw new IllegalStateException("the negotiation has finished: " + flow.outcome().get());
         }
