@@ -56,7 +56,7 @@ final class ClientFlow extends Flow<ClientDialog> {
         if (config.policy().startsWithTls()) {
             return startTls(unstarted.dialog(), true, out);
         }
-        return run(unstarted.dialog().start(false), unstarted.dialog(), null, Lines.NOTHING, 0, false, out);
+        return run(unstarted.dialog().start(false), unstarted.dialog(), null, Lines.NOTHING, 0, 0, 0, false, out);
     }
 
     @Override
@@ -64,32 +64,42 @@ final class ClientFlow extends Flow<ClientDialog> {
         if (!(reading instanceof AwaitingReplies r)) {
             throw new IllegalStateException("a client reads replies");
         }
+        if (r.tls() == null && bytes.hasArray()) {
+            int end = bytes.arrayOffset() + bytes.limit();
+            return feed(r, bytes.array(), Lines.inPlace(bytes), end, out);
+        }
         if (r.tls() == null) {
-            return feed(r, Lines.drain(bytes), out);
+            byte[] fresh = Lines.drain(bytes);
+            return feed(r, fresh, 0, fresh.length, out);
         }
         TlsStage.Read read = r.tls().receive(bytes, out);
         if (read.broken() != null) {
             return fail(read.broken(), "", null, out);
         }
         if (!read.peerClosed()) {
-            return feed(r, read.bytes(), out);
+            return feed(r, read.bytes(), 0, read.bytes().length, out);
         }
         // A reply and close_notify may share a read: let the dialog see the reply first (a 421, or
         // the capabilities that secure the session), and fail only if it is still waiting.
         String closedIn = state();
-        Transition t = feed(r, read.bytes(), out);
+        Transition t = feed(r, read.bytes(), 0, read.bytes().length, out);
         if (t.isFinished()) {
             return t;
         }
         return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the server closed TLS in state " + closedIn), "", r.tls(), out);
     }
 
-    private Transition feed(AwaitingReplies r, byte[] fresh, Output out) {
-        int received = r.received() + fresh.length;
+    /** The bytes of {@code fresh} from {@code from} to {@code to} arrived: framed where they lie unless a line was pending. */
+    private Transition feed(AwaitingReplies r, byte[] fresh, int from, int to, Output out) {
+        int received = r.received() + to - from;
         if (Lines.tooMany(received, settings.limits())) {
             return fail(Lines.tooMuchPlaintext(settings.limits(), "before the hand-over"), "", r.tls(), out);
         }
-        return run(null, r.dialog(), r.tls(), Lines.concat(r.pending(), fresh), received, r.startTlsAsked(), out);
+        if (r.pending().length == 0) {
+            return run(null, r.dialog(), r.tls(), fresh, from, to, received, r.startTlsAsked(), out);
+        }
+        byte[] all = Lines.concat(r.pending(), fresh, from, to);
+        return run(null, r.dialog(), r.tls(), all, 0, all.length, received, r.startTlsAsked(), out);
     }
 
     /**
@@ -104,13 +114,12 @@ final class ClientFlow extends Flow<ClientDialog> {
      * still in it are unsolicited and go to the idle dialog, which refuses them (SMTP) or may
      * accept some (IMAP untagged data).
      */
-    private Transition run(ClientStep first, ClientDialog dialog, TlsStage tls, byte[] buffer, int received,
+    private Transition run(ClientStep first, ClientDialog dialog, TlsStage tls, byte[] buffer, int position, int end, int received,
                            boolean startTlsAsked, Output out) {
         boolean encrypted = tls != null;
         boolean commandSentThisRead = false;
         ClientStep idle = null;
         ClientStep step = first;
-        int position = 0;
         while (true) {
             if (step instanceof ClientStep.Await await) {
                 out.events(await.events());
@@ -130,11 +139,11 @@ final class ClientFlow extends Flow<ClientDialog> {
                 if (encrypted || idle != null || !startTlsAsked) {
                     return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a STARTTLS go-ahead nobody asked for"), "", tls, out);
                 }
-                if (position < buffer.length) {
+                if (position < end) {
                     // RFC 3207 §4.2 / RFC 2595 §3.1: nothing received after the go-ahead is acted on.
                     return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
-                            (buffer.length - position) + " plaintext bytes after the STARTTLS go-ahead",
-                            Lines.preview(buffer, position)), "", null, out);
+                            (end - position) + " plaintext bytes after the STARTTLS go-ahead",
+                            Lines.preview(buffer, position, end)), "", null, out);
                 }
                 out.event(new Event.StartTlsAccepted());
                 return startTls(goAhead.next(), false, out);
@@ -148,18 +157,18 @@ final class ClientFlow extends Flow<ClientDialog> {
                 idle = step;
                 dialog = noTls.next();
             }
-            int found = Lines.scan(buffer, position, settings.limits());
+            int found = Lines.scan(buffer, position, end, settings.limits());
             if (found < 0 && found != Lines.INCOMPLETE) {
-                return fail(Lines.broken(found, buffer, position, settings.limits(), Role.CLIENT), "", tls, out);
+                return fail(Lines.broken(found, buffer, position, end, settings.limits(), Role.CLIENT), "", tls, out);
             }
             if (found == Lines.INCOMPLETE) { // the read is consumed
                 if (idle == null) {
                     Instant deadline = config.timeouts().deadline(startedAt, out.now(), config.timeouts().perStep(), deadlineSoFar());
-                    return out.to(next(new AwaitingReplies(dialog, tls, Lines.rest(buffer, position), received, deadline, startTlsAsked)));
+                    return out.to(next(new AwaitingReplies(dialog, tls, Lines.rest(buffer, position, end), received, deadline, startTlsAsked)));
                 }
-                if (position < buffer.length) {
+                if (position < end) {
                     return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "the server sent data when no command was outstanding",
-                            Lines.preview(buffer, position)), dialog.farewell(), tls, out);
+                            Lines.preview(buffer, position, end)), dialog.farewell(), tls, out);
                 }
                 return decide(idle, dialog, tls, received, out);
             }
@@ -197,7 +206,7 @@ final class ClientFlow extends Flow<ClientDialog> {
             return noTls(dialog, Failure.of(Failure.Reason.STARTTLS_NOT_OFFERED, "the server did not announce STARTTLS"),
                     ready.capabilities(), out);
         }
-        return run(dialog.requestStartTls(), dialog, null, Lines.NOTHING, received, true, out);
+        return run(dialog.requestStartTls(), dialog, null, Lines.NOTHING, 0, 0, received, true, out);
     }
 
     private Transition noTls(ClientDialog idle, Failure why, Capabilities capabilities, Output out) {
@@ -249,7 +258,7 @@ final class ClientFlow extends Flow<ClientDialog> {
         if (Lines.tooMany(early.length, settings.limits())) {
             return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "too many bytes right after the handshake"), "", tls, out);
         }
-        return run(first, dialog, tls, early, early.length, false, out);
+        return run(first, dialog, tls, early, 0, early.length, early.length, false, out);
     }
 
     @Override

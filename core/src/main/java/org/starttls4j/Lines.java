@@ -28,7 +28,12 @@ final class Lines {
      * line of every negotiation is framed here.
      */
     static int scan(byte[] buffer, int position, Limits limits) {
-        return LineFramer.scan(buffer, position, buffer.length, limits.maxLineLength());
+        return scan(buffer, position, buffer.length, limits);
+    }
+
+    /** {@link #scan(byte[], int, Limits)} in the bytes of {@code buffer} before {@code end}. */
+    static int scan(byte[] buffer, int position, int end, Limits limits) {
+        return LineFramer.scan(buffer, position, end, limits.maxLineLength());
     }
 
     /** The text of the whole line {@link #scan} found at {@code position}, without its CRLF. */
@@ -42,13 +47,18 @@ final class Lines {
      * @param reader {@link Role#CLIENT} reads replies, {@link Role#SERVER} commands
      */
     static Failure broken(int found, byte[] buffer, int position, Limits limits, Role reader) {
+        return broken(found, buffer, position, buffer.length, limits, reader);
+    }
+
+    /** {@link #broken(int, byte[], int, Limits, Role)} in the bytes of {@code buffer} before {@code end}. */
+    static Failure broken(int found, byte[] buffer, int position, int end, Limits limits, Role reader) {
         boolean client = reader == Role.CLIENT;
         if (found == LineFramer.TOO_LONG) {
             return Failure.of(client ? Failure.Reason.LINE_TOO_LONG : Failure.Reason.COMMAND_TOO_LONG,
                     (client ? "a line" : "a command") + " longer than " + limits.maxLineLength() + " bytes");
         }
         return Failure.of(client ? Failure.Reason.MALFORMED_REPLY : Failure.Reason.MALFORMED_COMMAND,
-                LineFramer.why(found) + (client ? " in a reply" : " in a command"), preview(buffer, position));
+                LineFramer.why(found) + (client ? " in a reply" : " in a command"), preview(buffer, position, end));
     }
 
     /** Whether {@code received} bytes before TLS are more than the bounds allow. */
@@ -61,9 +71,21 @@ final class Lines {
         return Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "more than " + limits.maxPlaintextBytes() + " bytes " + where);
     }
 
-    /** The bytes of {@code buffer} from {@code position} on, kept for the next read. */
-    static byte[] rest(byte[] buffer, int position) {
-        return position == buffer.length ? NOTHING : Arrays.copyOfRange(buffer, position, buffer.length);
+    /** The bytes of {@code buffer} from {@code position} to {@code end}, kept for the next read: a copy, never the buffer. */
+    static byte[] rest(byte[] buffer, int position, int end) {
+        return position == end ? NOTHING : Arrays.copyOfRange(buffer, position, end);
+    }
+
+    /**
+     * The start of the bytes of {@code bytes} in its array, to frame them where they lie instead of
+     * copying them out first ({@code bytes.hasArray()}); {@code bytes} is consumed. Nothing framed
+     * keeps that array: a line becomes its own {@code String}, what is left over is copied
+     * ({@link #rest}), and so is what a failure or a hand-over reports.
+     */
+    static int inPlace(ByteBuffer bytes) {
+        int from = bytes.arrayOffset() + bytes.position();
+        bytes.position(bytes.limit());
+        return from;
     }
 
     /** Every remaining byte of {@code bytes}, which is consumed. */
@@ -76,26 +98,26 @@ final class Lines {
         return data;
     }
 
-    static byte[] concat(byte[] a, byte[] b) {
-        if (a.length == 0) {
-            return b;
-        }
-        if (b.length == 0) {
-            return a;
-        }
-        byte[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
+    /** {@code pending}, then the bytes of {@code fresh} from {@code from} to {@code to}, in a new array. */
+    static byte[] concat(byte[] pending, byte[] fresh, int from, int to) {
+        byte[] all = Arrays.copyOf(pending, pending.length + to - from);
+        System.arraycopy(fresh, from, all, pending.length, to - from);
         return all;
     }
 
     /** The first bytes of what the peer sent, for a failure report (never acted on). */
     static String preview(byte[] buffer, int from) {
-        int to = Math.min(buffer.length, from + 120);
+        return preview(buffer, from, buffer.length);
+    }
+
+    /** {@link #preview(byte[], int)} of the bytes of {@code buffer} before {@code end}. */
+    static String preview(byte[] buffer, int from, int end) {
+        int to = Math.min(end, from + 120);
         String text = new String(buffer, from, to - from, StandardCharsets.ISO_8859_1);
         StringBuilder shown = new StringBuilder();
         for (char c : text.toCharArray()) {
             shown.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
         }
-        return shown + (to < buffer.length ? "…" : "");
+        return shown + (to < end ? "…" : "");
     }
 }

@@ -68,11 +68,11 @@ final class ServerFlow extends Flow<ServerDialog> {
             return startTls(unstarted.dialog(), true, out);
         }
         if (!unstarted.greet()) {
-            return run(unstarted.dialog(), Lines.NOTHING, 0, 0, true, out);
+            return run(unstarted.dialog(), Lines.NOTHING, 0, 0, 0, 0, true, out);
         }
         ServerStep.Reply greeting = greeting(unstarted.dialog());
         send(greeting.send(), null, out);
-        return run(greeting.next(), Lines.NOTHING, 0, 0, false, out);
+        return run(greeting.next(), Lines.NOTHING, 0, 0, 0, 0, false, out);
     }
 
     /**
@@ -94,28 +94,34 @@ final class ServerFlow extends Flow<ServerDialog> {
         if (!(reading instanceof AwaitingCommands p)) {
             throw new IllegalStateException("a server reads commands");
         }
-        byte[] fresh = Lines.drain(bytes);
-        int received = p.received() + fresh.length;
+        int received = p.received() + bytes.remaining();
         if (Lines.tooMany(received, settings.limits())) {
+            bytes.position(bytes.limit()); // every byte is consumed, even those that broke the bound
             return fail(Lines.tooMuchPlaintext(settings.limits(), "before TLS"), p.dialog().farewell(Failure.Reason.TOO_MUCH_PLAINTEXT), null, out);
         }
-        return run(p.dialog(), Lines.concat(p.pending(), fresh), received, p.commands(), p.heard() || received > 0, out);
+        boolean heard = p.heard() || received > 0;
+        if (p.pending().length == 0 && bytes.hasArray()) { // framed where they lie (Lines.inPlace)
+            int end = bytes.arrayOffset() + bytes.limit();
+            return run(p.dialog(), bytes.array(), Lines.inPlace(bytes), end, received, p.commands(), heard, out);
+        }
+        byte[] fresh = Lines.drain(bytes);
+        byte[] all = p.pending().length == 0 ? fresh : Lines.concat(p.pending(), fresh, 0, fresh.length);
+        return run(p.dialog(), all, 0, all.length, received, p.commands(), heard, out);
     }
 
     /** Frames and answers commands until the buffer runs out or the negotiation leaves plaintext. */
-    private Transition run(ServerDialog dialog, byte[] buffer, int received, int commands, boolean heard, Output out) {
-        int position = 0;
+    private Transition run(ServerDialog dialog, byte[] buffer, int position, int end, int received, int commands, boolean heard, Output out) {
         while (true) {
-            int found = Lines.scan(buffer, position, settings.limits());
+            int found = Lines.scan(buffer, position, end, settings.limits());
             if (found < 0 && found != Lines.INCOMPLETE) {
-                Failure broken = Lines.broken(found, buffer, position, settings.limits(), Role.SERVER);
+                Failure broken = Lines.broken(found, buffer, position, end, settings.limits(), Role.SERVER);
                 return fail(broken, dialog.farewell(broken.reason()), null, out);
             }
             if (found == Lines.INCOMPLETE) { // wait for the rest
                 Timeouts timeouts = config.timeouts();
                 Instant deadline = timeouts.deadline(startedAt, out.now(), heard ? timeouts.nextCommand() : timeouts.firstCommand(),
                         deadlineSoFar());
-                return out.to(next(new AwaitingCommands(dialog, Lines.rest(buffer, position), received, commands, heard, deadline)));
+                return out.to(next(new AwaitingCommands(dialog, Lines.rest(buffer, position, end), received, commands, heard, deadline)));
             }
             String line = Lines.text(buffer, position, found);
             int lineStart = position;
@@ -134,13 +140,13 @@ final class ServerFlow extends Flow<ServerDialog> {
             } else if (step instanceof ServerStep.Close close) {
                 return fail(close.failure(), close.send(), null, out);
             } else if (step instanceof ServerStep.HandOver handOver) {
-                return handOver(handOver.capabilities(), Arrays.copyOfRange(buffer, lineStart, buffer.length), out);
+                return handOver(handOver.capabilities(), Arrays.copyOfRange(buffer, lineStart, end), out);
             } else if (step instanceof ServerStep.GoAhead goAhead) {
-                if (position < buffer.length) {
+                if (position < end) {
                     // RFC 3207 §4.2: commands pipelined after STARTTLS are discarded, never executed.
                     return fail(Failure.of(Failure.Reason.PLAINTEXT_INJECTION,
-                            (buffer.length - position) + " plaintext bytes after the STARTTLS command",
-                            Lines.preview(buffer, position)), dialog.farewell(Failure.Reason.PLAINTEXT_INJECTION), null, out);
+                            (end - position) + " plaintext bytes after the STARTTLS command",
+                            Lines.preview(buffer, position, end)), dialog.farewell(Failure.Reason.PLAINTEXT_INJECTION), null, out);
                 }
                 send(goAhead.send(), null, out);
                 out.event(new Event.StartTlsAccepted());
