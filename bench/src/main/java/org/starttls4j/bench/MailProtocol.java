@@ -9,7 +9,9 @@ import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.imap.Imap;
+import org.starttls4j.imap.ImapServerDialog;
 import org.starttls4j.pop3.Pop3;
+import org.starttls4j.pop3.Pop3ServerDialog;
 import org.starttls4j.smtp.PreparedSmtpServer;
 import org.starttls4j.smtp.Smtp;
 
@@ -56,14 +58,21 @@ public enum MailProtocol {
     }
 
     /**
-     * The core server negotiations for {@code config}, prepared once: SMTP's announcement is
-     * computed here, as a server that accepts many connections does ({@link PreparedSmtpServer}).
+     * The core server negotiations for {@code config}, prepared once: the announcement is computed
+     * here, as a server that accepts many connections does (SMTP: {@link PreparedSmtpServer}; IMAP
+     * and POP3: their dialog, immutable with its announcement, made once and shared).
      */
     Supplier<Negotiation> servers(ServerConfig config) {
-        if (this == SMTP) {
-            return PreparedSmtpServer.of(config)::negotiation;
+        switch (this) {
+            case SMTP:
+                return PreparedSmtpServer.of(config)::negotiation;
+            case IMAP:
+                ImapServerDialog imap = ImapServerDialog.create(config);
+                return () -> Negotiation.server(config, imap);
+            default:
+                Pop3ServerDialog pop3 = Pop3ServerDialog.create(config);
+                return () -> Negotiation.server(config, pop3);
         }
-        return () -> server(config);
     }
 
     /** The core server negotiation. */

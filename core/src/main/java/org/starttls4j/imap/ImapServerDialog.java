@@ -68,13 +68,27 @@ public final class ImapServerDialog implements ServerDialog {
             "* BYE %s closing connection\r\n");
 
     private final ServerConfig config;
+    /** What it announces before TLS, the untagged CAPABILITY line that says it, and the greeting: made once, with the dialog. */
+    private final Capabilities announced;
+    private final String capabilityLine;
+    private final ServerStep greeting;
 
     private ImapServerDialog(ServerConfig config) {
         this.config = config;
+        this.announced = beforeTls(config);
+        this.capabilityLine = "* CAPABILITY " + ImapSyntax.render(announced) + "\r\n";
+        Capabilities greeted = config.policy() == TlsPolicy.IMPLICIT ? announcedAfterTls(config) : announced;
+        this.greeting = reply("* OK [CAPABILITY " + ImapSyntax.render(greeted) + "] "
+                + config.greetingOr(config.hostname() + " IMAP4rev1 ready") + "\r\n");
     }
 
     /**
-     * The dialog for {@code config}.
+     * The dialog for {@code config}: its announcement and greeting are made here, once. The dialog
+     * is immutable (a command with a literal moves on to another dialog, never changes this one),
+     * so a server that accepts many connections with one configuration makes it once and starts
+     * every connection's negotiation from it ({@code Negotiation.server(config, dialog)}), as
+     * {@link org.starttls4j.smtp.PreparedSmtpServer} does for SMTP; {@link Imap#server(ServerConfig)}
+     * makes one per call.
      *
      * @param config the server configuration
      * @return the dialog, before its greeting
@@ -85,8 +99,7 @@ public final class ImapServerDialog implements ServerDialog {
 
     @Override
     public ServerStep start() {
-        Capabilities announced = config.policy() == TlsPolicy.IMPLICIT ? announcedAfterTls(config) : announcedBeforeTls();
-        return reply("* OK [CAPABILITY " + ImapSyntax.render(announced) + "] " + config.greetingOr(config.hostname() + " IMAP4rev1 ready") + "\r\n");
+        return greeting;
     }
 
     @Override
@@ -115,7 +128,7 @@ public final class ImapServerDialog implements ServerDialog {
         switch (name) {
             case "CAPABILITY":
                 return arguments ? reply(tag + " BAD CAPABILITY takes no arguments\r\n")
-                        : reply("* CAPABILITY " + ImapSyntax.render(announcedBeforeTls()) + "\r\n" + tag + " OK CAPABILITY completed\r\n");
+                        : reply(capabilityLine + tag + " OK CAPABILITY completed\r\n");
             case "NOOP":
                 return reply(tag + (arguments ? " BAD NOOP takes no arguments\r\n" : " OK NOOP completed\r\n"));
             case "LOGOUT":
@@ -134,7 +147,7 @@ public final class ImapServerDialog implements ServerDialog {
                 return new ServerStep.GoAhead(tag + " OK Begin TLS negotiation now\r\n");
             case "LOGIN":
             case "AUTHENTICATE":
-                if (loginRefusedBeforeTls()) {
+                if (loginRefusedBeforeTls(config)) {
                     // RFC 9051 §6.2.3 (LOGINDISABLED) and RFC 5530 §3.
                     return reply(tag + " NO [PRIVACYREQUIRED] Must issue a STARTTLS command first\r\n");
                 }
@@ -165,9 +178,13 @@ public final class ImapServerDialog implements ServerDialog {
      * policy is {@code PLAINTEXT_ONLY}, and {@code LOGINDISABLED} when LOGIN is refused before TLS.
      */
     Capabilities announcedBeforeTls() {
+        return announced;
+    }
+
+    private static Capabilities beforeTls(ServerConfig config) {
         Capabilities announced = Announcement.beforeTls(config, withRevision(config.capabilitiesBeforeTls()), "STARTTLS",
                 c -> c.is("LOGINDISABLED") || (isAuth(c) && !config.allowAuthBeforeTls()));
-        if (!loginRefusedBeforeTls()) {
+        if (!loginRefusedBeforeTls(config)) {
             return announced;
         }
         List<Capability> list = announced.list();
@@ -177,7 +194,7 @@ public final class ImapServerDialog implements ServerDialog {
     }
 
     /** Whether LOGIN and AUTHENTICATE are refused before TLS (then LOGINDISABLED is announced). */
-    private boolean loginRefusedBeforeTls() {
+    private static boolean loginRefusedBeforeTls(ServerConfig config) {
         return !config.policy().allowsPlaintext() || !config.allowAuthBeforeTls();
     }
 

@@ -1,5 +1,6 @@
 package org.starttls4j.pop3;
 
+import java.util.List;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 
@@ -10,11 +11,11 @@ final class CapaList {
     }
 
     /**
-     * The capabilities in a positive CAPA response: each (unstuffed) line is a tag (kept as sent;
-     * compared without case) and its space-separated arguments. Blank lines are skipped.
+     * The capabilities in the lines of a positive CAPA response: each (unstuffed) line is a tag
+     * (kept as sent; compared without case) and its space-separated arguments. Blank lines are skipped.
      */
-    static Capabilities parse(Pop3Reply reply) {
-        return Capabilities.fromLines(reply.lines());
+    static Capabilities parse(List<String> lines) {
+        return Capabilities.fromLines(lines);
     }
 
     /** A positive, dot-terminated CAPA response announcing {@code capabilities}, byte-stuffed. */

@@ -79,23 +79,30 @@ public final class Pop3ClientDialog extends ClientOutline {
     }
 
     /**
-     * CAPA sent: its status line, then its list, are read here rather than through a
-     * {@link Pop3ReplyReader}, so a list line costs the list's link, this state and the dialog.
+     * CAPA sent: its status line, then ({@code listing}) its list, are read here rather than through
+     * a {@link Pop3ReplyReader}. The list so far is the dialog's own field, as SMTP's reader is, so
+     * a list line costs the list's link, the dialog and its step; the two forms of this state are
+     * constants.
      *
-     * @param status the status line, null until it arrives
-     * @param list   the list lines so far
+     * @param listing whether the {@code +OK} came and the list lines are being read
      */
-    private record AwaitingCapaReply(Pop3Reply status, DotTerminatedLines list) implements State {
+    private record AwaitingCapaReply(boolean listing) implements State {
     }
+
+    private static final AwaitingCapaReply AWAITING_CAPA_STATUS = new AwaitingCapaReply(false);
+    private static final AwaitingCapaReply AWAITING_CAPA_LIST = new AwaitingCapaReply(true);
 
     private record AwaitingStlsReply(Capabilities capabilities) implements State {
     }
 
     private final Limits limits;
+    /** The CAPA list so far while {@link #AWAITING_CAPA_LIST}; otherwise null. */
+    private final DotTerminatedLines list;
 
-    private Pop3ClientDialog(Limits limits, Phase state) {
+    private Pop3ClientDialog(Limits limits, Phase state, DotTerminatedLines list) {
         super(state);
         this.limits = limits;
+        this.list = list;
     }
 
     /**
@@ -105,7 +112,7 @@ public final class Pop3ClientDialog extends ClientOutline {
      * @return the dialog
      */
     public static Pop3ClientDialog create(Limits limits) {
-        return new Pop3ClientDialog(limits, new AwaitingGreeting(false));
+        return new Pop3ClientDialog(limits, new AwaitingGreeting(false), null);
     }
 
     @Override
@@ -132,46 +139,47 @@ public final class Pop3ClientDialog extends ClientOutline {
     }
 
     private ClientStep onCapaLine(String line, AwaitingCapaReply capa) {
-        Pop3Reply status = Pop3Reply.parseStatus(line);
-        if (capa.status() == null) {
-            if (status == null) {
+        // Only the status indicator decides here: the +OK's text is not kept, so no reply is parsed.
+        boolean status = Pop3Reply.isPositive(line) || Pop3Reply.isNegative(line);
+        if (!capa.listing()) {
+            if (!status) {
                 return fail(Failure.Reason.MALFORMED_REPLY, "not a POP3 status line (+OK or -ERR)", line);
             }
-            // A -ERR is one line; after +OK the list follows.
-            return status.positive() ? ClientStep.Await.sending(to(new AwaitingCapaReply(status, capa.list())), "") : onCapaReply(status);
+            // A -ERR is one line: the server predates RFC 2449 (no CAPA), capabilities unknown; see
+            // the class comment. After +OK the list follows.
+            return Pop3Reply.isPositive(line) ? ClientStep.Await.sending(listing(DotTerminatedLines.empty(limits.maxLinesPerReply())), "")
+                    : readyUnknown();
         }
-        if (status != null) {
+        if (status) {
             // No capability tag reads "+OK" or "-ERR": this is a second response, sent out of turn.
             return fail(Failure.Reason.UNEXPECTED_REPLY, "a status line inside the CAPA list", line);
         }
-        return capa.list().accept(line, this, Pop3ClientDialog::onCapaList, Pop3ClientDialog::readingCapa,
+        return list.accept(line, this, Pop3ClientDialog::onCapaList, Pop3ClientDialog::readingCapa,
                 (dialog, failure) -> new ClientStep.Fail(failure, ""));
     }
 
-    /** The list is complete: the reply it ends. */
+    /** The list is complete. */
     private ClientStep onCapaList(List<String> lines) {
-        return onCapaReply(new Pop3Reply(true, ((AwaitingCapaReply) state).status().text(), lines));
+        return ready(CapaList.parse(lines), "STLS", List.of());
     }
 
     /** This dialog reading the CAPA list on with {@code next}. */
     private ClientStep readingCapa(DotTerminatedLines next) {
-        return ClientStep.Await.sending(to(new AwaitingCapaReply(((AwaitingCapaReply) state).status(), next)), "");
+        return ClientStep.Await.sending(listing(next), "");
     }
 
-    private ClientStep onCapaReply(Pop3Reply reply) {
-        if (!reply.positive()) {
-            // The server predates RFC 2449 (no CAPA): capabilities unknown; see the class comment.
-            return readyUnknown();
-        }
-        return ready(CapaList.parse(reply), "STLS", List.of());
+    private Pop3ClientDialog listing(DotTerminatedLines next) {
+        return new Pop3ClientDialog(limits, AWAITING_CAPA_LIST, next);
     }
 
     private ClientStep onStlsReply(String line, Capabilities capabilities) {
-        Pop3Reply reply = Pop3Reply.parseStatus(line);
-        if (reply == null) {
-            return fail(Failure.Reason.MALFORMED_REPLY, "STLS was answered with neither +OK nor -ERR", line);
+        if (Pop3Reply.isPositive(line)) {
+            return goAhead();
         }
-        return reply.positive() ? goAhead() : refused(capabilities, "the server refused STLS", line);
+        if (Pop3Reply.isNegative(line)) {
+            return refused(capabilities, "the server refused STLS", line);
+        }
+        return fail(Failure.Reason.MALFORMED_REPLY, "STLS was answered with neither +OK nor -ERR", line);
     }
 
     @Override
@@ -182,7 +190,7 @@ public final class Pop3ClientDialog extends ClientOutline {
     @Override
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 2595 §4, discard what was learned before TLS and ask CAPA again.
-        return new ClientStep.Await(to(new AwaitingCapaReply(null, DotTerminatedLines.empty(limits.maxLinesPerReply()))), "CAPA\r\n", events);
+        return new ClientStep.Await(to(AWAITING_CAPA_STATUS), "CAPA\r\n", events);
     }
 
     @Override
@@ -192,6 +200,6 @@ public final class Pop3ClientDialog extends ClientOutline {
 
     @Override
     protected Pop3ClientDialog to(Phase next) {
-        return new Pop3ClientDialog(limits, next);
+        return new Pop3ClientDialog(limits, next, null);
     }
 }

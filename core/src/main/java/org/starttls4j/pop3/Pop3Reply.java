@@ -33,13 +33,23 @@ public record Pop3Reply(boolean positive, String text, List<String> lines) {
      * @return a single-line reply, or null when the line is not a status line
      */
     static Pop3Reply parseStatus(String line) {
-        if (line.equals("+OK") || line.startsWith("+OK ")) {
+        if (isPositive(line)) {
             return new Pop3Reply(true, line.length() > 3 ? line.substring(4) : "", List.of());
         }
-        if (line.equals("-ERR") || line.startsWith("-ERR ")) {
+        if (isNegative(line)) {
             return new Pop3Reply(false, line.length() > 4 ? line.substring(5) : "", List.of());
         }
         return null;
+    }
+
+    /** Whether {@code line} is a {@code +OK} status line, read without making the reply (see {@link #parseStatus}). */
+    static boolean isPositive(String line) {
+        return line.equals("+OK") || line.startsWith("+OK ");
+    }
+
+    /** Whether {@code line} is a {@code -ERR} status line, read without making the reply (see {@link #parseStatus}). */
+    static boolean isNegative(String line) {
+        return line.equals("-ERR") || line.startsWith("-ERR ");
     }
 
     /**

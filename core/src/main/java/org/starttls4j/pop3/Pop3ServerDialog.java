@@ -64,12 +64,25 @@ public final class Pop3ServerDialog extends ServerOutline {
             Set.of("STAT", "LIST", "RETR", "DELE", "RSET", "TOP", "UIDL", "UTF8", "LANG"), "-ERR Unknown command\r\n",
             "-ERR [AUTH] Authentication requires TLS: send STLS first\r\n", "-ERR Command not permitted before STLS\r\n");
 
+    /** What it announces before TLS, its greeting and its CAPA reply: made once, with the dialog. */
+    private final Capabilities announced;
+    private final ServerStep greeting;
+    private final ServerStep capa;
+
     private Pop3ServerDialog(ServerConfig config) {
         super(config, WORDS, COMMANDS);
+        this.announced = Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STLS",
+                c -> !authenticationBeforeTls() && (c.is("USER") || c.is("SASL")));
+        this.greeting = reply("+OK " + config.greetingOr(config.hostname() + " POP3 server ready") + "\r\n");
+        this.capa = reply(CapaList.reply(announced));
     }
 
     /**
-     * The dialog for {@code config}.
+     * The dialog for {@code config}: its announcement, greeting and CAPA reply are made here, once.
+     * The dialog is immutable with one state, so a server that accepts many connections with one
+     * configuration makes it once and starts every connection's negotiation from it
+     * ({@code Negotiation.server(config, dialog)}), as {@link org.starttls4j.smtp.PreparedSmtpServer}
+     * does for SMTP; {@link Pop3#server(ServerConfig)} makes one per call.
      *
      * @param config the server configuration
      * @return the dialog, before its greeting
@@ -80,14 +93,14 @@ public final class Pop3ServerDialog extends ServerOutline {
 
     @Override
     public ServerStep start() {
-        return reply("+OK " + config.greetingOr(config.hostname() + " POP3 server ready") + "\r\n");
+        return greeting;
     }
 
     @Override
     protected ServerStep onCommand(String keyword, String arguments) {
         switch (keyword) {
             case "CAPA":
-                return reply(CapaList.reply(announcedBeforeTls()));
+                return capa;
             case "NOOP":
                 return reply("+OK\r\n");
             case "QUIT":
@@ -108,7 +121,6 @@ public final class Pop3ServerDialog extends ServerOutline {
      */
     @Override
     protected Capabilities announcedBeforeTls() {
-        return Announcement.beforeTls(config, config.capabilitiesBeforeTls(), "STLS",
-                c -> !authenticationBeforeTls() && (c.is("USER") || c.is("SASL")));
+        return announced;
     }
 }
