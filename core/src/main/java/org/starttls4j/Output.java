@@ -26,6 +26,8 @@ final class Output implements Consumer<ByteBuffer> {
     /** An output each thread keeps for its next call into a negotiation ({@link #open}). */
     private static final ThreadScratch<Output> KEPT = new ThreadScratch<>();
     private static final byte[] NO_BYTES = new byte[0];
+    /** The most transcript entries a kept output holds room for between calls; a longer transcript's arrays are left to the GC. */
+    private static final int KEEP_ENTRIES_AT_MOST = 256;
 
     private Instant now;
     private ByteBuffer destination; // the caller's, or null: written from its position, which moves
@@ -39,10 +41,13 @@ final class Output implements Consumer<ByteBuffer> {
     private byte[] bytes;
     private int length;
     private boolean lent; // bytes is (grown from) this thread's scratch array, to give back at to()
-    private Object[] entries; // the transcript so far (see Transcript); null until the first entry
-    private byte[] flags; // null while every flag recorded is 0
+    // The transcript so far (see Transcript), in arrays this output keeps from call to call (as the
+    // thread keeps the output): a transition gets copies at their exact length, and the entries are
+    // cleared when the call ends, so nothing of one call is held past it.
+    private Object[] entries = new Object[8];
+    private byte[] flags = new byte[8];
+    private boolean flagged; // whether any flag recorded in this call is not 0
     private int count;
-    private boolean handedOut; // entries and flags belong to a Transition: copy before writing
     private List<Runnable> tasks = List.of(); // made mutable only when an engine hands out tasks
 
     Output(Instant now) {
@@ -79,8 +84,12 @@ final class Output implements Consumer<ByteBuffer> {
         lent = false;
         bytes = NO_BYTES;
         destination = null;
-        entries = null;
-        flags = null;
+        Arrays.fill(entries, 0, count, null); // the lines and events (a session among them) are the transition's, not the thread's
+        if (entries.length > KEEP_ENTRIES_AT_MOST) {
+            entries = new Object[8];
+            flags = new byte[8];
+        }
+        count = 0;
         tasks = List.of();
         KEPT.giveBack(this);
     }
@@ -99,10 +108,9 @@ final class Output implements Consumer<ByteBuffer> {
         this.bytes = kept != null ? kept : new byte[1024];
         this.length = 0;
         this.lent = true;
-        this.entries = null; // a transcript handed out keeps its arrays
-        this.flags = null;
+        Arrays.fill(this.entries, 0, this.count, null);
         this.count = 0;
-        this.handedOut = false;
+        this.flagged = false;
         this.tasks = List.of();
     }
 
@@ -209,21 +217,13 @@ final class Output implements Consumer<ByteBuffer> {
     }
 
     private void record(Object entry, byte flag) {
-        if (entries == null) {
-            entries = new Object[4]; // most transitions report one or two events
-        } else if (handedOut || count == entries.length) {
-            int size = count == entries.length ? count * 2 : entries.length;
-            entries = Arrays.copyOf(entries, size);
-            flags = flags == null ? null : Arrays.copyOf(flags, size);
-            handedOut = false;
-        }
-        if (flag != 0 && flags == null) {
-            flags = new byte[entries.length]; // only once a line is sent or encrypted: events and plaintext lines received are 0
+        if (count == entries.length) {
+            entries = Arrays.copyOf(entries, count * 2);
+            flags = Arrays.copyOf(flags, count * 2);
         }
         entries[count] = entry;
-        if (flags != null) {
-            flags[count] = flag;
-        }
+        flags[count] = flag;
+        flagged |= flag != 0;
         count++;
     }
 
@@ -253,8 +253,8 @@ final class Output implements Consumer<ByteBuffer> {
         }
         Transcript transcript = null;
         if (count > 0) {
-            transcript = new Transcript(entries, flags, count, now);
-            handedOut = true;
+            // only once a line is sent or encrypted are there flags to copy: events and plaintext lines received are 0
+            transcript = new Transcript(Arrays.copyOf(entries, count), flagged ? Arrays.copyOf(flags, count) : null, now);
         }
         return new Transition(next, exact, written, transcript, tasks.isEmpty() ? List.of() : List.copyOf(tasks));
     }

@@ -16,9 +16,12 @@ public enum TlsVersion {
     private static final TlsVersion[] VERSIONS = values();
 
     private final String jsseName;
+    /** This version as a floor for the inside's engine setup: immutable, so made once, not per engine. */
+    private final org.starttls4j.internal.tls.EngineSetup.Floor floor;
 
     TlsVersion(String jsseName) {
         this.jsseName = jsseName;
+        this.floor = new org.starttls4j.internal.tls.EngineSetup.Floor(jsseName, this::admits);
     }
 
     /**
@@ -62,6 +65,6 @@ public enum TlsVersion {
 
     /** This floor as the inside's engine setup reads it. */
     org.starttls4j.internal.tls.EngineSetup.Floor floor() {
-        return new org.starttls4j.internal.tls.EngineSetup.Floor(jsseName, this::admits);
+        return floor;
     }
 }

@@ -12,18 +12,17 @@ import java.util.List;
  * @param entries an {@link Event}, or a {@code String}: one received line, or text sent (one or
  *                more lines, each ending in CRLF)
  * @param flags   per entry, for strings: the {@link #SENT} and {@link #ENCRYPTED} bits; null when all are 0
- * @param count   how many entries are in use
  * @param at      when every line of this transition crossed the wire (the time passed in)
  */
-record Transcript(Object[] entries, byte[] flags, int count, Instant at) {
+record Transcript(Object[] entries, byte[] flags, Instant at) {
 
     static final byte SENT = 1;
     static final byte ENCRYPTED = 2;
 
     /** The events, in order, as an unmodifiable list. */
     List<Event> events() {
-        List<Event> built = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        List<Event> built = new ArrayList<>(entries.length);
+        for (int i = 0; i < entries.length; i++) {
             Object entry = entries[i];
             if (entry instanceof Event) {
                 built.add((Event) entry);

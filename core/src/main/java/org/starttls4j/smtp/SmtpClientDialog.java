@@ -59,12 +59,13 @@ public final class SmtpClientDialog extends ClientOutline {
     private static final AwaitingEhloReply AWAITING_EHLO_REPLY = new AwaitingEhloReply();
     private static final AwaitingHeloReply AWAITING_HELO_REPLY = new AwaitingHeloReply();
 
-    private final String clientName;
+    /** The EHLO command, {@code "EHLO <client name>\r\n"}: made once per dialog, sent before TLS and again inside it. */
+    private final String ehlo;
     private final SmtpReplyReader reader;
 
-    private SmtpClientDialog(String clientName, Phase state, SmtpReplyReader reader) {
+    private SmtpClientDialog(String ehlo, Phase state, SmtpReplyReader reader) {
         super(state);
-        this.clientName = clientName;
+        this.ehlo = ehlo;
         this.reader = reader;
     }
 
@@ -76,7 +77,7 @@ public final class SmtpClientDialog extends ClientOutline {
      * @return the dialog
      */
     public static SmtpClientDialog create(String clientName, Limits limits) {
-        return new SmtpClientDialog(clientName, new AwaitingGreeting(false), SmtpReplyReader.empty(limits.maxLinesPerReply()));
+        return new SmtpClientDialog("EHLO " + clientName + "\r\n", new AwaitingGreeting(false), SmtpReplyReader.empty(limits.maxLinesPerReply()));
     }
 
     @Override
@@ -86,7 +87,7 @@ public final class SmtpClientDialog extends ClientOutline {
 
     /** This dialog reading on with {@code next}: a reply line costs the reader's link and this, nothing else. */
     private ClientDialog reading(SmtpReplyReader next) {
-        return new SmtpClientDialog(clientName, state, next);
+        return new SmtpClientDialog(ehlo, state, next);
     }
 
     private ClientStep onReply(SmtpReplyReader.Complete reply) {
@@ -126,7 +127,7 @@ public final class SmtpClientDialog extends ClientOutline {
         }
         if (code == 500 || code == 501 || code == 502 || code == 504 || code == 550) {
             // RFC 5321 §4.1.4: a server that does not support EHLO gets HELO.
-            return ClientStep.Await.sending(to(AWAITING_HELO_REPLY), "HELO " + clientName + "\r\n");
+            return ClientStep.Await.sending(to(AWAITING_HELO_REPLY), "HELO " + ehlo.substring("EHLO ".length()));
         }
         return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO was rejected", reply.summary()), WORDS.farewell());
     }
@@ -147,7 +148,7 @@ public final class SmtpClientDialog extends ClientOutline {
     @Override
     protected ClientStep askCapabilities(List<Event> events) {
         // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and issue EHLO first.
-        return new ClientStep.Await(to(AWAITING_EHLO_REPLY), "EHLO " + clientName + "\r\n", events);
+        return new ClientStep.Await(to(AWAITING_EHLO_REPLY), ehlo, events);
     }
 
     @Override
@@ -157,6 +158,6 @@ public final class SmtpClientDialog extends ClientOutline {
 
     @Override
     protected SmtpClientDialog to(Phase next) {
-        return new SmtpClientDialog(clientName, next, reader.fresh());
+        return new SmtpClientDialog(ehlo, next, reader.fresh());
     }
 }

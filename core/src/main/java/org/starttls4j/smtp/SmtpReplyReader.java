@@ -105,6 +105,9 @@ public final class SmtpReplyReader {
          * @return the text
          */
         public String text() {
+            if (lines.size() == 1) { // most greetings: the text as it is, without a builder
+                return textOf(lines.get(0));
+            }
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
@@ -133,12 +136,17 @@ public final class SmtpReplyReader {
     }
 
     /**
-     * A reader for a new reply: this one if it holds no line, so a one-line reply costs no new reader.
+     * A reader for a new reply: the empty reader this one's lines were read from, so a new reply
+     * costs no new reader.
      *
      * @return an empty reader with the same bound
      */
     public SmtpReplyReader fresh() {
-        return last == null ? this : empty(maxLines);
+        SmtpReplyReader first = this;
+        while (first.before != null) {
+            first = first.before;
+        }
+        return first.last == null ? first : empty(maxLines);
     }
 
     /**

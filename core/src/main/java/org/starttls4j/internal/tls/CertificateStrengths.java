@@ -6,7 +6,6 @@ import java.security.interfaces.DSAKey;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.RSAKey;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -30,7 +29,8 @@ public final class CertificateStrengths {
      */
     public static Optional<Weakness> weakness(List<X509Certificate> chain, StrengthFloor floor,
                                               Predicate<X509Certificate> isAnchor) {
-        for (X509Certificate certificate : chain) {
+        for (int i = 0; i < chain.size(); i++) { // by index: no iterator per handshake
+            X509Certificate certificate = chain.get(i);
             PublicKey key = certificate.getPublicKey(); // once: some engines' certificates decode it on every call
             int bits = keyBits(key);
             int needed = minimumBits(key, floor);
@@ -98,11 +98,15 @@ public final class CertificateStrengths {
      * @return true if it is too weak
      */
     public static boolean weakSignature(String signatureAlgorithm, StrengthFloor floor) {
-        String name = signatureAlgorithm.toUpperCase(Locale.ROOT);
-        if (name.startsWith("MD2") || name.startsWith("MD5")) {
+        // compared without case, in place: no upper-case copy of the name per certificate
+        if (startsWith(signatureAlgorithm, "MD2") || startsWith(signatureAlgorithm, "MD5")) {
             return true;
         }
-        return !floor.allowSha1Signatures() && (name.startsWith("SHA1") || name.startsWith("SHA-1"));
+        return !floor.allowSha1Signatures() && (startsWith(signatureAlgorithm, "SHA1") || startsWith(signatureAlgorithm, "SHA-1"));
+    }
+
+    private static boolean startsWith(String name, String prefix) {
+        return name.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     private static int minimumBits(PublicKey key, StrengthFloor floor) {
