@@ -56,7 +56,11 @@ final class ClientFlow extends Flow<ClientDialog> {
         if (config.policy().startsWithTls()) {
             return startTls(unstarted.dialog(), true, out);
         }
-        return run(unstarted.dialog().start(false), unstarted.dialog(), null, Lines.NOTHING, 0, 0, 0, false, out);
+        ClientStep first = unstarted.dialog().start(false);
+        if (first == null) {
+            return fail(Flow.noStep(unstarted.dialog(), "start"), "", null, out);
+        }
+        return run(first, unstarted.dialog(), null, Lines.NOTHING, 0, 0, 0, false, out);
     }
 
     @Override
@@ -145,6 +149,9 @@ final class ClientFlow extends Flow<ClientDialog> {
                             (end - position) + " plaintext bytes after the STARTTLS go-ahead",
                             Lines.preview(buffer, position, end)), "", null, out);
                 }
+                if (goAhead.next() == null) {
+                    return fail(Flow.noStep(dialog, "a go-ahead"), "", null, out);
+                }
                 out.event(new Event.StartTlsAccepted());
                 return startTls(goAhead.next(), false, out);
             } else if (step instanceof ClientStep.Ready ready) {
@@ -156,6 +163,9 @@ final class ClientFlow extends Flow<ClientDialog> {
                 out.events(noTls.events());
                 idle = step;
                 dialog = noTls.next();
+            }
+            if (dialog == null) { // a Ready or NoTls that names no dialog to go on with
+                return fail(Flow.noStep(step, "its next dialog"), "", tls, out);
             }
             int found = Lines.scan(buffer, position, end, settings.limits());
             if (found < 0 && found != Lines.INCOMPLETE) {
@@ -175,7 +185,11 @@ final class ClientFlow extends Flow<ClientDialog> {
             String line = Lines.text(buffer, position, found);
             position += found;
             out.received(line, encrypted);
+            ClientDialog reading = dialog;
             step = commandSentThisRead ? dialog.onLineBeforeCommandSeen(line) : dialog.onLine(line);
+            if (step == null) {
+                return fail(Flow.noStep(reading, "a line"), "", tls, out);
+            }
             if (idle != null && !(step instanceof ClientStep.Await || step instanceof ClientStep.Fail)) {
                 return fail(Failure.of(Failure.Reason.UNEXPECTED_REPLY, "a reply when no command was outstanding", line),
                         dialog.farewell(), tls, out);
@@ -206,7 +220,11 @@ final class ClientFlow extends Flow<ClientDialog> {
             return noTls(dialog, Failure.of(Failure.Reason.STARTTLS_NOT_OFFERED, "the server did not announce STARTTLS"),
                     ready.capabilities(), out);
         }
-        return run(dialog.requestStartTls(), dialog, null, Lines.NOTHING, 0, 0, received, true, out);
+        ClientStep asked = dialog.requestStartTls();
+        if (asked == null) {
+            return fail(Flow.noStep(dialog, "requestStartTls"), "", null, out);
+        }
+        return run(asked, dialog, null, Lines.NOTHING, 0, 0, received, true, out);
     }
 
     private Transition noTls(ClientDialog idle, Failure why, Capabilities capabilities, Output out) {
@@ -254,6 +272,9 @@ final class ClientFlow extends Flow<ClientDialog> {
     @Override
     Transition afterTls(TlsStage tls, ClientDialog dialog, boolean implicit, Output out) {
         ClientStep first = implicit ? dialog.start(true) : dialog.restartAfterTls();
+        if (first == null) {
+            return fail(Flow.noStep(dialog, implicit ? "start" : "restartAfterTls"), "", tls, out);
+        }
         byte[] early = tls.takePlaintext();
         if (Lines.tooMany(early.length, settings.limits())) {
             return fail(Failure.of(Failure.Reason.TOO_MUCH_PLAINTEXT, "too many bytes right after the handshake"), "", tls, out);

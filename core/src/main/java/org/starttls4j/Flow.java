@@ -346,6 +346,15 @@ abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow
 
     // ---------------------------------------------------------------- endings
 
+    /**
+     * A (plug-in) dialog answered {@code what} with no step, or a step with no dialog to go on
+     * with: the negotiation cannot go on, and the peer did nothing wrong, so it ends with
+     * {@link Failure.Reason#LOCAL_ABORT} rather than an exception out of the caller's read.
+     */
+    static Failure noStep(Object dialog, String what) {
+        return Failure.of(Failure.Reason.LOCAL_ABORT, "the dialog " + dialog.getClass().getName() + " answered " + what + " with no step");
+    }
+
     final Transition fail(Failure failure, String farewell, TlsStage tls, Output out) {
         if (!farewell.isEmpty()) {
             send(farewell, tls, out);

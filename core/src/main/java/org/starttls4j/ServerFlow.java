@@ -128,6 +128,9 @@ final class ServerFlow extends Flow<ServerDialog> {
             position += found;
             out.received(line, false);
             ServerStep step = dialog.onLine(line);
+            if (step == null) {
+                return fail(Flow.noStep(dialog, "a command"), dialog.farewell(Failure.Reason.LOCAL_ABORT), null, out);
+            }
             if (step instanceof ServerStep.Reply reply) {
                 // A command counts when it is answered: the lines of an IMAP literal get no answer of their own.
                 if (!reply.send().isEmpty() && ++commands > settings.limits().maxCommandsBeforeTls()) {
