@@ -113,14 +113,18 @@ final class Fixtures {
         return opensslClientContext;
     }
 
+    /** Through {@link BoringSsl#engines}, as the class comment of {@code BoringSsl} tells users: the handlers make the {@code SslHandler} from the context. */
     static EngineFactory opensslClientEngines() {
-        SslContext context = opensslClientContext();
-        return (host, port) -> context.newEngine(ByteBufAllocator.DEFAULT, host, port);
+        return BoringSsl.engines(opensslClientContext());
     }
 
     static EngineFactory opensslServerEngines() {
-        SslContext context = opensslServerContext();
-        return (host, port) -> context.newEngine(ByteBufAllocator.DEFAULT);
+        return BoringSsl.engines(opensslServerContext());
+    }
+
+    /** A factory of the context's engines that the handlers cannot see through: they take its engine, as for any factory of the user's own. */
+    static EngineFactory opaque(SslContext context) {
+        return (host, port) -> context.isClient() ? context.newEngine(ByteBufAllocator.DEFAULT, host, port) : context.newEngine(ByteBufAllocator.DEFAULT);
     }
 
     static ServerConfig.Builder server(TlsPolicy policy, Engine engine) {
