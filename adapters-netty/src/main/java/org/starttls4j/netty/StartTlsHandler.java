@@ -271,6 +271,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (negotiating() && tls.ended()) {
             // TLS broke during the dialog inside it (a forged record, an alert, a refused renegotiation): the SslHandler closes
             abort(cause.getCause() instanceof RenegotiationRefusedException refused ? refused.failure()
+                    : TlsStep.refusedByBoringSsl(cause) ? Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
+                            "the engine refused a renegotiation or KeyUpdates during the negotiation (in state " + state() + "): " + cause)
                     : Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state " + state() + "): " + cause));
             ctx.close();
             return;

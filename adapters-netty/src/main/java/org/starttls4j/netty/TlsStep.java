@@ -15,6 +15,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import org.starttls4j.ClientConfig;
@@ -177,6 +178,22 @@ final class TlsStep {
         }
         failure = handshake.cause();
         return new Ended.Failed(failure);
+    }
+
+    /**
+     * Whether {@code cause} is a BoringSSL engine's own refusal of a renegotiation
+     * ({@code NO_RENEGOTIATION}) or of KeyUpdates past its bound ({@code TOO_MANY_KEY_UPDATES}):
+     * what the core's rule refuses too, and reports as {@code RENEGOTIATION_REFUSED} (see
+     * {@link BoringSsl}). BoringSSL says so only in the message of the {@code SSLException}.
+     */
+    static boolean refusedByBoringSsl(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            String message = c instanceof SSLException ? c.getMessage() : null;
+            if (message != null && (message.contains("NO_RENEGOTIATION") || message.contains("TOO_MANY_KEY_UPDATES"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code cause} is the failure already reported as the handshake's end. */
