@@ -75,84 +75,71 @@ class BoringSslContextHandlerTest {
         return context;
     }
 
-    private EmbeddedChannel server(EngineFactory engines, TlsVersion floor) {
-        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(engines).tlsFloor(floor).build();
-        return channels.open(new StartTlsServerHandler(config, Smtp::server), new ResponderHandler(new Responder(MailProtocol.SMTP, config)), serverApp);
+    /** A client and a server over {@code clientEngines} and {@code serverEngines}, the negotiation pumped to its end. */
+    private record Pair(EmbeddedChannel client, EmbeddedChannel server) {
     }
 
-    private EmbeddedChannel client(EngineFactory engines, TlsVersion floor) {
-        ClientConfig config = Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(engines).tlsFloor(floor).build();
-        return channels.open(new StartTlsClientHandler(config, Smtp::client), clientApp);
+    private Pair negotiated(EngineFactory serverEngines, EngineFactory clientEngines, TlsVersion clientFloor) {
+        ServerConfig serverConfig = Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(serverEngines).build();
+        EmbeddedChannel server = channels.open(new StartTlsServerHandler(serverConfig, Smtp::server),
+                new ResponderHandler(new Responder(MailProtocol.SMTP, serverConfig)), serverApp);
+        ClientConfig clientConfig = Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).engineFactory(clientEngines)
+                .tlsFloor(clientFloor).build();
+        EmbeddedChannel client = channels.open(new StartTlsClientHandler(clientConfig, Smtp::client), clientApp);
+        pump(client, server);
+        return new Pair(client, server);
+    }
+
+    private Pair negotiated(EngineFactory serverEngines, EngineFactory clientEngines) {
+        return negotiated(serverEngines, clientEngines, TlsVersion.TLS_1_2);
     }
 
     @Test
     void theSslHandlersAreTheContextsOwnInNativeModeAndReleaseTheirEngines() throws Exception {
-        EmbeddedChannel server = server(BoringSsl.engines(refcntServerContext(Fixtures.HOST)), TlsVersion.TLS_1_2);
-        EmbeddedChannel client = client(BoringSsl.engines(refcntClientContext()), TlsVersion.TLS_1_2);
-
-        pump(client, server);
+        Pair pair = negotiated(BoringSsl.engines(refcntServerContext(Fixtures.HOST)), BoringSsl.engines(refcntClientContext()));
 
         clientApp.completion(StartTlsCompletionEvent.Secured.class);
-        SSLEngine clientEngine = client.pipeline().get(SslHandler.class).engine();
+        serverApp.completion(StartTlsCompletionEvent.Secured.class);
+        SSLEngine clientEngine = pair.client().pipeline().get(SslHandler.class).engine();
         assertThat(nativeMode(clientEngine)).as("the client's engine in Netty's native mode").isTrue();
+        assertThat(nativeMode(pair.server().pipeline().get(SslHandler.class).engine())).as("the server's too").isTrue();
         assertThat(clientEngine.getSSLParameters().getEndpointIdentificationAlgorithm())
                 .as("the context's HTTPS check off: the core checks the name by RFC 7817").isEmpty();
-        client.writeAndFlush(ascii("QUIT\r\n"));
-        pump(client, server);
+        pair.client().writeAndFlush(ascii("QUIT\r\n"));
+        pump(pair.client(), pair.server());
         assertThat(clientApp.received()).isEqualTo("221 2.0.0 Bye\r\n");
-        assertThat(server.isOpen()).isFalse();
-        client.close();
+        assertThat(pair.server().isOpen()).isFalse();
+        pair.client().close();
         assertThat(((ReferenceCounted) clientEngine).refCnt()).as("released by Netty's SslHandler").isZero();
     }
 
     @Test
     void anOpaqueFactoryOfTheSameContextKeepsItsEnginesInCompatibilityMode() throws Exception {
-        EmbeddedChannel server = server(Fixtures.opaque(refcntServerContext(Fixtures.HOST)), TlsVersion.TLS_1_2);
-        EmbeddedChannel client = client(Fixtures.opaque(refcntClientContext()), TlsVersion.TLS_1_2);
-
-        pump(client, server);
+        Pair pair = negotiated(Fixtures.opaque(refcntServerContext(Fixtures.HOST)), Fixtures.opaque(refcntClientContext()));
 
         clientApp.completion(StartTlsCompletionEvent.Secured.class);
-        assertThat(nativeMode(client.pipeline().get(SslHandler.class).engine())).as("newEngine's JDK compatibility mode").isFalse();
-    }
-
-    @Test
-    void theServersEngineIsNativeToo() throws Exception {
-        EmbeddedChannel server = server(BoringSsl.engines(refcntServerContext(Fixtures.HOST)), TlsVersion.TLS_1_2);
-        EmbeddedChannel client = client(BoringSsl.engines(refcntClientContext()), TlsVersion.TLS_1_2);
-
-        pump(client, server);
-
-        clientApp.completion(StartTlsCompletionEvent.Secured.class);
-        serverApp.completion(StartTlsCompletionEvent.Secured.class);
-        assertThat(nativeMode(server.pipeline().get(SslHandler.class).engine())).isTrue();
+        assertThat(nativeMode(pair.client().pipeline().get(SslHandler.class).engine())).as("newEngine's JDK compatibility mode").isFalse();
     }
 
     @Test
     void theFloorIsSetOnTheContextsEngine() throws Exception {
-        EmbeddedChannel server = server(BoringSsl.engines(refcntServerContext(Fixtures.HOST)), TlsVersion.TLS_1_2);
-        EmbeddedChannel client = client(BoringSsl.engines(refcntClientContext()), TlsVersion.TLS_1_3);
-
-        pump(client, server);
+        Pair pair = negotiated(BoringSsl.engines(refcntServerContext(Fixtures.HOST)), BoringSsl.engines(refcntClientContext()), TlsVersion.TLS_1_3);
 
         StartTlsCompletionEvent.Secured secured = clientApp.completion(StartTlsCompletionEvent.Secured.class);
         assertThat(secured.tls().protocol()).isEqualTo("TLSv1.3");
-        assertThat(client.pipeline().get(SslHandler.class).engine().getEnabledProtocols())
+        assertThat(pair.client().pipeline().get(SslHandler.class).engine().getEnabledProtocols())
                 .as("nothing below the client's floor enabled (Netty always lists the SSLv2Hello pseudo-protocol)")
                 .contains("TLSv1.3").doesNotContain("TLSv1.2", "TLSv1.1", "TLSv1");
     }
 
     @Test
     void aServerWithAnotherNameIsRefusedByTheCoresCheck() throws Exception {
-        EmbeddedChannel server = server(BoringSsl.engines(refcntServerContext("other.example.test")), TlsVersion.TLS_1_2);
-        EmbeddedChannel client = client(BoringSsl.engines(refcntClientContext()), TlsVersion.TLS_1_2);
-
-        pump(client, server);
-        client.runPendingTasks();
-        server.runPendingTasks();
+        Pair pair = negotiated(BoringSsl.engines(refcntServerContext("other.example.test")), BoringSsl.engines(refcntClientContext()));
+        pair.client().runPendingTasks();
+        pair.server().runPendingTasks();
 
         StartTlsCompletionEvent.Failed failed = clientApp.completion(StartTlsCompletionEvent.Failed.class);
         assertThat(failed.failure().certificateProblem()).contains(CertificateProblem.HOST_MISMATCH);
-        assertThat(client.isOpen()).isFalse();
+        assertThat(pair.client().isOpen()).isFalse();
     }
 }
