@@ -59,7 +59,9 @@ import org.starttls4j.Transition;
  * server built with {@code selectorThreads(1)}, which runs everything on one thread as before). A
  * refusal at capacity is reported on loop 0. A loop stalls no other loop: a peer's slowness only
  * ever waits in its own connection's deadlines, and a callback that blocks holds up the
- * connections of its loop (and, on loop 0, the accepting), never those of the other loops.
+ * connections of its loop (and, on loop 0, the accepting), never those of the other loops. The
+ * dealing does not look at load: a held-up loop is still dealt its turn, and those connections
+ * wait for it, as every connection did when the server had one loop.
  *
  * <p><b>Hand-over.</b> The callback must not block: hand the channel to a worker or register it
  * with another selector. The channel is in non-blocking mode
@@ -236,7 +238,9 @@ public final class NioServer implements AutoCloseable {
     }
 
     /**
-     * A builder for a server speaking the protocol of {@code protocol}.
+     * A builder for a server speaking the protocol of {@code protocol}, which is applied to the
+     * configuration once per connection, on the loop's thread (so with several loops concurrently:
+     * a protocol's entry point such as {@code Smtp::server} is).
      *
      * @param config   the server configuration (policy, certificate, capabilities, timeouts)
      * @param protocol the protocol's entry point, e.g. {@code Smtp::server}
@@ -253,6 +257,8 @@ public final class NioServer implements AutoCloseable {
 
     /**
      * A builder for a server that starts each connection's negotiation with {@code negotiations}.
+     * It is called on the thread of the loop the connection runs on (and on loop 0's for a refusal's
+     * busy reply), so with several loops concurrently: it must be thread-safe.
      *
      * @param negotiations gives a fresh unstarted server negotiation per connection
      * @return the builder
