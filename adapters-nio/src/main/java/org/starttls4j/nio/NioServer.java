@@ -79,7 +79,11 @@ import org.starttls4j.Transition;
  * {@link org.starttls4j.Timeouts}: a short one for a client that has said nothing yet
  * ({@code firstCommand}), a longer one per later step ({@code nextCommand}), and one in total. A
  * connection that misses one ends with {@link org.starttls4j.Failure.Reason#TIMEOUT} and the
- * protocol's farewell, and the others are not affected.
+ * protocol's farewell, and the others are not affected. The step deadline moves with every byte
+ * that arrives, the total does not: a client that trickles its bytes, each just inside the step
+ * wait, is still cut off at {@code total} (ten minutes by default). That is the design, not a
+ * side effect: without it a peer could hold a negotiation slot for ever at a byte a minute, and
+ * ten minutes is far more than an honest client needs for EHLO, STARTTLS and a handshake.
  *
  * <p><b>Capacity.</b> At most {@link Builder#maxNegotiating(int)} connections negotiate at once,
  * across all loops (one count, reserved at accept and released on whichever loop the connection
