@@ -198,6 +198,46 @@ class SelectorLoopsTest {
     }
 
     @Test
+    void aLoopThatDiesStopsTheWholeServerAsItsOneThreadDidBefore() throws Exception {
+        BlockingQueue<Throwable> uncaught = new LinkedBlockingQueue<>();
+        List<Thread> made = new ArrayList<>();
+        ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build(),
+                b -> b.selectorThreads(2).threadFactory(r -> {
+                    Thread t = new Thread(r, "dying-loop-" + made.size());
+                    t.setDaemon(true);
+                    t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+                    made.add(t);
+                    return t;
+                }).onSession(channel -> {
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // the error below is the point
+                    }
+                    throw new AssertionError("loop 1 broke"); // not an exception the loop catches: it ends
+                }));
+        try (RawPeer onLoop0 = greeted(server)) {
+            ExecutorService side = Executors.newSingleThreadExecutor();
+            try {
+                side.submit(() -> negotiateAndNoop(server.server)); // loop 1; its client sees the close
+                assertThat(uncaught.poll(20, TimeUnit.SECONDS)).hasMessage("loop 1 broke");
+                assertThat(onLoop0.untilClosed()).as("loop 0 closed its connection too").isEmpty();
+            } finally {
+                side.shutdownNow();
+            }
+        }
+        for (Thread t : made) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(t.isAlive()).as(t.getName()).isFalse();
+        }
+        assertThat(server.server.isOpen()).isFalse();
+        NioServer.Stats stats = server.server.stats();
+        assertThat(stats).isEqualTo(new NioServer.Stats(2, 0, 1, 0, 0, 1));
+        server.close(); // returns at once: nothing left to stop
+        assertThat(server.pool.inUse()).isZero();
+    }
+
+    @Test
     void aLoopHeldUpHoldsUpNoOtherLoop() throws Exception {
         ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED).build();
         CountDownLatch loop1Held = new CountDownLatch(1);
