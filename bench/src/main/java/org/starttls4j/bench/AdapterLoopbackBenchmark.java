@@ -91,6 +91,9 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
         @Param({"jdk", "boringssl"})
         public String engine;
 
+        /** {@code NioServer}'s selector loops when above 0 ({@code InterleavedRate loops} sets it); else the property's, else its default. */
+        int nioLoops;
+
         private Fixture fixture;
         private ClientConfig clientConfig;
         private ServerConfig serverConfig;
@@ -126,8 +129,9 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
                     NioServer.Builder nio = NioServer.builder(serverConfig, smtpServers).bind(any)
                             .onSession(channel -> workers.execute(() -> answerEhlo(channel)))
                             .onFailure((peer, report) -> serverFailures.incrementAndGet());
-                    if (System.getProperty(NIO_LOOPS) != null) {
-                        nio.selectorThreads(Integer.getInteger(NIO_LOOPS));
+                    int loops = nioLoops > 0 ? nioLoops : Integer.getInteger(NIO_LOOPS, 0);
+                    if (loops > 0) {
+                        nio.selectorThreads(loops);
                     }
                     nioServer = nio.start();
                     address = nioServer.localAddress();
