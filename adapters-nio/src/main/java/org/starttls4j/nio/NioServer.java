@@ -361,7 +361,7 @@ public final class NioServer implements AutoCloseable {
     }
 
     /**
-     * One selector and its thread. Everything but {@link #handedIn} is confined to that thread:
+     * One selector and its thread. Everything but {@link #handedIn} and {@link #closed} is confined to that thread:
      * the connections it negotiates, their keys, their deadlines.
      */
     private final class Loop implements Runnable {
