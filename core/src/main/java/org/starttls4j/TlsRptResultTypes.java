@@ -1,14 +1,17 @@
 package org.starttls4j;
 
 /**
- * The one place where failures meet RFC 8460 (SMTP TLS Reporting). Anything not named here is a
- * {@code validation-failure}; {@code TlsRptResultTypesTest} lists every reason and problem with
+ * The one place where failures meet RFC 8460 (SMTP TLS Reporting), and the one place in this
+ * package where its result types are spelled: the constants below, which the Javadoc of
+ * {@link Failure} and {@link CertificateProblem} only describe. Anything not mapped here is
+ * {@value #VALIDATION_FAILURE}; {@code TlsRptResultTypesTest} lists every reason and problem with
  * its type, and fails on a certificate problem it does not list.
  *
- * <p>TLS-RPT knows {@code starttls-not-supported}, {@code certificate-host-mismatch},
- * {@code certificate-expired}, {@code certificate-not-trusted} and, for everything else,
- * {@code validation-failure}; of its DANE and MTA-STS types, the one a certificate check decides
- * ({@code tlsa-invalid}) is here, the others belong to the policy layer above.
+ * <p>Of TLS-RPT's DANE and MTA-STS types, the one a certificate check decides ({@value #TLSA_INVALID})
+ * is here; the others belong to the policy layer above. That layer's {@code tlsrpt.ResultType}
+ * spells every type again as an enum for reports: this package cannot use it (it depends on this
+ * one, and the core has no package cycle), so {@code ResultTypeTest} checks that each name
+ * produced here is one of its wire names.
  */
 final class TlsRptResultTypes {
 

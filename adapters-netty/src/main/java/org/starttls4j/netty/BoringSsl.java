@@ -1,19 +1,15 @@
 package org.starttls4j.netty;
 
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.internal.tcnative.SSL;
-import io.netty.util.ReferenceCounted;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.EngineFactory;
@@ -154,8 +150,7 @@ public final class BoringSsl {
      * @param engine a Netty OpenSSL engine, not yet used
      */
     static void refuseRenegotiation(ReferenceCountedOpenSslEngine engine) {
-        String flavour = OpenSsl.versionString(); // "BoringSSL", "AWS-LC" or OpenSSL's own version
-        if (!engine.getUseClientMode() || flavour == null || !(flavour.startsWith("BoringSSL") || flavour.startsWith("AWS-LC"))) {
+        if (!engine.getUseClientMode() || !Flavour.RENEGOTIATES_ONCE) {
             return;
         }
         synchronized (engine) { // Netty's own calls on the pointer hold the engine's lock
@@ -167,42 +162,33 @@ public final class BoringSsl {
         }
     }
 
+    /** The native library's flavour, read once: an engine exists, so the library is loaded. */
+    private static final class Flavour {
+        /** Whether Netty sets renegotiate-once on client engines: BoringSSL's and AWS-LC's API, not OpenSSL's. */
+        static final boolean RENEGOTIATES_ONCE = renegotiatesOnce(OpenSsl.versionString()); // "BoringSSL", "AWS-LC" or OpenSSL's own version
+
+        private static boolean renegotiatesOnce(String flavour) {
+            return flavour != null && (flavour.startsWith("BoringSSL") || flavour.startsWith("AWS-LC"));
+        }
+    }
+
     /**
      * The engines of a Netty context, for {@link ClientConfig.Builder#engineFactory} or
      * {@link ServerConfig.Builder#engineFactory}: client engines made for the peer's host and port,
      * BoringSSL client engines with Netty's renegotiate-once turned off (the core refuses every
      * renegotiation), reference-counted ones released when the core is done with them.
      *
+     * <p>Under the Netty handlers the {@code SslHandler} of an OpenSSL context is made by the
+     * context itself ({@code SslContext.newHandler}), as a Netty application makes it: its engine
+     * then unwraps every record it is given at once, where an engine from
+     * {@code SslContext.newEngine} (as any {@link EngineFactory} hands out) works in Netty's "JDK
+     * compatibility mode", one record per call and its copies. The core's checks are the same
+     * either way (see {@link StartTlsHandler}).
+     *
      * @param context a client or server context, of any provider
      * @return the factory
      */
     public static EngineFactory engines(SslContext context) {
-        Objects.requireNonNull(context, "context");
-        return new EngineFactory() {
-            @Override
-            public SSLEngine create(String peerHost, int peerPort) {
-                SSLEngine engine = context.isClient() && peerHost != null
-                        ? context.newEngine(ByteBufAllocator.DEFAULT, peerHost, peerPort)
-                        : context.newEngine(ByteBufAllocator.DEFAULT);
-                if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
-                    // Under the core's own pump too: a client left at Netty's renegotiate-once
-                    // answers a HelloRequest with nothing the pump can see, and waits to its deadline.
-                    refuseRenegotiation(openSsl);
-                }
-                return engine;
-            }
-
-            @Override
-            public void release(SSLEngine engine) {
-                if (engine instanceof ReferenceCounted && ((ReferenceCounted) engine).refCnt() > 0) {
-                    ((ReferenceCounted) engine).release();
-                }
-            }
-
-            @Override
-            public String toString() {
-                return "BoringSsl.engines(" + context.getClass().getSimpleName() + ")";
-            }
-        };
+        return new SslContextEngines(context);
     }
 }

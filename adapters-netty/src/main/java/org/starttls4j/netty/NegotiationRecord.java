@@ -15,13 +15,16 @@ final class NegotiationRecord {
     /** Transcript lines kept across the negotiation; all other events are kept. */
     static final int MAX_TRANSCRIPT_LINES = 64;
 
-    private final List<Event> events = new ArrayList<>();
+    /** Room for a whole SMTP, IMAP or POP3 negotiation's events without growing: lines, capabilities, TLS, outcome. */
+    private static final int EXPECTED_EVENTS = 32;
+
+    private final List<Event> events = new ArrayList<>(EXPECTED_EVENTS);
     private int lines;
     private boolean cut;
 
     void add(List<Event> happened) {
-        for (Event e : happened) {
-            add(e);
+        for (int i = 0, n = happened.size(); i < n; i++) { // no iterator per transition: the core's lists are random-access
+            add(happened.get(i));
         }
     }
 

@@ -50,6 +50,6 @@ public final class StartTlsClientHandler extends StartTlsHandler {
     public StartTlsClientHandler(ClientConfig config, Function<? super ClientConfig, Negotiation> protocol,
                                  Executor delegatedTaskExecutor) {
         super(Objects.requireNonNull(protocol, "protocol").apply(Objects.requireNonNull(config, "config")),
-                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), false, null, null);
+                config, delegatedTaskExecutor, null, null);
     }
 }

@@ -19,14 +19,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.Negotiation;
+import org.starttls4j.NegotiationConfig;
 import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
 import org.starttls4j.RenegotiationRefusedException;
 import org.starttls4j.SecureSession;
+import org.starttls4j.ServerConfig;
 import org.starttls4j.Transition;
 import org.starttls4j.TransportTls;
 
@@ -54,7 +57,9 @@ import org.starttls4j.TransportTls;
  * <p><b>TLS.</b> When the dialog reaches the go-ahead (the client read it; the server wrote it,
  * flushed, in plaintext), the handler puts an {@link SslHandler} right in front of itself, over the
  * engine the negotiation set up ({@link TransportTls#engine()}: the configuration's
- * {@code EngineFactory}, JDK or BoringSSL through {@link BoringSsl#engines}). Netty runs the
+ * {@code EngineFactory}); for {@link BoringSsl#engines} over an OpenSSL context it is the context's
+ * own {@code SslHandler}, as Netty makes it ({@code SslContext.newHandler}), its engine set up as
+ * the core sets up its own (version floor, no host name check of the engine's). Netty runs the
  * handshake (delegated tasks on the executor given to the constructor when the configuration
  * hands them over); its {@link io.netty.handler.ssl.SslHandshakeCompletionEvent} goes up the pipeline as usual, and the
  * negotiation checks the result (TLS floor, pins, certificates) and finishes its dialog on the
@@ -119,7 +124,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private ChannelHandlerContext ctx;
     private ReadThrottle throttle;
     private NegotiationClock clock;
-    private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome
+    private CoalescingBufferQueue pendingWrites; // a client's application writes, until the outcome; made at the first
     private Negotiation negotiation;
     private String outcome;                   // null until the event: SECURED, PLAINTEXT or FAILED
     private boolean appFlushed;               // the application flushed while its writes had to wait
@@ -128,21 +133,21 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private boolean holdsCapacity;
     private boolean refusingAtCapacity;       // no place was free: the "too busy" reply is on its way
 
-    StartTlsHandler(Negotiation unstarted, Executor tlsTasks, boolean serverRole,
+    StartTlsHandler(Negotiation unstarted, NegotiationConfig config, Executor delegatedTaskExecutor,
                     NegotiationCapacity capacity, ResumedCommand resumed) {
         Objects.requireNonNull(unstarted, "the protocol function returned null");
         if (unstarted.isFinished() || unstarted.deadline().isPresent() || unstarted.isConsumed()) {
             throw new IllegalArgumentException("the negotiation must not be started yet: " + unstarted);
         }
         this.unstarted = unstarted.withTransportTls();
-        this.tls = new TlsStep(Objects.requireNonNull(tlsTasks, "delegatedTaskExecutor"));
-        this.serverRole = serverRole;
+        this.tls = new TlsStep(tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), config);
+        this.serverRole = config instanceof ServerConfig;
         this.capacity = capacity;
         this.resumed = resumed;
     }
 
     /** Where the {@code SslHandler} runs the engine's delegated tasks: as the configuration says. */
-    static Executor tlsTasks(DelegatedTasks delegatedTasks, Executor executor) {
+    private static Executor tlsTasks(DelegatedTasks delegatedTasks, Executor executor) {
         Objects.requireNonNull(executor, "delegatedTaskExecutor");
         return delegatedTasks == DelegatedTasks.HAND_TO_CALLER ? executor : ImmediateExecutor.INSTANCE;
     }
@@ -182,7 +187,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     public final void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.throttle = new ReadThrottle(ctx);
-        this.pendingWrites = new CoalescingBufferQueue(ctx.channel(), 4, true);
         if (ctx.channel().isActive()) {
             begin();
         }
@@ -197,7 +201,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void handlerRemoved(ChannelHandlerContext ctx) {
         abort(Failure.Reason.LOCAL_ABORT, "the handler was removed before the negotiation finished");
-        failPendingWrites(new ClosedChannelException());
+        failPendingWrites(ClosedChannelException::new);
     }
 
     @Override
@@ -207,7 +211,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         } else if (negotiating()) {
             run(out -> negotiation.onEndOfStream(out, clock.now()));
         }
-        failPendingWrites(new ClosedChannelException());
+        failPendingWrites(ClosedChannelException::new);
         ctx.fireChannelInactive();
     }
 
@@ -267,6 +271,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (negotiating() && tls.ended()) {
             // TLS broke during the dialog inside it (a forged record, an alert, a refused renegotiation): the SslHandler closes
             abort(cause.getCause() instanceof RenegotiationRefusedException refused ? refused.failure()
+                    : TlsStep.refusedByBoringSsl(cause) ? Failure.of(Failure.Reason.RENEGOTIATION_REFUSED,
+                            "the engine refused a renegotiation or KeyUpdates during the negotiation (in state " + state() + "): " + cause)
                     : Failure.of(Failure.Reason.TLS_SESSION_BROKEN, "TLS broke during the negotiation (in state " + state() + "): " + cause));
             ctx.close();
             return;
@@ -302,6 +308,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             promise.tryFailure(new IllegalStateException("the server's negotiation is running ("
                     + state() + "): nothing the application writes goes out before its StartTlsCompletionEvent"));
         } else if (outcome == null) {
+            if (pendingWrites == null) {
+                pendingWrites = new CoalescingBufferQueue(ctx.channel(), 4, true);
+            }
             pendingWrites.add(buf, promise); // sent, encrypted or not, once the outcome is known
         } else if ("FAILED".equals(outcome)) {
             buf.release();
@@ -458,7 +467,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private void startTls(TransportTls transport) {
         needsFlush = false;
         ctx.flush();
-        ctx.pipeline().addBefore(ctx.name(), null, tls.start(transport));
+        ctx.pipeline().addBefore(ctx.name(), null, tls.start(transport, ctx.alloc()));
     }
 
     private void finish(Outcome result, Outbound outbound) {
@@ -483,7 +492,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
 
     /** The writes that waited go out after the negotiation's last bytes; then the event, the unread bytes, and we leave. */
     private void handOver(StartTlsCompletionEvent event, ByteBuffer unread) {
-        pendingWrites.writeAndRemoveAll(ctx);
+        if (pendingWrites != null) {
+            pendingWrites.writeAndRemoveAll(ctx);
+        }
         if (appFlushed || needsFlush) {
             needsFlush = false;
             ctx.flush();
@@ -551,7 +562,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             clock.cancel();
             throttle.stop(readsGoOn);
         }
-        failPendingWrites(new StartTlsException(failure));
+        failPendingWrites(() -> new StartTlsException(failure));
         complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
     }
 
@@ -600,9 +611,10 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         return written;
     }
 
-    private void failPendingWrites(Throwable cause) {
+    /** Fails the writes that waited, if any: the cause is made only then (an exception's stack trace is not free). */
+    private void failPendingWrites(Supplier<? extends Throwable> cause) {
         if (pendingWrites != null && !pendingWrites.isEmpty()) {
-            pendingWrites.releaseAndFailAll(ctx, cause);
+            pendingWrites.releaseAndFailAll(ctx, cause.get());
         }
     }
 

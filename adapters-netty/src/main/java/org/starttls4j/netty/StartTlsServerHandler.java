@@ -21,7 +21,6 @@ import java.util.function.Function;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
-import org.starttls4j.TlsVersion;
 
 /**
  * The server's end: greets as soon as the accepted channel is active, answers capability
@@ -80,8 +79,6 @@ import org.starttls4j.TlsVersion;
  */
 public final class StartTlsServerHandler extends StartTlsHandler {
 
-    private final TlsVersion floor;
-
     /**
      * A handler whose delegated engine tasks, if the configuration hands them over
      * ({@link DelegatedTasks#HAND_TO_CALLER}), run on {@link ForkJoinPool#commonPool()}.
@@ -139,13 +136,12 @@ public final class StartTlsServerHandler extends StartTlsHandler {
     public StartTlsServerHandler(ServerConfig config, Function<? super ServerConfig, Negotiation> protocol,
                                  NegotiationCapacity capacity, Executor delegatedTaskExecutor) {
         this(fresh(Objects.requireNonNull(protocol, "protocol").apply(Objects.requireNonNull(config, "config")), config),
-                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), capacity, null, config.tlsFloor());
+                config, delegatedTaskExecutor, capacity, null);
     }
 
-    private StartTlsServerHandler(Negotiation unstarted, Executor tlsTasks, NegotiationCapacity capacity,
-                                  ResumedCommand resumedCommand, TlsVersion floor) {
-        super(unstarted, tlsTasks, true, capacity, resumedCommand);
-        this.floor = floor;
+    private StartTlsServerHandler(Negotiation unstarted, ServerConfig config, Executor delegatedTaskExecutor,
+                                  NegotiationCapacity capacity, ResumedCommand resumedCommand) {
+        super(unstarted, config, delegatedTaskExecutor, capacity, resumedCommand);
     }
 
     /**
@@ -191,7 +187,7 @@ public final class StartTlsServerHandler extends StartTlsHandler {
      * @throws IllegalStateException if the handler already started TLS
      */
     public StartTlsServerHandler serverNames(AsyncMapping<? super String, ? extends SslContext> contexts) {
-        tls().serverNames(Objects.requireNonNull(contexts, "contexts"), floor);
+        tls().serverNames(Objects.requireNonNull(contexts, "contexts"));
         return this;
     }
 
@@ -279,8 +275,8 @@ public final class StartTlsServerHandler extends StartTlsHandler {
             throw new IllegalArgumentException("resume needs the protocol's serverResuming entry point, "
                     + "not one that greets: the client was greeted long ago");
         }
-        StartTlsServerHandler handler = new StartTlsServerHandler(unstarted,
-                tlsTasks(config.delegatedTasks(), delegatedTaskExecutor), null, new ResumedCommand(command), config.tlsFloor());
+        StartTlsServerHandler handler = new StartTlsServerHandler(unstarted, config, delegatedTaskExecutor, null,
+                new ResumedCommand(command));
         pipeline.addBefore(ctx.name(), null, new ResumeGuard(handler));
         pipeline.addFirst(handler);
         for (ChannelHandler decoder : byteDecodersBetween(pipeline, handler, ctx)) {

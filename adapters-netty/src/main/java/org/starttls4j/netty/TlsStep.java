@@ -1,7 +1,9 @@
 package org.starttls4j.netty;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SniHandler;
@@ -10,9 +12,14 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AsyncMapping;
 import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import org.starttls4j.ClientConfig;
+import org.starttls4j.NegotiationConfig;
 import org.starttls4j.TlsVersion;
 import org.starttls4j.TransportTls;
 
@@ -21,9 +28,14 @@ import org.starttls4j.TransportTls;
  * events say of its handshake. It is Netty's {@link SslHandler} over the negotiation's engine
  * ({@link TransportTls}): Netty's OpenSSL engines as they are, since the {@code SslHandler} drives
  * them natively and releases them (a BoringSSL client's renegotiate-once turned off, see
- * {@link BoringSsl}); any other engine applying the core's rule after the handshake. With server
- * names it is Netty's {@link SniHandler}, which makes that {@code SslHandler} from the context the
- * ClientHello's name picks ({@link ServerNameTls}). One per handler, on its event loop.
+ * {@link BoringSsl}); any other engine applying the core's rule after the handshake. When the
+ * configuration's engines are an OpenSSL context's ({@link BoringSsl#engines}), the
+ * {@code SslHandler} is the context's own ({@code SslContext.newHandler}, whose engine is not in
+ * Netty's "JDK compatibility mode": it unwraps all it is given at once) and its engine is set up as
+ * the core sets up the engines it makes ({@link #setUp}) and handed to the negotiation
+ * ({@link TransportTls#adopt}). With server names it is Netty's {@link SniHandler}, which makes
+ * that {@code SslHandler} from the context the ClientHello's name picks ({@link ServerNameTls}).
+ * One per handler, on its event loop.
  */
 final class TlsStep {
 
@@ -43,24 +55,32 @@ final class TlsStep {
     }
 
     private final Executor tasks; // the SslHandler's delegated-task executor
-    private AsyncMapping<? super String, ? extends SslContext> serverNames; // null: the negotiation's engine
-    private TlsVersion floor;
+    private final TlsVersion floor;
+    private final SslContext nativeContext; // the configuration's OpenSSL context, or null: the negotiation's engine
+    private final String peerHost;          // a client's, for the engine (SNI, session cache); null on a server
+    private final int peerPort;
+    private AsyncMapping<? super String, ? extends SslContext> serverNames; // null: the configuration's engines
     private boolean started;
     private SslHandler handler;   // from the go-ahead on; with server names, from the ClientHello on
     private boolean ended;
     private Throwable failure;    // reported as the handshake's end: Netty's exceptionCaught for it is not passed on
 
-    TlsStep(Executor tasks) {
+    TlsStep(Executor tasks, NegotiationConfig config) {
         this.tasks = tasks;
+        this.floor = config.tlsFloor();
+        boolean client = config instanceof ClientConfig;
+        this.nativeContext = config.engineFactory() instanceof SslContextEngines engines
+                && engines.context() instanceof ReferenceCountedOpenSslContext openSsl && openSsl.isClient() == client ? openSsl : null;
+        this.peerHost = client ? ((ClientConfig) config).serverName() : null;
+        this.peerPort = client ? ((ClientConfig) config).serverPort() : -1;
     }
 
-    /** Picks the context by SNI instead of using the negotiation's engine (see {@link StartTlsServerHandler#serverNames}). */
-    void serverNames(AsyncMapping<? super String, ? extends SslContext> contexts, TlsVersion floor) {
+    /** Picks the context by SNI instead of using the configuration's engines (see {@link StartTlsServerHandler#serverNames}). */
+    void serverNames(AsyncMapping<? super String, ? extends SslContext> contexts) {
         if (started) {
             throw new IllegalStateException("TLS has started: server names go before the go-ahead");
         }
         this.serverNames = contexts;
-        this.floor = floor;
     }
 
     boolean started() {
@@ -73,23 +93,60 @@ final class TlsStep {
     }
 
     /** The handler to put in front of the negotiation at the go-ahead. */
-    ChannelHandler start(TransportTls transport) {
+    ChannelHandler start(TransportTls transport, ByteBufAllocator alloc) {
         started = true;
-        if (serverNames == null) {
-            return sslHandler(transport.engine(TlsStep::drivenNatively));
+        if (serverNames != null) {
+            return new ServerNameTls(serverNames, (context, allocator) -> contextsHandler(context, allocator, transport));
         }
-        return new ServerNameTls(serverNames, floor, engine -> sslHandler(transport.adopt(engine, TlsStep::drivenNatively)));
+        if (nativeContext != null) {
+            return contextsHandler(nativeContext, alloc, transport);
+        }
+        return sslHandler(new SslHandler(transport.engine(TlsStep::drivenNatively), tasks));
+    }
+
+    /**
+     * The {@code SslHandler} {@code context} makes, as Netty makes it for its own users, over an
+     * engine set up as the core sets up its own and handed to the negotiation: an OpenSSL engine
+     * as it is, any other applying the core's rule after the handshake (in a handler of its own).
+     */
+    private SslHandler contextsHandler(SslContext context, ByteBufAllocator alloc, TransportTls transport) {
+        SslHandler made = peerHost == null ? context.newHandler(alloc, tasks) : context.newHandler(alloc, peerHost, peerPort, tasks);
+        SSLEngine engine = transport.adopt(setUp(made.engine(), floor), TlsStep::drivenNatively);
+        return sslHandler(engine == made.engine() ? made : new SslHandler(engine, tasks));
+    }
+
+    /**
+     * What the core's set-up does to the engines it makes (internal {@code EngineSetup}), for an
+     * engine Netty made: no version below the floor, and on a client no host name check of the
+     * engine's (the core checks the name by RFC 7817 once the handshake is done). The role and
+     * SNI are the context's, which made the engine for the peer's host; the cipher suites are left
+     * alone (the core's set-up leaves them too: an OpenSSL engine given a list keeps its own copy
+     * in C memory).
+     */
+    static SSLEngine setUp(SSLEngine engine, TlsVersion floor) {
+        String[] enabled = engine.getEnabledProtocols();
+        String[] admitted = Arrays.stream(enabled).filter(floor::admits).toArray(String[]::new);
+        if (engine.getUseClientMode()) {
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setCipherSuites(null);
+            parameters.setProtocols(admitted.length == enabled.length ? null : admitted);
+            parameters.setEndpointIdentificationAlgorithm(""); // off: null would keep the engine's own
+            engine.setSSLParameters(parameters);
+        } else if (admitted.length < enabled.length) {
+            engine.setEnabledProtocols(admitted);
+        }
+        return engine;
     }
 
     private static boolean drivenNatively(SSLEngine engine) {
         return engine instanceof ReferenceCountedOpenSslEngine;
     }
 
-    private SslHandler sslHandler(SSLEngine engine) {
-        if (engine instanceof ReferenceCountedOpenSslEngine openSsl) {
+    private SslHandler sslHandler(SslHandler made) {
+        if (made.engine() instanceof ReferenceCountedOpenSslEngine openSsl) {
             BoringSsl.refuseRenegotiation(openSsl);
         }
-        handler = new SslHandler(engine, tasks);
+        handler = made;
         handler.setHandshakeTimeoutMillis(0); // the negotiation's deadline bounds the handshake, with TIMEOUT
         return handler;
     }
@@ -121,6 +178,22 @@ final class TlsStep {
         }
         failure = handshake.cause();
         return new Ended.Failed(failure);
+    }
+
+    /**
+     * Whether {@code cause} is a BoringSSL engine's own refusal of a renegotiation
+     * ({@code NO_RENEGOTIATION}) or of KeyUpdates past its bound ({@code TOO_MANY_KEY_UPDATES}):
+     * what the core's rule refuses too, and reports as {@code RENEGOTIATION_REFUSED} (see
+     * {@link BoringSsl}). BoringSSL says so only in the message of the {@code SSLException}.
+     */
+    static boolean refusedByBoringSsl(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            String message = c instanceof SSLException ? c.getMessage() : null;
+            if (message != null && (message.contains("NO_RENEGOTIATION") || message.contains("TOO_MANY_KEY_UPDATES"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code cause} is the failure already reported as the handshake's end. */

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.starttls4j.ClientConfig;
+import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.netty.interop.NettyInterop;
@@ -128,6 +129,25 @@ class BoringSslPostHandshakeTest {
             assertThat(rootSslException(cause)).hasMessageContaining("NO_RENEGOTIATION");
             assertThat(app.read.toString()).as("the answer after the HelloRequest never arrives").isEmpty();
             assertThat(channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void aBoringSslClientsRefusalWhileItStillNegotiatesIsRenegotiationRefused() throws Exception {
+        Fixtures.requireOpenSsl();
+        StartTlsClientHandler handler = new StartTlsClientHandler(Fixtures.client(TlsPolicy.REQUIRED, Fixtures.Engine.OPENSSL).build(), Smtp::client);
+        try (HelloRequestServer server = new HelloRequestServer(Fixtures.jdkServerContext(), true)) {
+            Channel channel = new Bootstrap().group(NettyInterop.GROUP).channel(NioSocketChannel.class).handler(handler)
+                    .connect(server.address()).syncUninterruptibly().channel();
+
+            StartTlsCompletionEvent event = handler.completionFuture().get(GUARD_SECONDS, TimeUnit.SECONDS);
+
+            assertThat(event).isInstanceOfSatisfying(StartTlsCompletionEvent.Failed.class, failed -> {
+                assertThat(failed.failure().reason()).as("BoringSSL's NO_RENEGOTIATION, not TLS_SESSION_BROKEN")
+                        .isEqualTo(Failure.Reason.RENEGOTIATION_REFUSED);
+                assertThat(failed.failure().message()).contains("NO_RENEGOTIATION");
+            });
+            assertThat(channel.closeFuture().await(GUARD_SECONDS, TimeUnit.SECONDS)).isTrue();
         }
     }
 

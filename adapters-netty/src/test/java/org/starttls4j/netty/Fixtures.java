@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
@@ -113,14 +114,32 @@ final class Fixtures {
         return opensslClientContext;
     }
 
+    /** Through {@link BoringSsl#engines}, as the class comment of {@code BoringSsl} tells users: the handlers make the {@code SslHandler} from the context. */
     static EngineFactory opensslClientEngines() {
-        SslContext context = opensslClientContext();
-        return (host, port) -> context.newEngine(ByteBufAllocator.DEFAULT, host, port);
+        return BoringSsl.engines(opensslClientContext());
     }
 
     static EngineFactory opensslServerEngines() {
-        SslContext context = opensslServerContext();
-        return (host, port) -> context.newEngine(ByteBufAllocator.DEFAULT);
+        return BoringSsl.engines(opensslServerContext());
+    }
+
+    /**
+     * A factory of the context's engines that the handlers cannot see through: they take its engine,
+     * as for any factory of the user's own. It releases reference-counted engines it is handed back
+     * (the configuration's probe engine).
+     */
+    static EngineFactory opaque(SslContext context) {
+        return new EngineFactory() {
+            @Override
+            public SSLEngine create(String host, int port) {
+                return context.isClient() ? context.newEngine(ByteBufAllocator.DEFAULT, host, port) : context.newEngine(ByteBufAllocator.DEFAULT);
+            }
+
+            @Override
+            public void release(SSLEngine engine) {
+                ReferenceCountUtil.release(engine);
+            }
+        };
     }
 
     static ServerConfig.Builder server(TlsPolicy policy, Engine engine) {

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
@@ -82,6 +84,7 @@ final class RecipeServer extends ChannelInboundHandlerAdapter {
     private final boolean strings;
     private final boolean answerStartTlsToo;
     private boolean secured;
+    private Mapping<? super String, ? extends SslContext> serverNames; // null: the configuration's engines
 
     /**
      * @param strings           whether a {@link StringDecoder} follows the line decoder
@@ -92,6 +95,12 @@ final class RecipeServer extends ChannelInboundHandlerAdapter {
         this.config = config;
         this.strings = strings;
         this.answerStartTlsToo = answerStartTlsToo;
+    }
+
+    /** Resumes with {@link StartTlsServerHandler#serverNames}: the context by the ClientHello's name. */
+    RecipeServer serverNames(Mapping<? super String, ? extends SslContext> contexts) {
+        this.serverNames = contexts;
+        return this;
     }
 
     @Override
@@ -120,7 +129,10 @@ final class RecipeServer extends ChannelInboundHandlerAdapter {
         }
         lines.add((secured ? "tls:" : "plain:") + line);
         if (protocol.isStartTls(line)) {
-            StartTlsServerHandler.resume(ctx, line, config, protocol.resuming);
+            StartTlsServerHandler resumed = StartTlsServerHandler.resume(ctx, line, config, protocol.resuming);
+            if (serverNames != null) {
+                resumed.serverNames(serverNames);
+            }
             if (!answerStartTlsToo) {
                 return;
             }

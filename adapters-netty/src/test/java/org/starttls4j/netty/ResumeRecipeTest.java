@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -17,6 +19,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -129,6 +132,41 @@ class ResumeRecipeTest {
                 "tls:" + protocol.firstInsideTls);
         assertThat(clientApp.received()).isEqualTo(protocol.answer(protocol.firstInsideTls));
         assertThat(app.exceptions).isEmpty();
+    }
+
+    @Test
+    void aResumedNegotiationPicksTheContextByTheClientHellosServerName() throws Exception {
+        app = new RecipeServer(Protocol.SMTP, config(), false, false).serverNames(ServerNamesTest.twoNames(ServerNamesTest.Provider.OPENSSL));
+        EmbeddedChannel server = new EmbeddedChannel(new StartTlsServerHandler(config(), Protocol.SMTP.fresh), app);
+        channels.add(server);
+        drainOutbound(server);
+        server.writeInbound(ascii(Protocol.SMTP.handedOver + "\r\n"));
+        drainOutbound(server);
+
+        server.writeInbound(ascii("STARTTLS\r\n"));
+
+        assertThat(drainOutbound(server)).startsWith("220 ");
+        assertThat(server.pipeline().first()).as("Netty's SniHandler, closest to the socket until the ClientHello")
+                .isInstanceOf(SniHandler.class);
+        Fixtures.Recorder clientApp = new Fixtures.Recorder();
+        SslHandler clientTls = clientContext().newHandler(ByteBufAllocator.DEFAULT, ServerNamesTest.MX, 25);
+        EmbeddedChannel client = new EmbeddedChannel(clientTls, clientApp);
+        channels.add(client);
+        Fixtures.pump(client, server);
+
+        assertThat(app.completions).hasSize(2).last().isInstanceOf(StartTlsCompletionEvent.Secured.class);
+        StartTlsCompletionEvent.Secured secured = (StartTlsCompletionEvent.Secured) app.completions.get(1);
+        assertThat(ServerNamesTest.certifies(secured.tls().localCertificates().get(0), ServerNamesTest.MX))
+                .as("the server's facts: the certificate of the name the client asked for").isTrue();
+        assertThat(ServerNamesTest.certifies((X509Certificate) clientTls.engine().getSession().getPeerCertificates()[0], ServerNamesTest.MX)).isTrue();
+        assertThat(server.pipeline().get(SniHandler.class)).isNull();
+        assertThat(server.pipeline().get(SslHandler.class).engine()).isInstanceOf(ReferenceCountedOpenSslEngine.class);
+
+        client.writeAndFlush(ascii("EHLO c\r\n"));
+        Fixtures.pump(client, server);
+
+        assertThat(app.lines).containsExactly("plain:" + Protocol.SMTP.handedOver, "plain:STARTTLS", "tls:EHLO c");
+        assertThat(clientApp.received()).isEqualTo(Protocol.SMTP.answer("EHLO c"));
     }
 
     @ParameterizedTest

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -32,9 +34,9 @@ import org.starttls4j.ServerConfig;
 import org.starttls4j.Transition;
 
 /**
- * A selector-based acceptor: one thread accepts connections, negotiates each (greeting,
- * capabilities, STARTTLS, handshake — all decided by the core) and hands every finished session
- * to the application's callback.
+ * A selector-based server: it accepts connections, negotiates each (greeting, capabilities,
+ * STARTTLS, handshake — all decided by the core) on one of its selector loops, and hands every
+ * finished session to the application's callback.
  *
  * <pre>{@code
  * ServerConfig config = ServerConfig.builder().hostname("mx.example.com").sslContext(context).build();
@@ -46,8 +48,23 @@ import org.starttls4j.Transition;
  * server.close();
  * }</pre>
  *
- * <p><b>Hand-over.</b> The callback runs on the acceptor thread and must not block: hand the
- * channel to a worker or register it with another selector. The channel is in non-blocking mode
+ * <p><b>Threads.</b> The server runs {@link Builder#selectorThreads(int)} selector loops, one
+ * thread and one {@link Selector} each (by default one per available processor). Loop 0 also
+ * accepts; it hands the accepted connections to the loops in turn (round robin, itself included),
+ * and each connection then lives its whole negotiation on that one loop: its reads, writes,
+ * deadlines and callbacks all run on that loop's thread, so a connection's own steps never run
+ * concurrently, while different connections' steps do. {@link Builder#onSession} and
+ * {@link Builder#onFailure} therefore run on the thread of the loop that negotiated the connection,
+ * and may run concurrently with each other on different loops: they must be thread-safe (or the
+ * server built with {@code selectorThreads(1)}, which runs everything on one thread as before). A
+ * refusal at capacity is reported on loop 0. A loop stalls no other loop: a peer's slowness only
+ * ever waits in its own connection's deadlines, and a callback that blocks holds up the
+ * connections of its loop (and, on loop 0, the accepting), never those of the other loops. The
+ * dealing does not look at load: a held-up loop is still dealt its turn, and those connections
+ * wait for it, as every connection did when the server had one loop.
+ *
+ * <p><b>Hand-over.</b> The callback must not block: hand the channel to a worker or register it
+ * with another selector. The channel is in non-blocking mode
  * ({@link NegotiatedChannel#configureBlocking} changes that). On a server the first thing to read
  * is the client's first command after the negotiation (inside TLS, typically {@code EHLO}; in
  * plaintext under an opportunistic policy, the command the negotiation did not own): it may
@@ -62,10 +79,15 @@ import org.starttls4j.Transition;
  * {@link org.starttls4j.Timeouts}: a short one for a client that has said nothing yet
  * ({@code firstCommand}), a longer one per later step ({@code nextCommand}), and one in total. A
  * connection that misses one ends with {@link org.starttls4j.Failure.Reason#TIMEOUT} and the
- * protocol's farewell, and the others are not affected.
+ * protocol's farewell, and the others are not affected. The step deadline moves with every byte
+ * that arrives, the total does not: a client that trickles its bytes, each just inside the step
+ * wait, is still cut off at {@code total} (ten minutes by default). That is the design, not a
+ * side effect: without it a peer could hold a negotiation slot for ever at a byte a minute, and
+ * ten minutes is far more than an honest client needs for EHLO, STARTTLS and a handshake.
  *
- * <p><b>Capacity.</b> At most {@link Builder#maxNegotiating(int)} connections negotiate at once.
- * A connection accepted beyond that gets the protocol's "too busy" reply at once
+ * <p><b>Capacity.</b> At most {@link Builder#maxNegotiating(int)} connections negotiate at once,
+ * across all loops (one count, reserved at accept and released on whichever loop the connection
+ * ends). A connection accepted beyond that gets the protocol's "too busy" reply at once
  * ({@link Negotiation#beginAtCapacity}: {@code 421 4.3.2}, {@code * BYE [UNAVAILABLE]},
  * {@code -ERR [SYS/TEMP]}) and is closed, and {@link Builder#onFailure} hears of it with
  * {@link org.starttls4j.Failure.Reason#SERVER_BUSY}: a client is always answered, never left
@@ -78,16 +100,24 @@ import org.starttls4j.Transition;
  * bounded report) and {@link org.starttls4j.Limits} (commands, line length, bytes before TLS). With
  * the defaults it is well under 256 KB (measured by {@code HostileLoadTest}).
  *
- * <p><b>Shutdown.</b> {@link #close()} closes the listener and every connection still negotiating,
- * waits for the acceptor thread to end, and leaves handed-over channels alone.
+ * <p><b>Shutdown.</b> {@link #close()} closes the listener and every connection still negotiating
+ * on every loop, waits for every loop's thread to end, and leaves handed-over channels alone. A loop
+ * that fails (an exception out of its selector) is reported to its thread's uncaught exception
+ * handler and stops the whole server the same way.
  *
  * <p>{@link #stats()} counts connections: accepted = negotiating + secured + plaintext + failed +
- * aborted + refused, at every moment the acceptor is between steps.
+ * aborted + refused, whenever no loop is between steps (the counts are read one by one).
  */
 public final class NioServer implements AutoCloseable {
 
     /** Connections accepted per select, so that a burst of connects never starves the live ones. */
     private static final int ACCEPT_BATCH = 64;
+
+    /** The most selector loops a server runs; see {@link Builder#selectorThreads(int)}. */
+    public static final int MAX_SELECTOR_THREADS = 256;
+
+    /** The most loops the default gives, however many processors there are; see {@link Builder#selectorThreads(int)}. */
+    private static final int DEFAULT_SELECTOR_THREADS_CAP = 32;
 
     private final Supplier<Negotiation> negotiations;
     private final Consumer<? super NegotiatedChannel> onSession;
@@ -96,13 +126,12 @@ public final class NioServer implements AutoCloseable {
     private final boolean keepTranscript;
     private final NioOptions options;
     private final ServerSocketChannel listener;
-    private final Selector selector;
-    private final SelectionKey acceptKey;
     private final InetSocketAddress localAddress;
-    private final Thread thread;
-    private final Set<Connection> live = new LinkedHashSet<>();
-    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Loop[] loops; // loops[0] also accepts
+    private final SelectionKey acceptKey;
+    private final CountDownLatch terminated;
     private final AtomicLong accepted = new AtomicLong();
+    /** The connections the server holds open, handed-in ones included: also the capacity's count (see reserve()). */
     private final AtomicInteger negotiating = new AtomicInteger();
     private final AtomicLong secured = new AtomicLong();
     private final AtomicLong plaintext = new AtomicLong();
@@ -110,7 +139,8 @@ public final class NioServer implements AutoCloseable {
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private volatile boolean running = true;
-    private Instant acceptPausedUntil;
+    private Instant acceptPausedUntil; // loop 0's thread only
+    private int nextLoop; // loop 0's thread only: the round robin
 
     /** One connection still negotiating. */
     private static final class Connection {
@@ -172,7 +202,7 @@ public final class NioServer implements AutoCloseable {
         }
     }
 
-    private NioServer(Builder b, ServerSocketChannel listener, Selector selector) throws IOException {
+    private NioServer(Builder b, ServerSocketChannel listener, Selector[] selectors) throws IOException {
         this.negotiations = b.negotiations();
         this.onSession = b.onSession;
         this.onFailure = b.onFailure;
@@ -180,19 +210,41 @@ public final class NioServer implements AutoCloseable {
         this.keepTranscript = b.keepTranscript;
         this.options = b.options;
         this.listener = listener;
-        this.selector = selector;
         this.localAddress = (InetSocketAddress) listener.getLocalAddress();
-        this.acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
-        ThreadFactory factory = b.threadFactory != null ? b.threadFactory : r -> {
-            Thread t = new Thread(r, "starttls4j-nio-server-" + localAddress.getPort());
-            t.setDaemon(true);
-            return t;
-        };
-        this.thread = factory.newThread(this::run);
+        this.acceptKey = listener.register(selectors[0], SelectionKey.OP_ACCEPT);
+        this.terminated = new CountDownLatch(selectors.length);
+        ThreadFactory factory = b.threadFactory;
+        this.loops = new Loop[selectors.length];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new Loop(selectors[i]);
+            String name = "starttls4j-nio-server-" + localAddress.getPort() + "-loop-" + i;
+            loops[i].thread = factory != null ? factory.newThread(loops[i]) : defaultThread(loops[i], name);
+        }
+    }
+
+    private static Thread defaultThread(Runnable loop, String name) {
+        Thread t = new Thread(loop, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts every loop; if one cannot start, stops those that did and rethrows. */
+    private void startLoops() {
+        try {
+            for (Loop loop : loops) {
+                loop.thread.start();
+            }
+        } catch (RuntimeException | Error e) {
+            running = false;
+            wakeAll();
+            throw e;
+        }
     }
 
     /**
-     * A builder for a server speaking the protocol of {@code protocol}.
+     * A builder for a server speaking the protocol of {@code protocol}, which is applied to the
+     * configuration once per connection, on the loop's thread (so with several loops concurrently:
+     * a protocol's entry point such as {@code Smtp::server} is).
      *
      * @param config   the server configuration (policy, certificate, capabilities, timeouts)
      * @param protocol the protocol's entry point, e.g. {@code Smtp::server}
@@ -209,6 +261,8 @@ public final class NioServer implements AutoCloseable {
 
     /**
      * A builder for a server that starts each connection's negotiation with {@code negotiations}.
+     * It is called on the thread of the loop the connection runs on (and on loop 0's for a refusal's
+     * busy reply), so with several loops concurrently: it must be thread-safe.
      *
      * @param negotiations gives a fresh unstarted server negotiation per connection
      * @return the builder
@@ -227,6 +281,15 @@ public final class NioServer implements AutoCloseable {
     }
 
     /**
+     * How many selector loops negotiate (see {@link Builder#selectorThreads(int)}).
+     *
+     * @return the number of loops, at least 1
+     */
+    public int selectorThreads() {
+        return loops.length;
+    }
+
+    /**
      * The counts, as of now.
      *
      * @return the counts, as of now
@@ -237,263 +300,356 @@ public final class NioServer implements AutoCloseable {
     }
 
     /**
-     * Whether the server is still accepting (not closed, and its thread alive).
+     * Whether the server is still accepting (not closed, and every loop's thread alive).
      *
-     * @return whether the server is still accepting (not closed, and its thread alive)
+     * @return whether the server is still accepting (not closed, and every loop's thread alive)
      */
     public boolean isOpen() {
-        return running && terminated.getCount() > 0;
+        return running && terminated.getCount() == loops.length;
     }
 
     /**
-     * Stops: closes the listener and every connection still negotiating, and waits (up to ten
-     * seconds) for the acceptor thread to end. Channels already handed over stay open. Idempotent.
+     * Stops: closes the listener and every connection still negotiating on every loop, and waits
+     * (up to ten seconds in all) for every loop's thread to end. Channels already handed over stay
+     * open. Idempotent. Called from a callback (on a loop's thread), it returns at once and the
+     * loops end after the callback returns.
+     *
+     * @throws IllegalStateException if a loop's thread did not end within the ten seconds (a
+     *                               callback that blocks)
      */
     @Override
     public void close() {
         running = false;
-        selector.wakeup();
-        if (Thread.currentThread() == thread) {
-            return; // called from a callback: the loop ends after it returns
+        wakeAll();
+        for (Loop loop : loops) {
+            if (Thread.currentThread() == loop.thread) {
+                return;
+            }
         }
         try {
             if (!terminated.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the acceptor thread did not stop within ten seconds");
+                throw new IllegalStateException("a selector loop's thread did not stop within ten seconds");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    // ---- the acceptor thread ----
-
-    private void run() {
-        try {
-            while (running) {
-                long timeout = tickAll();
-                if (!running) {
-                    break;
-                }
-                selector.select(timeout);
-                for (SelectionKey key : selector.selectedKeys()) {
-                    if (key == acceptKey) {
-                        if (key.isValid() && key.isAcceptable()) {
-                            acceptSome();
-                        }
-                    } else {
-                        Connection c = (Connection) key.attachment();
-                        try {
-                            c.negotiation.handle(key);
-                        } catch (RuntimeException e) {
-                            c.negotiation.abort();
-                            report(e);
-                        }
-                    }
-                }
-                selector.selectedKeys().clear();
-            }
-        } catch (IOException | RuntimeException e) {
-            report(e);
-        } finally {
-            shutdown();
-        }
-    }
-
-    /** Ticks every connection, retires the finished ones, resumes accepting if there is room; returns the select timeout. */
-    private long tickAll() {
-        Instant now = options.clock().instant();
-        Instant earliest = null;
-        for (Iterator<Connection> it = live.iterator(); it.hasNext(); ) {
-            Connection c = it.next();
-            try {
-                c.negotiation.onTick(now);
-                c.negotiation.updateInterest(c.key);
-            } catch (RuntimeException e) {
-                c.negotiation.abort();
-                report(e);
-            }
-            if (c.negotiation.isFinished()) {
-                it.remove();
-                retire(c);
-            } else {
-                Instant d = c.negotiation.deadline().orElse(null);
-                if (d != null && (earliest == null || d.isBefore(earliest))) {
-                    earliest = d;
-                }
-            }
-        }
-        if (acceptPausedUntil != null) {
-            if (now.isBefore(acceptPausedUntil)) {
-                earliest = earliest == null || acceptPausedUntil.isBefore(earliest) ? acceptPausedUntil : earliest;
-            } else {
-                acceptPausedUntil = null;
-            }
-        }
-        // Accepting goes on at capacity: those over it get the busy reply (see acceptSome).
-        boolean accepting = acceptPausedUntil == null;
-        if (acceptKey.isValid()) {
-            acceptKey.interestOps(accepting ? SelectionKey.OP_ACCEPT : 0);
-        }
-        if (earliest == null) {
-            return 0; // nothing pending: wait for a connection (or close's wakeup)
-        }
-        return Math.max(1, Duration.between(now, earliest).toMillis() + 1);
-    }
-
-    /** Accepts what is waiting, a bounded batch per select so that the live connections get their turn. */
-    private void acceptSome() {
-        for (int i = 0; i < ACCEPT_BATCH; i++) {
-            SocketChannel socket;
-            try {
-                socket = listener.accept();
-            } catch (IOException e) {
-                // Typically out of file descriptors: pause rather than spin on the ready listener.
-                acceptPausedUntil = options.clock().instant().plusMillis(100);
-                return;
-            }
-            if (socket == null) {
-                return;
-            }
-            accepted.incrementAndGet();
-            if (live.size() >= maxNegotiating) {
-                refuse(socket);
-                continue;
-            }
-            negotiating.incrementAndGet();
-            open(socket);
+    private void wakeAll() {
+        for (Loop loop : loops) {
+            loop.selector.wakeup(); // a no-op on a closed selector
         }
     }
 
     /**
-     * At capacity: the protocol's busy reply, written at once (a fresh socket's send buffer always
-     * takes it), then the close. The client's own bytes, if any arrived, are read away first, as a
-     * close with unread input would reset the connection and could destroy the reply before the
-     * client reads it.
+     * Takes one of the {@code maxNegotiating} slots, or none at capacity. A compare-and-set rather
+     * than a check and an increment, so that the bound stays exact whichever threads reserve: the
+     * slots are released on every loop's thread, concurrently with this.
      */
-    private void refuse(SocketChannel socket) {
-        refused.incrementAndGet();
-        SocketAddress remote = null;
-        Transition busy = null;
-        try {
-            socket.configureBlocking(false);
-            remote = socket.getRemoteAddress();
-            busy = negotiations.get().beginAtCapacity(options.clock().instant());
-            socket.write(busy.outbound());
-            socket.shutdownOutput();
-            ByteBuffer sink = ByteBuffer.allocate(512);
-            for (int i = 0; i < 8 && socket.read(sink.clear()) > 0; i++) {
-                // discarded: nothing a refused client says is read
-            }
-        } catch (IOException e) {
-            // the client went away first; it is closed either way
-        } catch (RuntimeException e) {
-            report(e); // a misconfiguration, not the client's doing
-        } finally {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing more to release
+    private boolean reserve() {
+        for (int n = negotiating.get(); n < maxNegotiating; n = negotiating.get()) {
+            if (negotiating.compareAndSet(n, n + 1)) {
+                return true;
             }
         }
-        if (busy != null && busy.outcome().orElse(null) instanceof Outcome.Failed f) {
-            try {
-                onFailure.accept(remote, NegotiationReport.failed(busy.events(), f.failure()));
-            } catch (RuntimeException callbackFailed) {
-                report(callbackFailed);
-            }
-        }
-    }
-
-    private void open(SocketChannel socket) {
-        Connection c;
-        try {
-            socket.configureBlocking(false);
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            SocketAddress remote = socket.getRemoteAddress();
-            NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, negotiations.get())
-                    .options(options, selector::wakeup).handOverTranscript(keepTranscript).start();
-            c = new Connection(n, remote);
-            if (!n.isFinished()) {
-                c.key = socket.register(selector, n.interestOps(), c);
-            }
-        } catch (IOException | RuntimeException e) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing more to release
-            }
-            negotiating.decrementAndGet();
-            aborted.incrementAndGet();
-            if (e instanceof RuntimeException) {
-                report(e); // a misconfiguration, not the peer's doing
-            }
-            return;
-        }
-        if (c.negotiation.isFinished()) {
-            retire(c);
-        } else {
-            live.add(c);
-        }
-    }
-
-    /** Counts a finished connection and calls the application. */
-    private void retire(Connection c) {
-        if (c.key != null) {
-            c.key.cancel(); // the channel is the application's now, to register where it likes
-        }
-        negotiating.decrementAndGet();
-        NegotiatedChannel channel;
-        try {
-            channel = c.negotiation.channel();
-        } catch (NegotiationException e) {
-            failed.incrementAndGet();
-            try {
-                onFailure.accept(c.remote, e.report());
-            } catch (RuntimeException callbackFailed) {
-                report(callbackFailed);
-            }
-            return;
-        } catch (IOException e) {
-            aborted.incrementAndGet();
-            return;
-        }
-        (channel.isEncrypted() ? secured : plaintext).incrementAndGet();
-        try {
-            onSession.accept(channel);
-        } catch (RuntimeException e) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the application's callback failed; the channel is closed either way
-            }
-            report(e);
-        }
-    }
-
-    private void shutdown() {
-        for (Connection c : live) {
-            c.negotiation.abort();
-            negotiating.decrementAndGet();
-            aborted.incrementAndGet();
-        }
-        live.clear();
-        try {
-            listener.close();
-        } catch (IOException ignored) {
-            // closing is all that is left
-        }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // closing is all that is left
-        }
-        running = false;
-        terminated.countDown();
+        return false;
     }
 
     private void report(Throwable e) {
         Thread t = Thread.currentThread();
         t.getUncaughtExceptionHandler().uncaughtException(t, e);
+    }
+
+    /**
+     * One selector and its thread. Everything but {@link #handedIn} and {@link #closed} is confined to that thread:
+     * the connections it negotiates, their keys, their deadlines.
+     */
+    private final class Loop implements Runnable {
+        final Selector selector;
+        /** Sockets loop 0 accepted for this loop (their slots reserved), waiting to be opened here. */
+        final Queue<SocketChannel> handedIn = new ConcurrentLinkedQueue<>();
+        /** Set before the last drain of {@link #handedIn}: loop 0 then drains what it hands in itself. */
+        volatile boolean closed;
+        final Set<Connection> live = new LinkedHashSet<>();
+        Thread thread;
+
+        Loop(Selector selector) {
+            this.selector = selector;
+        }
+
+        private boolean accepts() {
+            return this == loops[0];
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (running) {
+                    openHandedIn();
+                    long timeout = tickAll();
+                    if (!running) {
+                        break;
+                    }
+                    selector.select(timeout);
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        if (key == acceptKey) {
+                            if (key.isValid() && key.isAcceptable()) {
+                                acceptSome();
+                            }
+                        } else {
+                            Connection c = (Connection) key.attachment();
+                            try {
+                                c.negotiation.handle(key);
+                            } catch (RuntimeException e) {
+                                c.negotiation.abort();
+                                report(e);
+                            }
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException | RuntimeException e) {
+                report(e);
+            } finally {
+                running = false; // one loop's end is the server's, as when there was one thread
+                wakeAll();
+                shutdown();
+            }
+        }
+
+        /** Opens what loop 0 handed in since the last turn. */
+        private void openHandedIn() {
+            for (SocketChannel socket; (socket = handedIn.poll()) != null; ) {
+                open(socket);
+            }
+        }
+
+        /** Ticks every connection, retires the finished ones, resumes accepting if there is room; returns the select timeout. */
+        private long tickAll() {
+            Instant now = options.clock().instant();
+            Instant earliest = null;
+            for (Iterator<Connection> it = live.iterator(); it.hasNext(); ) {
+                Connection c = it.next();
+                try {
+                    c.negotiation.onTick(now);
+                    c.negotiation.updateInterest(c.key);
+                } catch (RuntimeException e) {
+                    c.negotiation.abort();
+                    report(e);
+                }
+                if (c.negotiation.isFinished()) {
+                    it.remove();
+                    retire(c);
+                } else {
+                    Instant d = c.negotiation.deadline().orElse(null);
+                    if (d != null && (earliest == null || d.isBefore(earliest))) {
+                        earliest = d;
+                    }
+                }
+            }
+            if (accepts()) {
+                if (acceptPausedUntil != null) {
+                    if (now.isBefore(acceptPausedUntil)) {
+                        earliest = earliest == null || acceptPausedUntil.isBefore(earliest) ? acceptPausedUntil : earliest;
+                    } else {
+                        acceptPausedUntil = null;
+                    }
+                }
+                // Accepting goes on at capacity: those over it get the busy reply (see acceptSome).
+                boolean accepting = acceptPausedUntil == null;
+                if (acceptKey.isValid()) {
+                    acceptKey.interestOps(accepting ? SelectionKey.OP_ACCEPT : 0);
+                }
+            }
+            if (earliest == null) {
+                return 0; // nothing pending: wait for a connection (or close's wakeup)
+            }
+            return Math.max(1, Duration.between(now, earliest).toMillis() + 1);
+        }
+
+        /**
+         * Loop 0: accepts what is waiting, a bounded batch per select so that the live connections
+         * get their turn, and deals each to the next loop in turn.
+         */
+        private void acceptSome() {
+            for (int i = 0; i < ACCEPT_BATCH; i++) {
+                SocketChannel socket;
+                try {
+                    socket = listener.accept();
+                } catch (IOException e) {
+                    // Typically out of file descriptors: pause rather than spin on the ready listener.
+                    acceptPausedUntil = options.clock().instant().plusMillis(100);
+                    return;
+                }
+                if (socket == null) {
+                    return;
+                }
+                accepted.incrementAndGet();
+                if (!reserve()) {
+                    refuse(socket);
+                    continue;
+                }
+                Loop target = loops[nextLoop];
+                nextLoop = (nextLoop + 1) % loops.length;
+                if (target == this) {
+                    open(socket);
+                } else {
+                    target.handIn(socket);
+                }
+            }
+        }
+
+        /** From loop 0's thread: queues a socket for this loop; if this loop has ended meanwhile, closes it. */
+        private void handIn(SocketChannel socket) {
+            handedIn.add(socket);
+            selector.wakeup();
+            if (closed) {
+                abortHandedIn(); // this loop's last drain may have run before the add: whoever polls a socket closes it
+            }
+        }
+
+        private void abortHandedIn() {
+            for (SocketChannel socket; (socket = handedIn.poll()) != null; ) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+                negotiating.decrementAndGet();
+                aborted.incrementAndGet();
+            }
+        }
+
+        /**
+         * At capacity: the protocol's busy reply, written at once (a fresh socket's send buffer always
+         * takes it), then the close. The client's own bytes, if any arrived, are read away first, as a
+         * close with unread input would reset the connection and could destroy the reply before the
+         * client reads it.
+         */
+        private void refuse(SocketChannel socket) {
+            refused.incrementAndGet();
+            SocketAddress remote = null;
+            Transition busy = null;
+            try {
+                socket.configureBlocking(false);
+                remote = socket.getRemoteAddress();
+                busy = negotiations.get().beginAtCapacity(options.clock().instant());
+                socket.write(busy.outbound());
+                socket.shutdownOutput();
+                ByteBuffer sink = ByteBuffer.allocate(512);
+                for (int i = 0; i < 8 && socket.read(sink.clear()) > 0; i++) {
+                    // discarded: nothing a refused client says is read
+                }
+            } catch (IOException e) {
+                // the client went away first; it is closed either way
+            } catch (RuntimeException e) {
+                report(e); // a misconfiguration, not the client's doing
+            } finally {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+            if (busy != null && busy.outcome().orElse(null) instanceof Outcome.Failed f) {
+                try {
+                    onFailure.accept(remote, NegotiationReport.failed(busy.events(), f.failure()));
+                } catch (RuntimeException callbackFailed) {
+                    report(callbackFailed);
+                }
+            }
+        }
+
+        /** Starts a connection's negotiation on this loop; its slot is already reserved. */
+        private void open(SocketChannel socket) {
+            Connection c;
+            try {
+                socket.configureBlocking(false);
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                SocketAddress remote = socket.getRemoteAddress();
+                NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, negotiations.get())
+                        .options(options, selector::wakeup).handOverTranscript(keepTranscript).start();
+                c = new Connection(n, remote);
+                if (!n.isFinished()) {
+                    c.key = socket.register(selector, n.interestOps(), c);
+                }
+            } catch (IOException | RuntimeException e) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+                negotiating.decrementAndGet();
+                aborted.incrementAndGet();
+                if (e instanceof RuntimeException) {
+                    report(e); // a misconfiguration, not the peer's doing
+                }
+                return;
+            }
+            if (c.negotiation.isFinished()) {
+                retire(c);
+            } else {
+                live.add(c);
+            }
+        }
+
+        /** Counts a finished connection, releases its slot and calls the application. */
+        private void retire(Connection c) {
+            if (c.key != null) {
+                c.key.cancel(); // the channel is the application's now, to register where it likes
+            }
+            negotiating.decrementAndGet();
+            NegotiatedChannel channel;
+            try {
+                channel = c.negotiation.channel();
+            } catch (NegotiationException e) {
+                failed.incrementAndGet();
+                try {
+                    onFailure.accept(c.remote, e.report());
+                } catch (RuntimeException callbackFailed) {
+                    report(callbackFailed);
+                }
+                return;
+            } catch (IOException e) {
+                aborted.incrementAndGet();
+                return;
+            }
+            (channel.isEncrypted() ? secured : plaintext).incrementAndGet();
+            try {
+                onSession.accept(channel);
+            } catch (RuntimeException e) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the application's callback failed; the channel is closed either way
+                }
+                report(e);
+            }
+        }
+
+        private void shutdown() {
+            for (Connection c : live) {
+                c.negotiation.abort();
+                negotiating.decrementAndGet();
+                aborted.incrementAndGet();
+            }
+            live.clear();
+            closed = true;
+            abortHandedIn();
+            if (accepts()) {
+                try {
+                    listener.close();
+                } catch (IOException ignored) {
+                    // closing is all that is left
+                }
+            }
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing is all that is left
+            }
+            terminated.countDown();
+        }
     }
 
     /** Configures a {@link NioServer}: the settings every NIO builder has, and the server's own. */
@@ -504,13 +660,14 @@ public final class NioServer implements AutoCloseable {
         private SocketAddress address;
         private int backlog = 1024;
         private int maxNegotiating = 1024;
+        private int selectorThreads = defaultSelectorThreads();
         private boolean keepTranscript = true;
         private Consumer<? super NegotiatedChannel> onSession;
         private BiConsumer<? super SocketAddress, ? super NegotiationReport> onFailure = (peer, report) -> { };
         private ThreadFactory threadFactory;
 
         private Builder(Supplier<Negotiation> negotiations) {
-            // The acceptor thread must never run a handshake's tasks itself.
+            // A selector loop must never run a handshake's tasks itself.
             super(NioOptions.DEFAULTS.withTaskExecutor(ForkJoinPool.commonPool()));
             this.negotiations = negotiations;
         }
@@ -557,6 +714,35 @@ public final class NioServer implements AutoCloseable {
         }
 
         /**
+         * How many selector loops negotiate, each on its own thread; default the number of available
+         * processors ({@link Runtime#availableProcessors()}, which follows a container's CPU limit),
+         * at most 32. A negotiation is CPU work between
+         * short waits for the peer (the handshake's key exchange and signature above all) and never
+         * blocks a loop, so one loop per core lets every core negotiate and more loops than cores
+         * would only take turns on them: the same idea as Netty's event loop group, without its
+         * doubling (its loops also run the application's I/O; these hand each session over at the
+         * end). The cap keeps a many-core host from getting a thread and a selector per core for a
+         * task one acceptor feeds; set more explicitly if measurements say so. Loop 0 also accepts
+         * and deals the connections out in turn (see the class comment).
+         *
+         * @param value the number of loops, 1 to {@value NioServer#MAX_SELECTOR_THREADS}; 1 runs
+         *              everything, callbacks included, on one thread
+         * @return this builder
+         * @throws IllegalArgumentException if it is out of that range
+         */
+        public Builder selectorThreads(int value) {
+            if (value < 1 || value > MAX_SELECTOR_THREADS) {
+                throw new IllegalArgumentException("selectorThreads must be 1 to " + MAX_SELECTOR_THREADS + ", was " + value);
+            }
+            this.selectorThreads = value;
+            return this;
+        }
+
+        static int defaultSelectorThreads() {
+            return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), DEFAULT_SELECTOR_THREADS_CAP));
+        }
+
+        /**
          * Whether each channel handed over keeps the negotiation's transcript in its
          * {@link NegotiatedChannel#report() report}; default true. The transcript (every line of the
          * plaintext dialog, timed) is about a kilobyte, held for as long as the session stays open;
@@ -589,8 +775,9 @@ public final class NioServer implements AutoCloseable {
         }
 
         /**
-         * What to do with each negotiated channel; runs on the acceptor thread and must not block.
-         * If it throws, the channel is closed and the exception goes to the thread's uncaught
+         * What to do with each negotiated channel; runs on the thread of the loop that negotiated
+         * it, possibly at the same time as on other loops (so it must be thread-safe when
+         * {@link #selectorThreads(int)} is above 1), and must not block. If it throws, the channel is closed and the exception goes to the thread's uncaught
          * exception handler. Required.
          *
          * @param value the callback
@@ -602,7 +789,9 @@ public final class NioServer implements AutoCloseable {
         }
 
         /**
-         * Told of each failed negotiation, with the peer's address; runs on the acceptor thread. Optional.
+         * Told of each failed negotiation, with the peer's address; runs on the thread of the loop
+         * that negotiated it (a refusal at capacity: loop 0's), possibly at the same time as on
+         * other loops, like {@link #onSession}. Optional.
          *
          * @param value the callback
          * @return this builder
@@ -615,7 +804,7 @@ public final class NioServer implements AutoCloseable {
         /**
          * Where delegated engine tasks run when the configuration says
          * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool,
-         * so that no handshake task ever runs on the acceptor thread.
+         * so that no handshake task ever runs on a selector loop's thread.
          *
          * @param value the executor
          * @return this builder
@@ -625,7 +814,10 @@ public final class NioServer implements AutoCloseable {
         }
 
         /**
-         * Makes the acceptor thread; default a daemon thread named {@code starttls4j-nio-server-<port>}.
+         * Makes the loops' threads, called once per loop in order (loop 0, the one that also
+         * accepts, first); default daemon threads named {@code starttls4j-nio-server-<port>-loop-<n>},
+         * {@code n} from 0. A factory of its own should give each a distinct name too, so that a
+         * thread dump tells the loops apart.
          *
          * @param value the factory
          * @return this builder
@@ -636,7 +828,7 @@ public final class NioServer implements AutoCloseable {
         }
 
         /**
-         * Binds and starts the acceptor thread.
+         * Binds and starts the selector loops.
          *
          * @return the running server
          * @throws IOException if the address cannot be bound
@@ -649,19 +841,23 @@ public final class NioServer implements AutoCloseable {
                 throw new IllegalStateException("onSession(callback) is required");
             }
             ServerSocketChannel listener = ServerSocketChannel.open();
-            Selector selector = null;
+            Selector[] selectors = new Selector[selectorThreads];
             try {
                 listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 listener.bind(address, backlog);
                 listener.configureBlocking(false);
-                selector = Selector.open();
-                NioServer server = new NioServer(this, listener, selector);
-                server.thread.start();
+                for (int i = 0; i < selectors.length; i++) {
+                    selectors[i] = Selector.open();
+                }
+                NioServer server = new NioServer(this, listener, selectors);
+                server.startLoops();
                 return server;
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 listener.close();
-                if (selector != null) {
-                    selector.close();
+                for (Selector selector : selectors) {
+                    if (selector != null) {
+                        selector.close();
+                    }
                 }
                 throw e;
             }

@@ -21,8 +21,9 @@ final class ServerHarness implements AutoCloseable {
      *
      * @param peer   the client's address
      * @param report the report
+     * @param thread the name of the thread the server reported it on
      */
-    record Failed(SocketAddress peer, NegotiationReport report) {
+    record Failed(SocketAddress peer, NegotiationReport report, String thread) {
         int port() {
             return ((InetSocketAddress) peer).getPort();
         }
@@ -49,7 +50,7 @@ final class ServerHarness implements AutoCloseable {
                     handedOver.add(channel.report());
                     app.accept(channel);
                 })
-                .onFailure((peer, report) -> failures.add(new Failed(peer, report))))
+                .onFailure((peer, report) -> failures.add(new Failed(peer, report, Thread.currentThread().getName()))))
                 .start();
     }
 

@@ -56,18 +56,28 @@ import org.starttls4j.smtp.Smtp;
  * Netty's BoringSSL engines ({@link Fixture.Engine#BORINGSSL}, as in benchmarks 1 and 2), and the
  * same client and server each time:
  * <ul>
- * <li>{@code nio}: {@link NioServer} (one acceptor thread negotiates every connection; the
- *     application answers the EHLO inside TLS on a worker) and {@link NioClient} (blocking,
- *     one call per connection);</li>
+ * <li>{@code nio}: {@link NioServer} with its default selector loops (one per processor: loop 0
+ *     accepts and deals the connections out; the application answers the EHLO inside TLS on a
+ *     worker) and {@link NioClient} (blocking, one call per connection);</li>
  * <li>{@code netty}: {@link StartTlsServerHandler} and {@link StartTlsClientHandler}, one event
  *     loop thread each;</li>
  * <li>{@code sslhandler}: the plain Netty pipeline, one event loop thread each.</li>
  * </ul>
+ *
+ * <p>Two system properties vary the servers' threads for a like-for-like reading:
+ * {@code -Dstarttls4j.bench.nioLoops} sets {@code NioServer}'s selector loops (e.g. 1, as before it had several),
+ * {@code -Dstarttls4j.bench.nettyServerLoops} the Netty servers' event loops (default 1).
  */
 @Warmup(iterations = 3, time = 2)
 public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
 
     private static final long TIMEOUT_SECONDS = 30;
+
+    /** System property: {@code NioServer}'s selector loops; unset, its default. */
+    static final String NIO_LOOPS = "starttls4j.bench.nioLoops";
+
+    /** System property: the event loops of the Netty servers ({@code netty}, {@code sslhandler}); default 1. */
+    static final String NETTY_SERVER_LOOPS = "starttls4j.bench.nettyServerLoops";
 
     /** The servers and clients of one variant, shared by all benchmark threads. */
     @State(Scope.Benchmark)
@@ -80,6 +90,9 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
         /** {@code jdk} or {@code boringssl} (Netty's BoringSSL engine, issue 16): the same for all three servers and the client. */
         @Param({"jdk", "boringssl"})
         public String engine;
+
+        /** {@code NioServer}'s selector loops when above 0 ({@code InterleavedRate loops} sets it); else the property's, else its default. */
+        int nioLoops;
 
         private Fixture fixture;
         private ClientConfig clientConfig;
@@ -113,16 +126,20 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
             switch (server) {
                 case "nio":
                     workers = Executors.newCachedThreadPool(daemon("bench-nio-app"));
-                    nioServer = NioServer.builder(serverConfig, smtpServers).bind(any)
+                    NioServer.Builder nio = NioServer.builder(serverConfig, smtpServers).bind(any)
                             .onSession(channel -> workers.execute(() -> answerEhlo(channel)))
-                            .onFailure((peer, report) -> serverFailures.incrementAndGet())
-                            .start();
+                            .onFailure((peer, report) -> serverFailures.incrementAndGet());
+                    int loops = nioLoops > 0 ? nioLoops : Integer.getInteger(NIO_LOOPS, 0);
+                    if (loops > 0) {
+                        nio.selectorThreads(loops);
+                    }
+                    nioServer = nio.start();
                     address = nioServer.localAddress();
                     nioClient = NioClient.create();
                     break;
                 case "netty":
                 case "sslhandler":
-                    serverLoop = new MultiThreadIoEventLoopGroup(1, daemon("bench-server-loop"), NioIoHandler.newFactory());
+                    serverLoop = new MultiThreadIoEventLoopGroup(Integer.getInteger(NETTY_SERVER_LOOPS, 1), daemon("bench-server-loop"), NioIoHandler.newFactory());
                     clientLoop = new MultiThreadIoEventLoopGroup(1, daemon("bench-client-loop"), NioIoHandler.newFactory());
                     boolean plain = server.equals("sslhandler");
                     listener = new ServerBootstrap().group(serverLoop).channel(NioServerSocketChannel.class)

@@ -25,6 +25,10 @@ import java.util.concurrent.Future;
  * {@link AdapterLoopbackBenchmark.Loopback}, both with the same engine): one operation is one
  * connection negotiated to the end; with more than one in flight (default 1) a block is that many
  * threads each making its share of the block's connections, and its time is the wall clock's.
+ *
+ * <p>{@code InterleavedRate loops [jdk|boringssl] [connections in flight]} compares {@code NioServer}
+ * with its default selector loops against the same server with one loop (before it had several),
+ * the client and the rest as in {@code adapter nio}: the change's own effect, without a baseline.
  */
 public final class InterleavedRate {
 
@@ -66,6 +70,20 @@ public final class InterleavedRate {
             sides = args[1] + "/sslhandler";
             blockNanos = ADAPTER_BLOCK_NANOS;
             what = "adapter " + args[1] + " beside the SslHandler pipeline, " + engine + " engines, " + threads + " in flight";
+        } else if (args[0].equals("loops")) {
+            String engine = args.length > 1 ? args[1] : "jdk";
+            threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+            AdapterLoopbackBenchmark.Loopback oneLoop = new AdapterLoopbackBenchmark.Loopback();
+            oneLoop.server = "nio";
+            oneLoop.engine = engine;
+            oneLoop.nioLoops = 1;
+            oneLoop.start();
+            loopbacks = new AdapterLoopbackBenchmark.Loopback[] {loopback("nio", engine), oneLoop};
+            core = loopbacks[0]::negotiate;
+            bare = loopbacks[1]::negotiate;
+            sides = "nio default loops/nio one loop";
+            blockNanos = ADAPTER_BLOCK_NANOS;
+            what = "NioServer with its default selector loops beside one loop, " + engine + " engines, " + threads + " in flight";
         } else if (args[0].equals("negotiation")) {
             String engine = args.length > 4 ? args[4] : "jdk";
             NegotiationBenchmark c = negotiation(args[1], args[2], args.length > 3 ? args[3] : "SMTP", engine);

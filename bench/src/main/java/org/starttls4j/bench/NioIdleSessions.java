@@ -56,7 +56,7 @@ final class NioIdleSessions implements AutoCloseable {
     }
 
     /**
-     * Takes a session handed over by the server; does not block (the acceptor thread calls it).
+     * Takes a session handed over by the server; does not block (the server's loops call it, concurrently).
      *
      * @param channel the session
      */

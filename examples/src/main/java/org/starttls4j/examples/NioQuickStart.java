@@ -56,7 +56,7 @@ public final class NioQuickStart {
      */
     public static NioServer server(ServerConfig serverConfig, ExecutorService workers) throws IOException {
         // README: nio server
-        NioServer server = NioServer.builder(serverConfig, Smtp::server)   // one selector thread
+        NioServer server = NioServer.builder(serverConfig, Smtp::server)   // a selector loop per core
                 .bind(new InetSocketAddress("127.0.0.1", 2525))
                 .onSession(channel -> workers.submit(() -> serve(channel, serverConfig)))  // SecureChannel or PlaintextChannel
                 .start();

@@ -134,7 +134,9 @@ final class Commands {
                 "URL: smtp://host[:25] submission://host[:587] smtps://host[:465] imap://host[:143] imaps://host[:993]"
                         + " pop3://host[:110] pop3s://host[:995] lmtp://host[:24] sieve://host[:4190] nntp://host[:119]"
                         + " nntps://host[:563]"},
-            footer = {"", "Exit status: 0 negotiated as the policy demands, 1 not, 2 usage error, 3 server unreachable."})
+            footer = {"", "Exit status: 0 negotiated as the policy demands, 1 not, 2 usage error, 3 server unreachable"
+                    + " (with --mx: the MX lookup failed), 4 with --mx: nothing failed but an MX host was skipped because its"
+                    + " policy forbids delivery there."})
     static final class ProbeCommand extends ClientCommand {
 
         @Option(names = "--transcript", description = "Show the plaintext dialog and the TLS events, as they happened.")
@@ -169,7 +171,11 @@ final class Commands {
                 io.err().flush();
                 return Main.UNREACHABLE;
             }
-            return result.asDemanded() ? Main.OK : Main.NOT_AS_DEMANDED;
+            if (!result.asDemanded()) {
+                return Main.NOT_AS_DEMANDED;
+            }
+            // a skipped host was not checked, so a script must not read the run as passed
+            return result.skipped() ? Main.SKIPPED : Main.OK;
         }
     }
 

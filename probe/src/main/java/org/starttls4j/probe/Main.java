@@ -14,7 +14,7 @@ import picocli.CommandLine;
  * <pre>
  * starttls4j                         the embedded demo: reference servers on loopback, probed with both adapters
  * starttls4j probe URL [options]     negotiate as a client and report (exit 0 ok, 1 not as the policy demands,
- *                                    2 usage error, 3 unreachable)
+ *                                    2 usage error, 3 unreachable; with --mx 4 when an MX host was skipped)
  * starttls4j audit URL [options]     active checks, each PASS/WARN/FAIL (exit 1 when any FAIL)
  * starttls4j serve smtp|imap|pop3|lmtp|sieve|nntp   a reference server for testing mail clients
  * </pre>
@@ -29,6 +29,12 @@ public final class Main {
     public static final int USAGE = 2;
     /** Exit status: the server could not be reached. */
     public static final int UNREACHABLE = 3;
+    /**
+     * Exit status of {@code probe --mx}: nothing failed, but at least one MX host was not negotiated
+     * with because its policy says not to deliver there (outcome {@code skipped}, e.g. DANE required
+     * and no usable TLSA records): checked, not passed.
+     */
+    public static final int SKIPPED = 4;
 
     private Main() {
     }

@@ -107,7 +107,8 @@ final class MxAudit {
         add("MX records", Audit.Verdict.PASS, found.values().stream().map(h -> h.host() + " (" + h.preference() + ")")
                 .collect(Collectors.joining(", ")));
         add("DNSSEC", found.secure() ? Audit.Verdict.PASS : Audit.Verdict.WARN, found.secure()
-                ? "the MX records are signed and validate" : "the MX records are not DNSSEC-signed: DANE cannot protect them");
+                ? "the MX records are signed and validate" : "the MX records are not DNSSEC-signed: DANE cannot protect"
+                + " the choice of MX host (senders may still use the MX hosts' TLSA records, RFC 7672 §2.2.1)");
         return found.values();
     }
 

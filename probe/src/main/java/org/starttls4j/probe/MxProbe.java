@@ -126,6 +126,11 @@ final class MxProbe {
         boolean asDemanded() {
             return plan.problem().isEmpty() && results.stream().allMatch(MxResult::asDemanded);
         }
+
+        /** Whether any MX host was not negotiated with because its policy says not to deliver there. */
+        boolean skipped() {
+            return results.stream().anyMatch(m -> m.route() instanceof Route.Skip);
+        }
     }
 
     private MxProbe() {
@@ -222,7 +227,8 @@ final class MxProbe {
 
     static ObjectNode json(Result r) {
         DeliveryPlan plan = r.plan();
-        ObjectNode root = ProbeOutput.JSON.createObjectNode().put("domain", plan.domain()).put("asDemanded", r.asDemanded());
+        ObjectNode root = ProbeOutput.JSON.createObjectNode().put("domain", plan.domain()).put("asDemanded", r.asDemanded())
+                .put("skipped", r.skipped());
         plan.problem().ifPresent(p -> root.put("problem", p));
         ObjectNode sts = root.putObject("mtaSts");
         if (plan.mtaSts() instanceof StsLookup.Found) {

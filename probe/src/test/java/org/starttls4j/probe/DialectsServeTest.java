@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * LMTP, ManageSieve and NNTP on the command line: {@code serve} through each adapter, probed
@@ -64,9 +65,10 @@ class DialectsServeTest {
         }
     }
 
-    @Test
-    void anOpportunisticSieveSessionThatAsksForTlsLaterGetsTheCapabilitiesAgainInsideTls() throws Exception {
-        try (Serving serve = Serving.start("serve", "sieve", "--port", "0", "--policy", "opportunistic")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "netty"})
+    void anOpportunisticSieveSessionThatAsksForTlsLaterGetsTheCapabilitiesAgainInsideTls(String adapter) throws Exception {
+        try (Serving serve = Serving.start("serve", "sieve", "--port", "0", "--policy", "opportunistic", "--adapter", adapter)) {
             try (TlsLines c = TlsLines.plain(serve.port())) {
                 String line;
                 while (!(line = c.line()).startsWith("OK")) {

@@ -124,10 +124,21 @@ class ProbeMxCommandTest {
         assertThat(mx.get("outcome").asText()).as("the TLSA records validate, yet do not apply").isEqualTo("skipped");
         assertThat(mx.get("policyType").asText()).isEqualTo("no-policy-found");
         assertThat(mx.get("resultType").asText()).isEqualTo("dane-required");
+        assertThat(probe.status()).as("skipped is not passed: " + probe).isEqualTo(Main.SKIPPED);
         Cli.Result audit = Cli.run("audit", "smtp://islands.test:" + genuine.address().getPort(), "--mx", "--json",
                 "--dns", "127.0.0.1:" + zones.address().getPort(), "--trust-anchor", anchors.toString(), "--timeout", "10");
         assertThat(verdicts(audit.json())).as(audit.toString()).containsEntry("DNSSEC", "PASS").containsEntry("TLSA mx.hosts.test", "WARN");
         assertThat(audit.out()).contains("A/AAAA records are not DNSSEC-signed");
+    }
+
+    @Test
+    void aDomainWhoseOnlyPolicyIsDaneWhenDaneIsSkippedExitsSkippedNotOk() {
+        Cli.Result text = probe("islands.test", genuine.address().getPort(), "--dane", "dane-only");
+        assertThat(text.status()).as(text.toString()).isEqualTo(Main.SKIPPED);
+        assertThat(text.out()).contains("skipped", "dane-required");
+        // the same host under opportunistic DANE is negotiated with (without TLSA records): a pass
+        Cli.Result dane = probe("islands.test", genuine.address().getPort());
+        assertThat(dane.status()).as(dane.toString()).isEqualTo(Main.OK);
     }
 
     static java.util.Map<String, String> verdicts(JsonNode audit) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.starttls4j.TlsFacts;
 
 /**
@@ -88,9 +90,10 @@ class ServeCommandTest {
         }
     }
 
-    @Test
-    void anOpportunisticPlaintextSessionThatAsksForTlsLaterIsResumedInsideTls() throws Exception {
-        try (Serving serve = Serving.start("serve", "smtp", "--port", "0", "--policy", "opportunistic")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "netty"})
+    void anOpportunisticPlaintextSessionThatAsksForTlsLaterIsResumedInsideTls(String adapter) throws Exception {
+        try (Serving serve = Serving.start("serve", "smtp", "--port", "0", "--policy", "opportunistic", "--adapter", adapter)) {
             try (TlsLines c = TlsLines.plain(serve.port())) {
                 assertThat(c.smtp()).first().asString().startsWith("220 ");
                 assertThat(c.smtp("EHLO client.example")).isEqualTo("250 STARTTLS");
@@ -107,9 +110,10 @@ class ServeCommandTest {
         }
     }
 
-    @Test
-    void aCommandPipelinedBehindALaterStartTlsIsNeverAnswered() throws Exception {
-        try (Serving serve = Serving.start("serve", "smtp", "--port", "0", "--policy", "opportunistic")) {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "netty"})
+    void aCommandPipelinedBehindALaterStartTlsIsNeverAnswered(String adapter) throws Exception {
+        try (Serving serve = Serving.start("serve", "smtp", "--port", "0", "--policy", "opportunistic", "--adapter", adapter)) {
             try (TlsLines c = TlsLines.plain(serve.port())) {
                 assertThat(c.smtp()).first().asString().startsWith("220 ");
                 assertThat(c.smtp("MAIL FROM:<a@example.test>")).startsWith("250");

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.starttls4j.CertificateCheck;
 import org.starttls4j.ClientConfig;
@@ -30,10 +29,16 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  * <p>Order of precedence per MX host, as Postfix with an MTA-STS policy server applies it and as
  * RFC 8461 §2 expects ("senders who implement DANE ... use DANE where TLSA records exist"):
  * <ol>
- *   <li>DANE, when enabled and the MX RRset, the host's address records (unless the MX host name
- *       is an alias, below) and its TLSA RRset are DNSSEC-validated
- *       ({@link Dane#decide}); a failed TLSA lookup blocks the host. When the MX host name is an
- *       alias, the TLSA base domain is chosen as RFC 7672 §2.2.2 says ({@link DnssecResolver#tlsaBase}).</li>
+ *   <li>DANE, when enabled and the host's address records (unless the MX host name is an alias,
+ *       below) and its TLSA RRset are DNSSEC-validated ({@link Dane#decide}); a failed TLSA lookup
+ *       blocks the host. When the MX host name is an alias, the TLSA base domain is chosen as
+ *       RFC 7672 §2.2.2 says ({@link DnssecResolver#tlsaBase}). Whether the MX RRset itself was
+ *       validated does not matter here: RFC 7672 §2.2.1 lets the client use DANE TLS (§2.2.2) with
+ *       the MX hosts of an "insecure" MX RRset, so that an unsigned domain hosted by a provider
+ *       that publishes TLSA records benefits from them; this planner takes that option (Postfix
+ *       offers the same choice as {@code smtp_tls_dane_insecure_mx_policy}). The reference
+ *       identifiers are then still the MX host name and its secure CNAME expansion, never the
+ *       next-hop domain, which only a secure MX RRset would vouch for.</li>
  *   <li>MTA-STS, when the domain has a policy ({@link MtaSts#decide}).</li>
  *   <li>Otherwise Postfix's {@code may}: opportunistic STARTTLS, the certificate not judged.</li>
  * </ol>
@@ -91,29 +96,21 @@ public final class DeliveryPlanner {
         if (mx instanceof DnsAnswer.Failed<MxHost> failed) {
             return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("MX lookup failed: " + failed.why()));
         }
-        List<MxHost> hosts;
-        boolean mxSecure;
-        if (mx instanceof DnsAnswer.Found<MxHost> found) {
-            hosts = found.values();
-            mxSecure = found.secure();
-        } else {
-            // RFC 5321 §5.1: no MX records, the domain itself is the host.
-            hosts = List.of(new MxHost(0, d));
-            mxSecure = mx instanceof DnsAnswer.None<MxHost> none && none.secure();
-        }
+        // RFC 5321 §5.1: no MX records, the domain itself is the host.
+        List<MxHost> hosts = mx instanceof DnsAnswer.Found<MxHost> found ? found.values() : List.of(new MxHost(0, d));
         List<Route> routes = new ArrayList<>();
         for (MxHost host : hosts) {
-            routes.add(route(d, host, port, mxSecure, sts));
+            routes.add(route(d, host, port, sts));
         }
         return new DeliveryPlan(d, routes, sts, rpt, Optional.empty());
     }
 
-    private Route route(String domain, MxHost mx, int port, boolean mxSecure, StsLookup sts) {
+    private Route route(String domain, MxHost mx, int port, StsLookup sts) {
         if (dane.isPresent()) {
-            // RFC 7672 §2.2.1: TLSA records count only when the MX RRset itself was validated; and
-            // (§2.2.2, in DnssecResolver.tlsaBase) only for a host whose address records are secure.
-            TlsaBase base = mxSecure ? dns.tlsaBase(mx.host(), port)
-                    : new TlsaBase(mx.host(), new TlsaLookup.Insecure(), Set.of(mx.host()));
+            // RFC 7672 §2.2.1: DANE TLS MAY be used with the MX hosts of an insecure MX RRset too;
+            // §2.2.2 (in DnssecResolver.tlsaBase): TLSA records count only for a host whose address
+            // records are secure.
+            TlsaBase base = dns.tlsaBase(mx.host(), port);
             TlsaLookup tlsa = base.lookup();
             DaneDecision decision = Dane.decide(base, dane.get(), sender);
             AppliedPolicy policy = tlsa instanceof TlsaLookup.Secure secure

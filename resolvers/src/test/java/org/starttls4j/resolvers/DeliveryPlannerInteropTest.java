@@ -64,6 +64,8 @@ class DeliveryPlannerInteropTest {
                         + "_mta-sts IN TXT \"v=STSv1; id=20261207;\"\n"
                         + "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"),
                 SignedZones.Zone.unsigned("plain.test", "@ IN MX 10 mx\nmx IN A 127.0.0.1\nisland IN A 127.0.0.1\n"),
+                // an unsigned domain hosted on the signed provider's MX hosts, which publish TLSA records
+                SignedZones.Zone.unsigned("hosted.test", "@ IN MX 10 mx.example.test.\n@ IN MX 20 mx2.example.test.\n"),
                 // a signed domain whose MX host has unsigned addresses, and signed TLSA records in a zone of their own
                 SignedZones.Zone.signed("islands.test", "@ IN MX 10 island.plain.test.\n"),
                 SignedZones.Zone.signed("_tcp.island.plain.test", "_25 IN TLSA " + tlsa + "\n"),
@@ -172,6 +174,30 @@ class DeliveryPlannerInteropTest {
         DeliveryPlan plan = planner.plan("plain.test", Instant.now());
         assertThat(plan.routes()).singleElement().isInstanceOfSatisfying(Route.Skip.class,
                 skip -> assertThat(skip.report()).isEqualTo(ResultType.DANE_REQUIRED));
+    }
+
+    @Test
+    void anInsecureMxRrsetNamingHostsWithSecureTlsaRecordsIsDeliveredToWithDane() throws Exception {
+        // RFC 7672 §2.2.1: the client MAY use DANE TLS (§2.2.2) with MX hosts of an insecure MX RRset,
+        // so that unsigned domains hosted by a signed provider benefit from its TLSA records
+        for (DaneLevel level : DaneLevel.values()) {
+            DeliveryPlan plan = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.of(level), b -> b)
+                    .plan("hosted.test", Instant.now());
+            assertThat(plan.routes()).as(level.toString()).hasSize(2).allSatisfy(route ->
+                    assertThat(route).isInstanceOfSatisfying(Route.Negotiate.class, negotiate -> {
+                        assertThat(negotiate.policy().type()).isEqualTo(PolicyType.TLSA);
+                        assertThat(negotiate.demanded()).contains("certificate matched against TLSA records");
+                        assertThat(negotiate.config().serverName()).isEqualTo(negotiate.mx().host());
+                    }));
+            Route.Negotiate genuine = (Route.Negotiate) plan.routes().get(0);
+            try (NegotiatedChannel channel = NioClient.create().connect(addressOf(genuine.mx()), genuine.config(), Smtp::client)) {
+                assertThat(channel).isInstanceOf(SecureChannel.class);
+            }
+            Route.Negotiate impostor = (Route.Negotiate) plan.routes().get(1);
+            NegotiationException refused = org.assertj.core.api.Assertions.catchThrowableOfType(NegotiationException.class,
+                    () -> NioClient.create().connect(addressOf(impostor.mx()), impostor.config(), Smtp::client).close());
+            assertThat(refused.failure().certificateProblem()).contains(CertificateProblem.DANE_MISMATCH);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.starttls4j.testkit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.imap.Imap;
@@ -102,6 +103,23 @@ public enum MailProtocol {
      */
     public boolean isTagged() {
         return this == IMAP;
+    }
+
+    /**
+     * The core's client negotiation for this protocol ({@code Smtp.client}, {@code Imap.client}, …).
+     *
+     * @param config the client configuration
+     * @return the unstarted negotiation
+     */
+    public Negotiation client(ClientConfig config) {
+        return switch (this) {
+            case SMTP -> Smtp.client(config);
+            case IMAP -> Imap.client(config);
+            case POP3 -> Pop3.client(config);
+            case LMTP -> Lmtp.client(config);
+            case SIEVE -> ManageSieve.client(config);
+            case NNTP -> Nntp.client(config);
+        };
     }
 
     /**

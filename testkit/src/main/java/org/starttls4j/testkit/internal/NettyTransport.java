@@ -31,8 +31,11 @@ import org.starttls4j.netty.StartTlsServerHandler;
 /**
  * A reference server's bytes through the Netty adapter: a {@link StartTlsServerHandler} (with a
  * {@link NegotiationCapacity} the size of NioServer's default, so that a full server answers "too
- * busy"), then whole lines into one {@link Conversation} per channel. Needs
- * {@code starttls4j-netty} on the class path (an optional dependency of the kit).
+ * busy"), then whole lines into one {@link Conversation} per channel. A session handed over in
+ * plaintext (under {@code OPPORTUNISTIC}) that asks for TLS later is handed back to a resuming
+ * negotiation with {@link StartTlsServerHandler#resume}, as {@link NioTransport} does with
+ * {@code PlaintextChannel.startTls}. Needs {@code starttls4j-netty} on the class path (an optional
+ * dependency of the kit).
  */
 public final class NettyTransport implements Transport {
 
@@ -61,9 +64,9 @@ public final class NettyTransport implements Transport {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        // the line decoder comes with each session handed over (Handover): none survives a resume
                         ch.pipeline().addLast(new StartTlsServerHandler(sessions.config(), sessions.protocol()::server, capacity),
-                                new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS),
-                                new LineBasedFrameDecoder(ConversationLoop.MAX_LINE), new Handover());
+                                new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS), new Handover());
                     }
                 });
         try {
@@ -95,10 +98,14 @@ public final class NettyTransport implements Transport {
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
-    /** The application's end of the pipeline: one conversation per channel, fed whole lines. */
+    /**
+     * The application's end of the pipeline: one conversation per session handed over (a second one
+     * after a resume), fed whole lines by a decoder added for each.
+     */
     private final class Handover extends SimpleChannelInboundHandler<ByteBuf> {
         private Conversation conversation;
         private boolean encrypted;
+        private boolean resuming;
         private int number;
 
         @Override
@@ -106,8 +113,12 @@ public final class NettyTransport implements Transport {
             if (event instanceof StartTlsCompletionEvent done) {
                 String unread = done instanceof StartTlsCompletionEvent.Plaintext p
                         ? StandardCharsets.ISO_8859_1.decode(p.session().unread()).toString() : "";
-                number = sessions.negotiated(0, ctx.channel().remoteAddress(), done.events(), unread, false);
+                number = sessions.negotiated(number, ctx.channel().remoteAddress(), done.events(), unread, resuming);
+                resuming = false;
+                conversation = null;
                 if (!(done instanceof StartTlsCompletionEvent.Failed)) {
+                    // a fresh decoder per session: nothing framed in plaintext is read inside TLS
+                    ctx.pipeline().addBefore(ctx.name(), null, new LineBasedFrameDecoder(ConversationLoop.MAX_LINE));
                     encrypted = done.isEncrypted();
                     conversation = sessions.conversation(number, encrypted);
                     if (!conversation.opening().isEmpty()) {
@@ -129,8 +140,17 @@ public final class NettyTransport implements Transport {
             byte[] bytes = new byte[frame.readableBytes()];
             frame.readBytes(bytes);
             int end = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-            Conversation.Answer answer = sessions.answer(conversation, ctx.channel().remoteAddress(), encrypted,
-                    new String(bytes, 0, end, StandardCharsets.ISO_8859_1));
+            String line = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+            if (!encrypted && !conversation.readingData() && Conversation.asksForTls(sessions.protocol(), line)) {
+                // Handed back: the resuming negotiation answers the command, and refuses whatever the
+                // decoder held behind it; its completion event brings the next conversation.
+                ctx.flush();
+                conversation = null;
+                resuming = true;
+                StartTlsServerHandler.resume(ctx, line, sessions.config(), sessions.protocol()::serverResuming);
+                return;
+            }
+            Conversation.Answer answer = sessions.answer(conversation, ctx.channel().remoteAddress(), encrypted, line);
             if (!answer.send().isEmpty()) {
                 ctx.write(Unpooled.copiedBuffer(answer.send(), StandardCharsets.ISO_8859_1));
             }

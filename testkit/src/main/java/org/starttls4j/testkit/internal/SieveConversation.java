@@ -1,5 +1,6 @@
 package org.starttls4j.testkit.internal;
 
+import java.util.List;
 import java.util.Locale;
 import org.starttls4j.Capability;
 import org.starttls4j.TlsPolicy;
@@ -9,14 +10,29 @@ import org.starttls4j.testkit.MailProtocol;
 import org.starttls4j.testkit.Recording;
 import org.starttls4j.text.Literal;
 
-/** ManageSieve (RFC 5804) after the negotiation, with no scripts: see {@link Conversation}. */
+/**
+ * ManageSieve (RFC 5804) after the negotiation, with no scripts: see {@link Conversation}. Any
+ * string of a command may be a literal (RFC 5804 §4): {@code {n+}} at the end of a line announces
+ * n octets, after which the same command continues on the rest of the line that holds the
+ * literal's last octet, possibly announcing another literal. A client's {@code {n}} is read the
+ * same way: the grammar reserves it for the server, and ManageSieve has no continuation request a
+ * client could wait for. The command is answered once, when it is whole; a literal's content
+ * stands in it as a quoted string, kept up to {@link #MAX_ARGUMENT_LITERAL} octets (a longer one,
+ * a script, is counted and dropped).
+ */
 final class SieveConversation extends Conversation {
+
+    /** The longest literal whose content is kept: names, SASL responses; scripts longer than this are only counted. */
+    static final int MAX_ARGUMENT_LITERAL = 8 * 1024;
 
     private boolean authenticated;
     private boolean authenticating;
-    /** The script literal being read (PUTSCRIPT, CHECKSCRIPT), or null. */
-    private Literal script;
-    private String afterScript;
+    /** The command so far when it carries literals (each literal's content written as a quoted string), or null. */
+    private StringBuilder command;
+    /** The literal being read, or null. */
+    private Literal literal;
+    /** Its content so far, or null once it outgrew {@link #MAX_ARGUMENT_LITERAL}. */
+    private StringBuilder literalText;
 
     SieveConversation(MailProtocol protocol, Recording recording, int connection, Layer layer, Profile profile) {
         super(protocol, recording, connection, layer, profile);
@@ -30,12 +46,12 @@ final class SieveConversation extends Conversation {
 
     @Override
     public boolean readingData() {
-        return script != null;
+        return literal != null;
     }
 
     @Override
     public String logged(String line) {
-        if (script != null) {
+        if (literal != null) {
             return null;
         }
         if (authenticating) {
@@ -47,25 +63,66 @@ final class SieveConversation extends Conversation {
 
     @Override
     public Answer onLine(String line) {
-        if (script != null) {
-            Literal.Advance advance = script.advance(line);
-            if (advance instanceof Literal.Inside inside) {
-                script = inside.next();
-                return Answer.of("");
-            }
-            script = null;
-            return Answer.of(afterScript);
+        return literal != null ? literalLine(line) : commandPart(line);
+    }
+
+    /** A line (or the rest of one after a literal) of a command: complete, or announcing a literal. */
+    private Answer commandPart(String part) {
+        long size = Literal.announcedBy(part);
+        if (size < 0) {
+            String whole = command == null ? part : command.append(part).toString();
+            command = null;
+            record(whole);
+            return authenticating ? saslResponse(whole) : command(whole);
         }
-        record(line);
-        if (authenticating) {
-            authenticating = false;
-            if (line.equals("\"*\"")) {
-                return Answer.of("NO \"Authentication cancelled\"\r\n");
-            }
-            plain("AUTHENTICATE PLAIN", line.replace("\"", ""));
-            authenticated = true;
-            return Answer.of("OK \"Logged in\"\r\n");
+        String head = part.substring(0, part.lastIndexOf('{'));
+        command = command == null ? new StringBuilder(head) : command.append(head);
+        literal = new Literal(size);
+        literalText = new StringBuilder();
+        return Answer.of("");
+    }
+
+    private Answer literalLine(String line) {
+        Literal.Advance advance = literal.advance(line);
+        if (advance instanceof Literal.Inside inside) {
+            keep(line);
+            keep("\r\n");
+            literal = inside.next();
+            return Answer.of("");
         }
+        literal = null;
+        if (advance instanceof Literal.Ended ended) {
+            keep(line.substring(0, line.length() - ended.rest().length()));
+            String content = literalText == null ? "" : literalText.toString();
+            literalText = null;
+            command.append('"').append(content.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            return commandPart(ended.rest());
+        }
+        // the literal ended between CR and LF: the command's framing is broken
+        command = null;
+        literalText = null;
+        authenticating = false;
+        return new Answer("BYE \"A literal ended inside a line ending\"\r\n", true);
+    }
+
+    private void keep(String text) {
+        if (literalText != null) {
+            literalText = literalText.length() + text.length() > MAX_ARGUMENT_LITERAL ? null : literalText.append(text);
+        }
+    }
+
+    /** RFC 5804 §2.1: the client's answer to a server challenge, a string, or {@code "*"} to cancel. */
+    private Answer saslResponse(String response) {
+        authenticating = false;
+        if (response.equals("\"*\"")) {
+            return Answer.of("NO \"Authentication cancelled\"\r\n");
+        }
+        plain("AUTHENTICATE PLAIN", unquoted(response));
+        authenticated = true;
+        return Answer.of("OK \"Logged in\"\r\n");
+    }
+
+    private Answer command(String line) {
         String verb = verb(line);
         String arg = argument(line);
         switch (verb) {
@@ -79,7 +136,7 @@ final class SieveConversation extends Conversation {
                     return Answer.of("NO \"Unsupported mechanism, or logged in already\"\r\n");
                 }
                 if (arg.contains(" ")) {
-                    plain("AUTHENTICATE PLAIN", argument(arg).replace("\"", ""));
+                    plain("AUTHENTICATE PLAIN", unquoted(argument(arg)));
                     authenticated = true;
                     return Answer.of("OK \"Logged in\"\r\n");
                 }
@@ -102,21 +159,19 @@ final class SieveConversation extends Conversation {
         if (!authenticated) {
             return Answer.of("NO \"Log in first\"\r\n");
         }
-        String answer = switch (verb) {
+        return Answer.of(switch (verb) {
             case "LISTSCRIPTS" -> "OK \"Listscripts completed\"\r\n";
             case "HAVESPACE", "PUTSCRIPT", "CHECKSCRIPT" -> "OK\r\n";
             case "SETACTIVE" -> arg.equals("\"\"") ? "OK\r\n" : "NO (NONEXISTENT) \"There is no such script\"\r\n";
             case "GETSCRIPT", "DELETESCRIPT", "RENAMESCRIPT" -> "NO (NONEXISTENT) \"There is no such script\"\r\n";
             default -> "NO \"Unknown command\"\r\n";
-        };
-        long size = Literal.announcedBy(line);
-        if (size >= 0) {
-            // The script follows as a literal: read past it (it is discarded), then answer.
-            script = new Literal(size);
-            afterScript = answer;
-            return Answer.of("");
-        }
-        return Answer.of(answer);
+        });
+    }
+
+    /** A string argument's content: a quoted string without its quotes (escapes honoured), anything else as it is. */
+    private static String unquoted(String text) {
+        List<String> words = imapArguments(text.trim());
+        return words.isEmpty() ? "" : words.get(0);
     }
 
     private String plaintextCapabilities() {

@@ -144,11 +144,16 @@ public final class MailArbitraries {
 
     /**
      * What a hostile peer appends where nothing may follow (after a STARTTLS go-ahead, or after a
-     * client's STARTTLS): forged replies or commands of {@code protocol}, whole or cut short.
+     * client's STARTTLS/STLS command): forged replies or commands in {@code protocol}'s syntax,
+     * whole or cut short. SMTP and LMTP: replies and {@code MAIL}/{@code RCPT}/{@code LHLO}; IMAP:
+     * responses, {@code LOGIN}, {@code PREAUTH}; POP3: replies, {@code USER}; ManageSieve (RFC 5804):
+     * {@code OK}/{@code NO}/{@code BYE} with response codes, capability lines, {@code AUTHENTICATE}
+     * and {@code PUTSCRIPT} with quoted strings and literals ({@code {n+}}, {@code {n}}); NNTP
+     * (RFC 3977): status lines, dot-terminated data blocks, {@code AUTHINFO}, {@code MODE READER},
+     * {@code POST}.
      *
-     * @param protocol SMTP, IMAP or POP3
+     * @param protocol any protocol the kit speaks
      * @return non-empty payloads
-     * @throws IllegalArgumentException for another protocol
      */
     public static Arbitrary<String> injectionPayloads(MailProtocol protocol) {
         Arbitrary<String> whole = switch (protocol) {
@@ -156,9 +161,55 @@ public final class MailArbitraries {
                     "250-PIPELINING\r\n250 AUTH PLAIN\r\n"));
             case IMAP -> Arbitraries.oneOf(imapResponses(), Arbitraries.of("A2 LOGIN attacker secret\r\n", "* PREAUTH ready\r\n"));
             case POP3 -> Arbitraries.oneOf(pop3Replies(), Arbitraries.of("USER attacker\r\n", "+OK\r\nUSER\r\n.\r\n"));
-            default -> throw new IllegalArgumentException("injection payloads are for SMTP, IMAP and POP3, not " + protocol);
+            case LMTP -> Arbitraries.oneOf(smtpReplies(), Arbitraries.of("LHLO attacker.example.test\r\n",
+                    "MAIL FROM:<attacker@example.test>\r\nRCPT TO:<victim@example.test>\r\n", "250-PIPELINING\r\n250 AUTH PLAIN\r\n"));
+            case SIEVE -> Arbitraries.oneOf(sieveResponses(), sieveCommands());
+            case NNTP -> Arbitraries.oneOf(nntpReplies(), Arbitraries.of("AUTHINFO USER attacker\r\n", "AUTHINFO PASS secret\r\n",
+                    "MODE READER\r\n", "POST\r\n", "GROUP misc.test\r\nARTICLE 1\r\n"));
         };
         return whole.flatMap(text -> Arbitraries.integers().between(1, text.length()).map(n -> text.substring(0, n)));
+    }
+
+    /** RFC 5804 §1.2 and §4: {@code OK}/{@code NO}/{@code BYE} [(code)] [string], and capability responses. */
+    private static Arbitrary<String> sieveResponses() {
+        Arbitrary<String> codes = Arbitraries.of("", " (AUTH-TOO-WEAK)", " (ENCRYPT-NEEDED)", " (TRYLATER)", " (SASL \"dGVzdA==\")", " (QUOTA/MAXSIZE)");
+        Arbitrary<String> status = Combinators.combine(Arbitraries.of("OK", "NO", "BYE"), codes, sieveString(replyText()))
+                .as((s, c, x) -> s + c + " " + x + "\r\n");
+        Arbitrary<String> capabilities = Arbitraries.of("\"IMPLEMENTATION\" \"forged\"", "\"SASL\" \"PLAIN LOGIN\"", "\"SIEVE\" \"fileinto\"",
+                        "\"VERSION\" \"1.0\"").list().ofMinSize(1).ofMaxSize(4)
+                .map(lines -> String.join("\r\n", lines) + "\r\nOK\r\n");
+        return Arbitraries.oneOf(status, capabilities);
+    }
+
+    /** RFC 5804 §2: commands whose arguments are quoted strings or literals. */
+    private static Arbitrary<String> sieveCommands() {
+        Arbitrary<String> authenticate = sieveString(Arbitraries.of("AGF0dGFja2VyAHNlY3JldA==", "dGVzdA=="))
+                .map(response -> "AUTHENTICATE \"PLAIN\" " + response + "\r\n");
+        Arbitrary<String> putScript = sieveString(Arbitraries.of("redirect \"attacker@example.test\";", "keep;"))
+                .map(script -> "PUTSCRIPT \"evil\" " + script + "\r\n");
+        return Arbitraries.oneOf(authenticate, putScript, Arbitraries.of("CAPABILITY\r\n", "LOGOUT\r\n", "HAVESPACE \"evil\" 100\r\n"));
+    }
+
+    /** A ManageSieve string: quoted, a synchronising literal {@code {n}} or a non-synchronising one {@code {n+}}. */
+    private static Arbitrary<String> sieveString(Arbitrary<String> text) {
+        return Combinators.combine(Arbitraries.of("\"", "{", "{+"), text).as((form, t) -> switch (form) {
+            case "\"" -> "\"" + t.replace("\\", "").replace("\"", "") + "\"";
+            case "{" -> "{" + t.getBytes(StandardCharsets.UTF_8).length + "}\r\n" + t;
+            default -> "{" + t.getBytes(StandardCharsets.UTF_8).length + "+}\r\n" + t;
+        });
+    }
+
+    /** RFC 3977 §3.2: a status line, or a status line and a dot-stuffed data block ending with a lone dot. */
+    private static Arbitrary<String> nntpReplies() {
+        Arbitrary<String> status = Combinators.combine(Arbitraries.of(200, 201, 211, 281, 340, 381, 382, 400, 480, 483, 500, 502), replyText())
+                .as((code, text) -> code + " " + text + "\r\n");
+        Arbitrary<String> block = Combinators.combine(Arbitraries.of("101 Capability list:", "215 list of newsgroups follows", "220 1 <a@example.test>"),
+                Arbitraries.strings().withChars(TEXT_CHARS).ofMaxLength(40).list().ofMaxSize(6)).as((first, lines) -> {
+                    StringBuilder s = new StringBuilder(first).append("\r\n");
+                    lines.forEach(l -> s.append(l.startsWith(".") ? "." : "").append(l).append("\r\n"));
+                    return s.append(".\r\n").toString();
+                });
+        return Arbitraries.oneOf(status, block);
     }
 
     /**
