@@ -108,8 +108,7 @@ final class Output implements Consumer<ByteBuffer> {
         this.bytes = kept != null ? kept : new byte[1024];
         this.length = 0;
         this.lent = true;
-        Arrays.fill(this.entries, 0, this.count, null);
-        this.count = 0;
+        this.count = 0; // close() cleared the entries of the call before
         this.flagged = false;
         this.tasks = List.of();
     }

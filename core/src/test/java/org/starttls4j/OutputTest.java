@@ -139,4 +139,35 @@ class OutputTest {
         assertThat(none.to(ANY).events()).isEmpty();
         none.close();
     }
+
+    @Test
+    void latin1sLastCharacterIsWrittenAsItsByte() {
+        Output out = new Output(NOW);
+        out.write("\u00ff\u0100");
+
+        assertThat(out.to(ANY).outboundBytes()).containsExactly((byte) 0xFF, (byte) '?');
+    }
+
+    @Test
+    void textAndBuffersLongerThanTwiceTheScratchArrayArriveWhole() {
+        Output out = new Output(NOW);
+        out.write("w".repeat(5000));
+        out.accept(ByteBuffer.wrap("b".repeat(9000).getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(new String(out.to(ANY).outboundBytes(), StandardCharsets.US_ASCII)).isEqualTo("w".repeat(5000) + "b".repeat(9000));
+    }
+
+    @Test
+    void theThreadsKeptOutputHoldsNothingOfACallOnceItEnds() throws ReflectiveOperationException {
+        Output out = Output.open(NOW, Limits.DEFAULT, true, null);
+        out.received("AUTH PLAIN c2VjcmV0", false); // a transcript line may carry what no one should keep
+        out.event(new Event.StartTlsAccepted());
+        Transition t = out.to(ANY);
+        out.close();
+
+        java.lang.reflect.Field entries = Output.class.getDeclaredField("entries");
+        entries.setAccessible(true);
+        assertThat((Object[]) entries.get(out)).containsOnlyNulls();
+        assertThat(t.events()).hasSize(2); // the transition keeps its own copy
+    }
 }

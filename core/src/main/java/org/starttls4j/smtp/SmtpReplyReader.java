@@ -142,11 +142,11 @@ public final class SmtpReplyReader {
      * @return an empty reader with the same bound
      */
     public SmtpReplyReader fresh() {
-        SmtpReplyReader first = this;
+        SmtpReplyReader first = this; // every chain starts at an empty reader: only one holds no "before"
         while (first.before != null) {
             first = first.before;
         }
-        return first.last == null ? first : empty(maxLines);
+        return first;
     }
 
     /**
