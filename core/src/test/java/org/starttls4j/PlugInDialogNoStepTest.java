@@ -140,4 +140,61 @@ class PlugInDialogNoStepTest {
         assertThat(reason(t)).isEqualTo(Failure.Reason.LOCAL_ABORT);
         assertThat(new String(t.outboundBytes(), StandardCharsets.ISO_8859_1)).isEqualTo("-BYE LOCAL_ABORT\r\n");
     }
+
+    /** A plug-in dialog that gives nothing to restart with after the handshake, and is otherwise {@code inner}. */
+    record NoRestart(ClientDialog inner) implements ClientDialog {
+        @Override
+        public String state() {
+            return inner.state();
+        }
+
+        @Override
+        public ClientStep start(boolean encrypted) {
+            return wrap(inner.start(encrypted));
+        }
+
+        @Override
+        public ClientStep onLine(String line) {
+            return wrap(inner.onLine(line));
+        }
+
+        @Override
+        public ClientStep requestStartTls() {
+            return wrap(inner.requestStartTls());
+        }
+
+        @Override
+        public ClientStep restartAfterTls() {
+            return null;
+        }
+
+        @Override
+        public String farewell() {
+            return inner.farewell();
+        }
+
+        private static ClientStep wrap(ClientStep step) {
+            if (step instanceof ClientStep.Await a) {
+                return new ClientStep.Await(new NoRestart(a.next()), a.send(), a.events());
+            }
+            if (step instanceof ClientStep.Ready r) {
+                return new ClientStep.Ready(new NoRestart(r.next()), r.capabilities(), r.offer(), r.events());
+            }
+            if (step instanceof ClientStep.GoAhead g) {
+                return new ClientStep.GoAhead(new NoRestart(g.next()));
+            }
+            return step;
+        }
+    }
+
+    @Test
+    void aDialogThatGivesNothingToRestartWithAfterTheHandshakeEndsTheNegotiationInsideTls() {
+        ServerConfig config = ServerFlowTest.config(TlsPolicy.REQUIRED).build();
+        org.starttls4j.testing.Loopback.Result r = org.starttls4j.testing.Loopback.run(
+                Negotiation.client(ClientFlowTest.config(TlsPolicy.REQUIRED).build(), new NoRestart(Toy.client(new java.util.ArrayList<>()))),
+                Negotiation.server(config, Toy.server(config)), NOW);
+
+        assertThat(r.clientEvents()).anyMatch(e -> e instanceof Event.TlsEstablished);
+        assertThat(((Outcome.Failed) r.clientOutcome()).failure().reason()).isEqualTo(Failure.Reason.LOCAL_ABORT);
+    }
 }
