@@ -242,8 +242,12 @@ final class ClientFlow extends Flow<ClientDialog> {
 
     @Override
     SSLEngine newEngine() {
-        return EngineSetup.client(config.engineFactory().create(config.serverName(), config.serverPort()),
-                config.serverName(), config.tlsFloor().floor());
+        return setUp(config.engineFactory().create(config.serverName(), config.serverPort()));
+    }
+
+    @Override
+    SSLEngine setUp(SSLEngine made) {
+        return EngineSetup.client(made, config.serverName(), config.tlsFloor().floor());
     }
 
     /**

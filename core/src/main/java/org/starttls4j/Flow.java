@@ -106,6 +106,9 @@ abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow
     /** A fresh engine, set up for the role (mode, floor, SNI, trust). */
     abstract SSLEngine newEngine();
 
+    /** An engine made elsewhere (a transport's), set up for the role as {@link #newEngine()} sets up its own. */
+    abstract SSLEngine setUp(SSLEngine made);
+
     /** When the TLS step must be done; {@code peerSilent}: the peer has not said anything yet. */
     abstract Instant tlsDeadline(boolean peerSilent, Output out);
 
@@ -280,7 +283,7 @@ abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow
     /** The go-ahead was given, or TLS is implicit: the TLS step begins, in the core's pump or the transport. */
     final Transition startTls(D dialog, boolean implicit, Output out) {
         if (transportOwnsTls) {
-            TransportTls tls = new TransportTls(this::newEngine, settings.engineFactory());
+            TransportTls tls = new TransportTls(this::newEngine, this::setUp, settings.engineFactory());
             return out.to(next(new AwaitingTransportTls<>(tls, dialog, implicit, tlsDeadline(implicit, out))));
         }
         TlsPump pump = TlsPump.over(newEngine(), settings.delegatedTasks() == DelegatedTasks.RUN_INLINE, settings.engineFactory()::release);

@@ -176,7 +176,12 @@ final class ServerFlow extends Flow<ServerDialog> {
 
     @Override
     SSLEngine newEngine() {
-        return EngineSetup.server(config.engineFactory().create(null, -1), config.tlsFloor().floor());
+        return setUp(config.engineFactory().create(null, -1));
+    }
+
+    @Override
+    SSLEngine setUp(SSLEngine made) {
+        return EngineSetup.server(made, config.tlsFloor().floor());
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.starttls4j;
 import java.util.Objects;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
@@ -33,12 +34,14 @@ import javax.net.ssl.SSLParameters;
  */
 public final class TransportTls {
 
-    private final Supplier<SSLEngine> setUp;
+    private final Supplier<SSLEngine> newEngine;
+    private final UnaryOperator<SSLEngine> setUp;
     private final EngineFactory factory;
     private SSLEngine made;   // as the factory made it and the core set it up
     private SSLEngine engine; // what the transport got: made, or made under a PostHandshakeGuard
 
-    TransportTls(Supplier<SSLEngine> setUp, EngineFactory factory) {
+    TransportTls(Supplier<SSLEngine> newEngine, UnaryOperator<SSLEngine> setUp, EngineFactory factory) {
+        this.newEngine = newEngine;
         this.setUp = setUp;
         this.factory = factory;
     }
@@ -70,7 +73,7 @@ public final class TransportTls {
     public synchronized SSLEngine engine(Predicate<? super SSLEngine> appliesItsOwnRule) {
         Objects.requireNonNull(appliesItsOwnRule, "appliesItsOwnRule");
         if (engine == null) {
-            made = setUp.get();
+            made = newEngine.get();
             engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made);
         }
         return engine;
@@ -80,14 +83,18 @@ public final class TransportTls {
      * Takes an engine the transport made itself as this step's engine, applying the core's rule
      * after the handshake as {@link #engine(Predicate)} does: for a stack that picks its engine
      * only once the handshake has begun, such as Netty's {@code SniHandler}, which makes it from
-     * the {@code SslContext} the ClientHello's server name selects. The engine is the transport's
-     * (not the configuration's factory's) and is not set up by the core: its client or server mode
-     * and versions are the transport's to set. Later calls of {@link #engine()} return it.
+     * the {@code SslContext} the ClientHello's server name selects, or Netty's {@code SslHandler}
+     * made by its {@code SslContext}. The engine is the transport's (not the configuration's
+     * factory's: {@link #release()} leaves it alone), but it is set up as {@link #engine()}'s is:
+     * client or server mode (which must be the one it was made for), the TLS floor, SNI, and no
+     * endpoint identification of its own; its trust is the transport's. Later calls of
+     * {@link #engine()} return it.
      *
      * @param made              the transport's engine, not yet used
      * @param appliesItsOwnRule whether {@code made} is to be handed back as it is
      * @return the engine to drive: {@code made}, or {@code made} applying the core's rule
-     * @throws IllegalStateException if this step already handed out an engine
+     * @throws IllegalStateException if this step already handed out an engine, or {@code made}
+     *                               enables no TLS version at or above the floor
      */
     public synchronized SSLEngine adopt(SSLEngine made, Predicate<? super SSLEngine> appliesItsOwnRule) {
         Objects.requireNonNull(made, "made");
@@ -95,6 +102,7 @@ public final class TransportTls {
         if (engine != null) {
             throw new IllegalStateException("this TLS step already handed out its engine: " + engine);
         }
+        setUp.apply(made);
         engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made);
         return engine;
     }
@@ -132,7 +140,7 @@ public final class TransportTls {
         if (handed != null) {
             return handed.getSSLParameters();
         }
-        SSLEngine probe = setUp.get();
+        SSLEngine probe = newEngine.get();
         try {
             return probe.getSSLParameters();
         } finally {

@@ -31,7 +31,7 @@ class PostHandshakeGuardTest {
             engine.setUseClientMode(false);
             engine.setEnabledProtocols(new String[] {protocol});
             return engine;
-        }, new EngineFactory() {
+        }, made -> made, new EngineFactory() {
             @Override
             public SSLEngine create(String peerHost, int peerPort) {
                 throw new AssertionError("the seam makes its engines with its set-up");

@@ -244,6 +244,48 @@ class TransportTlsTest {
     }
 
     @Test
+    void anEngineTheTransportMadeIsSetUpAsTheCoresOwnWhenAdopted() {
+        // e.g. Netty's SslHandler made by its SslContext: the floor, SNI and the name check are still the core's
+        SSLEngine made = TestPki.clientContextTrusting(TestPki.ca(Dialect.KEY)).createSSLEngine(HOST, 25);
+        made.setUseClientMode(true);
+        made.setEnabledProtocols(new String[] {"TLSv1.1", "TLSv1.2", "TLSv1.3"});
+        SSLParameters web = made.getSSLParameters();
+        web.setEndpointIdentificationAlgorithm("HTTPS");
+        made.setSSLParameters(web);
+        TransportTls tls = smtpClientUpToGoAhead(client(TlsPolicy.REQUIRED).build()).next().transportTls().orElseThrow();
+
+        tls.adopt(made, engine -> true);
+
+        assertThat(made.getEnabledProtocols()).containsExactly("TLSv1.2", "TLSv1.3");
+        assertThat(made.getSSLParameters().getServerNames()).containsExactly(new SNIHostName(HOST));
+        assertThat(made.getSSLParameters().getEndpointIdentificationAlgorithm()).as("RFC 7817 is checked by the core").isEmpty();
+    }
+
+    @Test
+    void aServerEngineTheTransportMadeLosesTheVersionsBelowTheFloorAndAnEngineWithNoneLeftIsRefused() {
+        TransportTls tls = serverUpToGoAhead();
+        SSLEngine made = Dialect.serverContext().createSSLEngine();
+        made.setUseClientMode(false);
+        made.setEnabledProtocols(new String[] {"TLSv1", "TLSv1.3"});
+
+        tls.adopt(made, engine -> true);
+
+        assertThat(made.getEnabledProtocols()).containsExactly("TLSv1.3");
+        SSLEngine old = Dialect.serverContext().createSSLEngine();
+        old.setEnabledProtocols(new String[] {"TLSv1.1"});
+        assertThatThrownBy(() -> serverUpToGoAhead().adopt(old, engine -> true))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no TLS version at or above");
+    }
+
+    private static TransportTls serverUpToGoAhead() {
+        Negotiation server = Smtp.server(server(TlsPolicy.REQUIRED).build()).withTransportTls();
+        Negotiation greeted = server.begin(T0).next();
+        Negotiation helloed = greeted.onReceived(ByteBuffer.wrap("EHLO client.example\r\n".getBytes(StandardCharsets.US_ASCII)), T0).next();
+        return helloed.onReceived(ByteBuffer.wrap("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII)), T0).next()
+                .transportTls().orElseThrow();
+    }
+
+    @Test
     void aClientReadingInsideTheTransportsTlsOwnsNoEngineAndCannotKnowOfACloseNotify() throws SSLException {
         Negotiation awaiting = smtpClientUpToGoAhead(client(TlsPolicy.REQUIRED).build()).next();
         SSLEngine engine = awaiting.transportTls().orElseThrow().engine();

@@ -12,15 +12,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AsyncMapping;
 import java.nio.channels.ClosedChannelException;
-import java.util.Arrays;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.NegotiationConfig;
-import org.starttls4j.TlsVersion;
 import org.starttls4j.TransportTls;
 
 /**
@@ -31,9 +28,8 @@ import org.starttls4j.TransportTls;
  * {@link BoringSsl}); any other engine applying the core's rule after the handshake. When the
  * configuration's engines are an OpenSSL context's ({@link BoringSsl#engines}), the
  * {@code SslHandler} is the context's own ({@code SslContext.newHandler}, whose engine is not in
- * Netty's "JDK compatibility mode": it unwraps all it is given at once) and its engine is set up as
- * the core sets up the engines it makes ({@link #setUp}) and handed to the negotiation
- * ({@link TransportTls#adopt}). With server names it is Netty's {@link SniHandler}, which makes
+ * Netty's "JDK compatibility mode": it unwraps all it is given at once) and its engine is handed to
+ * the negotiation, which sets it up as it sets up the engines it makes ({@link TransportTls#adopt}). With server names it is Netty's {@link SniHandler}, which makes
  * that {@code SslHandler} from the context the ClientHello's name picks ({@link ServerNameTls}).
  * One per handler, on its event loop.
  */
@@ -55,7 +51,6 @@ final class TlsStep {
     }
 
     private final Executor tasks; // the SslHandler's delegated-task executor
-    private final TlsVersion floor;
     private final SslContext nativeContext; // the configuration's OpenSSL context, or null: the negotiation's engine
     private final String peerHost;          // a client's, for the engine (SNI, session cache); null on a server
     private final int peerPort;
@@ -67,7 +62,6 @@ final class TlsStep {
 
     TlsStep(Executor tasks, NegotiationConfig config) {
         this.tasks = tasks;
-        this.floor = config.tlsFloor();
         boolean client = config instanceof ClientConfig;
         this.nativeContext = config.engineFactory() instanceof SslContextEngines engines
                 && engines.context() instanceof ReferenceCountedOpenSslContext openSsl && openSsl.isClient() == client ? openSsl : null;
@@ -111,31 +105,8 @@ final class TlsStep {
      */
     private SslHandler contextsHandler(SslContext context, ByteBufAllocator alloc, TransportTls transport) {
         SslHandler made = peerHost == null ? context.newHandler(alloc, tasks) : context.newHandler(alloc, peerHost, peerPort, tasks);
-        SSLEngine engine = transport.adopt(setUp(made.engine(), floor), TlsStep::drivenNatively);
+        SSLEngine engine = transport.adopt(made.engine(), TlsStep::drivenNatively);
         return sslHandler(engine == made.engine() ? made : new SslHandler(engine, tasks));
-    }
-
-    /**
-     * What the core's set-up does to the engines it makes (internal {@code EngineSetup}), for an
-     * engine Netty made: no version below the floor, and on a client no host name check of the
-     * engine's (the core checks the name by RFC 7817 once the handshake is done). The role and
-     * SNI are the context's, which made the engine for the peer's host; the cipher suites are left
-     * alone (the core's set-up leaves them too: an OpenSSL engine given a list keeps its own copy
-     * in C memory).
-     */
-    static SSLEngine setUp(SSLEngine engine, TlsVersion floor) {
-        String[] enabled = engine.getEnabledProtocols();
-        String[] admitted = Arrays.stream(enabled).filter(floor::admits).toArray(String[]::new);
-        if (engine.getUseClientMode()) {
-            SSLParameters parameters = engine.getSSLParameters();
-            parameters.setCipherSuites(null);
-            parameters.setProtocols(admitted.length == enabled.length ? null : admitted);
-            parameters.setEndpointIdentificationAlgorithm(""); // off: null would keep the engine's own
-            engine.setSSLParameters(parameters);
-        } else if (admitted.length < enabled.length) {
-            engine.setEnabledProtocols(admitted);
-        }
-        return engine;
     }
 
     private static boolean drivenNatively(SSLEngine engine) {

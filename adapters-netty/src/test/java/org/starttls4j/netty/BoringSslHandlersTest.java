@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ReferenceCounted;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +39,12 @@ class BoringSslHandlersTest {
     private final Fixtures.Recorder clientApp = new Fixtures.Recorder();
     private final Fixtures.Recorder serverApp = new Fixtures.Recorder();
     private final Fixtures.Channels channels = new Fixtures.Channels();
+    private final List<SslContext> contexts = new ArrayList<>();
 
     @AfterEach
     void tearDown() {
         channels.releaseAll();
+        contexts.forEach(ReferenceCountUtil::release); // reference-counted contexts, freed by whoever made them
     }
 
     /** Keeps every engine it makes, to check their reference counts afterwards. */
@@ -71,15 +74,17 @@ class BoringSslHandlersTest {
         }
     }
 
-    static Kept refcntServer(String name) throws Exception {
+    private Kept refcntServer(String name) throws Exception {
         Identity id = TestPki.server(Fixtures.KEY_TYPE, name);
         SslContext context = SslContextBuilder.forServer(id.key(), id.chain()).sslProvider(SslProvider.OPENSSL_REFCNT).build();
+        contexts.add(context);
         return new Kept(BoringSsl.engines(context));
     }
 
-    static Kept refcntClient() throws Exception {
+    private Kept refcntClient() throws Exception {
         SslContext context = SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL_REFCNT)
                 .trustManager(TestPki.ca(Fixtures.KEY_TYPE)).endpointIdentificationAlgorithm(null).build();
+        contexts.add(context);
         return new Kept(BoringSsl.engines(context));
     }
 
