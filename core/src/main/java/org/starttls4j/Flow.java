@@ -187,7 +187,7 @@ abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow
             return fail(Failure.of(Failure.Reason.TLS_HANDSHAKE_FAILED, "the transport reported a session whose handshake has not completed"),
                     "", null, out);
         }
-        return established(new TlsStage.Transport(TlsStage.factsOf(session, true)), awaiting.dialog(), awaiting.implicit(), out);
+        return established(new TlsStage.Transport(TlsStage.factsOf(session, awaiting.tls().mayHavePeerCertificates())), awaiting.dialog(), awaiting.implicit(), out);
     }
 
     final Transition onTlsFailed(Throwable cause, Output out) {

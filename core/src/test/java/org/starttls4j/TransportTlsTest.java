@@ -263,7 +263,7 @@ class TransportTlsTest {
 
     @Test
     void aServerEngineTheTransportMadeLosesTheVersionsBelowTheFloorAndAnEngineWithNoneLeftIsRefused() {
-        TransportTls tls = serverUpToGoAhead();
+        TransportTls tls = serverUpToGoAhead().transportTls().orElseThrow();
         SSLEngine made = Dialect.serverContext().createSSLEngine();
         made.setUseClientMode(false);
         made.setEnabledProtocols(new String[] {"TLSv1", "TLSv1.3"});
@@ -273,16 +273,61 @@ class TransportTlsTest {
         assertThat(made.getEnabledProtocols()).containsExactly("TLSv1.3");
         SSLEngine old = Dialect.serverContext().createSSLEngine();
         old.setEnabledProtocols(new String[] {"TLSv1.1"});
-        assertThatThrownBy(() -> serverUpToGoAhead().adopt(old, engine -> true))
+        assertThatThrownBy(() -> serverUpToGoAhead().transportTls().orElseThrow().adopt(old, engine -> true))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no TLS version at or above");
     }
 
-    private static TransportTls serverUpToGoAhead() {
+    @Test
+    void aServerWhoseEngineAskedForNoClientCertificateDoesNotAskTheSessionForOne() throws SSLException {
+        // Netty's OpenSSL session answers with an exception and its stack trace: not worth making per connection
+        Negotiation awaiting = serverUpToGoAhead();
+        SSLEngine engine = awaiting.transportTls().orElseThrow().engine();
+        SSLEngine client = TestPki.clientContextTrusting(TestPki.ca(Dialect.KEY)).createSSLEngine(HOST, 25);
+        client.setUseClientMode(true);
+        EnginePair.handshake(client, engine);
+        List<String> asked = new ArrayList<>();
+
+        Transition established = awaiting.onTlsEstablished(recordingPeerCertificates(engine.getSession(), asked), T0);
+
+        assertThat(secured(established.outcome().orElseThrow()).tls().peerCertificates()).isEmpty();
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void aServerWhoseStackTookNoEngineOfOursAsksTheSessionForTheClientsCertificates() throws SSLException {
+        Negotiation awaiting = serverUpToGoAhead();
+        SSLEngine stacks = serverEngine(Dialect.serverContext());
+        SSLEngine client = TestPki.clientContextTrusting(TestPki.ca(Dialect.KEY)).createSSLEngine(HOST, 25);
+        client.setUseClientMode(true);
+        EnginePair.handshake(client, stacks);
+        List<String> asked = new ArrayList<>();
+
+        awaiting.onTlsEstablished(recordingPeerCertificates(stacks.getSession(), asked), T0);
+
+        assertThat(asked).containsExactly("getPeerCertificates");
+    }
+
+    /** {@code session}, noting every call for the peer's certificates. */
+    private static javax.net.ssl.SSLSession recordingPeerCertificates(javax.net.ssl.SSLSession session, List<String> asked) {
+        return (javax.net.ssl.SSLSession) java.lang.reflect.Proxy.newProxyInstance(TransportTlsTest.class.getClassLoader(),
+                new Class<?>[] {javax.net.ssl.SSLSession.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("getPeerCertificate")) {
+                        asked.add(method.getName());
+                    }
+                    try {
+                        return method.invoke(session, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** An SMTP server negotiation that gave the go-ahead and awaits the transport's TLS. */
+    private static Negotiation serverUpToGoAhead() {
         Negotiation server = Smtp.server(server(TlsPolicy.REQUIRED).build()).withTransportTls();
         Negotiation greeted = server.begin(T0).next();
-        Negotiation helloed = greeted.onReceived(ByteBuffer.wrap("EHLO client.example\r\n".getBytes(StandardCharsets.US_ASCII)), T0).next();
-        return helloed.onReceived(ByteBuffer.wrap("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII)), T0).next()
-                .transportTls().orElseThrow();
+        Negotiation helloed = greeted.onReceived(ascii("EHLO client.example\r\n"), T0).next();
+        return helloed.onReceived(ascii("STARTTLS\r\n"), T0).next();
     }
 
     @Test
