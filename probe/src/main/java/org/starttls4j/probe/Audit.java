@@ -16,7 +16,6 @@ import org.starttls4j.Certificates;
 import org.starttls4j.TlsFacts;
 import org.starttls4j.Failure;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.testkit.MailProtocol;
 import org.starttls4j.testkit.checks.CheckResult;
 import org.starttls4j.testkit.checks.ServerCheck;
 import org.starttls4j.testkit.checks.ServerChecks;
@@ -369,7 +368,7 @@ final class Audit {
     // ------------------------------------------------------------------ the test kit's checks
 
     private CheckResult kitCheck(ServerCheck check) {
-        ServerChecks.Builder kit = ServerChecks.against(MailProtocol.valueOf(target.protocol().name()),
+        ServerChecks.Builder kit = ServerChecks.against(target.protocol().kit(),
                         address.getAddress().getHostAddress(), address.getPort())
                 .serverName(settings.nameFor(target)).clientName(settings.ehlo()).timeout(settings.timeout())
                 .publicMx(target.scheme().equals("smtp"));

@@ -48,7 +48,7 @@ final class HostileServe {
         if (protocol != Protocol.SMTP && protocol != Protocol.IMAP && protocol != Protocol.POP3) {
             throw new IllegalArgumentException("--hostile speaks smtp, imap and pop3, not " + protocol.lowerName());
         }
-        MailProtocol kit = MailProtocol.valueOf(protocol.name());
+        MailProtocol kit = protocol.kit();
         List<HostileScenario> scenarios = scenario.equalsIgnoreCase("all")
                 ? (implicit ? HostileScenario.forImplicitTls(kit) : HostileScenario.forProtocol(kit)) : List.of(parse(kit, scenario, implicit));
         InetAddress address;

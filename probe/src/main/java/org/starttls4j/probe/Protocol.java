@@ -7,12 +7,7 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Negotiation;
-import org.starttls4j.imap.Imap;
-import org.starttls4j.lmtp.Lmtp;
-import org.starttls4j.nntp.Nntp;
-import org.starttls4j.pop3.Pop3;
-import org.starttls4j.sieve.ManageSieve;
-import org.starttls4j.smtp.Smtp;
+import org.starttls4j.testkit.MailProtocol;
 
 /** The mail protocols as the command line knows them: entry points, words and defaults. */
 public enum Protocol {
@@ -43,14 +38,12 @@ public enum Protocol {
      * @return the unstarted negotiation
      */
     public Negotiation client(ClientConfig config) {
-        return switch (this) {
-            case SMTP -> Smtp.client(config);
-            case IMAP -> Imap.client(config);
-            case POP3 -> Pop3.client(config);
-            case LMTP -> Lmtp.client(config);
-            case SIEVE -> ManageSieve.client(config);
-            case NNTP -> Nntp.client(config);
-        };
+        return kit().client(config);
+    }
+
+    /** The test kit's name for this protocol (the same six, by the same names). */
+    MailProtocol kit() {
+        return MailProtocol.valueOf(name());
     }
 
     /** The command that asks for TLS: {@code STARTTLS}, or {@code STLS} for POP3. */

@@ -9,7 +9,6 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import org.starttls4j.Timeouts;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.testkit.MailProtocol;
 import org.starttls4j.testkit.ReferenceServer;
 import org.starttls4j.testkit.ServerAdapter;
 import org.starttls4j.testkit.TlsMode;
@@ -47,7 +46,7 @@ final class ReferenceServers {
             case IMPLICIT -> TlsMode.IMPLICIT_TLS;
             default -> TlsMode.PLAINTEXT;
         };
-        return ReferenceServer.builder(MailProtocol.valueOf(protocol.name()))
+        return ReferenceServer.builder(protocol.kit())
                 .tls(mode)
                 .tlsContext(identity.serverContext())
                 .serverName(commonName(identity))

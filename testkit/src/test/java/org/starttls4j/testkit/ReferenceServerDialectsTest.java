@@ -12,17 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.starttls4j.ClientConfig;
-import org.starttls4j.Negotiation;
 import org.starttls4j.Timeouts;
 import org.starttls4j.TlsPolicy;
-import org.starttls4j.imap.Imap;
-import org.starttls4j.lmtp.Lmtp;
 import org.starttls4j.nio.NegotiatedChannel;
 import org.starttls4j.nio.NioClient;
-import org.starttls4j.nntp.Nntp;
-import org.starttls4j.pop3.Pop3;
-import org.starttls4j.sieve.ManageSieve;
-import org.starttls4j.smtp.Smtp;
 
 /**
  * The reference server in every protocol through either adapter, driven by the library's own
@@ -45,7 +38,7 @@ class ReferenceServerDialectsTest {
                 default -> "QUIT";
             };
             String answered;
-            try (NegotiatedChannel channel = NioClient.create().connect(server.host(), server.port(), config, c -> client(protocol, c))) {
+            try (NegotiatedChannel channel = NioClient.create().connect(server.host(), server.port(), config, protocol::client)) {
                 assertThat(channel.isEncrypted()).isTrue();
                 ByteBuffer out = StandardCharsets.US_ASCII.encode(goodbye + "\r\n");
                 while (out.hasRemaining()) {
@@ -80,16 +73,5 @@ class ReferenceServerDialectsTest {
             // the server closed after its answer
         }
         return all.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static Negotiation client(MailProtocol protocol, ClientConfig config) {
-        return switch (protocol) {
-            case SMTP -> Smtp.client(config);
-            case IMAP -> Imap.client(config);
-            case POP3 -> Pop3.client(config);
-            case LMTP -> Lmtp.client(config);
-            case SIEVE -> ManageSieve.client(config);
-            case NNTP -> Nntp.client(config);
-        };
     }
 }
