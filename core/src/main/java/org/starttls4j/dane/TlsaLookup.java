@@ -32,8 +32,9 @@ public sealed interface TlsaLookup {
     }
 
     /**
-     * An answer in an unsigned zone (or below an insecure delegation), or no lookup at all: for an
-     * insecure MX RRset, or for a host whose address records are insecure (RFC 7672 §2.2.2).
+     * An answer in an unsigned zone (or below an insecure delegation), or no lookup at all: for a
+     * host whose address records are insecure (RFC 7672 §2.2.2). An insecure MX RRset alone does
+     * not make it: its hosts' TLSA records are still looked up and used when secure (§2.2.1).
      */
     record Insecure() implements TlsaLookup {
     }
