@@ -72,6 +72,13 @@ class HostNamesTest {
         assertThat(HostNames.commonNames(new byte[] {0x30, 0x05, 0x31})).isEmpty();
     }
 
+    @Test
+    void noDnsIdMatchesAnIpv4Literal() {
+        // An address is compared with iPAddress entries only (RFC 6125 §1.7.2): "*.0.0.0" is no name for it
+        assertThat(HostNames.dnsIdMatches("*.0.0.0", "0.0.0.0")).isFalse();
+        assertThat(HostNames.dnsIdMatches("*.0.9.90", "1.0.9.90")).isFalse();
+    }
+
     @Property(tries = 500)
     void aWildcardNeverMatchesMoreOrFewerThanOneLabel(@ForAll("labels") List<String> labels) {
         String parent = String.join(".", labels.subList(1, labels.size()));
@@ -84,7 +91,9 @@ class HostNamesTest {
 
     @Provide
     Arbitrary<List<String>> labels() {
-        return Arbitraries.strings().withChars("abcxyz019-").ofMinLength(1).ofMaxLength(6).list().ofMinSize(2).ofMaxSize(5);
+        // Not all digits: "0.0.0.0" is an IPv4 literal, which no DNS-ID matches, wildcard or not.
+        return Arbitraries.strings().withChars("abcxyz019-").ofMinLength(1).ofMaxLength(6).list().ofMinSize(2).ofMaxSize(5)
+                .filter(labels -> !labels.stream().allMatch(label -> label.chars().allMatch(Character::isDigit)));
     }
 
     /**
