@@ -104,6 +104,33 @@ final class Endpoint {
         socket.close();
     }
 
+    /**
+     * Takes {@code selector}, private to the caller and with the socket registered on it or not, as
+     * the read waiter, so that a blocking client's negotiation selector serves its channel's reads
+     * (and its close's wait for {@code close_notify}) rather than a second one being opened. From
+     * then on the endpoint owns it and closes it with itself.
+     *
+     * @return false when it was not taken (closed, a waiter already there, or the socket can no
+     *         longer register): the caller keeps it and closes it
+     */
+    synchronized boolean adoptReadWaiter(Selector selector) {
+        if (closed || readWaiter != null) {
+            return false;
+        }
+        try {
+            SelectionKey key = socket.keyFor(selector);
+            if (key == null) {
+                socket.register(selector, SelectionKey.OP_READ);
+            } else {
+                key.interestOps(SelectionKey.OP_READ);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // closed or cancelled meanwhile: a later wait opens a waiter of its own
+        }
+        readWaiter = selector;
+        return true;
+    }
+
     /** The private selector for one direction, opened on first use. */
     private synchronized Selector waiter(int ops) throws IOException {
         if (closed) {

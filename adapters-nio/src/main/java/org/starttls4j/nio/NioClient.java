@@ -145,7 +145,10 @@ public final class NioClient {
     /** {@link #negotiate(SocketChannel, Negotiation)}, first feeding bytes an application already read (a resume). */
     NegotiatedChannel negotiate(SocketChannel socket, Negotiation negotiation, ByteBuffer alreadyRead) throws IOException {
         NonBlockingNegotiation n = null;
-        try (Selector selector = Selector.open()) {
+        Selector selector = null;
+        NegotiatedChannel channel;
+        try {
+            selector = Selector.open();
             n = NonBlockingNegotiation.builder(socket, negotiation).options(options, selector::wakeup)
                     .blockingResult(true).alreadyRead(alreadyRead).start();
             if (!n.isFinished()) {
@@ -160,6 +163,12 @@ public final class NioClient {
                     n.handle(key);
                 }
             }
+            channel = n.channel();
+            // The channel's blocking reads, and its close's wait for close_notify, wait on this same
+            // selector rather than opening one more per connection.
+            if (((AbstractNegotiatedChannel<?>) channel).io.adoptReadWaiter(selector)) {
+                selector = null;
+            }
         } catch (IOException | RuntimeException e) {
             if (n != null) {
                 n.abort();
@@ -167,8 +176,12 @@ public final class NioClient {
                 socket.close();
             }
             throw e;
+        } finally {
+            if (selector != null) {
+                selector.close();
+            }
         }
-        return n.channel();
+        return channel;
     }
 
     /** Configures a {@link NioClient}: the settings every NIO builder has, and a connect timeout. */

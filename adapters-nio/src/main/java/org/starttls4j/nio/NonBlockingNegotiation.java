@@ -452,6 +452,9 @@ public final class NonBlockingNegotiation {
         } else if (socket.isConnectionPending()) {
             phase = Phase.CONNECTING;
             connectDeadline = now().plus(options.connectTimeout());
+            // Over loopback (and to a near peer) the connect has usually completed by now: one try
+            // spares the wait for OP_CONNECT and its selector round.
+            onConnectable();
         } else {
             throw new NotYetConnectedException();
         }
@@ -701,8 +704,10 @@ public final class NonBlockingNegotiation {
 
         /**
          * Puts the socket in non-blocking mode and starts: a connected socket begins the
-         * negotiation at once (a server's greeting is written if the socket takes it), a pending
-         * connect waits for {@code OP_CONNECT}.
+         * negotiation at once (a server's greeting is written if the socket takes it); a pending
+         * connect is finished at once if it can be (then the negotiation begins, or, if the connect
+         * failed, it is finished and {@link #channel()} throws the connect's failure), else it waits
+         * for {@code OP_CONNECT}.
          *
          * @return the negotiation, to register with a selector
          * @throws IOException if the socket cannot be put in non-blocking mode

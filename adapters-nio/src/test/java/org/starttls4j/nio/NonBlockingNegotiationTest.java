@@ -251,6 +251,37 @@ class NonBlockingNegotiationTest {
         }
     }
 
+    @Test
+    void aRefusedConnectEndsWithTheConnectsOwnFailureWhetherStartOrTheSelectorSeesIt() throws Exception {
+        java.net.SocketAddress nobody;
+        try (ServerSocketChannel closedAgain = ServerSocketChannel.open().bind(Fixtures.anyLoopbackPort())) {
+            nobody = closedAgain.getLocalAddress(); // a loopback port with no listener once this closes
+        }
+        BufferPool pool = BufferPool.create(BufferPool.DEFAULT_BUFFER_SIZE, 4, false);
+        try (Selector selector = Selector.open()) {
+            SocketChannel socket = SocketChannel.open();
+            socket.configureBlocking(false);
+            boolean connected = socket.connect(nobody);
+            assertThat(connected).isFalse();
+            // start() tries the pending connect once at once; the refusal must become the
+            // negotiation's result either way, never an exception out of start()
+            NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, Smtp.client(Fixtures.client(TlsPolicy.REQUIRED).build()))
+                    .bufferPool(pool).start();
+            if (!n.isFinished()) {
+                SelectionKey key = n.register(selector);
+                while (!n.isFinished()) {
+                    selector.select(n.millisUntilDeadline());
+                    selector.selectedKeys().clear();
+                    n.handle(key);
+                }
+            }
+            assertThatThrownBy(n::channel).isInstanceOf(java.net.ConnectException.class);
+            assertThat(n.interestOps()).isZero();
+            assertThat(socket.isOpen()).isFalse();
+        }
+        assertThat(pool.inUse()).isZero();
+    }
+
     /** A clock that moves only when told. */
     private static final class ManualClock extends Clock {
         private volatile Instant now;

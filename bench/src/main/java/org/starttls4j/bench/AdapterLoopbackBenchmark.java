@@ -66,7 +66,10 @@ import org.starttls4j.smtp.Smtp;
  *
  * <p>Two system properties vary the servers' threads for a like-for-like reading:
  * {@code -Dstarttls4j.bench.nioLoops} sets {@code NioServer}'s selector loops (e.g. 1, as before it had several),
- * {@code -Dstarttls4j.bench.nettyServerLoops} the Netty servers' event loops (default 1).
+ * {@code -Dstarttls4j.bench.nettyServerLoops} the Netty servers' event loops (default 1). Two more make the
+ * NIO pair do what the pipeline does, for the like-for-like row: {@code -Dstarttls4j.bench.nioApp=loop} answers
+ * the sessions on one event loop rather than a blocking worker each, {@code -Dstarttls4j.bench.nioCloseWait=false}
+ * closes the client without waiting for the server's {@code close_notify}, as {@code SslHandler} closes.
  */
 @Warmup(iterations = 3, time = 2)
 public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
@@ -78,6 +81,20 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
 
     /** System property: the event loops of the Netty servers ({@code netty}, {@code sslhandler}); default 1. */
     static final String NETTY_SERVER_LOOPS = "starttls4j.bench.nettyServerLoops";
+
+    /**
+     * System property: {@code loop} answers the NIO server's sessions on one event loop
+     * ({@link NioAnswerLoop}), as the pipeline's server answers on its event loop; unset, a blocking
+     * worker per session, as {@code NioServer}'s Javadoc shows.
+     */
+    static final String NIO_APP = "starttls4j.bench.nioApp";
+
+    /**
+     * System property: {@code false} closes the NIO client without waiting for the server's
+     * {@code close_notify} ({@code closeTimeout(Duration.ZERO)}), as the pipeline's client closes
+     * ({@code SslHandler} does not wait for it); unset, the adapter's default wait.
+     */
+    static final String NIO_CLOSE_WAIT = "starttls4j.bench.nioCloseWait";
 
     /** The servers and clients of one variant, shared by all benchmark threads. */
     @State(Scope.Benchmark)
@@ -103,6 +120,7 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
         private NioServer nioServer;
         private NioClient nioClient;
         private ExecutorService workers;
+        private NioAnswerLoop answerLoop;
         private EventLoopGroup serverLoop;
         private EventLoopGroup clientLoop;
         private Channel listener;
@@ -126,8 +144,13 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
             switch (server) {
                 case "nio":
                     workers = Executors.newCachedThreadPool(daemon("bench-nio-app"));
+                    java.util.function.Consumer<NegotiatedChannel> app = channel -> workers.execute(() -> answerEhlo(channel));
+                    if ("loop".equals(System.getProperty(NIO_APP))) {
+                        answerLoop = new NioAnswerLoop(ehloAfterTls, serverFailures::incrementAndGet);
+                        app = answerLoop::accept;
+                    }
                     NioServer.Builder nio = NioServer.builder(serverConfig, smtpServers).bind(any)
-                            .onSession(channel -> workers.execute(() -> answerEhlo(channel)))
+                            .onSession(app)
                             .onFailure((peer, report) -> serverFailures.incrementAndGet());
                     int loops = nioLoops > 0 ? nioLoops : Integer.getInteger(NIO_LOOPS, 0);
                     if (loops > 0) {
@@ -135,7 +158,8 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
                     }
                     nioServer = nio.start();
                     address = nioServer.localAddress();
-                    nioClient = NioClient.create();
+                    nioClient = Boolean.parseBoolean(System.getProperty(NIO_CLOSE_WAIT, "true")) ? NioClient.create()
+                            : NioClient.builder().closeTimeout(java.time.Duration.ZERO).build();
                     break;
                 case "netty":
                 case "sslhandler":
@@ -175,6 +199,9 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
             if (nioServer != null) {
                 nioServer.close();
                 workers.shutdownNow();
+                if (answerLoop != null) {
+                    answerLoop.close();
+                }
             }
             if (listener != null) {
                 listener.close().sync();
