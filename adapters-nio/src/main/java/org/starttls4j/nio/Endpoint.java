@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The socket under a negotiated channel. The socket itself is always in non-blocking mode, so
@@ -22,6 +23,12 @@ final class Endpoint {
     static final long FOREVER = Long.MAX_VALUE;
     /** Deadline value meaning "do not wait": the call returns what the socket gives at once. */
     static final long NO_WAIT = Long.MIN_VALUE;
+
+    /**
+     * For {@link Selector#select(Consumer, long)} on a selector with one key: the key's ready set is
+     * all a waiter needs, so nothing is added to (and then cleared from) a selected-key set.
+     */
+    static final Consumer<SelectionKey> READY = key -> { };
 
     final SocketChannel socket;
     private volatile boolean blocking;
@@ -173,9 +180,7 @@ final class Endpoint {
                     }
                     millis = Math.max(1, (left + 999_999) / 1_000_000);
                 }
-                int ready = selector.select(millis);
-                selector.selectedKeys().clear();
-                if (ready > 0) {
+                if (selector.select(READY, millis) > 0) {
                     return true;
                 }
             }

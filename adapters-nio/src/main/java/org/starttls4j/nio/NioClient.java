@@ -158,8 +158,7 @@ public final class NioClient {
                         n.abort();
                         throw new InterruptedIOException("interrupted while negotiating");
                     }
-                    selector.select(n.millisUntilDeadline());
-                    selector.selectedKeys().clear();
+                    selector.select(Endpoint.READY, n.millisUntilDeadline()); // the key's ready set, no selected-key set
                     n.handle(key);
                 }
             }

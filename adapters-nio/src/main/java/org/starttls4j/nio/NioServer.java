@@ -10,11 +10,10 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -370,7 +369,10 @@ public final class NioServer implements AutoCloseable {
         final Queue<SocketChannel> handedIn = new ConcurrentLinkedQueue<>();
         /** Set before the last drain of {@link #handedIn}: loop 0 then drains what it hands in itself. */
         volatile boolean closed;
-        final Set<Connection> live = new LinkedHashSet<>();
+        /** Unordered: a finished one is swapped out for the last (no node per connection, no iterator per select). */
+        final List<Connection> live = new ArrayList<>();
+        /** What {@link #run} does with each key the selector finds ready. */
+        private final Consumer<SelectionKey> onReady = this::onReady;
         Thread thread;
 
         Loop(Selector selector) {
@@ -390,23 +392,7 @@ public final class NioServer implements AutoCloseable {
                     if (!running) {
                         break;
                     }
-                    selector.select(timeout);
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        if (key == acceptKey) {
-                            if (key.isValid() && key.isAcceptable()) {
-                                acceptSome();
-                            }
-                        } else {
-                            Connection c = (Connection) key.attachment();
-                            try {
-                                c.negotiation.handle(key);
-                            } catch (RuntimeException e) {
-                                c.negotiation.abort();
-                                report(e);
-                            }
-                        }
-                    }
-                    selector.selectedKeys().clear();
+                    selector.select(onReady, timeout); // no selected-key set to fill, iterate and clear
                 }
             } catch (IOException | RuntimeException e) {
                 report(e);
@@ -414,6 +400,22 @@ public final class NioServer implements AutoCloseable {
                 running = false; // one loop's end is the server's, as when there was one thread
                 wakeAll();
                 shutdown();
+            }
+        }
+
+        private void onReady(SelectionKey key) {
+            if (key == acceptKey) {
+                if (key.isValid() && key.isAcceptable()) {
+                    acceptSome();
+                }
+                return;
+            }
+            Connection c = (Connection) key.attachment();
+            try {
+                c.negotiation.handle(key);
+            } catch (RuntimeException e) {
+                c.negotiation.abort();
+                report(e);
             }
         }
 
@@ -428,8 +430,8 @@ public final class NioServer implements AutoCloseable {
         private long tickAll() {
             Instant now = options.clock().instant();
             Instant earliest = null;
-            for (Iterator<Connection> it = live.iterator(); it.hasNext(); ) {
-                Connection c = it.next();
+            for (int i = 0; i < live.size(); ) {
+                Connection c = live.get(i);
                 try {
                     c.negotiation.onTick(now);
                     c.negotiation.updateInterest(c.key);
@@ -438,13 +440,17 @@ public final class NioServer implements AutoCloseable {
                     report(e);
                 }
                 if (c.negotiation.isFinished()) {
-                    it.remove();
+                    Connection last = live.remove(live.size() - 1);
+                    if (last != c) {
+                        live.set(i, last); // and look at it next, at this index
+                    }
                     retire(c);
                 } else {
                     Instant d = c.negotiation.deadline().orElse(null);
                     if (d != null && (earliest == null || d.isBefore(earliest))) {
                         earliest = d;
                     }
+                    i++;
                 }
             }
             if (accepts()) {

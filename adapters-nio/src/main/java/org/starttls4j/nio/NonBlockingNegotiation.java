@@ -103,7 +103,10 @@ public final class NonBlockingNegotiation {
     private final Runnable wakeup;
     private final boolean blockingResult;
     private final boolean handOverTranscript;
-    private final List<Event> events = new ArrayList<>();
+    /** Room for a whole negotiation's events (a dialog, its transcript, TLS) without growing. */
+    private static final int EXPECTED_EVENTS = 32;
+
+    private final List<Event> events = new ArrayList<>(EXPECTED_EVENTS);
     // Waiting for the socket, in order: pooled buffers a transition wrote into (writable, given back
     // once written) and the read-only rest a transition owned when one did not hold it all.
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
@@ -522,7 +525,8 @@ public final class NonBlockingNegotiation {
 
     /** Keeps the events for the report, transcript lines within the bounds. */
     private void keep(List<Event> more) {
-        for (Event e : more) {
+        for (int i = 0, n = more.size(); i < n; i++) { // by index: no iterator per transition
+            Event e = more.get(i);
             if (e instanceof Event.Line) {
                 int chars = ((Event.Line) e).text().length();
                 if (reportTruncated) {
