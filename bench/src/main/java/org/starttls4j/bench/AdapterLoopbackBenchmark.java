@@ -68,8 +68,10 @@ import org.starttls4j.smtp.Smtp;
  * {@code -Dstarttls4j.bench.nioLoops} sets {@code NioServer}'s selector loops (e.g. 1, as before it had several),
  * {@code -Dstarttls4j.bench.nettyServerLoops} the Netty servers' event loops (default 1). Two more make the
  * NIO pair do what the pipeline does, for the like-for-like row: {@code -Dstarttls4j.bench.nioApp=loop} answers
- * the sessions on one event loop rather than a blocking worker each, {@code -Dstarttls4j.bench.nioCloseWait=false}
- * closes the client without waiting for the server's {@code close_notify}, as {@code SslHandler} closes.
+ * the sessions on one selector thread ({@link NioIdleSessions}) rather than a blocking worker each, {@code -Dstarttls4j.bench.nioCloseWait=false}
+ * closes the client without waiting for the server's {@code close_notify}, as {@code SslHandler} closes, and
+ * {@code -Dstarttls4j.bench.nioClient=loop} makes the client one selector thread driving every connection
+ * ({@link NioLoopClient}, which never waits for the server's {@code close_notify}) rather than a blocking thread each.
  */
 @Warmup(iterations = 3, time = 2)
 public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
@@ -83,9 +85,9 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
     static final String NETTY_SERVER_LOOPS = "starttls4j.bench.nettyServerLoops";
 
     /**
-     * System property: {@code loop} answers the NIO server's sessions on one event loop
-     * ({@link NioAnswerLoop}), as the pipeline's server answers on its event loop; unset, a blocking
-     * worker per session, as {@code NioServer}'s Javadoc shows.
+     * System property: {@code loop} answers the NIO server's sessions on one selector thread
+     * ({@link NioIdleSessions}, the scale run's application), as the pipeline's server answers on its
+     * event loop; unset, a blocking worker per session, as {@code NioServer}'s Javadoc shows.
      */
     static final String NIO_APP = "starttls4j.bench.nioApp";
 
@@ -95,6 +97,13 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
      * ({@code SslHandler} does not wait for it); unset, the adapter's default wait.
      */
     static final String NIO_CLOSE_WAIT = "starttls4j.bench.nioCloseWait";
+
+    /**
+     * System property: {@code loop} makes the NIO pair's client one selector thread driving every connection
+     * ({@link NioLoopClient}), as the pipeline's client is one event loop; unset, {@code NioClient}, blocking,
+     * a thread per connection.
+     */
+    static final String NIO_CLIENT = "starttls4j.bench.nioClient";
 
     /** The servers and clients of one variant, shared by all benchmark threads. */
     @State(Scope.Benchmark)
@@ -120,7 +129,8 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
         private NioServer nioServer;
         private NioClient nioClient;
         private ExecutorService workers;
-        private NioAnswerLoop answerLoop;
+        private NioIdleSessions answerLoop;
+        private NioLoopClient loopClient;
         private EventLoopGroup serverLoop;
         private EventLoopGroup clientLoop;
         private Channel listener;
@@ -146,8 +156,8 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
                     workers = Executors.newCachedThreadPool(daemon("bench-nio-app"));
                     java.util.function.Consumer<NegotiatedChannel> app = channel -> workers.execute(() -> answerEhlo(channel));
                     if ("loop".equals(System.getProperty(NIO_APP))) {
-                        answerLoop = new NioAnswerLoop(ehloAfterTls, serverFailures::incrementAndGet);
-                        app = answerLoop::accept;
+                        answerLoop = new NioIdleSessions(ehloAfterTls);
+                        app = answerLoop::add;
                     }
                     NioServer.Builder nio = NioServer.builder(serverConfig, smtpServers).bind(any)
                             .onSession(app)
@@ -158,6 +168,9 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
                     }
                     nioServer = nio.start();
                     address = nioServer.localAddress();
+                    if ("loop".equals(System.getProperty(NIO_CLIENT))) {
+                        loopClient = new NioLoopClient(address, clientConfig);
+                    }
                     nioClient = Boolean.parseBoolean(System.getProperty(NIO_CLOSE_WAIT, "true")) ? NioClient.create()
                             : NioClient.builder().closeTimeout(java.time.Duration.ZERO).build();
                     break;
@@ -197,10 +210,17 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
         public void stop() throws Exception {
             long full = fixture.fullHandshakes() - handshakesBefore;
             if (nioServer != null) {
+                if (loopClient != null) {
+                    loopClient.close();
+                }
                 nioServer.close();
                 workers.shutdownNow();
                 if (answerLoop != null) {
                     answerLoop.close();
+                    // every negotiation timed had its EHLO answered, the one before the timing too
+                    if (answerLoop.failures() != 0 || answerLoop.answered() <= negotiations.get()) {
+                        serverFailures.addAndGet(Math.max(1, answerLoop.failures()));
+                    }
                 }
             }
             if (listener != null) {
@@ -226,6 +246,10 @@ public class AdapterLoopbackBenchmark extends HandshakeBenchmark {
             Object result;
             switch (server) {
                 case "nio":
+                    if (loopClient != null) {
+                        result = loopClient.negotiate(TIMEOUT_SECONDS);
+                        break;
+                    }
                     NegotiatedChannel channel = nioClient.connect(address, clientConfig, Smtp::client);
                     if (!channel.isEncrypted()) {
                         throw new IllegalStateException("not encrypted");
