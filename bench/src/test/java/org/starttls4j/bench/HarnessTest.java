@@ -218,6 +218,41 @@ class HarnessTest {
     }
 
     @Test
+    void theLikeForLikeNioPairNegotiatesAndAnswersEveryConnectionWithEitherEngine() throws Exception {
+        String[][] settings = {
+                {AdapterLoopbackBenchmark.NIO_APP, "loop"},
+                {AdapterLoopbackBenchmark.NIO_CLIENT, "loop"},
+                {AdapterLoopbackBenchmark.NIO_CLOSE_WAIT, "false"},
+        };
+        try {
+            for (String[] s : settings) {
+                System.setProperty(s[0], s[1]);
+            }
+            for (String engine : new String[] {"jdk", "boringssl"}) {
+                for (String client : new String[] {"loop", "blocking"}) {
+                    System.setProperty(AdapterLoopbackBenchmark.NIO_CLIENT, client);
+                    AdapterLoopbackBenchmark.Loopback loopback = new AdapterLoopbackBenchmark.Loopback();
+                    loopback.server = "nio";
+                    loopback.engine = engine;
+                    loopback.start();
+                    try {
+                        for (int i = 0; i < 3; i++) {
+                            org.starttls4j.nio.NegotiationReport report = (org.starttls4j.nio.NegotiationReport) loopback.negotiate();
+                            assertTrue(report.encrypted(), client + "/" + engine);
+                        }
+                    } finally {
+                        loopback.stop(); // fails unless the application loop answered every EHLO, and on a resumed handshake
+                    }
+                }
+            }
+        } finally {
+            for (String[] s : settings) {
+                System.clearProperty(s[0]);
+            }
+        }
+    }
+
+    @Test
     void idleMemoryHarnessRuns() throws Exception {
         Map<String, Object> m = IdleMemory.measure(10, 1);
         assertEquals(10, m.get("sessions"));
