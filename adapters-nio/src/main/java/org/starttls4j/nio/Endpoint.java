@@ -112,6 +112,19 @@ final class Endpoint {
     }
 
     /**
+     * Closes the waiters and leaves the socket open, for a channel that hands its socket on (a
+     * server's plaintext channel at STARTTLS): they would otherwise stay open, two file descriptors
+     * each, with nothing left to close them. Callers hold both of the channel's locks, so no thread
+     * waits on them; a later wait would open new ones.
+     */
+    synchronized void closeWaiters() {
+        closeQuietly(readWaiter);
+        closeQuietly(writeWaiter);
+        readWaiter = null;
+        writeWaiter = null;
+    }
+
+    /**
      * Takes {@code selector}, private to the caller and with the socket registered on it or not, as
      * the read waiter, so that a blocking client's negotiation selector serves its channel's reads
      * (and its close's wait for {@code close_notify}) rather than a second one being opened. From

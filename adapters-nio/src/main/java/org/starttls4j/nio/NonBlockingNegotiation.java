@@ -94,6 +94,9 @@ public final class NonBlockingNegotiation {
     /** The most transcript characters a report keeps. */
     public static final int MAX_REPORTED_CHARS = 32 * 1024;
 
+    /** Room for a whole negotiation's events (a dialog, its transcript, TLS) without growing. */
+    private static final int EXPECTED_EVENTS = 32;
+
     private enum Phase {
         CONNECTING, NEGOTIATING, AWAITING_TASKS, FLUSHING, DONE
     }
@@ -103,9 +106,6 @@ public final class NonBlockingNegotiation {
     private final Runnable wakeup;
     private final boolean blockingResult;
     private final boolean handOverTranscript;
-    /** Room for a whole negotiation's events (a dialog, its transcript, TLS) without growing. */
-    private static final int EXPECTED_EVENTS = 32;
-
     private final List<Event> events = new ArrayList<>(EXPECTED_EVENTS);
     // Waiting for the socket, in order: pooled buffers a transition wrote into (writable, given back
     // once written) and the read-only rest a transition owned when one did not hold it all.
