@@ -117,7 +117,6 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
      */
     static final int MAX_TRANSCRIPT_LINES = 64;
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /**
      * What each call into a negotiation writes its bytes into, one per event loop: the plaintext
      * lines it sends fit (a longer answer goes on in a second write). They leave in a buffer of the
@@ -429,17 +428,19 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         try {
             ByteBuffer into = OUTBOUND.get().clear();
             Transition t = step.apply(into);
-            if (t.outboundWritten() > 0) {
-                written = ctx.alloc().buffer(t.outboundWritten()).writeBytes(into.flip());
+            ByteBuffer rest = t.outbound(); // what did not fit in ours, to go out after it
+            if (t.hasOutbound()) {
+                written = ctx.alloc().buffer(t.outboundWritten() + rest.remaining())
+                        .writeBytes(into.array(), 0, t.outboundWritten()).writeBytes(rest);
             }
             ByteBuf handed = written;
             written = null; // apply sends or releases it
-            apply(t, new Outbound(handed, t.outbound()));
+            apply(t, handed);
         } catch (RuntimeException e) {
             if (negotiating()) {
                 Failure failure = Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation could not go on: " + e);
                 log.add(new Event.Failed(failure));
-                failed(failure, Outbound.NONE);
+                failed(failure, null);
             }
             ctx.fireExceptionCaught(e);
         } finally {
@@ -449,21 +450,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /**
-     * A transition's bytes: those it wrote into the event loop's buffer, copied out (null for none), then the rest it kept
-     * when the buffer was full, which go out after them.
-     */
-    private record Outbound(ByteBuf written, ByteBuffer rest) {
-        static final Outbound NONE = new Outbound(null, EMPTY);
-
-        void release() {
-            if (written != null) {
-                written.release();
-            }
-        }
-    }
-
-    private void apply(Transition t, Outbound outbound) {
+    /** Goes on with a transition whose bytes are {@code outbound} (null: none), which it sends or releases. */
+    private void apply(Transition t, ByteBuf outbound) {
         negotiation = t.next();
         log.add(t); // lines are made only if the application reads the event's
         if (t.isFinished()) {
@@ -490,7 +478,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.pipeline().addBefore(ctx.name(), null, tls.start(transport, ctx.alloc()));
     }
 
-    private void finish(Outcome result, Outbound outbound) {
+    private void finish(Outcome result, ByteBuf outbound) {
         if (result instanceof Outcome.Failed failure) {
             failed(failure.failure(), outbound);
             return;
@@ -534,12 +522,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     /** The negotiation failed: its last words go out, then the event, and the channel closes once they left. */
-    private void failed(Failure failure, Outbound lastWords) {
+    private void failed(Failure failure, ByteBuf lastWords) {
         boolean active = ctx.channel().isActive();
         ChannelFuture last = null;
         if (active) {
             last = send(lastWords);
-        } else {
+        } else if (lastWords != null) {
             lastWords.release();
         }
         ended(failure, false);
@@ -607,29 +595,18 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         return throttle.isPaused();
     }
 
-    /** Writes a transition's bytes; the future of the last write, or null when there were none. */
-    private ChannelFuture send(Outbound outbound) {
-        ChannelFuture last = null;
-        if (outbound.written() != null && outbound.written().isReadable()) {
-            last = write(outbound.written());
-        } else {
-            outbound.release();
+    /** Writes a transition's bytes (null: none); the future of the write, or null when there was none. */
+    private ChannelFuture send(ByteBuf outbound) {
+        if (outbound == null) {
+            return null;
         }
-        if (outbound.rest().hasRemaining()) {
-            ByteBuf rest = ctx.alloc().buffer(outbound.rest().remaining());
-            rest.writeBytes(outbound.rest());
-            last = write(rest);
-        }
-        return last;
-    }
-
-    private ChannelFuture write(ByteBuf bytes) {
-        int n = bytes.readableBytes();
+        int n = outbound.readableBytes();
         needsFlush = true;
-        ChannelFuture written = ctx.write(bytes);
+        ChannelFuture written = ctx.write(outbound);
         throttle.written(written, n);
         return written;
     }
+
 
     /** Fails the writes that waited, if any: the cause is made only then (an exception's stack trace is not free). */
     private void failPendingWrites(Supplier<? extends Throwable> cause) {
