@@ -430,8 +430,10 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             Transition t = step.apply(into);
             ByteBuffer rest = t.outbound(); // what did not fit in ours, to go out after it
             if (t.hasOutbound()) {
-                written = ctx.alloc().buffer(t.outboundWritten() + rest.remaining())
-                        .writeBytes(into.array(), 0, t.outboundWritten()).writeBytes(rest);
+                written = ctx.alloc().buffer(t.outboundWritten() + rest.remaining()).writeBytes(into.array(), 0, t.outboundWritten());
+                if (rest.hasRemaining()) {
+                    written.writeBytes(rest);
+                }
             }
             ByteBuf handed = written;
             written = null; // apply sends or releases it
