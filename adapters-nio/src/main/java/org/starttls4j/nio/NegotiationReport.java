@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Event;
+import org.starttls4j.EventLog;
 import org.starttls4j.Failure;
 import org.starttls4j.Outcome;
 import org.starttls4j.PlaintextSession;
@@ -48,7 +49,7 @@ public record NegotiationReport(List<Event> events, boolean encrypted, Optional<
      * @param failure why the negotiation failed, if it did
      */
     public NegotiationReport {
-        events = List.copyOf(events);
+        events = EventLog.copyOf(events); // an EventLog's list as it is: its lines made only if read
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(capabilities, "capabilities");
         Objects.requireNonNull(whyNotEncrypted, "whyNotEncrypted");

@@ -12,7 +12,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
+import org.starttls4j.EventLog;
 import org.starttls4j.Failure;
 import org.starttls4j.Negotiation;
 import org.starttls4j.Outcome;
@@ -94,9 +94,6 @@ public final class NonBlockingNegotiation {
     /** The most transcript characters a report keeps. */
     public static final int MAX_REPORTED_CHARS = 32 * 1024;
 
-    /** Room for a whole negotiation's events (a dialog, its transcript, TLS) without growing. */
-    private static final int EXPECTED_EVENTS = 32;
-
     private enum Phase {
         CONNECTING, NEGOTIATING, AWAITING_TASKS, FLUSHING, DONE
     }
@@ -106,15 +103,14 @@ public final class NonBlockingNegotiation {
     private final Runnable wakeup;
     private final boolean blockingResult;
     private final boolean handOverTranscript;
-    private final List<Event> events = new ArrayList<>(EXPECTED_EVENTS);
+    // The report's events: a transition's transcript kept as the core made it, its lines made only
+    // if the application reads them.
+    private final EventLog events = new EventLog(MAX_REPORTED_LINES, MAX_REPORTED_CHARS);
     // Waiting for the socket, in order: pooled buffers a transition wrote into (writable, given back
     // once written) and the read-only rest a transition owned when one did not hold it all.
     private final ArrayDeque<ByteBuffer> outbound = new ArrayDeque<>();
     private int pendingOutput; // bytes in outbound
     private ByteBuffer destination; // the pooled buffer the call being made writes into (into()), until apply()
-    private int reportedLines;
-    private int reportedChars;
-    private boolean reportTruncated;
     private ByteBuffer alreadyRead; // fed right after begin (a resumed connection); null when none
     private Negotiation negotiation;
     private Phase phase;
@@ -391,7 +387,7 @@ public final class NonBlockingNegotiation {
      * @return what happened so far
      */
     public NegotiationReport report() {
-        return report != null ? report : NegotiationReport.of(events, Optional.empty());
+        return report != null ? report : NegotiationReport.of(events.events(), Optional.empty());
     }
 
     /**
@@ -475,7 +471,7 @@ public final class NonBlockingNegotiation {
     }
 
     private void apply(Transition t) {
-        keep(t.events());
+        events.add(t);
         ByteBuffer filled = destination;
         destination = null;
         if (t.outboundWritten() > 0) {
@@ -520,32 +516,6 @@ public final class NonBlockingNegotiation {
     private void giveBack(ByteBuffer bytes) {
         if (!bytes.isReadOnly()) {
             options.bufferPool().release(bytes);
-        }
-    }
-
-    /** Keeps the events for the report, transcript lines within the bounds. */
-    private void keep(List<Event> more) {
-        for (int i = 0, n = more.size(); i < n; i++) { // by index: no iterator per transition
-            Event e = more.get(i);
-            if (e instanceof Event.Line) {
-                int chars = ((Event.Line) e).text().length();
-                if (reportTruncated) {
-                    continue;
-                }
-                if (reportedLines + 1 > MAX_REPORTED_LINES || reportedChars + chars > MAX_REPORTED_CHARS) {
-                    reportTruncated = true;
-                    events.add(new Event.TranscriptTruncated(MAX_REPORTED_LINES, MAX_REPORTED_CHARS));
-                    continue;
-                }
-                reportedLines++;
-                reportedChars += chars;
-            } else if (e instanceof Event.TranscriptTruncated) {
-                if (reportTruncated) {
-                    continue;
-                }
-                reportTruncated = true; // the core cut a transition's lines: later lines would leave a gap
-            }
-            events.add(e);
         }
     }
 
@@ -602,7 +572,7 @@ public final class NonBlockingNegotiation {
     }
 
     private void complete() {
-        report = NegotiationReport.of(events, negotiation.outcome());
+        report = NegotiationReport.of(events.events(), negotiation.outcome());
         if (!handOverTranscript) {
             report = report.withoutTranscript();
         }
@@ -617,7 +587,7 @@ public final class NonBlockingNegotiation {
     }
 
     private void fail(Failure failure) {
-        report = NegotiationReport.failed(events, failure);
+        report = NegotiationReport.failed(events.events(), failure);
         end(new NegotiationException(report));
     }
 
