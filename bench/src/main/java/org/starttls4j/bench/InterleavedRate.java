@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * The core's rate against the bare baseline's, measured in one JVM by alternating short blocks of
@@ -17,8 +18,12 @@ import java.util.concurrent.Future;
  * confidence interval for it (from order statistics, so no assumption about the distribution).
  *
  * <p>Usage: {@code InterleavedRate negotiation <EC_P256|RSA_2048> <TLSv1.3|TLSv1.2> [SMTP|IMAP|POP3] [jdk|boringssl]}
- * or {@code InterleavedRate bulk <TLSv1.3|TLSv1.2> <bytes per write>}. With {@code boringssl} both
- * pairs, core and bare, run Netty's BoringSSL engines.
+ * or {@code InterleavedRate bulk <TLSv1.3|TLSv1.2> <bytes per write> [jdk|boringssl] [heap|direct] [core/bare]}.
+ * With {@code boringssl} both pairs, core and bare, run Netty's BoringSSL engines; a bulk run's
+ * buffers (source, network, destination) are of the kind named, the same on both sides, and each
+ * pair of blocks runs on a fresh instance of each side ({@link #bulks}). The last argument names
+ * the sides ({@link BulkBenchmark#via}): {@code core/core} or {@code bare/bare} compares a side with
+ * itself, which shows what the method alone makes of two equal sides.
  *
  * <p>{@code InterleavedRate adapter <nio|netty> [jdk|boringssl] [connections in flight]} compares
  * an adapter with the plain Netty {@code SslHandler} pipeline over loopback (benchmark 3's
@@ -37,6 +42,13 @@ public final class InterleavedRate {
     /** Longer for connections over loopback: a block of concurrent ones starts and ends with fewer in flight. */
     private static final long ADAPTER_BLOCK_NANOS = 500_000_000L;
     private static final int PAIRS = 40;
+    /**
+     * Bulk over a native engine (BoringSSL): its crypto is compiled C, so the warm-up only has to
+     * compile the loop and the JNI glue (the rate is flat after ~2 s), and a block of 100 ms holds
+     * 10,000–40,000 writes; the four rows add about a minute and a half to the interleaved run.
+     */
+    private static final long NATIVE_BULK_WARM_UP_NANOS = 6_000_000_000L;
+    private static final long NATIVE_BULK_BLOCK_NANOS = 100_000_000L;
 
     private InterleavedRate() {
     }
@@ -59,7 +71,9 @@ public final class InterleavedRate {
         Operation bare;
         String sides = "core/bare";
         long blockNanos = BLOCK_NANOS;
+        long warmUpNanos = WARM_UP_NANOS;
         int threads = 1;
+        IntConsumer select = pair -> { }; // which instances of each side the next pair uses (bulk: see bulks)
         AdapterLoopbackBenchmark.Loopback[] loopbacks = null;
         if (args[0].equals("adapter")) {
             String engine = args.length > 2 ? args[2] : "jdk";
@@ -92,16 +106,29 @@ public final class InterleavedRate {
             bare = b::negotiate;
             what = "negotiation " + c.via + ", " + args[1] + ", " + args[2] + (engine.equals("jdk") ? "" : ", " + engine + " engines");
         } else {
-            BulkBenchmark c = bulk(args[1], Integer.parseInt(args[2]), "core");
-            BulkBenchmark b = bulk(args[1], Integer.parseInt(args[2]), "bare");
-            core = c::write;
-            bare = b::write;
-            what = "bulk, " + args[1] + ", " + args[2] + " B per write";
+            String engine = args.length > 3 ? args[3] : "jdk";
+            String buffers = args.length > 4 ? args[4] : "heap";
+            if (args.length > 5) {
+                sides = args[5];
+            }
+            String[] via = sides.split("/");
+            BulkBenchmark[] c = bulks(args[1], Integer.parseInt(args[2]), via[0], engine, buffers);
+            BulkBenchmark[] b = bulks(args[1], Integer.parseInt(args[2]), via[1], engine, buffers);
+            int[] turn = {0};
+            core = () -> c[turn[0]].write();
+            bare = () -> b[turn[0]].write();
+            select = i -> turn[0] = i % PAIRS;
+            what = bulkWhat(args[1], args[2], engine, buffers);
+            if (!engine.equals("jdk")) {
+                warmUpNanos = NATIVE_BULK_WARM_UP_NANOS;
+                blockNanos = NATIVE_BULK_BLOCK_NANOS;
+            }
         }
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
         try {
-            long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
-            while (System.nanoTime() < warmUpEnd) {
+            long warmUpEnd = System.nanoTime() + warmUpNanos;
+            for (int round = 0; System.nanoTime() < warmUpEnd; round++) {
+                select.accept(round);
                 time(core, threads, threads, pool);
                 time(bare, threads, threads, pool);
             }
@@ -111,6 +138,7 @@ public final class InterleavedRate {
                     / Math.max(perOperation(core, threads, pool), perOperation(bare, threads, pool))));
             double[] ratios = new double[PAIRS];
             for (int pair = 0; pair < PAIRS; pair++) {
+                select.accept(pair);
                 boolean coreFirst = pair % 2 == 0; // neither side always runs just after the other
                 long coreNanos = coreFirst ? time(core, perBlock, threads, pool) : 0;
                 long bareNanos = time(bare, perBlock, threads, pool);
@@ -150,10 +178,40 @@ public final class InterleavedRate {
         return b;
     }
 
-    private static BulkBenchmark bulk(String tls, int size, String via) throws Exception {
+    /**
+     * A bulk run's engines and buffers, each side alike: the core's {@code SecureSession} and the bare
+     * loop get the same engine, buffer kind, write size and TLS version ({@link BulkBenchmark}).
+     */
+    static BulkBenchmark bulk(String tls, int size, String via, String engine, String buffers) throws Exception {
         BulkBenchmark b = new BulkBenchmark(tls, size, via);
+        b.engine = engine;
+        b.buffers = buffers;
         b.setUp();
         return b;
+    }
+
+    /**
+     * One side's instances for a bulk run, a fresh one per pair. Two instances of the same side (a
+     * session pair and its buffers) differ by up to ±5 % in rate for as long as they live, from
+     * where their buffers and the engines' native state happen to lie in memory; with one instance
+     * per side that offset would be in every pair and no interval would show it. A fresh instance
+     * per pair makes each pair's ratio an independent draw of placements as well as of load.
+     */
+    static BulkBenchmark[] bulks(String tls, int size, String via, String engine, String buffers) throws Exception {
+        BulkBenchmark[] instances = new BulkBenchmark[PAIRS];
+        for (int i = 0; i < PAIRS; i++) {
+            instances[i] = bulk(tls, size, via, engine, buffers);
+        }
+        return instances;
+    }
+
+    /**
+     * What a bulk line says before its figures; the JDK engines over heap buffers (the first rows,
+     * which bench/update-summary and older runs know) without the engine and buffers.
+     */
+    static String bulkWhat(String tls, String size, String engine, String buffers) {
+        return "bulk, " + tls + ", " + size + " B per write"
+                + (engine.equals("jdk") && buffers.equals("heap") ? "" : ", " + engine + " engines, " + buffers + " buffers");
     }
 
     /** Wall-clock nanoseconds per operation, {@code threads} at a time. */
