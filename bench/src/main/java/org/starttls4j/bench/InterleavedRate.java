@@ -1,5 +1,7 @@
 package org.starttls4j.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,10 +44,11 @@ public final class InterleavedRate {
     /** Longer for connections over loopback: a block of concurrent ones starts and ends with fewer in flight. */
     private static final long ADAPTER_BLOCK_NANOS = 500_000_000L;
     private static final int PAIRS = 40;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /**
      * Bulk over a native engine (BoringSSL): its crypto is compiled C, so the warm-up only has to
-     * compile the loop and the JNI glue (the rate is flat after ~2 s), and a block of 100 ms holds
-     * 10,000–40,000 writes; the four rows add about a minute and a half to the interleaved run.
+     * compile the loops, the core and Netty's JNI glue, and a block of 100 ms holds 20,000–80,000
+     * writes; the four rows add about a minute and a half to the interleaved run.
      */
     private static final long NATIVE_BULK_WARM_UP_NANOS = 6_000_000_000L;
     private static final long NATIVE_BULK_BLOCK_NANOS = 100_000_000L;
@@ -64,6 +67,11 @@ public final class InterleavedRate {
      * µs, and two sides called from one shared loop share one compiled call site, where the JIT may
      * inline one side more deeply than the other (a core/core run through a shared loop came out at
      * 0.95 with an interval that excluded 1). Each side's own loop is compiled for that side alone.
+     *
+     * <p>Such a side is timed by the thread's CPU time, not the wall clock: a write is computation
+     * alone on the one thread, and on a machine shared with other builds the wall clock also counts
+     * the time the thread waited for a core, which comes in bursts longer than a block (with a load
+     * average of 8–10 on two cores, even bare/bare pairs spread from 0.6 to 1.2).
      */
     @FunctionalInterface
     private interface Repeated extends Operation {
@@ -159,16 +167,18 @@ public final class InterleavedRate {
         ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads) : null;
         try {
             long warmUpEnd = System.nanoTime() + warmUpNanos;
+            // A side timed by CPU time runs in batches: one clock reading costs about as much as a write.
+            int unit = core instanceof Repeated ? 100 : threads;
             for (int round = 0; System.nanoTime() < warmUpEnd; round++) {
                 select.accept(round);
-                time(core, threads, threads, pool);
-                time(bare, threads, threads, pool);
+                time(core, unit, threads, pool);
+                time(bare, unit, threads, pool);
             }
             // With several in flight, a block of one round per thread would time its slowest connection:
             // eight rounds at least, so that a block's wall clock is mostly connections in full flow.
-            long slower = Math.max(perOperation(core, threads, pool), perOperation(bare, threads, pool));
+            long slower = Math.max(perOperation(core, unit, threads, pool), perOperation(bare, unit, threads, pool));
             for (int i = 1; i < estimates; i++) {
-                slower = Math.min(slower, Math.max(perOperation(core, threads, pool), perOperation(bare, threads, pool)));
+                slower = Math.min(slower, Math.max(perOperation(core, unit, threads, pool), perOperation(bare, unit, threads, pool)));
             }
             int perBlock = Math.max(threads == 1 ? 1 : 8 * threads, (int) (blockNanos / slower));
             double[] ratios = new double[PAIRS];
@@ -184,8 +194,9 @@ public final class InterleavedRate {
             }
             Arrays.sort(ratios);
             int[] ci = medianConfidenceInterval(PAIRS);
-            System.out.printf(Locale.ROOT, "%s: %s rate %.3f (95 %% CI %.3f–%.3f; %d pairs of %d operations each)%n",
-                    what, sides, median(ratios), ratios[ci[0]], ratios[ci[1]], PAIRS, perBlock);
+            System.out.printf(Locale.ROOT, "%s: %s rate %.3f (95 %% CI %.3f–%.3f; %d pairs of %d operations each%s)%n",
+                    what, sides, median(ratios), ratios[ci[0]], ratios[ci[1]], PAIRS, perBlock,
+                    core instanceof Repeated ? ", thread CPU time" : "");
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
@@ -249,24 +260,28 @@ public final class InterleavedRate {
                 + (engine.equals("jdk") && buffers.equals("heap") ? "" : ", " + engine + " engines, " + buffers + " buffers");
     }
 
-    /** Wall-clock nanoseconds per operation, {@code threads} at a time. */
-    private static long perOperation(Operation op, int threads, ExecutorService pool) throws Exception {
+    /** Nanoseconds per operation (as {@link #time} counts them), {@code unit} at a time. */
+    private static long perOperation(Operation op, int unit, int threads, ExecutorService pool) throws Exception {
         int n = 0;
         long elapsed = 0;
         do {
-            elapsed += time(op, threads, threads, pool);
-            n += threads;
+            elapsed += time(op, unit, threads, pool);
+            n += unit;
         } while (elapsed < 50_000_000L);
         return elapsed / n;
     }
 
-    /** Wall-clock nanoseconds for {@code times} operations, spread over {@code threads} threads of {@code pool}. */
+    /**
+     * Nanoseconds for {@code times} operations, spread over {@code threads} threads of {@code pool}:
+     * of the wall clock, or for a {@link Repeated} side (one thread, no I/O) of this thread's CPU time.
+     */
     private static long time(Operation op, int times, int threads, ExecutorService pool) throws Exception {
-        long start = System.nanoTime();
         if (pool == null && op instanceof Repeated repeated) {
+            long cpu = THREADS.getCurrentThreadCpuTime();
             repeated.repeat(times);
-            return System.nanoTime() - start;
+            return THREADS.getCurrentThreadCpuTime() - cpu;
         }
+        long start = System.nanoTime();
         if (pool == null) {
             for (int i = 0; i < times; i++) {
                 op.run();
