@@ -388,6 +388,19 @@ public abstract sealed class Negotiation permits Flow {
     public abstract String state();
 
     /**
+     * Whether {@link #begin} greets the peer: true for an unstarted server negotiation from
+     * {@link #server} (its greeting goes out at {@code begin}, or under {@link TlsPolicy#IMPLICIT}
+     * first thing inside TLS); false for one from {@link #serverResuming} in plaintext (the
+     * connection was greeted before), for a client's, and once the negotiation has begun. Nothing
+     * is begun to find out.
+     *
+     * @return whether beginning this negotiation greets
+     */
+    public boolean greets() {
+        return false;
+    }
+
+    /**
      * Whether feeding this state again would throw (it owned an engine and was fed).
      *
      * @return whether feeding this state again would throw (it owned an engine and was fed)

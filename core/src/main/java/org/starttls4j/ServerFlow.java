@@ -63,6 +63,11 @@ final class ServerFlow extends Flow<ServerDialog> {
     }
 
     @Override
+    public boolean greets() {
+        return phase instanceof Unstarted<ServerDialog> unstarted && (unstarted.greet() || config.policy().startsWithTls());
+    }
+
+    @Override
     Transition begin(Unstarted<ServerDialog> unstarted, Output out) {
         if (config.policy().startsWithTls()) {
             return startTls(unstarted.dialog(), true, out);

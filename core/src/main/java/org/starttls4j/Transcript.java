@@ -22,29 +22,62 @@ record Transcript(Object[] entries, byte[] flags, Instant at) {
     /** The events, in order, as an unmodifiable list. */
     List<Event> events() {
         List<Event> built = new ArrayList<>(entries.length);
+        addTo(built);
+        return List.copyOf(built);
+    }
+
+    /** Adds the events, in order, to {@code events}. */
+    void addTo(List<Event> events) {
         for (int i = 0; i < entries.length; i++) {
             Object entry = entries[i];
             if (entry instanceof Event) {
-                built.add((Event) entry);
+                events.add((Event) entry);
                 continue;
             }
             String text = (String) entry;
-            int flag = flags == null ? 0 : flags[i];
-            boolean encrypted = (flag & ENCRYPTED) != 0;
-            if ((flag & SENT) == 0) {
-                built.add(new Event.Line(Event.Direction.RECEIVED, encrypted, at, text));
+            boolean encrypted = (flag(i) & ENCRYPTED) != 0;
+            if (!isSent(i)) {
+                events.add(new Event.Line(Event.Direction.RECEIVED, encrypted, at, text));
                 continue;
             }
-            int start = 0;
-            while (start < text.length()) {
-                int end = text.indexOf("\r\n", start);
-                if (end < 0) {
-                    end = text.length();
-                }
-                built.add(new Event.Line(Event.Direction.SENT, encrypted, at, text.substring(start, end)));
-                start = end + 2;
+            for (int start = 0, end; start < text.length(); start = end + 2) {
+                end = lineEnd(text, start);
+                events.add(new Event.Line(Event.Direction.SENT, encrypted, at, text.substring(start, end)));
             }
         }
-        return List.copyOf(built);
+    }
+
+    /** Whether entry {@code i}, a string, is text sent (its lines end in CRLF) rather than one line received. */
+    boolean isSent(int i) {
+        return (flag(i) & SENT) != 0;
+    }
+
+    private int flag(int i) {
+        return flags == null ? 0 : flags[i];
+    }
+
+    /** How many {@link Event.Line}s text sent makes: as many as {@link #addTo} makes of it. */
+    static int sentLines(String text) {
+        int n = 0;
+        for (int start = 0; start < text.length(); start = lineEnd(text, start) + 2) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The characters of the {@link Event.Line}s text sent makes (its CRLFs not counted). */
+    static int sentChars(String text) {
+        int n = 0;
+        for (int start = 0, end; start < text.length(); start = end + 2) {
+            end = lineEnd(text, start);
+            n += end - start;
+        }
+        return n;
+    }
+
+    /** Where the line starting at {@code start} ends: its CRLF, or the text's end. */
+    private static int lineEnd(String text, int start) {
+        int end = text.indexOf("\r\n", start);
+        return end < 0 ? text.length() : end;
     }
 }

@@ -127,6 +127,11 @@ public final class Transition {
         return built;
     }
 
+    /** What {@link EventLog} keeps: the {@link Transcript} as recorded, the events once built (or given), or null for none. */
+    Object recorded() {
+        return events;
+    }
+
     /**
      * Engine tasks to run before calling {@link Negotiation#onTasksCompleted} (only with
      * {@link DelegatedTasks#HAND_TO_CALLER}); empty otherwise.

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Event;
+import org.starttls4j.EventLog;
 import org.starttls4j.Failure;
 import org.starttls4j.PlaintextSession;
 import org.starttls4j.Role;
@@ -19,7 +20,8 @@ import org.starttls4j.TlsFacts;
  * <p>{@link #events()} is the negotiation's record: every event, and its transcript bounded as a
  * server facing the Internet needs it: the first 64
  * lines, then an {@link Event.TranscriptTruncated} (a long transcript is a hostile or broken
- * peer's). An {@link Event.Secured} in it names a session whose TLS is Netty's {@code SslHandler}:
+ * peer's). Its {@link Event.Line}s are made when the list is first read: an application that
+ * never reads them pays for none. An {@link Event.Secured} in it names a session whose TLS is Netty's {@code SslHandler}:
  * its facts are this event's, and its record-layer methods throw.
  */
 public sealed interface StartTlsCompletionEvent {
@@ -56,7 +58,8 @@ public sealed interface StartTlsCompletionEvent {
             implements StartTlsCompletionEvent {
 
         /**
-         * Checks the components and copies the events.
+         * Checks the components and keeps an immutable copy of the events ({@link EventLog#copyOf}: an
+         * {@code EventLog}'s list as it is, its lines still unmade).
          *
          * @param role which end we are
          * @param tls the negotiated protocol, cipher suite and certificates
@@ -68,7 +71,7 @@ public sealed interface StartTlsCompletionEvent {
             Objects.requireNonNull(role, "role");
             Objects.requireNonNull(tls, "tls");
             Objects.requireNonNull(capabilities, "capabilities");
-            events = List.copyOf(events);
+            events = EventLog.copyOf(events);
         }
     }
 
@@ -83,14 +86,15 @@ public sealed interface StartTlsCompletionEvent {
     record Plaintext(PlaintextSession session, List<Event> events) implements StartTlsCompletionEvent {
 
         /**
-         * Checks the components and copies the events.
+         * Checks the components and keeps an immutable copy of the events ({@link EventLog#copyOf}: an
+         * {@code EventLog}'s list as it is, its lines still unmade).
          *
          * @param session the plaintext connection's state, with why it is not encrypted
          * @param events everything the negotiation reported, in order
          */
         public Plaintext {
             Objects.requireNonNull(session, "session");
-            events = List.copyOf(events);
+            events = EventLog.copyOf(events);
         }
     }
 
@@ -104,14 +108,15 @@ public sealed interface StartTlsCompletionEvent {
     record Failed(Failure failure, List<Event> events) implements StartTlsCompletionEvent {
 
         /**
-         * Checks the components and copies the events.
+         * Checks the components and keeps an immutable copy of the events ({@link EventLog#copyOf}: an
+         * {@code EventLog}'s list as it is, its lines still unmade).
          *
          * @param failure why
          * @param events everything the negotiation reported, in order
          */
         public Failed {
             Objects.requireNonNull(failure, "failure");
-            events = List.copyOf(events);
+            events = EventLog.copyOf(events);
         }
     }
 }

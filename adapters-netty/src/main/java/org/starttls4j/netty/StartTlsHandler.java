@@ -8,6 +8,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.CoalescingBufferQueue;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ImmediateExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -22,6 +23,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Event;
+import org.starttls4j.EventLog;
 import org.starttls4j.Failure;
 import org.starttls4j.Negotiation;
 import org.starttls4j.NegotiationConfig;
@@ -81,7 +83,7 @@ import org.starttls4j.TransportTls;
  * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
  * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
  * negotiation's own output are not yet on the wire, it stops reading), keeps a bounded transcript
- * for the completion event ({@link NegotiationRecord}), and after a failure gives the bytes owed to
+ * for the completion event ({@value #MAX_TRANSCRIPT_LINES} lines, see {@link EventLog}), and after a failure gives the bytes owed to
  * the peer {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before it closes the channel anyway.
  *
  * <p><b>The outcome.</b> Exactly one {@link StartTlsCompletionEvent} goes up the pipeline, before
@@ -109,16 +111,30 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
      */
     static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** The buffer each call into the negotiation writes into: the plaintext lines it sends fit (a longer answer goes on in a second write). */
-    private static final int OUTBOUND_BUFFER = 1024;
+    /**
+     * Transcript lines the completion event keeps, then one {@link Event.TranscriptTruncated}: a
+     * long transcript is a hostile or broken peer's. Every other event is kept.
+     */
+    static final int MAX_TRANSCRIPT_LINES = 64;
+
+    /**
+     * What each call into a negotiation writes its bytes into, one per event loop: the plaintext
+     * lines it sends fit (a longer answer goes on in a second write). They leave in a buffer of the
+     * channel's allocator at their exact length; a call that writes nothing allocates nothing.
+     */
+    private static final FastThreadLocal<ByteBuffer> OUTBOUND = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocate(1024);
+        }
+    };
 
     private final Negotiation unstarted;
     private final boolean serverRole;             // the application's writes fail while negotiating
     private final NegotiationCapacity capacity;   // server only; null: no limit
     private final ResumedCommand resumed;         // set by StartTlsServerHandler.resume
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
-    private final NegotiationRecord record = new NegotiationRecord();
+    private final EventLog log = new EventLog(MAX_TRANSCRIPT_LINES, Integer.MAX_VALUE);
     private final TlsStep tls;                    // Netty's SslHandler in front of us from the go-ahead on
 
     private ChannelHandlerContext ctx;
@@ -234,7 +250,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
                 }
                 return;
             }
-            run(out -> negotiation.onReceived(nioView(in), out, clock.now()));
+            run(out -> negotiation.onReceived(readable(in), out, clock.now()));
         } finally {
             in.release();
         }
@@ -403,23 +419,30 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     /**
-     * Feeds the negotiation, which writes its bytes straight into a buffer of the channel's
-     * allocator (no copy of the core's own); the core throwing is misuse or a broken engine
-     * factory: ours, a local abort.
+     * Feeds the negotiation; the core throwing is misuse or a broken engine factory: ours, a local
+     * abort. Nothing between the call and the copy reaches the pipeline, so the event loop's buffer
+     * is not used twice at once.
      */
     private void run(Function<ByteBuffer, Transition> step) {
-        ByteBuf written = ctx.alloc().buffer(OUTBOUND_BUFFER);
+        ByteBuf written = null;
         try {
-            Transition t = step.apply(written.nioBuffer(0, written.capacity()));
-            written.writerIndex(t.outboundWritten());
+            ByteBuffer into = OUTBOUND.get().clear();
+            Transition t = step.apply(into);
+            ByteBuffer rest = t.outbound(); // what did not fit in ours, to go out after it
+            if (t.hasOutbound()) {
+                written = ctx.alloc().buffer(t.outboundWritten() + rest.remaining()).writeBytes(into.array(), 0, t.outboundWritten());
+                if (rest.hasRemaining()) {
+                    written.writeBytes(rest);
+                }
+            }
             ByteBuf handed = written;
             written = null; // apply sends or releases it
-            apply(t, new Outbound(handed, t.outbound()));
+            apply(t, handed);
         } catch (RuntimeException e) {
             if (negotiating()) {
                 Failure failure = Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation could not go on: " + e);
-                record.add(new Event.Failed(failure));
-                failed(failure, Outbound.NONE);
+                log.add(new Event.Failed(failure));
+                failed(failure, null);
             }
             ctx.fireExceptionCaught(e);
         } finally {
@@ -429,23 +452,10 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /**
-     * A transition's bytes: those it wrote into our buffer (null for none), then the rest it kept
-     * when the buffer was full, which go out after them.
-     */
-    private record Outbound(ByteBuf written, ByteBuffer rest) {
-        static final Outbound NONE = new Outbound(null, EMPTY);
-
-        void release() {
-            if (written != null) {
-                written.release();
-            }
-        }
-    }
-
-    private void apply(Transition t, Outbound outbound) {
+    /** Goes on with a transition whose bytes are {@code outbound} (null: none), which it sends or releases. */
+    private void apply(Transition t, ByteBuf outbound) {
         negotiation = t.next();
-        record.add(t.events());
+        log.add(t); // lines are made only if the application reads the event's
         if (t.isFinished()) {
             finish(t.outcome().orElseThrow(), outbound);
             return;
@@ -470,7 +480,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         ctx.pipeline().addBefore(ctx.name(), null, tls.start(transport, ctx.alloc()));
     }
 
-    private void finish(Outcome result, Outbound outbound) {
+    private void finish(Outcome result, ByteBuf outbound) {
         if (result instanceof Outcome.Failed failure) {
             failed(failure.failure(), outbound);
             return;
@@ -482,11 +492,11 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             SecureSession session = secured.session();
             outcome = "SECURED";
             handOver(new StartTlsCompletionEvent.Secured(session.role(), session.tls(), session.capabilities(),
-                    record.events()), session.unread());
+                    log.events()), session.unread());
         } else {
             PlaintextSession session = ((Outcome.Plaintext) result).session();
             outcome = "PLAINTEXT";
-            handOver(new StartTlsCompletionEvent.Plaintext(session, record.events()), session.unread());
+            handOver(new StartTlsCompletionEvent.Plaintext(session, log.events()), session.unread());
         }
     }
 
@@ -514,12 +524,12 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     }
 
     /** The negotiation failed: its last words go out, then the event, and the channel closes once they left. */
-    private void failed(Failure failure, Outbound lastWords) {
+    private void failed(Failure failure, ByteBuf lastWords) {
         boolean active = ctx.channel().isActive();
         ChannelFuture last = null;
         if (active) {
             last = send(lastWords);
-        } else {
+        } else if (lastWords != null) {
             lastWords.release();
         }
         ended(failure, false);
@@ -551,7 +561,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     /** Ends the negotiation with {@code failure}, which the adapter saw and the core could not; whoever saw it closes. */
     private void abort(Failure failure) {
         if (outcome == null) {
-            record.add(new Event.Failed(failure));
+            log.add(new Event.Failed(failure));
             ended(failure, true);
         }
     }
@@ -563,7 +573,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
             throttle.stop(readsGoOn);
         }
         failPendingWrites(() -> new StartTlsException(failure));
-        complete(new StartTlsCompletionEvent.Failed(failure, record.events()));
+        complete(new StartTlsCompletionEvent.Failed(failure, log.events()));
     }
 
     private void complete(StartTlsCompletionEvent event) {
@@ -587,29 +597,18 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         return throttle.isPaused();
     }
 
-    /** Writes a transition's bytes; the future of the last write, or null when there were none. */
-    private ChannelFuture send(Outbound outbound) {
-        ChannelFuture last = null;
-        if (outbound.written() != null && outbound.written().isReadable()) {
-            last = write(outbound.written());
-        } else {
-            outbound.release();
+    /** Writes a transition's bytes (null: none); the future of the write, or null when there was none. */
+    private ChannelFuture send(ByteBuf outbound) {
+        if (outbound == null) {
+            return null;
         }
-        if (outbound.rest().hasRemaining()) {
-            ByteBuf rest = ctx.alloc().buffer(outbound.rest().remaining());
-            rest.writeBytes(outbound.rest());
-            last = write(rest);
-        }
-        return last;
-    }
-
-    private ChannelFuture write(ByteBuf bytes) {
-        int n = bytes.readableBytes();
+        int n = outbound.readableBytes();
         needsFlush = true;
-        ChannelFuture written = ctx.write(bytes);
+        ChannelFuture written = ctx.write(outbound);
         throttle.written(written, n);
         return written;
     }
+
 
     /** Fails the writes that waited, if any: the cause is made only then (an exception's stack trace is not free). */
     private void failPendingWrites(Supplier<? extends Throwable> cause) {
@@ -625,10 +624,14 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         }
     }
 
-    /** A view of {@code buf}'s readable bytes; copied when they are not contiguous. */
-    private static ByteBuffer nioView(ByteBuf buf) {
+    /**
+     * {@code buf}'s readable bytes for one call into the negotiation: the buffer's own internal view
+     * where it has one (no object per read, as Netty's {@code SslHandler} reads), else a copy of bytes
+     * that are not contiguous.
+     */
+    private static ByteBuffer readable(ByteBuf buf) {
         if (buf.nioBufferCount() == 1) {
-            return buf.nioBuffer();
+            return buf.internalNioBuffer(buf.readerIndex(), buf.readableBytes());
         }
         byte[] copy = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), copy);

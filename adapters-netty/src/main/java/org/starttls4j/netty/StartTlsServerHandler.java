@@ -11,7 +11,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsyncMapping;
 import io.netty.util.Mapping;
 import io.netty.util.concurrent.Promise;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -271,7 +270,7 @@ public final class StartTlsServerHandler extends StartTlsHandler {
             throw new IllegalStateException("a negotiation already runs on this channel");
         }
         Negotiation unstarted = Objects.requireNonNull(protocol.apply(config), "the protocol function returned null");
-        if (greets(unstarted)) {
+        if (unstarted.greets()) {
             throw new IllegalArgumentException("resume needs the protocol's serverResuming entry point, "
                     + "not one that greets: the client was greeted long ago");
         }
@@ -287,17 +286,11 @@ public final class StartTlsServerHandler extends StartTlsHandler {
 
     private static Negotiation fresh(Negotiation unstarted, ServerConfig config) {
         Objects.requireNonNull(unstarted, "the protocol function returned null");
-        if (!config.policy().startsWithTls() && !greets(unstarted)) {
+        if (!unstarted.greets()) {
             throw new IllegalArgumentException("a serverResuming negotiation must be started with "
                     + "StartTlsServerHandler.resume, which keeps what followed STARTTLS from the application");
         }
         return unstarted;
-    }
-
-    /** Whether a plaintext negotiation sends a greeting: a fresh one does, a resuming one does not. */
-    private static boolean greets(Negotiation unstarted) {
-        // A plaintext state is a value: beginning it here leaves it unstarted for the handler.
-        return unstarted.begin(Instant.EPOCH).outbound().hasRemaining();
     }
 
     private static boolean isByteDecoder(ChannelHandler h) {

@@ -141,7 +141,7 @@ class NegotiationBoundsTest {
 
         List<Event> events = app.completion(StartTlsCompletionEvent.Failed.class).events();
         List<Event.Line> lines = events.stream().filter(Event.Line.class::isInstance).map(Event.Line.class::cast).toList();
-        assertThat(lines).hasSize(NegotiationRecord.MAX_TRANSCRIPT_LINES);
+        assertThat(lines).hasSize(StartTlsHandler.MAX_TRANSCRIPT_LINES);
         assertThat(lines.get(0).text()).as("the greeting is kept").startsWith("220 ");
         assertThat(lines.get(1).text()).isEqualTo("NOOP 0");
         assertThat(events).filteredOn(Event.TranscriptTruncated.class::isInstance).hasSize(1);

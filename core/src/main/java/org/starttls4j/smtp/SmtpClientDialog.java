@@ -39,9 +39,15 @@ import org.starttls4j.internal.dialog.ClientOutline;
  *                        2yz other than 220, 3yz   fail UNEXPECTED_REPLY
  * AwaitingHandshake      (restartAfterTls)         send EHLO → AwaitingEhloReply, nothing kept
  * </pre>
+ *
+ * <p>LMTP is SMTP with {@code LHLO} for {@code EHLO} and no {@code HELO} (RFC 2033 §4.1): its
+ * client, {@link org.starttls4j.lmtp.LmtpClientDialog}, is this dialog with its own hello state and
+ * its own answer to a rejected hello, and nothing else of its own. That is why this class is not
+ * final (a sealed class could only name LMTP's by making the two packages depend on each other);
+ * it is not an extension point for other dialects.
  */
 @SuppressWarnings("exports") // its superclass is the core's inside: see ClientOutline
-public final class SmtpClientDialog extends ClientOutline {
+public class SmtpClientDialog extends ClientOutline {
 
     private static final Words WORDS = new Words("STARTTLS\r\n", "QUIT\r\n");
 
@@ -59,13 +65,23 @@ public final class SmtpClientDialog extends ClientOutline {
     private static final AwaitingEhloReply AWAITING_EHLO_REPLY = new AwaitingEhloReply();
     private static final AwaitingHeloReply AWAITING_HELO_REPLY = new AwaitingHeloReply();
 
-    /** The EHLO command, {@code "EHLO <client name>\r\n"}: made once per dialog, sent before TLS and again inside it. */
-    private final String ehlo;
+    /**
+     * The hello command, {@code "EHLO <client name>\r\n"} (LMTP's {@code LHLO}): made once per
+     * dialog, sent before TLS and again inside it.
+     */
+    private final String hello;
     private final SmtpReplyReader reader;
 
-    private SmtpClientDialog(String ehlo, Phase state, SmtpReplyReader reader) {
+    /**
+     * The dialog in {@code state}; for this class and LMTP's (see the class comment).
+     *
+     * @param hello  the hello command, CRLF included
+     * @param state  the state
+     * @param reader the reply read so far
+     */
+    protected SmtpClientDialog(String hello, Phase state, SmtpReplyReader reader) {
         super(state);
-        this.ehlo = ehlo;
+        this.hello = hello;
         this.reader = reader;
     }
 
@@ -80,14 +96,50 @@ public final class SmtpClientDialog extends ClientOutline {
         return new SmtpClientDialog("EHLO " + clientName + "\r\n", new AwaitingGreeting(false), SmtpReplyReader.empty(limits.maxLinesPerReply()));
     }
 
+    /**
+     * A dialog of this one's kind: how LMTP's stays LMTP's from state to state.
+     *
+     * @param hello  the hello command, CRLF included
+     * @param state  the state
+     * @param reader the reply read so far
+     * @return the dialog
+     */
+    protected SmtpClientDialog dialog(String hello, Phase state, SmtpReplyReader reader) {
+        return new SmtpClientDialog(hello, state, reader);
+    }
+
+    /**
+     * The state in which the answer to the hello command is awaited, as {@link #state()} names it.
+     *
+     * @return the state
+     */
+    protected Phase awaitingHelloReply() {
+        return AWAITING_EHLO_REPLY;
+    }
+
+    /**
+     * The hello command was rejected (not 250, not 421): RFC 5321 §4.1.4 has SMTP fall back to
+     * {@code HELO} when the server does not know EHLO.
+     *
+     * @param reply the rejection
+     * @return the step
+     */
+    protected ClientStep helloRejected(SmtpReplyReader.Complete reply) {
+        int code = reply.code();
+        if (code == 500 || code == 501 || code == 502 || code == 504 || code == 550) {
+            return ClientStep.Await.sending(to(AWAITING_HELO_REPLY), "HELO " + hello.substring("EHLO ".length()));
+        }
+        return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO was rejected", reply.summary()), WORDS.farewell());
+    }
+
     @Override
-    protected ClientStep onAnswer(String line) {
+    protected final ClientStep onAnswer(String line) {
         return reader.clientStep(line, this, SmtpClientDialog::reading, SmtpClientDialog::onReply);
     }
 
     /** This dialog reading on with {@code next}: a reply line costs the reader's link and this, nothing else. */
     private ClientDialog reading(SmtpReplyReader next) {
-        return new SmtpClientDialog(ehlo, state, next);
+        return dialog(hello, state, next);
     }
 
     private ClientStep onReply(SmtpReplyReader.Complete reply) {
@@ -122,14 +174,7 @@ public final class SmtpClientDialog extends ClientOutline {
             return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO and HELO were both rejected", reply.summary()),
                     WORDS.farewell());
         }
-        if (code == 250) {
-            return ready(EhloCapabilities.parse(reply), "STARTTLS", List.of());
-        }
-        if (code == 500 || code == 501 || code == 502 || code == 504 || code == 550) {
-            // RFC 5321 §4.1.4: a server that does not support EHLO gets HELO.
-            return ClientStep.Await.sending(to(AWAITING_HELO_REPLY), "HELO " + ehlo.substring("EHLO ".length()));
-        }
-        return new ClientStep.Fail(Failure.of(Failure.Reason.COMMAND_REJECTED, "EHLO was rejected", reply.summary()), WORDS.farewell());
+        return code == 250 ? ready(EhloCapabilities.parse(reply), "STARTTLS", List.of()) : helloRejected(reply);
     }
 
     private ClientStep onStartTlsReply(SmtpReplyReader.Complete reply, Capabilities capabilities) {
@@ -146,18 +191,18 @@ public final class SmtpClientDialog extends ClientOutline {
     }
 
     @Override
-    protected ClientStep askCapabilities(List<Event> events) {
-        // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and issue EHLO first.
-        return new ClientStep.Await(to(AWAITING_EHLO_REPLY), ehlo, events);
+    protected final ClientStep askCapabilities(List<Event> events) {
+        // Inside TLS too: RFC 3207 §4.2, discard all knowledge from before TLS and greet again.
+        return new ClientStep.Await(to(awaitingHelloReply()), hello, events);
     }
 
     @Override
-    protected Words words() {
+    protected final Words words() {
         return WORDS;
     }
 
     @Override
-    protected SmtpClientDialog to(Phase next) {
-        return new SmtpClientDialog(ehlo, next, reader.fresh());
+    protected final SmtpClientDialog to(Phase next) {
+        return dialog(hello, next, reader.fresh());
     }
 }

@@ -29,6 +29,9 @@ public final class CertificateStrengths {
      */
     public static Optional<Weakness> weakness(List<X509Certificate> chain, StrengthFloor floor,
                                               Predicate<X509Certificate> isAnchor) {
+        if (!chain.isEmpty() && EncodedCertificate.decodesOnDemand(chain.get(0)) && strongByEncoding(chain, floor, isAnchor)) {
+            return Optional.empty();
+        }
         for (int i = 0; i < chain.size(); i++) { // by index: no iterator per handshake
             X509Certificate certificate = chain.get(i);
             PublicKey key = certificate.getPublicKey(); // once: some engines' certificates decode it on every call
@@ -39,7 +42,7 @@ public final class CertificateStrengths {
                         + keyDescription(key) + " key; at least " + needed + " bits are required"));
             }
             boolean anchor = isAnchor.test(certificate);
-            if (!anchor && !selfIssued(certificate) && weakSignature(certificate.getSigAlgName(), floor)) {
+            if (!anchor && weakSignature(certificate.getSigAlgName(), floor) && !selfIssued(certificate)) { // names compared only then
                 return Optional.of(new Weakness(Problem.WEAK_SIGNATURE, describe(certificate)
                         + " is signed with " + certificate.getSigAlgName() + ", a digest that no longer resists forgery"));
             }
@@ -48,6 +51,38 @@ public final class CertificateStrengths {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the rule below passes {@code chain} by what the certificates' encodings say
+     * ({@link EncodedCertificate}), without decoding them: every key it judges at least its
+     * family's floor, every signature it judges one no floor calls weak. False when anything is
+     * unknown there, or weak: then the getters decide, and word the weakness.
+     */
+    private static boolean strongByEncoding(List<X509Certificate> chain, StrengthFloor floor,
+                                            Predicate<X509Certificate> isAnchor) {
+        for (int i = 0; i < chain.size(); i++) {
+            X509Certificate certificate = chain.get(i);
+            EncodedCertificate read = EncodedCertificate.of(certificate);
+            if (read.keyFamily() == null) {
+                return false;
+            }
+            int needed = switch (read.keyFamily()) {
+                case RSA -> floor.minRsaBits();
+                case EC -> floor.minEcBits();
+                case FIXED -> 0;
+            };
+            if (read.keyBits() < needed) {
+                return false;
+            }
+            if (isAnchor.test(certificate)) {
+                return true; // the anchor's key is judged, its signature and what is above it are not
+            }
+            if (!read.strongSignature()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -53,6 +53,19 @@ public final class HostNames {
     public static boolean matches(X509Certificate certificate, String reference) {
         Optional<byte[]> address = ipLiteral(reference);
         String name = referenceName(reference); // empty for an address: it matches no DNS identifier
+        if (address.isEmpty() && EncodedCertificate.decodesOnDemand(certificate)) {
+            // dNSNames read from the encoding, as getSubjectAlternativeNames would give them; without
+            // any (the common name counts then) or with names not read there, the getters decide
+            String[] dnsNames = EncodedCertificate.of(certificate).dnsNames();
+            if (dnsNames != null && dnsNames.length > 0) {
+                for (String value : dnsNames) {
+                    if (matchesName(value, name)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        }
         Collection<List<?>> alternatives;
         try {
             alternatives = certificate.getSubjectAlternativeNames();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.DSAParams;
 import java.security.interfaces.DSAPublicKey;
@@ -68,6 +69,11 @@ class CertificateStrengthsTest {
             @Override
             public PublicKey getPublicKey() {
                 return new InheritedParametersDsaKey();
+            }
+
+            @Override
+            public byte[] getEncoded() throws CertificateEncodingException {
+                throw new CertificateEncodingException("not read from the encoding: the key above is judged");
             }
         };
 

@@ -37,11 +37,8 @@ final class ImapConversation extends Conversation {
     private String authenticating; // the tag of an AUTHENTICATE awaiting its response line
     private int appended;
 
-    /** The command so far when it carries literals (each literal's content written as a quoted string), or null. */
-    private StringBuilder command;
-    /** The literal being read, or null. */
-    private Literal literal;
-    private StringBuilder literalText;
+    /** The command being read, with its literals; an APPEND's message is never larger than {@link #MAX_APPEND}. */
+    private final LiteralCommand literals = new LiteralCommand(MAX_APPEND);
     private boolean literalIsMessage;
     private String literalAnnounced;
 
@@ -51,12 +48,12 @@ final class ImapConversation extends Conversation {
 
     @Override
     public boolean readingData() {
-        return literal != null;
+        return literals.readingLiteral();
     }
 
     @Override
     public String logged(String line) {
-        if (literal != null) {
+        if (literals.readingLiteral()) {
             return literalIsMessage ? null : MASK;
         }
         return authenticating != null ? MASK : maskCommand(line);
@@ -64,7 +61,7 @@ final class ImapConversation extends Conversation {
 
     @Override
     public Answer onLine(String line) {
-        if (literal != null) {
+        if (literals.readingLiteral()) {
             return literalLine(line);
         }
         if (authenticating != null) {
@@ -87,19 +84,17 @@ final class ImapConversation extends Conversation {
     private Answer commandPart(String part) {
         long size = Literal.announcedBy(part);
         if (size < 0) {
-            String whole = command == null ? part : command.append(part).toString();
-            command = null;
+            String whole = literals.finish(part);
             record(whole);
             return command(whole);
         }
-        String head = part.substring(0, part.lastIndexOf('{'));
-        String sofar = command == null ? head : command + head;
+        String sofar = literals.head(part);
         String tag = sofar.split(" ", 2)[0];
         boolean message = verbOf(sofar).equals("APPEND");
         boolean synchronizing = !Literal.isNonSynchronizing(part);
         long max = message ? MAX_APPEND : MAX_ARGUMENT_LITERAL;
         if (size > max || sofar.length() > MAX_COMMAND) {
-            command = null;
+            literals.abandon();
             record(sofar + "{" + size + (synchronizing ? "}" : "+}"));
             if (synchronizing) {
                 // RFC 9051 §7.1: the client has not sent the literal; it reads this instead of a continuation request
@@ -109,44 +104,34 @@ final class ImapConversation extends Conversation {
             // RFC 7888 §4: the client sends a non-synchronizing literal unasked; the server cannot read past it
             return new Answer("* BYE [TOOBIG] A literal of " + size + " bytes is more than this server takes (" + max + ")\r\n", true);
         }
-        command = new StringBuilder(sofar);
-        literal = new Literal(size);
-        literalText = new StringBuilder();
+        literals.startLiteral(sofar, size);
         literalIsMessage = message;
         literalAnnounced = part.substring(part.lastIndexOf('{'));
         return Answer.of(synchronizing ? "+ Ready for literal data\r\n" : "");
     }
 
     private Answer literalLine(String line) {
-        Literal.Advance advance = literal.advance(line);
-        if (advance instanceof Literal.Inside inside) {
-            literalText.append(line).append("\r\n");
+        Literal.Advance advance = literals.read(line);
+        if (advance instanceof Literal.Inside) {
             // at 0 the literal ended with this line's CRLF: the next line continues the command
-            literal = inside.next();
             return Answer.of("");
         }
         if (advance instanceof Literal.Ended ended) {
-            literalText.append(line, 0, line.length() - ended.rest().length());
             return literalEnded(ended.rest());
         }
         // the literal ended between CR and LF: the command's framing is broken
-        literal = null;
-        String tag = command.toString().split(" ", 2)[0];
-        command = null;
+        String tag = literals.abandon().split(" ", 2)[0];
         return new Answer("* BYE Literal ended inside a line ending\r\n" + tag + " BAD Literal ended inside a line ending\r\n", true);
     }
 
     private Answer literalEnded(String rest) {
-        literal = null;
-        String content = literalText.toString();
-        literalText = null;
         if (literalIsMessage) {
-            String sofar = command.toString();
-            command = null;
+            String content = literals.content();
+            String sofar = literals.abandon();
             record(sofar + literalAnnounced + rest);
             return append(sofar, content.getBytes(StandardCharsets.ISO_8859_1));
         }
-        command.append('"').append(content.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        literals.quoteContent();
         return commandPart(rest);
     }
 

@@ -27,12 +27,8 @@ final class SieveConversation extends Conversation {
 
     private boolean authenticated;
     private boolean authenticating;
-    /** The command so far when it carries literals (each literal's content written as a quoted string), or null. */
-    private StringBuilder command;
-    /** The literal being read, or null. */
-    private Literal literal;
-    /** Its content so far, or null once it outgrew {@link #MAX_ARGUMENT_LITERAL}. */
-    private StringBuilder literalText;
+    /** The command being read, with its literals. */
+    private final LiteralCommand literals = new LiteralCommand(MAX_ARGUMENT_LITERAL);
 
     SieveConversation(MailProtocol protocol, Recording recording, int connection, Layer layer, Profile profile) {
         super(protocol, recording, connection, layer, profile);
@@ -46,12 +42,12 @@ final class SieveConversation extends Conversation {
 
     @Override
     public boolean readingData() {
-        return literal != null;
+        return literals.readingLiteral();
     }
 
     @Override
     public String logged(String line) {
-        if (literal != null) {
+        if (literals.readingLiteral()) {
             return null;
         }
         if (authenticating) {
@@ -63,52 +59,34 @@ final class SieveConversation extends Conversation {
 
     @Override
     public Answer onLine(String line) {
-        return literal != null ? literalLine(line) : commandPart(line);
+        return literals.readingLiteral() ? literalLine(line) : commandPart(line);
     }
 
     /** A line (or the rest of one after a literal) of a command: complete, or announcing a literal. */
     private Answer commandPart(String part) {
         long size = Literal.announcedBy(part);
         if (size < 0) {
-            String whole = command == null ? part : command.append(part).toString();
-            command = null;
+            String whole = literals.finish(part);
             record(whole);
             return authenticating ? saslResponse(whole) : command(whole);
         }
-        String head = part.substring(0, part.lastIndexOf('{'));
-        command = command == null ? new StringBuilder(head) : command.append(head);
-        literal = new Literal(size);
-        literalText = new StringBuilder();
+        literals.startLiteral(literals.head(part), size);
         return Answer.of("");
     }
 
     private Answer literalLine(String line) {
-        Literal.Advance advance = literal.advance(line);
-        if (advance instanceof Literal.Inside inside) {
-            keep(line);
-            keep("\r\n");
-            literal = inside.next();
+        Literal.Advance advance = literals.read(line);
+        if (advance instanceof Literal.Inside) {
             return Answer.of("");
         }
-        literal = null;
         if (advance instanceof Literal.Ended ended) {
-            keep(line.substring(0, line.length() - ended.rest().length()));
-            String content = literalText == null ? "" : literalText.toString();
-            literalText = null;
-            command.append('"').append(content.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            literals.quoteContent();
             return commandPart(ended.rest());
         }
         // the literal ended between CR and LF: the command's framing is broken
-        command = null;
-        literalText = null;
+        literals.abandon();
         authenticating = false;
         return new Answer("BYE \"A literal ended inside a line ending\"\r\n", true);
-    }
-
-    private void keep(String text) {
-        if (literalText != null) {
-            literalText = literalText.length() + text.length() > MAX_ARGUMENT_LITERAL ? null : literalText.append(text);
-        }
     }
 
     /** RFC 5804 §2.1: the client's answer to a server challenge, a string, or {@code "*"} to cancel. */

@@ -239,6 +239,29 @@ class ConversationTest {
     }
 
     @Test
+    void anImapLiteralEndingBetweenCrAndLfEndsTheConnectionAndTheCommandIsForgotten() {
+        Conversation c = open(MailProtocol.IMAP, true);
+
+        assertThat(say(c, "a1 LOGIN {4}")).isEqualTo("+ Ready for literal data\r\n");
+        // 4 octets cover "abc" and the CR: the LF would start the rest of the command
+        Conversation.Answer answer = c.onLine("abc");
+        assertThat(answer.send()).isEqualTo("* BYE Literal ended inside a line ending\r\na1 BAD Literal ended inside a line ending\r\n");
+        assertThat(answer.close()).isTrue();
+        assertThat(c.readingData()).isFalse();
+    }
+
+    @Test
+    void anImapLiteralsContentStandsInTheCommandAsAQuotedString() {
+        Conversation c = open(MailProtocol.IMAP, true);
+
+        assertThat(say(c, "a1 LOGIN {5+}")).isEmpty();
+        assertThat(c.readingData()).isTrue();
+        assertThat(say(c, "a\"b\\c {6}")).isEqualTo("+ Ready for literal data\r\n");
+        assertThat(say(c, "secret")).isEqualTo("a1 OK LOGIN completed\r\n");
+        assertThat(say(c, "a2 SELECT INBOX")).contains("a2 OK [READ-WRITE] SELECT completed");
+    }
+
+    @Test
     void imapAnnouncesLiteralPlusInsideTls() {
         assertThat(say(open(MailProtocol.IMAP, true), "a1 CAPABILITY")).contains(" LITERAL+");
     }
