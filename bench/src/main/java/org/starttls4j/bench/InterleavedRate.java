@@ -47,8 +47,8 @@ public final class InterleavedRate {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /**
      * Bulk over a native engine (BoringSSL): its crypto is compiled C, so the warm-up only has to
-     * compile the loops, the core and Netty's JNI glue, and a block of 100 ms holds 20,000–80,000
-     * writes; the four rows add about a minute and a half to the interleaved run.
+     * compile the loops, the core and Netty's JNI glue, and a block of 100 ms of CPU holds
+     * 17,000–120,000 writes; the four rows add about a minute and a half to the interleaved run.
      */
     private static final long NATIVE_BULK_WARM_UP_NANOS = 6_000_000_000L;
     private static final long NATIVE_BULK_BLOCK_NANOS = 100_000_000L;
@@ -237,11 +237,12 @@ public final class InterleavedRate {
     }
 
     /**
-     * One side's instances for a bulk run, a fresh one per pair. Two instances of the same side (a
-     * session pair and its buffers) differ by up to ±5 % in rate for as long as they live, from
-     * where their buffers and the engines' native state happen to lie in memory; with one instance
-     * per side that offset would be in every pair and no interval would show it. A fresh instance
-     * per pair makes each pair's ratio an independent draw of placements as well as of load.
+     * One side's instances for a bulk run, a fresh one per pair. With one instance per side, two
+     * instances of the same side (a session pair and its buffers) came out between 0.945 and 1.051
+     * of each other (bench/PROFILE.md, section 2), partly from where their buffers and the engines'
+     * native state happen to lie in memory: an offset that would be in every pair, which no interval
+     * would show. A fresh instance per pair makes each pair's ratio an independent draw of placements
+     * as well as of load.
      */
     static BulkBenchmark[] bulks(String tls, int size, String via, String engine, String buffers) throws Exception {
         BulkBenchmark[] instances = new BulkBenchmark[PAIRS];
