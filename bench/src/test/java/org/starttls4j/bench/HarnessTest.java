@@ -129,6 +129,31 @@ class HarnessTest {
     }
 
     @Test
+    void interleavedBulkGivesEveryPairFreshInstancesOfTheNamedEngineAndBuffers() throws Exception {
+        BulkBenchmark[] instances = InterleavedRate.bulks("TLSv1.3", 16384, "core", "boringssl", "direct");
+        assertEquals(40, instances.length);
+        assertEquals(instances.length, java.util.Set.of(instances).size(), "one instance per pair, none shared");
+        for (BulkBenchmark b : instances) {
+            assertEquals("boringssl", b.engine);
+            assertEquals("direct", b.buffers);
+            assertEquals(16384, b.write());
+        }
+        BulkBenchmark bare = InterleavedRate.bulk("TLSv1.3", 1024, "bare", "boringssl", "heap");
+        assertEquals("bare", bare.via);
+        assertEquals(1024, bare.write());
+    }
+
+    @Test
+    void interleavedBulkLinesKeepTheirOldFormForJdkEnginesOverHeapBuffers() {
+        // bench/update-summary reads these lines; the JDK heap rows predate the engine and buffer arguments.
+        assertEquals("bulk, TLSv1.3, 1024 B per write", InterleavedRate.bulkWhat("TLSv1.3", "1024", "jdk", "heap"));
+        assertEquals("bulk, TLSv1.3, 16384 B per write, boringssl engines, direct buffers",
+                InterleavedRate.bulkWhat("TLSv1.3", "16384", "boringssl", "direct"));
+        assertEquals("bulk, TLSv1.2, 1024 B per write, jdk engines, direct buffers",
+                InterleavedRate.bulkWhat("TLSv1.2", "1024", "jdk", "direct"));
+    }
+
+    @Test
     void allocationSitesChargesTheCoresOwnAllocationToCoreFrames() throws Exception {
         // A JVM of its own: the table is exact only without TLABs.
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
