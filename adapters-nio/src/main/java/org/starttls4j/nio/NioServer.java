@@ -623,11 +623,14 @@ public final class NioServer implements AutoCloseable {
             (channel.isEncrypted() ? secured : plaintext).incrementAndGet();
             try {
                 onSession.accept(channel);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 try {
                     channel.close();
                 } catch (IOException ignored) {
                     // the application's callback failed; the channel is closed either way
+                }
+                if (e instanceof Error error) {
+                    throw error; // ends the loop and the server, as any Error on a loop does; the channel is closed first
                 }
                 report(e);
             }
@@ -783,8 +786,9 @@ public final class NioServer implements AutoCloseable {
         /**
          * What to do with each negotiated channel; runs on the thread of the loop that negotiated
          * it, possibly at the same time as on other loops (so it must be thread-safe when
-         * {@link #selectorThreads(int)} is above 1), and must not block. If it throws, the channel is closed and the exception goes to the thread's uncaught
-         * exception handler. Required.
+         * {@link #selectorThreads(int)} is above 1), and must not block. If it throws, the channel
+         * is closed and the exception goes to the thread's uncaught exception handler; an
+         * {@link Error} then also stops the server, as any {@code Error} on a loop does. Required.
          *
          * @param value the callback
          * @return this builder

@@ -112,6 +112,42 @@ class NioServerTest {
         }
     }
 
+    /** An Error the application throws from its callback (its own, or the JVM's). */
+    private static final class ApplicationError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        ApplicationError() {
+            super("the application's Error");
+        }
+    }
+
+    @Test
+    void aCallbackThatThrowsAnErrorClosesItsChannelBeforeTheServerStops() throws Exception {
+        BlockingQueue<Throwable> uncaught = new LinkedBlockingQueue<>();
+        var config = Fixtures.server(TlsPolicy.REQUIRED).build();
+        try (NioServer server = NioServer.builder(config, Smtp::server)
+                .bind(Fixtures.anyLoopbackPort())
+                .selectorThreads(1)
+                .onSession(channel -> {
+                    throw new ApplicationError();
+                })
+                .threadFactory(r -> {
+                    Thread t = new Thread(r, "test-loop");
+                    t.setDaemon(true);
+                    t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+                    return t;
+                })
+                .start()) {
+            NegotiationException e = catchThrowableOfType(NegotiationException.class, () -> NioClient.create()
+                    .connect(server.localAddress(), Fixtures.client(TlsPolicy.REQUIRED).build(), Smtp::client));
+
+            // The handed-over channel was closed, not left open with nobody to close it: the client
+            // hears the close at once instead of waiting out its deadline.
+            assertThat(e.failure().reason()).isEqualTo(Failure.Reason.PEER_CLOSED);
+            assertThat(uncaught.poll(20, TimeUnit.SECONDS)).isInstanceOf(ApplicationError.class);
+        }
+    }
+
     @Test
     void theBuilderRefusesAnIncompleteSetup() {
         var config = Fixtures.server(TlsPolicy.REQUIRED).build();
