@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -90,12 +91,7 @@ class NioServerTest {
                          }
                          app.accept(channel);
                      })
-                     .threadFactory(r -> {
-                         Thread t = new Thread(r, "test-acceptor");
-                         t.setDaemon(true);
-                         t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-                         return t;
-                     })
+                     .threadFactory(reportingTo(uncaught))
                      .start()) {
             NioClient client = NioClient.create();
             NegotiationException e = catchThrowableOfType(NegotiationException.class,
@@ -110,6 +106,16 @@ class NioServerTest {
             assertThat(server.stats().secured()).isEqualTo(2);
             assertThat(server.localAddress().getAddress().isLoopbackAddress()).isTrue();
         }
+    }
+
+    /** Daemon loop threads whose uncaught exceptions land in {@code uncaught}, for the test to read. */
+    private static ThreadFactory reportingTo(BlockingQueue<Throwable> uncaught) {
+        return r -> {
+            Thread t = new Thread(r, "test-loop");
+            t.setDaemon(true);
+            t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+            return t;
+        };
     }
 
     /** An Error the application throws from its callback (its own, or the JVM's). */
@@ -131,12 +137,7 @@ class NioServerTest {
                 .onSession(channel -> {
                     throw new ApplicationError();
                 })
-                .threadFactory(r -> {
-                    Thread t = new Thread(r, "test-loop");
-                    t.setDaemon(true);
-                    t.setUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-                    return t;
-                })
+                .threadFactory(reportingTo(uncaught))
                 .start()) {
             NegotiationException e = catchThrowableOfType(NegotiationException.class, () -> NioClient.create()
                     .connect(server.localAddress(), Fixtures.client(TlsPolicy.REQUIRED).build(), Smtp::client));
