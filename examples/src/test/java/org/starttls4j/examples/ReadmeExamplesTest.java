@@ -16,13 +16,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's Java is code that compiles: every {@code ```java} block of README.md is a region of
- * this module's sources, between a {@code // README: name} line and a {@code // README end} line
- * (compared without the region's common indentation), and every region is in the README.
+ * The README's Java is code that compiles: every {@code ```java} block of README.md (and of
+ * docs/TESTKIT.md, where the README's longer test kit examples went) is a region of this module's
+ * sources or the test kit's examples, between a {@code // README: name} line and a
+ * {@code // README end} line (compared without the region's common indentation), and every region
+ * is in one of those documents.
  */
 class ReadmeExamplesTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    /** The documents whose Java is compiled example code. */
+    private static final List<Path> DOCUMENTS = List.of(Path.of("..", "README.md"), Path.of("..", "docs", "TESTKIT.md"));
     /** This module's examples, and the test kit's (real tests of that module, shown in "Testing your own mail code"). */
     private static final List<Path> SOURCES = List.of(Path.of("src", "main", "java"),
             Path.of("..", "testkit", "src", "test", "java", "example"));
@@ -31,16 +34,19 @@ class ReadmeExamplesTest {
     @Test
     void everyJavaBlockOfTheReadmeIsCompiledExampleCode() throws IOException {
         Map<String, String> regions = regions();
-        List<String> blocks = javaBlocks(Files.readString(README, StandardCharsets.UTF_8));
-
-        assertThat(blocks).as("Java blocks in README.md").isNotEmpty();
-        for (String block : blocks) {
-            assertThat(regions.values()).as("README.md shows Java that no example source holds (edit "
-                    + "examples/src/main/java or testkit/src/test/java/example, between // README: and // README end, then paste it):\n" + block)
-                    .contains(block);
+        List<String> blocks = new ArrayList<>();
+        for (Path document : DOCUMENTS) {
+            List<String> own = javaBlocks(Files.readString(document, StandardCharsets.UTF_8));
+            assertThat(own).as("Java blocks in " + document).isNotEmpty();
+            for (String block : own) {
+                assertThat(regions.values()).as(document + " shows Java that no example source holds (edit "
+                        + "examples/src/main/java or testkit/src/test/java/example, between // README: and // README end, then paste it):\n" + block)
+                        .contains(block);
+            }
+            blocks.addAll(own);
         }
         for (Map.Entry<String, String> region : regions.entrySet()) {
-            assertThat(blocks).as("the example region '" + region.getKey() + "' is not in README.md").contains(region.getValue());
+            assertThat(blocks).as("the example region '" + region.getKey() + "' is in none of " + DOCUMENTS).contains(region.getValue());
         }
     }
 
