@@ -9,6 +9,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import org.starttls4j.internal.tls.EmptyRecords;
 import org.starttls4j.internal.tls.PostHandshake;
 import org.starttls4j.internal.tls.TlsFailure;
 
@@ -28,12 +29,15 @@ import org.starttls4j.internal.tls.TlsFailure;
  * handshakes: past the negotiation's bound ({@link Limits#maxHandshakeBytes()}) the unwrap throws
  * an {@link SSLException} and the handshake fails. A TLS 1.2 peer could otherwise keep the engine
  * at work on records that carry nothing (the JDK's takes any number of warning alerts and empty
- * handshake records), a few bytes an engine call, until the negotiation's deadline.
+ * handshake records), a few bytes an engine call, until the negotiation's deadline. After it, more
+ * than {@value EmptyRecords#MAX_IN_A_ROW} records in a row without application data fail the
+ * unwrap the same way, as in the core's session.
  */
 final class PostHandshakeGuard extends SSLEngine {
 
     private final SSLEngine engine;
     private final PostHandshake postHandshake = PostHandshake.inSession();
+    private final EmptyRecords emptyRecords = new EmptyRecords();
     private final int maxHandshakeBytes;
     private long handshakeBytes;
     private boolean handshaken;
@@ -61,6 +65,10 @@ final class PostHandshakeGuard extends SSLEngine {
         postHandshake.received(result.bytesProduced());
         if (!handshaken && (handshakeBytes += result.bytesConsumed()) > maxHandshakeBytes) {
             throw new SSLException("more than " + maxHandshakeBytes + " bytes received during the TLS handshake");
+        }
+        SSLException empty = handshaken ? emptyRecords.after(result.bytesConsumed(), result.bytesProduced()) : null;
+        if (empty != null) {
+            throw empty;
         }
         return checked(result);
     }

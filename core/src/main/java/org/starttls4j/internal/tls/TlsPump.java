@@ -58,6 +58,7 @@ public final class TlsPump {
     private int plainLength;
     private boolean handshakeDone; // set once the engine stopped handshaking: later failures break a session
     private final PostHandshake postHandshake = PostHandshake.duringNegotiation();
+    private final EmptyRecords emptyRecords = new EmptyRecords(); // after the handshake: the dialog inside TLS
 
     /** Where a call to the pump left the engine. */
     public sealed interface Progress {
@@ -443,6 +444,10 @@ public final class TlsPump {
                 scratch.clear();
                 SSLEngineResult result = engine.unwrap(source, scratch);
                 keepPlaintext(scratch.flip());
+                SSLException empty = handshakeDone ? emptyRecords.after(result.bytesConsumed(), result.bytesProduced()) : null;
+                if (empty != null) {
+                    throw empty;
+                }
                 switch (result.getStatus()) {
                     case BUFFER_OVERFLOW:
                         scratch = ByteBuffer.allocate(Math.max(scratch.capacity() * 2, engine.getSession().getApplicationBufferSize()));
