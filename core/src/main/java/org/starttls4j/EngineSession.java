@@ -418,7 +418,7 @@ final class EngineSession implements SecureSession {
     /** Counts what an unwrap gave: application bytes earn post-handshake episodes, records without any are bounded. */
     private void received(SSLEngineResult r) throws SSLException {
         postHandshake.received(r.bytesProduced());
-        SSLException empty = emptyRecords.after(r.bytesConsumed(), r.bytesProduced());
+        SSLException empty = emptyRecords.after(r);
         if (empty != null) {
             throw empty;
         }

@@ -66,7 +66,7 @@ final class PostHandshakeGuard extends SSLEngine {
         if (!handshaken && (handshakeBytes += result.bytesConsumed()) > maxHandshakeBytes) {
             throw new SSLException("more than " + maxHandshakeBytes + " bytes received during the TLS handshake");
         }
-        SSLException empty = handshaken ? emptyRecords.after(result.bytesConsumed(), result.bytesProduced()) : null;
+        SSLException empty = handshaken ? emptyRecords.after(result) : null;
         if (empty != null) {
             throw empty;
         }

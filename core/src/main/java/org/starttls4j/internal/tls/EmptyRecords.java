@@ -1,5 +1,6 @@
 package org.starttls4j.internal.tls;
 
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
 /**
@@ -21,17 +22,17 @@ public final class EmptyRecords {
     private int inARow;
 
     /**
-     * Counts one unwrap after the handshake.
+     * Counts one unwrap after the handshake: one that read no record counts for nothing, nor does
+     * the peer's close_notify (the session ends with it).
      *
-     * @param consumed bytes the unwrap read (0: it read no record, which counts for nothing)
-     * @param produced application bytes it gave
+     * @param unwrapped the unwrap's result
      * @return the exception to fail with, or null to go on
      */
-    public SSLException after(int consumed, int produced) {
-        if (consumed == 0) {
+    public SSLException after(SSLEngineResult unwrapped) {
+        if (unwrapped.bytesConsumed() == 0 || unwrapped.getStatus() != SSLEngineResult.Status.OK) {
             return null;
         }
-        inARow = produced > 0 ? 0 : inARow + 1;
+        inARow = unwrapped.bytesProduced() > 0 ? 0 : inARow + 1;
         return inARow > MAX_IN_A_ROW ? new SSLException("more than " + MAX_IN_A_ROW + " TLS records in a row without application data") : null;
     }
 }

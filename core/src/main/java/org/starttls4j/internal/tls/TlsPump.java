@@ -444,7 +444,7 @@ public final class TlsPump {
                 scratch.clear();
                 SSLEngineResult result = engine.unwrap(source, scratch);
                 keepPlaintext(scratch.flip());
-                SSLException empty = handshakeDone ? emptyRecords.after(result.bytesConsumed(), result.bytesProduced()) : null;
+                SSLException empty = handshakeDone ? emptyRecords.after(result) : null;
                 if (empty != null) {
                     throw empty;
                 }
