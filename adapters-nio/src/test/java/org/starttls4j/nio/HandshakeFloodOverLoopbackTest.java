@@ -19,9 +19,9 @@ import org.starttls4j.Limits;
 import org.starttls4j.TlsPolicy;
 
 /**
- * A client that sends STARTTLS, a TLS 1.2 ClientHello, then empty handshake records without end,
- * against {@link NioServer}: the server reads no more than {@link Limits#maxHandshakeBytes()} of
- * them and hangs up with {@code TLS_HANDSHAKE_FAILED}, instead of decrypting five-byte records
+ * A client that sends STARTTLS, a TLS 1.2 ClientHello, then warning alerts without end, against
+ * {@link NioServer}: the server reads no more than {@link Limits#maxHandshakeBytes()} of them and
+ * hangs up with {@code TLS_HANDSHAKE_FAILED}, instead of handing seven-byte records to its engine
  * until its deadline.
  */
 class HandshakeFloodOverLoopbackTest {
@@ -47,12 +47,11 @@ class HandshakeFloodOverLoopbackTest {
     }
 
     @Test
-    void aClientThatFloodsItsHandshakeWithEmptyRecordsIsCutOffAtTheBound() throws Exception {
-        byte[] chunk = new byte[16 * 1024 / 5 * 5];
-        for (int i = 0; i < chunk.length; i += 5) {
-            chunk[i] = 0x16; // an empty TLS 1.2 handshake record: 16 03 03 00 00
-            chunk[i + 1] = 0x03;
-            chunk[i + 2] = 0x03;
+    void aClientThatFloodsItsHandshakeWithWarningAlertsIsCutOffAtTheBound() throws Exception {
+        byte[] alert = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 90}; // a TLS 1.2 warning alert (user_canceled), in plaintext
+        byte[] chunk = new byte[16 * 1024 / alert.length * alert.length];
+        for (int i = 0; i < chunk.length; i += alert.length) {
+            System.arraycopy(alert, 0, chunk, i, alert.length);
         }
         try (ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build());
              RawPeer client = new RawPeer(new Socket(server.address().getAddress(), server.address().getPort()))) {
