@@ -6,8 +6,6 @@ import static org.starttls4j.netty.Fixtures.drainOutbound;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.nio.ByteBuffer;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,7 @@ import org.starttls4j.Limits;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.netty.testing.Leaks;
 import org.starttls4j.smtp.Smtp;
-import org.starttls4j.testing.TestPki;
+import org.starttls4j.testing.HandshakeFiller;
 
 /**
  * What a client can make a server's {@code SslHandler} read during the handshake over a JDK
@@ -32,9 +30,6 @@ import org.starttls4j.testing.TestPki;
 class HandshakeFloodTest {
 
     static final int CHUNK = 16 * 1024;
-    /** A TLS 1.2 warning alert (user_canceled), in plaintext. */
-    static final byte[] WARNING_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 90};
-
     private final Fixtures.Recorder app = new Fixtures.Recorder();
     private EmbeddedChannel channel;
 
@@ -43,35 +38,15 @@ class HandshakeFloodTest {
         channel.finishAndReleaseAll();
     }
 
-    static byte[] warningAlerts(int size) {
-        byte[] chunk = new byte[size / WARNING_ALERT.length * WARNING_ALERT.length];
-        for (int i = 0; i < chunk.length; i += WARNING_ALERT.length) {
-            System.arraycopy(WARNING_ALERT, 0, chunk, i, WARNING_ALERT.length);
-        }
-        return chunk;
-    }
-
-    static byte[] clientHello() throws SSLException {
-        SSLEngine client = TestPki.clientContextTrusting(TestPki.ca(Fixtures.KEY_TYPE)).createSSLEngine(Fixtures.HOST, 25);
-        client.setUseClientMode(true);
-        client.setEnabledProtocols(new String[] {"TLSv1.2"});
-        client.beginHandshake();
-        ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
-        client.wrap(ByteBuffer.allocate(0), hello);
-        byte[] bytes = new byte[hello.flip().remaining()];
-        hello.get(bytes);
-        return bytes;
-    }
-
     @Test
     void warningAlertsPastTheBoundFailTheNegotiationOverAJdkEngine() throws SSLException {
         channel = new EmbeddedChannel(new StartTlsServerHandler(Fixtures.server(TlsPolicy.REQUIRED), Smtp::server), app);
         channel.writeInbound(ascii("EHLO client.example.test\r\n"), ascii("STARTTLS\r\n"));
         assertThat(drainOutbound(channel)).endsWith("220 2.0.0 Ready to start TLS\r\n");
-        channel.writeInbound(Unpooled.wrappedBuffer(clientHello()));
+        channel.writeInbound(Unpooled.wrappedBuffer(HandshakeFiller.tls12ClientHello(Fixtures.HOST)));
         assertThat(app.completions).as("the handshake goes on").isEmpty();
 
-        byte[] chunk = warningAlerts(CHUNK);
+        byte[] chunk = HandshakeFiller.warningAlerts(CHUNK);
         long fed = 0;
         while (app.completions.isEmpty() && channel.isOpen() && fed < 64L * 1024 * 1024) {
             channel.writeInbound(Unpooled.wrappedBuffer(chunk));

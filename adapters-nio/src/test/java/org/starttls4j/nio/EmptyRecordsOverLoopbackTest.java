@@ -3,8 +3,10 @@ package org.starttls4j.nio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -26,17 +28,23 @@ import org.starttls4j.testing.RecordWritingClient;
  */
 class EmptyRecordsOverLoopbackTest {
 
+    /** A client greeted, its EHLO answered and its STARTTLS accepted: what it sends next is TLS. */
+    static RawPeer afterStartTls(InetSocketAddress server) throws IOException {
+        RawPeer peer = new RawPeer(new Socket(server.getAddress(), server.getPort()));
+        assertThat(peer.line()).startsWith("220 ");
+        peer.send("EHLO client.example.test\r\n");
+        assertThat(peer.reply()).startsWith("250 ");
+        peer.send("STARTTLS\r\n");
+        assertThat(peer.reply()).startsWith("220 ");
+        return peer;
+    }
+
     @Test
     void aReadGivesTheFailureAtThe33rdEmptyRecordInARow() throws Exception {
         BlockingQueue<NegotiatedChannel> handed = new LinkedBlockingQueue<>();
         try (NioServer server = NioServer.builder(Fixtures.server(TlsPolicy.REQUIRED).build(), Smtp::server)
                 .bind(Fixtures.anyLoopbackPort()).onSession(handed::add).start();
-             RawPeer peer = new RawPeer(new Socket(server.localAddress().getAddress(), server.localAddress().getPort()))) {
-            assertThat(peer.line()).startsWith("220 ");
-            peer.send("EHLO empty.example.test\r\n");
-            assertThat(peer.reply()).startsWith("250 ");
-            peer.send("STARTTLS\r\n");
-            assertThat(peer.reply()).startsWith("220 ");
+             RawPeer peer = afterStartTls(server.localAddress())) {
             RecordWritingClient client = RecordWritingClient.connect("TLSv1.2");
             OutputStream out = peer.socket.getOutputStream();
             InputStream in = peer.socket.getInputStream();

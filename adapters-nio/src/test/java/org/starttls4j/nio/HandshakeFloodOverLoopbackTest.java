@@ -2,21 +2,16 @@ package org.starttls4j.nio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.Failure;
 import org.starttls4j.Limits;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testing.HandshakeFiller;
 
 /**
  * A client that sends STARTTLS, a TLS 1.2 ClientHello, then warning alerts without end, against
@@ -34,33 +29,12 @@ class HandshakeFloodOverLoopbackTest {
         writer.shutdownNow();
     }
 
-    static byte[] tls12ClientHello() throws IOException, NoSuchAlgorithmException {
-        SSLEngine engine = SSLContext.getDefault().createSSLEngine(Fixtures.HOST, 25);
-        engine.setUseClientMode(true);
-        engine.setEnabledProtocols(new String[] {"TLSv1.2"});
-        engine.beginHandshake();
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.wrap(ByteBuffer.allocate(0), out);
-        byte[] hello = new byte[out.flip().remaining()];
-        out.get(hello);
-        return hello;
-    }
-
     @Test
     void aClientThatFloodsItsHandshakeWithWarningAlertsIsCutOffAtTheBound() throws Exception {
-        byte[] alert = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 90}; // a TLS 1.2 warning alert (user_canceled), in plaintext
-        byte[] chunk = new byte[16 * 1024 / alert.length * alert.length];
-        for (int i = 0; i < chunk.length; i += alert.length) {
-            System.arraycopy(alert, 0, chunk, i, alert.length);
-        }
+        byte[] chunk = HandshakeFiller.warningAlerts(16 * 1024);
         try (ServerHarness server = new ServerHarness(Fixtures.server(TlsPolicy.REQUIRED).build());
-             RawPeer client = new RawPeer(new Socket(server.address().getAddress(), server.address().getPort()))) {
-            assertThat(client.line()).startsWith("220 ");
-            client.send("EHLO flood.example.test\r\n");
-            assertThat(client.reply()).startsWith("250 ");
-            client.send("STARTTLS\r\n");
-            assertThat(client.reply()).startsWith("220 ");
-            client.send(tls12ClientHello());
+             RawPeer client = EmptyRecordsOverLoopbackTest.afterStartTls(server.address())) {
+            client.send(HandshakeFiller.tls12ClientHello(Fixtures.HOST));
 
             Future<Long> sent = writer.submit(() -> {
                 long n = 0;

@@ -17,6 +17,7 @@ import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.Transition;
 import org.starttls4j.smtp.Smtp;
+import org.starttls4j.testing.HandshakeFiller;
 
 /**
  * What a client can make the server's handshake read. Under TLS 1.2 the JDK's engine takes any
@@ -27,21 +28,6 @@ import org.starttls4j.smtp.Smtp;
  * {@link Limits#maxHandshakeBytes()}.
  */
 class HandshakeFloodTest {
-
-    /**
-     * What a client sends over and over in the middle of its handshake: a TLS 1.2 warning alert
-     * (user_canceled) in plaintext, which the JDK's engine (17 and 25) reads and lets pass.
-     */
-    static final byte[] WARNING_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 90};
-
-    /** As many whole alerts as fit {@code size} bytes. */
-    static byte[] alerts(int size) {
-        byte[] chunk = new byte[size / WARNING_ALERT.length * WARNING_ALERT.length];
-        for (int i = 0; i < chunk.length; i += WARNING_ALERT.length) {
-            System.arraycopy(WARNING_ALERT, 0, chunk, i, WARNING_ALERT.length);
-        }
-        return chunk;
-    }
 
     static final int CHUNK = 16 * 1024;
 
@@ -58,7 +44,7 @@ class HandshakeFloodTest {
 
     /** Feeds alerts a chunk at a time until the negotiation ends (or far past any bound); the bytes fed. */
     static long flood(Transition[] t) {
-        byte[] chunk = alerts(CHUNK);
+        byte[] chunk = HandshakeFiller.warningAlerts(CHUNK);
         long fed = 0;
         while (!t[0].isFinished() && fed < 64L * 1024 * 1024) {
             t[0] = t[0].next().onReceived(ByteBuffer.wrap(chunk), NOW);
@@ -90,9 +76,9 @@ class HandshakeFloodTest {
         assertThat(honest.outcome()).containsInstanceOf(Outcome.Secured.class);
 
         Transition[] t = {midHandshake(config, RenegotiationTest.clientEngine(RenegotiationTest.CLIENT_CONTEXT, "TLSv1.2"))};
-        t[0] = t[0].next().onReceived(ByteBuffer.wrap(alerts(bound / 2)), NOW);
+        t[0] = t[0].next().onReceived(ByteBuffer.wrap(HandshakeFiller.warningAlerts(bound / 2)), NOW);
         assertThat(t[0].outcome()).as("within the bound").isEmpty();
-        t[0] = t[0].next().onReceived(ByteBuffer.wrap(alerts(2048)), NOW);
+        t[0] = t[0].next().onReceived(ByteBuffer.wrap(HandshakeFiller.warningAlerts(2048)), NOW);
         assertThat(failure(t[0]).message()).contains("more than " + bound + " bytes");
     }
 
