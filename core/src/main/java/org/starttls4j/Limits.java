@@ -35,8 +35,8 @@ package org.starttls4j;
  *                             flights take a few kilobytes (a server's with its certificate chain
  *                             rarely more than 20 KiB); without a bound a TLS 1.2 peer could keep
  *                             the engine at work until the deadline on records that carry nothing
- *                             (the JDK's engine takes any number of empty handshake records and
- *                             warning alerts; BoringSSL refuses the 33rd and the 5th)
+ *                             (the JDK's engine takes any number of warning alerts, and JDK 17's
+ *                             of empty handshake records; BoringSSL refuses the 5th and the 33rd)
  */
 public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBytes, int maxLiteralSize,
                      int maxCommandsBeforeTls, int maxTranscriptLines, int maxTranscriptBytes, int maxHandshakeBytes) {

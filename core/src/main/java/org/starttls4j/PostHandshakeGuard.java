@@ -28,7 +28,7 @@ import org.starttls4j.internal.tls.TlsFailure;
  * <p>Until then it counts the bytes the engine reads, as the core's pump counts those of its own
  * handshakes: past the negotiation's bound ({@link Limits#maxHandshakeBytes()}) the unwrap throws
  * an {@link SSLException} and the handshake fails. A TLS 1.2 peer could otherwise keep the engine
- * at work on records that carry nothing (the JDK's takes any number of warning alerts and empty
+ * at work on records that carry nothing (the JDK's takes any number of warning alerts, JDK 17's of empty
  * handshake records), a few bytes an engine call, until the negotiation's deadline. After it, more
  * than {@value EmptyRecords#MAX_IN_A_ROW} records in a row without application data fail the
  * unwrap the same way, as in the core's session.

@@ -8,7 +8,7 @@ import javax.net.ssl.SSLException;
  * (RFC 8446 §5.1 allows empty application data as a countermeasure to traffic analysis, a TLS 1.3
  * server sends a ticket or two, a KeyUpdate carries none), but a stream of them keeps an engine
  * decrypting while the reader gets nothing, and a reader that waits for data never returns. The
- * JDK's engine takes any number (empty TLS 1.2 application records, warning alerts); BoringSSL and
+ * JDK's engine takes any number (empty TLS 1.2 application records, for one); BoringSSL and
  * OpenSSL end the connection at the 33rd empty record in a row, and so does every driver of an
  * engine here: the core's pump, its session, and the engine a transport drives.
  *

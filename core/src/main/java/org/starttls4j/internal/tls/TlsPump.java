@@ -127,8 +127,8 @@ public final class TlsPump {
      * {@link #over(SSLEngine, boolean, Consumer)}, reading at most {@code maxHandshakeBytes} from
      * the peer until the handshake is done. An honest peer's flights take a few kilobytes; without
      * a bound, a TLS 1.2 peer could keep the engine at work for ever on records that carry nothing
-     * (the JDK's engine takes any number of empty handshake records and warning alerts), five bytes
-     * an engine call, and only the deadline would end it.
+     * (the JDK's engine takes any number of warning alerts, JDK 17's of empty handshake records), a
+     * few bytes an engine call, and only the deadline would end it.
      *
      * @param engine            the engine, in client or server mode, not yet used
      * @param runTasksInline    run delegated tasks inside the pump instead of returning them
