@@ -21,6 +21,10 @@ public final class EmptyRecords {
 
     private int inARow;
 
+    /** A count at zero, for one engine after its handshake. */
+    public EmptyRecords() {
+    }
+
     /**
      * Counts one unwrap after the handshake: one that read no record counts for nothing, nor does
      * the peer's close_notify (the session ends with it).
