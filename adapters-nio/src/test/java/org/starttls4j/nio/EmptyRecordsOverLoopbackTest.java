@@ -30,10 +30,19 @@ class EmptyRecordsOverLoopbackTest {
 
     /** A client greeted, its EHLO answered and its STARTTLS accepted: what it sends next is TLS. */
     static RawPeer afterStartTls(InetSocketAddress server) throws IOException {
+        return afterStartTls(server, "", 0, "", 0);
+    }
+
+    /** {@link #afterStartTls(InetSocketAddress)}, with {@code n} times {@code command} and then {@code m} times {@code other} after EHLO, each answered. */
+    static RawPeer afterStartTls(InetSocketAddress server, String command, int n, String other, int m) throws IOException {
         RawPeer peer = new RawPeer(new Socket(server.getAddress(), server.getPort()));
         assertThat(peer.line()).startsWith("220 ");
         peer.send("EHLO client.example.test\r\n");
         assertThat(peer.reply()).startsWith("250 ");
+        for (int i = 0; i < n + m; i++) {
+            peer.send(i < n ? command : other);
+            assertThat(peer.reply()).startsWith("250 ");
+        }
         peer.send("STARTTLS\r\n");
         assertThat(peer.reply()).startsWith("220 ");
         return peer;
