@@ -36,6 +36,7 @@ class ServerBoundsTableTest {
         assertThat(defaultOf(rows, "`Limits.maxPlaintextBytes`")).containsExactly((long) limits.maxPlaintextBytes());
         assertThat(defaultOf(rows, "`Limits.maxLiteralSize`, `maxLinesPerReply`"))
                 .containsExactly((long) limits.maxLiteralSize(), (long) limits.maxLinesPerReply());
+        assertThat(defaultOf(rows, "`Limits.maxHandshakeBytes`")).containsExactly((long) limits.maxHandshakeBytes());
         assertThat(defaultOf(rows, "`Timeouts.firstCommand`")).containsExactly(timeouts.firstCommand().toSeconds());
         assertThat(defaultOf(rows, "`Timeouts.nextCommand`")).containsExactly(timeouts.nextCommand().toSeconds());
         assertThat(defaultOf(rows, "`Timeouts.total`")).containsExactly(timeouts.total().toSeconds());
