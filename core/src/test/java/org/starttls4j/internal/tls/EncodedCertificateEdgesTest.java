@@ -1,11 +1,17 @@
 package org.starttls4j.internal.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -17,9 +23,10 @@ import org.starttls4j.testing.DelegatingCertificate;
  * them out) at the edges of what {@link EncodedCertificate} reads: names with a hyphen or a star
  * where a host name has none, characters outside letters, digits and hyphens, more names than its
  * first array holds, and addresses beside names. Each verdict is the one the JDK's getters give;
- * and a reference that is an address or no host name matches no DNS identifier either way.
+ * and a reference that is an address or no host name matches no DNS identifier either way. An
+ * encoding the JDK refuses reads as unknown: nothing is judged strong that the JDK would not read.
  */
-class EncodedNamesEdgesTest {
+class EncodedCertificateEdgesTest {
 
     private static final List<String> ODD_NAMES = List.of("a-.example.test", "-a.example.test", "a.b-", "a-b.example.test",
             "*.example.test", "x*.example.test", "*x.example.test", "a*b.example.test", "*.*.example.test", "*", "*.",
@@ -93,6 +100,46 @@ class EncodedNamesEdgesTest {
             assertThat(HostNames.matches(certificate, reference)).as(reference).isFalse();
             assertThat(HostNames.matches(new DelegatingCertificate(certificate), reference)).as(reference).isFalse();
         }
+    }
+
+    @Test
+    void aCertificateWhoseTwoSignatureAlgorithmsDifferReadsAsUnknownAsTheJdkRefusesIt() throws Exception {
+        byte[] der = Leaf.rsa("mail.example.test").signedWith("SHA256withRSA").issue().leaf().getEncoded();
+        byte[] sha256WithRsa = HexFormat.of().parseHex("06092a864886f70d01010b");
+        int inner = indexOf(der, sha256WithRsa, 0);
+        assertThat(inner).isPositive();
+        assertThat(indexOf(der, sha256WithRsa, inner + 1)).as("the outer signature algorithm").isPositive();
+        byte[] mismatched = der.clone();
+        mismatched[inner + sha256WithRsa.length - 1] = 0x0c; // sha384WithRSAEncryption inside, sha256 outside
+        assertThatThrownBy(() -> CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(mismatched))).isInstanceOf(CertificateException.class);
+        EncodedCertificate unchanged = EncodedCertificate.of(withEncoding(der));
+        assertThat(unchanged.keyFamily()).isEqualTo(EncodedCertificate.KeyFamily.RSA);
+        assertThat(unchanged.strongSignature()).isTrue();
+        assertThat(unchanged.dnsNames()).containsExactly("mail.example.test");
+
+        EncodedCertificate read = EncodedCertificate.of(withEncoding(mismatched));
+        assertThat(read.keyFamily()).isNull();
+        assertThat(read.strongSignature()).isFalse();
+        assertThat(read.dnsNames()).isNull();
+    }
+
+    private static X509Certificate withEncoding(byte[] der) {
+        return new DelegatingCertificate(Leaf.rsa("other.example.test").issue().leaf()) {
+            @Override
+            public byte[] getEncoded() {
+                return der.clone();
+            }
+        };
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
+        for (int i = from; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static X509Certificate issued(String name) {
