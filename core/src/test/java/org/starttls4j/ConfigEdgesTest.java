@@ -52,4 +52,28 @@ class ConfigEdgesTest {
         assertThat(byContext.engineFactory()).isNotSameAs(factory);
         assertThat(byContext.toBuilder().engineFactory(factory).build().engineFactory()).isSameAs(factory);
     }
+
+    @Test
+    void aGreetingIsOneTo400PrintableAsciiCharactersOnOneLine() {
+        String longest = "a ~".repeat(133) + "z";
+        assertThat(ServerConfig.builder().hostname(HOST).greeting(longest).build().greeting()).contains(longest);
+        for (String bad : List.of(longest + "z", "", "a\u007fb", "a\u001fb", "hello\r\n250 forged")) {
+            assertThatThrownBy(() -> ServerConfig.builder().greeting(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void aServerWhoseOwnEnginesEnableNoVersionAtTheFloorIsRefusedWhenBuilt() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, null, null);
+        assertThatThrownBy(() -> ServerConfig.builder().hostname(HOST).engineFactory(TlsPairTest.onlyVersion(context, "TLSv1.1")).build())
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(ServerConfig.builder().hostname(HOST).engineFactory(TlsPairTest.onlyVersion(context, "TLSv1.2")).build()).isNotNull();
+    }
+
+    @Test
+    void aReplyMayBeBoundToOneLine() {
+        assertThat(Limits.DEFAULT.withMaxLinesPerReply(1).maxLinesPerReply()).isEqualTo(1);
+        assertThatThrownBy(() -> Limits.DEFAULT.withMaxLinesPerReply(0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
