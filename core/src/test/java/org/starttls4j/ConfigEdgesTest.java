@@ -76,4 +76,12 @@ class ConfigEdgesTest {
         assertThat(Limits.DEFAULT.withMaxLinesPerReply(1).maxLinesPerReply()).isEqualTo(1);
         assertThatThrownBy(() -> Limits.DEFAULT.withMaxLinesPerReply(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void thePortAndTheStrengthFloorSetAreTheOnesBuilt() {
+        ClientConfig config = ClientConfig.builder(HOST).serverPort(465).certificateStrength(CertificateStrength.LEGACY).build();
+        assertThat(config.serverPort()).isEqualTo(465);
+        assertThat(config.certificateStrength()).isEqualTo(CertificateStrength.LEGACY);
+        assertThat(config.toBuilder().build().serverPort()).isEqualTo(465);
+    }
 }
