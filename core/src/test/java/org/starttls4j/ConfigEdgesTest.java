@@ -84,4 +84,16 @@ class ConfigEdgesTest {
         assertThat(config.certificateStrength()).isEqualTo(CertificateStrength.LEGACY);
         assertThat(config.toBuilder().build().serverPort()).isEqualTo(465);
     }
+
+    @Test
+    void aServerVariantKeepsTheEnginesGreetingAndNameOfItsOriginal() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, null, null);
+        EngineFactory factory = TlsPairTest.onlyVersion(context, "TLSv1.2");
+        ServerConfig original = ServerConfig.builder().hostname(HOST).engineFactory(factory).greeting("hello there").build();
+        ServerConfig variant = original.toBuilder().build();
+        assertThat(variant.engineFactory()).isSameAs(factory);
+        assertThat(variant.greeting()).contains("hello there");
+        assertThat(variant.hostname()).isEqualTo(HOST);
+    }
 }
