@@ -5,6 +5,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
+import org.starttls4j.internal.tls.EmptyRecords;
 import org.starttls4j.internal.tls.PostHandshake;
 import org.starttls4j.internal.tls.TlsFailure;
 
@@ -20,6 +21,9 @@ import org.starttls4j.internal.tls.TlsFailure;
  * that far: {@link PostHandshake} decides what the engine may do after its handshake, and the
  * session fails with {@link Failure.Reason#RENEGOTIATION_REFUSED} before the engine works on a
  * refused request.
+ * More than {@value EmptyRecords#MAX_IN_A_ROW} records in a row without application data (empty
+ * records, warning alerts) break the session ({@link Failure.Reason#TLS_SESSION_BROKEN}), as
+ * BoringSSL's do: a reader would otherwise wait for data while the peer keeps the engine busy.
  *
  * <p><b>Even records.</b> An engine fills each record to its limit and puts what is left in the
  * next, so a write just over the limit costs a whole second record (a cipher call, a tag, a
@@ -70,6 +74,8 @@ final class EngineSession implements SecureSession {
     private SSLEngineResult.HandshakeStatus status;
     /** Counts the engine's returns to handshaking against the application bytes received (see {@link #watch}). */
     private final PostHandshake postHandshake = PostHandshake.inSession();
+    /** Counts the records in a row that bring no application data (see {@link #unwrap}). */
+    private final EmptyRecords emptyRecords = new EmptyRecords();
     /** Takes the engine back once the session ends (see {@link #release}). */
     private final EngineFactory maker;
     /** The engine went back to its factory (see {@link #release}). */
@@ -399,14 +405,23 @@ final class EngineSession implements SecureSession {
             r = engine.unwrap(source, overflow);
             watch(r);
             status = r.getHandshakeStatus();
-            postHandshake.received(r.bytesProduced());
+            received(r);
             overflow.flip();
             spill = overflow.hasRemaining() ? overflow : null;
             return new SSLEngineResult(r.getStatus(), r.getHandshakeStatus(), r.bytesConsumed(), 0);
         }
         runTasks(r);
-        postHandshake.received(r.bytesProduced());
+        received(r);
         return r;
+    }
+
+    /** Counts what an unwrap gave: application bytes earn post-handshake episodes, records without any are bounded. */
+    private void received(SSLEngineResult r) throws SSLException {
+        postHandshake.received(r.bytesProduced());
+        SSLException empty = emptyRecords.after(r);
+        if (empty != null) {
+            throw empty;
+        }
     }
 
     private int drainSpill(ByteBuffer destination) {

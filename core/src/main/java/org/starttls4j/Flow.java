@@ -283,10 +283,11 @@ abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow
     /** The go-ahead was given, or TLS is implicit: the TLS step begins, in the core's pump or the transport. */
     final Transition startTls(D dialog, boolean implicit, Output out) {
         if (transportOwnsTls) {
-            TransportTls tls = new TransportTls(this::newEngine, this::setUp, settings.engineFactory());
+            TransportTls tls = new TransportTls(this::newEngine, this::setUp, settings.engineFactory(), settings.limits().maxHandshakeBytes());
             return out.to(next(new AwaitingTransportTls<>(tls, dialog, implicit, tlsDeadline(implicit, out))));
         }
-        TlsPump pump = TlsPump.over(newEngine(), settings.delegatedTasks() == DelegatedTasks.RUN_INLINE, settings.engineFactory()::release);
+        TlsPump pump = TlsPump.over(newEngine(), settings.delegatedTasks() == DelegatedTasks.RUN_INLINE, settings.engineFactory()::release,
+                settings.limits().maxHandshakeBytes());
         return handshake(pump.start(out), pump, dialog, implicit, true, out);
     }
 

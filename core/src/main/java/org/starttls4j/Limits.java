@@ -29,9 +29,17 @@ package org.starttls4j;
  *                             past it, one {@link Event.TranscriptTruncated} marker, then none
  * @param maxTranscriptBytes   most characters of transcript text one transition reports; past it,
  *                             the same marker
+ * @param maxHandshakeBytes    most bytes received from the peer during the TLS handshake, counted
+ *                             apart from the plaintext before it; one more fails the handshake
+ *                             ({@link Failure.Reason#TLS_HANDSHAKE_FAILED}). An honest peer's
+ *                             flights take a few kilobytes (a server's with its certificate chain
+ *                             rarely more than 20 KiB); without a bound a TLS 1.2 peer could keep
+ *                             the engine at work until the deadline on records that carry nothing
+ *                             (the JDK's engine takes any number of warning alerts, and JDK 17's
+ *                             of empty handshake records; BoringSSL refuses the 5th and the 33rd)
  */
 public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBytes, int maxLiteralSize,
-                     int maxCommandsBeforeTls, int maxTranscriptLines, int maxTranscriptBytes) {
+                     int maxCommandsBeforeTls, int maxTranscriptLines, int maxTranscriptBytes, int maxHandshakeBytes) {
 
     /** The default bound on commands before TLS: see {@link #maxCommandsBeforeTls()}. */
     public static final int DEFAULT_MAX_COMMANDS_BEFORE_TLS = 20;
@@ -39,10 +47,13 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
     public static final int DEFAULT_MAX_TRANSCRIPT_LINES = 100;
     /** The default bound on transcript characters per transition: a whole honest negotiation is under 2 KiB. */
     public static final int DEFAULT_MAX_TRANSCRIPT_BYTES = 16 * 1024;
+    /** The default bound on bytes received during the TLS handshake: see {@link #maxHandshakeBytes()}. */
+    public static final int DEFAULT_MAX_HANDSHAKE_BYTES = 64 * 1024;
 
     /**
      * The safe defaults: 1000-byte lines, 100 lines per reply, 64 KiB of plaintext, 8 KiB literals,
-     * 20 commands before TLS, and a transcript of at most 100 lines and 16 KiB per transition.
+     * 20 commands before TLS, a transcript of at most 100 lines and 16 KiB per transition, and
+     * 64 KiB of TLS handshake.
      */
     public static final Limits DEFAULT = new Limits(1000, 100, 64 * 1024, 8 * 1024);
 
@@ -67,6 +78,7 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      *                           one {@link Event.TranscriptTruncated} marker, then none
      * @param maxTranscriptBytes most characters of transcript text one transition reports; past it, the
      *                           same marker
+     * @param maxHandshakeBytes most bytes received from the peer during the TLS handshake
      */
     public Limits {
         if (maxLineLength < 16) {
@@ -87,6 +99,26 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
         if (maxTranscriptLines < 0 || maxTranscriptBytes < 0) {
             throw new IllegalArgumentException("transcript bounds must not be negative");
         }
+        if (maxHandshakeBytes < 1) {
+            throw new IllegalArgumentException("maxHandshakeBytes must be positive, was " + maxHandshakeBytes);
+        }
+    }
+
+    /**
+     * The first seven bounds, with the default handshake bound (the bounds as they were before it).
+     *
+     * @param maxLineLength        see {@link #maxLineLength()}
+     * @param maxLinesPerReply     see {@link #maxLinesPerReply()}
+     * @param maxPlaintextBytes    see {@link #maxPlaintextBytes()}
+     * @param maxLiteralSize       see {@link #maxLiteralSize()}
+     * @param maxCommandsBeforeTls see {@link #maxCommandsBeforeTls()}
+     * @param maxTranscriptLines   see {@link #maxTranscriptLines()}
+     * @param maxTranscriptBytes   see {@link #maxTranscriptBytes()}
+     */
+    public Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBytes, int maxLiteralSize,
+                  int maxCommandsBeforeTls, int maxTranscriptLines, int maxTranscriptBytes) {
+        this(maxLineLength, maxLinesPerReply, maxPlaintextBytes, maxLiteralSize, maxCommandsBeforeTls, maxTranscriptLines,
+                maxTranscriptBytes, DEFAULT_MAX_HANDSHAKE_BYTES);
     }
 
     /**
@@ -110,7 +142,7 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      */
     public Limits withMaxLineLength(int value) {
         return new Limits(value, maxLinesPerReply, Math.max(maxPlaintextBytes, value), maxLiteralSize,
-                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes);
+                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes, maxHandshakeBytes);
     }
 
     /**
@@ -121,7 +153,7 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      */
     public Limits withMaxLinesPerReply(int value) {
         return new Limits(maxLineLength, value, maxPlaintextBytes, maxLiteralSize,
-                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes);
+                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes, maxHandshakeBytes);
     }
 
     /**
@@ -132,7 +164,7 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      */
     public Limits withMaxPlaintextBytes(int value) {
         return new Limits(maxLineLength, maxLinesPerReply, value, maxLiteralSize,
-                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes);
+                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes, maxHandshakeBytes);
     }
 
     /**
@@ -143,7 +175,7 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      */
     public Limits withMaxLiteralSize(int value) {
         return new Limits(maxLineLength, maxLinesPerReply, maxPlaintextBytes, value,
-                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes);
+                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes, maxHandshakeBytes);
     }
 
     /**
@@ -154,7 +186,7 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      */
     public Limits withMaxCommandsBeforeTls(int value) {
         return new Limits(maxLineLength, maxLinesPerReply, maxPlaintextBytes, maxLiteralSize,
-                value, maxTranscriptLines, maxTranscriptBytes);
+                value, maxTranscriptLines, maxTranscriptBytes, maxHandshakeBytes);
     }
 
     /**
@@ -166,6 +198,17 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      */
     public Limits withTranscript(int lines, int bytes) {
         return new Limits(maxLineLength, maxLinesPerReply, maxPlaintextBytes, maxLiteralSize,
-                maxCommandsBeforeTls, lines, bytes);
+                maxCommandsBeforeTls, lines, bytes, maxHandshakeBytes);
+    }
+
+    /**
+     * A copy with another bound on bytes received during the TLS handshake.
+     *
+     * @param value the bound, at least 1
+     * @return the copy
+     */
+    public Limits withMaxHandshakeBytes(int value) {
+        return new Limits(maxLineLength, maxLinesPerReply, maxPlaintextBytes, maxLiteralSize,
+                maxCommandsBeforeTls, maxTranscriptLines, maxTranscriptBytes, value);
     }
 }

@@ -9,6 +9,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
+import org.starttls4j.internal.tls.EmptyRecords;
 import org.starttls4j.internal.tls.PostHandshake;
 import org.starttls4j.internal.tls.TlsFailure;
 
@@ -23,17 +24,29 @@ import org.starttls4j.internal.tls.TlsFailure;
  * <p>It watches only once the engine's handshake has finished (a {@code FINISHED} result), and
  * only while the engine is neither closing nor closed. The JDK's engine has no switch of its own
  * for either rule.
+ *
+ * <p>Until then it counts the bytes the engine reads, as the core's pump counts those of its own
+ * handshakes: past the negotiation's bound ({@link Limits#maxHandshakeBytes()}) the unwrap throws
+ * an {@link SSLException} and the handshake fails. A TLS 1.2 peer could otherwise keep the engine
+ * at work on records that carry nothing (the JDK's takes any number of warning alerts, JDK 17's of empty
+ * handshake records), a few bytes an engine call, until the negotiation's deadline. After it, more
+ * than {@value EmptyRecords#MAX_IN_A_ROW} records in a row without application data fail the
+ * unwrap the same way, as in the core's session.
  */
 final class PostHandshakeGuard extends SSLEngine {
 
     private final SSLEngine engine;
     private final PostHandshake postHandshake = PostHandshake.inSession();
+    private final EmptyRecords emptyRecords = new EmptyRecords();
+    private final int maxHandshakeBytes;
+    private long handshakeBytes;
     private boolean handshaken;
     private boolean refused;
 
-    PostHandshakeGuard(SSLEngine engine) {
+    PostHandshakeGuard(SSLEngine engine, int maxHandshakeBytes) {
         super(engine.getPeerHost(), engine.getPeerPort());
         this.engine = engine;
+        this.maxHandshakeBytes = maxHandshakeBytes;
     }
 
     /** The engine as its factory made it. */
@@ -50,6 +63,13 @@ final class PostHandshakeGuard extends SSLEngine {
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
         SSLEngineResult result = engine.unwrap(src, dsts, offset, length);
         postHandshake.received(result.bytesProduced());
+        if (!handshaken && (handshakeBytes += result.bytesConsumed()) > maxHandshakeBytes) {
+            throw new SSLException("more than " + maxHandshakeBytes + " bytes received during the TLS handshake");
+        }
+        SSLException empty = handshaken ? emptyRecords.after(result) : null;
+        if (empty != null) {
+            throw empty;
+        }
         return checked(result);
     }
 

@@ -25,6 +25,8 @@ import javax.net.ssl.SSLParameters;
  * renegotiation is refused and TLS 1.3 KeyUpdates and tickets are bounded (16 free, one more per
  * MiB received), by the same count the core's {@link SecureSession} keeps. The engine handed out
  * applies it: its {@code wrap} or {@code unwrap} throws a {@link RenegotiationRefusedException}.
+ * Before it, the engine reads at most the configuration's {@link Limits#maxHandshakeBytes()} from
+ * the peer, as the core's own pump does: past that its {@code unwrap} throws an {@code SSLException}.
  * A stack that makes its own engine from the {@link #parameters()} applies its own rules.
  *
  * <p>Immutable apart from the engine, which is made on the first call to {@link #engine()} and
@@ -37,13 +39,20 @@ public final class TransportTls {
     private final Supplier<SSLEngine> newEngine;
     private final UnaryOperator<SSLEngine> setUp;
     private final EngineFactory factory;
+    private final int maxHandshakeBytes;
     private SSLEngine made;   // as the factory made it and the core set it up
     private SSLEngine engine; // what the transport got: made, or made under a PostHandshakeGuard
 
     TransportTls(Supplier<SSLEngine> newEngine, UnaryOperator<SSLEngine> setUp, EngineFactory factory) {
+        this(newEngine, setUp, factory, Limits.DEFAULT_MAX_HANDSHAKE_BYTES);
+    }
+
+    /** {@code maxHandshakeBytes}: what the engine handed out may read before its handshake is done (see {@link PostHandshakeGuard}). */
+    TransportTls(Supplier<SSLEngine> newEngine, UnaryOperator<SSLEngine> setUp, EngineFactory factory, int maxHandshakeBytes) {
         this.newEngine = newEngine;
         this.setUp = setUp;
         this.factory = factory;
+        this.maxHandshakeBytes = maxHandshakeBytes;
     }
 
     /**
@@ -74,7 +83,7 @@ public final class TransportTls {
         Objects.requireNonNull(appliesItsOwnRule, "appliesItsOwnRule");
         if (engine == null) {
             made = newEngine.get();
-            engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made);
+            engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made, maxHandshakeBytes);
         }
         return engine;
     }
@@ -103,7 +112,7 @@ public final class TransportTls {
             throw new IllegalStateException("this TLS step already handed out its engine: " + engine);
         }
         setUp.apply(made);
-        engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made);
+        engine = appliesItsOwnRule.test(made) ? made : new PostHandshakeGuard(made, maxHandshakeBytes);
         return engine;
     }
 

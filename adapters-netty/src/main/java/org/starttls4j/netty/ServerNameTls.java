@@ -2,6 +2,7 @@ package org.starttls4j.netty;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslClientHelloHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsyncMapping;
@@ -18,9 +19,15 @@ final class ServerNameTls extends SniHandler {
 
     private final BiFunction<SslContext, ByteBufAllocator, SslHandler> handlerFor;
 
-    ServerNameTls(AsyncMapping<? super String, ? extends SslContext> contexts,
+    /**
+     * {@code maxHandshakeBytes}: the configuration's bound on what the handshake reads, which is
+     * also the most of a ClientHello it holds before the engine reads any (a longer one fails the
+     * handshake at once, with Netty's {@code TooLongFrameException}), not Netty's own 64 KiB.
+     */
+    ServerNameTls(AsyncMapping<? super String, ? extends SslContext> contexts, int maxHandshakeBytes,
                   BiFunction<SslContext, ByteBufAllocator, SslHandler> handlerFor) {
-        super(contexts, 0); // no timeout of its own: the negotiation's deadline bounds the handshake
+        // no timeout of its own: the negotiation's deadline bounds the handshake
+        super(contexts, Math.min(maxHandshakeBytes, SslClientHelloHandler.MAX_CLIENT_HELLO_LENGTH), 0L);
         this.handlerFor = handlerFor;
     }
 

@@ -155,7 +155,9 @@ public final class StartTlsServerHandler extends StartTlsHandler {
      * handshake applies (see {@link StartTlsHandler}), Netty's {@code SniCompletionEvent} and
      * handshake event go up the pipeline, one {@link StartTlsCompletionEvent} follows, and
      * {@code pipeline.get(SslHandler.class)} finds the {@code SslHandler} after it. No context for
-     * the name (the mapping fails) fails the negotiation as a failed handshake.
+     * the name (the mapping fails) fails the negotiation as a failed handshake, and so does a
+     * ClientHello longer than the configuration's {@code Limits.maxHandshakeBytes()}, which the
+     * {@code SniHandler} does not wait for.
      *
      * <pre>{@code
      * Mapping<String, SslContext> contexts = new DomainWildcardMappingBuilder<>(mailContext)

@@ -54,6 +54,7 @@ final class TlsStep {
     private final SslContext nativeContext; // the configuration's OpenSSL context, or null: the negotiation's engine
     private final String peerHost;          // a client's, for the engine (SNI, session cache); null on a server
     private final int peerPort;
+    private final int maxHandshakeBytes;     // the configuration's: what an SniHandler may hold of a ClientHello
     private AsyncMapping<? super String, ? extends SslContext> serverNames; // null: the configuration's engines
     private boolean started;
     private SslHandler handler;   // from the go-ahead on; with server names, from the ClientHello on
@@ -67,6 +68,7 @@ final class TlsStep {
                 && engines.context() instanceof ReferenceCountedOpenSslContext openSsl && openSsl.isClient() == client ? openSsl : null;
         this.peerHost = client ? ((ClientConfig) config).serverName() : null;
         this.peerPort = client ? ((ClientConfig) config).serverPort() : -1;
+        this.maxHandshakeBytes = config.limits().maxHandshakeBytes();
     }
 
     /** Picks the context by SNI instead of using the configuration's engines (see {@link StartTlsServerHandler#serverNames}). */
@@ -90,7 +92,7 @@ final class TlsStep {
     ChannelHandler start(TransportTls transport, ByteBufAllocator alloc) {
         started = true;
         if (serverNames != null) {
-            return new ServerNameTls(serverNames, (context, allocator) -> contextsHandler(context, allocator, transport));
+            return new ServerNameTls(serverNames, maxHandshakeBytes, (context, allocator) -> contextsHandler(context, allocator, transport));
         }
         if (nativeContext != null) {
             return contextsHandler(nativeContext, alloc, transport);

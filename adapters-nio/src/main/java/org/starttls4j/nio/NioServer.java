@@ -82,7 +82,9 @@ import org.starttls4j.Transition;
  * that arrives, the total does not: a client that trickles its bytes, each just inside the step
  * wait, is still cut off at {@code total} (ten minutes by default). That is the design, not a
  * side effect: without it a peer could hold a negotiation slot for ever at a byte a minute, and
- * ten minutes is far more than an honest client needs for EHLO, STARTTLS and a handshake.
+ * ten minutes is far more than an honest client needs for EHLO, STARTTLS and a handshake. A loop
+ * looks at all its connections only when one's deadline is due or delegated tasks finished: a
+ * turn of the loop costs what happened in it, however many connections it holds.
  *
  * <p><b>Capacity.</b> At most {@link Builder#maxNegotiating(int)} connections negotiate at once,
  * across all loops (one count, reserved at accept and released on whichever loop the connection
@@ -146,6 +148,7 @@ public final class NioServer implements AutoCloseable {
         final NonBlockingNegotiation negotiation;
         final SocketAddress remote;
         SelectionKey key;
+        int index = -1; // in its loop's live list; -1 once out of it
 
         Connection(NonBlockingNegotiation negotiation, SocketAddress remote) {
             this.negotiation = negotiation;
@@ -334,6 +337,15 @@ public final class NioServer implements AutoCloseable {
         }
     }
 
+    /** Connections ticked by the loops' sweeps since the start: what watching the deadlines costs, for tests. */
+    long connectionsTicked() {
+        long n = 0;
+        for (Loop loop : loops) {
+            n += loop.ticked;
+        }
+        return n;
+    }
+
     private void wakeAll() {
         for (Loop loop : loops) {
             loop.selector.wakeup(); // a no-op on a closed selector
@@ -374,6 +386,18 @@ public final class NioServer implements AutoCloseable {
         /** What {@link #run} does with each key the selector finds ready. */
         private final Consumer<SelectionKey> onReady = this::onReady;
         Thread thread;
+        /** Connections ticked by this loop's sweeps (see {@link #tickAll}); written by the loop's thread only. */
+        volatile long ticked;
+        /** Connections whose negotiation finished in {@link #onReady}, to retire at the next {@link #tickAll}. */
+        private final List<Connection> finished = new ArrayList<>();
+        /**
+         * No live connection's deadline is before this (null: none has one): the last sweep's
+         * earliest, lowered by every connection that moved since. A connection's deadline moves only
+         * when it is fed, so until then no sweep is due.
+         */
+        private Instant due;
+        /** Delegated tasks finished on another thread: a sweep goes on with their connections. */
+        private volatile boolean tasksFinished;
 
         Loop(Selector selector) {
             this.selector = selector;
@@ -417,6 +441,38 @@ public final class NioServer implements AutoCloseable {
                 c.negotiation.abort();
                 report(e);
             }
+            if (c.negotiation.isFinished()) {
+                finished.add(c);
+            } else {
+                lowerDue(c.negotiation.deadline().orElse(null));
+            }
+        }
+
+        private void lowerDue(Instant deadline) {
+            if (deadline != null && (due == null || deadline.isBefore(due))) {
+                due = deadline;
+            }
+        }
+
+        /** From an executor's thread: a connection's delegated tasks are done. */
+        private void tasksDone() {
+            tasksFinished = true;
+            selector.wakeup();
+        }
+
+        private void addLive(Connection c) {
+            c.index = live.size();
+            live.add(c);
+        }
+
+        /** Takes {@code c} out of the live list, the last one taking its place. */
+        private void removeLive(Connection c) {
+            Connection last = live.remove(live.size() - 1);
+            if (last != c) {
+                live.set(c.index, last);
+                last.index = c.index;
+            }
+            c.index = -1;
         }
 
         /** Opens what loop 0 handed in since the last turn. */
@@ -426,33 +482,27 @@ public final class NioServer implements AutoCloseable {
             }
         }
 
-        /** Ticks every connection, retires the finished ones, resumes accepting if there is room; returns the select timeout. */
+        /**
+         * Retires the connections that finished since the last turn and, when a deadline is due or
+         * delegated tasks finished, ticks every connection (a sweep); resumes accepting if there is
+         * room; returns the select timeout. Between sweeps a turn costs what happened in it, not a
+         * look at every connection the loop holds.
+         */
         private long tickAll() {
             Instant now = options.clock().instant();
-            Instant earliest = null;
-            for (int i = 0; i < live.size(); ) {
-                Connection c = live.get(i);
-                try {
-                    c.negotiation.onTick(now);
-                    c.negotiation.updateInterest(c.key);
-                } catch (RuntimeException e) {
-                    c.negotiation.abort();
-                    report(e);
-                }
-                if (c.negotiation.isFinished()) {
-                    Connection last = live.remove(live.size() - 1);
-                    if (last != c) {
-                        live.set(i, last); // and look at it next, at this index
-                    }
+            for (Connection c : finished) {
+                if (c.index >= 0) {
+                    removeLive(c);
                     retire(c);
-                } else {
-                    Instant d = c.negotiation.deadline().orElse(null);
-                    if (d != null && (earliest == null || d.isBefore(earliest))) {
-                        earliest = d;
-                    }
-                    i++;
                 }
             }
+            finished.clear();
+            boolean tasks = tasksFinished;
+            if (tasks || (due != null && !now.isBefore(due))) {
+                tasksFinished = false;
+                due = sweep(now);
+            }
+            Instant earliest = due;
             if (accepts()) {
                 if (acceptPausedUntil != null) {
                     if (now.isBefore(acceptPausedUntil)) {
@@ -471,6 +521,33 @@ public final class NioServer implements AutoCloseable {
                 return 0; // nothing pending: wait for a connection (or close's wakeup)
             }
             return Math.max(1, Duration.between(now, earliest).toMillis() + 1);
+        }
+
+        /** Ticks every connection and retires the finished ones; returns the earliest deadline left, or null. */
+        private Instant sweep(Instant now) {
+            Instant earliest = null;
+            ticked += live.size();
+            for (int i = 0; i < live.size(); ) {
+                Connection c = live.get(i);
+                try {
+                    c.negotiation.onTick(now);
+                    c.negotiation.updateInterest(c.key);
+                } catch (RuntimeException e) {
+                    c.negotiation.abort();
+                    report(e);
+                }
+                if (c.negotiation.isFinished()) {
+                    removeLive(c); // the last one takes its place: look at it next, at this index
+                    retire(c);
+                } else {
+                    Instant d = c.negotiation.deadline().orElse(null);
+                    if (d != null && (earliest == null || d.isBefore(earliest))) {
+                        earliest = d;
+                    }
+                    i++;
+                }
+            }
+            return earliest;
         }
 
         /**
@@ -574,7 +651,7 @@ public final class NioServer implements AutoCloseable {
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 SocketAddress remote = socket.getRemoteAddress();
                 NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, negotiations.get())
-                        .options(options, selector::wakeup).handOverTranscript(keepTranscript).start();
+                        .options(options, this::tasksDone).handOverTranscript(keepTranscript).start();
                 c = new Connection(n, remote);
                 if (!n.isFinished()) {
                     c.key = socket.register(selector, n.interestOps(), c);
@@ -595,7 +672,8 @@ public final class NioServer implements AutoCloseable {
             if (c.negotiation.isFinished()) {
                 retire(c);
             } else {
-                live.add(c);
+                addLive(c);
+                lowerDue(c.negotiation.deadline().orElse(null));
             }
         }
 

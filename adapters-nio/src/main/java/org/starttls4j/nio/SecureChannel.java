@@ -174,7 +174,13 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
         if (buffer == null) {
             buffer = pool.acquire(session.minNetworkBufferSize());
         } else {
-            buffer.compact();
+            if (buffer.position() > 0) {
+                buffer.compact();
+            } else {
+                // Nothing read yet: append after it. Compacting would move a record that trickles in
+                // a byte at a time once per byte (16 KiB moved 16,384 times for one record).
+                buffer.position(buffer.limit()).limit(buffer.capacity());
+            }
             if (!buffer.hasRemaining()) {
                 ByteBuffer bigger = pool.acquire(Math.max(buffer.capacity() * 2, session.minNetworkBufferSize()));
                 buffer.flip();

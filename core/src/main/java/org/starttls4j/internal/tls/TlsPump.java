@@ -48,6 +48,8 @@ public final class TlsPump {
     private final SSLEngine engine;
     private final boolean runTasksInline;
     private final Consumer<SSLEngine> release; // takes the engine back (EngineFactory.release) when the pump or its session ends
+    private final int maxHandshakeBytes;
+    private long handshakeBytes; // received before the handshake was done
     private boolean released;
     private ByteBuffer inbox;   // read mode: [position, limit) received in an earlier call, not yet unwrapped
     private ByteBuffer source;  // what the engine unwraps from during a call: the caller's bytes or the inbox
@@ -56,6 +58,7 @@ public final class TlsPump {
     private int plainLength;
     private boolean handshakeDone; // set once the engine stopped handshaking: later failures break a session
     private final PostHandshake postHandshake = PostHandshake.duringNegotiation();
+    private final EmptyRecords emptyRecords = new EmptyRecords(); // after the handshake: the dialog inside TLS
 
     /** Where a call to the pump left the engine. */
     public sealed interface Progress {
@@ -97,10 +100,11 @@ public final class TlsPump {
         }
     }
 
-    private TlsPump(SSLEngine engine, boolean runTasksInline, Consumer<SSLEngine> release) {
+    private TlsPump(SSLEngine engine, boolean runTasksInline, Consumer<SSLEngine> release, int maxHandshakeBytes) {
         this.engine = engine;
         this.runTasksInline = runTasksInline;
         this.release = release;
+        this.maxHandshakeBytes = maxHandshakeBytes;
         this.inbox = EMPTY;
         this.source = EMPTY;
     }
@@ -112,10 +116,28 @@ public final class TlsPump {
      * @param engine         the engine, in client or server mode, not yet used
      * @param runTasksInline run delegated tasks inside the pump instead of returning them
      * @param release        takes the engine back to the factory that made it ({@code EngineFactory.release})
-     * @return the pump
+     * @return the pump, bounding the bytes it holds ({@link #MAX_INBOX}) but not those it reads during
+     *         the handshake: a negotiation's pump has that bound too (the other {@code over})
      */
     public static TlsPump over(SSLEngine engine, boolean runTasksInline, Consumer<SSLEngine> release) {
-        return new TlsPump(engine, runTasksInline, release);
+        return over(engine, runTasksInline, release, Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@link #over(SSLEngine, boolean, Consumer)}, reading at most {@code maxHandshakeBytes} from
+     * the peer until the handshake is done. An honest peer's flights take a few kilobytes; without
+     * a bound, a TLS 1.2 peer could keep the engine at work for ever on records that carry nothing
+     * (the JDK's engine takes any number of warning alerts, JDK 17's of empty handshake records), a
+     * few bytes an engine call, and only the deadline would end it.
+     *
+     * @param engine            the engine, in client or server mode, not yet used
+     * @param runTasksInline    run delegated tasks inside the pump instead of returning them
+     * @param release           takes the engine back to the factory that made it
+     * @param maxHandshakeBytes the most bytes the peer may send before the handshake is done
+     * @return the pump
+     */
+    public static TlsPump over(SSLEngine engine, boolean runTasksInline, Consumer<SSLEngine> release, int maxHandshakeBytes) {
+        return new TlsPump(engine, runTasksInline, release, maxHandshakeBytes);
     }
 
     /**
@@ -158,6 +180,9 @@ public final class TlsPump {
         if (inbox.remaining() + bytes.remaining() > MAX_INBOX) {
             return fail(new SSLException("more than " + MAX_INBOX + " bytes of unprocessed TLS records"), out);
         }
+        if (!withinHandshakeBound(bytes)) {
+            return fail(new SSLException("more than " + maxHandshakeBytes + " bytes received during the TLS handshake"), out);
+        }
         if (inbox.hasRemaining()) {
             append(bytes);
             return drive(out);
@@ -187,7 +212,7 @@ public final class TlsPump {
      * @return false if that would hold more than the bound allows
      */
     public boolean hold(ByteBuffer bytes) {
-        if (inbox.remaining() + bytes.remaining() > MAX_INBOX) {
+        if (inbox.remaining() + bytes.remaining() > MAX_INBOX || !withinHandshakeBound(bytes)) {
             return false;
         }
         append(bytes);
@@ -327,6 +352,14 @@ public final class TlsPump {
         return new Handover(engine, leftoverPlain, leftoverNet);
     }
 
+    /** Counts {@code bytes} while the handshake is not done; false once more than the bound arrived. */
+    private boolean withinHandshakeBound(ByteBuffer bytes) {
+        if (!handshakeDone) {
+            handshakeBytes += bytes.remaining();
+        }
+        return handshakeBytes <= maxHandshakeBytes;
+    }
+
     private Progress drive(Consumer<ByteBuffer> out) {
         try {
             for (int step = 0; step < MAX_STEPS; step++) {
@@ -411,6 +444,10 @@ public final class TlsPump {
                 scratch.clear();
                 SSLEngineResult result = engine.unwrap(source, scratch);
                 keepPlaintext(scratch.flip());
+                SSLException empty = handshakeDone ? emptyRecords.after(result) : null;
+                if (empty != null) {
+                    throw empty;
+                }
                 switch (result.getStatus()) {
                     case BUFFER_OVERFLOW:
                         scratch = ByteBuffer.allocate(Math.max(scratch.capacity() * 2, engine.getSession().getApplicationBufferSize()));
