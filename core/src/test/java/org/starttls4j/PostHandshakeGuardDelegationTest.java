@@ -28,7 +28,7 @@ class PostHandshakeGuardDelegationTest {
     @Test
     void everySettingMadeThroughTheGuardIsTheEnginesAndReadsBackTheSame() {
         SSLEngine engine = Dialect.serverContext().createSSLEngine();
-        PostHandshakeGuard guard = new PostHandshakeGuard(engine);
+        PostHandshakeGuard guard = new PostHandshakeGuard(engine, Limits.DEFAULT_MAX_HANDSHAKE_BYTES);
 
         guard.setUseClientMode(false);
         assertThat(engine.getUseClientMode()).isFalse();
@@ -72,7 +72,7 @@ class PostHandshakeGuardDelegationTest {
     void sessionsTheNegotiatedProtocolAndTheEndsAreTheEngines() throws SSLException {
         SSLEngine engine = Dialect.serverContext().createSSLEngine();
         engine.setUseClientMode(false);
-        PostHandshakeGuard guard = new PostHandshakeGuard(engine);
+        PostHandshakeGuard guard = new PostHandshakeGuard(engine, Limits.DEFAULT_MAX_HANDSHAKE_BYTES);
         guard.setHandshakeApplicationProtocolSelector((e, offered) -> offered.contains("smtp") ? "smtp" : null);
         SSLEngine client = PostHandshakeGuardTest.peer("TLSv1.3");
         SSLParameters alpn = client.getSSLParameters();
@@ -92,7 +92,7 @@ class PostHandshakeGuardDelegationTest {
 
         SSLEngine fresh = Dialect.serverContext().createSSLEngine();
         fresh.setUseClientMode(false);
-        PostHandshakeGuard finished = new PostHandshakeGuard(fresh);
+        PostHandshakeGuard finished = new PostHandshakeGuard(fresh, Limits.DEFAULT_MAX_HANDSHAKE_BYTES);
         finished.setHandshakeApplicationProtocolSelector((e, offered) -> offered.contains("smtp") ? "smtp" : null);
         SSLEngine other = PostHandshakeGuardTest.peer("TLSv1.3");
         other.setSSLParameters(alpn);
