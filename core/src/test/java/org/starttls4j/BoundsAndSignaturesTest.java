@@ -11,7 +11,8 @@ import org.starttls4j.testing.Identity;
 /**
  * Two public judgements at their edges: {@link Certificates#weakness} judges the signature of
  * every certificate below the anchor (the leaf's and an intermediate's, not only their keys), and
- * {@link Limits} takes its smallest line length, 16, and nothing below.
+ * {@link Limits} takes its smallest line length, 16, and nothing below, and every other bound its
+ * smallest value.
  */
 class BoundsAndSignaturesTest {
 
@@ -32,5 +33,16 @@ class BoundsAndSignaturesTest {
         assertThat(Limits.DEFAULT.withMaxLineLength(16).maxLineLength()).isEqualTo(16);
         assertThatThrownBy(() -> Limits.DEFAULT.withMaxLineLength(15)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxLineLength");
+    }
+
+    @Test
+    void everyBoundTakesItsSmallestValue() {
+        assertThat(Limits.DEFAULT.withMaxHandshakeBytes(1).maxHandshakeBytes()).isEqualTo(1);
+        assertThat(Limits.DEFAULT.withMaxCommandsBeforeTls(1).maxCommandsBeforeTls()).isEqualTo(1);
+        assertThat(Limits.DEFAULT.withMaxLiteralSize(0).maxLiteralSize()).isZero();
+        assertThat(Limits.DEFAULT.withTranscript(0, 0).maxTranscriptLines()).isZero();
+        assertThat(Limits.DEFAULT.withTranscript(0, 0).maxTranscriptBytes()).isZero();
+        assertThat(Limits.DEFAULT.withMaxPlaintextBytes(Limits.DEFAULT.maxLineLength()).maxPlaintextBytes())
+                .isEqualTo(Limits.DEFAULT.maxLineLength());
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
@@ -30,15 +31,20 @@ class PostHandshakeGuardDelegationTest {
         SSLEngine engine = Dialect.serverContext().createSSLEngine();
         PostHandshakeGuard guard = new PostHandshakeGuard(engine, Limits.DEFAULT_MAX_HANDSHAKE_BYTES);
 
+        guard.setUseClientMode(true);
+        assertThat(engine.getUseClientMode()).isTrue();
+        assertThat(guard.getUseClientMode()).isTrue();
         guard.setUseClientMode(false);
         assertThat(engine.getUseClientMode()).isFalse();
         assertThat(guard.getUseClientMode()).isFalse();
         guard.setNeedClientAuth(true);
         assertThat(engine.getNeedClientAuth()).isTrue();
         assertThat(guard.getNeedClientAuth()).isTrue();
-        guard.setWantClientAuth(true);
+        assertThat(guard.getWantClientAuth()).isFalse();
+        guard.setWantClientAuth(true); // asking replaces requiring
         assertThat(engine.getWantClientAuth()).isTrue();
         assertThat(guard.getWantClientAuth()).isTrue();
+        assertThat(guard.getNeedClientAuth()).isFalse();
         guard.setEnableSessionCreation(false);
         assertThat(engine.getEnableSessionCreation()).isFalse();
         assertThat(guard.getEnableSessionCreation()).isFalse();
@@ -141,5 +147,42 @@ class PostHandshakeGuardDelegationTest {
         assertThat(PostHandshakeGuardTest.text(PostHandshakeGuardTest.unwrap(engine, PostHandshakeGuardTest.wrap(peer, "NOOP\r\n"))))
                 .isEqualTo("NOOP\r\n");
         PostHandshakeGuardTest.unwrap(peer, PostHandshakeGuardTest.wrap(engine, "250 OK\r\n"));
+    }
+
+    @Test
+    void theApplicationStartsTheHandshakeOnTheEngine() throws SSLException {
+        SSLEngine engine = PostHandshakeGuardTest.peer("TLSv1.3");
+        PostHandshakeGuard guard = new PostHandshakeGuard(engine, Limits.DEFAULT_MAX_HANDSHAKE_BYTES);
+        assertThat(engine.getHandshakeStatus()).isEqualTo(SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING);
+        guard.beginHandshake();
+        assertThat(engine.getHandshakeStatus()).isEqualTo(SSLEngineResult.HandshakeStatus.NEED_WRAP);
+    }
+
+    @Test
+    void theBytesReadDuringTheHandshakeAreBoundExactly() throws SSLException {
+        byte[] hello = clientHello();
+        PostHandshakeGuard exact = serverGuard(hello.length);
+        exact.unwrap(ByteBuffer.wrap(hello), ByteBuffer.allocate(exact.getSession().getApplicationBufferSize()));
+
+        PostHandshakeGuard oneShort = serverGuard(hello.length - 1);
+        assertThatThrownBy(() -> oneShort.unwrap(ByteBuffer.wrap(hello), ByteBuffer.allocate(oneShort.getSession().getApplicationBufferSize())))
+                .isInstanceOf(SSLException.class).hasMessageContaining("more than " + (hello.length - 1) + " bytes");
+    }
+
+    private static PostHandshakeGuard serverGuard(int maxHandshakeBytes) {
+        SSLEngine engine = Dialect.serverContext().createSSLEngine();
+        engine.setUseClientMode(false);
+        return new PostHandshakeGuard(engine, maxHandshakeBytes);
+    }
+
+    private static byte[] clientHello() throws SSLException {
+        SSLEngine client = PostHandshakeGuardTest.peer("TLSv1.3");
+        ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+        client.beginHandshake();
+        client.wrap(ByteBuffer.allocate(0), hello);
+        hello.flip();
+        byte[] bytes = new byte[hello.remaining()];
+        hello.get(bytes);
+        return bytes;
     }
 }
