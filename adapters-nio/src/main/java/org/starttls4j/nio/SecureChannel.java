@@ -39,6 +39,12 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
     private final Object engineLock = new Object();
     /** Shared: a buffer of no capacity has no state for a reader or a writer to change. */
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /**
+     * The peer's application data {@link #close()} reads and drops while it waits for the peer's
+     * {@code close_notify}: past it the socket is closed at once (with a reset, as data is left unread).
+     */
+    static final int MAX_DISCARDED_AT_CLOSE = 64 * 1024;
+
     private volatile Duration closeTimeout;
     private volatile Failure broken;
 
@@ -74,7 +80,8 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
 
     /**
      * How long {@link #close()} waits for the socket to take our {@code close_notify} and for the
-     * peer's; zero sends what the socket takes at once and does not wait.
+     * peer's; zero sends what the socket takes at once and does not wait. Data the peer sends
+     * meanwhile is dropped, 64 KiB at most: a peer that keeps sending is then reset.
      *
      * @param timeout the bound
      */
@@ -447,8 +454,15 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
         }
         ByteBuffer sink = pool.acquire(session.minApplicationBufferSize());
         try {
+            long discarded = 0;
             while (readLocked(sink, deadline) >= 0) {
+                discarded += sink.position();
                 sink.clear();
+                // A read checks the deadline only when it has to wait: a peer that keeps sending would
+                // keep close() reading. Stop at the deadline or at what one close is worth discarding.
+                if (discarded > MAX_DISCARDED_AT_CLOSE || System.nanoTime() - deadline >= 0) {
+                    return;
+                }
             }
         } finally {
             pool.release(sink);

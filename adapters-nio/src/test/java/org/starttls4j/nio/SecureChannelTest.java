@@ -132,6 +132,25 @@ class SecureChannelTest {
     }
 
     @Test
+    void aPeerThatKeepsSendingDoesNotKeepCloseReading() throws Exception {
+        try (ChannelPair p = pair()) {
+            p.server.configureBlocking(true);
+            p.server.setCloseTimeout(Duration.ofMinutes(1)); // so that only the bound on what close() drops can end it
+            byte[] data = random(32 * 1024 * 1024, 5); // far more than the bound and the sockets' buffers
+            Future<Void> peerWrites = threads.submit(() -> {
+                writeAll(p.client, data, 16_384);
+                return null;
+            });
+
+            p.server.close();
+
+            assertThat(p.server.socketChannel().isOpen()).isFalse();
+            assertThatThrownBy(() -> peerWrites.get(60, TimeUnit.SECONDS)).as("the rest was not read: the peer is reset")
+                    .hasCauseInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
     void halfCloseLetsThePeerAnswerAfterOurCloseNotify() throws Exception {
         try (ChannelPair p = pair()) {
             p.server.configureBlocking(true);
