@@ -26,7 +26,10 @@ public sealed interface Event {
      * @param text      the line without its CRLF, bytes as ISO-8859-1 characters. A client never
      *                  sends credentials during the negotiation, but a server's transcript shows
      *                  what the client sent, including an {@code AUTH}/{@code PASS} it refused
-     *                  before TLS: mask such lines before logging them
+     *                  before TLS: mask such lines before logging them. A line of a literal's data
+     *                  that a server read (IMAP's and ManageSieve's {@code {n+}}) is kept as its
+     *                  length alone, {@link #literalData(int) "[literal data: n bytes]"}: it may be
+     *                  a password no command name announces
      */
     record Line(Direction direction, boolean encrypted, Instant at, String text) implements Event {
         /**
@@ -44,6 +47,16 @@ public sealed interface Event {
             Objects.requireNonNull(direction, "direction");
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(text, "text");
+        }
+
+        /**
+         * The text a transcript keeps for a line of a literal's data: its length, never its bytes.
+         *
+         * @param length the line's length without CRLF
+         * @return {@code "[literal data: <length> bytes]"}
+         */
+        public static String literalData(int length) {
+            return "[literal data: " + length + " bytes]";
         }
     }
 

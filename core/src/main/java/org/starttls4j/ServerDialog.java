@@ -19,6 +19,19 @@ public interface ServerDialog {
     }
 
     /**
+     * Whether the next line is data of a literal the dialog is reading (IMAP's or ManageSieve's
+     * {@code {n+}}), not a command. The transcript then keeps the line's length, not its text
+     * (see {@link Event.Line#text()}): a literal may carry a credential, such as the password of an
+     * IMAP {@code LOGIN} refused before TLS, in a line that an application masking command lines
+     * cannot recognise. By default false.
+     *
+     * @return true while the dialog reads a literal's data
+     */
+    default boolean readsLiteral() {
+        return false;
+    }
+
+    /**
      * The connection is open (or, for implicit TLS, the handshake is done): greet.
      *
      * @return the step: the greeting to send

@@ -131,7 +131,7 @@ final class ServerFlow extends Flow<ServerDialog> {
             String line = Lines.text(buffer, position, found);
             int lineStart = position;
             position += found;
-            out.received(line, false);
+            out.received(dialog.readsLiteral() ? Event.Line.literalData(line.length()) : line, false);
             ServerStep step = dialog.onLine(line);
             if (step == null) {
                 return fail(Flow.noStep(dialog, "a command"), dialog.farewell(Failure.Reason.LOCAL_ABORT), null, out);

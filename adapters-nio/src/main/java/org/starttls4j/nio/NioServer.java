@@ -716,7 +716,11 @@ public final class NioServer implements AutoCloseable {
 
         private void shutdown() {
             for (Connection c : live) {
-                c.negotiation.abort();
+                if (c.negotiation.isFinished()) {
+                    closeUnhanded(c); // finished in the last select, not handed over yet: it closes with the server
+                } else {
+                    c.negotiation.abort();
+                }
                 negotiating.decrementAndGet();
                 aborted.incrementAndGet();
             }
@@ -736,6 +740,15 @@ public final class NioServer implements AutoCloseable {
                 // closing is all that is left
             }
             terminated.countDown();
+        }
+    }
+
+    /** Closes the channel of a finished negotiation that was never handed over (a failed one closed its own). */
+    private static void closeUnhanded(Connection c) {
+        try {
+            c.negotiation.channel().close();
+        } catch (IOException failedOrClosedAlready) { // a NegotiationException too
+            // nothing left open
         }
     }
 

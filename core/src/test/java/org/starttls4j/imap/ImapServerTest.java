@@ -196,6 +196,17 @@ class ImapServerTest {
     }
 
     @Test
+    void aLiteralsDataIsKeptInTheTranscriptAsItsLengthAlone() {
+        Wire w = imapServer(required());
+        // LOGIN's user name and password as literals (RFC 7888), refused before TLS: the password is on a line of its own.
+        w.feed("A1 LOGIN {3+}\r\njoe {6+}\r\nsecret\r\n");
+
+        assertThat(w.events()).filteredOn(Event.Line.class::isInstance).map(e -> ((Event.Line) e).text())
+                .contains("A1 LOGIN {3+}", Event.Line.literalData(8), Event.Line.literalData(6))
+                .noneMatch(text -> text.contains("secret") || text.contains("joe"));
+    }
+
+    @Test
     void aSynchronizingLiteralIsAnsweredAtOnceWithoutAContinuation() {
         Wire w = imapServer(required());
         assertThat(w.feed("A1 LOGIN {3}\r\n")).isEqualTo("A1 NO [PRIVACYREQUIRED] Must issue a STARTTLS command first\r\n");

@@ -56,6 +56,10 @@ class SieveServerTest {
         s.receive("STARTTLS\r\nLOGOUT\r\nxy\r\n");
         assertThat(s.lastSent()).startsWith("NO (ENCRYPT-NEEDED)");
         assertThat(s.finished()).isFalse();
+        assertThat(s.events()).filteredOn(Event.Line.class::isInstance).map(e -> ((Event.Line) e).text())
+                .as("the literal's lines, kept as their lengths")
+                .contains(Event.Line.literalData(8), Event.Line.literalData(6), Event.Line.literalData(2))
+                .doesNotContain("STARTTLS", "LOGOUT");
         Script tooBig = Script.begin(ManageSieve.server(builder(TlsPolicy.REQUIRED).limits(new Limits(1000, 100, 65536, 10)).build()))
                 .receive("PUTSCRIPT \"a\" {11+}\r\n");
         assertThat(tooBig.reason()).isEqualTo(Failure.Reason.COMMAND_TOO_LONG);

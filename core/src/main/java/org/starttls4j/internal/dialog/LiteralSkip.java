@@ -63,6 +63,11 @@ public record LiteralSkip(ServerDialog resume, String reply, Rules rules, Litera
         return "SkippingLiteral";
     }
 
+    @Override
+    public boolean readsLiteral() {
+        return true;
+    }
+
     /** Never called: the dialog greeted before any command. */
     @Override
     public ServerStep start() {
