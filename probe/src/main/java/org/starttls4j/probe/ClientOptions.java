@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class ClientOptions {
 
     @Option(names = "--policy", paramLabel = "opportunistic|required",
-            description = "STARTTLS policy (default: required). The s schemes (smtps, imaps, pop3s) always use implicit TLS.")
+            description = "STARTTLS policy (default: required). The s schemes (smtps, imaps, pop3s, nntps) always use implicit TLS.")
     String policy;
 
     @Option(names = "--tls-min", paramLabel = "1.2|1.3", description = "Oldest TLS version accepted (default: 1.2).")

@@ -116,7 +116,8 @@ final class Commands {
     }
 
     @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Starts SMTP, IMAP and POP3 reference servers (STARTTLS and implicit TLS) on free loopback ports "
+            description = "Starts SMTP, IMAP, POP3, LMTP, ManageSieve and NNTP reference servers (STARTTLS, and implicit "
+                    + "TLS where the protocol has it) on free loopback ports "
                     + "and probes each through both adapters. The same as no command at all.")
     static final class DemoCommand extends IoCommand {
         DemoCommand(Io io) {
