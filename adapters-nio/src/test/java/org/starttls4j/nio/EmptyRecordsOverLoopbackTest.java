@@ -48,23 +48,30 @@ class EmptyRecordsOverLoopbackTest {
         return peer;
     }
 
+    /** A TLS 1.2 client that writes any record, its handshake done over {@code peer}'s socket after STARTTLS. */
+    static RecordWritingClient handshake(RawPeer peer) throws IOException {
+        RecordWritingClient client = RecordWritingClient.connect("TLSv1.2");
+        OutputStream out = peer.socket.getOutputStream();
+        InputStream in = peer.socket.getInputStream();
+        out.write(client.output());
+        byte[] buffer = new byte[16_384];
+        while (client.isHandshaking()) {
+            int n = in.read(buffer);
+            assertThat(n).as("the server's flights").isPositive();
+            client.offer(Arrays.copyOf(buffer, n));
+            out.write(client.output());
+        }
+        return client;
+    }
+
     @Test
     void aReadGivesTheFailureAtThe33rdEmptyRecordInARow() throws Exception {
         BlockingQueue<NegotiatedChannel> handed = new LinkedBlockingQueue<>();
         try (NioServer server = NioServer.builder(Fixtures.server(TlsPolicy.REQUIRED).build(), Smtp::server)
                 .bind(Fixtures.anyLoopbackPort()).onSession(handed::add).start();
              RawPeer peer = afterStartTls(server.localAddress())) {
-            RecordWritingClient client = RecordWritingClient.connect("TLSv1.2");
+            RecordWritingClient client = handshake(peer);
             OutputStream out = peer.socket.getOutputStream();
-            InputStream in = peer.socket.getInputStream();
-            out.write(client.output());
-            byte[] buffer = new byte[16_384];
-            while (client.isHandshaking()) {
-                int n = in.read(buffer);
-                assertThat(n).as("the server's flights").isPositive();
-                client.offer(Arrays.copyOf(buffer, n));
-                out.write(client.output());
-            }
             NegotiatedChannel channel = handed.poll(30, TimeUnit.SECONDS);
             assertThat(channel).isNotNull();
             try (channel) {

@@ -2,12 +2,10 @@ package org.starttls4j.nio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,17 +27,8 @@ class TrickledRecordTest {
         try (NioServer server = NioServer.builder(Fixtures.server(TlsPolicy.REQUIRED).build(), Smtp::server)
                 .bind(Fixtures.anyLoopbackPort()).onSession(handed::add).start();
              RawPeer peer = EmptyRecordsOverLoopbackTest.afterStartTls(server.localAddress())) {
-            RecordWritingClient client = RecordWritingClient.connect("TLSv1.2");
+            RecordWritingClient client = EmptyRecordsOverLoopbackTest.handshake(peer);
             OutputStream out = peer.socket.getOutputStream();
-            InputStream in = peer.socket.getInputStream();
-            out.write(client.output());
-            byte[] buffer = new byte[16_384];
-            while (client.isHandshaking()) {
-                int n = in.read(buffer);
-                assertThat(n).as("the server's flights").isPositive();
-                client.offer(Arrays.copyOf(buffer, n));
-                out.write(client.output());
-            }
             NegotiatedChannel channel = handed.poll(30, TimeUnit.SECONDS);
             assertThat(channel).isNotNull();
             try (channel) {

@@ -133,7 +133,8 @@ class EncodedCertificateDifferentialProperties {
         };
     }
 
-    private static List<String> jdkDnsNames(X509Certificate certificate) {
+    /** The dNSNames the JDK's getter reads; shared with {@link EncodedCertificateEdgesTest}. */
+    static List<String> jdkDnsNames(X509Certificate certificate) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
