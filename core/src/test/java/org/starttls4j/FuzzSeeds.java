@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.starttls4j.Fuzzing.Protocol;
-import org.starttls4j.Fuzzing.Seed;
+import org.starttls4j.testing.FuzzInput.Seed;
 
 /**
  * The negotiation targets' seeds, written as the conversations they are: an honest peer up to the
@@ -56,7 +56,120 @@ final class FuzzSeeds {
         all.put("org/starttls4j/ServerNegotiationFuzzTestInputs/anyClientBytes", negotiations(CLIENT_SAYS,
                 ServerNegotiationFuzzTest.MAX_READ, ServerNegotiationFuzzTest.MAX_TICK_MILLIS));
         all.put("org/starttls4j/TlsStageFuzzTestInputs/anyNetworkBetweenTwoCores", tlsStage());
+        all.put("org/starttls4j/CapabilityListFuzzTestInputs/anyList", capabilityLists());
+        all.put("org/starttls4j/imap/ImapResponseFuzzTestInputs/responsesWithLiterals", imapResponses());
+        all.put("org/starttls4j/mtasts/MtaStsFuzzTestInputs/policyFile", Map.of(
+                "enforce", new Seed().utf8("mx1.example.com", 300).text("version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\n"
+                        + "mx: *.example.net\r\nmax_age: 86400\r\n").toBytes(),
+                "testing-lf", new Seed().utf8("a.example.net.", 300).text("version: STSv1\nmode: testing\nmx: *.example.net\nmax_age: 604800\n"
+                        + "x-extension: 1\n").toBytes(),
+                "none", new Seed().utf8("mx.example.org", 300).text("version: STSv1\r\nmode: none\r\nmax_age: 0\r\n").toBytes()));
+        all.put("org/starttls4j/mtasts/MtaStsFuzzTestInputs/txtRecords", Map.of(
+                "one-record", new Seed().integer(1, 0, 4).utf8("v=STSv1; id=20160831085700Z;", 1088).utf8("*.example.com", 300).toBytes(),
+                "two-records", new Seed().integer(2, 0, 4).utf8("v=STSv1; id=1", 1088).utf8("v=spf1 -all", 1088)
+                        .utf8("mx.example.com", 300).toBytes()));
+        all.put("org/starttls4j/tlsrpt/TlsRptRecordFuzzTestInputs/txtRecords", Map.of(
+                "mailto", new Seed().integer(1, 0, 4).utf8("v=TLSRPTv1; rua=mailto:tlsrpt@example.com", 4160).toBytes(),
+                "https-and-mailto", new Seed().integer(2, 0, 4)
+                        .utf8("v=TLSRPTv1;rua=https://reporting.example.com/v1/tlsrpt,mailto:r@example.com;ext=1", 4160)
+                        .utf8("v=TLSRPTv2; rua=mailto:x@example.com", 4160).toBytes()));
+        all.put("org/starttls4j/dane/TlsaFuzzTestInputs/recordsAndMatching", tlsa());
+        all.put("org/starttls4j/PemFuzzTestInputs/pemAndDer", pem());
+        all.put("org/starttls4j/internal/tls/HostNamesFuzzTestInputs/namesAndEncodings", Map.of(
+                "wildcard", new Seed().utf8("*.example.com", 300).utf8("mx.example.com.", 300).toBytes(),
+                "idn", new Seed().utf8("xn--bcher-kva.example", 300).utf8("b\u00fccher.example", 300).toBytes(),
+                "ip", new Seed().utf8("192.0.2.1", 300).utf8("[2001:db8::1]", 300).toBytes()));
         return all;
+    }
+
+    /**
+     * Seeds made of a real certificate and key of the test PKI, whose keys are random: written
+     * once (when absent) and kept, not compared.
+     */
+    static Map<String, Map<String, byte[]>> once() {
+        org.starttls4j.testing.Identity server = org.starttls4j.testing.TestPki.server(org.starttls4j.testing.Dialect.KEY,
+                org.starttls4j.testing.Dialect.HOST, "*.example.com");
+        byte[] der;
+        try {
+            der = server.leaf().getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Map<String, byte[]>> once = new LinkedHashMap<>();
+        once.put("org/starttls4j/internal/tls/HostNamesFuzzTestInputs/namesAndEncodings", Map.of(
+                "test-pki-leaf", new Seed().utf8("mail.example.test", 300).utf8("mx.example.com", 300).bytes(der).toBytes()));
+        once.put("org/starttls4j/PemFuzzTestInputs/pemAndDer", Map.of(
+                "test-pki-certificate-and-key", new Seed().bool(true).text(server.certificatePem() + server.privateKeyPem()).toBytes(),
+                "test-pki-leaf-der", new Seed().bool(false).integer(0, 0, PemFuzzTest.LABELS.size() - 1).bytes(der).toBytes()));
+        return once;
+    }
+
+    /** Each protocol's list as an honest server announces it, whole and under the small bounds. */
+    private static Map<String, byte[]> capabilityLists() {
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        for (Map.Entry<Protocol, List<String>> e : SERVER_SAYS.entrySet()) {
+            String list = e.getValue().get(e.getValue().size() - 2);
+            for (boolean small : new boolean[] {false, true}) {
+                seeds.put(e.getKey().name().toLowerCase(java.util.Locale.ROOT) + (small ? "-small" : ""),
+                        new Seed().integer(e.getKey().ordinal(), 0, Protocol.values().length - 1).bool(small).text(list).toBytes());
+            }
+        }
+        return seeds;
+    }
+
+    private static Map<String, byte[]> imapResponses() {
+        String fetch = "* 1 FETCH (BODY[] {5}\r\nhello FLAGS (\\Seen))\r\n* 2 FETCH (BODY[1] {0}\r\n)\r\na1 OK done\r\n";
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        seeds.put("literals-whole", new Seed().integer(1, 1, 8).text(fetch).toBytes());
+        seeds.put("literals-cut", new Seed().integer(3, 1, 8).integer(22, 0, 300).text(fetch.substring(0, 22))
+                .integer(3, 0, 300).text(fetch.substring(22, 25)).text(fetch.substring(25)).toBytes());
+        seeds.put("status-and-continuation", new Seed().integer(1, 1, 8)
+                .text("* CAPABILITY IMAP4rev1 IDLE\r\n* OK [ALERT] hi\r\n+ go ahead\r\n* BYE [UNAVAILABLE] {3}\r\na2 NO [TRYCREATE] x\r\n")
+                .toBytes());
+        return seeds;
+    }
+
+    /** An honest DANE-EE record and a changed one, beside records in presentation, generic and wire form. */
+    private static Map<String, byte[]> tlsa() {
+        String hash = "0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6";
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        seeds.put("honest-spki-sha256-and-presentation", new Seed().bool(true).bool(false).integer(1, 0, 1).integer(1, 0, 2)
+                .bool(false).utf8("3 1 1 " + hash, 2048).toBytes());
+        seeds.put("changed-cert-full-and-generic", new Seed().bool(true).bool(true).integer(0, 0, 1).integer(0, 0, 2)
+                .integer(40, 0, 600).integer(1, 1, 255).bool(false).utf8("\\# 35 030101" + hash, 2048).toBytes());
+        byte[] rdata = java.util.HexFormat.of().parseHex("020101" + hash);
+        seeds.put("wire-dane-ta", new Seed().bool(false).bool(true).integer(rdata.length, 0, 1024).bytes(rdata).toBytes());
+        seeds.put("presentation-split-data", new Seed().bool(false).bool(false)
+                .utf8("3 0 2 " + hash.substring(0, 20) + " ( " + hash.substring(20) + " )", 2048).toBytes());
+        return seeds;
+    }
+
+    /** PEM blocks around DER skeletons of each form the reader knows: PKCS#8, PKCS#1, SEC 1, a certificate. */
+    private static Map<String, byte[]> pem() {
+        byte[] ecOid = Der.tlv(Der.OID, java.util.HexFormat.of().parseHex("2a8648ce3d0201"));
+        byte[] p256 = Der.tlv(Der.OID, java.util.HexFormat.of().parseHex("2a8648ce3d030107"));
+        byte[] scalar = new byte[32];
+        java.util.Arrays.fill(scalar, (byte) 0x11);
+        byte[] sec1 = Der.tlv(Der.SEQUENCE, Der.tlv(Der.INTEGER, new byte[] {1}), Der.tlv(Der.OCTET_STRING, scalar), Der.tlv(0xa0, p256));
+        byte[] pkcs8 = Der.tlv(Der.SEQUENCE, Der.tlv(Der.INTEGER, new byte[] {0}), Der.tlv(Der.SEQUENCE, ecOid, p256),
+                Der.tlv(Der.OCTET_STRING, sec1));
+        byte[] one = Der.tlv(Der.INTEGER, new byte[] {1});
+        byte[] rsa = Der.tlv(Der.SEQUENCE, Der.tlv(Der.INTEGER, new byte[] {0}), Der.tlv(Der.INTEGER, new byte[] {0, (byte) 0xc5}),
+                Der.tlv(Der.INTEGER, new byte[] {3}), one, one, one, one, one, one);
+        byte[] certificate = Der.tlv(Der.SEQUENCE, Der.tlv(Der.SEQUENCE, Der.tlv(0xa0, Der.tlv(Der.INTEGER, new byte[] {2}))),
+                Der.tlv(Der.SEQUENCE, ecOid), Der.tlv(0x03, new byte[] {0}));
+        Map<String, byte[]> seeds = new LinkedHashMap<>();
+        seeds.put("pkcs8-ec", pemSeed(1, pkcs8));
+        seeds.put("sec1-ec", pemSeed(3, sec1));
+        seeds.put("pkcs1-rsa", pemSeed(2, rsa));
+        seeds.put("certificate-skeleton", pemSeed(0, certificate));
+        seeds.put("raw-text", new Seed().bool(true).text("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n"
+                + "-----BEGIN PRIVATE KEY-----\nMAMCAQA=\n-----END PRIVATE KEY-----\n").toBytes());
+        return seeds;
+    }
+
+    private static byte[] pemSeed(int label, byte[] der) {
+        return new Seed().bool(false).integer(label, 0, PemFuzzTest.LABELS.size() - 1).bytes(der).toBytes();
     }
 
     /**

@@ -18,6 +18,7 @@ import org.starttls4j.pop3.Pop3;
 import org.starttls4j.sieve.ManageSieve;
 import org.starttls4j.smtp.Smtp;
 import org.starttls4j.testing.Dialect;
+import org.starttls4j.testing.FuzzInput;
 
 /**
  * What the negotiation fuzz targets share: the six protocols' entry points, configurations made
@@ -25,7 +26,7 @@ import org.starttls4j.testing.Dialect;
  * negotiations), and the invariants checked after every call, whatever the peer sent.
  *
  * <p>The targets read their choices with {@link com.code_intelligence.jazzer.api.FuzzedDataProvider}:
- * numbers from the end of the input, byte strings from its front. {@link Seed} writes an input in
+ * numbers from the end of the input, byte strings from its front. {@link FuzzInput.Seed} writes an input in
  * that layout, so that a committed seed is a readable conversation (see {@code FuzzSeedsTest}).
  */
 final class Fuzzing {
@@ -218,60 +219,6 @@ final class Fuzzing {
             }
             partial.reset();
             partial.write(all, at, all.length - at);
-        }
-    }
-
-    /**
-     * A fuzz input written in the layout {@link com.code_intelligence.jazzer.api.FuzzedDataProvider}
-     * reads: byte strings from the front in order, numbers from the back (the first number read is
-     * the last bytes, most significant byte first), as libFuzzer's {@code FuzzedDataProvider} does.
-     */
-    static final class Seed {
-        private final ByteArrayOutputStream front = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream back = new ByteArrayOutputStream();
-
-        /** The value {@code consumeInt(min, max)} is to read. */
-        Seed integer(int value, int min, int max) {
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(value + " not in " + min + ".." + max);
-            }
-            long range = (long) max - min;
-            long offset = (long) value - min;
-            int octets = 0;
-            while (octets < 4 && (range >> (8 * octets)) > 0) {
-                octets++;
-            }
-            for (int i = octets - 1; i >= 0; i--) {
-                back.write((int) (offset >> (8 * i)) & 0xff);
-            }
-            return this;
-        }
-
-        /** The value {@code consumeBoolean()} is to read. */
-        Seed bool(boolean value) {
-            back.write(value ? 1 : 0);
-            return this;
-        }
-
-        /** The bytes {@code consumeBytes(n)} is to read, {@code n} being their length. */
-        Seed bytes(byte[] value) {
-            front.writeBytes(value);
-            return this;
-        }
-
-        /** {@link #bytes} of ISO-8859-1 text. */
-        Seed text(String value) {
-            return bytes(Fuzzing.bytes(value));
-        }
-
-        byte[] toBytes() {
-            byte[] numbers = back.toByteArray();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.writeBytes(front.toByteArray());
-            for (int i = numbers.length - 1; i >= 0; i--) {
-                all.write(numbers[i]);
-            }
-            return all.toByteArray();
         }
     }
 }
