@@ -21,6 +21,7 @@ import org.starttls4j.Fuzzing.Protocol;
  *       line it was given (plus the greeting when it begins), and a connection at most the greeting
  *       and {@link Limits#maxCommandsBeforeTls()} + 2 replies in all; in TLS at most one flight
  *       ({@link Fuzzing#MAX_TLS_FLIGHT}) per call;
+ *   <li>after the go-ahead, nothing but TLS records is sent;
  *   <li>never {@code Secured}: no fuzzer finishes a TLS handshake, so a server that says so
  *       skipped it;
  *   <li>{@code REQUIRED} and {@code IMPLICIT} never hand over in plaintext;
@@ -51,6 +52,10 @@ class ServerNegotiationFuzzTest {
         int greeting = inTls ? 0 : t.outboundBytes().length;
         check(greeting <= Fuzzing.MAX_REPLY, "a greeting of %d bytes", greeting);
         long plaintextSent = greeting;
+        Fuzzing.RecordStream records = new Fuzzing.RecordStream();
+        if (inTls) {
+            records.add(t.outboundBytes());
+        }
         afterCall(t, limits);
 
         for (int step = 0; step < STEPS && !t.isFinished() && data.remainingBytes() > 0; step++) {
@@ -72,9 +77,9 @@ class ServerNegotiationFuzzTest {
             boolean goAhead = t.events().stream().anyMatch(e -> e instanceof Event.StartTlsAccepted);
             if (inTls) {
                 check(sent <= Fuzzing.MAX_TLS_FLIGHT, "%d bytes sent in one call during TLS", sent);
+                records.add(t.outboundBytes());
             } else {
                 int lines = read == null ? 0 : count(read, (byte) '\n');
-                // the go-ahead's call may carry the first flight when the ClientHello shared the read: it may not
                 int bound = Fuzzing.MAX_REPLY * (lines + 1);
                 check(sent <= bound, "%d bytes sent for a read of %d lines (bound %d)", sent, lines, bound);
                 plaintextSent += sent;
