@@ -84,4 +84,9 @@ public abstract class PostfixInteropContract {
     void postfixAtSecureDefersWhenOurServerOffersNoStartTls() throws IOException {
         relay.secureDefersWhenStartTlsIsNotOffered();
     }
+
+    @Test
+    void postfixAtSecureDefersWhenOurCertificateIsNotTrusted() throws IOException {
+        relay.secureDefersWhenTheCertificateIsNotTrusted();
+    }
 }

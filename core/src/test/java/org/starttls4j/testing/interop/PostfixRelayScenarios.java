@@ -11,6 +11,7 @@ import org.starttls4j.Event;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.testing.TestPki;
 
 /**
  * Postfix's smtp client, the one that carries most of the Internet's mail, delivering to a
@@ -107,6 +108,36 @@ public final class PostfixRelayScenarios {
             assertThat(failed.events()).filteredOn(Event.Line.class::isInstance).map(Event.Line.class::cast)
                     .as("no STARTTLS offered").noneMatch(l -> l.text().toUpperCase(Locale.ROOT).matches("250[ -]STARTTLS"));
             assertThat(responder.opened()).as("no session, so no body, reached the application").isZero();
+        }
+    }
+
+    /**
+     * Postfix at {@code secure} against our server presenting a certificate from a CA Postfix
+     * does not trust (the RSA test CA; {@code smtp_tls_CAfile} holds the EC one): Postfix defers
+     * the message ("Server certificate not verified", after "untrusted issuer"): the handshake completes, Postfix
+     * says QUIT inside it, and no MAIL, RCPT or body reaches our application.
+     *
+     * @throws IOException when the server cannot start
+     */
+    public void secureDefersWhenTheCertificateIsNotTrusted() throws IOException {
+        ServerConfig config = InteropPki.server(MailProtocol.SMTP, TlsPolicy.REQUIRED)
+                .sslContext(PostfixServer.identity(TestPki.KeyType.RSA_2048).serverContext()).build();
+        Responder responder = new Responder(MailProtocol.SMTP, config);
+        try (StartTlsServers.Running server = servers.start(MailProtocol.SMTP, config, responder)) {
+            String recipient = "alice@" + postfix.relayTo(server.address(), "secure match=" + InteropPki.SERVER_NAME);
+            String queueId = postfix.submit("sender@example.test", recipient,
+                    "Subject: must never reach an unverified server\r\n\r\n" + BODY + "\r\n");
+            postfix.awaitLog(Pattern.compile(Pattern.quote(queueId) + ": to=<" + Pattern.quote(recipient)
+                    + ">, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + server.address().getPort()
+                    + ", .*status=deferred \\(Server certificate not verified\\)"), 1, WAIT);
+            postfix.awaitLog(Pattern.compile("postfix/smtp\\[\\d+\\]: certificate verification failed for 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:"
+                    + server.address().getPort() + ": untrusted issuer "), 1, WAIT);
+            // The handshake itself succeeds (Postfix judges the certificate after it); Postfix then
+            // says QUIT inside TLS, the one command the application is handed.
+            Responder.ServedSession served = responder.nextSession(WAIT);
+            assertThat(served.facts().encrypted()).isTrue();
+            assertThat(served.received()).as("Postfix only said goodbye").containsExactly("QUIT");
+            assertThat(served.messages()).as("no message reached an unverified server").isEmpty();
         }
     }
 }

@@ -18,7 +18,6 @@ import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.starttls4j.testing.Identity;
 import org.starttls4j.testing.TestPki;
 
@@ -175,24 +173,7 @@ public final class PostfixServer implements AutoCloseable {
      */
     public static PostfixServer start() {
         Path masterBinary = masterBinary();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return startOnce(masterBinary);
-            } catch (PortTaken e) {
-                if (attempt == 3) {
-                    throw new AssertionError("Postfix could not bind its ports in three attempts\n" + e.getMessage());
-                }
-            }
-        }
-    }
-
-    /** The master exited because a port picked for it was taken meanwhile. */
-    private static final class PortTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTaken(String log) {
-            super(log, null, false, false);
-        }
+        return PrivateDaemon.startWithFreshPorts("Postfix", () -> startOnce(masterBinary));
     }
 
     private static Path masterBinary() {
@@ -308,7 +289,7 @@ public final class PostfixServer implements AutoCloseable {
                 String output = server.log();
                 server.close();
                 if (exited && output.contains("Address already in use")) {
-                    throw new PortTaken(output);
+                    throw new PrivateDaemon.PortTaken(output);
                 }
                 throw e;
             }
@@ -479,18 +460,7 @@ public final class PostfixServer implements AutoCloseable {
 
     /** Postfix's log and its master's output so far, for assertions and failure messages. */
     public String log() {
-        StringBuilder s = new StringBuilder();
-        for (String name : List.of("master.out", "postfix.log")) {
-            Path file = root.resolve(name);
-            try {
-                if (Files.exists(file)) {
-                    s.append("--- ").append(name).append(" ---\n").append(Files.readString(file, StandardCharsets.ISO_8859_1));
-                }
-            } catch (IOException e) {
-                s.append("(cannot read ").append(file).append(": ").append(e).append(")\n");
-            }
-        }
-        return s.toString();
+        return PrivateDaemon.logs(root, List.of("master.out", "postfix.log"));
     }
 
     /**
@@ -520,14 +490,7 @@ public final class PostfixServer implements AutoCloseable {
     /** Stops the master and its whole process tree and the lookup table, then deletes the directory. Never throws. */
     @Override
     public void close() {
-        ProcessRun.killTree(master.toHandle(), Duration.ofSeconds(5));
+        PrivateDaemon.stopAndDelete(master, root);
         table.close();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temporary directory is not worth failing a test for
-        }
     }
 }
