@@ -92,6 +92,35 @@ public final class PostfixClientScenarios {
     }
 
     /**
+     * {@code REQUIRED} expecting another host name than the one in Postfix's certificate:
+     * {@code CERTIFICATE_REJECTED} (TLS-RPT {@code certificate-host-mismatch}), and not a byte
+     * sent inside the rejected session: hostname verification is on against a real server.
+     *
+     * @throws IOException when the connection fails
+     */
+    public void requiredRejectsACertificateForAnotherName() throws IOException {
+        PostfixServer.Listener listener = new PostfixServer.Listener(PostfixServer.Level.ENCRYPT, TestPki.KeyType.EC_P256, false);
+        // Our client aborts the handshake with a certificate_unknown alert (46); Postfix counts a failed STARTTLS.
+        Pattern alert = Pattern.compile("postfix/" + listener.tag() + "/smtpd\\[\\d+\\]: warning: TLS library problem: .*"
+                + "alert certificate unknown.*SSL alert number 46");
+        Pattern counted = disconnect(listener, "ehlo=1 starttls=0/1 commands=1/2");
+        long alertsBefore = postfix.countInLog(alert);
+        long before = postfix.countInLog(counted);
+        ClientConfig config = client(TlsPolicy.REQUIRED).serverName("other.example.test").build();
+        try (StartTlsClients.Connection c = clients.connect(MailProtocol.SMTP, postfix.smtpd(listener), config)) {
+            ClientReport report = c.report();
+            assertThat(report.failure()).as("%s", report).isPresent();
+            assertThat(report.failure().get().reason()).as("%s", report).isEqualTo(Failure.Reason.CERTIFICATE_REJECTED);
+            assertThat(report.failure().get().tlsRptResultType()).isEqualTo("certificate-host-mismatch");
+            assertThat(report.encrypted()).isFalse();
+            assertThat(report.sentInPlaintext()).as("%s", report).containsExactly("EHLO " + Dialogs.CLIENT_NAME, "STARTTLS");
+            assertThat(report.sentInsideTls()).as("%s", report).isEmpty();
+        }
+        postfix.awaitLog(alert, alertsBefore + 1, WAIT);
+        postfix.awaitLog(counted, before + 1, WAIT);
+    }
+
+    /**
      * {@code REQUIRED} against Postfix at {@code none}: {@code STARTTLS_NOT_OFFERED} (TLS-RPT
      * {@code starttls-not-supported}), nothing but EHLO and QUIT sent, and Postfix counted exactly
      * those two commands.

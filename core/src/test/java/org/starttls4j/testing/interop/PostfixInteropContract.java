@@ -59,6 +59,11 @@ public abstract class PostfixInteropContract {
     }
 
     @Test
+    void requiredRejectsPostfixsCertificateForAnotherName() throws IOException {
+        client.requiredRejectsACertificateForAnotherName();
+    }
+
+    @Test
     void requiredFailsAgainstPostfixWithoutTls() throws IOException {
         client.requiredFailsWithoutStartTls();
     }
