@@ -234,7 +234,6 @@ public final class PostfixServer implements AutoCloseable {
                     "smtp_dns_support_level = disabled",
                     "transport_maps = " + table.mapName(),
                     "smtpd_tls_loglevel = 1",
-                    "smtpd_tls_received_header = yes",
                     "smtp_tls_loglevel = 1",
                     "smtp_tls_security_level = secure",
                     "smtp_tls_CAfile = " + ca,
@@ -297,6 +296,9 @@ public final class PostfixServer implements AutoCloseable {
         } catch (IOException e) {
             table.close();
             throw new UncheckedIOException("cannot prepare Postfix", e);
+        } catch (AssertionError | RuntimeException e) {
+            table.close(); // idempotent: the server's close() may have closed it already
+            throw e;
         }
     }
 

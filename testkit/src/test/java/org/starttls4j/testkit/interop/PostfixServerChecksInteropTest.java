@@ -38,7 +38,7 @@ import org.starttls4j.testkit.checks.Verdict;
 class PostfixServerChecksInteropTest {
 
     private static final ServerCheck[] CHECKS = {ServerCheck.COMMAND_INJECTION, ServerCheck.SECOND_STARTTLS,
-            ServerCheck.COMMANDS_BEFORE_TLS, ServerCheck.RENEGOTIATION, ServerCheck.AMPLIFICATION};
+            ServerCheck.COMMANDS_BEFORE_TLS, ServerCheck.RENEGOTIATION};
 
     private PostfixServer postfix;
 
@@ -54,33 +54,34 @@ class PostfixServerChecksInteropTest {
         }
     }
 
-    private ServerAudit audit(PostfixServer.Level level, TestPki.KeyType keyType, boolean tls12Only) {
+    /** The dialog checks; AMPLIFICATION only where asked, as Postfix tarpits junk (1 s per error after 10) for some 13 s. */
+    private ServerAudit audit(PostfixServer.Level level, TestPki.KeyType keyType, boolean tls12Only, ServerCheck... checks) {
         int port = postfix.smtpd(new PostfixServer.Listener(level, keyType, tls12Only)).getPort();
-        return ServerChecks.against(MailProtocol.SMTP, "127.0.0.1", port).timeout(Duration.ofSeconds(10)).run(CHECKS);
+        return ServerChecks.against(MailProtocol.SMTP, "127.0.0.1", port).timeout(Duration.ofSeconds(20)).run(checks);
     }
 
     @Test
     void postfixAtEncryptPassesEveryDialogCheck() {
-        ServerAudit audit = audit(PostfixServer.Level.ENCRYPT, TestPki.KeyType.EC_P256, false);
+        ServerAudit audit = audit(PostfixServer.Level.ENCRYPT, TestPki.KeyType.EC_P256, false, ServerCheck.COMMAND_INJECTION,
+                ServerCheck.SECOND_STARTTLS, ServerCheck.COMMANDS_BEFORE_TLS, ServerCheck.RENEGOTIATION, ServerCheck.AMPLIFICATION);
 
-        assertThat(audit).passed(CHECKS);
+        assertThat(audit).passed(CHECKS).passed(ServerCheck.AMPLIFICATION);
         assertThat(audit.result(ServerCheck.COMMANDS_BEFORE_TLS).orElseThrow().evidence())
                 .contains("MAIL refused before TLS (530 5.7.0").contains("AUTH PLAIN refused before TLS");
     }
 
     @Test
     void postfixLimitedToTls12RefusesRenegotiationAndInjection() {
-        ServerAudit audit = audit(PostfixServer.Level.ENCRYPT, TestPki.KeyType.RSA_2048, true);
+        ServerAudit audit = audit(PostfixServer.Level.ENCRYPT, TestPki.KeyType.RSA_2048, true, CHECKS);
 
         assertThat(audit).passed(CHECKS);
     }
 
     @Test
     void postfixAtMayIsToldApartFromEncrypt() {
-        ServerAudit audit = audit(PostfixServer.Level.MAY, TestPki.KeyType.EC_P256, false);
+        ServerAudit audit = audit(PostfixServer.Level.MAY, TestPki.KeyType.EC_P256, false, CHECKS);
 
-        assertThat(audit).passed(ServerCheck.COMMAND_INJECTION, ServerCheck.SECOND_STARTTLS, ServerCheck.RENEGOTIATION,
-                        ServerCheck.AMPLIFICATION)
+        assertThat(audit).passed(ServerCheck.COMMAND_INJECTION, ServerCheck.SECOND_STARTTLS, ServerCheck.RENEGOTIATION)
                 .hasVerdict(ServerCheck.COMMANDS_BEFORE_TLS, Verdict.FAIL);
         assertThat(audit.result(ServerCheck.COMMANDS_BEFORE_TLS).orElseThrow().evidence())
                 .as("may means plaintext mail is accepted").contains("MAIL accepted before TLS");
