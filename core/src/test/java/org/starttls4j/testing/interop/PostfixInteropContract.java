@@ -86,6 +86,11 @@ public abstract class PostfixInteropContract {
     }
 
     @Test
+    void postfixLimitedToTls12DeliversToOurServerInsideTls12() throws IOException {
+        relay.deliversInsideTls12();
+    }
+
+    @Test
     void postfixAtSecureDefersWhenOurServerOffersNoStartTls() throws IOException {
         relay.secureDefersWhenStartTlsIsNotOffered();
     }

@@ -52,16 +52,31 @@ public final class PostfixRelayScenarios {
      * @throws IOException when the server cannot start
      */
     public void deliversInsideTls(String level) throws IOException {
+        deliversInsideTls(level + " match=" + InteropPki.SERVER_NAME, "TLSv1.3");
+    }
+
+    /**
+     * Postfix at {@code secure} limited to TLS 1.2 for this destination (the policy's
+     * {@code protocols=<=TLSv1.2}): the same delivery, and both ends report TLS 1.2.
+     *
+     * @throws IOException when the server cannot start
+     */
+    public void deliversInsideTls12() throws IOException {
+        deliversInsideTls("secure match=" + InteropPki.SERVER_NAME + " protocols=<=TLSv1.2", "TLSv1.2");
+    }
+
+    private void deliversInsideTls(String policy, String version) throws IOException {
+        String level = policy.substring(0, policy.indexOf(' '));
         ServerConfig config = InteropPki.server(MailProtocol.SMTP, TlsPolicy.REQUIRED).build();
         Responder responder = new Responder(MailProtocol.SMTP, config);
         try (StartTlsServers.Running server = servers.start(MailProtocol.SMTP, config, responder)) {
-            String recipient = "alice@" + postfix.relayTo(server.address(), level + " match=" + InteropPki.SERVER_NAME);
+            String recipient = "alice@" + postfix.relayTo(server.address(), policy);
             String peer = Pattern.quote("127.0.0.1[127.0.0.1]:" + server.address().getPort());
             String queueId = postfix.submit("sender@example.test", recipient,
                     "Subject: Postfix to starttls4j (" + level + ")\r\n\r\n" + BODY + "\r\n");
 
             Responder.ServedSession served = responder.nextSession(WAIT);
-            Dialogs.assertServedInsideTls(served, MailProtocol.SMTP, "TLSv1.3", "EHLO " + PostfixServer.HOSTNAME, false);
+            Dialogs.assertServedInsideTls(served, MailProtocol.SMTP, version, "EHLO " + PostfixServer.HOSTNAME, false);
             Dialogs.assertInOrder(served.received(), List.of("EHLO " + PostfixServer.HOSTNAME, "MAIL FROM:<sender@example.test>",
                     "RCPT TO:<" + recipient + ">", "DATA", "QUIT"), served);
             assertThat(served.messages()).as("the message arrived inside TLS").singleElement().asString()
@@ -73,7 +88,7 @@ public final class PostfixRelayScenarios {
                     .containsExactly("EHLO " + PostfixServer.HOSTNAME, "STARTTLS");
 
             postfix.awaitLog(Pattern.compile("postfix/smtp\\[\\d+\\]: Verified TLS connection established to " + peer
-                    + ": TLSv1\\.3 with cipher "), 1, WAIT);
+                    + ": " + Pattern.quote(version) + " with cipher "), 1, WAIT);
             postfix.awaitLog(Pattern.compile(Pattern.quote(queueId) + ": to=<" + Pattern.quote(recipient) + ">, relay="
                     + peer + ", .*status=sent \\(250 2\\.0\\.0 Ok: queued as "), 1, WAIT);
         }
