@@ -105,13 +105,8 @@ public final class PostfixRelayScenarios {
         ServerConfig config = InteropPki.server(MailProtocol.SMTP, TlsPolicy.PLAINTEXT_ONLY).build();
         Responder responder = new Responder(MailProtocol.SMTP, config);
         try (StartTlsServers.Running server = servers.start(MailProtocol.SMTP, config, responder)) {
-            String recipient = "alice@" + postfix.relayTo(server.address(), "secure match=" + InteropPki.SERVER_NAME);
-            String queueId = postfix.submit("sender@example.test", recipient,
-                    "Subject: must never travel in plaintext\r\n\r\n" + BODY + "\r\n");
-            postfix.awaitLog(Pattern.compile(Pattern.quote(queueId) + ": to=<" + Pattern.quote(recipient)
-                    + ">, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + server.address().getPort()
-                    + ", .*status=deferred \\(TLS is required, but was not offered by host 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]\\)"),
-                    1, WAIT);
+            submitAndAwaitDeferral(server, "must never travel in plaintext",
+                    "TLS is required, but was not offered by host 127.0.0.1[127.0.0.1]");
 
             // Postfix sees no STARTTLS after EHLO and says QUIT, which the negotiation answers
             // itself: nothing is handed to the application, nothing but EHLO and QUIT was read.
@@ -129,8 +124,8 @@ public final class PostfixRelayScenarios {
     /**
      * Postfix at {@code secure} against our server presenting a certificate from a CA Postfix
      * does not trust (the RSA test CA; {@code smtp_tls_CAfile} holds the EC one): Postfix defers
-     * the message ("Server certificate not verified", after "untrusted issuer"): the handshake completes, Postfix
-     * says QUIT inside it, and no MAIL, RCPT or body reaches our application.
+     * the message ("Server certificate not verified", after "untrusted issuer"): the handshake
+     * completes, Postfix says QUIT inside it, and no MAIL, RCPT or body reaches our application.
      *
      * @throws IOException when the server cannot start
      */
@@ -139,12 +134,7 @@ public final class PostfixRelayScenarios {
                 .sslContext(PostfixServer.identity(TestPki.KeyType.RSA_2048).serverContext()).build();
         Responder responder = new Responder(MailProtocol.SMTP, config);
         try (StartTlsServers.Running server = servers.start(MailProtocol.SMTP, config, responder)) {
-            String recipient = "alice@" + postfix.relayTo(server.address(), "secure match=" + InteropPki.SERVER_NAME);
-            String queueId = postfix.submit("sender@example.test", recipient,
-                    "Subject: must never reach an unverified server\r\n\r\n" + BODY + "\r\n");
-            postfix.awaitLog(Pattern.compile(Pattern.quote(queueId) + ": to=<" + Pattern.quote(recipient)
-                    + ">, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + server.address().getPort()
-                    + ", .*status=deferred \\(Server certificate not verified\\)"), 1, WAIT);
+            submitAndAwaitDeferral(server, "must never reach an unverified server", "Server certificate not verified");
             postfix.awaitLog(Pattern.compile("postfix/smtp\\[\\d+\\]: certificate verification failed for 127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:"
                     + server.address().getPort() + ": untrusted issuer "), 1, WAIT);
             // The handshake itself succeeds (Postfix judges the certificate after it); Postfix then
@@ -154,5 +144,17 @@ public final class PostfixRelayScenarios {
             assertThat(served.received()).as("Postfix only said goodbye").containsExactly("QUIT");
             assertThat(served.messages()).as("no message reached an unverified server").isEmpty();
         }
+    }
+
+    /**
+     * Routes a new domain to {@code server} at {@code secure}, submits a message for it, and waits
+     * for Postfix to log its deferral with {@code reason}.
+     */
+    private void submitAndAwaitDeferral(StartTlsServers.Running server, String subject, String reason) {
+        String recipient = "alice@" + postfix.relayTo(server.address(), "secure match=" + InteropPki.SERVER_NAME);
+        String queueId = postfix.submit("sender@example.test", recipient, "Subject: " + subject + "\r\n\r\n" + BODY + "\r\n");
+        postfix.awaitLog(Pattern.compile(Pattern.quote(queueId) + ": to=<" + Pattern.quote(recipient) + ">, relay="
+                + Pattern.quote("127.0.0.1[127.0.0.1]:" + server.address().getPort()) + ", .*status=deferred \\("
+                + Pattern.quote(reason) + "\\)"), 1, WAIT);
     }
 }
