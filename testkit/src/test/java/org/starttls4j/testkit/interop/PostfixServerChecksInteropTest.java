@@ -26,11 +26,11 @@ import org.starttls4j.testkit.checks.Verdict;
  * refuses MAIL and AUTH before TLS. At {@code may} it accepts MAIL before TLS, as that level says
  * it will: the kit must tell the two apart.
  *
- * <p>{@code OVER_LONG_LINE} is asserted as observed: the kit marks it FAIL because Postfix answers
- * a 1 MiB NOOP line with 250, yet Postfix reads a command line only up to {@code line_length_limit}
- * (2,048 bytes), skips the rest and logs "request longer than 2048": it never holds the line, so
- * the verdict is the kit's false positive (reported; the kit cannot tell truncation from
- * acceptance by the reply alone). Not run: {@code IDLE_CONNECTIONS}, since Postfix closes a silent
+ * <p>{@code OVER_LONG_LINE} is a WARN: Postfix answers a 1 MiB NOOP line with 250, yet it reads a
+ * command line only up to {@code line_length_limit} (2,048 bytes), skips the rest and logs
+ * "request longer than 2048": it never holds the line. The kit cannot tell truncation from
+ * keeping the line whole by the reply alone, so it warns rather than fails (it failed here until
+ * this test showed the difference). Not run: {@code IDLE_CONNECTIONS}, since Postfix closes a silent
  * client only after {@code smtpd_timeout} (300 s).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -88,7 +88,7 @@ class PostfixServerChecksInteropTest {
     }
 
     @Test
-    void postfixTruncatesAnOverLongLineWhichTheKitStillCallsAccepted() {
+    void postfixTruncatesAnOverLongLineWhichTheKitCannotTellFromKeepingIt() {
         PostfixServer.Listener listener = new PostfixServer.Listener(PostfixServer.Level.ENCRYPT, TestPki.KeyType.EC_P256, false);
         Pattern truncated = Pattern.compile("postfix/" + listener.tag() + "/smtpd\\[\\d+\\]: warning: \\S+: request longer than 2048: NOOP x");
         long before = postfix.countInLog(truncated);
@@ -96,7 +96,7 @@ class PostfixServerChecksInteropTest {
                 .timeout(Duration.ofSeconds(10)).run(ServerCheck.OVER_LONG_LINE, ServerCheck.SECOND_STARTTLS);
 
         postfix.awaitLog(truncated, before + 1, Duration.ofSeconds(20));
-        assertThat(audit).hasVerdict(ServerCheck.OVER_LONG_LINE, Verdict.FAIL);
-        assertThat(audit.result(ServerCheck.OVER_LONG_LINE).orElseThrow().evidence()).contains("250 2.0.0 Ok");
+        assertThat(audit).hasVerdict(ServerCheck.OVER_LONG_LINE, Verdict.WARN);
+        assertThat(audit.result(ServerCheck.OVER_LONG_LINE).orElseThrow().evidence()).contains("answered as a command (250 2.0.0 Ok)");
     }
 }
