@@ -383,7 +383,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
         try {
             ensureOpen();
             if (!outboundDone) {
-                long deadline = Endpoint.deadlineIn(closeTimeout);
+                long deadline = io.deadlineIn(closeTimeout);
                 flushLocked(deadline);
                 closeNotify();
                 flushLocked(deadline);
@@ -400,7 +400,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
      */
     @Override
     void closeOnce() throws IOException {
-        long deadline = Endpoint.deadlineIn(closeTimeout);
+        long deadline = io.deadlineIn(closeTimeout);
         try {
             if (writeLock.tryLock()) { // a writer stuck on a full socket keeps it: then no close_notify
                 try {
@@ -460,7 +460,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
                 sink.clear();
                 // A read checks the deadline only when it has to wait: a peer that keeps sending would
                 // keep close() reading. Stop at the deadline or at what one close is worth discarding.
-                if (discarded > MAX_DISCARDED_AT_CLOSE || System.nanoTime() - deadline >= 0) {
+                if (discarded > MAX_DISCARDED_AT_CLOSE || io.nanoTime() - deadline >= 0) {
                     return;
                 }
             }
