@@ -47,6 +47,8 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
 
     private volatile Duration closeTimeout;
     private volatile Failure broken;
+    /** What {@link #close()} read and dropped while it waited for the peer's close_notify; for tests. */
+    volatile long droppedAtClose;
 
     // Guarded by readLock.
     private ByteBuffer netIn; // read mode: received, not yet decrypted; null when empty
@@ -457,6 +459,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
             long discarded = 0;
             while (readLocked(sink, deadline) >= 0) {
                 discarded += sink.position();
+                droppedAtClose = discarded;
                 sink.clear();
                 // A read checks the deadline only when it has to wait: a peer that keeps sending would
                 // keep close() reading. Stop at the deadline or at what one close is worth discarding.

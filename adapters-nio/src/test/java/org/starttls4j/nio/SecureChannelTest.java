@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +149,56 @@ class SecureChannelTest {
             assertThat(p.server.socketChannel().isOpen()).isFalse();
             assertThatThrownBy(() -> peerWrites.get(60, TimeUnit.SECONDS)).as("the rest was not read: the peer is reset")
                     .hasCauseInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void closeStopsReadingAPeerThatKeepsSendingAtItsDeadline() throws Exception {
+        try (ChannelPair p = pair()) {
+            p.server.configureBlocking(true);
+            p.server.setCloseTimeout(Duration.ofMinutes(1));
+            int records = 12;
+            int recordSize = 4096; // 48 KiB in all: under the bound on what close() drops, so only the deadline stops it
+            for (int i = 0; i < records; i++) {
+                Fixtures.send(p.client, "x".repeat(recordSize));
+            }
+            // All of it is in the server's socket before close() starts: reads never have to wait.
+            InputStream available = p.server.socketChannel().socket().getInputStream();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (available.available() < records * recordSize) {
+                assertThat(System.nanoTime() - until).as("the peer's data arrived").isNegative();
+                Thread.onSpinWait();
+            }
+            // Time as close() sees it: the deadline is read once, and has passed at the next look.
+            long start = System.nanoTime();
+            AtomicInteger looks = new AtomicInteger();
+            p.server.io.ticker(() -> looks.getAndIncrement() == 0 ? start : start + Duration.ofMinutes(2).toNanos());
+
+            p.server.close();
+
+            assertThat(p.server.socketChannel().isOpen()).isFalse();
+            assertThat(p.server.droppedAtClose).as("one read's worth dropped, then the deadline: the rest left unread")
+                    .isPositive().isLessThanOrEqualTo(p.server.session().minApplicationBufferSize())
+                    .isLessThan(records * recordSize);
+        }
+    }
+
+    @Test
+    void closeWaitsForASilentPeersCloseNotifyNoLongerThanItsDeadline() throws Exception {
+        try (ChannelPair p = pair()) {
+            p.server.setCloseTimeout(Duration.ofHours(1)); // only the clock below can end the wait in time
+            long start = System.nanoTime();
+            AtomicInteger looks = new AtomicInteger();
+            p.server.io.ticker(() -> looks.getAndIncrement() == 0 ? start : start + Duration.ofHours(2).toNanos());
+
+            Future<Void> closing = threads.submit(() -> {
+                p.server.close(); // the client never reads, so never answers the close_notify
+                return null;
+            });
+
+            closing.get(20, TimeUnit.SECONDS);
+            assertThat(p.server.socketChannel().isOpen()).isFalse();
+            assertThat(p.server.droppedAtClose).isZero();
         }
     }
 
