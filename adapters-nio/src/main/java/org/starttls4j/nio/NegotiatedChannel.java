@@ -20,7 +20,8 @@ import org.starttls4j.Session;
  * {@link java.net.SocketTimeoutException} then; {@link #close()} wakes a waiting thread with an
  * {@link java.nio.channels.AsynchronousCloseException}). A blocked thread costs no file descriptor
  * beside the socket: every blocking channel waits on one selector and thread of the JVM's (named
- * {@code starttls4j-nio-waiter}, started at the first wait). In non-blocking mode, register
+ * {@code starttls4j-nio-waiter}, started at the first wait); the price is a hand-off to that
+ * thread and back on each wait, some microseconds. In non-blocking mode, register
  * {@link #socketChannel()} with your {@link java.nio.channels.Selector} and call {@link #read} and
  * {@link #write} on this channel (never on the socket) when it is ready, keeping three rules:
  * <ul>
