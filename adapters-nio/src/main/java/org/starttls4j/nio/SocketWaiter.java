@@ -165,10 +165,17 @@ final class SocketWaiter {
         selector.wakeup();
     }
 
+    /**
+     * How often the selector looks at its keys while it holds any, whatever happens: a socket closed
+     * other than through its endpoint (a failed resumed negotiation, an application closing
+     * {@code socketChannel()} itself) keeps its descriptor until the selector deregisters it.
+     */
+    private static final long SWEEP_MILLIS = 1_000;
+
     private void run() {
         while (true) {
             try {
-                selector.select(SocketWaiter::dispatch);
+                selector.select(SocketWaiter::dispatch, selector.keys().isEmpty() ? 0 : SWEEP_MILLIS);
             } catch (IOException | RuntimeException e) {
                 // A failed select leaves the keys as they were: select again, without spinning.
                 // Waiting threads keep their own deadlines either way.

@@ -121,6 +121,26 @@ class BlockedSessionDescriptorsTest {
         }
     }
 
+    @Test
+    void aSocketClosedBehindItsChannelsBackStillGivesItsDescriptorBack() throws Exception {
+        try (Sessions s = new Sessions()) {
+            long established = Fixtures.openFileDescriptors();
+            for (SecureChannel channel : s.servers) {
+                channel.setTimeout(Duration.ofMillis(1));
+                assertThatThrownBy(() -> channel.read(ByteBuffer.allocate(1))).as("a wait registers the socket with the waiter")
+                        .isInstanceOf(java.net.SocketTimeoutException.class);
+                channel.socketChannel().close(); // not through the channel: its endpoint does not wake the waiter
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (Fixtures.openFileDescriptors() > established - SESSIONS) {
+                assertThat(System.nanoTime() - until).as("the sockets' descriptors released; %d open, %d before",
+                        Fixtures.openFileDescriptors(), established).isNegative();
+                Thread.onSpinWait();
+                Thread.yield();
+            }
+        }
+    }
+
     /** Waits until each thread is inside the endpoint's wait for its socket. */
     private static void awaitWaiting(List<Thread> waiting) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
