@@ -6,18 +6,14 @@ import io.netty.channel.ChannelHandlerContext;
 
 /**
  * A negotiation reads no more than it can answer: while the channel is not writable or more than
- * {@value #MAX_UNSENT_BYTES} bytes of the negotiation's own output are not yet on the wire, it
+ * {@value StartTlsHandler#PENDING_OUTPUT_BOUND} bytes of the negotiation's own output are not yet on the wire, it
  * stops reading ({@code autoRead} off, or no {@code read()} of its own) and reads again when the
  * output drains to half of that, giving {@code autoRead} back as it found it.
  */
 final class ReadThrottle {
 
-    /**
-     * Most bytes of the negotiation's own output written and not yet on the wire before it stops
-     * reading: a few dozen replies, so a peer that sends commands and never reads the answers makes
-     * the server hold little.
-     */
-    static final int MAX_UNSENT_BYTES = 4 * 1024;
+    /** Most bytes of the negotiation's own output written and not yet on the wire before it stops reading. */
+    private static final int MAX_UNSENT_BYTES = StartTlsHandler.PENDING_OUTPUT_BOUND;
 
     private final ChannelHandlerContext ctx;
     private long unsent;

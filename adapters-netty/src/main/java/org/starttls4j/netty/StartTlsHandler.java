@@ -81,9 +81,10 @@ import org.starttls4j.TransportTls;
  * leaves the {@code SslHandler} ({@link StartTlsServerHandler#serverNames}).
  *
  * <p><b>Bounded.</b> The handler reads no more than it can answer ({@link ReadThrottle}: while
- * the channel is not writable or more than {@value ReadThrottle#MAX_UNSENT_BYTES} bytes of the
+ * the channel is not writable or more than {@value #PENDING_OUTPUT_BOUND} bytes of the
  * negotiation's own output are not yet on the wire, it stops reading), keeps a bounded transcript
- * for the completion event ({@value #MAX_TRANSCRIPT_LINES} lines, see {@link EventLog}), and after a failure gives the bytes owed to
+ * for the completion event ({@value #MAX_REPORTED_LINES} lines and {@value #MAX_REPORTED_CHARS}
+ * characters, see {@link EventLog}), and after a failure gives the bytes owed to
  * the peer {@value #LAST_WORDS_TIMEOUT_MILLIS} ms to leave before it closes the channel anyway.
  *
  * <p><b>The outcome.</b> Exactly one {@link StartTlsCompletionEvent} goes up the pipeline, before
@@ -112,10 +113,34 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     static final long LAST_WORDS_TIMEOUT_MILLIS = 3_000;
 
     /**
-     * Transcript lines the completion event keeps, then one {@link Event.TranscriptTruncated}: a
-     * long transcript is a hostile or broken peer's. Every other event is kept.
+     * Bytes of the negotiation's own output written and not yet on the wire above which it stops
+     * reading ({@link ReadThrottle}). The NIO adapter's bound has the same name and value
+     * ({@code NonBlockingNegotiation.PENDING_OUTPUT_BOUND}; the examples' {@code ServerBoundsTableTest}
+     * holds them together), and the reason is theirs: the largest output an honest negotiation
+     * produces at once is a server's handshake flight with its certificate chain, a few KiB even with
+     * three RSA-4096 certificates, so an honest peer never meets the bound; a peer that sends
+     * commands and never reads the answers makes the server hold this much, plus one read's answers.
      */
-    static final int MAX_TRANSCRIPT_LINES = 64;
+    public static final int PENDING_OUTPUT_BOUND = 8 * 1024;
+
+    /**
+     * Transcript lines the completion event keeps, then one {@link Event.TranscriptTruncated}: a
+     * long transcript is a hostile or broken peer's. Every other event is kept. The same as the NIO
+     * adapter's report ({@code NonBlockingNegotiation.MAX_REPORTED_LINES}): two replies of the
+     * most lines a client accepts ({@link org.starttls4j.Limits#maxLinesPerReply()}, 100; an EHLO
+     * reply before TLS and another inside it) would nearly fill it, while an honest negotiation
+     * with a large EHLO reply has under 60 lines.
+     */
+    public static final int MAX_REPORTED_LINES = 200;
+
+    /**
+     * Transcript characters the completion event keeps, then one {@link Event.TranscriptTruncated}:
+     * what {@link #MAX_REPORTED_LINES} lines of 160 characters hold, ten times an honest negotiation's
+     * (a large EHLO reply is about 1 KiB, an IMAP CAPABILITY line a few hundred characters), and the
+     * most text a hostile peer's transcript costs. The same as the NIO adapter's report
+     * ({@code NonBlockingNegotiation.MAX_REPORTED_CHARS}).
+     */
+    public static final int MAX_REPORTED_CHARS = 32 * 1024;
 
     /**
      * What each call into a negotiation writes its bytes into, one per event loop: the plaintext
@@ -134,7 +159,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     private final NegotiationCapacity capacity;   // server only; null: no limit
     private final ResumedCommand resumed;         // set by StartTlsServerHandler.resume
     private final CompletableFuture<StartTlsCompletionEvent> completion = new CompletableFuture<>();
-    private final EventLog log = new EventLog(MAX_TRANSCRIPT_LINES, Integer.MAX_VALUE);
+    private final EventLog log = new EventLog(MAX_REPORTED_LINES, MAX_REPORTED_CHARS);
     private final TlsStep tls;                    // Netty's SslHandler in front of us from the go-ahead on
 
     private ChannelHandlerContext ctx;

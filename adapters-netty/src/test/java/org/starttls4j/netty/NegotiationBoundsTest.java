@@ -78,7 +78,7 @@ class NegotiationBoundsTest {
         int sent = ehloUntilPaused();
 
         assertThat(sent).isGreaterThan(1);
-        assertThat(stall.heldBytes()).isGreaterThan(ReadThrottle.MAX_UNSENT_BYTES);
+        assertThat(stall.heldBytes()).isGreaterThan(StartTlsHandler.PENDING_OUTPUT_BOUND);
         assertThat(channel.config().isAutoRead()).as("reading stopped").isFalse();
         assertThat(app.completions).isEmpty();
 
@@ -141,11 +141,32 @@ class NegotiationBoundsTest {
 
         List<Event> events = app.completion(StartTlsCompletionEvent.Failed.class).events();
         List<Event.Line> lines = events.stream().filter(Event.Line.class::isInstance).map(Event.Line.class::cast).toList();
-        assertThat(lines).hasSize(StartTlsHandler.MAX_TRANSCRIPT_LINES);
+        assertThat(lines).hasSize(StartTlsHandler.MAX_REPORTED_LINES);
         assertThat(lines.get(0).text()).as("the greeting is kept").startsWith("220 ");
         assertThat(lines.get(1).text()).isEqualTo("NOOP 0");
         assertThat(events).filteredOn(Event.TranscriptTruncated.class::isInstance).hasSize(1);
         assertThat(events.get(events.size() - 1)).isInstanceOf(Event.Failed.class);
+    }
+
+    @Test
+    void theRecordKeepsNoMoreTranscriptTextThanItsBound() {
+        ServerConfig config = Fixtures.server(TlsPolicy.REQUIRED, Fixtures.Engine.JDK)
+                .limits(Limits.DEFAULT.withMaxCommandsBeforeTls(1_000)).build();
+        open(config, true, new Fixtures.OutboundCounter());
+        stall.passThrough = true;
+
+        String filler = "x".repeat(900); // 50 long lines: fewer lines than the line bound, more text than the character bound
+        for (int i = 0; i < 50; i++) {
+            channel.writeInbound(ascii("NOOP " + filler + "\r\n"));
+        }
+        channel.writeInbound(ascii("QUIT\r\n"));
+
+        List<Event> events = app.completion(StartTlsCompletionEvent.Failed.class).events();
+        List<Event.Line> lines = events.stream().filter(Event.Line.class::isInstance).map(Event.Line.class::cast).toList();
+        assertThat(lines).hasSizeLessThan(StartTlsHandler.MAX_REPORTED_LINES);
+        assertThat(lines.stream().mapToInt(l -> l.text().length()).sum()).isLessThanOrEqualTo(StartTlsHandler.MAX_REPORTED_CHARS)
+                .isGreaterThan(StartTlsHandler.MAX_REPORTED_CHARS - 1_000);
+        assertThat(events).filteredOn(Event.TranscriptTruncated.class::isInstance).hasSize(1);
     }
 
     @Test

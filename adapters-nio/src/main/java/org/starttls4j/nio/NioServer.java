@@ -17,7 +17,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +62,10 @@ import org.starttls4j.Transition;
  * ever waits in its own connection's deadlines, and a callback that blocks holds up the
  * connections of its loop (and, on loop 0, the accepting), never those of the other loops. The
  * dealing does not look at load: a held-up loop is still dealt its turn, and those connections
- * wait for it, as every connection did when the server had one loop.
+ * wait for it, as every connection did when the server had one loop. The engines' delegated tasks
+ * run on the loop under the default {@link org.starttls4j.DelegatedTasks#RUN_INLINE}; under
+ * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER} they run on the server's own task threads
+ * (or the executor given to {@link Builder#taskExecutor}), which end with the server.
  *
  * <p><b>Hand-over.</b> The callback must not block: hand the channel to a worker or register it
  * with another selector. The channel is in non-blocking mode
@@ -126,6 +131,7 @@ public final class NioServer implements AutoCloseable {
     private final int maxNegotiating;
     private final boolean keepTranscript;
     private final NioOptions options;
+    private final ExecutorService ownTasks; // the default task executor, the server's to shut down; null when given one
     private final ServerSocketChannel listener;
     private final InetSocketAddress localAddress;
     private final Loop[] loops; // loops[0] also accepts
@@ -210,9 +216,15 @@ public final class NioServer implements AutoCloseable {
         this.onFailure = b.onFailure;
         this.maxNegotiating = b.maxNegotiating;
         this.keepTranscript = b.keepTranscript;
-        this.options = b.options;
         this.listener = listener;
         this.localAddress = (InetSocketAddress) listener.getLocalAddress();
+        if (b.options.taskExecutor() == null) {
+            this.ownTasks = taskThreads(Math.max(2, selectors.length), "starttls4j-nio-server-" + localAddress.getPort() + "-tasks-");
+            this.options = b.options.withTaskExecutor(ownTasks);
+        } else {
+            this.ownTasks = null;
+            this.options = b.options;
+        }
         this.acceptKey = listener.register(selectors[0], SelectionKey.OP_ACCEPT);
         this.terminated = new CountDownLatch(selectors.length);
         ThreadFactory factory = b.threadFactory;
@@ -222,6 +234,24 @@ public final class NioServer implements AutoCloseable {
             String name = "starttls4j-nio-server-" + localAddress.getPort() + "-loop-" + i;
             loops[i].thread = factory != null ? factory.newThread(loops[i]) : defaultThread(loops[i], name);
         }
+    }
+
+    /**
+     * The default executor for delegated tasks: the server's own daemon threads, at most
+     * {@code threads}, started when a task comes and ended after 30 idle seconds (so a server whose
+     * configuration runs tasks inline never starts one), and shut down with the server.
+     */
+    private static ExecutorService taskThreads(int threads, String prefix) {
+        AtomicInteger next = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> defaultThread(task, prefix + next.getAndIncrement()));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The default task executor, for tests: null when the builder was given one. */
+    ExecutorService ownTaskExecutor() {
+        return ownTasks;
     }
 
     private static Thread defaultThread(Runnable loop, String name) {
@@ -329,8 +359,10 @@ public final class NioServer implements AutoCloseable {
             }
         }
         try {
-            if (!terminated.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("a selector loop's thread did not stop within ten seconds");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            if (!terminated.await(10, TimeUnit.SECONDS)
+                    || (ownTasks != null && !ownTasks.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS))) {
+                throw new IllegalStateException("a selector loop's or delegated task's thread did not stop within ten seconds");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -740,6 +772,10 @@ public final class NioServer implements AutoCloseable {
                 // closing is all that is left
             }
             terminated.countDown();
+            if (terminated.getCount() == 0 && ownTasks != null) {
+                // The last loop out: every negotiation is closed, so their tasks are moot.
+                ownTasks.shutdownNow();
+            }
         }
     }
 
@@ -767,8 +803,8 @@ public final class NioServer implements AutoCloseable {
         private ThreadFactory threadFactory;
 
         private Builder(Supplier<Negotiation> negotiations) {
-            // A selector loop must never run a handshake's tasks itself.
-            super(NioOptions.DEFAULTS.withTaskExecutor(ForkJoinPool.commonPool()));
+            // No executor here: the server makes its own at start (see taskExecutor).
+            super(NioOptions.DEFAULTS);
             this.negotiations = negotiations;
         }
 
@@ -904,8 +940,17 @@ public final class NioServer implements AutoCloseable {
 
         /**
          * Where delegated engine tasks run when the configuration says
-         * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER}; default the common fork-join pool,
-         * so that no handshake task ever runs on a selector loop's thread.
+         * {@link org.starttls4j.DelegatedTasks#HAND_TO_CALLER} (under the default,
+         * {@link org.starttls4j.DelegatedTasks#RUN_INLINE RUN_INLINE}, they run on the loop's thread
+         * and no executor is used). Default: the server's own threads, as many as its selector
+         * loops and at least two, named {@code starttls4j-nio-server-<port>-tasks-<n>}, started when
+         * a task comes, ended after 30 idle seconds, and shut down by {@link NioServer#close()},
+         * which waits for them. Not the JVM's common fork-join pool: on a two-core machine that is
+         * one thread, shared with everything else in the JVM, and one slow task (a certificate path
+         * built over the network, a CRL or OCSP fetch in a custom trust manager) would stall every
+         * negotiation and every other user of the pool. A server whose trust or key managers may
+         * block gives an executor sized for that here; the server never shuts down an executor it
+         * was given.
          *
          * @param value the executor
          * @return this builder

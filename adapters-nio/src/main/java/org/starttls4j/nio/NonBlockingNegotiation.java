@@ -85,13 +85,26 @@ import org.starttls4j.Transition;
 public final class NonBlockingNegotiation {
 
     /**
-     * Pending output above which the negotiation stops reading: a handshake flight or a few dozen
-     * answers, never what a peer that does not read could pile up.
+     * Pending output above which the negotiation stops reading. The largest output an honest
+     * negotiation produces at once is a server's handshake flight with its certificate chain, a few
+     * KiB even with three RSA-4096 certificates, so an honest peer never meets it; a peer that sends
+     * commands and never reads the answers makes the server hold this much, plus one read's answers.
+     * The Netty adapter's bound is the same ({@code StartTlsHandler.PENDING_OUTPUT_BOUND}; the
+     * examples' {@code ServerBoundsTableTest} holds them together).
      */
     public static final int PENDING_OUTPUT_BOUND = 8 * 1024;
-    /** The most transcript lines a report keeps. */
+    /**
+     * The most transcript lines a report keeps: two replies of the most lines a client accepts
+     * ({@link org.starttls4j.Limits#maxLinesPerReply()}, 100; an EHLO reply before TLS and another
+     * inside it) would nearly fill it, while an honest negotiation with a large EHLO reply has under
+     * 60 lines. The Netty adapter keeps the same ({@code StartTlsHandler.MAX_REPORTED_LINES}).
+     */
     public static final int MAX_REPORTED_LINES = 200;
-    /** The most transcript characters a report keeps. */
+    /**
+     * The most transcript characters a report keeps: what {@link #MAX_REPORTED_LINES} lines of 160
+     * characters hold, ten times an honest negotiation's, and the most text a hostile peer's
+     * transcript costs. The Netty adapter keeps the same ({@code StartTlsHandler.MAX_REPORTED_CHARS}).
+     */
     public static final int MAX_REPORTED_CHARS = 32 * 1024;
 
     private enum Phase {

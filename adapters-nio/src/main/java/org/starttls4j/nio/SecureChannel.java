@@ -47,6 +47,8 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
 
     private volatile Duration closeTimeout;
     private volatile Failure broken;
+    /** What {@link #close()} read and dropped while it waited for the peer's close_notify; for tests. */
+    volatile long droppedAtClose;
 
     // Guarded by readLock.
     private ByteBuffer netIn; // read mode: received, not yet decrypted; null when empty
@@ -383,7 +385,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
         try {
             ensureOpen();
             if (!outboundDone) {
-                long deadline = Endpoint.deadlineIn(closeTimeout);
+                long deadline = io.deadlineIn(closeTimeout);
                 flushLocked(deadline);
                 closeNotify();
                 flushLocked(deadline);
@@ -400,7 +402,7 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
      */
     @Override
     void closeOnce() throws IOException {
-        long deadline = Endpoint.deadlineIn(closeTimeout);
+        long deadline = io.deadlineIn(closeTimeout);
         try {
             if (writeLock.tryLock()) { // a writer stuck on a full socket keeps it: then no close_notify
                 try {
@@ -457,10 +459,11 @@ public final class SecureChannel extends AbstractNegotiatedChannel<SecureSession
             long discarded = 0;
             while (readLocked(sink, deadline) >= 0) {
                 discarded += sink.position();
+                droppedAtClose = discarded;
                 sink.clear();
                 // A read checks the deadline only when it has to wait: a peer that keeps sending would
                 // keep close() reading. Stop at the deadline or at what one close is worth discarding.
-                if (discarded > MAX_DISCARDED_AT_CLOSE || System.nanoTime() - deadline >= 0) {
+                if (discarded > MAX_DISCARDED_AT_CLOSE || io.nanoTime() - deadline >= 0) {
                     return;
                 }
             }

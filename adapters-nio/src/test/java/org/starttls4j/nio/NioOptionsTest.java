@@ -74,9 +74,12 @@ class NioOptionsTest {
     }
 
     @Test
-    void theServerRunsDelegatedTasksOffItsAcceptorThreadByDefaultAndTheClientInline() {
-        assertThat(NioServer.builder(Fixtures.server(TlsPolicy.REQUIRED).build(), Smtp::server).options.taskExecutor())
-                .isSameAs(java.util.concurrent.ForkJoinPool.commonPool());
+    void theServerRunsDelegatedTasksOnItsOwnThreadsByDefaultAndTheClientInline() throws Exception {
+        NioServer.Builder builder = NioServer.builder(Fixtures.server(TlsPolicy.REQUIRED).build(), Smtp::server);
+        assertThat(builder.options.taskExecutor()).as("none until the server starts and makes its own").isNull();
+        try (NioServer server = builder.bind(Fixtures.anyLoopbackPort()).onSession(channel -> { }).start()) {
+            assertThat(server.ownTaskExecutor()).isNotNull().isNotSameAs(java.util.concurrent.ForkJoinPool.commonPool());
+        }
         assertThat(NioClient.builder().options.taskExecutor()).isNull();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -151,6 +153,56 @@ class SecureChannelTest {
     }
 
     @Test
+    void closeStopsReadingAPeerThatKeepsSendingAtItsDeadline() throws Exception {
+        try (ChannelPair p = pair()) {
+            p.server.configureBlocking(true);
+            p.server.setCloseTimeout(Duration.ofMinutes(1));
+            int records = 12;
+            int recordSize = 4096; // 48 KiB in all: under the bound on what close() drops, so only the deadline stops it
+            for (int i = 0; i < records; i++) {
+                Fixtures.send(p.client, "x".repeat(recordSize));
+            }
+            // All of it is in the server's socket before close() starts: reads never have to wait.
+            InputStream available = p.server.socketChannel().socket().getInputStream();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (available.available() < records * recordSize) {
+                assertThat(System.nanoTime() - until).as("the peer's data arrived").isNegative();
+                Thread.onSpinWait();
+            }
+            // Time as close() sees it: the deadline is read once, and has passed at the next look.
+            long start = System.nanoTime();
+            AtomicInteger looks = new AtomicInteger();
+            p.server.io.ticker(() -> looks.getAndIncrement() == 0 ? start : start + Duration.ofMinutes(2).toNanos());
+
+            p.server.close();
+
+            assertThat(p.server.socketChannel().isOpen()).isFalse();
+            assertThat(p.server.droppedAtClose).as("one read's worth dropped, then the deadline: the rest left unread")
+                    .isPositive().isLessThanOrEqualTo(p.server.session().minApplicationBufferSize())
+                    .isLessThan(records * recordSize);
+        }
+    }
+
+    @Test
+    void closeWaitsForASilentPeersCloseNotifyNoLongerThanItsDeadline() throws Exception {
+        try (ChannelPair p = pair()) {
+            p.server.setCloseTimeout(Duration.ofHours(1)); // only the clock below can end the wait in time
+            long start = System.nanoTime();
+            AtomicInteger looks = new AtomicInteger();
+            p.server.io.ticker(() -> looks.getAndIncrement() == 0 ? start : start + Duration.ofHours(2).toNanos());
+
+            Future<Void> closing = threads.submit(() -> {
+                p.server.close(); // the client never reads, so never answers the close_notify
+                return null;
+            });
+
+            closing.get(20, TimeUnit.SECONDS);
+            assertThat(p.server.socketChannel().isOpen()).isFalse();
+            assertThat(p.server.droppedAtClose).isZero();
+        }
+    }
+
+    @Test
     void halfCloseLetsThePeerAnswerAfterOurCloseNotify() throws Exception {
         try (ChannelPair p = pair()) {
             p.server.configureBlocking(true);
@@ -219,28 +271,39 @@ class SecureChannelTest {
     }
 
     @Test
-    void theBlockingClientsChannelWaitsOnItsNegotiationsSelectorAndClosesIt() throws Exception {
+    void aBlockedReadWakesForDataAndCloseWaitsForTheAnswerToItsCloseNotify() throws Exception {
         ChannelPair p = pair();
         try {
-            // The negotiation's selector stays registered as the channel's read waiter, rather
-            // than being closed (which deregisters the socket) and another opened at the first wait.
-            assertThat(p.client.socketChannel().isRegistered()).isTrue();
             p.client.setTimeout(Duration.ofSeconds(20));
             Future<byte[]> reading = threads.submit(() -> readExactly(p.client, 5));
             Fixtures.send(p.server, "later");
             assertThat(new String(reading.get(20, TimeUnit.SECONDS))).isEqualTo("later");
             p.client.setTimeout(Duration.ofMillis(100));
             assertThatThrownBy(() -> p.client.read(ByteBuffer.allocate(10))).isInstanceOf(SocketTimeoutException.class);
-            // The server answers the close_notify that close() waits for on the same selector.
+            // The server answers the close_notify that close() waits for.
             Future<Integer> serverEnd = threads.submit(() -> p.server.read(ByteBuffer.allocate(10)));
             p.client.close();
             assertThat(serverEnd.get(20, TimeUnit.SECONDS)).isEqualTo(-1);
             assertThat(p.client.socketChannel().isOpen()).isFalse();
-            assertThat(p.client.socketChannel().isRegistered()).as("the waiter closed with the channel").isFalse();
         } finally {
             p.close();
         }
         assertThat(p.clientPool.inUse()).isZero();
+    }
+
+    @Test
+    void aBlockingWriteToAPeerThatStopsReadingEndsWithinItsTimeout() throws Exception {
+        try (ChannelPair p = pair()) {
+            p.client.setTimeout(Duration.ofMillis(200));
+            ByteBuffer data = ByteBuffer.allocate(1 << 20);
+            assertThatThrownBy(() -> {
+                while (true) { // the server never reads: the sockets' buffers fill, then the write waits
+                    data.clear();
+                    p.client.write(data);
+                }
+            }).isInstanceOf(SocketTimeoutException.class).hasMessageContaining("took no data");
+            p.client.setCloseTimeout(Duration.ZERO);
+        }
     }
 
     @Test

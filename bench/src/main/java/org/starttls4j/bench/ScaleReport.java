@@ -62,6 +62,8 @@ final class ScaleReport {
      * @param fill    the clients' answer to the fill
      * @param idle    the server's reading after the warm-up
      * @param atBurst the server's reading with the burst's sessions held
+     * @param steps   the server's readings between the burst's and the last, in order (none in runs
+     *                made before {@code --steps})
      * @param full    the server's reading with every session held
      * @param load    the load average before and after the burst
      * @param listen  the server's listen backlogs ({@code backlogs}, as {@code ss} shows them) and the
@@ -70,7 +72,12 @@ final class ScaleReport {
      */
     record Variant(String server, String engine, Map<String, String> warmup, Map<String, String> burst,
                    Map<String, String> fill, Map<String, String> idle, Map<String, String> atBurst,
-                   Map<String, String> full, String load, Map<String, String> listen) {
+                   List<Map<String, String>> steps, Map<String, String> full, String load, Map<String, String> listen) {
+
+        /** Copies the readings between the burst's and the last. */
+        Variant {
+            steps = List.copyOf(steps);
+        }
 
         /** Sessions held at the last reading. */
         long sessions() {
@@ -153,6 +160,23 @@ final class ScaleReport {
             return added <= 0 ? Double.NaN : (double) (fullFootprint().total() - b.total()) / added;
         }
 
+        /**
+         * The straight line through the readings from the burst's on (sessions held → heap plus
+         * native), or empty with fewer than three readings.
+         */
+        Optional<Line> line() {
+            List<Map<String, String>> readings = new java.util.ArrayList<>();
+            readings.add(atBurst);
+            readings.addAll(steps);
+            readings.add(full);
+            if (readings.size() < 3) {
+                return Optional.empty();
+            }
+            double[] x = readings.stream().mapToDouble(r -> Long.parseLong(r.get("live"))).toArray();
+            double[] y = readings.stream().mapToDouble(r -> ProcessFootprint.of(r).total()).toArray();
+            return Optional.of(Line.fit(x, y));
+        }
+
         /** Heap plus native of the process with no session, plus {@code n} sessions at the measured rate. */
         double extrapolated(long n) {
             return idleFootprint().total() + n * totalPerSession();
@@ -174,6 +198,45 @@ final class ScaleReport {
             }
             int rank = (int) Math.ceil(p / 100 * l.length);
             return l[Math.max(0, Math.min(l.length - 1, rank - 1))];
+        }
+    }
+
+    /**
+     * A least-squares straight line {@code y = intercept + slope · x} through readings.
+     *
+     * @param points      how many readings
+     * @param slope       bytes per session
+     * @param intercept   bytes at no session
+     * @param r2          the share of the readings' variance the line explains
+     * @param maxResidual the largest distance of a reading from the line, in bytes
+     * @param firstX      sessions held at the first reading
+     * @param lastX       sessions held at the last reading
+     */
+    record Line(int points, double slope, double intercept, double r2, double maxResidual, double firstX, double lastX) {
+
+        static Line fit(double[] x, double[] y) {
+            int n = x.length;
+            double mx = Arrays.stream(x).average().orElseThrow();
+            double my = Arrays.stream(y).average().orElseThrow();
+            double sxy = 0;
+            double sxx = 0;
+            double syy = 0;
+            for (int i = 0; i < n; i++) {
+                sxy += (x[i] - mx) * (y[i] - my);
+                sxx += (x[i] - mx) * (x[i] - mx);
+                syy += (y[i] - my) * (y[i] - my);
+            }
+            double slope = sxy / sxx;
+            double intercept = my - slope * mx;
+            double worst = 0;
+            for (int i = 0; i < n; i++) {
+                worst = Math.max(worst, Math.abs(y[i] - (intercept + slope * x[i])));
+            }
+            return new Line(n, slope, intercept, syy == 0 ? 1 : sxy * sxy / (sxx * syy), worst, x[0], x[n - 1]);
+        }
+
+        double at(long sessions) {
+            return intercept + slope * sessions;
         }
     }
 
@@ -242,6 +305,7 @@ final class ScaleReport {
                         + "100,000 times the measured total per session; the marginal one is the process with every session held plus "
                         + "the rest at the marginal cost, which leaves out native memory the burst's handshakes freed but the C allocator "
                         + "kept (and later sessions may reuse), so the two bracket what 100,000 would hold.\n\n");
+        md.append(linearity());
         md.append(nativeBreakdown());
         md.append("Concurrent negotiations: ").append(options.get("burst"))
                 .append(" clients started at once against each server (connect to EHLO reply inside TLS, as each client measured it; "
@@ -332,6 +396,38 @@ final class ScaleReport {
             all.append('\n').append(m.group()).append('\n');
         }
         return all.toString();
+    }
+
+    /**
+     * Whether memory grew in a straight line from the burst's reading to the last, and where that
+     * line reaches at 100,000 sessions; empty for runs without intermediate readings.
+     */
+    private String linearity() {
+        if (variants.stream().allMatch(v -> v.line().isEmpty())) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("Growth with the sessions held: a least-squares straight line through the server's "
+                + "readings (heap plus native) from the burst's to the last, the fill's sessions added 256 at a time per client "
+                + "between them. The slope is the cost of one more session once the burst has grown the allocators; R² and the "
+                + "largest distance of a reading from the line say how straight the growth is; the line carried to 100,000 is "
+                + "a third estimate (**extrapolated**) beside the two above.\n\n");
+        md.append("| engine | server | readings (sessions held) | slope / session | R² | largest residual | line at 100,000 "
+                + "(**extrapolated**) | ≤ 1 GB |\n");
+        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+        for (Variant v : variants) {
+            Optional<Line> line = v.line();
+            if (line.isEmpty()) {
+                continue;
+            }
+            Line l = line.get();
+            double at100k = l.at(TARGET_SESSIONS);
+            md.append("| ").append(engineName(v.engine())).append(" | ").append(serverName(v.server())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%d (%,.0f to %,.0f)", l.points(), l.firstX(), l.lastX())).append(" | ")
+                    .append(kb(l.slope())).append(" | ").append(String.format(Locale.ROOT, "%.4f", l.r2())).append(" | ")
+                    .append(mb(l.maxResidual())).append(" | ").append(mb(at100k)).append(" | ")
+                    .append(at100k <= TARGET_BYTES ? "yes (extrapolated)" : "**no**").append(" |\n");
+        }
+        return md.append('\n').toString();
     }
 
     /**

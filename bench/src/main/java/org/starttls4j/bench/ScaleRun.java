@@ -29,12 +29,15 @@ import java.util.Map;
  * <li>burst: {@code --burst} connections started at once, spread over the clients; every one must
  *     be secured; the time from {@code connect} to the EHLO reply inside TLS of each; the server's
  *     second reading with all of them held;</li>
- * <li>fill: up to {@code --sessions} held, 256 negotiating at a time per client; the third reading.</li>
+ * <li>fill: up to {@code --sessions} held, 256 negotiating at a time per client, in {@code --steps}
+ *     equal steps with a reading after each; the last is the reading with every session held.</li>
  * </ol>
+ * The readings from the burst on show whether memory grows in a straight line with the sessions
+ * held: what an extrapolation beyond the process's open-file limit rests on.
  * {@link ScaleReport} turns the readings into per-session figures and writes the "Scale" section.
  *
  * <p>Arguments (all optional): {@code --sessions N} (19000), {@code --burst N} (10000),
- * {@code --clients N} (2), {@code --warmup N} (300), {@code --servers a,b} (sslhandler,nio,netty),
+ * {@code --clients N} (2), {@code --warmup N} (300), {@code --steps N} (4), {@code --servers a,b} (sslhandler,nio,netty),
  * {@code --engines a,b} (boringssl,jdk), {@code --server-heap SIZE} (2g), {@code --client-heap SIZE}
  * (2g), {@code --malloc-arenas N|default} (2: {@code MALLOC_ARENA_MAX=2} in the server's environment, the
  * setting docs/ENGINES.md recommends; {@code default}: glibc's own, up to 8 arenas per core), {@code --trim yes|no} (no; yes: the server returns the C heap's free pages to the system,
@@ -63,6 +66,7 @@ public final class ScaleRun {
         options.put("burst", "10000");
         options.put("clients", "2");
         options.put("warmup", "300");
+        options.put("steps", "4");
         options.put("servers", "sslhandler,nio,netty");
         options.put("engines", "boringssl,jdk");
         options.put("server-heap", "2g");
@@ -160,8 +164,14 @@ public final class ScaleRun {
         }
         Path load = raw.resolve("scale-load-" + name + ".txt");
         Path listen = raw.resolve("scale-listen-" + name + ".txt");
+        List<Map<String, String>> steps = new ArrayList<>();
+        measured.forEach((label, reading) -> {
+            if (label.startsWith("step")) {
+                steps.add(reading);
+            }
+        });
         return new ScaleReport.Variant(server, engine, merge(opened.get("warmup")), merge(opened.get("burst")),
-                merge(opened.get("fill")), measured.get("idle"), measured.get("burst"), measured.get("full"),
+                merge(opened.get("fill")), measured.get("idle"), measured.get("burst"), steps, measured.get("full"),
                 Files.exists(load) ? Files.readString(load).trim() : "not recorded",
                 Files.exists(listen) ? fields(Files.readString(listen).trim()) : Map.of());
     }
@@ -204,10 +214,22 @@ public final class ScaleRun {
                 Map<String, String> listen = listen(addresses, queueBefore, queueAfter);
                 Files.writeString(raw.resolve("scale-listen-" + name + ".txt"), line(listen) + "\n");
                 Map<String, String> atBurst = serverProcess.ask("measure burst " + burst + " " + (warmup + burst), "measured");
-                Map<String, String> fill = open(clientProcesses, "fill", sessions - burst, 256, "keep");
+                List<Map<String, String>> filled = new ArrayList<>();
+                List<Map<String, String>> steps = new ArrayList<>();
+                int stepCount = Integer.parseInt(options.get("steps"));
+                int held = burst;
+                for (int step = 1; step <= stepCount; step++) {
+                    int target = burst + (int) ((long) (sessions - burst) * step / stepCount);
+                    filled.add(open(clientProcesses, "fill", target - held, 256, "keep"));
+                    held = target;
+                    if (step < stepCount) {
+                        steps.add(serverProcess.ask("measure step" + step + " " + held + " " + (warmup + held), "measured"));
+                    }
+                }
+                Map<String, String> fill = merge(filled);
                 Map<String, String> full = serverProcess.ask("measure full " + sessions + " " + (warmup + sessions), "measured");
                 serverProcess.send("quit");
-                return new ScaleReport.Variant(server, engine, warm, burstResult, fill, idle, atBurst, full,
+                return new ScaleReport.Variant(server, engine, warm, burstResult, fill, idle, atBurst, steps, full,
                         loadBefore + " → " + loadAfter, listen);
             } finally {
                 for (Peer p : clientProcesses) {

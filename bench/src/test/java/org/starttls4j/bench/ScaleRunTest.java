@@ -28,6 +28,23 @@ class ScaleRunTest {
     Path dir;
 
     @Test
+    void theStraightLineThroughReadingsIsTheLeastSquaresOne() {
+        ScaleReport.Line exact = ScaleReport.Line.fit(new double[] {1, 2, 3, 4}, new double[] {12, 14, 16, 18});
+        assertEquals(2, exact.slope(), 1e-9);
+        assertEquals(10, exact.intercept(), 1e-9);
+        assertEquals(1, exact.r2(), 1e-9);
+        assertEquals(0, exact.maxResidual(), 1e-9);
+        assertEquals(200_010, exact.at(100_000), 1e-6);
+
+        // y = x plus +1, -1, -1, +1: the line is y = x, and it misses every reading by 1.
+        ScaleReport.Line bent = ScaleReport.Line.fit(new double[] {0, 1, 2, 3}, new double[] {1, 0, 1, 4});
+        assertEquals(1, bent.slope(), 1e-9);
+        assertEquals(0, bent.intercept(), 1e-9);
+        assertEquals(1, bent.maxResidual(), 1e-9);
+        assertTrue(bent.r2() < 1 && bent.r2() > 0, "a bent line explains part of the variance: " + bent.r2());
+    }
+
+    @Test
     void everyServerHoldsEverySessionSecuredAndTheReportHasEveryField() throws Exception {
         Path out = dir.resolve("RESULTS.md");
         Files.writeString(out, "# Benchmark results\n\nearlier sections\n");
@@ -60,6 +77,11 @@ class ScaleRunTest {
             assertTrue(Long.parseLong(v.listen().get("ListenOverflows")) >= 0
                     && Long.parseLong(v.listen().get("ListenDrops")) >= 0, name + ": the listen-queue counters over the burst");
             assertTrue(v.listen().containsKey("backlogs"), name + ": the listen backlogs");
+            assertEquals(3, v.steps().size(), name + ": a reading after each of the fill's four steps but the last");
+            ScaleReport.Line line = v.line().orElseThrow();
+            assertEquals(5, line.points(), name + ": the burst's reading, three steps', the last");
+            assertEquals(BURST, line.firstX(), name + ": the line starts at the burst's sessions");
+            assertEquals(SESSIONS, line.lastX(), name + ": and ends with every session held");
         }
 
         // The same figures again from the lines the processes left in the raw directory.
@@ -73,6 +95,7 @@ class ScaleRunTest {
             assertEquals(run.percentile(99), read.percentile(99), run.server() + ": latency from the raw lines");
             assertEquals(run.load(), read.load(), run.server() + ": load average from the raw lines");
             assertEquals(run.listen(), read.listen(), run.server() + ": listen queue from the raw lines");
+            assertEquals(run.line(), read.line(), run.server() + ": the straight line from the raw lines");
         }
         assertTrue(Files.readString(dir.resolve("again.md")).contains("`ScaleRun --from-raw`"), "says it was rendered again");
 

@@ -62,10 +62,10 @@ class AuditCommandTest {
             assertThat(r.out()).containsPattern("WARN  login before TLS +AUTH offered before TLS \\(AUTH PLAIN LOGIN\\)");
             assertThat(r.out()).containsPattern("FAIL  commands before TLS +MAIL accepted before TLS");
             assertThat(r.out()).containsPattern("WARN  certificate trusted +not checked \\(--insecure\\)");
-            // its own line buffer has no bound either: the kit's OVER_LONG_LINE finds that too
-            assertThat(r.out()).containsPattern("FAIL  over-long line +a command line of 1 MiB was accepted: 250 2.0.0 OK");
+            // its own line buffer has no bound either: the kit's OVER_LONG_LINE warns (a reply cannot tell that from truncation)
+            assertThat(r.out()).containsPattern("WARN  over-long line +a command line of 1 MiB was answered as a command \\(250 2.0.0 OK\\)");
             assertThat(r.out()).containsPattern("PASS  second STARTTLS +a second STARTTLS inside TLS was refused: 503 5.5.1 TLS already active");
-            assertThat(r.out()).contains("result  3 FAIL, 3 WARN, 9 PASS");
+            assertThat(r.out()).contains("result  2 FAIL, 4 WARN, 9 PASS");
             Map<String, JsonNode> checks = checks(json.json());
             assertThat(checks.get("command injection").get("verdict").asText()).isEqualTo("FAIL");
             assertThat(json.json().get("result").asText()).isEqualTo("FAIL");
@@ -82,9 +82,10 @@ class AuditCommandTest {
             assertThat(reason(checks, "command injection")).isEqualTo("NOOP pipelined after STARTTLS was not acted on inside TLS");
             // smtp:// is port 25's scheme: a public MX accepts mail without TLS (RFC 3207 §4)
             assertThat(checks.get("commands before TLS").get("verdict").asText()).isEqualTo("PASS");
-            assertThat(checks.get("over-long line").get("verdict").asText()).as("the fix is for injection only").isEqualTo("FAIL");
-            assertThat(r.json().get("summary").get("fail").asInt()).as(r.toString()).isEqualTo(1);
-            assertThat(r.status()).isEqualTo(1);
+            // the fix is for injection only: its line buffer still has no bound, which the reply cannot show
+            assertThat(checks.get("over-long line").get("verdict").asText()).isEqualTo("WARN");
+            assertThat(r.json().get("summary").get("fail").asInt()).as(r.toString()).isZero();
+            assertThat(r.status()).as("no FAIL left").isZero();
         }
     }
 

@@ -2,6 +2,8 @@ package org.starttls4j.testing.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.starttls4j.Event;
@@ -102,6 +104,37 @@ public final class Dialogs {
                         + String.join("\n", lines) + "\n\n" + context);
             }
             from = found + 1;
+        }
+    }
+
+    /**
+     * Sends one SMTP command over a handed-over client connection and reads its reply.
+     *
+     * @param c       the connection
+     * @param line    the command, without CRLF
+     * @param timeout how long to wait for each reply line
+     * @return the reply's last line
+     * @throws IOException when the connection fails or the time runs out
+     */
+    public static String smtpCommand(StartTlsClients.Connection c, String line, Duration timeout) throws IOException {
+        c.send(line + "\r\n");
+        return smtpReply(c, timeout);
+    }
+
+    /**
+     * Reads one SMTP reply, multi-line or not.
+     *
+     * @param c       the connection
+     * @param timeout how long to wait for each line
+     * @return the reply's last line
+     * @throws IOException when the connection fails or the time runs out
+     */
+    public static String smtpReply(StartTlsClients.Connection c, Duration timeout) throws IOException {
+        while (true) {
+            String line = c.readLine(timeout);
+            if (line.length() < 4 || line.charAt(3) != '-') {
+                return line;
+            }
         }
     }
 

@@ -6,15 +6,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.starttls4j.testing.Identity;
@@ -80,24 +74,7 @@ public final class DovecotServer implements AutoCloseable {
      */
     public static DovecotServer start() {
         String dovecot = ExternalTool.DOVECOT.command();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return startOnce(dovecot);
-            } catch (PortTaken e) {
-                if (attempt == 3) {
-                    throw new AssertionError("Dovecot could not bind its ports in three attempts\n" + e.getMessage());
-                }
-            }
-        }
-    }
-
-    /** Dovecot exited because a port picked for it was taken meanwhile. */
-    private static final class PortTaken extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        PortTaken(String log) {
-            super(log, null, false, false);
-        }
+        return PrivateDaemon.startWithFreshPorts("Dovecot", () -> startOnce(dovecot));
     }
 
     private static DovecotServer startOnce(String dovecot) {
@@ -220,7 +197,7 @@ public final class DovecotServer implements AutoCloseable {
                 String output = server.log();
                 server.close();
                 if (exited && output.contains("Address already in use")) {
-                    throw new PortTaken(output);
+                    throw new PrivateDaemon.PortTaken(output);
                 }
                 throw e;
             }
@@ -262,19 +239,7 @@ public final class DovecotServer implements AutoCloseable {
 
     /** Dovecot's log and output so far, for assertions and failure messages. */
     public String log() {
-        StringBuilder s = new StringBuilder();
-        for (String name : List.of("dovecot.out", "dovecot.log")) {
-            Path file = root.resolve(name);
-            try {
-                if (Files.exists(file)) {
-                    s.append("--- ").append(name).append(" ---\n")
-                            .append(Files.readString(file, StandardCharsets.ISO_8859_1));
-                }
-            } catch (IOException e) {
-                s.append("(cannot read ").append(file).append(": ").append(e).append(")\n");
-            }
-        }
-        return s.toString();
+        return PrivateDaemon.logs(root, List.of("dovecot.out", "dovecot.log"));
     }
 
     /**
@@ -284,7 +249,7 @@ public final class DovecotServer implements AutoCloseable {
      * @return the number of matches
      */
     public long countInLog(Pattern pattern) {
-        return pattern.matcher(log()).results().count();
+        return LogWatch.count(pattern, log());
     }
 
     /**
@@ -298,43 +263,13 @@ public final class DovecotServer implements AutoCloseable {
      * @throws AssertionError when the log does not match in time (with the log)
      */
     public void awaitLog(Pattern pattern, long count, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        try (WatchService watcher = root.getFileSystem().newWatchService()) {
-            root.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-            while (true) {
-                if (countInLog(pattern) >= count) {
-                    return;
-                }
-                long left = Duration.between(Instant.now(), deadline).toMillis();
-                if (left <= 0) {
-                    throw new AssertionError("Dovecot's log does not match " + pattern + " " + count + " times after "
-                            + timeout + "\n" + log());
-                }
-                WatchKey key = watcher.poll(Math.min(left, 250), TimeUnit.MILLISECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        LogWatch.await(root, this::log, pattern, count, timeout, "Dovecot");
     }
 
     /** Stops Dovecot and its whole process tree, then deletes its directory. Never throws. */
     @Override
     public void close() {
-        ProcessRun.killTree(process.toHandle(), Duration.ofSeconds(5));
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // a leftover temporary directory is not worth failing a test for
-        }
+        PrivateDaemon.stopAndDelete(process, root);
     }
 
     private static InetSocketAddress address(int port) {

@@ -111,17 +111,10 @@ public final class SubEthaSmtpScenarios {
     }
 
     private static String command(StartTlsClients.Connection c, String line) throws IOException {
-        c.send(line + "\r\n");
-        return reply(c);
+        return Dialogs.smtpCommand(c, line, WAIT);
     }
 
-    /** Reads one SMTP reply, multi-line or not; returns its last line. */
     private static String reply(StartTlsClients.Connection c) throws IOException {
-        while (true) {
-            String line = c.readLine(WAIT);
-            if (line.length() < 4 || line.charAt(3) != '-') {
-                return line;
-            }
-        }
+        return Dialogs.smtpReply(c, WAIT);
     }
 }

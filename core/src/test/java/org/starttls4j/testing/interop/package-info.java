@@ -26,13 +26,19 @@
  *       IMAP and POP3 under REQUIRED, OPPORTUNISTIC and IMPLICIT;</li>
  *   <li>{@link org.starttls4j.testing.interop.DovecotScenarios}: the adapter's client against a
  *       private {@link org.starttls4j.testing.interop.DovecotServer} (IMAP STARTTLS, POP3 STLS,
- *       IMAPS, POP3S).</li>
+ *       IMAPS, POP3S);</li>
+ *   <li>{@link org.starttls4j.testing.interop.PostfixClientScenarios} and
+ *       {@link org.starttls4j.testing.interop.PostfixRelayScenarios}: both directions with a private
+ *       {@link org.starttls4j.testing.interop.PostfixServer} — the adapter's client against its
+ *       smtpd ({@code none}/{@code may}/{@code encrypt}, ECDSA/RSA, TLS 1.3/1.2), and its smtp
+ *       client ({@code secure}/{@code verify}) delivering to the adapter's server
+ *       ({@link org.starttls4j.testing.interop.PostfixInteropContract} runs them all).</li>
  * </ul>
  * The Jakarta Mail and SubEthaSMTP scenarios need libraries the core does not depend on, even in
  * tests; they live beside the NIO tests ({@code org.starttls4j.nio.interop}), written against the
  * same two interfaces so that they can move here (or to a shared test module) unchanged.
  *
- * <p><b>Tools</b> — {@code openssl}, {@code curl} and Dovecot come from Debian packages installed
+ * <p><b>Tools</b> — {@code openssl}, {@code curl}, Dovecot and Postfix come from Debian packages installed
  * by {@code .ci/install-interop-tools} (CI runs it from {@code .ci/run}). A missing tool fails the
  * test with a message naming that script ({@link org.starttls4j.testing.interop.ExternalTool});
  * nothing is skipped. Every external process runs with a bounded wait and is killed, with its

@@ -18,7 +18,12 @@ public enum ServerCheck {
      * {@link ServerChecks.Builder#publicMx(boolean)} MAIL accepted passes and a 530 warns.
      */
     COMMANDS_BEFORE_TLS("login and mail before TLS: refused?"),
-    /** A command line of 1 MiB: the server must refuse it or close, not read on without bound. */
+    /**
+     * A command line of 1 MiB: the server should refuse it or close, not read on without bound. An
+     * answer as to a command is a WARN, not a FAIL: a server that truncates the line at a bound of
+     * its own and skips the rest (Postfix, at {@code line_length_limit}) answers just as one that
+     * kept it whole, and from outside the two look alike. No answer at all is a FAIL.
+     */
     OVER_LONG_LINE("a command line of 1 MiB: refused or closed?"),
     /** A client-initiated renegotiation inside TLS 1.2: a server should refuse it (it costs the server a handshake each time). */
     RENEGOTIATION("client-initiated TLS 1.2 renegotiation: refused?"),

@@ -36,7 +36,7 @@ class ServerChecksTest {
             assertThat(audit).hasVerdict(ServerCheck.COMMAND_INJECTION, Verdict.FAIL)
                     .hasVerdict(ServerCheck.SECOND_STARTTLS, Verdict.FAIL)
                     .hasVerdict(ServerCheck.COMMANDS_BEFORE_TLS, Verdict.FAIL)
-                    .hasVerdict(ServerCheck.OVER_LONG_LINE, Verdict.FAIL)
+                    .hasVerdict(ServerCheck.OVER_LONG_LINE, Verdict.WARN)
                     .hasVerdict(ServerCheck.RENEGOTIATION, Verdict.FAIL)
                     .hasVerdict(ServerCheck.AMPLIFICATION, Verdict.FAIL)
                     .hasVerdict(ServerCheck.IDLE_CONNECTIONS, Verdict.WARN);
