@@ -114,6 +114,11 @@ final class FuzzSeeds {
                         new Seed().integer(e.getKey().ordinal(), 0, Protocol.values().length - 1).bool(small).text(list).toBytes());
             }
         }
+        // what the fuzzer found against the target's first checks (docs/SECURITY.md, "What it found")
+        seeds.put("pop3-control-character-in-a-name", new Seed().integer(Protocol.POP3.ordinal(), 0, Protocol.values().length - 1)
+                .bool(false).text("+OK Capability list follows\r\nA\u0002+WK Ca\r\nSTLS\r\n.\r\n").toBytes());
+        seeds.put("imap-six-on-one-small-line", new Seed().integer(Protocol.IMAP.ordinal(), 0, Protocol.values().length - 1)
+                .bool(true).text("* CAPABILITY IMA-ER ev1 STAA SLRTL>T>>>> CAPABILTY IKRBLED\r\nA1 OK CAPABILITY done\r\n").toBytes());
         return seeds;
     }
 
