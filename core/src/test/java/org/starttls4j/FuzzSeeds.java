@@ -205,6 +205,22 @@ final class FuzzSeeds {
         }
         flipped.bool(false).integer(4, 0, 9).integer(100, 0, 1000).integer(1, 1, 255);
         seeds.put("starttls-tls13-server-hello-changed", flipped.toBytes());
+        // a long record of its own put before the server's first flight: an input of 400 bytes to
+        // mutate from the start (libFuzzer lengthens its own inputs slowly, and this target runs
+        // only a few hundred times a second)
+        Seed injected = new Seed().bool(false).bool(false);
+        for (int i = 0; i < 6; i++) {
+            injected.bool(i % 2 == 1).integer(0, 0, 9);
+        }
+        byte[] record = new byte[5 + 400];
+        record[0] = 0x16;
+        record[1] = 0x03;
+        record[2] = 0x03;
+        record[3] = (byte) (400 >> 8);
+        record[4] = (byte) (400 & 0xff);
+        record[5] = 0x02; // ServerHello, of zeros
+        injected.bool(false).integer(5, 0, 9).integer(record.length, 1, TlsStageFuzzTest.MAX_INJECT).bytes(record);
+        seeds.put("starttls-tls13-long-record-injected", injected.toBytes());
         return seeds;
     }
 

@@ -27,6 +27,7 @@ import org.starttls4j.testing.Dialect;
  * <ul>
  *   <li>each negotiation ends once, never in plaintext (both sides require TLS), and a
  *       {@link Outcome.Secured} only after its handshake completed ({@link Event.TlsEstablished});
+ *   <li>the client sends no credentials or mail commands inside TLS either ({@link Fuzzing#NEVER_SENT});
  *   <li>a session's {@code FAILED} always comes with its {@link SecureSession#failure()};
  *   <li>integrity: once both sides are secured with nothing in flight, what a session decrypts is
  *       always a prefix of what the other encrypted since, whatever the network did to the records;
@@ -104,6 +105,9 @@ class TlsStageFuzzTest {
                     }
                     if (e instanceof Event.Secured) {
                         check(established, "%s secured without an established handshake", name);
+                    }
+                    if (!serverApp && e instanceof Event.Line line && line.direction() == Event.Direction.SENT) {
+                        Fuzzing.checkNoForbiddenCommand(Fuzzing.Protocol.SMTP, line.text());
                     }
                 }
                 endings += Fuzzing.endings(current.events());
