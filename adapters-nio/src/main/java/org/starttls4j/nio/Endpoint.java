@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -13,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * The socket under a negotiated channel. The socket itself is always in non-blocking mode, so
  * that the application can register it with a {@link Selector} and every wait has a bound;
- * "blocking" is a mode of the wrapper, whose waits go to the JVM's {@link SocketWaiter}: no
- * selector, and no file descriptor, of the channel's own.
+ * "blocking" is a mode of the wrapper, which then waits on a private selector (one per direction,
+ * opened on first use, so that one thread may read while another writes).
  */
 final class Endpoint {
 
@@ -40,11 +41,12 @@ final class Endpoint {
     }
 
     final SocketChannel socket;
+    private volatile Ticker ticker = Ticker.SYSTEM;
     private volatile boolean blocking;
     private volatile long timeoutNanos; // 0: none
     private volatile boolean closed;
-    private volatile Ticker ticker = Ticker.SYSTEM;
-    private SocketWaiter.Waits waits; // under this: the socket's waits, registered at the first wait
+    private Selector readWaiter;  // set under this, used under the channel's read lock
+    private Selector writeWaiter; // set under this, used under the channel's write lock
 
     /** Wraps a socket already in non-blocking mode. */
     Endpoint(SocketChannel socket, boolean blocking) {
@@ -119,50 +121,114 @@ final class Endpoint {
         return closed;
     }
 
-    /** Closes the socket; a thread blocked in a wait wakes with an {@link AsynchronousCloseException}. */
+    /** Closes the socket and the waiters; a thread blocked in a wait wakes with an {@link AsynchronousCloseException}. */
     void close() throws IOException {
-        SocketWaiter.Waits w;
         synchronized (this) {
             closed = true;
-            w = waits;
+            closeQuietly(readWaiter);
+            closeQuietly(writeWaiter);
+        }
+        socket.close();
+    }
+
+    /**
+     * Closes the waiters and leaves the socket open, for a channel that hands its socket on (a
+     * server's plaintext channel at STARTTLS): they would otherwise stay open, two file descriptors
+     * each, with nothing left to close them. Callers hold both of the channel's locks, so no thread
+     * waits on them; a later wait would open new ones.
+     */
+    synchronized void closeWaiters() {
+        closeQuietly(readWaiter);
+        closeQuietly(writeWaiter);
+        readWaiter = null;
+        writeWaiter = null;
+    }
+
+    /**
+     * Takes {@code selector}, private to the caller and with the socket registered on it or not, as
+     * the read waiter, so that a blocking client's negotiation selector serves its channel's reads
+     * (and its close's wait for {@code close_notify}) rather than a second one being opened. From
+     * then on the endpoint owns it and closes it with itself.
+     *
+     * @return false when it was not taken (closed, a waiter already there, or the socket can no
+     *         longer register): the caller keeps it and closes it
+     */
+    synchronized boolean adoptReadWaiter(Selector selector) {
+        if (closed || readWaiter != null) {
+            return false;
         }
         try {
-            socket.close();
-        } finally {
-            if (w != null) {
-                w.wakeAll();
-                SocketWaiter.shared().wakeup(); // deregisters the socket, which releases its descriptor
+            SelectionKey key = socket.keyFor(selector);
+            if (key == null) {
+                socket.register(selector, SelectionKey.OP_READ);
+            } else {
+                key.interestOps(SelectionKey.OP_READ);
             }
+        } catch (IOException | RuntimeException e) {
+            return false; // closed or cancelled meanwhile: a later wait opens a waiter of its own
         }
-    }
-
-    private synchronized SocketWaiter.Waits waits() throws IOException {
-        if (closed) {
-            throw new AsynchronousCloseException();
-        }
-        if (waits == null) {
-            waits = SocketWaiter.shared().waitsFor(socket);
-        }
-        return waits;
-    }
-
-    private boolean await(int ops, long deadline, String what) throws IOException {
-        if (deadline != FOREVER && deadline - nanoTime() <= 0) {
-            throw new SocketTimeoutException(what + " within the timeout");
-        }
-        boolean ready = SocketWaiter.shared().await(waits(), ops, deadline, ticker, this::checkStop);
-        if (!ready) {
-            throw new SocketTimeoutException(what + " within the timeout");
-        }
+        readWaiter = selector;
         return true;
     }
 
-    private void checkStop() throws IOException {
-        if (closed || !socket.isOpen()) {
+    /** The private selector for one direction, opened on first use. */
+    private synchronized Selector waiter(int ops) throws IOException {
+        if (closed) {
             throw new AsynchronousCloseException();
         }
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("interrupted while waiting for the socket");
+        Selector existing = ops == SelectionKey.OP_READ ? readWaiter : writeWaiter;
+        if (existing != null) {
+            return existing;
+        }
+        Selector selector = Selector.open();
+        try {
+            socket.register(selector, ops);
+        } catch (IOException | RuntimeException e) {
+            selector.close();
+            throw e;
+        }
+        if (ops == SelectionKey.OP_READ) {
+            readWaiter = selector;
+        } else {
+            writeWaiter = selector;
+        }
+        return selector;
+    }
+
+    private boolean await(int ops, long deadline, String what) throws IOException {
+        Selector selector = waiter(ops);
+        try {
+            while (true) {
+                if (closed) {
+                    throw new AsynchronousCloseException();
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("interrupted while waiting for the socket");
+                }
+                long millis = 0;
+                if (deadline != FOREVER) {
+                    long left = deadline - nanoTime();
+                    if (left <= 0) {
+                        throw new SocketTimeoutException(what + " within the timeout");
+                    }
+                    millis = Math.max(1, (left + 999_999) / 1_000_000);
+                }
+                if (selector.select(READY, millis) > 0) {
+                    return true;
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    private static void closeQuietly(Selector selector) {
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing to release beyond what close already released
+            }
         }
     }
 }

@@ -17,11 +17,7 @@ import org.starttls4j.Session;
  * <p><b>Blocking and non-blocking.</b> The socket underneath is always in non-blocking mode. In
  * blocking mode ({@link #configureBlocking(boolean) configureBlocking(true)}), reads wait for
  * data and writes wait until every byte is out, each for at most {@link #setTimeout} (a
- * {@link java.net.SocketTimeoutException} then; {@link #close()} wakes a waiting thread with an
- * {@link java.nio.channels.AsynchronousCloseException}). A blocked thread costs no file descriptor
- * beside the socket: every blocking channel waits on one selector and thread of the JVM's (named
- * {@code starttls4j-nio-waiter}, started at the first wait); the price is a hand-off to that
- * thread and back on each wait, some microseconds. In non-blocking mode, register
+ * {@link java.net.SocketTimeoutException} then). In non-blocking mode, register
  * {@link #socketChannel()} with your {@link java.nio.channels.Selector} and call {@link #read} and
  * {@link #write} on this channel (never on the socket) when it is ready, keeping three rules:
  * <ul>

@@ -37,11 +37,9 @@ import org.starttls4j.Negotiation;
  * The returned channel is in blocking mode. Under {@link org.starttls4j.TlsPolicy#OPPORTUNISTIC} it
  * may be a {@link PlaintextChannel}: check {@link NegotiatedChannel#isEncrypted()} or the report.
  *
- * <p>Internally the socket is non-blocking: the negotiation waits on a private selector (so the
- * same negotiation code serves {@link NonBlockingNegotiation} and this class), closed when it
- * ends; the channel's blocking reads and writes then wait on one selector shared by the whole JVM,
- * so an open connection holds no file descriptor beside its socket. An instance is immutable and
- * may be shared.
+ * <p>Internally the socket is non-blocking and waited on with a private selector, so the same
+ * negotiation code serves {@link NonBlockingNegotiation} and this class. An instance is
+ * immutable and may be shared.
  */
 public final class NioClient {
 
@@ -164,9 +162,12 @@ public final class NioClient {
                     n.handle(key);
                 }
             }
-            // Closed below: the channel's blocking reads and writes wait on the JVM's one waiter,
-            // so a connection keeps no selector (two file descriptors) beside its socket.
             channel = n.channel();
+            // The channel's blocking reads, and its close's wait for close_notify, wait on this same
+            // selector rather than opening one more per connection.
+            if (((AbstractNegotiatedChannel<?>) channel).io.adoptReadWaiter(selector)) {
+                selector = null;
+            }
         } catch (IOException | RuntimeException e) {
             if (n != null) {
                 n.abort();

@@ -183,6 +183,7 @@ public final class PlaintextChannel extends AbstractNegotiatedChannel<PlaintextS
         try {
             ensureOpen();
             closed.set(true); // close() now leaves the socket to the negotiation
+            io.closeWaiters(); // this view's own selectors: the negotiation waits on its own
             // What the negotiation left unread comes after what the application read from it.
             ByteBuffer rest = unread == null ? ByteBuffer.allocate(0) : unread;
             unread = null;

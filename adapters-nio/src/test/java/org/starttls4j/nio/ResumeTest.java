@@ -267,11 +267,14 @@ class ResumeTest {
             AtStartTls at = AtStartTls.reach(p, socket, handed);
             PlaintextChannel plain = at.plain();
             plain.setTimeout(java.time.Duration.ofMillis(100));
-            assertThatThrownBy(() -> plain.read(ByteBuffer.allocate(10))).as("a wait before the hand-back")
+            assertThatThrownBy(() -> plain.read(ByteBuffer.allocate(10))).as("a wait on the view's own read waiter")
                     .isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThat(plain.socketChannel().isRegistered()).isTrue();
 
             NonBlockingNegotiation resumed = plain.startTlsNonBlocking(p.resuming.apply(app.config), at.fromCommand());
 
+            assertThat(resumed.socketChannel().isRegistered()).as("the old view's waiter closed at the hand-back, not leaked")
+                    .isFalse();
             assertThat(resumed.isFinished()).isFalse();
             assertThatThrownBy(() -> plain.write(Fixtures.ascii("250 queued into TLS?\r\n"))).isInstanceOf(ClosedChannelException.class);
             assertThatThrownBy(() -> plain.read(ByteBuffer.allocate(10))).isInstanceOf(ClosedChannelException.class);

@@ -271,20 +271,24 @@ class SecureChannelTest {
     }
 
     @Test
-    void aBlockedReadWakesForDataAndCloseWaitsForTheAnswerToItsCloseNotify() throws Exception {
+    void theBlockingClientsChannelWaitsOnItsNegotiationsSelectorAndClosesIt() throws Exception {
         ChannelPair p = pair();
         try {
+            // The negotiation's selector stays registered as the channel's read waiter, rather
+            // than being closed (which deregisters the socket) and another opened at the first wait.
+            assertThat(p.client.socketChannel().isRegistered()).isTrue();
             p.client.setTimeout(Duration.ofSeconds(20));
             Future<byte[]> reading = threads.submit(() -> readExactly(p.client, 5));
             Fixtures.send(p.server, "later");
             assertThat(new String(reading.get(20, TimeUnit.SECONDS))).isEqualTo("later");
             p.client.setTimeout(Duration.ofMillis(100));
             assertThatThrownBy(() -> p.client.read(ByteBuffer.allocate(10))).isInstanceOf(SocketTimeoutException.class);
-            // The server answers the close_notify that close() waits for.
+            // The server answers the close_notify that close() waits for on the same selector.
             Future<Integer> serverEnd = threads.submit(() -> p.server.read(ByteBuffer.allocate(10)));
             p.client.close();
             assertThat(serverEnd.get(20, TimeUnit.SECONDS)).isEqualTo(-1);
             assertThat(p.client.socketChannel().isOpen()).isFalse();
+            assertThat(p.client.socketChannel().isRegistered()).as("the waiter closed with the channel").isFalse();
         } finally {
             p.close();
         }
