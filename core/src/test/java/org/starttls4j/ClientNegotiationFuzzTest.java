@@ -38,10 +38,6 @@ import org.starttls4j.Fuzzing.Protocol;
  */
 class ClientNegotiationFuzzTest {
 
-    static final int STEPS = 48;
-    static final int MAX_READ = 2048;
-    static final int MAX_TICK_MILLIS = 60_000;
-
     @FuzzTest(maxDuration = "2m")
     void anyServerBytes(FuzzedDataProvider data) {
         Protocol protocol = data.pickValue(Protocol.values());
@@ -57,23 +53,16 @@ class ClientNegotiationFuzzTest {
         boolean inTls = policy == TlsPolicy.IMPLICIT;
         inTls = afterCall(t, limits, inTls, plaintext, records);
 
-        for (int step = 0; step < STEPS && !t.isFinished() && data.remainingBytes() > 0; step++) {
+        for (int step = 0; step < Fuzzing.STEPS && !t.isFinished() && data.remainingBytes() > 0; step++) {
             Negotiation before = t.next();
-            int kind = data.consumeInt(0, 7);
-            byte[] read = null;
-            if (kind == 0) {
-                now = now.plusMillis(data.consumeInt(0, MAX_TICK_MILLIS));
-                t = before.onTick(now);
-            } else if (kind == 1) {
-                t = before.onEndOfStream(now);
-            } else {
-                read = data.consumeBytes(data.consumeInt(1, MAX_READ));
-                t = before.onReceived(ByteBuffer.wrap(read), now);
-            }
+            Fuzzing.Step taken = Fuzzing.Step.take(data, before, now);
+            t = taken.transition();
+            now = taken.now();
+            byte[] read = taken.read();
             events.addAll(t.events());
             boolean wasInTls = inTls;
             inTls = afterCall(t, limits, inTls, plaintext, records);
-            if (kind == 0 && before.deadline().isPresent() && !now.isBefore(before.deadline().get())) {
+            if (taken.tick() && before.deadline().isPresent() && !now.isBefore(before.deadline().get())) {
                 check(t.isFinished(), "a tick at %s, at or past the deadline %s, left the negotiation in %s", now,
                         before.deadline().get(), t.next().state());
             }

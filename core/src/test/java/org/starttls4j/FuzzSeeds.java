@@ -52,9 +52,9 @@ final class FuzzSeeds {
     static Map<String, Map<String, byte[]>> all() {
         Map<String, Map<String, byte[]>> all = new LinkedHashMap<>();
         all.put("org/starttls4j/ClientNegotiationFuzzTestInputs/anyServerBytes", negotiations(SERVER_SAYS,
-                ClientNegotiationFuzzTest.MAX_READ, ClientNegotiationFuzzTest.MAX_TICK_MILLIS));
+                Fuzzing.MAX_READ, Fuzzing.MAX_TICK_MILLIS));
         all.put("org/starttls4j/ServerNegotiationFuzzTestInputs/anyClientBytes", negotiations(CLIENT_SAYS,
-                ServerNegotiationFuzzTest.MAX_READ, ServerNegotiationFuzzTest.MAX_TICK_MILLIS));
+                Fuzzing.MAX_READ, Fuzzing.MAX_TICK_MILLIS));
         all.put("org/starttls4j/TlsStageFuzzTestInputs/anyNetworkBetweenTwoCores", tlsStage());
         all.put("org/starttls4j/CapabilityListFuzzTestInputs/anyList", capabilityLists());
         all.put("org/starttls4j/imap/ImapResponseFuzzTestInputs/responsesWithLiterals", imapResponses());

@@ -1,5 +1,6 @@
 package org.starttls4j;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,40 @@ final class Fuzzing {
 
     /** The one instant every run starts at. */
     static final Instant T0 = Dialect.T0;
+
+    /** Steps a negotiation target takes at most. */
+    static final int STEPS = 48;
+
+    /** The longest read a negotiation target feeds at once. */
+    static final int MAX_READ = 2048;
+
+    /** The longest a negotiation target lets time jump between two calls. */
+    static final int MAX_TICK_MILLIS = 60_000;
+
+    /**
+     * One step of a negotiation target, as the fuzzer chose it (in this order, which the seeds
+     * follow: a kind, then a tick's milliseconds or a read's length and bytes).
+     *
+     * @param transition what the call returned
+     * @param now        the time of the call
+     * @param tick       whether it was a tick
+     * @param read       the bytes read, or null for a tick or the end of the stream
+     */
+    record Step(Transition transition, Instant now, boolean tick, byte[] read) {
+
+        static Step take(FuzzedDataProvider data, Negotiation before, Instant now) {
+            int kind = data.consumeInt(0, 7);
+            if (kind == 0) {
+                Instant later = now.plusMillis(data.consumeInt(0, MAX_TICK_MILLIS));
+                return new Step(before.onTick(later), later, true, null);
+            }
+            if (kind == 1) {
+                return new Step(before.onEndOfStream(now), now, false, null);
+            }
+            byte[] read = data.consumeBytes(data.consumeInt(1, MAX_READ));
+            return new Step(before.onReceived(ByteBuffer.wrap(read), now), now, false, read);
+        }
+    }
 
     /** Small bounds, reached by short inputs: a line, a reply, the plaintext and the transcript. */
     static final Limits SMALL = new Limits(64, 4, 512, 64, 3, 6, 200, 4096);

@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ClientConfig;
@@ -45,6 +47,15 @@ final class Fixtures {
      * would dominate a load test.
      */
     static SSLContext serverContext() {
+        return serverContext(keyManager -> keyManager);
+    }
+
+    /**
+     * {@link #serverContext()} with its key manager wrapped, e.g. to note where handshakes ask it.
+     *
+     * @param wrap what stands in front of the real key manager
+     */
+    static SSLContext serverContext(UnaryOperator<X509ExtendedKeyManager> wrap) {
         try {
             Identity identity = TestPki.server(KEY, HOST);
             char[] password = "test".toCharArray();
@@ -54,7 +65,7 @@ final class Fixtures {
             KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
             keys.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
+            context.init(new X509ExtendedKeyManager[] {wrap.apply((X509ExtendedKeyManager) keys.getKeyManagers()[0])}, null, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);

@@ -3,7 +3,6 @@ package org.starttls4j.nio;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Socket;
-import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -13,8 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.Test;
@@ -22,8 +19,6 @@ import org.starttls4j.DelegatedTasks;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.Smtp;
-import org.starttls4j.testing.Identity;
-import org.starttls4j.testing.TestPki;
 
 /**
  * Where a server's delegated engine tasks run: under {@link DelegatedTasks#HAND_TO_CALLER}, on the
@@ -91,22 +86,7 @@ class NioServerTasksTest {
     }
 
     private ServerConfig config(DelegatedTasks tasks) throws Exception {
-        return Fixtures.server(TlsPolicy.REQUIRED).sslContext(recordingContext()).delegatedTasks(tasks).build();
-    }
-
-    /** {@link Fixtures#serverContext()}, its key manager noting the thread each handshake asks it on. */
-    private SSLContext recordingContext() throws Exception {
-        Identity identity = TestPki.server(Fixtures.KEY, Fixtures.HOST);
-        char[] password = "test".toCharArray();
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("server", identity.key(), password, identity.chain().toArray(new X509Certificate[0]));
-        KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
-        keys.init(store, password);
-        X509ExtendedKeyManager real = (X509ExtendedKeyManager) keys.getKeyManagers()[0];
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new X509ExtendedKeyManager[] {new Recording(real)}, null, null);
-        return context;
+        return Fixtures.server(TlsPolicy.REQUIRED).sslContext(Fixtures.serverContext(Recording::new)).delegatedTasks(tasks).build();
     }
 
     private final class Recording extends X509ExtendedKeyManager {

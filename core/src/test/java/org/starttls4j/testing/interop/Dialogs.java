@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.starttls4j.Event;
+import org.starttls4j.Failure;
 
 /**
  * The scripted dialogs the scenarios type into external clients once TLS is up, what the replies
@@ -21,6 +22,20 @@ public final class Dialogs {
     public static final String MESSAGE_BODY = "Hello over TLS, from an interop test.";
 
     private Dialogs() {
+    }
+
+    /**
+     * Asserts that an {@code OPPORTUNISTIC} client fell back to plaintext because the server
+     * offered no STARTTLS: no failure, not encrypted, a plaintext session with the reason.
+     *
+     * @param report the client's report
+     */
+    public static void assertFellBackForNoStartTls(ClientReport report) {
+        assertThat(report.failure()).as("%s", report).isEmpty();
+        assertThat(report.encrypted()).as("%s", report).isFalse();
+        assertThat(report.fallback()).as("%s", report).isPresent();
+        assertThat(report.fallback().get().reason()).isEqualTo(Failure.Reason.STARTTLS_NOT_OFFERED);
+        assertThat(report.session().orElseThrow().isEncrypted()).isFalse();
     }
 
     /**

@@ -156,11 +156,7 @@ public final class PostfixClientScenarios {
         try (StartTlsClients.Connection c = clients.connect(MailProtocol.SMTP, postfix.smtpd(PostfixServer.Listener.PLAINTEXT),
                 client(TlsPolicy.OPPORTUNISTIC).build())) {
             ClientReport report = c.report();
-            assertThat(report.failure()).as("%s", report).isEmpty();
-            assertThat(report.encrypted()).as("%s", report).isFalse();
-            assertThat(report.fallback()).as("%s", report).isPresent();
-            assertThat(report.fallback().get().reason()).isEqualTo(Failure.Reason.STARTTLS_NOT_OFFERED);
-            assertThat(report.session().orElseThrow().isEncrypted()).isFalse();
+            Dialogs.assertFellBackForNoStartTls(report);
             assertThat(report.sentInPlaintext()).as("%s", report).containsExactly("EHLO " + Dialogs.CLIENT_NAME);
             awaitDiscarded(sendMail(c, "in plaintext, as the policy allows"));
         }

@@ -94,11 +94,7 @@ public final class SubEthaSmtpScenarios {
         try (SubEthaSmtpServer smtp = SubEthaSmtpServer.startWithoutTls();
              StartTlsClients.Connection c = clients.connect(MailProtocol.SMTP, smtp.address(), config)) {
             ClientReport report = c.report();
-            assertThat(report.failure()).as("%s", report).isEmpty();
-            assertThat(report.encrypted()).as("%s", report).isFalse();
-            assertThat(report.fallback()).as("%s", report).isPresent();
-            assertThat(report.fallback().get().reason()).isEqualTo(Failure.Reason.STARTTLS_NOT_OFFERED);
-            assertThat(report.session().orElseThrow().isEncrypted()).isFalse();
+            Dialogs.assertFellBackForNoStartTls(report);
             assertThat(report.session().orElseThrow().capabilities().has("STARTTLS")).isFalse();
             assertThat(command(c, "MAIL FROM:<sender@example.test>")).startsWith("250");
             assertThat(command(c, "RCPT TO:<alice@example.test>")).startsWith("250");
