@@ -180,9 +180,12 @@ public final class HostNames {
         return letter && label > 0;
     }
 
-    /** Letters, digits, hyphens (and underscores, which real names carry) in non-empty labels. */
+    /**
+     * Letters, digits, hyphens (and underscores, which real names carry) in non-empty labels. One
+     * trailing dot is trimmed before this; a second one is an empty label, as in {@code a..}.
+     */
     private static boolean wellFormed(String name, boolean starAllowed) {
-        if (name.isEmpty() || name.startsWith(".") || name.contains("..")) {
+        if (name.isEmpty() || name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {

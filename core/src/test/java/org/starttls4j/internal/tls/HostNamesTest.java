@@ -46,6 +46,8 @@ class HostNamesTest {
         assertThat(HostNames.dnsIdMatches("mail.example.com.", "MAIL.example.com")).as("a trailing dot on either side").isTrue();
         assertThat(HostNames.dnsIdMatches("mail.example.com", "mail.example.com.")).isTrue();
         assertThat(HostNames.dnsIdMatches("mail..example.com", "mail..example.com")).as("an empty label").isFalse();
+        assertThat(HostNames.dnsIdMatches("mail.example.com..", "mail.example.com..")).as("an empty last label: one trailing dot is trimmed, not two").isFalse();
+        assertThat(HostNames.dnsIdMatches("mail.example.com", "mail.example.com..")).isFalse();
         assertThat(HostNames.dnsIdMatches("*.example.com", ".example.com")).isFalse();
         assertThat(HostNames.dnsIdMatches("bücher.example.com", "bücher.example.com"))
                 .as("a certificate must carry A-labels: a U-label entry names nothing").isFalse();
