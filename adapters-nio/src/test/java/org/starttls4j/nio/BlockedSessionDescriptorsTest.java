@@ -27,7 +27,7 @@ import org.starttls4j.smtp.Smtp;
 /**
  * What a thread-per-session server pays in file descriptors for each session blocked in a read or
  * a write, beside its socket, and that it gets every one back when the channel closes. Counted,
- * not timed: {@code /proc/self/fd} before and after {@value #SESSIONS} sessions block.
+ * not timed: the process's open file descriptors before and after {@value #SESSIONS} sessions block.
  *
  * <p>A blocking channel waits on a private selector per direction, opened at its first wait and
  * kept for its life (an epoll descriptor and an eventfd: 2); a blocking client's channel keeps its
