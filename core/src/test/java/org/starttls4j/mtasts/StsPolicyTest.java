@@ -67,7 +67,6 @@ class StsPolicyTest {
         assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmx: *.*.example\nmax_age: 1\n").rejection()).contains(StsProblem.BAD_MX);
         assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmx: mail.example.\nmax_age: 1\n").rejection()).contains(StsProblem.BAD_MX);
         assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmx: a*.example\nmax_age: 1\n").rejection()).contains(StsProblem.BAD_MX);
-        assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmode: none\nmx: a.example\nmax_age: 1\n").rejection()).contains(StsProblem.DUPLICATE_FIELD);
         assertThat(StsPolicy.parse("version: STSv1\nmode enforce\n").rejection()).contains(StsProblem.SYNTAX);
         assertThat(StsPolicy.parse(RFC_EXAMPLE + "x: a\u0001b\n").rejection()).contains(StsProblem.SYNTAX);
     }
