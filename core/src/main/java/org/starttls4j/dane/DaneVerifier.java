@@ -28,6 +28,10 @@ import org.starttls4j.CertificateProblem;
  * <ul>
  *   <li>PKIX-TA(0) and PKIX-EE(1) records, unknown parameters and digests of the wrong length are
  *       unusable and skipped ({@link Tlsa#unusable()}).</li>
+ *   <li>Digest algorithm agility (RFC 7671 §9): of the usable records with the same usage and
+ *       selector, only those with matching type Full(0) and those with the strongest digest there
+ *       (SHA2-512 over SHA2-256) are held against the chain. A domain that publishes both digests
+ *       of a key is thus not weakened by the weaker one; Postfix (through OpenSSL) does the same.</li>
  *   <li>DANE-EE(3) matches the leaf certificate (selector Cert) or its key (selector SPKI). Its
  *       names and validity dates are ignored (§3.1.1): the record is the authentication.</li>
  *   <li>DANE-TA(2) matches an issuer certificate the server sent, or, for a {@code 2 1 0} record,
@@ -58,7 +62,7 @@ public final class DaneVerifier {
      */
     public static DaneVerdict verify(Collection<Tlsa> records, Set<String> referenceNames,
                                      List<X509Certificate> chain, Instant now) {
-        List<Tlsa> usable = records.stream().filter(r -> r.unusable().isEmpty()).collect(Collectors.toList());
+        List<Tlsa> usable = strongestDigests(records.stream().filter(r -> r.unusable().isEmpty()).collect(Collectors.toList()));
         if (usable.isEmpty()) {
             return new DaneVerdict.NoUsableRecords();
         }
@@ -98,6 +102,17 @@ public final class DaneVerifier {
         return closest != null ? closest
                 : new DaneVerdict.Rejected(CertificateProblem.DANE_MISMATCH,
                         "none of " + usable.size() + " usable TLSA records matches the server's chain");
+    }
+
+    /**
+     * RFC 7671 §9, applied after unusable records are gone: per usage and selector, the records of
+     * matching type Full(0) and those of the strongest digest among them; weaker digests are
+     * dropped. SHA2-512(2) is stronger than SHA2-256(1), so the matching type's number orders them.
+     */
+    static List<Tlsa> strongestDigests(List<Tlsa> usable) {
+        return usable.stream().filter(r -> r.matchingType() == Tlsa.FULL || usable.stream()
+                        .noneMatch(o -> o.usage() == r.usage() && o.selector() == r.selector() && o.matchingType() > r.matchingType()))
+                .collect(Collectors.toList());
     }
 
     /** Whether the record names this certificate (or its key). */

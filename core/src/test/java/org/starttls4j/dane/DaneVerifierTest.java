@@ -116,6 +116,45 @@ class DaneVerifierTest {
     }
 
     @Test
+    void aStrongerDigestForTheSameUsageAndSelectorSetsTheWeakerAside() throws Exception {
+        // RFC 7671 §9: per usage and selector, only Full(0) and the strongest digest published count,
+        // so a SHA2-256 match does not stand beside a SHA2-512 record that names another key
+        byte[] key = LEAF.leaf().getPublicKey().getEncoded();
+        byte[] otherKey = TestPki.server(KeyType.RSA_2048, MX).leaf().getPublicKey().getEncoded();
+        Tlsa sha256 = record(3, 1, 1, key);
+        Tlsa otherSha512 = record(3, 1, 2, otherKey);
+        assertThat(DaneVerifier.verify(List.of(sha256, otherSha512), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.DANE_MISMATCH));
+        Tlsa sha512 = record(3, 1, 2, key);
+        assertThat(DaneVerifier.verify(List.of(record(3, 1, 1, otherKey), sha512), NAMES, List.of(LEAF.leaf()), NOW))
+                .isEqualTo(new DaneVerdict.Authenticated(sha512, 0));
+        // the same for DANE-TA: a SHA2-512 of another issuer sets the matching SHA2-256 aside
+        assertThat(DaneVerifier.verify(List.of(record(2, 0, 1, CA.getEncoded()),
+                        record(2, 0, 2, TestPki.ca(KeyType.RSA_2048).getEncoded())), NAMES, LEAF_AND_CA, NOW))
+                .isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
+    void digestAgilityLeavesFullDataOtherSelectorsOtherUsagesAndUnusableRecordsAlone() throws Exception {
+        byte[] key = LEAF.leaf().getPublicKey().getEncoded();
+        X509Certificate other = TestPki.server(KeyType.RSA_2048, MX).leaf();
+        Tlsa sha256 = record(3, 1, 1, key);
+        Tlsa full = record(3, 1, 0, key);
+        assertThat(DaneVerifier.verify(List.of(full, record(3, 1, 2, other.getPublicKey().getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("Full(0) is always held against the chain").isEqualTo(new DaneVerdict.Authenticated(full, 0));
+        assertThat(DaneVerifier.verify(List.of(sha256, record(3, 0, 2, other.getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("another selector").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
+        assertThat(DaneVerifier.verify(List.of(sha256, record(2, 1, 2, other.getPublicKey().getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("another usage").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
+        Tlsa shortSha512 = new Tlsa(3, 1, 2, new byte[32]);
+        assertThat(shortSha512.unusable()).contains(Unusable.BAD_DIGEST_LENGTH);
+        assertThat(DaneVerifier.verify(List.of(sha256, shortSha512), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("agility applies after unusable records are gone").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
+        assertThat(DaneVerifier.verify(List.of(sha256, new Tlsa(1, 1, 2, new byte[64])), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("a PKIX usage is unusable, not stronger").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
+    }
+
+    @Test
     void anEmptyChainIsRejected() throws Exception {
         assertThat(DaneVerifier.verify(List.of(record(3, 1, 1, LEAF.leaf().getPublicKey().getEncoded())), NAMES, List.of(), NOW))
                 .isInstanceOf(DaneVerdict.Rejected.class);
