@@ -43,7 +43,8 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  *   <li>Otherwise Postfix's {@code may}: opportunistic STARTTLS, the certificate not judged.</li>
  * </ol>
  * The sender's own settings (EHLO name, limits, timeouts, trust anchors) are applied first to
- * every configuration; the policy's demands are set over them.
+ * every configuration; the policy's demands are set over them. A domain whose only MX record is a
+ * null MX ({@code 0 .}, RFC 7505) gets no route and {@link DeliveryPlan#acceptsNoMail()}.
  */
 public final class DeliveryPlanner {
 
@@ -98,9 +99,16 @@ public final class DeliveryPlanner {
         }
         // RFC 5321 §5.1: no MX records, the domain itself is the host.
         List<MxHost> hosts = mx instanceof DnsAnswer.Found<MxHost> found ? found.values() : List.of(new MxHost(0, d));
+        if (hosts.stream().allMatch(DeliveryPlanner::isNullMx)) {
+            return new DeliveryPlan(d, List.of(), sts, rpt,
+                    Optional.of("null MX: " + d + " accepts no mail (RFC 7505)"), true);
+        }
         List<Route> routes = new ArrayList<>();
         for (MxHost host : hosts) {
-            routes.add(route(d, host, port, sts));
+            // RFC 7505 §3 forbids a null MX beside others; such a target is no host to try
+            if (!isNullMx(host)) {
+                routes.add(route(d, host, port, sts));
+            }
         }
         return new DeliveryPlan(d, routes, sts, rpt, Optional.empty());
     }
@@ -150,6 +158,11 @@ public final class DeliveryPlanner {
         ResultType report = sts instanceof StsLookup.NotFound notFound ? notFound.report() : null;
         return new Route.Negotiate(mx, may(mx), Optional.empty(), AppliedPolicy.none(domain),
                 "no policy: opportunistic TLS (Postfix may)", report);
+    }
+
+    /** An MX record whose target is the root, "." (RFC 7505 §3: the domain accepts no mail). */
+    private static boolean isNullMx(MxHost host) {
+        return host.host().equals(".") || host.host().isEmpty();
     }
 
     /** Postfix's {@code may}: STARTTLS when offered, plaintext otherwise, the certificate not judged. */

@@ -70,7 +70,9 @@ class DeliveryPlannerInteropTest {
                 SignedZones.Zone.signed("islands.test", "@ IN MX 10 island.plain.test.\n"),
                 SignedZones.Zone.signed("_tcp.island.plain.test", "_25 IN TLSA " + tlsa + "\n"),
                 // an MX host name that is a secure alias of mx.example.test, whose TLSA records then count
-                SignedZones.Zone.signed("aliased.test", "@ IN MX 10 mail\nmail IN CNAME mx.example.test.\n")));
+                SignedZones.Zone.signed("aliased.test", "@ IN MX 10 mail\nmail IN CNAME mx.example.test.\n"),
+                // RFC 7505: a null MX, the domain accepts no mail
+                SignedZones.Zone.signed("nullmx.test", "@ IN MX 0 .\n")));
         policyServer = new PolicyServer(TestPki.server(KeyType.EC_P256, "mta-sts.example.test"))
                 .answer(PolicyServer.Reply.policy(POLICY));
         mx = new SmtpMx("mx.example.test", MX_IDENTITY);
@@ -216,6 +218,19 @@ class DeliveryPlannerInteropTest {
             assertThat(skip.report()).isEqualTo(ResultType.DANE_REQUIRED);
             assertThat(skip.why()).contains("address records");
         });
+    }
+
+    @Test
+    void aNullMxIsNoRouteAndSaysTheDomainAcceptsNoMail() {
+        // RFC 7505 §3: "0 ." is a null MX; §4.1: a sender must not try to deliver to the domain
+        for (Optional<DaneLevel> level : List.of(Optional.<DaneLevel>empty(), Optional.of(DaneLevel.DANE), Optional.of(DaneLevel.DANE_ONLY))) {
+            DeliveryPlan plan = new DeliveryPlanner(zones.resolver(), mtaSts(), level, b -> b).plan("nullmx.test", Instant.now());
+            assertThat(plan.routes()).as(level.toString()).isEmpty();
+            assertThat(plan.acceptsNoMail()).as(level.toString()).isTrue();
+            assertThat(plan.problem()).as(level.toString()).hasValueSatisfying(p -> assertThat(p).contains("null MX"));
+        }
+        DeliveryPlan ordinary = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.empty(), b -> b).plan("plain.test", Instant.now());
+        assertThat(ordinary.acceptsNoMail()).isFalse();
     }
 
     @Test
