@@ -1,6 +1,7 @@
 package org.starttls4j.resolvers;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,6 +34,9 @@ import org.starttls4j.tlsrpt.ResultType;
  *       unchanged or the TXT record is gone, and {@link #refresh} does so for every such domain
  *       (call it daily): a policy in use is renewed before it expires (§10.2). A failed refresh
  *       keeps the cached policy.</li>
+ *   <li>A fetch that failed is not tried again under the same {@code id} for
+ *       {@link #RETRY_AFTER} (RFC 8461 §3.3); meanwhile the cached policy, if any, applies, and
+ *       otherwise the lookup reports that failure again.</li>
  *   <li>A valid TXT record with no fetchable policy and nothing cached: deliver as without
  *       MTA-STS, and report the fetch failure.</li>
  * </ul>
@@ -45,11 +49,19 @@ import org.starttls4j.tlsrpt.ResultType;
  */
 public final class MtaStsResolver {
 
+    /**
+     * How long after a failed fetch of a domain's policy under an {@code id} no further fetch
+     * under that {@code id} is tried (RFC 8461 §3.3: "five minutes or longer per version ID").
+     */
+    public static final Duration RETRY_AFTER = Duration.ofMinutes(5);
+
     private final Function<String, DnsAnswer<String>> txt;
     private final MtaStsFetcher fetcher;
     private final int maxDomains;
     private final PolicyStore store;
     private final Map<String, CachedPolicy> cache = new LinkedHashMap<>();
+    /** Per domain, the last failed fetch while it is younger than {@link #RETRY_AFTER}; bounded as the cache is. */
+    private final Map<String, FailedFetch> failedFetches = new LinkedHashMap<>();
     private volatile String storeProblem;
 
     /**
@@ -120,7 +132,7 @@ public final class MtaStsResolver {
         if (cached != null) {
             return refetch(cached, id, now);
         }
-        Parsed<StsPolicy, ResultType> fetch = fetcher.fetch(key);
+        Parsed<StsPolicy, ResultType> fetch = fetch(key, id, now);
         if (fetch instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
             return new StsLookup.NotFound(failed.problem(), failed.detail());
         }
@@ -162,11 +174,43 @@ public final class MtaStsResolver {
 
     /** Fetches a cached domain's policy again; a failure keeps the cached policy in force. */
     private StsLookup refetch(CachedPolicy cached, String id, Instant now) {
-        Optional<StsPolicy> fetched = fetcher.fetch(cached.domain()).valid();
+        Optional<StsPolicy> fetched = fetch(cached.domain(), id, now).valid();
         if (fetched.isPresent()) {
             return found(remember(cached.domain(), fetched.get(), id, now), false);
         }
         return found(cached, true);
+    }
+
+    /**
+     * Fetches a domain's policy for the TXT record's {@code id}, unless a fetch under that same
+     * {@code id} failed less than {@link #RETRY_AFTER} ago (RFC 8461 §3.3): then that failure is
+     * the answer, and a resource-constrained policy server is not asked again at every delivery.
+     */
+    private Parsed<StsPolicy, ResultType> fetch(String domain, String id, Instant now) {
+        synchronized (failedFetches) {
+            FailedFetch last = failedFetches.get(domain);
+            if (last != null && last.id().equals(id) && now.isBefore(last.at().plus(RETRY_AFTER))) {
+                return Parsed.invalid(last.problem(), last.detail() + " (failed at " + last.at() + ", not tried again before "
+                        + last.at().plus(RETRY_AFTER) + ", RFC 8461 §3.3)");
+            }
+        }
+        Parsed<StsPolicy, ResultType> fetched = fetcher.fetch(domain);
+        synchronized (failedFetches) {
+            failedFetches.remove(domain);
+            if (fetched instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
+                failedFetches.put(domain, new FailedFetch(id, now, failed.problem(), failed.detail()));
+                Iterator<String> oldest = failedFetches.keySet().iterator();
+                while (failedFetches.size() > maxDomains) {
+                    oldest.next();
+                    oldest.remove();
+                }
+            }
+        }
+        return fetched;
+    }
+
+    /** A fetch that failed: under which {@code id}, when, and why. */
+    private record FailedFetch(String id, Instant at, ResultType problem, String detail) {
     }
 
     private static StsLookup.Found found(CachedPolicy p, boolean fromCache) {

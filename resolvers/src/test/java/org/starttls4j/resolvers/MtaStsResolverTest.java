@@ -136,6 +136,60 @@ class MtaStsResolverTest {
     }
 
     @Test
+    void aFailedFetchIsNotTriedAgainForTheSameIdWithinFiveMinutes() {
+        // RFC 8461 §3.3: "In the case that the HTTPS GET fails, implementers SHOULD limit further
+        // attempts to a period of five minutes or longer per version ID"
+        server.answer(new PolicyServer.Reply(500, "text/plain", new byte[0], null));
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        assertThat(resolver.lookup(DOMAIN, T0)).isInstanceOfSatisfying(StsLookup.NotFound.class,
+                n -> assertThat(n.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR));
+        server.answer(PolicyServer.Reply.policy(POLICY));
+        assertThat(resolver.lookup(DOMAIN, T0.plus(MtaStsResolver.RETRY_AFTER).minusSeconds(1)))
+                .isInstanceOfSatisfying(StsLookup.NotFound.class, n -> {
+                    assertThat(n.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+                    assertThat(n.why()).contains("not tried again before");
+                });
+        assertThat(server.requests()).as("one attempt for the id in five minutes").isEqualTo(1);
+        assertThat(resolver.lookup(DOMAIN, T0.plus(MtaStsResolver.RETRY_AFTER))).isInstanceOf(StsLookup.Found.class);
+        assertThat(server.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewIdIsFetchedAtOnceThoughTheOldOnesFetchFailed() {
+        server.answer(new PolicyServer.Reply(500, "text/plain", new byte[0], null));
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        resolver.lookup(DOMAIN, T0);
+        txt.put("_mta-sts." + DOMAIN, "v=STSv1; id=20261208;");
+        server.answer(PolicyServer.Reply.policy(POLICY));
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(1))).isInstanceOfSatisfying(StsLookup.Found.class,
+                f -> assertThat(f.id()).isEqualTo("20261208"));
+        assertThat(server.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void aCachedPolicyWhoseRenewalFailedIsServedFromTheCacheWithoutAFetchForFiveMinutes() {
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        resolver.lookup(DOMAIN, T0);
+        // a new id whose policy cannot be fetched, then a refresh that is due while the server is down
+        txt.put("_mta-sts." + DOMAIN, "v=STSv1; id=20261208;");
+        server.answer(new PolicyServer.Reply(503, "text/plain", new byte[0], null));
+        for (int second = 60; second < 60 + 300; second += 60) {
+            assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(second))).isInstanceOfSatisfying(StsLookup.Found.class,
+                    f -> assertThat(f.fromCache()).isTrue());
+        }
+        assertThat(server.requests()).as("the first fetch, then one attempt for the new id").isEqualTo(2);
+        txt.put("_mta-sts." + DOMAIN, "v=STSv1; id=20261207;");
+        for (int second = 50_000; second < 50_000 + 300; second += 60) {
+            assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(second))).isInstanceOf(StsLookup.Found.class);
+        }
+        assertThat(server.requests()).as("one renewal attempt for the cached id in five minutes").isEqualTo(3);
+        assertThat(resolver.refresh(T0.plusSeconds(50_000 + 240))).as("refresh keeps to the same limit").isEmpty();
+        assertThat(server.requests()).isEqualTo(3);
+        assertThat(resolver.refresh(T0.plusSeconds(50_000 + 300))).isEmpty();
+        assertThat(server.requests()).isEqualTo(4);
+    }
+
+    @Test
     void aPolicyIsFetchedAgainOnceHalfItsMaxAgeHasPassedEvenWithTheSameId() {
         MtaStsResolver resolver = resolver(PolicyStore.inMemory());
         resolver.lookup(DOMAIN, T0);
