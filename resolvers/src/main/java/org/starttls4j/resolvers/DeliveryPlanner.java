@@ -148,8 +148,9 @@ public final class DeliveryPlanner {
             if (decision instanceof MxDecision.Deliver) {
                 MxDecision.Deliver yes = (MxDecision.Deliver) decision;
                 return new Route.Negotiate(mx, yes.config(), yes.failureFinal() ? Optional.empty() : Optional.of(may(mx)), policy,
-                        "MTA-STS " + found.policy().mode().text() + ": STARTTLS required, TLS 1.2+, certificate valid for " + mx.host(),
-                        null);
+                        "MTA-STS " + found.policy().mode().text() + ": STARTTLS required, TLS 1.2+, certificate valid for " + mx.host()
+                                + (found.report() == null ? "" : " (the cached policy: fetching it anew failed)"),
+                        found.report());
             }
             MxDecision.WithoutPolicy without = (MxDecision.WithoutPolicy) decision;
             return new Route.Negotiate(mx, may(mx), Optional.empty(), policy, "MTA-STS: " + without.why() + "; opportunistic TLS",

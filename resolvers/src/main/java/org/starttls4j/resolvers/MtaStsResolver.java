@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.starttls4j.mtasts.StsMode;
 import org.starttls4j.mtasts.StsPolicy;
 import org.starttls4j.mtasts.StsProblem;
 import org.starttls4j.mtasts.StsRecord;
@@ -174,11 +175,13 @@ public final class MtaStsResolver {
 
     /** Fetches a cached domain's policy again; a failure keeps the cached policy in force. */
     private StsLookup refetch(CachedPolicy cached, String id, Instant now) {
-        Optional<StsPolicy> fetched = fetch(cached.domain(), id, now).valid();
-        if (fetched.isPresent()) {
-            return found(remember(cached.domain(), fetched.get(), id, now), false);
+        Parsed<StsPolicy, ResultType> fetched = fetch(cached.domain(), id, now);
+        if (fetched instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
+            // RFC 8461 §6: a failed fetch while a policy is cached is reportable, unless its mode is none
+            return new StsLookup.Found(cached.policy(), cached.id(), cached.fetchedAt(), true,
+                    cached.policy().mode() == StsMode.NONE ? null : failed.problem());
         }
-        return found(cached, true);
+        return found(remember(cached.domain(), fetched.valid().orElseThrow(), id, now), false);
     }
 
     /**

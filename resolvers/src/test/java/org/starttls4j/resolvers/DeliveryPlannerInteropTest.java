@@ -257,6 +257,21 @@ class DeliveryPlannerInteropTest {
     }
 
     @Test
+    void aCachedPolicyWhoseRenewalFailedStillDecidesAndTheFailureIsReported() {
+        MtaStsResolver unreachable = new MtaStsResolver(zones.resolver(), MtaStsFetcher.builder()
+                .port(org.starttls4j.testing.interop.FreePort.pick()).timeout(Duration.ofSeconds(5)).build(), 10);
+        unreachable.remember("example.test", StsPolicy.parse(POLICY).valid().orElseThrow(), "older", Instant.now());
+        DeliveryPlan plan = new DeliveryPlanner(zones.resolver(), unreachable, Optional.empty(), b -> b).plan("example.test", Instant.now());
+        assertThat(plan.routes().get(0)).isInstanceOfSatisfying(Route.Negotiate.class, route -> {
+            assertThat(route.policy().type()).isEqualTo(PolicyType.STS);
+            assertThat(route.fallback()).as("enforce").isEmpty();
+            // RFC 8461 §6: a policy fetch failure while a valid policy is cached is reportable
+            assertThat(route.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        });
+        assertThat(plan.routes().get(1)).isInstanceOf(Route.Skip.class);
+    }
+
+    @Test
     void aFetchedPolicyIsCachedUnderItsId() {
         MtaStsResolver resolver = mtaSts();
         int before = policyServer.requests();

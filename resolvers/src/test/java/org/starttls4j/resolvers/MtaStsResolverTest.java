@@ -132,6 +132,25 @@ class MtaStsResolverTest {
         assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(60))).isInstanceOfSatisfying(StsLookup.Found.class, f -> {
             assertThat(f.fromCache()).isTrue();
             assertThat(f.id()).isEqualTo("20261207");
+            // RFC 8461 §6: "Policy fetch failures of any kind when a valid policy exists in the policy cache"
+            assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        });
+    }
+
+    @Test
+    void aFailedRenewalOfAPolicyOfModeNoneIsNothingToReportAndACacheHitNeither() {
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        assertThat(resolver.lookup(DOMAIN, T0)).isInstanceOfSatisfying(StsLookup.Found.class, f -> assertThat(f.report()).isNull());
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(60))).isInstanceOfSatisfying(StsLookup.Found.class, f -> {
+            assertThat(f.fromCache()).isTrue();
+            assertThat(f.report()).isNull();
+        });
+        resolver.remember(DOMAIN, StsPolicy.parse(POLICY.replace("enforce", "none")).valid().orElseThrow(), "20261207", T0);
+        txt.put("_mta-sts." + DOMAIN, "v=STSv1; id=20261208;");
+        server.answer(new PolicyServer.Reply(500, "text/plain", new byte[0], null));
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(120))).isInstanceOfSatisfying(StsLookup.Found.class, f -> {
+            assertThat(f.policy().mode()).isEqualTo(StsMode.NONE);
+            assertThat(f.report()).as("RFC 8461 §6: except if that policy's mode is none").isNull();
         });
     }
 
