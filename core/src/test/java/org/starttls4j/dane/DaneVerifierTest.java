@@ -100,6 +100,31 @@ class DaneVerifierTest {
     }
 
     @Test
+    void aWholeIssuerCertificateAuthenticatesAChainThatLeavesTheIssuerOut() throws Exception {
+        // "2 0 0" carries the whole issuer certificate, as "2 1 0" the whole key: the server need not
+        // send it (RFC 7671 §5.2.2); Postfix (OpenSSL) authenticates such a chain, PosttlsFingerComparisonTest
+        Tlsa record = new Tlsa(2, 0, 0, CA.getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(LEAF.leaf()), NOW))
+                .isEqualTo(new DaneVerdict.Authenticated(record, 1));
+        // the name and validity rules below the anchor still hold
+        assertThat(DaneVerifier.verify(List.of(record), Set.of("other.example.test"), List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.HOST_MISMATCH));
+        X509Certificate expired = TestPki.expiredServer(KeyType.EC_P256, MX).leaf();
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(expired), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.EXPIRED));
+        // another issuer's certificate, or data that is no certificate, anchors nothing
+        Tlsa otherIssuer = new Tlsa(2, 0, 0, TestPki.ca(KeyType.RSA_2048).getEncoded());
+        assertThat(DaneVerifier.verify(List.of(otherIssuer), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.DANE_MISMATCH));
+        Tlsa garbage = new Tlsa(2, 0, 0, new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
+        assertThat(DaneVerifier.verify(List.of(garbage), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.DANE_MISMATCH));
+        // nor is the leaf's own certificate an anchor for itself
+        assertThat(DaneVerifier.verify(List.of(new Tlsa(2, 0, 0, LEAF.leaf().getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
     void onlyUnusableRecordsMeanNoAuthenticationAtAll() throws Exception {
         byte[] leafKey = LEAF.leaf().getPublicKey().getEncoded();
         // PKIX-EE would match, but RFC 7672 §3.1.3 makes it unusable: it must not authenticate.

@@ -106,6 +106,8 @@ class PosttlsFingerComparisonTest {
                 new Case("DANE-TA issuer sent, leaf expired", List.of(expired.leaf(), ca), new Identity(expired.key(), List.of(expired.leaf(), ca)),
                         List.of(record(2, 0, 1, ca.getEncoded()))),
                 new Case("DANE-TA bare issuer key, issuer not sent", ec.chain(), ec, List.of(record(2, 1, 0, ca.getPublicKey().getEncoded()))),
+                new Case("DANE-TA whole issuer certificate (2 0 0), issuer not sent", ec.chain(), ec,
+                        List.of(record(2, 0, 0, ca.getEncoded()))),
                 new Case("PKIX-EE only (unusable)", ec.chain(), ec, List.of(record(1, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
                 // digest algorithm agility (RFC 7671 §9): for a usage and selector, only the strongest digest published counts
                 new Case("DANE-EE key, SHA-256 matches, SHA-512 names another key", ec.chain(), ec,
