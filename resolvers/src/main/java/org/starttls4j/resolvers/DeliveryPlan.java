@@ -13,10 +13,11 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  *                      failed or the domain accepts no mail
  * @param mtaSts        the MTA-STS lookup
  * @param tlsRpt        the domain's TLS-RPT record, if it has a valid one
- * @param problem       why there are no routes (an MX lookup failure, a null MX), or empty
- * @param acceptsNoMail whether the domain publishes a null MX (RFC 7505): it accepts no mail, so
- *                      the message fails permanently (RFC 7505 §4.1, {@code 5.1.10}) instead of
- *                      waiting for a retry as after an MX lookup failure
+ * @param problem       why there are no routes (an MX lookup failure, a null MX, no such domain), or empty
+ * @param acceptsNoMail whether the domain accepts no mail: it publishes a null MX (RFC 7505), or it
+ *                      does not exist (NXDOMAIN, which RFC 5321 §5.1 says "MUST be reported as an
+ *                      error"); the message then fails permanently (RFC 7505 §4.1: {@code 5.1.10})
+ *                      instead of waiting for a retry as after an MX lookup failure
  */
 public record DeliveryPlan(String domain, List<Route> routes, StsLookup mtaSts, Optional<TlsRptRecord> tlsRpt,
                            Optional<String> problem, boolean acceptsNoMail) {
@@ -29,8 +30,8 @@ public record DeliveryPlan(String domain, List<Route> routes, StsLookup mtaSts, 
      *                      failed or the domain accepts no mail
      * @param mtaSts        the MTA-STS lookup
      * @param tlsRpt        the domain's TLS-RPT record, if it has a valid one
-     * @param problem       why there are no routes (an MX lookup failure, a null MX), or empty
-     * @param acceptsNoMail whether the domain publishes a null MX (RFC 7505)
+     * @param problem       why there are no routes (an MX lookup failure, a null MX, no such domain), or empty
+     * @param acceptsNoMail whether the domain accepts no mail (a null MX, or no such domain)
      * @throws IllegalArgumentException if a domain that accepts no mail has routes or no problem
      */
     public DeliveryPlan {
@@ -40,7 +41,7 @@ public record DeliveryPlan(String domain, List<Route> routes, StsLookup mtaSts, 
         Objects.requireNonNull(tlsRpt, "tlsRpt");
         Objects.requireNonNull(problem, "problem");
         if (acceptsNoMail && (!routes.isEmpty() || problem.isEmpty())) {
-            throw new IllegalArgumentException("a domain with a null MX has no routes, and the problem says so");
+            throw new IllegalArgumentException("a domain that accepts no mail has no routes, and the problem says why");
         }
     }
 

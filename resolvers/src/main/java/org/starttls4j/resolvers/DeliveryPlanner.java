@@ -44,7 +44,8 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  * </ol>
  * The sender's own settings (EHLO name, limits, timeouts, trust anchors) are applied first to
  * every configuration; the policy's demands are set over them. A domain whose only MX record is a
- * null MX ({@code 0 .}, RFC 7505) gets no route and {@link DeliveryPlan#acceptsNoMail()}.
+ * null MX ({@code 0 .}, RFC 7505), or that does not exist (an MX lookup answered NXDOMAIN, an
+ * error by RFC 5321 §5.1), gets no route and {@link DeliveryPlan#acceptsNoMail()}.
  */
 public final class DeliveryPlanner {
 
@@ -97,7 +98,11 @@ public final class DeliveryPlanner {
         if (mx instanceof DnsAnswer.Failed<MxHost> failed) {
             return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("MX lookup failed: " + failed.why()));
         }
-        // RFC 5321 §5.1: no MX records, the domain itself is the host.
+        if (mx instanceof DnsAnswer.None<MxHost> none && none.noDomain()) {
+            // RFC 5321 §5.1: "If a non-existent domain error is returned, this situation MUST be reported as an error."
+            return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("no such domain: " + d + " (NXDOMAIN)"), true);
+        }
+        // RFC 5321 §5.1: no MX records at a domain that exists, the domain itself is the host.
         List<MxHost> hosts = mx instanceof DnsAnswer.Found<MxHost> found ? found.values() : List.of(new MxHost(0, d));
         if (hosts.stream().allMatch(DeliveryPlanner::isNullMx)) {
             return new DeliveryPlan(d, List.of(), sts, rpt,

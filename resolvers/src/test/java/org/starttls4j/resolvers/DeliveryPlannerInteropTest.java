@@ -234,6 +234,20 @@ class DeliveryPlannerInteropTest {
     }
 
     @Test
+    void aDomainThatDoesNotExistIsNoRouteAndADomainWithoutMxRecordsIsItsOwnHost() {
+        // RFC 5321 §5.1: "If a non-existent domain error is returned, this situation MUST be reported as an error."
+        DeliveryPlanner planner = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.empty(), b -> b);
+        DeliveryPlan nxdomain = planner.plan("nosuch.example.test", Instant.now());
+        assertThat(nxdomain.routes()).isEmpty();
+        assertThat(nxdomain.acceptsNoMail()).isTrue();
+        assertThat(nxdomain.problem()).hasValueSatisfying(p -> assertThat(p).contains("no such domain"));
+        // mx.example.test has an A record and no MX records: the implicit MX
+        DeliveryPlan implicit = planner.plan("mx.example.test", Instant.now());
+        assertThat(implicit.acceptsNoMail()).isFalse();
+        assertThat(implicit.routes()).singleElement().satisfies(r -> assertThat(r.mx()).isEqualTo(new MxHost(0, "mx.example.test")));
+    }
+
+    @Test
     void aCachedPolicySurvivesAStrippedRecordUntilItsMaxAge() {
         MtaStsResolver resolver = mtaSts();
         StsPolicy policy = StsPolicy.parse(POLICY).valid().orElseThrow();
