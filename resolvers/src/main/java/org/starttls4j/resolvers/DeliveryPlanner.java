@@ -26,8 +26,9 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  * Plans delivery to a recipient domain: its MX hosts, and for each the policy that applies and the
  * {@link ClientConfig} to negotiate with.
  *
- * <p>Order of precedence per MX host, as Postfix with an MTA-STS policy server applies it and as
- * RFC 8461 §2 expects ("senders who implement DANE ... use DANE where TLSA records exist"):
+ * <p>Order of precedence per MX host, DANE first as RFC 8461 §2 requires ("senders who implement
+ * MTA-STS validation MUST NOT allow a 'valid' or 'testing'-only MTA-STS validation to override a
+ * failing DANE validation"), and as Postfix with the {@code postfix-tlspol} policy server applies it:
  * <ol>
  *   <li>DANE, when enabled and the host's address records (unless the MX host name is an alias,
  *       below) and its TLSA RRset are DNSSEC-validated ({@link Dane#decide}); a failed TLSA lookup
