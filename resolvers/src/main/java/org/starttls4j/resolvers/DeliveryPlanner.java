@@ -3,7 +3,6 @@ package org.starttls4j.resolvers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -92,7 +91,7 @@ public final class DeliveryPlanner {
      * @return the plan
      */
     public DeliveryPlan plan(String domain, int port, Instant now) {
-        String d = domain.toLowerCase(Locale.ROOT);
+        String d = MtaStsResolver.policyDomain(domain);
         StsLookup sts = mtaSts.lookup(d, now);
         Optional<TlsRptRecord> rpt = tlsRpt(d);
         DnsAnswer<MxHost> mx = dns.mx(d);

@@ -112,7 +112,7 @@ public final class MtaStsResolver {
      * @return the policy, or why there is none
      */
     public StsLookup lookup(String domain, Instant now) {
-        String key = domain.toLowerCase(Locale.ROOT);
+        String key = policyDomain(domain);
         CachedPolicy cached = fresh(key, now);
         DnsAnswer<String> answer = txt.apply("_mta-sts." + key);
         Parsed<StsRecord, StsProblem> record = answer instanceof DnsAnswer.Found<String> found
@@ -212,6 +212,15 @@ public final class MtaStsResolver {
         return fetched;
     }
 
+    /**
+     * A recipient domain as the cache and the lookups name it: lower case, without the trailing
+     * dot of an absolute name ({@code Example.COM.} is {@code example.com}).
+     */
+    static String policyDomain(String domain) {
+        String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        return d.toLowerCase(Locale.ROOT);
+    }
+
     /** A fetch that failed: under which {@code id}, when, and why. */
     private record FailedFetch(String id, Instant at, ResultType problem, String detail) {
     }
@@ -230,7 +239,7 @@ public final class MtaStsResolver {
      * @return the cached entry
      */
     public CachedPolicy remember(String domain, StsPolicy policy, String id, Instant fetchedAt) {
-        CachedPolicy p = new CachedPolicy(domain, policy, id, fetchedAt);
+        CachedPolicy p = new CachedPolicy(policyDomain(domain), policy, id, fetchedAt);
         put(p);
         persist();
         return p;
@@ -244,7 +253,7 @@ public final class MtaStsResolver {
      */
     public Optional<CachedPolicy> cached(String domain) {
         synchronized (cache) {
-            return Optional.ofNullable(cache.get(domain.toLowerCase(Locale.ROOT)));
+            return Optional.ofNullable(cache.get(policyDomain(domain)));
         }
     }
 

@@ -174,6 +174,15 @@ class MtaStsResolverTest {
     }
 
     @Test
+    void anAbsoluteOrUpperCaseDomainIsTheSameDomain() {
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        assertThat(resolver.lookup("Example.TEST.", T0)).isInstanceOfSatisfying(StsLookup.Found.class, f -> assertThat(f.fromCache()).isFalse());
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(60))).isInstanceOfSatisfying(StsLookup.Found.class, f -> assertThat(f.fromCache()).isTrue());
+        assertThat(resolver.cached("example.test.")).isPresent();
+        assertThat(server.requests()).isEqualTo(1);
+    }
+
+    @Test
     void aNewIdIsFetchedAtOnceThoughTheOldOnesFetchFailed() {
         server.answer(new PolicyServer.Reply(500, "text/plain", new byte[0], null));
         MtaStsResolver resolver = resolver(PolicyStore.inMemory());
