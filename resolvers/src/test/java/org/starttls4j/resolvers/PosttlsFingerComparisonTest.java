@@ -95,6 +95,7 @@ class PosttlsFingerComparisonTest {
         Identity expired = TestPki.expiredServer(KeyType.EC_P256, HOST);
         Identity otherName = TestPki.server(KeyType.EC_P256, "other.example.test");
         Identity aliasName = TestPki.server(KeyType.EC_P256, ALIAS);
+        Identity selfSigned = TestPki.selfSigned(KeyType.EC_P256, HOST);
         List<Case> cases = List.of(
                 new Case("DANE-EE key matches", ec.chain(), ec, List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
                 new Case("DANE-EE key of another server", rsa.chain(), rsa, List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
@@ -108,6 +109,8 @@ class PosttlsFingerComparisonTest {
                 new Case("DANE-TA bare issuer key, issuer not sent", ec.chain(), ec, List.of(record(2, 1, 0, ca.getPublicKey().getEncoded()))),
                 new Case("DANE-TA whole issuer certificate (2 0 0), issuer not sent", ec.chain(), ec,
                         List.of(record(2, 0, 0, ca.getEncoded()))),
+                new Case("DANE-TA naming the self-signed leaf itself", selfSigned.chain(), selfSigned,
+                        List.of(record(2, 0, 1, selfSigned.leaf().getEncoded()))),
                 new Case("PKIX-EE only (unusable)", ec.chain(), ec, List.of(record(1, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
                 // digest algorithm agility (RFC 7671 §9): for a usage and selector, only the strongest digest published counts
                 new Case("DANE-EE key, SHA-256 matches, SHA-512 names another key", ec.chain(), ec,
