@@ -96,6 +96,8 @@ class PosttlsFingerComparisonTest {
         Identity otherName = TestPki.server(KeyType.EC_P256, "other.example.test");
         Identity aliasName = TestPki.server(KeyType.EC_P256, ALIAS);
         Identity selfSigned = TestPki.selfSigned(KeyType.EC_P256, HOST);
+        Identity wildcard = TestPki.server(KeyType.EC_P256, "*.example.test");
+        Identity tooWide = TestPki.server(KeyType.EC_P256, "*.test");
         List<Case> cases = List.of(
                 new Case("DANE-EE key matches", ec.chain(), ec, List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
                 new Case("DANE-EE key of another server", rsa.chain(), rsa, List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
@@ -109,6 +111,10 @@ class PosttlsFingerComparisonTest {
                 new Case("DANE-TA bare issuer key, issuer not sent", ec.chain(), ec, List.of(record(2, 1, 0, ca.getPublicKey().getEncoded()))),
                 new Case("DANE-TA whole issuer certificate (2 0 0), issuer not sent", ec.chain(), ec,
                         List.of(record(2, 0, 0, ca.getEncoded()))),
+                new Case("DANE-TA issuer sent, leaf names *.example.test", List.of(wildcard.leaf(), ca),
+                        new Identity(wildcard.key(), List.of(wildcard.leaf(), ca)), List.of(record(2, 0, 1, ca.getEncoded()))),
+                new Case("DANE-TA issuer sent, leaf names *.test (a wildcard one label too high)", List.of(tooWide.leaf(), ca),
+                        new Identity(tooWide.key(), List.of(tooWide.leaf(), ca)), List.of(record(2, 0, 1, ca.getEncoded()))),
                 new Case("DANE-TA naming the self-signed leaf itself", selfSigned.chain(), selfSigned,
                         List.of(record(2, 0, 1, selfSigned.leaf().getEncoded()))),
                 new Case("PKIX-EE only (unusable)", ec.chain(), ec, List.of(record(1, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
