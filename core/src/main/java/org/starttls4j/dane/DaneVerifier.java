@@ -28,10 +28,15 @@ import org.starttls4j.CertificateProblem;
  * <ul>
  *   <li>PKIX-TA(0) and PKIX-EE(1) records, unknown parameters and digests of the wrong length are
  *       unusable and skipped ({@link Tlsa#unusable()}).</li>
+ *   <li>Digest algorithm agility (RFC 7671 §9): of the usable records with the same usage and
+ *       selector, only those with matching type Full(0) and those with the strongest digest there
+ *       (SHA2-512 over SHA2-256) are held against the chain. A domain that publishes both digests
+ *       of a key is thus not weakened by the weaker one; Postfix (through OpenSSL) does the same.</li>
  *   <li>DANE-EE(3) matches the leaf certificate (selector Cert) or its key (selector SPKI). Its
  *       names and validity dates are ignored (§3.1.1): the record is the authentication.</li>
- *   <li>DANE-TA(2) matches an issuer certificate the server sent, or, for a {@code 2 1 0} record,
- *       the key that signed the topmost certificate sent. The chain below it must then validate
+ *   <li>DANE-TA(2) matches an issuer certificate the server sent, or, for a {@code 2 1 0} or
+ *       {@code 2 0 0} record (the issuer's key or certificate in full), the issuer that signed the
+ *       topmost certificate sent. The chain below it must then validate
  *       as PKIX does (signatures, validity at the given time, CA constraints) with that issuer
  *       as the only trust anchor, and the leaf must carry one of the reference identifiers
  *       (§3.2.2, §3.2.3): a DNS subject alternative name, or the subject CN when it has none; a
@@ -58,7 +63,7 @@ public final class DaneVerifier {
      */
     public static DaneVerdict verify(Collection<Tlsa> records, Set<String> referenceNames,
                                      List<X509Certificate> chain, Instant now) {
-        List<Tlsa> usable = records.stream().filter(r -> r.unusable().isEmpty()).collect(Collectors.toList());
+        List<Tlsa> usable = strongestDigests(records.stream().filter(r -> r.unusable().isEmpty()).collect(Collectors.toList()));
         if (usable.isEmpty()) {
             return new DaneVerdict.NoUsableRecords();
         }
@@ -82,10 +87,11 @@ public final class DaneVerifier {
                     closest = (DaneVerdict.Rejected) v;
                 }
             }
-            if (record.selector() == Tlsa.SPKI && record.matchingType() == Tlsa.FULL) {
-                // A bare issuer key (2 1 0), not among the certificates sent: RFC 7671 §5.2.3.
+            if (record.matchingType() == Tlsa.FULL) {
+                // The issuer in full, not among the certificates sent: a bare key (2 1 0, RFC 7671
+                // §5.2.3) or a whole certificate (2 0 0, §5.2.2), which signed the topmost one sent.
                 X509Certificate top = chain.get(chain.size() - 1);
-                TrustAnchor anchor = bareKeyAnchor(record, top);
+                TrustAnchor anchor = record.selector() == Tlsa.SPKI ? bareKeyAnchor(record, top) : certificateAnchor(record, chain);
                 if (anchor != null) {
                     DaneVerdict v = belowAnchor(record, anchor, chain.size(), chain, referenceNames, now);
                     if (v instanceof DaneVerdict.Authenticated) {
@@ -98,6 +104,17 @@ public final class DaneVerifier {
         return closest != null ? closest
                 : new DaneVerdict.Rejected(CertificateProblem.DANE_MISMATCH,
                         "none of " + usable.size() + " usable TLSA records matches the server's chain");
+    }
+
+    /**
+     * RFC 7671 §9, applied after unusable records are gone: per usage and selector, the records of
+     * matching type Full(0) and those of the strongest digest among them; weaker digests are
+     * dropped. SHA2-512(2) is stronger than SHA2-256(1), so the matching type's number orders them.
+     */
+    static List<Tlsa> strongestDigests(List<Tlsa> usable) {
+        return usable.stream().filter(r -> r.matchingType() == Tlsa.FULL || usable.stream()
+                        .noneMatch(o -> o.usage() == r.usage() && o.selector() == r.selector() && o.matchingType() > r.matchingType()))
+                .collect(Collectors.toList());
     }
 
     /** Whether the record names this certificate (or its key). */
@@ -133,6 +150,25 @@ public final class DaneVerifier {
             }
             top.verify(key);
             return new TrustAnchor(top.getIssuerX500Principal(), key, null);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The issuer certificate a {@code 2 0 0} record carries, as the anchor of a chain that leaves it
+     * out: only when it is none of the certificates sent (those the depth loop matched already; the
+     * leaf is never its own anchor) and its key signed the topmost one.
+     */
+    private static TrustAnchor certificateAnchor(Tlsa record, List<X509Certificate> chain) {
+        try {
+            X509Certificate issuer = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(record.dataView()));
+            if (chain.contains(issuer)) {
+                return null;
+            }
+            chain.get(chain.size() - 1).verify(issuer.getPublicKey());
+            return new TrustAnchor(issuer, null);
         } catch (GeneralSecurityException | RuntimeException e) {
             return null;
         }

@@ -35,9 +35,9 @@ import org.starttls4j.internal.text.TxtFields;
  *       has none, but they do no harm and real policies carry them).</li>
  *   <li>Fields the RFC does not define are ignored, as it says; their values are still checked
  *       against its grammar (no control characters).</li>
- *   <li>{@code version}, {@code mode} or {@code max_age} twice is refused
- *       ({@link StsProblem#DUPLICATE_FIELD}): the RFC does not say which one wins, and two
- *       senders must not read one policy two ways.</li>
+ *   <li>{@code version}, {@code mode} or {@code max_age} twice: the first counts and the later
+ *       ones are ignored, as RFC 8461 §3.2 says ("all entries except for the first SHALL be
+ *       ignored"); a later one must still be a field (a value without control characters).</li>
  *   <li>{@code max_age} above 31557600 (a year, the RFC's maximum) is lowered to it rather than
  *       refused: the policy is still the domain's wish, only for a shorter time.</li>
  *   <li>The body is at most {@link #MAX_BYTES} bytes, strict UTF-8.</li>
@@ -149,26 +149,24 @@ public record StsPolicy(StsMode mode, List<MxPattern> mx, Duration maxAge, Map<S
             }
             String name = line.substring(0, colon);
             String value = TxtFields.trimWsp(line.substring(colon + 1));
+            if (isRepeatOfSingleField(name, version, mode, maxAge)) {
+                // RFC 8461 §3.2: "all entries except for the first SHALL be ignored"
+                if (!isExtensionValue(value)) {
+                    return Parsed.invalid(StsProblem.SYNTAX, "bad value for " + Parsed.excerpt(name));
+                }
+                continue;
+            }
             switch (name) {
                 case "version":
-                    if (version != null) {
-                        return duplicate(name);
-                    }
                     version = value;
                     break;
                 case "mode":
-                    if (mode != null) {
-                        return duplicate(name);
-                    }
                     mode = StsMode.fromText(value).orElse(null);
                     if (mode == null) {
                         return Parsed.invalid(StsProblem.BAD_MODE, "mode is not enforce, testing or none: " + Parsed.excerpt(value));
                     }
                     break;
                 case "max_age":
-                    if (maxAge != null) {
-                        return duplicate(name);
-                    }
                     if (value.isEmpty() || value.length() > 10 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
                         return Parsed.invalid(StsProblem.BAD_MAX_AGE, "max_age is not 1 to 10 digits: " + Parsed.excerpt(value));
                     }
@@ -242,8 +240,10 @@ public record StsPolicy(StsMode mode, List<MxPattern> mx, Duration maxAge, Map<S
         return List.of(toText().split("\r\n"));
     }
 
-    private static Parsed<StsPolicy, StsProblem> duplicate(String name) {
-        return Parsed.invalid(StsProblem.DUPLICATE_FIELD, "field " + name + " appears twice");
+    /** Whether {@code name} is {@code version}, {@code mode} or {@code max_age} and already read. */
+    private static boolean isRepeatOfSingleField(String name, String version, StsMode mode, Long maxAge) {
+        return name.equals("version") && version != null || name.equals("mode") && mode != null
+                || name.equals("max_age") && maxAge != null;
     }
 
     /** RFC 8461 {@code sts-policy-ext-value}: visible characters (UTF-8 allowed) and inner white space, no controls. */

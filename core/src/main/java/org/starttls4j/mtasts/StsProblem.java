@@ -12,7 +12,10 @@ public enum StsProblem {
     SYNTAX,
     /** The record has no {@code id}, or one that is not 1 to 32 letters and digits. */
     BAD_ID,
-    /** A field that may appear only once appeared again (an ambiguous policy is refused, not guessed). */
+    /**
+     * A field that may appear only once appeared again. No longer given by this library's parsers:
+     * RFC 8461 §3.2 says that all entries of a repeated field but the first are ignored.
+     */
     DUPLICATE_FIELD,
     /** The policy is not valid UTF-8. */
     NOT_UTF8,

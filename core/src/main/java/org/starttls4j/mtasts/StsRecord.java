@@ -86,21 +86,18 @@ public record StsRecord(String id, Map<String, String> extensions) {
         String id = null;
         Map<String, String> extensions = new LinkedHashMap<>();
         for (TxtFields.Field f : split.get().subList(1, split.get().size())) {
-            if (f.name().equals("id")) {
-                if (id != null) {
-                    return Parsed.invalid(StsProblem.DUPLICATE_FIELD, "two id fields");
-                }
+            boolean repeat = f.name().equals("v") || f.name().equals("id") && id != null;
+            if (f.name().equals("id") && !repeat) {
                 if (!isId(f.value())) {
                     return Parsed.invalid(StsProblem.BAD_ID, "id is not 1 to 32 letters and digits: " + Parsed.excerpt(f.value()));
                 }
                 id = f.value();
-            } else if (f.name().equals("v")) {
-                return Parsed.invalid(StsProblem.DUPLICATE_FIELD, "two v fields");
             } else if (!TxtFields.isExtensionValue(f.value())) {
                 return Parsed.invalid(StsProblem.SYNTAX, "bad value for " + Parsed.excerpt(f.name()));
-            } else {
+            } else if (!repeat) {
                 extensions.putIfAbsent(f.name(), f.value());
             }
+            // a repeated v or id is ignored: RFC 8461 §3.2, "all entries except for the first SHALL be ignored"
         }
         if (id == null) {
             return Parsed.invalid(StsProblem.BAD_ID, "no id field");

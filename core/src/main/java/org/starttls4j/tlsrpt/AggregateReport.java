@@ -147,15 +147,19 @@ public record AggregateReport(String organizationName, Instant start, Instant en
     }
 
     /**
-     * The report's file name (RFC 8460 §5): {@code sender!policy-domain!begin!end!id.json.gz}.
+     * The report's file name (RFC 8460 §5.1): {@code sender!policy-domain!begin!end!unique-id.json.gz}.
+     * The unique id is the report id's letters and digits, the only characters §5.1's
+     * {@code unique-id = 1*(ALPHA / DIGIT)} allows (a dot there would make the name's extension
+     * ambiguous); when the report id has none, the optional {@code !unique-id} is left out.
      *
      * @param sender       the sending domain
      * @param policyDomain the recipient domain
      * @return the name
      */
     public String fileName(String sender, String policyDomain) {
-        return sender + "!" + policyDomain + "!" + start.getEpochSecond() + "!" + end.getEpochSecond() + "!"
-                + reportId.replaceAll("[^A-Za-z0-9._-]", "") + ".json.gz";
+        String uniqueId = reportId.replaceAll("[^A-Za-z0-9]", "");
+        return sender + "!" + policyDomain + "!" + start.getEpochSecond() + "!" + end.getEpochSecond()
+                + (uniqueId.isEmpty() ? "" : "!" + uniqueId) + ".json.gz";
     }
 
     private static String dateTime(Instant t) {

@@ -12,6 +12,9 @@ public enum TlsRptProblem {
     SYNTAX,
     /** No {@code rua} field, or one that is there twice. */
     BAD_RUA,
-    /** An {@code rua} URI that is not a {@code mailto:} or {@code https:} URI. */
+    /**
+     * An {@code rua} entry that is no URI or a malformed {@code mailto:} or {@code https:} URI, or
+     * an {@code rua} with no URI of those two schemes (URIs of other schemes are skipped).
+     */
     BAD_URI
 }

@@ -16,7 +16,8 @@ import org.starttls4j.internal.text.TxtFields;
  * The {@code _smtp._tls.<domain>} TXT record (RFC 8460 §3), e.g.
  * {@code v=TLSRPTv1; rua=mailto:reports@example.com,https://reporting.example.com/v1/tlsrpt}.
  *
- * @param rua        where reports go: {@code mailto:} and {@code https:} URIs, in order
+ * @param rua        where reports go: {@code mailto:} and {@code https:} URIs, in order (a record's
+ *                   URIs of other schemes are left out by {@link #parse})
  * @param extensions further fields in order, which RFC 8460 says to ignore; kept for display
  */
 public record TlsRptRecord(List<URI> rua, Map<String, String> extensions) {
@@ -102,10 +103,17 @@ public record TlsRptRecord(List<URI> rua, Map<String, String> extensions) {
                     } catch (URISyntaxException e) {
                         return Parsed.invalid(TlsRptProblem.BAD_URI, "not a URI: " + Parsed.excerpt(uriText));
                     }
+                    if (isOtherScheme(uri)) {
+                        // a URI all the same (RFC 8460 §3: tlsrpt-uri = URI), of a scheme senders do not use
+                        continue;
+                    }
                     if (!isReportUri(uri)) {
                         return Parsed.invalid(TlsRptProblem.BAD_URI, "not a mailto: or https: URI: " + Parsed.excerpt(uriText));
                     }
                     rua.add(uri);
+                }
+                if (rua.isEmpty()) {
+                    return Parsed.invalid(TlsRptProblem.BAD_URI, "no mailto: or https: URI: " + Parsed.excerpt(f.value()));
                 }
             } else if (f.name().equals("v")) {
                 return Parsed.invalid(TlsRptProblem.SYNTAX, "two v fields");
@@ -134,6 +142,16 @@ public record TlsRptRecord(List<URI> rua, Map<String, String> extensions) {
         s.append(';');
         extensions.forEach((name, value) -> s.append(' ').append(name).append('=').append(value).append(';'));
         return s.toString();
+    }
+
+    /**
+     * An absolute URI, in printable ASCII, whose scheme is neither {@code mailto} nor {@code https}:
+     * skipped, as a record naming one besides a supported URI is still valid (RFC 8460 §3).
+     */
+    private static boolean isOtherScheme(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return uri.isAbsolute() && !scheme.equals("mailto") && !scheme.equals("https")
+                && uri.toString().chars().allMatch(c -> c > 0x20 && c < 0x7f);
     }
 
     /** {@code mailto:} or {@code https:} with something after the colon, and no character that would break the record. */

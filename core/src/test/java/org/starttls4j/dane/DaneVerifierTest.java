@@ -100,6 +100,31 @@ class DaneVerifierTest {
     }
 
     @Test
+    void aWholeIssuerCertificateAuthenticatesAChainThatLeavesTheIssuerOut() throws Exception {
+        // "2 0 0" carries the whole issuer certificate, as "2 1 0" the whole key: the server need not
+        // send it (RFC 7671 §5.2.2); Postfix (OpenSSL) authenticates such a chain, PosttlsFingerComparisonTest
+        Tlsa record = new Tlsa(2, 0, 0, CA.getEncoded());
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(LEAF.leaf()), NOW))
+                .isEqualTo(new DaneVerdict.Authenticated(record, 1));
+        // the name and validity rules below the anchor still hold
+        assertThat(DaneVerifier.verify(List.of(record), Set.of("other.example.test"), List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.HOST_MISMATCH));
+        X509Certificate expired = TestPki.expiredServer(KeyType.EC_P256, MX).leaf();
+        assertThat(DaneVerifier.verify(List.of(record), NAMES, List.of(expired), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.EXPIRED));
+        // another issuer's certificate, or data that is no certificate, anchors nothing
+        Tlsa otherIssuer = new Tlsa(2, 0, 0, TestPki.ca(KeyType.RSA_2048).getEncoded());
+        assertThat(DaneVerifier.verify(List.of(otherIssuer), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.DANE_MISMATCH));
+        Tlsa garbage = new Tlsa(2, 0, 0, new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
+        assertThat(DaneVerifier.verify(List.of(garbage), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.DANE_MISMATCH));
+        // nor is the leaf's own certificate an anchor for itself
+        assertThat(DaneVerifier.verify(List.of(new Tlsa(2, 0, 0, LEAF.leaf().getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
     void onlyUnusableRecordsMeanNoAuthenticationAtAll() throws Exception {
         byte[] leafKey = LEAF.leaf().getPublicKey().getEncoded();
         // PKIX-EE would match, but RFC 7672 §3.1.3 makes it unusable: it must not authenticate.
@@ -113,6 +138,45 @@ class DaneVerifierTest {
         List<Tlsa> records = List.of(record(1, 1, 1, LEAF.leaf().getPublicKey().getEncoded()),
                 record(3, 1, 1, other.getPublicKey().getEncoded()));
         assertThat(DaneVerifier.verify(records, NAMES, List.of(LEAF.leaf()), NOW)).isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
+    void aStrongerDigestForTheSameUsageAndSelectorSetsTheWeakerAside() throws Exception {
+        // RFC 7671 §9: per usage and selector, only Full(0) and the strongest digest published count,
+        // so a SHA2-256 match does not stand beside a SHA2-512 record that names another key
+        byte[] key = LEAF.leaf().getPublicKey().getEncoded();
+        byte[] otherKey = TestPki.server(KeyType.RSA_2048, MX).leaf().getPublicKey().getEncoded();
+        Tlsa sha256 = record(3, 1, 1, key);
+        Tlsa otherSha512 = record(3, 1, 2, otherKey);
+        assertThat(DaneVerifier.verify(List.of(sha256, otherSha512), NAMES, List.of(LEAF.leaf()), NOW))
+                .isInstanceOfSatisfying(DaneVerdict.Rejected.class, r -> assertThat(r.problem()).isEqualTo(CertificateProblem.DANE_MISMATCH));
+        Tlsa sha512 = record(3, 1, 2, key);
+        assertThat(DaneVerifier.verify(List.of(record(3, 1, 1, otherKey), sha512), NAMES, List.of(LEAF.leaf()), NOW))
+                .isEqualTo(new DaneVerdict.Authenticated(sha512, 0));
+        // the same for DANE-TA: a SHA2-512 of another issuer sets the matching SHA2-256 aside
+        assertThat(DaneVerifier.verify(List.of(record(2, 0, 1, CA.getEncoded()),
+                        record(2, 0, 2, TestPki.ca(KeyType.RSA_2048).getEncoded())), NAMES, LEAF_AND_CA, NOW))
+                .isInstanceOf(DaneVerdict.Rejected.class);
+    }
+
+    @Test
+    void digestAgilityLeavesFullDataOtherSelectorsOtherUsagesAndUnusableRecordsAlone() throws Exception {
+        byte[] key = LEAF.leaf().getPublicKey().getEncoded();
+        X509Certificate other = TestPki.server(KeyType.RSA_2048, MX).leaf();
+        Tlsa sha256 = record(3, 1, 1, key);
+        Tlsa full = record(3, 1, 0, key);
+        assertThat(DaneVerifier.verify(List.of(full, record(3, 1, 2, other.getPublicKey().getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("Full(0) is always held against the chain").isEqualTo(new DaneVerdict.Authenticated(full, 0));
+        assertThat(DaneVerifier.verify(List.of(sha256, record(3, 0, 2, other.getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("another selector").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
+        assertThat(DaneVerifier.verify(List.of(sha256, record(2, 1, 2, other.getPublicKey().getEncoded())), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("another usage").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
+        Tlsa shortSha512 = new Tlsa(3, 1, 2, new byte[32]);
+        assertThat(shortSha512.unusable()).contains(Unusable.BAD_DIGEST_LENGTH);
+        assertThat(DaneVerifier.verify(List.of(sha256, shortSha512), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("agility applies after unusable records are gone").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
+        assertThat(DaneVerifier.verify(List.of(sha256, new Tlsa(1, 1, 2, new byte[64])), NAMES, List.of(LEAF.leaf()), NOW))
+                .as("a PKIX usage is unusable, not stronger").isEqualTo(new DaneVerdict.Authenticated(sha256, 0));
     }
 
     @Test

@@ -65,11 +65,24 @@ class MtaStsEdgesTest {
     }
 
     @Test
-    void versionAndMaxAgeMayAppearOnceOnly() {
-        // the RFC does not say which wins: two senders must not read one policy two ways
-        assertThat(StsPolicy.parse("version: STSv1\n" + HEAD).rejection()).contains(StsProblem.DUPLICATE_FIELD);
-        assertThat(StsPolicy.parse(HEAD + "max_age: 1\n").rejection()).contains(StsProblem.DUPLICATE_FIELD);
-        assertThat(StsPolicy.parse(HEAD + "max_age: 86400\n").rejection()).contains(StsProblem.DUPLICATE_FIELD);
+    void aRepeatedVersionModeOrMaxAgeCountsOnceTheFirstTime() {
+        // RFC 8461 §3.2: "If any non-repeated field -- i.e., all fields excepting "mx" -- is
+        // duplicated, all entries except for the first SHALL be ignored."
+        StsPolicy head = StsPolicy.parse(HEAD).valid().orElseThrow();
+        assertThat(StsPolicy.parse("version: STSv1\n" + HEAD).valid()).contains(head);
+        assertThat(StsPolicy.parse(HEAD + "version: STSv2\n").valid()).contains(head);
+        assertThat(StsPolicy.parse(HEAD + "max_age: 1\n").valid()).contains(head);
+        assertThat(StsPolicy.parse(HEAD + "max_age: 86400\n").valid()).contains(head);
+        assertThat(StsPolicy.parse(HEAD + "max_age: soon\n").valid()).contains(head);
+        // "mode" twice: the first (enforce) holds, not a later, weaker one
+        assertThat(StsPolicy.parse(HEAD + "mode: none\n").valid()).contains(head);
+        assertThat(StsPolicy.parse(HEAD + "mode: testing\n").valid().orElseThrow().mode()).isEqualTo(StsMode.ENFORCE);
+        // the first one decides even when a later one would be valid
+        assertThat(StsPolicy.parse("version: STSv2\n" + HEAD).rejection()).contains(StsProblem.BAD_VERSION);
+        assertThat(StsPolicy.parse("mode: Enforce\n" + HEAD).rejection()).contains(StsProblem.BAD_MODE);
+        // an ignored line is still a line of the grammar: no control characters, a value
+        assertThat(StsPolicy.parse(HEAD + "mode: en\u0001force\n").rejection()).contains(StsProblem.SYNTAX);
+        assertThat(StsPolicy.parse(HEAD + "max_age:\n").rejection()).contains(StsProblem.SYNTAX);
     }
 
     @Test
@@ -115,8 +128,15 @@ class MtaStsEdgesTest {
     }
 
     @Test
-    void aRecordWithTwoVersionFieldsIsRefused() {
-        assertThat(StsRecord.parse("v=STSv1; v=STSv1; id=1;").rejection()).contains(StsProblem.DUPLICATE_FIELD);
-        assertThat(StsRecord.parse("v=STSv1; id=1; v=STSv1;").rejection()).contains(StsProblem.DUPLICATE_FIELD);
+    void aRecordWithARepeatedVersionOrIdKeepsTheFirst() {
+        // RFC 8461 §3.2 (for "TXT records and policy files"): all entries but the first are ignored
+        StsRecord one = new StsRecord("1", Map.of());
+        assertThat(StsRecord.parse("v=STSv1; v=STSv1; id=1;").valid()).contains(one);
+        assertThat(StsRecord.parse("v=STSv1; id=1; v=STSv2;").valid()).contains(one);
+        assertThat(StsRecord.parse("v=STSv1; id=1; id=2").valid()).contains(one);
+        assertThat(StsRecord.parse("v=STSv1; id=1; id=not-an-id").valid()).contains(one);
+        assertThat(StsRecord.parse("v=STSv1; id=bad-id; id=1").rejection()).contains(StsProblem.BAD_ID);
+        // still a field of the grammar (sts-ext-value: no space, "=" or ";")
+        assertThat(StsRecord.parse("v=STSv1; id=1; id=a=b").rejection()).contains(StsProblem.SYNTAX);
     }
 }

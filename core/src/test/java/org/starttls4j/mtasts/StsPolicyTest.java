@@ -67,7 +67,6 @@ class StsPolicyTest {
         assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmx: *.*.example\nmax_age: 1\n").rejection()).contains(StsProblem.BAD_MX);
         assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmx: mail.example.\nmax_age: 1\n").rejection()).contains(StsProblem.BAD_MX);
         assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmx: a*.example\nmax_age: 1\n").rejection()).contains(StsProblem.BAD_MX);
-        assertThat(StsPolicy.parse("version: STSv1\nmode: enforce\nmode: none\nmx: a.example\nmax_age: 1\n").rejection()).contains(StsProblem.DUPLICATE_FIELD);
         assertThat(StsPolicy.parse("version: STSv1\nmode enforce\n").rejection()).contains(StsProblem.SYNTAX);
         assertThat(StsPolicy.parse(RFC_EXAMPLE + "x: a\u0001b\n").rejection()).contains(StsProblem.SYNTAX);
     }
@@ -95,6 +94,23 @@ class StsPolicyTest {
     @Property
     void policiesRoundTrip(@ForAll("policies") StsPolicy policy) {
         assertThat(StsPolicy.parse(policy.toText()).valid()).contains(policy);
+    }
+
+    @Property
+    void repeatsOfVersionModeOrMaxAgeAfterTheFirstChangeNothing(@ForAll("policies") StsPolicy policy,
+            @ForAll("repeatedFields") List<String> repeats) {
+        // RFC 8461 §3.2: "all entries except for the first SHALL be ignored", whatever they say
+        String text = policy.toText() + String.join("", repeats);
+        assertThat(StsPolicy.parse(text).valid()).contains(policy);
+        assertThat(StsPolicy.parse(text.replace("\r\n", "\n")).valid()).contains(policy);
+    }
+
+    @Provide
+    Arbitrary<List<String>> repeatedFields() {
+        Arbitrary<String> value = Arbitraries.oneOf(Arbitraries.of("STSv1", "STSv2", "enforce", "testing", "none", "0", "31557600", "1y"),
+                Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(12));
+        return Combinators.combine(Arbitraries.of("version", "mode", "max_age"), value)
+                .as((name, v) -> name + ": " + v + "\r\n").list().ofMaxSize(4);
     }
 
     @Provide

@@ -41,7 +41,6 @@ class StsRecordTest {
         assertThat(StsRecord.parse("v=STSv1; id=").rejection()).contains(StsProblem.BAD_ID);
         assertThat(StsRecord.parse("v=STSv1; id=" + "a".repeat(33)).rejection()).contains(StsProblem.BAD_ID);
         assertThat(StsRecord.parse("v=STSv1; id=a-b").rejection()).contains(StsProblem.BAD_ID);
-        assertThat(StsRecord.parse("v=STSv1; id=1; id=2").rejection()).contains(StsProblem.DUPLICATE_FIELD);
         assertThat(StsRecord.parse("v=STSv2; id=1").rejection()).contains(StsProblem.SYNTAX);
         assertThat(StsRecord.parse("V=STSv1; id=1").rejection()).contains(StsProblem.SYNTAX);
         assertThat(StsRecord.parse("v=STSv1;; id=1").rejection()).contains(StsProblem.SYNTAX);

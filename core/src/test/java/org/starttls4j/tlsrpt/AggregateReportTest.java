@@ -78,9 +78,27 @@ class AggregateReportTest {
 
     @Test
     void theFileNameFollowsRfc8460() {
+        // RFC 8460 §5.1: unique-id = 1*(ALPHA / DIGIT), so the report id's "-" does not go into the name
         AggregateReport r = AggregateReport.of("o", "c", "id-1", START, END, List.of());
         assertThat(r.fileName("company-x.example", "company-y.example"))
-                .isEqualTo("company-x.example!company-y.example!1459468800!1459555199!id-1.json.gz");
+                .isEqualTo("company-x.example!company-y.example!1459468800!1459555199!id1.json.gz");
+    }
+
+    @Test
+    void theFileNamesUniqueIdIsLettersAndDigitsOrLeftOut() {
+        String sender = "mail.sndr.example.com";
+        AggregateReport dotted = AggregateReport.of("o", "c", "2016-04-01T00:00:00Z_mx.example.com", START, END, List.of());
+        assertThat(dotted.fileName(sender, "example.net"))
+                .isEqualTo("mail.sndr.example.com!example.net!1459468800!1459555199!20160401T000000Zmxexamplecom.json.gz");
+        AggregateReport noLetters = AggregateReport.of("o", "c", "--._", START, END, List.of());
+        assertThat(noLetters.fileName(sender, "example.net"))
+                .isEqualTo("mail.sndr.example.com!example.net!1459468800!1459555199.json.gz");
+    }
+
+    @Property
+    void theFileNameAlwaysReadsBackAsRfc8460sGrammar(@ForAll String reportId) {
+        String name = AggregateReport.of("o", "c", reportId, START, END, List.of()).fileName("sender.example", "example.net");
+        assertThat(name).matches("sender\\.example!example\\.net!1459468800!1459555199(![A-Za-z0-9]+)?\\.json\\.gz");
     }
 
     @Property

@@ -37,6 +37,23 @@ class TlsRptEdgesTest {
     }
 
     @Test
+    void aUriOfAnotherSchemeIsSkippedAndTheSupportedOnesKept() {
+        // RFC 8460 §3: rua is "tlsrpt-uri *(... "," ... tlsrpt-uri)" with tlsrpt-uri = URI, of which senders
+        // support mailto and https; "Parsers MUST accept TXT records which are syntactically valid"
+        assertThat(TlsRptRecord.parse("v=TLSRPTv1; rua=http://insecure.example/,mailto:r@example.com").valid())
+                .hasValueSatisfying(r -> assertThat(r.rua()).containsExactly(URI.create("mailto:r@example.com")));
+        assertThat(TlsRptRecord.parse("v=TLSRPTv1; rua=ftp://r.example/in , https://r.example/v1").valid())
+                .hasValueSatisfying(r -> assertThat(r.rua()).containsExactly(URI.create("https://r.example/v1")));
+        // nowhere a sender can send to: no record to use
+        assertThat(TlsRptRecord.parse("v=TLSRPTv1; rua=http://insecure.example/,ftp://r.example/").rejection())
+                .contains(TlsRptProblem.BAD_URI);
+        // what is no URI at all (no scheme) still breaks the record, as does a bad supported one
+        assertThat(TlsRptRecord.parse("v=TLSRPTv1; rua=mailto:r@example.com,r@example.com").rejection()).contains(TlsRptProblem.BAD_URI);
+        assertThat(TlsRptRecord.parse("v=TLSRPTv1; rua=http://insecure.example/,mailto:reports").rejection())
+                .contains(TlsRptProblem.BAD_URI);
+    }
+
+    @Test
     void aUriOutsidePrintableAsciiIsRefused() {
         // java.net.URI accepts non-ASCII "other" characters; RFC 3986 URIs, and so rua, do not
         assertThat(TlsRptRecord.parse("v=TLSRPTv1; rua=mailto:r\u00e9@example.com").rejection()).contains(TlsRptProblem.BAD_URI);

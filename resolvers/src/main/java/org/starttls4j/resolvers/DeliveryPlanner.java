@@ -3,7 +3,6 @@ package org.starttls4j.resolvers;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -26,8 +25,9 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  * Plans delivery to a recipient domain: its MX hosts, and for each the policy that applies and the
  * {@link ClientConfig} to negotiate with.
  *
- * <p>Order of precedence per MX host, as Postfix with an MTA-STS policy server applies it and as
- * RFC 8461 §2 expects ("senders who implement DANE ... use DANE where TLSA records exist"):
+ * <p>Order of precedence per MX host, DANE first as RFC 8461 §2 requires ("senders who implement
+ * MTA-STS validation MUST NOT allow a 'valid' or 'testing'-only MTA-STS validation to override a
+ * failing DANE validation"), and as Postfix with the {@code postfix-tlspol} policy server applies it:
  * <ol>
  *   <li>DANE, when enabled and the host's address records (unless the MX host name is an alias,
  *       below) and its TLSA RRset are DNSSEC-validated ({@link Dane#decide}); a failed TLSA lookup
@@ -43,7 +43,9 @@ import org.starttls4j.tlsrpt.TlsRptRecord;
  *   <li>Otherwise Postfix's {@code may}: opportunistic STARTTLS, the certificate not judged.</li>
  * </ol>
  * The sender's own settings (EHLO name, limits, timeouts, trust anchors) are applied first to
- * every configuration; the policy's demands are set over them.
+ * every configuration; the policy's demands are set over them. A domain whose only MX record is a
+ * null MX ({@code 0 .}, RFC 7505), or that does not exist (an MX lookup answered NXDOMAIN, an
+ * error by RFC 5321 §5.1), gets no route and {@link DeliveryPlan#acceptsNoMail()}.
  */
 public final class DeliveryPlanner {
 
@@ -89,18 +91,29 @@ public final class DeliveryPlanner {
      * @return the plan
      */
     public DeliveryPlan plan(String domain, int port, Instant now) {
-        String d = domain.toLowerCase(Locale.ROOT);
+        String d = MtaStsResolver.policyDomain(domain);
         StsLookup sts = mtaSts.lookup(d, now);
         Optional<TlsRptRecord> rpt = tlsRpt(d);
         DnsAnswer<MxHost> mx = dns.mx(d);
         if (mx instanceof DnsAnswer.Failed<MxHost> failed) {
             return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("MX lookup failed: " + failed.why()));
         }
-        // RFC 5321 §5.1: no MX records, the domain itself is the host.
+        if (mx instanceof DnsAnswer.None<MxHost> none && none.noDomain()) {
+            // RFC 5321 §5.1: "If a non-existent domain error is returned, this situation MUST be reported as an error."
+            return new DeliveryPlan(d, List.of(), sts, rpt, Optional.of("no such domain: " + d + " (NXDOMAIN)"), true);
+        }
+        // RFC 5321 §5.1: no MX records at a domain that exists, the domain itself is the host.
         List<MxHost> hosts = mx instanceof DnsAnswer.Found<MxHost> found ? found.values() : List.of(new MxHost(0, d));
+        if (hosts.stream().allMatch(DeliveryPlanner::isNullMx)) {
+            return new DeliveryPlan(d, List.of(), sts, rpt,
+                    Optional.of("null MX: " + d + " accepts no mail (RFC 7505)"), true);
+        }
         List<Route> routes = new ArrayList<>();
         for (MxHost host : hosts) {
-            routes.add(route(d, host, port, sts));
+            // RFC 7505 §3 forbids a null MX beside others; such a target is no host to try
+            if (!isNullMx(host)) {
+                routes.add(route(d, host, port, sts));
+            }
         }
         return new DeliveryPlan(d, routes, sts, rpt, Optional.empty());
     }
@@ -140,8 +153,9 @@ public final class DeliveryPlanner {
             if (decision instanceof MxDecision.Deliver) {
                 MxDecision.Deliver yes = (MxDecision.Deliver) decision;
                 return new Route.Negotiate(mx, yes.config(), yes.failureFinal() ? Optional.empty() : Optional.of(may(mx)), policy,
-                        "MTA-STS " + found.policy().mode().text() + ": STARTTLS required, TLS 1.2+, certificate valid for " + mx.host(),
-                        null);
+                        "MTA-STS " + found.policy().mode().text() + ": STARTTLS required, TLS 1.2+, certificate valid for " + mx.host()
+                                + (found.report() == null ? "" : " (the cached policy: fetching it anew failed)"),
+                        found.report());
             }
             MxDecision.WithoutPolicy without = (MxDecision.WithoutPolicy) decision;
             return new Route.Negotiate(mx, may(mx), Optional.empty(), policy, "MTA-STS: " + without.why() + "; opportunistic TLS",
@@ -150,6 +164,11 @@ public final class DeliveryPlanner {
         ResultType report = sts instanceof StsLookup.NotFound notFound ? notFound.report() : null;
         return new Route.Negotiate(mx, may(mx), Optional.empty(), AppliedPolicy.none(domain),
                 "no policy: opportunistic TLS (Postfix may)", report);
+    }
+
+    /** An MX record whose target is the root, "." (RFC 7505 §3: the domain accepts no mail). */
+    private static boolean isNullMx(MxHost host) {
+        return host.host().equals(".") || host.host().isEmpty();
     }
 
     /** Postfix's {@code may}: STARTTLS when offered, plaintext otherwise, the certificate not judged. */

@@ -32,10 +32,20 @@ public sealed interface DnsAnswer<T> {
     /**
      * The name has no records of the type (NXDOMAIN or NODATA).
      *
-     * @param secure whether DNSSEC proved the absence
-     * @param <T>    the records' converted type
+     * @param secure   whether DNSSEC proved the absence
+     * @param noDomain whether the name itself does not exist (NXDOMAIN), rather than having no
+     *                 records of this type (NODATA)
+     * @param <T>      the records' converted type
      */
-    record None<T>(boolean secure) implements DnsAnswer<T> {
+    record None<T>(boolean secure, boolean noDomain) implements DnsAnswer<T> {
+        /**
+         * No records of the type at a name that exists (NODATA).
+         *
+         * @param secure whether DNSSEC proved the absence
+         */
+        public None(boolean secure) {
+            this(secure, false);
+        }
     }
 
     /**

@@ -290,7 +290,7 @@ public final class DnssecResolver {
         boolean secure = response.getHeader().getFlag(Flags.AD);
         int rcode = response.getRcode();
         if (rcode == Rcode.NXDOMAIN) {
-            return new DnsAnswer.None<>(secure);
+            return new DnsAnswer.None<>(secure, true);
         }
         if (rcode != Rcode.NOERROR) {
             return new DnsAnswer.Failed<>(Rcode.string(rcode) + " for " + name + "/" + Type.string(type) + reason(response));

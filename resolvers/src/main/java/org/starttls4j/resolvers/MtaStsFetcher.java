@@ -71,7 +71,7 @@ public final class MtaStsFetcher {
     /**
      * Fetches and parses a domain's policy. Blocks for at most the time limit.
      *
-     * @param domain the recipient domain
+     * @param domain the recipient domain (one trailing dot, as in an absolute name, is left out)
      * @return the policy, or why there is none: {@link ResultType#STS_WEBPKI_INVALID} when the HTTPS
      *         server's certificate was rejected, {@link ResultType#STS_POLICY_INVALID} for a body that is
      *         not a valid policy, {@link ResultType#STS_POLICY_FETCH_ERROR} for everything else (no
@@ -79,12 +79,19 @@ public final class MtaStsFetcher {
      */
     public Parsed<StsPolicy, ResultType> fetch(String domain) {
         URI uri;
+        HttpRequest request;
         try {
-            uri = policyUri(domain.toLowerCase(Locale.ROOT));
+            // java.net.http refuses a URI without a server-based host (an underscore, a U-label, a
+            // bad hyphen) by throwing; a recipient domain is the sender's peer's text, so it is a value here
+            String name = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("empty");
+            }
+            uri = policyUri(name.toLowerCase(Locale.ROOT));
+            request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "text/plain").GET().build();
         } catch (IllegalArgumentException e) {
             return Parsed.invalid(ResultType.STS_POLICY_FETCH_ERROR, "not a domain name: " + Parsed.excerpt(domain));
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "text/plain").GET().build();
         CompletableFuture<HttpResponse<Body>> pending = client.sendAsync(request, response -> new Bounded(StsPolicy.MAX_BYTES));
         HttpResponse<Body> response;
         try {

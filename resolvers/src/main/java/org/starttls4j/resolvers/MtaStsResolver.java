@@ -1,6 +1,7 @@
 package org.starttls4j.resolvers;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import org.starttls4j.mtasts.StsMode;
 import org.starttls4j.mtasts.StsPolicy;
 import org.starttls4j.mtasts.StsProblem;
 import org.starttls4j.mtasts.StsRecord;
@@ -33,6 +35,9 @@ import org.starttls4j.tlsrpt.ResultType;
  *       unchanged or the TXT record is gone, and {@link #refresh} does so for every such domain
  *       (call it daily): a policy in use is renewed before it expires (§10.2). A failed refresh
  *       keeps the cached policy.</li>
+ *   <li>A fetch that failed is not tried again under the same {@code id} for
+ *       {@link #RETRY_AFTER} (RFC 8461 §3.3); meanwhile the cached policy, if any, applies, and
+ *       otherwise the lookup reports that failure again.</li>
  *   <li>A valid TXT record with no fetchable policy and nothing cached: deliver as without
  *       MTA-STS, and report the fetch failure.</li>
  * </ul>
@@ -45,11 +50,19 @@ import org.starttls4j.tlsrpt.ResultType;
  */
 public final class MtaStsResolver {
 
+    /**
+     * How long after a failed fetch of a domain's policy under an {@code id} no further fetch
+     * under that {@code id} is tried (RFC 8461 §3.3: "five minutes or longer per version ID").
+     */
+    public static final Duration RETRY_AFTER = Duration.ofMinutes(5);
+
     private final Function<String, DnsAnswer<String>> txt;
     private final MtaStsFetcher fetcher;
     private final int maxDomains;
     private final PolicyStore store;
     private final Map<String, CachedPolicy> cache = new LinkedHashMap<>();
+    /** Per domain, the last failed fetch while it is younger than {@link #RETRY_AFTER}; bounded as the cache is. */
+    private final Map<String, FailedFetch> failedFetches = new LinkedHashMap<>();
     private volatile String storeProblem;
 
     /**
@@ -99,7 +112,7 @@ public final class MtaStsResolver {
      * @return the policy, or why there is none
      */
     public StsLookup lookup(String domain, Instant now) {
-        String key = domain.toLowerCase(Locale.ROOT);
+        String key = policyDomain(domain);
         CachedPolicy cached = fresh(key, now);
         DnsAnswer<String> answer = txt.apply("_mta-sts." + key);
         Parsed<StsRecord, StsProblem> record = answer instanceof DnsAnswer.Found<String> found
@@ -120,7 +133,7 @@ public final class MtaStsResolver {
         if (cached != null) {
             return refetch(cached, id, now);
         }
-        Parsed<StsPolicy, ResultType> fetch = fetcher.fetch(key);
+        Parsed<StsPolicy, ResultType> fetch = fetch(key, id, now);
         if (fetch instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
             return new StsLookup.NotFound(failed.problem(), failed.detail());
         }
@@ -162,11 +175,54 @@ public final class MtaStsResolver {
 
     /** Fetches a cached domain's policy again; a failure keeps the cached policy in force. */
     private StsLookup refetch(CachedPolicy cached, String id, Instant now) {
-        Optional<StsPolicy> fetched = fetcher.fetch(cached.domain()).valid();
-        if (fetched.isPresent()) {
-            return found(remember(cached.domain(), fetched.get(), id, now), false);
+        Parsed<StsPolicy, ResultType> fetched = fetch(cached.domain(), id, now);
+        if (fetched instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
+            // RFC 8461 §6: a failed fetch while a policy is cached is reportable, unless its mode is none
+            return new StsLookup.Found(cached.policy(), cached.id(), cached.fetchedAt(), true,
+                    cached.policy().mode() == StsMode.NONE ? null : failed.problem());
         }
-        return found(cached, true);
+        return found(remember(cached.domain(), fetched.valid().orElseThrow(), id, now), false);
+    }
+
+    /**
+     * Fetches a domain's policy for the TXT record's {@code id}, unless a fetch under that same
+     * {@code id} failed less than {@link #RETRY_AFTER} ago (RFC 8461 §3.3): then that failure is
+     * the answer, and a resource-constrained policy server is not asked again at every delivery.
+     */
+    private Parsed<StsPolicy, ResultType> fetch(String domain, String id, Instant now) {
+        synchronized (failedFetches) {
+            FailedFetch last = failedFetches.get(domain);
+            if (last != null && last.id().equals(id) && now.isBefore(last.at().plus(RETRY_AFTER))) {
+                return Parsed.invalid(last.problem(), last.detail() + " (failed at " + last.at() + ", not tried again before "
+                        + last.at().plus(RETRY_AFTER) + ", RFC 8461 §3.3)");
+            }
+        }
+        Parsed<StsPolicy, ResultType> fetched = fetcher.fetch(domain);
+        synchronized (failedFetches) {
+            failedFetches.remove(domain);
+            if (fetched instanceof Parsed.Invalid<StsPolicy, ResultType> failed) {
+                failedFetches.put(domain, new FailedFetch(id, now, failed.problem(), failed.detail()));
+                Iterator<String> oldest = failedFetches.keySet().iterator();
+                while (failedFetches.size() > maxDomains) {
+                    oldest.next();
+                    oldest.remove();
+                }
+            }
+        }
+        return fetched;
+    }
+
+    /**
+     * A recipient domain as the cache and the lookups name it: lower case, without the trailing
+     * dot of an absolute name ({@code Example.COM.} is {@code example.com}).
+     */
+    static String policyDomain(String domain) {
+        String d = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        return d.toLowerCase(Locale.ROOT);
+    }
+
+    /** A fetch that failed: under which {@code id}, when, and why. */
+    private record FailedFetch(String id, Instant at, ResultType problem, String detail) {
     }
 
     private static StsLookup.Found found(CachedPolicy p, boolean fromCache) {
@@ -183,7 +239,7 @@ public final class MtaStsResolver {
      * @return the cached entry
      */
     public CachedPolicy remember(String domain, StsPolicy policy, String id, Instant fetchedAt) {
-        CachedPolicy p = new CachedPolicy(domain, policy, id, fetchedAt);
+        CachedPolicy p = new CachedPolicy(policyDomain(domain), policy, id, fetchedAt);
         put(p);
         persist();
         return p;
@@ -197,7 +253,7 @@ public final class MtaStsResolver {
      */
     public Optional<CachedPolicy> cached(String domain) {
         synchronized (cache) {
-            return Optional.ofNullable(cache.get(domain.toLowerCase(Locale.ROOT)));
+            return Optional.ofNullable(cache.get(policyDomain(domain)));
         }
     }
 

@@ -16,8 +16,11 @@ public sealed interface StsLookup {
      * @param fetchedAt when it was fetched; it is good until {@code fetchedAt + max_age}
      * @param fromCache whether it came from the cache (also when the TXT record is now missing:
      *                  the cache is what defeats an attacker who strips it)
+     * @param report    why fetching it anew failed, when this lookup tried and the cached policy
+     *                  (not of mode {@code none}) stands in ({@code sts-policy-fetch-error} and kin,
+     *                  reportable by RFC 8461 §6); null otherwise
      */
-    record Found(StsPolicy policy, String id, Instant fetchedAt, boolean fromCache) implements StsLookup {
+    record Found(StsPolicy policy, String id, Instant fetchedAt, boolean fromCache, ResultType report) implements StsLookup {
         /**
          * Checks the components are present.
          *
@@ -26,11 +29,24 @@ public sealed interface StsLookup {
          * @param fetchedAt when it was fetched; it is good until {@code fetchedAt + max_age}
          * @param fromCache whether it came from the cache (also when the TXT record is now missing: the cache
          *                  is what defeats an attacker who strips it)
+         * @param report why fetching it anew failed, when the cached policy stands in; null otherwise
          */
         public Found {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(fetchedAt, "fetchedAt");
+        }
+
+        /**
+         * A policy found with nothing to report.
+         *
+         * @param policy    the policy
+         * @param id        the {@code id} of the TXT record it was fetched under
+         * @param fetchedAt when it was fetched
+         * @param fromCache whether it came from the cache
+         */
+        public Found(StsPolicy policy, String id, Instant fetchedAt, boolean fromCache) {
+            this(policy, id, fetchedAt, fromCache, null);
         }
     }
 

@@ -70,7 +70,9 @@ class DeliveryPlannerInteropTest {
                 SignedZones.Zone.signed("islands.test", "@ IN MX 10 island.plain.test.\n"),
                 SignedZones.Zone.signed("_tcp.island.plain.test", "_25 IN TLSA " + tlsa + "\n"),
                 // an MX host name that is a secure alias of mx.example.test, whose TLSA records then count
-                SignedZones.Zone.signed("aliased.test", "@ IN MX 10 mail\nmail IN CNAME mx.example.test.\n")));
+                SignedZones.Zone.signed("aliased.test", "@ IN MX 10 mail\nmail IN CNAME mx.example.test.\n"),
+                // RFC 7505: a null MX, the domain accepts no mail
+                SignedZones.Zone.signed("nullmx.test", "@ IN MX 0 .\n")));
         policyServer = new PolicyServer(TestPki.server(KeyType.EC_P256, "mta-sts.example.test"))
                 .answer(PolicyServer.Reply.policy(POLICY));
         mx = new SmtpMx("mx.example.test", MX_IDENTITY);
@@ -219,6 +221,33 @@ class DeliveryPlannerInteropTest {
     }
 
     @Test
+    void aNullMxIsNoRouteAndSaysTheDomainAcceptsNoMail() {
+        // RFC 7505 §3: "0 ." is a null MX; §4.1: a sender must not try to deliver to the domain
+        for (Optional<DaneLevel> level : List.of(Optional.<DaneLevel>empty(), Optional.of(DaneLevel.DANE), Optional.of(DaneLevel.DANE_ONLY))) {
+            DeliveryPlan plan = new DeliveryPlanner(zones.resolver(), mtaSts(), level, b -> b).plan("nullmx.test", Instant.now());
+            assertThat(plan.routes()).as(level.toString()).isEmpty();
+            assertThat(plan.acceptsNoMail()).as(level.toString()).isTrue();
+            assertThat(plan.problem()).as(level.toString()).hasValueSatisfying(p -> assertThat(p).contains("null MX"));
+        }
+        DeliveryPlan ordinary = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.empty(), b -> b).plan("plain.test", Instant.now());
+        assertThat(ordinary.acceptsNoMail()).isFalse();
+    }
+
+    @Test
+    void aDomainThatDoesNotExistIsNoRouteAndADomainWithoutMxRecordsIsItsOwnHost() {
+        // RFC 5321 §5.1: "If a non-existent domain error is returned, this situation MUST be reported as an error."
+        DeliveryPlanner planner = new DeliveryPlanner(zones.resolver(), mtaSts(), Optional.empty(), b -> b);
+        DeliveryPlan nxdomain = planner.plan("nosuch.example.test", Instant.now());
+        assertThat(nxdomain.routes()).isEmpty();
+        assertThat(nxdomain.acceptsNoMail()).isTrue();
+        assertThat(nxdomain.problem()).hasValueSatisfying(p -> assertThat(p).contains("no such domain"));
+        // mx.example.test has an A record and no MX records: the implicit MX
+        DeliveryPlan implicit = planner.plan("mx.example.test", Instant.now());
+        assertThat(implicit.acceptsNoMail()).isFalse();
+        assertThat(implicit.routes()).singleElement().satisfies(r -> assertThat(r.mx()).isEqualTo(new MxHost(0, "mx.example.test")));
+    }
+
+    @Test
     void aCachedPolicySurvivesAStrippedRecordUntilItsMaxAge() {
         MtaStsResolver resolver = mtaSts();
         StsPolicy policy = StsPolicy.parse(POLICY).valid().orElseThrow();
@@ -239,6 +268,21 @@ class DeliveryPlannerInteropTest {
         unreachable.remember("example.test", policy, "older", Instant.now());
         assertThat(unreachable.lookup("example.test", Instant.now())).isInstanceOfSatisfying(StsLookup.Found.class,
                 f -> assertThat(f.id()).isEqualTo("older"));
+    }
+
+    @Test
+    void aCachedPolicyWhoseRenewalFailedStillDecidesAndTheFailureIsReported() {
+        MtaStsResolver unreachable = new MtaStsResolver(zones.resolver(), MtaStsFetcher.builder()
+                .port(org.starttls4j.testing.interop.FreePort.pick()).timeout(Duration.ofSeconds(5)).build(), 10);
+        unreachable.remember("example.test", StsPolicy.parse(POLICY).valid().orElseThrow(), "older", Instant.now());
+        DeliveryPlan plan = new DeliveryPlanner(zones.resolver(), unreachable, Optional.empty(), b -> b).plan("example.test", Instant.now());
+        assertThat(plan.routes().get(0)).isInstanceOfSatisfying(Route.Negotiate.class, route -> {
+            assertThat(route.policy().type()).isEqualTo(PolicyType.STS);
+            assertThat(route.fallback()).as("enforce").isEmpty();
+            // RFC 8461 §6: a policy fetch failure while a valid policy is cached is reportable
+            assertThat(route.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+        });
+        assertThat(plan.routes().get(1)).isInstanceOf(Route.Skip.class);
     }
 
     @Test

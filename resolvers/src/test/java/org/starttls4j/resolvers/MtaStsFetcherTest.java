@@ -106,6 +106,25 @@ class MtaStsFetcherTest {
         assertThat(fetcher.fetch("unknown.test").rejection()).contains(ResultType.STS_POLICY_FETCH_ERROR);
     }
 
+    @Test
+    void aDomainThatMakesNoHttpsUriIsAFetchErrorNotAnException() {
+        // a recipient domain comes from a mail address: an underscore, a U-label (SMTPUTF8), a bad
+        // hyphen, a space are no host of an https URI, and java.net.http refuses them with an exception
+        for (String domain : new String[] {"a_b.example.test", "b\u00fccher.example.test", "-x.example.test", "exa mple.test", ""}) {
+            Parsed.Invalid<StsPolicy, ResultType> f = failed(fetcher.fetch(domain));
+            assertThat(f.problem()).as(domain).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+            assertThat(f.detail()).as(domain).contains("not a domain name");
+        }
+        assertThat(server.requests()).isZero();
+    }
+
+    @Test
+    void anAbsoluteDomainNameIsTheSamePolicyDomain() {
+        // "example.test." is example.test; its policy host is mta-sts.example.test, the name the SNI and the certificate carry
+        server.answer(PolicyServer.Reply.policy(POLICY));
+        assertThat(fetcher.fetch("Example.TEST.").valid()).isPresent();
+    }
+
     /** The fetch's rejection, failing the test when it fetched a policy. */
     private static Parsed.Invalid<StsPolicy, ResultType> failed(Parsed<StsPolicy, ResultType> fetch) {
         assertThat(fetch).isInstanceOf(Parsed.Invalid.class);

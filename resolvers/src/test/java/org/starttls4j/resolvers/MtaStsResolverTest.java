@@ -57,7 +57,26 @@ class MtaStsResolverTest {
 
     void attackerStripsTheRecordAndBlocksThePolicyServer() {
         txt.clear();
-        server.answer(new PolicyServer.Reply(404, "text/plain", new byte[0], null));
+        policyServerFailsWith(404);
+    }
+
+    /** The policy server answers every request with this status and no policy. */
+    void policyServerFailsWith(int status) {
+        server.answer(new PolicyServer.Reply(status, "text/plain", new byte[0], null));
+    }
+
+    /** A resolver that fetched the domain's policy at {@link #T0}; then the TXT record names {@code id} and the server fails. */
+    MtaStsResolver cachedThenANewIdThatCannotBeFetched(String id, int status) {
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        resolver.lookup(DOMAIN, T0);
+        publishId(id);
+        policyServerFailsWith(status);
+        return resolver;
+    }
+
+    /** The domain's TXT record now names this policy id. */
+    void publishId(String id) {
+        txt.put("_mta-sts." + DOMAIN, "v=STSv1; id=" + id + ";");
     }
 
     static MxDecision decide(StsLookup lookup, String mxHost) {
@@ -109,7 +128,7 @@ class MtaStsResolverTest {
         resolver.lookup(DOMAIN, T0.plusSeconds(60));
         assertThat(server.requests()).as("the same id is served from the cache").isEqualTo(1);
 
-        txt.put("_mta-sts." + DOMAIN, "v=STSv1; id=20261208;");
+        publishId("20261208");
         server.answer(PolicyServer.Reply.policy(POLICY.replace("enforce", "testing")));
         assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(120))).isInstanceOfSatisfying(StsLookup.Found.class, f -> {
             assertThat(f.fromCache()).isFalse();
@@ -125,14 +144,90 @@ class MtaStsResolverTest {
 
     @Test
     void aNewIdWhosePolicyCannotBeFetchedKeepsTheCachedPolicy() {
-        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
-        resolver.lookup(DOMAIN, T0);
-        txt.put("_mta-sts." + DOMAIN, "v=STSv1; id=forged;");
-        server.answer(new PolicyServer.Reply(500, "text/plain", new byte[0], null));
+        MtaStsResolver resolver = cachedThenANewIdThatCannotBeFetched("forged", 500);
         assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(60))).isInstanceOfSatisfying(StsLookup.Found.class, f -> {
             assertThat(f.fromCache()).isTrue();
             assertThat(f.id()).isEqualTo("20261207");
+            // RFC 8461 §6: "Policy fetch failures of any kind when a valid policy exists in the policy cache"
+            assertThat(f.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
         });
+    }
+
+    @Test
+    void aFailedRenewalOfAPolicyOfModeNoneIsNothingToReportAndACacheHitNeither() {
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        assertThat(resolver.lookup(DOMAIN, T0)).isInstanceOfSatisfying(StsLookup.Found.class, f -> assertThat(f.report()).isNull());
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(60))).isInstanceOfSatisfying(StsLookup.Found.class, f -> {
+            assertThat(f.fromCache()).isTrue();
+            assertThat(f.report()).isNull();
+        });
+        resolver.remember(DOMAIN, StsPolicy.parse(POLICY.replace("enforce", "none")).valid().orElseThrow(), "20261207", T0);
+        publishId("20261208");
+        policyServerFailsWith(500);
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(120))).isInstanceOfSatisfying(StsLookup.Found.class, f -> {
+            assertThat(f.policy().mode()).isEqualTo(StsMode.NONE);
+            assertThat(f.report()).as("RFC 8461 §6: except if that policy's mode is none").isNull();
+        });
+    }
+
+    @Test
+    void aFailedFetchIsNotTriedAgainForTheSameIdWithinFiveMinutes() {
+        // RFC 8461 §3.3: "In the case that the HTTPS GET fails, implementers SHOULD limit further
+        // attempts to a period of five minutes or longer per version ID"
+        policyServerFailsWith(500);
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        assertThat(resolver.lookup(DOMAIN, T0)).isInstanceOfSatisfying(StsLookup.NotFound.class,
+                n -> assertThat(n.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR));
+        server.answer(PolicyServer.Reply.policy(POLICY));
+        assertThat(resolver.lookup(DOMAIN, T0.plus(MtaStsResolver.RETRY_AFTER).minusSeconds(1)))
+                .isInstanceOfSatisfying(StsLookup.NotFound.class, n -> {
+                    assertThat(n.report()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
+                    assertThat(n.why()).contains("not tried again before");
+                });
+        assertThat(server.requests()).as("one attempt for the id in five minutes").isEqualTo(1);
+        assertThat(resolver.lookup(DOMAIN, T0.plus(MtaStsResolver.RETRY_AFTER))).isInstanceOf(StsLookup.Found.class);
+        assertThat(server.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void anAbsoluteOrUpperCaseDomainIsTheSameDomain() {
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        assertThat(resolver.lookup("Example.TEST.", T0)).isInstanceOfSatisfying(StsLookup.Found.class, f -> assertThat(f.fromCache()).isFalse());
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(60))).isInstanceOfSatisfying(StsLookup.Found.class, f -> assertThat(f.fromCache()).isTrue());
+        assertThat(resolver.cached("example.test.")).isPresent();
+        assertThat(server.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void aNewIdIsFetchedAtOnceThoughTheOldOnesFetchFailed() {
+        policyServerFailsWith(500);
+        MtaStsResolver resolver = resolver(PolicyStore.inMemory());
+        resolver.lookup(DOMAIN, T0);
+        publishId("20261208");
+        server.answer(PolicyServer.Reply.policy(POLICY));
+        assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(1))).isInstanceOfSatisfying(StsLookup.Found.class,
+                f -> assertThat(f.id()).isEqualTo("20261208"));
+        assertThat(server.requests()).isEqualTo(2);
+    }
+
+    @Test
+    void aCachedPolicyWhoseRenewalFailedIsServedFromTheCacheWithoutAFetchForFiveMinutes() {
+        // a new id whose policy cannot be fetched, then a refresh that is due while the server is down
+        MtaStsResolver resolver = cachedThenANewIdThatCannotBeFetched("20261208", 503);
+        for (int second = 60; second < 60 + 300; second += 60) {
+            assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(second))).isInstanceOfSatisfying(StsLookup.Found.class,
+                    f -> assertThat(f.fromCache()).isTrue());
+        }
+        assertThat(server.requests()).as("the first fetch, then one attempt for the new id").isEqualTo(2);
+        publishId("20261207");
+        for (int second = 50_000; second < 50_000 + 300; second += 60) {
+            assertThat(resolver.lookup(DOMAIN, T0.plusSeconds(second))).isInstanceOf(StsLookup.Found.class);
+        }
+        assertThat(server.requests()).as("one renewal attempt for the cached id in five minutes").isEqualTo(3);
+        assertThat(resolver.refresh(T0.plusSeconds(50_000 + 240))).as("refresh keeps to the same limit").isEmpty();
+        assertThat(server.requests()).isEqualTo(3);
+        assertThat(resolver.refresh(T0.plusSeconds(50_000 + 300))).isEmpty();
+        assertThat(server.requests()).isEqualTo(4);
     }
 
     @Test
@@ -170,7 +265,7 @@ class MtaStsResolverTest {
         assertThat(resolver.refresh(T0.plusSeconds(50_000))).containsExactly(DOMAIN);
         assertThat(resolver.cached(DOMAIN)).hasValueSatisfying(p -> assertThat(p.fetchedAt()).isEqualTo(T0.plusSeconds(50_000)));
 
-        server.answer(new PolicyServer.Reply(503, "text/plain", new byte[0], null));
+        policyServerFailsWith(503);
         assertThat(resolver.refresh(T0.plusSeconds(100_000))).isEmpty();
         assertThat(resolver.cached(DOMAIN)).hasValueSatisfying(p -> assertThat(p.fetchedAt()).isEqualTo(T0.plusSeconds(50_000)));
     }

@@ -95,6 +95,9 @@ class PosttlsFingerComparisonTest {
         Identity expired = TestPki.expiredServer(KeyType.EC_P256, HOST);
         Identity otherName = TestPki.server(KeyType.EC_P256, "other.example.test");
         Identity aliasName = TestPki.server(KeyType.EC_P256, ALIAS);
+        Identity selfSigned = TestPki.selfSigned(KeyType.EC_P256, HOST);
+        Identity wildcard = TestPki.server(KeyType.EC_P256, "*.example.test");
+        Identity tooWide = TestPki.server(KeyType.EC_P256, "*.test");
         List<Case> cases = List.of(
                 new Case("DANE-EE key matches", ec.chain(), ec, List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
                 new Case("DANE-EE key of another server", rsa.chain(), rsa, List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
@@ -106,7 +109,22 @@ class PosttlsFingerComparisonTest {
                 new Case("DANE-TA issuer sent, leaf expired", List.of(expired.leaf(), ca), new Identity(expired.key(), List.of(expired.leaf(), ca)),
                         List.of(record(2, 0, 1, ca.getEncoded()))),
                 new Case("DANE-TA bare issuer key, issuer not sent", ec.chain(), ec, List.of(record(2, 1, 0, ca.getPublicKey().getEncoded()))),
+                new Case("DANE-TA whole issuer certificate (2 0 0), issuer not sent", ec.chain(), ec,
+                        List.of(record(2, 0, 0, ca.getEncoded()))),
+                new Case("DANE-TA issuer sent, leaf names *.example.test", List.of(wildcard.leaf(), ca),
+                        new Identity(wildcard.key(), List.of(wildcard.leaf(), ca)), List.of(record(2, 0, 1, ca.getEncoded()))),
+                new Case("DANE-TA issuer sent, leaf names *.test (a wildcard one label too high)", List.of(tooWide.leaf(), ca),
+                        new Identity(tooWide.key(), List.of(tooWide.leaf(), ca)), List.of(record(2, 0, 1, ca.getEncoded()))),
+                new Case("DANE-TA naming the self-signed leaf itself", selfSigned.chain(), selfSigned,
+                        List.of(record(2, 0, 1, selfSigned.leaf().getEncoded()))),
                 new Case("PKIX-EE only (unusable)", ec.chain(), ec, List.of(record(1, 1, 1, ec.leaf().getPublicKey().getEncoded()))),
+                // digest algorithm agility (RFC 7671 §9): for a usage and selector, only the strongest digest published counts
+                new Case("DANE-EE key, SHA-256 matches, SHA-512 names another key", ec.chain(), ec,
+                        List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()), record(3, 1, 2, rsa.leaf().getPublicKey().getEncoded()))),
+                new Case("DANE-EE key, SHA-512 matches, SHA-256 names another key", ec.chain(), ec,
+                        List.of(record(3, 1, 1, rsa.leaf().getPublicKey().getEncoded()), record(3, 1, 2, ec.leaf().getPublicKey().getEncoded()))),
+                new Case("DANE-EE key SHA-256 matches, SHA-512 of the certificate (another selector) does not", ec.chain(), ec,
+                        List.of(record(3, 1, 1, ec.leaf().getPublicKey().getEncoded()), record(3, 0, 2, rsa.leaf().getEncoded()))),
                 // CNAME expansion: the client reaches alias.example.test, a secure alias of mx.example.test
                 new Case("CNAME, DANE-TA at the target, leaf names the target", ALIAS, List.of(ec.leaf(), ca),
                         new Identity(ec.key(), List.of(ec.leaf(), ca)), List.of(record(2, 0, 1, ca.getEncoded())), List.of()),
@@ -229,7 +247,7 @@ class PosttlsFingerComparisonTest {
     }
 
     static Tlsa record(int usage, int selector, int matchingType, byte[] selected) throws Exception {
-        byte[] data = matchingType == 0 ? selected : MessageDigest.getInstance("SHA-256").digest(selected);
+        byte[] data = matchingType == 0 ? selected : MessageDigest.getInstance(matchingType == 1 ? "SHA-256" : "SHA-512").digest(selected);
         return Tlsa.parsePresentation(usage + " " + selector + " " + matchingType + " " + HexFormat.of().formatHex(data))
                 .valid().orElseThrow();
     }
