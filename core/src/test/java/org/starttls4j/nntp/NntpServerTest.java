@@ -44,6 +44,16 @@ class NntpServerTest {
         assertThat(s.negotiation().state()).isEqualTo("Handshaking");
     }
 
+    /** RFC 3977 §3.3.2: VERSION "MUST be the first capability in the capability list", wherever the configuration put it. */
+    @Test
+    void versionComesFirstWhereverTheConfigurationListsIt() {
+        ServerConfig config = Dialect.serverBuilder(TlsPolicy.REQUIRED, Dialect.caps("READER", "VERSION 2 3", "LIST ACTIVE"),
+                Dialect.caps("READER", "POST", "VERSION 2 3")).build();
+        assertThat(Script.begin(Nntp.server(config)).receive("CAPABILITIES\r\n").lastSent())
+                .isEqualTo("101 Capability list:\r\nVERSION 2 3\r\nREADER\r\nLIST ACTIVE\r\nSTARTTLS\r\n.\r\n");
+        assertThat(Nntp.capabilitiesReplyAfterTls(config)).isEqualTo("101 Capability list:\r\nVERSION 2 3\r\nREADER\r\nPOST\r\n.\r\n");
+    }
+
     @Test
     void opportunisticHandsReadingCommandsOverUnreadButNotAuthinfo() {
         assertThat(server(TlsPolicy.OPPORTUNISTIC).receive("AUTHINFO USER a\r\n").lastSent()).startsWith("483 ");
