@@ -36,7 +36,9 @@ public final class SmtpServerDialog implements ServerDialog {
 
     private static final Farewells FAREWELLS = new Farewells(
             "421 4.4.2 %s Error: timeout exceeded\r\n",
-            "500 5.5.6 Line too long\r\n",
+            // RFC 3463 X.5.2, a command that cannot be interpreted; not X.5.6, which RFC 4954 §6
+            // registered for an AUTH exchange's line alone.
+            "500 5.5.2 Line too long\r\n",
             // Postfix's words when a client passes smtpd_hard_error_limit.
             "421 4.7.0 %s Error: too many commands before STARTTLS\r\n",
             // RFC 3463 X.3.2: system not accepting network messages (Postfix postscreen: "all server ports are busy").
