@@ -29,17 +29,22 @@ import org.starttls4j.ServerStep;
  * anything else                    500
  * </pre>
  *
- * <p>LMTP is SMTP with another greeting and hello (RFC 2033 §4): the dialog answers LHLO and
- * what LMTP lacks (EHLO, HELO, HELP, EXPN, ETRN) itself and leaves every other command to
- * {@link SmtpServerDialog}, so the two protocols' answers to STARTTLS, AUTH and mail commands before
- * TLS, and their farewells, cannot drift apart.
+ * <p>LMTP is SMTP with another greeting and hello (RFC 2033 §4): the dialog answers LHLO, what
+ * LMTP lacks (EHLO, HELO) and what this server does not implement (HELP, EXPN, ETRN) itself, and
+ * leaves every other command to {@link SmtpServerDialog}, so the two protocols' answers to
+ * STARTTLS, AUTH and mail commands before TLS, and their farewells, cannot drift apart.
  *
  * <p>A byte pipelined after STARTTLS fails the negotiation ({@code PLAINTEXT_INJECTION}); the
  * negotiation enforces that, not this dialog.
  */
 public final class LmtpServerDialog implements ServerDialog {
 
-    /** SMTP commands that LMTP does not have (RFC 2033 §4.1 leaves them out). */
+    /**
+     * SMTP commands this LMTP server does not implement. RFC 2033 §4.1 removes only HELO and EHLO
+     * from LMTP; these are refused as unknown because nothing here needs them: HELP and EXPN are
+     * outside RFC 5321 §4.5.1's minimum implementation, and ETRN asks to run a queue, which an
+     * LMTP server does not have (RFC 2033 §1).
+     */
     private static final Set<String> NOT_LMTP = Set.of("HELP", "EXPN", "ETRN");
 
     private final ServerConfig config;
