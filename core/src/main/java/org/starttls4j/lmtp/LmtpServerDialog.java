@@ -3,6 +3,7 @@ package org.starttls4j.lmtp;
 import java.util.Set;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
+import org.starttls4j.internal.dialog.ChunkSkip;
 import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.smtp.EhloCapabilities;
 import org.starttls4j.smtp.PreparedSmtpServer;
@@ -25,7 +26,7 @@ import org.starttls4j.ServerStep;
  * STARTTLS with parameters         501
  * AUTH (not allowed before TLS)    530 5.7.0                 538 5.7.11                538 5.7.11
  * MAIL RCPT DATA BDAT VRFY         530 5.7.0                 hand over, unread         hand over, unread
- *   AUTH (allowed)
+ *   AUTH (allowed)                 (BDAT: after its chunk)
  * anything else                    500
  * </pre>
  *
@@ -91,9 +92,16 @@ public final class LmtpServerDialog implements ServerDialog {
         }
     }
 
-    /** SMTP's step, continuing as this dialog: both have the one state {@code AwaitingCommand}. */
+    /**
+     * SMTP's step, continuing as this dialog: both have the one state {@code AwaitingCommand},
+     * and where SMTP's skips the chunk of a refused BDAT, the same skip goes on with this dialog,
+     * so that the command after the chunk is answered as LMTP (an EHLO there is still refused).
+     */
     private ServerStep asLmtp(ServerStep step) {
-        return step instanceof ServerStep.Reply answer ? reply(answer.send()) : step;
+        if (!(step instanceof ServerStep.Reply answer)) {
+            return step;
+        }
+        return answer.next() instanceof ChunkSkip skip ? new ServerStep.Reply(skip.resumingWith(this), answer.send()) : reply(answer.send());
     }
 
     @Override
