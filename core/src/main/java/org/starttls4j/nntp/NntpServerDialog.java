@@ -6,6 +6,7 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.dialog.ArticleSkip;
 import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.dialog.ServerOutline;
 import org.starttls4j.ServerStep;
@@ -26,6 +27,7 @@ import org.starttls4j.ServerStep;
  * STARTTLS with arguments          501
  * AUTHINFO                         483                     allowed: hand over, unread; else 483
  * ARTICLE BODY HEAD STAT GROUP …   483                     hand over, unread          hand over, unread
+ *   (TAKETHIS: 483 after its article)
  * anything else                    500
  * </pre>
  *
@@ -84,6 +86,11 @@ public final class NntpServerDialog extends ServerOutline {
                 return quit("205 Connection closing\r\n");
             case "STARTTLS":
                 return startTls(arguments);
+            case "TAKETHIS":
+                // RFC 4644 §2.5: the article follows without waiting for an answer; a refusal waits
+                // until it has passed, never reading its lines as commands.
+                ServerStep answer = handOverOrRefuse(keyword);
+                return answer instanceof ServerStep.Reply refusal ? ArticleSkip.after(this, refusal.send()) : answer;
             default:
                 return handOverOrRefuse(keyword);
         }

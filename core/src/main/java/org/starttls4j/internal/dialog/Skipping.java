@@ -6,7 +6,7 @@ import org.starttls4j.ServerStep;
 /**
  * A server dialog's state in the middle of a command whose lines are data to count, never
  * commands to answer: an IMAP or ManageSieve literal ({@link LiteralSkip}), an SMTP BDAT chunk
- * ({@link ChunkSkip}). What the two have in common besides their counting.
+ * ({@link ChunkSkip}), an NNTP TAKETHIS article ({@link ArticleSkip}). What they have in common.
  */
 interface Skipping extends ServerDialog {
 
