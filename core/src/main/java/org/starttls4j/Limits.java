@@ -16,7 +16,7 @@ package org.starttls4j;
  * @param maxLinesPerReply     most lines in one multi-line reply (EHLO, CAPA, untagged responses)
  *                             or, on a server, in one command with IMAP literals
  * @param maxPlaintextBytes    most bytes received in plaintext before TLS is up or the hand-over
- * @param maxLiteralSize       largest IMAP literal accepted before TLS
+ * @param maxLiteralSize       largest literal (IMAP, ManageSieve) or refused SMTP BDAT chunk skipped before TLS
  * @param maxCommandsBeforeTls (server) most commands answered before STARTTLS or the hand-over;
  *                             one more ends the connection with {@link Failure.Reason#TOO_MANY_COMMANDS}.
  *                             The default, 20, is Postfix's {@code smtpd_hard_error_limit}
@@ -66,7 +66,7 @@ public record Limits(int maxLineLength, int maxLinesPerReply, int maxPlaintextBy
      * @param maxLinesPerReply most lines in one multi-line reply (EHLO, CAPA, untagged responses) or, on a
      *                         server, in one command with IMAP literals
      * @param maxPlaintextBytes most bytes received in plaintext before TLS is up or the hand-over
-     * @param maxLiteralSize largest IMAP literal accepted before TLS
+     * @param maxLiteralSize largest literal (IMAP, ManageSieve) or refused SMTP BDAT chunk skipped before TLS
      * @param maxCommandsBeforeTls (server) most commands answered before STARTTLS or the hand-over; one
      *                             more ends the connection with {@link Failure.Reason#TOO_MANY_COMMANDS}.
      *                             The default, 20, is Postfix's {@code smtpd_hard_error_limit} and

@@ -3,6 +3,7 @@ package org.starttls4j.lmtp;
 import java.util.Set;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
+import org.starttls4j.internal.dialog.ChunkSkip;
 import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.smtp.EhloCapabilities;
 import org.starttls4j.smtp.PreparedSmtpServer;
@@ -25,21 +26,26 @@ import org.starttls4j.ServerStep;
  * STARTTLS with parameters         501
  * AUTH (not allowed before TLS)    530 5.7.0                 538 5.7.11                538 5.7.11
  * MAIL RCPT DATA BDAT VRFY         530 5.7.0                 hand over, unread         hand over, unread
- *   AUTH (allowed)
+ *   AUTH (allowed)                 (BDAT: after its chunk)
  * anything else                    500
  * </pre>
  *
- * <p>LMTP is SMTP with another greeting and hello (RFC 2033 §4): the dialog answers LHLO and
- * what LMTP lacks (EHLO, HELO, HELP, EXPN, ETRN) itself and leaves every other command to
- * {@link SmtpServerDialog}, so the two protocols' answers to STARTTLS, AUTH and mail commands before
- * TLS, and their farewells, cannot drift apart.
+ * <p>LMTP is SMTP with another greeting and hello (RFC 2033 §4): the dialog answers LHLO, what
+ * LMTP lacks (EHLO, HELO) and what this server does not implement (HELP, EXPN, ETRN) itself, and
+ * leaves every other command to {@link SmtpServerDialog}, so the two protocols' answers to
+ * STARTTLS, AUTH and mail commands before TLS, and their farewells, cannot drift apart.
  *
  * <p>A byte pipelined after STARTTLS fails the negotiation ({@code PLAINTEXT_INJECTION}); the
  * negotiation enforces that, not this dialog.
  */
 public final class LmtpServerDialog implements ServerDialog {
 
-    /** SMTP commands that LMTP does not have (RFC 2033 §4.1 leaves them out). */
+    /**
+     * SMTP commands this LMTP server does not implement. RFC 2033 §4.1 removes only HELO and EHLO
+     * from LMTP; these are refused as unknown because nothing here needs them: HELP and EXPN are
+     * outside RFC 5321 §4.5.1's minimum implementation, and ETRN asks to run a queue, which an
+     * LMTP server does not have (RFC 2033 §1).
+     */
     private static final Set<String> NOT_LMTP = Set.of("HELP", "EXPN", "ETRN");
 
     private final ServerConfig config;
@@ -86,9 +92,16 @@ public final class LmtpServerDialog implements ServerDialog {
         }
     }
 
-    /** SMTP's step, continuing as this dialog: both have the one state {@code AwaitingCommand}. */
+    /**
+     * SMTP's step, continuing as this dialog: both have the one state {@code AwaitingCommand},
+     * and where SMTP's skips the chunk of a refused BDAT, the same skip goes on with this dialog,
+     * so that the command after the chunk is answered as LMTP (an EHLO there is still refused).
+     */
     private ServerStep asLmtp(ServerStep step) {
-        return step instanceof ServerStep.Reply answer ? reply(answer.send()) : step;
+        if (!(step instanceof ServerStep.Reply answer)) {
+            return step;
+        }
+        return answer.next() instanceof ChunkSkip skip ? new ServerStep.Reply(skip.resumingWith(this), answer.send()) : reply(answer.send());
     }
 
     @Override

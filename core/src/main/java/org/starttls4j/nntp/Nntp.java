@@ -57,8 +57,8 @@ public final class Nntp {
     }
 
     /**
-     * The application's answer to CAPABILITIES inside TLS: {@code VERSION 2} first (unless
-     * configured), then the configured post-TLS capabilities, never STARTTLS.
+     * The application's answer to CAPABILITIES inside TLS: VERSION first (the configured one, or
+     * {@code VERSION 2}), then the configured post-TLS capabilities, never STARTTLS.
      *
      * @param config the server configuration
      * @return the 101 response, dot-terminated, CRLF included

@@ -1,10 +1,12 @@
 package org.starttls4j.nntp;
 
+import java.util.List;
 import java.util.Set;
 import org.starttls4j.Capabilities;
 import org.starttls4j.Capability;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.internal.dialog.Announcement;
+import org.starttls4j.internal.dialog.ArticleSkip;
 import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.dialog.ServerOutline;
 import org.starttls4j.ServerStep;
@@ -16,14 +18,16 @@ import org.starttls4j.ServerStep;
  * <pre>
  * command                          REQUIRED                OPPORTUNISTIC              PLAINTEXT_ONLY
  * (greeting)                       200 host NNTP service ready
- * CAPABILITIES [keyword]           101, VERSION 2, the configured list (AUTHINFO and   (no STARTTLS)
- *                                  SASL withheld unless allowed), STARTTLS, "."
+ * CAPABILITIES [keyword]           101, VERSION (configured, or 2) first, the rest     (no STARTTLS)
+ *                                  of the configured list (AUTHINFO and SASL withheld
+ *                                  unless allowed), STARTTLS, "."
  * HELP                             100 and a short text, "."
  * QUIT                             205, close (SERVICE_CLOSING)
  * STARTTLS                         382 → handshake → hand over                        580
  * STARTTLS with arguments          501
  * AUTHINFO                         483                     allowed: hand over, unread; else 483
  * ARTICLE BODY HEAD STAT GROUP …   483                     hand over, unread          hand over, unread
+ *   (TAKETHIS: 483 after its article)
  * anything else                    500
  * </pre>
  *
@@ -82,6 +86,11 @@ public final class NntpServerDialog extends ServerOutline {
                 return quit("205 Connection closing\r\n");
             case "STARTTLS":
                 return startTls(arguments);
+            case "TAKETHIS":
+                // RFC 4644 §2.5: the article follows without waiting for an answer; a refusal waits
+                // until it has passed, never reading its lines as commands.
+                ServerStep answer = handOverOrRefuse(keyword);
+                return answer instanceof ServerStep.Reply refusal ? ArticleSkip.after(this, refusal.send()) : answer;
             default:
                 return handOverOrRefuse(keyword);
         }
@@ -100,17 +109,28 @@ public final class NntpServerDialog extends ServerOutline {
                 c -> !authenticationBeforeTls() && (c.is("AUTHINFO") || c.is("SASL")));
     }
 
-    /** A 101 response listing {@code capabilities}, {@code VERSION 2} first unless among them, dot-stuffed and terminated. */
+    /** What a server announces when its configuration names no VERSION. */
+    private static final Capability VERSION_2 = new Capability("VERSION", List.of("2"));
+
+    /**
+     * A 101 response listing {@code capabilities}, dot-stuffed and terminated, its VERSION first:
+     * the configured one wherever the configuration put it (only the first, if it names several),
+     * else {@code VERSION 2}. RFC 3977 §3.3.2: VERSION is always advertised, and MUST be first.
+     */
     static String capabilityList(Capabilities capabilities) {
         StringBuilder reply = new StringBuilder("101 Capability list:\r\n");
-        if (!capabilities.has("VERSION")) {
-            // RFC 3977 §3.3.2: VERSION is always advertised, and first.
-            reply.append("VERSION 2\r\n");
-        }
+        appendLine(reply, capabilities.find("VERSION").orElse(VERSION_2));
         for (Capability c : capabilities.list()) {
-            String line = c.toString();
-            reply.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+            if (!c.is("VERSION")) {
+                appendLine(reply, c);
+            }
         }
         return reply.append(".\r\n").toString();
+    }
+
+    /** {@code capability}'s line, dot-stuffed. */
+    private static void appendLine(StringBuilder reply, Capability capability) {
+        String line = capability.toString();
+        reply.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
     }
 }

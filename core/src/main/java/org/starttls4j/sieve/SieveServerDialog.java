@@ -107,9 +107,9 @@ public final class SieveServerDialog extends ServerOutline {
                 if (arguments.isEmpty()) {
                     return reply("OK \"NOOP completed\"\r\n");
                 }
-                // RFC 5804 §2.11: a string argument comes back in a TAG response code.
-                return reply(arguments.startsWith("\"") && arguments.endsWith("\"") && arguments.length() > 1
-                        ? "OK (TAG " + arguments + ") \"Done\"\r\n" : "OK \"Done\"\r\n");
+                // RFC 5804 §2.11: a string argument comes back in a TAG response code; only one
+                // quoted string is sent back, so the response stays one well-formed response.
+                return reply(SieveSyntax.isQuoted(arguments) ? "OK (TAG " + arguments + ") \"Done\"\r\n" : "OK \"Done\"\r\n");
             case "LOGOUT":
                 return arguments.isEmpty() ? quit("OK \"Logout completed\"\r\n") : reply("NO \"LOGOUT takes no arguments\"\r\n");
             case "STARTTLS":

@@ -58,6 +58,11 @@ final class SieveSyntax {
         return new Capability(strings.get(0), parameters);
     }
 
+    /** Whether {@code text} is one quoted string and nothing else, as {@code "a \\"b\\" c"} is and {@code "a" "b"} is not. */
+    static boolean isQuoted(String text) {
+        return quotedEnd(text, 0) == text.length();
+    }
+
     /** Index just past the quoted string starting at {@code from}, or -1 if none starts there. */
     private static int quotedEnd(String line, int from) {
         if (from >= line.length() || line.charAt(from) != '"') {

@@ -29,7 +29,9 @@ public final class EhloCapabilities {
     }
 
     /**
-     * A 250 reply announcing {@code capabilities}, first line {@code "<host> greets <client>"}.
+     * A 250 reply announcing {@code capabilities}, first line {@code "<host> greets <client>"} (or
+     * {@code "<host>"} alone when the client's argument is too long for a reply line or not
+     * printable US-ASCII).
      *
      * @param hostname     the server's name
      * @param clientDomain the EHLO (or LHLO) argument
@@ -42,7 +44,34 @@ public final class EhloCapabilities {
 
     /** The same reply, from {@link #lines} prepared once. */
     static String reply(String hostname, String clientDomain, boolean none, String capabilityLines) {
-        return (none ? "250 " : "250-") + hostname + " greets " + clientDomain + "\r\n" + capabilityLines;
+        return (none ? "250 " : "250-") + firstLine(hostname, clientDomain) + "\r\n" + capabilityLines;
+    }
+
+    /** RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets, its code and CRLF included. */
+    private static final int MAX_REPLY_LINE = 512;
+
+    /**
+     * The text of the reply's first line: {@code "<host> greets <client>"}, or the host alone
+     * (RFC 5321 §4.1.1.1: the greeting after the domain is optional) when the client's argument
+     * would not fit in a reply line or is not printable US-ASCII. The argument is whatever the
+     * client sent, up to {@link org.starttls4j.Limits#maxLineLength()} bytes: echoed as it came,
+     * it made reply lines of up to a thousand bytes, which clients that hold RFC 5321's 512
+     * refuse, and sent control and 8-bit bytes back.
+     */
+    private static String firstLine(String hostname, String clientDomain) {
+        int length = "250-".length() + hostname.length() + " greets ".length() + clientDomain.length() + "\r\n".length();
+        return length <= MAX_REPLY_LINE && isPrintableAscii(clientDomain) ? hostname + " greets " + clientDomain : hostname;
+    }
+
+    /** Whether {@code text} is one or more characters from {@code !} to {@code ~}: a domain or an address literal, never a space or control. */
+    private static boolean isPrintableAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '!' || c > '~') {
+                return false;
+            }
+        }
+        return !text.isEmpty();
     }
 
     /** The lines of a 250 EHLO reply after its first: one per capability, the last with {@code "250 "}. */

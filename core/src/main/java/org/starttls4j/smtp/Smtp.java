@@ -72,7 +72,7 @@ public final class Smtp {
      * then with {@link #serverResuming(ServerConfig)}.
      *
      * @param config       the server configuration
-     * @param clientDomain the EHLO argument
+     * @param clientDomain the EHLO argument, echoed only when it is printable US-ASCII and fits in a reply line
      * @return the reply, CRLF included
      */
     public static String ehloReplyInPlaintext(ServerConfig config, String clientDomain) {
@@ -84,7 +84,7 @@ public final class Smtp {
      * STARTTLS.
      *
      * @param config       the server configuration
-     * @param clientDomain the EHLO argument
+     * @param clientDomain the EHLO argument, echoed only when it is printable US-ASCII and fits in a reply line
      * @return the reply, CRLF included
      */
     public static String ehloReplyAfterTls(ServerConfig config, String clientDomain) {

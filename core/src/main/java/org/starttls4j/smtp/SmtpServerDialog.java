@@ -5,6 +5,7 @@ import org.starttls4j.Capabilities;
 import org.starttls4j.Failure;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
+import org.starttls4j.internal.dialog.ChunkSkip;
 import org.starttls4j.internal.dialog.Farewells;
 import org.starttls4j.internal.text.CommandLine;
 import org.starttls4j.ServerDialog;
@@ -25,9 +26,14 @@ import org.starttls4j.ServerStep;
  * STARTTLS with parameters         501
  * AUTH (not allowed before TLS)    530 5.7.0                 538 5.7.11                538 5.7.11
  * MAIL RCPT DATA BDAT VRFY EXPN    530 5.7.0                 hand over, unread         hand over, unread
- *   ETRN, AUTH (allowed)
+ *   ETRN, AUTH (allowed)           (BDAT: after its chunk)
  * anything else                    500
  * </pre>
+ *
+ * <p>A BDAT refused before TLS is followed by its chunk (RFC 3030 §2): the dialog is in the state
+ * {@code SkippingChunk} until the chunk's octets have passed, never reading them as commands, then
+ * sends the 530 and is back in {@code AwaitingCommand}. A chunk larger than
+ * {@link org.starttls4j.Limits#maxLiteralSize()} closes the connection ({@code COMMAND_TOO_LONG}, 421).
  *
  * <p>A byte pipelined after STARTTLS fails the negotiation ({@code PLAINTEXT_INJECTION}); the
  * negotiation enforces that, not this dialog.
@@ -36,7 +42,9 @@ public final class SmtpServerDialog implements ServerDialog {
 
     private static final Farewells FAREWELLS = new Farewells(
             "421 4.4.2 %s Error: timeout exceeded\r\n",
-            "500 5.5.6 Line too long\r\n",
+            // RFC 3463 X.5.2, a command that cannot be interpreted; not X.5.6, which RFC 4954 §6
+            // registered for an AUTH exchange's line alone.
+            "500 5.5.2 Line too long\r\n",
             // Postfix's words when a client passes smtpd_hard_error_limit.
             "421 4.7.0 %s Error: too many commands before STARTTLS\r\n",
             // RFC 3463 X.3.2: system not accepting network messages (Postfix postscreen: "all server ports are busy").
@@ -46,6 +54,9 @@ public final class SmtpServerDialog implements ServerDialog {
             "421 4.7.0 %s Closing connection\r\n");
 
     private static final Set<String> APPLICATION_COMMANDS = Set.of("MAIL", "RCPT", "DATA", "BDAT", "VRFY", "EXPN", "ETRN", "AUTH");
+
+    /** RFC 3207 §4's refusal of a command that needs TLS. */
+    private static final String MUST_STARTTLS = "530 5.7.0 Must issue a STARTTLS command first\r\n";
 
     /** The go-ahead, the same for every configuration. */
     private static final ServerStep GO_AHEAD = new ServerStep.GoAhead("220 2.0.0 Ready to start TLS\r\n");
@@ -125,7 +136,13 @@ public final class SmtpServerDialog implements ServerDialog {
             return reply("500 5.5.2 Command not recognized\r\n");
         }
         if (required) {
-            return reply("530 5.7.0 Must issue a STARTTLS command first\r\n");
+            if (verb.equals("BDAT")) {
+                // RFC 3030 §2: its chunk follows at once; it is skipped, never read as commands, and
+                // the refusal goes out after it.
+                return ChunkSkip.after(this, MUST_STARTTLS, ChunkSkip.size(argument), config.limits(),
+                        "421 4.7.0 " + config.hostname() + " BDAT chunk too large before STARTTLS, closing connection\r\n");
+            }
+            return reply(MUST_STARTTLS);
         }
         if (verb.equals("AUTH") && !config.allowAuthBeforeTls()) {
             // RFC 4954 §6: the mechanism needs encryption we do not have yet.

@@ -44,6 +44,40 @@ class NntpServerTest {
         assertThat(s.negotiation().state()).isEqualTo("Handshaking");
     }
 
+    /** RFC 3977 §3.3.2: VERSION "MUST be the first capability in the capability list", wherever the configuration put it. */
+    @Test
+    void versionComesFirstWhereverTheConfigurationListsIt() {
+        ServerConfig config = Dialect.serverBuilder(TlsPolicy.REQUIRED, Dialect.caps("READER", "VERSION 2 3", "LIST ACTIVE"),
+                Dialect.caps("READER", "POST", "VERSION 2 3")).build();
+        assertThat(Script.begin(Nntp.server(config)).receive("CAPABILITIES\r\n").lastSent())
+                .isEqualTo("101 Capability list:\r\nVERSION 2 3\r\nREADER\r\nLIST ACTIVE\r\nSTARTTLS\r\n.\r\n");
+        assertThat(Nntp.capabilitiesReplyAfterTls(config)).isEqualTo("101 Capability list:\r\nVERSION 2 3\r\nREADER\r\nPOST\r\n.\r\n");
+    }
+
+    /**
+     * RFC 4644 §2.5: a streaming peer sends the article right after TAKETHIS, without waiting for
+     * an answer, as a dot-terminated block (RFC 3977 §3.1.1). Refused before TLS, the article's lines
+     * are never answered as commands (a STARTTLS among them got 382 and then failed as injection):
+     * the 483 goes out after the terminating dot.
+     */
+    @Test
+    void aRefusedTakethisHasItsArticlePassedOverUnansweredAndRefusedAfterItsDot() {
+        String refused = "483 Encryption required: send STARTTLS first\r\n";
+        Script s = server(TlsPolicy.REQUIRED).receive("TAKETHIS <a@example.test>\r\nPath: x\r\nFrom: y\r\n\r\nSTARTTLS\r\n");
+        assertThat(s.lastSent()).isEmpty();
+        assertThat(s.negotiation().state()).isEqualTo("SkippingArticle");
+        s.receive("QUIT\r\n..\r\n.stuffed\r\n.\r\n");
+        assertThat(s.lastSent()).isEqualTo(refused);
+        assertThat(s.negotiation().state()).isEqualTo("AwaitingCommand");
+        assertThat(s.events()).noneMatch(e -> e instanceof Event.StartTlsAccepted);
+        assertThat(s.events()).filteredOn(e -> e instanceof Event.Line).map(e -> ((Event.Line) e).text())
+                .as("the article's lines stay out of the transcript").doesNotContain("Path: x", "STARTTLS");
+
+        assertThat(s.receive("CHECK <b@example.test>\r\nSTARTTLS\r\n").lastSent()).isEqualTo(refused + "382 Continue with TLS negotiation\r\n");
+        Script opportunistic = server(TlsPolicy.OPPORTUNISTIC).receive("TAKETHIS <a@example.test>\r\nPath: x\r\n.\r\n");
+        assertThat(opportunistic.outcome()).isInstanceOf(Outcome.Plaintext.class);
+    }
+
     @Test
     void opportunisticHandsReadingCommandsOverUnreadButNotAuthinfo() {
         assertThat(server(TlsPolicy.OPPORTUNISTIC).receive("AUTHINFO USER a\r\n").lastSent()).startsWith("483 ");

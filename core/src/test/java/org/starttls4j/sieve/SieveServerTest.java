@@ -48,6 +48,21 @@ class SieveServerTest {
         assertThat(s.negotiation().state()).isEqualTo("Handshaking");
     }
 
+    /**
+     * RFC 5804 §2.11: NOOP's one string comes back in the TAG response code. Anything else after
+     * NOOP is not sent back: echoed, {@code NOOP "x") "y"} made {@code OK (TAG "x") "y") "Done"},
+     * a response no client can parse, and a broken string's quote swallowed the rest of the line.
+     */
+    @Test
+    void noopSendsBackOneQuotedStringAndNothingElse() {
+        Script s = server(TlsPolicy.REQUIRED);
+        assertThat(s.receive("NOOP \"a \\\"b\\\" c\"\r\n").lastSent()).isEqualTo("OK (TAG \"a \\\"b\\\" c\") \"Done\"\r\n");
+        assertThat(s.receive("NOOP \"\"\r\n").lastSent()).isEqualTo("OK (TAG \"\") \"Done\"\r\n");
+        for (String notOneString : new String[] {"\"x\") \"y\"", "\"a\" \"b\"", "\"a\\\"", "\"", "x"}) {
+            assertThat(s.receive("NOOP " + notOneString + "\r\n").lastSent()).as(notOneString).isEqualTo("OK \"Done\"\r\n");
+        }
+    }
+
     @Test
     void anAuthenticateWithALiteralIsRefusedAndItsLiteralNeverReadAsCommands() {
         Script s = server(TlsPolicy.REQUIRED).receive("AUTHENTICATE \"PLAIN\" {20+}\r\n");

@@ -207,9 +207,14 @@ class SmtpServerTranscriptTest {
 
     // ---------------------------------------------------------------- commands the negotiation does not own
 
+    /**
+     * BDAT comes with its chunk, here 10 octets ending with the line's CRLF: RFC 3030 §2 has the
+     * server "accept and discard the associated message data before sending the appropriate 5XX or
+     * 4XX code", so the 530 answers the command and its chunk together (see BdatBeforeTlsTest).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "DATA", "AUTH PLAIN AGFiYwB4eXo=",
-        "VRFY postmaster", "EXPN staff", "mail from:<a@example.test>", "BDAT 10 LAST", "ETRN example.test"})
+        "VRFY postmaster", "EXPN staff", "mail from:<a@example.test>", "BDAT 10 LAST\r\n12345678", "ETRN example.test"})
     void requiredAnswersApplicationCommandsWith530(String command) {
         Wire s = greeted(TlsPolicy.REQUIRED).receive("EHLO c\r\n").receive(command + "\r\n");
 

@@ -22,7 +22,7 @@ import org.starttls4j.text.Literal;
  * @param literal the literal being skipped
  * @param lines   the lines of the command so far
  */
-public record LiteralSkip(ServerDialog resume, String reply, Rules rules, Literal literal, int lines) implements ServerDialog {
+public record LiteralSkip(ServerDialog resume, String reply, Rules rules, Literal literal, int lines) implements Skipping {
 
     /**
      * How a protocol skips literals, and its words when it closes the connection during a command.
@@ -61,17 +61,6 @@ public record LiteralSkip(ServerDialog resume, String reply, Rules rules, Litera
     @Override
     public String state() {
         return "SkippingLiteral";
-    }
-
-    @Override
-    public boolean readsLiteral() {
-        return true;
-    }
-
-    /** Never called: the dialog greeted before any command. */
-    @Override
-    public ServerStep start() {
-        throw new IllegalStateException("a dialog skipping a command's literal has greeted already");
     }
 
     @Override
