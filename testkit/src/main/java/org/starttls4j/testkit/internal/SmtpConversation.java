@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.starttls4j.Capabilities;
 import org.starttls4j.lmtp.Lmtp;
+import org.starttls4j.smtp.EhloCapabilities;
 import org.starttls4j.smtp.Smtp;
 import org.starttls4j.testkit.DeliveredMessage;
 import org.starttls4j.testkit.Layer;
@@ -204,14 +206,9 @@ final class SmtpConversation extends Conversation {
         return Answer.of("504 5.5.4 Unrecognized authentication type\r\n");
     }
 
+    /** The core's EHLO reply over what this server offers in plaintext: the client's name echoed only where RFC 5321 allows it. */
     private String ehloInPlaintext(String client) {
-        List<org.starttls4j.Capability> list = inPlaintext();
-        StringBuilder reply = new StringBuilder();
-        reply.append(list.isEmpty() ? "250 " : "250-").append(config.hostname()).append(" greets ").append(client).append("\r\n");
-        for (int i = 0; i < list.size(); i++) {
-            reply.append(i == list.size() - 1 ? "250 " : "250-").append(list.get(i)).append("\r\n");
-        }
-        return reply.toString();
+        return EhloCapabilities.reply(config.hostname(), client, new Capabilities(inPlaintext()));
     }
 
     /** {@code <a@b> SIZE=10} → {@code a@b}. */

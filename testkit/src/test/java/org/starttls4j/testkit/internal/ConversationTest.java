@@ -60,6 +60,16 @@ class ConversationTest {
     }
 
     @Test
+    void smtpEchoesTheEhloArgumentOnlyWhereRfc5321AllowsIt() {
+        Conversation c = open(MailProtocol.SMTP, false);
+
+        assertThat(say(c, "EHLO client")).startsWith("250-mx.example.test greets client\r\n");
+        // RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets; control bytes are never sent back
+        assertThat(say(c, "EHLO " + "c".repeat(600))).startsWith("250-mx.example.test\r\n");
+        assertThat(say(c, "EHLO c\u0001d")).startsWith("250-mx.example.test\r\n");
+    }
+
+    @Test
     void smtpLogMasksEveryCredentialAndTheMessage() {
         Conversation c = open(MailProtocol.SMTP, true);
 
