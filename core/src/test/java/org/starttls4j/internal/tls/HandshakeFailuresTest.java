@@ -61,6 +61,15 @@ class HandshakeFailuresTest {
     }
 
     @Test
+    void theJdkServersRefusalOfALegacyClientIsAVersionTooOld() {
+        // SunJSSE's ServerHello, for a ClientHello without supported_versions whose version is not enabled
+        SSLHandshakeException jdk = new SSLHandshakeException("Client requested protocol TLSv1.1 is not enabled or supported"
+                + " in server context");
+
+        assertThat(HandshakeFailures.classify(jdk).kind()).isEqualTo(TlsFailure.Kind.VERSION_TOO_OLD);
+    }
+
+    @Test
     void afterTheHandshakeOnlyACertificateKeepsItsReason() {
         SSLHandshakeException versionWords = new SSLHandshakeException("Received fatal alert: protocol_version");
 
