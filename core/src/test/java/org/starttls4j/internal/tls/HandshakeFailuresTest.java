@@ -70,6 +70,14 @@ class HandshakeFailuresTest {
     }
 
     @Test
+    void boringSslsRefusalOfALegacyPeerIsAVersionTooOld() {
+        // Netty's OpenSSL engine (BoringSSL), as a server facing gnutls-cli limited to TLS 1.1
+        SSLHandshakeException boringSsl = new SSLHandshakeException("error:100000f0:SSL routines:OPENSSL_internal:UNSUPPORTED_PROTOCOL");
+
+        assertThat(HandshakeFailures.classify(boringSsl).kind()).isEqualTo(TlsFailure.Kind.VERSION_TOO_OLD);
+    }
+
+    @Test
     void afterTheHandshakeOnlyACertificateKeepsItsReason() {
         SSLHandshakeException versionWords = new SSLHandshakeException("Received fatal alert: protocol_version");
 
