@@ -52,6 +52,24 @@ class NettyGnuTlsInteropTest {
     }
 
     @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void gnutlsCliImplicitTls(MailProtocol protocol) throws IOException {
+        scenarios.implicit(protocol);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void gnutlsCliKeyUpdateAtTls13IsAnswered(MailProtocol protocol) throws IOException {
+        scenarios.keyUpdateIsAnswered(protocol);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void gnutlsCliRenegotiationAtTls12IsRefused(MailProtocol protocol) throws IOException {
+        scenarios.renegotiationIsRefused(protocol);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"TLS1.1", "TLS1.0"})
     void gnutlsCliBelowTheFloorIsTooOld(String version) throws IOException {
         for (MailProtocol protocol : MailProtocol.values()) {

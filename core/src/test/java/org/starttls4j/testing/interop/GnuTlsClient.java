@@ -59,10 +59,12 @@ public final class GnuTlsClient {
      * @param protocol  the negotiated TLS version in the JDK's words ({@code TLSv1.3}), empty if no handshake
      * @param verified  whether GnuTLS said the certificate is trusted (chain and {@code --verify-hostname})
      * @param completed whether GnuTLS said the handshake was completed
+     * @param rehandshook whether GnuTLS said a second handshake was completed ({@code -e}: a TLS 1.2
+     *                  renegotiation, a TLS 1.3 KeyUpdate)
      * @param afterTls  the lines the server sent inside TLS, in order
      */
     public record Result(ProcessRun.Result run, Optional<String> protocol, boolean verified, boolean completed,
-                         List<String> afterTls) {
+                         boolean rehandshook, List<String> afterTls) {
 
         /** Copies the list. */
         public Result {
@@ -76,7 +78,8 @@ public final class GnuTlsClient {
 
         /** Everything, for an assertion message. */
         public String describe() {
-            return "protocol=" + protocol + " verified=" + verified + " completed=" + completed + "\nafter TLS:\n"
+            return "protocol=" + protocol + " verified=" + verified + " completed=" + completed + " rehandshook=" + rehandshook
+                    + "\nafter TLS:\n"
                     + String.join("\n", afterTls) + "\n" + run.describe();
         }
 
@@ -134,10 +137,13 @@ public final class GnuTlsClient {
         Optional<String> protocol = Optional.empty();
         boolean verified = false;
         boolean completed = false;
+        boolean rehandshook = false;
         List<String> afterTls = null;
         for (String line : run.stdout().replace("\r", "").split("\n", -1)) {
             if (afterTls != null) {
-                if (!line.startsWith("- Peer has closed the GnuTLS connection") && !line.startsWith("*** ")) {
+                // the tool's own notes ("- ReHandshake was completed", "- Peer has closed …", "*** …") are not the server's
+                rehandshook |= line.equals("- ReHandshake was completed");
+                if (!line.startsWith("- ") && !line.startsWith("*** ")) {
                     afterTls.add(line);
                 }
                 continue;
@@ -158,6 +164,6 @@ public final class GnuTlsClient {
         while (end > 0 && lines.get(end - 1).isEmpty()) {
             end--;
         }
-        return new Result(run, protocol, verified, completed, lines.subList(0, end));
+        return new Result(run, protocol, verified, completed, rehandshook, lines.subList(0, end));
     }
 }

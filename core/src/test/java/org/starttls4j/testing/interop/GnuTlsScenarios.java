@@ -72,6 +72,75 @@ public final class GnuTlsScenarios {
      * @throws IOException when the server cannot start
      */
     public void startTls(MailProtocol protocol, String expectedTls, String... extra) throws IOException {
+        secured(protocol, expectedTls, extra);
+    }
+
+    /**
+     * {@code gnutls-cli -e} at TLS 1.3, which GnuTLS 3.7 carries out as a KeyUpdate asking for
+     * the server's own (update_requested) right after the handshake, inside the handed-over
+     * session: the server answers it and the session goes on as in {@link #startTls}.
+     *
+     * @param protocol the protocol
+     * @throws IOException when the server cannot start
+     */
+    public void keyUpdateIsAnswered(MailProtocol protocol) throws IOException {
+        GnuTlsClient.Result result = secured(protocol, "TLSv1.3", "-e");
+        assertThat(result.rehandshook()).as("GnuTLS's KeyUpdate went through\n%s", result).isTrue();
+    }
+
+    /**
+     * {@code gnutls-cli -e} at TLS 1.2: a client-initiated renegotiation right after the
+     * handshake, inside the handed-over session. The server refuses it (DESIGN rule 4): the
+     * session ends before the application reads anything, and GnuTLS reports the failed rehandshake.
+     *
+     * @param protocol the protocol
+     * @throws IOException when the server cannot start
+     */
+    public void renegotiationIsRefused(MailProtocol protocol) throws IOException {
+        ServerConfig config = InteropPki.server(protocol, TlsPolicy.REQUIRED).build();
+        Responder responder = new Responder(protocol, config);
+        try (StartTlsServers.Running server = servers.start(protocol, config, responder)) {
+            GnuTlsClient.Result result = GnuTlsClient.startTls(protocol.opensslStartTls(), server.address(),
+                    dir("gnutls-renegotiation-" + protocol), Dialogs.script(protocol, false).text(), GnuTlsClient.only("TLS1.2"), "-e");
+
+            assertThat(result.run().timedOut()).as("gnutls-cli ended by itself\n%s", result).isFalse();
+            assertThat(result.completed()).as("the first handshake\n%s", result).isTrue();
+            assertThat(result.rehandshook()).as("no second one\n%s", result).isFalse();
+            assertThat(result.run().exitCode()).as("%s", result).isNotZero();
+            assertThat(result.run().stderr()).as("%s", result).contains("ReHandshake has failed");
+            assertThat(result.afterTls()).as("nothing answered\n%s", result).isEmpty();
+            Responder.ServedSession served = responder.nextSession(WAIT);
+            assertThat(served.received()).as("the application read nothing: %s", served).isEmpty();
+            assertThat(served.endedBy()).as("%s", served).contains("renegotiation is refused");
+        }
+    }
+
+    /**
+     * Plain {@code gnutls-cli} (implicit TLS, 465/993/995 style) against a server under
+     * {@code IMPLICIT}: the greeting and every answer arrive inside TLS.
+     *
+     * @param protocol the protocol
+     * @throws IOException when the server cannot start
+     */
+    public void implicit(MailProtocol protocol) throws IOException {
+        ServerConfig config = InteropPki.server(protocol, TlsPolicy.IMPLICIT).build();
+        Responder responder = new Responder(protocol, config);
+        Dialogs.Script script = Dialogs.script(protocol, true);
+        try (StartTlsServers.Running server = servers.start(protocol, config, responder)) {
+            GnuTlsClient.Result result = GnuTlsClient.implicit(server.address(), dir("gnutls-implicit-" + protocol), script.text());
+
+            assertThat(result.succeeded()).as("gnutls-cli exited 0 by itself\n%s", result).isTrue();
+            assertThat(result.protocol()).as("TLS version\n%s", result).contains("TLSv1.3");
+            assertThat(result.verified()).as("certificate trusted, name checked\n%s", result).isTrue();
+            Dialogs.assertInOrder(result.afterTls(), script.replies(), result);
+            Responder.ServedSession served = responder.nextSession(WAIT);
+            Dialogs.assertServedInsideTls(served, protocol, "TLSv1.3", script.firstCommand(), true);
+            assertThat(served.received()).as("every command of the script, read by the application inside TLS")
+                    .containsExactlyElementsOf(commandsOf(protocol, script));
+        }
+    }
+
+    private GnuTlsClient.Result secured(MailProtocol protocol, String expectedTls, String... extra) throws IOException {
         ServerConfig config = InteropPki.server(protocol, TlsPolicy.REQUIRED).build();
         Responder responder = new Responder(protocol, config);
         Dialogs.Script script = Dialogs.script(protocol, false);
@@ -91,6 +160,7 @@ public final class GnuTlsScenarios {
                     .containsExactlyElementsOf(plaintextLines(protocol));
             assertThat(served.received()).as("every command of the script, read by the application inside TLS")
                     .containsExactlyElementsOf(commandsOf(protocol, script));
+            return result;
         }
     }
 
