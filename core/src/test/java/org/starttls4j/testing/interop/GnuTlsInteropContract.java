@@ -13,8 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * GnuTLS against an adapter over 127.0.0.1 ({@link GnuTlsScenarios}): {@code gnutls-cli} into the
  * adapter's server for SMTP, IMAP and POP3 (STARTTLS at TLS 1.3 and 1.2 only, implicit TLS, TLS 1.1
- * and 1.0 below the floor, a TLS 1.3 KeyUpdate, a TLS 1.2 renegotiation), and the adapter's client
- * against {@code gnutls-serv}. Each adapter's test extends this and says how its servers start and
+ * and 1.0 below the floor, a TLS 1.3 KeyUpdate, a TLS 1.2 renegotiation, a resumed session), and
+ * the adapter's client against {@code gnutls-serv} (TLS 1.3, 1.2 only, after a HelloRetryRequest,
+ * TLS 1.1 refused, another CA's certificate rejected). Each adapter's test extends this and says how its servers start and
  * its clients connect; the tests are written once. The tools come from
  * {@code .ci/install-interop-tools}; a missing one fails the test and says so.
  */
@@ -69,6 +70,12 @@ public abstract class GnuTlsInteropContract {
     }
 
     @ParameterizedTest
+    @EnumSource(MailProtocol.class)
+    void gnutlsCliResumesItsSession(MailProtocol protocol) throws IOException {
+        scenarios.resumedSessionIsSecured(protocol);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"TLS1.1", "TLS1.0"})
     void gnutlsCliBelowTheFloorIsTooOld(String version) throws IOException {
         for (MailProtocol protocol : MailProtocol.values()) {
@@ -84,6 +91,11 @@ public abstract class GnuTlsInteropContract {
     @Test
     void clientHandshakesWithGnuTlsServAtTls12Only() throws IOException {
         scenarios.clientHandshakesWithGnuTlsServ("TLSv1.2", GnuTlsClient.only("TLS1.2"));
+    }
+
+    @Test
+    void clientHandshakesWithGnuTlsServAfterAHelloRetryRequest() throws IOException {
+        scenarios.clientHandshakesWithGnuTlsServAfterAHelloRetryRequest();
     }
 
     @Test

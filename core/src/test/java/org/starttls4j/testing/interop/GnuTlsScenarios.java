@@ -207,7 +207,12 @@ public final class GnuTlsScenarios {
      * @throws IOException when the connection fails
      */
     public void clientHandshakesWithGnuTlsServ(String expectedTls, String... extra) throws IOException {
-        try (GnuTlsServer gnutls = GnuTlsServer.start(InteropPki.serverIdentity(), dir("gnutls-serv-" + expectedTls), extra);
+        // --sni-hostname-fatal: a client naming another host is refused (unrecognized_name); one naming none is only
+        // warned about in the log, checked below
+        List<String> arguments = new java.util.ArrayList<>(List.of("--sni-hostname=" + InteropPki.SERVER_NAME, "--sni-hostname-fatal"));
+        arguments.addAll(List.of(extra));
+        try (GnuTlsServer gnutls = GnuTlsServer.start(InteropPki.serverIdentity(), dir("gnutls-serv-" + expectedTls + "-" + extra.length),
+                arguments.toArray(String[]::new));
              StartTlsClients.Connection c = clients.connect(MailProtocol.SMTP, gnutls.address(), implicitClient())) {
             ClientReport report = c.report();
             assertThat(report.tls()).as("TLS established\n%s\n%s", report, gnutls.log()).isPresent();
@@ -218,7 +223,48 @@ public final class GnuTlsScenarios {
             assertThat(report.greeting()).isEmpty();
             assertThat(report.transcript()).as("nothing crossed in plaintext").noneMatch(l -> !l.encrypted());
             gnutls.awaitHandshake(expectedTls);
+            assertThat(gnutls.log()).as("the client named the server (SNI)").doesNotContain("did not include SNI");
         }
+    }
+
+    /**
+     * {@code gnutls-cli -r} against a server under {@code REQUIRED}: a first STARTTLS session
+     * that ends right after the handshake, then a second that resumes it (a TLS 1.3 PSK from the
+     * server's ticket) and runs the protocol's dialog inside TLS; the server hands both over inside TLS.
+     *
+     * @param protocol the protocol
+     * @throws IOException when the server cannot start
+     */
+    public void resumedSessionIsSecured(MailProtocol protocol) throws IOException {
+        ServerConfig config = InteropPki.server(protocol, TlsPolicy.REQUIRED).build();
+        Responder responder = new Responder(protocol, config);
+        Dialogs.Script script = Dialogs.script(protocol, false);
+        try (StartTlsServers.Running server = servers.start(protocol, config, responder)) {
+            GnuTlsClient.Result result = GnuTlsClient.startTls(protocol.opensslStartTls(), server.address(),
+                    dir("gnutls-resume-" + protocol), script.text(), "-r");
+
+            assertThat(result.succeeded()).as("gnutls-cli exited 0 by itself\n%s", result).isTrue();
+            assertThat(result.run().stdout()).as("GnuTLS resumed\n%s", result).contains("*** This is a resumed session");
+            assertThat(result.verified()).as("the first session's certificate verified\n%s", result).isTrue();
+            Dialogs.assertInOrder(result.afterTls(), script.replies(), result);
+            List<Responder.ServedSession> both = List.of(responder.nextSession(WAIT), responder.nextSession(WAIT));
+            assertThat(both).as("both handed over inside TLS 1.3: %s", both)
+                    .allMatch(served -> served.facts().tls().map(t -> t.protocol().equals("TLSv1.3")).orElse(false));
+            assertThat(both).as("one ended after the handshake, the resumed one ran the dialog: %s", both)
+                    .anyMatch(served -> served.received().isEmpty())
+                    .anyMatch(served -> served.received().equals(commandsOf(protocol, script)));
+        }
+    }
+
+    /**
+     * The adapter's client under {@code IMPLICIT} against {@code gnutls-serv} that accepts only
+     * the group secp384r1, for which the JDK's client sends no key share: gnutls-serv answers with
+     * a HelloRetryRequest and the handshake completes on the second ClientHello.
+     *
+     * @throws IOException when the connection fails
+     */
+    public void clientHandshakesWithGnuTlsServAfterAHelloRetryRequest() throws IOException {
+        clientHandshakesWithGnuTlsServ("TLSv1.3", "--priority=NORMAL:-GROUP-ALL:+GROUP-SECP384R1");
     }
 
     /**

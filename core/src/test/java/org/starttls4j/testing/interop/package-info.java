@@ -27,7 +27,7 @@
  *   <li>{@link org.starttls4j.testing.interop.GnuTlsScenarios}: GnuTLS, a third TLS stack —
  *       {@code gnutls-cli} ({@link org.starttls4j.testing.interop.GnuTlsClient}) STARTTLS and
  *       implicit TLS into the adapter's server (TLS 1.3, 1.2 only, below the floor, KeyUpdate,
- *       renegotiation), and the adapter's client against {@code gnutls-serv}
+ *       renegotiation, resumption), and the adapter's client against {@code gnutls-serv}
  *       ({@link org.starttls4j.testing.interop.GnuTlsServer});</li>
  *   <li>{@link org.starttls4j.testing.interop.DovecotScenarios}: the adapter's client against a
  *       private {@link org.starttls4j.testing.interop.DovecotServer} (IMAP STARTTLS, POP3 STLS,
