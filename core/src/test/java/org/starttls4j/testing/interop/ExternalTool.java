@@ -36,7 +36,9 @@ public enum ExternalTool {
     /** GnuTLS's client, a third TLS stack: STARTTLS into SMTP, LMTP, IMAP, POP3, NNTP and ManageSieve. */
     GNUTLS_CLI("gnutls-cli", "gnutls-bin"),
     /** GnuTLS's test server (echo mode), a TLS server for the library's clients. */
-    GNUTLS_SERV("gnutls-serv", "gnutls-bin");
+    GNUTLS_SERV("gnutls-serv", "gnutls-bin"),
+    /** GnuTLS's key and certificate tool, whose files the core's PEM reader must take as they are. */
+    CERTTOOL("certtool", "gnutls-bin");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";
