@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.starttls4j.ClientConfig;
@@ -200,7 +201,8 @@ public final class GnuTlsScenarios {
      * then the client waits for the greeting, which gnutls-serv never sends (see
      * {@link GnuTlsServer}), and the negotiation ends with {@code TIMEOUT} after
      * {@code TlsEstablished}: nothing else (GnuTLS's optional CertificateRequest, its TLS 1.3
-     * session tickets) upset the client.
+     * session tickets) upset the client. gnutls-serv runs with {@code --sni-hostname-fatal}, so a
+     * wrong server name in SNI would have failed the handshake, and its log shows none was missing.
      *
      * @param expectedTls the version, e.g. {@code TLSv1.3}
      * @param extra       more {@code gnutls-serv} arguments, e.g. {@link GnuTlsClient#only only("TLS1.2")}
@@ -209,7 +211,7 @@ public final class GnuTlsScenarios {
     public void clientHandshakesWithGnuTlsServ(String expectedTls, String... extra) throws IOException {
         // --sni-hostname-fatal: a client naming another host is refused (unrecognized_name); one naming none is only
         // warned about in the log, checked below
-        List<String> arguments = new java.util.ArrayList<>(List.of("--sni-hostname=" + InteropPki.SERVER_NAME, "--sni-hostname-fatal"));
+        List<String> arguments = new ArrayList<>(List.of("--sni-hostname=" + InteropPki.SERVER_NAME, "--sni-hostname-fatal"));
         arguments.addAll(List.of(extra));
         try (GnuTlsServer gnutls = GnuTlsServer.start(InteropPki.serverIdentity(), dir("gnutls-serv-" + expectedTls + "-" + extra.length),
                 arguments.toArray(String[]::new));
@@ -316,7 +318,7 @@ public final class GnuTlsScenarios {
             return script.lines();
         }
         List<String> lines = script.lines();
-        List<String> commands = new java.util.ArrayList<>(lines.subList(0, lines.indexOf("DATA") + 1));
+        List<String> commands = new ArrayList<>(lines.subList(0, lines.indexOf("DATA") + 1));
         commands.add(lines.get(lines.size() - 1));
         return commands;
     }
