@@ -1,22 +1,17 @@
 package org.starttls4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.starttls4j.PemFilesInterop.HOST;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.starttls4j.smtp.Smtp;
-import org.starttls4j.testing.Loopback;
 import org.starttls4j.testing.interop.ExternalTool;
-import org.starttls4j.testing.interop.ProcessRun;
 
 /**
  * {@link Pem} reads what GnuTLS's {@code certtool} writes, as an operator moving from a GnuTLS
@@ -29,18 +24,8 @@ import org.starttls4j.testing.interop.ProcessRun;
 @Tag("interop")
 class GnuTlsPemInteropTest {
 
-    private static final String HOST = "mail.example.test";
-
     @TempDir
     Path dir;
-
-    private void certtool(String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(ExternalTool.CERTTOOL.command());
-        command.addAll(List.of(arguments));
-        ProcessRun.Result r = ProcessRun.run(command, dir, new byte[0], Duration.ofSeconds(60), Map.of());
-        assertThat(r.exitCode()).as(r.describe()).isZero();
-    }
 
     @ParameterizedTest
     @CsvSource({
@@ -52,21 +37,15 @@ class GnuTlsPemInteropTest {
     void keysAndCertificatesCerttoolMadeSecureANegotiation(String keyOptions, String header, String algorithm) throws Exception {
         List<String> generate = new ArrayList<>(List.of("--generate-privkey", "--outfile=key.pem"));
         generate.addAll(List.of(keyOptions.split(" ")));
-        certtool(generate.toArray(String[]::new));
+        PemFilesInterop.run(ExternalTool.CERTTOOL, dir, generate.toArray(String[]::new));
         Files.writeString(dir.resolve("template.cfg"), "cn = \"" + HOST + "\"\ndns_name = \"" + HOST + "\"\n"
                 + "expiration_days = 2\ntls_www_server\nsigning_key\nencryption_key\n");
-        certtool("--generate-self-signed", "--load-privkey=key.pem", "--template=template.cfg", "--outfile=cert.pem");
+        PemFilesInterop.run(ExternalTool.CERTTOOL, dir, "--generate-self-signed", "--load-privkey=key.pem", "--template=template.cfg",
+                "--outfile=cert.pem");
         String key = Files.readString(dir.resolve("key.pem"));
         assertThat(key).contains(header);
         assertThat(key).as("certtool's text comes first").startsWith("Public Key Info:");
 
-        assertThat(Pem.privateKey(dir.resolve("key.pem")).getAlgorithm()).isEqualTo(algorithm);
-        ServerConfig server = ServerConfig.builder().hostname(HOST)
-                .certificateChain(dir.resolve("cert.pem"), dir.resolve("key.pem")).build();
-        ClientConfig client = ClientConfig.builder(HOST).trustAnchors(Pem.certificates(dir.resolve("cert.pem"))).build();
-        Loopback.Result r = Loopback.run(Smtp.client(client), Smtp.server(server), Instant.now(),
-                line -> line.startsWith("EHLO") ? "250 " + HOST + "\r\n" : null);
-
-        assertThat(r.clientOutcome()).as(keyOptions).isInstanceOf(Outcome.Secured.class);
+        PemFilesInterop.assertSecuresANegotiation(dir.resolve("cert.pem"), dir.resolve("key.pem"), algorithm, keyOptions);
     }
 }
