@@ -1,22 +1,15 @@
 package org.starttls4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.starttls4j.PemFilesInterop.HOST;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.starttls4j.smtp.Smtp;
-import org.starttls4j.testing.Loopback;
 import org.starttls4j.testing.interop.ExternalTool;
-import org.starttls4j.testing.interop.ProcessRun;
 
 /**
  * {@link Pem} reads what the {@code openssl} command writes: keys from {@code genpkey} (PKCS#8),
@@ -27,18 +20,8 @@ import org.starttls4j.testing.interop.ProcessRun;
 @Tag("interop")
 class OpenSslPemInteropTest {
 
-    private static final String HOST = "mail.example.test";
-
     @TempDir
     Path dir;
-
-    private void openssl(String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(ExternalTool.OPENSSL.command());
-        command.addAll(List.of(arguments));
-        ProcessRun.Result r = ProcessRun.run(command, dir, new byte[0], Duration.ofSeconds(60), Map.of());
-        assertThat(r.exitCode()).as(r.describe()).isZero();
-    }
 
     @ParameterizedTest
     @CsvSource({
@@ -49,18 +32,11 @@ class OpenSslPemInteropTest {
         "genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem, BEGIN PRIVATE KEY, EC"
     })
     void keysAndCertificatesOpenSslMadeSecureANegotiation(String keyCommand, String header, String algorithm) throws Exception {
-        openssl(keyCommand.split(" "));
-        openssl("req", "-x509", "-new", "-key", "key.pem", "-subj", "/CN=" + HOST, "-addext", "subjectAltName=DNS:" + HOST,
-                "-days", "2", "-out", "cert.pem");
+        PemFilesInterop.run(ExternalTool.OPENSSL, dir, keyCommand.split(" "));
+        PemFilesInterop.run(ExternalTool.OPENSSL, dir, "req", "-x509", "-new", "-key", "key.pem", "-subj", "/CN=" + HOST,
+                "-addext", "subjectAltName=DNS:" + HOST, "-days", "2", "-out", "cert.pem");
         assertThat(Files.readString(dir.resolve("key.pem"))).contains(header);
 
-        assertThat(Pem.privateKey(dir.resolve("key.pem")).getAlgorithm()).isEqualTo(algorithm);
-        ServerConfig server = ServerConfig.builder().hostname(HOST)
-                .certificateChain(dir.resolve("cert.pem"), dir.resolve("key.pem")).build();
-        ClientConfig client = ClientConfig.builder(HOST).trustAnchors(Pem.certificates(dir.resolve("cert.pem"))).build();
-        Loopback.Result r = Loopback.run(Smtp.client(client), Smtp.server(server), Instant.now(),
-                line -> line.startsWith("EHLO") ? "250 " + HOST + "\r\n" : null);
-
-        assertThat(r.clientOutcome()).as(keyCommand).isInstanceOf(Outcome.Secured.class);
+        PemFilesInterop.assertSecuresANegotiation(dir.resolve("cert.pem"), dir.resolve("key.pem"), algorithm, keyCommand);
     }
 }

@@ -110,6 +110,24 @@ class TlsFloorTest {
         assertThat(client.getSession().getProtocol()).as("no session was established").isEqualTo("NONE");
     }
 
+    @Test
+    void serverOnTheJdkEngineNamesALegacyClientTooOld() throws SSLException {
+        // The JDK's own server engine, as every default ServerConfig has it, against a client that offers TLS 1.0
+        // and 1.1 without a supported_versions extension (as GnuTLS and OpenSSL do when TLS 1.3 is off): the JDK
+        // refuses it with "Client requested protocol TLSv1.1 is not enabled or supported in server context", words
+        // the failure classification must read as a version below the floor (seen with gnutls-cli, see the
+        // GnuTLS interop tests), not as a handshake that failed for some other reason.
+        ServerConfig config = ServerConfig.builder().hostname(HOST).sslContext(TestPki.server(KeyType.EC_P256, HOST).serverContext())
+                .build();
+        SSLEngine client = LegacyTls.clientEngineHonouringEnabledProtocols(TestPki.ca(KeyType.EC_P256), TLS_10_TO_11);
+
+        Transition last = serverAgainst(client, config);
+
+        assertThat(failure(last).reason()).as(failure(last).message()).isEqualTo(Failure.Reason.TLS_VERSION_TOO_OLD);
+        assertThat(failure(last).message()).as("the JDK's words").contains("TLSv1.1 is not enabled or supported");
+        assertThat(client.getSession().getProtocol()).as("no session was established").isEqualTo("NONE");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** An SMTP client up to the go-ahead, then its handshake with {@code server}. */

@@ -62,7 +62,11 @@ public final class HandshakeFailures {
         }
         if (text.contains("protocol_version") || text.contains("protocol version")
                 || text.contains("no appropriate protocol") || text.contains("not accepted by")
-                || text.contains("unsupported protocol")) {
+                || text.contains("unsupported protocol")
+                // BoringSSL's (Netty's OpenSSL engine) error name for a peer offering no version it accepts
+                || text.contains(":unsupported_protocol")
+                // the JDK server's words for a client that offers only older versions, without supported_versions
+                || text.contains("client requested protocol")) {
             return TlsFailure.of(TlsFailure.Kind.VERSION_TOO_OLD, message);
         }
         return TlsFailure.of(TlsFailure.Kind.HANDSHAKE_FAILED, message);

@@ -61,6 +61,23 @@ class HandshakeFailuresTest {
     }
 
     @Test
+    void theJdkServersRefusalOfALegacyClientIsAVersionTooOld() {
+        // SunJSSE's ServerHello, for a ClientHello without supported_versions whose version is not enabled
+        SSLHandshakeException jdk = new SSLHandshakeException("Client requested protocol TLSv1.1 is not enabled or supported"
+                + " in server context");
+
+        assertThat(HandshakeFailures.classify(jdk).kind()).isEqualTo(TlsFailure.Kind.VERSION_TOO_OLD);
+    }
+
+    @Test
+    void boringSslsRefusalOfALegacyPeerIsAVersionTooOld() {
+        // Netty's OpenSSL engine (BoringSSL), as a server facing gnutls-cli limited to TLS 1.1
+        SSLHandshakeException boringSsl = new SSLHandshakeException("error:100000f0:SSL routines:OPENSSL_internal:UNSUPPORTED_PROTOCOL");
+
+        assertThat(HandshakeFailures.classify(boringSsl).kind()).isEqualTo(TlsFailure.Kind.VERSION_TOO_OLD);
+    }
+
+    @Test
     void afterTheHandshakeOnlyACertificateKeepsItsReason() {
         SSLHandshakeException versionWords = new SSLHandshakeException("Received fatal alert: protocol_version");
 

@@ -32,7 +32,13 @@ public enum ExternalTool {
     /** Postfix's TLS probe, whose DANE verdicts the resolvers' tests compare with the library's. */
     POSTTLS_FINGER("posttls-finger", "postfix"),
     /** util-linux's unshare, to give posttls-finger a private /etc/resolv.conf. */
-    UNSHARE("unshare", "util-linux");
+    UNSHARE("unshare", "util-linux"),
+    /** GnuTLS's client, a third TLS stack: STARTTLS into SMTP, LMTP, IMAP, POP3, NNTP and ManageSieve. */
+    GNUTLS_CLI("gnutls-cli", "gnutls-bin"),
+    /** GnuTLS's test server (echo mode), a TLS server for the library's clients. */
+    GNUTLS_SERV("gnutls-serv", "gnutls-bin"),
+    /** GnuTLS's key and certificate tool, whose files the core's PEM reader must take as they are. */
+    CERTTOOL("certtool", "gnutls-bin");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";

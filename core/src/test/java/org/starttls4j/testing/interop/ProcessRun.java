@@ -49,16 +49,51 @@ public final class ProcessRun {
      * @return the result; never throws because the program failed
      */
     public static Result run(List<String> command, Path workDir, byte[] stdin, Duration timeout, Map<String, String> extraEnv) {
+        return run(command, workDir, stdin, timeout, extraEnv, false);
+    }
+
+    /**
+     * Runs {@code command} as {@link #run} does, but keeps its standard input open after
+     * {@code stdin} until it exits (or is killed): for a program that ends its session as soon as
+     * its input ends, without waiting for the peer's answers ({@code gnutls-cli} sends close_notify
+     * and quits at end of input; it has no {@code -ign_eof}). The program must end by itself, e.g.
+     * when the server closes the connection after QUIT.
+     *
+     * @param command  the program and its arguments
+     * @param workDir  working directory; the captured output files go there too
+     * @param stdin    bytes for standard input (which then stays open)
+     * @param timeout  how long to wait before killing the process tree
+     * @param extraEnv variables added to the inherited environment
+     * @return the result; never throws because the program failed
+     */
+    public static Result runHoldingInputOpen(List<String> command, Path workDir, byte[] stdin, Duration timeout,
+                                             Map<String, String> extraEnv) {
+        return run(command, workDir, stdin, timeout, extraEnv, true);
+    }
+
+    private static Result run(List<String> command, Path workDir, byte[] stdin, Duration timeout, Map<String, String> extraEnv,
+                              boolean holdInputOpen) {
         try {
             Files.createDirectories(workDir);
-            Path in = Files.createTempFile(workDir, "stdin-", ".bin");
             Path out = Files.createTempFile(workDir, "stdout-", ".txt");
             Path err = Files.createTempFile(workDir, "stderr-", ".txt");
-            Files.write(in, stdin);
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (!holdInputOpen) {
+                Path in = Files.createTempFile(workDir, "stdin-", ".bin");
+                Files.write(in, stdin);
+                builder.redirectInput(in.toFile());
+            }
             builder.environment().putAll(extraEnv);
             Process process = builder.start();
+            if (holdInputOpen) {
+                try {
+                    process.getOutputStream().write(stdin);
+                    process.getOutputStream().flush();
+                } catch (IOException exitedEarly) {
+                    // it stopped reading (a failed handshake, say): its output says why
+                }
+            }
             boolean finished;
             try {
                 finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -68,6 +103,13 @@ public final class ProcessRun {
             }
             if (!finished) {
                 killTree(process.toHandle(), Duration.ofSeconds(5));
+            }
+            if (holdInputOpen) {
+                try {
+                    process.getOutputStream().close();
+                } catch (IOException alreadyGone) {
+                    // the process has exited; nothing reads the pipe any more
+                }
             }
             return new Result(List.copyOf(command), finished ? process.exitValue() : -1, !finished,
                     Files.readString(out, StandardCharsets.ISO_8859_1), Files.readString(err, StandardCharsets.ISO_8859_1));

@@ -24,6 +24,11 @@
  *       ({@link org.starttls4j.testing.interop.OpenSslClient}) and {@code curl}
  *       ({@link org.starttls4j.testing.interop.CurlClient}) against the adapter's server, for SMTP,
  *       IMAP and POP3 under REQUIRED, OPPORTUNISTIC and IMPLICIT;</li>
+ *   <li>{@link org.starttls4j.testing.interop.GnuTlsScenarios}: GnuTLS, a third TLS stack —
+ *       {@code gnutls-cli} ({@link org.starttls4j.testing.interop.GnuTlsClient}) STARTTLS and
+ *       implicit TLS into the adapter's server (TLS 1.3, 1.2 only, below the floor, KeyUpdate,
+ *       renegotiation, resumption), and the adapter's client against {@code gnutls-serv}
+ *       ({@link org.starttls4j.testing.interop.GnuTlsServer});</li>
  *   <li>{@link org.starttls4j.testing.interop.DovecotScenarios}: the adapter's client against a
  *       private {@link org.starttls4j.testing.interop.DovecotServer} (IMAP STARTTLS, POP3 STLS,
  *       IMAPS, POP3S);</li>
@@ -38,7 +43,8 @@
  * tests; they live beside the NIO tests ({@code org.starttls4j.nio.interop}), written against the
  * same two interfaces so that they can move here (or to a shared test module) unchanged.
  *
- * <p><b>Tools</b> — {@code openssl}, {@code curl}, Dovecot and Postfix come from Debian packages installed
+ * <p><b>Tools</b> — {@code openssl}, {@code curl}, GnuTLS's {@code gnutls-cli} and {@code gnutls-serv}, Dovecot and
+ * Postfix come from Debian packages installed
  * by {@code .ci/install-interop-tools} (CI runs it from {@code .ci/run}). A missing tool fails the
  * test with a message naming that script ({@link org.starttls4j.testing.interop.ExternalTool});
  * nothing is skipped. Every external process runs with a bounded wait and is killed, with its
