@@ -301,6 +301,9 @@ abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow
             out.tasks(needsTasks.tasks());
             return out.to(next(new AwaitingTasks<>(pump, dialog, implicit, tlsDeadline(false, out))));
         }
+        if (progress instanceof TlsPump.Progress.PeerClosed && pump.handshakeDone()) {
+            return closedRightAfterHandshake(new TlsStage.OwnPump(pump, settings.engineFactory()), dialog, implicit, out);
+        }
         if (progress instanceof TlsPump.Progress.PeerClosed) {
             return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + settings.peer() + " closed TLS during the handshake"), "",
                     TlsStage.ended(pump), out);
@@ -312,6 +315,23 @@ abstract sealed class Flow<D> extends Negotiation permits ClientFlow, ServerFlow
             return fail(TlsFailures.of(refused.failure()), "", TlsStage.ended(pump), out);
         }
         return established(new TlsStage.OwnPump(pump, settings.engineFactory()), dialog, implicit, out);
+    }
+
+    /**
+     * The peer's close_notify came with its last handshake flight: a TLS 1.3 client may send data
+     * right after its Finished (RFC 8446 §4.4.4), and its close_notify ends only its own side
+     * (§6.1); {@code openssl s_client -starttls smtp </dev/null} and gnutls-cli at the end of their
+     * input send all three at once. TLS is up: it is checked as any other, the role takes what came
+     * with it (a server hands it over, the end of stream behind it), and only a role still waiting
+     * for the peer fails.
+     */
+    private Transition closedRightAfterHandshake(TlsStage tls, D dialog, boolean implicit, Output out) {
+        Transition t = established(tls, dialog, implicit, out);
+        if (t.isFinished()) {
+            return t;
+        }
+        return fail(Failure.of(Failure.Reason.PEER_CLOSED, "the " + settings.peer() + " closed TLS (close_notify) right after the handshake, in state "
+                + t.next().state()), "", tls, out);
     }
 
     /** TLS is up, by either form: the same checks, then the role goes on. */

@@ -103,7 +103,23 @@ public final class GnuTlsClient {
     public static Result startTls(String gnutlsName, InetSocketAddress server, Path workDir, String script, String... extra) {
         List<String> args = new ArrayList<>(List.of("--starttls-proto=" + gnutlsName));
         args.addAll(List.of(extra));
-        return run(server, workDir, script, args);
+        return run(server, workDir, script, args, true);
+    }
+
+    /**
+     * Runs {@code gnutls-cli --starttls-proto} with its input ending right after {@code script}, as
+     * a pipe or {@code </dev/null} gives it: once TLS is up it sends its Finished, the script and
+     * its close_notify at once and quits, without waiting for an answer (the shape of an
+     * operator's certificate probe).
+     *
+     * @param gnutlsName the tool's name for the protocol
+     * @param server     the server's address
+     * @param workDir    a directory for the CA file and captured output
+     * @param script     what it sends inside TLS before its close_notify (may be empty)
+     * @return what it saw
+     */
+    public static Result startTlsWithInputEnded(String gnutlsName, InetSocketAddress server, Path workDir, String script) {
+        return run(server, workDir, script, List.of("--starttls-proto=" + gnutlsName), false);
     }
 
     /**
@@ -116,10 +132,10 @@ public final class GnuTlsClient {
      * @return what it saw
      */
     public static Result implicit(InetSocketAddress server, Path workDir, String script, String... extra) {
-        return run(server, workDir, script, List.of(extra));
+        return run(server, workDir, script, List.of(extra), true);
     }
 
-    private static Result run(InetSocketAddress server, Path workDir, String script, List<String> args) {
+    private static Result run(InetSocketAddress server, Path workDir, String script, List<String> args, boolean holdInputOpen) {
         Path ca = InteropPki.writeCaPem(workDir);
         List<String> command = new ArrayList<>(List.of(ExternalTool.GNUTLS_CLI.command(),
                 "--x509cafile=" + ca,
@@ -128,8 +144,9 @@ public final class GnuTlsClient {
                 "--port=" + server.getPort()));
         command.addAll(args);
         command.add(FreePort.LOOPBACK.getHostAddress());
-        ProcessRun.Result run = ProcessRun.runHoldingInputOpen(command, workDir, script.getBytes(StandardCharsets.ISO_8859_1),
-                TIMEOUT, Map.of());
+        byte[] input = script.getBytes(StandardCharsets.ISO_8859_1);
+        ProcessRun.Result run = holdInputOpen ? ProcessRun.runHoldingInputOpen(command, workDir, input, TIMEOUT, Map.of())
+                : ProcessRun.run(command, workDir, input, TIMEOUT, Map.of());
         return parse(run);
     }
 

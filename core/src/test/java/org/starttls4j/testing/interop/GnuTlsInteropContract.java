@@ -53,6 +53,12 @@ public abstract class GnuTlsInteropContract {
 
     @ParameterizedTest
     @EnumSource(MailProtocol.class)
+    void gnutlsCliWhoseInputEndsAtOnceIsHandedOver(MailProtocol protocol) throws IOException {
+        scenarios.inputEndedRightAfterTheHandshake(protocol);
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailProtocol.class)
     void gnutlsCliImplicitTls(MailProtocol protocol) throws IOException {
         scenarios.implicit(protocol);
     }

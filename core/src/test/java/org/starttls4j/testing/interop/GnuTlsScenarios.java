@@ -166,6 +166,33 @@ public final class GnuTlsScenarios {
     }
 
     /**
+     * {@code gnutls-cli} whose input ends at once, at TLS 1.3: its Finished, the script's first
+     * command and its close_notify arrive together (RFC 8446 lets a client send data right after
+     * its Finished and close only its own side). TLS was established: the server hands the session
+     * over with that command, which the application reads inside TLS, and the end of the stream
+     * behind it; the negotiation does not fail as a handshake the client closed.
+     *
+     * @param protocol the protocol
+     * @throws IOException when the server cannot start
+     */
+    public void inputEndedRightAfterTheHandshake(MailProtocol protocol) throws IOException {
+        ServerConfig config = InteropPki.server(protocol, TlsPolicy.REQUIRED).build();
+        Responder responder = new Responder(protocol, config);
+        Dialogs.Script script = Dialogs.script(protocol, false);
+        try (StartTlsServers.Running server = servers.start(protocol, config, responder)) {
+            GnuTlsClient.Result result = GnuTlsClient.startTlsWithInputEnded(protocol.opensslStartTls(), server.address(),
+                    dir("gnutls-ended-" + protocol), script.firstCommand() + "\r\n");
+
+            assertThat(result.completed()).as("gnutls-cli completed its handshake\n%s", result).isTrue();
+            assertThat(result.protocol()).as("TLS version\n%s", result).contains("TLSv1.3");
+            Responder.ServedSession served = responder.nextSession(WAIT);
+            assertThat(served.received()).as("the command that came with the Finished, read inside TLS")
+                    .startsWith(script.firstCommand());
+            assertThat(responder.pendingFailures()).as("no negotiation failed").isEmpty();
+        }
+    }
+
+    /**
      * {@code gnutls-cli} limited to an old TLS version against a server with the default floor
      * (TLS 1.2): the handshake fails on both ends, the server's negotiation with
      * {@code TLS_VERSION_TOO_OLD}, and no session reaches the application.
