@@ -3,7 +3,6 @@ package org.starttls4j.nio;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
@@ -431,12 +430,15 @@ public final class NonBlockingNegotiation {
     }
 
     /**
-     * Gives up: closes the socket. Does nothing once finished. {@link #channel()} then throws an
-     * {@link AsynchronousCloseException}.
+     * Gives up: closes the socket, without the negotiation's last words (this side, not the peer,
+     * ended it). Does nothing once finished. The negotiation has then failed with
+     * {@link Failure.Reason#LOCAL_ABORT}, as the Netty adapter's does when its channel is closed
+     * or its handler removed: {@link #failure()} says so, and {@link #channel()} throws a
+     * {@link NegotiationException}.
      */
     public void abort() {
         if (phase != Phase.DONE) {
-            end(new AsynchronousCloseException());
+            fail(Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation was aborted locally before it finished (in state " + state() + ")"));
         }
     }
 
