@@ -97,7 +97,9 @@ import org.starttls4j.TransportTls;
  *     ({@link PlaintextSession#unread()}) go up, and the handler removes itself.</li>
  * <li>{@link StartTlsCompletionEvent.Failed}: the bytes the negotiation owes the peer are written,
  *     waiting writes fail, and the channel is closed. A local {@code close()} or the handler's
- *     removal is {@code LOCAL_ABORT}, the peer's end {@code PEER_CLOSED}.</li>
+ *     removal is {@code LOCAL_ABORT}, the peer's end {@code PEER_CLOSED} (inside TLS, its message
+ *     tells a {@code close_notify}, which the {@code SslHandler} reports, from a truncation, as the
+ *     core's own pump does).</li>
  * </ul>
  *
  * <p>Everything runs on the channel's event loop; only {@link #completionFuture()} may be used from
@@ -249,6 +251,10 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     public final void channelInactive(ChannelHandlerContext ctx) {
         if (negotiating() && refusingAtCapacity) {
             abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
+        } else if (negotiating() && tls.peerSentCloseNotify()) {
+            // The core sees the SslHandler's plaintext only and would call this end a truncation: it is not one.
+            abort(Failure.of(Failure.Reason.PEER_CLOSED, "the " + (serverRole ? "client" : "server")
+                    + " closed TLS (close_notify) in state " + state()));
         } else if (negotiating()) {
             run(out -> negotiation.onEndOfStream(out, clock.now()));
         }
@@ -294,6 +300,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
+        tls.noteClose(evt);
         TlsStep.Ended ended = negotiating() ? tls.end(ctx, evt) : null;
         if (ended instanceof TlsStep.Ended.Established established) {
             run(out -> negotiation.onTlsEstablished(established.session(), out, clock.now()));

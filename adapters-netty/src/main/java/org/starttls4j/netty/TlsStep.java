@@ -7,6 +7,7 @@ import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -60,6 +61,7 @@ final class TlsStep {
     private SslHandler handler;   // from the go-ahead on; with server names, from the ClientHello on
     private boolean ended;
     private Throwable failure;    // reported as the handshake's end: Netty's exceptionCaught for it is not passed on
+    private boolean peerSentCloseNotify;
 
     TlsStep(Executor tasks, NegotiationConfig config) {
         this.tasks = tasks;
@@ -151,6 +153,22 @@ final class TlsStep {
         }
         failure = handshake.cause();
         return new Ended.Failed(failure);
+    }
+
+    /**
+     * Notes the peer's {@code close_notify}, which Netty's {@code SslHandler} reports as a successful
+     * {@link SslCloseCompletionEvent} (and then closes the channel): the core's view of the
+     * transport's TLS is plaintext only, so the end of the connection alone would read as a truncation.
+     */
+    void noteClose(Object evt) {
+        if (evt instanceof SslCloseCompletionEvent close && close.isSuccess() && handler != null) {
+            peerSentCloseNotify = true;
+        }
+    }
+
+    /** Whether the peer ended TLS with {@code close_notify}. */
+    boolean peerSentCloseNotify() {
+        return peerSentCloseNotify;
     }
 
     /**

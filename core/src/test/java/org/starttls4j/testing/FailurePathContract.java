@@ -105,9 +105,15 @@ public abstract class FailurePathContract {
 
     /**
      * One way to fail: the adapter's role, what the peer does, whether this side then gives up,
-     * whether the deadlines are short, and the reason both adapters must report.
+     * whether the deadlines are short, the reason both adapters must report, and what its message
+     * must say (null: anything), where the README promises it tells cases apart (a TLS truncation).
      */
-    record Scenario(String name, Role role, Script script, boolean giveUp, boolean shortDeadlines, Reason expected) {
+    record Scenario(String name, Role role, Script script, boolean giveUp, boolean shortDeadlines, Reason expected, String told) {
+
+        Scenario(String name, Role role, Script script, boolean giveUp, boolean shortDeadlines, Reason expected) {
+            this(name, role, script, giveUp, shortDeadlines, expected, null);
+        }
+
         @Override
         public String toString() {
             return role + ": " + name;
@@ -141,7 +147,16 @@ public abstract class FailurePathContract {
                 new Scenario("the server closes inside TLS before the EHLO reply", Role.CLIENT, p -> {
                     p.greetUntilGoAhead();
                     p.tlsAsServer().close();
-                }, false, false, Reason.PEER_CLOSED),
+                }, false, false, Reason.PEER_CLOSED, "closed TLS"),
+                new Scenario("the server ends TLS before the EHLO reply and keeps the connection", Role.CLIENT, p -> {
+                    p.greetUntilGoAhead();
+                    p.tlsAsServer().endTls();
+                }, false, false, Reason.PEER_CLOSED, "closed TLS"),
+                new Scenario("the server drops the connection inside TLS before the EHLO reply", Role.CLIENT, p -> {
+                    p.greetUntilGoAhead();
+                    p.tlsAsServer();
+                    p.close(); // the connection under TLS: no close_notify, a truncation
+                }, false, false, Reason.PEER_CLOSED, "without close_notify"),
                 new Scenario("the client closes before it says anything", Role.SERVER, Peer::close, false, false, Reason.PEER_CLOSED),
                 new Scenario("the client closes mid-command", Role.SERVER, p -> {
                     p.reply();
@@ -242,6 +257,9 @@ public abstract class FailurePathContract {
             Failure failure = attempt.failure().get(LONG.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(failure).as("the negotiation failed").isNotNull();
             assertThat(failure.reason()).as("%s", failure).isEqualTo(scenario.expected());
+            if (scenario.told() != null) {
+                assertThat(failure.message()).contains(scenario.told());
+            }
             attempt.closed().get(LONG.toMillis(), TimeUnit.MILLISECONDS);
             if (!connection.peerSide.isClosed()) {
                 peer.untilClosed(); // the peer, still there, sees the end: the adapter closed, not merely stopped
@@ -378,6 +396,12 @@ public abstract class FailurePathContract {
 
         void close() throws IOException {
             socket.close();
+        }
+
+        /** Ends TLS with close_notify and keeps the connection; then waits for the adapter to end it. */
+        void endTls() throws IOException {
+            socket.shutdownOutput();
+            untilClosed();
         }
 
         // ---- as the server, facing the adapter's client ----
