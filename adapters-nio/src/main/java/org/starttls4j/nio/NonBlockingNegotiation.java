@@ -430,16 +430,28 @@ public final class NonBlockingNegotiation {
     }
 
     /**
-     * Gives up: closes the socket, without the negotiation's last words (this side, not the peer,
-     * ended it). Does nothing once finished. The negotiation has then failed with
+     * Gives up: closes the socket, after TLS's {@code close_notify} when the handshake has begun
+     * and no delegated task is running (then the engine also goes back to its
+     * {@link org.starttls4j.EngineFactory}), without the dialog's last words (this side, not the
+     * peer, ended it). Does nothing once finished. The negotiation has then failed with
      * {@link Failure.Reason#LOCAL_ABORT}, as the Netty adapter's does when its channel is closed
      * or its handler removed: {@link #failure()} says so, and {@link #channel()} throws a
      * {@link NegotiationException}.
      */
     public void abort() {
-        if (phase != Phase.DONE) {
-            fail(Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation was aborted locally before it finished (in state " + state() + ")"));
+        if (phase == Phase.DONE) {
+            return;
         }
+        String where = state();
+        if (phase == Phase.NEGOTIATING) {
+            // The core ends its side as at the peer's end: inside TLS its close_notify (what Netty's
+            // SslHandler sends on a local close) goes out if the socket takes it at once, and the
+            // engine goes back to its factory (a reference-counted one would otherwise leak). Its
+            // PEER_CLOSED is not reported: this side ended it. Not while delegated tasks run: they use the engine.
+            queueOutbound(negotiation.onEndOfStream(into(), now()));
+            writeOut();
+        }
+        fail(Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation was aborted locally before it finished (in state " + where + ")"));
     }
 
     @Override
@@ -487,17 +499,7 @@ public final class NonBlockingNegotiation {
 
     private void apply(Transition t) {
         events.add(t);
-        ByteBuffer filled = destination;
-        destination = null;
-        if (t.outboundWritten() > 0) {
-            queue(filled.flip());
-        } else {
-            options.bufferPool().release(filled);
-        }
-        ByteBuffer rest = t.outbound(); // what did not fit: read-only, owned by the transition
-        if (rest.hasRemaining()) {
-            queue(rest);
-        }
+        queueOutbound(t);
         negotiation = t.next();
         negotiation.deadline().ifPresent(d -> lastDeadline = d);
         boolean written = writeOut();
@@ -511,6 +513,21 @@ public final class NonBlockingNegotiation {
         }
         if (!written) {
             apply(negotiation.onEndOfStream(into(), now())); // the socket broke: the peer is gone
+        }
+    }
+
+    /** Queues the bytes {@code t} wrote, in {@link #destination} and in its own rest. */
+    private void queueOutbound(Transition t) {
+        ByteBuffer filled = destination;
+        destination = null;
+        if (t.outboundWritten() > 0) {
+            queue(filled.flip());
+        } else {
+            options.bufferPool().release(filled);
+        }
+        ByteBuffer rest = t.outbound(); // what did not fit: read-only, owned by the transition
+        if (rest.hasRemaining()) {
+            queue(rest);
         }
     }
 

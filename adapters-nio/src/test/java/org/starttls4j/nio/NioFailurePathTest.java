@@ -1,17 +1,30 @@
 package org.starttls4j.nio;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.api.Test;
 import org.starttls4j.ClientConfig;
+import org.starttls4j.EngineFactory;
 import org.starttls4j.Failure;
 import org.starttls4j.Negotiation;
 import org.starttls4j.NegotiationConfig;
 import org.starttls4j.ServerConfig;
+import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.Smtp;
 import org.starttls4j.testing.FailurePathContract;
+import org.starttls4j.testing.TestPki;
 
 /**
  * The failure paths through a {@link NonBlockingNegotiation} (what {@link NioClient} and
@@ -28,6 +41,48 @@ class NioFailurePathTest extends FailurePathContract {
         thread.setDaemon(true);
         thread.start();
         return loop;
+    }
+
+    /**
+     * Giving up mid-handshake hands the engine back to its factory, as every failure the core
+     * sees does: a reference-counted engine (Netty's {@code OPENSSL_REFCNT}) would otherwise keep
+     * its native memory. (Netty's {@code SslHandler} releases its own when the channel closes.)
+     */
+    @Test
+    void givingUpMidHandshakeHandsTheEngineBack() throws Exception {
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger released = new AtomicInteger();
+        SSLContext trusting = TestPki.clientContextTrusting(TestPki.ca(Fixtures.KEY));
+        EngineFactory counting = new EngineFactory() {
+            @Override
+            public SSLEngine create(String peerHost, int peerPort) {
+                made.incrementAndGet();
+                return trusting.createSSLEngine(peerHost, peerPort);
+            }
+
+            @Override
+            public void release(SSLEngine engine) {
+                released.incrementAndGet();
+            }
+        };
+        ClientConfig config = ClientConfig.builder(Fixtures.HOST).policy(TlsPolicy.REQUIRED).engineFactory(counting).build();
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             SocketChannel socket = SocketChannel.open(listener.getLocalSocketAddress());
+             RawPeer server = new RawPeer(listener.accept())) {
+            Attempt attempt = start(socket, config);
+            server.send("220 " + Fixtures.HOST + " ESMTP\r\n");
+            assertThat(server.line()).startsWith("EHLO ");
+            server.send("250-" + Fixtures.HOST + "\r\n250 STARTTLS\r\n");
+            assertThat(server.line()).isEqualTo("STARTTLS");
+            server.send("220 2.0.0 go ahead\r\n");
+            assertThat(server.readSome(Duration.ofSeconds(20))).as("the ClientHello").isPositive();
+
+            attempt.giveUp();
+
+            assertThat(attempt.failure().get(20, TimeUnit.SECONDS).reason()).isEqualTo(Failure.Reason.LOCAL_ABORT);
+            assertThat(made.get()).as("the configuration's probe and the connection's engine").isEqualTo(2);
+            assertThat(released.get()).as("each handed back").isEqualTo(made.get());
+        }
     }
 
     /** One negotiation on a selector of its own, as {@link NioClient} drives it. */

@@ -106,12 +106,19 @@ public abstract class FailurePathContract {
     /**
      * One way to fail: the adapter's role, what the peer does, whether this side then gives up,
      * whether the deadlines are short, the reason both adapters must report, and what its message
-     * must say (null: anything), where the README promises it tells cases apart (a TLS truncation).
+     * must say (null: anything), where the README promises it tells cases apart (a TLS truncation),
+     * and whether the peer must hear TLS end (an alert, {@code close_notify}) before the connection
+     * does: when this side gives up once its TLS has begun.
      */
-    record Scenario(String name, Role role, Script script, boolean giveUp, boolean shortDeadlines, Reason expected, String told) {
+    record Scenario(String name, Role role, Script script, boolean giveUp, boolean shortDeadlines, Reason expected, String told,
+                    boolean tlsEndsFirst) {
 
         Scenario(String name, Role role, Script script, boolean giveUp, boolean shortDeadlines, Reason expected) {
-            this(name, role, script, giveUp, shortDeadlines, expected, null);
+            this(name, role, script, giveUp, shortDeadlines, expected, null, false);
+        }
+
+        Scenario(String name, Role role, Script script, boolean giveUp, boolean shortDeadlines, Reason expected, String told) {
+            this(name, role, script, giveUp, shortDeadlines, expected, told, false);
         }
 
         @Override
@@ -207,11 +214,11 @@ public abstract class FailurePathContract {
                 new Scenario("gives up waiting for the handshake", Role.CLIENT, p -> {
                     p.greetUntilGoAhead();
                     p.readSome();
-                }, true, false, Reason.LOCAL_ABORT),
+                }, true, false, Reason.LOCAL_ABORT, null, true),
                 new Scenario("gives up waiting for the EHLO reply inside TLS", Role.CLIENT, p -> {
                     p.greetUntilGoAhead();
                     p.tlsAsServer().line();
-                }, true, false, Reason.LOCAL_ABORT),
+                }, true, false, Reason.LOCAL_ABORT, null, true),
                 new Scenario("gives up waiting for the first command", Role.SERVER, Peer::reply, true, false, Reason.LOCAL_ABORT),
                 new Scenario("gives up waiting for STARTTLS", Role.SERVER, p -> {
                     p.reply();
@@ -262,7 +269,11 @@ public abstract class FailurePathContract {
             }
             attempt.closed().get(LONG.toMillis(), TimeUnit.MILLISECONDS);
             if (!connection.peerSide.isClosed()) {
-                peer.untilClosed(); // the peer, still there, sees the end: the adapter closed, not merely stopped
+                // The peer, still there, sees the end: the adapter closed, not merely stopped.
+                String lastWords = peer.untilClosed();
+                if (scenario.tlsEndsFirst()) {
+                    assertThat(lastWords).as("TLS's own end (an alert) before the connection's").isNotEmpty();
+                }
             }
         }
     }
