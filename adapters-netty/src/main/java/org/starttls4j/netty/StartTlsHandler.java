@@ -304,6 +304,9 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         TlsStep.Ended ended = negotiating() ? tls.end(ctx, evt) : null;
         if (ended instanceof TlsStep.Ended.Established established) {
             run(out -> negotiation.onTlsEstablished(established.session(), out, clock.now()));
+        } else if (ended instanceof TlsStep.Ended.Failed failed && TlsStep.refusedTasks(failed.cause())) {
+            // This side's executor, not the peer or TLS: the README's LOCAL_ABORT (the SslHandler closes)
+            abort(Failure.Reason.LOCAL_ABORT, "the delegated-task executor refused the handshake's tasks: " + failed.cause());
         } else if (ended instanceof TlsStep.Ended.Failed failed) {
             run(out -> negotiation.onTlsFailed(failed.cause(), out, clock.now()));
         } else if (ended instanceof TlsStep.Ended.PeerLeft) {

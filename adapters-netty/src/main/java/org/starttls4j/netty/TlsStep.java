@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AsyncMapping;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -181,6 +182,16 @@ final class TlsStep {
         for (Throwable c = cause; c != null; c = c.getCause()) {
             String message = c instanceof SSLException ? c.getMessage() : null;
             if (message != null && (message.contains("NO_RENEGOTIATION") || message.contains("TOO_MANY_KEY_UPDATES"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the handshake failed because the delegated-task executor refused its tasks (the SslHandler passes that on). */
+    static boolean refusedTasks(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof RejectedExecutionException) {
                 return true;
             }
         }

@@ -3,6 +3,7 @@ package org.starttls4j.netty;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.Failure;
@@ -24,9 +25,14 @@ class NettyFailurePathTest extends FailurePathContract {
 
     @Override
     protected Attempt start(SocketChannel socket, NegotiationConfig config) {
+        return start(socket, config, Runnable::run); // unused: the configuration runs the tasks inline
+    }
+
+    @Override
+    protected Attempt start(SocketChannel socket, NegotiationConfig config, Executor tasks) {
         StartTlsHandler handler = config instanceof ClientConfig client
-                ? new StartTlsClientHandler(client, Smtp::client)
-                : new StartTlsServerHandler((ServerConfig) config, Smtp::server);
+                ? new StartTlsClientHandler(client, Smtp::client, tasks)
+                : new StartTlsServerHandler((ServerConfig) config, Smtp::server, tasks);
         NioSocketChannel channel = new NioSocketChannel(socket);
         channel.pipeline().addLast(handler);
         NettyInterop.GROUP.register(channel).syncUninterruptibly();

@@ -58,7 +58,8 @@ import org.starttls4j.Transition;
  * the engine's tasks go to the {@linkplain Builder#taskExecutor executor}; meanwhile the
  * negotiation asks for no readiness, and when they are done it calls the wakeup action (typically
  * {@link Selector#wakeup()}) so that the loop's next {@link #onTick()} goes on. Without an
- * executor they run inline.
+ * executor they run inline. An executor that refuses them ends the negotiation with
+ * {@link Failure.Reason#LOCAL_ABORT}.
  *
  * <p><b>Endings.</b> On success the outbound bytes are flushed (still within the deadline) before
  * {@link #isFinished()} turns true, and {@link #channel()} returns a {@link SecureChannel} or
@@ -439,19 +440,10 @@ public final class NonBlockingNegotiation {
      * {@link NegotiationException}.
      */
     public void abort() {
-        if (phase == Phase.DONE) {
-            return;
+        if (phase != Phase.DONE) {
+            // Not while delegated tasks run: they use the engine.
+            endLocally("the negotiation was aborted locally before it finished", phase == Phase.NEGOTIATING);
         }
-        String where = state();
-        if (phase == Phase.NEGOTIATING) {
-            // The core ends its side as at the peer's end: inside TLS its close_notify (what Netty's
-            // SslHandler sends on a local close) goes out if the socket takes it at once, and the
-            // engine goes back to its factory (a reference-counted one would otherwise leak). Its
-            // PEER_CLOSED is not reported: this side ended it. Not while delegated tasks run: they use the engine.
-            queueOutbound(negotiation.onEndOfStream(into(), now()));
-            writeOut();
-        }
-        fail(Failure.of(Failure.Reason.LOCAL_ABORT, "the negotiation was aborted locally before it finished (in state " + where + ")"));
     }
 
     @Override
@@ -509,7 +501,11 @@ public final class NonBlockingNegotiation {
         }
         if (!t.delegatedTasks().isEmpty()) {
             phase = Phase.AWAITING_TASKS;
-            submit(t.delegatedTasks());
+            if (!submit(t.delegatedTasks())) {
+                // None of them runs, so the engine is free to end TLS with.
+                endLocally("the delegated-task executor refused the handshake's tasks", true);
+                return;
+            }
         }
         if (!written) {
             apply(negotiation.onEndOfStream(into(), now())); // the socket broke: the peer is gone
@@ -529,6 +525,22 @@ public final class NonBlockingNegotiation {
         if (rest.hasRemaining()) {
             queue(rest);
         }
+    }
+
+    /**
+     * Ends the negotiation on this side's account, {@link Failure.Reason#LOCAL_ABORT}. With
+     * {@code endTls} (no delegated task holds the engine) the core first ends its side as at the
+     * peer's end: inside TLS its close_notify (what Netty's SslHandler sends on a local close) goes
+     * out if the socket takes it at once, and the engine goes back to its factory (a
+     * reference-counted one would otherwise leak); the PEER_CLOSED it reports is not this one's.
+     */
+    private void endLocally(String why, boolean endTls) {
+        String where = state();
+        if (endTls) {
+            queueOutbound(negotiation.onEndOfStream(into(), now()));
+            writeOut();
+        }
+        fail(Failure.of(Failure.Reason.LOCAL_ABORT, why + " (in state " + where + ")"));
     }
 
     private void queue(ByteBuffer bytes) {
@@ -569,7 +581,8 @@ public final class NonBlockingNegotiation {
         }
     }
 
-    private void submit(List<Runnable> tasks) {
+    /** Runs the tasks inline, or hands them to the executor; false if it refused them (none ran). */
+    private boolean submit(List<Runnable> tasks) {
         Runnable job = () -> {
             try {
                 for (Runnable task : tasks) {
@@ -583,12 +596,13 @@ public final class NonBlockingNegotiation {
         Executor executor = options.taskExecutor();
         if (executor == null) {
             job.run();
-            return;
+            return true;
         }
         try {
             executor.execute(job);
+            return true;
         } catch (RejectedExecutionException e) {
-            job.run();
+            return false; // the README's LOCAL_ABORT, as the Netty adapter's: not run here, where the loop would wait on them
         }
     }
 

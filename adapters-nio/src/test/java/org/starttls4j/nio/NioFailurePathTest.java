@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -35,8 +36,13 @@ class NioFailurePathTest extends FailurePathContract {
 
     @Override
     protected Attempt start(SocketChannel socket, NegotiationConfig config) throws IOException {
+        return start(socket, config, null);
+    }
+
+    @Override
+    protected Attempt start(SocketChannel socket, NegotiationConfig config, Executor tasks) throws IOException {
         Negotiation negotiation = config instanceof ClientConfig client ? Smtp.client(client) : Smtp.server((ServerConfig) config);
-        Loop loop = new Loop(socket, negotiation);
+        Loop loop = new Loop(socket, negotiation, tasks);
         Thread thread = new Thread(loop::run, "nio-failure-path");
         thread.setDaemon(true);
         thread.start();
@@ -94,15 +100,22 @@ class NioFailurePathTest extends FailurePathContract {
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
         private volatile boolean giveUp;
 
-        Loop(SocketChannel socket, Negotiation unstarted) throws IOException {
+        private final Executor tasks; // null: inline
+
+        Loop(SocketChannel socket, Negotiation unstarted, Executor tasks) throws IOException {
             this.socket = socket;
             this.unstarted = unstarted;
+            this.tasks = tasks;
             this.selector = Selector.open();
         }
 
         void run() {
             try (selector) {
-                NonBlockingNegotiation n = NonBlockingNegotiation.builder(socket, unstarted).start();
+                NonBlockingNegotiation.Builder builder = NonBlockingNegotiation.builder(socket, unstarted);
+                if (tasks != null) {
+                    builder.taskExecutor(tasks, selector::wakeup);
+                }
+                NonBlockingNegotiation n = builder.start();
                 if (!n.isFinished()) {
                     SelectionKey key = n.register(selector);
                     while (!n.isFinished()) {

@@ -19,13 +19,17 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.starttls4j.ClientConfig;
+import org.starttls4j.DelegatedTasks;
 import org.starttls4j.Failure;
 import org.starttls4j.Failure.Reason;
 import org.starttls4j.NegotiationConfig;
@@ -91,6 +95,18 @@ public abstract class FailurePathContract {
      * @throws IOException when the adapter cannot take the socket
      */
     protected abstract Attempt start(SocketChannel socket, NegotiationConfig config) throws IOException;
+
+    /**
+     * {@link #start}, with the configuration handing the engine's delegated tasks to the caller
+     * ({@link DelegatedTasks#HAND_TO_CALLER}) and the adapter giving them to {@code tasks}.
+     *
+     * @param socket a connected socket, in blocking mode: the adapter's from now on
+     * @param config the configuration, which hands the tasks over
+     * @param tasks  where the adapter runs them
+     * @return the running negotiation
+     * @throws IOException when the adapter cannot take the socket
+     */
+    protected abstract Attempt start(SocketChannel socket, NegotiationConfig config, Executor tasks) throws IOException;
 
     // ------------------------------------------------------------------ the scenarios
 
@@ -278,15 +294,53 @@ public abstract class FailurePathContract {
         }
     }
 
+    /**
+     * An executor that refuses the handshake's delegated tasks is this side's doing: the README
+     * gives {@code LOCAL_ABORT}. The deadline is short enough that a negotiation left waiting for
+     * tasks that never run ends in {@code TIMEOUT} and says so.
+     */
+    @ParameterizedTest
+    @EnumSource(Role.class)
+    void anExecutorThatRefusesTheHandshakesTasksIsALocalAbort(Role role) throws Exception {
+        Executor refusing = task -> {
+            throw new RejectedExecutionException("refused, as a shut-down executor does");
+        };
+        try (Connection connection = Connection.open(role)) {
+            Attempt attempt = start(connection.adapterSide, config(role, new Timeouts(Duration.ofSeconds(5), LONG), DelegatedTasks.HAND_TO_CALLER),
+                    refusing);
+            Peer peer = new Peer(connection.peerSide);
+            try {
+                if (role == Role.CLIENT) {
+                    peer.greetUntilGoAhead();
+                    peer.tlsAsServer();
+                } else {
+                    peer.askUntilGoAhead();
+                    peer.tlsAsClient();
+                }
+            } catch (IOException handshakeEnded) {
+                // the adapter ended the handshake: what it reports is the point
+            }
+
+            Failure failure = attempt.failure().get(LONG.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(failure).as("the negotiation failed").isNotNull();
+            assertThat(failure.reason()).as("%s", failure).isEqualTo(Reason.LOCAL_ABORT);
+            attempt.closed().get(LONG.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     // ------------------------------------------------------------------ configuration and sockets
 
     private static NegotiationConfig config(Role role, Timeouts timeouts) {
+        return config(role, timeouts, DelegatedTasks.RUN_INLINE);
+    }
+
+    private static NegotiationConfig config(Role role, Timeouts timeouts, DelegatedTasks tasks) {
         if (role == Role.CLIENT) {
             return ClientConfig.builder(HOST).policy(TlsPolicy.REQUIRED).trustAnchors(List.of(TestPki.ca(KEY)))
-                    .timeouts(timeouts).build();
+                    .timeouts(timeouts).delegatedTasks(tasks).build();
         }
         return ServerConfig.builder().policy(TlsPolicy.REQUIRED).hostname(HOST)
-                .sslContext(TestPki.server(KEY, HOST).serverContext()).timeouts(timeouts).build();
+                .sslContext(TestPki.server(KEY, HOST).serverContext()).timeouts(timeouts).delegatedTasks(tasks).build();
     }
 
     /** The first bytes a TLS client sends: a real ClientHello. */
