@@ -45,7 +45,8 @@ import org.starttls4j.TlsPolicy;
  * connection closed. The peer closes (before the greeting, mid-line, right after the go-ahead,
  * mid-handshake, inside TLS), stays silent until a deadline passes, answers the go-ahead with
  * garbage instead of a hello or with plaintext; or this side gives up while it waits at each of
- * those points. The interop contracts ({@code testing.interop}) cover the paths that succeed.
+ * those points, or its executor refuses the handshake's delegated tasks. The interop contracts
+ * ({@code testing.interop}) cover the paths that succeed.
  *
  * <p>Each adapter's test extends this once and says how it runs one negotiation
  * ({@link #start}); it adds its own check that nothing is left held (Netty's leak detector).
