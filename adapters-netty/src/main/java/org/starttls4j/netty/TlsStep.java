@@ -3,6 +3,7 @@ package org.starttls4j.netty;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -51,6 +52,9 @@ final class TlsStep {
         record PeerLeft() implements Ended {
         }
     }
+
+    /** How much of Netty's message for a peer that sent no TLS the failure keeps: the start of its hex dump. */
+    static final int NOT_TLS_MESSAGE_CHARS = 120;
 
     private final Executor tasks; // the SslHandler's delegated-task executor
     private final SslContext nativeContext; // the configuration's OpenSSL context, or null: the negotiation's engine
@@ -153,7 +157,23 @@ final class TlsStep {
             return new Ended.PeerLeft();
         }
         failure = handshake.cause();
-        return new Ended.Failed(failure);
+        return new Ended.Failed(bounded(failure));
+    }
+
+    /**
+     * {@code cause}, or for a peer that sent no TLS, Netty's {@link NotSslRecordException} with its
+     * message cut to {@value #NOT_TLS_MESSAGE_CHARS} characters: Netty quotes every byte of the read
+     * in hex (a read grows to 64 KiB, so 128 K characters), and the failure is kept in the
+     * completion event, whose size a hostile peer must not choose. The core's own pump says
+     * "Unrecognized SSL message" and quotes nothing.
+     */
+    static Throwable bounded(Throwable cause) {
+        String message = cause.getMessage();
+        if (cause instanceof NotSslRecordException && message != null && message.length() > NOT_TLS_MESSAGE_CHARS) {
+            return new NotSslRecordException(message.substring(0, NOT_TLS_MESSAGE_CHARS) + "... ("
+                    + message.length() + " characters)");
+        }
+        return cause;
     }
 
     /**

@@ -62,6 +62,8 @@ public abstract class FailurePathContract {
     /** Every other wait: long enough for a loaded machine, and each a bound on a broken test. */
     private static final Duration LONG = Duration.ofSeconds(20);
     private static final TestPki.KeyType KEY = TestPki.KeyType.EC_P256;
+    /** A failure's message is for people: whatever the peer sent, a few lines at most. */
+    private static final int MAX_MESSAGE = 1024;
 
     /** One negotiation the adapter under test runs. */
     protected interface Attempt {
@@ -248,11 +250,11 @@ public abstract class FailurePathContract {
                 new Scenario("the server answers the ClientHello with garbage", Role.CLIENT, p -> {
                     p.greetUntilGoAhead();
                     p.readSome();
-                    p.send("this is not a ServerHello\r\n");
+                    p.send("this is not a ServerHello\r\n".repeat(600));
                 }, false, false, Reason.TLS_HANDSHAKE_FAILED),
                 new Scenario("the client sends garbage instead of a ClientHello", Role.SERVER, p -> {
                     p.askUntilGoAhead();
-                    p.send("this is not a ClientHello\r\n");
+                    p.send("this is not a ClientHello\r\n".repeat(600)); // 16 KiB: what a message quotes of it is bounded
                 }, false, false, Reason.TLS_HANDSHAKE_FAILED),
                 new Scenario("the server sends plaintext after its go-ahead", Role.CLIENT, p -> {
                     p.greetUntilStartTls();
@@ -281,6 +283,8 @@ public abstract class FailurePathContract {
             Failure failure = attempt.failure().get(LONG.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(failure).as("the negotiation failed").isNotNull();
             assertThat(failure.reason()).as("%s", failure).isEqualTo(scenario.expected());
+            assertThat(failure.message().length()).as("what the failure holds of the peer's bytes is bounded: %s", failure)
+                    .isLessThan(MAX_MESSAGE);
             if (scenario.told() != null) {
                 assertThat(failure.message()).contains(scenario.told());
             }
