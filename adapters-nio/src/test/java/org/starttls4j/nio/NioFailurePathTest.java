@@ -30,7 +30,8 @@ import org.starttls4j.testing.TestPki;
 /**
  * The failure paths through a {@link NonBlockingNegotiation} (what {@link NioClient} and
  * {@link NioServer} run), driven by a selector loop of its own thread; giving up is
- * {@link NonBlockingNegotiation#abort()}, on that thread.
+ * {@link NonBlockingNegotiation#abort()}, on that thread. Nothing is left held: the socket is
+ * closed and every buffer of the negotiation's own pool is back in it.
  */
 class NioFailurePathTest extends FailurePathContract {
 
@@ -101,6 +102,7 @@ class NioFailurePathTest extends FailurePathContract {
         private volatile boolean giveUp;
 
         private final Executor tasks; // null: inline
+        private final BufferPool buffers = BufferPool.create(BufferPool.DEFAULT_BUFFER_SIZE, 4, false); // its own, to count
 
         Loop(SocketChannel socket, Negotiation unstarted, Executor tasks) throws IOException {
             this.socket = socket;
@@ -111,7 +113,7 @@ class NioFailurePathTest extends FailurePathContract {
 
         void run() {
             try (selector) {
-                NonBlockingNegotiation.Builder builder = NonBlockingNegotiation.builder(socket, unstarted);
+                NonBlockingNegotiation.Builder builder = NonBlockingNegotiation.builder(socket, unstarted).bufferPool(buffers);
                 if (tasks != null) {
                     builder.taskExecutor(tasks, selector::wakeup);
                 }
@@ -147,6 +149,8 @@ class NioFailurePathTest extends FailurePathContract {
             }
             if (socket.isOpen()) {
                 closed.completeExceptionally(new AssertionError("the negotiation ended and left its socket open"));
+            } else if (buffers.inUse() != 0) {
+                closed.completeExceptionally(new AssertionError("the negotiation ended holding " + buffers.inUse() + " pooled buffers"));
             } else {
                 closed.complete(null);
             }
