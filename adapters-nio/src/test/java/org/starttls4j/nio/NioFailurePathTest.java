@@ -14,7 +14,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
 import org.starttls4j.ClientConfig;
 import org.starttls4j.EngineFactory;
@@ -24,6 +23,7 @@ import org.starttls4j.NegotiationConfig;
 import org.starttls4j.ServerConfig;
 import org.starttls4j.TlsPolicy;
 import org.starttls4j.smtp.Smtp;
+import org.starttls4j.testing.CountingEngines;
 import org.starttls4j.testing.FailurePathContract;
 import org.starttls4j.testing.TestPki;
 
@@ -60,18 +60,7 @@ class NioFailurePathTest extends FailurePathContract {
         AtomicInteger made = new AtomicInteger();
         AtomicInteger released = new AtomicInteger();
         SSLContext trusting = TestPki.clientContextTrusting(TestPki.ca(Fixtures.KEY));
-        EngineFactory counting = new EngineFactory() {
-            @Override
-            public SSLEngine create(String peerHost, int peerPort) {
-                made.incrementAndGet();
-                return trusting.createSSLEngine(peerHost, peerPort);
-            }
-
-            @Override
-            public void release(SSLEngine engine) {
-                released.incrementAndGet();
-            }
-        };
+        EngineFactory counting = CountingEngines.counting(trusting::createSSLEngine, made, released);
         ClientConfig config = ClientConfig.builder(Fixtures.HOST).policy(TlsPolicy.REQUIRED).engineFactory(counting).build();
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              SocketChannel socket = SocketChannel.open(listener.getLocalSocketAddress());
