@@ -251,12 +251,8 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     public final void channelInactive(ChannelHandlerContext ctx) {
         if (negotiating() && refusingAtCapacity) {
             abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
-        } else if (negotiating() && tls.peerSentCloseNotify()) {
-            // The core sees the SslHandler's plaintext only and would call this end a truncation: it is not one.
-            abort(Failure.of(Failure.Reason.PEER_CLOSED, "the " + (serverRole ? "client" : "server")
-                    + " closed TLS (close_notify) in state " + state()));
         } else if (negotiating()) {
-            run(out -> negotiation.onEndOfStream(out, clock.now()));
+            peerClosed();
         }
         failPendingWrites(ClosedChannelException::new);
         ctx.fireChannelInactive();
@@ -310,8 +306,24 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         } else if (ended instanceof TlsStep.Ended.Failed failed) {
             run(out -> negotiation.onTlsFailed(failed.cause(), out, clock.now()));
         } else if (ended instanceof TlsStep.Ended.PeerLeft) {
-            run(out -> negotiation.onEndOfStream(out, clock.now()));
+            peerClosed();
         }
+    }
+
+    /**
+     * The peer closed mid-negotiation: PEER_CLOSED. Once the {@code SslHandler} is in place the
+     * message says whether TLS ended with the peer's {@code close_notify} or was truncated, as the
+     * core's own pump says it; the core sees only the handler's plaintext and cannot tell (it would
+     * call every end inside TLS a truncation, and one during the handshake neither).
+     */
+    private void peerClosed() {
+        if (!tls.started()) {
+            run(out -> negotiation.onEndOfStream(out, clock.now()));
+            return;
+        }
+        abort(Failure.of(Failure.Reason.PEER_CLOSED, "the " + (serverRole ? "client" : "server")
+                + (tls.peerSentCloseNotify() ? " closed TLS (close_notify)" : " closed the connection without close_notify")
+                + " in state " + state()));
     }
 
     @Override

@@ -164,12 +164,12 @@ public abstract class FailurePathContract {
                 new Scenario("the server closes right after the go-ahead", Role.CLIENT, p -> {
                     p.greetUntilGoAhead();
                     p.close();
-                }, false, false, Reason.PEER_CLOSED),
+                }, false, false, Reason.PEER_CLOSED, "without close_notify"),
                 new Scenario("the server closes mid-handshake", Role.CLIENT, p -> {
                     p.greetUntilGoAhead();
                     p.readSome();
                     p.close();
-                }, false, false, Reason.PEER_CLOSED),
+                }, false, false, Reason.PEER_CLOSED, "without close_notify"),
                 new Scenario("the server closes inside TLS before the EHLO reply", Role.CLIENT, p -> {
                     p.greetUntilGoAhead();
                     p.tlsAsServer().close();
@@ -192,12 +192,12 @@ public abstract class FailurePathContract {
                 new Scenario("the client closes right after the go-ahead", Role.SERVER, p -> {
                     p.askUntilGoAhead();
                     p.close();
-                }, false, false, Reason.PEER_CLOSED),
+                }, false, false, Reason.PEER_CLOSED, "without close_notify"),
                 new Scenario("the client closes mid-handshake", Role.SERVER, p -> {
                     p.askUntilGoAhead();
                     p.send(Arrays.copyOf(clientHello(), 40)); // part of a ClientHello, then gone
                     p.close();
-                }, false, false, Reason.PEER_CLOSED),
+                }, false, false, Reason.PEER_CLOSED, "without close_notify"),
 
                 // The deadline passes.
                 new Scenario("the server stays silent: no greeting", Role.CLIENT, Peer::silent, false, true, Reason.TIMEOUT),
