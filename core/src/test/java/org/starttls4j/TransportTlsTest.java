@@ -2,6 +2,7 @@ package org.starttls4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.starttls4j.testing.CountingEngines.counting;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -642,21 +643,6 @@ class TransportTlsTest {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         return engine;
-    }
-
-    static EngineFactory counting(EngineFactory inner, AtomicInteger made, AtomicInteger released) {
-        return new EngineFactory() {
-            @Override
-            public SSLEngine create(String peerHost, int peerPort) {
-                made.incrementAndGet();
-                return inner.create(peerHost, peerPort);
-            }
-
-            @Override
-            public void release(SSLEngine engine) {
-                released.incrementAndGet();
-            }
-        };
     }
 
     static javax.net.ssl.SSLSession fakeSession() {

@@ -97,7 +97,9 @@ import org.starttls4j.TransportTls;
  *     ({@link PlaintextSession#unread()}) go up, and the handler removes itself.</li>
  * <li>{@link StartTlsCompletionEvent.Failed}: the bytes the negotiation owes the peer are written,
  *     waiting writes fail, and the channel is closed. A local {@code close()} or the handler's
- *     removal is {@code LOCAL_ABORT}, the peer's end {@code PEER_CLOSED}.</li>
+ *     removal is {@code LOCAL_ABORT}, the peer's end {@code PEER_CLOSED} (inside TLS, its message
+ *     tells a {@code close_notify}, which the {@code SslHandler} reports, from a truncation, as the
+ *     core's own pump does).</li>
  * </ul>
  *
  * <p>Everything runs on the channel's event loop; only {@link #completionFuture()} may be used from
@@ -250,7 +252,7 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
         if (negotiating() && refusingAtCapacity) {
             abort(Failure.Reason.PEER_CLOSED, "the client left before it was told the server is busy");
         } else if (negotiating()) {
-            run(out -> negotiation.onEndOfStream(out, clock.now()));
+            peerClosed();
         }
         failPendingWrites(ClosedChannelException::new);
         ctx.fireChannelInactive();
@@ -294,14 +296,34 @@ public abstract sealed class StartTlsHandler extends ChannelDuplexHandler
     @Override
     public final void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         ctx.fireUserEventTriggered(evt); // Netty's handshake event first, as its users expect it
+        tls.noteClose(evt);
         TlsStep.Ended ended = negotiating() ? tls.end(ctx, evt) : null;
         if (ended instanceof TlsStep.Ended.Established established) {
             run(out -> negotiation.onTlsEstablished(established.session(), out, clock.now()));
+        } else if (ended instanceof TlsStep.Ended.Failed failed && TlsStep.refusedTasks(failed.cause())) {
+            // This side's executor, not the peer or TLS: the README's LOCAL_ABORT (the SslHandler closes)
+            abort(Failure.Reason.LOCAL_ABORT, "the delegated-task executor refused the handshake's tasks: " + failed.cause());
         } else if (ended instanceof TlsStep.Ended.Failed failed) {
             run(out -> negotiation.onTlsFailed(failed.cause(), out, clock.now()));
         } else if (ended instanceof TlsStep.Ended.PeerLeft) {
-            run(out -> negotiation.onEndOfStream(out, clock.now()));
+            peerClosed();
         }
+    }
+
+    /**
+     * The peer closed mid-negotiation: PEER_CLOSED. Once the {@code SslHandler} is in place the
+     * message says whether TLS ended with the peer's {@code close_notify} or was truncated, as the
+     * core's own pump says it; the core sees only the handler's plaintext and cannot tell (it would
+     * call every end inside TLS a truncation, and one during the handshake neither).
+     */
+    private void peerClosed() {
+        if (!tls.started()) {
+            run(out -> negotiation.onEndOfStream(out, clock.now()));
+            return;
+        }
+        abort(Failure.of(Failure.Reason.PEER_CLOSED, "the " + (serverRole ? "client" : "server")
+                + (tls.peerSentCloseNotify() ? " closed TLS (close_notify)" : " closed the connection without close_notify")
+                + " in state " + state()));
     }
 
     @Override

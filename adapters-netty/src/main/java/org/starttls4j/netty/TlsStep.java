@@ -3,16 +3,19 @@ package org.starttls4j.netty;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AsyncMapping;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
@@ -50,6 +53,9 @@ final class TlsStep {
         }
     }
 
+    /** How much of Netty's message for a peer that sent no TLS the failure keeps: the start of its hex dump. */
+    static final int NOT_TLS_MESSAGE_CHARS = 120;
+
     private final Executor tasks; // the SslHandler's delegated-task executor
     private final SslContext nativeContext; // the configuration's OpenSSL context, or null: the negotiation's engine
     private final String peerHost;          // a client's, for the engine (SNI, session cache); null on a server
@@ -60,6 +66,7 @@ final class TlsStep {
     private SslHandler handler;   // from the go-ahead on; with server names, from the ClientHello on
     private boolean ended;
     private Throwable failure;    // reported as the handshake's end: Netty's exceptionCaught for it is not passed on
+    private boolean peerSentCloseNotify;
 
     TlsStep(Executor tasks, NegotiationConfig config) {
         this.tasks = tasks;
@@ -150,7 +157,39 @@ final class TlsStep {
             return new Ended.PeerLeft();
         }
         failure = handshake.cause();
-        return new Ended.Failed(failure);
+        return new Ended.Failed(bounded(failure));
+    }
+
+    /**
+     * {@code cause}, or for a peer that sent no TLS, Netty's {@link NotSslRecordException} with its
+     * message cut to {@value #NOT_TLS_MESSAGE_CHARS} characters: Netty quotes every byte of the read
+     * in hex (a read grows to 64 KiB, so 128 K characters), and the failure is kept in the
+     * completion event, whose size a hostile peer must not choose. The core's own pump says
+     * "Unrecognized SSL message" and quotes nothing.
+     */
+    static Throwable bounded(Throwable cause) {
+        String message = cause.getMessage();
+        if (cause instanceof NotSslRecordException && message != null && message.length() > NOT_TLS_MESSAGE_CHARS) {
+            return new NotSslRecordException(message.substring(0, NOT_TLS_MESSAGE_CHARS) + "... ("
+                    + message.length() + " characters)");
+        }
+        return cause;
+    }
+
+    /**
+     * Notes the peer's {@code close_notify}, which Netty's {@code SslHandler} reports as a successful
+     * {@link SslCloseCompletionEvent} (and then closes the channel): the core's view of the
+     * transport's TLS is plaintext only, so the end of the connection alone would read as a truncation.
+     */
+    void noteClose(Object evt) {
+        if (evt instanceof SslCloseCompletionEvent close && close.isSuccess() && handler != null) {
+            peerSentCloseNotify = true;
+        }
+    }
+
+    /** Whether the peer ended TLS with {@code close_notify}. */
+    boolean peerSentCloseNotify() {
+        return peerSentCloseNotify;
     }
 
     /**
@@ -163,6 +202,16 @@ final class TlsStep {
         for (Throwable c = cause; c != null; c = c.getCause()) {
             String message = c instanceof SSLException ? c.getMessage() : null;
             if (message != null && (message.contains("NO_RENEGOTIATION") || message.contains("TOO_MANY_KEY_UPDATES"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the handshake failed because the delegated-task executor refused its tasks (the SslHandler passes that on). */
+    static boolean refusedTasks(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof RejectedExecutionException) {
                 return true;
             }
         }

@@ -3,7 +3,6 @@ package org.starttls4j.nio;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
@@ -59,7 +58,8 @@ import org.starttls4j.Transition;
  * the engine's tasks go to the {@linkplain Builder#taskExecutor executor}; meanwhile the
  * negotiation asks for no readiness, and when they are done it calls the wakeup action (typically
  * {@link Selector#wakeup()}) so that the loop's next {@link #onTick()} goes on. Without an
- * executor they run inline.
+ * executor they run inline. An executor that refuses them ends the negotiation with
+ * {@link Failure.Reason#LOCAL_ABORT}.
  *
  * <p><b>Endings.</b> On success the outbound bytes are flushed (still within the deadline) before
  * {@link #isFinished()} turns true, and {@link #channel()} returns a {@link SecureChannel} or
@@ -431,12 +431,18 @@ public final class NonBlockingNegotiation {
     }
 
     /**
-     * Gives up: closes the socket. Does nothing once finished. {@link #channel()} then throws an
-     * {@link AsynchronousCloseException}.
+     * Gives up: closes the socket, after TLS's {@code close_notify} when the handshake has begun
+     * and no delegated task is running (then the engine also goes back to its
+     * {@link org.starttls4j.EngineFactory}), without the dialog's last words (this side, not the
+     * peer, ended it). Does nothing once finished. The negotiation has then failed with
+     * {@link Failure.Reason#LOCAL_ABORT}, as the Netty adapter's does when its channel is closed
+     * or its handler removed: {@link #failure()} says so, and {@link #channel()} throws a
+     * {@link NegotiationException}.
      */
     public void abort() {
         if (phase != Phase.DONE) {
-            end(new AsynchronousCloseException());
+            // Not while delegated tasks run: they use the engine.
+            endLocally("the negotiation was aborted locally before it finished", phase == Phase.NEGOTIATING);
         }
     }
 
@@ -485,6 +491,29 @@ public final class NonBlockingNegotiation {
 
     private void apply(Transition t) {
         events.add(t);
+        queueOutbound(t);
+        negotiation = t.next();
+        negotiation.deadline().ifPresent(d -> lastDeadline = d);
+        boolean written = writeOut();
+        if (negotiation.isFinished()) {
+            finish();
+            return;
+        }
+        if (!t.delegatedTasks().isEmpty()) {
+            phase = Phase.AWAITING_TASKS;
+            if (!submit(t.delegatedTasks())) {
+                // None of them runs, so the engine is free to end TLS with.
+                endLocally("the delegated-task executor refused the handshake's tasks", true);
+                return;
+            }
+        }
+        if (!written) {
+            apply(negotiation.onEndOfStream(into(), now())); // the socket broke: the peer is gone
+        }
+    }
+
+    /** Queues the bytes {@code t} wrote, in {@link #destination} and in its own rest. */
+    private void queueOutbound(Transition t) {
         ByteBuffer filled = destination;
         destination = null;
         if (t.outboundWritten() > 0) {
@@ -496,20 +525,22 @@ public final class NonBlockingNegotiation {
         if (rest.hasRemaining()) {
             queue(rest);
         }
-        negotiation = t.next();
-        negotiation.deadline().ifPresent(d -> lastDeadline = d);
-        boolean written = writeOut();
-        if (negotiation.isFinished()) {
-            finish();
-            return;
+    }
+
+    /**
+     * Ends the negotiation on this side's account, {@link Failure.Reason#LOCAL_ABORT}. With
+     * {@code endTls} (no delegated task holds the engine) the core first ends its side as at the
+     * peer's end: inside TLS its close_notify (what Netty's SslHandler sends on a local close) goes
+     * out if the socket takes it at once, and the engine goes back to its factory (a
+     * reference-counted one would otherwise leak); the PEER_CLOSED it reports is not this one's.
+     */
+    private void endLocally(String why, boolean endTls) {
+        String where = state();
+        if (endTls) {
+            queueOutbound(negotiation.onEndOfStream(into(), now()));
+            writeOut();
         }
-        if (!t.delegatedTasks().isEmpty()) {
-            phase = Phase.AWAITING_TASKS;
-            submit(t.delegatedTasks());
-        }
-        if (!written) {
-            apply(negotiation.onEndOfStream(into(), now())); // the socket broke: the peer is gone
-        }
+        fail(Failure.of(Failure.Reason.LOCAL_ABORT, why + " (in state " + where + ")"));
     }
 
     private void queue(ByteBuffer bytes) {
@@ -550,7 +581,8 @@ public final class NonBlockingNegotiation {
         }
     }
 
-    private void submit(List<Runnable> tasks) {
+    /** Runs the tasks inline, or hands them to the executor; false if it refused them (none ran). */
+    private boolean submit(List<Runnable> tasks) {
         Runnable job = () -> {
             try {
                 for (Runnable task : tasks) {
@@ -564,12 +596,13 @@ public final class NonBlockingNegotiation {
         Executor executor = options.taskExecutor();
         if (executor == null) {
             job.run();
-            return;
+            return true;
         }
         try {
             executor.execute(job);
+            return true;
         } catch (RejectedExecutionException e) {
-            job.run();
+            return false; // the README's LOCAL_ABORT, as the Netty adapter's: not run here, where the loop would wait on them
         }
     }
 
