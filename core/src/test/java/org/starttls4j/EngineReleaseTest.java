@@ -154,8 +154,13 @@ class EngineReleaseTest {
 
         assertThat(r.clientOutcome()).isInstanceOf(Outcome.Failed.class);
         assertThat(((Outcome.Failed) r.clientOutcome()).failure().reason()).isEqualTo(Failure.Reason.CERTIFICATE_REJECTED);
-        assertThat(r.serverOutcome()).isInstanceOf(Outcome.Failed.class);
         client.assertAllReleasedOnce();
+        // The client refused after its Finished and closed TLS: the server's handshake completed, so it
+        // handed over a session whose peer is gone (as it does when the close_notify comes a read later);
+        // its engine goes back when that session ends.
+        SecureSession served = ((Outcome.Secured) r.serverOutcome()).session();
+        assertThat(served.isInboundDone()).isTrue();
+        served.close(ByteBuffer.allocate(served.minNetworkBufferSize()));
         server.assertAllReleasedOnce();
     }
 

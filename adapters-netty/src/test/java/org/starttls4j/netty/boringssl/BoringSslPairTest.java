@@ -115,7 +115,20 @@ class BoringSslPairTest {
         Failure failure = ((Outcome.Failed) r.client()).failure();
         assertThat(failure.reason()).isEqualTo(Failure.Reason.CERTIFICATE_REJECTED);
         assertThat(failure.certificateProblem()).contains(CertificateProblem.HOST_MISMATCH);
-        assertThat(r.server()).isInstanceOf(Outcome.Failed.class);
+        // The client refused after its Finished and closed TLS; its Finished and close_notify reach the
+        // server in one read. A JDK server engine has finished its handshake by then: the server hands
+        // over a session whose client is already gone. BoringSSL's says its handshake is over only at
+        // the unwrap after the Finished, and still wants to write when the close_notify comes, so the
+        // core cannot tell it from a close mid-handshake and stays on the safe side: PEER_CLOSED.
+        if (ends.server()) {
+            assertThat(r.server()).as("%s", r.server()).isInstanceOf(Outcome.Failed.class);
+            assertThat(((Outcome.Failed) r.server()).failure().reason()).isEqualTo(Failure.Reason.PEER_CLOSED);
+        } else {
+            assertThat(r.server()).as("%s", r.server()).isInstanceOf(Outcome.Secured.class);
+            SecureSession served = ((Outcome.Secured) r.server()).session();
+            assertThat(served.isInboundDone()).isTrue();
+            assertThat(served.hasBufferedPlaintext()).isFalse();
+        }
     }
 
     @ParameterizedTest(name = "BoringSSL on {0}")
