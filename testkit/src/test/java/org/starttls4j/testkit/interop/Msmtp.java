@@ -23,9 +23,34 @@ import org.starttls4j.testing.interop.ProcessRun;
  * @param startTls  {@code tls_starttls on} (STARTTLS, required: msmtp never falls back) or off (implicit TLS)
  * @param trustFile the PEM file of the CA to trust ({@code tls_trust_file})
  * @param auth      msmtp's {@code auth}: a mechanism ({@code plain}) or {@code on} (msmtp picks one the server offers)
- * @param timeout   msmtp's own network timeout ({@code timeout}), so that it gives up on a silent server by itself
+ * @param timeout   msmtp's own network timeout ({@code timeout}), meant to make it give up on a silent server by itself
+ * @param priorities GnuTLS priorities ({@code tls_priorities}), or empty for msmtp's default (GnuTLS's {@code NORMAL})
  */
-record Msmtp(String host, int port, boolean startTls, Path trustFile, String auth, Duration timeout) {
+record Msmtp(String host, int port, boolean startTls, Path trustFile, String auth, Duration timeout, String priorities) {
+
+    /**
+     * An account with msmtp's default TLS priorities.
+     *
+     * @param host      where to connect
+     * @param port      the port
+     * @param startTls  STARTTLS (true) or implicit TLS
+     * @param trustFile the CA's PEM file
+     * @param auth      {@code plain}, {@code on}, …
+     * @param timeout   msmtp's network timeout
+     */
+    Msmtp(String host, int port, boolean startTls, Path trustFile, String auth, Duration timeout) {
+        this(host, port, startTls, trustFile, auth, timeout, "");
+    }
+
+    /**
+     * The same account with {@code tls_priorities} set.
+     *
+     * @param value a GnuTLS priority string
+     * @return the account
+     */
+    Msmtp withPriorities(String value) {
+        return new Msmtp(host, port, startTls, trustFile, auth, timeout, value);
+    }
 
     /** The user msmtp logs in as. */
     static final String USER = "alice";
@@ -39,7 +64,7 @@ record Msmtp(String host, int port, boolean startTls, Path trustFile, String aut
     static final String DOMAIN = "msmtp.example.test";
 
     /** Longer than any of msmtp's own timeouts: reaching it means msmtp hung, and it is killed. */
-    private static final Duration KILL_AFTER = Duration.ofSeconds(40);
+    static final Duration KILL_AFTER = Duration.ofSeconds(40);
 
     /**
      * Sends one message with {@code subject} to {@link #TO}.
@@ -88,6 +113,7 @@ record Msmtp(String host, int port, boolean startTls, Path trustFile, String aut
                 "user " + USER,
                 "password " + PASSWORD,
                 "timeout " + timeout.toSeconds(),
+                priorities.isEmpty() ? "" : "tls_priorities " + priorities,
                 "");
     }
 }
