@@ -18,15 +18,29 @@ import org.starttls4j.testing.interop.ProcessRun;
  * msmtp's default), a message on standard input, {@code --debug} so that a failing assertion shows
  * the whole dialog, and a bounded wait after which the process tree is killed.
  *
- * @param host      where to connect
- * @param port      the port
- * @param startTls  {@code tls_starttls on} (STARTTLS, required: msmtp never falls back) or off (implicit TLS)
- * @param trustFile the PEM file of the CA to trust ({@code tls_trust_file})
- * @param auth      msmtp's {@code auth}: a mechanism ({@code plain}) or {@code on} (msmtp picks one the server offers)
- * @param timeout   msmtp's own network timeout ({@code timeout}), meant to make it give up on a silent server by itself
+ * @param host       where to connect
+ * @param port       the port
+ * @param startTls   {@code tls_starttls on} (STARTTLS, required: msmtp never falls back) or off (implicit TLS)
+ * @param trustFile  the PEM file of the CA to trust ({@code tls_trust_file})
+ * @param auth       msmtp's {@code auth}: a mechanism ({@code plain}) or {@code on} (msmtp picks one the server offers)
+ * @param timeout    msmtp's own network timeout ({@code timeout}), meant to make it give up on a silent server by itself
  * @param priorities GnuTLS priorities ({@code tls_priorities}), or empty for msmtp's default (GnuTLS's {@code NORMAL})
  */
 record Msmtp(String host, int port, boolean startTls, Path trustFile, String auth, Duration timeout, String priorities) {
+
+    /** The user msmtp logs in as. */
+    static final String USER = "alice";
+    /** The password it sends, to find in a recording. */
+    static final String PASSWORD = "msmtp-secret";
+    /** The envelope sender. */
+    static final String FROM = "alice@example.org";
+    /** The one recipient. */
+    static final String TO = "bob@example.org";
+    /** Its EHLO argument ({@code domain}). */
+    static final String DOMAIN = "msmtp.example.test";
+
+    /** Longer than msmtp's own timeouts and the tests' waits: reaching it means msmtp hung and nothing closed its connection. */
+    static final Duration KILL_AFTER = Duration.ofSeconds(40);
 
     /**
      * An account with msmtp's default TLS priorities.
@@ -51,20 +65,6 @@ record Msmtp(String host, int port, boolean startTls, Path trustFile, String aut
     Msmtp withPriorities(String value) {
         return new Msmtp(host, port, startTls, trustFile, auth, timeout, value);
     }
-
-    /** The user msmtp logs in as. */
-    static final String USER = "alice";
-    /** The password it sends, to find in a recording. */
-    static final String PASSWORD = "msmtp-secret";
-    /** The envelope sender. */
-    static final String FROM = "alice@example.org";
-    /** The one recipient. */
-    static final String TO = "bob@example.org";
-    /** Its EHLO argument ({@code domain}). */
-    static final String DOMAIN = "msmtp.example.test";
-
-    /** Longer than any of msmtp's own timeouts: reaching it means msmtp hung, and it is killed. */
-    static final Duration KILL_AFTER = Duration.ofSeconds(40);
 
     /**
      * Sends one message with {@code subject} to {@link #TO}.
