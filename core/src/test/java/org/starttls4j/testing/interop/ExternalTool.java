@@ -38,7 +38,9 @@ public enum ExternalTool {
     /** GnuTLS's test server (echo mode), a TLS server for the library's clients. */
     GNUTLS_SERV("gnutls-serv", "gnutls-bin"),
     /** GnuTLS's key and certificate tool, whose files the core's PEM reader must take as they are. */
-    CERTTOOL("certtool", "gnutls-bin");
+    CERTTOOL("certtool", "gnutls-bin"),
+    /** msmtp, the SMTP client of git send-email set-ups, mutt and scripts (GnuTLS); not msmtp-mta, which conflicts with Postfix. */
+    MSMTP("msmtp", "msmtp");
 
     /** The script that installs every tool above; CI runs it from {@code .ci/run}. */
     public static final String INSTALL_SCRIPT = ".ci/install-interop-tools";
