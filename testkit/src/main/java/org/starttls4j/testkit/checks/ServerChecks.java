@@ -111,6 +111,7 @@ public final class ServerChecks {
             List<String> reply;
             try {
                 reply = d.startTls(d.harmless(injectedTag));
+                d.nextTag(); // the injected NOOP holds this tag: the goodbye must not reuse it, or its OK reads as the NOOP's
             } catch (EOFException e) {
                 return new CheckResult(check, Verdict.PASS, "the server closed the connection when plaintext followed " + word()
                         + " (nothing was acted on)");

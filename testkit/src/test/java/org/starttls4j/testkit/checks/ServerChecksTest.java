@@ -81,6 +81,24 @@ class ServerChecksTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = MailProtocol.class, names = {"SMTP", "IMAP", "POP3"})
+    void commandInjectionTellsAServerThatDiscardsPipelinedPlaintextFromOneThatKeepsIt(MailProtocol protocol) throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        try (PipelineServer discards = new PipelineServer(protocol, PipelineServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID));
+             PipelineServer keeps = new PipelineServer(protocol, PipelineServer.Pipelined.KEEPS, pki.serverContext(CertificateKind.VALID))) {
+            CheckResult safe = quick(protocol, discards.port()).run(ServerCheck.COMMAND_INJECTION);
+            CheckResult vulnerable = quick(protocol, keeps.port()).run(ServerCheck.COMMAND_INJECTION);
+
+            // the safe server goes on inside TLS and answers only the goodbye: IMAP's LOGOUT must not carry the
+            // injected NOOP's tag, or its tagged OK is taken for an answer to the NOOP
+            assertThat(safe.verdict()).as(safe.evidence()).isEqualTo(Verdict.PASS);
+            assertThat(safe.evidence()).contains("was not acted on inside TLS");
+            assertThat(vulnerable.verdict()).as(vulnerable.evidence()).isEqualTo(Verdict.FAIL);
+            assertThat(vulnerable.evidence()).contains("NOOP was answered inside TLS");
+        }
+    }
+
     @Test
     void aPublicMxMustTakeMailBeforeTls() throws Exception {
         try (ReferenceServer required = ReferenceServer.builder(MailProtocol.SMTP).start();

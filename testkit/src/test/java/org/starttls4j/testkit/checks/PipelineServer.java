@@ -1,0 +1,138 @@
+package org.starttls4j.testkit.checks;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.starttls4j.testkit.MailProtocol;
+
+/**
+ * A small SMTP, IMAP or POP3 server that answers a few commands and upgrades on STARTTLS (STLS),
+ * and does one of two things with what a client pipelined after that command: it {@link
+ * Pipelined#DISCARDS} it and goes on inside TLS (the fix for CVE-2011-0411, as Postfix has it
+ * since 2.8.4), or it {@link Pipelined#KEEPS} it and answers it inside TLS (the bug). The first must
+ * pass {@link ServerCheck#COMMAND_INJECTION}, the second fail it, in every protocol.
+ */
+final class PipelineServer implements AutoCloseable {
+
+    /** What the server does with plaintext that followed STARTTLS in the same read. */
+    enum Pipelined { DISCARDS, KEEPS }
+
+    private final MailProtocol protocol;
+    private final Pipelined pipelined;
+    private final SSLContext context;
+    private final ServerSocket listener;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pipeline-server");
+        t.setDaemon(true);
+        return t;
+    });
+
+    PipelineServer(MailProtocol protocol, Pipelined pipelined, SSLContext context) throws IOException {
+        this.protocol = protocol;
+        this.pipelined = pipelined;
+        this.context = context;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.execute(() -> {
+            while (!listener.isClosed()) {
+                try {
+                    Socket s = listener.accept();
+                    threads.execute(() -> serve(s));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    private void serve(Socket accepted) {
+        try (accepted) {
+            BufferedReader in = reader(accepted.getInputStream());
+            OutputStream out = accepted.getOutputStream();
+            write(out, switch (protocol) {
+                case SMTP -> "220 pipeline ESMTP\r\n";
+                case IMAP -> "* OK pipeline ready\r\n";
+                default -> "+OK pipeline ready\r\n";
+            });
+            boolean secure = false;
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] words = line.split(" ", 3);
+                String tag = protocol == MailProtocol.IMAP ? words[0] + " " : "";
+                String verb = words[protocol == MailProtocol.IMAP && words.length > 1 ? 1 : 0].toUpperCase(Locale.ROOT);
+                if (verb.equals(protocol.startTlsCommand()) && !secure) {
+                    StringBuilder buffered = new StringBuilder();
+                    while (in.ready()) { // what arrived with STARTTLS, before the client could have seen the go-ahead
+                        buffered.append((char) in.read());
+                    }
+                    write(out, tag + (protocol == MailProtocol.SMTP ? "220 Go ahead\r\n" : protocol == MailProtocol.IMAP ? "OK Begin TLS\r\n" : "+OK Begin TLS\r\n"));
+                    SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true);
+                    tls.setUseClientMode(false);
+                    tls.startHandshake();
+                    out = tls.getOutputStream();
+                    InputStream kept = new ByteArrayInputStream(pipelined == Pipelined.KEEPS
+                            ? buffered.toString().getBytes(StandardCharsets.ISO_8859_1) : new byte[0]);
+                    in = reader(new SequenceInputStream(kept, tls.getInputStream()));
+                    secure = true;
+                    continue;
+                }
+                String reply = switch (protocol) {
+                    case SMTP -> switch (verb) {
+                        case "EHLO" -> "250-pipeline\r\n" + (secure ? "" : "250-STARTTLS\r\n") + "250 8BITMIME\r\n";
+                        case "NOOP" -> "250 2.0.0 OK\r\n";
+                        case "QUIT" -> "221 2.0.0 Bye\r\n";
+                        default -> "502 5.5.1 Not here\r\n";
+                    };
+                    case IMAP -> switch (verb) {
+                        case "CAPABILITY" -> "* CAPABILITY IMAP4rev1" + (secure ? "" : " STARTTLS") + "\r\n" + tag + "OK CAPABILITY done\r\n";
+                        case "NOOP" -> tag + "OK NOOP done\r\n";
+                        case "LOGOUT" -> "* BYE pipeline\r\n" + tag + "OK LOGOUT done\r\n";
+                        default -> tag + "BAD Not here\r\n";
+                    };
+                    default -> switch (verb) {
+                        case "CAPA" -> "+OK\r\nUSER\r\n" + (secure ? "" : "STLS\r\n") + ".\r\n";
+                        case "QUIT" -> "+OK Bye\r\n";
+                        default -> "-ERR Not here\r\n"; // NOOP too: it belongs to the TRANSACTION state (RFC 1939)
+                    };
+                };
+                write(out, reply);
+                if (verb.equals("QUIT") || verb.equals("LOGOUT")) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private static BufferedReader reader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
+    }
+
+    private static void write(OutputStream out, String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        threads.shutdownNow();
+    }
+}
