@@ -199,12 +199,12 @@ public final class ServerChecks {
     private CheckResult commandsBeforeTls() throws IOException {
         try (RawDialog d = open()) {
             d.greeting();
-            d.capabilities();
+            List<String> capabilities = d.capabilities();
             List<CheckResult> results = new ArrayList<>();
             switch (protocol) {
                 case SMTP -> {
                     results.add(smtpMail(d));
-                    results.add(smtpAuth(d));
+                    results.add(smtpAuth(d, capabilities));
                 }
                 case LMTP -> results.add(smtpMail(d));
                 case IMAP -> {
@@ -220,6 +220,7 @@ public final class ServerChecks {
                     } else {
                         results.add(pass("AUTHENTICATE refused before TLS (" + last + ")"));
                     }
+                    results.add(imapLogin(d, capabilities));
                 }
                 case POP3 -> {
                     String reply = d.command("USER checker").get(0);
@@ -276,15 +277,63 @@ public final class ServerChecks {
                 : fail("MAIL accepted before TLS (" + last + "): mail could be submitted in plaintext");
     }
 
-    private CheckResult smtpAuth(RawDialog d) throws IOException {
-        List<String> auth = d.command("AUTH PLAIN");
-        String last = auth.get(auth.size() - 1);
-        if (!d.positive(auth)) {
-            return pass("AUTH PLAIN refused before TLS (" + last + ")");
+    /**
+     * AUTH before TLS: PLAIN, and every other mechanism the EHLO reply announced (a server that
+     * answers PLAIN with 504 may still take LOGIN); each exchange is cancelled before a credential.
+     */
+    private CheckResult smtpAuth(RawDialog d, List<String> ehlo) throws IOException {
+        List<String> refusals = new ArrayList<>();
+        for (String mechanism : authMechanisms(ehlo)) {
+            List<String> auth = d.command("AUTH " + mechanism);
+            String last = auth.get(auth.size() - 1);
+            if (d.positive(auth)) {
+                d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
+                d.smtpReply();
+                return fail("AUTH " + mechanism + " accepted before TLS (" + last + "): credentials could be sent in plaintext");
+            }
+            refusals.add("AUTH " + mechanism + " refused before TLS (" + last + ")");
         }
-        d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
-        d.smtpReply();
-        return fail("AUTH PLAIN accepted before TLS (" + last + "): credentials could be sent in plaintext");
+        return pass(String.join("; ", refusals));
+    }
+
+    /** PLAIN, then the mechanisms an EHLO reply announces ({@code AUTH LOGIN CRAM-MD5}, or the old {@code AUTH=LOGIN}), at most four in all. */
+    static List<String> authMechanisms(List<String> ehlo) {
+        List<String> mechanisms = new ArrayList<>(List.of("PLAIN"));
+        for (String line : ehlo) {
+            String keywords = line.length() > 4 ? line.substring(4).toUpperCase(Locale.ROOT) : "";
+            if (keywords.startsWith("AUTH ") || keywords.startsWith("AUTH=")) {
+                for (String mechanism : keywords.substring(5).trim().split("\\s+")) {
+                    if (mechanism.matches("[A-Z0-9_-]{1,20}") && !mechanisms.contains(mechanism) && mechanisms.size() < 4) {
+                        mechanisms.add(mechanism);
+                    }
+                }
+            }
+        }
+        return mechanisms;
+    }
+
+    /**
+     * IMAP LOGIN before TLS, with made-up credentials (never a real user's): refused with
+     * {@code [PRIVACYREQUIRED]} (RFC 5530) or under {@code LOGINDISABLED} (RFC 9051 §6.2.3) it
+     * passes; accepted it fails; refused with no sign that TLS is the reason (e.g.
+     * {@code [AUTHENTICATIONFAILED]}) the server may have checked the credentials, so a real user's
+     * would log in in plaintext: a WARN, as the reply alone cannot tell.
+     */
+    private CheckResult imapLogin(RawDialog d, List<String> capabilities) throws IOException {
+        String t = d.nextTag();
+        d.write(t + " LOGIN checker not-a-password\r\n");
+        List<String> reply = d.imapUntilTagged(t);
+        String last = reply.get(reply.size() - 1);
+        if (d.positive(reply)) {
+            return fail("LOGIN with made-up credentials accepted before TLS (" + last + ")");
+        }
+        boolean loginDisabled = capabilities.stream().anyMatch(l -> l.toUpperCase(Locale.ROOT).matches("\\* CAPABILITY .*\\bLOGINDISABLED\\b.*"));
+        if (loginDisabled || last.toUpperCase(Locale.ROOT).contains("[PRIVACYREQUIRED]")) {
+            return pass("LOGIN refused before TLS (" + last + (loginDisabled ? "; LOGINDISABLED announced" : "") + ")");
+        }
+        return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, Verdict.WARN, "LOGIN with made-up credentials refused before TLS (" + last
+                + ") with no sign that TLS is the reason (no LOGINDISABLED, no [PRIVACYREQUIRED]): the server may have checked them,"
+                + " and a real user's would log in in plaintext");
     }
 
     private static CheckResult pass(String evidence) {

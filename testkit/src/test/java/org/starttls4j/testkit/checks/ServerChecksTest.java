@@ -85,8 +85,8 @@ class ServerChecksTest {
     @EnumSource(value = MailProtocol.class, names = {"SMTP", "IMAP", "POP3"})
     void commandInjectionTellsAServerThatDiscardsPipelinedPlaintextFromOneThatKeepsIt(MailProtocol protocol) throws Exception {
         ThrowawayPki pki = ThrowawayPki.forServer("localhost");
-        try (PipelineServer discards = new PipelineServer(protocol, PipelineServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID));
-             PipelineServer keeps = new PipelineServer(protocol, PipelineServer.Pipelined.KEEPS, pki.serverContext(CertificateKind.VALID))) {
+        try (HalfFixedServer discards = new HalfFixedServer(protocol, HalfFixedServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID));
+             HalfFixedServer keeps = new HalfFixedServer(protocol, HalfFixedServer.Pipelined.KEEPS, pki.serverContext(CertificateKind.VALID))) {
             CheckResult safe = quick(protocol, discards.port()).run(ServerCheck.COMMAND_INJECTION);
             CheckResult vulnerable = quick(protocol, keeps.port()).run(ServerCheck.COMMAND_INJECTION);
 
@@ -96,6 +96,20 @@ class ServerChecksTest {
             assertThat(safe.evidence()).contains("was not acted on inside TLS");
             assertThat(vulnerable.verdict()).as(vulnerable.evidence()).isEqualTo(Verdict.FAIL);
             assertThat(vulnerable.evidence()).contains("NOOP was answered inside TLS");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MailProtocol.class, names = {"SMTP", "IMAP"})
+    void commandsBeforeTlsTriesEveryLoginNotJustTheFirst(MailProtocol protocol) throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        try (HalfFixedServer server = new HalfFixedServer(protocol, HalfFixedServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID))) {
+            CheckResult result = quick(protocol, server.port()).run(ServerCheck.COMMANDS_BEFORE_TLS);
+
+            // SMTP: PLAIN is refused with 504, LOGIN (announced before TLS) is taken; IMAP: AUTHENTICATE is refused, LOGIN is taken
+            assertThat(result.verdict()).as(result.evidence()).isEqualTo(Verdict.FAIL);
+            assertThat(result.evidence()).contains(protocol == MailProtocol.SMTP
+                    ? "AUTH LOGIN accepted before TLS (334 VXNlcm5hbWU6)" : "LOGIN with made-up credentials accepted before TLS (A3 OK LOGIN done)");
         }
     }
 

@@ -19,13 +19,20 @@ import javax.net.ssl.SSLSocket;
 import org.starttls4j.testkit.MailProtocol;
 
 /**
- * A small SMTP, IMAP or POP3 server that answers a few commands and upgrades on STARTTLS (STLS),
- * and does one of two things with what a client pipelined after that command: it {@link
- * Pipelined#DISCARDS} it and goes on inside TLS (the fix for CVE-2011-0411, as Postfix has it
- * since 2.8.4), or it {@link Pipelined#KEEPS} it and answers it inside TLS (the bug). The first must
- * pass {@link ServerCheck#COMMAND_INJECTION}, the second fail it, in every protocol.
+ * A small SMTP, IMAP or POP3 server that fixed the well-known bug but not its sibling, to show that
+ * the checks look past the obvious door.
+ *
+ * <ul>
+ *   <li>What a client pipelined after STARTTLS (STLS): the server either {@link Pipelined#DISCARDS}
+ *       it and goes on inside TLS (the fix for CVE-2011-0411, as Postfix has it since 2.8.4), or
+ *       {@link Pipelined#KEEPS} it and answers it inside TLS (the bug). The first must pass
+ *       {@link ServerCheck#COMMAND_INJECTION}, the second fail it, in every protocol.</li>
+ *   <li>Login before TLS: it refuses SMTP {@code AUTH PLAIN} (504) and IMAP {@code AUTHENTICATE},
+ *       but takes {@code AUTH LOGIN} (announced before TLS) and IMAP {@code LOGIN}:
+ *       {@link ServerCheck#COMMANDS_BEFORE_TLS} must fail it.</li>
+ * </ul>
  */
-final class PipelineServer implements AutoCloseable {
+final class HalfFixedServer implements AutoCloseable {
 
     /** What the server does with plaintext that followed STARTTLS in the same read. */
     enum Pipelined { DISCARDS, KEEPS }
@@ -35,12 +42,12 @@ final class PipelineServer implements AutoCloseable {
     private final SSLContext context;
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "pipeline-server");
+        Thread t = new Thread(r, "half-fixed-server");
         t.setDaemon(true);
         return t;
     });
 
-    PipelineServer(MailProtocol protocol, Pipelined pipelined, SSLContext context) throws IOException {
+    HalfFixedServer(MailProtocol protocol, Pipelined pipelined, SSLContext context) throws IOException {
         this.protocol = protocol;
         this.pipelined = pipelined;
         this.context = context;
@@ -94,7 +101,11 @@ final class PipelineServer implements AutoCloseable {
                 }
                 String reply = switch (protocol) {
                     case SMTP -> switch (verb) {
-                        case "EHLO" -> "250-pipeline\r\n" + (secure ? "" : "250-STARTTLS\r\n") + "250 8BITMIME\r\n";
+                        case "EHLO" -> "250-pipeline\r\n" + (secure ? "" : "250-STARTTLS\r\n250-AUTH LOGIN\r\n") + "250 8BITMIME\r\n";
+                        case "MAIL" -> "530 5.7.0 Must issue a STARTTLS command first\r\n";
+                        case "AUTH" -> line.toUpperCase(Locale.ROOT).startsWith("AUTH LOGIN") ? "334 VXNlcm5hbWU6\r\n"
+                                : "504 5.5.4 Unrecognized authentication type\r\n";
+                        case "*" -> "501 5.7.0 Authentication cancelled\r\n";
                         case "NOOP" -> "250 2.0.0 OK\r\n";
                         case "QUIT" -> "221 2.0.0 Bye\r\n";
                         default -> "502 5.5.1 Not here\r\n";
@@ -102,6 +113,8 @@ final class PipelineServer implements AutoCloseable {
                     case IMAP -> switch (verb) {
                         case "CAPABILITY" -> "* CAPABILITY IMAP4rev1" + (secure ? "" : " STARTTLS") + "\r\n" + tag + "OK CAPABILITY done\r\n";
                         case "NOOP" -> tag + "OK NOOP done\r\n";
+                        case "AUTHENTICATE" -> tag + "NO [PRIVACYREQUIRED] Not before TLS\r\n";
+                        case "LOGIN" -> tag + "OK LOGIN done\r\n";
                         case "LOGOUT" -> "* BYE pipeline\r\n" + tag + "OK LOGOUT done\r\n";
                         default -> tag + "BAD Not here\r\n";
                     };
