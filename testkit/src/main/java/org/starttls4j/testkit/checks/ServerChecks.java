@@ -4,9 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ public final class ServerChecks {
 
     private final MailProtocol protocol;
     private final InetSocketAddress address;
+    private final InetAddress source;
     private final String serverName;
     private final String clientName;
     private final Duration timeout;
@@ -47,6 +50,7 @@ public final class ServerChecks {
     private ServerChecks(Builder b) {
         this.protocol = b.protocol;
         this.address = new InetSocketAddress(b.host, b.port);
+        this.source = b.source;
         this.serverName = b.serverName;
         this.clientName = b.clientName;
         this.timeout = b.timeout;
@@ -93,7 +97,7 @@ public final class ServerChecks {
     }
 
     private RawDialog open() throws IOException {
-        return RawDialog.open(protocol, address, serverName, clientName, timeout);
+        return RawDialog.open(protocol, source, address, serverName, clientName, timeout);
     }
 
     private String word() {
@@ -246,8 +250,14 @@ public final class ServerChecks {
                 }
             }
             Verdict worst = results.stream().map(CheckResult::verdict).max(Enum::compareTo).orElse(Verdict.PASS);
-            return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, worst,
-                    String.join("; ", results.stream().map(CheckResult::evidence).toList()));
+            String evidence = String.join("; ", results.stream().map(CheckResult::evidence).toList());
+            if (worst != Verdict.PASS && d.fromServersOwnAddress()) {
+                // Dovecot counts a client on its own address as secure and lets it log in without TLS
+                evidence += " (the check came from the server's own address, " + d.socket().getLocalAddress().getHostAddress()
+                        + ", which some servers count as secure, Dovecot among them: check from another address"
+                        + " to see what a remote client gets)";
+            }
+            return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, worst, evidence);
         }
     }
 
@@ -474,9 +484,7 @@ public final class ServerChecks {
         List<Socket> silent = new ArrayList<>();
         try {
             for (int i = 0; i < idleConnections; i++) {
-                Socket s = new Socket();
-                s.connect(address, (int) timeout.toMillis());
-                silent.add(s);
+                silent.add(RawDialog.connect(source, address, timeout));
             }
             String greeting;
             try (RawDialog fresh = open()) {
@@ -529,6 +537,7 @@ public final class ServerChecks {
         private final MailProtocol protocol;
         private final String host;
         private final int port;
+        private InetAddress source;
         private String serverName = "localhost";
         private Duration timeout = Duration.ofSeconds(5);
         private Duration idleLimit = Duration.ofSeconds(10);
@@ -550,6 +559,24 @@ public final class ServerChecks {
          */
         public Builder serverName(String value) {
             this.serverName = Objects.requireNonNull(value, "serverName");
+            return this;
+        }
+
+        /**
+         * The local address the checks connect from. A server may count a client on its own address
+         * as secure (Dovecot lets it log in without TLS): to see what a remote client gets, check from
+         * another address, e.g. {@code 127.0.0.2} for a server on {@code 127.0.0.1}.
+         *
+         * @param value a local address (name or literal); default: whichever the system picks
+         * @return this builder
+         * @throws IllegalArgumentException when the name does not resolve
+         */
+        public Builder sourceAddress(String value) {
+            try {
+                this.source = InetAddress.getByName(Objects.requireNonNull(value, "sourceAddress"));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("no such address: " + value, e);
+            }
             return this;
         }
 
