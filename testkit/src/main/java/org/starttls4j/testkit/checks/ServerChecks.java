@@ -251,8 +251,8 @@ public final class ServerChecks {
             }
             Verdict worst = results.stream().map(CheckResult::verdict).max(Enum::compareTo).orElse(Verdict.PASS);
             String evidence = String.join("; ", results.stream().map(CheckResult::evidence).toList());
-            if (worst != Verdict.PASS && d.fromServersOwnAddress()) {
-                // Dovecot counts a client on its own address as secure and lets it log in without TLS
+            if (worst == Verdict.FAIL && d.fromServersOwnAddress()) {
+                // a login or mail taken: Dovecot counts a client on its own address as secure and lets it log in without TLS
                 evidence += " (the check came from the server's own address, " + d.socket().getLocalAddress().getHostAddress()
                         + ", which some servers count as secure, Dovecot among them: check from another address"
                         + " to see what a remote client gets)";
