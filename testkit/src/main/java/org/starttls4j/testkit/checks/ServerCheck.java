@@ -27,7 +27,10 @@ public enum ServerCheck {
      * kept it whole, and from outside the two look alike. No answer at all is a FAIL.
      */
     OVER_LONG_LINE("a command line of 1 MiB: refused or closed?"),
-    /** A client-initiated renegotiation inside TLS 1.2: a server should refuse it (it costs the server a handshake each time). */
+    /**
+     * A client-initiated renegotiation inside TLS 1.2: a server should refuse it (it costs the server
+     * a handshake each time). A server of TLS 1.3 only passes: RFC 8446 has no renegotiation.
+     */
     RENEGOTIATION("client-initiated TLS 1.2 renegotiation: refused?"),
     /** 4,096 junk commands in one write before TLS: how many bytes does the server send back per byte received? */
     AMPLIFICATION("4,096 junk commands before TLS: bytes out per byte in"),

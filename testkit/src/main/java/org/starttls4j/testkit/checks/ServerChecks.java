@@ -409,7 +409,9 @@ public final class ServerChecks {
             try {
                 tls = d.upgrade(event -> handshakes.countDown(), "TLSv1.2");
             } catch (IOException e) {
-                return new CheckResult(check, Verdict.WARN, "not tested: no TLS 1.2 handshake (" + e.getMessage() + ")");
+                return tls13Only() ? new CheckResult(check, Verdict.PASS, "the server speaks TLS 1.3 only, which has no renegotiation"
+                        + " (RFC 8446 §4); a TLS 1.2 handshake failed (" + e.getMessage() + ")")
+                        : new CheckResult(check, Verdict.WARN, "not tested: no TLS 1.2 handshake (" + e.getMessage() + ")");
             }
             try {
                 tls.startHandshake(); // on an established TLS 1.2 session: a renegotiation
@@ -424,6 +426,17 @@ public final class ServerChecks {
                         ? new CheckResult(check, Verdict.FAIL, "the server renegotiated at the client's request, then: " + e.getMessage())
                         : new CheckResult(check, Verdict.PASS, "the server refused the renegotiation (" + e.getMessage() + ")");
             }
+        }
+    }
+
+    /** Whether a fresh connection, offering every version, gets TLS 1.3 (after a TLS 1.2 handshake failed). */
+    private boolean tls13Only() {
+        try (RawDialog d = open()) {
+            d.greeting();
+            d.capabilities();
+            return d.positive(d.startTls("")) && d.upgrade().getSession().getProtocol().equals("TLSv1.3");
+        } catch (IOException e) {
+            return false;
         }
     }
 

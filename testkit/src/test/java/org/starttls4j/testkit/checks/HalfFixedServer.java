@@ -40,6 +40,7 @@ final class HalfFixedServer implements AutoCloseable {
     private final MailProtocol protocol;
     private final Pipelined pipelined;
     private final SSLContext context;
+    private final String[] tlsVersions;
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "half-fixed-server");
@@ -48,9 +49,15 @@ final class HalfFixedServer implements AutoCloseable {
     });
 
     HalfFixedServer(MailProtocol protocol, Pipelined pipelined, SSLContext context) throws IOException {
+        this(protocol, pipelined, context, new String[0]);
+    }
+
+    /** As above, speaking only {@code tlsVersions} (e.g. {@code TLSv1.3}) when some are given. */
+    HalfFixedServer(MailProtocol protocol, Pipelined pipelined, SSLContext context, String... tlsVersions) throws IOException {
         this.protocol = protocol;
         this.pipelined = pipelined;
         this.context = context;
+        this.tlsVersions = tlsVersions.clone();
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         threads.execute(() -> {
             while (!listener.isClosed()) {
@@ -91,6 +98,9 @@ final class HalfFixedServer implements AutoCloseable {
                     write(out, tag + (protocol == MailProtocol.SMTP ? "220 Go ahead\r\n" : protocol == MailProtocol.IMAP ? "OK Begin TLS\r\n" : "+OK Begin TLS\r\n"));
                     SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true);
                     tls.setUseClientMode(false);
+                    if (tlsVersions.length > 0) {
+                        tls.setEnabledProtocols(tlsVersions);
+                    }
                     tls.startHandshake();
                     out = tls.getOutputStream();
                     InputStream kept = new ByteArrayInputStream(pipelined == Pipelined.KEEPS

@@ -114,6 +114,19 @@ class ServerChecksTest {
     }
 
     @Test
+    void aServerOfTls13OnlyCannotRenegotiateAndPasses() throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        try (HalfFixedServer server = new HalfFixedServer(MailProtocol.SMTP, HalfFixedServer.Pipelined.DISCARDS,
+                pki.serverContext(CertificateKind.VALID), "TLSv1.3")) {
+            CheckResult result = quick(MailProtocol.SMTP, server.port()).run(ServerCheck.RENEGOTIATION);
+
+            // RFC 8446 removed renegotiation: no TLS 1.2 handshake is no reason for a "not tested" WARN
+            assertThat(result.verdict()).as(result.evidence()).isEqualTo(Verdict.PASS);
+            assertThat(result.evidence()).startsWith("the server speaks TLS 1.3 only, which has no renegotiation");
+        }
+    }
+
+    @Test
     void aPublicMxMustTakeMailBeforeTls() throws Exception {
         try (ReferenceServer required = ReferenceServer.builder(MailProtocol.SMTP).start();
              ReferenceServer opportunistic = ReferenceServer.builder(MailProtocol.SMTP).tls(TlsMode.STARTTLS_OPPORTUNISTIC).start()) {
