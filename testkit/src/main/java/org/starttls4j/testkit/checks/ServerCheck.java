@@ -24,7 +24,9 @@ public enum ServerCheck {
      * A command line of 1 MiB: the server should refuse it or close, not read on without bound. An
      * answer as to a command is a WARN, not a FAIL: a server that truncates the line at a bound of
      * its own and skips the rest (Postfix, at {@code line_length_limit}) answers just as one that
-     * kept it whole, and from outside the two look alike. No answer at all is a FAIL.
+     * kept it whole, and from outside the two look alike. No answer at all is a FAIL. A refusal
+     * passes, though a server that read the whole line before refusing it answers the same; only a
+     * close before the line was all sent shows a bound for certain.
      */
     OVER_LONG_LINE("a command line of 1 MiB: refused or closed?"),
     /**
