@@ -11,12 +11,13 @@ public enum ServerCheck {
     SECOND_STARTTLS("STARTTLS again inside TLS: refused?"),
     /**
      * Logging in or sending mail before TLS must be refused by a server that requires TLS: SMTP
-     * {@code MAIL}, and {@code AUTH} with {@code PLAIN} and every mechanism the EHLO reply announces;
-     * IMAP {@code AUTHENTICATE PLAIN} and {@code LOGIN} with a made-up user and password (refused
-     * with no sign that TLS is the reason, neither {@code LOGINDISABLED} nor {@code [PRIVACYREQUIRED]}:
-     * a WARN, the server may have checked them); POP3 {@code USER}, LMTP {@code MAIL} (accepted: a
-     * WARN, LMTP usually runs on a trusted network), ManageSieve {@code AUTHENTICATE "PLAIN"}, NNTP
-     * {@code AUTHINFO USER}. SASL exchanges are cancelled; no real credential is ever sent. A public MX on port 25 must accept mail without TLS (RFC 3207 §4): with
+     * {@code MAIL}; SASL with {@code PLAIN} and every mechanism the capabilities announce (SMTP
+     * {@code AUTH}, IMAP {@code AUTHENTICATE}, POP3 {@code AUTH}, ManageSieve {@code AUTHENTICATE});
+     * IMAP {@code LOGIN} with a made-up user and password (refused with no sign that TLS is the
+     * reason, neither {@code LOGINDISABLED} nor {@code [PRIVACYREQUIRED]}: a WARN, the server may have
+     * checked them); POP3 {@code USER}, LMTP {@code MAIL} (accepted: a WARN, LMTP usually runs on a
+     * trusted network), NNTP {@code AUTHINFO USER}. SASL exchanges are cancelled; no real credential
+     * is ever sent. A public MX on port 25 must accept mail without TLS (RFC 3207 §4): with
      * {@link ServerChecks.Builder#publicMx(boolean)} MAIL accepted passes and a 530 warns.
      */
     COMMANDS_BEFORE_TLS("login and mail before TLS: refused?"),

@@ -212,17 +212,8 @@ public final class ServerChecks {
                 }
                 case LMTP -> results.add(smtpMail(d));
                 case IMAP -> {
-                    String t = d.nextTag();
-                    d.write(t + " AUTHENTICATE PLAIN\r\n");
-                    List<String> reply = d.imapUntilTagged(t);
-                    String last = reply.get(reply.size() - 1);
-                    if (last.startsWith("+")) {
-                        d.write("*\r\n"); // RFC 9051 §6.2.2: cancel; no credentials are ever sent
-                        d.imapUntilTagged(t);
-                        results.add(fail("AUTHENTICATE PLAIN accepted before TLS (continuation request '" + last
-                                + "'); credentials could be sent in plaintext"));
-                    } else {
-                        results.add(pass("AUTHENTICATE refused before TLS (" + last + ")"));
+                    for (String mechanism : saslMechanisms(protocol, capabilities)) {
+                        results.add(imapAuthenticate(d, mechanism));
                     }
                     results.add(imapLogin(d, capabilities));
                 }
@@ -230,16 +221,13 @@ public final class ServerChecks {
                     String reply = d.command("USER checker").get(0);
                     results.add(d.positive(List.of(reply)) ? fail("USER accepted before TLS (" + reply + "): PASS could follow in plaintext")
                             : pass("USER refused before TLS (" + reply + ")"));
+                    for (String mechanism : saslMechanisms(protocol, capabilities)) {
+                        results.add(pop3Auth(d, mechanism));
+                    }
                 }
                 case SIEVE -> {
-                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
-                    String first = d.line();
-                    if (first.startsWith("\"") || first.startsWith("{")) {
-                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
-                        d.sieveResponse();
-                        results.add(fail("AUTHENTICATE \"PLAIN\" accepted before TLS (a continuation); credentials could be sent in plaintext"));
-                    } else {
-                        results.add(pass("AUTHENTICATE refused before TLS (" + first + ")"));
+                    for (String mechanism : saslMechanisms(protocol, capabilities)) {
+                        results.add(sieveAuthenticate(d, mechanism));
                     }
                 }
                 case NNTP -> {
@@ -293,33 +281,87 @@ public final class ServerChecks {
      */
     private CheckResult smtpAuth(RawDialog d, List<String> ehlo) throws IOException {
         List<String> refusals = new ArrayList<>();
-        for (String mechanism : authMechanisms(ehlo)) {
+        for (String mechanism : saslMechanisms(protocol, ehlo)) {
             List<String> auth = d.command("AUTH " + mechanism);
             String last = auth.get(auth.size() - 1);
             if (d.positive(auth)) {
                 d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
                 d.smtpReply();
-                return fail("AUTH " + mechanism + " accepted before TLS (" + last + "): credentials could be sent in plaintext");
+                refusals.add("AUTH " + mechanism + " accepted before TLS (" + last + "): credentials could be sent in plaintext");
+                return fail(String.join("; ", refusals));
             }
             refusals.add("AUTH " + mechanism + " refused before TLS (" + last + ")");
         }
         return pass(String.join("; ", refusals));
     }
 
-    /** PLAIN, then the mechanisms an EHLO reply announces ({@code AUTH LOGIN CRAM-MD5}, or the old {@code AUTH=LOGIN}), at most four in all. */
-    static List<String> authMechanisms(List<String> ehlo) {
+    /**
+     * PLAIN, then the SASL mechanisms the capabilities announce (SMTP {@code 250-AUTH LOGIN CRAM-MD5}
+     * or the old {@code AUTH=LOGIN}; IMAP {@code AUTH=LOGIN}; POP3 {@code SASL LOGIN}; ManageSieve
+     * {@code "SASL" "LOGIN"}), at most four in all: a server that refuses PLAIN may take another.
+     */
+    static List<String> saslMechanisms(MailProtocol protocol, List<String> capabilities) {
         List<String> mechanisms = new ArrayList<>(List.of("PLAIN"));
-        for (String line : ehlo) {
-            String keywords = line.length() > 4 ? line.substring(4).toUpperCase(Locale.ROOT) : "";
-            if (keywords.startsWith("AUTH ") || keywords.startsWith("AUTH=")) {
-                for (String mechanism : keywords.substring(5).trim().split("\\s+")) {
-                    if (mechanism.matches("[A-Z0-9_-]{1,20}") && !mechanisms.contains(mechanism) && mechanisms.size() < 4) {
-                        mechanisms.add(mechanism);
-                    }
+        for (String line : capabilities) {
+            String upper = line.toUpperCase(Locale.ROOT);
+            List<String> announced = switch (protocol) {
+                case SMTP, LMTP -> {
+                    String keywords = upper.length() > 4 ? upper.substring(4) : "";
+                    yield keywords.startsWith("AUTH ") || keywords.startsWith("AUTH=") ? List.of(keywords.substring(5).trim().split("\\s+"))
+                            : List.of();
+                }
+                case IMAP -> upper.startsWith("* CAPABILITY ") ? Arrays.stream(upper.split("\\s+")).filter(w -> w.startsWith("AUTH="))
+                        .map(w -> w.substring(5)).toList() : List.of();
+                case POP3 -> upper.startsWith("SASL ") ? List.of(upper.substring(5).trim().split("\\s+")) : List.of();
+                case SIEVE -> upper.startsWith("\"SASL\" ") ? List.of(upper.substring(7).replace("\"", "").trim().split("\\s+")) : List.of();
+                case NNTP -> List.of();
+            };
+            for (String mechanism : announced) {
+                if (mechanism.matches("[A-Z0-9_-]{1,20}") && !mechanisms.contains(mechanism) && mechanisms.size() < 4) {
+                    mechanisms.add(mechanism);
                 }
             }
         }
         return mechanisms;
+    }
+
+    /** IMAP AUTHENTICATE before TLS: a continuation is an acceptance (cancelled at once, RFC 9051 §6.2.2). */
+    private CheckResult imapAuthenticate(RawDialog d, String mechanism) throws IOException {
+        String named = mechanism.equals("PLAIN") ? "AUTHENTICATE" : "AUTHENTICATE " + mechanism;
+        String t = d.nextTag();
+        d.write(t + " AUTHENTICATE " + mechanism + "\r\n");
+        List<String> reply = d.imapUntilTagged(t);
+        String last = reply.get(reply.size() - 1);
+        if (!last.startsWith("+")) {
+            return pass(named + " refused before TLS (" + last + ")");
+        }
+        d.write("*\r\n"); // cancel; no credentials are ever sent
+        d.imapUntilTagged(t);
+        return fail("AUTHENTICATE " + mechanism + " accepted before TLS (continuation request '" + last
+                + "'); credentials could be sent in plaintext");
+    }
+
+    /** POP3 AUTH before TLS (RFC 5034): a continuation is an acceptance (cancelled at once). */
+    private CheckResult pop3Auth(RawDialog d, String mechanism) throws IOException {
+        String reply = d.command("AUTH " + mechanism).get(0);
+        if (!reply.startsWith("+")) {
+            return pass("AUTH " + mechanism + " refused before TLS (" + reply + ")");
+        }
+        d.write("*\r\n"); // RFC 5034 §4: cancel; no credentials are ever sent
+        d.line();
+        return fail("AUTH " + mechanism + " accepted before TLS (continuation '" + reply + "'); credentials could be sent in plaintext");
+    }
+
+    /** ManageSieve AUTHENTICATE before TLS: a continuation (a string) is an acceptance (cancelled at once, RFC 5804 §2.1). */
+    private CheckResult sieveAuthenticate(RawDialog d, String mechanism) throws IOException {
+        d.write("AUTHENTICATE \"" + mechanism + "\"\r\n");
+        String first = d.line();
+        if (!first.startsWith("\"") && !first.startsWith("{")) {
+            return pass((mechanism.equals("PLAIN") ? "AUTHENTICATE" : "AUTHENTICATE \"" + mechanism + "\"") + " refused before TLS (" + first + ")");
+        }
+        d.write("\"*\"\r\n"); // cancel; no credentials are ever sent
+        d.sieveResponse();
+        return fail("AUTHENTICATE \"" + mechanism + "\" accepted before TLS (a continuation); credentials could be sent in plaintext");
     }
 
     /**

@@ -27,9 +27,10 @@ import org.starttls4j.testkit.MailProtocol;
  *       it and goes on inside TLS (the fix for CVE-2011-0411, as Postfix has it since 2.8.4), or
  *       {@link Pipelined#KEEPS} it and answers it inside TLS (the bug). The first must pass
  *       {@link ServerCheck#COMMAND_INJECTION}, the second fail it, in every protocol.</li>
- *   <li>Login before TLS: it refuses SMTP {@code AUTH PLAIN} (504) and IMAP {@code AUTHENTICATE},
- *       but takes {@code AUTH LOGIN} (announced before TLS) and IMAP {@code LOGIN}:
- *       {@link ServerCheck#COMMANDS_BEFORE_TLS} must fail it.</li>
+ *   <li>Login before TLS: it refuses SMTP {@code AUTH PLAIN} (504), IMAP {@code AUTHENTICATE PLAIN}
+ *       and POP3 {@code USER}, but takes {@code AUTH LOGIN} (announced before TLS), IMAP
+ *       {@code LOGIN} and {@code AUTHENTICATE XOAUTH2} (announced), and POP3 {@code AUTH PLAIN}
+ *       (announced as {@code SASL PLAIN}): {@link ServerCheck#COMMANDS_BEFORE_TLS} must fail it.</li>
  * </ul>
  */
 final class HalfFixedServer implements AutoCloseable {
@@ -85,8 +86,14 @@ final class HalfFixedServer implements AutoCloseable {
                 default -> "+OK pipeline ready\r\n";
             });
             boolean secure = false;
+            String authenticating = null; // the IMAP tag of an AUTHENTICATE waiting for its continuation
             String line;
             while ((line = in.readLine()) != null) {
+                if (authenticating != null) {
+                    write(out, authenticating + "BAD AUTHENTICATE cancelled\r\n");
+                    authenticating = null;
+                    continue;
+                }
                 String[] words = line.split(" ", 3);
                 String tag = protocol == MailProtocol.IMAP ? words[0] + " " : "";
                 String verb = words[protocol == MailProtocol.IMAP && words.length > 1 ? 1 : 0].toUpperCase(Locale.ROOT);
@@ -121,19 +128,25 @@ final class HalfFixedServer implements AutoCloseable {
                         default -> "502 5.5.1 Not here\r\n";
                     };
                     case IMAP -> switch (verb) {
-                        case "CAPABILITY" -> "* CAPABILITY IMAP4rev1" + (secure ? "" : " STARTTLS") + "\r\n" + tag + "OK CAPABILITY done\r\n";
+                        case "CAPABILITY" -> "* CAPABILITY IMAP4rev1" + (secure ? "" : " STARTTLS AUTH=XOAUTH2") + "\r\n" + tag + "OK CAPABILITY done\r\n";
                         case "NOOP" -> tag + "OK NOOP done\r\n";
-                        case "AUTHENTICATE" -> tag + "NO [PRIVACYREQUIRED] Not before TLS\r\n";
+                        case "AUTHENTICATE" -> line.toUpperCase(Locale.ROOT).endsWith(" XOAUTH2") ? "+ \r\n"
+                                : tag + "NO [PRIVACYREQUIRED] Not before TLS\r\n";
                         case "LOGIN" -> tag + "OK LOGIN done\r\n";
                         case "LOGOUT" -> "* BYE pipeline\r\n" + tag + "OK LOGOUT done\r\n";
                         default -> tag + "BAD Not here\r\n";
                     };
                     default -> switch (verb) {
-                        case "CAPA" -> "+OK\r\nUSER\r\n" + (secure ? "" : "STLS\r\n") + ".\r\n";
+                        case "CAPA" -> "+OK\r\nUSER\r\n" + (secure ? "" : "STLS\r\nSASL PLAIN\r\n") + ".\r\n";
+                        case "USER" -> secure ? "+OK\r\n" : "-ERR [AUTH] Not before TLS\r\n";
+                        case "AUTH" -> "+ \r\n";
                         case "QUIT" -> "+OK Bye\r\n";
                         default -> "-ERR Not here\r\n"; // NOOP too: it belongs to the TRANSACTION state (RFC 1939)
                     };
                 };
+                if (reply.startsWith("+ ") && protocol == MailProtocol.IMAP) {
+                    authenticating = tag;
+                }
                 write(out, reply);
                 if (verb.equals("QUIT") || verb.equals("LOGOUT")) {
                     return;

@@ -5,6 +5,7 @@ import static org.starttls4j.testkit.StartTlsAssertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,16 +101,21 @@ class ServerChecksTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = MailProtocol.class, names = {"SMTP", "IMAP"})
+    @EnumSource(value = MailProtocol.class, names = {"SMTP", "IMAP", "POP3"})
     void commandsBeforeTlsTriesEveryLoginNotJustTheFirst(MailProtocol protocol) throws Exception {
         ThrowawayPki pki = ThrowawayPki.forServer("localhost");
         try (HalfFixedServer server = new HalfFixedServer(protocol, HalfFixedServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID))) {
             CheckResult result = quick(protocol, server.port()).run(ServerCheck.COMMANDS_BEFORE_TLS);
 
-            // SMTP: PLAIN is refused with 504, LOGIN (announced before TLS) is taken; IMAP: AUTHENTICATE is refused, LOGIN is taken
+            // SMTP: PLAIN is refused with 504, LOGIN (announced before TLS) is taken; IMAP: AUTHENTICATE PLAIN is refused,
+            // AUTHENTICATE XOAUTH2 (announced) and LOGIN are taken; POP3: USER is refused, AUTH PLAIN (announced) is taken
             assertThat(result.verdict()).as(result.evidence()).isEqualTo(Verdict.FAIL);
-            assertThat(result.evidence()).contains(protocol == MailProtocol.SMTP
-                    ? "AUTH LOGIN accepted before TLS (334 VXNlcm5hbWU6)" : "LOGIN with made-up credentials accepted before TLS (A3 OK LOGIN done)");
+            assertThat(result.evidence()).contains(switch (protocol) {
+                case SMTP -> List.of("AUTH PLAIN refused before TLS (504", "AUTH LOGIN accepted before TLS (334 VXNlcm5hbWU6)");
+                case IMAP -> List.of("AUTHENTICATE refused before TLS (A2 NO [PRIVACYREQUIRED]", "AUTHENTICATE XOAUTH2 accepted before TLS",
+                        "LOGIN with made-up credentials accepted before TLS (A4 OK LOGIN done)");
+                default -> List.of("USER refused before TLS (-ERR [AUTH]", "AUTH PLAIN accepted before TLS (continuation '+ ')");
+            });
         }
     }
 
