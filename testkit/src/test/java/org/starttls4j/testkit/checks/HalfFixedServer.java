@@ -7,13 +7,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.starttls4j.testkit.MailProtocol;
@@ -42,12 +38,7 @@ final class HalfFixedServer implements AutoCloseable {
     private final Pipelined pipelined;
     private final SSLContext context;
     private final String[] tlsVersions;
-    private final ServerSocket listener;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "half-fixed-server");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LoopbackListener listener;
 
     HalfFixedServer(MailProtocol protocol, Pipelined pipelined, SSLContext context) throws IOException {
         this(protocol, pipelined, context, new String[0]);
@@ -59,21 +50,11 @@ final class HalfFixedServer implements AutoCloseable {
         this.pipelined = pipelined;
         this.context = context;
         this.tlsVersions = tlsVersions.clone();
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        threads.execute(() -> {
-            while (!listener.isClosed()) {
-                try {
-                    Socket s = listener.accept();
-                    threads.execute(() -> serve(s));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        this.listener = new LoopbackListener("half-fixed-server", this::serve);
     }
 
     int port() {
-        return listener.getLocalPort();
+        return listener.port();
     }
 
     private void serve(Socket accepted) {
@@ -169,6 +150,5 @@ final class HalfFixedServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
-        threads.shutdownNow();
     }
 }
