@@ -402,6 +402,10 @@ public final class ServerChecks {
         ServerCheck check = ServerCheck.OVER_LONG_LINE;
         try (RawDialog d = open()) {
             d.greeting();
+            // the same command, short: a refusal of the long line means a bound only if the short one is not refused alike
+            // (POP3 has no NOOP before login, NNTP none at all: both refuse it at any length)
+            List<String> control = d.command("NOOP x");
+            String shortAnswer = control.get(control.size() - 1);
             OutputStream out = d.socket().getOutputStream();
             String prefix = protocol == MailProtocol.IMAP ? "K1 NOOP " : "NOOP ";
             byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
@@ -427,11 +431,21 @@ public final class ServerChecks {
                 return new CheckResult(check, Verdict.PASS, "the server closed the connection on a line of 1 MiB (" + e.getMessage() + ")");
             }
             boolean positive = d.positive(List.of(answer)) && !answer.startsWith("+ ");
-            return positive
-                    ? new CheckResult(check, Verdict.WARN, "a command line of 1 MiB was answered as a command (" + answer
-                            + "): either truncated at a bound and the rest skipped, or kept whole; the reply cannot tell")
-                    : new CheckResult(check, Verdict.PASS, "a command line of 1 MiB was refused: " + answer);
+            if (positive) {
+                return new CheckResult(check, Verdict.WARN, "a command line of 1 MiB was answered as a command (" + answer
+                        + "): either truncated at a bound and the rest skipped, or kept whole; the reply cannot tell");
+            }
+            if (untagged(answer).equals(untagged(shortAnswer))) {
+                return new CheckResult(check, Verdict.WARN, "a command line of 1 MiB was refused just as the same command, short, was ("
+                        + answer + "): the refusal says nothing of the line's length, which may have been read whole");
+            }
+            return new CheckResult(check, Verdict.PASS, "a command line of 1 MiB was refused: " + answer + " (the short one got: " + shortAnswer + ")");
         }
+    }
+
+    /** An answer without its IMAP tag, so that the answers to two commands compare. */
+    private String untagged(String answer) {
+        return protocol == MailProtocol.IMAP && answer.indexOf(' ') > 0 ? answer.substring(answer.indexOf(' ') + 1) : answer;
     }
 
     // ---------------------------------------------------------------- RENEGOTIATION

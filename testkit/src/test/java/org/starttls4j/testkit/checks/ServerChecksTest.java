@@ -120,6 +120,18 @@ class ServerChecksTest {
     }
 
     @Test
+    void aRefusalOfTheLongLineThatTheShortOneGetsAlikeShowsNoBound() throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        // its POP3 reads any line whole (BufferedReader.readLine) and knows no NOOP before login, as RFC 1939 has it
+        try (HalfFixedServer server = new HalfFixedServer(MailProtocol.POP3, HalfFixedServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID))) {
+            CheckResult result = quick(MailProtocol.POP3, server.port()).run(ServerCheck.OVER_LONG_LINE);
+
+            assertThat(result.verdict()).as(result.evidence()).isEqualTo(Verdict.WARN);
+            assertThat(result.evidence()).contains("refused just as the same command, short, was (-ERR Not here)");
+        }
+    }
+
+    @Test
     void aServerOfTls13OnlyCannotRenegotiateAndPasses() throws Exception {
         ThrowawayPki pki = ThrowawayPki.forServer("localhost");
         try (HalfFixedServer server = new HalfFixedServer(MailProtocol.SMTP, HalfFixedServer.Pipelined.DISCARDS,
