@@ -26,8 +26,10 @@ public enum ServerCheck {
      * answer as to a command is a WARN, not a FAIL: a server that truncates the line at a bound of
      * its own and skips the rest (Postfix, at {@code line_length_limit}) answers just as one that
      * kept it whole, and from outside the two look alike. No answer at all is a FAIL. A refusal
-     * passes, though a server that read the whole line before refusing it answers the same; only a
-     * close before the line was all sent shows a bound for certain.
+     * passes when the same command, short ({@code NOOP x}, sent first), was not refused alike; a
+     * refusal both get (POP3 has no NOOP before login, NNTP none at all) says nothing of the length:
+     * a WARN. A server that read the whole line before refusing it still answers as one that
+     * stopped at a bound; only a close before the line was all sent shows a bound for certain.
      */
     OVER_LONG_LINE("a command line of 1 MiB: refused or closed?"),
     /**
