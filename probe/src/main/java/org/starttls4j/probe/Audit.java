@@ -34,7 +34,7 @@ import org.starttls4j.testkit.checks.ServerChecks;
  * certificate strength     key type and size and signature algorithm of each certificate sent, against the
  *                          floor a starttls4j client holds verified chains to (RSA 2048, EC 256, no SHA-1/MD5)
  * login before TLS         the capabilities announced in plaintext (AUTH, AUTH=…, LOGINDISABLED, USER, SASL)
- * commands before TLS      the test kit's COMMANDS_BEFORE_TLS: SMTP MAIL, AUTH PLAIN, IMAP AUTHENTICATE PLAIN, POP3 USER, …
+ * commands before TLS      the test kit's COMMANDS_BEFORE_TLS: SMTP MAIL, SASL (each mechanism announced), IMAP LOGIN, POP3 USER, …
  * command injection        the test kit's COMMAND_INJECTION: STARTTLS and a harmless command in one write, then TLS
  * second STARTTLS          the test kit's SECOND_STARTTLS: STARTTLS again inside TLS must be refused
  * over-long line           the test kit's OVER_LONG_LINE: a command line of 1 MiB should be refused or closed (answered: WARN)
@@ -356,10 +356,11 @@ final class Audit {
     }
 
     /**
-     * The test kit's {@link ServerCheck#COMMANDS_BEFORE_TLS}: SMTP MAIL and AUTH PLAIN (a public MX
-     * on port 25, scheme {@code smtp}, must accept MAIL: RFC 3207 §4), IMAP AUTHENTICATE PLAIN, POP3
-     * USER, LMTP MAIL, ManageSieve AUTHENTICATE, NNTP AUTHINFO USER; SASL exchanges are cancelled,
-     * no credential is ever sent.
+     * The test kit's {@link ServerCheck#COMMANDS_BEFORE_TLS}: SMTP MAIL (a public MX on port 25,
+     * scheme {@code smtp}, must accept MAIL: RFC 3207 §4); SASL with PLAIN and each mechanism
+     * announced (SMTP AUTH, IMAP and ManageSieve AUTHENTICATE, POP3 AUTH); IMAP LOGIN with a made-up
+     * user and password, POP3 USER, LMTP MAIL, NNTP AUTHINFO USER; SASL exchanges are cancelled, no
+     * real credential is ever sent.
      */
     private void commandsBeforeTls() {
         add("commands before TLS", kitCheck(ServerCheck.COMMANDS_BEFORE_TLS));

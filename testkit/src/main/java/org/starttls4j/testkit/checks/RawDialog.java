@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +50,10 @@ final class RawDialog implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    static RawDialog open(MailProtocol protocol, InetSocketAddress address, String serverName, String clientName, Duration timeout)
-            throws IOException {
-        Socket socket = new Socket();
+    static RawDialog open(MailProtocol protocol, InetAddress source, InetSocketAddress address, String serverName, String clientName,
+                          Duration timeout) throws IOException {
+        Socket socket = connect(source, address, timeout);
         try {
-            socket.connect(address, (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             socket.setTcpNoDelay(true);
             return new RawDialog(protocol, serverName, clientName, socket);
@@ -61,6 +61,26 @@ final class RawDialog implements AutoCloseable {
             socket.close();
             throw e;
         }
+    }
+
+    /** A plain connection to {@code address} from {@code source} (any local address when null). */
+    static Socket connect(InetAddress source, InetSocketAddress address, Duration timeout) throws IOException {
+        Socket socket = new Socket();
+        try {
+            if (source != null) {
+                socket.bind(new InetSocketAddress(source, 0));
+            }
+            socket.connect(address, (int) timeout.toMillis());
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Whether this connection comes from the server's own address, which some servers (Dovecot) count as secure. */
+    boolean fromServersOwnAddress() {
+        return socket.getLocalAddress().equals(socket.getInetAddress());
     }
 
     Socket socket() {

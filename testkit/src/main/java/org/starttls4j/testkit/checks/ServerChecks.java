@@ -4,9 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ public final class ServerChecks {
 
     private final MailProtocol protocol;
     private final InetSocketAddress address;
+    private final InetAddress source;
     private final String serverName;
     private final String clientName;
     private final Duration timeout;
@@ -47,6 +50,7 @@ public final class ServerChecks {
     private ServerChecks(Builder b) {
         this.protocol = b.protocol;
         this.address = new InetSocketAddress(b.host, b.port);
+        this.source = b.source;
         this.serverName = b.serverName;
         this.clientName = b.clientName;
         this.timeout = b.timeout;
@@ -93,7 +97,7 @@ public final class ServerChecks {
     }
 
     private RawDialog open() throws IOException {
-        return RawDialog.open(protocol, address, serverName, clientName, timeout);
+        return RawDialog.open(protocol, source, address, serverName, clientName, timeout);
     }
 
     private String word() {
@@ -111,6 +115,7 @@ public final class ServerChecks {
             List<String> reply;
             try {
                 reply = d.startTls(d.harmless(injectedTag));
+                d.nextTag(); // the injected NOOP holds this tag: the goodbye must not reuse it, or its OK reads as the NOOP's
             } catch (EOFException e) {
                 return new CheckResult(check, Verdict.PASS, "the server closed the connection when plaintext followed " + word()
                         + " (nothing was acted on)");
@@ -198,42 +203,31 @@ public final class ServerChecks {
     private CheckResult commandsBeforeTls() throws IOException {
         try (RawDialog d = open()) {
             d.greeting();
-            d.capabilities();
+            List<String> capabilities = d.capabilities();
             List<CheckResult> results = new ArrayList<>();
             switch (protocol) {
                 case SMTP -> {
                     results.add(smtpMail(d));
-                    results.add(smtpAuth(d));
+                    results.add(smtpAuth(d, capabilities));
                 }
                 case LMTP -> results.add(smtpMail(d));
                 case IMAP -> {
-                    String t = d.nextTag();
-                    d.write(t + " AUTHENTICATE PLAIN\r\n");
-                    List<String> reply = d.imapUntilTagged(t);
-                    String last = reply.get(reply.size() - 1);
-                    if (last.startsWith("+")) {
-                        d.write("*\r\n"); // RFC 9051 §6.2.2: cancel; no credentials are ever sent
-                        d.imapUntilTagged(t);
-                        results.add(fail("AUTHENTICATE PLAIN accepted before TLS (continuation request '" + last
-                                + "'); credentials could be sent in plaintext"));
-                    } else {
-                        results.add(pass("AUTHENTICATE refused before TLS (" + last + ")"));
+                    for (String mechanism : saslMechanisms(protocol, capabilities)) {
+                        results.add(imapAuthenticate(d, mechanism));
                     }
+                    results.add(imapLogin(d, capabilities));
                 }
                 case POP3 -> {
                     String reply = d.command("USER checker").get(0);
                     results.add(d.positive(List.of(reply)) ? fail("USER accepted before TLS (" + reply + "): PASS could follow in plaintext")
                             : pass("USER refused before TLS (" + reply + ")"));
+                    for (String mechanism : saslMechanisms(protocol, capabilities)) {
+                        results.add(pop3Auth(d, mechanism));
+                    }
                 }
                 case SIEVE -> {
-                    d.write("AUTHENTICATE \"PLAIN\"\r\n");
-                    String first = d.line();
-                    if (first.startsWith("\"") || first.startsWith("{")) {
-                        d.write("\"*\"\r\n"); // RFC 5804 §2.1: cancel; no credentials are ever sent
-                        d.sieveResponse();
-                        results.add(fail("AUTHENTICATE \"PLAIN\" accepted before TLS (a continuation); credentials could be sent in plaintext"));
-                    } else {
-                        results.add(pass("AUTHENTICATE refused before TLS (" + first + ")"));
+                    for (String mechanism : saslMechanisms(protocol, capabilities)) {
+                        results.add(sieveAuthenticate(d, mechanism));
                     }
                 }
                 case NNTP -> {
@@ -244,8 +238,14 @@ public final class ServerChecks {
                 }
             }
             Verdict worst = results.stream().map(CheckResult::verdict).max(Enum::compareTo).orElse(Verdict.PASS);
-            return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, worst,
-                    String.join("; ", results.stream().map(CheckResult::evidence).toList()));
+            String evidence = String.join("; ", results.stream().map(CheckResult::evidence).toList());
+            if (worst == Verdict.FAIL && d.fromServersOwnAddress()) {
+                // a login or mail taken: Dovecot counts a client on its own address as secure and lets it log in without TLS
+                evidence += " (the check came from the server's own address, " + d.socket().getLocalAddress().getHostAddress()
+                        + ", which some servers count as secure, Dovecot among them: check from another address"
+                        + " to see what a remote client gets)";
+            }
+            return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, worst, evidence);
         }
     }
 
@@ -275,15 +275,117 @@ public final class ServerChecks {
                 : fail("MAIL accepted before TLS (" + last + "): mail could be submitted in plaintext");
     }
 
-    private CheckResult smtpAuth(RawDialog d) throws IOException {
-        List<String> auth = d.command("AUTH PLAIN");
-        String last = auth.get(auth.size() - 1);
-        if (!d.positive(auth)) {
-            return pass("AUTH PLAIN refused before TLS (" + last + ")");
+    /**
+     * AUTH before TLS: PLAIN, and every other mechanism the EHLO reply announced (a server that
+     * answers PLAIN with 504 may still take LOGIN); each exchange is cancelled before a credential.
+     */
+    private CheckResult smtpAuth(RawDialog d, List<String> ehlo) throws IOException {
+        List<String> refusals = new ArrayList<>();
+        for (String mechanism : saslMechanisms(protocol, ehlo)) {
+            List<String> auth = d.command("AUTH " + mechanism);
+            String last = auth.get(auth.size() - 1);
+            if (d.positive(auth)) {
+                d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
+                d.smtpReply();
+                refusals.add("AUTH " + mechanism + " accepted before TLS (" + last + "): credentials could be sent in plaintext");
+                return fail(String.join("; ", refusals));
+            }
+            refusals.add("AUTH " + mechanism + " refused before TLS (" + last + ")");
         }
-        d.write("*\r\n"); // RFC 4954 §4: cancel; no credentials are ever sent
-        d.smtpReply();
-        return fail("AUTH PLAIN accepted before TLS (" + last + "): credentials could be sent in plaintext");
+        return pass(String.join("; ", refusals));
+    }
+
+    /**
+     * PLAIN, then the SASL mechanisms the capabilities announce (SMTP {@code 250-AUTH LOGIN CRAM-MD5}
+     * or the old {@code AUTH=LOGIN}; IMAP {@code AUTH=LOGIN}; POP3 {@code SASL LOGIN}; ManageSieve
+     * {@code "SASL" "LOGIN"}), at most four in all: a server that refuses PLAIN may take another.
+     */
+    static List<String> saslMechanisms(MailProtocol protocol, List<String> capabilities) {
+        List<String> mechanisms = new ArrayList<>(List.of("PLAIN"));
+        for (String line : capabilities) {
+            String upper = line.toUpperCase(Locale.ROOT);
+            List<String> announced = switch (protocol) {
+                case SMTP, LMTP -> {
+                    String keywords = upper.length() > 4 ? upper.substring(4) : "";
+                    yield keywords.startsWith("AUTH ") || keywords.startsWith("AUTH=") ? List.of(keywords.substring(5).trim().split("\\s+"))
+                            : List.of();
+                }
+                case IMAP -> upper.startsWith("* CAPABILITY ") ? Arrays.stream(upper.split("\\s+")).filter(w -> w.startsWith("AUTH="))
+                        .map(w -> w.substring(5)).toList() : List.of();
+                case POP3 -> upper.startsWith("SASL ") ? List.of(upper.substring(5).trim().split("\\s+")) : List.of();
+                case SIEVE -> upper.startsWith("\"SASL\" ") ? List.of(upper.substring(7).replace("\"", "").trim().split("\\s+")) : List.of();
+                case NNTP -> List.of();
+            };
+            for (String mechanism : announced) {
+                if (mechanism.matches("[A-Z0-9_-]{1,20}") && !mechanisms.contains(mechanism) && mechanisms.size() < 4) {
+                    mechanisms.add(mechanism);
+                }
+            }
+        }
+        return mechanisms;
+    }
+
+    /** IMAP AUTHENTICATE before TLS: a continuation is an acceptance (cancelled at once, RFC 9051 §6.2.2). */
+    private CheckResult imapAuthenticate(RawDialog d, String mechanism) throws IOException {
+        String named = mechanism.equals("PLAIN") ? "AUTHENTICATE" : "AUTHENTICATE " + mechanism;
+        String t = d.nextTag();
+        d.write(t + " AUTHENTICATE " + mechanism + "\r\n");
+        List<String> reply = d.imapUntilTagged(t);
+        String last = reply.get(reply.size() - 1);
+        if (!last.startsWith("+")) {
+            return pass(named + " refused before TLS (" + last + ")");
+        }
+        d.write("*\r\n"); // cancel; no credentials are ever sent
+        d.imapUntilTagged(t);
+        return fail("AUTHENTICATE " + mechanism + " accepted before TLS (continuation request '" + last
+                + "'); credentials could be sent in plaintext");
+    }
+
+    /** POP3 AUTH before TLS (RFC 5034): a continuation is an acceptance (cancelled at once). */
+    private CheckResult pop3Auth(RawDialog d, String mechanism) throws IOException {
+        String reply = d.command("AUTH " + mechanism).get(0);
+        if (!reply.startsWith("+")) {
+            return pass("AUTH " + mechanism + " refused before TLS (" + reply + ")");
+        }
+        d.write("*\r\n"); // RFC 5034 §4: cancel; no credentials are ever sent
+        d.line();
+        return fail("AUTH " + mechanism + " accepted before TLS (continuation '" + reply + "'); credentials could be sent in plaintext");
+    }
+
+    /** ManageSieve AUTHENTICATE before TLS: a continuation (a string) is an acceptance (cancelled at once, RFC 5804 §2.1). */
+    private CheckResult sieveAuthenticate(RawDialog d, String mechanism) throws IOException {
+        d.write("AUTHENTICATE \"" + mechanism + "\"\r\n");
+        String first = d.line();
+        if (!first.startsWith("\"") && !first.startsWith("{")) {
+            return pass((mechanism.equals("PLAIN") ? "AUTHENTICATE" : "AUTHENTICATE \"" + mechanism + "\"") + " refused before TLS (" + first + ")");
+        }
+        d.write("\"*\"\r\n"); // cancel; no credentials are ever sent
+        d.sieveResponse();
+        return fail("AUTHENTICATE \"" + mechanism + "\" accepted before TLS (a continuation); credentials could be sent in plaintext");
+    }
+
+    /**
+     * IMAP LOGIN before TLS, with made-up credentials (never a real user's): refused with
+     * {@code [PRIVACYREQUIRED]} (RFC 5530) or under {@code LOGINDISABLED} (RFC 9051 §6.2.3) it
+     * passes; accepted it fails; refused with no sign that TLS is the reason (e.g.
+     * {@code [AUTHENTICATIONFAILED]}) the server may have checked the credentials, so a real user's
+     * would log in in plaintext: a WARN, as the reply alone cannot tell.
+     */
+    private CheckResult imapLogin(RawDialog d, List<String> capabilities) throws IOException {
+        String t = d.nextTag();
+        d.write(t + " LOGIN checker not-a-password\r\n");
+        List<String> reply = d.imapUntilTagged(t);
+        String last = reply.get(reply.size() - 1);
+        if (d.positive(reply)) {
+            return fail("LOGIN with made-up credentials accepted before TLS (" + last + ")");
+        }
+        boolean loginDisabled = capabilities.stream().anyMatch(l -> l.toUpperCase(Locale.ROOT).matches("\\* CAPABILITY .*\\bLOGINDISABLED\\b.*"));
+        if (loginDisabled || last.toUpperCase(Locale.ROOT).contains("[PRIVACYREQUIRED]")) {
+            return pass("LOGIN refused before TLS (" + last + (loginDisabled ? "; LOGINDISABLED announced" : "") + ")");
+        }
+        return new CheckResult(ServerCheck.COMMANDS_BEFORE_TLS, Verdict.WARN, "LOGIN with made-up credentials refused before TLS (" + last
+                + ") with no sign that TLS is the reason (no LOGINDISABLED, no [PRIVACYREQUIRED]): the server may have checked them,"
+                + " and a real user's would log in in plaintext");
     }
 
     private static CheckResult pass(String evidence) {
@@ -300,6 +402,10 @@ public final class ServerChecks {
         ServerCheck check = ServerCheck.OVER_LONG_LINE;
         try (RawDialog d = open()) {
             d.greeting();
+            // the same command, short: a refusal of the long line means a bound only if the short one is not refused alike
+            // (POP3 has no NOOP before login, NNTP none at all: both refuse it at any length)
+            List<String> control = d.command("NOOP x");
+            String shortAnswer = control.get(control.size() - 1);
             OutputStream out = d.socket().getOutputStream();
             String prefix = protocol == MailProtocol.IMAP ? "K1 NOOP " : "NOOP ";
             byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
@@ -325,11 +431,21 @@ public final class ServerChecks {
                 return new CheckResult(check, Verdict.PASS, "the server closed the connection on a line of 1 MiB (" + e.getMessage() + ")");
             }
             boolean positive = d.positive(List.of(answer)) && !answer.startsWith("+ ");
-            return positive
-                    ? new CheckResult(check, Verdict.WARN, "a command line of 1 MiB was answered as a command (" + answer
-                            + "): either truncated at a bound and the rest skipped, or kept whole; the reply cannot tell")
-                    : new CheckResult(check, Verdict.PASS, "a command line of 1 MiB was refused: " + answer);
+            if (positive) {
+                return new CheckResult(check, Verdict.WARN, "a command line of 1 MiB was answered as a command (" + answer
+                        + "): either truncated at a bound and the rest skipped, or kept whole; the reply cannot tell");
+            }
+            if (untagged(answer).equals(untagged(shortAnswer))) {
+                return new CheckResult(check, Verdict.WARN, "a command line of 1 MiB was refused just as the same command, short, was ("
+                        + answer + "): the refusal says nothing of the line's length, which may have been read whole");
+            }
+            return new CheckResult(check, Verdict.PASS, "a command line of 1 MiB was refused: " + answer + " (the short one got: " + shortAnswer + ")");
         }
+    }
+
+    /** An answer without its IMAP tag, so that the answers to two commands compare. */
+    private String untagged(String answer) {
+        return protocol == MailProtocol.IMAP && answer.indexOf(' ') > 0 ? answer.substring(answer.indexOf(' ') + 1) : answer;
     }
 
     // ---------------------------------------------------------------- RENEGOTIATION
@@ -349,7 +465,9 @@ public final class ServerChecks {
             try {
                 tls = d.upgrade(event -> handshakes.countDown(), "TLSv1.2");
             } catch (IOException e) {
-                return new CheckResult(check, Verdict.WARN, "not tested: no TLS 1.2 handshake (" + e.getMessage() + ")");
+                return tls13Only() ? new CheckResult(check, Verdict.PASS, "the server speaks TLS 1.3 only, which has no renegotiation"
+                        + " (RFC 8446 §4); a TLS 1.2 handshake failed (" + e.getMessage() + ")")
+                        : new CheckResult(check, Verdict.WARN, "not tested: no TLS 1.2 handshake (" + e.getMessage() + ")");
             }
             try {
                 tls.startHandshake(); // on an established TLS 1.2 session: a renegotiation
@@ -364,6 +482,17 @@ public final class ServerChecks {
                         ? new CheckResult(check, Verdict.FAIL, "the server renegotiated at the client's request, then: " + e.getMessage())
                         : new CheckResult(check, Verdict.PASS, "the server refused the renegotiation (" + e.getMessage() + ")");
             }
+        }
+    }
+
+    /** Whether a fresh connection, offering every version, gets TLS 1.3 (after a TLS 1.2 handshake failed). */
+    private boolean tls13Only() {
+        try (RawDialog d = open()) {
+            d.greeting();
+            d.capabilities();
+            return d.positive(d.startTls("")) && d.upgrade().getSession().getProtocol().equals("TLSv1.3");
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -424,9 +553,7 @@ public final class ServerChecks {
         List<Socket> silent = new ArrayList<>();
         try {
             for (int i = 0; i < idleConnections; i++) {
-                Socket s = new Socket();
-                s.connect(address, (int) timeout.toMillis());
-                silent.add(s);
+                silent.add(RawDialog.connect(source, address, timeout));
             }
             String greeting;
             try (RawDialog fresh = open()) {
@@ -479,6 +606,7 @@ public final class ServerChecks {
         private final MailProtocol protocol;
         private final String host;
         private final int port;
+        private InetAddress source;
         private String serverName = "localhost";
         private Duration timeout = Duration.ofSeconds(5);
         private Duration idleLimit = Duration.ofSeconds(10);
@@ -500,6 +628,24 @@ public final class ServerChecks {
          */
         public Builder serverName(String value) {
             this.serverName = Objects.requireNonNull(value, "serverName");
+            return this;
+        }
+
+        /**
+         * The local address the checks connect from. A server may count a client on its own address
+         * as secure (Dovecot lets it log in without TLS): to see what a remote client gets, check from
+         * another address, e.g. {@code 127.0.0.2} for a server on {@code 127.0.0.1}.
+         *
+         * @param value a local address (name or literal); default: whichever the system picks
+         * @return this builder
+         * @throws IllegalArgumentException when the name does not resolve
+         */
+        public Builder sourceAddress(String value) {
+            try {
+                this.source = InetAddress.getByName(Objects.requireNonNull(value, "sourceAddress"));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("no such address: " + value, e);
+            }
             return this;
         }
 

@@ -14,9 +14,12 @@ public enum ClientFinding {
     ACTED_ON_INJECTED_RESPONSE,
     /** It used a capability the server announced only before TLS. */
     USED_CAPABILITY_FROM_BEFORE_TLS,
-    /** It went on inside TLS with a server whose certificate was expired, for another name, or not trusted. */
+    /**
+     * It went on inside TLS with a server whose certificate was expired, for another name, or not
+     * trusted (a goodbye alone, QUIT or LOGOUT, is not going on).
+     */
     ACCEPTED_BAD_CERTIFICATE,
-    /** It went on inside TLS 1.0 or 1.1. */
+    /** It went on inside TLS 1.0 or 1.1 (a goodbye alone is not going on). */
     ACCEPTED_OLD_TLS,
     /** It read an over-long line or an endless reply to its end and went on: nothing bounded what it holds. */
     ACCEPTED_UNBOUNDED_REPLY

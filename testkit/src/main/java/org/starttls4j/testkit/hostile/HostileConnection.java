@@ -316,7 +316,9 @@ final class HostileConnection {
             recording.note(number, "the client closed the connection inside TLS without a command");
             return;
         }
-        if (kind != CertificateKind.VALID) {
+        if (kind != CertificateKind.VALID && isGoodbye(first)) {
+            recording.note(number, "the client said only '" + first + "' inside TLS with the " + kind + " certificate (refused after the handshake)");
+        } else if (kind != CertificateKind.VALID) {
             findings.accept(new Finding(ClientFinding.ACCEPTED_BAD_CERTIFICATE, "went on inside TLS with the " + kind
                     + " certificate: sent '" + first + "'"));
         }
@@ -367,13 +369,27 @@ final class HostileConnection {
             recording.note(number, "the client closed the TLS 1.1 session without a command");
             return;
         }
-        findings.accept(new Finding(ClientFinding.ACCEPTED_OLD_TLS, "went on inside " + tls.version()
-                + ": sent '" + first + "'"));
+        if (isGoodbye(first)) {
+            recording.note(number, "the client said only '" + first + "' inside " + tls.version() + " (refused after the handshake)");
+        } else {
+            findings.accept(new Finding(ClientFinding.ACCEPTED_OLD_TLS, "went on inside " + tls.version()
+                    + ": sent '" + first + "'"));
+        }
         Conversation conversation = Conversation.open(protocol, recording, number, Layer.TLS,
                 Conversation.Profile.playingAlong(protocol, pki.serverName(), true));
         if (!answer(tls.out(), conversation.onLine(first))) {
             ConversationLoop.run(lines, tls.out(), conversation);
         }
+    }
+
+    /**
+     * Whether a client's first line inside TLS is its goodbye (QUIT, LOGOUT): a client that checks
+     * the certificate or version after the handshake and refuses it may say goodbye politely; that
+     * sends nothing an attacker could use, so it is no sign of going on.
+     */
+    private boolean isGoodbye(String line) {
+        String verb = new ReceivedCommand(number, Layer.TLS, line, Instant.now()).verb(protocol);
+        return verb.equals("QUIT") || verb.equals("LOGOUT");
     }
 
     /** Where the TLS handshake was due: after the go-ahead, or on connecting to an implicit-TLS port. */

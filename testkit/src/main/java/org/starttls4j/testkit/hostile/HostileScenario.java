@@ -15,7 +15,10 @@ public enum HostileScenario {
      * The go-ahead to STARTTLS comes with a forged reply in the same packet (the answer to the
      * client's next command). A safe client discards it or gives up; a vulnerable one reads it after
      * the handshake as if it came inside TLS. Detected when the client sends its second command
-     * inside TLS before the server answered the first.
+     * inside TLS before the server answered the first, which the server holds back for 750 ms: a
+     * vulnerable client slower than that to send its next command is missed, and an IMAP client
+     * that pipelines its first two commands inside TLS (RFC 9051 §5.5 allows it) is reported too;
+     * the evidence names both commands.
      */
     RESPONSE_INJECTION("the STARTTLS go-ahead arrives with a forged reply in the same packet"),
     /**

@@ -7,13 +7,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -26,31 +22,16 @@ import javax.net.ssl.SSLSocket;
  */
 final class NaiveSmtpServer implements AutoCloseable {
 
-    private final ServerSocket listener;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "naive-smtp");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LoopbackListener listener;
     private final SSLContext context;
 
     NaiveSmtpServer(SSLContext context) throws IOException {
         this.context = context;
-        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        threads.execute(() -> {
-            while (!listener.isClosed()) {
-                try {
-                    Socket s = listener.accept();
-                    threads.execute(() -> serve(s));
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
+        this.listener = new LoopbackListener("naive-smtp", this::serve);
     }
 
     int port() {
-        return listener.getLocalPort();
+        return listener.port();
     }
 
     private void serve(Socket accepted) {
@@ -102,6 +83,5 @@ final class NaiveSmtpServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         listener.close();
-        threads.shutdownNow();
     }
 }

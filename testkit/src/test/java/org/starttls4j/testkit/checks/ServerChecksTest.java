@@ -5,6 +5,7 @@ import static org.starttls4j.testkit.StartTlsAssertions.assertThat;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,6 +79,68 @@ class ServerChecksTest {
             // and closes after a few errors before TLS (before that, the kit found both: docs/TESTKIT-FINDINGS.md)
             assertThat(audit).allPassed();
             assertThat(audit.result(ServerCheck.RENEGOTIATION).orElseThrow().evidence()).contains("refused the renegotiation");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MailProtocol.class, names = {"SMTP", "IMAP", "POP3"})
+    void commandInjectionTellsAServerThatDiscardsPipelinedPlaintextFromOneThatKeepsIt(MailProtocol protocol) throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        try (HalfFixedServer discards = new HalfFixedServer(protocol, HalfFixedServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID));
+             HalfFixedServer keeps = new HalfFixedServer(protocol, HalfFixedServer.Pipelined.KEEPS, pki.serverContext(CertificateKind.VALID))) {
+            CheckResult safe = quick(protocol, discards.port()).run(ServerCheck.COMMAND_INJECTION);
+            CheckResult vulnerable = quick(protocol, keeps.port()).run(ServerCheck.COMMAND_INJECTION);
+
+            // the safe server goes on inside TLS and answers only the goodbye: IMAP's LOGOUT must not carry the
+            // injected NOOP's tag, or its tagged OK is taken for an answer to the NOOP
+            assertThat(safe.verdict()).as(safe.evidence()).isEqualTo(Verdict.PASS);
+            assertThat(safe.evidence()).contains("was not acted on inside TLS");
+            assertThat(vulnerable.verdict()).as(vulnerable.evidence()).isEqualTo(Verdict.FAIL);
+            assertThat(vulnerable.evidence()).contains("NOOP was answered inside TLS");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MailProtocol.class, names = {"SMTP", "IMAP", "POP3"})
+    void commandsBeforeTlsTriesEveryLoginNotJustTheFirst(MailProtocol protocol) throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        try (HalfFixedServer server = new HalfFixedServer(protocol, HalfFixedServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID))) {
+            CheckResult result = quick(protocol, server.port()).run(ServerCheck.COMMANDS_BEFORE_TLS);
+
+            // SMTP: PLAIN is refused with 504, LOGIN (announced before TLS) is taken; IMAP: AUTHENTICATE PLAIN is refused,
+            // AUTHENTICATE XOAUTH2 (announced) and LOGIN are taken; POP3: USER is refused, AUTH PLAIN (announced) is taken
+            assertThat(result.verdict()).as(result.evidence()).isEqualTo(Verdict.FAIL);
+            assertThat(result.evidence()).contains(switch (protocol) {
+                case SMTP -> List.of("AUTH PLAIN refused before TLS (504", "AUTH LOGIN accepted before TLS (334 VXNlcm5hbWU6)");
+                case IMAP -> List.of("AUTHENTICATE refused before TLS (A2 NO [PRIVACYREQUIRED]", "AUTHENTICATE XOAUTH2 accepted before TLS",
+                        "LOGIN with made-up credentials accepted before TLS (A4 OK LOGIN done)");
+                default -> List.of("USER refused before TLS (-ERR [AUTH]", "AUTH PLAIN accepted before TLS (continuation '+ ')");
+            });
+        }
+    }
+
+    @Test
+    void aRefusalOfTheLongLineThatTheShortOneGetsAlikeShowsNoBound() throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        // its POP3 reads any line whole (BufferedReader.readLine) and knows no NOOP before login, as RFC 1939 has it
+        try (HalfFixedServer server = new HalfFixedServer(MailProtocol.POP3, HalfFixedServer.Pipelined.DISCARDS, pki.serverContext(CertificateKind.VALID))) {
+            CheckResult result = quick(MailProtocol.POP3, server.port()).run(ServerCheck.OVER_LONG_LINE);
+
+            assertThat(result.verdict()).as(result.evidence()).isEqualTo(Verdict.WARN);
+            assertThat(result.evidence()).contains("refused just as the same command, short, was (-ERR Not here)");
+        }
+    }
+
+    @Test
+    void aServerOfTls13OnlyCannotRenegotiateAndPasses() throws Exception {
+        ThrowawayPki pki = ThrowawayPki.forServer("localhost");
+        try (HalfFixedServer server = new HalfFixedServer(MailProtocol.SMTP, HalfFixedServer.Pipelined.DISCARDS,
+                pki.serverContext(CertificateKind.VALID), "TLSv1.3")) {
+            CheckResult result = quick(MailProtocol.SMTP, server.port()).run(ServerCheck.RENEGOTIATION);
+
+            // RFC 8446 removed renegotiation: no TLS 1.2 handshake is no reason for a "not tested" WARN
+            assertThat(result.verdict()).as(result.evidence()).isEqualTo(Verdict.PASS);
+            assertThat(result.evidence()).startsWith("the server speaks TLS 1.3 only, which has no renegotiation");
         }
     }
 

@@ -9,12 +9,16 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.starttls4j.testkit.internal.TrustAnything;
 
 /**
@@ -34,17 +38,29 @@ final class CarelessSmtpClient {
         /** Accepts any certificate. */
         TRUSTS_ANY_CERTIFICATE,
         /** None of the above. */
-        NONE
+        NONE,
+        /**
+         * No bug either: it checks the certificate after the handshake (chain and name) and, refusing
+         * it, says QUIT inside TLS before it closes, sending nothing else there.
+         */
+        VERIFIES_AFTER_HANDSHAKE
     }
 
     private final Bug bug;
     private final SSLContext trust;
+    private final TrustManager[] verifier;
     private InputStream in;
     private OutputStream out;
 
     CarelessSmtpClient(Bug bug, SSLContext trust) {
+        this(bug, trust, new TrustManager[0]);
+    }
+
+    /** A client that checks certificates after the handshake ({@link Bug#VERIFIES_AFTER_HANDSHAKE}) with {@code verifier}. */
+    CarelessSmtpClient(Bug bug, SSLContext trust, TrustManager[] verifier) {
         this.bug = bug;
         this.trust = trust;
+        this.verifier = verifier.clone();
     }
 
     /** One session: EHLO, STARTTLS, EHLO, AUTH PLAIN, one message, QUIT; ends early where a careful client would. */
@@ -65,12 +81,18 @@ final class CarelessSmtpClient {
                     byte[] left = new byte[buffered.available()];
                     int n = buffered.read(left, 0, left.length);
                     SSLSocket tls = (SSLSocket) context().getSocketFactory().createSocket(socket, host, port, true);
-                    if (bug != Bug.TRUSTS_ANY_CERTIFICATE) {
+                    if (bug != Bug.TRUSTS_ANY_CERTIFICATE && bug != Bug.VERIFIES_AFTER_HANDSHAKE) {
                         SSLParameters parameters = tls.getSSLParameters();
                         parameters.setEndpointIdentificationAlgorithm("HTTPS");
                         tls.setSSLParameters(parameters);
                     }
                     tls.startHandshake();
+                    if (bug == Bug.VERIFIES_AFTER_HANDSHAKE && !verified(tls)) {
+                        out = tls.getOutputStream();
+                        in = tls.getInputStream();
+                        command("QUIT");
+                        return;
+                    }
                     in = bug == Bug.KEEPS_PLAINTEXT_BUFFER
                             ? new SequenceInputStream(new ByteArrayInputStream(left, 0, Math.max(n, 0)), tls.getInputStream())
                             : tls.getInputStream();
@@ -96,10 +118,24 @@ final class CarelessSmtpClient {
     }
 
     private SSLContext context() throws Exception {
-        if (bug != Bug.TRUSTS_ANY_CERTIFICATE) {
+        if (bug != Bug.TRUSTS_ANY_CERTIFICATE && bug != Bug.VERIFIES_AFTER_HANDSHAKE) {
             return trust;
         }
         return TrustAnything.context();
+    }
+
+    /** The chain and the name checked after the handshake, as the trust managers given would have in it. */
+    private boolean verified(SSLSocket tls) throws Exception {
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        tls.setSSLParameters(parameters);
+        X509Certificate[] chain = (X509Certificate[]) tls.getSession().getPeerCertificates();
+        try {
+            ((X509ExtendedTrustManager) verifier[0]).checkServerTrusted(chain, "UNKNOWN", tls);
+            return true;
+        } catch (CertificateException e) {
+            return false;
+        }
     }
 
     private List<String> command(String line) throws IOException {

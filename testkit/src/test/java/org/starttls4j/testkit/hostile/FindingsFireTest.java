@@ -62,6 +62,23 @@ class FindingsFireTest {
     }
 
     @Test
+    void aClientThatRefusesTheCertificateAfterTheHandshakeAndSaysQuitInsideTlsStaysSafe() throws Exception {
+        for (HostileScenario scenario : new HostileScenario[] {HostileScenario.WRONG_NAME_CERTIFICATE,
+            HostileScenario.UNTRUSTED_CERTIFICATE, HostileScenario.EXPIRED_CERTIFICATE}) {
+            try (HostileServer server = HostileServer.start(MailProtocol.SMTP, scenario)) {
+                catchThrowable(() -> new CarelessSmtpClient(Bug.VERIFIES_AFTER_HANDSHAKE, server.clientContext(), server.pki().trustManagers())
+                        .session(server.host(), server.port()));
+                HostileRun run = server.run();
+
+                // a goodbye alone inside TLS tells an attacker nothing: it is not going on with the certificate
+                assertThat(run).clientStayedSafe();
+                assertThat(run.recording().commands()).extracting(c -> c.layer() + " " + c.line())
+                        .containsExactly("PLAINTEXT EHLO careless.example", "PLAINTEXT STARTTLS", "TLS QUIT");
+            }
+        }
+    }
+
+    @Test
     void theSameClientWithoutItsBugsStaysSafeInEveryScenario() throws Exception {
         for (HostileScenario scenario : HostileScenario.forProtocol(MailProtocol.SMTP)) {
             if (scenario == HostileScenario.OVER_LONG_LINE || scenario == HostileScenario.ENDLESS_MULTILINE_REPLY

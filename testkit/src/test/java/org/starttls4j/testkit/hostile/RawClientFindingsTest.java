@@ -69,6 +69,23 @@ class RawClientFindingsTest {
 
     @Test
     void aClientThatAllowsTls11GoesOnInsideItAndIsCaught() throws Exception {
+        HostileRun run = insideTls11("EHLO old");
+
+        assertThat(run).hasExactlyFindings(ClientFinding.ACCEPTED_OLD_TLS);
+        assertThat(run.findings().get(0).evidence()).contains("TLS 1.1", "EHLO old");
+    }
+
+    @Test
+    void aClientThatRefusesTls11AfterTheHandshakeAndSaysQuitStaysSafe() throws Exception {
+        HostileRun run = insideTls11("QUIT");
+
+        // a goodbye alone inside TLS 1.1 sends nothing an attacker could use
+        assertThat(run).clientStayedSafe();
+        assertThat(run.recording().notes()).anySatisfy(n -> assertThat(n).contains("said only 'QUIT' inside TLS 1.1"));
+    }
+
+    /** Negotiates TLS 1.1 with the hostile server through BouncyCastle's low-level client, sends {@code first} inside it, then QUIT if it was not. */
+    private static HostileRun insideTls11(String first) throws Exception {
         try (HostileServer server = HostileServer.start(MailProtocol.SMTP, HostileScenario.TLS_1_1_ONLY)) {
             try (Socket socket = new Socket(server.host(), server.port())) {
                 BufferedReader plain = reader(socket.getInputStream());
@@ -99,18 +116,17 @@ class RawClientFindingsTest {
                         };
                     }
                 });
-                write(tls.getOutputStream(), "EHLO old\r\n");
                 BufferedReader in = reader(tls.getInputStream());
-                do {
-                    line = in.readLine();
-                } while (line.startsWith("250-"));
-                write(tls.getOutputStream(), "QUIT\r\n");
+                write(tls.getOutputStream(), first + "\r\n");
+                if (!first.equals("QUIT")) {
+                    do {
+                        line = in.readLine();
+                    } while (line.startsWith("250-"));
+                    write(tls.getOutputStream(), "QUIT\r\n");
+                }
                 assertThat(in.readLine()).startsWith("221");
             }
-            HostileRun run = server.run();
-
-            assertThat(run).hasExactlyFindings(ClientFinding.ACCEPTED_OLD_TLS);
-            assertThat(run.findings().get(0).evidence()).contains("TLS 1.1", "EHLO old");
+            return server.run();
         }
     }
 }
