@@ -14,6 +14,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -37,6 +40,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -229,12 +233,31 @@ public final class ThrowawayPki {
     }
 
     /**
-     * The server's private key as PKCS#8 PEM, for servers outside the JVM.
+     * The server's private key as PKCS#8 PEM, for servers outside the JVM: OpenSSL's (Postfix,
+     * Dovecot) and GnuTLS's (Exim, gnutls-serv) alike.
      *
      * @return one {@code PRIVATE KEY} block
      */
     public String serverKeyPem() {
-        return pem("PRIVATE KEY", serverKeys.getPrivate().getEncoded());
+        return pem("PRIVATE KEY", withPublicKey(serverKeys));
+    }
+
+    /**
+     * The PKCS#8 encoding of an EC key pair with the public key inside its ECPrivateKey, which
+     * RFC 5915 §3 makes optional: the JDK leaves it out, and GnuTLS 3.7 refuses such a key
+     * ("ASN1 parser: Element was not found"), while OpenSSL reads both.
+     */
+    private static byte[] withPublicKey(KeyPair keys) {
+        ECPrivateKey key = (ECPrivateKey) keys.getPrivate();
+        PrivateKeyInfo jdk = PrivateKeyInfo.getInstance(key.getEncoded());
+        byte[] point = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData().getBytes();
+        org.bouncycastle.asn1.sec.ECPrivateKey inner = new org.bouncycastle.asn1.sec.ECPrivateKey(
+                key.getParams().getOrder().bitLength(), key.getS(), new DERBitString(point), jdk.getPrivateKeyAlgorithm().getParameters());
+        try {
+            return new PrivateKeyInfo(jdk.getPrivateKeyAlgorithm(), inner).getEncoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

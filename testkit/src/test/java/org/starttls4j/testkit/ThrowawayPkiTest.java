@@ -1,5 +1,10 @@
 package org.starttls4j.testkit;
 
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,6 +73,21 @@ class ThrowawayPkiTest {
             loaded.load(in, "pw".toCharArray());
         }
         assertThat(List.of(loaded.getCertificate(loaded.aliases().nextElement()))).containsExactly(pki.ca());
+    }
+
+    @Test
+    void theServerKeyCarriesItsPublicKeyForGnuTls() throws Exception {
+        byte[] der = Base64.getMimeDecoder().decode(pki.serverKeyPem().replaceAll("-----[A-Z ]+-----", ""));
+        java.security.PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+        assertThat(key.getEncoded()).as("the JDK reads it as the same key").isNotEmpty();
+        org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
+                PrivateKeyInfo.getInstance(der).parsePrivateKey());
+        byte[] leafPoint = SubjectPublicKeyInfo.getInstance(pki.certificate(CertificateKind.VALID).getPublicKey().getEncoded())
+                .getPublicKeyData().getBytes();
+        // RFC 5915's optional publicKey, which GnuTLS 3.7 requires: the leaf's own point
+        assertThat(inner.getPublicKey()).isNotNull();
+        assertThat(inner.getPublicKey().getBytes()).isEqualTo(leafPoint);
+        assertThat(((java.security.interfaces.ECPrivateKey) key).getS()).isEqualTo(inner.getKey());
     }
 
     @Test
