@@ -79,6 +79,17 @@ class NntpServerTest {
     }
 
     @Test
+    void anArticleWithoutItsDotEndsAtTheBoundOnPlaintextBeforeTls() {
+        Script s = server(TlsPolicy.REQUIRED).receive("TAKETHIS <a@example.test>\r\n");
+        String line = "x".repeat(900) + "\r\n";
+        for (int i = 0; i < 200 && !s.finished(); i++) {
+            s.receive(line);
+        }
+        assertThat(s.finished()).as("an endless article is not skipped for ever").isTrue();
+        assertThat(s.reason()).isEqualTo(Failure.Reason.TOO_MUCH_PLAINTEXT);
+    }
+
+    @Test
     void opportunisticHandsReadingCommandsOverUnreadButNotAuthinfo() {
         assertThat(server(TlsPolicy.OPPORTUNISTIC).receive("AUTHINFO USER a\r\n").lastSent()).startsWith("483 ");
         Script s = server(TlsPolicy.OPPORTUNISTIC).receive("GROUP misc.test\r\nARTICLE 1\r\n");

@@ -90,6 +90,18 @@ class BdatBeforeTlsTest {
     }
 
     @Test
+    void chunksOneAfterAnotherStillMeetTheBoundsOfWhatComesBeforeTls() {
+        // each chunk within the literal bound; together they are plaintext before TLS, and commands
+        String chunk = ("x".repeat(Limits.DEFAULT.maxLineLength() - 2) + "\r\n").repeat(Limits.DEFAULT.maxLiteralSize() / Limits.DEFAULT.maxLineLength());
+        Wire s = ehloed();
+        for (int i = 0; i < 100 && !s.finished(); i++) {
+            s.receive("BDAT " + chunk.length() + "\r\n" + chunk);
+        }
+        assertThat(s.finished()).as("a hostile client cannot keep the server skipping for ever").isTrue();
+        assertThat(s.reason()).isIn(Reason.TOO_MUCH_PLAINTEXT, Reason.TOO_MANY_COMMANDS);
+    }
+
+    @Test
     void aChunkThatEndsBetweenCrAndLfIsMalformed() {
         Wire s = ehloed().receive("BDAT 4\r\nabc\r\n");
         assertThat(s.reason()).isEqualTo(Reason.MALFORMED_COMMAND);
